@@ -1,0 +1,214 @@
+"""The one place that decides who may see or do what.
+
+A user's *grants* are the roles they hold: assigned roles (RoleAssignment) plus the roles their
+own Person record implies (a party member reaches their organisation, an employee their
+employer, everyone their own record). Each role allows some actions on some kinds of object
+(ROLE_ACTIONS) and reaches a part of the tree from its anchor (the `_reach_*` functions): a role
+on an organisation reaches its whole subtree.
+
+Two functions answer every question:
+- `scope(user, queryset, action)` narrows any queryset of a scoped model to what the user may act on;
+- `can(user, action, obj)` asks the same of one object (it runs `scope` on that object's pk, so
+  the list and the object check can never disagree).
+Every view, API endpoint, export and command goes through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from .models import Role
+
+VIEW = "view"
+CHANGE = "change"  # create, edit, move, delete
+REVEAL = "reveal"  # see sensitive personal information in clear
+AUDIT = "audit"  # read the audit log of objects in scope
+
+ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE = (
+    "organization", "enterprise", "unit", "person", "membership", "candidacy", "role",
+)
+
+ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
+    Role.ORG_DEPARTMENT: {
+        ORG: {VIEW, CHANGE, AUDIT}, ENTERPRISE: {VIEW, CHANGE, AUDIT}, UNIT: {VIEW, CHANGE, AUDIT},
+        PERSON: {VIEW, CHANGE, REVEAL, AUDIT}, MEMBERSHIP: {VIEW, CHANGE, AUDIT},
+        CANDIDACY: {VIEW, CHANGE, AUDIT}, ROLE: {VIEW, CHANGE, AUDIT},
+    },
+    Role.SECRETARY: {
+        ORG: {VIEW, CHANGE, AUDIT}, ENTERPRISE: {VIEW}, UNIT: {VIEW, CHANGE},
+        PERSON: {VIEW, CHANGE, REVEAL, AUDIT}, MEMBERSHIP: {VIEW, CHANGE, AUDIT},
+        CANDIDACY: {VIEW, CHANGE, AUDIT}, ROLE: {VIEW},
+    },
+    Role.COMMITTEE_MEMBER: {
+        ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW},
+        PERSON: {VIEW, CHANGE}, MEMBERSHIP: {VIEW, CHANGE}, CANDIDACY: {VIEW, CHANGE}, ROLE: {VIEW},
+    },
+    Role.INSTRUCTOR: {
+        ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW},
+        CANDIDACY: {VIEW},
+    },
+    Role.MANAGER: {
+        ORG: {VIEW}, ENTERPRISE: {VIEW, CHANGE, AUDIT}, UNIT: {VIEW, CHANGE, AUDIT},
+        PERSON: {VIEW, CHANGE, REVEAL, AUDIT},
+    },
+    Role.MEMBER: {ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW}},
+    Role.EMPLOYEE: {ENTERPRISE: {VIEW}, UNIT: {VIEW}},
+    "self": {PERSON: {VIEW, REVEAL}, MEMBERSHIP: {VIEW}, CANDIDACY: {VIEW}},
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    org_path: str | None = None  # anchor: an organisation's subtree
+    enterprise_id: int | None = None  # anchor: one enterprise
+    enterprise_org_path: str | None = None  # that enterprise's party organisation, if any
+    person_id: int | None = None  # anchor: the user's own record
+
+    def allows(self, resource: str, action: str) -> bool:
+        return action in ROLE_ACTIONS.get(self.role, {}).get(resource, set())
+
+
+def grants_for(user: Any) -> list[Grant]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_dangjian_grants", None)
+    if cached is not None:
+        return cached
+    grants: list[Grant] = []
+    for ra in user.role_assignments.select_related("organization", "enterprise__party_org"):
+        if ra.organization_id:
+            grants.append(Grant(ra.role, org_path=ra.organization.path))
+        else:
+            ent = ra.enterprise
+            grants.append(Grant(ra.role, enterprise_id=ent.pk, enterprise_org_path=ent.party_org.path if ent.party_org_id else None))
+    person = user.person if user.person_id else None
+    if person is not None:
+        grants.append(Grant("self", person_id=person.pk))
+        if person.is_party_member and person.party_org_id:
+            grants.append(Grant(Role.MEMBER, org_path=person.party_org.path))
+        if person.employer_id:
+            grants.append(Grant(Role.EMPLOYEE, enterprise_id=person.employer_id))
+    user._dangjian_grants = grants
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    user.__dict__.pop("_dangjian_grants", None)
+
+
+# --- reach: which rows an anchor covers, per kind of object ---------------------------------
+
+NOTHING = Q(pk__in=[])
+
+
+def _org_q(g: Grant, p: str = "") -> Q:
+    if g.org_path:
+        return Q(**{f"{p}path__startswith": g.org_path})
+    if g.enterprise_org_path and g.role != Role.EMPLOYEE:
+        return Q(**{f"{p}path__startswith": g.enterprise_org_path})
+    return NOTHING
+
+
+def _enterprise_q(g: Grant, p: str = "") -> Q:
+    if g.org_path:
+        return Q(**{f"{p}supervising_org__path__startswith": g.org_path}) | Q(
+            **{f"{p}party_org__path__startswith": g.org_path}
+        )
+    if g.enterprise_id:
+        return Q(**{f"{p}pk": g.enterprise_id})
+    if g.person_id:
+        return NOTHING
+    return NOTHING
+
+
+def _person_q(g: Grant, p: str = "") -> Q:
+    if g.person_id:
+        return Q(**{f"{p}pk": g.person_id})
+    if g.role == Role.MEMBER:
+        # Members see their own organisation's members, not the whole workforce.
+        return Q(**{f"{p}party_org__path__startswith": g.org_path})
+    if g.org_path:
+        return Q(**{f"{p}party_org__path__startswith": g.org_path}) | _enterprise_q(g, f"{p}employer__")
+    if g.enterprise_id:
+        return Q(**{f"{p}employer_id": g.enterprise_id})
+    return NOTHING
+
+
+def _membership_q(g: Grant, p: str = "") -> Q:
+    if g.org_path and g.role != Role.MEMBER:
+        return _org_q(g, f"{p}organization__") | _person_q(g, f"{p}person__")
+    return _person_q(g, f"{p}person__")
+
+
+def _role_q(g: Grant, p: str = "") -> Q:
+    return _org_q(g, f"{p}organization__") | _enterprise_q(g, f"{p}enterprise__") if g.org_path else NOTHING
+
+
+REACH = {
+    ORG: _org_q,
+    ENTERPRISE: _enterprise_q,
+    UNIT: lambda g, p="": _enterprise_q(g, f"{p}enterprise__"),
+    PERSON: _person_q,
+    MEMBERSHIP: _membership_q,
+    CANDIDACY: _membership_q,
+    ROLE: _role_q,
+}
+
+
+def resource_of(model: type[models.Model]) -> str:
+    resource = getattr(model, "SCOPE_RESOURCE", None) or _MODEL_RESOURCES.get(model._meta.label)
+    if resource is None:
+        raise LookupError(f"{model._meta.label} is not a scoped model: add it to access.scopes")
+    return resource
+
+
+_MODEL_RESOURCES = {
+    "organizations.Organization": ORG,
+    "organizations.Enterprise": ENTERPRISE,
+    "organizations.ProductionUnit": UNIT,
+    "people.Person": PERSON,
+    "people.Membership": MEMBERSHIP,
+    "development.Candidacy": CANDIDACY,
+    "access.RoleAssignment": ROLE,
+}
+
+
+def scope_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
+    """The filter for `resource` rows the user may `action`; None means unrestricted."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    q = NOTHING
+    for g in grants_for(user):
+        if g.allows(resource, action):
+            q |= REACH[resource](g)
+    return q
+
+
+def scope(user: Any, queryset: models.QuerySet, action: str = VIEW) -> models.QuerySet:
+    q = scope_q(user, resource_of(queryset.model), action)
+    if q is None:
+        return queryset
+    if q == NOTHING:
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    q = scope_q(user, resource_of(type(obj)), action)
+    if q is None:
+        return True
+    if q == NOTHING or obj.pk is None:
+        return False
+    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def has_any(user: Any, resource: str, action: str) -> bool:
+    """Whether the user holds any role that allows `action` on `resource` somewhere (menus)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(g.allows(resource, action) for g in grants_for(user))

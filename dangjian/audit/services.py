@@ -1,0 +1,160 @@
+"""Writing audit events. Every service that changes data calls `record` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import current
+from .models import Action, AuditEvent, ChainHead
+
+GENESIS = "0" * 64
+REDACTED = "***"
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The concrete field values of a row, keyed by attname, JSON-ready."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in {"created_at", "updated_at"} or field.attname.endswith("_index"):
+            continue
+        data[field.attname] = _jsonable(field.value_from_object(obj))
+    return data
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None, sensitive: tuple[str, ...] = ()) -> dict:
+    before, after = before or {}, after or {}
+    changes = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key in sensitive:
+            old = REDACTED if old else old
+            new = REDACTED if new else new
+        changes[key] = [old, new]
+    return changes
+
+
+def canonical(event: AuditEvent) -> str:
+    payload = {
+        "at": event.at.astimezone(dt.UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "source": event.source,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": event.changes,
+        "org_path": event.org_path,
+        "ip": event.ip,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+
+
+def org_path_of(obj: models.Model | None) -> str:
+    getter = getattr(obj, "audit_org_path", None)
+    return getter() if callable(getter) else ""
+
+
+@transaction.atomic
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = "",
+    object_repr: str | None = None,
+    changes: dict | None = None,
+    org_path: str | None = None,
+) -> AuditEvent:
+    ctx = current()
+    head = ChainHead.objects.select_for_update().get(pk=1)
+    actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=actor.pk if actor_ok else None,
+        actor_name=actor.get_username() if actor_ok else "",
+        source=ctx.source,
+        action=action,
+        object_type=object_type or (obj._meta.label if obj is not None else ""),
+        object_id=str(obj.pk if obj is not None and not object_id else object_id or ""),
+        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
+        changes=changes or {},
+        org_path=org_path if org_path is not None else org_path_of(obj),
+        ip=ctx.ip,
+        prev_hash=head.last_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save()
+    ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+    return event
+
+
+def record_create(actor: Any, obj: models.Model) -> AuditEvent:
+    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
+    return record(actor=actor, action=Action.CREATE, obj=obj, changes=diff(None, snapshot(obj), sensitive))
+
+
+def record_update(actor: Any, obj: models.Model, before: dict[str, Any]) -> AuditEvent | None:
+    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
+    changes = diff(before, snapshot(obj), sensitive)
+    if not changes:
+        return None
+    return record(actor=actor, action=Action.UPDATE, obj=obj, changes=changes)
+
+
+def record_delete(actor: Any, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str) -> AuditEvent:
+    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
+    return record(
+        actor=actor, action=Action.DELETE, obj=obj, object_id=pk,
+        changes=diff(before, None, sensitive), org_path=org_path,
+    )
+
+
+def verify_chain(batch: int = 5000) -> tuple[int, AuditEvent | None, str]:
+    """Walk the chain in order. Returns (events checked, first bad event or None, reason)."""
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            break
+        for event in rows:
+            if event.prev_hash != prev:
+                return checked, event, "prev_hash does not match the hash of the event before it"
+            if compute_hash(event) != event.hash:
+                return checked, event, "its contents do not match its hash"
+            prev = event.hash
+            checked += 1
+            last_id = event.id
+    head = ChainHead.objects.filter(pk=1).first()
+    if head and head.last_hash != prev:
+        return checked, None, "the newest events are missing (chain head does not match the last event)"
+    return checked, None, ""

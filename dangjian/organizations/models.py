@@ -1,0 +1,190 @@
+"""The party tree (组织), enterprises (企业) and their production units (车间/厂房 → 班组).
+
+The party tree uses a materialised path (`path` = "/1/7/42/") so that "everything under this node"
+is one indexed prefix query at province scale; `services.move_organization` rewrites the paths of
+a moved subtree in one UPDATE.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .validators import validate_uscc
+
+
+class BilingualName(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class OrgKind(models.TextChoices):
+    PREFECTURE_COMMITTEE = "prefecture", _("Prefecture committee")
+    COUNTY_COMMITTEE = "county", _("County committee")
+    PARK_COMMITTEE = "park", _("Park or township committee")
+    ENTERPRISE_COMMITTEE = "committee", _("Enterprise party committee")
+    GENERAL_BRANCH = "general_branch", _("General branch")
+    BRANCH = "branch", _("Party branch")
+    JOINT_BRANCH = "joint_branch", _("Joint party branch")
+    PARTY_GROUP = "group", _("Party group")
+
+
+# Which kinds may stand directly under which (DOMAIN.md §1). A root is a prefecture or county.
+ALLOWED_PARENT_KINDS: dict[str, set[str]] = {
+    OrgKind.PREFECTURE_COMMITTEE: set(),
+    OrgKind.COUNTY_COMMITTEE: {OrgKind.PREFECTURE_COMMITTEE},
+    OrgKind.PARK_COMMITTEE: {OrgKind.COUNTY_COMMITTEE},
+    OrgKind.ENTERPRISE_COMMITTEE: {OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE},
+    OrgKind.GENERAL_BRANCH: {OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE, OrgKind.ENTERPRISE_COMMITTEE},
+    OrgKind.BRANCH: {
+        OrgKind.COUNTY_COMMITTEE,
+        OrgKind.PARK_COMMITTEE,
+        OrgKind.ENTERPRISE_COMMITTEE,
+        OrgKind.GENERAL_BRANCH,
+    },
+    OrgKind.JOINT_BRANCH: {OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE},
+    OrgKind.PARTY_GROUP: {OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH},
+}
+ROOT_KINDS = {OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE}
+# Kinds whose members are counted when the member-count rule is applied.
+PARTY_UNIT_KINDS = {
+    OrgKind.ENTERPRISE_COMMITTEE,
+    OrgKind.GENERAL_BRANCH,
+    OrgKind.BRANCH,
+    OrgKind.JOINT_BRANCH,
+}
+
+
+class Organization(BilingualName):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, null=True, blank=True,
+        help_text=_("Division code for a committee (e.g. 652827) or the organisation's own code."),
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["kind", "path"])]
+
+    @property
+    def is_committee(self) -> bool:
+        return self.kind in {OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE}
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+
+class Ownership(models.TextChoices):
+    STATE = "state", _("State-owned")
+    COLLECTIVE = "collective", _("Collective")
+    PRIVATE = "private", _("Private")
+    FOREIGN = "foreign", _("Foreign-invested")
+    HMT = "hmt", _("Hong Kong, Macao or Taiwan invested")
+    MIXED = "mixed", _("Mixed ownership")
+
+
+# "Non-public" (非公有制) in the party's coverage statistics.
+NON_PUBLIC_OWNERSHIP = {Ownership.PRIVATE, Ownership.FOREIGN, Ownership.HMT}
+
+
+class Enterprise(BilingualName):
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    ownership = models.CharField(_("ownership"), max_length=12, choices=Ownership.choices)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    # The committee (county, park or township) that oversees the enterprise's party work: it
+    # places the enterprise in the tree for scopes and roll-ups, party organisation or not.
+    supervising_org = models.ForeignKey(
+        Organization, verbose_name=_("supervising committee"), on_delete=models.PROTECT,
+        related_name="supervised_enterprises",
+    )
+    # The party organisation that covers the enterprise (its own, or a joint branch); empty when
+    # the enterprise has none yet, which is what the "coverage" figure counts.
+    party_org = models.ForeignKey(
+        Organization, verbose_name=_("party organisation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="covered_enterprises",
+    )
+    settled_on = models.DateField(_("settled in the park on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+
+    @property
+    def is_non_public(self) -> bool:
+        return self.ownership in NON_PUBLIC_OWNERSHIP
+
+
+class UnitKind(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop or factory building")
+    TEAM = "team", pgettext_lazy("production", "Production team")
+
+
+class ProductionUnit(BilingualName):
+    """A workshop/factory building (车间/厂房) or a production team (班组) of one enterprise."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="units"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("workshop"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="teams", limit_choices_to={"kind": UnitKind.WORKSHOP},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("production unit")
+        verbose_name_plural = _("production units")
+        ordering = ["enterprise_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "parent", "name"], name="unit_unique_name"),
+        ]
+
+
+def _org_audit_path(self: Organization) -> str:
+    return self.path
+
+
+def _enterprise_audit_path(self: Enterprise) -> str:
+    return self.supervising_org.path if self.supervising_org_id else ""
+
+
+def _unit_audit_path(self: ProductionUnit) -> str:
+    return self.enterprise.audit_org_path()
+
+
+Organization.audit_org_path = _org_audit_path
+Enterprise.audit_org_path = _enterprise_audit_path
+ProductionUnit.audit_org_path = _unit_audit_path

@@ -1,0 +1,170 @@
+"""Writes to the party tree, enterprises and production units: validate → change → audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from dangjian.audit import services as audit
+
+from . import rules
+from .models import PARTY_UNIT_KINDS, Enterprise, Organization, ProductionUnit, UnitKind
+from .validators import normalize_uscc
+
+ORG_FIELDS = ("name", "name_en", "code", "founded_on")
+
+
+def _check_parent(kind: str, parent: Organization | None) -> None:
+    error = rules.parent_kind_error(kind, parent.kind if parent else None)
+    if error:
+        raise ValidationError({"parent": error})
+
+
+@transaction.atomic
+def create_organization(*, actor: Any, kind: str, name: str, parent: Organization | None, **fields: Any) -> Organization:
+    _check_parent(kind, parent)
+    org = Organization(kind=kind, name=name, parent=parent, **{k: v for k, v in fields.items() if k in ORG_FIELDS})
+    org.code = org.code or None
+    org.full_clean(exclude=["path"])
+    org.path = "/"
+    org.save()
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.depth = parent.depth + 1 if parent else 0
+    Organization.objects.filter(pk=org.pk).update(path=org.path, depth=org.depth)
+    audit.record_create(actor, org)
+    return org
+
+
+@transaction.atomic
+def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Organization:
+    before = audit.snapshot(org)
+    kind = fields.pop("kind", org.kind)
+    if kind != org.kind:
+        _check_parent(kind, org.parent)
+        for child in org.children.all():
+            error = rules.parent_kind_error(child.kind, kind)
+            if error:
+                raise ValidationError({"kind": error})
+        org.kind = kind
+    for key, value in fields.items():
+        if key in ORG_FIELDS:
+            setattr(org, key, value)
+    org.code = org.code or None
+    org.full_clean(exclude=["path"])
+    org.save()
+    audit.record_update(actor, org, before)
+    return org
+
+
+@transaction.atomic
+def move_organization(*, actor: Any, org: Organization, new_parent: Organization) -> Organization:
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": _("An organisation cannot be moved under itself or one of its own sub-organisations.")})
+    _check_parent(org.kind, new_parent)
+    before = audit.snapshot(org)
+    old_prefix = org.path
+    new_prefix = f"{new_parent.path}{org.pk}/"
+    delta = new_parent.depth + 1 - org.depth
+    Organization.objects.filter(path__startswith=old_prefix).update(
+        path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
+        depth=F("depth") + delta,
+    )
+    Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    org.refresh_from_db()
+    audit.record_update(actor, org, before)
+    return org
+
+
+@transaction.atomic
+def delete_organization(*, actor: Any, org: Organization) -> None:
+    blockers = []
+    if org.children.exists():
+        blockers.append(_("it has sub-organisations"))
+    if org.memberships.filter(ended_on__isnull=True).exists():
+        blockers.append(_("it has members"))
+    if org.covered_enterprises.exists() or org.supervised_enterprises.exists():
+        blockers.append(_("enterprises are attached to it"))
+    if blockers:
+        raise ValidationError(
+            _("This organisation cannot be deleted because %(why)s. Move or end those first.") % {"why": _(", ").join(blockers)}
+        )
+    before, pk, path = audit.snapshot(org), org.pk, org.path
+    org.delete()
+    audit.record_delete(actor, org, before, pk, path)
+
+
+ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "ownership", "industry", "address", "supervising_org", "party_org", "settled_on")
+
+
+def _validate_enterprise(ent: Enterprise) -> None:
+    ent.uscc = normalize_uscc(ent.uscc)
+    ent.full_clean()
+    if ent.supervising_org_id and not ent.supervising_org.is_committee:
+        raise ValidationError({"supervising_org": _("The supervising organisation must be a county, park or township committee.")})
+    if ent.party_org_id and ent.party_org.kind not in PARTY_UNIT_KINDS:
+        raise ValidationError({"party_org": _("Choose the enterprise's own party organisation or its joint branch.")})
+
+
+@transaction.atomic
+def create_enterprise(*, actor: Any, **fields: Any) -> Enterprise:
+    ent = Enterprise(**{k: v for k, v in fields.items() if k in ENTERPRISE_FIELDS})
+    _validate_enterprise(ent)
+    ent.save()
+    audit.record_create(actor, ent)
+    return ent
+
+
+@transaction.atomic
+def update_enterprise(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
+    before = audit.snapshot(enterprise)
+    for key, value in fields.items():
+        if key in ENTERPRISE_FIELDS:
+            setattr(enterprise, key, value)
+    _validate_enterprise(enterprise)
+    enterprise.save()
+    audit.record_update(actor, enterprise, before)
+    return enterprise
+
+
+def _validate_unit(unit: ProductionUnit) -> None:
+    if unit.kind == UnitKind.WORKSHOP and unit.parent_id:
+        raise ValidationError({"parent": _("A workshop does not sit under another unit.")})
+    if unit.parent_id and (unit.parent.enterprise_id != unit.enterprise_id or unit.parent.kind != UnitKind.WORKSHOP):
+        raise ValidationError({"parent": _("A team sits under a workshop of the same enterprise.")})
+    unit.full_clean()
+
+
+@transaction.atomic
+def create_unit(*, actor: Any, enterprise: Enterprise, kind: str, name: str, parent: ProductionUnit | None = None, name_en: str = "") -> ProductionUnit:
+    unit = ProductionUnit(enterprise=enterprise, kind=kind, name=name, name_en=name_en, parent=parent)
+    _validate_unit(unit)
+    unit.save()
+    audit.record_create(actor, unit)
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, actor: Any, unit: ProductionUnit, **fields: Any) -> ProductionUnit:
+    before = audit.snapshot(unit)
+    for key in ("name", "name_en", "parent"):
+        if key in fields:
+            setattr(unit, key, fields[key])
+    _validate_unit(unit)
+    unit.save()
+    audit.record_update(actor, unit, before)
+    return unit
+
+
+@transaction.atomic
+def delete_unit(*, actor: Any, unit: ProductionUnit) -> None:
+    if unit.teams.exists():
+        raise ValidationError(_("This workshop still has teams. Move or delete them first."))
+    before, pk, path = audit.snapshot(unit), unit.pk, unit.audit_org_path()
+    unit.delete()
+    audit.record_delete(actor, unit, before, pk, path)

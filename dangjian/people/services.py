@@ -1,0 +1,173 @@
+"""Writes to persons and membership records: validate → change → audit, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
+
+from . import rules
+from .crypto import blind_index
+from .models import Membership, Person
+from .validators import normalize_id_number, parse_id_number
+
+PERSON_FIELDS = (
+    "name", "name_latin", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "post",
+    "employer", "team", "hire_date", "is_league_member", "preferred_language",
+)
+
+
+def id_number_lookup(value: str) -> str:
+    return blind_index(normalize_id_number(value))
+
+
+def _clean_person(person: Person) -> None:
+    errors: dict[str, list[str]] = {}
+    person.name = (person.name or "").strip()
+    person.phone = "".join((person.phone or "").split())
+    if person.id_number:
+        person.id_number = normalize_id_number(person.id_number)
+        try:
+            facts = parse_id_number(person.id_number)
+        except ValidationError as exc:
+            errors.setdefault("id_number", []).extend(exc.messages)
+        else:
+            if person.birth_date is None:
+                person.birth_date = facts.birth_date
+            elif person.birth_date != facts.birth_date:
+                errors.setdefault("birth_date", []).append(
+                    _("The date of birth %(typed)s does not match the one in the ID number (%(id)s).")
+                    % {"typed": person.birth_date.isoformat(), "id": facts.birth_date.isoformat()}
+                )
+            if not person.gender:
+                person.gender = facts.gender
+            elif person.gender != facts.gender:
+                errors.setdefault("gender", []).append(
+                    _("The gender does not match the ID number (its 17th digit is %(digit)s, which means %(gender)s).")
+                    % {"digit": person.id_number[16], "gender": _("male") if facts.gender == "M" else _("female")}
+                )
+            index = blind_index(person.id_number)
+            clash = Person.objects.filter(id_number_index=index).exclude(pk=person.pk).exists()
+            if clash:
+                errors.setdefault("id_number", []).append(
+                    _("A person with this ID number is already registered. Search for them instead of adding them again.")
+                )
+            person.id_number_index = index
+    else:
+        person.id_number_index = None
+    if person.phone and not (person.phone.lstrip("+").replace("-", "").isdigit() and 7 <= len(person.phone) <= 20):
+        errors.setdefault("phone", []).append(_("A phone number has 7 to 20 digits."))
+    if person.team_id and person.team.enterprise_id != person.employer_id:
+        errors.setdefault("team", []).append(_("The production team must belong to the person's employer."))
+    if person.team_id and person.team.kind != "team":
+        errors.setdefault("team", []).append(_("Choose a production team, not a workshop."))
+    if person.hire_date and person.birth_date and person.hire_date < person.birth_date:
+        errors.setdefault("hire_date", []).append(_("The hire date is before the date of birth."))
+    try:
+        person.full_clean(exclude=["id_number_index"])
+    except ValidationError as exc:
+        for key, msgs in exc.message_dict.items():
+            errors.setdefault(key, []).extend(m for m in msgs if m not in errors.get(key, []))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_person(*, actor: Any, **fields: Any) -> Person:
+    person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    _clean_person(person)
+    person.save()
+    audit.record_create(actor, person)
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
+    before = audit.snapshot(person)
+    for key, value in fields.items():
+        if key in PERSON_FIELDS:
+            setattr(person, key, value)
+    _clean_person(person)
+    person.save()
+    audit.record_update(actor, person, before)
+    return person
+
+
+def refresh_derived(person: Person, today: dt.date | None = None) -> Person:
+    """Recompute the cached political status and party organisation from the records."""
+    today = today or timezone.localdate()
+    memberships = list(person.memberships.order_by("-admitted_on"))
+    facts = [rules.MembershipFacts(m.admitted_on, m.converted_on, m.ended_on, m.end_reason) for m in memberships]
+    candidacy = person.candidacies.filter(stage__in=["applicant", "activist", "target"]).first()
+    status = rules.derive_political_status(facts, candidacy.stage if candidacy else None, person.is_league_member, today)
+    open_m = next((m for m in memberships if m.ended_on is None or m.ended_on > today), None)
+    org_id = open_m.organization_id if open_m else (candidacy.organization_id if candidacy else None)
+    if (person.political_status, person.party_org_id) != (status, org_id):
+        person.political_status, person.party_org_id = status, org_id
+        Person.objects.filter(pk=person.pk).update(political_status=status, party_org_id=org_id)
+    return person
+
+
+def _clean_membership(m: Membership) -> None:
+    errors: dict[str, list[str]] = {}
+    if m.organization.kind not in PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP}:
+        errors["organization"] = [_("Membership belongs to a branch, general branch, joint branch or party committee.")]
+    if m.converted_on and m.converted_on < m.admitted_on:
+        errors["converted_on"] = [_("Conversion cannot come before admission.")]
+    if m.ended_on and m.ended_on < m.admitted_on:
+        errors["ended_on"] = [_("The end date cannot come before admission.")]
+    if m.ended_on and not m.end_reason:
+        errors["end_reason"] = [_("Say why the membership ended.")]
+    if m.person.birth_date and rules.age_on(m.person.birth_date, m.admitted_on) < 18:
+        errors["admitted_on"] = [_("A person is admitted at 18 or older; on this date they were %(age)d.") % {
+            "age": rules.age_on(m.person.birth_date, m.admitted_on)}]
+    if m.ended_on is None:
+        other = Membership.objects.filter(person=m.person, ended_on__isnull=True).exclude(pk=m.pk).first()
+        if other:
+            errors["organization"] = [_("This person already belongs to %(org)s. End or transfer that membership first.") % {"org": other.organization}]
+    if m.admitted_on and m.admitted_on > timezone.localdate():
+        errors["admitted_on"] = [_("The admission date is in the future.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+MEMBERSHIP_FIELDS = ("organization", "admitted_on", "converted_on", "joined_org_on", "ended_on", "end_reason")
+
+
+@transaction.atomic
+def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
+    m = Membership(person=person, **{k: v for k, v in fields.items() if k in MEMBERSHIP_FIELDS})
+    _clean_membership(m)
+    m.save()
+    audit.record_create(actor, m)
+    refresh_derived(person)
+    return m
+
+
+@transaction.atomic
+def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> Membership:
+    before = audit.snapshot(membership)
+    for key, value in fields.items():
+        if key in MEMBERSHIP_FIELDS:
+            setattr(membership, key, value)
+    _clean_membership(membership)
+    membership.save()
+    audit.record_update(actor, membership, before)
+    refresh_derived(membership.person)
+    return membership
+
+
+def reveal(*, actor: Any, person: Person, field: str) -> str:
+    """Return a sensitive value in clear and log that this user saw it (the caller checks REVEAL)."""
+    if field not in Person.SENSITIVE_FIELDS:
+        raise ValueError(field)
+    audit.record(actor=actor, action=Action.REVEAL, obj=person, changes={"field": field})
+    return getattr(person, field)

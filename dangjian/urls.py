@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangjian.api.api import api
+
+urlpatterns = [
+    path("", include("dangjian.ui.urls")),
+    path("", include("dangjian.access.urls")),
+    path("orgs/", include("dangjian.organizations.urls")),
+    path("people/", include("dangjian.people.urls")),
+    path("audit/", include("dangjian.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
