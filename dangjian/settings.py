@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dangjian.people",
     "dangjian.development",
     "dangjian.api",
+    "dangjian.demo",
 ]
 
 MIDDLEWARE = [

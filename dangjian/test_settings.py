@@ -1,0 +1,20 @@
+"""Settings for the test suite: the real settings with fixed throwaway keys and fast hashing.
+
+DATABASE_URL still decides the database, so CI runs the same suite on SQLite and PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWtleS0zMi1ieXRlcy1sb25nLi4uLi4=")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DANGJIAN_PLAIN_STATIC", "1")
+os.environ.setdefault("DANGJIAN_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+
+from dangjian.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True
