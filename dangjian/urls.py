@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dangjian.access.urls import auth_urlpatterns
 from dangjian.api.api import api
 
 urlpatterns = [
+    *auth_urlpatterns,
     path("", include("dangjian.ui.urls")),
     path("", include("dangjian.access.urls")),
     path("orgs/", include("dangjian.organizations.urls")),

@@ -212,3 +212,33 @@ def has_any(user: Any, resource: str, action: str) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return any(g.allows(resource, action) for g in grants_for(user))
+
+
+def container_q(user: Any, resource: str, action: str, container: str) -> Q | None:
+    """The filter for containers (`container` = ORG or ENTERPRISE) inside which the user may
+    `action` objects of `resource`: where new people, units or sub-organisations may go.
+    None means unrestricted."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    q = NOTHING
+    for g in grants_for(user):
+        if not g.allows(resource, action) or g.role in {Role.MEMBER, "self"}:
+            continue
+        if container == ORG:
+            q |= _org_q(g) if g.org_path else NOTHING
+        else:
+            q |= _enterprise_q(g)
+    return q
+
+
+def can_add_to(user: Any, resource: str, container_obj: models.Model) -> bool:
+    """Whether the user may create a `resource` object inside an Organization or Enterprise — for
+    "new" buttons and choice lists. Creation itself is enforced by
+    access.shortcuts.create_in_scope, which checks the created object with `can`."""
+    kind = ORG if container_obj._meta.label == "organizations.Organization" else ENTERPRISE
+    q = container_q(user, resource, CHANGE, kind)
+    if q is None:
+        return True
+    if q == NOTHING:
+        return False
+    return type(container_obj)._default_manager.filter(q, pk=container_obj.pk).exists()

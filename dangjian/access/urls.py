@@ -1,4 +1,20 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [
+    path("account/password/", views.password_change, name="password_change"),
+    path("account/tokens/", views.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("roles/<str:kind>/<int:pk>/", views.roles, name="roles"),
+    path("roles/assignment/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+]
+
+# Login, logout and language sit outside the namespace, where Django's settings expect them.
+auth_urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.set_language, name="set_language"),
+]

@@ -1,2 +1,21 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"LANGUAGES": settings.LANGUAGES}
+    from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
+    from dangjian.audit.selectors import may_read_global_log
+
+    return {
+        "LANGUAGES": settings.LANGUAGES,
+        "nav": {
+            "orgs": has_any(user, ORG, VIEW),
+            "enterprises": has_any(user, ENTERPRISE, VIEW),
+            "people": has_any(user, PERSON, VIEW),
+            "audit": may_read_global_log(user),
+        },
+    }

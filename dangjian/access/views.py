@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.organizations.models import Enterprise, Organization
+from dangjian.ui.forms import apply_errors
+
+from . import services
+from .forms import RoleForm, TokenForm
+from .models import ApiToken, RoleAssignment, User
+from .scopes import CHANGE, ROLE, VIEW, can_add_to, scope
+from .shortcuts import get_in_scope
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "access/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def set_language(request):
+    language = request.POST.get("language", "")
+    if language not in dict(_languages()):
+        language = "zh-hans"
+    nxt = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        nxt = "/"
+    if request.user.is_authenticated:
+        services.set_language(actor=request.user, user=request.user, language=language)
+    translation.activate(language)
+    response = HttpResponseRedirect(nxt)
+    response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    return render(request, "access/password_change.html", {"form": form})
+
+
+@login_required
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw = services.create_token(actor=request.user, user=request.user, **form.cleaned_data)
+        form = TokenForm()
+    return render(request, "access/tokens.html", {
+        "form": form, "raw": raw, "tokens": request.user.api_tokens.all(),
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    if token is None:
+        raise Http404
+    services.revoke_token(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("access:tokens")
+
+
+def _anchor(request, kind, pk):
+    if kind == "org":
+        return get_in_scope(request.user, Organization, pk), True
+    if kind == "enterprise":
+        return get_in_scope(request.user, Enterprise, pk), False
+    raise PermissionDenied
+
+
+@login_required
+def roles(request, kind, pk):
+    anchor, is_org = _anchor(request, kind, pk)
+    assignments = scope(request.user, RoleAssignment.objects.select_related("user", "user__person"), VIEW).filter(
+        **({"organization": anchor} if is_org else {"enterprise": anchor})
+    ).order_by("role", "user__username")
+    may_change = can_add_to(request.user, ROLE, anchor)
+    from dangjian.people.selectors import visible_people
+
+    form = RoleForm(request.POST or None, anchor_is_org=is_org, people=visible_people(request.user))
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _assign(request, form, anchor, is_org)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Role assigned."))
+                return redirect(reverse("access:roles", args=[kind, pk]))
+    return render(request, "access/roles.html", {
+        "anchor": anchor, "kind": kind, "assignments": assignments, "form": form, "may_change": may_change,
+    })
+
+
+@transaction.atomic
+def _assign(request, form, anchor, is_org):
+    data = form.cleaned_data
+    user = User.objects.filter(username=data["username"]).first()
+    if user is None:
+        if not data["person"] or not data["password"]:
+            raise ValidationError({"username": _("There is no login with this name. To create one, choose the person and an initial password.")})
+        user = services.create_user(actor=request.user, username=data["username"], password=data["password"], person=data["person"])
+    services.assign_role(
+        actor=request.user, user=user, role=data["role"],
+        organization=anchor if is_org else None, enterprise=None if is_org else anchor,
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk):
+    assignment = get_in_scope(request.user, RoleAssignment.objects.select_related("organization", "enterprise"), pk, CHANGE)
+    kind, anchor_pk = ("org", assignment.organization_id) if assignment.organization_id else ("enterprise", assignment.enterprise_id)
+    services.revoke_role(actor=request.user, assignment=assignment)
+    messages.success(request, _("Role removed."))
+    return redirect(reverse("access:roles", args=[kind, anchor_pk]))

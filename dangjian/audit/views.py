@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from dangjian.access.scopes import AUDIT, resource_of
+from dangjian.access.shortcuts import get_in_scope
+from dangjian.ui.paging import paginate, query_without
+
+from . import selectors
+from .models import Action, Source
+
+# The objects whose history pages exist; each is checked with the scope rule for AUDIT.
+HISTORY_MODELS = {
+    "organization": "organizations.Organization",
+    "enterprise": "organizations.Enterprise",
+    "unit": "organizations.ProductionUnit",
+    "person": "people.Person",
+}
+
+
+@login_required
+def log(request):
+    if not selectors.may_read_global_log(request.user):
+        raise PermissionDenied
+    qs = selectors.visible_events(request.user).select_related(None)
+    action = request.GET.get("action", "")
+    if action in Action.values:
+        qs = qs.filter(action=action)
+    source = request.GET.get("source", "")
+    if source in Source.values:
+        qs = qs.filter(source=source)
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        qs = qs.filter(actor_name__iexact=actor)
+    return render(request, "audit/log.html", {
+        "page": paginate(request, qs.order_by("-id")),
+        "actions": Action.choices, "sources": Source.choices,
+        "action": action, "source": source, "actor": actor,
+        "querystring": query_without(request, "page"),
+    })
+
+
+@login_required
+def history(request, kind, pk):
+    label = HISTORY_MODELS.get(kind)
+    if label is None:
+        raise Http404
+    model = apps.get_model(label)
+    resource_of(model)
+    obj = get_in_scope(request.user, model, pk, AUDIT)
+    events = selectors.object_history(label, obj.pk)
+    return render(request, "audit/history.html", {"obj": obj, "page": paginate(request, events), "kind": kind,
+                                                  "querystring": query_without(request, "page")})

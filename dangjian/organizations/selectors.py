@@ -1,0 +1,133 @@
+"""Reads for the party tree and enterprises: scoped querysets and headline figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dangjian.access.scopes import VIEW, scope
+from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+
+from .models import NON_PUBLIC_OWNERSHIP, PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
+
+BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
+APPLICANT_STATUSES = [PoliticalStatus.APPLICANT, PoliticalStatus.ACTIVIST, PoliticalStatus.TARGET]
+
+
+def visible_orgs(user: Any, action: str = VIEW) -> QuerySet[Organization]:
+    return scope(user, Organization.objects.all(), action)
+
+
+def visible_enterprises(user: Any, action: str = VIEW) -> QuerySet[Enterprise]:
+    return scope(user, Enterprise.objects.select_related("supervising_org", "party_org"), action)
+
+
+def visible_units(user: Any, action: str = VIEW) -> QuerySet[ProductionUnit]:
+    return scope(user, ProductionUnit.objects.select_related("enterprise", "parent"), action)
+
+
+def tree_roots(user: Any) -> list[Organization]:
+    """The highest visible nodes: the user's anchors (whose parents they cannot see)."""
+    orgs = list(visible_orgs(user).order_by("depth", "path")[:500])
+    paths = [o.path for o in orgs]
+    return [o for o in orgs if not any(o.path != p and o.path.startswith(p) for p in paths)]
+
+
+def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]:
+    return (
+        visible_orgs(user)
+        .filter(parent=org)
+        .annotate(n_children=Count("children", distinct=True))
+        .order_by("kind", "name")
+    )
+
+
+def _people_under(path: str):
+    from dangjian.people.models import Person
+
+    return Person.objects.filter(party_org__path__startswith=path)
+
+
+def org_figures(org: Organization) -> dict[str, Any]:
+    """Headline figures of a node's subtree. Committees get coverage; branches get their people."""
+    from dangjian.access.models import Role, RoleAssignment
+    from dangjian.people.models import Person
+
+    path = org.path
+    members = _people_under(path).aggregate(
+        full=Count("pk", filter=Q(political_status=PoliticalStatus.FULL)),
+        probationary=Count("pk", filter=Q(political_status=PoliticalStatus.PROBATIONARY)),
+        applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+    )
+    figures: dict[str, Any] = {
+        "members": members["full"] + members["probationary"],
+        "full_members": members["full"],
+        "probationary_members": members["probationary"],
+        "applicants": members["applicants"],
+    }
+    if org.is_committee:
+        ents = Enterprise.objects.filter(supervising_org__path__startswith=path).aggregate(
+            total=Count("pk"),
+            covered=Count("pk", filter=Q(party_org__isnull=False)),
+            state=Count("pk", filter=Q(ownership=Ownership.STATE)),
+            state_covered=Count("pk", filter=Q(ownership=Ownership.STATE, party_org__isnull=False)),
+            non_public=Count("pk", filter=Q(ownership__in=NON_PUBLIC_OWNERSHIP)),
+            non_public_covered=Count("pk", filter=Q(ownership__in=NON_PUBLIC_OWNERSHIP, party_org__isnull=False)),
+        )
+        orgs = Organization.objects.filter(path__startswith=path).aggregate(
+            branches=Count("pk", filter=Q(kind__in=BRANCH_KINDS)),
+            party_units=Count("pk", filter=Q(kind__in=PARTY_UNIT_KINDS)),
+        )
+        figures.update(
+            enterprises=ents["total"],
+            covered=ents["covered"],
+            state=ents["state"],
+            state_covered=ents["state_covered"],
+            non_public=ents["non_public"],
+            non_public_covered=ents["non_public_covered"],
+            branches=orgs["branches"],
+            party_units=orgs["party_units"],
+            instructors=RoleAssignment.objects.filter(
+                role=Role.INSTRUCTOR, enterprise__supervising_org__path__startswith=path
+            ).values("user").distinct().count(),
+        )
+    else:
+        covered = Enterprise.objects.filter(party_org__path__startswith=path)
+        figures.update(
+            employees=Person.objects.filter(employer__in=covered).count(),
+            teams=ProductionUnit.objects.filter(enterprise__in=covered, kind=UnitKind.TEAM).count(),
+        )
+    return figures
+
+
+def status_breakdown(org: Organization) -> list[tuple[str, int]]:
+    """Persons in the organisation (members and those applying) by political status, for charts."""
+    rows = dict(_people_under(org.path).values_list("political_status").annotate(n=Count("pk")).values_list("political_status", "n"))
+    return [(str(label), rows.get(value, 0)) for value, label in PoliticalStatus.choices if value in rows]
+
+
+def enterprise_figures(ent: Enterprise) -> dict[str, Any]:
+    from dangjian.people.models import Person
+
+    people = Person.objects.filter(employer=ent).aggregate(
+        employees=Count("pk"),
+        members=Count("pk", filter=Q(political_status__in=PARTY_MEMBER_STATUSES)),
+        applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+    )
+    units = ProductionUnit.objects.filter(enterprise=ent).aggregate(
+        workshops=Count("pk", filter=Q(kind=UnitKind.WORKSHOP)), teams=Count("pk", filter=Q(kind=UnitKind.TEAM))
+    )
+    return {**people, **units}
+
+
+def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
+    return (
+        ProductionUnit.objects.filter(enterprise=ent)
+        .select_related("parent")
+        .annotate(
+            n_people=Count("members", distinct=True),
+            n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
+        )
+        .order_by("parent__name", "kind", "name")
+    )

@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.access.scopes import AUDIT, CHANGE, ENTERPRISE, UNIT, can, can_add_to, has_any
+from dangjian.access.shortcuts import create_in_scope, get_in_scope
+from dangjian.ui.forms import apply_errors, form_page
+from dangjian.ui.paging import paginate, query_without, sort
+
+from . import rules, selectors, services
+from .forms import EnterpriseForm, MoveForm, OrganizationForm, UnitForm
+from .models import Enterprise, Organization, Ownership, ProductionUnit
+
+
+@login_required
+def tree(request):
+    roots = selectors.tree_roots(request.user)
+    return render(request, "organizations/tree.html", {"roots": roots})
+
+
+@login_required
+def children(request, pk):
+    org = get_in_scope(request.user, Organization, pk)
+    return render(request, "organizations/_children.html", {"nodes": selectors.children_with_counts(request.user, org)})
+
+
+@login_required
+def detail(request, pk):
+    org = get_in_scope(request.user, Organization.objects.select_related("parent"), pk)
+    figures = selectors.org_figures(org)
+    warning = rules.kind_warning(org.kind, figures["members"], figures["full_members"])
+    covered = selectors.visible_enterprises(request.user).filter(party_org__path__startswith=org.path)[:20]
+    parent_visible = org.parent_id and can(request.user, "view", org.parent)
+    return render(request, "organizations/detail.html", {
+        "org": org,
+        "figures": figures,
+        "warning": warning,
+        "nodes": selectors.children_with_counts(request.user, org),
+        "covered": covered,
+        "chart": selectors.status_breakdown(org),
+        "parent_visible": parent_visible,
+        "may_change": can(request.user, CHANGE, org),
+        "may_audit": can(request.user, AUDIT, org),
+    })
+
+
+@login_required
+def create(request):
+    parent = get_in_scope(request.user, Organization, request.GET.get("parent"), CHANGE)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = create_in_scope(request.user, lambda: services.create_organization(
+                actor=request.user, parent=parent, **form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation created."))
+            return redirect("organizations:detail", org.pk)
+    return form_page(request, form, _("New organisation"), parent.display_name, reverse("organizations:detail", args=[parent.pk]))
+
+
+@login_required
+def edit(request, pk):
+    org = get_in_scope(request.user, Organization, pk, CHANGE)
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organization(actor=request.user, org=org, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizations:detail", org.pk)
+    return form_page(request, form, _("Edit organisation"), org.display_name, reverse("organizations:detail", args=[org.pk]))
+
+
+@login_required
+def move(request, pk):
+    org = get_in_scope(request.user, Organization, pk, CHANGE)
+    form = MoveForm(request.POST or None, user=request.user, org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_organization(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation moved."))
+            return redirect("organizations:detail", org.pk)
+    return form_page(request, form, _("Move organisation"), org.display_name, reverse("organizations:detail", args=[org.pk]))
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    org = get_in_scope(request.user, Organization, pk, CHANGE)
+    parent_id = org.parent_id
+    try:
+        services.delete_organization(actor=request.user, org=org)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("organizations:detail", org.pk)
+    messages.success(request, _("Organisation deleted."))
+    return redirect("organizations:detail", parent_id) if parent_id else redirect("organizations:tree")
+
+
+# --- enterprises ---------------------------------------------------------------------------
+
+ENTERPRISE_SORTS = {"name": "name", "ownership": "ownership", "employees": "n_employees", "members": "n_members"}
+
+
+@login_required
+def enterprise_list(request):
+    qs = selectors.visible_enterprises(request.user).annotate(
+        n_employees=Count("employees", distinct=True),
+        n_members=Count("employees", filter=Q(employees__political_status__in=["probationary", "full"]), distinct=True),
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
+    ownership = request.GET.get("ownership", "")
+    if ownership in Ownership.values:
+        qs = qs.filter(ownership=ownership)
+    covered = request.GET.get("covered", "")
+    if covered in {"yes", "no"}:
+        qs = qs.filter(party_org__isnull=covered == "no")
+    qs, current_sort = sort(request, qs, ENTERPRISE_SORTS, "name")
+    page = paginate(request, qs)
+    ctx = {
+        "page": page, "q": q, "ownership": ownership, "covered": covered, "sort": current_sort,
+        "ownerships": Ownership.choices, "querystring": query_without(request, "page"),
+        "sort_querystring": query_without(request, "page", "sort"),
+        "may_create": has_any(request.user, ENTERPRISE, CHANGE),
+    }
+    template = "organizations/_enterprise_rows.html" if request.headers.get("HX-Request") else "organizations/enterprise_list.html"
+    return render(request, template, ctx)
+
+
+@login_required
+def enterprise_detail(request, pk):
+    ent = get_in_scope(request.user, selectors.visible_enterprises(request.user), pk)
+    return render(request, "organizations/enterprise_detail.html", {
+        "ent": ent,
+        "figures": selectors.enterprise_figures(ent),
+        "units": selectors.teams_with_counts(ent),
+        "may_change": can(request.user, CHANGE, ent),
+        "may_audit": can(request.user, AUDIT, ent),
+        "may_change_units": can_add_to(request.user, UNIT, ent),
+        "party_org_visible": ent.party_org_id and can(request.user, "view", ent.party_org),
+    })
+
+
+@login_required
+def enterprise_create(request):
+    if not has_any(request.user, ENTERPRISE, CHANGE):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ent = create_in_scope(request.user, lambda: services.create_enterprise(actor=request.user, **form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Enterprise created."))
+            return redirect("organizations:enterprise_detail", ent.pk)
+    return form_page(request, form, _("New enterprise"), "", reverse("organizations:enterprise_list"))
+
+
+@login_required
+def enterprise_edit(request, pk):
+    ent = get_in_scope(request.user, Enterprise, pk, CHANGE)
+    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=ent.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_enterprise(actor=request.user, enterprise=ent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizations:enterprise_detail", ent.pk)
+    return form_page(request, form, _("Edit enterprise"), ent.display_name, reverse("organizations:enterprise_detail", args=[ent.pk]))
+
+
+@login_required
+def unit_create(request, pk):
+    ent = get_in_scope(request.user, Enterprise, pk)
+    form = UnitForm(request.POST or None, enterprise=ent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_in_scope(request.user, lambda: services.create_unit(actor=request.user, enterprise=ent, **form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Production unit created."))
+            return redirect("organizations:enterprise_detail", ent.pk)
+    return form_page(request, form, _("New workshop or team"), ent.display_name, reverse("organizations:enterprise_detail", args=[ent.pk]))
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = get_in_scope(request.user, ProductionUnit.objects.select_related("enterprise"), pk, CHANGE)
+    form = UnitForm(request.POST or None, instance=ProductionUnit.objects.get(pk=unit.pk), enterprise=unit.enterprise)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
+        try:
+            services.update_unit(actor=request.user, unit=unit, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizations:enterprise_detail", unit.enterprise_id)
+    return form_page(request, form, _("Edit workshop or team"), unit.display_name, reverse("organizations:enterprise_detail", args=[unit.enterprise_id]))
+
+
+@login_required
+@require_POST
+def unit_delete(request, pk):
+    unit = get_in_scope(request.user, ProductionUnit, pk, CHANGE)
+    ent_id = unit.enterprise_id
+    try:
+        services.delete_unit(actor=request.user, unit=unit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Production unit deleted."))
+    return redirect("organizations:enterprise_detail", ent_id)

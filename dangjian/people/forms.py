@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.access.scopes import CHANGE, ENTERPRISE, NOTHING, PERSON, VIEW, container_q, scope
+from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.ui.forms import DateInput
+
+from .choices import Ethnicity, Gender, PoliticalStatus
+from .models import Membership, Person
+
+
+def enterprises_for_people(user, action: str = CHANGE):
+    """Enterprises in which the user may add or edit people."""
+    q = container_q(user, PERSON, action, ENTERPRISE)
+    if q is None:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(q) if q != NOTHING else Enterprise.objects.none()
+
+
+class PersonForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("ID number"), max_length=40, required=False,
+                                help_text=_("18 characters; the date of birth and gender are checked against it."))
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "name", "name_latin", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "post",
+            "employer", "team", "hire_date", "is_league_member", "preferred_language",
+        ]
+        widgets = {"birth_date": DateInput(), "hire_date": DateInput()}
+
+    def __init__(self, *args, user, reveal: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprises = enterprises_for_people(user)
+        if self.instance.employer_id:
+            enterprises = enterprises | Enterprise.objects.filter(pk=self.instance.employer_id)
+        self.fields["employer"].queryset = enterprises.distinct()
+        self.fields["employer"].required = True
+        self.fields["team"].queryset = ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises).select_related("enterprise")
+        self.fields["birth_date"].required = False
+        self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
+        self.fields["gender"].required = False
+        if self.instance.pk and not reveal:
+            # Without the right to see the clear values the form cannot show them; leaving the
+            # field empty keeps the stored value.
+            for name in ("id_number", "phone"):
+                self.fields[name].initial = ""
+                self.fields[name].help_text = _("Stored value hidden (%(masked)s). Type a new value to replace it.") % {
+                    "masked": getattr(self.instance, f"{name}_masked") or "—"}
+        self.reveal = reveal
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        if self.instance.pk and not self.reveal:
+            for name in ("id_number", "phone"):
+                if not data.get(name):
+                    data.pop(name, None)
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organization", "admitted_on", "converted_on", "joined_org_on", "ended_on", "end_reason"]
+        widgets = {f: DateInput() for f in ("admitted_on", "converted_on", "joined_org_on", "ended_on")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = scope(user, Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP}), CHANGE)
+        if self.instance.pk:
+            qs = qs | Organization.objects.filter(pk=self.instance.organization_id)
+        self.fields["organization"].queryset = qs.distinct()
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or ID number"), required=False)
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, label=_("party organisation"))
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"))
+    team = forms.ModelChoiceField(queryset=ProductionUnit.objects.none(), required=False, label=_("production team"))
+    status = forms.ChoiceField(choices=[("", _("Any political status")), ("members", _("Party members"))] + list(PoliticalStatus.choices), required=False, label=_("political status"))
+    ethnicity = forms.ChoiceField(choices=[("", _("Any ethnicity"))] + list(Ethnicity.choices), required=False, label=_("ethnicity"))
+    gender = forms.ChoiceField(choices=[("", _("Any gender"))] + list(Gender.choices), required=False, label=_("gender"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW)
+        self.fields["enterprise"].queryset = scope(user, Enterprise.objects.all(), VIEW)
+        ent = self.data.get("enterprise")
+        teams = scope(user, ProductionUnit.objects.filter(kind=UnitKind.TEAM), VIEW)
+        self.fields["team"].queryset = teams.filter(enterprise_id=ent) if ent and str(ent).isdigit() else teams

@@ -1,0 +1,58 @@
+"""Reads for persons: the scoped, filtered list and exact ID-number lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dangjian.access.scopes import VIEW, scope
+
+from .choices import PARTY_MEMBER_STATUSES
+from .crypto import blind_index
+from .models import Person
+from .validators import normalize_id_number
+
+PERSON_SORTS = {
+    "name": "name", "birth_date": "birth_date", "status": "political_status", "employer": "employer__name",
+    "team": "team__name", "hire_date": "hire_date",
+}
+
+
+def looks_like_id_number(text: str) -> bool:
+    n = normalize_id_number(text)
+    return len(n) == 18 and n[:17].isdigit()
+
+
+def visible_people(user: Any, action: str = VIEW) -> QuerySet[Person]:
+    return scope(user, Person.objects.select_related("employer", "team", "party_org"), action)
+
+
+def filter_people(qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
+    q = (data.get("q") or "").strip()
+    if q:
+        if looks_like_id_number(q):
+            qs = qs.filter(id_number_index=blind_index(normalize_id_number(q)))
+        else:
+            qs = qs.filter(Q(name__icontains=q) | Q(name_latin__icontains=q) | Q(post__icontains=q))
+    org = data.get("organization")
+    if org:
+        qs = qs.filter(
+            Q(party_org__path__startswith=org.path)
+            | Q(employer__party_org__path__startswith=org.path)
+            | Q(employer__supervising_org__path__startswith=org.path)
+        )
+    if data.get("enterprise"):
+        qs = qs.filter(employer=data["enterprise"])
+    if data.get("team"):
+        qs = qs.filter(team=data["team"])
+    status = data.get("status")
+    if status == "members":
+        qs = qs.filter(political_status__in=PARTY_MEMBER_STATUSES)
+    elif status:
+        qs = qs.filter(political_status=status)
+    if data.get("ethnicity"):
+        qs = qs.filter(ethnicity=data["ethnicity"])
+    if data.get("gender"):
+        qs = qs.filter(gender=data["gender"])
+    return qs

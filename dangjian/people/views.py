@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from dangjian.access.scopes import AUDIT, CHANGE, PERSON, REVEAL, can, has_any
+from dangjian.access.shortcuts import create_in_scope, get_in_scope
+from dangjian.people import rules
+from dangjian.ui.forms import apply_errors, form_page
+from dangjian.ui.paging import paginate, query_without, sort
+
+from . import selectors, services
+from .forms import MembershipForm, PersonFilterForm, PersonForm
+from .models import Membership, Person
+
+
+SENSITIVE_NOTE = gettext_lazy(
+    "The ID number and phone are stored encrypted and shown masked; every view of the clear values is recorded."
+)
+
+
+@login_required
+def person_list(request):
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    qs = selectors.visible_people(request.user)
+    if form.is_valid():
+        qs = selectors.filter_people(qs, form.cleaned_data)
+    qs, current_sort = sort(request, qs, selectors.PERSON_SORTS, "name")
+    page = paginate(request, qs)
+    ctx = {
+        "form": form,
+        "page": page,
+        "sort": current_sort,
+        "querystring": query_without(request, "page"),
+        "sort_querystring": query_without(request, "page", "sort"),
+        "may_create": has_any(request.user, PERSON, CHANGE),
+    }
+    template = "people/_person_rows.html" if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results" else "people/person_list.html"
+    return render(request, template, ctx)
+
+
+@login_required
+def person_detail(request, pk):
+    person = get_in_scope(request.user, selectors.visible_people(request.user), pk)
+    memberships = person.memberships.select_related("organization").order_by("-admitted_on")
+    current = next((m for m in memberships if m.is_open), None)
+    today = timezone.localdate()
+    return render(request, "people/person_detail.html", {
+        "person": person,
+        "memberships": memberships,
+        "party_age": rules.party_age_years(current.converted_on, today) if current else None,
+        "age": rules.age_on(person.birth_date, today),
+        "candidacies": person.candidacies.select_related("organization"),
+        "may_change": can(request.user, CHANGE, person),
+        "may_reveal": can(request.user, REVEAL, person),
+        "may_audit": can(request.user, AUDIT, person),
+        "has_login": hasattr(person, "user"),
+    })
+
+
+@login_required
+@require_POST
+def reveal(request, pk, field):
+    if field not in Person.SENSITIVE_FIELDS:
+        raise PermissionDenied
+    person = get_in_scope(request.user, Person, pk, REVEAL)
+    value = services.reveal(actor=request.user, person=person, field=field)
+    return render(request, "people/_revealed.html", {"value": value or "—"})
+
+
+@login_required
+def person_create(request):
+    if not has_any(request.user, PERSON, CHANGE):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, user=request.user, reveal=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = create_in_scope(request.user, lambda: services.create_person(actor=request.user, **form.service_data()))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Person added."))
+            return redirect("people:detail", person.pk)
+    return form_page(request, form, _("Add a person"), "", reverse("people:list"), note=SENSITIVE_NOTE)
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_in_scope(request.user, Person, pk, CHANGE)
+    may_reveal = can(request.user, REVEAL, person)
+    instance = Person.objects.get(pk=person.pk)
+    form = PersonForm(request.POST or None, instance=instance, user=request.user, reveal=may_reveal)
+    if may_reveal and request.method == "GET":
+        # The form shows the clear values to a role that may see them: that is a view of them.
+        for field in Person.SENSITIVE_FIELDS:
+            services.reveal(actor=request.user, person=person, field=field)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_person(actor=request.user, person=person, **form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("people:detail", person.pk)
+    return form_page(request, form, _("Edit person"), person.name, reverse("people:detail", args=[person.pk]), note=SENSITIVE_NOTE)
+
+
+@login_required
+def membership_add(request, pk):
+    person = get_in_scope(request.user, Person, pk, CHANGE)
+    form = MembershipForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_in_scope(request.user, lambda: services.add_membership(actor=request.user, person=person, **form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Membership record added."))
+            return redirect("people:detail", person.pk)
+    return form_page(request, form, _("Add membership record"), person.name, reverse("people:detail", args=[person.pk]))
+
+
+@login_required
+def membership_edit(request, pk):
+    membership = get_in_scope(request.user, Membership.objects.select_related("person", "organization"), pk, CHANGE)
+    form = MembershipForm(request.POST or None, instance=Membership.objects.get(pk=membership.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_membership(actor=request.user, membership=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("people:detail", membership.person_id)
+    return form_page(request, form, _("Edit membership record"), membership.person.name, reverse("people:detail", args=[membership.person_id]))

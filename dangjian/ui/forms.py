@@ -1,0 +1,32 @@
+"""Small shared form helpers."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError onto the form: known fields by name, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def form_page(request: HttpRequest, form: forms.BaseForm, title: str, subtitle: str, cancel_url: str, note: str = "") -> HttpResponse:
+    """The one page layout for every create/edit form."""
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": title, "subtitle": subtitle, "cancel_url": cancel_url, "note": note,
+    }, status=status)

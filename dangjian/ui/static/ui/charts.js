@@ -1,0 +1,37 @@
+// Draws every <div class="chart" data-chart-id="..."> from the JSON in the matching
+// <script type="application/json" id="...">. No inline scripts: the data is plain JSON.
+(function () {
+  function option(spec) {
+    var base = { title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } }, tooltip: {} };
+    if (spec.type === "pie") {
+      base.tooltip = { trigger: "item" };
+      base.series = [{ type: "pie", radius: ["35%", "65%"], top: 30, data: spec.data, label: { formatter: "{b}: {c}" } }];
+    } else if (spec.type === "bar") {
+      base.grid = { left: 40, right: 10, top: 40, bottom: 60, containLabel: true };
+      base.xAxis = { type: "category", data: spec.data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: 30 } };
+      base.yAxis = { type: "value", minInterval: 1 };
+      base.series = [{ type: "bar", data: spec.data.map(function (d) { return d.value; }), itemStyle: { color: "#c8102e" } }];
+    } else if (spec.type === "stacked_bar") {
+      base.tooltip = { trigger: "axis" };
+      base.legend = { bottom: 0 };
+      base.grid = { left: 40, right: 10, top: 40, bottom: 70, containLabel: true };
+      base.xAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 4 ? 30 : 0 } };
+      base.yAxis = { type: "value", minInterval: 1 };
+      var colors = ["#c8102e", "#adb5bd", "#f59f00"];
+      base.series = spec.series.map(function (s, i) {
+        return { name: s.name, type: "bar", stack: "total", data: s.data, itemStyle: { color: colors[i % colors.length] } };
+      });
+    }
+    return base;
+  }
+  function draw() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart-id]").forEach(function (el) {
+      var spec = JSON.parse(document.getElementById(el.dataset.chartId).textContent);
+      var chart = echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(option(spec));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
+})();

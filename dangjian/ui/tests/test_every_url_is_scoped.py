@@ -1,0 +1,100 @@
+"""Every page, enumerated from the URL resolver, refuses objects outside the user's scope.
+
+A new URL pattern fails this test until it is listed below with the object of side B it takes,
+so no page can be added without proving that A's secretary cannot reach B's data through it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangjian.access import services as access_services
+
+# URL name → how to build its kwargs (and query) from the world's side B.
+OBJECT_URLS = {
+    "organizations:detail": lambda w: {"pk": w.b.branch.pk},
+    "organizations:children": lambda w: {"pk": w.b.branch.pk},
+    "organizations:edit": lambda w: {"pk": w.b.branch.pk},
+    "organizations:move": lambda w: {"pk": w.b.branch.pk},
+    "organizations:delete": lambda w: {"pk": w.b.group.pk},
+    "organizations:enterprise_detail": lambda w: {"pk": w.b.enterprise.pk},
+    "organizations:enterprise_edit": lambda w: {"pk": w.b.enterprise.pk},
+    "organizations:unit_create": lambda w: {"pk": w.b.enterprise.pk},
+    "organizations:unit_edit": lambda w: {"pk": w.b.team.pk},
+    "organizations:unit_delete": lambda w: {"pk": w.b.team.pk},
+    "people:detail": lambda w: {"pk": w.b.worker.pk},
+    "people:edit": lambda w: {"pk": w.b.worker.pk},
+    "people:reveal": lambda w: {"pk": w.b.worker.pk, "field": "id_number"},
+    "people:membership_add": lambda w: {"pk": w.b.worker.pk},
+    "people:membership_edit": lambda w: {"pk": w.b.member.memberships.get().pk},
+    "audit:history": lambda w: {"kind": "person", "pk": w.b.worker.pk},
+    "access:roles": lambda w: {"kind": "org", "pk": w.b.branch.pk},
+    "access:role_revoke": lambda w: {"pk": w.b.manager.role_assignments.get().pk},
+    "access:token_revoke": lambda w: {"pk": access_services.create_token(actor=None, user=w.b.secretary, name="b")[0].pk},
+}
+# Pages that take no object: lists and "new" forms. A's secretary may open them (or is refused
+# outright); what they list is checked not to contain B.
+LIST_URLS = {
+    "home", "organizations:tree", "organizations:enterprise_list", "organizations:enterprise_create",
+    "people:list", "people:create", "audit:log", "access:password_change", "access:tokens",
+}
+QUERY_URLS = {"organizations:create": lambda w: f"?parent={w.b.branch.pk}"}
+PUBLIC_URLS = {"login", "logout", "set_language"}
+SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{p.namespace}:" if p.namespace else prefix
+            if str(p.pattern).startswith(("admin/", "api/")):
+                continue
+            yield from _walk(p.url_patterns, ns if p.namespace else prefix)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def all_url_names() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_listed_here():
+    unlisted = all_url_names() - set(OBJECT_URLS) - LIST_URLS - set(QUERY_URLS) - PUBLIC_URLS
+    assert not unlisted, f"add these URLs to the scope test: {sorted(unlisted)}"
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_other_enterprise_objects_are_not_found(world, login, name):
+    client = login(world.a.secretary)
+    url = reverse(name, kwargs=OBJECT_URLS[name](world))
+    assert client.get(url).status_code in {404, 405}, url  # 405: a POST-only action
+    assert client.post(url, {}).status_code == 404, url
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_URLS))
+def test_creating_under_other_enterprise_is_not_found(world, login, name):
+    client = login(world.a.secretary)
+    url = reverse(name) + QUERY_URLS[name](world)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"kind": "group", "name": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(LIST_URLS))
+def test_lists_never_show_the_other_enterprise(world, login, name):
+    client = login(world.a.secretary)
+    response = client.get(reverse(name), {"page_size": 500})
+    assert response.status_code in {200, 403}
+    body = response.content.decode()
+    for text in ("B公司", "B工人", "B党员", "B书记"):
+        assert text not in body, f"{name} shows {text}"
+
+
+@pytest.mark.parametrize("name", sorted(set(OBJECT_URLS) | LIST_URLS | set(QUERY_URLS)))
+def test_anonymous_is_sent_to_login(world, client, name):
+    if name in OBJECT_URLS:
+        url = reverse(name, kwargs=OBJECT_URLS[name](world))
+    else:
+        url = reverse(name) + (QUERY_URLS[name](world) if name in QUERY_URLS else "")
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url

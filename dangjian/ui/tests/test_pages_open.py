@@ -1,0 +1,74 @@
+"""Each page opens for a user whose scope holds the object, and shows what it is about."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, OBJECT_URLS
+
+# Pages A's secretary may open, with A's objects, and text each must show.
+SECRETARY_PAGES = {
+    "organizations:detail": ("branch", "A公司党支部"),
+    "organizations:children": ("branch", "A第一党小组"),
+    "organizations:edit": ("branch", "A公司党支部"),
+    "organizations:move": ("branch", "A公司党支部"),
+    "organizations:enterprise_detail": ("enterprise", "A缝纫一组"),
+    "people:detail": ("worker", "A工人"),
+    "people:edit": ("worker", "A工人"),
+    "people:membership_add": ("worker", "A工人"),
+    "audit:history": ("worker", "A工人"),
+    "access:roles": ("branch", "secretary_a"),
+}
+
+
+def _side_obj(world, attr):
+    return getattr(world.a, attr)
+
+
+@pytest.mark.parametrize("name", sorted(SECRETARY_PAGES))
+def test_secretary_opens_own_objects(world, login, name):
+    attr, text = SECRETARY_PAGES[name]
+    obj = _side_obj(world, attr)
+    kwargs = {"pk": obj.pk}
+    if name == "audit:history":
+        kwargs["kind"] = "person"
+    if name == "access:roles":
+        kwargs["kind"] = "org"
+    response = login(world.a.secretary).get(reverse(name, kwargs=kwargs))
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+def test_object_pages_are_all_exercised():
+    # Every object URL is either opened above or is a POST-only action tested elsewhere.
+    post_only = {"organizations:delete", "organizations:unit_delete", "people:reveal", "access:role_revoke",
+                 "access:token_revoke", "people:membership_edit", "organizations:unit_create",
+                 "organizations:unit_edit", "organizations:enterprise_edit"}
+    assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
+
+
+@pytest.mark.parametrize("name", sorted(LIST_URLS - {"organizations:enterprise_create", "audit:log"}))
+def test_secretary_opens_lists(world, login, name):
+    assert login(world.a.secretary).get(reverse(name)).status_code == 200
+
+
+def test_county_department_sees_both_enterprises_and_audit_log(world, login):
+    client = login(world.county_admin)
+    body = client.get(reverse("organizations:enterprise_list")).content.decode()
+    assert "A公司" in body and "B公司" in body
+    assert client.get(reverse("audit:log")).status_code == 200
+    assert client.get(reverse("organizations:enterprise_create")).status_code == 200
+
+
+def test_secretary_cannot_open_global_audit_log_or_create_enterprises(world, login):
+    client = login(world.a.secretary)
+    assert client.get(reverse("audit:log")).status_code == 403
+    assert client.get(reverse("organizations:enterprise_create")).status_code == 403
+
+
+def test_manager_edits_units_of_own_enterprise(world, login):
+    client = login(world.a.manager)
+    assert client.get(reverse("organizations:unit_edit", args=[world.a.team.pk])).status_code == 200
+    assert client.get(reverse("organizations:enterprise_edit", args=[world.a.enterprise.pk])).status_code == 200
+    assert client.get(reverse("organizations:unit_edit", args=[world.b.team.pk])).status_code == 404
