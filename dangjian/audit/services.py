@@ -94,7 +94,7 @@ def record(
     org_path: str | None = None,
 ) -> AuditEvent:
     ctx = current()
-    head = ChainHead.objects.select_for_update().get(pk=1)
+    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
     actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         at=timezone.now(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
@@ -16,7 +17,7 @@ class Stage(models.TextChoices):
     APPLICANT = "applicant", _("Applicant for membership")
     ACTIVIST = "activist", _("Activist")
     TARGET = "target", _("Development target")
-    ADMITTED = "admitted", _("Admitted")
+    ADMITTED = "admitted", pgettext_lazy("candidacy stage", "Admitted")
     CLOSED = "closed", _("Closed")
 
 

@@ -1,0 +1,65 @@
+# The two commands: `make run` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo clean
+
+$(VENV)/.base: requirements/base.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.base frontend/node_modules/.installed
+install-dev: $(VENV)/.dev frontend/node_modules/.installed
+assets: frontend/node_modules/.installed
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite: unit, page, API and browser tests. Browser tests need Debian's chromium;
+# scripts/system-deps installs it (and the CJK fonts) when we are root, as on CI.
+test: install-dev
+	./scripts/system-deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+
+test-browser: install-dev
+	./scripts/system-deps
+	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Developers: refresh the catalogue after changing strings, translate, then compile.
+messages: install-dev
+	cd dangjian && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
+	cd dangjian && DEBUG=1 ../$(PY) ../manage.py compilemessages -l zh_Hans
+
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py load_demo
+
+clean:
+	rm -rf $(VENV) frontend/node_modules staticfiles var/test
