@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dangjian.organizations",
     "dangjian.people",
     "dangjian.development",
+    "dangjian.jobs",
     "dangjian.api",
     "dangjian.demo",
 ]

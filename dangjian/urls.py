@@ -11,6 +11,7 @@ urlpatterns = [
     path("orgs/", include("dangjian.organizations.urls")),
     path("people/", include("dangjian.people.urls")),
     path("audit/", include("dangjian.audit.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

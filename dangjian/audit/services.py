@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .context import current
 from .models import Action, AuditEvent, ChainHead
@@ -137,7 +138,7 @@ def record_delete(actor: Any, obj: models.Model, before: dict[str, Any], pk: Any
     )
 
 
-def verify_chain(batch: int = 5000) -> tuple[int, AuditEvent | None, str]:
+def verify_chain(batch: int = 5000, progress: Any = None) -> tuple[int, AuditEvent | None, str]:
     """Walk the chain in order. Returns (events checked, first bad event or None, reason)."""
     prev = GENESIS
     checked = 0
@@ -148,13 +149,15 @@ def verify_chain(batch: int = 5000) -> tuple[int, AuditEvent | None, str]:
             break
         for event in rows:
             if event.prev_hash != prev:
-                return checked, event, "prev_hash does not match the hash of the event before it"
+                return checked, event, _("its link to the event before it is broken (an event was removed, inserted or changed)")
             if compute_hash(event) != event.hash:
-                return checked, event, "its contents do not match its hash"
+                return checked, event, _("its contents do not match its hash (it was changed after it was written)")
             prev = event.hash
             checked += 1
             last_id = event.id
+        if progress is not None:
+            progress(checked)
     head = ChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev:
-        return checked, None, "the newest events are missing (chain head does not match the last event)"
+        return checked, None, _("the newest events are missing (the chain head does not match the last event)")
     return checked, None, ""

@@ -5,5 +5,6 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("", views.log, name="log"),
+    path("verify/", views.verify, name="verify"),
     path("<str:kind>/<int:pk>/", views.history, name="history"),
 ]

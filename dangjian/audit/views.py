@@ -4,7 +4,9 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dangjian.access.scopes import AUDIT, resource_of
 from dangjian.access.shortcuts import get_in_scope
@@ -42,6 +44,19 @@ def log(request):
         "action": action, "source": source, "actor": actor,
         "querystring": query_without(request, "page"),
     })
+
+
+@login_required
+@require_POST
+def verify(request):
+    if not selectors.may_read_global_log(request.user):
+        raise PermissionDenied
+    from dangjian.jobs.services import start_job
+
+    from .tasks import verify_chain_task
+
+    job = start_job(actor=request.user, kind="verify_audit", title=_("Audit chain check"), task=verify_chain_task)
+    return redirect("jobs:detail", job.pk)
 
 
 @login_required
