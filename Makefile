@@ -28,8 +28,10 @@ assets: frontend/node_modules/.installed
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	DEBUG=1 $(PY) manage.py db_worker --interval 1 --no-startup-delay & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite: unit, page, API and browser tests. Browser tests need Debian's chromium;
 # scripts/system-deps installs it (and the CJK fonts) when we are root, as on CI.
