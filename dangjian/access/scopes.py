@@ -86,7 +86,13 @@ def grants_for(user: Any) -> list[Grant]:
         else:
             ent = ra.enterprise
             grants.append(Grant(ra.role, enterprise_id=ent.pk, enterprise_org_path=ent.party_org.path if ent.party_org_id else None))
-    person = user.person if user.person_id else None
+    person = None
+    if user.person_id:
+        from dangjian.people.models import Person
+
+        # One query for the person and their organisation; kept on the user for the request.
+        person = Person.objects.select_related("party_org").filter(pk=user.person_id).first()
+        user.person = person
     if person is not None:
         grants.append(Grant("self", person_id=person.pk))
         if person.is_party_member and person.party_org_id:

@@ -47,7 +47,7 @@ class PersonForm(forms.ModelForm):
             # Without the right to see the clear values the form cannot show them; leaving the
             # field empty keeps the stored value.
             for name in ("id_number", "phone"):
-                self.fields[name].initial = ""
+                self.initial[name] = ""
                 self.fields[name].help_text = _("Stored value hidden (%(masked)s). Type a new value to replace it.") % {
                     "masked": getattr(self.instance, f"{name}_masked") or "—"}
         self.reveal = reveal

@@ -1,0 +1,57 @@
+"""List pages and dashboards run a fixed number of queries, however many rows they show."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangjian.testing.factories import EnterpriseFactory, PersonFactory, UnitFactory
+
+
+def _grow(world, n: int) -> None:
+    """Add n employees in new teams to A and n enterprises to the park."""
+    for i in range(n):
+        team = UnitFactory(enterprise=world.a.enterprise, kind="team", name=f"新增班组{i}", parent=world.a.workshop)
+        PersonFactory(employer=world.a.enterprise, team=team)
+        EnterpriseFactory(supervising_org=world.park)
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+PAGES = {
+    # (user attribute path, url name, args, pinned query count)
+    "people list (secretary)": ("a.secretary", "people:list", [], 9),
+    "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 5),
+    "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 11),
+    "dashboard (county)": ("county_admin", "home", [], 9),
+    "dashboard (secretary)": ("a.secretary", "home", [], 12),
+    "dashboard (manager)": ("a.manager", "home", [], 7),
+    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 14),
+    "audit log (county)": ("county_admin", "audit:log", [], 5),
+}
+
+
+def _resolve(world, dotted):
+    obj = world
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_query_count_is_pinned_and_flat(world, client, page):
+    user_path, name, args, pinned = PAGES[page]
+    client.force_login(_resolve(world, user_path))
+    url = reverse(name, args=[_resolve(world, a).pk for a in args])
+    small = _count(client, url)
+    _grow(world, 12)
+    large = _count(client, url)
+    assert large == small, f"{page}: {small} queries with few rows, {large} with more"
+    assert large == pinned, f"{page}: {large} queries; pinned {pinned}"
