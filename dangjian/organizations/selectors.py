@@ -39,7 +39,7 @@ def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]
         visible_orgs(user)
         .filter(parent=org)
         .annotate(n_children=Count("children", distinct=True))
-        .order_by("kind", "name")
+        .order_by("kind", "pk")
     )
 
 
@@ -130,4 +130,28 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
             n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
         )
         .order_by("parent__name", "kind", "name")
+    )
+
+
+def members_of(org: Organization, limit: int = 50):
+    """The organisation's members (its subtree's), full before probationary, for the node page."""
+    from dangjian.people.models import Person
+
+    return (
+        Person.objects.filter(party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
+        .select_related("party_org", "team")
+        .order_by("political_status", "name", "pk")[:limit]
+    )
+
+
+def teams_covered(org: Organization) -> QuerySet[ProductionUnit]:
+    """Production teams of the enterprises this organisation covers, with head counts."""
+    return (
+        ProductionUnit.objects.filter(enterprise__party_org__path__startswith=org.path, kind=UnitKind.TEAM)
+        .select_related("parent", "enterprise")
+        .annotate(
+            n_people=Count("members", distinct=True),
+            n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
+        )
+        .order_by("enterprise__name", "parent__name", "name")
     )

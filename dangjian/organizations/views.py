@@ -45,6 +45,8 @@ def detail(request, pk):
         "nodes": selectors.children_with_counts(request.user, org),
         "covered": covered,
         "chart": selectors.status_breakdown(org),
+        "members": [] if org.is_committee else selectors.members_of(org),
+        "teams": [] if org.is_committee else selectors.teams_covered(org),
         "parent_visible": parent_visible,
         "may_change": can(request.user, CHANGE, org),
         "may_audit": can(request.user, AUDIT, org),

@@ -77,9 +77,12 @@ class MembershipForm(forms.ModelForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), required=False)
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, label=_("party organisation"))
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"))
-    team = forms.ModelChoiceField(queryset=ProductionUnit.objects.none(), required=False, label=_("production team"))
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, label=_("party organisation"),
+                                          empty_label=_("Any party organisation"))
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"),
+                                        empty_label=_("Any enterprise"))
+    team = forms.ModelChoiceField(queryset=ProductionUnit.objects.none(), required=False, label=_("production team"),
+                                  empty_label=_("Any production team"))
     status = forms.ChoiceField(choices=[("", _("Any political status")), ("members", _("Party members"))] + list(PoliticalStatus.choices), required=False, label=_("political status"))
     ethnicity = forms.ChoiceField(choices=[("", _("Any ethnicity"))] + list(Ethnicity.choices), required=False, label=_("ethnicity"))
     gender = forms.ChoiceField(choices=[("", _("Any gender"))] + list(Gender.choices), required=False, label=_("gender"))

@@ -33,7 +33,7 @@ PAGES = {
     "dashboard (county)": ("county_admin", "home", [], 9),
     "dashboard (secretary)": ("a.secretary", "home", [], 12),
     "dashboard (manager)": ("a.manager", "home", [], 7),
-    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 14),
+    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
     "audit log (county)": ("county_admin", "audit:log", [], 5),
 }
 

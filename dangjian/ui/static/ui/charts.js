@@ -7,10 +7,12 @@
       base.tooltip = { trigger: "item" };
       base.series = [{ type: "pie", radius: ["35%", "65%"], top: 30, data: spec.data, label: { formatter: "{b}: {c}" } }];
     } else if (spec.type === "bar") {
-      base.grid = { left: 40, right: 10, top: 40, bottom: 60, containLabel: true };
-      base.xAxis = { type: "category", data: spec.data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: 30 } };
-      base.yAxis = { type: "value", minInterval: 1 };
-      base.series = [{ type: "bar", data: spec.data.map(function (d) { return d.value; }), itemStyle: { color: "#c8102e" } }];
+      // Horizontal bars: long category names stay readable on a 360-px phone.
+      base.grid = { left: 10, right: 30, top: 40, bottom: 10, containLabel: true };
+      base.yAxis = { type: "category", inverse: true, data: spec.data.map(function (d) { return d.name; }) };
+      base.xAxis = { type: "value", minInterval: 1 };
+      base.series = [{ type: "bar", data: spec.data.map(function (d) { return d.value; }), itemStyle: { color: "#c8102e" },
+                       label: { show: true, position: "right" } }];
     } else if (spec.type === "stacked_bar") {
       base.tooltip = { trigger: "axis" };
       base.legend = { bottom: 0 };
