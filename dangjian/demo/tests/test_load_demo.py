@@ -1,0 +1,236 @@
+"""`manage.py load_demo`: the article's numbers, valid identifiers, sealed ID numbers, idempotence.
+
+The demo is loaded once for the module inside a transaction that is rolled back at the end (the
+audit table refuses DELETE, so it could not be flushed); each test runs in a savepoint within it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dangjian.access.models import Role, RoleAssignment, User
+from dangjian.audit.models import AuditEvent
+from dangjian.audit.services import verify_chain
+from dangjian.demo import scenario
+from dangjian.development.models import Candidacy, Stage
+from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
+from dangjian.organizations.validators import validate_uscc
+from dangjian.people.choices import PoliticalStatus
+from dangjian.people.models import Membership, Person
+from dangjian.people.validators import parse_id_number
+
+MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            out = StringIO()
+            call_command("load_demo", stdout=out)
+            yield {"output": out.getvalue(), "last_event_before": last_event}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def county(demo, db) -> Organization:
+    return Organization.objects.get(code=scenario.HEJING_CODE)
+
+
+@pytest.fixture
+def branch(demo, db) -> Organization:
+    return Organization.objects.get(name=scenario.GARMENT_BRANCH_NAME)
+
+
+@pytest.fixture
+def garment(demo, db) -> Enterprise:
+    return Enterprise.objects.get(name=scenario.GARMENT_NAME)
+
+
+def test_tree_and_hejing_county_supervises_68_enterprises(county):
+    pref = Organization.objects.get(code=scenario.PREFECTURE_CODE)
+    assert pref.kind == OrgKind.PREFECTURE_COMMITTEE and pref.name_en == "Bayingolin Prefecture Committee"
+    assert county.parent == pref and county.kind == OrgKind.COUNTY_COMMITTEE
+    park = Organization.objects.get(name="和静县工业园区党委")
+    assert park.parent == county and park.name_en == "Hejing County Industrial Park Committee"
+    assert {"652826", "652801"} <= set(pref.children.values_list("code", flat=True))
+
+    hejing = Enterprise.objects.filter(supervising_org__path__startswith=county.path)
+    assert hejing.count() == scenario.HEJING_ENTERPRISES
+    assert all(e.supervising_org.is_committee for e in hejing.select_related("supervising_org"))
+    covered = hejing.filter(party_org__isnull=False).count()
+    assert 50 <= covered < scenario.HEJING_ENTERPRISES  # coverage is meaningful: most, not all
+    ownerships = set(hejing.values_list("ownership", flat=True))
+    assert {"private", "state", "collective", "foreign", "mixed"} <= ownerships
+    assert hejing.filter(party_org__kind=OrgKind.JOINT_BRANCH).count() >= 6
+    assert hejing.filter(party_org__kind=OrgKind.ENTERPRISE_COMMITTEE).count() == 2
+    for ent in Enterprise.objects.all():
+        validate_uscc(ent.uscc)
+    assert Enterprise.objects.values("uscc").distinct().count() == Enterprise.objects.count()
+
+
+def test_each_instructor_is_paired_with_one_hejing_enterprise(county):
+    pairs = RoleAssignment.objects.filter(role=Role.INSTRUCTOR)
+    assert pairs.count() == scenario.HEJING_ENTERPRISES
+    assert pairs.values("enterprise").distinct().count() == scenario.HEJING_ENTERPRISES
+    assert pairs.values("user").distinct().count() == scenario.HEJING_ENTERPRISES
+    assert all(
+        ra.enterprise.supervising_org.path.startswith(county.path)
+        for ra in pairs.select_related("enterprise__supervising_org")
+    )
+    usable = [ra.user.username for ra in pairs.select_related("user") if ra.user.has_usable_password()]
+    assert usable == ["instructor"]
+    assert all(ra.user.person is not None and ra.user.person.employer_id is None for ra in pairs)
+
+
+def test_garment_company_and_its_branch(garment, branch):
+    assert garment.name_en == scenario.GARMENT_NAME_EN
+    assert garment.ownership == "private" and garment.settled_on == dt.date(2020, 4, 16)
+    assert garment.party_org == branch and branch.parent.name == "和静县工业园区党委"
+    assert garment.employees.count() == 816
+
+    today = timezone.localdate()
+    assert (branch.founded_on.month, branch.founded_on.day) == (5, 4)
+    assert 150 <= (today - branch.founded_on).days <= 366 + 183
+    assert branch.children.filter(kind=OrgKind.PARTY_GROUP).count() in (3, 4)
+
+    members = Person.objects.filter(party_org__path__startswith=branch.path, political_status__in=MEMBER_STATUSES)
+    assert members.count() == 38
+    assert set(members.values_list("employer", flat=True)) == {garment.pk}
+    open_memberships = Membership.objects.filter(organization=branch, ended_on__isnull=True)
+    assert open_memberships.count() == 38
+    probationary = open_memberships.filter(converted_on__isnull=True)
+    assert 2 <= probationary.count() <= 3
+    assert all(today - m.admitted_on <= dt.timedelta(days=366) for m in probationary)
+    assert open_memberships.filter(joined_org_on=branch.founded_on).count() >= 36
+
+    # Every production team has a party member in it ("full coverage of all teams").
+    for team in garment.units.filter(kind="team"):
+        assert team.members.filter(political_status__in=MEMBER_STATUSES).exists(), team.name
+        if team.name != "质检班组":
+            assert 10 <= team.members.count() <= 40, team.name
+
+
+def test_article_people(garment, branch):
+    he = Person.objects.get(name="何艳萍")
+    assert he.name_latin == "He Yanping" and he.political_status == PoliticalStatus.FULL and he.party_org == branch
+    assert RoleAssignment.objects.filter(user__person=he, role=Role.SECRETARY, organization=branch).exists()
+
+    huo = Person.objects.get(name="霍秀全")
+    assert huo.political_status == PoliticalStatus.FULL and huo.post == "质检工程师"
+    assert huo.team.name == "质检班组" and huo.team.parent.name == "6号厂房"
+    assert huo.team.parent.name_en == "No. 6 Factory Building"
+    assert huo.team.members.filter(post="质检员").count() == 44
+    assert RoleAssignment.objects.filter(user__person=huo, role=Role.COMMITTEE_MEMBER, organization=branch).exists()
+
+    li = Person.objects.get(name="李晓燕")
+    assert li.post == "班组长兼技术总监" and li.political_status not in MEMBER_STATUSES and li.employer == garment
+
+    abibahan = Person.objects.get(name="阿比巴汗·买提沙力")
+    assert abibahan.employer == garment and abibahan.political_status == PoliticalStatus.APPLICANT
+
+    liu = Person.objects.get(name="刘红")
+    assert liu.employer is None and liu.user.username == "liuhong"
+    assert ProductionUnit.objects.filter(enterprise=garment, kind="workshop", name="6号厂房").exists()
+
+
+def test_seven_applicants_in_the_first_month(branch):
+    candidacies = Candidacy.objects.filter(organization=branch, stage=Stage.APPLICANT)
+    assert candidacies.count() == 7
+    for c in candidacies:
+        assert branch.founded_on < c.applied_on <= branch.founded_on + dt.timedelta(days=31)
+        assert c.person.political_status == PoliticalStatus.APPLICANT
+    assert AuditEvent.objects.filter(object_type="development.Candidacy", action="create").count() == 7
+
+
+def test_every_id_number_is_valid_and_matches_the_person(demo, db):
+    seen = set()
+    count = 0
+    for person in Person.objects.all().iterator():
+        facts = parse_id_number(person.id_number)
+        assert facts.birth_date == person.birth_date, person.name
+        assert facts.gender == person.gender, person.name
+        assert facts.division in {"652827", "652826", "652801"}
+        assert person.id_number not in seen
+        seen.add(person.id_number)
+        age = (timezone.localdate() - person.birth_date).days / 365.25
+        assert 18 <= age < 59.5, person.name
+        assert len(person.phone) == 11 and person.phone.isdigit()
+        count += 1
+    assert count == Person.objects.count() > 2000
+
+
+def test_no_id_number_in_clear_in_the_database(demo, db):
+    clear = set(Person.objects.values_list("id_number", flat=True))
+    assert len(clear) > 2000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM people_person")
+        stored = cursor.fetchall()
+        assert all(idn.startswith("v1:") and phone.startswith("v1:") for idn, phone in stored)
+        cursor.execute("SELECT * FROM people_person")
+        person_text = "\n".join("|".join(str(v) for v in row) for row in cursor.fetchall())
+        cursor.execute("SELECT changes, object_repr FROM audit_auditevent")
+        audit_text = "\n".join(f"{changes}|{repr_}" for changes, repr_ in cursor.fetchall())
+    for number in clear:
+        assert number not in person_text
+        assert number not in audit_text
+
+
+def test_logins(demo, db):
+    for username in scenario.DEMO_USERNAMES:
+        user = User.objects.get(username=username)
+        assert user.check_password(scenario.DEMO_PASSWORD), username
+        assert user.language == ""
+    assert User.objects.get(username="admin").is_superuser
+    assert RoleAssignment.objects.filter(
+        user__username="liuhong", role=Role.ORG_DEPARTMENT, organization__code="652827"
+    ).exists()
+    assert RoleAssignment.objects.filter(
+        user__username="bazhou", role=Role.ORG_DEPARTMENT, organization__code="652800"
+    ).exists()
+    assert RoleAssignment.objects.filter(
+        user__username="hr", role=Role.MANAGER, enterprise__name=scenario.GARMENT_NAME
+    ).exists()
+    member = User.objects.get(username="member")
+    assert member.person.political_status == PoliticalStatus.FULL and not member.role_assignments.exists()
+    employee = User.objects.get(username="abibahan")
+    assert employee.person.name == "阿比巴汗·买提沙力" and not employee.role_assignments.exists()
+    for login in scenario.LOGINS:
+        assert login.username in demo["output"]
+
+
+def test_audit_events_come_from_the_command_and_chain(demo, db):
+    new = AuditEvent.objects.filter(id__gt=demo["last_event_before"])
+    assert new.count() > Person.objects.count()
+    assert not new.exclude(source="command").exists()
+    assert not new.exclude(actor__isnull=True).exists()
+    checked, bad, reason = verify_chain()
+    assert bad is None and reason == "", reason
+
+
+def test_second_run_changes_nothing(demo, db):
+    models = (Organization, Enterprise, ProductionUnit, Person, Membership, Candidacy, User, RoleAssignment, AuditEvent)
+    before = {m.__name__: m.objects.count() for m in models}
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert {m.__name__: m.objects.count() for m in models} == before
+    assert "already loaded" in out.getvalue()
+    assert "heyanping" in out.getvalue() and scenario.DEMO_PASSWORD in out.getvalue()
+
+
+def test_founding_date_rule():
+    assert scenario.branch_founding_date(dt.date(2026, 11, 25)) == dt.date(2026, 5, 4)
+    assert scenario.branch_founding_date(dt.date(2026, 10, 1)) == dt.date(2025, 5, 4)
+    assert scenario.branch_founding_date(dt.date(2026, 3, 1)) == dt.date(2025, 5, 4)
+    assert scenario.branch_founding_date(dt.date(2026, 5, 4)) == dt.date(2025, 5, 4)
