@@ -20,7 +20,6 @@ from django.db.models import Q
 from dangjian.access import services as access_services
 from dangjian.access.models import Role, User
 from dangjian.audit import services as audit
-from dangjian.audit.models import Action
 from dangjian.development.models import Candidacy, Stage
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
@@ -954,11 +953,9 @@ class DemoBuilder:
             self.role(self.user(s.person, prefix="committee"), Role.COMMITTEE_MEMBER, organization=branch)
 
     def record_candidacy(self, candidacy: Candidacy) -> None:
-        """Candidacy rows are written directly until the development services exist; audit them
-        like a create, placed in the branch's subtree so the county can read the event."""
-        changes = audit.diff(None, audit.snapshot(candidacy))
-        org_path = audit.org_path_of(candidacy) or candidacy.organization.path
-        audit.record(actor=None, action=Action.CREATE, obj=candidacy, changes=changes, org_path=org_path)
+        """Candidacy rows are written directly until the development services exist (ROADMAP C2);
+        audit them like any create."""
+        audit.record_create(None, candidacy)
 
     # --- the other enterprises --------------------------------------------------------------------
 

@@ -50,3 +50,10 @@ class Candidacy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_stage_display()})"
+
+
+def _candidacy_audit_path(self: Candidacy) -> str:
+    return self.organization.path
+
+
+Candidacy.audit_org_path = _candidacy_audit_path
