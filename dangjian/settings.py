@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI, served locally for /api/v1/docs
     "dangjian.ui",
     "dangjian.access",
     "dangjian.audit",

@@ -27,9 +27,10 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         language = choose_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Scoped to the request, so no language leaks to the next one on this thread.
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
         return response

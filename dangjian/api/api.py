@@ -1,3 +1,41 @@
-from ninja import NinjaAPI
+"""The JSON API under /api/v1/: session (browser, with CSRF) or bearer-token authentication,
+one error shape, every list and object narrowed by access.scopes."""
 
-api = NinjaAPI(title="Dangjian API", version="1")
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Router
+
+from . import enterprises, errors, organizations, people, tokens, units
+from .auth import AUTH
+from .docs import LocalSwagger
+
+api = NinjaAPI(
+    title="Dangjian API",
+    version="1",
+    description=(
+        "Authenticate with the browser session (send the CSRF token on writes) or with a personal "
+        "access token: `Authorization: Bearer <token>`. Errors are `{code, message, errors?}`."
+    ),
+    auth=AUTH,
+    docs=LocalSwagger(),
+)
+errors.install(api)
+
+api.add_router("", organizations.router)
+api.add_router("", enterprises.router)
+api.add_router("", units.router)
+api.add_router("", people.router)
+api.add_router("", tokens.router)
+
+# Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
+# that it only catches what no other route does.
+_fallback = Router()
+
+
+@_fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise Http404
+
+
+api.add_router("", _fallback)

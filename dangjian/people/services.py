@@ -71,8 +71,11 @@ def _clean_person(person: Person) -> None:
         errors.setdefault("team", []).append(_("Choose a production team, not a workshop."))
     if person.hire_date and person.birth_date and person.hire_date < person.birth_date:
         errors.setdefault("hire_date", []).append(_("The hire date is before the date of birth."))
+    # When the ID number itself is wrong, do not also complain that the date of birth and gender
+    # it would have supplied are missing.
+    exclude = ["id_number_index"] + (["birth_date", "gender"] if "id_number" in errors else [])
     try:
-        person.full_clean(exclude=["id_number_index"])
+        person.full_clean(exclude=exclude)
     except ValidationError as exc:
         for key, msgs in exc.message_dict.items():
             errors.setdefault(key, []).extend(m for m in msgs if m not in errors.get(key, []))
@@ -86,6 +89,7 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
     _clean_person(person)
     person.save()
     audit.record_create(actor, person)
+    refresh_derived(person)  # a League member starts as one, not as the masses
     return person
 
 
@@ -98,6 +102,7 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     _clean_person(person)
     person.save()
     audit.record_update(actor, person, before)
+    refresh_derived(person)
     return person
 
 

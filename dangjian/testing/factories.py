@@ -76,7 +76,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"员工{n}")
     gender = "F"
     ethnicity = "01"
-    birth_date = factory.Sequence(lambda n: dt.date(1990, 5, 17) + dt.timedelta(days=n % 3000))
+    # Born 1960–1984, so every factory person is an adult at any admission date tests use.
+    birth_date = factory.Sequence(lambda n: dt.date(1960, 1, 1) + dt.timedelta(days=n % 9000))
     id_number = factory.LazyAttribute(lambda o: make_id_number(o.birth_date, o.gender, next(_seq)))
     phone = factory.Sequence(lambda n: f"139{n:08d}")
 

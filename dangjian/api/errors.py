@@ -1,0 +1,185 @@
+"""Every error the API returns has one JSON shape: {"code", "message", "errors"?}.
+
+Messages follow the active language (the user's saved one, else Accept-Language). Field errors
+from the request schema reuse Django's own wording, which Django already ships in zh-Hans.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core import signals
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from .auth import CsrfFailed
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, list[str]] | None = None
+
+
+# Responses every authenticated operation may give, for the OpenAPI document.
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+# Services report errors on model fields; clients send the *_id form of relations.
+FIELD_ALIASES = {
+    "parent": "parent_id",
+    "employer": "employer_id",
+    "team": "team_id",
+    "supervising_org": "supervising_org_id",
+    "party_org": "party_org_id",
+    "organization": "organization_id",
+    "enterprise": "enterprise_id",
+}
+
+
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, errors: dict | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind.startswith("date_") or kind == "date_type":
+        return _("Enter a valid date.")
+    if kind.startswith("datetime_") or kind == "datetime_type":
+        return _("Enter a valid date/time.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind in {"enum", "literal_error"}:
+        # ninja drops the input from errors (it may be sensitive), so name what is accepted.
+        return _("Choose one of: %(expected)s.") % {"expected": ctx.get("expected", "")}
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("This field is required.")
+        return _("Ensure this value has at least %(min)s characters.") % {"min": ctx.get("min_length")}
+    if kind in {"string_too_long"}:
+        return _("Ensure this value has at most %(max)s characters.") % {"max": ctx.get("max_length")}
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("ge", ctx.get("gt"))
+        }
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("le", ctx.get("lt"))
+        }
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    if kind in {"string_type", "model_attributes_type", "dict_type"}:
+        return _("Enter a valid value.")
+    return str(error.get("msg", _("Enter a valid value.")))
+
+
+def _field_of(loc: list | tuple, param_names: set[str]) -> str:
+    """("body", "payload", "name") → "name"; ("query", "kind") → "kind"."""
+    parts = (
+        [str(p) for p in loc[1:]]
+        if loc and loc[0] in {"body", "query", "path", "header", "cookie", "form"}
+        else [str(p) for p in loc]
+    )
+    if len(parts) > 1 and parts[0] in param_names:
+        parts = parts[1:]
+    return ".".join(parts) or NON_FIELD_ERRORS
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on `api` (replacing ninja's {"detail": …} defaults)."""
+
+    @api.exception_handler(DjangoValidationError)
+    def django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        if hasattr(exc, "error_dict"):
+            errors = {FIELD_ALIASES.get(k, k): v for k, v in exc.message_dict.items()}
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            message = " ".join(general) or _(
+                "Some of the data sent is not valid. Correct the fields listed and try again."
+            )
+            return error_response(api, request, 422, "invalid", message, errors)
+        return error_response(api, request, 422, "invalid", " ".join(exc.messages))
+
+    @api.exception_handler(NinjaValidationError)
+    def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            field = _field_of(error.get("loc", ()), {"payload", "filters", "ninja_pagination"})
+            errors.setdefault(field, []).append(_pydantic_message(error))
+        general = errors.pop(NON_FIELD_ERRORS, [])
+        message = " ".join(general) or _("Some of the data sent is not valid. Correct the fields listed and try again.")
+        return error_response(api, request, 422, "invalid", message, errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # The same answer whether the record does not exist or lies outside the caller's scope.
+        return error_response(
+            api, request, 404, "not_found", _("There is no such record, or you do not have access to it.")
+        )
+
+    api.add_exception_handler(ObjectDoesNotExist, not_found)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        message = str(exc) or _("You can see this record but you may not do this to it.")
+        return error_response(api, request, 403, "forbidden", message)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = error_response(
+            api,
+            request,
+            401,
+            "unauthenticated",
+            _("Sign in, or send a valid API token in the header “Authorization: Bearer <token>”."),
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+
+    @api.exception_handler(CsrfFailed)
+    def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            403,
+            "csrf_failed",
+            _("The page's security token is missing or out of date. Reload the page and try again."),
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            return error_response(
+                api, request, 400, "bad_request", _("The request body could not be read. Send valid JSON.")
+            )
+        return error_response(api, request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Tell Django's usual listeners (error reporting; the test client re-raises from it),
+        # then answer in JSON rather than with an HTML error page.
+        logger.exception("Unhandled error in API call %s %s", request.method, request.path)
+        signals.got_request_exception.send(sender=None, request=request)
+        return error_response(
+            api,
+            request,
+            500,
+            "server_error",
+            _("Something went wrong on our side. The error has been logged; please try again later."),
+        )

@@ -1,0 +1,143 @@
+"""/organizations: the party tree."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dangjian.access.scopes import CHANGE, ORG, VIEW, can, scope, scope_q
+from dangjian.organizations import services
+from dangjian.organizations.models import Organization, OrgKind
+from dangjian.people.choices import PARTY_MEMBER_STATUSES
+from dangjian.people.models import Person
+
+from .auth import actor
+from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
+from .errors import ERRORS
+
+router = Router(tags=["organizations"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    kind: OrgKind
+    name: str
+    name_en: str
+    display_name: str
+    parent_id: int | None
+    depth: int
+    code: str | None
+    founded_on: dt.date | None
+
+
+class OrganizationDetailOut(OrganizationOut):
+    children_count: int
+    member_count: int = Field(description="Party members (probationary and full) in the organisation and below it.")
+
+    @staticmethod
+    def resolve_children_count(obj: Organization) -> int:
+        return obj.children.count()
+
+    @staticmethod
+    def resolve_member_count(obj: Organization) -> int:
+        return Person.objects.filter(
+            party_org__path__startswith=obj.path, political_status__in=PARTY_MEMBER_STATUSES
+        ).count()
+
+
+class OrganizationIn(Schema):
+    kind: OrgKind
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str = Field("", max_length=200)
+    parent_id: int | None = Field(None, description="Only an unrestricted administrator may create a root.")
+    code: str | None = Field(None, max_length=32)
+    founded_on: dt.date | None = None
+
+
+class OrganizationPatch(Schema):
+    kind: OrgKind | None = None
+    name: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    code: str | None = Field(None, max_length=32)
+    founded_on: dt.date | None = None
+
+
+class MoveIn(Schema):
+    parent_id: int
+
+
+class OrganizationFilters(FilterSchema):
+    kind: OrgKind | None = None
+    parent_id: int | None = None
+    under: int | None = Field(None, description="An organisation id: it and everything below it.")
+    q: str | None = Field(None, description="Name contains.")
+
+
+@router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
+@paginate(Page)
+def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> QuerySet:
+    user = actor(request)
+    qs = scope(user, Organization.objects.all(), VIEW)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.parent_id is not None:
+        qs = qs.filter(parent_id=filters.parent_id)
+    if filters.under is not None:
+        root = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.under).first()
+        qs = qs.filter(path__startswith=root.path) if root else qs.none()
+    if filters.q:
+        text = filters.q.strip()
+        qs = qs.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
+    return qs.order_by("path")
+
+
+@router.get("/organizations/{id}", response={200: OrganizationDetailOut, **ERRORS})
+def get_organization(request: HttpRequest, id: int) -> Organization:
+    return get_scoped(actor(request), Organization, id)
+
+
+@router.post("/organizations", response={201: OrganizationDetailOut, **ERRORS})
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status:
+    user = actor(request)
+    if payload.parent_id is None:
+        if scope_q(user, ORG, CHANGE) is not None:
+            raise PermissionDenied(_("Only a platform administrator may create a top-level organisation."))
+        parent = None
+    else:
+        parent = resolve_ref(user, Organization, payload.parent_id, "parent_id")
+        if not can(user, CHANGE, parent):
+            raise PermissionDenied(_("You may not add organisations under %(org)s.") % {"org": parent})
+    fields = payload.dict(exclude={"parent_id", "kind", "name"})
+    org = write_checked(
+        user,
+        lambda: services.create_organization(actor=user, kind=payload.kind, name=payload.name, parent=parent, **fields),
+    )
+    return Status(201, org)
+
+
+@router.patch("/organizations/{id}", response={200: OrganizationDetailOut, **ERRORS})
+def update_organization(request: HttpRequest, id: int, payload: OrganizationPatch) -> Organization:
+    user = actor(request)
+    org = get_scoped(user, Organization, id, CHANGE)
+    fields = payload.dict(exclude_unset=True)
+    org = write_checked(user, lambda: services.update_organization(actor=user, org=org, **fields))
+    return org
+
+
+@router.post("/organizations/{id}/move", response={200: OrganizationDetailOut, **ERRORS})
+def move_organization(request: HttpRequest, id: int, payload: MoveIn) -> Organization:
+    user = actor(request)
+    org = get_scoped(user, Organization, id, CHANGE)
+    payload_data = changed_only(org, payload.dict(), "parent_id")
+    if not payload_data:
+        return org
+    new_parent = resolve_ref(user, Organization, payload.parent_id, "parent_id")
+    if not can(user, CHANGE, new_parent):
+        raise PermissionDenied(_("You may not move organisations under %(org)s.") % {"org": new_parent})
+    org = write_checked(user, lambda: services.move_organization(actor=user, org=org, new_parent=new_parent))
+    return org

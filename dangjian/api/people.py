@@ -1,0 +1,251 @@
+"""/people: persons and their membership records.
+
+Identity and phone numbers never leave in clear here except through POST /people/{id}/reveal,
+which needs the REVEAL action and leaves an audit event (PIPL art. 28).
+"""
+
+import datetime as dt
+from typing import Literal
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dangjian.access.scopes import CHANGE, REVEAL, VIEW, scope
+from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
+from dangjian.people import services
+from dangjian.people.choices import Education, Ethnicity, Gender, PoliticalStatus
+from dangjian.people.models import Membership, Person
+
+from .auth import actor
+from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
+from .errors import ERRORS
+
+router = Router(tags=["people"])
+
+Language = Literal["zh-hans", "en", ""]
+Ordering = Literal["name", "-name", "birth_date", "-birth_date", "hire_date", "-hire_date", "created_at", "-created_at"]
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    name_latin: str
+    gender: Gender
+    ethnicity: Ethnicity
+    birth_date: dt.date
+    id_number_masked: str
+    phone_masked: str
+    education: str
+    post: str
+    employer_id: int | None
+    employer_name: str | None
+    team_id: int | None
+    team_name: str | None
+    hire_date: dt.date | None
+    is_league_member: bool
+    preferred_language: str
+    political_status: PoliticalStatus = Field(
+        description="Derived from the membership and development records; read-only."
+    )
+    party_org_id: int | None = Field(description="Derived: the organisation of the open membership; read-only.")
+    party_org_name: str | None
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_employer_name(obj: Person) -> str | None:
+        return obj.employer.display_name if obj.employer_id else None
+
+    @staticmethod
+    def resolve_team_name(obj: Person) -> str | None:
+        return obj.team.display_name if obj.team_id else None
+
+    @staticmethod
+    def resolve_party_org_name(obj: Person) -> str | None:
+        return obj.party_org.display_name if obj.party_org_id else None
+
+
+class PersonIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    name_latin: str = Field("", max_length=100)
+    gender: Gender | None = Field(None, description="Taken from the ID number when left out.")
+    ethnicity: Ethnicity
+    birth_date: dt.date | None = Field(None, description="Taken from the ID number when left out.")
+    id_number: str = Field("", max_length=40)
+    phone: str = Field("", max_length=40)
+    education: Education | Literal[""] = ""
+    post: str = Field("", max_length=100)
+    employer_id: int | None = None
+    team_id: int | None = None
+    hire_date: dt.date | None = None
+    is_league_member: bool = False
+    preferred_language: Language = ""
+
+
+class PersonPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    name_latin: str | None = Field(None, max_length=100)
+    gender: Gender | None = None
+    ethnicity: Ethnicity | None = None
+    birth_date: dt.date | None = None
+    id_number: str | None = Field(None, max_length=40)
+    phone: str | None = Field(None, max_length=40)
+    education: Education | Literal[""] | None = None
+    post: str | None = Field(None, max_length=100)
+    employer_id: int | None = None
+    team_id: int | None = None
+    hire_date: dt.date | None = None
+    is_league_member: bool | None = None
+    preferred_language: Language | None = None
+
+
+class PersonFilters(FilterSchema):
+    organization: int | None = Field(
+        None, description="An organisation id: its members and the employees of enterprises under it, at any depth."
+    )
+    enterprise_id: int | None = None
+    team_id: int | None = None
+    political_status: PoliticalStatus | None = None
+    ethnicity: Ethnicity | None = None
+    gender: Gender | None = None
+    q: str | None = Field(None, description="Name (or Latin-letter name) contains.")
+    id_number: str | None = Field(None, description="Exact ID number; matched without storing or logging it in clear.")
+    ordering: Ordering = "name"
+
+
+class RevealIn(Schema):
+    field: Literal["id_number", "phone"]
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class MembershipOut(Schema):
+    id: int
+    person_id: int
+    organization_id: int
+    organization_name: str
+    admitted_on: dt.date
+    converted_on: dt.date | None
+    joined_org_on: dt.date | None
+    ended_on: dt.date | None
+    end_reason: str
+    is_open: bool
+
+    @staticmethod
+    def resolve_organization_name(obj: Membership) -> str:
+        return obj.organization.display_name
+
+
+class MembershipIn(Schema):
+    organization_id: int
+    admitted_on: dt.date
+    converted_on: dt.date | None = None
+    joined_org_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    end_reason: Membership.EndReason | Literal[""] = ""
+
+
+PERSON_RELATED = ("employer", "team", "party_org")
+PERSON_QS = Person.objects.select_related(*PERSON_RELATED)
+
+
+def _resolve_refs(user, data: dict) -> dict:
+    if "employer_id" in data:
+        data["employer"] = resolve_ref(user, Enterprise, data.pop("employer_id"), "employer_id")
+    if "team_id" in data:
+        data["team"] = resolve_ref(user, ProductionUnit, data.pop("team_id"), "team_id")
+    for key in ("gender", "education"):
+        if data.get(key) is None and key in data:
+            data[key] = ""
+    return data
+
+
+def _under(org: Organization) -> Q:
+    return (
+        Q(party_org__path__startswith=org.path)
+        | Q(employer__party_org__path__startswith=org.path)
+        | Q(employer__supervising_org__path__startswith=org.path)
+    )
+
+
+@router.get("/people", response={200: list[PersonOut], **ERRORS})
+@paginate(Page)
+def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet:
+    user = actor(request)
+    qs = scope(user, PERSON_QS.all(), VIEW)
+    if filters.organization is not None:
+        # An organisation the caller cannot see filters like one that does not exist.
+        org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
+        qs = qs.filter(_under(org)) if org else qs.none()
+    if filters.enterprise_id is not None:
+        qs = qs.filter(employer_id=filters.enterprise_id)
+    if filters.team_id is not None:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.political_status:
+        qs = qs.filter(political_status=filters.political_status)
+    if filters.ethnicity:
+        qs = qs.filter(ethnicity=filters.ethnicity)
+    if filters.gender:
+        qs = qs.filter(gender=filters.gender)
+    if filters.q:
+        text = filters.q.strip()
+        qs = qs.filter(Q(name__icontains=text) | Q(name_latin__icontains=text))
+    if filters.id_number:
+        qs = qs.filter(id_number_index=services.id_number_lookup(filters.id_number))
+    return qs.order_by(filters.ordering, "id")
+
+
+@router.get("/people/{id}", response={200: PersonOut, **ERRORS})
+def get_person(request: HttpRequest, id: int) -> Person:
+    return get_scoped(actor(request), PERSON_QS, id)
+
+
+@router.post("/people", response={201: PersonOut, **ERRORS})
+def create_person(request: HttpRequest, payload: PersonIn) -> Status:
+    user = actor(request)
+    fields = _resolve_refs(user, payload.dict())
+    person = write_checked(user, lambda: services.create_person(actor=user, **fields))
+    return Status(201, PERSON_QS.get(pk=person.pk))
+
+
+@router.patch("/people/{id}", response={200: PersonOut, **ERRORS})
+def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person:
+    user = actor(request)
+    person = get_scoped(user, PERSON_QS, id, CHANGE)
+    data = changed_only(person, payload.dict(exclude_unset=True), "employer_id", "team_id")
+    fields = _resolve_refs(user, data)
+    write_checked(user, lambda: services.update_person(actor=user, person=person, **fields))
+    return PERSON_QS.get(pk=person.pk)
+
+
+@router.post("/people/{id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal(request: HttpRequest, id: int, payload: RevealIn, response: HttpResponse) -> dict:
+    user = actor(request)
+    person = get_scoped(user, Person, id, REVEAL)
+    value = services.reveal(actor=user, person=person, field=payload.field)
+    response["Cache-Control"] = "no-store"
+    return {"field": payload.field, "value": value}
+
+
+@router.get("/people/{id}/memberships", response={200: list[MembershipOut], **ERRORS})
+@paginate(Page)
+def list_memberships(request: HttpRequest, id: int) -> QuerySet:
+    user = actor(request)
+    person = get_scoped(user, Person, id)
+    qs = scope(user, Membership.objects.filter(person=person).select_related("organization"), VIEW)
+    return qs.order_by("-admitted_on", "-id")
+
+
+@router.post("/people/{id}/memberships", response={201: MembershipOut, **ERRORS})
+def add_membership(request: HttpRequest, id: int, payload: MembershipIn) -> Status:
+    user = actor(request)
+    person = get_scoped(user, Person, id)
+    fields = payload.dict(exclude={"organization_id"})
+    fields["organization"] = resolve_ref(user, Organization, payload.organization_id, "organization_id")
+    membership = write_checked(user, lambda: services.add_membership(actor=user, person=person, **fields))
+    return Status(201, membership)

@@ -1,0 +1,76 @@
+"""Every write through the API goes through a service and leaves audit events marked "api".
+A new write operation fails here until a recipe for it is added."""
+
+import datetime as dt
+
+import pytest
+
+from dangjian.access.models import ApiToken
+from dangjian.audit.models import AuditEvent
+from dangjian.testing.factories import make_id_number, make_uscc
+
+from .conftest import API
+from .test_every_operation import OPERATIONS, token_for
+
+# (method, path) → world → (url, body). All run as the county organisation department, over a session
+# (POST /tokens refuses token clients).
+RECIPES = {
+    ("post", "/organizations"): lambda w: (
+        "/organizations",
+        {"kind": "group", "name": "新小组", "parent_id": w.a.branch.pk},
+    ),
+    ("patch", "/organizations/{id}"): lambda w: (f"/organizations/{w.a.branch.pk}", {"name": "改名支部"}),
+    ("post", "/organizations/{id}/move"): lambda w: (
+        f"/organizations/{w.a.group.pk}/move",
+        {"parent_id": w.b.branch.pk},
+    ),
+    ("post", "/enterprises"): lambda w: (
+        "/enterprises",
+        {"name": "新企业", "uscc": make_uscc(4242), "ownership": "state", "supervising_org_id": w.park.pk},
+    ),
+    ("patch", "/enterprises/{id}"): lambda w: (f"/enterprises/{w.a.enterprise.pk}", {"industry": "纺织"}),
+    ("post", "/units"): lambda w: (
+        "/units",
+        {"enterprise_id": w.a.enterprise.pk, "kind": "workshop", "name": "六号厂房"},
+    ),
+    ("patch", "/units/{id}"): lambda w: (f"/units/{w.a.team.pk}", {"name": "缝纫二组"}),
+    ("post", "/people"): lambda w: (
+        "/people",
+        {
+            "name": "霍秀全",
+            "ethnicity": "01",
+            "id_number": make_id_number(dt.date(1985, 6, 1), "M", 77),
+            "employer_id": w.a.enterprise.pk,
+        },
+    ),
+    ("patch", "/people/{id}"): lambda w: (f"/people/{w.a.worker.pk}", {"post": "质检工程师"}),
+    ("post", "/people/{id}/reveal"): lambda w: (f"/people/{w.a.worker.pk}/reveal", {"field": "phone"}),
+    ("post", "/people/{id}/memberships"): lambda w: (
+        f"/people/{w.a.worker.pk}/memberships",
+        {"organization_id": w.a.branch.pk, "admitted_on": "2024-07-01"},
+    ),
+    ("post", "/tokens"): lambda w: ("/tokens", {"name": "集成"}),
+    ("delete", "/tokens/{id}"): lambda w: (f"/tokens/{_own_token(w)}", None),
+}
+
+WRITES = [op for op in OPERATIONS if op[0] != "get"]
+
+
+def _own_token(world) -> int:
+    token_for(world.county_admin)
+    return ApiToken.objects.filter(user=world.county_admin).latest("id").pk
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES, ids=[f"{m.upper()} {p}" for m, p in WRITES])
+def test_write_is_audited_with_source_api(world, session_client, method, path):
+    assert (method, path) in RECIPES, f"{method.upper()} {path}: add a recipe to RECIPES"
+    client = session_client(world.county_admin)
+    url, body = RECIPES[(method, path)](world)
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    kwargs = {"data": body} if body is not None else {}
+    response = getattr(client, method)(API + url, **kwargs)
+    assert response.status_code in (200, 201, 204), response.content
+    events = list(AuditEvent.objects.filter(id__gt=last))
+    assert events, "the write left no audit event"
+    assert {e.source for e in events} == {"api"}
+    assert {e.actor_id for e in events} == {world.county_admin.pk}

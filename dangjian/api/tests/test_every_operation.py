@@ -1,0 +1,95 @@
+"""Every operation in the OpenAPI document is closed to anonymous callers and, when it names an
+object, answers 404 for an object of the other side. A new operation fails here until it is
+added to the mappings below, so no endpoint slips by untested."""
+
+import pytest
+
+from dangjian.access.models import ApiToken
+from dangjian.api.api import api
+from dangjian.audit.models import AuditEvent
+
+from .conftest import API, token_for
+
+PREFIX = "/api/v1/"
+
+# Path prefix → the object of side B that A's secretary must not reach.
+OBJECT_OF_B = {
+    "organizations": lambda world: world.b.branch,
+    "enterprises": lambda world: world.b.enterprise,
+    "units": lambda world: world.b.team,
+    "people": lambda world: world.b.worker,
+    "tokens": lambda world: ApiToken.objects.get(pk=_b_token(world)),
+}
+
+# Bodies that pass the request schema, so that the answer is decided by scope, not by validation.
+BODIES = {
+    ("post", "/organizations/{id}/move"): lambda world: {"parent_id": world.a.branch.pk},
+    ("post", "/people/{id}/reveal"): lambda world: {"field": "id_number"},
+    ("post", "/people/{id}/memberships"): lambda world: {
+        "organization_id": world.a.branch.pk,
+        "admitted_on": "2024-07-01",
+    },
+}
+
+
+def _b_token(world) -> int:
+    token_for(world.b.secretary)
+    return ApiToken.objects.filter(user=world.b.secretary).latest("id").pk
+
+
+def _operations():
+    schema = api.get_openapi_schema()
+    return sorted(
+        (method, path.removeprefix(PREFIX.rstrip("/")))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    )
+
+
+OPERATIONS = _operations()
+
+
+def _call(client, method, path, body):
+    kwargs = {"data": body} if method in {"post", "patch", "put"} else {}
+    return getattr(client, method)(API + path, **kwargs)
+
+
+def _fill(world, method, path):
+    prefix = path.strip("/").split("/")[0]
+    if "{" not in path:
+        return path, None
+    assert "{id}" in path and path.count("{") == 1, f"{method.upper()} {path}: name the object's path parameter {{id}}"
+    assert prefix in OBJECT_OF_B, f"{method.upper()} {path}: add '{prefix}' to OBJECT_OF_B with an object of side B"
+    obj = OBJECT_OF_B[prefix](world)
+    return path.replace("{id}", str(obj.pk)), obj
+
+
+def test_the_api_has_the_operations_we_expect_to_check():
+    assert len(OPERATIONS) >= 20
+    for method, path in OPERATIONS:
+        assert path.strip("/").split("/")[0] in OBJECT_OF_B, f"{method.upper()} {path} is not covered by OBJECT_OF_B"
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m.upper()} {p}" for m, p in OPERATIONS])
+def test_anonymous_gets_401(world, anonymous, method, path):
+    url, _ = _fill(world, method, path)
+    body = BODIES.get((method, path), lambda w: {})(world)
+    response = _call(anonymous, method, url, body)
+    assert response.status_code == 401, response.content
+    assert response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [op for op in OPERATIONS if "{" in op[1]],
+    ids=[f"{m.upper()} {p}" for m, p in OPERATIONS if "{" in p],
+)
+def test_secretary_of_a_gets_404_for_an_object_of_b(world, api_as, method, path):
+    client = api_as(world.a.secretary)
+    url, obj = _fill(world, method, path)
+    body = BODIES.get((method, path), lambda w: {})(world)
+    events = AuditEvent.objects.count()
+    response = _call(client, method, url, body)
+    assert response.status_code == 404, response.content
+    assert response.json()["code"] == "not_found"
+    assert AuditEvent.objects.count() == events, "nothing may be written or revealed"

@@ -1,0 +1,71 @@
+"""/tokens: the caller's own personal access tokens."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dangjian.access import services
+from dangjian.access.models import ApiToken
+
+from .auth import TOKEN, actor
+from .common import Page
+from .errors import ERRORS
+
+router = Router(tags=["tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    hint: str = Field(description="The first characters of the token, to recognise it.")
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    is_active: bool
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The token itself. It is shown only this once: store it now.")
+
+
+class TokenIn(Schema):
+    name: str = Field(max_length=100)
+    expires_at: dt.datetime | None = None
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+@paginate(Page)
+def list_tokens(request: HttpRequest) -> QuerySet:
+    return ApiToken.objects.filter(user=actor(request)).order_by("-created_at", "-id")
+
+
+@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
+def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    if getattr(request, "auth_method", None) == TOKEN:
+        # A leaked token must not be able to mint itself successors.
+        raise PermissionDenied(_("Create API tokens while signed in to the web pages, not with another token."))
+    if payload.expires_at is not None and payload.expires_at <= timezone.now():
+        raise ValidationError({"expires_at": [_("The expiry time must be in the future.")]})
+    user = actor(request)
+    token, raw = services.create_token(actor=user, user=user, name=payload.name, expires_at=payload.expires_at)
+    data = TokenOut.from_orm(token).dict()
+    data["token"] = raw
+    return Status(201, data)
+
+
+@router.delete("/tokens/{id}", response={204: None, **ERRORS})
+def revoke_token(request: HttpRequest, id: int) -> Status:
+    user = actor(request)
+    token = get_object_or_404(ApiToken, pk=id, user=user)
+    if token.revoked_at is None:
+        services.revoke_token(actor=user, token=token)
+    return Status(204, None)

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.access.scopes import REVEAL, can
+from dangjian.audit.admin import AuditedModelAdmin
+
+from . import services
+from .crypto import EncryptedTextField
+from .models import Membership, Person
+from .validators import parse_id_number
+
+
+def _may_reveal(request: HttpRequest, person: Person | None) -> bool:
+    # A new person's numbers are typed in by the user; a stored person's only for roles with REVEAL.
+    return person is None or request.user.is_superuser or can(request.user, REVEAL, person)
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedModelAdmin):
+    list_display = (
+        "name",
+        "gender",
+        "birth_date",
+        "id_number_masked",
+        "phone_masked",
+        "political_status",
+        "employer",
+        "party_org",
+    )
+    list_filter = ("political_status", "gender", "ethnicity")
+    list_select_related = ("employer", "party_org")
+    search_fields = ("name", "name_latin")
+    autocomplete_fields = ("employer", "team")
+    fields = (
+        "name",
+        "name_latin",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "phone",
+        "education",
+        "post",
+        "employer",
+        "team",
+        "hire_date",
+        "is_league_member",
+        "preferred_language",
+        "political_status",
+        "party_org",
+    )
+    readonly_fields = ("political_status", "party_org")
+
+    @admin.display(description=_("ID number"))
+    def id_number_masked(self, person: Person) -> str:
+        return person.id_number_masked
+
+    @admin.display(description=_("phone"))
+    def phone_masked(self, person: Person) -> str:
+        return person.phone_masked
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The encrypted columns are text in the database, but one short line in the form.
+        if isinstance(db_field, EncryptedTextField):
+            return forms.CharField(label=db_field.verbose_name, required=not db_field.blank, max_length=40)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if _may_reveal(request, obj):
+            return list(self.fields)
+        masked = {"id_number": "id_number_masked", "phone": "phone_masked"}
+        return [masked.get(f, f) for f in self.fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if _may_reveal(request, obj):
+            return self.readonly_fields
+        return (*self.readonly_fields, "id_number_masked", "phone_masked")
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: Any,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        # A page showing a stored ID number or phone in clear is a view of it: log it (PIPL art. 28).
+        if obj is not None and not add and _may_reveal(request, obj):
+            for field in Person.SENSITIVE_FIELDS:
+                if getattr(obj, field):
+                    services.reveal(actor=request.user, person=obj, field=field)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            try:
+                parse_id_number(term)
+            except ValidationError:
+                return results, may_have_duplicates
+            # An exact ID number finds its person through the blind index (the column is encrypted).
+            results |= queryset.filter(id_number_index=services.id_number_lookup(term))
+        return results, may_have_duplicates
+
+    def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Person:
+        return services.create_person(actor=request.user, **data)
+
+    def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Person:
+        return services.update_person(actor=request.user, person=current, **data)
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    list_display = ("person", "organization", "admitted_on", "converted_on", "ended_on", "end_reason")
+    list_filter = ("end_reason",)
+    list_select_related = ("person", "organization")
+    search_fields = ("person__name", "organization__name")
+    autocomplete_fields = ("person", "organization")
+    date_hierarchy = "admitted_on"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A record belongs to one person; a mistaken one is ended or deleted, not handed on.
+        return ("person",) if obj is not None else ()
+
+    def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Membership:
+        return services.add_membership(actor=request.user, **data)
+
+    def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Membership:
+        return services.update_membership(actor=request.user, membership=current, **data)
+
+    def after_write(self, request: HttpRequest, obj: Any, deleted: bool = False) -> None:
+        if deleted:
+            # The services keep the person's status in step on add and change; a deletion must too.
+            services.refresh_derived(Person.objects.get(pk=obj.person_id))
