@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dangjian.audit import services as audit
 
@@ -92,8 +93,11 @@ def delete_organization(*, actor: Any, org: Organization) -> None:
         blockers.append(_("enterprises are attached to it"))
     if blockers:
         raise ValidationError(
-            _("This organisation cannot be deleted because %(why)s. Move or end those first.") % {"why": _(", ").join(blockers)}
+            _("This organisation cannot be deleted because %(why)s. Move or end those first.") % {"why": pgettext("list separator", ", ").join(blockers)}
         )
+    # Roles held on the organisation go with it (cascade); each leaves its own record.
+    for assignment in org.role_assignments.all():
+        audit.record_delete(actor, assignment, audit.snapshot(assignment), assignment.pk, org.path)
     before, pk, path = audit.snapshot(org), org.pk, org.path
     org.delete()
     audit.record_delete(actor, org, before, pk, path)

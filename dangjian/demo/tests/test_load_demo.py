@@ -225,7 +225,7 @@ def test_second_run_changes_nothing(demo, db):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert {m.__name__: m.objects.count() for m in models} == before
-    assert "already loaded" in out.getvalue()
+    assert "演示数据已加载，未做任何修改。" in out.getvalue()
     assert "heyanping" in out.getvalue() and scenario.DEMO_PASSWORD in out.getvalue()
 
 

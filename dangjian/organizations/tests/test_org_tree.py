@@ -140,3 +140,19 @@ def test_an_empty_leaf_can_be_deleted(world):
     pk = world.b.group.pk
     services.delete_organization(actor=world.county_admin, org=world.b.group)
     assert not Organization.objects.filter(pk=pk).exists()
+
+
+def test_deleting_an_organisation_records_the_roles_that_go_with_it(world):
+    from dangjian.access import services as access_services
+    from dangjian.access.models import Role, RoleAssignment
+    from dangjian.audit.models import AuditEvent
+    from dangjian.organizations import services
+    from dangjian.testing.factories import UserFactory
+
+    group_leader = UserFactory(username="group_leader")
+    ra = access_services.assign_role(actor=None, user=group_leader, role=Role.COMMITTEE_MEMBER, organization=world.a.group)
+    services.delete_organization(actor=world.county_admin, org=world.a.group)
+    assert not RoleAssignment.objects.filter(pk=ra.pk).exists()
+    event = AuditEvent.objects.get(object_type="access.RoleAssignment", object_id=str(ra.pk), action="delete")
+    assert event.actor_id == world.county_admin.pk
+    assert event.changes["role"] == ["committee", None]
