@@ -50,12 +50,20 @@ def _side(park: Organization, label: str) -> Side:
     team = UnitFactory(enterprise=ent, kind="team", name=f"{label}缝纫一组", parent=workshop)
     member = PersonFactory(name=f"{label}党员", employer=ent, team=team)
     people_services.add_membership(
-        actor=None, person=member, organization=branch, admitted_on=dt.date(2015, 7, 1), converted_on=dt.date(2016, 7, 1)
+        actor=None,
+        person=member,
+        organization=branch,
+        admitted_on=dt.date(2015, 7, 1),
+        converted_on=dt.date(2016, 7, 1),
     )
     worker = PersonFactory(name=f"{label}工人", employer=ent, team=team)
     sec_person = PersonFactory(name=f"{label}书记", employer=ent)
     people_services.add_membership(
-        actor=None, person=sec_person, organization=branch, admitted_on=dt.date(2010, 7, 1), converted_on=dt.date(2011, 7, 1)
+        actor=None,
+        person=sec_person,
+        organization=branch,
+        admitted_on=dt.date(2010, 7, 1),
+        converted_on=dt.date(2011, 7, 1),
     )
     secretary = UserFactory(username=f"secretary_{label.lower()}", person=sec_person)
     access_services.assign_role(actor=None, user=secretary, role=Role.SECRETARY, organization=branch)

@@ -8,16 +8,22 @@ from .models import ENTERPRISE_ROLES, ORG_ROLES, Role
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100)
-    expires_at = forms.DateTimeField(label=_("Expires at"), required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    expires_at = forms.DateTimeField(
+        label=_("Expires at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
 
 class RoleForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               help_text=_("An existing login, or a new one to create for the person chosen below."))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("An existing login, or a new one to create for the person chosen below."),
+    )
     role = forms.ChoiceField(label=_("Role"))
     person = forms.ModelChoiceField(queryset=None, required=False, label=_("Person (for a new login)"))
-    password = forms.CharField(label=_("Initial password (for a new login)"), required=False, widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=_("Initial password (for a new login)"), required=False, widget=forms.PasswordInput
+    )
 
     def __init__(self, *args, anchor_is_org: bool, people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,11 @@ from dangjian.organizations.models import Enterprise, Organization
 class User(AbstractUser):
     SENSITIVE_FIELDS = ("password",)
     person = models.OneToOneField(
-        "people.Person", verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL,
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="user",
     )
     language = models.CharField(
@@ -50,11 +54,19 @@ class RoleAssignment(models.Model):
         _("role"), max_length=20, choices=[(r.value, r.label) for r in Role if r in ASSIGNABLE_ROLES]
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("party organisation"), null=True, blank=True, on_delete=models.CASCADE,
+        Organization,
+        verbose_name=_("party organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.CASCADE,
+        Enterprise,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,14 +77,18 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in ORG_ROLES], organization__isnull=False, enterprise__isnull=True)
+                    models.Q(role__in=sorted(ORG_ROLES), organization__isnull=False, enterprise__isnull=True)
                     | models.Q(
-                        role__in=[r.value for r in ENTERPRISE_ROLES], enterprise__isnull=False, organization__isnull=True
+                        role__in=sorted(ENTERPRISE_ROLES),
+                        enterprise__isnull=False,
+                        organization__isnull=True,
                     )
                 ),
                 name="role_anchor_fits_role",
             ),
-            models.UniqueConstraint(fields=["user", "role", "organization", "enterprise"], name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization", "enterprise"], name="role_assignment_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,30 +29,55 @@ REVEAL = "reveal"  # see sensitive personal information in clear
 AUDIT = "audit"  # read the audit log of objects in scope
 
 ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE = (
-    "organization", "enterprise", "unit", "person", "membership", "candidacy", "role",
+    "organization",
+    "enterprise",
+    "unit",
+    "person",
+    "membership",
+    "candidacy",
+    "role",
 )
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
-        ORG: {VIEW, CHANGE, AUDIT}, ENTERPRISE: {VIEW, CHANGE, AUDIT}, UNIT: {VIEW, CHANGE, AUDIT},
-        PERSON: {VIEW, CHANGE, REVEAL, AUDIT}, MEMBERSHIP: {VIEW, CHANGE, AUDIT},
-        CANDIDACY: {VIEW, CHANGE, AUDIT}, ROLE: {VIEW, CHANGE, AUDIT},
+        ORG: {VIEW, CHANGE, AUDIT},
+        ENTERPRISE: {VIEW, CHANGE, AUDIT},
+        UNIT: {VIEW, CHANGE, AUDIT},
+        PERSON: {VIEW, CHANGE, REVEAL, AUDIT},
+        MEMBERSHIP: {VIEW, CHANGE, AUDIT},
+        CANDIDACY: {VIEW, CHANGE, AUDIT},
+        ROLE: {VIEW, CHANGE, AUDIT},
     },
     Role.SECRETARY: {
-        ORG: {VIEW, CHANGE, AUDIT}, ENTERPRISE: {VIEW}, UNIT: {VIEW, CHANGE},
-        PERSON: {VIEW, CHANGE, REVEAL, AUDIT}, MEMBERSHIP: {VIEW, CHANGE, AUDIT},
-        CANDIDACY: {VIEW, CHANGE, AUDIT}, ROLE: {VIEW},
+        ORG: {VIEW, CHANGE, AUDIT},
+        ENTERPRISE: {VIEW},
+        UNIT: {VIEW, CHANGE},
+        PERSON: {VIEW, CHANGE, REVEAL, AUDIT},
+        MEMBERSHIP: {VIEW, CHANGE, AUDIT},
+        CANDIDACY: {VIEW, CHANGE, AUDIT},
+        ROLE: {VIEW},
     },
     Role.COMMITTEE_MEMBER: {
-        ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW},
-        PERSON: {VIEW, CHANGE}, MEMBERSHIP: {VIEW, CHANGE}, CANDIDACY: {VIEW, CHANGE}, ROLE: {VIEW},
+        ORG: {VIEW},
+        ENTERPRISE: {VIEW},
+        UNIT: {VIEW},
+        PERSON: {VIEW, CHANGE},
+        MEMBERSHIP: {VIEW, CHANGE},
+        CANDIDACY: {VIEW, CHANGE},
+        ROLE: {VIEW},
     },
     Role.INSTRUCTOR: {
-        ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW},
+        ORG: {VIEW},
+        ENTERPRISE: {VIEW},
+        UNIT: {VIEW},
+        PERSON: {VIEW},
+        MEMBERSHIP: {VIEW},
         CANDIDACY: {VIEW},
     },
     Role.MANAGER: {
-        ORG: {VIEW}, ENTERPRISE: {VIEW, CHANGE, AUDIT}, UNIT: {VIEW, CHANGE, AUDIT},
+        ORG: {VIEW},
+        ENTERPRISE: {VIEW, CHANGE, AUDIT},
+        UNIT: {VIEW, CHANGE, AUDIT},
         PERSON: {VIEW, CHANGE, REVEAL, AUDIT},
     },
     Role.MEMBER: {ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW}},
@@ -85,7 +110,11 @@ def grants_for(user: Any) -> list[Grant]:
             grants.append(Grant(ra.role, org_path=ra.organization.path))
         else:
             ent = ra.enterprise
-            grants.append(Grant(ra.role, enterprise_id=ent.pk, enterprise_org_path=ent.party_org.path if ent.party_org_id else None))
+            grants.append(
+                Grant(
+                    ra.role, enterprise_id=ent.pk, enterprise_org_path=ent.party_org.path if ent.party_org_id else None
+                )
+            )
     person = None
     if user.person_id:
         from dangjian.people.models import Person

@@ -22,11 +22,14 @@ def assign_role(*, actor: Any, user: User, role: str, organization=None, enterpr
     if role in ENTERPRISE_ROLES and enterprise is None:
         raise ValidationError({"enterprise": _("This role is held on an enterprise.")})
     ra = RoleAssignment(
-        user=user, role=role,
+        user=user,
+        role=role,
         organization=organization if role in ORG_ROLES else None,
         enterprise=enterprise if role in ENTERPRISE_ROLES else None,
     )
-    if RoleAssignment.objects.filter(user=user, role=role, organization=ra.organization, enterprise=ra.enterprise).exists():
+    if RoleAssignment.objects.filter(
+        user=user, role=role, organization=ra.organization, enterprise=ra.enterprise
+    ).exists():
         raise ValidationError(_("%(user)s already holds this role there.") % {"user": user})
     ra.full_clean()
     ra.save()
@@ -85,7 +88,9 @@ def change_password(*, actor: Any, user: User, password: str) -> None:
 @transaction.atomic
 def create_token(*, actor: Any, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
     raw = ApiToken.new_raw()
-    token = ApiToken(user=user, name=name.strip() or _("API token"), token_hash=hash_token(raw), hint=raw[:8], expires_at=expires_at)
+    token = ApiToken(
+        user=user, name=name.strip() or _("API token"), token_hash=hash_token(raw), hint=raw[:8], expires_at=expires_at
+    )
     token.full_clean()
     token.save()
     audit.record_create(actor, token)

@@ -70,9 +70,15 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         _token, raw = services.create_token(actor=request.user, user=request.user, **form.cleaned_data)
         form = TokenForm()
-    return render(request, "access/tokens.html", {
-        "form": form, "raw": raw, "tokens": request.user.api_tokens.all(),
-    })
+    return render(
+        request,
+        "access/tokens.html",
+        {
+            "form": form,
+            "raw": raw,
+            "tokens": request.user.api_tokens.all(),
+        },
+    )
 
 
 @login_required
@@ -97,9 +103,11 @@ def _anchor(request, kind, pk):
 @login_required
 def roles(request, kind, pk):
     anchor, is_org = _anchor(request, kind, pk)
-    assignments = scope(request.user, RoleAssignment.objects.select_related("user", "user__person"), VIEW).filter(
-        **({"organization": anchor} if is_org else {"enterprise": anchor})
-    ).order_by("role", "user__username")
+    assignments = (
+        scope(request.user, RoleAssignment.objects.select_related("user", "user__person"), VIEW)
+        .filter(**({"organization": anchor} if is_org else {"enterprise": anchor}))
+        .order_by("role", "user__username")
+    )
     may_change = can_add_to(request.user, ROLE, anchor)
     from dangjian.people.selectors import visible_people
 
@@ -115,9 +123,17 @@ def roles(request, kind, pk):
             else:
                 messages.success(request, _("Role assigned."))
                 return redirect(reverse("access:roles", args=[kind, pk]))
-    return render(request, "access/roles.html", {
-        "anchor": anchor, "kind": kind, "assignments": assignments, "form": form, "may_change": may_change,
-    })
+    return render(
+        request,
+        "access/roles.html",
+        {
+            "anchor": anchor,
+            "kind": kind,
+            "assignments": assignments,
+            "form": form,
+            "may_change": may_change,
+        },
+    )
 
 
 @transaction.atomic
@@ -126,19 +142,34 @@ def _assign(request, form, anchor, is_org):
     user = User.objects.filter(username=data["username"]).first()
     if user is None:
         if not data["person"] or not data["password"]:
-            raise ValidationError({"username": _("There is no login with this name. To create one, choose the person and an initial password.")})
-        user = services.create_user(actor=request.user, username=data["username"], password=data["password"], person=data["person"])
+            raise ValidationError(
+                {
+                    "username": _(
+                        "There is no login with this name. To create one, choose the person and an initial password."
+                    )
+                }
+            )
+        user = services.create_user(
+            actor=request.user, username=data["username"], password=data["password"], person=data["person"]
+        )
     services.assign_role(
-        actor=request.user, user=user, role=data["role"],
-        organization=anchor if is_org else None, enterprise=None if is_org else anchor,
+        actor=request.user,
+        user=user,
+        role=data["role"],
+        organization=anchor if is_org else None,
+        enterprise=None if is_org else anchor,
     )
 
 
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    assignment = get_in_scope(request.user, RoleAssignment.objects.select_related("organization", "enterprise"), pk, CHANGE)
-    kind, anchor_pk = ("org", assignment.organization_id) if assignment.organization_id else ("enterprise", assignment.enterprise_id)
+    assignment = get_in_scope(
+        request.user, RoleAssignment.objects.select_related("organization", "enterprise"), pk, CHANGE
+    )
+    kind, anchor_pk = (
+        ("org", assignment.organization_id) if assignment.organization_id else ("enterprise", assignment.enterprise_id)
+    )
     services.revoke_role(actor=request.user, assignment=assignment)
     messages.success(request, _("Role removed."))
     return redirect(reverse("access:roles", args=[kind, anchor_pk]))

@@ -14,7 +14,8 @@ class AuditContext:
     ip: str | None = None
 
 
-_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+# AuditContext is a frozen dataclass, so sharing one default instance is safe.
+_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039
 
 
 def current() -> AuditContext:

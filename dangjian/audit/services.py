@@ -133,8 +133,12 @@ def record_update(actor: Any, obj: models.Model, before: dict[str, Any]) -> Audi
 def record_delete(actor: Any, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str) -> AuditEvent:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     return record(
-        actor=actor, action=Action.DELETE, obj=obj, object_id=pk,
-        changes=diff(before, None, sensitive), org_path=org_path,
+        actor=actor,
+        action=Action.DELETE,
+        obj=obj,
+        object_id=pk,
+        changes=diff(before, None, sensitive),
+        org_path=org_path,
     )
 
 
@@ -149,7 +153,11 @@ def verify_chain(batch: int = 5000, progress: Any = None) -> tuple[int, AuditEve
             break
         for event in rows:
             if event.prev_hash != prev:
-                return checked, event, _("its link to the event before it is broken (an event was removed, inserted or changed)")
+                return (
+                    checked,
+                    event,
+                    _("its link to the event before it is broken (an event was removed, inserted or changed)"),
+                )
             if compute_hash(event) != event.hash:
                 return checked, event, _("its contents do not match its hash (it was changed after it was written)")
             prev = event.hash

@@ -28,7 +28,10 @@ def verify_chain_task(job_id: int) -> dict[str, Any]:
         if reason:
             where = _("event #%(id)s") % {"id": bad.pk} if bad else _("the end of the chain")
             summary = _("The chain is broken at %(where)s: %(reason)s. The %(n)d events before it are intact.") % {
-                "where": where, "reason": reason, "n": checked}
+                "where": where,
+                "reason": reason,
+                "n": checked,
+            }
         else:
             summary = _("The chain is intact: %(n)d events verified.") % {"n": checked}
         return {"ok": not reason, "checked": checked, "bad_event": bad.pk if bad else None, "summary": summary}

@@ -38,12 +38,19 @@ def log(request):
     actor = request.GET.get("actor", "").strip()
     if actor:
         qs = qs.filter(actor_name__iexact=actor)
-    return render(request, "audit/log.html", {
-        "page": paginate(request, qs.order_by("-id")),
-        "actions": Action.choices, "sources": Source.choices,
-        "action": action, "source": source, "actor": actor,
-        "querystring": query_without(request, "page"),
-    })
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": paginate(request, qs.order_by("-id")),
+            "actions": Action.choices,
+            "sources": Source.choices,
+            "action": action,
+            "source": source,
+            "actor": actor,
+            "querystring": query_without(request, "page"),
+        },
+    )
 
 
 @login_required
@@ -68,5 +75,8 @@ def history(request, kind, pk):
     resource_of(model)
     obj = get_in_scope(request.user, model, pk, AUDIT)
     events = selectors.object_history(label, obj.pk)
-    return render(request, "audit/history.html", {"obj": obj, "page": paginate(request, events), "kind": kind,
-                                                  "querystring": query_without(request, "page")})
+    return render(
+        request,
+        "audit/history.html",
+        {"obj": obj, "page": paginate(request, events), "kind": kind, "querystring": query_without(request, "page")},
+    )

@@ -43,7 +43,8 @@ class Candidacy(models.Model):
         ordering = ["-applied_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(stage__in=["applicant", "activist", "target"]),
+                fields=["person"],
+                condition=models.Q(stage__in=["applicant", "activist", "target"]),
                 name="one_open_candidacy_per_person",
             )
         ]

@@ -30,7 +30,17 @@ class MoveForm(forms.Form):
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "name_en", "uscc", "ownership", "industry", "address", "supervising_org", "party_org", "settled_on"]
+        fields = [
+            "name",
+            "name_en",
+            "uscc",
+            "ownership",
+            "industry",
+            "address",
+            "supervising_org",
+            "party_org",
+            "settled_on",
+        ]
         widgets = {"settled_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

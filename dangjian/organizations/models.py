@@ -8,9 +8,8 @@ a moved subtree in one UPDATE.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .validators import validate_uscc
 
@@ -22,14 +21,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class OrgKind(models.TextChoices):
@@ -72,13 +71,21 @@ PARTY_UNIT_KINDS = {
 class Organization(BilingualName):
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     code = models.CharField(
-        _("code"), max_length=32, unique=True, null=True, blank=True,
+        _("code"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Division code for a committee (e.g. 652827) or the organisation's own code."),
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
@@ -113,23 +120,27 @@ NON_PUBLIC_OWNERSHIP = {Ownership.PRIVATE, Ownership.FOREIGN, Ownership.HMT}
 
 
 class Enterprise(BilingualName):
-    uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
-    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     ownership = models.CharField(_("ownership"), max_length=12, choices=Ownership.choices)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     # The committee (county, park or township) that oversees the enterprise's party work: it
     # places the enterprise in the tree for scopes and roll-ups, party organisation or not.
     supervising_org = models.ForeignKey(
-        Organization, verbose_name=_("supervising committee"), on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("supervising committee"),
+        on_delete=models.PROTECT,
         related_name="supervised_enterprises",
     )
     # The party organisation that covers the enterprise (its own, or a joint branch); empty when
     # the enterprise has none yet, which is what the "coverage" figure counts.
     party_org = models.ForeignKey(
-        Organization, verbose_name=_("party organisation"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="covered_enterprises",
+        Organization,
+        verbose_name=_("party organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covered_enterprises",
     )
     settled_on = models.DateField(_("settled in the park on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,8 +169,13 @@ class ProductionUnit(BilingualName):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("workshop"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="teams", limit_choices_to={"kind": UnitKind.WORKSHOP},
+        "self",
+        verbose_name=_("workshop"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        limit_choices_to={"kind": UnitKind.WORKSHOP},
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,7 +15,9 @@ def parent_kind_error(kind: str, parent_kind: str | None) -> str | None:
     if parent_kind not in ALLOWED_PARENT_KINDS[kind]:
         allowed = ", ".join(str(OrgKind(k).label) for k in sorted(ALLOWED_PARENT_KINDS[kind])) or "—"
         return _("A %(kind)s cannot sit under a %(parent)s. It can sit under: %(allowed)s.") % {
-            "kind": OrgKind(kind).label, "parent": OrgKind(parent_kind).label, "allowed": allowed,
+            "kind": OrgKind(kind).label,
+            "parent": OrgKind(parent_kind).label,
+            "allowed": allowed,
         }
     return None
 
@@ -28,7 +30,9 @@ def kind_warning(kind: str, members: int, full_members: int) -> str | None:
     county decides when to re-form an organisation.
     """
     if kind == OrgKind.ENTERPRISE_COMMITTEE and members < 100:
-        return _("A party committee is set up where there are 100 members or more; this one has %(n)d.") % {"n": members}
+        return _("A party committee is set up where there are 100 members or more; this one has %(n)d.") % {
+            "n": members
+        }
     if kind == OrgKind.GENERAL_BRANCH and not 50 <= members < 100:
         return _("A general branch is set up where there are 50 to 99 members; this one has %(n)d.") % {"n": members}
     if kind == OrgKind.BRANCH:
@@ -37,7 +41,9 @@ def kind_warning(kind: str, members: int, full_members: int) -> str | None:
                 "A branch needs at least 3 full members; this one has %(n)d. Consider a joint branch with nearby enterprises."
             ) % {"n": full_members}
         if members >= 50:
-            return _("A branch with %(n)d members should become a general branch (50 or more members).") % {"n": members}
+            return _("A branch with %(n)d members should become a general branch (50 or more members).") % {
+                "n": members
+            }
     return None
 
 

@@ -9,7 +9,16 @@ from django.db.models import Count, Q, QuerySet
 from dangjian.access.scopes import VIEW, scope
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
-from .models import NON_PUBLIC_OWNERSHIP, PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
+from .models import (
+    NON_PUBLIC_OWNERSHIP,
+    PARTY_UNIT_KINDS,
+    Enterprise,
+    Organization,
+    OrgKind,
+    Ownership,
+    ProductionUnit,
+    UnitKind,
+)
 
 BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
 APPLICANT_STATUSES = [PoliticalStatus.APPLICANT, PoliticalStatus.ACTIVIST, PoliticalStatus.TARGET]
@@ -90,7 +99,10 @@ def org_figures(org: Organization) -> dict[str, Any]:
             party_units=orgs["party_units"],
             instructors=RoleAssignment.objects.filter(
                 role=Role.INSTRUCTOR, enterprise__supervising_org__path__startswith=path
-            ).values("user").distinct().count(),
+            )
+            .values("user")
+            .distinct()
+            .count(),
         )
     else:
         covered = Enterprise.objects.filter(party_org__path__startswith=path)
@@ -103,7 +115,12 @@ def org_figures(org: Organization) -> dict[str, Any]:
 
 def status_breakdown(org: Organization) -> list[tuple[str, int]]:
     """Persons in the organisation (members and those applying) by political status, for charts."""
-    rows = dict(_people_under(org.path).values_list("political_status").annotate(n=Count("pk")).values_list("political_status", "n"))
+    rows = dict(
+        _people_under(org.path)
+        .values_list("political_status")
+        .annotate(n=Count("pk"))
+        .values_list("political_status", "n")
+    )
     return [(str(label), rows.get(value, 0)) for value, label in PoliticalStatus.choices if value in rows]
 
 

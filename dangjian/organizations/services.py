@@ -27,7 +27,9 @@ def _check_parent(kind: str, parent: Organization | None) -> None:
 
 
 @transaction.atomic
-def create_organization(*, actor: Any, kind: str, name: str, parent: Organization | None, **fields: Any) -> Organization:
+def create_organization(
+    *, actor: Any, kind: str, name: str, parent: Organization | None, **fields: Any
+) -> Organization:
     _check_parent(kind, parent)
     org = Organization(kind=kind, name=name, parent=parent, **{k: v for k, v in fields.items() if k in ORG_FIELDS})
     org.code = org.code or None
@@ -66,7 +68,9 @@ def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Orga
 def move_organization(*, actor: Any, org: Organization, new_parent: Organization) -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
-        raise ValidationError({"parent": _("An organisation cannot be moved under itself or one of its own sub-organisations.")})
+        raise ValidationError(
+            {"parent": _("An organisation cannot be moved under itself or one of its own sub-organisations.")}
+        )
     _check_parent(org.kind, new_parent)
     before = audit.snapshot(org)
     old_prefix = org.path
@@ -93,7 +97,8 @@ def delete_organization(*, actor: Any, org: Organization) -> None:
         blockers.append(_("enterprises are attached to it"))
     if blockers:
         raise ValidationError(
-            _("This organisation cannot be deleted because %(why)s. Move or end those first.") % {"why": pgettext("list separator", ", ").join(blockers)}
+            _("This organisation cannot be deleted because %(why)s. Move or end those first.")
+            % {"why": pgettext("list separator", ", ").join(blockers)}
         )
     # Roles held on the organisation go with it (cascade); each leaves its own record.
     for assignment in org.role_assignments.all():
@@ -103,14 +108,26 @@ def delete_organization(*, actor: Any, org: Organization) -> None:
     audit.record_delete(actor, org, before, pk, path)
 
 
-ENTERPRISE_FIELDS = ("name", "name_en", "uscc", "ownership", "industry", "address", "supervising_org", "party_org", "settled_on")
+ENTERPRISE_FIELDS = (
+    "name",
+    "name_en",
+    "uscc",
+    "ownership",
+    "industry",
+    "address",
+    "supervising_org",
+    "party_org",
+    "settled_on",
+)
 
 
 def _validate_enterprise(ent: Enterprise) -> None:
     ent.uscc = normalize_uscc(ent.uscc)
     ent.full_clean()
     if ent.supervising_org_id and not ent.supervising_org.is_committee:
-        raise ValidationError({"supervising_org": _("The supervising organisation must be a county, park or township committee.")})
+        raise ValidationError(
+            {"supervising_org": _("The supervising organisation must be a county, park or township committee.")}
+        )
     if ent.party_org_id and ent.party_org.kind not in PARTY_UNIT_KINDS:
         raise ValidationError({"party_org": _("Choose the enterprise's own party organisation or its joint branch.")})
 
@@ -145,7 +162,9 @@ def _validate_unit(unit: ProductionUnit) -> None:
 
 
 @transaction.atomic
-def create_unit(*, actor: Any, enterprise: Enterprise, kind: str, name: str, parent: ProductionUnit | None = None, name_en: str = "") -> ProductionUnit:
+def create_unit(
+    *, actor: Any, enterprise: Enterprise, kind: str, name: str, parent: ProductionUnit | None = None, name_en: str = ""
+) -> ProductionUnit:
     unit = ProductionUnit(enterprise=enterprise, kind=kind, name=name, name_en=name_en, parent=parent)
     _validate_unit(unit)
     unit.save()

@@ -42,7 +42,9 @@ def validate_uscc(value: str) -> None:
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character of this unified social credit code should be %(expected)s, not %(got)s: please check it for a typing mistake."),
+            _(
+                "The check character of this unified social credit code should be %(expected)s, not %(got)s: please check it for a typing mistake."
+            ),
             code="uscc_check",
             params={"expected": expected, "got": code[17]},
         )

@@ -38,19 +38,23 @@ def detail(request, pk):
     warning = rules.kind_warning(org.kind, figures["members"], figures["full_members"])
     covered = selectors.visible_enterprises(request.user).filter(party_org__path__startswith=org.path)[:20]
     parent_visible = org.parent_id and can(request.user, "view", org.parent)
-    return render(request, "organizations/detail.html", {
-        "org": org,
-        "figures": figures,
-        "warning": warning,
-        "nodes": selectors.children_with_counts(request.user, org),
-        "covered": covered,
-        "chart": selectors.status_breakdown(org),
-        "members": [] if org.is_committee else selectors.members_of(org),
-        "teams": [] if org.is_committee else selectors.teams_covered(org),
-        "parent_visible": parent_visible,
-        "may_change": can(request.user, CHANGE, org),
-        "may_audit": can(request.user, AUDIT, org),
-    })
+    return render(
+        request,
+        "organizations/detail.html",
+        {
+            "org": org,
+            "figures": figures,
+            "warning": warning,
+            "nodes": selectors.children_with_counts(request.user, org),
+            "covered": covered,
+            "chart": selectors.status_breakdown(org),
+            "members": [] if org.is_committee else selectors.members_of(org),
+            "teams": [] if org.is_committee else selectors.teams_covered(org),
+            "parent_visible": parent_visible,
+            "may_change": can(request.user, CHANGE, org),
+            "may_audit": can(request.user, AUDIT, org),
+        },
+    )
 
 
 @login_required
@@ -59,14 +63,18 @@ def create(request):
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org = create_in_scope(request.user, lambda: services.create_organization(
-                actor=request.user, parent=parent, **form.cleaned_data))
+            org = create_in_scope(
+                request.user,
+                lambda: services.create_organization(actor=request.user, parent=parent, **form.cleaned_data),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Organisation created."))
             return redirect("organizations:detail", org.pk)
-    return form_page(request, form, _("New organisation"), parent.display_name, reverse("organizations:detail", args=[parent.pk]))
+    return form_page(
+        request, form, _("New organisation"), parent.display_name, reverse("organizations:detail", args=[parent.pk])
+    )
 
 
 @login_required
@@ -81,7 +89,9 @@ def edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organizations:detail", org.pk)
-    return form_page(request, form, _("Edit organisation"), org.display_name, reverse("organizations:detail", args=[org.pk]))
+    return form_page(
+        request, form, _("Edit organisation"), org.display_name, reverse("organizations:detail", args=[org.pk])
+    )
 
 
 @login_required
@@ -96,7 +106,9 @@ def move(request, pk):
         else:
             messages.success(request, _("Organisation moved."))
             return redirect("organizations:detail", org.pk)
-    return form_page(request, form, _("Move organisation"), org.display_name, reverse("organizations:detail", args=[org.pk]))
+    return form_page(
+        request, form, _("Move organisation"), org.display_name, reverse("organizations:detail", args=[org.pk])
+    )
 
 
 @login_required
@@ -136,27 +148,40 @@ def enterprise_list(request):
     qs, current_sort = sort(request, qs, ENTERPRISE_SORTS, "name")
     page = paginate(request, qs)
     ctx = {
-        "page": page, "q": q, "ownership": ownership, "covered": covered, "sort": current_sort,
-        "ownerships": Ownership.choices, "querystring": query_without(request, "page"),
+        "page": page,
+        "q": q,
+        "ownership": ownership,
+        "covered": covered,
+        "sort": current_sort,
+        "ownerships": Ownership.choices,
+        "querystring": query_without(request, "page"),
         "sort_querystring": query_without(request, "page", "sort"),
         "may_create": has_any(request.user, ENTERPRISE, CHANGE),
     }
-    template = "organizations/_enterprise_rows.html" if request.headers.get("HX-Request") else "organizations/enterprise_list.html"
+    template = (
+        "organizations/_enterprise_rows.html"
+        if request.headers.get("HX-Request")
+        else "organizations/enterprise_list.html"
+    )
     return render(request, template, ctx)
 
 
 @login_required
 def enterprise_detail(request, pk):
     ent = get_in_scope(request.user, selectors.visible_enterprises(request.user), pk)
-    return render(request, "organizations/enterprise_detail.html", {
-        "ent": ent,
-        "figures": selectors.enterprise_figures(ent),
-        "units": selectors.teams_with_counts(ent),
-        "may_change": can(request.user, CHANGE, ent),
-        "may_audit": can(request.user, AUDIT, ent),
-        "may_change_units": can_add_to(request.user, UNIT, ent),
-        "party_org_visible": ent.party_org_id and can(request.user, "view", ent.party_org),
-    })
+    return render(
+        request,
+        "organizations/enterprise_detail.html",
+        {
+            "ent": ent,
+            "figures": selectors.enterprise_figures(ent),
+            "units": selectors.teams_with_counts(ent),
+            "may_change": can(request.user, CHANGE, ent),
+            "may_audit": can(request.user, AUDIT, ent),
+            "may_change_units": can_add_to(request.user, UNIT, ent),
+            "party_org_visible": ent.party_org_id and can(request.user, "view", ent.party_org),
+        },
+    )
 
 
 @login_required
@@ -166,7 +191,9 @@ def enterprise_create(request):
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            ent = create_in_scope(request.user, lambda: services.create_enterprise(actor=request.user, **form.cleaned_data))
+            ent = create_in_scope(
+                request.user, lambda: services.create_enterprise(actor=request.user, **form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -187,7 +214,9 @@ def enterprise_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organizations:enterprise_detail", ent.pk)
-    return form_page(request, form, _("Edit enterprise"), ent.display_name, reverse("organizations:enterprise_detail", args=[ent.pk]))
+    return form_page(
+        request, form, _("Edit enterprise"), ent.display_name, reverse("organizations:enterprise_detail", args=[ent.pk])
+    )
 
 
 @login_required
@@ -196,13 +225,21 @@ def unit_create(request, pk):
     form = UnitForm(request.POST or None, enterprise=ent)
     if request.method == "POST" and form.is_valid():
         try:
-            create_in_scope(request.user, lambda: services.create_unit(actor=request.user, enterprise=ent, **form.cleaned_data))
+            create_in_scope(
+                request.user, lambda: services.create_unit(actor=request.user, enterprise=ent, **form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Production unit created."))
             return redirect("organizations:enterprise_detail", ent.pk)
-    return form_page(request, form, _("New workshop or team"), ent.display_name, reverse("organizations:enterprise_detail", args=[ent.pk]))
+    return form_page(
+        request,
+        form,
+        _("New workshop or team"),
+        ent.display_name,
+        reverse("organizations:enterprise_detail", args=[ent.pk]),
+    )
 
 
 @login_required
@@ -218,7 +255,13 @@ def unit_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organizations:enterprise_detail", unit.enterprise_id)
-    return form_page(request, form, _("Edit workshop or team"), unit.display_name, reverse("organizations:enterprise_detail", args=[unit.enterprise_id]))
+    return form_page(
+        request,
+        form,
+        _("Edit workshop or team"),
+        unit.display_name,
+        reverse("organizations:enterprise_detail", args=[unit.enterprise_id]),
+    )
 
 
 @login_required

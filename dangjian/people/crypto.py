@@ -56,7 +56,7 @@ def encrypt(plain: str) -> str:
 def decrypt(token: str) -> str:
     if not token.startswith(PREFIX):
         raise DecryptionError("unknown format")
-    raw = base64.b64decode(token[len(PREFIX):])
+    raw = base64.b64decode(token[len(PREFIX) :])
     try:
         return AESGCM(_enc_key()).decrypt(raw[:12], raw[12:], None).decode("utf-8")
     except Exception as exc:  # InvalidTag: wrong key or tampered value

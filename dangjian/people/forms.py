@@ -20,15 +20,31 @@ def enterprises_for_people(user, action: str = CHANGE):
 
 
 class PersonForm(forms.ModelForm):
-    id_number = forms.CharField(label=_("ID number"), max_length=40, required=False,
-                                help_text=_("18 characters; the date of birth and gender are checked against it."))
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=40,
+        required=False,
+        help_text=_("18 characters; the date of birth and gender are checked against it."),
+    )
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
 
     class Meta:
         model = Person
         fields = [
-            "name", "name_latin", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "post",
-            "employer", "team", "hire_date", "is_league_member", "preferred_language",
+            "name",
+            "name_latin",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "education",
+            "post",
+            "employer",
+            "team",
+            "hire_date",
+            "is_league_member",
+            "preferred_language",
         ]
         widgets = {"birth_date": DateInput(), "hire_date": DateInput()}
 
@@ -39,7 +55,9 @@ class PersonForm(forms.ModelForm):
             enterprises = enterprises | Enterprise.objects.filter(pk=self.instance.employer_id)
         self.fields["employer"].queryset = enterprises.distinct()
         self.fields["employer"].required = True
-        self.fields["team"].queryset = ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises).select_related("enterprise")
+        self.fields["team"].queryset = ProductionUnit.objects.filter(
+            kind=UnitKind.TEAM, enterprise__in=enterprises
+        ).select_related("enterprise")
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
         self.fields["gender"].required = False
@@ -49,7 +67,8 @@ class PersonForm(forms.ModelForm):
             for name in ("id_number", "phone"):
                 self.initial[name] = ""
                 self.fields[name].help_text = _("Stored value hidden (%(masked)s). Type a new value to replace it.") % {
-                    "masked": getattr(self.instance, f"{name}_masked") or "—"}
+                    "masked": getattr(self.instance, f"{name}_masked") or "—"
+                }
         self.reveal = reveal
 
     def service_data(self) -> dict:
@@ -77,15 +96,32 @@ class MembershipForm(forms.ModelForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), required=False)
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), required=False, label=_("party organisation"),
-                                          empty_label=_("Any party organisation"))
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"),
-                                        empty_label=_("Any enterprise"))
-    team = forms.ModelChoiceField(queryset=ProductionUnit.objects.none(), required=False, label=_("production team"),
-                                  empty_label=_("Any production team"))
-    status = forms.ChoiceField(choices=[("", _("Any political status")), ("members", _("Party members"))] + list(PoliticalStatus.choices), required=False, label=_("political status"))
-    ethnicity = forms.ChoiceField(choices=[("", _("Any ethnicity"))] + list(Ethnicity.choices), required=False, label=_("ethnicity"))
-    gender = forms.ChoiceField(choices=[("", _("Any gender"))] + list(Gender.choices), required=False, label=_("gender"))
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("party organisation"),
+        empty_label=_("Any party organisation"),
+    )
+    enterprise = forms.ModelChoiceField(
+        queryset=Enterprise.objects.none(), required=False, label=_("enterprise"), empty_label=_("Any enterprise")
+    )
+    team = forms.ModelChoiceField(
+        queryset=ProductionUnit.objects.none(),
+        required=False,
+        label=_("production team"),
+        empty_label=_("Any production team"),
+    )
+    status = forms.ChoiceField(
+        choices=[("", _("Any political status")), ("members", _("Party members"))] + list(PoliticalStatus.choices),
+        required=False,
+        label=_("political status"),
+    )
+    ethnicity = forms.ChoiceField(
+        choices=[("", _("Any ethnicity"))] + list(Ethnicity.choices), required=False, label=_("ethnicity")
+    )
+    gender = forms.ChoiceField(
+        choices=[("", _("Any gender"))] + list(Gender.choices), required=False, label=_("gender")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

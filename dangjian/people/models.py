@@ -33,27 +33,45 @@ class Person(models.Model):
     education = models.CharField(_("education"), max_length=12, choices=Education.choices, blank=True)
     post = models.CharField(_("post"), max_length=100, blank=True)
     employer = models.ForeignKey(
-        Enterprise, verbose_name=_("employer"), null=True, blank=True, on_delete=models.PROTECT,
+        Enterprise,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="employees",
     )
     team = models.ForeignKey(
-        ProductionUnit, verbose_name=_("production team"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="members",
+        ProductionUnit,
+        verbose_name=_("production team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     is_league_member = models.BooleanField(_("Communist Youth League member"), default=False)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, blank=True,
+        _("preferred language"),
+        max_length=10,
+        blank=True,
         choices=[("zh-hans", "简体中文"), ("en", "English")],
     )
 
     political_status = models.CharField(
-        _("political status"), max_length=12, choices=PoliticalStatus.choices,
-        default=PoliticalStatus.MASSES, editable=False,
+        _("political status"),
+        max_length=12,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
+        editable=False,
     )
     party_org = models.ForeignKey(
-        Organization, verbose_name=_("party organisation"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="current_members",
+        Organization,
+        verbose_name=_("party organisation"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="current_members",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,8 +14,12 @@ from .models import Person
 from .validators import normalize_id_number
 
 PERSON_SORTS = {
-    "name": "name", "birth_date": "birth_date", "status": "political_status", "employer": "employer__name",
-    "team": "team__name", "hire_date": "hire_date",
+    "name": "name",
+    "birth_date": "birth_date",
+    "status": "political_status",
+    "employer": "employer__name",
+    "team": "team__name",
+    "hire_date": "hire_date",
 }
 
 

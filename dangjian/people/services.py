@@ -20,8 +20,20 @@ from .models import Membership, Person
 from .validators import normalize_id_number, parse_id_number
 
 PERSON_FIELDS = (
-    "name", "name_latin", "gender", "ethnicity", "birth_date", "id_number", "phone", "education", "post",
-    "employer", "team", "hire_date", "is_league_member", "preferred_language",
+    "name",
+    "name_latin",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "education",
+    "post",
+    "employer",
+    "team",
+    "hire_date",
+    "is_league_member",
+    "preferred_language",
 )
 
 
@@ -58,7 +70,9 @@ def _clean_person(person: Person) -> None:
             clash = Person.objects.filter(id_number_index=index).exclude(pk=person.pk).exists()
             if clash:
                 errors.setdefault("id_number", []).append(
-                    _("A person with this ID number is already registered. Search for them instead of adding them again.")
+                    _(
+                        "A person with this ID number is already registered. Search for them instead of adding them again."
+                    )
                 )
             person.id_number_index = index
     else:
@@ -112,7 +126,9 @@ def refresh_derived(person: Person, today: dt.date | None = None) -> Person:
     memberships = list(person.memberships.order_by("-admitted_on"))
     facts = [rules.MembershipFacts(m.admitted_on, m.converted_on, m.ended_on, m.end_reason) for m in memberships]
     candidacy = person.candidacies.filter(stage__in=["applicant", "activist", "target"]).first()
-    status = rules.derive_political_status(facts, candidacy.stage if candidacy else None, person.is_league_member, today)
+    status = rules.derive_political_status(
+        facts, candidacy.stage if candidacy else None, person.is_league_member, today
+    )
     open_m = next((m for m in memberships if m.ended_on is None or m.ended_on > today), None)
     org_id = open_m.organization_id if open_m else (candidacy.organization_id if candidacy else None)
     if (person.political_status, person.party_org_id) != (status, org_id):
@@ -132,12 +148,17 @@ def _clean_membership(m: Membership) -> None:
     if m.ended_on and not m.end_reason:
         errors["end_reason"] = [_("Say why the membership ended.")]
     if m.person.birth_date and rules.age_on(m.person.birth_date, m.admitted_on) < 18:
-        errors["admitted_on"] = [_("A person is admitted at 18 or older; on this date they were %(age)d.") % {
-            "age": rules.age_on(m.person.birth_date, m.admitted_on)}]
+        errors["admitted_on"] = [
+            _("A person is admitted at 18 or older; on this date they were %(age)d.")
+            % {"age": rules.age_on(m.person.birth_date, m.admitted_on)}
+        ]
     if m.ended_on is None:
         other = Membership.objects.filter(person=m.person, ended_on__isnull=True).exclude(pk=m.pk).first()
         if other:
-            errors["organization"] = [_("This person already belongs to %(org)s. End or transfer that membership first.") % {"org": other.organization}]
+            errors["organization"] = [
+                _("This person already belongs to %(org)s. End or transfer that membership first.")
+                % {"org": other.organization}
+            ]
     if m.admitted_on and m.admitted_on > timezone.localdate():
         errors["admitted_on"] = [_("The admission date is in the future.")]
     if errors:

@@ -37,21 +37,23 @@ def parse_id_number(value: str) -> IdNumberFacts:
             _("An ID number has 18 characters; this one has %(n)d."), code="id_length", params={"n": len(number)}
         )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError(
-            _("An ID number is 17 digits followed by a digit or X."), code="id_characters"
-        )
+        raise ValidationError(_("An ID number is 17 digits followed by a digit or X."), code="id_characters")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(
             _("Characters 7 to 14 of the ID number (%(part)s) are not a real date of birth."),
-            code="id_birth_date", params={"part": number[6:14]},
+            code="id_birth_date",
+            params={"part": number[6:14]},
         ) from None
     expected = id_check_digit(number[:17])
     if number[17] != expected:
         raise ValidationError(
-            _("The last character of this ID number should be %(expected)s, not %(got)s: please check it for a typing mistake."),
-            code="id_check", params={"expected": expected, "got": number[17]},
+            _(
+                "The last character of this ID number should be %(expected)s, not %(got)s: please check it for a typing mistake."
+            ),
+            code="id_check",
+            params={"expected": expected, "got": number[17]},
         )
     return IdNumberFacts(birth_date=birth, gender="M" if int(number[16]) % 2 else "F", division=number[:6])
 

@@ -20,7 +20,6 @@ from . import selectors, services
 from .forms import MembershipForm, PersonFilterForm, PersonForm
 from .models import Membership, Person
 
-
 SENSITIVE_NOTE = gettext_lazy(
     "The ID number and phone are stored encrypted and shown masked; every view of the clear values is recorded."
 )
@@ -42,7 +41,11 @@ def person_list(request):
         "sort_querystring": query_without(request, "page", "sort"),
         "may_create": has_any(request.user, PERSON, CHANGE),
     }
-    template = "people/_person_rows.html" if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results" else "people/person_list.html"
+    template = (
+        "people/_person_rows.html"
+        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results"
+        else "people/person_list.html"
+    )
     return render(request, template, ctx)
 
 
@@ -52,17 +55,21 @@ def person_detail(request, pk):
     memberships = person.memberships.select_related("organization").order_by("-admitted_on")
     current = next((m for m in memberships if m.is_open), None)
     today = timezone.localdate()
-    return render(request, "people/person_detail.html", {
-        "person": person,
-        "memberships": memberships,
-        "party_age": rules.party_age_years(current.converted_on, today) if current else None,
-        "age": rules.age_on(person.birth_date, today),
-        "candidacies": person.candidacies.select_related("organization"),
-        "may_change": can(request.user, CHANGE, person),
-        "may_reveal": can(request.user, REVEAL, person),
-        "may_audit": can(request.user, AUDIT, person),
-        "has_login": hasattr(person, "user"),
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "party_age": rules.party_age_years(current.converted_on, today) if current else None,
+            "age": rules.age_on(person.birth_date, today),
+            "candidacies": person.candidacies.select_related("organization"),
+            "may_change": can(request.user, CHANGE, person),
+            "may_reveal": can(request.user, REVEAL, person),
+            "may_audit": can(request.user, AUDIT, person),
+            "has_login": hasattr(person, "user"),
+        },
+    )
 
 
 @login_required
@@ -82,7 +89,9 @@ def person_create(request):
     form = PersonForm(request.POST or None, user=request.user, reveal=True)
     if request.method == "POST" and form.is_valid():
         try:
-            person = create_in_scope(request.user, lambda: services.create_person(actor=request.user, **form.service_data()))
+            person = create_in_scope(
+                request.user, lambda: services.create_person(actor=request.user, **form.service_data())
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -109,7 +118,9 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("people:detail", person.pk)
-    return form_page(request, form, _("Edit person"), person.name, reverse("people:detail", args=[person.pk]), note=SENSITIVE_NOTE)
+    return form_page(
+        request, form, _("Edit person"), person.name, reverse("people:detail", args=[person.pk]), note=SENSITIVE_NOTE
+    )
 
 
 @login_required
@@ -118,7 +129,9 @@ def membership_add(request, pk):
     form = MembershipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            create_in_scope(request.user, lambda: services.add_membership(actor=request.user, person=person, **form.cleaned_data))
+            create_in_scope(
+                request.user, lambda: services.add_membership(actor=request.user, person=person, **form.cleaned_data)
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -139,4 +152,10 @@ def membership_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("people:detail", membership.person_id)
-    return form_page(request, form, _("Edit membership record"), membership.person.name, reverse("people:detail", args=[membership.person_id]))
+    return form_page(
+        request,
+        form,
+        _("Edit membership record"),
+        membership.person.name,
+        reverse("people:detail", args=[membership.person_id]),
+    )

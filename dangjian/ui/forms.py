@@ -24,9 +24,20 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def form_page(request: HttpRequest, form: forms.BaseForm, title: str, subtitle: str, cancel_url: str, note: str = "") -> HttpResponse:
+def form_page(
+    request: HttpRequest, form: forms.BaseForm, title: str, subtitle: str, cancel_url: str, note: str = ""
+) -> HttpResponse:
     """The one page layout for every create/edit form."""
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": title, "subtitle": subtitle, "cancel_url": cancel_url, "note": note,
-    }, status=status)
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "subtitle": subtitle,
+            "cancel_url": cancel_url,
+            "note": note,
+        },
+        status=status,
+    )

@@ -32,10 +32,23 @@ def coverage_chart(f: dict[str, Any]) -> dict[str, Any]:
         "title": _("Party organisation coverage"),
         "categories": [_("State-owned"), _("Non-public"), _("Other")],
         "series": [
-            {"name": _("With a party organisation"), "data": [f["state_covered"], f["non_public_covered"],
-                                                            f["covered"] - f["state_covered"] - f["non_public_covered"]]},
-            {"name": _("Without"), "data": [f["state"] - f["state_covered"], f["non_public"] - f["non_public_covered"],
-                                           (f["enterprises"] - f["state"] - f["non_public"]) - (f["covered"] - f["state_covered"] - f["non_public_covered"])]},
+            {
+                "name": _("With a party organisation"),
+                "data": [
+                    f["state_covered"],
+                    f["non_public_covered"],
+                    f["covered"] - f["state_covered"] - f["non_public_covered"],
+                ],
+            },
+            {
+                "name": _("Without"),
+                "data": [
+                    f["state"] - f["state_covered"],
+                    f["non_public"] - f["non_public_covered"],
+                    (f["enterprises"] - f["state"] - f["non_public"])
+                    - (f["covered"] - f["state_covered"] - f["non_public_covered"]),
+                ],
+            },
         ],
     }
 
@@ -45,16 +58,24 @@ def _ethnicity_chart(org: Organization) -> dict[str, Any]:
 
     rows = (
         Person.objects.filter(party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
-        .values("ethnicity").annotate(n=Count("pk")).order_by("-n")
+        .values("ethnicity")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
     )
     labels = dict(Ethnicity.choices)
-    return {"type": "pie", "title": _("Members by ethnicity"),
-            "data": [{"name": str(labels.get(r["ethnicity"], r["ethnicity"])), "value": r["n"]} for r in rows]}
+    return {
+        "type": "pie",
+        "title": _("Members by ethnicity"),
+        "data": [{"name": str(labels.get(r["ethnicity"], r["ethnicity"])), "value": r["n"]} for r in rows],
+    }
 
 
 def _status_chart(org: Organization) -> dict[str, Any]:
-    return {"type": "bar", "title": _("People in the organisation by political status"),
-            "data": [{"name": name, "value": n} for name, n in org_selectors.status_breakdown(org)]}
+    return {
+        "type": "bar",
+        "title": _("People in the organisation by political status"),
+        "data": [{"name": name, "value": n} for name, n in org_selectors.status_breakdown(org)],
+    }
 
 
 def _team_chart(ent: Enterprise) -> dict[str, Any]:
@@ -64,10 +85,13 @@ def _team_chart(ent: Enterprise) -> dict[str, Any]:
         .order_by("-n")[:15]
     )
     return {
-        "type": "stacked_bar", "title": _("Employees by production team"),
+        "type": "stacked_bar",
+        "title": _("Employees by production team"),
         "categories": [t.display_name for t in teams],
-        "series": [{"name": _("Party members"), "data": [t.m for t in teams]},
-                   {"name": _("Other employees"), "data": [t.n - t.m for t in teams]}],
+        "series": [
+            {"name": _("Party members"), "data": [t.m for t in teams]},
+            {"name": _("Other employees"), "data": [t.n - t.m for t in teams]},
+        ],
     }
 
 
@@ -90,7 +114,9 @@ def dashboard_panels(user: Any) -> list[Panel]:
             seen.add(key)
             figures = org_selectors.org_figures(org)
             if org.is_committee:
-                panels.append(Panel("committee", g.role, org, figures, [coverage_chart(figures), _ethnicity_chart(org)]))
+                panels.append(
+                    Panel("committee", g.role, org, figures, [coverage_chart(figures), _ethnicity_chart(org)])
+                )
             else:
                 panels.append(Panel("branch", g.role, org, figures, [_status_chart(org)]))
         elif g.enterprise_id:
@@ -102,7 +128,9 @@ def dashboard_panels(user: Any) -> list[Panel]:
             if g.role == Role.EMPLOYEE:
                 panels.append(Panel("workplace", g.role, ent, org_selectors.enterprise_figures(ent)))
             else:
-                panels.append(Panel("enterprise", g.role, ent, org_selectors.enterprise_figures(ent), [_team_chart(ent)]))
+                panels.append(
+                    Panel("enterprise", g.role, ent, org_selectors.enterprise_figures(ent), [_team_chart(ent)])
+                )
     number_charts(panels)
     return panels
 

@@ -18,8 +18,12 @@ def home(request):
             panels.append(Panel("committee", "org_department", org, figures, [selectors.coverage_chart(figures)]))
         selectors.number_charts(panels)
     person = request.user.person
-    return render(request, "ui/home.html", {
-        "panels": panels,
-        "me": person,
-        "needs_charts": any(p.charts for p in panels),
-    })
+    return render(
+        request,
+        "ui/home.html",
+        {
+            "panels": panels,
+            "me": person,
+            "needs_charts": any(p.charts for p in panels),
+        },
+    )

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'role assignment',
                 'verbose_name_plural': 'role assignments',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('enterprise__isnull', True), ('organization__isnull', False), ('role__in', ['org_department', 'secretary', 'committee'])), models.Q(('enterprise__isnull', False), ('organization__isnull', True), ('role__in', ['manager', 'instructor'])), _connector='OR'), name='role_anchor_fits_role'), models.UniqueConstraint(fields=('user', 'role', 'organization', 'enterprise'), name='role_assignment_unique')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('enterprise__isnull', True), ('organization__isnull', False), ('role__in', ['committee', 'org_department', 'secretary'])), models.Q(('enterprise__isnull', False), ('organization__isnull', True), ('role__in', ['instructor', 'manager'])), _connector='OR'), name='role_anchor_fits_role'), models.UniqueConstraint(fields=('user', 'role', 'organization', 'enterprise'), name='role_assignment_unique')],
             },
         ),
     ]

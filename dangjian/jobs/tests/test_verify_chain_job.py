@@ -21,7 +21,9 @@ def test_county_department_runs_the_chain_check_and_sees_the_outcome(world, logi
 
 
 def test_a_running_job_keeps_polling(world, login):
-    job = Job.objects.create(kind="x", title="x", requested_by=world.a.secretary, status=JobStatus.RUNNING, total=10, done=4)
+    job = Job.objects.create(
+        kind="x", title="x", requested_by=world.a.secretary, status=JobStatus.RUNNING, total=10, done=4
+    )
     response = login(world.a.secretary).get(reverse("jobs:progress", args=[job.pk]))
     assert response.status_code == 200
     assert 'aria-valuenow="40"' in response.content.decode()

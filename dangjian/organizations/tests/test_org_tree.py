@@ -150,7 +150,9 @@ def test_deleting_an_organisation_records_the_roles_that_go_with_it(world):
     from dangjian.testing.factories import UserFactory
 
     group_leader = UserFactory(username="group_leader")
-    ra = access_services.assign_role(actor=None, user=group_leader, role=Role.COMMITTEE_MEMBER, organization=world.a.group)
+    ra = access_services.assign_role(
+        actor=None, user=group_leader, role=Role.COMMITTEE_MEMBER, organization=world.a.group
+    )
     services.delete_organization(actor=world.county_admin, org=world.a.group)
     assert not RoleAssignment.objects.filter(pk=ra.pk).exists()
     event = AuditEvent.objects.get(object_type="access.RoleAssignment", object_id=str(ra.pk), action="delete")

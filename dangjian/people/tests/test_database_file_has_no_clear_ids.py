@@ -32,7 +32,9 @@ print(json.dumps(out))
 def test_sqlite_file_bytes_contain_no_clear_id_number_or_phone(tmp_path):
     db_file = tmp_path / "dangjian.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "DJANGO_SETTINGS_MODULE": "dangjian.test_settings"}
-    result = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     people = json.loads(result.stdout.strip().splitlines()[-1])
     raw = db_file.read_bytes()

@@ -27,8 +27,14 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -41,7 +47,9 @@ def _open_menu_if_collapsed(page):
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-def test_secretary_logs_in_switches_language_and_opens_a_member(transactional_db, live_server, world, browser, viewport):
+def test_secretary_logs_in_switches_language_and_opens_a_member(
+    transactional_db, live_server, world, browser, viewport
+):
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")

@@ -31,7 +31,9 @@ OBJECT_URLS = {
     "audit:history": lambda w: {"kind": "person", "pk": w.b.worker.pk},
     "access:roles": lambda w: {"kind": "org", "pk": w.b.branch.pk},
     "access:role_revoke": lambda w: {"pk": w.b.manager.role_assignments.get().pk},
-    "access:token_revoke": lambda w: {"pk": access_services.create_token(actor=None, user=w.b.secretary, name="b")[0].pk},
+    "access:token_revoke": lambda w: {
+        "pk": access_services.create_token(actor=None, user=w.b.secretary, name="b")[0].pk
+    },
     "jobs:detail": lambda w: {"pk": _job_of(w.b.secretary).pk},
     "jobs:progress": lambda w: {"pk": _job_of(w.b.secretary).pk},
 }
@@ -42,11 +44,20 @@ def _job_of(user):
 
     return Job.objects.create(kind="test", title="B's job", requested_by=user)
 
+
 # Pages that take no object: lists and "new" forms. A's secretary may open them (or is refused
 # outright); what they list is checked not to contain B.
 LIST_URLS = {
-    "home", "organizations:tree", "organizations:enterprise_list", "organizations:enterprise_create",
-    "people:list", "people:create", "audit:log", "audit:verify", "access:password_change", "access:tokens",
+    "home",
+    "organizations:tree",
+    "organizations:enterprise_list",
+    "organizations:enterprise_create",
+    "people:list",
+    "people:create",
+    "audit:log",
+    "audit:verify",
+    "access:password_change",
+    "access:tokens",
 }
 QUERY_URLS = {"organizations:create": lambda w: f"?parent={w.b.branch.pk}"}
 PUBLIC_URLS = {"login", "logout", "set_language"}

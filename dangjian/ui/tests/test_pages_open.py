@@ -42,9 +42,19 @@ def test_secretary_opens_own_objects(world, login, name):
 
 def test_object_pages_are_all_exercised():
     # Every object URL is either opened above or is a POST-only action tested elsewhere.
-    post_only = {"organizations:delete", "organizations:unit_delete", "people:reveal", "access:role_revoke",
-                 "access:token_revoke", "people:membership_edit", "organizations:unit_create",
-                 "organizations:unit_edit", "organizations:enterprise_edit", "jobs:detail", "jobs:progress"}
+    post_only = {
+        "organizations:delete",
+        "organizations:unit_delete",
+        "people:reveal",
+        "access:role_revoke",
+        "access:token_revoke",
+        "people:membership_edit",
+        "organizations:unit_create",
+        "organizations:unit_edit",
+        "organizations:enterprise_edit",
+        "jobs:detail",
+        "jobs:progress",
+    }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
 

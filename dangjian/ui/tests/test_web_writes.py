@@ -12,7 +12,9 @@ from dangjian.testing.factories import make_id_number
 
 def test_secretary_adds_a_party_group_and_the_event_says_web(world, login):
     client = login(world.a.secretary)
-    response = client.post(reverse("organizations:create") + f"?parent={world.a.branch.pk}", {"kind": "group", "name": "第二党小组"})
+    response = client.post(
+        reverse("organizations:create") + f"?parent={world.a.branch.pk}", {"kind": "group", "name": "第二党小组"}
+    )
     group = Organization.objects.get(name="第二党小组")
     assert response["Location"] == reverse("organizations:detail", args=[group.pk])
     assert group.path == f"{world.a.branch.path}{group.pk}/"
@@ -23,7 +25,9 @@ def test_secretary_adds_a_party_group_and_the_event_says_web(world, login):
 
 def test_a_branch_under_a_party_group_is_refused_in_chinese(world, login):
     client = login(world.a.secretary)
-    response = client.post(reverse("organizations:create") + f"?parent={world.a.group.pk}", {"kind": "branch", "name": "错位支部"})
+    response = client.post(
+        reverse("organizations:create") + f"?parent={world.a.group.pk}", {"kind": "branch", "name": "错位支部"}
+    )
     assert response.status_code == 400
     assert "党支部不能隶属于党小组" in response.content.decode()
     assert not Organization.objects.filter(name="错位支部").exists()
@@ -34,9 +38,15 @@ def test_a_mistyped_id_number_is_explained_and_nothing_is_saved(world, login):
     good = make_id_number(__import__("datetime").date(1995, 3, 8), "M", 4242)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     before = Person.objects.count()
-    response = client.post(reverse("people:create"), {
-        "name": "吐尔逊·买买提", "ethnicity": "05", "id_number": bad, "employer": world.a.enterprise.pk,
-    })
+    response = client.post(
+        reverse("people:create"),
+        {
+            "name": "吐尔逊·买买提",
+            "ethnicity": "05",
+            "id_number": bad,
+            "employer": world.a.enterprise.pk,
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert f"该身份证号的校验位应为 {good[-1]}" in body
@@ -47,10 +57,16 @@ def test_manager_adds_an_employee_with_birth_date_and_gender_taken_from_the_id_n
     import datetime as dt
 
     number = make_id_number(dt.date(1995, 3, 8), "M", 4243)
-    response = login(world.a.manager).post(reverse("people:create"), {
-        "name": "吐尔逊·买买提", "ethnicity": "05", "id_number": number.lower(), "employer": world.a.enterprise.pk,
-        "team": world.a.team.pk,
-    })
+    response = login(world.a.manager).post(
+        reverse("people:create"),
+        {
+            "name": "吐尔逊·买买提",
+            "ethnicity": "05",
+            "id_number": number.lower(),
+            "employer": world.a.enterprise.pk,
+            "team": world.a.team.pk,
+        },
+    )
     person = Person.objects.get(name="吐尔逊·买买提")
     assert response.status_code == 302
     assert (person.birth_date, person.gender, person.id_number) == (dt.date(1995, 3, 8), "M", number.upper())
@@ -60,9 +76,16 @@ def test_manager_adds_an_employee_with_birth_date_and_gender_taken_from_the_id_n
 
 
 def test_manager_cannot_put_an_employee_into_another_enterprise(world, login):
-    response = login(world.a.manager).post(reverse("people:create"), {
-        "name": "越界", "ethnicity": "01", "birth_date": "1990-01-01", "gender": "F", "employer": world.b.enterprise.pk,
-    })
+    response = login(world.a.manager).post(
+        reverse("people:create"),
+        {
+            "name": "越界",
+            "ethnicity": "01",
+            "birth_date": "1990-01-01",
+            "gender": "F",
+            "employer": world.b.enterprise.pk,
+        },
+    )
     assert response.status_code == 400
     assert not Person.objects.filter(name="越界").exists()
 
@@ -79,10 +102,17 @@ def test_editing_without_reveal_keeps_the_stored_id_number(world, login):
     client = login(committee)
     page = client.get(reverse("people:edit", args=[worker.pk])).content.decode()
     assert stored not in page
-    response = client.post(reverse("people:edit", args=[worker.pk]), {
-        "name": worker.name, "ethnicity": worker.ethnicity, "employer": worker.employer_id, "post": "质检员",
-        "birth_date": worker.birth_date.isoformat(), "gender": worker.gender,
-    })
+    response = client.post(
+        reverse("people:edit", args=[worker.pk]),
+        {
+            "name": worker.name,
+            "ethnicity": worker.ethnicity,
+            "employer": worker.employer_id,
+            "post": "质检员",
+            "birth_date": worker.birth_date.isoformat(),
+            "gender": worker.gender,
+        },
+    )
     assert response.status_code == 302
     worker.refresh_from_db()
     assert (worker.id_number, worker.post) == (stored, "质检员")
@@ -93,7 +123,11 @@ def test_revealing_an_id_number_is_logged(world, login):
     response = client.post(reverse("people:reveal", args=[world.a.worker.pk, "id_number"]))
     assert world.a.worker.id_number in response.content.decode()
     event = AuditEvent.objects.filter(action="reveal").latest("id")
-    assert (event.actor_id, event.object_id, event.changes) == (world.a.secretary.pk, str(world.a.worker.pk), {"field": "id_number"})
+    assert (event.actor_id, event.object_id, event.changes) == (
+        world.a.secretary.pk,
+        str(world.a.worker.pk),
+        {"field": "id_number"},
+    )
 
 
 def test_a_member_cannot_reveal(world, login):
