@@ -234,3 +234,25 @@ def test_founding_date_rule():
     assert scenario.branch_founding_date(dt.date(2026, 10, 1)) == dt.date(2025, 5, 4)
     assert scenario.branch_founding_date(dt.date(2026, 3, 1)) == dt.date(2025, 5, 4)
     assert scenario.branch_founding_date(dt.date(2026, 5, 4)) == dt.date(2025, 5, 4)
+
+
+def _figure(html: str, key: str) -> str:
+    import re
+
+    match = re.search(rf'data-figure="{key}">([^<]*)<', html)
+    assert match, key
+    return match.group(1)
+
+
+def test_pages_show_the_article_numbers(county, garment, branch, client):
+    client.force_login(User.objects.get(username="heyanping"))
+    page = client.get(f"/orgs/enterprises/{garment.pk}/").content.decode()
+    assert (_figure(page, "employees"), _figure(page, "members")) == ("816", "38")
+    page = client.get(f"/orgs/{branch.pk}/").content.decode()
+    assert (_figure(page, "members"), _figure(page, "applicants")) == ("38", "7")
+    client.force_login(User.objects.get(username="liuhong"))
+    page = client.get(f"/orgs/{county.pk}/").content.decode()
+    assert _figure(page, "enterprises") == "68"
+    assert _figure(page, "instructors") == "68"
+    home = client.get("/").content.decode()
+    assert _figure(home, "enterprises") == "68"
