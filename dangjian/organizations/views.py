@@ -11,12 +11,20 @@ from django.views.decorators.http import require_POST
 
 from dangjian.access.scopes import AUDIT, CHANGE, ENTERPRISE, UNIT, can, can_add_to, has_any
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
-from dangjian.ui.forms import apply_errors, form_page
+from dangjian.ui.forms import save_form_page
 from dangjian.ui.paging import paginate, query_without, sort
 
 from . import rules, selectors, services
 from .forms import EnterpriseForm, MoveForm, OrganizationForm, UnitForm
 from .models import Enterprise, Organization, Ownership, ProductionUnit
+
+
+def _org_url(org: Organization) -> str:
+    return reverse("organizations:detail", args=[org.pk])
+
+
+def _enterprise_url(ent: Enterprise) -> str:
+    return reverse("organizations:enterprise_detail", args=[ent.pk])
 
 
 @login_required
@@ -60,54 +68,47 @@ def detail(request, pk):
 @login_required
 def create(request):
     parent = get_in_scope(request.user, Organization, request.GET.get("parent"), CHANGE)
-    form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = create_in_scope(
-                request.user,
-                lambda: services.create_organization(actor=request.user, parent=parent, **form.cleaned_data),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation created."))
-            return redirect("organizations:detail", org.pk)
-    return form_page(
-        request, form, _("New organisation"), parent.display_name, reverse("organizations:detail", args=[parent.pk])
+    return save_form_page(
+        request,
+        OrganizationForm(request.POST or None),
+        lambda data: create_in_scope(
+            request.user, lambda: services.create_organization(actor=request.user, parent=parent, **data)
+        ),
+        done=_("Organisation created."),
+        next_url=_org_url,
+        title=_("New organisation"),
+        subtitle=parent.display_name,
+        cancel_url=_org_url(parent),
     )
 
 
 @login_required
 def edit(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organization(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organizations:detail", org.pk)
-    return form_page(
-        request, form, _("Edit organisation"), org.display_name, reverse("organizations:detail", args=[org.pk])
+    return save_form_page(
+        request,
+        OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk)),
+        lambda data: services.update_organization(actor=request.user, org=org, **data),
+        done=_("Changes saved."),
+        next_url=_org_url,
+        title=_("Edit organisation"),
+        subtitle=org.display_name,
+        cancel_url=_org_url(org),
     )
 
 
 @login_required
 def move(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    form = MoveForm(request.POST or None, user=request.user, org=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_organization(actor=request.user, org=org, new_parent=form.cleaned_data["parent"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation moved."))
-            return redirect("organizations:detail", org.pk)
-    return form_page(
-        request, form, _("Move organisation"), org.display_name, reverse("organizations:detail", args=[org.pk])
+    return save_form_page(
+        request,
+        MoveForm(request.POST or None, user=request.user, org=org),
+        lambda data: services.move_organization(actor=request.user, org=org, new_parent=data["parent"]),
+        done=_("Organisation moved."),
+        next_url=_org_url,
+        title=_("Move organisation"),
+        subtitle=org.display_name,
+        cancel_url=_org_url(org),
     )
 
 
@@ -188,79 +189,64 @@ def enterprise_detail(request, pk):
 def enterprise_create(request):
     if not has_any(request.user, ENTERPRISE, CHANGE):
         raise PermissionDenied
-    form = EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ent = create_in_scope(
-                request.user, lambda: services.create_enterprise(actor=request.user, **form.cleaned_data)
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Enterprise created."))
-            return redirect("organizations:enterprise_detail", ent.pk)
-    return form_page(request, form, _("New enterprise"), "", reverse("organizations:enterprise_list"))
+    return save_form_page(
+        request,
+        EnterpriseForm(request.POST or None, user=request.user),
+        lambda data: create_in_scope(request.user, lambda: services.create_enterprise(actor=request.user, **data)),
+        done=_("Enterprise created."),
+        next_url=_enterprise_url,
+        title=_("New enterprise"),
+        subtitle="",
+        cancel_url=reverse("organizations:enterprise_list"),
+    )
 
 
 @login_required
 def enterprise_edit(request, pk):
     ent = get_in_scope(request.user, Enterprise, pk, CHANGE)
-    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=ent.pk), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_enterprise(actor=request.user, enterprise=ent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organizations:enterprise_detail", ent.pk)
-    return form_page(
-        request, form, _("Edit enterprise"), ent.display_name, reverse("organizations:enterprise_detail", args=[ent.pk])
+    return save_form_page(
+        request,
+        EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=ent.pk), user=request.user),
+        lambda data: services.update_enterprise(actor=request.user, enterprise=ent, **data),
+        done=_("Changes saved."),
+        next_url=_enterprise_url,
+        title=_("Edit enterprise"),
+        subtitle=ent.display_name,
+        cancel_url=_enterprise_url(ent),
     )
 
 
 @login_required
 def unit_create(request, pk):
     ent = get_in_scope(request.user, Enterprise, pk)
-    form = UnitForm(request.POST or None, enterprise=ent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_in_scope(
-                request.user, lambda: services.create_unit(actor=request.user, enterprise=ent, **form.cleaned_data)
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Production unit created."))
-            return redirect("organizations:enterprise_detail", ent.pk)
-    return form_page(
+    return save_form_page(
         request,
-        form,
-        _("New workshop or team"),
-        ent.display_name,
-        reverse("organizations:enterprise_detail", args=[ent.pk]),
+        UnitForm(request.POST or None, enterprise=ent),
+        lambda data: create_in_scope(
+            request.user, lambda: services.create_unit(actor=request.user, enterprise=ent, **data)
+        ),
+        done=_("Production unit created."),
+        next_url=lambda unit: _enterprise_url(ent),
+        title=_("New workshop or team"),
+        subtitle=ent.display_name,
+        cancel_url=_enterprise_url(ent),
     )
 
 
 @login_required
 def unit_edit(request, pk):
     unit = get_in_scope(request.user, ProductionUnit.objects.select_related("enterprise"), pk, CHANGE)
-    form = UnitForm(request.POST or None, instance=ProductionUnit.objects.get(pk=unit.pk), enterprise=unit.enterprise)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
-        try:
-            services.update_unit(actor=request.user, unit=unit, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organizations:enterprise_detail", unit.enterprise_id)
-    return form_page(
+    return save_form_page(
         request,
-        form,
-        _("Edit workshop or team"),
-        unit.display_name,
-        reverse("organizations:enterprise_detail", args=[unit.enterprise_id]),
+        UnitForm(request.POST or None, instance=ProductionUnit.objects.get(pk=unit.pk), enterprise=unit.enterprise),
+        lambda data: services.update_unit(
+            actor=request.user, unit=unit, **{k: v for k, v in data.items() if k != "kind"}
+        ),
+        done=_("Changes saved."),
+        next_url=lambda saved: _enterprise_url(unit.enterprise),
+        title=_("Edit workshop or team"),
+        subtitle=unit.display_name,
+        cancel_url=_enterprise_url(unit.enterprise),
     )
 
 

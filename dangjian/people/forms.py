@@ -9,6 +9,7 @@ from dangjian.ui.forms import DateInput
 
 from .choices import Ethnicity, Gender, PoliticalStatus
 from .models import Membership, Person
+from .services import PERSON_FIELDS
 
 
 def enterprises_for_people(user, action: str = CHANGE):
@@ -30,22 +31,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "name_latin",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "phone",
-            "education",
-            "post",
-            "employer",
-            "team",
-            "hire_date",
-            "is_league_member",
-            "preferred_language",
-        ]
+        fields = list(PERSON_FIELDS)
         widgets = {"birth_date": DateInput(), "hire_date": DateInput()}
 
     def __init__(self, *args, user, reveal: bool, **kwargs):

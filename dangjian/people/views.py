@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from dangjian.access.scopes import AUDIT, CHANGE, PERSON, REVEAL, can, has_any
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
-from dangjian.ui.forms import apply_errors, form_page
+from dangjian.ui.forms import save_form_page
 from dangjian.ui.paging import paginate, query_without, sort
 
 from . import selectors, services
@@ -87,75 +86,76 @@ def person_create(request):
     if not has_any(request.user, PERSON, CHANGE):
         raise PermissionDenied
     form = PersonForm(request.POST or None, user=request.user, reveal=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = create_in_scope(
-                request.user, lambda: services.create_person(actor=request.user, **form.service_data())
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Person added."))
-            return redirect("people:detail", person.pk)
-    return form_page(request, form, _("Add a person"), "", reverse("people:list"), note=SENSITIVE_NOTE)
+    return save_form_page(
+        request,
+        form,
+        lambda data: create_in_scope(
+            request.user, lambda: services.create_person(actor=request.user, **form.service_data())
+        ),
+        done=_("Person added."),
+        next_url=_person_url,
+        title=_("Add a person"),
+        subtitle="",
+        cancel_url=reverse("people:list"),
+        note=SENSITIVE_NOTE,
+    )
 
 
 @login_required
 def person_edit(request, pk):
     person = get_in_scope(request.user, Person, pk, CHANGE)
     may_reveal = can(request.user, REVEAL, person)
-    instance = Person.objects.get(pk=person.pk)
-    form = PersonForm(request.POST or None, instance=instance, user=request.user, reveal=may_reveal)
+    form = PersonForm(
+        request.POST or None, instance=Person.objects.get(pk=person.pk), user=request.user, reveal=may_reveal
+    )
     if may_reveal and request.method == "GET":
         # The form shows the clear values to a role that may see them: that is a view of them.
         for field in Person.SENSITIVE_FIELDS:
             services.reveal(actor=request.user, person=person, field=field)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_person(actor=request.user, person=person, **form.service_data())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("people:detail", person.pk)
-    return form_page(
-        request, form, _("Edit person"), person.name, reverse("people:detail", args=[person.pk]), note=SENSITIVE_NOTE
+    return save_form_page(
+        request,
+        form,
+        lambda data: services.update_person(actor=request.user, person=person, **form.service_data()),
+        done=_("Changes saved."),
+        next_url=_person_url,
+        title=_("Edit person"),
+        subtitle=person.name,
+        cancel_url=_person_url(person),
+        note=SENSITIVE_NOTE,
     )
 
 
 @login_required
 def membership_add(request, pk):
     person = get_in_scope(request.user, Person, pk, CHANGE)
-    form = MembershipForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_in_scope(
-                request.user, lambda: services.add_membership(actor=request.user, person=person, **form.cleaned_data)
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Membership record added."))
-            return redirect("people:detail", person.pk)
-    return form_page(request, form, _("Add membership record"), person.name, reverse("people:detail", args=[person.pk]))
+    return save_form_page(
+        request,
+        MembershipForm(request.POST or None, user=request.user),
+        lambda data: create_in_scope(
+            request.user, lambda: services.add_membership(actor=request.user, person=person, **data)
+        ),
+        done=_("Membership record added."),
+        next_url=lambda m: _person_url(person),
+        title=_("Add membership record"),
+        subtitle=person.name,
+        cancel_url=_person_url(person),
+    )
 
 
 @login_required
 def membership_edit(request, pk):
     membership = get_in_scope(request.user, Membership.objects.select_related("person", "organization"), pk, CHANGE)
-    form = MembershipForm(request.POST or None, instance=Membership.objects.get(pk=membership.pk), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_membership(actor=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("people:detail", membership.person_id)
-    return form_page(
+    return save_form_page(
         request,
-        form,
-        _("Edit membership record"),
-        membership.person.name,
-        reverse("people:detail", args=[membership.person_id]),
+        MembershipForm(request.POST or None, instance=Membership.objects.get(pk=membership.pk), user=request.user),
+        lambda data: services.update_membership(actor=request.user, membership=membership, **data),
+        done=_("Changes saved."),
+        next_url=lambda m: _person_url(membership.person),
+        title=_("Edit membership record"),
+        subtitle=membership.person.name,
+        cancel_url=_person_url(membership.person),
     )
+
+
+def _person_url(person: Person) -> str:
+    return reverse("people:detail", args=[person.pk])

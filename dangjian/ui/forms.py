@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 class DateInput(forms.DateInput):
@@ -41,3 +45,29 @@ def form_page(
         },
         status=status,
     )
+
+
+def save_form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: str,
+    next_url: Callable[[Any], str],
+    title: str,
+    subtitle: str,
+    cancel_url: str,
+    note: str = "",
+) -> HttpResponse:
+    """The one create/edit flow: on a valid POST call `save(cleaned_data)` (a service); a
+    ValidationError it raises lands on the form, in the user's language, with nothing saved;
+    success says `done` and goes to `next_url(saved object)`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(next_url(obj))
+    return form_page(request, form, title, subtitle, cancel_url, note)
