@@ -14,6 +14,7 @@ from dangjian.audit.admin import AuditedModelAdmin
 from . import services
 from .crypto import EncryptedTextField
 from .models import Membership, Person
+from .services import PERSON_FIELDS
 from .validators import parse_id_number
 
 
@@ -38,24 +39,7 @@ class PersonAdmin(AuditedModelAdmin):
     list_select_related = ("employer", "party_org")
     search_fields = ("name", "name_latin")
     autocomplete_fields = ("employer", "team")
-    fields = (
-        "name",
-        "name_latin",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "id_number",
-        "phone",
-        "education",
-        "post",
-        "employer",
-        "team",
-        "hire_date",
-        "is_league_member",
-        "preferred_language",
-        "political_status",
-        "party_org",
-    )
+    fields = (*PERSON_FIELDS, "political_status", "party_org")
     readonly_fields = ("political_status", "party_org")
 
     @admin.display(description=_("ID number"))
