@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangjian.access.scopes import AUDIT, CHANGE, PERSON, REVEAL, can, has_any
+from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, can, has_any
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
 from dangjian.ui.forms import save_form_page
@@ -65,6 +65,8 @@ def person_detail(request, pk):
             "candidacies": person.candidacies.select_related("organization"),
             "may_change": can(request.user, CHANGE, person),
             "may_reveal": can(request.user, REVEAL, person),
+            # Membership records are the branch's to keep, not HR's.
+            "may_change_memberships": has_any(request.user, MEMBERSHIP, CHANGE) and can(request.user, CHANGE, person),
             "may_audit": can(request.user, AUDIT, person),
             "has_login": hasattr(person, "user"),
         },
@@ -128,6 +130,8 @@ def person_edit(request, pk):
 @login_required
 def membership_add(request, pk):
     person = get_in_scope(request.user, Person, pk, CHANGE)
+    if not has_any(request.user, MEMBERSHIP, CHANGE):
+        raise PermissionDenied
     return save_form_page(
         request,
         MembershipForm(request.POST or None, user=request.user),

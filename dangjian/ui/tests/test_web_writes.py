@@ -163,3 +163,12 @@ def test_language_choice_is_remembered_for_the_user(world, client):
 def test_branch_page_warns_when_too_few_full_members(world, login):
     body = login(world.a.secretary).get(reverse("organizations:detail", args=[world.a.branch.pk])).content.decode()
     assert "党支部至少需要 3 名正式党员，本支部现有 2 名" in body
+
+
+def test_history_names_fields_and_choices_in_the_readers_language(world, login):
+    from dangjian.people import services as people_services
+
+    people_services.update_person(actor=world.a.manager, person=world.a.worker, education="college", phone="13900001111")
+    body = login(world.a.secretary).get(reverse("audit:history", args=["person", world.a.worker.pk])).content.decode()
+    assert "学历" in body and "大专" in body  # field name and choice label, not "education: college"
+    assert "13900001111" not in body and "***" in body
