@@ -42,3 +42,28 @@ def test_manager_reaches_own_enterprise_not_the_party_tree_above(world):
     assert can(mgr, REVEAL, world.a.worker)
     assert not can(mgr, VIEW, world.park)
     assert set(scope(mgr, Organization.objects.all())) == {world.a.branch, world.a.group}
+
+
+def test_instructor_sees_the_assigned_enterprise_and_its_branch_but_changes_nothing(world):
+    from dangjian.access.models import Role
+    from dangjian.access.services import assign_role
+    from dangjian.testing.factories import UserFactory
+
+    instructor = UserFactory(username="instructor_a")
+    assign_role(actor=None, user=instructor, role=Role.INSTRUCTOR, enterprise=world.a.enterprise)
+    assert can(instructor, VIEW, world.a.enterprise) and can(instructor, VIEW, world.a.branch)
+    assert can(instructor, VIEW, world.a.worker)
+    assert not can(instructor, REVEAL, world.a.worker)
+    assert not can(instructor, CHANGE, world.a.worker) and not can(instructor, CHANGE, world.a.branch)
+    assert not can(instructor, VIEW, world.b.enterprise) and not can(instructor, VIEW, world.b.worker)
+
+
+def test_employee_sees_own_workplace_and_own_record_only(world):
+    from dangjian.testing.factories import UserFactory
+
+    user = UserFactory(person=world.a.worker)
+    assert can(user, VIEW, world.a.enterprise) and can(user, VIEW, world.a.team)
+    assert set(scope(user, Person.objects.all())) == {world.a.worker}
+    assert can(user, REVEAL, world.a.worker)  # one's own ID number
+    assert not can(user, VIEW, world.a.branch)
+    assert not can(user, VIEW, world.b.enterprise)
