@@ -58,6 +58,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so that its audited createsuperuser/changepassword replace django.contrib.auth's.
+    "dangjian.access",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,7 +73,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # its bundled Swagger UI, served locally for /api/v1/docs
     "dangjian.ui",
-    "dangjian.access",
     "dangjian.audit",
     "dangjian.organizations",
     "dangjian.people",

@@ -139,6 +139,7 @@ def forget_grants(user: Any) -> None:
 # --- reach: which rows an anchor covers, per kind of object ---------------------------------
 
 NOTHING = Q(pk__in=[])
+_MEMBER_STATUSES = ["probationary", "full"]
 
 
 def _org_q(g: Grant, p: str = "") -> Q:
@@ -165,8 +166,8 @@ def _person_q(g: Grant, p: str = "") -> Q:
     if g.person_id:
         return Q(**{f"{p}pk": g.person_id})
     if g.role == Role.MEMBER:
-        # Members see their own organisation's members, not the whole workforce.
-        return Q(**{f"{p}party_org__path__startswith": g.org_path})
+        # Members see their own organisation's members: not the workforce, not the applicants.
+        return Q(**{f"{p}party_org__path__startswith": g.org_path, f"{p}political_status__in": _MEMBER_STATUSES})
     if g.org_path:
         return Q(**{f"{p}party_org__path__startswith": g.org_path}) | _enterprise_q(g, f"{p}employer__")
     if g.enterprise_id:
@@ -178,6 +179,12 @@ def _membership_q(g: Grant, p: str = "") -> Q:
     if g.org_path and g.role != Role.MEMBER:
         return _org_q(g, f"{p}organization__") | _person_q(g, f"{p}person__")
     return _person_q(g, f"{p}person__")
+
+
+def _membership_change_q(g: Grant, p: str = "") -> Q:
+    # A membership record is kept by its organisation: employing or seeing the person is not
+    # enough to rewrite their record in another branch.
+    return _org_q(g, f"{p}organization__") if g.org_path else NOTHING
 
 
 def _role_q(g: Grant, p: str = "") -> Q:
@@ -193,6 +200,9 @@ REACH = {
     CANDIDACY: _membership_q,
     ROLE: _role_q,
 }
+
+
+CHANGE_REACH = {MEMBERSHIP: _membership_change_q, CANDIDACY: _membership_change_q}
 
 
 def resource_of(model: type[models.Model]) -> str:
@@ -217,10 +227,11 @@ def scope_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
     """The filter for `resource` rows the user may `action`; None means unrestricted."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return None
+    reach = CHANGE_REACH.get(resource, REACH[resource]) if action == CHANGE else REACH[resource]
     q = NOTHING
     for g in grants_for(user):
         if g.allows(resource, action):
-            q |= REACH[resource](g)
+            q |= reach(g)
     return q
 
 

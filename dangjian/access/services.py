@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User,
 from .scopes import forget_grants
 
 
-@transaction.atomic
+@audit.write_transaction
 def assign_role(*, actor: Any, user: User, role: str, organization=None, enterprise=None) -> RoleAssignment:
     if role in ORG_ROLES and organization is None:
         raise ValidationError({"organization": _("This role is held on a party organisation.")})
@@ -38,7 +37,7 @@ def assign_role(*, actor: Any, user: User, role: str, organization=None, enterpr
     return ra
 
 
-@transaction.atomic
+@audit.write_transaction
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
     before, pk, path = audit.snapshot(assignment), assignment.pk, assignment.audit_org_path()
     assignment.delete()
@@ -54,7 +53,7 @@ def _ra_audit_path(self: RoleAssignment) -> str:
 RoleAssignment.audit_org_path = _ra_audit_path
 
 
-@transaction.atomic
+@audit.write_transaction
 def create_user(*, actor: Any, username: str, password: str | None, person=None, **fields: Any) -> User:
     user = User(username=username, person=person, **fields)
     if password:
@@ -67,7 +66,7 @@ def create_user(*, actor: Any, username: str, password: str | None, person=None,
     return user
 
 
-@transaction.atomic
+@audit.write_transaction
 def set_language(*, actor: Any, user: User, language: str) -> None:
     if user.language == language:
         return
@@ -77,7 +76,7 @@ def set_language(*, actor: Any, user: User, language: str) -> None:
     audit.record_update(actor, user, before)
 
 
-@transaction.atomic
+@audit.write_transaction
 def change_password(*, actor: Any, user: User, password: str) -> None:
     before = audit.snapshot(user)
     user.set_password(password)
@@ -85,7 +84,7 @@ def change_password(*, actor: Any, user: User, password: str) -> None:
     audit.record_update(actor, user, before)
 
 
-@transaction.atomic
+@audit.write_transaction
 def create_token(*, actor: Any, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
     raw = ApiToken.new_raw()
     token = ApiToken(
@@ -97,7 +96,7 @@ def create_token(*, actor: Any, user: User, name: str, expires_at=None) -> tuple
     return token, raw
 
 
-@transaction.atomic
+@audit.write_transaction
 def revoke_token(*, actor: Any, token: ApiToken) -> None:
     before = audit.snapshot(token)
     token.revoked_at = timezone.now()

@@ -41,3 +41,24 @@ def create_in_scope(user: Any, create: Any, action: str = "change") -> Any:
             transaction.set_rollback(True)
             raise PermissionDenied
     return obj
+
+
+UNSET = object()
+
+
+def require_party_links(user: Any, enterprise: Any, supervising_org: Any = UNSET, party_org: Any = UNSET) -> None:
+    """Which committee supervises an enterprise and which party organisation covers it are the
+    party's decisions, not the enterprise's: changing either needs CHANGE on the organisations on
+    both sides of the change (an HR manager may edit the enterprise, not detach its branch)."""
+    pairs = ((enterprise.supervising_org_id, supervising_org), (enterprise.party_org_id, party_org))
+    for old_id, new in pairs:
+        if new is UNSET:
+            continue
+        new_id = new.pk if new is not None else None
+        if new_id == old_id:
+            continue
+        for org in (
+            type(enterprise)._meta.get_field("party_org").related_model.objects.filter(pk__in={old_id, new_id} - {None})
+        ):
+            if not can(user, "change", org):
+                raise PermissionDenied

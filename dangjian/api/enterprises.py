@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, VIEW, scope
+from dangjian.access.shortcuts import UNSET, require_party_links
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, Organization, Ownership
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
@@ -117,6 +118,7 @@ def get_enterprise(request: HttpRequest, id: int) -> Enterprise:
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
     user = actor(request)
     fields = _resolve_orgs(user, payload.dict())
+    require_party_links(user, Enterprise(), fields.get("supervising_org", UNSET), fields.get("party_org", UNSET))
     ent = write_checked(user, lambda: services.create_enterprise(actor=user, **fields))
     return Status(201, ent)
 
@@ -127,4 +129,5 @@ def update_enterprise(request: HttpRequest, id: int, payload: EnterprisePatch) -
     ent = get_scoped(user, Enterprise, id, CHANGE)
     data = changed_only(ent, payload.dict(exclude_unset=True), "supervising_org_id", "party_org_id")
     fields = _resolve_orgs(user, data)
+    require_party_links(user, ent, fields.get("supervising_org", UNSET), fields.get("party_org", UNSET))
     return write_checked(user, lambda: services.update_enterprise(actor=user, enterprise=ent, **fields))

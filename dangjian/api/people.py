@@ -196,7 +196,8 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
         text = filters.q.strip()
         qs = qs.filter(Q(name__icontains=text) | Q(name_latin__icontains=text))
     if filters.id_number:
-        qs = qs.filter(id_number_index=services.id_number_lookup(filters.id_number))
+        # Only roles that may see ID numbers may look people up by one (see people.selectors).
+        qs = scope(user, qs, REVEAL).filter(id_number_index=services.id_number_lookup(filters.id_number))
     return qs.order_by(filters.ordering, "id")
 
 

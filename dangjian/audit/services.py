@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 from typing import Any
@@ -75,6 +76,21 @@ def canonical(event: AuditEvent) -> str:
 
 def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+
+
+def write_transaction(func):
+    """Decorator for every service that writes: one transaction that takes the audit chain's lock
+    *first*. Each audited write appends to the one chain anyway, so taking its lock up front
+    costs no concurrency and gives every writer the same lock order (no deadlocks on
+    PostgreSQL between row locks and the chain head)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def org_path_of(obj: models.Model | None) -> str:

@@ -14,7 +14,7 @@ from dangjian.audit import services as audit
 from .models import Job, JobStatus
 
 
-@transaction.atomic
+@audit.write_transaction
 def start_job(*, actor: Any, kind: str, title: str, task: Any, **kwargs: Any) -> Job:
     """Record the job and enqueue its task once the transaction commits (the worker must see
     the row). The task receives `job_id` plus `kwargs`, which must be JSON."""

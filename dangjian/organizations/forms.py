@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import CHANGE
+from dangjian.access.scopes import CHANGE, can
 from dangjian.ui.forms import DateInput
 
 from . import selectors
@@ -50,6 +50,12 @@ class EnterpriseForm(forms.ModelForm):
             kind__in=[OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE]
         ) | orgs.filter(pk=self.instance.supervising_org_id or 0)
         self.fields["party_org"].queryset = orgs.filter(kind__in=PARTY_UNIT_KINDS)
+        if self.instance.pk:
+            # Only those who may change the organisations involved may re-link the enterprise.
+            for name in ("supervising_org", "party_org"):
+                current = getattr(self.instance, name)
+                if current is not None and not can(user, CHANGE, current):
+                    self.fields[name].disabled = True
         self.fields["uscc"].help_text = _("18 characters, as printed on the business licence.")
 
 

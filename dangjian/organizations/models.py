@@ -7,16 +7,20 @@ a moved subtree in one UPDATE.
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_uscc
 
+# PostgreSQL cannot store a NUL character in text; say so instead of failing on save.
+NO_NUL = ProhibitNullCharactersValidator()
+
 
 class BilingualName(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[NO_NUL])
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, validators=[NO_NUL])
 
     class Meta:
         abstract = True
@@ -122,8 +126,8 @@ NON_PUBLIC_OWNERSHIP = {Ownership.PRIVATE, Ownership.FOREIGN, Ownership.HMT}
 class Enterprise(BilingualName):
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     ownership = models.CharField(_("ownership"), max_length=12, choices=Ownership.choices)
-    industry = models.CharField(_("industry"), max_length=100, blank=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True, validators=[NO_NUL])
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[NO_NUL])
     # The committee (county, park or township) that oversees the enterprise's party work: it
     # places the enterprise in the tree for scopes and roll-ups, party organisation or not.
     supervising_org = models.ForeignKey(

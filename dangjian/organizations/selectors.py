@@ -150,21 +150,23 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
     )
 
 
-def members_of(org: Organization, limit: int = 50):
+def members_of(user: Any, org: Organization, limit: int = 50):
     """The organisation's members (its subtree's), full before probationary, for the node page."""
     from dangjian.people.models import Person
 
     return (
-        Person.objects.filter(party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
+        scope(user, Person.objects.filter(party_org__path__startswith=org.path), VIEW)
+        .filter(political_status__in=PARTY_MEMBER_STATUSES)
         .select_related("party_org", "team")
         .order_by("political_status", "name", "pk")[:limit]
     )
 
 
-def teams_covered(org: Organization) -> QuerySet[ProductionUnit]:
+def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
     """Production teams of the enterprises this organisation covers, with head counts."""
     return (
-        ProductionUnit.objects.filter(enterprise__party_org__path__startswith=org.path, kind=UnitKind.TEAM)
+        scope(user, ProductionUnit.objects.filter(enterprise__party_org__path__startswith=org.path), VIEW)
+        .filter(kind=UnitKind.TEAM)
         .select_related("parent", "enterprise")
         .annotate(
             n_people=Count("members", distinct=True),

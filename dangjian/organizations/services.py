@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -26,10 +25,13 @@ def _check_parent(kind: str, parent: Organization | None) -> None:
         raise ValidationError({"parent": error})
 
 
-@transaction.atomic
+@audit.write_transaction
 def create_organization(
     *, actor: Any, kind: str, name: str, parent: Organization | None, **fields: Any
 ) -> Organization:
+    if parent is not None:
+        # The parent's path must be current: a concurrent move of the parent waits for us or we for it.
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
     _check_parent(kind, parent)
     org = Organization(kind=kind, name=name, parent=parent, **{k: v for k, v in fields.items() if k in ORG_FIELDS})
     org.code = org.code or None
@@ -43,7 +45,7 @@ def create_organization(
     return org
 
 
-@transaction.atomic
+@audit.write_transaction
 def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Organization:
     before = audit.snapshot(org)
     kind = fields.pop("kind", org.kind)
@@ -64,9 +66,12 @@ def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Orga
     return org
 
 
-@transaction.atomic
+@audit.write_transaction
 def move_organization(*, actor: Any, org: Organization, new_parent: Organization) -> Organization:
-    org = Organization.objects.select_for_update().get(pk=org.pk)
+    locked = {
+        o.pk: o for o in Organization.objects.select_for_update().filter(pk__in=[org.pk, new_parent.pk]).order_by("pk")
+    }
+    org, new_parent = locked[org.pk], locked[new_parent.pk]
     if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
         raise ValidationError(
             {"parent": _("An organisation cannot be moved under itself or one of its own sub-organisations.")}
@@ -86,13 +91,14 @@ def move_organization(*, actor: Any, org: Organization, new_parent: Organization
     return org
 
 
-@transaction.atomic
+@audit.write_transaction
 def delete_organization(*, actor: Any, org: Organization) -> None:
     blockers = []
     if org.children.exists():
         blockers.append(_("it has sub-organisations"))
-    if org.memberships.filter(ended_on__isnull=True).exists():
-        blockers.append(_("it has members"))
+    if org.memberships.exists() or org.candidacies.exists():
+        # Ended records too: they are members' history and stay with their organisation.
+        blockers.append(_("it keeps members' or applicants' records"))
     if org.covered_enterprises.exists() or org.supervised_enterprises.exists():
         blockers.append(_("enterprises are attached to it"))
     if blockers:
@@ -132,7 +138,7 @@ def _validate_enterprise(ent: Enterprise) -> None:
         raise ValidationError({"party_org": _("Choose the enterprise's own party organisation or its joint branch.")})
 
 
-@transaction.atomic
+@audit.write_transaction
 def create_enterprise(*, actor: Any, **fields: Any) -> Enterprise:
     ent = Enterprise(**{k: v for k, v in fields.items() if k in ENTERPRISE_FIELDS})
     _validate_enterprise(ent)
@@ -141,7 +147,7 @@ def create_enterprise(*, actor: Any, **fields: Any) -> Enterprise:
     return ent
 
 
-@transaction.atomic
+@audit.write_transaction
 def update_enterprise(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
     before = audit.snapshot(enterprise)
     for key, value in fields.items():
@@ -161,7 +167,7 @@ def _validate_unit(unit: ProductionUnit) -> None:
     unit.full_clean()
 
 
-@transaction.atomic
+@audit.write_transaction
 def create_unit(
     *, actor: Any, enterprise: Enterprise, kind: str, name: str, parent: ProductionUnit | None = None, name_en: str = ""
 ) -> ProductionUnit:
@@ -172,7 +178,7 @@ def create_unit(
     return unit
 
 
-@transaction.atomic
+@audit.write_transaction
 def update_unit(*, actor: Any, unit: ProductionUnit, **fields: Any) -> ProductionUnit:
     before = audit.snapshot(unit)
     for key in ("name", "name_en", "parent"):
@@ -184,7 +190,7 @@ def update_unit(*, actor: Any, unit: ProductionUnit, **fields: Any) -> Productio
     return unit
 
 
-@transaction.atomic
+@audit.write_transaction
 def delete_unit(*, actor: Any, unit: ProductionUnit) -> None:
     if unit.teams.exists():
         raise ValidationError(_("This workshop still has teams. Move or delete them first."))

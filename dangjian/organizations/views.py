@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.access.scopes import AUDIT, CHANGE, ENTERPRISE, UNIT, can, can_add_to, has_any
-from dangjian.access.shortcuts import create_in_scope, get_in_scope
+from dangjian.access.shortcuts import create_in_scope, get_in_scope, require_party_links
 from dangjian.ui.forms import save_form_page
 from dangjian.ui.paging import paginate, query_without, sort
 
@@ -56,8 +56,8 @@ def detail(request, pk):
             "nodes": selectors.children_with_counts(request.user, org),
             "covered": covered,
             "chart": selectors.status_breakdown(org),
-            "members": [] if org.is_committee else selectors.members_of(org),
-            "teams": [] if org.is_committee else selectors.teams_covered(org),
+            "members": [] if org.is_committee else selectors.members_of(request.user, org),
+            "teams": [] if org.is_committee else selectors.teams_covered(request.user, org),
             "parent_visible": parent_visible,
             "may_change": can(request.user, CHANGE, org),
             "may_audit": can(request.user, AUDIT, org),
@@ -192,7 +192,13 @@ def enterprise_create(request):
     return save_form_page(
         request,
         EnterpriseForm(request.POST or None, user=request.user),
-        lambda data: create_in_scope(request.user, lambda: services.create_enterprise(actor=request.user, **data)),
+        lambda data: create_in_scope(
+            request.user,
+            lambda: (
+                require_party_links(request.user, Enterprise(), data["supervising_org"], data["party_org"]),
+                services.create_enterprise(actor=request.user, **data),
+            )[1],
+        ),
         done=_("Enterprise created."),
         next_url=_enterprise_url,
         title=_("New enterprise"),
@@ -207,7 +213,10 @@ def enterprise_edit(request, pk):
     return save_form_page(
         request,
         EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=ent.pk), user=request.user),
-        lambda data: services.update_enterprise(actor=request.user, enterprise=ent, **data),
+        lambda data: (
+            require_party_links(request.user, ent, data["supervising_org"], data["party_org"]),
+            services.update_enterprise(actor=request.user, enterprise=ent, **data),
+        )[1],
         done=_("Changes saved."),
         next_url=_enterprise_url,
         title=_("Edit enterprise"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import CHANGE, ENTERPRISE, NOTHING, PERSON, VIEW, container_q, scope
+from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, VIEW, container_q, scope
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.ui.forms import DateInput
 
@@ -74,7 +74,9 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = scope(user, Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP}), CHANGE)
+        where = container_q(user, MEMBERSHIP, CHANGE, ORG)
+        qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
+        qs = qs if where is None else qs.filter(where)
         if self.instance.pk:
             qs = qs | Organization.objects.filter(pk=self.instance.organization_id)
         self.fields["organization"].queryset = qs.distinct()

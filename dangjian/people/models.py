@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
+from dangjian.organizations.models import NO_NUL, Enterprise, Organization, ProductionUnit
 
 from .choices import Education, Ethnicity, Gender, PoliticalStatus
 from .crypto import EncryptedTextField
@@ -22,8 +22,8 @@ class Person(models.Model):
     # viewer's role allows it (access.rules.may_reveal).
     SENSITIVE_FIELDS = ("id_number", "phone")
 
-    name = models.CharField(_("name"), max_length=100)
-    name_latin = models.CharField(_("name in Latin letters"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[NO_NUL])
+    name_latin = models.CharField(_("name in Latin letters"), max_length=100, blank=True, validators=[NO_NUL])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices)
     birth_date = models.DateField(_("date of birth"))
@@ -31,7 +31,7 @@ class Person(models.Model):
     id_number_index = models.CharField(max_length=64, unique=True, null=True, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
     education = models.CharField(_("education"), max_length=12, choices=Education.choices, blank=True)
-    post = models.CharField(_("post"), max_length=100, blank=True)
+    post = models.CharField(_("post"), max_length=100, blank=True, validators=[NO_NUL])
     employer = models.ForeignKey(
         Enterprise,
         verbose_name=_("employer"),

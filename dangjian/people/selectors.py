@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from dangjian.access.scopes import VIEW, scope
+from dangjian.access.scopes import REVEAL, VIEW, scope
 
 from .choices import PARTY_MEMBER_STATUSES
 from .crypto import blind_index
@@ -32,11 +32,13 @@ def visible_people(user: Any, action: str = VIEW) -> QuerySet[Person]:
     return scope(user, Person.objects.select_related("employer", "team", "party_org"), action)
 
 
-def filter_people(qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
+def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> QuerySet[Person]:
     q = (data.get("q") or "").strip()
     if q:
         if looks_like_id_number(q):
-            qs = qs.filter(id_number_index=blind_index(normalize_id_number(q)))
+            # Looking people up by ID number is for roles that may see ID numbers: otherwise the
+            # mask plus the birth date leave so few candidates that lookups would reveal it.
+            qs = scope(user, qs, REVEAL).filter(id_number_index=blind_index(normalize_id_number(q)))
         else:
             qs = qs.filter(Q(name__icontains=q) | Q(name_latin__icontains=q) | Q(post__icontains=q))
     org = data.get("organization")

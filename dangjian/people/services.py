@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,7 +96,7 @@ def _clean_person(person: Person) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@audit.write_transaction
 def create_person(*, actor: Any, **fields: Any) -> Person:
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
     _clean_person(person)
@@ -107,7 +106,7 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
     return person
 
 
-@transaction.atomic
+@audit.write_transaction
 def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     before = audit.snapshot(person)
     for key, value in fields.items():
@@ -159,8 +158,17 @@ def _clean_membership(m: Membership) -> None:
                 _("This person already belongs to %(org)s. End or transfer that membership first.")
                 % {"org": other.organization}
             ]
-    if m.admitted_on and m.admitted_on > timezone.localdate():
+    today = timezone.localdate()
+    if m.admitted_on and m.admitted_on > today:
         errors["admitted_on"] = [_("The admission date is in the future.")]
+    # Records say what has happened: a conversion or an end is recorded when it happens, so the
+    # derived status never waits on a date to pass.
+    if m.converted_on and m.converted_on > today:
+        errors["converted_on"] = [
+            _("The conversion date is in the future. Record the conversion on the day it is approved.")
+        ]
+    if m.ended_on and m.ended_on > today:
+        errors["ended_on"] = [_("The end date is in the future. Record the end on the day it happens.")]
     if errors:
         raise ValidationError(errors)
 
@@ -168,7 +176,7 @@ def _clean_membership(m: Membership) -> None:
 MEMBERSHIP_FIELDS = ("organization", "admitted_on", "converted_on", "joined_org_on", "ended_on", "end_reason")
 
 
-@transaction.atomic
+@audit.write_transaction
 def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
     m = Membership(person=person, **{k: v for k, v in fields.items() if k in MEMBERSHIP_FIELDS})
     _clean_membership(m)
@@ -178,7 +186,7 @@ def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
     return m
 
 
-@transaction.atomic
+@audit.write_transaction
 def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> Membership:
     before = audit.snapshot(membership)
     for key, value in fields.items():

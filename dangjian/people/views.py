@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, can, has_any
+from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, VIEW, can, has_any, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
 from dangjian.ui.forms import save_form_page
@@ -29,7 +29,7 @@ def person_list(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     qs = selectors.visible_people(request.user)
     if form.is_valid():
-        qs = selectors.filter_people(qs, form.cleaned_data)
+        qs = selectors.filter_people(qs, form.cleaned_data, request.user)
     qs, current_sort = sort(request, qs, selectors.PERSON_SORTS, "name")
     page = paginate(request, qs)
     ctx = {
@@ -51,7 +51,7 @@ def person_list(request):
 @login_required
 def person_detail(request, pk):
     person = get_in_scope(request.user, selectors.visible_people(request.user), pk)
-    memberships = person.memberships.select_related("organization").order_by("-admitted_on")
+    memberships = scope(request.user, person.memberships.select_related("organization"), VIEW).order_by("-admitted_on")
     current = next((m for m in memberships if m.is_open), None)
     today = timezone.localdate()
     return render(
@@ -62,7 +62,7 @@ def person_detail(request, pk):
             "memberships": memberships,
             "party_age": rules.party_age_years(current.converted_on, today) if current else None,
             "age": rules.age_on(person.birth_date, today),
-            "candidacies": person.candidacies.select_related("organization"),
+            "candidacies": scope(request.user, person.candidacies.select_related("organization"), VIEW),
             "may_change": can(request.user, CHANGE, person),
             "may_reveal": can(request.user, REVEAL, person),
             # Membership records are the branch's to keep, not HR's.
@@ -113,7 +113,8 @@ def person_edit(request, pk):
     if may_reveal and request.method == "GET":
         # The form shows the clear values to a role that may see them: that is a view of them.
         for field in Person.SENSITIVE_FIELDS:
-            services.reveal(actor=request.user, person=person, field=field)
+            if getattr(person, field):
+                services.reveal(actor=request.user, person=person, field=field)
     return save_form_page(
         request,
         form,

@@ -132,7 +132,7 @@ def test_cannot_delete_an_organisation_with_members(world):
     )
     with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.delete_organization(actor=world.county_admin, org=childless)
-    assert "it has members" in exc.value.messages[0]
+    assert "it keeps members' or applicants' records" in exc.value.messages[0]
     assert "sub-organisations" not in exc.value.messages[0]
 
 

@@ -124,3 +124,31 @@ def test_joining_or_leaving_the_league_updates_the_status(person, world):
     assert _status(person) == PoliticalStatus.LEAGUE
     services.update_person(actor=world.a.secretary, person=person, is_league_member=False)
     assert _status(person) == PoliticalStatus.MASSES
+
+
+def test_conversion_and_end_dates_cannot_lie_in_the_future(world):
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from dangjian.people import services
+    from dangjian.testing.factories import PersonFactory
+
+    p = PersonFactory(name="预备")
+    today = dt.date.today()
+    with pytest.raises(ValidationError) as exc:
+        services.add_membership(
+            actor=None,
+            person=p,
+            organization=world.a.branch,
+            admitted_on=today - dt.timedelta(days=360),
+            converted_on=today + dt.timedelta(days=5),
+        )
+    assert "converted_on" in exc.value.message_dict
+    m = world.a.member.memberships.get()
+    with pytest.raises(ValidationError) as exc:
+        services.update_membership(
+            actor=None, membership=m, ended_on=today + dt.timedelta(days=3), end_reason="transferred"
+        )
+    assert "ended_on" in exc.value.message_dict

@@ -168,7 +168,9 @@ def test_branch_page_warns_when_too_few_full_members(world, login):
 def test_history_names_fields_and_choices_in_the_readers_language(world, login):
     from dangjian.people import services as people_services
 
-    people_services.update_person(actor=world.a.manager, person=world.a.worker, education="college", phone="13900001111")
+    people_services.update_person(
+        actor=world.a.manager, person=world.a.worker, education="college", phone="13900001111"
+    )
     body = login(world.a.secretary).get(reverse("audit:history", args=["person", world.a.worker.pk])).content.decode()
     assert "学历" in body and "大专" in body  # field name and choice label, not "education: college"
     assert "13900001111" not in body and "***" in body
