@@ -17,7 +17,7 @@ class RoleForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        help_text=_("An existing login, or a new one to create for the person chosen below."),
+        help_text=_("An existing login (administrators may also create one for a person)."),
     )
     role = forms.ChoiceField(label=_("Role"))
     person = forms.ModelChoiceField(queryset=None, required=False, label=_("Person (for a new login)"))

@@ -86,6 +86,11 @@ def change_password(*, actor: Any, user: User, password: str) -> None:
 
 @audit.write_transaction
 def create_token(*, actor: Any, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+    if expires_at is not None:
+        if timezone.is_naive(expires_at):
+            expires_at = timezone.make_aware(expires_at)  # a time without a zone is Beijing time
+        if expires_at <= timezone.now():
+            raise ValidationError({"expires_at": [_("The expiry time must be in the future.")]})
     raw = ApiToken.new_raw()
     token = ApiToken(
         user=user, name=name.strip() or _("API token"), token_hash=hash_token(raw), hint=raw[:8], expires_at=expires_at

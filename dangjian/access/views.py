@@ -68,8 +68,12 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
-        _token, raw = services.create_token(actor=request.user, user=request.user, **form.cleaned_data)
-        form = TokenForm()
+        try:
+            _token, raw = services.create_token(actor=request.user, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            form = TokenForm()
     return render(
         request,
         "access/tokens.html",
@@ -112,6 +116,9 @@ def roles(request, kind, pk):
     from dangjian.people.selectors import visible_people
 
     form = RoleForm(request.POST or None, anchor_is_org=is_org, people=visible_people(request.user))
+    if not request.user.is_superuser:
+        for name in ("person", "password"):
+            del form.fields[name]
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
@@ -141,7 +148,14 @@ def _assign(request, form, anchor, is_org):
     data = form.cleaned_data
     user = User.objects.filter(username=data["username"]).first()
     if user is None:
-        if not data["person"] or not data["password"]:
+        if not request.user.is_superuser:
+            # Whoever sets a new login's password could sign in as that person and reach wherever
+            # their own records reach, beyond the granter's subtree: only platform administrators
+            # create logins.
+            raise ValidationError(
+                {"username": _("There is no login with this name. Logins are created by the platform administrator.")}
+            )
+        if not data.get("person") or not data.get("password"):
             raise ValidationError(
                 {
                     "username": _(

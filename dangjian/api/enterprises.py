@@ -104,7 +104,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
     if filters.covered is not None:
         qs = qs.filter(party_org__isnull=not filters.covered)
     if filters.q:
-        text = filters.q.strip()
+        text = filters.q.replace("\x00", "").strip()
         qs = qs.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
     return qs.order_by("name", "id")
 

@@ -91,7 +91,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
         root = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.under).first()
         qs = qs.filter(path__startswith=root.path) if root else qs.none()
     if filters.q:
-        text = filters.q.strip()
+        text = filters.q.replace("\x00", "").strip()
         qs = qs.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
     return qs.order_by("path")
 

@@ -193,7 +193,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
     if filters.gender:
         qs = qs.filter(gender=filters.gender)
     if filters.q:
-        text = filters.q.strip()
+        text = filters.q.replace("\x00", "").strip()
         qs = qs.filter(Q(name__icontains=text) | Q(name_latin__icontains=text))
     if filters.id_number:
         # Only roles that may see ID numbers may look people up by one (see people.selectors).

@@ -328,3 +328,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def withdraw_unaudited_admin_pages() -> None:
+    """Admin pages whose writes the audit chain cannot see are not offered: groups and
+    permissions are not how Dangjian grants access (roles are), and task results belong to
+    their job pages."""
+    from django.contrib.auth.models import Group
+    from django_tasks_db.models import DBTaskResult
+
+    for model in (Group, DBTaskResult):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

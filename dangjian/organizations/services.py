@@ -194,6 +194,13 @@ def update_unit(*, actor: Any, unit: ProductionUnit, **fields: Any) -> Productio
 def delete_unit(*, actor: Any, unit: ProductionUnit) -> None:
     if unit.teams.exists():
         raise ValidationError(_("This workshop still has teams. Move or delete them first."))
+    # Its people lose their team (SET_NULL): each of them gets a record of that change.
+    for person in unit.members.all():
+        person_before = audit.snapshot(person)
+        person.team = None
+        audit.record(
+            actor=actor, action="update", obj=person, changes=audit.diff(person_before, audit.snapshot(person))
+        )
     before, pk, path = audit.snapshot(unit), unit.pk, unit.audit_org_path()
     unit.delete()
     audit.record_delete(actor, unit, before, pk, path)

@@ -137,7 +137,7 @@ def enterprise_list(request):
         n_employees=Count("employees", distinct=True),
         n_members=Count("employees", filter=Q(employees__political_status__in=["probationary", "full"]), distinct=True),
     )
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
     ownership = request.GET.get("ownership", "")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import REVEAL, can
+from dangjian.access.scopes import REVEAL, can, scope
 from dangjian.audit.admin import AuditedModelAdmin
 
 from . import services
@@ -92,7 +92,8 @@ class PersonAdmin(AuditedModelAdmin):
             except ValidationError:
                 return results, may_have_duplicates
             # An exact ID number finds its person through the blind index (the column is encrypted).
-            results |= queryset.filter(id_number_index=services.id_number_lookup(term))
+            # Only where the user may see ID numbers (see people.selectors.filter_people).
+            results |= scope(request.user, queryset, REVEAL).filter(id_number_index=services.id_number_lookup(term))
         return results, may_have_duplicates
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Person:

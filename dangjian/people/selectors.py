@@ -33,7 +33,7 @@ def visible_people(user: Any, action: str = VIEW) -> QuerySet[Person]:
 
 
 def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> QuerySet[Person]:
-    q = (data.get("q") or "").strip()
+    q = (data.get("q") or "").replace("\x00", "").strip()
     if q:
         if looks_like_id_number(q):
             # Looking people up by ID number is for roles that may see ID numbers: otherwise the

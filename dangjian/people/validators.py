@@ -63,9 +63,14 @@ def validate_id_number(value: str) -> None:
 
 
 def mask_id_number(value: str) -> str:
+    """Keep the first 4 characters (the prefecture) and the check character only.
+
+    The usual `6528**********123X` shows the last 4; next to a visible date of birth that leaves
+    only the two county digits unknown, which the check character narrows to about nine guesses.
+    Hiding the sequence digits as well leaves about a thousand."""
     if not value:
         return ""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+    return value[:4] + "*" * (len(value) - 5) + value[-1:] if len(value) > 8 else "*" * len(value)
 
 
 def mask_phone(value: str) -> str:

@@ -156,3 +156,31 @@ def test_a_nul_character_is_refused_not_a_server_error(world):
         content_type="application/json",
     )
     assert response.status_code == 422
+
+
+def test_organisation_department_assigns_roles_to_existing_logins_but_cannot_mint_logins(world, client):
+    from dangjian.access.models import RoleAssignment, User
+
+    client.force_login(world.county_admin)
+    url = reverse("access:roles", args=["org", world.a.branch.pk])
+    response = client.post(
+        url, {"username": "new_login", "role": "committee", "person": world.a.worker.pk, "password": "x-Pass-12345"}
+    )
+    assert response.status_code == 200 and not User.objects.filter(username="new_login").exists()
+    assert "平台管理员" in response.content.decode()
+    response = client.post(url, {"username": "manager_a", "role": "committee"})
+    assert response.status_code == 302
+    assert RoleAssignment.objects.filter(user=world.a.manager, role="committee", organization=world.a.branch).exists()
+
+
+def test_a_token_expiry_without_a_zone_is_beijing_time_and_must_be_ahead(world):
+    client = Client()
+    client.force_login(world.a.secretary)
+    created = client.post(
+        "/api/v1/tokens", {"name": "x", "expires_at": "2099-01-01T00:00:00"}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    past = client.post(
+        "/api/v1/tokens", {"name": "y", "expires_at": "2000-01-01T00:00:00"}, content_type="application/json"
+    )
+    assert past.status_code == 422 and "expires_at" in past.json()["errors"]

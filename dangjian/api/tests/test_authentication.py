@@ -32,7 +32,9 @@ def test_revoked_token_gets_401(world):
 
 
 def test_expired_token_gets_401(world):
-    raw = token_for(world.a.secretary, expires_at=timezone.now() - dt.timedelta(minutes=1))
+    raw = token_for(world.a.secretary, expires_at=timezone.now() + dt.timedelta(minutes=1))
+    # Time passes: the token's expiry is now behind us.
+    ApiToken.objects.filter(user=world.a.secretary).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     response = JsonClient(headers={"authorization": f"Bearer {raw}"}).get(f"{API}/people")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"

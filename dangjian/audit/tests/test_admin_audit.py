@@ -258,3 +258,28 @@ def test_bulk_delete_records_every_object(world, admin_client):
     for unit in units:
         assert _events(ProductionUnit, unit.pk, Action.DELETE)
     assert LogEntry.objects.filter(object_id__in=[str(u.pk) for u in units]).count() == 2
+
+
+def test_the_admin_offers_no_write_path_the_audit_chain_cannot_see(db):
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_tasks_db.models import DBTaskResult
+
+    from dangjian.audit.admin import AuditedModelAdmin
+
+    assert not admin.site.is_registered(Group) and not admin.site.is_registered(DBTaskResult)
+    unaudited = [m._meta.label for m, ma in admin.site._registry.items() if not isinstance(ma, AuditedModelAdmin)]
+    assert unaudited == ["audit.AuditEvent"], unaudited  # read-only: see test_audit_admin_read_only
+
+
+def test_deleting_a_team_records_each_member_losing_it(world):
+    from dangjian.audit.models import AuditEvent
+    from dangjian.organizations import services
+
+    team_pk = world.a.team.pk
+    services.delete_unit(actor=world.a.manager, unit=world.a.team)
+    for person in (world.a.member, world.a.worker):
+        event = AuditEvent.objects.filter(
+            object_type="people.Person", object_id=str(person.pk), action="update"
+        ).latest("id")
+        assert event.changes["team_id"] == [team_pk, None]
