@@ -18,6 +18,7 @@ from dangjian.organizations.models import Enterprise, Organization, ProductionUn
 from dangjian.people import services
 from dangjian.people.choices import Education, Ethnicity, Gender, PoliticalStatus
 from dangjian.people.models import Membership, Person
+from dangjian.people.selectors import under_org_q
 
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
@@ -165,14 +166,6 @@ def _resolve_refs(user, data: dict) -> dict:
     return data
 
 
-def _under(org: Organization) -> Q:
-    return (
-        Q(party_org__path__startswith=org.path)
-        | Q(employer__party_org__path__startswith=org.path)
-        | Q(employer__supervising_org__path__startswith=org.path)
-    )
-
-
 @router.get("/people", response={200: list[PersonOut], **ERRORS})
 @paginate(Page)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet:
@@ -181,7 +174,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
     if filters.organization is not None:
         # An organisation the caller cannot see filters like one that does not exist.
         org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
-        qs = qs.filter(_under(org)) if org else qs.none()
+        qs = qs.filter(under_org_q(org)) if org else qs.none()
     if filters.enterprise_id is not None:
         qs = qs.filter(employer_id=filters.enterprise_id)
     if filters.team_id is not None:

@@ -8,6 +8,7 @@ from dangjian.ui.forms import DateInput
 
 from . import selectors
 from .models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from .services import ENTERPRISE_FIELDS
 
 
 class OrganizationForm(forms.ModelForm):
@@ -30,17 +31,7 @@ class MoveForm(forms.Form):
 class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "name_en",
-            "uscc",
-            "ownership",
-            "industry",
-            "address",
-            "supervising_org",
-            "party_org",
-            "settled_on",
-        ]
+        fields = list(ENTERPRISE_FIELDS)
         widgets = {"settled_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):

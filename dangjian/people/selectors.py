@@ -32,6 +32,15 @@ def visible_people(user: Any, action: str = VIEW) -> QuerySet[Person]:
     return scope(user, Person.objects.select_related("employer", "team", "party_org"), action)
 
 
+def under_org_q(org: Any) -> Q:
+    """People of an organisation: its members and the employees of the enterprises it covers or supervises."""
+    return (
+        Q(party_org__path__startswith=org.path)
+        | Q(employer__party_org__path__startswith=org.path)
+        | Q(employer__supervising_org__path__startswith=org.path)
+    )
+
+
 def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> QuerySet[Person]:
     q = (data.get("q") or "").replace("\x00", "").strip()
     if q:
@@ -43,11 +52,7 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> Quer
             qs = qs.filter(Q(name__icontains=q) | Q(name_latin__icontains=q) | Q(post__icontains=q))
     org = data.get("organization")
     if org:
-        qs = qs.filter(
-            Q(party_org__path__startswith=org.path)
-            | Q(employer__party_org__path__startswith=org.path)
-            | Q(employer__supervising_org__path__startswith=org.path)
-        )
+        qs = qs.filter(under_org_q(org))
     if data.get("enterprise"):
         qs = qs.filter(employer=data["enterprise"])
     if data.get("team"):
