@@ -32,10 +32,6 @@ def visible_enterprises(user: Any, action: str = VIEW) -> QuerySet[Enterprise]:
     return scope(user, Enterprise.objects.select_related("supervising_org", "party_org"), action)
 
 
-def visible_units(user: Any, action: str = VIEW) -> QuerySet[ProductionUnit]:
-    return scope(user, ProductionUnit.objects.select_related("enterprise", "parent"), action)
-
-
 def tree_roots(user: Any) -> list[Organization]:
     """The highest visible nodes: the user's anchors (whose parents they cannot see)."""
     orgs = list(visible_orgs(user).order_by("depth", "path")[:500])

@@ -9,7 +9,7 @@ import itertools
 import factory
 
 from dangjian.access.models import User
-from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
+from dangjian.organizations.models import Enterprise, Organization, Ownership, ProductionUnit, UnitKind
 from dangjian.organizations.validators import USCC_ALPHABET, uscc_check_character
 from dangjian.people.models import Person
 from dangjian.people.validators import id_check_digit
@@ -86,6 +86,3 @@ class PersonFactory(factory.django.DjangoModelFactory):
         from dangjian.people import services
 
         return services.create_person(actor=None, **kwargs)
-
-
-__all__ = ["OrgKind", "make_org"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from dangjian.access.models import Role
 from dangjian.access.scopes import grants_for
 from dangjian.organizations import selectors as org_selectors
-from dangjian.organizations.models import NON_PUBLIC_OWNERSHIP, Enterprise, Organization, Ownership, UnitKind
+from dangjian.organizations.models import Enterprise, Organization, UnitKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity
 
 MAX_PANELS = 8
@@ -143,6 +143,3 @@ def number_charts(panels: list[Panel]) -> None:
 
 def superuser_roots() -> list[Organization]:
     return list(Organization.objects.filter(parent__isnull=True))
-
-
-__all__ = ["Ownership", "NON_PUBLIC_OWNERSHIP", "dashboard_panels"]
