@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     DELETE = "delete", _("Deleted")
     REVEAL = "reveal", _("Viewed sensitive value")
     EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logged out")

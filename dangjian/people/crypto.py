@@ -63,6 +63,25 @@ def decrypt(token: str) -> str:
         raise DecryptionError("cannot decrypt with the configured key") from exc
 
 
+FILE_PREFIX = b"DJF1"
+
+
+def seal_bytes(plain: bytes) -> bytes:
+    """Encrypt a whole file (an uploaded roster, an export): it holds the same personal data."""
+    nonce = os.urandom(12)
+    return FILE_PREFIX + nonce + AESGCM(_enc_key()).encrypt(nonce, plain, FILE_PREFIX)
+
+
+def open_bytes(sealed: bytes) -> bytes:
+    sealed = bytes(sealed)
+    if not sealed.startswith(FILE_PREFIX):
+        raise DecryptionError("unknown format")
+    try:
+        return AESGCM(_enc_key()).decrypt(sealed[4:16], sealed[16:], FILE_PREFIX)
+    except Exception as exc:
+        raise DecryptionError("cannot decrypt with the configured key") from exc
+
+
 def blind_index(normalised: str) -> str:
     key = _keys(settings.FIELD_ENCRYPTION_KEY)[1]
     return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()

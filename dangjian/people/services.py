@@ -40,7 +40,9 @@ def id_number_lookup(value: str) -> str:
     return blind_index(normalize_id_number(value))
 
 
-def _clean_person(person: Person) -> None:
+def clean_person(person: Person) -> None:
+    """Normalise and validate a person (saved or not) without writing; raises ValidationError
+    keyed by field. The roster import checks its rows with this before anything is written."""
     errors: dict[str, list[str]] = {}
     person.name = (person.name or "").strip()
     person.phone = "".join((person.phone or "").split())
@@ -87,6 +89,9 @@ def _clean_person(person: Person) -> None:
     # When the ID number itself is wrong, do not also complain that the date of birth and gender
     # it would have supplied are missing.
     exclude = ["id_number_index"] + (["birth_date", "gender"] if "id_number" in errors else [])
+    # A related row handed over as a loaded instance exists: skip full_clean's query for it (a
+    # roster import validates hundreds of thousands of persons).
+    exclude += [fk for fk in ("employer", "team") if _loaded(person, fk)]
     try:
         person.full_clean(exclude=exclude)
     except ValidationError as exc:
@@ -96,13 +101,20 @@ def _clean_person(person: Person) -> None:
         raise ValidationError(errors)
 
 
+def _loaded(obj: Any, fk: str) -> bool:
+    related = obj._state.fields_cache.get(fk)
+    return related is not None and related.pk is not None and not related._state.adding
+
+
 @audit.write_transaction
 def create_person(*, actor: Any, **fields: Any) -> Person:
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
-    _clean_person(person)
+    clean_person(person)
     person.save()
     audit.record_create(actor, person)
-    refresh_derived(person)  # a League member starts as one, not as the masses
+    if person.is_league_member:
+        refresh_derived(person)  # a League member starts as one, not as the masses
+    # Otherwise a new person has no records yet: the defaults (the masses, no organisation) hold.
     return person
 
 
@@ -112,7 +124,7 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     for key, value in fields.items():
         if key in PERSON_FIELDS:
             setattr(person, key, value)
-    _clean_person(person)
+    clean_person(person)
     person.save()
     audit.record_update(actor, person, before)
     refresh_derived(person)
@@ -136,7 +148,8 @@ def refresh_derived(person: Person, today: dt.date | None = None) -> Person:
     return person
 
 
-def _clean_membership(m: Membership) -> None:
+def clean_membership(m: Membership) -> None:
+    """Validate a membership record without writing (its person may be not yet saved)."""
     errors: dict[str, list[str]] = {}
     if m.organization.kind not in PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP}:
         errors["organization"] = [_("Membership belongs to a branch, general branch, joint branch or party committee.")]
@@ -151,7 +164,7 @@ def _clean_membership(m: Membership) -> None:
             _("A person is admitted at 18 or older; on this date they were %(age)d.")
             % {"age": rules.age_on(m.person.birth_date, m.admitted_on)}
         ]
-    if m.ended_on is None:
+    if m.ended_on is None and m.person.pk is not None:
         other = Membership.objects.filter(person=m.person, ended_on__isnull=True).exclude(pk=m.pk).first()
         if other:
             errors["organization"] = [
@@ -179,7 +192,7 @@ MEMBERSHIP_FIELDS = ("organization", "admitted_on", "converted_on", "joined_org_
 @audit.write_transaction
 def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
     m = Membership(person=person, **{k: v for k, v in fields.items() if k in MEMBERSHIP_FIELDS})
-    _clean_membership(m)
+    clean_membership(m)
     m.save()
     audit.record_create(actor, m)
     refresh_derived(person)
@@ -192,7 +205,7 @@ def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> M
     for key, value in fields.items():
         if key in MEMBERSHIP_FIELDS:
             setattr(membership, key, value)
-    _clean_membership(membership)
+    clean_membership(membership)
     membership.save()
     audit.record_update(actor, membership, before)
     refresh_derived(membership.person)
