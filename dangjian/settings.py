@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "dangjian.people",
     "dangjian.development",
     "dangjian.jobs",
+    "dangjian.rosters",
+    "dangjian.exports",
     "dangjian.api",
     "dangjian.demo",
 ]
@@ -192,6 +194,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DANGJIAN_PLAIN_STATIC", False)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+# Shared by the web server and the task worker (the jobs' progress): files on the one machine,
+# or any cache location Django understands (CACHE_LOCATION).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", str(VAR_DIR / "cache")),
+    }
+}
 
 TASKS = {
     "default": {

@@ -28,6 +28,12 @@ class Job(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     result = models.JSONField(default=dict, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The file the job produced (an export, a report), sealed like the ID numbers it may hold
+    # (people.crypto.seal_bytes); only its requester downloads it.
+    output = models.BinaryField(blank=True, default=b"", editable=False)
+    output_name = models.CharField(_("file name"), max_length=200, blank=True)
+    output_type = models.CharField(max_length=100, blank=True)
+    output_size = models.PositiveIntegerField(_("file size"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -44,8 +50,13 @@ class Job(models.Model):
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100
-        return int(self.done * 100 / self.total) if self.total else 0
+        return min(int(self.done * 100 / self.total), 100) if self.total else 0
 
     @property
     def finished(self) -> bool:
         return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+    @property
+    def has_output(self) -> bool:
+        # Decided on the name, so pages can defer the (large) file itself.
+        return bool(self.output_name)

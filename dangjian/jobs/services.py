@@ -1,4 +1,5 @@
-"""Starting jobs and reporting their progress. Every capability's long work uses these."""
+"""Starting jobs, reporting their progress and keeping what they produce. Every capability's
+long work uses these."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from dangjian.audit import services as audit
+from dangjian.people.crypto import seal_bytes
 
 from .models import Job, JobStatus
+from .selectors import cached_progress, progress_key
+
+PROGRESS_TTL = 24 * 60 * 60  # seconds; longer than any job runs
 
 
 @audit.write_transaction
@@ -30,7 +36,11 @@ def start_job(*, actor: Any, kind: str, title: str, task: Any, **kwargs: Any) ->
 
 
 class Progress:
-    """Handed to the work: `progress(done, total)` saves at most twice a second."""
+    """Handed to the work: `progress(done, total)` reports at most twice a second.
+
+    The figures go to the cache, which the web process reads (jobs.selectors.live): work that
+    runs in one transaction (an all-or-nothing import) could not show them through the Job row
+    until it commits. The row is updated as well when no transaction is open."""
 
     def __init__(self, job_id: int, min_interval: float = 0.5) -> None:
         self.job_id = job_id
@@ -40,8 +50,22 @@ class Progress:
     def __call__(self, done: int, total: int, message: str = "", force: bool = False) -> None:
         now = time.monotonic()
         if force or now - self._last >= self.min_interval:
-            Job.objects.filter(pk=self.job_id).update(done=done, total=total, message=message[:500])
+            message = message[:500]
+            cache.set(progress_key(self.job_id), {"done": done, "total": total, "message": message}, PROGRESS_TTL)
+            if not transaction.get_connection().in_atomic_block:
+                Job.objects.filter(pk=self.job_id).update(done=done, total=total, message=message)
             self._last = now
+
+
+def _final_figures(job_id: int, *, with_message: bool) -> dict[str, Any]:
+    """The last reported figures, for the row (the cache entry is dropped once the job ends)."""
+    latest = cached_progress(job_id)
+    if not latest:
+        return {}
+    figures = {"done": latest["done"], "total": latest["total"]}
+    if with_message and latest["message"]:
+        figures["message"] = latest["message"]
+    return figures
 
 
 def run_job(job_id: int, work: Callable[[Progress], dict[str, Any]]) -> dict[str, Any]:
@@ -51,8 +75,24 @@ def run_job(job_id: int, work: Callable[[Progress], dict[str, Any]]) -> dict[str
         result = work(Progress(job_id))
     except Exception as exc:
         Job.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), message=str(exc)[:500]
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=str(exc)[:500],
+            **_final_figures(job_id, with_message=False),
         )
+        cache.delete(progress_key(job_id))
         raise
-    Job.objects.filter(pk=job_id).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result)
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.DONE, finished_at=timezone.now(), result=result, **_final_figures(job_id, with_message=True)
+    )
+    cache.delete(progress_key(job_id))
     return result
+
+
+def attach_output(job_id: int, name: str, data: bytes, content_type: str) -> None:
+    """Keep the file a job produced for its requester to download, sealed: exports hold the
+    same personal data as the records. Not audited on its own: the work that made the file
+    records what it was (an export's event names the file and its rows)."""
+    Job.objects.filter(pk=job_id).update(
+        output=seal_bytes(data), output_name=name[:200], output_type=content_type[:100], output_size=len(data)
+    )
