@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo clean
+.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import clean
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ messages: install-dev
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py load_demo
+
+# Time and peak memory of a 100,000-row roster import, on a throwaway SQLite database.
+bench-import: install
+	rm -f var/bench.sqlite3
+	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py bench_import --rows $(or $(ROWS),100000) --generate var/bench-roster.xlsx
+	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py bench_import --file var/bench-roster.xlsx
 
 clean:
 	rm -rf $(VENV) frontend/node_modules staticfiles var/test

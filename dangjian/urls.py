@@ -12,6 +12,8 @@ urlpatterns = [
     path("people/", include("dangjian.people.urls")),
     path("audit/", include("dangjian.audit.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("exports/", include("dangjian.exports.urls")),
+    path("imports/", include("dangjian.rosters.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

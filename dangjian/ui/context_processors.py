@@ -7,7 +7,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
-    from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
+    from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, VIEW, has_any
     from dangjian.audit.selectors import may_read_global_log
 
     return {
@@ -17,5 +17,6 @@ def navigation(request):
             "enterprises": has_any(user, ENTERPRISE, VIEW),
             "people": has_any(user, PERSON, VIEW),
             "audit": may_read_global_log(user),
+            "imports": has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE),
         },
     }

@@ -1,0 +1,133 @@
+"""A roster upload, its check and its import, and the outcome of each of its rows.
+
+The uploaded file is kept sealed (AES-256-GCM, like the ID numbers in it) between the check and
+the import, and for ROSTER_FILE_DAYS afterwards so its report can be downloaded; then
+`purge_roster_files` removes it. The rows' outcomes stay: they hold no ID numbers in clear.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.organizations.models import Enterprise, Organization
+
+from .columns import EMPLOYEES, MEMBERS
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Being imported")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Not imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class RosterImport(models.Model):
+    class Kind(models.TextChoices):
+        EMPLOYEES = EMPLOYEES, _("Employee roster")
+        MEMBERS = MEMBERS, _("Party member roster")
+
+    kind = models.CharField(_("roster"), max_length=10, choices=Kind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("party organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roster_imports",
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("checksum"), max_length=64)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    sealed_file = models.BinaryField(default=b"", editable=False)
+    create_teams = models.BooleanField(_("create missing teams"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    header_row = models.PositiveIntegerField(null=True, blank=True)
+    columns = models.JSONField(default=list, blank=True)  # [{letter, text, key}]
+    counts = models.JSONField(default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    check_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=False, organization__isnull=True)
+                | models.Q(enterprise__isnull=True, organization__isnull=False),
+                name="roster_import_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def target(self) -> Enterprise | Organization:
+        return self.enterprise or self.organization
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.sealed_file)
+
+    @property
+    def may_confirm(self) -> bool:
+        return (
+            self.status == ImportStatus.CHECKED
+            and self.has_file
+            and not self.counts.get("rejected")
+            and (self.counts.get("created", 0) + self.counts.get("updated", 0)) > 0
+        )
+
+    def audit_org_path(self) -> str:
+        if self.organization_id:
+            return self.organization.path
+        return self.enterprise.audit_org_path() if self.enterprise_id else ""
+
+
+class RowOutcome(models.TextChoices):
+    CREATED = "created", _("New")
+    UPDATED = "updated", _("Changed")
+    UNCHANGED = "unchanged", _("Unchanged")
+    DUPLICATE = "duplicate", _("Repeated in the file")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ImportRow(models.Model):
+    roster_import = models.ForeignKey(RosterImport, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=RowOutcome.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    # [{"column": "E 身份证号码", "value": "…", "message": "…"}]; ID numbers only masked
+    problems = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)  # things worth knowing that do not stop the row
+    changed = models.JSONField(default=list, blank=True)  # labels of the fields that change
+    person_id = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["roster_import", "row_number"]
+        indexes = [models.Index(fields=["roster_import", "outcome", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.roster_import_id}:{self.row_number}"

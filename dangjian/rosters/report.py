@@ -1,0 +1,115 @@
+"""The import report and the blank templates, as Excel files.
+
+The report is the uploaded sheet itself with three columns added (outcome, problems, notes), so
+the person who uploaded it can correct the rejected rows in place and upload it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dangjian.people.choices import Education, Ethnicity, Gender
+from dangjian.people.crypto import open_bytes
+
+from .columns import BY_KEY, MEMBERS, columns_for
+from .models import ImportRow, RosterImport
+from .reading import RosterFileError, read_roster
+from .xlsx import Col, Workbook
+
+
+def _problems(row: ImportRow) -> str:
+    return "\n".join(f"{p['column']}: {p['message']}" if p.get("column") else p["message"] for p in row.problems)
+
+
+def report_bytes(imp: RosterImport) -> bytes:
+    book = Workbook()
+    outcome_cols = [Col(_("Outcome"), 12), Col(_("Problems"), 60), Col(_("Notes"), 40)]
+    rows = imp.rows.order_by("row_number").iterator(chunk_size=2000)
+    roster = None
+    if imp.has_file:
+        try:
+            roster = read_roster(open_bytes(imp.sealed_file), imp.file_name, imp.kind)
+        except RosterFileError:
+            roster = None
+    if roster is None:
+        cols = [Col(_("Row"), 6), Col(_("Name"), 14), *outcome_cols]
+        book.table(
+            _("Report"),
+            cols,
+            ([r.row_number, r.name, r.get_outcome_display(), _problems(r), "\n".join(r.notes)] for r in rows),
+            title=imp.file_name,
+        )
+        return book.close()
+    width = max((h.index for h in roster.header), default=-1) + 1
+    keyed = {h.index: BY_KEY.get(h.key) for h in roster.header}
+    cols = [
+        Col(
+            h.text or h.letter,
+            keyed[h.index].width if keyed[h.index] else 10,
+            bool(keyed[h.index] and keyed[h.index].text),
+        )
+        for h in roster.header
+    ] + outcome_cols
+
+    def lines() -> Iterator[list[Any]]:
+        outcomes = iter(rows)
+        current = next(outcomes, None)
+        for number, cells in roster.rows:
+            while current is not None and current.row_number < number:
+                current = next(outcomes, None)
+            if current is None or current.row_number != number:
+                continue  # blank rows were not part of the import
+            cells = (list(cells) + [None] * width)[:width]
+            yield cells + [current.get_outcome_display(), _problems(current), "\n".join(current.notes)]
+
+    book.table(_("Report"), cols, lines(), title=_("%(file)s, checked row by row") % {"file": imp.file_name})
+    return book.close()
+
+
+def template_bytes(kind: str) -> bytes:
+    """A blank roster with the accepted columns, choice lists and an instructions sheet."""
+    book = Workbook()
+    columns = columns_for(kind)
+    sheet = book.sheet(_("Party member roster") if kind == MEMBERS else _("Employee roster"))
+    lists = book.sheet("lists")  # the choice lists behind the drop-downs, hidden
+    lists.hide()
+    choices = {
+        "ethnicity": [str(label) for _v, label in Ethnicity.choices],
+        "education": [str(label) for _v, label in Education.choices],
+        "gender": [str(label) for _v, label in Gender.choices],
+    }
+    for r in range(max(len(v) for v in choices.values())):  # row by row: constant-memory mode
+        for c, values in enumerate(choices.values()):
+            if r < len(values):
+                lists.write_string(r, c, values[r])
+    for i, col in enumerate(columns):
+        sheet.set_column(i, i, col.width, book.text_format if col.text else None)
+        sheet.write_string(0, i, str(col.label), book.header_format)
+        if col.key in choices:
+            letter = "ABC"[list(choices).index(col.key)]
+            source = f"=lists!${letter}$1:${letter}${len(choices[col.key])}"
+            sheet.data_validation(1, i, 5000, i, {"validate": "list", "source": source, "error_type": "warning"})
+    sheet.freeze_panes(1, 0)
+    help_rows = [
+        [
+            str(col.label),
+            _("required") if kind in col.required else "",
+            " / ".join(col.synonyms[:4]),
+            str(col.help),
+        ]
+        for col in columns
+    ]
+    book.table(
+        _("Instructions"),
+        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
+        help_rows,
+        title=_(
+            "Fill one row per person under the header. Rows are matched to the people already registered by ID "
+            "number, so importing the same file twice changes nothing."
+        ),
+        freeze=False,
+    )
+    return book.close()

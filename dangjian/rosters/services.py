@@ -1,0 +1,158 @@
+"""Writes for roster imports: upload, confirm, discard. The work itself runs in rosters.tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.jobs.services import start_job
+from dangjian.organizations.models import Enterprise, Organization
+from dangjian.people.crypto import seal_bytes
+
+from .models import ImportStatus, RosterImport
+from .pipeline import checksum, kind_for, may_import_into
+from .reading import FORMATS, extension
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "ROSTER_MAX_BYTES", 50 * 1024 * 1024)
+
+
+@audit.write_transaction
+def upload(
+    *,
+    actor: Any,
+    target: Enterprise | Organization,
+    file_name: str,
+    data: bytes,
+    create_teams: bool = False,
+    source: str = "web",
+    background: bool = True,
+) -> RosterImport:
+    """Keep the file (sealed) and start its check. Raises PermissionDenied outside the user's
+    part of the tree and ValidationError for a file that is not a roster."""
+    if not may_import_into(actor, target):
+        raise PermissionDenied
+    file_name = (file_name or "roster.xlsx").replace("\x00", "")[-255:]
+    if extension(file_name) not in FORMATS:
+        raise ValidationError(
+            {"file": _("Upload an .xlsx, .xls, .ods or .csv file; “%(name)s” is none of these.") % {"name": file_name}}
+        )
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(data) > max_upload_bytes():
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)d MB. Split it into parts.") % {"mb": max_upload_bytes() >> 20}}
+        )
+    imp = RosterImport.objects.create(
+        kind=kind_for(target),
+        enterprise=target if isinstance(target, Enterprise) else None,
+        organization=target if isinstance(target, Organization) else None,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        file_name=file_name,
+        sha256=checksum(data),
+        size=len(data),
+        sealed_file=seal_bytes(data),
+        create_teams=create_teams,
+    )
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=imp,
+        changes={
+            "file": imp.file_name,
+            "sha256": imp.sha256,
+            "size": imp.size,
+            "roster": imp.kind,
+            "into": str(target),
+        },
+    )
+    if background:
+        from .tasks import check_roster_task
+
+        imp.check_job = start_job(
+            actor=actor,
+            kind="roster_check",
+            title=_("Checking %(file)s") % {"file": file_name},
+            task=check_roster_task,
+            import_id=imp.pk,
+            source=source,
+        )
+        imp.save(update_fields=["check_job"])
+    return imp
+
+
+@audit.write_transaction
+def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
+    imp = RosterImport.objects.select_for_update().get(pk=imp.pk)
+    if not imp.may_confirm:
+        raise ValidationError(
+            _("This file cannot be imported: it has rejected rows, nothing to change, or it was imported already.")
+        )
+    if not may_import_into(actor, imp.target):
+        raise PermissionDenied
+    imp.status = ImportStatus.IMPORTING
+    imp.save(update_fields=["status"])
+    audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"status": [ImportStatus.CHECKED, "confirmed"]})
+    if background:
+        from .tasks import import_roster_task
+
+        imp.import_job = start_job(
+            actor=actor,
+            kind="roster_import",
+            title=_("Importing %(file)s") % {"file": imp.file_name},
+            task=import_roster_task,
+            import_id=imp.pk,
+            source=source,
+        )
+        imp.save(update_fields=["import_job"])
+    return imp
+
+
+@audit.write_transaction
+def report_downloaded(*, actor: Any, imp: RosterImport) -> None:
+    """The report holds the file's rows: its download is an export like any other."""
+    audit.record(
+        actor=actor, action=Action.EXPORT, obj=imp, changes={"report": imp.file_name, "rows": imp.counts.get("rows", 0)}
+    )
+
+
+@audit.write_transaction
+def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
+    if imp.status in {ImportStatus.IMPORTING, ImportStatus.CHECKING}:
+        raise ValidationError(_("Wait until the work on this file has finished."))
+    before = imp.status
+    imp.status = ImportStatus.DISCARDED if imp.status != ImportStatus.IMPORTED else imp.status
+    imp.sealed_file = b""
+    imp.save(update_fields=["status", "sealed_file"])
+    audit.record(
+        actor=actor, action=Action.UPDATE, obj=imp, changes={"status": [before, imp.status], "file": "removed"}
+    )
+    return imp
+
+
+@audit.write_transaction
+def purge_files(*, actor: Any, older_than_days: int) -> int:
+    """Remove the kept files of imports uploaded more than `older_than_days` ago. An import still
+    waiting for confirmation is discarded with its file: without it there is nothing to import."""
+    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    stale = (
+        RosterImport.objects.filter(created_at__lt=cutoff)
+        .exclude(sealed_file=b"")
+        .exclude(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
+        .select_related("enterprise", "organization")
+    )
+    n = 0
+    for imp in stale.defer("sealed_file"):
+        status = ImportStatus.DISCARDED if imp.status == ImportStatus.CHECKED else imp.status
+        RosterImport.objects.filter(pk=imp.pk).update(sealed_file=b"", status=status)
+        changes = {"file": "removed"} | ({"status": [imp.status, status]} if status != imp.status else {})
+        audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes=changes)
+        n += 1
+    return n

@@ -1,0 +1,54 @@
+"""Background work of roster imports: the check and the import, each with its progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from dangjian.audit.context import audit_source
+from dangjian.jobs.services import Progress, run_job
+
+from . import pipeline
+from .models import ImportStatus, RosterImport
+
+
+def summary(imp: RosterImport) -> str:
+    if imp.status == ImportStatus.FAILED:
+        return imp.message
+    c = imp.counts
+    return _(
+        "%(rows)d rows: %(created)d new, %(updated)d changed, %(unchanged)d unchanged, "
+        "%(duplicate)d repeated, %(rejected)d rejected."
+    ) % {k: c.get(k, 0) for k in ("rows", "created", "updated", "unchanged", "duplicate", "rejected")}
+
+
+def _run(job_id: int, import_id: int, source: str, step: Any) -> dict[str, Any]:
+    imp = RosterImport.objects.select_related("requested_by", "enterprise", "organization").get(pk=import_id)
+    language = getattr(imp.requested_by, "language", "") or settings.LANGUAGE_CODE
+
+    def work(progress: Progress) -> dict[str, Any]:
+        if imp.requested_by is None:
+            # Jobs are started by people; an uploader whose account is gone does not become the
+            # system (which `manage.py import_roster` without --user is).
+            pipeline.fail(imp, _("The account that uploaded this file no longer exists."))
+            return {"ok": False, "summary": imp.message, "import_id": imp.pk}
+        result = step(imp, lambda done, total: progress(done, total))
+        ok = result.status in {ImportStatus.CHECKED, ImportStatus.IMPORTED} and not result.counts.get("rejected")
+        return {"ok": ok, "summary": summary(result), "import_id": imp.pk, "counts": result.counts}
+
+    with translation.override(language), audit_source(source):
+        return run_job(job_id, work)
+
+
+@task()
+def check_roster_task(job_id: int, import_id: int, source: str = "web") -> dict[str, Any]:
+    return _run(job_id, import_id, source, pipeline.check)
+
+
+@task()
+def import_roster_task(job_id: int, import_id: int, source: str = "web") -> dict[str, Any]:
+    return _run(job_id, import_id, source, pipeline.apply)

@@ -1,0 +1,62 @@
+"""Rosters built in code, with the defects real HR files have, for the import tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import openpyxl
+
+from dangjian.testing.factories import make_id_number
+
+EMPLOYEE_HEADER = ["序号", "姓名", "性别", "民族", "身份证号码", "出生日期", "所在班组", "岗位", "联系电话", "学历"]
+MEMBER_HEADER = ["序号", "姓名", "性别", "民族", "公民身份号码", "入党时间", "转正时间", "联系电话"]
+
+
+def ident(n: int, gender: str = "F", birth: dt.date = dt.date(1990, 1, 1)) -> str:
+    return make_id_number(birth + dt.timedelta(days=n), gender, n)
+
+
+def xlsx(
+    rows: Sequence[Sequence[Any]],
+    *,
+    header: Sequence[str] = EMPLOYEE_HEADER,
+    titles: Sequence[str] = (),
+    merges: Sequence[str] = (),
+    text_columns: Sequence[int] = (),
+) -> bytes:
+    """A workbook with optional title rows above the header and merged ranges ("A1:J1")."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for title in titles:
+        sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    for col in text_columns:
+        for cells in sheet.iter_rows(min_col=col, max_col=col):
+            for cell in cells:
+                cell.number_format = "@"
+    for rng in merges:
+        sheet.merge_cells(rng)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def csv_bytes(
+    rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADER, encoding: str = "utf-8-sig"
+) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+def read_back(data: bytes) -> list[list[Any]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
+from dangjian.ui.forms import apply_errors
+from dangjian.ui.paging import paginate, query_without
+
+from . import report as reports
+from . import selectors, services
+from .columns import ROSTER_KINDS
+from .forms import UploadForm
+from .models import RosterImport, RowOutcome
+from .xlsx import XLSX_CONTENT_TYPE, download_name
+
+
+def _may_import(user) -> bool:
+    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
+
+
+def _own(request, pk) -> RosterImport:
+    imp = selectors.own_import(request.user, pk)
+    if imp is None:
+        raise Http404
+    return imp
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def import_list(request):
+    if not _may_import(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.own_imports(request.user))
+    return render(request, "rosters/import_list.html", {"page": page, "querystring": query_without(request, "page")})
+
+
+@login_required
+def upload(request):
+    if not _may_import(request.user):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        if f.size > services.max_upload_bytes():
+            form.add_error(
+                "file",
+                _("The file is larger than %(mb)d MB. Split it into parts.")
+                % {"mb": services.max_upload_bytes() >> 20},
+            )
+        else:
+            try:
+                imp = services.upload(
+                    actor=request.user,
+                    target=form.cleaned_data["target"],
+                    file_name=f.name,
+                    data=f.read(),
+                    create_teams=form.cleaned_data["create_teams"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("rosters:detail", pk=imp.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "rosters/upload.html", {"form": form, "kinds": ROSTER_KINDS}, status=status)
+
+
+@login_required
+def template(request, kind):
+    if kind not in ROSTER_KINDS or not _may_import(request.user):
+        raise Http404
+    stem = _("party member roster template") if kind == "members" else _("employee roster template")
+    return _xlsx(reports.template_bytes(kind), f"{stem}.xlsx")
+
+
+def _context(request, imp: RosterImport) -> dict:
+    counts = imp.counts or {}
+    default = RowOutcome.REJECTED if counts.get(RowOutcome.REJECTED) else ""
+    outcome = request.GET.get("outcome", default)
+    rows = imp.rows.all()
+    if outcome in RowOutcome.values:
+        rows = rows.filter(outcome=outcome)
+    else:
+        outcome = ""
+    tabs = [("", _("All rows"), counts.get("rows", 0))] + [
+        (value, label, counts.get(value, 0)) for value, label in RowOutcome.choices if counts.get(value)
+    ]
+    return {
+        "imp": imp,
+        "busy": selectors.is_busy(imp),
+        "job": selectors.running_job(imp),
+        "page": paginate(request, rows),
+        "outcome": outcome,
+        "tabs": tabs,
+        "querystring": query_without(request, "page"),
+    }
+
+
+@login_required
+def detail(request, pk):
+    imp = _own(request, pk)
+    ctx = _context(request, imp)
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "rows":
+        return render(request, "rosters/_rows.html", ctx)
+    return render(request, "rosters/detail.html", ctx)
+
+
+@login_required
+def state(request, pk):
+    """Polled while the file is being checked or imported; reloads the page when it is done."""
+    imp = _own(request, pk)
+    if not selectors.is_busy(imp):
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "rosters/_state.html", _context(request, imp))
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    imp = _own(request, pk)
+    try:
+        services.confirm(actor=request.user, imp=imp)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("rosters:detail", pk=imp.pk)
+
+
+@login_required
+@require_POST
+def discard(request, pk):
+    imp = _own(request, pk)
+    try:
+        services.discard(actor=request.user, imp=imp)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The file was removed from Dangjian."))
+    return redirect("rosters:list")
+
+
+@login_required
+def report(request, pk):
+    imp = _own(request, pk)
+    stem = _("import report") + "-" + imp.file_name.rsplit(".", 1)[0]
+    services.report_downloaded(actor=request.user, imp=imp)
+    return _xlsx(reports.report_bytes(imp), download_name(stem))
