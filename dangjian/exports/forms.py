@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.organizations.models import Enterprise
+from dangjian.organizations.selectors import visible_enterprises
+
+
+class UnitFilterForm(forms.Form):
+    # Choices limited to the user's enterprises: naming another one is an invalid filter.
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = visible_enterprises(user)

@@ -1,0 +1,71 @@
+"""Exporting a list: build the file, then record who took which rows (one audit event each)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.jobs.services import attach_output
+from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+
+from . import selectors
+from .sheets import SHEETS, build
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    data: bytes
+    rows: int
+    revealed: int
+
+
+def filters_of(params: QueryDict) -> dict[str, Any]:
+    """The non-empty query parameters, as the audit event keeps them (the page number is not a filter)."""
+    kept: dict[str, Any] = {}
+    for key, values in params.lists():
+        values = [v.replace("\x00", "")[:200] for v in values if v]
+        if values and key != "page":
+            kept[key[:50]] = values[0] if len(values) == 1 else values
+    return kept
+
+
+def export(
+    *,
+    actor: Any,
+    kind: str,
+    queryset: QuerySet,
+    params: QueryDict,
+    progress: Callable[[int], None] | None = None,
+    job_id: int | None = None,
+) -> ExportFile:
+    """Write `queryset` (from selectors, for `actor`) as the `kind` sheet and record the export.
+    The rows are read outside any transaction: a long export must hold neither the audit
+    chain's lock nor SQLite's write lock. With `job_id`, the file is kept on that job."""
+    sheet = SHEETS[kind]
+    built = build(sheet, queryset, progress)
+    name = download_name(str(sheet.stem), timezone.localdate())
+    exported = ExportFile(name=name, data=built.data, rows=built.rows, revealed=built.revealed)
+    record_export(actor=actor, kind=kind, exported=exported, params=params, job_id=job_id)
+    return exported
+
+
+@audit.write_transaction
+def record_export(*, actor: Any, kind: str, exported: ExportFile, params: QueryDict, job_id: int | None = None) -> None:
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type=f"exports.{kind}",
+        object_repr=exported.name,
+        changes={"rows": exported.rows, "revealed": exported.revealed, "filters": filters_of(params)},
+        org_path=selectors.covering_org_path(actor, SHEETS[kind].resource),
+    )
+    if job_id is not None:
+        attach_output(job_id, exported.name, exported.data, XLSX_CONTENT_TYPE)

@@ -1,0 +1,81 @@
+"""Every list page downloads what it shows, as .xlsx: small lists at once, long ones as a job.
+
+Downloads are POSTs: each one writes an audit event (and may start a job), which a link that
+another site could make the browser follow must not do. Opened directly (GET), an export's
+address shows what it would download and a button to do it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dangjian.jobs.services import start_job
+from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+
+from . import services
+from .selectors import InvalidFilter
+from .sheets import SHEETS
+from .tasks import export_task
+
+
+def sync_limit() -> int:
+    return getattr(settings, "EXPORT_SYNC_ROWS", 5000)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def download(request, kind: str):
+    sheet = SHEETS.get(kind)
+    if sheet is None:
+        raise Http404
+    query = request.GET.urlencode()
+    back = f"{reverse(sheet.page)}?{query}" if query else reverse(sheet.page)
+    try:
+        queryset = sheet.select(request.user, request.GET)
+    except InvalidFilter:
+        messages.error(
+            request,
+            _("These filters could not be applied, so nothing was exported. Check the filters and try again."),
+        )
+        return redirect(back)
+    count = queryset.count()
+    if request.method == "GET":
+        context = {"sheet": sheet, "count": count, "background": count > sync_limit(), "back": back}
+        return render(request, "exports/confirm.html", context)
+    if count > sync_limit():
+        return _start(request, kind)
+    exported = services.export(actor=request.user, kind=kind, queryset=queryset, params=request.GET)
+    response = HttpResponse(exported.data, content_type=XLSX_CONTENT_TYPE)
+    # RFC 6266/5987: filename*=UTF-8''… carries a Chinese name to every current browser.
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=exported.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _start(request, kind: str) -> HttpResponse:
+    name = download_name(str(SHEETS[kind].stem), timezone.localdate())
+    job = start_job(
+        actor=request.user,
+        kind="export",
+        title=_("Excel export: %(name)s") % {"name": name},
+        task=export_task,
+        user_id=request.user.pk,
+        export_kind=kind,
+        params=dict(request.GET.lists()),
+        language=translation.get_language() or "",
+    )
+    url = reverse("jobs:detail", args=[job.pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
