@@ -94,7 +94,7 @@ def _field_of(loc: list | tuple, param_names: set[str]) -> str:
     """("body", "payload", "name") → "name"; ("query", "kind") → "kind"."""
     parts = (
         [str(p) for p in loc[1:]]
-        if loc and loc[0] in {"body", "query", "path", "header", "cookie", "form"}
+        if loc and loc[0] in {"body", "query", "path", "header", "cookie", "form", "file"}
         else [str(p) for p in loc]
     )
     if len(parts) > 1 and parts[0] in param_names:
