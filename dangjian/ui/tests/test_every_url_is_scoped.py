@@ -36,7 +36,23 @@ OBJECT_URLS = {
     },
     "jobs:detail": lambda w: {"pk": _job_of(w.b.secretary).pk},
     "jobs:progress": lambda w: {"pk": _job_of(w.b.secretary).pk},
+    "rosters:detail": lambda w: {"pk": _import_of(w.b.manager).pk},
+    "rosters:state": lambda w: {"pk": _import_of(w.b.manager).pk},
+    "rosters:confirm": lambda w: {"pk": _import_of(w.b.manager).pk},
+    "rosters:discard": lambda w: {"pk": _import_of(w.b.manager).pk},
+    "rosters:report": lambda w: {"pk": _import_of(w.b.manager).pk},
+    "jobs:download": lambda w: {"pk": _job_of(w.b.secretary).pk},
 }
+
+
+def _import_of(user):
+    from dangjian.rosters import pipeline, services
+    from dangjian.rosters.tests.builders import ident, xlsx
+
+    target = user.role_assignments.get().enterprise
+    data = xlsx([[1, "B新人", "女", "汉族", ident(900), "", "", "", "", ""]])
+    imp = services.upload(actor=user, target=target, file_name="B.xlsx", data=data, background=False)
+    return pipeline.check(imp)
 
 
 def _job_of(user):
@@ -49,6 +65,8 @@ def _job_of(user):
 # outright); what they list is checked not to contain B.
 LIST_URLS = {
     "home",
+    "rosters:list",
+    "rosters:upload",
     "organizations:tree",
     "organizations:enterprise_list",
     "organizations:enterprise_create",
@@ -58,6 +76,11 @@ LIST_URLS = {
     "audit:verify",
     "access:password_change",
     "access:tokens",
+    "exports:people",
+    "exports:members",
+    "exports:organizations",
+    "exports:enterprises",
+    "exports:units",
 }
 QUERY_URLS = {"organizations:create": lambda w: f"?parent={w.b.branch.pk}"}
 PUBLIC_URLS = {"login", "logout", "set_language"}
@@ -79,8 +102,12 @@ def all_url_names() -> set[str]:
     return set(_walk(get_resolver().url_patterns))
 
 
+# Files that hold no data of anybody's: any signed-in user with the right role gets the same.
+BLANK_DOWNLOADS = {"rosters:template": {"kind": "members"}}
+
+
 def test_every_url_is_listed_here():
-    unlisted = all_url_names() - set(OBJECT_URLS) - LIST_URLS - set(QUERY_URLS) - PUBLIC_URLS
+    unlisted = all_url_names() - set(OBJECT_URLS) - LIST_URLS - set(QUERY_URLS) - PUBLIC_URLS - set(BLANK_DOWNLOADS)
     assert not unlisted, f"add these URLs to the scope test: {sorted(unlisted)}"
 
 
@@ -118,3 +145,16 @@ def test_anonymous_is_sent_to_login(world, client, name):
         url = reverse(name) + (QUERY_URLS[name](world) if name in QUERY_URLS else "")
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize("name", sorted(BLANK_DOWNLOADS))
+def test_blank_downloads_hold_nobodys_data(world, login, client, name):
+    import io
+
+    import openpyxl
+
+    url = reverse(name, kwargs=BLANK_DOWNLOADS[name])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    book = openpyxl.load_workbook(io.BytesIO(login(world.a.secretary).get(url).content))
+    cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value}
+    assert not any(name in text for text in cells for name in ("A公司", "B公司", "A工人", "B工人"))
