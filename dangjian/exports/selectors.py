@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     Expression,
     F,
@@ -31,9 +30,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, QueryDict
 
 from dangjian.access.scopes import MEMBERSHIP, NOTHING, PERSON, REVEAL, VIEW, grants_for, scope, scope_q
-from dangjian.organizations.models import Enterprise, Organization, Ownership, ProductionUnit
-from dangjian.organizations.selectors import visible_enterprises, visible_orgs
-from dangjian.organizations.views import ENTERPRISE_SORTS
+from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
+from dangjian.organizations.selectors import ENTERPRISE_SORTS, filtered_enterprises, visible_orgs
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.forms import PersonFilterForm
 from dangjian.people.models import Membership, Person
@@ -111,21 +109,7 @@ def organizations(user: Any, params: QueryDict) -> QuerySet[Organization]:
 
 
 def enterprises(user: Any, params: QueryDict) -> QuerySet[Enterprise]:
-    # The filters of organizations.views.enterprise_list, read the same way (unknown values are ignored).
-    qs = visible_enterprises(user).annotate(
-        n_employees=Count("employees", distinct=True),
-        n_members=Count("employees", filter=Q(employees__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
-    )
-    q = params.get("q", "").replace("\x00", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
-    ownership = params.get("ownership", "")
-    if ownership in Ownership.values:
-        qs = qs.filter(ownership=ownership)
-    covered = params.get("covered", "")
-    if covered in {"yes", "no"}:
-        qs = qs.filter(party_org__isnull=covered == "no")
-    return _sorted(qs, params, ENTERPRISE_SORTS, "name")
+    return _sorted(filtered_enterprises(user, params), params, ENTERPRISE_SORTS, "name")
 
 
 def units(user: Any, params: QueryDict) -> QuerySet[ProductionUnit]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.people.crypto import seal_bytes
 
 from .models import Job, JobStatus
@@ -96,3 +97,15 @@ def attach_output(job_id: int, name: str, data: bytes, content_type: str) -> Non
     Job.objects.filter(pk=job_id).update(
         output=seal_bytes(data), output_name=name[:200], output_type=content_type[:100], output_size=len(data)
     )
+
+
+@audit.write_transaction
+def purge_outputs(*, actor: Any, older_than_days: int) -> int:
+    """Remove the files of jobs finished more than `older_than_days` ago; the jobs stay."""
+    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    n = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(output_name="").defer("output"):
+        Job.objects.filter(pk=job.pk).update(output=b"", output_name="", output_type="", output_size=0)
+        audit.record(actor=actor, action=Action.UPDATE, obj=job, changes={"output": [job.output_name, None]})
+        n += 1
+    return n

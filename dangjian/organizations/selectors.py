@@ -32,6 +32,26 @@ def visible_enterprises(user: Any, action: str = VIEW) -> QuerySet[Enterprise]:
     return scope(user, Enterprise.objects.select_related("supervising_org", "party_org"), action)
 
 
+ENTERPRISE_SORTS = {"name": "name", "ownership": "ownership", "employees": "n_employees", "members": "n_members"}
+
+
+def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
+    """The enterprise list as filtered by ?q=, ?ownership= and ?covered= (unknown values are
+    ignored), with its employee and member counts: the list page and its Excel export."""
+    qs = visible_enterprises(user).annotate(
+        n_employees=Count("employees", distinct=True),
+        n_members=Count("employees", filter=Q(employees__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
+    )
+    q = (params.get("q") or "").replace("\x00", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
+    if params.get("ownership", "") in Ownership.values:
+        qs = qs.filter(ownership=params["ownership"])
+    if params.get("covered", "") in {"yes", "no"}:
+        qs = qs.filter(party_org__isnull=params["covered"] == "no")
+    return qs
+
+
 def tree_roots(user: Any) -> list[Organization]:
     """The highest visible nodes: the user's anchors (whose parents they cannot see)."""
     orgs = list(visible_orgs(user).order_by("depth", "path")[:500])

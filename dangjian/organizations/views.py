@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -128,25 +127,14 @@ def delete(request, pk):
 
 # --- enterprises ---------------------------------------------------------------------------
 
-ENTERPRISE_SORTS = {"name": "name", "ownership": "ownership", "employees": "n_employees", "members": "n_members"}
-
 
 @login_required
 def enterprise_list(request):
-    qs = selectors.visible_enterprises(request.user).annotate(
-        n_employees=Count("employees", distinct=True),
-        n_members=Count("employees", filter=Q(employees__political_status__in=["probationary", "full"]), distinct=True),
-    )
+    qs = selectors.filtered_enterprises(request.user, request.GET)
     q = request.GET.get("q", "").replace("\x00", "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
     ownership = request.GET.get("ownership", "")
-    if ownership in Ownership.values:
-        qs = qs.filter(ownership=ownership)
     covered = request.GET.get("covered", "")
-    if covered in {"yes", "no"}:
-        qs = qs.filter(party_org__isnull=covered == "no")
-    qs, current_sort = sort(request, qs, ENTERPRISE_SORTS, "name")
+    qs, current_sort = sort(request, qs, selectors.ENTERPRISE_SORTS, "name")
     page = paginate(request, qs)
     ctx = {
         "page": page,

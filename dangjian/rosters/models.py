@@ -1,8 +1,8 @@
 """A roster upload, its check and its import, and the outcome of each of its rows.
 
 The uploaded file is kept sealed (AES-256-GCM, like the ID numbers in it) between the check and
-the import, and for ROSTER_FILE_DAYS afterwards so its report can be downloaded; then
-`purge_roster_files` removes it. The rows' outcomes stay: they hold no ID numbers in clear.
+the import, and for KEEP_FILES_DAYS (7) afterwards so its report can be downloaded; then
+`purge_files` removes it. The rows' outcomes stay: they hold no ID numbers in clear.
 """
 
 from __future__ import annotations

@@ -52,3 +52,28 @@ def test_the_download_button_appears_once_the_job_is_done(world, login):
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
     response = client.get(reverse("jobs:progress", args=[job.pk]))
     assert response.status_code == 286 and url in response.content.decode()
+
+
+def test_old_outputs_are_purged(world, login):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from dangjian.audit.models import AuditEvent
+    from dangjian.jobs.models import Job, JobStatus
+    from dangjian.jobs.services import attach_output
+
+    old = Job.objects.create(kind="export", title="old", requested_by=world.a.secretary, status=JobStatus.DONE)
+    new = Job.objects.create(kind="export", title="new", requested_by=world.a.secretary, status=JobStatus.DONE)
+    for job in (old, new):
+        attach_output(job.pk, "名单.xlsx", b"PK data", "application/octet-stream")
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=9))
+    Job.objects.filter(pk=new.pk).update(finished_at=timezone.now())
+    call_command("purge_files", "--days", "7")
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert not old.has_output and bytes(old.output) == b""
+    assert new.has_output
+    assert login(world.a.secretary).get(f"/jobs/{old.pk}/download/").status_code == 404
+    assert AuditEvent.objects.filter(object_type="jobs.Job", object_id=str(old.pk), source="command").exists()

@@ -259,7 +259,7 @@ def test_old_files_are_purged_and_a_purged_import_cannot_be_confirmed(world, upl
     waiting = upload(world.a.manager, world.a.enterprise, xlsx(clean_rows()))
     fresh = upload(world.a.manager, world.a.enterprise, xlsx(clean_rows()))
     RosterImport.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - _dt.timedelta(days=8))
-    call_command("purge_roster_files", "--days", "7")
+    call_command("purge_files", "--days", "7")
     waiting.refresh_from_db()
     fresh.refresh_from_db()
     assert not waiting.has_file and waiting.status == ImportStatus.DISCARDED and not waiting.may_confirm
