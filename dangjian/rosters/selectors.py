@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from dangjian.jobs.selectors import live
+
 from .models import ImportStatus, RosterImport
 from .pipeline import may_import_into, targets_for
 
@@ -34,8 +36,7 @@ def is_busy(imp: RosterImport) -> bool:
 
 
 def running_job(imp: RosterImport) -> Any:
-    if imp.status == ImportStatus.CHECKING:
-        return imp.check_job
-    if imp.status == ImportStatus.IMPORTING:
-        return imp.import_job
-    return None
+    """The job working on the file, with the progress it last reported (an import reports from
+    inside its transaction, so the numbers come from the cache, not the job's row)."""
+    job = {ImportStatus.CHECKING: imp.check_job, ImportStatus.IMPORTING: imp.import_job}.get(imp.status)
+    return live(job) if job is not None else None

@@ -144,3 +144,25 @@ def test_detail_page_queries_do_not_grow_with_rows(world, login, django_assert_m
         client.get(reverse("rosters:detail", args=[small.pk]))
     with django_assert_max_num_queries(len(small_q.captured_queries)):
         client.get(reverse("rosters:detail", args=[big.pk]))
+
+
+def test_progress_shown_while_importing_comes_from_the_worker(world, login):
+    """The import's own transaction hides the job row's updates; the page shows the cached ones."""
+    from dangjian.jobs.models import Job
+    from dangjian.jobs.services import Progress
+    from dangjian.rosters import pipeline, services
+
+    client = login(world.a.manager)
+    imp = services.upload(
+        actor=world.a.manager, target=world.a.enterprise, file_name="a.xlsx", data=roster(), background=False
+    )
+    pipeline.check(imp)
+    imp.import_job = Job.objects.create(kind="roster_import", title="x", requested_by=world.a.manager, status="running")
+    imp.status = "importing"
+    imp.save()
+    from django.db import transaction
+
+    with transaction.atomic():
+        Progress(imp.import_job.pk)(1500, 4000, force=True)
+    page = client.get(reverse("rosters:state", args=[imp.pk])).content.decode()
+    assert "1500 / 4000" in page and "37%" in page
