@@ -13,6 +13,7 @@ from dangjian.access.models import Role
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
 from dangjian.people import services as people_services
 from dangjian.people.models import Person
+from dangjian.testing.browser import browser  # noqa: F401 (a fixture for the browser tests)
 from dangjian.testing.factories import EnterpriseFactory, PersonFactory, UnitFactory, UserFactory, make_org
 
 

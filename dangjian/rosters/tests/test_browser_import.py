@@ -4,8 +4,6 @@ reads why a row is rejected, uploads the corrected file, confirms and sees it im
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
 from django.utils import translation
@@ -14,42 +12,15 @@ from dangjian.people.crypto import blind_index
 from dangjian.people.models import Person
 from dangjian.people.validators import normalize_id_number
 from dangjian.rosters.parsing import CellError, parse_date
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
 
 from .builders import ident, xlsx
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (scripts/system-deps)"),
-]
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures are
-# still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER_MARKS
 
-PHONE = {"width": 360, "height": 740}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "和静县A公司职工花名册（2024年）"
 BAD_DATE = "1990年13月2日"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
 
 
 def _roster(first_birth_date: object) -> tuple[bytes, list[str]]:
@@ -88,11 +59,7 @@ def test_manager_uploads_corrects_and_imports_a_roster_on_a_phone(transactional_
 
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "manager_a")
-    page.fill("input[name=password]", "pass-Word-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "manager_a")
 
     # Only the manager's own enterprise is offered.
     page.goto(f"{live_server.url}/imports/new/")
