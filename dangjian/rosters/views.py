@@ -153,6 +153,7 @@ def discard(request, pk):
 
 
 @login_required
+@require_POST  # it writes an audit event, so no link from elsewhere may trigger it
 def report(request, pk):
     imp = _own(request, pk)
     stem = _("import report") + "-" + imp.file_name.rsplit(".", 1)[0]

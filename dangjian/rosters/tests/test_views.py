@@ -55,7 +55,8 @@ def test_preview_confirm_and_import(world, login, django_capture_on_commit_callb
     page = client.get(response.url).content.decode()
     assert "火星族" in page and "D 民族" in page
     assert "data-confirm" not in page  # rejected rows: nothing can be imported
-    report = read_back(client.get(reverse("rosters:report", args=[imp.pk])).content)
+    assert client.get(reverse("rosters:report", args=[imp.pk])).status_code == 405
+    report = read_back(client.post(reverse("rosters:report", args=[imp.pk])).content)
     header = report[1]
     assert header[:3] == ["序号", "姓名", "性别"] and len(header) == 13
     assert report[3][1] == "阿依古丽" and "火星族" in report[3][11]
@@ -81,9 +82,9 @@ def test_imports_are_their_uploaders(world, login, django_capture_on_commit_call
         post_upload(login(world.a.manager), f"e{world.a.enterprise.pk}", roster())
     imp = RosterImport.objects.get()
     other = login(world.b.manager)
-    for name in ("rosters:detail", "rosters:state", "rosters:report"):
+    for name in ("rosters:detail", "rosters:state"):
         assert other.get(reverse(name, args=[imp.pk])).status_code == 404
-    for name in ("rosters:confirm", "rosters:discard"):
+    for name in ("rosters:confirm", "rosters:discard", "rosters:report"):
         assert other.post(reverse(name, args=[imp.pk])).status_code == 404
     imp.refresh_from_db()
     assert imp.status == "checked" and imp.has_file
