@@ -93,3 +93,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Ids are reused once a test's transaction is rolled back; their cached job progress must
+    not be."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -25,7 +25,7 @@ from dangjian.organizations.models import Enterprise
 from dangjian.rosters import report as reports
 from dangjian.rosters import selectors, services
 from dangjian.rosters.columns import EMPLOYEES, MEMBERS
-from dangjian.rosters.models import ImportRow, ImportStatus, RosterImport, RowOutcome
+from dangjian.rosters.models import ImportRow, Phase, RosterImport, RowOutcome
 from dangjian.rosters.pipeline import find_target, may_import_into
 from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
 
@@ -82,7 +82,10 @@ class ImportOut(Schema):
     file_name: str
     sha256: str
     size: int
-    status: ImportStatus
+    status: Phase = Field(
+        description="checking → checked → importing → imported; or failed (nothing written), discarded, "
+        "interrupted (its worker stopped; nothing written: confirm again)."
+    )
     counts: CountsOut
     message: str
     header_row: int | None
@@ -108,6 +111,14 @@ class ImportOut(Schema):
     @staticmethod
     def resolve_columns(obj: RosterImport) -> list[dict[str, Any]]:
         return [{"letter": c.get("letter", ""), "text": c.get("text") or "", "key": c.get("key")} for c in obj.columns]
+
+    @staticmethod
+    def resolve_may_confirm(obj: RosterImport) -> bool:
+        return obj.may_confirm and not selectors.is_busy(obj)
+
+    @staticmethod
+    def resolve_status(obj: RosterImport) -> str:
+        return selectors.phase(obj).value
 
     @staticmethod
     def resolve_job(obj: RosterImport) -> dict[str, Any] | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from .models import Job
 
@@ -24,3 +28,22 @@ def live(job: Job) -> Job:
         if latest:
             job.done, job.total, job.message = latest["done"], latest["total"], latest["message"]
     return job
+
+
+def stall_seconds() -> int:
+    return getattr(settings, "JOB_STALL_SECONDS", 900)
+
+
+def is_stalled(job: Job, now: dt.datetime | None = None) -> bool:
+    """An unfinished job with no sign of life for JOB_STALL_SECONDS (15 minutes): its worker was
+    stopped or killed, or no worker is running. Work written in one transaction (imports) left
+    nothing behind, so the person may start it again."""
+    if job.finished:
+        return False
+    now = now or timezone.now()
+    latest = cached_progress(job.pk)
+    if latest and latest.get("at"):
+        last = dt.datetime.fromtimestamp(latest["at"], tz=dt.UTC)
+    else:
+        last = job.started_at or job.created_at
+    return (now - last).total_seconds() > stall_seconds()

@@ -52,7 +52,8 @@ class Progress:
         now = time.monotonic()
         if force or now - self._last >= self.min_interval:
             message = message[:500]
-            cache.set(progress_key(self.job_id), {"done": done, "total": total, "message": message}, PROGRESS_TTL)
+            figures = {"done": done, "total": total, "message": message, "at": timezone.now().timestamp()}
+            cache.set(progress_key(self.job_id), figures, PROGRESS_TTL)
             if not transaction.get_connection().in_atomic_block:
                 Job.objects.filter(pk=self.job_id).update(done=done, total=total, message=message)
             self._last = now

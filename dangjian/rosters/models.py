@@ -19,10 +19,21 @@ from .columns import EMPLOYEES, MEMBERS
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked, waiting for confirmation")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Not imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class Phase(models.TextChoices):
+    """What the person sees: the stored status, plus the two states only the jobs tell."""
+
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked, waiting for confirmation")
     IMPORTING = "importing", _("Being imported")
     IMPORTED = "imported", _("Imported")
     FAILED = "failed", _("Not imported")
     DISCARDED = "discarded", _("Discarded")
+    INTERRUPTED = "interrupted", _("Interrupted")
 
 
 class RosterImport(models.Model):

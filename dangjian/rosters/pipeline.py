@@ -602,7 +602,6 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     if not may_import_into(imp.requested_by, imp.target):
         fail(imp, _("You may no longer import into %(target)s.") % {"target": imp.target})
         return imp
-    RosterImport.objects.filter(pk=imp.pk).update(status=ImportStatus.IMPORTING)
     try:
         _apply_in_transaction(imp, progress)
     except ImportRejected as exc:
@@ -627,6 +626,12 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
 
 @audit.write_transaction
 def _apply_in_transaction(imp: RosterImport, progress: ProgressFn | None) -> None:
+    # Under the chain lock: a second run of the same import (confirmed again after a worker
+    # died, or started twice) waits here, then finds the first one's work committed.
+    status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
+    if status != ImportStatus.CHECKED:
+        imp.refresh_from_db()
+        return
     roster = roster_of(imp)
     importer = Importer(
         actor=imp.requested_by, target=imp.target, roster=roster, write=True, create_teams=imp.create_teams

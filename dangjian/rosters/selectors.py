@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from dangjian.jobs.selectors import live
+from dangjian.jobs.selectors import is_stalled, live
 
-from .models import ImportStatus, RosterImport
+from .models import ImportStatus, Phase, RosterImport
 from .pipeline import may_import_into, targets_for
 
 
@@ -31,12 +31,37 @@ def own_import(user: Any, pk: Any) -> RosterImport | None:
     return imp
 
 
+def current_job(imp: RosterImport) -> Any:
+    """The unfinished job on the file, if any: its check, or its import (whose status changes
+    only when the import's transaction commits, so the job tells that it is under way)."""
+    if imp.status == ImportStatus.CHECKING:
+        return imp.check_job
+    if imp.status == ImportStatus.CHECKED and imp.import_job_id and not imp.import_job.finished:
+        return imp.import_job
+    return None
+
+
 def is_busy(imp: RosterImport) -> bool:
-    return imp.status in {ImportStatus.CHECKING, ImportStatus.IMPORTING}
+    job = current_job(imp)
+    return job is not None and not is_stalled(job)
+
+
+def interrupted(imp: RosterImport) -> bool:
+    """Its check or import stopped without finishing; nothing of it was written."""
+    job = current_job(imp)
+    return (job is not None and is_stalled(job)) or (imp.status == ImportStatus.CHECKING and job is None)
+
+
+def phase(imp: RosterImport) -> Phase:
+    if interrupted(imp):
+        return Phase.INTERRUPTED
+    job = current_job(imp)
+    if job is not None and job.kind == "roster_import":
+        return Phase.IMPORTING
+    return Phase(imp.status)
 
 
 def running_job(imp: RosterImport) -> Any:
     """The job working on the file, with the progress it last reported (an import reports from
     inside its transaction, so the numbers come from the cache, not the job's row)."""
-    job = {ImportStatus.CHECKING: imp.check_job, ImportStatus.IMPORTING: imp.import_job}.get(imp.status)
-    return live(job) if job is not None else None
+    return live(current_job(imp)) if is_busy(imp) else None

@@ -18,6 +18,7 @@ from dangjian.people.crypto import seal_bytes
 from .models import ImportStatus, RosterImport
 from .pipeline import checksum, kind_for, may_import_into
 from .reading import FORMATS, extension
+from .selectors import is_busy
 
 
 def max_upload_bytes() -> int:
@@ -90,16 +91,16 @@ def upload(
 
 @audit.write_transaction
 def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
-    imp = RosterImport.objects.select_for_update().get(pk=imp.pk)
-    if not imp.may_confirm:
+    imp = RosterImport.objects.select_for_update().select_related("import_job").get(pk=imp.pk)
+    if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
             _("This file cannot be imported: it has rejected rows, nothing to change, or it was imported already.")
         )
     if not may_import_into(actor, imp.target):
         raise PermissionDenied
-    imp.status = ImportStatus.IMPORTING
-    imp.save(update_fields=["status"])
-    audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"status": [ImportStatus.CHECKED, "confirmed"]})
+    # The status stays "checked" until the import's own transaction commits: a worker killed
+    # midway leaves a file that was checked and not imported, and it can be confirmed again.
+    audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
     if background:
         from .tasks import import_roster_task
 
@@ -125,7 +126,7 @@ def report_downloaded(*, actor: Any, imp: RosterImport) -> None:
 
 @audit.write_transaction
 def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
-    if imp.status in {ImportStatus.IMPORTING, ImportStatus.CHECKING}:
+    if is_busy(imp):
         raise ValidationError(_("Wait until the work on this file has finished."))
     before = imp.status
     imp.status = ImportStatus.DISCARDED if imp.status != ImportStatus.IMPORTED else imp.status
@@ -145,12 +146,12 @@ def purge_files(*, actor: Any, older_than_days: int) -> int:
     stale = (
         RosterImport.objects.filter(created_at__lt=cutoff)
         .exclude(sealed_file=b"")
-        .exclude(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING])
         .select_related("enterprise", "organization")
     )
     n = 0
     for imp in stale.defer("sealed_file"):
-        status = ImportStatus.DISCARDED if imp.status == ImportStatus.CHECKED else imp.status
+        waiting = imp.status in {ImportStatus.CHECKING, ImportStatus.CHECKED}
+        status = ImportStatus.DISCARDED if waiting else imp.status
         RosterImport.objects.filter(pk=imp.pk).update(sealed_file=b"", status=status)
         changes = {"file": "removed"} | ({"status": [imp.status, status]} if status != imp.status else {})
         audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes=changes)

@@ -44,6 +44,8 @@ def import_list(request):
     if not _may_import(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.own_imports(request.user))
+    for imp in page:
+        imp.phase = selectors.phase(imp)
     return render(request, "rosters/import_list.html", {"page": page, "querystring": query_without(request, "page")})
 
 
@@ -100,6 +102,8 @@ def _context(request, imp: RosterImport) -> dict:
     return {
         "imp": imp,
         "busy": selectors.is_busy(imp),
+        "phase": selectors.phase(imp),
+        "interrupted": selectors.interrupted(imp),
         "job": selectors.running_job(imp),
         "page": paginate(request, rows),
         "outcome": outcome,

@@ -127,7 +127,7 @@ def test_report_is_the_web_pages_report(world, api_as, client, django_capture_on
     assert "attachment" in response["Content-Disposition"]
     openpyxl.load_workbook(io.BytesIO(response.content))  # a real workbook
     client.force_login(world.a.manager)
-    web = client.get(reverse("rosters:report", args=[imp["id"]]))
+    web = client.post(reverse("rosters:report", args=[imp["id"]]))
     assert web.status_code == 200
     assert read_back(response.content) == read_back(web.content)
     sheet = read_back(response.content)

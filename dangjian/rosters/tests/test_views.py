@@ -91,12 +91,15 @@ def test_imports_are_their_uploaders(world, login, django_capture_on_commit_call
 
 
 def test_state_polls_until_done(world, login):
+    from dangjian.jobs.models import Job
     from dangjian.rosters import services
 
     client = login(world.a.manager)
     imp = services.upload(
         actor=world.a.manager, target=world.a.enterprise, file_name="a.xlsx", data=roster(), background=False
     )
+    imp.check_job = Job.objects.create(kind="roster_check", title="x", requested_by=world.a.manager, status="running")
+    imp.save()
     busy = client.get(reverse("rosters:state", args=[imp.pk]))
     assert busy.status_code == 200 and "data-busy" in busy.content.decode()
     from dangjian.rosters import pipeline
@@ -159,7 +162,6 @@ def test_progress_shown_while_importing_comes_from_the_worker(world, login):
     )
     pipeline.check(imp)
     imp.import_job = Job.objects.create(kind="roster_import", title="x", requested_by=world.a.manager, status="running")
-    imp.status = "importing"
     imp.save()
     from django.db import transaction
 
@@ -167,3 +169,34 @@ def test_progress_shown_while_importing_comes_from_the_worker(world, login):
         Progress(imp.import_job.pk)(1500, 4000, force=True)
     page = client.get(reverse("rosters:state", args=[imp.pk])).content.decode()
     assert "1500 / 4000" in page and "37%" in page
+
+
+def test_an_import_whose_worker_died_can_be_confirmed_again(world, login, django_capture_on_commit_callbacks, settings):
+    """The worker is killed midway: its transaction never commits, the job stays "running" and
+    stops reporting. After JOB_STALL_SECONDS the page says so and offers the import again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.jobs.models import Job
+    from dangjian.rosters import pipeline, services
+
+    client = login(world.a.manager)
+    imp = services.upload(
+        actor=world.a.manager, target=world.a.enterprise, file_name="a.xlsx", data=roster(), background=False
+    )
+    pipeline.check(imp)
+    dead = Job.objects.create(kind="roster_import", title="x", requested_by=world.a.manager, status="running")
+    Job.objects.filter(pk=dead.pk).update(started_at=timezone.now() - dt.timedelta(minutes=5))
+    imp.import_job = dead
+    imp.save()
+    page = client.get(reverse("rosters:detail", args=[imp.pk])).content.decode()
+    assert 'data-status="importing"' in page and "data-confirm" not in page
+    settings.JOB_STALL_SECONDS = 60
+    page = client.get(reverse("rosters:detail", args=[imp.pk])).content.decode()
+    assert 'data-status="interrupted"' in page and "data-interrupted" in page and "data-confirm" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("rosters:confirm", args=[imp.pk]))
+    imp.refresh_from_db()
+    assert imp.status == "imported"
+    assert Person.objects.filter(name="阿依古丽", employer=world.a.enterprise).count() == 1

@@ -79,6 +79,8 @@ class Command(BaseCommand):
                 self.stdout.write("Nothing to import: every row matches what is registered.")
                 return
             services.confirm(actor=actor, imp=imp, source="command", background=False)
+            if self.verbosity > 1:
+                self.stderr.write("\nimporting")
             pipeline.apply(imp, progress=self._progress)
             self._print(imp)
             if imp.status != ImportStatus.IMPORTED:

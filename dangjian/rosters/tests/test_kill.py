@@ -1,0 +1,102 @@
+"""A real process killed in the middle of an import leaves the database as it was.
+
+The import runs in its own `manage.py import_roster` process on a database of its own (a SQLite
+file, or a fresh database on the PostgreSQL server the suite uses); once it has written part
+of the file it gets SIGKILL, and the database is then read back by another process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from .builders import ident, xlsx
+
+ROOT = Path(__file__).resolve().parents[3]
+
+SETUP = """
+from dangjian.organizations import services as o
+p = o.create_organization(actor=None, kind="prefecture", name="州委", parent=None)
+c = o.create_organization(actor=None, kind="county", name="县委", parent=p)
+o.create_enterprise(actor=None, name="服装公司", uscc="{uscc}", ownership="private", supervising_org=c)
+"""
+READ_BACK = """
+from dangjian.people.models import Person
+from dangjian.rosters.models import RosterImport
+from dangjian.audit.services import verify_chain
+checked, bad, reason = verify_chain()
+print("RESULT", Person.objects.count(), RosterImport.objects.get().status, "broken" if reason else "intact")
+"""
+
+
+@pytest.fixture
+def own_database(tmp_path):
+    """A DATABASE_URL no other test uses, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
+        return
+    name = f"dangjian_kill_{uuid.uuid4().hex[:8]}"
+    settings = connection.settings_dict
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    user = settings["USER"] or "postgres"
+    auth = f"{user}:{settings['PASSWORD']}@" if settings["PASSWORD"] else f"{user}@"
+    yield f"postgres://{auth}{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{name}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _manage(env, *args, **kw):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, **kw
+    )
+
+
+@pytest.mark.django_db
+def test_killing_the_import_midway_writes_nothing(tmp_path, own_database):
+    from dangjian.testing.factories import make_uscc
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+        "DATABASE_URL": own_database,
+        "DEBUG": "1",
+        "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
+    }
+    uscc = make_uscc(4242)
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "shell", "-c", SETUP.format(uscc=uscc))
+    rows = [[i, f"员工{i}", "女", "汉族", ident(i), "", "", "", "", ""] for i in range(1, 3001)]
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(xlsx(rows))
+
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "import_roster", str(roster), "--into", uscc, "-v", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        seen += os.read(proc.stderr.fileno(), 4096)
+        # Killed once it reports rows written inside the import's transaction.
+        if b"importing" in seen and b"/" in seen.split(b"importing", 1)[1]:
+            break
+    else:
+        proc.kill()
+        pytest.fail(f"the import never got going: {seen[-500:]!r}")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    out = _manage(env, "shell", "-c", READ_BACK).stdout
+    assert out.split("RESULT", 1)[1].split() == ["0", "checked", "intact"], out
