@@ -290,3 +290,27 @@ def test_command_dry_run_and_import(world, tmp_path, capsys):
 
     with pytest.raises(CommandError):
         call_command("import_roster", str(path), "--into", world.b.enterprise.uscc, "--user", "manager_a")
+
+
+def _check_queries(world, n):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.rosters import pipeline, services
+
+    rows = [[i, f"员工{i}", "女", "汉族", ident(1000 + n * 100 + i), "", "A缝纫一组", "", "", ""] for i in range(n)]
+    imp = services.upload(
+        actor=world.a.manager, target=world.a.enterprise, file_name="q.xlsx", data=xlsx(rows), background=False
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        pipeline.check(imp)
+    assert imp.counts == {"rows": n, "created": n}
+    return len(ctx.captured_queries)
+
+
+def test_checking_costs_one_query_per_new_person(world):
+    """The matching, scope and team look-ups go by chunks of rows; only the ID-number clash
+    check of each new person is a query of its own (the database's unique index backs it)."""
+    twenty = _check_queries(world, 20)
+    sixty = _check_queries(world, 60)
+    assert sixty - twenty == 40
