@@ -91,7 +91,7 @@ def upload(
 
 @audit.write_transaction
 def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
-    imp = RosterImport.objects.select_for_update().select_related("import_job").get(pk=imp.pk)
+    imp = RosterImport.objects.select_for_update(of=("self",)).select_related("import_job").get(pk=imp.pk)
     if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
             _("This file cannot be imported: it has rejected rows, nothing to change, or it was imported already.")
