@@ -224,7 +224,7 @@ def test_english_headers_and_missing_columns(world, upload):
     assert "ID number" in imp.message or "身份证" in imp.message
 
 
-def test_merged_team_cells_apply_to_every_row_of_the_block(world, upload):
+def test_merged_team_cells_apply_to_every_row_of_the_block(world, upload, confirm):
     rows = [
         [1, "甲", "女", "汉族", ident(31), "", "A缝纫一组", "", "", ""],
         [2, "乙", "女", "汉族", ident(32), "", None, "", "", ""],
@@ -232,6 +232,8 @@ def test_merged_team_cells_apply_to_every_row_of_the_block(world, upload):
     ]
     imp = upload(world.a.manager, world.a.enterprise, xlsx(rows, merges=["G2:G4"]), create_teams=False)
     assert imp.counts == {"rows": 3, "created": 3}
+    assert confirm(world.a.manager, imp).status == ImportStatus.IMPORTED
+    assert set(Person.objects.filter(name__in="甲乙丙").values_list("team__name", flat=True)) == {"A缝纫一组"}
 
 
 def test_missing_teams_can_be_created(world, upload, confirm):
@@ -314,3 +316,19 @@ def test_checking_costs_one_query_per_new_person(world):
     twenty = _check_queries(world, 20)
     sixty = _check_queries(world, 60)
     assert sixty - twenty == 40
+
+
+def test_ods_files_are_read_like_xlsx(world, upload, confirm):
+    """LibreOffice's .ods goes through calamine (as .xls does): title row, numbers as floats."""
+    from .builders import ods
+
+    rows = [
+        [1, "甲", "女", "汉族", ident(51), "", "A缝纫一组", "", 13912345678, ""],
+        [2, "乙", "女", "汉族", ident(52), 32926, "A缝纫一组", "", "", ""],  # 1990-02-22 as a serial
+    ]
+    imp = upload(world.a.manager, world.a.enterprise, ods(rows, title="职工花名册"), name="花名册.ods")
+    assert imp.header_row == 2
+    assert imp.counts == {"rows": 2, "created": 2}, list(imp.rows.values("row_number", "problems"))
+    assert confirm(world.a.manager, imp).status == ImportStatus.IMPORTED
+    assert Person.objects.get(name="甲").phone == "13912345678"
+    assert Person.objects.get(name="乙").team == world.a.team
