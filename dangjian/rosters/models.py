@@ -16,16 +16,10 @@ from dangjian.organizations.models import Enterprise, Organization
 from .columns import EMPLOYEES, MEMBERS
 
 
-class ImportStatus(models.TextChoices):
-    CHECKING = "checking", _("Being checked")
-    CHECKED = "checked", _("Checked, waiting for confirmation")
-    IMPORTED = "imported", _("Imported")
-    FAILED = "failed", _("Not imported")
-    DISCARDED = "discarded", _("Discarded")
-
-
 class Phase(models.TextChoices):
-    """What the person sees: the stored status, plus the two states only the jobs tell."""
+    """Where an import stands, as its uploader sees it. Two phases are never stored: an import
+    is *importing* while its job runs (the status changes only when the import's transaction
+    commits) and *interrupted* when that job stopped without finishing."""
 
     CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked, waiting for confirmation")
@@ -34,6 +28,10 @@ class Phase(models.TextChoices):
     FAILED = "failed", _("Not imported")
     DISCARDED = "discarded", _("Discarded")
     INTERRUPTED = "interrupted", _("Interrupted")
+
+
+ImportStatus = Phase  # the stored statuses are the phases but IMPORTING and INTERRUPTED
+STORED_STATUSES = [(p.value, p.label) for p in Phase if p not in {Phase.IMPORTING, Phase.INTERRUPTED}]
 
 
 class RosterImport(models.Model):
@@ -66,7 +64,7 @@ class RosterImport(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     sealed_file = models.BinaryField(default=b"", editable=False)
     create_teams = models.BooleanField(_("create missing teams"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    status = models.CharField(_("status"), max_length=10, choices=STORED_STATUSES, default=Phase.CHECKING)
     header_row = models.PositiveIntegerField(null=True, blank=True)
     columns = models.JSONField(default=list, blank=True)  # [{letter, text, key}]
     counts = models.JSONField(default=dict, blank=True)
