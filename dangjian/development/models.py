@@ -1,15 +1,17 @@
-"""Membership development (发展党员). The foundation keeps one record per attempt and its current
-stage, which is what political status needs; the 25 recorded steps come with the development
-capability (ROADMAP C2) and will derive `stage` from them.
+"""Membership development (发展党员): one candidacy per person per attempt and the steps recorded
+on it (DOMAIN.md §2). `stage` and the dates beside it are caches that development.services
+derives from the steps (development.rules decides what may be recorded); nothing else writes them.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.organizations.models import Organization
+from dangjian.people.crypto import EncryptedTextField
 from dangjian.people.models import Person
 
 
@@ -24,6 +26,12 @@ class Stage(models.TextChoices):
 OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET)
 
 
+class Outcome(models.TextChoices):
+    CONVERTED = "converted", _("Converted to full member")
+    CANCELLED = "cancelled", _("Probation cancelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn or ended")
+
+
 class Candidacy(models.Model):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="candidacies")
     organization = models.ForeignKey(
@@ -34,6 +42,9 @@ class Candidacy(models.Model):
     activist_on = models.DateField(_("designated activist on"), null=True, blank=True)
     target_on = models.DateField(_("designated development target on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    admitted_on = models.DateField(_("admitted on (branch meeting)"), null=True, blank=True)
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,8 +64,110 @@ class Candidacy(models.Model):
         return f"{self.person} ({self.get_stage_display()})"
 
 
+class Step(models.Model):
+    """One of the 25 steps, recorded on a candidacy (a repeatable one, such as the half-yearly
+    assessment, may be recorded more than once)."""
+
+    SENSITIVE_FIELDS = ("conclusion",)
+
+    candidacy = models.ForeignKey(
+        Candidacy, verbose_name=_("candidacy"), on_delete=models.CASCADE, related_name="steps"
+    )
+    number = models.PositiveSmallIntegerField(_("step"))
+    done_on = models.DateField(_("date"))
+    acted_by = models.CharField(_("done by"), max_length=200, blank=True, help_text=_("Who took the step."))
+    data = models.JSONField(_("details"), default=dict, blank=True)  # tallies, sponsors, days …
+    # The political review's written conclusion (政审) is sensitive personal information.
+    conclusion = EncryptedTextField(_("political review conclusion"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    late = models.BooleanField(_("late"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("development step")
+        verbose_name_plural = _("development steps")
+        ordering = ["candidacy", "done_on", "number", "id"]
+        indexes = [models.Index(fields=["candidacy", "number"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidacy_id}#{self.number} {self.done_on}"
+
+
+class StepDocument(models.Model):
+    """A scanned application, thought report or form, kept sealed like the data in it."""
+
+    step = models.ForeignKey(Step, verbose_name=_("step"), on_delete=models.CASCADE, related_name="documents")
+    file_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    sealed_file = models.BinaryField(default=b"", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("step document")
+        verbose_name_plural = _("step documents")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class DevelopmentConfig(models.Model):
+    """Local practice a committee sets for the organisations under it (DOMAIN.md §2 [config])."""
+
+    organization = models.OneToOneField(
+        Organization, verbose_name=_("party organisation"), on_delete=models.CASCADE, related_name="development_config"
+    )
+    notice_min_days = models.PositiveSmallIntegerField(_("public notice: fewest days"), default=5)
+    notice_max_days = models.PositiveSmallIntegerField(_("public notice: most days"), default=7)
+    thought_report_months = models.PositiveSmallIntegerField(_("thought reports every (months)"), default=3)
+    conversion_prompt_days = models.PositiveSmallIntegerField(
+        _("conversion reminder (days before probation ends)"), default=30
+    )
+    birthday_basis = models.CharField(
+        _("political birthday counts from"),
+        max_length=10,
+        choices=[("admission", _("admission")), ("conversion", _("conversion"))],
+        default="admission",
+    )
+
+    class Meta:
+        verbose_name = _("development settings")
+        verbose_name_plural = _("development settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(notice_min_days__lte=models.F("notice_max_days")), name="notice_days_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
 def _candidacy_audit_path(self: Candidacy) -> str:
     return self.organization.path
 
 
+def _step_audit_path(self: Step) -> str:
+    return self.candidacy.organization.path
+
+
+def _document_audit_path(self: StepDocument) -> str:
+    return self.step.candidacy.organization.path
+
+
+def _config_audit_path(self: DevelopmentConfig) -> str:
+    return self.organization.path
+
+
 Candidacy.audit_org_path = _candidacy_audit_path
+Step.audit_org_path = _step_audit_path
+StepDocument.audit_org_path = _document_audit_path
+DevelopmentConfig.audit_org_path = _config_audit_path

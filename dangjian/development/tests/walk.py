@@ -1,0 +1,50 @@
+"""A candidate walked through the 25 steps on valid dates, for tests and the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dangjian.development import rules
+
+
+def plan(applied_on: dt.date, sponsors: list[int], contacts: list[int]) -> list[tuple[int, dt.date, dict[str, Any]]]:
+    """(step, date, data) for steps 2–25 after an application on `applied_on`, each on the
+    earliest sensible day; a conversion on time."""
+    a = applied_on
+    activist = a + dt.timedelta(days=20)
+    target = rules.add_years(activist, 1)
+    notice_from = target + dt.timedelta(days=40)
+    meeting = notice_from + dt.timedelta(days=10)
+    vote = {"entitled": 9, "full_entitled": 8, "present": 7, "yes": 6, "written_yes": 1}
+    end = rules.add_years(meeting, 1)
+    return [
+        (2, a + dt.timedelta(days=10), {}),
+        (3, activist, {"recommended_by": "members"}),
+        (4, activist + dt.timedelta(days=5), {}),
+        (5, activist + dt.timedelta(days=5), {"contacts": contacts}),
+        (6, rules.add_months(activist, 6), {}),
+        (6, rules.add_months(activist, 12), {}),
+        (7, target, {}),
+        (8, target + dt.timedelta(days=5), {}),
+        (9, target + dt.timedelta(days=5), {"sponsors": sponsors}),
+        (10, target + dt.timedelta(days=20), {}),
+        (11, target + dt.timedelta(days=25), {"days": 3}),
+        (12, target + dt.timedelta(days=35), {}),
+        (
+            13,
+            notice_from,
+            {"notice_from": notice_from.isoformat(), "notice_to": (notice_from + dt.timedelta(days=4)).isoformat()},
+        ),
+        (14, notice_from + dt.timedelta(days=6), {}),
+        (15, meeting, vote),
+        (16, meeting + dt.timedelta(days=10), {}),
+        (17, meeting + dt.timedelta(days=30), {}),
+        (18, meeting + dt.timedelta(days=40), {}),
+        (19, meeting + dt.timedelta(days=40), {}),
+        (20, meeting + dt.timedelta(days=45), {}),
+        (22, end - dt.timedelta(days=10), {}),
+        (23, end, vote),
+        (24, end + dt.timedelta(days=30), {"decision": "on_time"}),
+        (25, end + dt.timedelta(days=40), {}),
+    ]
