@@ -21,6 +21,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.people.rules import age_on
+
 # --- the steps -------------------------------------------------------------------------------
 
 APPLICANT, ACTIVIST, TARGET, ADMITTED, CLOSED = "applicant", "activist", "target", "admitted", "closed"
@@ -153,10 +155,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 # --- the record -------------------------------------------------------------------------------

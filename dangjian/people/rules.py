@@ -50,3 +50,25 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def political_birthday(
+    admitted_on: dt.date | None, converted_on: dt.date | None, basis: str = "admission"
+) -> dt.date | None:
+    """政治生日: the day a member celebrates each year — the admitting meeting by default, the
+    conversion where the county chose that ([config] birthday_basis)."""
+    if basis == "conversion":
+        return converted_on
+    return admitted_on
+
+
+def next_anniversary(day: dt.date, today: dt.date) -> dt.date:
+    """The next return of `day` on or after `today` (29 February falls on 28 February)."""
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = day.replace(year=year)
+        except ValueError:
+            candidate = dt.date(year, 2, 28)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable")

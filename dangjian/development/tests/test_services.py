@@ -131,3 +131,17 @@ def test_a_minor_cannot_apply_and_one_application_at_a_time(world):
             applied_on=dt.date(2026, 6, 1),
             today=dt.date(2026, 6, 1),
         )
+
+
+def test_political_birthday_follows_the_records_and_the_county_setting(world, login):
+    from dangjian.development.services import save_config
+    from dangjian.people.rules import next_anniversary, political_birthday
+
+    page = login(world.a.secretary).get(f"/people/{world.a.member.pk}/").content.decode()
+    assert 'data-political-birthday="2015-07-01"' in page  # admitted 2015-07-01, converted 2016-07-01
+    save_config(actor=None, organization=world.county, birthday_basis="conversion")
+    page = login(world.a.secretary).get(f"/people/{world.a.member.pk}/").content.decode()
+    assert 'data-political-birthday="2016-07-01"' in page
+    assert political_birthday(dt.date(2020, 2, 29), None) == dt.date(2020, 2, 29)
+    assert next_anniversary(dt.date(2020, 2, 29), dt.date(2027, 1, 1)) == dt.date(2027, 2, 28)
+    assert next_anniversary(dt.date(2020, 7, 1), dt.date(2026, 7, 2)) == dt.date(2027, 7, 1)
