@@ -180,7 +180,7 @@ def probation_end(history: Sequence[Done]) -> dt.date | None:
         return None
     end = add_years(meeting.on, 1)
     for ext in extensions(history):
-        end = add_months(end, int(ext.data.get("months", 0)))
+        end = add_months(end, _int(ext.data.get("months")) or 0)
     return end
 
 
@@ -289,8 +289,8 @@ def _no_rule(*args: Any) -> list[Refusal]:
 def _application(history, on, data, candidate: Candidate, config) -> list[Refusal]:
     if candidate.birth_date is None:
         return []
-    if age_on(candidate.birth_date, on) < 18:
-        adult = add_years(candidate.birth_date, 18)
+    adult = add_years(candidate.birth_date, 18)  # 29 February: the 28th, as every "year" here
+    if on < adult:
         return [
             Refusal(
                 "age",
@@ -323,8 +323,24 @@ def _talk(history, on, data, candidate, config) -> list[Refusal]:
     return []
 
 
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return None
+
+
 def _full_members_named(key: str, data, candidate: Candidate, lo: int, hi: int, what: str) -> list[Refusal]:
-    people = [int(p) for p in data.get(key) or []]
+    people = [_int(p) for p in data.get(key) or []]
+    if None in people:
+        return [Refusal(key, _("Choose the %(what)s among the members of the organisation.") % {"what": what})]
     if len(set(people)) != len(people) or not lo <= len(people) <= hi:
         count = _("two") if lo == hi == 2 else _("one or two")
         return [Refusal(key, _("Name %(count)s %(what)s.") % {"count": count, "what": what})]
@@ -400,7 +416,9 @@ def _review(history, on, data, candidate, config) -> list[Refusal]:
 
 
 def _training(history, on, data, candidate, config) -> list[Refusal]:
-    days, hours = float(data.get("days") or 0), float(data.get("hours") or 0)
+    days, hours = _number(data.get("days")), _number(data.get("hours"))
+    if days is None or hours is None:
+        return [Refusal("training", _("Give the training's length as a number of days or class hours."))]
     if days < 3 and hours < 24:
         return [
             Refusal(
@@ -585,7 +603,7 @@ def _conversion_decision(history, on, data, candidate, config) -> list[Refusal]:
             refusals.append(
                 Refusal("extension", _("Probation can be extended once only; it has been extended already."))
             )
-        months = int(data.get("months") or 0)
+        months = _int(data.get("months")) or 0
         if not 6 <= months <= 12:
             refusals.append(Refusal("extension", _("An extension lasts 6 to 12 months.")))
     return refusals
@@ -639,12 +657,16 @@ def due(history: Sequence[Done], candidate: Candidate, today: dt.date, config: C
             continue
         if any(n not in done for n in step.after):
             continue
+        if number == 25 and decision(history) not in {ON_TIME, CANCEL}:
+            continue
         if number in {22, 23, 24}:
             if not _round_open(history):
                 continue
             current_round = len(_all(history, 24))
             if len(_all(history, number)) > current_round:
                 continue  # already recorded in this round
+            if number > 22 and len(_all(history, number - 1)) <= current_round:
+                continue  # the step before it in this round comes first
         earliest, due_by = _window(history, number, config)
         if number == 6:
             activist = _last(history, 3).on
