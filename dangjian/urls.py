@@ -14,6 +14,8 @@ urlpatterns = [
     path("jobs/", include("dangjian.jobs.urls")),
     path("exports/", include("dangjian.exports.urls")),
     path("imports/", include("dangjian.rosters.urls")),
+    path("development/", include("dangjian.development.urls")),
+    path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,8 +19,8 @@ from django.db.models import Q
 
 from dangjian.access import services as access_services
 from dangjian.access.models import Role, User
-from dangjian.audit import services as audit
-from dangjian.development.models import Candidacy, Stage
+from dangjian.development import rules as development_rules
+from dangjian.development import services as development
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
 from dangjian.people import services as people_services
@@ -47,6 +47,15 @@ GARMENT_EMPLOYEES = 816
 GARMENT_MEMBERS = 38
 GARMENT_PROBATIONARY = 3
 GARMENT_APPLICANTS = 7
+# Where the branch's candidates stand today (DemoBuilder.plan_development). Abibahan applied in
+# the first month and was talked to; of the six other applications of that month one still waits
+# for the talk due within a month, three were talked to, two were designated activists.
+FIRST_MONTH_TRACKS = ("overdue", "talked", "talked", "talked", "activist", "activist")
+FIRST_MONTH_STATES = frozenset(FIRST_MONTH_TRACKS)
+# Since then: two applications in the last weeks, and an activist and a development target whose
+# development began before the branch existed. Besides, one probationary member ("probation").
+LATER_TRACKS = ("recent", "recent", "early_activist", "target")
+POLITICAL_REVIEW = "经审查，该同志政治立场坚定，本人及直系亲属无违法违纪问题，政治审查合格。"
 QUALITY_INSPECTORS = 44
 HEJING_ENTERPRISES = 68
 
@@ -344,6 +353,10 @@ class Slot:
     hire_date: dt.date | None = None
     key: str = ""
     person: Person | None = None
+    # Membership development (see DemoBuilder.build_development): where this person stands today,
+    # and the dates their steps are placed on.
+    track: str = ""
+    dates: dict[str, dt.date] = field(default_factory=dict)
 
 
 @dataclass
@@ -382,6 +395,7 @@ class DemoBuilder:
         self.hejing_enterprises: list[Enterprise] = []
         self.garment: Enterprise | None = None
         self.garment_branch: Organization | None = None
+        self.garment_full: list[Person] = []
 
     # --- small helpers ------------------------------------------------------------------------
 
@@ -821,6 +835,7 @@ class DemoBuilder:
             applicant=True,
             hire_date=dt.date(2021, 3, 15),
             key="abibahan",
+            track="talked",
         )
         fix(
             slot(lambda s: s.team == teams["cut1"] and s.post == "裁剪工"),
@@ -853,18 +868,31 @@ class DemoBuilder:
         for s in rng.sample(floor_free, missing):
             s.member = "full"
         floor_members = [s for s in free if s.member and s.kind == "worker"]
-        for s in rng.sample(floor_members, GARMENT_PROBATIONARY):
+        probationary = rng.sample(floor_members, GARMENT_PROBATIONARY)
+        for s in probationary:
             s.member = "probationary"
+        probationary[0].track = "probation"  # admitted about 11 months ago: conversion falls due
         # Six applicants besides Abibahan, all of them in the first month of the branch.
         # Applicants from across the workforce's nationalities (Abibahan is Uyghur).
         applicant_ethnicities = [HAN, HAN, KAZAKH, MONGOL, HUI, UYGHUR]
-        for s, eth in zip(
+        for s, eth, track in zip(
             rng.sample([s for s in free if not s.member and s.kind == "worker"], GARMENT_APPLICANTS - 1),
             applicant_ethnicities,
+            FIRST_MONTH_TRACKS,
             strict=True,
         ):
-            s.applicant, s.ethnicity = True, eth
+            s.applicant, s.ethnicity, s.track = True, eth, track
+        # Later candidates: two recent applications, and two developed before the branch existed.
+        for s, track in zip(
+            rng.sample([s for s in free if not s.member and not s.applicant and s.kind == "worker"], len(LATER_TRACKS)),
+            LATER_TRACKS,
+            strict=True,
+        ):
+            s.applicant, s.track = True, track
         assert sum(1 for s in slots if s.member) == GARMENT_MEMBERS
+        for s in slots:
+            if s.track:
+                self.plan_development(s)
 
         # Now the people.
         founding = self.founding
@@ -878,6 +906,9 @@ class DemoBuilder:
                     s.age = self.age(23, 55, 36)
                 else:
                     s.age = self.age(18, 58, 32)
+            if s.hire_date is None and s.track and s.dates["applied"] < founding:
+                # Hired well before their application, which predates the branch.
+                s.hire_date = self.rand_date(settled, s.dates["applied"] - dt.timedelta(days=60))
             if s.hire_date is None:
                 if s.member:
                     before = founding - dt.timedelta(days=1)
@@ -928,21 +959,15 @@ class DemoBuilder:
                     admitted_before=founding - dt.timedelta(days=400),
                 )
                 full_members.append(s.person)
-        probation_days = iter((320, 230, 75))
+        probation_days = iter((230, 75))
         for s in slots:
-            if s.member == "probationary":
+            if s.member == "probationary" and s.track != "probation":
                 admitted = self.today - dt.timedelta(days=next(probation_days))
                 self.membership(s.person, branch, full=False, admitted_on=admitted, joined_on=max(founding, admitted))
 
-        # Applicants: the seven applications of the branch's first month.
-        for s in slots:
-            if s.applicant:
-                applied = founding + dt.timedelta(days=24 if s.key == "abibahan" else rng.randint(3, 30))
-                candidacy = Candidacy.objects.create(
-                    person=s.person, organization=branch, applied_on=applied, stage=Stage.APPLICANT
-                )
-                people_services.refresh_derived(s.person)
-                self.record_candidacy(candidacy)
+        # Membership development: the seven applications of the branch's first month and the rest
+        # of its board, through the development services and their rules.
+        self.build_development(branch, [s for s in slots if s.track], full_members)
 
         # Branch committee: He Yanping (secretary), Huo Xiuquan and two office members.
         he_user = self.user(self.named["he"], "heyanping", password=self.password)
@@ -952,10 +977,154 @@ class DemoBuilder:
         for s in office_members[:2]:
             self.role(self.user(s.person, prefix="committee"), Role.COMMITTEE_MEMBER, organization=branch)
 
-    def record_candidacy(self, candidacy: Candidacy) -> None:
-        """Candidacy rows are written directly until the development services exist (ROADMAP C2);
-        audit them like any create."""
-        audit.record_create(None, candidacy)
+    # --- membership development ---------------------------------------------------------------
+
+    def plan_development(self, s: Slot) -> None:
+        """Place a candidate's steps relative to today and to the branch's founding.
+
+        The branch is six to eighteen months old: too young to have made a development target (a
+        year as activist comes first) or to have admitted a member eleven months ago. Before it
+        was founded the company's party members belonged to the park's first joint branch (the
+        article's 38 members "found a home" by transferring into the new branch, DOMAIN.md §1),
+        and so did the development of its employees: those candidates applied to the joint
+        branch, and their dossiers came to the new branch on the founding day with the members'
+        records. The platform keeps one candidacy per attempt under the organisation now
+        responsible for it, so these candidacies are the branch's, their earlier steps dated
+        before its founding and recorded as taken by the joint branch (`acted_by`, and a note on
+        the application). DOMAIN.md §2 orders the steps and times them against each other; it
+        does not tie them to the founding of the organisation that now keeps the record."""
+        rng, today, founding, d = self.rng, self.today, self.founding, s.dates
+
+        def days(lo: int, hi: int) -> dt.timedelta:
+            return dt.timedelta(days=rng.randint(lo, hi))
+
+        if s.track in FIRST_MONTH_STATES:
+            d["applied"] = founding + (dt.timedelta(days=24) if s.key == "abibahan" else days(3, 30))
+            if s.track != "overdue":  # "overdue": the talk was due within a month and has not happened
+                d["talk"] = d["applied"] + days(5, 20)
+            if s.track == "activist":
+                d["activist"] = d["applied"] + days(45, 80)
+        elif s.track == "recent":  # applied in the last weeks: the talk is not yet due
+            d["applied"] = today - days(3, 20)
+        else:
+            if s.track == "early_activist":  # a development target from next month or so
+                d["activist"] = development_rules.add_years(today, -1) + days(15, 40)
+            elif s.track == "target":  # designated by the new branch after a year as activist
+                d["target"] = today - days(30, 60)
+                d["activist"] = development_rules.add_years(d["target"], -1) - days(20, 60)
+            elif s.track == "probation":  # admitted about eleven months ago: conversion falls due
+                d["meeting"] = development_rules.add_years(today, -1) + days(10, 25)
+                d["target"] = d["meeting"] - dt.timedelta(days=50)
+                d["activist"] = development_rules.add_years(d["target"], -1) - days(10, 40)
+            d["applied"] = d["activist"] - days(40, 90)
+            d["talk"] = d["applied"] + days(7, 20)
+
+    def development_steps(self, s: Slot, contacts: list[int], sponsors: list[int]) -> list[tuple]:
+        """(step, date, data, conclusion) after the application, in the order they happened."""
+        d, rng = s.dates, self.rng
+        add_months, week = development_rules.add_months, dt.timedelta(days=7)
+        steps: list[tuple] = []
+        if "talk" in d:
+            steps.append((2, d["talk"], {}, ""))
+        if "activist" in d:
+            a = d["activist"]
+            steps += [
+                (3, a, {"recommended_by": rng.choice(("members", "members", "union"))}, ""),
+                (4, a + week, {}, ""),
+                (5, a + week, {"contacts": contacts}, ""),
+            ]
+            k = 1
+            while add_months(a, 6 * k) <= d.get("target", self.today):  # the half-yearly assessments
+                steps.append((6, add_months(a, 6 * k), {}, ""))
+                k += 1
+        if "target" in d:
+            t = d["target"]
+            steps += [
+                (7, t, {}, ""),
+                (8, t + dt.timedelta(days=5), {}, ""),
+                (9, t + dt.timedelta(10), {"sponsors": sponsors}, ""),
+            ]
+        if "meeting" in d:
+            t, m = d["target"], d["meeting"]
+            notice = t + dt.timedelta(days=40)
+            voters = len(self.garment_full) + (6 if m < self.founding else 0)
+            present = voters - rng.randint(1, 4)
+            steps += [
+                (10, t + dt.timedelta(days=20), {}, POLITICAL_REVIEW),
+                (11, t + dt.timedelta(days=25), {"days": 3}, ""),
+                (12, t + dt.timedelta(days=35), {}, ""),
+                (
+                    13,
+                    notice,
+                    {"notice_from": notice.isoformat(), "notice_to": (notice + dt.timedelta(days=4)).isoformat()},
+                    "",
+                ),
+                (14, notice + dt.timedelta(days=6), {}, ""),
+                (15, m, {"entitled": voters, "full_entitled": voters, "present": present, "yes": present}, ""),
+                (16, m + dt.timedelta(days=10), {}, ""),
+                (17, m + dt.timedelta(days=30), {}, ""),
+                (18, m + dt.timedelta(days=40), {}, ""),
+                (19, m + dt.timedelta(days=40), {}, ""),
+                (20, m + dt.timedelta(days=45), {}, ""),
+            ]
+        return sorted(steps, key=lambda step: (step[1], step[0]))
+
+    def acted_by(self, number: int, on: dt.date, person: Person) -> str:
+        """Who took a step: the joint branch before the branch was founded, the branch after."""
+        joint = JOINT_BRANCHES["park1"][0]
+        before = on < self.founding
+        who = development_rules.STEPS[number].actor
+        if who is development_rules.CANDIDATE:
+            return person.name
+        if who is development_rules.SECRETARY:
+            return f"{joint}书记" if before else self.rng.choice((HE_YANPING.name, HUO_XIUQUAN.name))
+        if who is development_rules.COMMITTEE:
+            return f"{joint}委员会" if before else "党支部委员会"
+        if who is development_rules.MEETING:
+            return f"{joint}党员大会" if before else "党支部党员大会"
+        if who is development_rules.HIGHER:
+            return "和静县工业园区党委"
+        return "和静县委组织部"
+
+    def build_development(self, branch: Organization, slots: list[Slot], full_members: list[Person]) -> None:
+        """Every state of the branch's development board as of today, written through
+        development.services (so the rules check every step, as they would a secretary's)."""
+        self.garment_full = full_members
+        founding = self.founding
+        for s in sorted(slots, key=lambda s: s.dates["applied"]):
+            contacts = [p.pk for p in self.rng.sample(full_members, self.rng.choice((1, 2)))]
+            sponsors = [p.pk for p in self.rng.sample(full_members, 2)]
+            note = ""
+            if s.dates["applied"] < founding:
+                note = (
+                    f"向{JOINT_BRANCHES['park1'][0]}递交；{founding.year}年{founding.month}月{founding.day}日"
+                    "本支部成立后，随组织关系一并转入。"
+                )
+            candidacy = development.apply(
+                actor=None,
+                person=s.person,
+                organization=branch,
+                applied_on=s.dates["applied"],
+                note=note,
+                today=self.today,
+            )
+            for number, on, data, conclusion in self.development_steps(s, contacts, sponsors):
+                development.record_step(
+                    actor=None,
+                    candidacy=candidacy,
+                    number=number,
+                    done_on=on,
+                    data=data,
+                    conclusion=conclusion,
+                    acted_by=self.acted_by(number, on, s.person),
+                    today=self.today,
+                )
+                if number == 17:
+                    # Admitted before the founding: in the branch from its founding, like the others.
+                    membership = s.person.memberships.get(ended_on__isnull=True)
+                    people_services.update_membership(
+                        actor=None, membership=membership, joined_org_on=max(founding, membership.admitted_on)
+                    )
 
     # --- the other enterprises --------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ cancelled; the person's political status follows through `people.services.refres
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.people import services as people
 from dangjian.people.choices import PoliticalStatus
-from dangjian.people.crypto import seal_bytes
+from dangjian.people.crypto import open_bytes, seal_bytes
 from dangjian.people.models import Membership, Person
 
 from . import rules
@@ -31,21 +32,37 @@ from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, Stage, S
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def config_for(org: Organization) -> rules.Config:
-    """The settings of the nearest organisation up the tree that has its own, else the defaults."""
-    ids = [int(i) for i in org.path.strip("/").split("/") if i]
-    configs = {c.organization_id: c for c in DevelopmentConfig.objects.filter(organization_id__in=ids)}
-    for org_id in reversed(ids):
-        c = configs.get(org_id)
-        if c is not None:
-            return rules.Config(
+def _ids(path: str) -> list[int]:
+    return [int(i) for i in path.strip("/").split("/") if i]
+
+
+def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
+    """Each organisation's settings: those of the nearest organisation up its tree that has its
+    own, else the defaults. One query for any number of organisations (boards, reminders)."""
+    orgs = list({o.pk: o for o in orgs}.values())
+    own = {
+        c.organization_id: c
+        for c in DevelopmentConfig.objects.filter(organization_id__in={i for o in orgs for i in _ids(o.path)})
+    }
+    result: dict[int, rules.Config] = {}
+    for org in orgs:
+        c = next((own[i] for i in reversed(_ids(org.path)) if i in own), None)
+        result[org.pk] = (
+            rules.Config()
+            if c is None
+            else rules.Config(
                 notice_min_days=c.notice_min_days,
                 notice_max_days=c.notice_max_days,
                 thought_report_months=c.thought_report_months,
                 conversion_prompt_days=c.conversion_prompt_days,
                 birthday_basis=c.birthday_basis,
             )
-    return rules.Config()
+        )
+    return result
+
+
+def config_for(org: Organization) -> rules.Config:
+    return configs_for([org])[org.pk]
 
 
 def history(candidacy: Candidacy, steps: Sequence[Step] | None = None) -> list[rules.Done]:
@@ -70,10 +87,18 @@ def candidate_of(candidacy: Candidacy, full_members: frozenset[int] | None = Non
     )
 
 
+class StepRefused(ValidationError):
+    """A step the rules refuse; `refusals` say which rules, and from when it becomes possible."""
+
+    def __init__(self, refusals: Sequence[rules.Refusal]) -> None:
+        super().__init__([r.message for r in refusals], code=refusals[0].rule)
+        self.refusals = list(refusals)
+
+
 def _refuse(refusals: Sequence[rules.Refusal]) -> None:
     blocking = [r for r in refusals if r.blocking]
     if blocking:
-        raise ValidationError([r.message for r in blocking], code=blocking[0].rule)
+        raise StepRefused(blocking)
 
 
 def _documents(step: Step, documents: Sequence[tuple[str, bytes, str]], actor: Any) -> None:
@@ -150,6 +175,9 @@ def record_step(
     candidacy = (
         Candidacy.objects.select_for_update(of=("self",)).select_related("person", "organization").get(pk=candidacy.pk)
     )
+    if candidacy.outcome == Outcome.WITHDRAWN:
+        message = _("This application was withdrawn on %(on)s; no further step can be recorded.")
+        raise StepRefused([rules.Refusal("closed", message % {"on": candidacy.closed_on})])
     data = dict(data or {})
     if number == 10:
         data["conclusion"] = conclusion  # checked here, stored encrypted below, never in `data`
@@ -224,6 +252,13 @@ def withdraw(*, actor: Any, candidacy: Candidacy, on: dt.date, reason: str) -> C
         )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the application ends.")})
+    if on < candidacy.applied_on or on > timezone.localdate():
+        raise ValidationError(
+            {
+                "on": _("The date must lie between the application (%(applied)s) and today.")
+                % {"applied": candidacy.applied_on}
+            }
+        )
     before = audit.snapshot(candidacy)
     candidacy.stage, candidacy.outcome, candidacy.closed_on = Stage.CLOSED, Outcome.WITHDRAWN, on
     candidacy.save()
@@ -233,13 +268,55 @@ def withdraw(*, actor: Any, candidacy: Candidacy, on: dt.date, reason: str) -> C
     return candidacy
 
 
-def due_for(candidacy: Candidacy, today: dt.date | None = None, steps: Sequence[Step] | None = None, full_members=None):
+def due_for(
+    candidacy: Candidacy,
+    today: dt.date | None = None,
+    steps: Sequence[Step] | None = None,
+    config: rules.Config | None = None,
+) -> list[rules.Due]:
+    """What may be recorded next on the candidacy, with deadlines (rules.due). Lists pass the
+    prefetched steps and the settings from `configs_for`, so they cost no query per row."""
+    if candidacy.outcome == Outcome.WITHDRAWN:
+        return []
     today = today or timezone.localdate()
-    return rules.due(
-        history(candidacy, steps),
-        candidate_of(candidacy, full_members or frozenset()),
-        today,
-        config_for(candidacy.organization),
+    config = config or config_for(candidacy.organization)
+    # The branch's full members matter only to check(), never to due().
+    return rules.due(history(candidacy, steps), candidate_of(candidacy, frozenset()), today, config)
+
+
+def may_see_conclusion(user: Any, candidacy: Candidacy) -> bool:
+    """The political review's conclusion (政审) is for those who keep the dossier: a user who may
+    change the candidacy and see the person's sensitive data. Not the candidate, not an
+    instructor, whatever else they may see."""
+    from dangjian.access.scopes import CHANGE, REVEAL, can
+
+    return can(user, CHANGE, candidacy) and can(user, REVEAL, candidacy.person)
+
+
+@audit.write_transaction
+def reveal_conclusion(*, actor: Any, step: Step) -> str:
+    """The caller checked may_see_conclusion; each view of the clear text is recorded."""
+    audit.record(actor=actor, action=Action.REVEAL, obj=step, changes={"field": "conclusion"})
+    return step.conclusion
+
+
+@audit.write_transaction
+def document_opened(*, actor: Any, document: StepDocument) -> bytes:
+    """A document's bytes, for a caller that checked the scope; each opening is recorded."""
+    changes = {"file": document.file_name, "size": document.size}
+    audit.record(actor=actor, action=Action.EXPORT, obj=document, changes=changes)
+    return open_bytes(bytes(document.sealed_file))
+
+
+@audit.write_transaction
+def ledger_exported(*, actor: Any, name: str, rows: int, filters: dict[str, Any], org_path: str) -> None:
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="development.ledger",
+        object_repr=name,
+        changes={"rows": rows, "revealed": 0, "filters": filters},
+        org_path=org_path,
     )
 
 

@@ -9,6 +9,7 @@ def navigation(request):
         return {"LANGUAGES": settings.LANGUAGES}
     from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, VIEW, has_any
     from dangjian.audit.selectors import may_read_global_log
+    from dangjian.development import selectors as development
 
     return {
         "LANGUAGES": settings.LANGUAGES,
@@ -18,5 +19,8 @@ def navigation(request):
             "people": has_any(user, PERSON, VIEW),
             "audit": may_read_global_log(user),
             "imports": has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE),
+            "development": development.may_see_development(user),
+            # Asked only when the menu is drawn, and only a non-member employee costs a query.
+            "apply": lambda: development.may_apply_online(getattr(user, "person", None)),
         },
     }

@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
+from django.utils import timezone
 
 from dangjian.access.models import ApiToken
 from dangjian.audit.models import AuditEvent
+from dangjian.development import services as development
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.rosters.tests.builders import ident, xlsx
@@ -62,6 +64,22 @@ RECIPES = {
     ),
     ("post", "/imports/{id}/confirm"): lambda w: (f"/imports/{_checked_import(w)}/confirm", None),
     ("delete", "/imports/{id}"): lambda w: (f"/imports/{_checked_import(w)}", None),
+    ("post", "/candidacies"): lambda w: (
+        "/candidacies",
+        {
+            "person_id": w.a.worker.pk,
+            "organization_id": w.a.branch.pk,
+            "applied_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+        },
+    ),
+    ("post", "/candidacies/{id}/steps"): lambda w: (
+        f"/candidacies/{_candidacy(w).pk}/steps",
+        {"number": 2, "done_on": timezone.localdate().isoformat(), "acted_by": "A书记"},
+    ),
+    ("post", "/candidacies/{id}/withdraw"): lambda w: (
+        f"/candidacies/{_candidacy(w).pk}/withdraw",
+        {"reason": "本人申请撤回"},
+    ),
 }
 
 WRITES = [op for op in OPERATIONS if op[0] != "get"]
@@ -70,6 +88,15 @@ WRITES = [op for op in OPERATIONS if op[0] != "get"]
 def _own_token(world) -> int:
     token_for(world.county_admin)
     return ApiToken.objects.filter(user=world.county_admin).latest("id").pk
+
+
+def _candidacy(world):
+    return development.apply(
+        actor=None,
+        person=world.a.worker,
+        organization=world.a.branch,
+        applied_on=timezone.localdate() - dt.timedelta(days=10),
+    )
 
 
 def _roster() -> bytes:

@@ -2,11 +2,15 @@
 object, answers 404 for an object of the other side. A new operation fails here until it is
 added to the mappings below, so no endpoint slips by untested."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from dangjian.access.models import ApiToken
 from dangjian.api.api import api
 from dangjian.audit.models import AuditEvent
+from dangjian.development import services as development
 from dangjian.rosters import services as roster_services
 from dangjian.rosters.tests.builders import ident, xlsx
 
@@ -22,6 +26,7 @@ OBJECT_OF_B = {
     "people": lambda world: world.b.worker,
     "tokens": lambda world: ApiToken.objects.get(pk=_b_token(world)),
     "imports": lambda world: _b_import(world),
+    "candidacies": lambda world: _b_candidacy(world),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -38,6 +43,8 @@ BODIES = {
         "organization_id": world.a.branch.pk,
         "admitted_on": "2024-07-01",
     },
+    ("post", "/candidacies/{id}/steps"): lambda world: {"number": 2, "done_on": timezone.localdate().isoformat()},
+    ("post", "/candidacies/{id}/withdraw"): lambda world: {"reason": "调离本单位"},
 }
 
 
@@ -50,6 +57,15 @@ def _b_import(world):
     data = xlsx([[1, "B新人", "女", "汉族", ident(9), None, None, None, None, None]])
     return roster_services.upload(
         actor=world.b.manager, target=world.b.enterprise, file_name="b.xlsx", data=data, background=False
+    )
+
+
+def _b_candidacy(world):
+    return development.apply(
+        actor=None,
+        person=world.b.worker,
+        organization=world.b.branch,
+        applied_on=timezone.localdate() - dt.timedelta(days=10),
     )
 
 

@@ -7,6 +7,7 @@ audit table refuses DELETE, so it could not be flushed); each test runs in a sav
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -18,7 +19,9 @@ from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.services import verify_chain
 from dangjian.demo import scenario
-from dangjian.development.models import Candidacy, Stage
+from dangjian.development import rules as development_rules
+from dangjian.development import services as development
+from dangjian.development.models import Candidacy, Stage, Step
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
 from dangjian.organizations.validators import validate_uscc
 from dangjian.people.choices import PoliticalStatus
@@ -145,13 +148,57 @@ def test_article_people(garment, branch):
     assert ProductionUnit.objects.filter(enterprise=garment, kind="workshop", name="6号厂房").exists()
 
 
-def test_seven_applicants_in_the_first_month(branch):
-    candidacies = Candidacy.objects.filter(organization=branch, stage=Stage.APPLICANT)
-    assert candidacies.count() == 7
-    for c in candidacies:
-        assert branch.founded_on < c.applied_on <= branch.founded_on + dt.timedelta(days=31)
-        assert c.person.political_status == PoliticalStatus.APPLICANT
-    assert AuditEvent.objects.filter(object_type="development.Candidacy", action="create").count() == 7
+def test_seven_applications_in_the_first_month(branch):
+    founded = branch.founded_on
+    first_month = Candidacy.objects.filter(
+        organization=branch, applied_on__gt=founded, applied_on__lte=founded + dt.timedelta(days=31)
+    )
+    assert first_month.count() == 7
+    assert first_month.filter(person__name="阿比巴汗·买提沙力", stage=Stage.APPLICANT).exists()
+    # Written through the development services: every candidacy and step has its audit event.
+    events = AuditEvent.objects.filter(action="create")
+    assert events.filter(object_type="development.Candidacy").count() == Candidacy.objects.count()
+    assert events.filter(object_type="development.Step").count() == Step.objects.count()
+
+
+def test_the_branch_board_shows_every_state_as_of_today(branch):
+    today = timezone.localdate()
+    candidacies = list(Candidacy.objects.filter(organization=branch).select_related("person"))
+    steps = {c.pk: list(c.steps.all()) for c in candidacies}
+    due = {c.pk: development.due_for(c, today, steps=steps[c.pk]) for c in candidacies}
+    assert Counter(c.stage for c in candidacies) == {"applicant": 7, "activist": 3, "target": 1, "admitted": 1}
+    statuses = Counter(c.person.political_status for c in candidacies)
+    assert statuses == {"applicant": 7, "activist": 3, "target": 1, "probationary": 1}
+
+    applicants = [c for c in candidacies if c.stage == Stage.APPLICANT]
+    talked = [c for c in applicants if any(s.number == 2 for s in steps[c.pk])]
+    assert len(talked) == 4 and "阿比巴汗·买提沙力" in {c.person.name for c in talked}
+    waiting = [c for c in applicants if c not in talked]
+    overdue = [c for c in candidacies if any(d.overdue for d in due[c.pk])]
+    assert len(overdue) == 1 and overdue[0] in waiting  # one talk overdue, and nothing else
+    assert [d.number for d in due[overdue[0].pk] if d.overdue] == [2]
+    assert development_rules.add_months(overdue[0].applied_on, 1) < today
+    recent = [c for c in waiting if c is not overdue[0]]
+    assert len(recent) == 2 and all(today - c.applied_on < dt.timedelta(days=28) for c in recent)
+
+    # The target and the probationary member began before the branch existed (with the park's joint
+    # branch); the branch itself designated the target, after a year as activist.
+    (target,) = [c for c in candidacies if c.stage == Stage.TARGET]
+    assert branch.founded_on <= target.target_on <= today
+    assert target.activist_on <= development_rules.add_years(target.target_on, -1)
+    assert {d.number for d in due[target.pk]} >= {10, 11}
+    assert any("联合党支部" in s.acted_by for s in steps[target.pk] if s.done_on < branch.founded_on)
+
+    (admitted,) = [c for c in candidacies if c.stage == Stage.ADMITTED]
+    assert today < admitted.probation_ends_on <= today + dt.timedelta(days=31)  # conversion due next month
+    conversion = next(d for d in due[admitted.pk] if d.number == 22)
+    assert conversion.earliest <= today and conversion.due_by == admitted.probation_ends_on
+    assert not conversion.overdue
+    membership = admitted.person.memberships.get(ended_on__isnull=True)
+    assert membership.organization == branch and membership.admitted_on == admitted.admitted_on
+    assert 330 <= (today - admitted.admitted_on).days <= 358
+    review = next(s for s in steps[admitted.pk] if s.number == 10)
+    assert review.conclusion and "conclusion" not in review.data
 
 
 def test_every_id_number_is_valid_and_matches_the_person(demo, db):
@@ -249,7 +296,8 @@ def test_pages_show_the_article_numbers(county, garment, branch, client):
     page = client.get(f"/orgs/enterprises/{garment.pk}/").content.decode()
     assert (_figure(page, "employees"), _figure(page, "members")) == ("816", "38")
     page = client.get(f"/orgs/{branch.pk}/").content.decode()
-    assert (_figure(page, "members"), _figure(page, "applicants")) == ("38", "7")
+    # Applicants in the wide sense: the 7 applicants, 3 activists and the development target.
+    assert (_figure(page, "members"), _figure(page, "applicants")) == ("38", "11")
     client.force_login(User.objects.get(username="liuhong"))
     page = client.get(f"/orgs/{county.pk}/").content.decode()
     assert _figure(page, "enterprises") == "68"

@@ -13,6 +13,7 @@ from dangjian.access import services as access_services
 
 # URL name → how to build its kwargs (and query) from the world's side B.
 OBJECT_URLS = {
+    "notifications:read": lambda w: {"pk": _notification_of(w.b.secretary).pk},
     "organizations:detail": lambda w: {"pk": w.b.branch.pk},
     "organizations:children": lambda w: {"pk": w.b.branch.pk},
     "organizations:edit": lambda w: {"pk": w.b.branch.pk},
@@ -42,7 +43,27 @@ OBJECT_URLS = {
     "rosters:discard": lambda w: {"pk": _import_of(w.b.manager).pk},
     "rosters:report": lambda w: {"pk": _import_of(w.b.manager).pk},
     "jobs:download": lambda w: {"pk": _job_of(w.b.secretary).pk},
+    "development:detail": lambda w: {"pk": candidacy_of(w.b).pk},
+    "development:withdraw": lambda w: {"pk": candidacy_of(w.b).pk},
+    "development:conclusion": lambda w: {"pk": candidacy_of(w.b).pk},
+    "development:document": lambda w: {"pk": candidacy_of(w.b).steps.get().documents.get().pk},
+    "development:settings": lambda w: {"pk": w.outsider_county.pk},
 }
+
+
+def candidacy_of(side):
+    """The side's worker's application, with its scanned paper."""
+    import datetime as dt
+
+    from dangjian.development import services
+
+    return services.apply(
+        actor=None,
+        person=side.worker,
+        organization=side.branch,
+        applied_on=dt.date(2024, 1, 10),
+        documents=[(f"{side.worker.name}申请书.pdf", b"%PDF-1.4", "application/pdf")],
+    )
 
 
 def _import_of(user):
@@ -55,6 +76,14 @@ def _import_of(user):
     return pipeline.check(imp)
 
 
+def _notification_of(user):
+    import datetime as dt
+
+    from dangjian.notifications.models import Notification
+
+    return Notification.objects.create(user=user, kind="dev_due", key="b", title="B", sent_on=dt.date(2026, 1, 1))
+
+
 def _job_of(user):
     from dangjian.jobs.models import Job
 
@@ -65,6 +94,8 @@ def _job_of(user):
 # outright); what they list is checked not to contain B.
 LIST_URLS = {
     "home",
+    "notifications:list",
+    "notifications:read_all",
     "rosters:list",
     "rosters:upload",
     "organizations:tree",
@@ -81,8 +112,17 @@ LIST_URLS = {
     "exports:organizations",
     "exports:enterprises",
     "exports:units",
+    "development:board",
+    "development:pipeline",
+    "development:ledger",
+    "development:apply",
 }
-QUERY_URLS = {"organizations:create": lambda w: f"?parent={w.b.branch.pk}"}
+QUERY_URLS = {
+    "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
+    "development:board": lambda w: f"?org={w.b.branch.pk}",
+    "development:pipeline": lambda w: f"?org={w.b.branch.pk}",
+    "development:ledger": lambda w: f"?org={w.b.branch.pk}",
+}
 PUBLIC_URLS = {"login", "logout", "set_language"}
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 

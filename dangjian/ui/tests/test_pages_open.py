@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, OBJECT_URLS
+from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, OBJECT_URLS, candidacy_of
 
 # Pages A's secretary may open, with A's objects, and text each must show.
 SECRETARY_PAGES = {
@@ -19,11 +19,12 @@ SECRETARY_PAGES = {
     "people:membership_add": ("worker", "A工人"),
     "audit:history": ("worker", "A工人"),
     "access:roles": ("branch", "secretary_a"),
+    "development:detail": (candidacy_of, "A工人申请书.pdf"),
 }
 
 
 def _side_obj(world, attr):
-    return getattr(world.a, attr)
+    return attr(world.a) if callable(attr) else getattr(world.a, attr)
 
 
 @pytest.mark.parametrize("name", sorted(SECRETARY_PAGES))
@@ -55,17 +56,27 @@ def test_object_pages_are_all_exercised():
         "jobs:detail",
         "jobs:progress",
         "jobs:download",  # jobs/tests/test_download.py
+        "notifications:read",  # notifications/tests/test_pages.py
         # rosters/tests/test_views.py opens these for the uploader
         "rosters:detail",
         "rosters:state",
         "rosters:confirm",
         "rosters:discard",
         "rosters:report",
+        # development/tests/test_views.py: withdrawal, the review conclusion, documents, and
+        # the settings a county department (not a secretary) keeps
+        "development:withdraw",
+        "development:conclusion",
+        "development:document",
+        "development:settings",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
 
-@pytest.mark.parametrize("name", sorted(LIST_URLS - {"organizations:enterprise_create", "audit:log", "audit:verify"}))
+@pytest.mark.parametrize(
+    "name",
+    sorted(LIST_URLS - {"organizations:enterprise_create", "audit:log", "audit:verify", "notifications:read_all"}),
+)
 def test_secretary_opens_lists(world, login, name):
     assert login(world.a.secretary).get(reverse(name)).status_code == 200
 

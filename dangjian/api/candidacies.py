@@ -1,0 +1,290 @@
+"""/candidacies: membership development (发展党员, DOMAIN.md §2) for integrations.
+
+The same path as the web pages: development.services writes (apply, record_step, withdraw),
+development.rules decides, so a step the board would refuse is refused here too, with the same
+message. A refusal answers 422 with code "refused" and `errors` {"rule": [codes], "possible_from":
+[date]} (the day from which the step may be recorded, when the rules know one).
+
+The political review conclusion (政审, PIPL art. 28) is shown in clear only to a user who may
+REVEAL the candidate, and each time it is, an audit event ("reveal") is written; others see "***".
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
+from dangjian.development import rules, services
+from dangjian.development.models import OPEN_STAGES, Candidacy, Stage, Step
+from dangjian.organizations.models import Organization
+from dangjian.people.models import Person
+
+from .auth import actor
+from .common import Page, get_scoped, resolve_ref, write_checked
+from .errors import ERRORS
+
+router = Router(tags=["development"])
+
+MASK = "***"
+# Stages in which something may still fall due (a conversion deadline once admitted).
+LIVE_STAGES = (*OPEN_STAGES, Stage.ADMITTED)
+CANDIDACY_QS = Candidacy.objects.select_related("person", "organization")
+
+
+class CandidacyOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    organization_id: int
+    organization_name: str
+    stage: Stage
+    applied_on: dt.date
+    activist_on: dt.date | None
+    target_on: dt.date | None
+    admitted_on: dt.date | None
+    probation_ends_on: dt.date | None
+    closed_on: dt.date | None
+    outcome: str = Field(description="Once closed: converted, cancelled or withdrawn; else empty.")
+
+    @staticmethod
+    def resolve_person_name(obj: Candidacy) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_organization_name(obj: Candidacy) -> str:
+        return obj.organization.display_name
+
+
+class StepOut(Schema):
+    id: int
+    number: int
+    label: str
+    done_on: dt.date
+    acted_by: str
+    data: dict[str, Any]
+    note: str
+    late: bool = Field(description="Recorded after a deadline the rules set (e.g. a talk after one month).")
+    conclusion: str | None = Field(
+        description='Step 10 only: the political review\'s conclusion, or "***" without the right to see it.'
+    )
+
+
+class DueOut(Schema):
+    number: int
+    label: str
+    actor: str = Field(description="Who must act.")
+    earliest: dt.date | None
+    due_by: dt.date | None
+    overdue: bool
+
+
+class CandidacyDetailOut(CandidacyOut):
+    steps: list[StepOut]
+    due: list[DueOut] = Field(description="The steps that may be recorded next, by deadline (development.rules).")
+
+    # _detail() puts both on the candidacy, for the caller (the conclusion depends on who asks).
+    @staticmethod
+    def resolve_steps(obj: Candidacy) -> list[dict[str, Any]]:
+        return obj.api_steps
+
+    @staticmethod
+    def resolve_due(obj: Candidacy) -> list[dict[str, Any]]:
+        return obj.api_due
+
+
+class CandidacyFilters(FilterSchema):
+    organization: int | None = Field(None, description="An organisation id: candidacies in it and below it.")
+    stage: Stage | None = None
+    overdue: bool | None = Field(None, description="true: only candidacies with a step past its deadline.")
+
+
+class ApplyIn(Schema):
+    person_id: int
+    organization_id: int
+    applied_on: dt.date
+    acted_by: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+
+
+class StepIn(Schema):
+    number: int = Field(ge=1, le=25)
+    done_on: dt.date
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Step details: contacts/sponsors (person ids), days/hours, notice_from/notice_to, "
+        "the tally (entitled, full_entitled, present, yes, written_yes), decision and months.",
+    )
+    acted_by: str = Field("", max_length=200)
+    note: str = Field("", max_length=2000)
+    conclusion: str = Field("", max_length=5000, description="Step 10: the political review's written conclusion.")
+
+
+class WithdrawIn(Schema):
+    on: dt.date | None = Field(None, description="Defaults to today.")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _label(number: int) -> str:
+    return str(rules.STEPS[number].label)
+
+
+def _step_out(step: Step, clear: bool) -> dict[str, Any]:
+    conclusion = None
+    if step.number == 10:
+        conclusion = step.conclusion if clear else MASK
+    return {
+        "id": step.pk,
+        "number": step.number,
+        "label": _label(step.number),
+        "done_on": step.done_on,
+        "acted_by": step.acted_by,
+        "data": step.data or {},
+        "note": step.note,
+        "late": step.late,
+        "conclusion": conclusion,
+    }
+
+
+def _detail(user: Any, candidacy: Candidacy) -> Candidacy:
+    steps = list(candidacy.steps.all())
+    clear = any(s.number == 10 for s in steps) and services.may_see_conclusion(user, candidacy)
+    for step in steps:
+        if clear and step.number == 10 and step.conclusion:
+            # Every view of the clear value is logged (DOMAIN.md §1, PIPL art. 28).
+            services.reveal_conclusion(actor=user, step=step)
+    due = services.due_for(candidacy, steps=steps)
+    candidacy.api_steps = [_step_out(s, clear) for s in steps]
+    candidacy.api_due = [
+        {
+            "number": d.number,
+            "label": _label(d.number),
+            "actor": str(d.step.actor),
+            "earliest": d.earliest,
+            "due_by": d.due_by,
+            "overdue": d.overdue,
+        }
+        for d in due
+    ]
+    return candidacy
+
+
+def _refusal(exc: services.StepRefused) -> Status:
+    """The 422 answer for the rules' refusals: which rules, and from when the step is possible."""
+    blocking = exc.refusals
+    dates = [r.possible_from for r in blocking if r.possible_from]
+    body: dict[str, Any] = {
+        "code": "refused",
+        "message": " ".join(r.message for r in blocking),
+        "errors": {"rule": [r.rule for r in blocking], "possible_from": [max(dates).isoformat()] if dates else []},
+    }
+    return Status(422, body)
+
+
+def _overdue_ids(qs: QuerySet, today: dt.date) -> list[int]:
+    """Candidacies in `qs` with a step past its deadline, by the same rules as the board."""
+    configs: dict[int, rules.Config] = {}
+    ids = []
+    for c in qs.filter(stage__in=LIVE_STAGES).prefetch_related("steps"):
+        if c.organization_id not in configs:
+            configs[c.organization_id] = services.config_for(c.organization)
+        candidate = rules.Candidate(birth_date=c.person.birth_date, person_id=c.person_id)
+        history = services.history(c, list(c.steps.all()))
+        if any(d.overdue for d in rules.due(history, candidate, today, configs[c.organization_id])):
+            ids.append(c.pk)
+    return ids
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+@router.get("/candidacies", response={200: list[CandidacyOut], **ERRORS})
+@paginate(Page)
+def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> QuerySet:
+    user = actor(request)
+    qs = scope(user, CANDIDACY_QS.all(), VIEW)
+    if filters.organization is not None:
+        # An organisation the caller cannot see filters like one that does not exist.
+        org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
+        qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.overdue is not None:
+        ids = _overdue_ids(qs, timezone.localdate())
+        qs = qs.filter(pk__in=ids) if filters.overdue else qs.exclude(pk__in=ids)
+    return qs.order_by("-applied_on", "-id")
+
+
+@router.get("/candidacies/{id}", response={200: CandidacyDetailOut, **ERRORS})
+def get_candidacy(request: HttpRequest, id: int, response: HttpResponse) -> Candidacy:
+    user = actor(request)
+    candidacy = get_scoped(user, CANDIDACY_QS, id)
+    response["Cache-Control"] = "no-store"
+    return _detail(user, candidacy)
+
+
+@router.post("/candidacies", response={201: CandidacyDetailOut, **ERRORS})
+def apply(request: HttpRequest, payload: ApplyIn) -> Status:
+    """A written application (step 1), for a person the caller can see, to an organisation where
+    the caller may keep candidacies."""
+    user = actor(request)
+    person = resolve_ref(user, Person, payload.person_id, "person_id")
+    org = resolve_ref(user, Organization, payload.organization_id, "organization_id")
+    if not can_add_to(user, CANDIDACY, org):
+        raise PermissionDenied(_("You may not record applications to %(org)s.") % {"org": org})
+    try:
+        candidacy = write_checked(
+            user,
+            lambda: services.apply(
+                actor=user,
+                person=person,
+                organization=org,
+                applied_on=payload.applied_on,
+                acted_by=payload.acted_by,
+                note=payload.note,
+            ),
+        )
+    except services.StepRefused as exc:
+        return _refusal(exc)
+    return Status(201, _detail(user, CANDIDACY_QS.get(pk=candidacy.pk)))
+
+
+@router.post("/candidacies/{id}/steps", response={201: CandidacyDetailOut, **ERRORS})
+def record_step(request: HttpRequest, id: int, payload: StepIn) -> Status:
+    """Record one of steps 2–25 (step 21, probation, is counted, not recorded). Answers with the
+    candidacy as it now stands, its stage and what falls due next."""
+    user = actor(request)
+    candidacy = get_scoped(user, CANDIDACY_QS, id, CHANGE)
+    try:
+        services.record_step(
+            actor=user,
+            candidacy=candidacy,
+            number=payload.number,
+            done_on=payload.done_on,
+            data=payload.data,
+            acted_by=payload.acted_by,
+            note=payload.note,
+            conclusion=payload.conclusion,
+        )
+    except services.StepRefused as exc:
+        return _refusal(exc)
+    return Status(201, _detail(user, CANDIDACY_QS.get(pk=candidacy.pk)))
+
+
+@router.post("/candidacies/{id}/withdraw", response={200: CandidacyDetailOut, **ERRORS})
+def withdraw(request: HttpRequest, id: int, payload: WithdrawIn) -> Candidacy:
+    """The applicant withdraws or leaves before admission; the record stays, closed."""
+    user = actor(request)
+    candidacy = get_scoped(user, CANDIDACY_QS, id, CHANGE)
+    services.withdraw(actor=user, candidacy=candidacy, on=payload.on or timezone.localdate(), reason=payload.reason)
+    return _detail(user, CANDIDACY_QS.get(pk=candidacy.pk))

@@ -1,0 +1,430 @@
+"""Reads for membership development: scoped candidacies, the branch board, the county pipeline,
+a candidacy's timeline and the ledger (发展党员台账).
+
+What is due comes from `development.rules.due` — the rule implementation behind
+`services.due_for` — fed with steps prefetched once and the local settings read once for all the
+organisations on a page, so a board of 300 candidacies costs the same queries as one of 3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangjian.access.models import Role
+from dangjian.access.scopes import CANDIDACY, CHANGE, NOTHING, ORG, VIEW, container_q, grants_for, scope
+from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
+from dangjian.people.choices import PARTY_MEMBER_STATUSES
+from dangjian.people.models import Person
+
+from . import rules, services
+from .models import OPEN_STAGES, Candidacy, Stage, Step, StepDocument
+
+BOARD_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.ADMITTED)
+# The board's columns: an admitted candidate is a probationary member until conversion.
+STAGE_LABELS = {
+    Stage.APPLICANT: Stage.APPLICANT.label,
+    Stage.ACTIVIST: Stage.ACTIVIST.label,
+    Stage.TARGET: Stage.TARGET.label,
+    Stage.ADMITTED: gettext_lazy("Probationary members"),
+}
+# Local settings are kept by committees: counties, parks and townships, and enterprise committees.
+SETTINGS_KINDS = {
+    OrgKind.PREFECTURE_COMMITTEE,
+    OrgKind.COUNTY_COMMITTEE,
+    OrgKind.PARK_COMMITTEE,
+    OrgKind.ENTERPRISE_COMMITTEE,
+}
+RECOMMENDED_BY = {
+    "members": gettext_lazy("Party members"),
+    "league": gettext_lazy("Communist Youth League (推优)"),
+    "union": gettext_lazy("Trade union (推优)"),
+}
+DECISIONS = {
+    rules.ON_TIME: gettext_lazy("Convert on time"),
+    rules.EXTEND: gettext_lazy("Extend the probation"),
+    rules.CANCEL: gettext_lazy("Cancel the probation"),
+}
+
+
+# --- who may see what -----------------------------------------------------------------------
+
+
+def may_see_development(user: Any) -> bool:
+    """Whether the user holds a role that shows candidacies beyond their own application (menus,
+    boards): everyone may read their own, which is no reason for a menu."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(g.allows(CANDIDACY, VIEW) and g.role != "self" for g in grants_for(user))
+
+
+def visible_candidacies(user: Any, action: str = VIEW) -> QuerySet[Candidacy]:
+    return scope(user, Candidacy.objects.select_related("person", "person__employer", "organization"), action).order_by(
+        "-applied_on", "-pk"
+    )
+
+
+def board_orgs(user: Any) -> QuerySet[Organization]:
+    """The party organisations whose board the user may open (party groups hold no candidacies)."""
+    return scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW).order_by("path")
+
+
+def default_org(user: Any) -> Organization | None:
+    """The user's own organisation: the one their development role is anchored on."""
+    qs = board_orgs(user)
+    for g in grants_for(user):
+        if not g.allows(CANDIDACY, VIEW) or g.role == "self":
+            continue
+        path = g.org_path or (g.enterprise_org_path if g.role != Role.EMPLOYEE else None)
+        if path:
+            org = qs.filter(path=path).first()
+            if org is not None:
+                return org
+    return qs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
+
+
+def application_orgs(user: Any) -> QuerySet[Organization]:
+    """Where the user may record applications: branches and committees they keep candidacies in."""
+    where = container_q(user, CANDIDACY, CHANGE, ORG)
+    qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS).order_by("path")
+    if where is None:
+        return qs
+    return qs.filter(where) if where != NOTHING else qs.none()
+
+
+def may_record_applications(user: Any) -> bool:
+    return application_orgs(user).exists()
+
+
+def applicable_people(user: Any) -> QuerySet[Person]:
+    """People a secretary may record an application for: employees of an enterprise covered by a
+    party organisation, in the user's scope, not members, with no application in progress."""
+    from dangjian.people.selectors import visible_people
+
+    return (
+        visible_people(user)
+        .filter(employer__party_org__isnull=False)
+        .exclude(political_status__in=PARTY_MEMBER_STATUSES)
+        .exclude(candidacies__stage__in=OPEN_STAGES)
+        .order_by("name", "pk")
+    )
+
+
+def may_apply_online(person: Person | None) -> bool:
+    """An employee of a covered enterprise with no membership and no application in progress."""
+    if person is None or not person.employer_id or person.is_party_member:
+        return False
+    if person.political_status in {Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET}:
+        return False
+    return Person.objects.filter(pk=person.pk, employer__party_org__isnull=False).exists()
+
+
+# --- local settings, read once per page -------------------------------------------------------
+
+
+def _ids(path: str) -> list[int]:
+    return [int(i) for i in path.strip("/").split("/") if i]
+
+
+def with_due(candidacies: Sequence[Candidacy], today: dt.date) -> list[Candidacy]:
+    """Set `.due` (what may be recorded next, by deadline) and `.overdue` on each candidacy, whose
+    steps must be prefetched."""
+    configs = services.configs_for(c.organization for c in candidacies)
+    for c in candidacies:
+        c.due = services.due_for(c, today, steps=list(c.steps.all()), config=configs[c.organization_id])
+        c.overdue = sum(1 for d in c.due if d.overdue)
+    return list(candidacies)
+
+
+def stage_since(c: Candidacy) -> dt.date | None:
+    return {
+        Stage.APPLICANT: c.applied_on,
+        Stage.ACTIVIST: c.activist_on,
+        Stage.TARGET: c.target_on,
+        Stage.ADMITTED: c.admitted_on,
+    }.get(c.stage, c.closed_on)
+
+
+# --- the branch board -------------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    stage: str
+    label: Any
+    cards: list[Candidacy] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    org: Organization
+    columns: list[Column]
+    this_month: int
+    first_month: int | None  # None: the founding date is not known
+    first_month_ends: dt.date | None
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(len(c.cards) for c in self.columns)
+
+
+def under(org: Organization) -> Q:
+    return Q(organization__path__startswith=org.path)
+
+
+def board(user: Any, org: Organization, today: dt.date | None = None) -> Board:
+    today = today or timezone.localdate()
+    mine = scope(user, Candidacy.objects.filter(under(org)), VIEW)
+    cards = with_due(
+        list(
+            mine.filter(stage__in=BOARD_STAGES)
+            .select_related("person", "organization")
+            .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("done_on", "number", "pk")))
+            .order_by("applied_on", "pk")
+        ),
+        today,
+    )
+    columns = [Column(s.value, STAGE_LABELS[s]) for s in BOARD_STAGES]
+    by_stage = {c.stage: c for c in columns}
+    for c in cards:
+        c.since = stage_since(c)
+        by_stage[c.stage].cards.append(c)
+    month_start = today.replace(day=1)
+    figures: dict[str, Any] = {"this_month": Count("pk", filter=Q(applied_on__gte=month_start, applied_on__lte=today))}
+    first_month_ends = None
+    if org.founded_on:
+        # "7 applications in the first month": from the founding day to the same day a month on.
+        first_month_ends = rules.add_months(org.founded_on, 1)
+        figures["first_month"] = Count("pk", filter=Q(applied_on__gte=org.founded_on, applied_on__lt=first_month_ends))
+    counted = mine.aggregate(**figures)
+    return Board(
+        org=org,
+        columns=columns,
+        this_month=counted["this_month"],
+        first_month=counted.get("first_month"),
+        first_month_ends=first_month_ends,
+        overdue=sum(c.overdue for c in cards),
+    )
+
+
+# --- the county pipeline ----------------------------------------------------------------------
+
+
+@dataclass
+class PipelineRow:
+    org: Organization
+    stages: Counter = field(default_factory=Counter)
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.stages.values())
+
+    def counts(self) -> list[int]:
+        return [self.stages.get(s.value, 0) for s in BOARD_STAGES]
+
+
+def pipeline(user: Any, root: Organization, today: dt.date | None = None) -> list[PipelineRow]:
+    """Every branch (and general branch, joint branch, enterprise committee) under `root` that
+    the user may see, with its candidacies per stage and its overdue items; overdue first."""
+    today = today or timezone.localdate()
+    orgs = scope(
+        user, Organization.objects.filter(path__startswith=root.path, kind__in=PARTY_UNIT_KINDS), VIEW
+    ).order_by("path")
+    rows = {o.pk: PipelineRow(o) for o in orgs}
+    open_ = with_due(
+        list(
+            scope(user, Candidacy.objects.filter(under(root), stage__in=BOARD_STAGES), VIEW)
+            .select_related("organization", "person")
+            .prefetch_related("steps")
+        ),
+        today,
+    )
+    for c in open_:
+        row = rows.get(c.organization_id)
+        if row is None:  # a candidacy the user sees through its person, in a branch they do not
+            continue
+        row.stages[c.stage] += 1
+        row.overdue += c.overdue
+    return sorted(rows.values(), key=lambda r: (-r.overdue, -r.total, r.org.path))
+
+
+# --- one candidacy --------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    step: Step
+    label: Any
+    details: list[tuple[Any, str]]
+    documents: list[Any]
+
+
+def _names(ids: Iterable[int]) -> dict[int, str]:
+    ids = {int(i) for i in ids}
+    return dict(Person.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def _people(ids: Iterable[Any], names: dict[int, str]) -> str:
+    return "、".join(names.get(int(i), "?") for i in ids or [])
+
+
+def _number(value: Any) -> str:
+    return f"{float(value):g}"
+
+
+def step_details(step: Step, names: dict[int, str]) -> list[tuple[Any, str]]:
+    """The step's recorded details, labelled for a reader (the conclusion is not among them)."""
+    d = step.data or {}
+    out: list[tuple[Any, str]] = []
+    if d.get("recommended_by"):
+        out.append((_("Recommended by"), str(RECOMMENDED_BY.get(d["recommended_by"], d["recommended_by"]))))
+    if d.get("contacts"):
+        out.append((_("Cultivation contacts"), _people(d["contacts"], names)))
+    if d.get("sponsors"):
+        out.append((_("Sponsors"), _people(d["sponsors"], names)))
+    if d.get("days") or d.get("hours"):
+        parts = []
+        if d.get("days"):
+            parts.append(_("%(n)s days") % {"n": _number(d["days"])})
+        if d.get("hours"):
+            parts.append(_("%(n)s class hours") % {"n": _number(d["hours"])})
+        out.append((_("Training"), " · ".join(parts)))
+    if d.get("notice_from") or d.get("notice_to"):
+        out.append((_("Public notice"), f"{d.get('notice_from', '')} – {d.get('notice_to', '')}"))
+    if "entitled" in d:
+        out.append(
+            (
+                _("Tally"),
+                _(
+                    "entitled %(entitled)s · full members entitled %(full)s · present %(present)s · yes %(yes)s · written yes %(written)s"
+                )
+                % {
+                    "entitled": d.get("entitled"),
+                    "full": d.get("full_entitled"),
+                    "present": d.get("present"),
+                    "yes": d.get("yes"),
+                    "written": d.get("written_yes") or 0,
+                },
+            )
+        )
+    if d.get("decision"):
+        text = str(DECISIONS.get(d["decision"], d["decision"]))
+        if d["decision"] == rules.EXTEND and d.get("months"):
+            text += " · " + _("%(n)s months") % {"n": d["months"]}
+        out.append((_("Decision"), text))
+    if step.note:
+        out.append((_("Note"), step.note))
+    return out
+
+
+def people_named(steps: Iterable[Step]) -> dict[int, str]:
+    ids: list[int] = []
+    for s in steps:
+        for key in ("contacts", "sponsors"):
+            ids += [int(i) for i in (s.data or {}).get(key) or []]
+    return _names(ids)
+
+
+def timeline(steps: Sequence[Step]) -> list[TimelineEntry]:
+    names = people_named(steps)
+    return [
+        TimelineEntry(s, rules.STEPS[s.number].label, step_details(s, names), list(s.documents.all()))
+        for s in sorted(steps, key=lambda s: (s.done_on, s.number, s.pk))
+    ]
+
+
+def steps_of(candidacy: Candidacy) -> list[Step]:
+    documents = Prefetch("documents", queryset=StepDocument.objects.defer("sealed_file").order_by("pk"))
+    return list(candidacy.steps.prefetch_related(documents).order_by("done_on", "number", "pk"))
+
+
+def full_members(org: Organization) -> QuerySet[Person]:
+    """Who may sponsor or cultivate: the branch's full members (services decides who they are)."""
+    return Person.objects.filter(pk__in=services.full_members_of(org)).order_by("name", "pk")
+
+
+def document_candidacy(user: Any, document_pk: int) -> Candidacy | None:
+    return visible_candidacies(user).filter(steps__documents__pk=document_pk).first()
+
+
+# --- the ledger (发展党员台账) -------------------------------------------------------------------
+
+
+def ledger(user: Any, org: Organization | None = None) -> QuerySet[Candidacy]:
+    qs = scope(user, Candidacy.objects.all(), VIEW)
+    if org is not None:
+        qs = qs.filter(under(org))
+    return qs
+
+
+def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
+    """One row per candidacy, in the columns of `LEDGER_COLUMNS` (views)."""
+    candidacies = list(
+        qs.select_related("person", "person__employer", "organization")
+        .prefetch_related("steps")
+        .order_by("organization__path", "applied_on", "pk")
+    )
+    names = people_named(s for c in candidacies for s in c.steps.all())
+    for c in candidacies:
+        steps: dict[int, Step] = {}
+        for s in sorted(c.steps.all(), key=lambda s: (s.done_on, s.pk)):
+            steps[s.number] = s  # the latest of a repeated step
+        p = c.person
+
+        def on(n: int, steps=steps) -> dt.date | None:
+            return steps[n].done_on if n in steps else None
+
+        def data(n: int, steps=steps) -> dict[str, Any]:
+            return steps[n].data or {} if n in steps else {}
+
+        training = data(11)
+        training_text = " · ".join(
+            t
+            for t in (
+                _("%(n)s days") % {"n": _number(training["days"])} if training.get("days") else "",
+                _("%(n)s class hours") % {"n": _number(training["hours"])} if training.get("hours") else "",
+            )
+            if t
+        )
+        notice = data(13)
+        decision = data(24).get("decision")
+        decision_text = str(DECISIONS.get(decision, decision or ""))
+        if decision == rules.EXTEND and data(24).get("months"):
+            decision_text += " · " + _("%(n)s months") % {"n": data(24)["months"]}
+        yield [
+            p.name,
+            p.get_gender_display(),
+            p.get_ethnicity_display(),
+            p.birth_date,
+            p.get_education_display(),
+            p.employer.display_name if p.employer_id else "",
+            p.post,
+            c.organization.display_name,
+            c.applied_on,
+            on(2),
+            c.activist_on or on(3),
+            _people(data(5).get("contacts"), names),
+            c.target_on or on(7),
+            _people(data(9).get("sponsors"), names),
+            on(10),
+            training_text,
+            f"{notice.get('notice_from', '')} – {notice.get('notice_to', '')}" if notice else "",
+            c.admitted_on or on(15),
+            on(17),
+            on(20),
+            c.probation_ends_on,
+            on(24),
+            decision_text,
+            c.get_stage_display(),
+            c.get_outcome_display(),
+        ]

@@ -1,0 +1,51 @@
+"""In-app notifications (and the e-mails that copy them): the one notification path every
+capability uses. The first are the membership-development reminders (DOMAIN.md §2: "remind that
+person before a deadline")."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    DEVELOPMENT_DUE = "dev_due", _("Development step due")
+    DEVELOPMENT_OVERDUE = "dev_overdue", _("Development step overdue")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Who sends what: the same key is never sent to the same user twice (a reminder of one
+    # deadline at one horizon), however often the daily run is repeated.
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    # The day the reminder is for (the run's "today"), which the weekly repetition counts from.
+    sent_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_key_once_per_user")]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["kind", "sent_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def audit_org_path(self) -> str:
+        return ""  # a user's own inbox belongs to no organisation

@@ -1,0 +1,286 @@
+"""Writes for notifications: the daily membership-development reminders, and marking read.
+
+The reminders ask `development.services.due_for` what is due on each open candidacy — the same
+rules that refuse a step and fill the board — and only decide *when* to remind and *whom*:
+
+- the talk with an applicant (step 2, within one month): 7 days before the deadline;
+- the half-yearly assessment (6) and the higher committee's approvals (17, 24): 14 days before;
+- the application for conversion (22): from the day it may be made (`conversion_prompt_days`
+  before probation ends, a county setting);
+- any of them once overdue: on the first day, then at most once a week.
+
+Steps the branch takes go to the secretary and committee members of the candidacy's
+organisation (or the nearest one above it that has them); the higher committee's steps go to the
+organisation department of the nearest committee above. Every reminder is an in-app
+notification, written in the recipient's language; a recipient with an e-mail address also
+gets it by e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.development import rules
+from dangjian.development import services as development
+from dangjian.development.models import Candidacy
+
+from . import selectors
+from .models import Kind, Notification
+
+log = logging.getLogger(__name__)
+
+# Days before a deadline from which its reminder goes out; step 22 starts from its own
+# earliest day instead (the county's conversion_prompt_days).
+LEAD_DAYS = {2: 7, 6: 14, 17: 14, 24: 14}
+DEFAULT_LEAD_DAYS = 14
+OVERDUE_REPEAT_DAYS = 7
+SOON, OVERDUE = "soon", "overdue"
+BRANCH_ACTORS = {rules.SECRETARY, rules.COMMITTEE, rules.MEETING, rules.CANDIDATE}
+
+
+def horizon(item: rules.Due, today: dt.date) -> str | None:
+    """SOON, OVERDUE or None (not yet, or no deadline) for one due step."""
+    if item.due_by is None:
+        return None
+    if item.overdue:
+        return OVERDUE
+    if item.number == 22 and item.earliest is not None:
+        start = item.earliest
+    else:
+        start = item.due_by - dt.timedelta(days=LEAD_DAYS.get(item.number, DEFAULT_LEAD_DAYS))
+    return SOON if today >= start else None
+
+
+def _item_key(candidacy_id: int, item: rules.Due) -> str:
+    return f"dev:{candidacy_id}:{item.number}:{item.due_by.isoformat()}"
+
+
+def recipients(candidacy: Candidacy, item: rules.Due, cache: dict | None = None) -> list[Any]:
+    """Who must act on this step: the branch's officers, or the department above."""
+    branch = item.step.actor in BRANCH_ACTORS
+    cache = {} if cache is None else cache
+    key = (branch, candidacy.organization_id)
+    if key not in cache:
+        org = candidacy.organization
+        cache[key] = selectors.branch_officers(org) if branch else selectors.department_officers(org)
+    return cache[key]
+
+
+def _texts(candidacy: Candidacy, item: rules.Due, which: str, today: dt.date) -> tuple[str, str]:
+    """Title and text of one reminder in the active language."""
+    values = {
+        "n": item.number,
+        "step": item.step.label,
+        "person": candidacy.person.name,
+        "org": str(candidacy.organization),
+        "due": item.due_by.isoformat(),
+        "actor": item.step.actor,
+        "days": (today - item.due_by).days,
+    }
+    if which == OVERDUE:
+        title = _("Overdue: %(step)s — %(person)s") % values
+        body = (
+            ngettext(
+                "Step %(n)d, “%(step)s”, for %(person)s (%(org)s) was due by %(due)s and is %(days)d day late.",
+                "Step %(n)d, “%(step)s”, for %(person)s (%(org)s) was due by %(due)s and is %(days)d days late.",
+                values["days"],
+            )
+            % values
+        )
+    else:
+        title = _("Due by %(due)s: %(step)s — %(person)s") % values
+        body = _("Step %(n)d, “%(step)s”, for %(person)s (%(org)s) is due by %(due)s.") % values
+    if item.number == 22 and item.earliest:
+        body += " " + _("Probation ends on %(due)s; the application can be made from %(from)s.") % {
+            **values,
+            "from": item.earliest.isoformat(),
+        }
+    body += " " + _("It falls to %(actor)s.") % values
+    return title, body
+
+
+@dataclass
+class _Planned:
+    user: Any
+    kind: str
+    key: str
+    prefix: str  # the key without the day, for the weekly repetition of overdue reminders
+    candidacy: Candidacy
+    item: rules.Due
+    which: str
+
+
+def _plan(today: dt.date, progress: Callable[..., None] | None) -> tuple[int, list[_Planned]]:
+    """Every reminder the rules call for today, before looking at what was already sent."""
+    candidacies = selectors.open_candidacies()
+    total = candidacies.count()
+    if progress:
+        progress(0, total, force=True)
+    planned: list[_Planned] = []
+    officers: dict = {}
+    done = 0
+    configs: dict[int, Any] = {}  # the local settings, read once per organisation
+    for candidacy in candidacies.iterator(chunk_size=500):
+        if candidacy.organization_id not in configs:
+            configs[candidacy.organization_id] = development.config_for(candidacy.organization)
+        config = configs[candidacy.organization_id]
+        for item in development.due_for(candidacy, today, steps=list(candidacy.steps.all()), config=config):
+            which = horizon(item, today)
+            if which is None:
+                continue
+            prefix = f"{_item_key(candidacy.pk, item)}:{which}"
+            key = f"{prefix}:{today.isoformat()}" if which == OVERDUE else prefix
+            kind = Kind.DEVELOPMENT_OVERDUE if which == OVERDUE else Kind.DEVELOPMENT_DUE
+            for user in recipients(candidacy, item, officers):
+                planned.append(_Planned(user, kind, key, prefix, candidacy, item, which))
+        done += 1
+        if progress:
+            progress(done, total)
+    return total, planned
+
+
+def language_of(user: Any) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+@audit.write_transaction
+def _write(*, actor: Any, today: dt.date, candidacies: int, planned: list[_Planned]) -> list[Notification]:
+    users = {p.user.pk for p in planned}
+    sent = set(
+        Notification.objects.filter(user_id__in=users, key__in={p.key for p in planned}).values_list("user_id", "key")
+    )
+    # An overdue item is repeated at most once a week: any overdue reminder of the same item
+    # in the last seven days (or dated later, when an earlier day is run again) holds it back.
+    recent = {
+        (user_id, key.rsplit(":", 1)[0])
+        for user_id, key in Notification.objects.filter(
+            user_id__in=users,
+            kind=Kind.DEVELOPMENT_OVERDUE,
+            sent_on__gt=today - dt.timedelta(days=OVERDUE_REPEAT_DAYS),
+        ).values_list("user_id", "key")
+    }
+    rows: list[Notification] = []
+    for p in planned:
+        if (p.user.pk, p.key) in sent or (p.which == OVERDUE and (p.user.pk, p.prefix) in recent):
+            continue
+        sent.add((p.user.pk, p.key))
+        with translation.override(language_of(p.user)):
+            title, body = _texts(p.candidacy, p.item, p.which, today)
+        rows.append(
+            Notification(
+                user=p.user,
+                kind=p.kind,
+                key=p.key,
+                title=title[:300],
+                body=body,
+                url=reverse("development:detail", args=[p.candidacy.pk]),
+                sent_on=today,
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="notifications.Reminders",
+        object_id=today.isoformat(),
+        object_repr=f"reminders {today.isoformat()}",
+        changes={
+            "today": today.isoformat(),
+            "candidacies": candidacies,
+            "notifications": len(rows),
+            "recipients": len({n.user.pk for n in rows}),
+            "emails_to_send": len({n.user.pk for n in rows if n.user.email}),
+        },
+    )
+    return rows
+
+
+def _email(user: Any, rows: list[Notification]) -> None:
+    with translation.override(language_of(user)):
+        if len(rows) == 1:
+            subject = rows[0].title
+        else:
+            subject = ngettext("%(n)d reminder", "%(n)d reminders", len(rows)) % {"n": len(rows)}
+        subject = _("[Dangjian] %(subject)s") % {"subject": subject}
+        text = render_to_string(
+            "notifications/email.txt",
+            {"user": user, "notifications": rows, "site": getattr(settings, "SITE_URL", "").rstrip("/")},
+        )
+    send_mail(subject, text, None, [user.email], fail_silently=False)
+
+
+def send_reminders(
+    *, today: dt.date | None = None, actor: Any = None, progress: Callable[..., None] | None = None
+) -> dict[str, Any]:
+    """Send today's membership-development reminders; running it again the same day sends
+    nothing new. Returns the counts (also recorded in one audit event).
+
+    The deadlines are computed outside the transaction and e-mail goes out after it commits:
+    the audit chain's lock is held only while the notifications are written, and a mail server
+    that fails cannot take the in-app reminders back with it."""
+    today = today or timezone.localdate()
+    total, planned = _plan(today, progress)
+    rows = _write(actor=actor, today=today, candidacies=total, planned=planned)
+    by_user: dict[int, tuple[Any, list[Notification]]] = {}
+    for n in rows:
+        if n.user.email:
+            by_user.setdefault(n.user.pk, (n.user, []))[1].append(n)
+    sent = failed = 0
+    for user, notes in by_user.values():
+        try:
+            _email(user, notes)
+        except Exception:  # any transport error: count it, keep mailing the others
+            log.exception("Reminder e-mail to user %s failed", user.pk)
+            failed += 1
+        else:
+            sent += 1
+    if progress:
+        progress(total, total, force=True)
+    return {
+        "today": today.isoformat(),
+        "candidacies": total,
+        "notifications": len(rows),
+        "recipients": len({n.user.pk for n in rows}),
+        "emails_sent": sent,
+        "emails_failed": failed,
+    }
+
+
+@audit.write_transaction
+def mark_read(*, actor: Any, notification: Notification) -> Notification:
+    if notification.user_id != getattr(actor, "pk", None):
+        raise PermissionError("A notification is read by its own recipient only.")
+    if notification.read_at is None:
+        before = audit.snapshot(notification)
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        audit.record_update(actor, notification, before)
+    return notification
+
+
+@audit.write_transaction
+def mark_all_read(*, actor: Any) -> int:
+    count = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+    if count:
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type=Notification._meta.label,
+            object_repr=f"{count} notifications",
+            changes={"marked_read": count},
+        )
+    return count
