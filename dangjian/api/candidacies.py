@@ -5,12 +5,18 @@ development.rules decides, so a step the board would refuse is refused here too,
 message. A refusal answers 422 with code "refused" and `errors` {"rule": [codes], "possible_from":
 [date]} (the day from which the step may be recorded, when the rules know one).
 
-The political review conclusion (政审, PIPL art. 28) is shown in clear only to a user who may
-REVEAL the candidate, and each time it is, an audit event ("reveal") is written; others see "***".
+The political review conclusion (政审, PIPL art. 28) is masked ("***") unless asked for with
+GET /candidacies/{id}?reveal=conclusion by a user who may see it (services.may_see_conclusion:
+CHANGE on the candidacy and REVEAL on the person); each clear answer writes an audit event
+("reveal"). Writes always answer masked. Step 10's note is hidden from those who may not see the
+conclusion.
+
+Step details (`data`) are typed, and each step takes only the details its rules read
+(development.services.DATA_KEYS): anything else answers 422, never 500.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -20,6 +26,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import BaseModel, ConfigDict
 
 from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
 from dangjian.development import rules, services
@@ -70,10 +77,11 @@ class StepOut(Schema):
     done_on: dt.date
     acted_by: str
     data: dict[str, Any]
-    note: str
+    note: str = Field(description='Step 10\'s note is "***" for a user who may not see the conclusion.')
     late: bool = Field(description="Recorded after a deadline the rules set (e.g. a talk after one month).")
     conclusion: str | None = Field(
-        description='Step 10 only: the political review\'s conclusion, or "***" without the right to see it.'
+        description="Step 10 only: the political review's conclusion with ?reveal=conclusion and the right to "
+        'see it; else "***".'
     )
 
 
@@ -114,13 +122,43 @@ class ApplyIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+PersonId = Annotated[int, Field(strict=True, ge=1)]
+Count = Annotated[int, Field(strict=True, ge=0)]
+Length = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+
+
+class StepData(BaseModel):
+    """The details a step may carry, typed. Which step takes which is development.services.
+    DATA_KEYS; a detail no step takes, or one the step does not, answers 422."""
+
+    model_config = ConfigDict(extra="allow")  # kept, so that the step's check names them
+
+    recommended_by: Literal["members", "league", "union"] = Field(None, description="Step 3.")
+    contacts: list[PersonId] = Field(None, description="Step 5: one or two full members (person ids).")
+    sponsors: list[PersonId] = Field(None, description="Step 9: two full members (person ids).")
+    days: Length = Field(None, description="Step 11: training days.")
+    hours: Length = Field(None, description="Step 11: class hours.")
+    notice_from: dt.date = Field(None, description="Step 13: first day of the public notice.")
+    notice_to: dt.date = Field(None, description="Step 13: last day of the public notice.")
+    entitled: Count = Field(None, description="Steps 15 and 23: members entitled to vote.")
+    full_entitled: Count = Field(
+        None, description="Steps 15 and 23: optional; if given it must equal `entitled` (only full members vote)."
+    )
+    present: Count = Field(None, description="Steps 15 and 23: members entitled to vote present.")
+    yes: Count = Field(None, description="Steps 15 and 23: yes votes.")
+    written_yes: Count = Field(None, description="Steps 15 and 23: written yes opinions of absent members.")
+    decision: Literal["on_time", "extend", "cancel"] = Field(None, description="Step 24.")
+    months: Count = Field(None, description="Step 24, an extension: 6 to 12 months.")
+
+
 class StepIn(Schema):
     number: int = Field(ge=1, le=25)
     done_on: dt.date
-    data: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Step details: contacts/sponsors (person ids), days/hours, notice_from/notice_to, "
-        "the tally (entitled, full_entitled, present, yes, written_yes), decision and months.",
+    data: StepData = Field(
+        default_factory=StepData,
+        description="Step details: recommended_by (3), contacts (5), sponsors (9), days/hours (11), "
+        "notice_from/notice_to (13), the tally (15, 23: entitled, full_entitled, present, yes, "
+        "written_yes), decision and months (24). Only the details of the step sent are accepted.",
     )
     acted_by: str = Field("", max_length=200)
     note: str = Field("", max_length=2000)
@@ -139,10 +177,13 @@ def _label(number: int) -> str:
     return str(rules.STEPS[number].label)
 
 
-def _step_out(step: Step, clear: bool) -> dict[str, Any]:
+def _step_out(step: Step, clear: bool, see_review: bool) -> dict[str, Any]:
     conclusion = None
+    note = step.note
     if step.number == 10:
         conclusion = step.conclusion if clear else MASK
+        if not see_review and note:
+            note = MASK
     return {
         "id": step.pk,
         "number": step.number,
@@ -150,21 +191,24 @@ def _step_out(step: Step, clear: bool) -> dict[str, Any]:
         "done_on": step.done_on,
         "acted_by": step.acted_by,
         "data": step.data or {},
-        "note": step.note,
+        "note": note,
         "late": step.late,
         "conclusion": conclusion,
     }
 
 
-def _detail(user: Any, candidacy: Candidacy) -> Candidacy:
+def _detail(user: Any, candidacy: Candidacy, reveal: bool = False) -> Candidacy:
+    """The candidacy with its steps and what is due. The conclusion is in clear only when asked
+    for (`reveal`) by a user who may see it; every such answer is logged."""
     steps = list(candidacy.steps.all())
-    clear = any(s.number == 10 for s in steps) and services.may_see_conclusion(user, candidacy)
+    see_review = any(s.number == 10 for s in steps) and services.may_see_conclusion(user, candidacy)
+    clear = reveal and see_review
     for step in steps:
         if clear and step.number == 10 and step.conclusion:
             # Every view of the clear value is logged (DOMAIN.md §1, PIPL art. 28).
             services.reveal_conclusion(actor=user, step=step)
     due = services.due_for(candidacy, steps=steps)
-    candidacy.api_steps = [_step_out(s, clear) for s in steps]
+    candidacy.api_steps = [_step_out(s, clear, see_review) for s in steps]
     candidacy.api_due = [
         {
             "number": d.number,
@@ -193,11 +237,10 @@ def _refusal(exc: services.StepRefused) -> Status:
 
 def _overdue_ids(qs: QuerySet, today: dt.date) -> list[int]:
     """Candidacies in `qs` with a step past its deadline, by the same rules as the board."""
-    configs: dict[int, rules.Config] = {}
+    live = list(qs.filter(stage__in=LIVE_STAGES).prefetch_related("steps"))
+    configs = services.configs_for(c.organization for c in live)
     ids = []
-    for c in qs.filter(stage__in=LIVE_STAGES).prefetch_related("steps"):
-        if c.organization_id not in configs:
-            configs[c.organization_id] = services.config_for(c.organization)
+    for c in live:
         candidate = rules.Candidate(birth_date=c.person.birth_date, person_id=c.person_id)
         history = services.history(c, list(c.steps.all()))
         if any(d.overdue for d in rules.due(history, candidate, today, configs[c.organization_id])):
@@ -226,11 +269,20 @@ def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> 
 
 
 @router.get("/candidacies/{id}", response={200: CandidacyDetailOut, **ERRORS})
-def get_candidacy(request: HttpRequest, id: int, response: HttpResponse) -> Candidacy:
+def get_candidacy(
+    request: HttpRequest,
+    id: int,
+    response: HttpResponse,
+    reveal: Literal["conclusion"] | None = Query(
+        None,
+        description="conclusion: the political review's conclusion in clear, for a user who may see it "
+        "(each such answer is recorded in the audit log); otherwise it is masked.",
+    ),
+) -> Candidacy:
     user = actor(request)
     candidacy = get_scoped(user, CANDIDACY_QS, id)
     response["Cache-Control"] = "no-store"
-    return _detail(user, candidacy)
+    return _detail(user, candidacy, reveal=reveal == "conclusion")
 
 
 @router.post("/candidacies", response={201: CandidacyDetailOut, **ERRORS})
@@ -271,7 +323,7 @@ def record_step(request: HttpRequest, id: int, payload: StepIn) -> Status:
             candidacy=candidacy,
             number=payload.number,
             done_on=payload.done_on,
-            data=payload.data,
+            data=payload.data.model_dump(exclude_unset=True),
             acted_by=payload.acted_by,
             note=payload.note,
             conclusion=payload.conclusion,

@@ -4,7 +4,7 @@ is for `development.rules`, through the services."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django import forms
@@ -45,15 +45,18 @@ def _step_label(n: int) -> str:
     return f"{n}. {rules.STEPS[n].label}"
 
 
-def step_choices(history: Sequence[rules.Done], due: Sequence[rules.Due]) -> list[Any]:
+def step_choices(
+    history: Sequence[rules.Done], due: Sequence[rules.Due], exclude: Collection[int] = frozenset()
+) -> list[Any]:
     """The steps that may come next first, then the other steps still open: choosing one of those
-    makes the rules say what has to come first and from when it becomes possible."""
-    next_ = [d.number for d in due]
+    makes the rules say what has to come first and from when it becomes possible. Steps in
+    `exclude` (another body's to record) are not offered; the list of what is due still shows them."""
+    next_ = [d.number for d in due if d.number not in exclude]
     done = {d.number for d in history}
     later = [
         n
         for n, s in rules.STEPS.items()
-        if n != 1 and not s.automatic and (n not in done or s.repeatable) and n not in next_
+        if n != 1 and not s.automatic and (n not in done or s.repeatable) and n not in next_ and n not in exclude
     ]
     if rules.stage_of(history) == rules.CLOSED:
         later = []
@@ -83,10 +86,11 @@ class StepForm(forms.Form):
         step: Any = None,
         reload_url: str = "",
         carry: Any = None,
+        exclude: Collection[int] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = step_choices(history, due)
+        choices = step_choices(history, due, exclude)
         self.fields["step"].choices = choices
         if reload_url:
             # Choosing another step brings that step's fields (the form is swapped, not posted).
@@ -106,7 +110,8 @@ class StepForm(forms.Form):
         except (TypeError, ValueError):
             self.number = None
         if self.number not in allowed:
-            self.number = due[0].number if due else (min(allowed) if allowed else None)
+            first_due = [d.number for d in due if d.number in allowed]
+            self.number = first_due[0] if first_due else (min(allowed) if allowed else None)
         self.initial.setdefault("step", self.number)
         self.initial.setdefault("done_on", timezone.localdate())
         if not self.is_bound and carry:
@@ -156,8 +161,11 @@ class StepForm(forms.Form):
             f["notice_from"] = forms.DateField(label=_("public notice from"), widget=DateInput())
             f["notice_to"] = forms.DateField(label=_("public notice until"), widget=DateInput())
         elif n in rules.VOTES:
-            f["entitled"] = forms.IntegerField(label=_("members entitled to vote"), min_value=0)
-            f["full_entitled"] = forms.IntegerField(label=_("full members entitled to vote"), min_value=0)
+            f["entitled"] = forms.IntegerField(
+                label=_("full members entitled to vote"),
+                min_value=0,
+                help_text=_("Probationary members have no vote."),
+            )
             f["present"] = forms.IntegerField(label=_("members entitled to vote present"), min_value=0)
             f["yes"] = forms.IntegerField(label=_("yes votes"), min_value=0)
             f["written_yes"] = forms.IntegerField(
@@ -178,7 +186,7 @@ class StepForm(forms.Form):
         for key in ("contacts", "sponsors"):
             if key in d:
                 data[key] = [p.pk for p in d[key]]
-        for key in ("days", "hours", "entitled", "full_entitled", "present", "yes", "written_yes", "months"):
+        for key in ("days", "hours", "entitled", "present", "yes", "written_yes", "months"):
             if d.get(key) is not None:
                 data[key] = d[key]
         return {

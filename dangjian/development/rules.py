@@ -289,7 +289,7 @@ def _no_rule(*args: Any) -> list[Refusal]:
 def _application(history, on, data, candidate: Candidate, config) -> list[Refusal]:
     if candidate.birth_date is None:
         return []
-    adult = add_years(candidate.birth_date, 18)  # 29 February: the 28th, as every "year" here
+    adult = coming_of_age(candidate.birth_date)
     if on < adult:
         return [
             Refusal(
@@ -300,6 +300,14 @@ def _application(history, on, data, candidate: Candidate, config) -> list[Refusa
             )
         ]
     return []
+
+
+def coming_of_age(birth: dt.date) -> dt.date:
+    """The 18th birthday; for a 29 February birth, 1 March, the first day `age_on` counts 18
+    (the person page and the membership rules count age the same way)."""
+    if (birth.month, birth.day) == (2, 29):
+        return dt.date(birth.year + 18, 3, 1)
+    return add_years(birth, 18)
 
 
 def talk_due(history: Sequence[Done]) -> dt.date | None:
@@ -321,6 +329,16 @@ def _talk(history, on, data, candidate, config) -> list[Refusal]:
             )
         ]
     return []
+
+
+def _count(value: Any) -> int:
+    """A whole, non-negative number from a form or the API; anything else raises ValueError."""
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ValueError(value)
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
 
 
 def _int(value: Any) -> int | None:
@@ -391,18 +409,40 @@ def _target(history, on, data, candidate, config) -> list[Refusal]:
         )
     activist_on = _last(history, 3).on
     needed = assessments_needed(activist_on, on)
-    held = [d for d in _all(history, 6) if activist_on <= d.on <= on]
-    if len(held) < needed:
+    held = [d.on for d in _all(history, 6)]
+    missing = [
+        k
+        for k in range(needed)
+        if not any(add_months(activist_on, 6 * k) < day <= add_months(activist_on, 6 * (k + 1)) for day in held)
+    ]
+    if missing:
+        k = missing[0]
         refusals.append(
             Refusal(
                 "assessments",
                 _(
-                    "An activist is assessed every half year: %(needed)d assessments are due by %(on)s, %(held)d are recorded."
+                    "An activist is assessed every half year: %(needed)d assessments are due by %(on)s, one in each "
+                    "half-year; none is recorded between %(start)s and %(end)s."
                 )
-                % {"needed": needed, "on": on, "held": len(held)},
+                % {
+                    "needed": needed,
+                    "on": on,
+                    "start": add_months(activist_on, 6 * k),
+                    "end": add_months(activist_on, 6 * (k + 1)),
+                },
             )
         )
     return refusals
+
+
+def _assessment(history, on, data, candidate, config) -> list[Refusal]:
+    if _last(history, 7) is not None:
+        return [
+            Refusal(
+                "order", _("Half-yearly assessments are an activist's; this person is already a development target.")
+            )
+        ]
+    return []
 
 
 def _sponsors(history, on, data, candidate, config) -> list[Refusal]:
@@ -486,25 +526,29 @@ def _form(history, on, data, candidate, config) -> list[Refusal]:
 def vote_problems(data: dict[str, Any]) -> list[Refusal]:
     """Quorum and majority at a branch general meeting (steps 15 and 23).
 
-    Present members with voting rights must be more than half of those entitled; yes votes,
-    counting the written opinions of entitled members who could not attend, must be more than
-    half of the full members entitled to vote."""
+    Only full members vote (probationary members have no vote, Party Constitution art. 7), so
+    those "entitled" are the full members with voting rights. Those present must be more than
+    half of them; yes votes, counting the written opinions of entitled members who could not
+    attend (never counted as present), must be more than half of them too."""
     try:
-        entitled = int(data["entitled"])
-        full = int(data["full_entitled"])
-        present = int(data["present"])
-        yes = int(data["yes"])
-        written = int(data.get("written_yes") or 0)
+        entitled = _count(data["entitled"])
+        full = _count(data.get("full_entitled", data["entitled"]))
+        present = _count(data["present"])
+        yes = _count(data["yes"])
+        written = _count(data.get("written_yes") or 0)
     except (KeyError, TypeError, ValueError):
+        return [Refusal("tally", _("Record the tally: full members entitled to vote, present, and yes votes."))]
+    if full != entitled:
         return [
-            Refusal("tally", _("Record the tally: members entitled, full members entitled, present, and yes votes."))
+            Refusal(
+                "tally",
+                _(
+                    "Probationary members have no vote: the members entitled to vote are the full members with voting "
+                    "rights, so the two numbers are the same."
+                ),
+            )
         ]
-    if not (
-        0 <= full <= entitled
-        and 0 <= present <= entitled
-        and 0 <= yes <= present
-        and 0 <= written <= entitled - present
-    ):
+    if not (0 <= present <= entitled and 0 <= yes <= present and 0 <= written <= entitled - present):
         return [Refusal("tally", _("The tally does not add up: check the numbers entitled, present and voting yes."))]
     refusals = []
     if present * 2 <= entitled:
@@ -562,9 +606,14 @@ def _approval(history, on, data, candidate, config, meeting_step: int = 15) -> l
     return []
 
 
+def conversion_application_from(end: dt.date) -> dt.date:
+    """The application for conversion is made at the end of probation: from one month before it."""
+    return add_months(end, -1)
+
+
 def _conversion_application(history, on, data, candidate, config: Config) -> list[Refusal]:
     end = probation_end(history)
-    earliest = end - dt.timedelta(days=config.conversion_prompt_days)
+    earliest = conversion_application_from(end)
     if on < earliest:
         return [
             Refusal(
@@ -618,6 +667,7 @@ def _archive(history, on, data, candidate, config) -> list[Refusal]:
 _RULES = {
     1: _application,
     2: _talk,
+    6: _assessment,
     5: _contacts,
     7: _target,
     9: _sponsors,
@@ -692,7 +742,7 @@ def _window(history: Sequence[Done], number: int, config: Config) -> tuple[dt.da
         return None, approval_deadlines(meeting.on)[0]
     if number == 22:
         end = probation_end(history)
-        return end - dt.timedelta(days=config.conversion_prompt_days), end
+        return conversion_application_from(end), end
     if number == 23:
         return probation_end(history), None
     if number == 24:

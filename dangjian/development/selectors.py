@@ -282,8 +282,9 @@ def _number(value: Any) -> str:
     return f"{float(value):g}"
 
 
-def step_details(step: Step, names: dict[int, str]) -> list[tuple[Any, str]]:
-    """The step's recorded details, labelled for a reader (the conclusion is not among them)."""
+def step_details(step: Step, names: dict[int, str], see_review: bool = True) -> list[tuple[Any, str]]:
+    """The step's recorded details, labelled for a reader (the conclusion is not among them; the
+    political review's note only for those who may see its conclusion)."""
     d = step.data or {}
     out: list[tuple[Any, str]] = []
     if d.get("recommended_by"):
@@ -305,12 +306,9 @@ def step_details(step: Step, names: dict[int, str]) -> list[tuple[Any, str]]:
         out.append(
             (
                 _("Tally"),
-                _(
-                    "entitled %(entitled)s · full members entitled %(full)s · present %(present)s · yes %(yes)s · written yes %(written)s"
-                )
+                _("entitled %(entitled)s · present %(present)s · yes %(yes)s · written yes %(written)s")
                 % {
                     "entitled": d.get("entitled"),
-                    "full": d.get("full_entitled"),
                     "present": d.get("present"),
                     "yes": d.get("yes"),
                     "written": d.get("written_yes") or 0,
@@ -322,7 +320,7 @@ def step_details(step: Step, names: dict[int, str]) -> list[tuple[Any, str]]:
         if d["decision"] == rules.EXTEND and d.get("months"):
             text += " · " + _("%(n)s months") % {"n": d["months"]}
         out.append((_("Decision"), text))
-    if step.note:
+    if step.note and (see_review or step.number != 10):
         out.append((_("Note"), step.note))
     return out
 
@@ -335,10 +333,18 @@ def people_named(steps: Iterable[Step]) -> dict[int, str]:
     return _names(ids)
 
 
-def timeline(steps: Sequence[Step]) -> list[TimelineEntry]:
+def timeline(steps: Sequence[Step], *, see_review: bool) -> list[TimelineEntry]:
+    """The steps in order with their details and documents. Without `see_review` (the right to
+    see the political review's conclusion, services.may_see_conclusion) step 10 shows neither
+    its note nor its documents."""
     names = people_named(steps)
     return [
-        TimelineEntry(s, rules.STEPS[s.number].label, step_details(s, names), list(s.documents.all()))
+        TimelineEntry(
+            s,
+            rules.STEPS[s.number].label,
+            step_details(s, names, see_review),
+            list(s.documents.all()) if see_review or s.number != 10 else [],
+        )
         for s in sorted(steps, key=lambda s: (s.done_on, s.number, s.pk))
     ]
 

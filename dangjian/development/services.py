@@ -6,6 +6,10 @@ records that follow from the steps are written here too: a probationary membersh
 higher committee approves the admission (dated from the admitting meeting), conversion when it
 decides so (dated from the end of probation), the end of the membership when probation is
 cancelled; the person's political status follows through `people.services.refresh_derived`.
+
+The higher committee's and the organisation department's steps (HIGHER_STEPS) are recorded only
+from above the candidacy's organisation (`acts_above`), and each step takes only the details its
+rules read (DATA_KEYS).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,6 +100,74 @@ class StepRefused(ValidationError):
         self.refusals = list(refusals)
 
 
+# The acts of the higher committee and of the organisation department (13, 16, 17, 18, 24, 25):
+# recorded by those who hold the candidacy from above its organisation, never by the branch.
+HIGHER_ACTORS = (rules.HIGHER, rules.DEPARTMENT)
+HIGHER_STEPS = frozenset(n for n, s in rules.STEPS.items() if any(s.actor is a for a in HIGHER_ACTORS))
+
+# The details each step may carry: the keys the rules (and the pages) read, nothing else.
+TALLY_KEYS = frozenset({"entitled", "full_entitled", "present", "yes", "written_yes"})
+DATA_KEYS: dict[int, frozenset[str]] = {
+    3: frozenset({"recommended_by"}),
+    5: frozenset({"contacts"}),
+    9: frozenset({"sponsors"}),
+    11: frozenset({"days", "hours"}),
+    13: frozenset({"notice_from", "notice_to"}),
+    15: TALLY_KEYS,
+    23: TALLY_KEYS,
+    24: frozenset({"decision", "months"}),
+}
+
+
+def data_keys(number: int) -> frozenset[str]:
+    return DATA_KEYS.get(number, frozenset())
+
+
+def acts_above(user: Any, organization: Organization) -> bool:
+    """Whether `user` may record the higher committee's and the department's steps on a candidacy
+    of `organization`: a role that changes candidacies, anchored on an organisation strictly
+    above it. The system (None: the demo, commands) and a superuser may too."""
+    if user is None:
+        return True
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    from dangjian.access.scopes import CANDIDACY, CHANGE, grants_for
+
+    return any(
+        g.org_path
+        and g.allows(CANDIDACY, CHANGE)
+        and organization.path.startswith(g.org_path)
+        and len(g.org_path) < len(organization.path)
+        for g in grants_for(user)
+    )
+
+
+def may_record(user: Any, candidacy: Candidacy, number: int) -> bool:
+    """Whether the step is one the user's place allows them to record (the scope is checked by
+    the caller: CHANGE on the candidacy)."""
+    return number not in HIGHER_STEPS or acts_above(user, candidacy.organization)
+
+
+def _authority(user: Any, candidacy: Candidacy, number: int) -> None:
+    if may_record(user, candidacy, number):
+        return
+    step = rules.STEPS[number]
+    values = {"n": number, "label": step.label}
+    if step.actor is rules.DEPARTMENT:
+        message = _("Step %(n)d (%(label)s) is the organisation department's to record, not the branch's.")
+    else:
+        message = _("Step %(n)d (%(label)s) is the higher party committee's to record, not the branch's.")
+    raise StepRefused([rules.Refusal("authority", message % values)])
+
+
+def _check_data(number: int, data: dict[str, Any]) -> None:
+    unknown = sorted(set(data) - data_keys(number))
+    if unknown:
+        raise ValidationError(
+            {"data": _("Step %(n)d takes no detail named %(keys)s.") % {"n": number, "keys": ", ".join(unknown)}}
+        )
+
+
 def _refuse(refusals: Sequence[rules.Refusal]) -> None:
     blocking = [r for r in refusals if r.blocking]
     if blocking:
@@ -141,7 +214,13 @@ def apply(
         )
     candidacy = Candidacy(person=person, organization=organization, applied_on=applied_on, stage=Stage.APPLICANT)
     _refuse(rules.check([], 1, applied_on, {}, candidate_of(candidacy, frozenset()), today))
-    candidacy.save()
+    try:
+        with transaction.atomic():  # a savepoint: an application made at the same moment wins
+            candidacy.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("%(name)s already has an application in progress (recorded a moment ago).") % {"name": person}
+        ) from None
     audit.record_create(actor, candidacy)
     step = Step.objects.create(
         candidacy=candidacy,
@@ -178,7 +257,10 @@ def record_step(
     if candidacy.outcome == Outcome.WITHDRAWN:
         message = _("This application was withdrawn on %(on)s; no further step can be recorded.")
         raise StepRefused([rules.Refusal("closed", message % {"on": candidacy.closed_on})])
+    if number in rules.STEPS:
+        _authority(actor, candidacy, number)
     data = dict(data or {})
+    _check_data(number, data)
     if number == 10:
         data["conclusion"] = conclusion  # checked here, stored encrypted below, never in `data`
     done = history(candidacy)
@@ -186,6 +268,8 @@ def record_step(
         done, number, done_on, data, candidate_of(candidacy), today, config_for(candidacy.organization)
     )
     _refuse(refusals)
+    if number == 24:
+        _open_membership(candidacy)  # refuses before anything is written
     data.pop("conclusion", None)
     step = Step.objects.create(
         candidacy=candidacy,
@@ -202,6 +286,27 @@ def record_step(
     _documents(step, documents, actor)
     _follow(actor, candidacy, history(candidacy), step)
     return step
+
+
+def _open_membership(candidacy: Candidacy) -> Membership:
+    """The probationary membership the conversion decision (step 24) acts on: the person's open
+    membership in the candidacy's organisation (or a party group of it)."""
+    person = candidacy.person
+    membership = Membership.objects.select_related("organization").filter(person=person, ended_on__isnull=True).first()
+    if membership is None:
+        ended = Membership.objects.filter(person=person).order_by("-ended_on", "-pk").first()
+        message = _(
+            "%(name)s has no open membership record (the last one ended on %(on)s): the conversion cannot be "
+            "decided on this candidacy. Check the membership records first."
+        ) % {"name": person, "on": ended.ended_on if ended else "—"}
+        raise StepRefused([rules.Refusal("membership", message)])
+    if not membership.organization.path.startswith(candidacy.organization.path):
+        message = _("%(name)s now belongs to %(org)s: the conversion is decided there, not on this candidacy.") % {
+            "name": person,
+            "org": membership.organization,
+        }
+        raise StepRefused([rules.Refusal("membership", message)])
+    return membership
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -225,7 +330,7 @@ def _follow(actor: Any, candidacy: Candidacy, done: list[rules.Done], step: Step
             actor=actor, person=person, organization=candidacy.organization, admitted_on=candidacy.admitted_on
         )
     elif step.number == 24:
-        membership = Membership.objects.get(person=person, ended_on__isnull=True)
+        membership = _open_membership(candidacy)
         choice = step.data.get("decision")
         if choice == rules.ON_TIME:
             # 按期转正: full membership (and party age) runs from the end of probation.
@@ -244,6 +349,10 @@ def _follow(actor: Any, candidacy: Candidacy, done: list[rules.Done], step: Step
 @audit.write_transaction
 def withdraw(*, actor: Any, candidacy: Candidacy, on: dt.date, reason: str) -> Candidacy:
     """The applicant withdraws or leaves before admission; the record stays, closed."""
+    # Lock and re-read, like record_step: a step recorded meanwhile decides what may be closed.
+    candidacy = (
+        Candidacy.objects.select_for_update(of=("self",)).select_related("person", "organization").get(pk=candidacy.pk)
+    )
     if candidacy.stage not in OPEN_STAGES:
         raise ValidationError(
             _(

@@ -98,11 +98,18 @@ def _candidacy(request, pk, action: str = "view") -> Candidacy:
     return get_in_scope(request.user, selectors.visible_candidacies(request.user), pk, action)
 
 
+def _not_mine(user: Any, candidacy: Candidacy) -> frozenset[int]:
+    """The steps the user may not record here: the higher committee's and the department's,
+    unless the user acts from above the candidacy's organisation."""
+    return frozenset() if services.acts_above(user, candidacy.organization) else services.HIGHER_STEPS
+
+
 def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: Any = None, status: int = 200):
     steps = selectors.steps_of(candidacy)
     withdrawn = candidacy.outcome == Outcome.WITHDRAWN
     due = services.due_for(candidacy, steps=steps)
     may_change = can(request.user, CHANGE, candidacy)
+    may_reveal = services.may_see_conclusion(request.user, candidacy)
     if may_change and not withdrawn and form is None:
         chosen = request.GET.get("step")
         form = StepForm(
@@ -112,6 +119,7 @@ def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: A
             step=chosen,
             reload_url=reverse("development:detail", args=[candidacy.pk]),
             carry=request.GET,
+            exclude=_not_mine(request.user, candidacy),
         )
     if form is not None and form.number is None:
         form = None  # nothing left to record
@@ -119,11 +127,11 @@ def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: A
         "c": candidacy,
         "person": candidacy.person,
         "since": selectors.stage_since(candidacy),
-        "timeline": selectors.timeline(steps),
+        "timeline": selectors.timeline(steps, see_review=may_reveal),
         "due": due,
         "form": form,
         "may_change": may_change,
-        "may_reveal": services.may_see_conclusion(request.user, candidacy),
+        "may_reveal": may_reveal,
         "may_see_person": _may_see_person(request.user, candidacy),
         "withdraw_form": withdraw_form or (WithdrawForm() if may_change and candidacy.stage in OPEN_STAGES else None),
     }
@@ -153,6 +161,7 @@ def detail(request, pk):
         due=services.due_for(candidacy, steps=steps),
         full_members=selectors.full_members(candidacy.organization),
         reload_url=reverse("development:detail", args=[candidacy.pk]),
+        exclude=_not_mine(request.user, candidacy),
     )
     if form.is_valid():
         try:
@@ -201,9 +210,11 @@ def document(request, pk):
     candidacy = selectors.document_candidacy(request.user, pk)
     if candidacy is None:
         raise Http404
+    doc = StepDocument.objects.select_related("step__candidacy__organization").get(pk=pk)
+    if doc.step.number == 10 and not services.may_see_conclusion(request.user, candidacy):
+        raise Http404  # the political review's papers go with its conclusion: as if unknown
     if request.method != "POST":  # it writes an audit event: no link from elsewhere may trigger it
         return HttpResponseNotAllowed(["POST"])
-    doc = StepDocument.objects.select_related("step__candidacy__organization").get(pk=pk)
     data = services.document_opened(actor=request.user, document=doc)
     response = HttpResponse(data, content_type=doc.content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=doc.file_name)

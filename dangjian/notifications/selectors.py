@@ -32,10 +32,15 @@ def unread_count(user: Any) -> int:
 def open_candidacies() -> QuerySet[Candidacy]:
     return (
         Candidacy.objects.filter(stage__in=REMINDED_STAGES)
-        .select_related("person", "organization")
+        .select_related("person", "person__user", "organization")
         .prefetch_related("steps")
         .order_by("pk")
     )
+
+
+def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]:
+    """The organisations the candidacies belong to, in one query."""
+    return Organization.objects.filter(pk__in=candidacies.order_by().values("organization_id"))
 
 
 def _path_ids(org: Organization) -> list[int]:

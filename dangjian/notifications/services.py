@@ -5,15 +5,18 @@ rules that refuse a step and fill the board — and only decide *when* to remind
 
 - the talk with an applicant (step 2, within one month): 7 days before the deadline;
 - the half-yearly assessment (6) and the higher committee's approvals (17, 24): 14 days before;
-- the application for conversion (22): from the day it may be made (`conversion_prompt_days`
-  before probation ends, a county setting);
-- any of them once overdue: on the first day, then at most once a week.
+- the application for conversion (22): `conversion_prompt_days` before probation ends (a county
+  setting);
+- any of them once overdue: on the first day, then at most once a week — except an approval past
+  its 6-month limit (rules.approval_deadlines), which can no longer be given: the board still
+  shows it overdue, the reminders stop.
 
 Steps the branch takes go to the secretary and committee members of the candidacy's
 organisation (or the nearest one above it that has them); the higher committee's steps go to the
-organisation department of the nearest committee above. Every reminder is an in-app
-notification, written in the recipient's language; a recipient with an e-mail address also
-gets it by e-mail.
+organisation department of the nearest committee above; the candidate's own steps (the
+application for conversion) go to the branch's officers and to the candidate, if they have a
+login. Every reminder is an in-app notification, written in the recipient's language; a
+recipient with an e-mail address also gets it by e-mail.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,30 +40,35 @@ from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.development import rules
 from dangjian.development import services as development
-from dangjian.development.models import Candidacy
+from dangjian.development.models import Candidacy, Step
 
 from . import selectors
 from .models import Kind, Notification
 
 log = logging.getLogger(__name__)
 
-# Days before a deadline from which its reminder goes out; step 22 starts from its own
-# earliest day instead (the county's conversion_prompt_days).
+# Days before a deadline from which its reminder goes out; step 22 starts the county's
+# conversion_prompt_days before probation ends instead.
 LEAD_DAYS = {2: 7, 6: 14, 17: 14, 24: 14}
 DEFAULT_LEAD_DAYS = 14
 OVERDUE_REPEAT_DAYS = 7
 SOON, OVERDUE = "soon", "overdue"
-BRANCH_ACTORS = {rules.SECRETARY, rules.COMMITTEE, rules.MEETING, rules.CANDIDATE}
+# Compared by identity: lazy texts hash by their translation, which changes with the language.
+BRANCH_ACTORS = (rules.SECRETARY, rules.COMMITTEE, rules.MEETING, rules.CANDIDATE)
 
 
-def horizon(item: rules.Due, today: dt.date) -> str | None:
+# The approvals, and the meeting whose date sets their 3- and 6-month limits.
+APPROVAL_MEETINGS = {17: 15, 24: 23}
+
+
+def horizon(item: rules.Due, today: dt.date, config: rules.Config | None = None) -> str | None:
     """SOON, OVERDUE or None (not yet, or no deadline) for one due step."""
     if item.due_by is None:
         return None
     if item.overdue:
         return OVERDUE
-    if item.number == 22 and item.earliest is not None:
-        start = item.earliest
+    if item.number == 22:
+        start = item.due_by - dt.timedelta(days=(config or rules.Config()).conversion_prompt_days)
     else:
         start = item.due_by - dt.timedelta(days=LEAD_DAYS.get(item.number, DEFAULT_LEAD_DAYS))
     return SOON if today >= start else None
@@ -69,15 +78,40 @@ def _item_key(candidacy_id: int, item: rules.Due) -> str:
     return f"dev:{candidacy_id}:{item.number}:{item.due_by.isoformat()}"
 
 
+def past_limit(item: rules.Due, steps: list[Step], today: dt.date) -> bool:
+    """An approval (17, 24) whose 6-month limit from its meeting has passed: the rules refuse it
+    now, so reminding of it helps nobody."""
+    meeting_step = APPROVAL_MEETINGS.get(item.number)
+    if meeting_step is None:
+        return False
+    meeting = max((s.done_on for s in steps if s.number == meeting_step), default=None)
+    return meeting is not None and today > rules.approval_deadlines(meeting)[1]
+
+
+def candidate_user(candidacy: Candidacy) -> Any:
+    """The candidate's own login, if they have an active one."""
+    try:
+        user = candidacy.person.user
+    except ObjectDoesNotExist:
+        return None
+    return user if user.is_active else None
+
+
 def recipients(candidacy: Candidacy, item: rules.Due, cache: dict | None = None) -> list[Any]:
-    """Who must act on this step: the branch's officers, or the department above."""
-    branch = item.step.actor in BRANCH_ACTORS
+    """Who must act on this step: the branch's officers, or the department above; for the
+    candidate's own step, the candidate too."""
+    branch = any(item.step.actor is a for a in BRANCH_ACTORS)
     cache = {} if cache is None else cache
     key = (branch, candidacy.organization_id)
     if key not in cache:
         org = candidacy.organization
         cache[key] = selectors.branch_officers(org) if branch else selectors.department_officers(org)
-    return cache[key]
+    users = list(cache[key])
+    if item.step.actor is rules.CANDIDATE:
+        own = candidate_user(candidacy)
+        if own is not None and all(u.pk != own.pk for u in users):
+            users.append(own)
+    return users
 
 
 def _texts(candidacy: Candidacy, item: rules.Due, which: str, today: dt.date) -> tuple[str, str]:
@@ -133,14 +167,14 @@ def _plan(today: dt.date, progress: Callable[..., None] | None) -> tuple[int, li
     planned: list[_Planned] = []
     officers: dict = {}
     done = 0
-    configs: dict[int, Any] = {}  # the local settings, read once per organisation
+    # The local settings of every organisation in the run, read at once.
+    configs = development.configs_for(selectors.organizations_of(candidacies))
     for candidacy in candidacies.iterator(chunk_size=500):
-        if candidacy.organization_id not in configs:
-            configs[candidacy.organization_id] = development.config_for(candidacy.organization)
         config = configs[candidacy.organization_id]
-        for item in development.due_for(candidacy, today, steps=list(candidacy.steps.all()), config=config):
-            which = horizon(item, today)
-            if which is None:
+        steps = list(candidacy.steps.all())
+        for item in development.due_for(candidacy, today, steps=steps, config=config):
+            which = horizon(item, today, config)
+            if which is None or past_limit(item, steps, today):
                 continue
             prefix = f"{_item_key(candidacy.pk, item)}:{which}"
             key = f"{prefix}:{today.isoformat()}" if which == OVERDUE else prefix

@@ -224,25 +224,98 @@ def reviewed(world):
         if number > 10:
             break
         conclusion = "政治可靠，历史清白，同意列为发展对象。" if number == 10 else ""
-        development.record_step(actor=None, candidacy=cand, number=number, done_on=on, data=data, conclusion=conclusion)
+        note = "外调无问题" if number == 10 else ""
+        development.record_step(
+            actor=None, candidacy=cand, number=number, done_on=on, data=data, conclusion=conclusion, note=note
+        )
     return cand
 
 
-def test_the_political_review_is_clear_only_with_reveal_and_every_view_is_logged(world, api_as, reviewed):
-    body = _ok(api_as(world.a.secretary).get(f"{API}/candidacies/{reviewed.pk}"))
+def test_the_political_review_is_clear_only_when_asked_and_every_clear_answer_is_logged(world, api_as, reviewed):
+    client = api_as(world.a.secretary)
+    url = f"{API}/candidacies/{reviewed.pk}"
+    body = _ok(client.get(url))
+    review = next(s for s in body["steps"] if s["number"] == 10)
+    assert review["conclusion"] == "***" and review["note"] == "外调无问题"  # masked unless asked for
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+
+    body = _ok(client.get(url, {"reveal": "conclusion"}))
     review = next(s for s in body["steps"] if s["number"] == 10)
     assert review["conclusion"] == "政治可靠，历史清白，同意列为发展对象。"
     assert all(s["conclusion"] is None for s in body["steps"] if s["number"] != 10)
     event = AuditEvent.objects.filter(action="reveal").get()
     assert (event.actor_id, event.object_type, event.source) == (world.a.secretary.pk, "development.Step", "api")
     assert event.changes == {"field": "conclusion"}
+    _ok(client.get(url, {"reveal": "conclusion"}))
+    assert AuditEvent.objects.filter(action="reveal").count() == 2  # each clear answer
+    assert client.get(url, {"reveal": "everything"}).status_code == 422
+
+    # A write answers masked, and reveals nothing.
+    body = _ok(client.post(f"{url}/steps", {"number": 11, "done_on": days_ago(1), "data": {"days": 3}}), 201)
+    assert next(s for s in body["steps"] if s["number"] == 10)["conclusion"] == "***"
+    assert AuditEvent.objects.filter(action="reveal").count() == 2
 
     instructor = UserFactory(username="instructor_a")
     access_services.assign_role(actor=None, user=instructor, role=Role.INSTRUCTOR, enterprise=world.a.enterprise)
-    response = api_as(instructor).get(f"{API}/candidacies/{reviewed.pk}")
-    review = next(s for s in _ok(response)["steps"] if s["number"] == 10)
-    assert review["conclusion"] == "***"
-    assert "政治可靠" not in response.content.decode()
-    assert AuditEvent.objects.filter(action="reveal").count() == 1
+    for user in (instructor, UserFactory(username="candidate_self", person=reviewed.person)):
+        response = api_as(user).get(url, {"reveal": "conclusion"})
+        review = next(s for s in _ok(response)["steps"] if s["number"] == 10)
+        assert review["conclusion"] == "***" and review["note"] == "***"
+        assert "政治可靠" not in response.content.decode() and "外调" not in response.content.decode()
+    assert AuditEvent.objects.filter(action="reveal").count() == 2
     due = {d["number"] for d in _ok(response)["due"]}
-    assert {11} <= due and 10 not in due
+    assert {12} <= due and 10 not in due
+
+
+def test_the_branch_cannot_record_the_higher_committees_steps(world, api_as):
+    cand = _apply(world, applied=9)
+    body = api_as(world.a.secretary).post(f"{API}/candidacies/{cand.pk}/steps", {"number": 17, "done_on": days_ago(1)})
+    assert body.status_code == 422
+    assert body.json()["code"] == "refused" and body.json()["errors"]["rule"] == ["authority"]
+    # The county's organisation department may; there the rules speak (step 16 comes first).
+    body = api_as(world.county_admin).post(f"{API}/candidacies/{cand.pk}/steps", {"number": 17, "done_on": days_ago(1)})
+    assert body.json()["errors"]["rule"] == ["order"]
+
+
+@pytest.mark.parametrize(
+    "number, data, field",
+    [
+        (2, {"days": 3}, "data"),  # a detail of another step
+        (2, {"anything": "x"}, "data"),  # a detail of no step
+        (10, {"conclusion": "x"}, "data"),  # the conclusion has its own, encrypted, field
+        (5, {"contacts": 5}, "data.contacts"),
+        (5, {"contacts": ["A党员"]}, "data.contacts.0"),
+        (5, {"contacts": [True]}, "data.contacts.0"),
+        (9, {"sponsors": [1.5, 2]}, "data.sponsors.0"),
+        (11, {"days": "three"}, "data.days"),
+        (11, {"hours": -1}, "data.hours"),
+        (11, {"days": [3]}, "data.days"),
+        (13, {"notice_from": "soon"}, "data.notice_from"),
+        (15, {"entitled": 9.5}, "data.entitled"),
+        (15, {"present": -1}, "data.present"),
+        (23, {"yes": "6"}, "data.yes"),
+        (24, {"decision": ["on_time"]}, "data.decision"),
+        (24, {"decision": "maybe"}, "data.decision"),
+        (24, {"months": "six"}, "data.months"),
+    ],
+)
+def test_step_details_are_typed_and_whitelisted_per_step(world, api_as, number, data, field):
+    cand = _apply(world, applied=9)
+    response = api_as(world.a.secretary).post(
+        f"{API}/candidacies/{cand.pk}/steps", {"number": number, "done_on": days_ago(1), "data": data}
+    )
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["code"] == "invalid" and field in body["errors"], body
+    assert not Step.objects.filter(candidacy=cand, number=number).exists()
+
+
+def test_a_non_finite_length_is_invalid(world, api_as):
+    cand = _apply(world, applied=9)
+    client = api_as(world.a.secretary)
+    for raw in ("NaN", "Infinity"):
+        response = client.post(
+            f"{API}/candidacies/{cand.pk}/steps",
+            f'{{"number": 11, "done_on": "{days_ago(1)}", "data": {{"days": {raw}}}}}',
+        )
+        assert response.status_code == 422 and "data.days" in response.json()["errors"]

@@ -203,7 +203,7 @@ def test_due_after_the_higher_talk_is_the_approval_within_three_months():
 
 def test_due_during_probation_is_the_conversion_application_window():
     items = due(history(22), CANDIDATE, D(2025, 9, 1))
-    assert items == [Due(22, D(2026, 5, 26), PROBATION_END, False)]
+    assert items == [Due(22, D(2026, 5, 25), PROBATION_END, False)]
 
 
 def test_due_after_the_conversion_application_is_the_vote_at_probation_end():
@@ -449,8 +449,6 @@ def tally(entitled, present, yes, written=0, full=None):
         (tally(20, 11, 8, written=3), []),  # 8 + 3 written = 11 > 10
         (tally(20, 11, 8, written=2), ["majority"]),  # 8 + 2 = 10, exactly half
         (tally(20, 20, 11, full=20), []),
-        (tally(20, 12, 10, full=18), []),  # the majority is counted on the full members entitled
-        (tally(20, 12, 9, full=18), ["majority"]),  # 9 is exactly half of 18
         (tally(20, 20, 20), []),
         (tally(1, 1, 1), []),
         (tally(0, 0, 0), ["quorum", "majority"]),
@@ -469,10 +467,12 @@ def test_quorum_and_majority(data, expected):
         tally(20, 15, 11, written=6),  # written_yes > entitled - present
         tally(20, 20, 11, written=1),  # nobody absent, yet a written opinion
         tally(20, 11, 11, full=21),  # more full members entitled than members entitled
+        tally(20, 12, 10, full=18),  # probationary members counted as entitled: they have no vote
         tally(20, -1, 0),
         tally(20, 11, -1),
         tally(20, 11, 11, written=-1),
-        {"entitled": 20, "present": 11, "yes": 11},  # full_entitled missing
+        tally(20, 11.5, 11),  # not a whole number
+        tally(True, 1, 1),
         {"entitled": "twenty", "full_entitled": 20, "present": 11, "yes": 11},
         {"entitled": None, "full_entitled": 20, "present": 11, "yes": 11},
         {},
@@ -491,7 +491,7 @@ def test_admission_and_conversion_meetings_both_apply_the_vote_rules():
 @st.composite
 def consistent_tallies(draw):
     entitled = draw(st.integers(0, 300))
-    full = draw(st.integers(0, entitled))
+    full = entitled  # only full members vote
     present = draw(st.integers(0, entitled))
     yes = draw(st.integers(0, present))
     written = draw(st.integers(0, entitled - present))
@@ -515,7 +515,7 @@ def test_property_vote_problems_is_the_integer_arithmetic(t):
 @given(*(st.integers(-3, 40) for _ in range(5)))
 def test_property_tally_refused_exactly_when_inconsistent(entitled, full, present, yes, written):
     data = {"entitled": entitled, "full_entitled": full, "present": present, "yes": yes, "written_yes": written}
-    consistent = 0 <= full <= entitled and 0 <= present <= entitled and 0 <= yes <= present
+    consistent = 0 <= full == entitled and 0 <= present <= entitled and 0 <= yes <= present
     consistent = consistent and 0 <= written <= entitled - present
     assert ("tally" in codes(vote_problems(data))) == (not consistent)
     if not consistent:
@@ -559,21 +559,22 @@ def test_probation_is_one_year_from_the_admitting_meeting():
     assert probation_end([Done(15, D(2024, 2, 29), VOTE)]) is None
 
 
-def test_conversion_application_not_earlier_than_30_days_before_probation_end():
+def test_conversion_application_not_earlier_than_one_month_before_probation_end():
     hist = history(22)
-    refused = chk(hist, 22, D(2026, 5, 25))
+    refused = chk(hist, 22, D(2026, 5, 24))
     assert codes(refused) == ["probation"]
-    assert refused[0].possible_from == D(2026, 5, 26) == PROBATION_END - dt.timedelta(days=30)
-    assert chk(hist, 22, D(2026, 5, 26)) == []
+    assert refused[0].possible_from == D(2026, 5, 25) == rules.add_months(PROBATION_END, -1)
+    assert chk(hist, 22, D(2026, 5, 25)) == []
     assert chk(hist, 22, PROBATION_END) == []
 
 
-def test_conversion_application_window_follows_the_configured_prompt():
-    hist, config = history(22), Config(conversion_prompt_days=10)
-    refused = chk(hist, 22, D(2026, 6, 14), config=config)
-    assert codes(refused) == ["probation"] and refused[0].possible_from == D(2026, 6, 15)
-    assert chk(hist, 22, D(2026, 6, 15), config=config) == []
-    assert due(hist, CANDIDATE, D(2025, 9, 1), config)[0].earliest == D(2026, 6, 15)
+@pytest.mark.parametrize("prompt", [10, 400])
+def test_the_reminder_setting_never_moves_the_conversion_rule(prompt):
+    """conversion_prompt_days is local practice for the reminder; the regulation's window stays."""
+    hist, config = history(22), Config(conversion_prompt_days=prompt)
+    assert codes(chk(hist, 22, D(2026, 5, 24), config=config)) == ["probation"]
+    assert chk(hist, 22, D(2026, 5, 25), config=config) == []
+    assert due(hist, CANDIDATE, D(2025, 9, 1), config)[0].earliest == D(2026, 5, 25)
 
 
 def test_conversion_vote_not_before_probation_end():
@@ -815,3 +816,23 @@ def test_details_that_are_not_numbers_are_refused_not_crashed_on():
     assert codes(chk(history(before=11), 11, D(2025, 5, 12), {"days": "abc"})) == ["training"]
     assert "extension" in codes(chk(history(before=24), 24, D(2026, 7, 15), {"decision": "extend", "months": "six"}))
     assert codes(chk(history(before=9), 9, D(2025, 4, 14), {"sponsors": ["x", 4]})) == ["sponsors"]
+
+
+def test_assessments_are_one_in_each_half_year_not_two_at_the_start():
+    designated = D(2025, 1, 10)
+    early = activist_history(designated, [D(2025, 1, 20), D(2025, 1, 21)])
+    refused = chk(early, 7, D(2026, 1, 10))
+    assert codes(refused) == ["assessments"] and "2025-07-10" in refused[0].message
+    spaced = activist_history(designated, [D(2025, 7, 1), D(2026, 1, 5)])
+    assert chk(spaced, 7, D(2026, 1, 10)) == []
+
+
+def test_no_assessment_once_a_development_target():
+    assert codes(chk(history(8), 6, D(2025, 4, 14))) == ["order"]
+
+
+def test_a_29_february_birth_comes_of_age_on_1_march():
+    leapling = Candidate(birth_date=D(2008, 2, 29), full_members=FULL, person_id=ME)
+    refused = chk([], 1, D(2026, 2, 28), candidate=leapling)
+    assert codes(refused) == ["age"] and refused[0].possible_from == D(2026, 3, 1)
+    assert chk([], 1, D(2026, 3, 1), candidate=leapling) == []

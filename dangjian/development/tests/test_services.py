@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
 from dangjian.development import services
@@ -43,7 +44,8 @@ def test_a_candidate_walks_all_steps_to_full_membership(world):
     for number, on, data in plan(applied, sponsors, sponsors[:1]):
         conclusion = "政治可靠" if number == 10 else ""
         services.record_step(
-            actor=world.a.secretary,
+            # The branch records its own steps; the county's organisation department those above it.
+            actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
             candidacy=cand,
             number=number,
             done_on=on,
@@ -145,3 +147,150 @@ def test_political_birthday_follows_the_records_and_the_county_setting(world, lo
     assert political_birthday(dt.date(2020, 2, 29), None) == dt.date(2020, 2, 29)
     assert next_anniversary(dt.date(2020, 2, 29), dt.date(2027, 1, 1)) == dt.date(2027, 2, 28)
     assert next_anniversary(dt.date(2020, 7, 1), dt.date(2026, 7, 2)) == dt.date(2027, 7, 1)
+
+
+# --- who may record the higher committee's steps ------------------------------------------------
+
+TODAY = dt.date(2024, 12, 31)
+
+
+def _walk(world, up_to: int, applied: dt.date = dt.date(2021, 3, 1)):
+    """A candidacy of branch A walked through steps 2 … `up_to`, each by whoever records it."""
+    person = PersonFactory(name="阿比巴汗", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
+    cand = services.apply(actor=world.a.secretary, person=person, organization=world.a.branch, applied_on=applied)
+    sponsors = _sponsors(world)
+    for number, on, data in plan(applied, sponsors, sponsors[:1]):
+        if number > up_to:
+            break
+        services.record_step(
+            actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
+            candidacy=cand,
+            number=number,
+            done_on=on,
+            data=data,
+            conclusion="政治可靠" if number == 10 else "",
+            today=on,
+        )
+    cand.refresh_from_db()
+    return cand, plan(applied, sponsors, sponsors[:1])
+
+
+def _on(steps, number: int) -> dt.date:
+    return next(on for n, on, _d in steps if n == number)
+
+
+def test_the_higher_steps_are_those_of_the_higher_committee_and_the_department():
+    assert services.HIGHER_STEPS == {13, 16, 17, 18, 24, 25}
+
+
+@translation.override("en")  # the assertion reads the English message
+def test_the_branch_cannot_record_the_higher_committees_step(world):
+    from dangjian.access import services as access
+    from dangjian.access.models import Role
+    from dangjian.testing.factories import UserFactory
+
+    cand, steps = _walk(world, up_to=12)
+    on, data = _on(steps, 13), next(d for n, _o, d in steps if n == 13)
+    committee = UserFactory(username="committee_a")
+    access.assign_role(actor=None, user=committee, role=Role.COMMITTEE_MEMBER, organization=world.a.branch)
+    # A department role anchored on the branch itself is not above it.
+    own_department = UserFactory(username="branch_department")
+    access.assign_role(actor=None, user=own_department, role=Role.ORG_DEPARTMENT, organization=world.a.branch)
+    for user in (world.a.secretary, committee, own_department):
+        with pytest.raises(services.StepRefused) as exc:
+            services.record_step(actor=user, candidacy=cand, number=13, done_on=on, data=data, today=on)
+        assert [r.rule for r in exc.value.refusals] == ["authority"]
+        assert "higher party committee" in exc.value.messages[0]
+    assert not Step.objects.filter(candidacy=cand, number=13).exists()
+    # The park committee's secretary is above the branch; so is the county's department.
+    park = UserFactory(username="park_secretary")
+    access.assign_role(actor=None, user=park, role=Role.SECRETARY, organization=world.park)
+    assert services.acts_above(park, world.a.branch) and services.acts_above(world.county_admin, world.a.branch)
+    assert not services.acts_above(park, world.park) and not services.acts_above(world.a.secretary, world.a.branch)
+    assert services.acts_above(None, world.a.branch)  # the system: demo, commands
+    assert services.acts_above(UserFactory(username="root", is_superuser=True), world.a.branch)
+    services.record_step(actor=park, candidacy=cand, number=13, done_on=on, data=data, today=on)
+    assert Step.objects.filter(candidacy=cand, number=13).exists()
+
+
+@translation.override("en")  # the assertion reads the English message
+def test_the_departments_filing_is_refused_to_the_branch_in_its_own_words(world):
+    cand, steps = _walk(world, up_to=17)
+    with pytest.raises(services.StepRefused) as exc:
+        services.record_step(
+            actor=world.a.secretary, candidacy=cand, number=18, done_on=_on(steps, 18), today=_on(steps, 18)
+        )
+    assert exc.value.refusals[0].rule == "authority"
+    assert "organisation department" in exc.value.messages[0]
+
+
+def test_a_detail_no_rule_reads_is_refused(world):
+    cand, steps = _walk(world, up_to=1)
+    with pytest.raises(ValidationError) as exc:
+        services.record_step(
+            actor=world.a.secretary, candidacy=cand, number=2, done_on=_on(steps, 2), data={"days": 3}, today=TODAY
+        )
+    assert "data" in exc.value.message_dict
+    assert not Step.objects.filter(candidacy=cand, number=2).exists()
+
+
+# --- races and records changed meanwhile -------------------------------------------------------
+
+
+def test_withdraw_rereads_the_candidacy(world):
+    cand = services.apply(
+        actor=world.a.secretary, person=world.a.worker, organization=world.a.branch, applied_on=dt.date(2024, 1, 10)
+    )
+    stale = type(cand).objects.get(pk=cand.pk)  # read before the first withdrawal
+    services.withdraw(actor=world.a.secretary, candidacy=cand, on=dt.date(2024, 2, 1), reason="调离")
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        services.withdraw(actor=world.a.secretary, candidacy=stale, on=dt.date(2024, 3, 1), reason="again")
+    cand.refresh_from_db()
+    assert cand.closed_on == dt.date(2024, 2, 1) and AuditEvent.objects.count() == events
+
+
+@translation.override("en")  # the assertion reads the English message
+def test_two_applications_at_the_same_moment_answer_a_validation_error(world, monkeypatch):
+    """The other application is saved between this one's check and its save: the unique
+    constraint catches it, and the caller is told, not crashed on."""
+    from dangjian.development.models import Candidacy
+
+    check = services.rules.check
+
+    def meanwhile(*args, **kwargs):
+        Candidacy.objects.create(
+            person=world.a.worker, organization=world.a.branch, applied_on=dt.date(2024, 1, 9), stage=Stage.APPLICANT
+        )
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(services.rules, "check", meanwhile)
+    with pytest.raises(ValidationError) as exc:
+        services.apply(
+            actor=world.a.secretary, person=world.a.worker, organization=world.a.branch, applied_on=dt.date(2024, 1, 10)
+        )
+    assert type(exc.value) is ValidationError and "already has an application" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize("transferred", [False, True])
+def test_the_conversion_is_refused_when_the_membership_ended_meanwhile(world, transferred):
+    from dangjian.people.models import Membership
+
+    cand, steps = _walk(world, up_to=23)
+    on = _on(steps, 24)
+    membership = cand.person.memberships.get()
+    reason = Membership.EndReason.TRANSFERRED if transferred else Membership.EndReason.WITHDRAWN
+    people.update_membership(actor=None, membership=membership, ended_on=on - dt.timedelta(days=5), end_reason=reason)
+    if transferred:
+        people.add_membership(
+            actor=None, person=cand.person, organization=world.b.branch, admitted_on=membership.admitted_on
+        )
+    with pytest.raises(services.StepRefused) as exc:
+        services.record_step(
+            actor=world.county_admin, candidacy=cand, number=24, done_on=on, data={"decision": "on_time"}, today=on
+        )
+    assert exc.value.refusals[0].rule == "membership"
+    assert (world.b.branch.name in exc.value.messages[0]) is transferred
+    assert not Step.objects.filter(candidacy=cand, number=24).exists()
+    cand.refresh_from_db()
+    assert cand.outcome == "" and not cand.person.memberships.filter(converted_on__isnull=False).exists()

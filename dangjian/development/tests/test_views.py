@@ -39,9 +39,9 @@ def _apply(side, person=None, on=APPLIED, documents=()):
     )
 
 
-def _record(side, cand, number, on, **data):
+def _record(side, cand, number, on, *, by=None, **data):
     return services.record_step(
-        actor=side.secretary, candidacy=cand, number=number, done_on=on, data=data, conclusion=data.pop("_c", "")
+        actor=by or side.secretary, candidacy=cand, number=number, done_on=on, data=data, conclusion=data.pop("_c", "")
     )
 
 
@@ -226,15 +226,15 @@ def test_a_vote_below_the_majority_is_refused_with_the_numbers(world, login):
         (13, dt.date(2025, 3, 10), {"notice_from": "2025-03-10", "notice_to": "2025-03-14"}),
         (14, dt.date(2025, 3, 16), {}),
     ]:
-        _record(world.a, cand, number, on, **data)
-    tally = {"entitled": 9, "full_entitled": 8, "present": 7, "yes": 4}
+        _record(world.a, cand, number, on, by=world.county_admin if number == 13 else None, **data)
+    tally = {"entitled": 9, "present": 7, "yes": 4}  # 4 of 9: not more than half
     response = login(world.a.secretary).post(
         reverse("development:detail", args=[cand.pk]), {"step": 15, "done_on": "2025-03-20", **tally}
     )
     assert response.status_code == 400
     with translation.override("zh-hans"):
         expected = rules.vote_problems(tally)[0].message
-    assert escape(expected) in _body(response)
+    assert escape(expected) in _body(response) and "4" in expected and "9" in expected
     assert not cand.steps.filter(number=15).exists()
 
 
@@ -463,3 +463,69 @@ def test_the_candidate_never_sees_their_own_political_review(world, login):
     page = _body(client.get(reverse("development:detail", args=[cand.pk])))
     assert "政治可靠" not in page and reverse("development:conclusion", args=[cand.pk]) not in page
     assert client.post(reverse("development:conclusion", args=[cand.pk])).status_code == 403
+
+
+# --- the higher committee's steps ------------------------------------------------------------
+
+
+def _reviewed_by_the_branch(world):
+    """Steps 2–12 recorded: the higher committee's pre-review (13) is what comes next."""
+    cand = _reviewed(world)
+    _record(world.a, cand, 8, dt.date(2025, 2, 5))
+    _record(world.a, cand, 9, dt.date(2025, 2, 5), sponsors=[world.a.member.pk, world.a.secretary.person_id])
+    _record(world.a, cand, 11, dt.date(2025, 2, 25), days=3)
+    _record(world.a, cand, 12, dt.date(2025, 3, 5))
+    return cand
+
+
+def test_the_branch_is_not_offered_the_higher_committees_step_but_sees_it_due(world, login):
+    cand = _reviewed_by_the_branch(world)
+    url = reverse("development:detail", args=[cand.pk])
+    page = _body(login(world.a.secretary).get(url))
+    assert 'data-due="13"' in page and escape(str(rules.HIGHER).capitalize()) in page  # due, and by whom
+    select = page[page.index('name="step"') : page.index("</select>", page.index('name="step"'))]
+    for n in services.HIGHER_STEPS:
+        assert f'value="{n}"' not in select
+    assert 'value="14"' in select  # a later step of the branch's is still offered (the rules explain)
+    notice = {"notice_from": "2025-03-10", "notice_to": "2025-03-14"}
+    response = login(world.a.secretary).post(url, {"step": 13, "done_on": "2025-03-10", **notice})
+    assert response.status_code == 400 and not cand.steps.filter(number=13).exists()
+
+    county = login(world.county_admin)
+    page = _body(county.get(url))
+    assert 'data-step="13"' in page  # the form opens on the county's own step
+    assert county.post(url, {"step": 13, "done_on": "2025-03-10", **notice}).status_code == 302
+    assert cand.steps.filter(number=13).exists()
+
+
+# --- the political review's papers and note ------------------------------------------------------
+
+
+def test_the_political_reviews_documents_and_note_go_with_its_conclusion(world, login):
+    cand = _activist_with_assessment(world.a)
+    _record(world.a, cand, 6, dt.date(2025, 2, 1))
+    _record(world.a, cand, 7, dt.date(2025, 2, 1))
+    services.record_step(
+        actor=world.a.secretary,
+        candidacy=cand,
+        number=10,
+        done_on=dt.date(2025, 2, 20),
+        conclusion="政治可靠",
+        note="外调函两份，均无问题",
+        documents=[("政审材料.pdf", b"%PDF-1.4 review", "application/pdf")],
+    )
+    doc = cand.steps.get(number=10).documents.get()
+    url = reverse("development:detail", args=[cand.pk])
+    download = reverse("development:document", args=[doc.pk])
+    for user in (_instructor(world), UserFactory(username="candidate_self", person=cand.person)):
+        client = login(user)
+        page = _body(client.get(url))
+        assert "政审材料.pdf" not in page and download not in page and "外调函" not in page
+        assert client.post(download).status_code == 404
+        assert client.get(download).status_code == 404
+    assert not AuditEvent.objects.filter(action="export").exists()
+    secretary = login(world.a.secretary)
+    page = _body(secretary.get(url))
+    assert "政审材料.pdf" in page and "外调函两份" in page
+    response = secretary.post(download)
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 review"

@@ -16,7 +16,7 @@ def plan(applied_on: dt.date, sponsors: list[int], contacts: list[int]) -> list[
     target = rules.add_years(activist, 1)
     notice_from = target + dt.timedelta(days=40)
     meeting = notice_from + dt.timedelta(days=10)
-    vote = {"entitled": 9, "full_entitled": 8, "present": 7, "yes": 6, "written_yes": 1}
+    vote = {"entitled": 9, "full_entitled": 9, "present": 7, "yes": 6, "written_yes": 1}
     end = rules.add_years(meeting, 1)
     return [
         (2, a + dt.timedelta(days=10), {}),

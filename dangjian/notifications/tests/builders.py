@@ -44,7 +44,7 @@ def walked(world, up_to: int):
         if number > up_to:
             break
         development.record_step(
-            actor=world.a.secretary,
+            actor=world.county_admin if number in development.HIGHER_STEPS else world.a.secretary,
             candidacy=cand,
             number=number,
             done_on=on,

@@ -129,7 +129,10 @@ def test_a_county_setting_of_45_days_prompts_earlier(world):
     end = cand.probation_ends_on
     assert services.send_reminders(today=end - dt.timedelta(days=46))["notifications"] == 0
     assert services.send_reminders(today=end - dt.timedelta(days=45))["notifications"] == 1
-    assert (end - dt.timedelta(days=45)).isoformat() in _mine(world.a.secretary)[0].body
+    # The setting moves the reminder; when the application may be made is the rules' to say.
+    (item,) = [d for d in development.due_for(cand, end) if d.number == 22]
+    assert f"{end.isoformat()}" in _mine(world.a.secretary)[0].body
+    assert item.earliest.isoformat() in _mine(world.a.secretary)[0].body
 
 
 def test_an_approval_due_reminds_the_organisation_department_above(world):
@@ -193,3 +196,49 @@ def test_several_reminders_make_one_email(world):
     assert result["notifications"] == 2 and result["emails_sent"] == 1
     (message,) = mail.outbox
     assert "甲" in message.body and "乙" in message.body
+
+
+def test_the_settings_are_read_once_for_all_organisations(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    development.save_config(actor=world.county_admin, organization=world.park, conversion_prompt_days=40)
+    applicant(world, APPLIED)
+    lonely = make_org(OrgKind.BRANCH, "C公司党支部", world.park)
+    applicant(world, APPLIED, organization=lonely, name="乙")
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.send_reminders(today=dt.date(2026, 1, 29))["candidacies"] == 2
+    assert sum("development_developmentconfig" in q["sql"] for q in ctx.captured_queries) == 1
+
+
+def test_the_conversion_application_is_prompted_to_the_candidate_too(world):
+    cand, steps = walked(world, up_to=20)
+    own = UserFactory(username="abibahan", person=cand.person, email="abibahan@example.com")
+    end = cand.probation_ends_on
+    assert services.send_reminders(today=end - dt.timedelta(days=30))["notifications"] == 2
+    (note,) = _mine(own)
+    assert note.key == f"dev:{cand.pk}:22:{end.isoformat()}:soon"
+    assert len(_mine(world.a.secretary)) == 1
+    assert {m.to[0] for m in mail.outbox} == {"abibahan@example.com"}
+    # Overdue, it is repeated to them as to the branch.
+    services.send_reminders(today=end + dt.timedelta(days=1))
+    assert [n.kind for n in _mine(own)] == [Kind.DEVELOPMENT_DUE, Kind.DEVELOPMENT_OVERDUE]
+
+
+def test_a_candidate_without_a_login_or_inactive_gets_nothing(world):
+    cand, steps = walked(world, up_to=20)
+    UserFactory(username="abibahan", person=cand.person, is_active=False)
+    assert services.send_reminders(today=cand.probation_ends_on - dt.timedelta(days=30))["notifications"] == 1
+
+
+def test_an_approval_past_its_six_month_limit_is_no_longer_reminded_but_stays_overdue(world):
+    cand, steps = walked(world, up_to=16)
+    meeting = date_of(steps, 15)
+    limit = rules.approval_deadlines(meeting)[1]
+    assert services.send_reminders(today=limit)["notifications"] == 1  # overdue, still possible
+    (note,) = _mine(world.county_admin)
+    assert note.kind == Kind.DEVELOPMENT_OVERDUE
+    for day in (1, 8, 15, 40):
+        assert services.send_reminders(today=limit + dt.timedelta(days=day))["notifications"] == 0
+    (item,) = [d for d in development.due_for(cand, limit + dt.timedelta(days=40)) if d.number == 17]
+    assert item.overdue  # the board still shows it

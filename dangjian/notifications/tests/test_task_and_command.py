@@ -51,3 +51,21 @@ def test_the_command_prints_the_counts_and_is_safe_to_repeat(world):
 def test_the_command_refuses_a_bad_date(world):
     with pytest.raises(CommandError):
         call_command("send_reminders", "--today", "29.01.2026")
+
+
+def test_the_command_without_a_date_acts_on_todays_local_date(world):
+    """Run as cron runs it: no --today, the clock frozen. 17:00 UTC on 28 January is already the
+    29th in Shanghai, the day the talk of an application of 5 January is first reminded."""
+    import time_machine
+
+    applicant(world, dt.date(2026, 1, 5))
+    with time_machine.travel(dt.datetime(2026, 1, 28, 15, 59, tzinfo=dt.UTC), tick=False):
+        out = io.StringIO()
+        call_command("send_reminders", stdout=out)
+    assert "Reminders for 2026-01-28" in out.getvalue() and "0 notifications" in out.getvalue()
+    with time_machine.travel(dt.datetime(2026, 1, 28, 17, 0, tzinfo=dt.UTC), tick=False):
+        out = io.StringIO()
+        call_command("send_reminders", stdout=out)
+    assert "Reminders for 2026-01-29" in out.getvalue() and "1 notifications to 1 people" in out.getvalue()
+    (note,) = Notification.objects.all()
+    assert note.sent_on == dt.date(2026, 1, 29) and note.user == world.a.secretary
