@@ -294,3 +294,73 @@ def test_the_conversion_is_refused_when_the_membership_ended_meanwhile(world, tr
     assert not Step.objects.filter(candidacy=cand, number=24).exists()
     cand.refresh_from_db()
     assert cand.outcome == "" and not cand.person.memberships.filter(converted_on__isnull=False).exists()
+
+
+def _to_conversion_vote(world, applicant):
+    """Walk `applicant` through to the conversion vote (step 23), higher steps by the county."""
+    applied = dt.date(2021, 3, 1)
+    sponsors = _sponsors(world)
+    today = dt.date(2024, 12, 31)
+    cand = services.apply(
+        actor=world.a.secretary, person=applicant, organization=world.a.branch, applied_on=applied, today=today
+    )
+    for number, on, data in plan(applied, sponsors, sponsors[:1]):
+        if number == 24:
+            return cand, on, today
+        services.record_step(
+            actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
+            candidacy=cand,
+            number=number,
+            done_on=on,
+            data=data,
+            conclusion="政治可靠" if number == 10 else "",
+            today=today,
+        )
+    raise AssertionError("the plan has a step 24")
+
+
+def test_an_extension_then_a_cancellation_end_the_membership(world):
+    applicant = PersonFactory(name="预备期延长", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
+    cand, decided_on, today = _to_conversion_vote(world, applicant)
+    cand.refresh_from_db()
+    first_end = cand.probation_ends_on
+    services.record_step(
+        actor=world.county_admin,
+        candidacy=cand,
+        number=24,
+        done_on=decided_on,
+        data={"decision": "extend", "months": 6},
+        today=today,
+    )
+    cand.refresh_from_db()
+    applicant.refresh_from_db()
+    from dangjian.development import rules
+
+    assert cand.probation_ends_on == rules.add_months(first_end, 6) and cand.stage == Stage.ADMITTED
+    assert applicant.political_status == "probationary"
+    end = cand.probation_ends_on
+    later = end + dt.timedelta(days=20)
+    services.record_step(
+        actor=world.a.secretary, candidacy=cand, number=22, done_on=end - dt.timedelta(days=5), today=later
+    )
+    vote = {"entitled": 9, "present": 7, "yes": 6}
+    services.record_step(actor=world.a.secretary, candidacy=cand, number=23, done_on=end, data=vote, today=later)
+    with pytest.raises(services.StepRefused) as refused:  # probation is extended once only
+        services.record_step(
+            actor=world.county_admin,
+            candidacy=cand,
+            number=24,
+            done_on=later,
+            data={"decision": "extend", "months": 6},
+            today=later,
+        )
+    assert [r.rule for r in refused.value.refusals] == ["extension"]
+    services.record_step(
+        actor=world.county_admin, candidacy=cand, number=24, done_on=later, data={"decision": "cancel"}, today=later
+    )
+    cand.refresh_from_db()
+    applicant.refresh_from_db()
+    assert cand.stage == Stage.CLOSED and cand.outcome == "cancelled"
+    membership = applicant.memberships.get()
+    assert membership.ended_on == later and membership.end_reason == "cancelled"
+    assert applicant.political_status == "masses"
