@@ -14,7 +14,7 @@ from dangjian.development.models import Stage, Step
 from dangjian.people import services as people
 from dangjian.testing.factories import PersonFactory
 
-from .walk import plan
+from .walk import plan, record
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,7 @@ def test_a_candidate_walks_all_steps_to_full_membership(world):
     applicant.refresh_from_db()
     assert applicant.political_status == "applicant"
     for number, on, data in plan(applied, sponsors, sponsors[:1]):
-        conclusion = "政治可靠" if number == 10 else ""
-        services.record_step(
-            # The branch records its own steps; the county's organisation department those above it.
-            actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
-            candidacy=cand,
-            number=number,
-            done_on=on,
-            data=data,
-            conclusion=conclusion,
-            today=today,
-        )
+        record(world, cand, number, on, data, today)
         applicant.refresh_from_db()
         cand.refresh_from_db()
         if number == 3:
@@ -307,15 +297,7 @@ def _to_conversion_vote(world, applicant):
     for number, on, data in plan(applied, sponsors, sponsors[:1]):
         if number == 24:
             return cand, on, today
-        services.record_step(
-            actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
-            candidacy=cand,
-            number=number,
-            done_on=on,
-            data=data,
-            conclusion="政治可靠" if number == 10 else "",
-            today=today,
-        )
+        record(world, cand, number, on, data, today)
     raise AssertionError("the plan has a step 24")
 
 

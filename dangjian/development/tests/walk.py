@@ -48,3 +48,19 @@ def plan(applied_on: dt.date, sponsors: list[int], contacts: list[int]) -> list[
         (24, end + dt.timedelta(days=30), {"decision": "on_time"}),
         (25, end + dt.timedelta(days=40), {}),
     ]
+
+
+def record(world: Any, candidacy: Any, number: int, on: dt.date, data: dict[str, Any], today: dt.date) -> Any:
+    """Record one step of `plan` as the one who must: branch A's secretary its own steps, the
+    county's organisation department those of the bodies above the branch."""
+    from dangjian.development import services
+
+    return services.record_step(
+        actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
+        candidacy=candidacy,
+        number=number,
+        done_on=on,
+        data=data,
+        conclusion="政治可靠" if number == 10 else "",
+        today=today,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dangjian.development import services as development
-from dangjian.development.tests.walk import plan
+from dangjian.development.tests.walk import plan, record
 from dangjian.people import services as people
 from dangjian.testing.factories import PersonFactory
 
@@ -43,15 +43,7 @@ def walked(world, up_to: int):
     for number, on, data in steps:
         if number > up_to:
             break
-        development.record_step(
-            actor=world.county_admin if number in development.HIGHER_STEPS else world.a.secretary,
-            candidacy=cand,
-            number=number,
-            done_on=on,
-            data=data,
-            conclusion="政治可靠" if number == 10 else "",
-            today=on,
-        )
+        record(world, cand, number, on, data, today=on)
     cand.refresh_from_db()
     return cand, steps
 
