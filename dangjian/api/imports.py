@@ -12,14 +12,12 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
 from dangjian.jobs.selectors import live
 from dangjian.organizations.models import Enterprise
 from dangjian.rosters import report as reports
@@ -28,6 +26,7 @@ from dangjian.rosters.columns import EMPLOYEES, MEMBERS
 from dangjian.rosters.models import ImportRow, Phase, RosterImport, RowOutcome
 from dangjian.rosters.pipeline import find_target, may_import_into
 from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+from dangjian.ui.downloads import attachment
 
 from .auth import actor
 from .common import Page
@@ -166,21 +165,15 @@ def _conflict(exc: ValidationError) -> Status:
     return Status(409, {"code": "conflict", "message": " ".join(exc.messages)})
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
-
 # Before /imports/{id}/…, so that "templates" is never read as an id.
 @router.get("/imports/templates/{kind}", response=ERRORS, openapi_extra=XLSX_RESPONSE)
 def template(request: HttpRequest, kind: Literal["employees", "members"]) -> HttpResponse:
     """A blank roster with the accepted columns, choice lists and instructions."""
     user = actor(request)
-    if not (has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)):
+    if not selectors.may_import(user):
         raise Http404
     stem = _("party member roster template") if kind == MEMBERS else _("employee roster template")
-    return _xlsx(reports.template_bytes(MEMBERS if kind == MEMBERS else EMPLOYEES), f"{stem}.xlsx")
+    return attachment(reports.template_bytes(MEMBERS if kind == MEMBERS else EMPLOYEES), f"{stem}.xlsx")
 
 
 @router.get("/imports", response={200: list[ImportOut], **ERRORS})
@@ -264,4 +257,4 @@ def report(request: HttpRequest, id: int) -> HttpResponse:
     imp = _own(request, id)
     services.report_downloaded(actor=actor(request), imp=imp)
     stem = _("import report") + "-" + imp.file_name.rsplit(".", 1)[0]
-    return _xlsx(reports.report_bytes(imp), download_name(stem))
+    return attachment(reports.report_bytes(imp), download_name(stem))

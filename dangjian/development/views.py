@@ -10,11 +10,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +24,8 @@ from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.services import filters_of
 from dangjian.organizations.models import Organization
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, Col, Workbook, download_name
+from dangjian.rosters.xlsx import Col, Workbook, download_name
+from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, save_form_page
 from dangjian.ui.paging import paginate, query_without
 
@@ -215,12 +215,7 @@ def document(request, pk):
         raise Http404  # the political review's papers go with its conclusion: as if unknown
     if request.method != "POST":  # it writes an audit event: no link from elsewhere may trigger it
         return HttpResponseNotAllowed(["POST"])
-    data = services.document_opened(actor=request.user, document=doc)
-    response = HttpResponse(data, content_type=doc.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=doc.file_name)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(services.document_opened(actor=request.user, document=doc), doc.file_name, doc.content_type)
 
 
 # --- applications ----------------------------------------------------------------------------
@@ -358,10 +353,7 @@ def ledger(request):
         filters=filters_of(request.GET),
         org_path=org.path if org is not None else covering_org_path(request.user, CANDIDACY),
     )
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(data, name)
 
 
 # --- local settings -------------------------------------------------------------------------

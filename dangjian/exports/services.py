@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.jobs.services import attach_output
+from dangjian.jobs.services import Output, attach_output
 from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
 
 from . import selectors
@@ -53,12 +53,21 @@ def export(
     built = build(sheet, queryset, progress)
     name = download_name(str(sheet.stem), timezone.localdate())
     exported = ExportFile(name=name, data=built.data, rows=built.rows, revealed=built.revealed)
-    record_export(actor=actor, kind=kind, exported=exported, params=params, job_id=job_id)
+    output = Output.of(name, built.data, XLSX_CONTENT_TYPE) if job_id is not None else None
+    record_export(actor=actor, kind=kind, exported=exported, params=params, job_id=job_id, output=output)
     return exported
 
 
 @audit.write_transaction
-def record_export(*, actor: Any, kind: str, exported: ExportFile, params: QueryDict, job_id: int | None = None) -> None:
+def record_export(
+    *,
+    actor: Any,
+    kind: str,
+    exported: ExportFile,
+    params: QueryDict,
+    job_id: int | None = None,
+    output: Output | None = None,
+) -> None:
     audit.record(
         actor=actor,
         action=Action.EXPORT,
@@ -67,5 +76,5 @@ def record_export(*, actor: Any, kind: str, exported: ExportFile, params: QueryD
         changes={"rows": exported.rows, "revealed": exported.revealed, "filters": filters_of(params)},
         org_path=selectors.covering_org_path(actor, SHEETS[kind].resource),
     )
-    if job_id is not None:
-        attach_output(job_id, exported.name, exported.data, XLSX_CONTENT_TYPE)
+    if job_id is not None and output is not None:
+        attach_output(job_id, output)

@@ -14,12 +14,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dangjian.jobs.services import start_job
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+from dangjian.rosters.xlsx import download_name
+from dangjian.ui.downloads import attachment
 
 from . import services
 from .selectors import InvalidFilter
@@ -54,11 +54,7 @@ def download(request, kind: str):
     if count > sync_limit():
         return _start(request, kind)
     exported = services.export(actor=request.user, kind=kind, queryset=queryset, params=request.GET)
-    response = HttpResponse(exported.data, content_type=XLSX_CONTENT_TYPE)
-    # RFC 6266/5987: filename*=UTF-8''… carries a Chinese name to every current browser.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=exported.name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(exported.data, exported.name)
 
 
 def _start(request, kind: str) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -91,12 +92,26 @@ def run_job(job_id: int, work: Callable[[Progress], dict[str, Any]]) -> dict[str
     return result
 
 
-def attach_output(job_id: int, name: str, data: bytes, content_type: str) -> None:
-    """Keep the file a job produced for its requester to download, sealed: exports hold the
-    same personal data as the records. Not audited on its own: the work that made the file
-    records what it was (an export's event names the file and its rows)."""
+@dataclass(frozen=True)
+class Output:
+    """A file a job produced, already sealed: exports hold the same personal data as the
+    records. Sealing a large file is slow, so it is done before any transaction or lock."""
+
+    name: str
+    sealed: bytes
+    content_type: str
+    size: int
+
+    @classmethod
+    def of(cls, name: str, data: bytes, content_type: str) -> Output:
+        return cls(name[:200], seal_bytes(data), content_type[:100], len(data))
+
+
+def attach_output(job_id: int, output: Output) -> None:
+    """Keep the file for the job's requester to download. Not audited on its own: the work that
+    made the file records what it was (an export's event names the file and its rows)."""
     Job.objects.filter(pk=job_id).update(
-        output=seal_bytes(data), output_name=name[:200], output_type=content_type[:100], output_size=len(data)
+        output=output.sealed, output_name=output.name, output_type=output.content_type, output_size=output.size
     )
 
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 
 from dangjian.people.crypto import open_bytes
+from dangjian.ui.downloads import attachment
 
 from .models import Job
 from .selectors import live
@@ -37,8 +37,4 @@ def download(request, pk):
     job = _own_job(request, pk, with_output=True)
     if not job.has_output:
         raise Http404
-    response = HttpResponse(open_bytes(job.output), content_type=job.output_type or "application/octet-stream")
-    # RFC 6266/5987: filename*=UTF-8''… carries a Chinese name to every current browser.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=job.output_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(open_bytes(job.output), job.output_name, job.output_type)

@@ -96,6 +96,9 @@ class RosterImport(models.Model):
 
     @property
     def has_file(self) -> bool:
+        # Lists defer the (large) file and annotate whether it is kept: never load it to know.
+        if "file_kept" in self.__dict__:
+            return self.file_kept
         return bool(self.sealed_file)
 
     @property

@@ -128,7 +128,8 @@ def parse_phone(value: Any) -> str | None:
     return text or None
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Names compared as people write them: full-width, spaces and case do not count."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
@@ -139,9 +140,9 @@ def _choice_maps() -> dict[str, dict[str, str]]:
         with translation.override(code):
             for choices, key in ((Gender, "gender"), (Ethnicity, "ethnicity"), (Education, "education")):
                 for value, label in choices.choices:
-                    maps[key][_fold(str(label))] = value
+                    maps[key][fold(str(label))] = value
             for value, label in PoliticalStatus.choices:
-                maps["political_status"][_fold(str(label))] = value
+                maps["political_status"][fold(str(label))] = value
     for value, _label in Ethnicity.choices:
         maps["ethnicity"][value] = value
         maps["ethnicity"][str(int(value))] = value
@@ -201,7 +202,7 @@ def _choice(kind: str, value: Any, hint: str) -> str | None:
     text = _clean_text(value) if value is not None else ""
     if not text:
         return None
-    found = _choice_maps()[kind].get(_fold(text))
+    found = _choice_maps()[kind].get(fold(text))
     if found is None:
         raise CellError(_("“%(value)s” is not understood. %(hint)s") % {"value": text, "hint": hint})
     return found

@@ -36,6 +36,7 @@ from dangjian.people.validators import mask_id_number, mask_phone
 from .columns import BY_KEY, EMPLOYEES, MEMBERS
 from .models import ImportRow, ImportStatus, RosterImport, RowOutcome
 from .parsing import PARSERS, CellError, shown
+from .parsing import fold as _fold
 from .reading import Roster, RosterFileError, read_roster
 
 CHUNK = 500
@@ -500,10 +501,6 @@ class _nothing:
 
     def __exit__(self, *exc: Any) -> None:
         return None
-
-
-def _fold(text: str) -> str:
-    return "".join((text or "").split()).lower()
 
 
 def _same(current: Any, new: Any) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
+from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
 from dangjian.jobs.selectors import is_stalled, live
 
 from .models import ImportStatus, Phase, RosterImport
-from .pipeline import may_import_into, targets_for
+from .pipeline import targets_for
 
 
 def own_imports(user: Any) -> QuerySet[RosterImport]:
@@ -21,14 +22,17 @@ def own_imports(user: Any) -> QuerySet[RosterImport]:
         .filter(Q(enterprise__in=enterprises.values("pk")) | Q(organization__in=orgs.values("pk")))
         .select_related("enterprise", "organization", "check_job", "import_job")
         .defer("sealed_file")
+        .annotate(file_kept=ExpressionWrapper(~Q(sealed_file=b""), output_field=BooleanField()))
     )
 
 
 def own_import(user: Any, pk: Any) -> RosterImport | None:
-    imp = own_imports(user).filter(pk=pk).first()
-    if imp is None or not may_import_into(user, imp.target):
-        return None
-    return imp
+    return own_imports(user).filter(pk=pk).first()
+
+
+def may_import(user: Any) -> bool:
+    """Whether the user may import a roster anywhere (menus, upload page, templates)."""
+    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
 
 
 def current_job(imp: RosterImport) -> Any:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
+from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors
 from dangjian.ui.paging import paginate, query_without
 
@@ -17,11 +17,7 @@ from . import selectors, services
 from .columns import ROSTER_KINDS
 from .forms import UploadForm
 from .models import RosterImport, RowOutcome
-from .xlsx import XLSX_CONTENT_TYPE, download_name
-
-
-def _may_import(user) -> bool:
-    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
+from .xlsx import download_name
 
 
 def _own(request, pk) -> RosterImport:
@@ -31,17 +27,9 @@ def _own(request, pk) -> RosterImport:
     return imp
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    from django.utils.http import content_disposition_header
-
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
-
-
 @login_required
 def import_list(request):
-    if not _may_import(request.user):
+    if not selectors.may_import(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.own_imports(request.user))
     for imp in page:
@@ -51,40 +39,33 @@ def import_list(request):
 
 @login_required
 def upload(request):
-    if not _may_import(request.user):
+    if not selectors.may_import(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        if f.size > services.max_upload_bytes():
-            form.add_error(
-                "file",
-                _("The file is larger than %(mb)d MB. Split it into parts.")
-                % {"mb": services.max_upload_bytes() >> 20},
+        try:
+            imp = services.upload(
+                actor=request.user,
+                target=form.cleaned_data["target"],
+                file_name=f.name,
+                data=f.read(services.max_upload_bytes() + 1),  # the service refuses what is larger
+                create_teams=form.cleaned_data["create_teams"],
             )
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
-            try:
-                imp = services.upload(
-                    actor=request.user,
-                    target=form.cleaned_data["target"],
-                    file_name=f.name,
-                    data=f.read(),
-                    create_teams=form.cleaned_data["create_teams"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return redirect("rosters:detail", pk=imp.pk)
+            return redirect("rosters:detail", pk=imp.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "rosters/upload.html", {"form": form, "kinds": ROSTER_KINDS}, status=status)
 
 
 @login_required
 def template(request, kind):
-    if kind not in ROSTER_KINDS or not _may_import(request.user):
+    if kind not in ROSTER_KINDS or not selectors.may_import(request.user):
         raise Http404
     stem = _("party member roster template") if kind == "members" else _("employee roster template")
-    return _xlsx(reports.template_bytes(kind), f"{stem}.xlsx")
+    return attachment(reports.template_bytes(kind), f"{stem}.xlsx")
 
 
 def _context(request, imp: RosterImport) -> dict:
@@ -162,4 +143,4 @@ def report(request, pk):
     imp = _own(request, pk)
     stem = _("import report") + "-" + imp.file_name.rsplit(".", 1)[0]
     services.report_downloaded(actor=request.user, imp=imp)
-    return _xlsx(reports.report_bytes(imp), download_name(stem))
+    return attachment(reports.report_bytes(imp), download_name(stem))

@@ -7,9 +7,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
-    from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, VIEW, has_any
+    from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
     from dangjian.audit.selectors import may_read_global_log
     from dangjian.development import selectors as development
+    from dangjian.rosters.selectors import may_import
 
     return {
         "LANGUAGES": settings.LANGUAGES,
@@ -18,7 +19,7 @@ def navigation(request):
             "enterprises": has_any(user, ENTERPRISE, VIEW),
             "people": has_any(user, PERSON, VIEW),
             "audit": may_read_global_log(user),
-            "imports": has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE),
+            "imports": may_import(user),
             "development": development.may_see_development(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: development.may_apply_online(getattr(user, "person", None)),

@@ -14,34 +14,22 @@ from dangjian.development.models import Stage, Step
 from dangjian.people import services as people
 from dangjian.testing.factories import PersonFactory
 
-from .walk import plan, record
+from .walk import plan, record, sponsors
 
 pytestmark = pytest.mark.django_db
-
-
-def _sponsors(world):
-    second = PersonFactory(name="A党员二", employer=world.a.enterprise)
-    people.add_membership(
-        actor=None,
-        person=second,
-        organization=world.a.branch,
-        admitted_on=dt.date(2012, 7, 1),
-        converted_on=dt.date(2013, 7, 1),
-    )
-    return [world.a.member.pk, second.pk]
 
 
 def test_a_candidate_walks_all_steps_to_full_membership(world):
     applicant = PersonFactory(name="阿比巴汗", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
     applied = dt.date(2021, 3, 1)
-    sponsors = _sponsors(world)
+    two = sponsors(world)
     today = dt.date(2024, 12, 31)
     cand = services.apply(
         actor=world.a.secretary, person=applicant, organization=world.a.branch, applied_on=applied, today=today
     )
     applicant.refresh_from_db()
     assert applicant.political_status == "applicant"
-    for number, on, data in plan(applied, sponsors, sponsors[:1]):
+    for number, on, data in plan(applied, two, two[:1]):
         record(world, cand, number, on, data, today)
         applicant.refresh_from_db()
         cand.refresh_from_db()
@@ -148,8 +136,8 @@ def _walk(world, up_to: int, applied: dt.date = dt.date(2021, 3, 1)):
     """A candidacy of branch A walked through steps 2 … `up_to`, each by whoever records it."""
     person = PersonFactory(name="阿比巴汗", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
     cand = services.apply(actor=world.a.secretary, person=person, organization=world.a.branch, applied_on=applied)
-    sponsors = _sponsors(world)
-    for number, on, data in plan(applied, sponsors, sponsors[:1]):
+    two = sponsors(world)
+    for number, on, data in plan(applied, two, two[:1]):
         if number > up_to:
             break
         services.record_step(
@@ -162,7 +150,7 @@ def _walk(world, up_to: int, applied: dt.date = dt.date(2021, 3, 1)):
             today=on,
         )
     cand.refresh_from_db()
-    return cand, plan(applied, sponsors, sponsors[:1])
+    return cand, plan(applied, two, two[:1])
 
 
 def _on(steps, number: int) -> dt.date:
@@ -289,12 +277,12 @@ def test_the_conversion_is_refused_when_the_membership_ended_meanwhile(world, tr
 def _to_conversion_vote(world, applicant):
     """Walk `applicant` through to the conversion vote (step 23), higher steps by the county."""
     applied = dt.date(2021, 3, 1)
-    sponsors = _sponsors(world)
+    two = sponsors(world)
     today = dt.date(2024, 12, 31)
     cand = services.apply(
         actor=world.a.secretary, person=applicant, organization=world.a.branch, applied_on=applied, today=today
     )
-    for number, on, data in plan(applied, sponsors, sponsors[:1]):
+    for number, on, data in plan(applied, two, two[:1]):
         if number == 24:
             return cand, on, today
         record(world, cand, number, on, data, today)

@@ -64,3 +64,19 @@ def record(world: Any, candidacy: Any, number: int, on: dt.date, data: dict[str,
         conclusion="政治可靠" if number == 10 else "",
         today=today,
     )
+
+
+def sponsors(world: Any) -> list[int]:
+    """Two full members of branch A to sponsor or cultivate: its member and a second one."""
+    from dangjian.people import services as people
+    from dangjian.testing.factories import PersonFactory
+
+    second = PersonFactory(name="A党员二", employer=world.a.enterprise)
+    people.add_membership(
+        actor=None,
+        person=second,
+        organization=world.a.branch,
+        admitted_on=dt.date(2012, 7, 1),
+        converted_on=dt.date(2013, 7, 1),
+    )
+    return [world.a.member.pk, second.pk]

@@ -7,12 +7,12 @@ from urllib.parse import quote
 from django.urls import reverse
 
 from dangjian.jobs.models import Job, JobStatus
-from dangjian.jobs.services import attach_output
+from dangjian.jobs.services import Output, attach_output
 
 
 def _job_with_output(user, status=JobStatus.DONE) -> Job:
     job = Job.objects.create(kind="export", title="导出", requested_by=user, status=status)
-    attach_output(job.pk, "党员花名册-2026-11-25.xlsx", b"PK\x03\x04 the file", "application/vnd.ms-excel")
+    attach_output(job.pk, Output.of("党员花名册-2026-11-25.xlsx", b"PK\x03\x04 the file", "application/vnd.ms-excel"))
     return job
 
 
@@ -62,12 +62,12 @@ def test_old_outputs_are_purged(world, login):
 
     from dangjian.audit.models import AuditEvent
     from dangjian.jobs.models import Job, JobStatus
-    from dangjian.jobs.services import attach_output
+    from dangjian.jobs.services import Output, attach_output
 
     old = Job.objects.create(kind="export", title="old", requested_by=world.a.secretary, status=JobStatus.DONE)
     new = Job.objects.create(kind="export", title="new", requested_by=world.a.secretary, status=JobStatus.DONE)
     for job in (old, new):
-        attach_output(job.pk, "名单.xlsx", b"PK data", "application/octet-stream")
+        attach_output(job.pk, Output.of("名单.xlsx", b"PK data", "application/octet-stream"))
     Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=9))
     Job.objects.filter(pk=new.pk).update(finished_at=timezone.now())
     call_command("purge_files", "--days", "7")

@@ -5,23 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from dangjian.development import services as development
-from dangjian.development.tests.walk import plan, record
-from dangjian.people import services as people
+from dangjian.development.tests.walk import plan, record, sponsors
 from dangjian.testing.factories import PersonFactory
 
 APPLIED = dt.date(2021, 3, 1)
-
-
-def sponsors(world) -> list[int]:
-    second = PersonFactory(name="A党员二", employer=world.a.enterprise)
-    people.add_membership(
-        actor=None,
-        person=second,
-        organization=world.a.branch,
-        admitted_on=dt.date(2012, 7, 1),
-        converted_on=dt.date(2013, 7, 1),
-    )
-    return [world.a.member.pk, second.pk]
 
 
 def applicant(world, applied_on: dt.date, organization=None, name: str = "阿比巴汗"):
