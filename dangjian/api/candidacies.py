@@ -30,7 +30,8 @@ from pydantic import BaseModel, ConfigDict
 
 from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
 from dangjian.development import rules, services
-from dangjian.development.models import OPEN_STAGES, Candidacy, Stage, Step
+from dangjian.development import selectors as dev_selectors
+from dangjian.development.models import LIVE_STAGES, Candidacy, Stage, Step
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
 
@@ -42,7 +43,6 @@ router = Router(tags=["development"])
 
 MASK = "***"
 # Stages in which something may still fall due (a conversion deadline once admitted).
-LIVE_STAGES = (*OPEN_STAGES, Stage.ADMITTED)
 CANDIDACY_QS = Candidacy.objects.select_related("person", "organization")
 
 
@@ -238,14 +238,7 @@ def _refusal(exc: services.StepRefused) -> Status:
 def _overdue_ids(qs: QuerySet, today: dt.date) -> list[int]:
     """Candidacies in `qs` with a step past its deadline, by the same rules as the board."""
     live = list(qs.filter(stage__in=LIVE_STAGES).prefetch_related("steps"))
-    configs = services.configs_for(c.organization for c in live)
-    ids = []
-    for c in live:
-        candidate = rules.Candidate(birth_date=c.person.birth_date, person_id=c.person_id)
-        history = services.history(c, list(c.steps.all()))
-        if any(d.overdue for d in rules.due(history, candidate, today, configs[c.organization_id])):
-            ids.append(c.pk)
-    return ids
+    return [c.pk for c in dev_selectors.with_due(live, today) if c.overdue]
 
 
 # --- operations ------------------------------------------------------------------------------

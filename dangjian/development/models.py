@@ -23,7 +23,8 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET)
+OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET)  # not yet admitted
+LIVE_STAGES = (*OPEN_STAGES, Stage.ADMITTED)  # still moving: on the boards, in the reminders
 
 
 class Outcome(models.TextChoices):

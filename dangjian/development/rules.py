@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -749,7 +749,3 @@ def _window(history: Sequence[Done], number: int, config: Config) -> tuple[dt.da
         meeting = _last(history, 23)
         return None, approval_deadlines(meeting.on)[0]
     return None, None
-
-
-def timeline(history: Iterable[Done]) -> list[Done]:
-    return sorted(history, key=lambda d: (d.on, d.number))

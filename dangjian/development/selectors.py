@@ -26,9 +26,9 @@ from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 
 from . import rules, services
-from .models import OPEN_STAGES, Candidacy, Stage, Step, StepDocument
+from .models import LIVE_STAGES, OPEN_STAGES, Candidacy, Stage, Step, StepDocument
 
-BOARD_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.ADMITTED)
+BOARD_STAGES = LIVE_STAGES
 # The board's columns: an admitted candidate is a probationary member until conversion.
 STAGE_LABELS = {
     Stage.APPLICANT: Stage.APPLICANT.label,
@@ -128,10 +128,6 @@ def may_apply_online(person: Person | None) -> bool:
 
 
 # --- local settings, read once per page -------------------------------------------------------
-
-
-def _ids(path: str) -> list[int]:
-    return [int(i) for i in path.strip("/").split("/") if i]
 
 
 def with_due(candidacies: Sequence[Candidacy], today: dt.date) -> list[Candidacy]:

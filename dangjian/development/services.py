@@ -37,21 +37,17 @@ from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, Stage, S
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def _ids(path: str) -> list[int]:
-    return [int(i) for i in path.strip("/").split("/") if i]
-
-
 def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
     """Each organisation's settings: those of the nearest organisation up its tree that has its
     own, else the defaults. One query for any number of organisations (boards, reminders)."""
     orgs = list({o.pk: o for o in orgs}.values())
     own = {
         c.organization_id: c
-        for c in DevelopmentConfig.objects.filter(organization_id__in={i for o in orgs for i in _ids(o.path)})
+        for c in DevelopmentConfig.objects.filter(organization_id__in={i for o in orgs for i in o.path_ids()})
     }
     result: dict[int, rules.Config] = {}
     for org in orgs:
-        c = next((own[i] for i in reversed(_ids(org.path)) if i in own), None)
+        c = next((own[i] for i in reversed(org.path_ids()) if i in own), None)
         result[org.pk] = (
             rules.Config()
             if c is None

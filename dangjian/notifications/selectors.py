@@ -8,13 +8,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from dangjian.access.models import Role, RoleAssignment
-from dangjian.development.models import Candidacy, Stage
+from dangjian.development.models import LIVE_STAGES, Candidacy
 from dangjian.organizations.models import Organization
 
 from .models import Notification
 
 # Candidacies with deadlines still ahead: closed ones have none (step 25 has no deadline).
-REMINDED_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET, Stage.ADMITTED)
+REMINDED_STAGES = LIVE_STAGES
 BRANCH_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
 
 
@@ -43,10 +43,6 @@ def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]
     return Organization.objects.filter(pk__in=candidacies.order_by().values("organization_id"))
 
 
-def _path_ids(org: Organization) -> list[int]:
-    return [int(part) for part in org.path.strip("/").split("/") if part]
-
-
 def _nearest_holders(org_ids: Iterable[int], roles: Iterable[str]) -> list[Any]:
     """The active users holding one of `roles` on the first organisation of `org_ids` that has
     any such holder."""
@@ -70,10 +66,18 @@ def _nearest_holders(org_ids: Iterable[int], roles: Iterable[str]) -> list[Any]:
 def branch_officers(org: Organization) -> list[Any]:
     """The secretary and committee members of the organisation, or of its nearest ancestor that
     has any (a branch without its own committee is looked after by the one above it)."""
-    return _nearest_holders(reversed(_path_ids(org)), BRANCH_ROLES)
+    return _nearest_holders(reversed(org.path_ids()), BRANCH_ROLES)
 
 
 def department_officers(org: Organization) -> list[Any]:
     """The organisation department of the nearest committee above the organisation, for the
     steps the higher committee takes."""
-    return _nearest_holders(reversed(_path_ids(org)[:-1]), (Role.ORG_DEPARTMENT,))
+    return _nearest_holders(reversed(org.ancestor_ids()), (Role.ORG_DEPARTMENT,))
+
+
+def unread_in_request(request: Any) -> int:
+    """The unread count, counted once per request however many places show it (the bell, the
+    notifications page)."""
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_count(request.user)
+    return request._unread_notifications

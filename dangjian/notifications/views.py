@@ -14,7 +14,7 @@ from . import selectors, services
 @login_required
 def notification_list(request):
     page = paginate(request, selectors.inbox(request.user))
-    return render(request, "notifications/list.html", {"page": page, "unread": selectors.unread_count(request.user)})
+    return render(request, "notifications/list.html", {"page": page, "unread": selectors.unread_in_request(request)})
 
 
 @login_required

@@ -106,8 +106,12 @@ class Organization(BilingualName):
     def is_committee(self) -> bool:
         return self.kind in {OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE}
 
+    def path_ids(self) -> list[int]:
+        """This organisation and those above it, from the root down."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        return self.path_ids()[:-1]
 
 
 class Ownership(models.TextChoices):

@@ -15,7 +15,4 @@ def unread_notifications(context) -> int:
     user = getattr(request, "user", None) or context.get("user")
     if request is None:
         return selectors.unread_count(user)
-    # Counted once per request, however many templates include the bell.
-    if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = selectors.unread_count(user)
-    return request._unread_notifications
+    return selectors.unread_in_request(request)
