@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dangjian.exports",
     "dangjian.api",
     "dangjian.demo",
+    "dangjian.scale",
 ]
 
 MIDDLEWARE = [

@@ -142,23 +142,51 @@ NOTHING = Q(pk__in=[])
 _MEMBER_STATUSES = ["probationary", "full"]
 
 
+# Reach goes through subqueries on the tree ("party_org_id IN (SELECT id … WHERE path LIKE
+# '/1/7/%')") rather than joins on path: the database then reads the small organisation table
+# once and walks the big tables' foreign-key indexes, instead of joining every row of them.
+# docs/benchmarks.md has the figures that chose this (about 9× on members at prefecture scale).
+
+
+def orgs_under(path: str) -> models.QuerySet:
+    """Ids of the organisation at `path` and everything below it."""
+    from dangjian.organizations.models import Organization
+
+    return Organization.objects.filter(path__startswith=path).values("pk")
+
+
+def enterprises_under(path: str) -> models.QuerySet:
+    """Ids of the enterprises a subtree supervises or whose party organisation is in it."""
+    from dangjian.organizations.models import Enterprise
+
+    return Enterprise.objects.filter(_enterprise_own_q(path)).values("pk")
+
+
+def _enterprise_own_q(path: str) -> Q:
+    orgs = orgs_under(path)
+    return Q(supervising_org__in=orgs) | Q(party_org__in=orgs)
+
+
+def _under(p: str, path: str) -> Q:
+    """Rows whose organisation (the relation `p`, or the row itself) is at or below `path`."""
+    if not p:
+        return Q(path__startswith=path)
+    return Q(**{f"{p}in": orgs_under(path)})
+
+
 def _org_q(g: Grant, p: str = "") -> Q:
     if g.org_path:
-        return Q(**{f"{p}path__startswith": g.org_path})
+        return _under(p, g.org_path)
     if g.enterprise_org_path and g.role != Role.EMPLOYEE:
-        return Q(**{f"{p}path__startswith": g.enterprise_org_path})
+        return _under(p, g.enterprise_org_path)
     return NOTHING
 
 
 def _enterprise_q(g: Grant, p: str = "") -> Q:
     if g.org_path:
-        return Q(**{f"{p}supervising_org__path__startswith": g.org_path}) | Q(
-            **{f"{p}party_org__path__startswith": g.org_path}
-        )
+        return _enterprise_own_q(g.org_path) if not p else Q(**{f"{p}in": enterprises_under(g.org_path)})
     if g.enterprise_id:
         return Q(**{f"{p}pk": g.enterprise_id})
-    if g.person_id:
-        return NOTHING
     return NOTHING
 
 
@@ -167,9 +195,9 @@ def _person_q(g: Grant, p: str = "") -> Q:
         return Q(**{f"{p}pk": g.person_id})
     if g.role == Role.MEMBER:
         # Members see their own organisation's members: not the workforce, not the applicants.
-        return Q(**{f"{p}party_org__path__startswith": g.org_path, f"{p}political_status__in": _MEMBER_STATUSES})
+        return _under(f"{p}party_org__", g.org_path) & Q(**{f"{p}political_status__in": _MEMBER_STATUSES})
     if g.org_path:
-        return Q(**{f"{p}party_org__path__startswith": g.org_path}) | _enterprise_q(g, f"{p}employer__")
+        return _under(f"{p}party_org__", g.org_path) | _enterprise_q(g, f"{p}employer__")
     if g.enterprise_id:
         return Q(**{f"{p}employer_id": g.enterprise_id})
     return NOTHING

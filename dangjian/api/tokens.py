@@ -36,9 +36,24 @@ class TokenCreatedOut(TokenOut):
     token: str = Field(description="The token itself. It is shown only this once: store it now.")
 
 
+class MeOut(Schema):
+    id: int
+    username: str
+    language: str = Field(description="The user's chosen language; empty when the browser's is used.")
+    auth: str = Field(description="How this request authenticated: session or token.")
+
+
 class TokenIn(Schema):
     name: str = Field(max_length=100)
     expires_at: dt.datetime | None = None
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, tags=["me"])
+def me(request: HttpRequest) -> dict:
+    """Who the caller is: check which user a token acts as. The cheapest authenticated answer
+    of the API (the floor its benchmarks are measured against)."""
+    user = actor(request)
+    return {"id": user.pk, "username": user.username, "language": user.language, "auth": request.auth_method}
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS})

@@ -123,15 +123,16 @@ class NamePool:
         return self.rng.choices(codes, weights=weights)[0]
 
     def make(self, ethnicity: str, gender: str) -> Name:
-        name = self._draw(ethnicity, gender)
+        name = self.draw(ethnicity, gender)
         for _attempt in range(60):
             if name.name not in self.used:
                 break
-            name = self._draw(ethnicity, gender)
+            name = self.draw(ethnicity, gender)
         self.used.add(name.name)
         return name
 
-    def _draw(self, ethnicity: str, gender: str) -> Name:
+    def draw(self, ethnicity: str, gender: str) -> Name:
+        """A name, repeats allowed (the dataset generator draws millions)."""
         rng = self.rng
         if ethnicity in (HAN, HUI):
             surname = rng.choice(HUI_SURNAMES if ethnicity == HUI else HAN_SURNAMES)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from dangjian.organizations import selectors as org_selectors
@@ -27,3 +28,11 @@ def home(request):
             "needs_charts": any(p.charts for p in panels),
         },
     )
+
+
+@login_required
+def ping(request):
+    """204 for a signed-in user (a redirect to the login page otherwise): lets a monitor or a
+    long-open page check that the session is alive, and is the cheapest authenticated answer
+    the stack gives, the floor page benchmarks are measured against (docs/benchmarks.md)."""
+    return HttpResponse(status=204)

@@ -27,6 +27,7 @@ OBJECT_OF_B = {
     "tokens": lambda world: ApiToken.objects.get(pk=_b_token(world)),
     "imports": lambda world: _b_import(world),
     "candidacies": lambda world: _b_candidacy(world),
+    "me": lambda world: None,  # /me names no object: it is the caller
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the

@@ -67,3 +67,12 @@ def test_other_users_tokens_are_invisible(world, api_as):
     assert client.delete(f"{API}/tokens/{theirs.pk}").status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+def test_me_says_which_user_a_token_acts_as(world, api_as, session_client):
+    by_token = api_as(world.a.secretary).get(f"{API}/me")
+    assert by_token.status_code == 200
+    assert by_token.json()["username"] == world.a.secretary.username
+    assert by_token.json()["auth"] == "token"
+    by_session = session_client(world.b.secretary).get(f"{API}/me").json()
+    assert (by_session["id"], by_session["auth"]) == (world.b.secretary.pk, "session")

@@ -75,10 +75,18 @@ def test_object_pages_are_all_exercised():
 
 @pytest.mark.parametrize(
     "name",
-    sorted(LIST_URLS - {"organizations:enterprise_create", "audit:log", "audit:verify", "notifications:read_all"}),
+    sorted(
+        LIST_URLS - {"organizations:enterprise_create", "audit:log", "audit:verify", "notifications:read_all", "ping"}
+    ),
 )
 def test_secretary_opens_lists(world, login, name):
     assert login(world.a.secretary).get(reverse(name)).status_code == 200
+
+
+def test_ping_answers_a_session_and_sends_strangers_to_log_in(world, login, client):
+    assert login(world.a.secretary).get(reverse("ping")).status_code == 204
+    response = client.get(reverse("ping"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_county_department_sees_both_enterprises_and_audit_log(world, login):

@@ -6,7 +6,6 @@ enterprise and all its employees."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import resource
 import time
@@ -17,12 +16,8 @@ from django.core.management.base import BaseCommand
 from dangjian.audit.context import audit_source
 from dangjian.demo.codes import CodeFactory
 from dangjian.organizations import services as org_services
-from dangjian.people.choices import Education, Ethnicity
 from dangjian.rosters import pipeline, services
-from dangjian.rosters.columns import columns_for
-from dangjian.rosters.xlsx import Col, Workbook
-
-TEAMS = [f"第{i}班组" for i in range(1, 41)]
+from dangjian.scale.roster import TEAMS, employee_roster
 
 
 def peak_mb() -> float:
@@ -39,11 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, help="Import this generated roster (made with --generate).")
 
     def handle(self, *args, rows: int, seed: int, **opts):
-        rng = random.Random(seed)
-        codes = CodeFactory(rng)
         if opts["generate"]:
             t0 = time.perf_counter()
-            opts["generate"].write_bytes(self._roster(rows, rng, codes, TEAMS))
+            opts["generate"].write_bytes(employee_roster(rows, seed))
             self.stdout.write(f"generated {rows} rows in {time.perf_counter() - t0:.1f} s: {opts['generate']}")
             return
         with audit_source("command"):
@@ -66,7 +59,7 @@ class Command(BaseCommand):
         if opts["file"]:
             data = opts["file"].read_bytes()
         else:
-            data = self._roster(rows, rng, codes, TEAMS)
+            data = employee_roster(rows, seed)
         self.stdout.write(f"roster: {len(data) / 1e6:.1f} MB .xlsx")
         start_rss = peak_mb()
         with audit_source("command"):
@@ -84,32 +77,3 @@ class Command(BaseCommand):
             f"import: {t4 - t3:.1f} s ({imp.counts['rows'] / (t4 - t3):.0f} rows/s), status {imp.status}, "
             f"peak RSS {peak_mb():.0f} MB (before the check: {start_rss:.0f} MB)"
         )
-
-    def _roster(self, rows: int, rng: random.Random, codes: CodeFactory, teams: list[str]) -> bytes:
-        columns = columns_for("employees")
-        book = Workbook()
-        ethnic = [v for v, _l in Ethnicity.choices[:6]]
-        education = [str(label) for _v, label in Education.choices]
-
-        def lines():
-            for i in range(rows):
-                gender = rng.choice("MF")
-                birth = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randint(0, 14000))
-                values = {
-                    "name": f"员工{i:06d}",
-                    "gender": "男" if gender == "M" else "女",
-                    "ethnicity": str(dict(Ethnicity.choices)[rng.choice(ethnic)]),
-                    "id_number": codes.id_number("652827", birth, gender),
-                    "birth_date": birth,
-                    "phone": codes.phone(),
-                    "education": rng.choice(education),
-                    "post": "缝纫工",
-                    "workshop": "",
-                    "team": rng.choice(teams),
-                    "hire_date": dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000)),
-                    "political_status": "群众",
-                }
-                yield [values[c.key] for c in columns]
-
-        book.table("roster", [Col(str(c.label), text=c.text) for c in columns], lines(), title="基准测试职工花名册")
-        return book.close()

@@ -1,0 +1,605 @@
+"""Benchmarks with floors: each scenario's median and p95 next to the cheapest way the same stack
+can produce the same answer, measured in the same run, and the ratio between them.
+
+HTTP scenarios are served by gunicorn (the production server) started here on a free loopback
+port, with DEBUG off, and driven one request at a time by `dangjian.scale.loadclient` in a
+process of its own. The other scenarios run in this process against the same database. Peak
+memory is the high-water mark of the process that did the work (the server's workers for HTTP),
+reset before each scenario through /proc/PID/clear_refs where the kernel allows it.
+
+Nothing here asserts a time: `manage.py benchmark` prints figures (and writes them as JSON), and
+docs/benchmarks.md records them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+
+from dangjian.access import services as access_services
+from dangjian.access.models import User
+from dangjian.access.scopes import REVEAL, scope
+from dangjian.organizations.models import NON_PUBLIC_OWNERSHIP, PARTY_UNIT_KINDS, Organization, Ownership
+from dangjian.organizations.selectors import APPLICANT_STATUSES, BRANCH_KINDS
+from dangjian.people import services as people_services
+from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from dangjian.people.crypto import blind_index, encrypt
+from dangjian.people.models import Person
+
+from . import dataset
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@dataclass
+class Settings:
+    seconds: float = 5.0  # per HTTP or in-process scenario
+    min_runs: int = 20
+    max_runs: int = 2000
+    import_rows: int = 100_000
+    import_runs: int = 1
+    workers: int = 2
+
+
+SHORT = Settings(seconds=0.5, min_runs=5, max_runs=50, import_rows=500, import_runs=2)
+
+
+@dataclass
+class Figure:
+    scenario: str
+    runs: int
+    median_ms: float
+    p95_ms: float
+    peak_rss_mb: float | None = None
+    floor: str | None = None
+    ratio: float | None = None  # median ÷ the floor's median
+    note: str = ""
+
+    @classmethod
+    def of(cls, scenario: str, times: list[float], **kw: Any) -> Figure:
+        ordered = sorted(times)
+        p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+        return cls(scenario, len(times), statistics.median(times) * 1000, p95 * 1000, **kw)
+
+
+# --- memory --------------------------------------------------------------------------------------
+
+
+def reset_peak(pid: int | str = "self") -> bool:
+    """Reset a process's peak RSS to its current RSS (Linux ≥ 4.0)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_mb(pid: int | str = "self") -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# --- timing in this process ----------------------------------------------------------------------
+
+
+def time_calls(fn: Callable[[int], Any], s: Settings, warmup: int = 3) -> list[float]:
+    """Call fn(i) repeatedly: at least min_runs times, then until `seconds` have passed."""
+    for i in range(warmup):
+        fn(i)
+    times: list[float] = []
+    deadline = time.perf_counter() + s.seconds
+    i = 0
+    while len(times) < s.max_runs and (len(times) < s.min_runs or time.perf_counter() < deadline):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - t0)
+        i += 1
+    return times
+
+
+def measured(name: str, fn: Callable[[int], Any], s: Settings, **kw: Any) -> Figure:
+    reset_peak()
+    times = time_calls(fn, s)
+    return Figure.of(name, times, peak_rss_mb=peak_mb(), **kw)
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving this project on loopback with DEBUG off, for the length of a `with`."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.port = free_port()
+        self.workers = workers
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "FIELD_ENCRYPTION_KEY": settings.FIELD_ENCRYPTION_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "DANGJIAN_PLAIN_STATIC": "1",
+            "DATABASE_URL": database_url(),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log = open(Path(settings.VAR_DIR) / "bench-server.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "dangjian.wsgi",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "300",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: see {self.log.name}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    pass
+                if len(self.worker_pids()) >= self.workers:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start within 60 s")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+    def worker_pids(self) -> list[int]:
+        assert self.proc is not None
+        try:
+            text = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(p) for p in text.split()]
+
+    def get(self, path: str, headers: dict[str, str], s: Settings) -> tuple[list[float], float | None, int]:
+        """Times of GET path from the load client; the workers' peak RSS; the response size."""
+        for pid in self.worker_pids():
+            reset_peak(pid)
+        args = [
+            sys.executable,
+            "-m",
+            "dangjian.scale.loadclient",
+            "--url",
+            f"http://127.0.0.1:{self.port}{path}",
+            "--seconds",
+            str(s.seconds),
+            "--min-requests",
+            str(s.min_runs),
+            "--max-requests",
+            str(s.max_runs),
+        ]
+        for k, v in headers.items():
+            args += ["--header", f"{k}: {v}"]
+        out = subprocess.run(args, cwd=BASE_DIR, capture_output=True, text=True, timeout=3600)
+        try:
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError) as exc:
+            raise RuntimeError(f"load client failed on {path}: {out.stderr[-2000:]}") from exc
+        if "error" in result:
+            raise RuntimeError(f"GET {path} answered {result['error']}: {result['body']}")
+        peaks = [p for p in (peak_mb(pid) for pid in self.worker_pids()) if p is not None]
+        return result["times"], (max(peaks) if peaks else None), result["bytes"]
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or ''}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+# --- the dataset's places and people -------------------------------------------------------------
+
+
+@dataclass
+class Place:
+    org: Organization
+    user: User
+
+
+@dataclass
+class World:
+    scale: str
+    county: Place
+    prefecture: Place | None
+    widest: Place = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.widest = self.prefecture or self.county
+
+
+class NoDataset(Exception):
+    pass
+
+
+def find_world(scale: str) -> World:
+    s = dataset.SCALES[scale]
+    if s.prefectures:
+        code = f"{dataset.PREFECTURES[0][0]}00"
+        prefecture = Organization.objects.filter(code=code).first()
+        if prefecture is None:
+            raise NoDataset(scale)
+        county = (
+            Organization.objects.filter(parent=prefecture, kind="county")
+            .annotate(n=Count("supervised_enterprises"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        return World(scale, _place(county), _place(prefecture))
+    county = Organization.objects.filter(code="652926").first()
+    if county is None:
+        raise NoDataset(scale)
+    return World(scale, _place(county), None)
+
+
+def _place(org: Organization) -> Place:
+    user = User.objects.get(username=f"{org.code}-org")
+    return Place(org, user)
+
+
+def session_headers(user: User) -> dict[str, str]:
+    """Log the user in as a browser would (the login is audited) and return the cookie."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
+        "Accept-Language": "zh-hans",
+        "X-Forwarded-Proto": "https",
+    }
+
+
+def token_headers(user: User) -> dict[str, str]:
+    _token, raw = access_services.create_token(
+        actor=user, user=user, name="benchmark", expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=6)
+    )
+    return {"Authorization": f"Bearer {raw}", "Accept-Language": "zh-hans", "X-Forwarded-Proto": "https"}
+
+
+# --- the floors ----------------------------------------------------------------------------------
+
+
+def committee_figures_sql(path: str) -> dict[str, Any]:
+    """The committee dashboard's figures in one hand-written statement: the floor its page and
+    selectors are measured against, and (in tests) a second opinion on their numbers."""
+    like = path + "%"
+    members = ", ".join(f"'{s}'" for s in PARTY_MEMBER_STATUSES)
+    sql = f"""
+        SELECT 's:' || p.political_status, COUNT(*)
+          FROM people_person p JOIN organizations_organization o ON o.id = p.party_org_id
+         WHERE o.path LIKE %s GROUP BY p.political_status
+        UNION ALL
+        SELECT 'e:' || p.ethnicity, COUNT(*)
+          FROM people_person p JOIN organizations_organization o ON o.id = p.party_org_id
+         WHERE o.path LIKE %s AND p.political_status IN ({members}) GROUP BY p.ethnicity
+        UNION ALL
+        SELECT 'x:' || e.ownership || ':' || CASE WHEN e.party_org_id IS NULL THEN 'n' ELSE 'y' END, COUNT(*)
+          FROM organizations_enterprise e JOIN organizations_organization s ON s.id = e.supervising_org_id
+         WHERE s.path LIKE %s GROUP BY e.ownership, CASE WHEN e.party_org_id IS NULL THEN 'n' ELSE 'y' END
+        UNION ALL
+        SELECT 'k:' || o.kind, COUNT(*) FROM organizations_organization o WHERE o.path LIKE %s GROUP BY o.kind
+        UNION ALL
+        SELECT 'instructors', COUNT(DISTINCT r.user_id)
+          FROM access_roleassignment r JOIN organizations_enterprise e ON e.id = r.enterprise_id
+          JOIN organizations_organization s ON s.id = e.supervising_org_id
+         WHERE r.role = 'instructor' AND s.path LIKE %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [like] * 5)
+        rows = cursor.fetchall()
+    status: dict[str, int] = {}
+    ethnicity: dict[str, int] = {}
+    ents: dict[tuple[str, bool], int] = {}
+    kinds: dict[str, int] = {}
+    instructors = 0
+    for key, n in rows:
+        kind, _sep, rest = key.partition(":")
+        if kind == "s":
+            status[rest] = n
+        elif kind == "e":
+            ethnicity[rest] = n
+        elif kind == "x":
+            ownership, covered = rest.split(":")
+            ents[(ownership, covered == "y")] = n
+        elif kind == "k":
+            kinds[rest] = n
+        else:
+            instructors = n
+
+    def ent_count(owners: set[str] | None = None, covered: bool | None = None) -> int:
+        return sum(
+            n
+            for (o, c), n in ents.items()
+            if (owners is None or o in owners) and (covered is None or c == covered)
+        )
+
+    full, prob = status.get(PoliticalStatus.FULL, 0), status.get(PoliticalStatus.PROBATIONARY, 0)
+    return {
+        "members": full + prob,
+        "full_members": full,
+        "probationary_members": prob,
+        "applicants": sum(status.get(s, 0) for s in APPLICANT_STATUSES),
+        "enterprises": ent_count(),
+        "covered": ent_count(covered=True),
+        "state": ent_count({Ownership.STATE}),
+        "state_covered": ent_count({Ownership.STATE}, True),
+        "non_public": ent_count(set(NON_PUBLIC_OWNERSHIP)),
+        "non_public_covered": ent_count(set(NON_PUBLIC_OWNERSHIP), True),
+        "branches": sum(kinds.get(k, 0) for k in BRANCH_KINDS),
+        "party_units": sum(kinds.get(k, 0) for k in PARTY_UNIT_KINDS),
+        "instructors": instructors,
+        "ethnicity": ethnicity,
+    }
+
+
+def id_lookup_sql(index: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, name FROM people_person WHERE id_number_index = %s", [index])
+        return cursor.fetchall()
+
+
+# --- the import ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run the block in a transaction that is always rolled back, leaving the dataset as it was."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+PERSON_COLUMNS = (
+    "name, name_latin, gender, ethnicity, birth_date, id_number, id_number_index, phone, education, post, "
+    "employer_id, team_id, hire_date, is_league_member, preferred_language, political_status, created_at, updated_at"
+)
+
+
+def import_floor(data: bytes, county: Organization) -> int:
+    """Read the file with the fastest reader we have and bulk-insert the same rows (encrypted,
+    indexed), in one transaction: the least work that stores what the import stores."""
+    from python_calamine import CalamineWorkbook
+
+    from dangjian.people.choices import Ethnicity
+    from dangjian.rosters.columns import columns_for
+
+    ent = _bench_enterprise(county, "floor")
+    teams = {t.name: t.pk for t in ent.units.all()}
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = book.get_sheet_by_index(0).to_python()
+    keys = [c.key for c in columns_for("employees")]
+    ethnic = {str(label): code for code, label in Ethnicity.choices}
+    now = dt.datetime.now(dt.UTC)
+    values = []
+    for row in rows[2:]:  # title row, header row
+        r = dict(zip(keys, row, strict=False))
+        if not r.get("id_number"):
+            continue
+        id_number = str(r["id_number"])
+        values.append(
+            (
+                r["name"],
+                "",
+                "M" if r["gender"] == "男" else "F",
+                ethnic.get(r["ethnicity"], "01"),
+                _as_date(r["birth_date"]),
+                encrypt(id_number),
+                blind_index(id_number),
+                encrypt(str(r["phone"])),
+                "",
+                r["post"],
+                ent.pk,
+                teams.get(r["team"]),
+                _as_date(r["hire_date"]),
+                False,
+                "",
+                PoliticalStatus.MASSES,
+                now,
+                now,
+            )
+        )
+    marks = ", ".join(["%s"] * 18)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO people_person ({PERSON_COLUMNS}) VALUES ({marks})", values)
+    return len(values)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value[:10])
+    return None
+
+
+def _bench_enterprise(county: Organization, tag: str):
+    """An enterprise with the roster's 40 teams (created inside the rolled-back transaction)."""
+    import random
+
+    from dangjian.demo.codes import CodeFactory
+    from dangjian.organizations import services as org_services
+
+    from .roster import TEAMS
+
+    ent = org_services.create_enterprise(
+        actor=None,
+        name=f"基准测试企业（{tag}）",
+        uscc=CodeFactory(random.Random(tag)).uscc(county.code or "652827"),
+        ownership="private",
+        supervising_org=county,
+    )
+    for name in TEAMS:
+        org_services.create_unit(actor=None, enterprise=ent, kind="team", name=name)
+    return ent
+
+
+def import_ours(data: bytes, county: Organization) -> int:
+    """The roster import as the page and `import_roster` run it: upload, check, confirm, apply."""
+    from dangjian.rosters import pipeline
+    from dangjian.rosters import services as roster_services
+
+    ent = _bench_enterprise(county, "import")
+    imp = roster_services.upload(actor=None, target=ent, file_name="bench.xlsx", data=data, background=False)
+    pipeline.check(imp)
+    roster_services.confirm(actor=None, imp=imp, background=False)
+    pipeline.apply(imp)
+    if imp.status != "imported":
+        raise RuntimeError(f"the benchmark import ended {imp.status}: {imp.counts}")
+    return imp.counts["rows"]
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def run(scale: str, s: Settings, only: set[str] | None = None, say: Callable[[str], None] = print) -> dict[str, Any]:
+    world = find_world(scale)
+    figures: list[Figure] = []
+
+    def keep(fig: Figure) -> Figure:
+        figures.append(fig)
+        ratio = f"  ×{fig.ratio:.2f} of {fig.floor}" if fig.ratio is not None else ""
+        peak = f"  peak {fig.peak_rss_mb:.0f} MB" if fig.peak_rss_mb else ""
+        say(f"{fig.scenario:32} n={fig.runs:<5} median {fig.median_ms:9.2f} ms  p95 {fig.p95_ms:9.2f} ms{peak}{ratio}")
+        return fig
+
+    def against(fig: Figure, floor: Figure) -> Figure:
+        fig.floor, fig.ratio = floor.scenario, fig.median_ms / floor.median_ms if floor.median_ms else None
+        return fig
+
+    def wanted(name: str) -> bool:
+        return only is None or any(name.startswith(o) for o in only)
+
+    say(f"Benchmark: {scale} dataset on {connection.vendor}; {Person.objects.count():,} persons")
+    widest = world.widest
+    if wanted("http") or wanted("page") or wanted("api") or wanted("dashboard"):
+        web = session_headers(widest.user)
+        api = token_headers(widest.user)
+        county_web = session_headers(world.county.user)
+        with Server(s.workers) as server:
+
+            def http(name: str, path: str, headers: dict[str, str], **kw: Any) -> Figure:
+                times, peak, size = server.get(path, headers, s)
+                return Figure.of(name, times, peak_rss_mb=peak, note=f"{size:,} bytes", **kw)
+
+            floor_web = keep(http("http.floor.page", "/ping", web))
+            floor_api = keep(http("http.floor.api", "/api/v1/me", api))
+            if wanted("page"):
+                keep(against(http("page.people", "/people/?status=members&page=3", web), floor_web))
+            if wanted("api"):
+                keep(against(http("api.people", "/api/v1/people?political_status=full&page=3", api), floor_api))
+            if wanted("dashboard"):
+                places = [("county", world.county, county_web)]
+                if world.prefecture:
+                    places.append(("prefecture", world.prefecture, web))
+                for label, place, headers in places:
+                    floor = keep(measured(f"sql.dashboard.{label}", lambda _i, p=place: committee_figures_sql(p.org.path), s))
+                    keep(against(http(f"page.dashboard.{label}", "/", headers), floor))
+                    keep(against(measured(f"figures.dashboard.{label}", lambda _i, p=place: dashboard_figures(p), s), floor))
+    if wanted("lookup"):
+        sample = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:: max(1, Person.objects.count() // 200)][:200])
+        numbers = [p.id_number for p in Person.objects.filter(pk__in=sample)]
+        indexes = [blind_index(n) for n in numbers]
+        user = widest.user
+        base = Person.objects.select_related("employer", "team", "party_org")
+
+        def ours(i: int) -> list[Person]:
+            found = list(scope(user, base, REVEAL).filter(id_number_index=people_services.id_number_lookup(numbers[i % len(numbers)]))[:2])
+            assert len(found) == 1
+            return found
+
+        floor = keep(measured("sql.id_lookup", lambda i: id_lookup_sql(indexes[i % len(indexes)]), s))
+        keep(against(measured("lookup.id_number", ours, s), floor))
+    if wanted("import"):
+        from .roster import employee_roster
+
+        data = employee_roster(s.import_rows, seed=4)
+        floor_times, our_times = [], []
+        floor_peak = our_peak = 0.0
+        for _run in range(s.import_runs):
+            reset_peak()
+            with rolled_back():
+                t0 = time.perf_counter()
+                import_floor(data, world.county.org)
+                floor_times.append(time.perf_counter() - t0)
+            floor_peak = max(floor_peak, peak_mb() or 0)
+            reset_peak()
+            with rolled_back():
+                t0 = time.perf_counter()
+                import_ours(data, world.county.org)
+                our_times.append(time.perf_counter() - t0)
+            our_peak = max(our_peak, peak_mb() or 0)
+        note = f"{s.import_rows:,} rows"
+        floor = keep(Figure.of("floor.import", floor_times, peak_rss_mb=floor_peak, note=note))
+        keep(against(Figure.of("import.roster", our_times, peak_rss_mb=our_peak, note=note), floor))
+    return {
+        "scale": scale,
+        "database": connection.vendor,
+        "persons": Person.objects.count(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "settings": asdict(s),
+        "figures": [asdict(f) for f in figures],
+    }
+
+
+def dashboard_figures(place: Place) -> Any:
+    from dangjian.ui.selectors import dashboard_panels
+
+    return dashboard_panels(place.user)

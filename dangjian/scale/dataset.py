@@ -1,0 +1,705 @@
+"""Generated data at county, prefecture and province size, for benchmarks and load tests.
+
+`generate(scale, seed)` writes a party tree, enterprises with workshops and production teams,
+their employees, the party members among them with membership records, people on the way to
+joining with their development records, and the users who hold the roles (organisation
+departments, secretaries, managers, instructors). The same scale and seed give the same data
+(only the encryption nonces differ).
+
+Proportions follow DOMAIN.md and the source article: enterprise sizes are long-tailed (a few large
+factories, many small firms); about 5% of employees are party members, more in state-owned firms;
+an enterprise with three or more members has its own branch (a general branch from 50, a
+committee from 100), smaller ones share a joint branch, and the rest are the "coverage" gap;
+teams hold 10–40 people; the ethnic mix varies by county around the region's.
+
+Rows are written with bulk inserts and primary keys assigned here, one county per transaction,
+so memory stays flat and the prefecture takes minutes. The derived caches on Person
+(political_status, party_org) are written consistent with the records, as people.services would
+leave them. One audit event records the run: the rows themselves are synthetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+
+from dangjian.access.models import Role, RoleAssignment, User
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
+from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
+from dangjian.development.models import Candidacy, Stage, Step
+from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
+from dangjian.people.choices import Education, PoliticalStatus
+from dangjian.people.crypto import blind_index
+from dangjian.people.models import Membership, Person
+from dangjian.people.validators import id_check_digit
+
+# Dates are fixed, not relative to today, so that a seed always gives the same data.
+AS_OF = dt.date(2026, 1, 1)
+
+# Xinjiang's prefecture-level divisions (GB/T 2260 codes), in the order a province run uses them.
+PREFECTURES: tuple[tuple[str, str, str], ...] = (
+    ("6529", "阿克苏地区", "Aksu"),
+    ("6531", "喀什地区", "Kashgar"),
+    ("6540", "伊犁哈萨克自治州", "Ili"),
+    ("6523", "昌吉回族自治州", "Changji"),
+    ("6528", "巴音郭楞蒙古自治州", "Bayingolin"),
+    ("6532", "和田地区", "Hotan"),
+    ("6501", "乌鲁木齐市", "Urumqi"),
+    ("6542", "塔城地区", "Tacheng"),
+    ("6543", "阿勒泰地区", "Altay"),
+    ("6505", "哈密市", "Hami"),
+    ("6504", "吐鲁番市", "Turpan"),
+    ("6527", "博尔塔拉蒙古自治州", "Bortala"),
+    ("6530", "克孜勒苏柯尔克孜自治州", "Kizilsu"),
+    ("6502", "克拉玛依市", "Karamay"),
+)
+COUNTY_SYLLABLES = (
+    "阿 A,拜 Bai,城 Cheng,达 Da,额 E,富 Fu,高 Gao,和 He,吉 Ji,喀 Ka,库 Ku,轮 Lun,玛 Ma,纳 Na,"
+    "皮 Pi,奇 Qi,若 Ruo,沙 Sha,塔 Ta,乌 Wu,新 Xin,英 Ying,泽 Ze,尉 Yu,温 Wen,焉 Yan,博 Bo,精 Jing"
+)
+SYLLABLES = tuple(tuple(p.split(" ")) for p in COUNTY_SYLLABLES.split(","))
+BRAND = "天山 昆仑 丝路 绿洲 金穗 雪莲 胡杨 博湖 孔雀 天池 阳光 丰源 众和 新星 恒通 瑞丰 鑫达 宏远 金沙 银河".split()
+INDUSTRIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    # (name part, industry, main post, other posts)
+    ("服装", "服装制造", "缝纫工", ("裁剪工", "熨烫工", "质检员")),
+    ("纺织", "纺织", "挡车工", ("络筒工", "保全工", "质检员")),
+    ("农业科技", "农业", "种植员", ("农机手", "技术员")),
+    ("食品", "食品加工", "操作工", ("包装工", "质检员")),
+    ("建材", "建材", "操作工", ("电工", "叉车司机")),
+    ("物流", "物流", "分拣员", ("司机", "调度员")),
+    ("电子", "电子制造", "装配工", ("测试员", "技术员")),
+    ("果业", "林果业", "分拣员", ("包装工", "冷库管理员")),
+)
+OWNERSHIP_WEIGHTS = (
+    (Ownership.PRIVATE, 72),
+    (Ownership.STATE, 9),
+    (Ownership.MIXED, 9),
+    (Ownership.COLLECTIVE, 4),
+    (Ownership.FOREIGN, 3),
+    (Ownership.HMT, 3),
+)
+EDUCATION_WEIGHTS = (
+    (Education.PRIMARY, 8),
+    (Education.JUNIOR, 38),
+    (Education.SENIOR, 20),
+    (Education.VOCATIONAL, 14),
+    (Education.COLLEGE, 12),
+    (Education.BACHELOR, 7),
+    (Education.MASTER, 1),
+)
+# Share of employees at each step on the way in (of enterprises that have a party organisation).
+APPLICANT_SHARE, ACTIVIST_SHARE, TARGET_SHARE = 0.012, 0.006, 0.002
+PROBATIONARY_SHARE = 0.08  # of members
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    prefectures: int  # 0: a single county at the root
+    counties: int  # in all
+    enterprises: int
+    persons: int
+
+
+SCALES: dict[str, Scale] = {
+    "county": Scale("county", 0, 1, 70, 20_000),
+    "prefecture": Scale("prefecture", 1, 9, 1_500, 400_000),
+    "province": Scale("province", 14, 100, 20_000, 5_000_000),
+}
+
+
+@dataclass
+class Counts:
+    organizations: int = 0
+    enterprises: int = 0
+    units: int = 0
+    persons: int = 0
+    members: int = 0
+    memberships: int = 0
+    candidacies: int = 0
+    steps: int = 0
+    users: int = 0
+    roles: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Result:
+    scale: str
+    seed: int
+    counts: Counts
+    seconds: float
+    roots: list[str]  # the root committees' codes
+    logins: dict[str, str] = field(default_factory=dict)  # role → a username holding it
+
+
+class AlreadyGenerated(Exception):
+    pass
+
+
+class _Ids:
+    """Primary keys handed out here, so rows can refer to each other before they are written."""
+
+    def __init__(self) -> None:
+        self.next: dict[type[models.Model], int] = {}
+
+    def take(self, model: type[models.Model]) -> int:
+        if model not in self.next:
+            last = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+            self.next[model] = last + 1
+        pk = self.next[model]
+        self.next[model] = pk + 1
+        return pk
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[Any, int], ...]) -> Any:
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _split(total: int, parts: int, rng: random.Random, sigma: float, minimum: int = 1) -> list[int]:
+    """`total` split into `parts` long-tailed sizes (log-normal), each at least `minimum`."""
+    raw = [rng.lognormvariate(0, sigma) for _ in range(parts)]
+    scale = (total - minimum * parts) / sum(raw)
+    sizes = [minimum + int(r * scale) for r in raw]
+    # Hand out what rounding left over, largest first, so the total is exact.
+    short = total - sum(sizes)
+    for i in sorted(range(parts), key=lambda i: -raw[i])[: max(short, 0)]:
+        sizes[i] += 1
+    return sizes
+
+
+def _team_sizes(size: int, rng: random.Random) -> list[int]:
+    """Teams of 10–40 people (fewer only in a firm smaller than ten), sizes varying."""
+    k = max(1, math.ceil(size / 40))
+    sizes = [size // k + (1 if i < size % k else 0) for i in range(k)]
+    for _ in range(k * 2):
+        a, b = rng.randrange(k), rng.randrange(k)
+        d = rng.randint(1, 8)
+        if a != b and sizes[a] - d >= 10 and sizes[b] + d <= 40:
+            sizes[a] -= d
+            sizes[b] += d
+    return sizes
+
+
+class _IdNumbers:
+    """Valid resident ID numbers (GB 11643), unique without remembering them all: the sequence
+    digits count up per county, birth date and sex."""
+
+    def __init__(self) -> None:
+        self.used: dict[tuple[str, dt.date, int], int] = {}
+
+    def make(self, division: str, birth: dt.date, gender: str) -> str:
+        parity = 1 if gender == "M" else 0
+        key = (division, birth, parity)
+        n = self.used.get(key, 0)
+        self.used[key] = n + 1
+        seq = n * 2 + parity  # odd for men, even for women
+        if seq > 999:
+            raise ValueError("more than 500 people of one sex born on one day in one county")
+        first17 = f"{division}{birth:%Y%m%d}{seq:03d}"
+        return first17 + id_check_digit(first17)
+
+
+def _phone(i: int) -> str:
+    # 7,919 is prime to 10^8, so i ↦ i·7919 mod 10^8 never repeats below 10^8 people.
+    return PHONE_PREFIXES[i % len(PHONE_PREFIXES)] + f"{(i * 7919 + 12_345) % 100_000_000:08d}"
+
+
+def _ethnic_mix(rng: random.Random) -> tuple[tuple[str, int], ...]:
+    """The region's mix, shifted county by county (some mostly Han, some mostly Uyghur)."""
+    return tuple((code, max(1, round(w * rng.lognormvariate(0, 0.6)))) for code, w in ETHNICITY_WEIGHTS)
+
+
+@dataclass
+class _County:
+    code: str
+    name: str
+    name_en: str
+    enterprises: int
+    persons: int
+    prefecture: Organization | None
+
+
+class Generator:
+    def __init__(
+        self,
+        scale: Scale,
+        seed: int = 1,
+        *,
+        password: str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.scale = scale
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.names = NamePool(self.rng)
+        self.codes = CodeFactory(self.rng)
+        self.ids = _Ids()
+        self.id_numbers = _IdNumbers()
+        self.person_no = 0
+        self.progress = progress or (lambda _msg: None)
+        # One hash for every generated user (hashing is slow on purpose); none → no login by password.
+        self.password = make_password(password) if password else make_password(None)
+        self.counts = Counts()
+        self.logins: dict[str, str] = {}
+
+    # --- the plan --------------------------------------------------------------------------------
+
+    def counties(self) -> Iterator[_County]:
+        s = self.scale
+        rng = random.Random(self.seed * 7 + 1)
+        ent_split = _split(s.enterprises, s.counties, rng, 0.5, minimum=5)
+        # People per county follow enterprises, with some counties richer in big employers.
+        weights = [e * rng.lognormvariate(0, 0.3) for e in ent_split]
+        per = [max(e * 20, round(s.persons * w / sum(weights))) for e, w in zip(ent_split, weights, strict=True)]
+        per[per.index(max(per))] += s.persons - sum(per)
+        if s.prefectures == 0:
+            yield _County("652926", "拜城县", "Baicheng County", ent_split[0], per[0], None)
+            return
+        prefecture_of = [i * s.prefectures // s.counties for i in range(s.counties)]
+        prefectures: dict[int, Organization] = {}
+        numbers: dict[int, int] = {}
+        for i in range(s.counties):
+            p = prefecture_of[i]
+            if p not in prefectures:
+                prefectures[p] = self._prefecture(p)
+            numbers[p] = numbers.get(p, 0) + 1
+            code = f"{PREFECTURES[p][0]}{20 + numbers[p]:02d}"
+            a, b = SYLLABLES[(i * 7 + p) % len(SYLLABLES)], SYLLABLES[(i * 11 + 3) % len(SYLLABLES)]
+            yield _County(code, f"{a[0]}{b[0]}县", f"{a[1]}{b[1].lower()} County", ent_split[i], per[i], prefectures[p])
+
+    def check_empty(self) -> None:
+        s = self.scale
+        codes = (
+            [f"{c}00" for c, _n, _e in PREFECTURES[: s.prefectures]]
+            if s.prefectures
+            else [next(self.counties()).code]
+        )
+        taken = list(Organization.objects.filter(code__in=codes).values_list("code", flat=True))
+        if taken:
+            raise AlreadyGenerated(
+                f"This database already holds the committees {', '.join(sorted(taken))}: generate into an "
+                "empty database (make bench does), or drop the generated data first."
+            )
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def run(self) -> Result:
+        start = time.perf_counter()
+        self.check_empty()
+        roots: list[str] = []
+        for county in self.counties():
+            t0 = time.perf_counter()
+            with transaction.atomic():
+                counts = self._county(county)
+            if county.prefecture is None:
+                roots.append(county.code)
+            elif county.prefecture.code not in roots:
+                roots.append(county.prefecture.code)
+            took = time.perf_counter() - t0
+            self.progress(
+                f"{county.code} {county.name}: {counts.enterprises} enterprises, {counts.persons} persons, "
+                f"{counts.members} members in {took:.1f} s ({counts.persons / took:,.0f} persons/s); "
+                f"total {self.counts.persons:,} persons"
+            )
+        self._reset_sequences()
+        seconds = time.perf_counter() - start
+        with transaction.atomic():
+            audit.record(
+                actor=None,
+                action=Action.CREATE,
+                object_type="dataset",
+                object_id=f"{self.scale.name}:{self.seed}",
+                object_repr=f"generated {self.scale.name} dataset, seed {self.seed}",
+                changes={"counts": vars(self.counts), "roots": roots},
+                org_path="",
+            )
+        return Result(self.scale.name, self.seed, self.counts, seconds, roots, self.logins)
+
+    def _reset_sequences(self) -> None:
+        sql = connection.ops.sequence_reset_sql(no_style(), list(self.ids.next))
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+
+    def _org(self, kind: str, name: str, parent: Organization | None, code: str | None = None, **kw) -> Organization:
+        pk = self.ids.take(Organization)
+        path = f"{parent.path if parent else '/'}{pk}/"
+        org = Organization(
+            pk=pk,
+            kind=kind,
+            name=name,
+            parent=parent,
+            path=path,
+            depth=parent.depth + 1 if parent else 0,
+            code=code,
+            **kw,
+        )
+        self.counts.organizations += 1
+        return org
+
+    def _prefecture(self, p: int) -> Organization:
+        code, name, name_en = PREFECTURES[p]
+        org = self._org(OrgKind.PREFECTURE_COMMITTEE, f"中共{name}委员会", None, f"{code}00", name_en=f"{name_en} committee")
+        with transaction.atomic():
+            org.save(force_insert=True)
+            user = self._user(f"{code}00-org", None)
+            User.objects.bulk_create([user])
+            RoleAssignment.objects.bulk_create([RoleAssignment(user=user, role=Role.ORG_DEPARTMENT, organization=org)])
+        self.counts.roles += 1
+        self.logins.setdefault("prefecture_org_department", user.username)
+        return org
+
+    def _user(self, username: str, person: Person | None) -> User:
+        self.counts.users += 1
+        return User(
+            pk=self.ids.take(User),
+            username=username,
+            password=self.password,
+            person=person,
+            first_name=person.name if person else "",
+        )
+
+    def _county(self, c: _County) -> Counts:
+        before = Counts(**vars(self.counts))
+        rng = random.Random(f"{self.seed}:{c.code}")
+        self.rng.seed(f"{self.seed}:{c.code}:names")
+        orgs: list[Organization] = []
+        county = self._org(
+            OrgKind.COUNTY_COMMITTEE, f"中共{c.name}委员会", c.prefecture, c.code, name_en=f"{c.name_en} committee"
+        )
+        orgs.append(county)
+        parks = [
+            self._org(OrgKind.PARK_COMMITTEE, f"{c.name}{'工业园区' if i == 0 else f'第{i + 1}园区'}党工委", county)
+            for i in range(1 + c.enterprises // 150)
+        ]
+        orgs.extend(parks)
+        mix = _ethnic_mix(rng)
+        sizes = _split(c.persons, c.enterprises, rng, 1.1, minimum=5)
+        plans = [self._plan_enterprise(rng, c, county, parks, n) for n in sizes]
+        self._place_party_orgs(rng, c, county, parks, plans, orgs)
+        Organization.objects.bulk_create(orgs, batch_size=BATCH)
+        Enterprise.objects.bulk_create([p.enterprise for p in plans], batch_size=BATCH)
+        units: list[ProductionUnit] = []
+        for p in plans:
+            units.extend(p.units)
+        ProductionUnit.objects.bulk_create(units, batch_size=BATCH)
+        self.counts.enterprises += len(plans)
+        self.counts.units += len(units)
+
+        users: list[User] = []
+        roles: list[RoleAssignment] = []
+        org_user = self._user(f"{c.code}-org", None)
+        users.append(org_user)
+        roles.append(RoleAssignment(user=org_user, role=Role.ORG_DEPARTMENT, organization=county))
+        self.logins.setdefault("county_org_department", org_user.username)
+        secretaries: set[int] = set()
+        people = _Buffer()
+        for n, p in enumerate(plans, 1):
+            self._people(rng, c, p, mix, people, users, roles, secretaries)
+            # An instructor for each enterprise, as the county did (68 instructors for 68 firms).
+            instructor = self._user(f"{c.code}-i{n:04d}", None)
+            users.append(instructor)
+            roles.append(RoleAssignment(user=instructor, role=Role.INSTRUCTOR, enterprise=p.enterprise))
+            self.logins.setdefault("instructor", instructor.username)
+            people.flush_if_full()
+        people.flush()
+        User.objects.bulk_create(users, batch_size=BATCH)
+        RoleAssignment.objects.bulk_create(roles, batch_size=BATCH)
+        self.counts.roles += len(roles)
+        self.counts.persons += people.persons
+        self.counts.members += people.members
+        self.counts.memberships += people.memberships
+        self.counts.candidacies += people.candidacies
+        self.counts.steps += people.steps
+        diff = Counts()
+        for name in diff.__dataclass_fields__:
+            setattr(diff, name, getattr(self.counts, name) - getattr(before, name))
+        return diff
+
+    def _plan_enterprise(
+        self, rng: random.Random, c: _County, county: Organization, parks: list[Organization], size: int
+    ) -> _Plan:
+        ownership = _weighted(rng, OWNERSHIP_WEIGHTS)
+        part, industry, post, posts = rng.choice(INDUSTRIES)
+        # Members: ~5% of employees, more in state-owned firms, varying firm to firm.
+        rate = 0.05 * rng.lognormvariate(-0.18, 0.6) * (2.2 if ownership == Ownership.STATE else 1.0)
+        expected = size * min(rate, 0.6)
+        members = max(0, min(size, round(rng.gauss(expected, math.sqrt(max(expected, 0.01))))))
+        supervisor = rng.choice(parks) if parks and rng.random() < 0.45 else county
+        ent = Enterprise(
+            pk=self.ids.take(Enterprise),
+            name=f"{c.name[:-1]}{rng.choice(BRAND)}{part}有限责任公司{self.ids.next[Enterprise] - 1}",
+            uscc=self.codes.uscc(c.code, legacy=rng.random() < 0.2),
+            ownership=ownership,
+            industry=industry,
+            address=f"新疆{c.name}{rng.randint(1, 300)}号",
+            supervising_org=supervisor,
+            settled_on=AS_OF - dt.timedelta(days=rng.randint(200, 6000)) if supervisor is not county else None,
+        )
+        plan = _Plan(ent, size, members, post, posts)
+        # Production: teams of 10–40 (the size drawn per team), in workshops of up to 8 teams.
+        teams: list[ProductionUnit] = []
+        plan.team_sizes = _team_sizes(size, rng)
+        workshops = [] if len(plan.team_sizes) < 4 else [
+            ProductionUnit(pk=self.ids.take(ProductionUnit), enterprise=ent, kind=UnitKind.WORKSHOP, name=f"{i + 1}号车间")
+            for i in range(math.ceil(len(plan.team_sizes) / 8))
+        ]
+        for i in range(len(plan.team_sizes)):
+            parent = workshops[i // 8] if workshops else None
+            teams.append(
+                ProductionUnit(
+                    pk=self.ids.take(ProductionUnit),
+                    enterprise=ent,
+                    kind=UnitKind.TEAM,
+                    name=f"第{i % 8 + 1 if workshops else i + 1}班组",
+                    parent=parent,
+                )
+            )
+        plan.units = workshops + teams
+        plan.teams = teams
+        return plan
+
+    def _place_party_orgs(
+        self,
+        rng: random.Random,
+        c: _County,
+        county: Organization,
+        parks: list[Organization],
+        plans: list[_Plan],
+        orgs: list[Organization],
+    ) -> None:
+        """Three or more members: the enterprise's own branch (a general branch with branches
+        from 50 members, a committee from 100). Fewer: a joint branch with neighbours under the
+        same committee, when together they reach three. The rest stay uncovered."""
+        small: dict[int, list[_Plan]] = {}
+        for p in plans:
+            ent = p.enterprise
+            parent = ent.supervising_org
+            short = ent.name
+            if p.members >= 100:
+                top = self._org(OrgKind.ENTERPRISE_COMMITTEE, f"中共{short}委员会", parent)
+                orgs.append(top)
+                p.branches = [self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 35))]
+                orgs.extend(p.branches)
+                p.party_org, p.top = top, top
+            elif p.members >= 50:
+                top = self._org(OrgKind.GENERAL_BRANCH, f"中共{short}总支部委员会", parent)
+                orgs.append(top)
+                p.branches = [self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 25))]
+                orgs.extend(p.branches)
+                p.party_org, p.top = top, top
+            elif p.members >= 3:
+                branch = self._org(OrgKind.BRANCH, f"中共{short}支部委员会", parent)
+                orgs.append(branch)
+                p.branches = [branch]
+                p.party_org, p.top = branch, branch
+            else:
+                small.setdefault(parent.pk, []).append(p)
+        for parent_pk, group in small.items():
+            parent = county if county.pk == parent_pk else next(x for x in parks if x.pk == parent_pk)
+            joint: list[_Plan] = []
+            n = 0
+            for p in group:
+                if p.members == 0 and rng.random() < 0.5:
+                    continue  # no members and no joint branch: not covered
+                joint.append(p)
+                if len(joint) >= rng.randint(3, 6) and sum(x.members for x in joint) >= 3:
+                    n += 1
+                    self._joint(parent, joint, n, orgs)
+                    joint = []
+            if sum(x.members for x in joint) >= 3:
+                self._joint(parent, joint, n + 1, orgs)
+        for p in plans:
+            p.enterprise.party_org = p.party_org
+
+    def _joint(self, parent: Organization, group: list[_Plan], n: int, orgs: list[Organization]) -> None:
+        org = self._org(OrgKind.JOINT_BRANCH, f"{parent.name.removeprefix('中共')}第{n}联合支部", parent)
+        orgs.append(org)
+        for p in group:
+            p.party_org, p.branches, p.top = org, [org], org
+
+    def _people(
+        self,
+        rng: random.Random,
+        c: _County,
+        p: _Plan,
+        mix: tuple[tuple[str, int], ...],
+        out: _Buffer,
+        users: list[User],
+        roles: list[RoleAssignment],
+        secretaries: set[int],
+    ) -> None:
+        ent = p.enterprise
+        slots = [team for team, n in zip(p.teams, p.team_sizes, strict=True) for _ in range(n)]
+        statuses = ["member"] * p.members
+        if p.party_org is not None:
+            for share, stage in ((APPLICANT_SHARE, Stage.APPLICANT), (ACTIVIST_SHARE, Stage.ACTIVIST), (TARGET_SHARE, Stage.TARGET)):
+                k = round(p.size * share + rng.random() - 0.5)
+                statuses.extend([stage] * max(0, min(k, p.size - len(statuses))))
+        statuses.extend([""] * (p.size - len(statuses)))
+        rng.shuffle(statuses)
+        manager_done = p.size < 20
+        for i, status in enumerate(statuses):
+            gender = "F" if rng.random() < 0.55 else "M"
+            ethnicity = _weighted(rng, mix)
+            age_days = rng.randint(18 * 365 + 5, 59 * 365)
+            birth = AS_OF - dt.timedelta(days=age_days)
+            name = self.names.draw(ethnicity, gender)
+            id_number = self.id_numbers.make(c.code, birth, gender)
+            self.person_no += 1
+            hired = AS_OF - dt.timedelta(days=rng.randint(1, max(1, min(age_days - 18 * 365, 9000))))
+            person = Person(
+                pk=self.ids.take(Person),
+                name=name.name,
+                name_latin=name.latin,
+                gender=gender,
+                ethnicity=ethnicity,
+                birth_date=birth,
+                id_number=id_number,
+                id_number_index=blind_index(id_number),
+                phone=_phone(self.person_no),
+                education=_weighted(rng, EDUCATION_WEIGHTS),
+                post=p.post if rng.random() < 0.8 else rng.choice(p.posts),
+                employer=ent,
+                team=slots[i] if rng.random() > 0.03 else None,
+                hire_date=hired,
+                is_league_member=age_days < 28 * 365 and rng.random() < 0.35,
+            )
+            person.political_status = PoliticalStatus.LEAGUE if person.is_league_member else PoliticalStatus.MASSES
+            if status == "member":
+                branch = p.branches[out.members % len(p.branches)] if p.branches else None
+                self._member(rng, person, branch, age_days, out)
+                if branch is not None and branch.pk not in secretaries:
+                    secretaries.add(branch.pk)
+                    user = self._user(f"{c.code}-s{branch.pk}", person)
+                    users.append(user)
+                    roles.append(RoleAssignment(user=user, role=Role.SECRETARY, organization=branch))
+                    self.logins.setdefault("secretary", user.username)
+                    if p.top is not branch and p.top.pk not in secretaries:
+                        secretaries.add(p.top.pk)
+                        roles.append(RoleAssignment(user=user, role=Role.SECRETARY, organization=p.top))
+            elif status:
+                self._candidate(rng, person, p.party_org, status, hired, out)
+            out.people.append(person)
+            if not manager_done and status == "":
+                manager_done = True
+                user = self._user(f"{c.code}-m{ent.pk}", person)
+                users.append(user)
+                roles.append(RoleAssignment(user=user, role=Role.MANAGER, enterprise=ent))
+                self.logins.setdefault("manager", user.username)
+
+    def _member(self, rng: random.Random, person: Person, branch: Organization | None, age_days: int, out: _Buffer) -> None:
+        """A member: admitted after 18, converted a year later (unless still on probation)."""
+        adult_days = age_days - 18 * 365 - 1
+        if branch is None or adult_days < 30:
+            return  # no branch in the firm yet, or too young: not a member here
+        out.members += 1
+        if adult_days < 400 or rng.random() < PROBATIONARY_SHARE:
+            admitted = AS_OF - dt.timedelta(days=rng.randint(30, min(330, adult_days)))
+            converted = None
+        else:
+            admitted = AS_OF - dt.timedelta(days=rng.randint(400, adult_days))
+            converted = admitted + dt.timedelta(days=365)
+        joined = max(admitted, person.hire_date or admitted)
+        out.memberships_rows.append(
+            Membership(person=person, organization=branch, admitted_on=admitted, converted_on=converted, joined_org_on=joined)
+        )
+        person.political_status = PoliticalStatus.FULL if converted else PoliticalStatus.PROBATIONARY
+        person.party_org = branch
+
+    def _candidate(
+        self, rng: random.Random, person: Person, org: Organization, stage: str, hired: dt.date, out: _Buffer
+    ) -> None:
+        """Someone on the way in, with the steps that put them at their stage (1–2, 3–5, 7)."""
+        least = {Stage.APPLICANT: 25, Stage.ACTIVIST: 100, Stage.TARGET: 600}[stage]
+        applied = max(hired, AS_OF - dt.timedelta(days=rng.randint(least, least + 700)))
+        cand = Candidacy(
+            pk=self.ids.take(Candidacy), person=person, organization=org, applied_on=applied, stage=stage
+        )
+        steps = [(1, applied), (2, applied + dt.timedelta(days=20))]
+        if stage in (Stage.ACTIVIST, Stage.TARGET):
+            cand.activist_on = applied + dt.timedelta(days=rng.randint(30, 90))
+            steps += [(3, cand.activist_on), (4, cand.activist_on + dt.timedelta(days=7)), (5, cand.activist_on)]
+        if stage == Stage.TARGET:
+            cand.target_on = cand.activist_on + dt.timedelta(days=rng.randint(366, 500))
+            steps += [(6, cand.activist_on + dt.timedelta(days=180)), (6, cand.activist_on + dt.timedelta(days=360))]
+            steps += [(7, cand.target_on)]
+        steps = [(n, min(on, AS_OF)) for n, on in steps]
+        out.candidacies_rows.append(cand)
+        out.step_rows.extend(Step(candidacy=cand, number=n, done_on=on) for n, on in steps)
+        person.political_status = PoliticalStatus(stage)
+        person.party_org = org
+
+
+@dataclass
+class _Plan:
+    enterprise: Enterprise
+    size: int
+    members: int
+    post: str
+    posts: tuple[str, ...]
+    team_sizes: list[int] = field(default_factory=list)
+    units: list[ProductionUnit] = field(default_factory=list)
+    teams: list[ProductionUnit] = field(default_factory=list)
+    party_org: Organization | None = None
+    top: Organization | None = None
+    branches: list[Organization] = field(default_factory=list)
+
+
+@dataclass
+class _Buffer:
+    """Rows waiting to be written, flushed in batches to keep memory flat."""
+
+    people: list[Person] = field(default_factory=list)
+    memberships_rows: list[Membership] = field(default_factory=list)
+    candidacies_rows: list[Candidacy] = field(default_factory=list)
+    step_rows: list[Step] = field(default_factory=list)
+    persons: int = 0
+    members: int = 0
+    memberships: int = 0
+    candidacies: int = 0
+    steps: int = 0
+
+    def flush_if_full(self) -> None:
+        if len(self.people) >= 20_000:
+            self.flush()
+
+    def flush(self) -> None:
+        Person.objects.bulk_create(self.people, batch_size=BATCH)
+        Membership.objects.bulk_create(self.memberships_rows, batch_size=BATCH)
+        Candidacy.objects.bulk_create(self.candidacies_rows, batch_size=BATCH)
+        Step.objects.bulk_create(self.step_rows, batch_size=BATCH)
+        self.persons += len(self.people)
+        self.memberships += len(self.memberships_rows)
+        self.candidacies += len(self.candidacies_rows)
+        self.steps += len(self.step_rows)
+        self.people, self.memberships_rows, self.candidacies_rows, self.step_rows = [], [], [], []
+
+
+def generate(
+    scale: str | Scale,
+    seed: int = 1,
+    *,
+    password: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
+    chosen = SCALES[scale] if isinstance(scale, str) else scale
+    return Generator(chosen, seed, password=password, progress=progress).run()
+
