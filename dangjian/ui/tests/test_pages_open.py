@@ -83,9 +83,11 @@ def test_secretary_opens_lists(world, login, name):
     assert login(world.a.secretary).get(reverse(name)).status_code == 200
 
 
-def test_ping_answers_a_session_and_sends_strangers_to_log_in(world, login, client):
+def test_ping_answers_a_session_and_sends_strangers_to_log_in(world, login):
+    from django.test import Client
+
     assert login(world.a.secretary).get(reverse("ping")).status_code == 204
-    response = client.get(reverse("ping"))
+    response = Client().get(reverse("ping"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
