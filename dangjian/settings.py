@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "dangjian.api",
     "dangjian.demo",
     "dangjian.scale",
+    # Last, so that ui's widget templates (a faster select) win over Django's own.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +105,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "dangjian.urls"
 WSGI_APPLICATION = "dangjian.wsgi.application"
 
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -255,4 +258,6 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 DANGJIAN = {
     # Items per page on list pages.
     "PAGE_SIZE": 50,
+    # A choice list longer than this is searched, not listed in full (ui/lookups.py).
+    "LOOKUP_LIST_MAX": 100,
 }

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.ui import lookups
+
 from .models import ENTERPRISE_ROLES, ORG_ROLES, Role
 
 
@@ -29,4 +31,4 @@ class RoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = ORG_ROLES if anchor_is_org else ENTERPRISE_ROLES
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
-        self.fields["person"].queryset = people
+        lookups.use(self.fields["person"], "person", None, people)

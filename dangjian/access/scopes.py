@@ -142,10 +142,12 @@ NOTHING = Q(pk__in=[])
 _MEMBER_STATUSES = ["probationary", "full"]
 
 
-# Reach goes through subqueries on the tree ("party_org_id IN (SELECT id … WHERE path LIKE
-# '/1/7/%')") rather than joins on path: the database then reads the small organisation table
-# once and walks the big tables' foreign-key indexes, instead of joining every row of them.
-# docs/benchmarks.md has the figures that chose this (about 9× on members at prefecture scale).
+# Lists reach the tree through subqueries on organisation ids ("party_org_id IN (SELECT id …
+# WHERE path LIKE '/1/7/%')"): the database reads the small organisation table once and walks
+# the big tables' foreign-key indexes instead of joining every row (about 9× fewer rows read for a
+# county's members at prefecture scale, docs/benchmarks.md). A check on one known row (`can`, a
+# look-up by ID number) joins instead: following one row's keys is cheaper than building the
+# whole reach. Both forms come from the same functions below, so they cannot disagree.
 
 
 def orgs_under(path: str) -> models.QuerySet:
@@ -156,73 +158,76 @@ def orgs_under(path: str) -> models.QuerySet:
 
 
 def enterprises_under(path: str) -> models.QuerySet:
-    """Ids of the enterprises a subtree supervises or whose party organisation is in it."""
+    """Ids of the enterprises a subtree supervises or covers with a party organisation."""
     from dangjian.organizations.models import Enterprise
 
-    return Enterprise.objects.filter(_enterprise_own_q(path)).values("pk")
+    return Enterprise.objects.filter(_enterprise_own_q(path, "", False)).values("pk")
 
 
-def _enterprise_own_q(path: str) -> Q:
-    orgs = orgs_under(path)
-    return Q(supervising_org__in=orgs) | Q(party_org__in=orgs)
-
-
-def _under(p: str, path: str) -> Q:
+def _under(p: str, path: str, joins: bool) -> Q:
     """Rows whose organisation (the relation `p`, or the row itself) is at or below `path`."""
-    if not p:
-        return Q(path__startswith=path)
+    if not p or joins:
+        return Q(**{f"{p}path__startswith": path})
     return Q(**{f"{p}in": orgs_under(path)})
 
 
-def _org_q(g: Grant, p: str = "") -> Q:
+def _enterprise_own_q(path: str, p: str, joins: bool) -> Q:
+    return _under(f"{p}supervising_org__", path, joins) | _under(f"{p}party_org__", path, joins)
+
+
+def _org_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     if g.org_path:
-        return _under(p, g.org_path)
+        return _under(p, g.org_path, joins)
     if g.enterprise_org_path and g.role != Role.EMPLOYEE:
-        return _under(p, g.enterprise_org_path)
+        return _under(p, g.enterprise_org_path, joins)
     return NOTHING
 
 
-def _enterprise_q(g: Grant, p: str = "") -> Q:
+def _enterprise_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     if g.org_path:
-        return _enterprise_own_q(g.org_path) if not p else Q(**{f"{p}in": enterprises_under(g.org_path)})
+        if p and not joins:
+            return Q(**{f"{p}in": enterprises_under(g.org_path)})
+        return _enterprise_own_q(g.org_path, p, joins)
     if g.enterprise_id:
         return Q(**{f"{p}pk": g.enterprise_id})
     return NOTHING
 
 
-def _person_q(g: Grant, p: str = "") -> Q:
+def _person_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     if g.person_id:
         return Q(**{f"{p}pk": g.person_id})
     if g.role == Role.MEMBER:
         # Members see their own organisation's members: not the workforce, not the applicants.
-        return _under(f"{p}party_org__", g.org_path) & Q(**{f"{p}political_status__in": _MEMBER_STATUSES})
+        return _under(f"{p}party_org__", g.org_path, joins) & Q(**{f"{p}political_status__in": _MEMBER_STATUSES})
     if g.org_path:
-        return _under(f"{p}party_org__", g.org_path) | _enterprise_q(g, f"{p}employer__")
+        return _under(f"{p}party_org__", g.org_path, joins) | _enterprise_q(g, f"{p}employer__", joins)
     if g.enterprise_id:
         return Q(**{f"{p}employer_id": g.enterprise_id})
     return NOTHING
 
 
-def _membership_q(g: Grant, p: str = "") -> Q:
+def _membership_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     if g.org_path and g.role != Role.MEMBER:
-        return _org_q(g, f"{p}organization__") | _person_q(g, f"{p}person__")
-    return _person_q(g, f"{p}person__")
+        return _org_q(g, f"{p}organization__", joins) | _person_q(g, f"{p}person__", joins)
+    return _person_q(g, f"{p}person__", joins)
 
 
-def _membership_change_q(g: Grant, p: str = "") -> Q:
+def _membership_change_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     # A membership record is kept by its organisation: employing or seeing the person is not
     # enough to rewrite their record in another branch.
-    return _org_q(g, f"{p}organization__") if g.org_path else NOTHING
+    return _org_q(g, f"{p}organization__", joins) if g.org_path else NOTHING
 
 
-def _role_q(g: Grant, p: str = "") -> Q:
-    return _org_q(g, f"{p}organization__") | _enterprise_q(g, f"{p}enterprise__") if g.org_path else NOTHING
+def _role_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+    if not g.org_path:
+        return NOTHING
+    return _org_q(g, f"{p}organization__", joins) | _enterprise_q(g, f"{p}enterprise__", joins)
 
 
 REACH = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
-    UNIT: lambda g, p="": _enterprise_q(g, f"{p}enterprise__"),
+    UNIT: lambda g, p="", joins=False: _enterprise_q(g, f"{p}enterprise__", joins),
     PERSON: _person_q,
     MEMBERSHIP: _membership_q,
     CANDIDACY: _membership_q,
@@ -251,20 +256,23 @@ _MODEL_RESOURCES = {
 }
 
 
-def scope_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
-    """The filter for `resource` rows the user may `action`; None means unrestricted."""
+def scope_q(user: Any, resource: str, action: str = VIEW, *, joins: bool = False) -> Q | None:
+    """The filter for `resource` rows the user may `action`; None means unrestricted. `joins`
+    gives the form for checking a few known rows (see the note above `orgs_under`)."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return None
     reach = CHANGE_REACH.get(resource, REACH[resource]) if action == CHANGE else REACH[resource]
     q = NOTHING
     for g in grants_for(user):
         if g.allows(resource, action):
-            q |= reach(g)
+            q |= reach(g, joins=joins)
     return q
 
 
-def scope(user: Any, queryset: models.QuerySet, action: str = VIEW) -> models.QuerySet:
-    q = scope_q(user, resource_of(queryset.model), action)
+def scope(user: Any, queryset: models.QuerySet, action: str = VIEW, *, joins: bool = False) -> models.QuerySet:
+    """The queryset narrowed to what the user may `action`. Pass joins=True when the queryset is
+    already narrowed to a few rows by an index (a look-up by ID number)."""
+    q = scope_q(user, resource_of(queryset.model), action, joins=joins)
     if q is None:
         return queryset
     if q == NOTHING:
@@ -273,7 +281,7 @@ def scope(user: Any, queryset: models.QuerySet, action: str = VIEW) -> models.Qu
 
 
 def can(user: Any, action: str, obj: models.Model) -> bool:
-    q = scope_q(user, resource_of(type(obj)), action)
+    q = scope_q(user, resource_of(type(obj)), action, joins=True)
     if q is None:
         return True
     if q == NOTHING or obj.pk is None:

@@ -10,7 +10,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access.scopes import CHANGE, ORG, VIEW, can, scope, scope_q
+from dangjian.access.scopes import CHANGE, ORG, VIEW, can, orgs_under, scope, scope_q
 from dangjian.organizations import services
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
@@ -46,7 +46,7 @@ class OrganizationDetailOut(OrganizationOut):
     @staticmethod
     def resolve_member_count(obj: Organization) -> int:
         return Person.objects.filter(
-            party_org__path__startswith=obj.path, political_status__in=PARTY_MEMBER_STATUSES
+            party_org__in=orgs_under(obj.path), political_status__in=PARTY_MEMBER_STATUSES
         ).count()
 
 

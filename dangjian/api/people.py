@@ -18,7 +18,7 @@ from dangjian.organizations.models import Enterprise, Organization, ProductionUn
 from dangjian.people import services
 from dangjian.people.choices import Education, Ethnicity, Gender, PoliticalStatus
 from dangjian.people.models import Membership, Person
-from dangjian.people.selectors import under_org_q
+from dangjian.people.selectors import by_id_number, under_org_q
 
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
@@ -170,7 +170,11 @@ def _resolve_refs(user, data: dict) -> dict:
 @paginate(Page)
 def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet:
     user = actor(request)
-    qs = scope(user, PERSON_QS.all(), VIEW)
+    if filters.id_number:
+        # Only roles that may see ID numbers may look people up by one (people.selectors).
+        qs = by_id_number(user, filters.id_number)
+    else:
+        qs = scope(user, PERSON_QS.all(), VIEW)
     if filters.organization is not None:
         # An organisation the caller cannot see filters like one that does not exist.
         org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
@@ -188,9 +192,6 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
     if filters.q:
         text = filters.q.replace("\x00", "").strip()
         qs = qs.filter(Q(name__icontains=text) | Q(name_latin__icontains=text))
-    if filters.id_number:
-        # Only roles that may see ID numbers may look people up by one (see people.selectors).
-        qs = scope(user, qs, REVEAL).filter(id_number_index=services.id_number_lookup(filters.id_number))
     return qs.order_by(filters.ordering, "id")
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.labels import FastLabels
+
 
 class Action(models.TextChoices):
     CREATE = "create", _("Created")
@@ -33,7 +35,7 @@ class Source(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(FastLabels, models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
 from . import rules
@@ -216,11 +217,8 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people.select_related("employer")
-        self.fields["person"].label_from_instance = lambda p: (
-            f"{p.name} · {p.employer.display_name}" if p.employer_id else p.name
-        )
-        self.fields["organization"].queryset = orgs
+        lookups.use(self.fields["person"], "person.applicant", None, people.select_related("employer"))
+        lookups.use(self.fields["organization"], "org.application", None, orgs)
         self.initial.setdefault("applied_on", timezone.localdate())
         self._orgs = orgs
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.labels import FastLabels
 from dangjian.organizations.models import Organization
 from dangjian.people.crypto import EncryptedTextField
 from dangjian.people.models import Person
@@ -33,7 +34,7 @@ class Outcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn or ended")
 
 
-class Candidacy(models.Model):
+class Candidacy(FastLabels, models.Model):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="candidacies")
     organization = models.ForeignKey(
         Organization, verbose_name=_("party organisation"), on_delete=models.PROTECT, related_name="candidacies"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Enterprise
-from dangjian.organizations.selectors import visible_enterprises
+from dangjian.ui import lookups
 
 
 class UnitFilterForm(forms.Form):
@@ -13,4 +13,4 @@ class UnitFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = visible_enterprises(user)
+        lookups.use(self.fields["enterprise"], "enterprise", user)

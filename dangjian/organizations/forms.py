@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.access.scopes import CHANGE, can
+from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
 from . import selectors
-from .models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from .models import Enterprise, Organization, ProductionUnit, UnitKind
 from .services import ENTERPRISE_FIELDS
 
 
@@ -23,9 +24,8 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, user, org: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = (
-            selectors.visible_orgs(user, CHANGE).exclude(path__startswith=org.path).exclude(kind=OrgKind.PARTY_GROUP)
-        )
+        parents = lookups.SOURCES["org.change"].choices(user).exclude(path__startswith=org.path)
+        lookups.use(self.fields["parent"], "org.change", user, parents)
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -36,11 +36,10 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = selectors.visible_orgs(user)
-        self.fields["supervising_org"].queryset = selectors.visible_orgs(user, CHANGE).filter(
-            kind__in=[OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE]
-        ) | orgs.filter(pk=self.instance.supervising_org_id or 0)
-        self.fields["party_org"].queryset = orgs.filter(kind__in=PARTY_UNIT_KINDS)
+        current = selectors.visible_orgs(user).filter(pk=self.instance.supervising_org_id or 0)
+        committees = lookups.SOURCES["org.committee"].choices(user) | current
+        lookups.use(self.fields["supervising_org"], "org.committee", user, committees)
+        lookups.use(self.fields["party_org"], "org.party_unit", user)
         if self.instance.pk:
             # Only those who may change the organisations involved may re-link the enterprise.
             for name in ("supervising_org", "party_org"):

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.labels import FastLabels
+
 from .validators import validate_uscc
 
 # PostgreSQL cannot store a NUL character in text; say so instead of failing on save.
@@ -72,7 +74,7 @@ PARTY_UNIT_KINDS = {
 }
 
 
-class Organization(BilingualName):
+class Organization(FastLabels, BilingualName):
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -127,7 +129,7 @@ class Ownership(models.TextChoices):
 NON_PUBLIC_OWNERSHIP = {Ownership.PRIVATE, Ownership.FOREIGN, Ownership.HMT}
 
 
-class Enterprise(BilingualName):
+class Enterprise(FastLabels, BilingualName):
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     ownership = models.CharField(_("ownership"), max_length=12, choices=Ownership.choices)
     industry = models.CharField(_("industry"), max_length=100, blank=True, validators=[NO_NUL])
@@ -169,7 +171,7 @@ class UnitKind(models.TextChoices):
     TEAM = "team", pgettext_lazy("production", "Production team")
 
 
-class ProductionUnit(BilingualName):
+class ProductionUnit(FastLabels, BilingualName):
     """A workshop/factory building (车间/厂房) or a production team (班组) of one enterprise."""
 
     enterprise = models.ForeignKey(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from dangjian.access.scopes import VIEW, scope
+from dangjian.access.scopes import VIEW, orgs_under, scope
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
 from .models import (
@@ -71,7 +71,7 @@ def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]
 def _people_under(path: str):
     from dangjian.people.models import Person
 
-    return Person.objects.filter(party_org__path__startswith=path)
+    return Person.objects.filter(party_org__in=orgs_under(path))
 
 
 def org_figures(org: Organization) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def org_figures(org: Organization) -> dict[str, Any]:
         "applicants": members["applicants"],
     }
     if org.is_committee:
-        ents = Enterprise.objects.filter(supervising_org__path__startswith=path).aggregate(
+        ents = Enterprise.objects.filter(supervising_org__in=orgs_under(path)).aggregate(
             total=Count("pk"),
             covered=Count("pk", filter=Q(party_org__isnull=False)),
             state=Count("pk", filter=Q(ownership=Ownership.STATE)),
@@ -114,14 +114,14 @@ def org_figures(org: Organization) -> dict[str, Any]:
             branches=orgs["branches"],
             party_units=orgs["party_units"],
             instructors=RoleAssignment.objects.filter(
-                role=Role.INSTRUCTOR, enterprise__supervising_org__path__startswith=path
+                role=Role.INSTRUCTOR, enterprise__supervising_org__in=orgs_under(path)
             )
             .values("user")
             .distinct()
             .count(),
         )
     else:
-        covered = Enterprise.objects.filter(party_org__path__startswith=path)
+        covered = Enterprise.objects.filter(party_org__in=orgs_under(path))
         figures.update(
             employees=Person.objects.filter(employer__in=covered).count(),
             teams=ProductionUnit.objects.filter(enterprise__in=covered, kind=UnitKind.TEAM).count(),
@@ -168,10 +168,9 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
 
 def members_of(user: Any, org: Organization, limit: int = 50):
     """The organisation's members (its subtree's), full before probationary, for the node page."""
-    from dangjian.people.models import Person
 
     return (
-        scope(user, Person.objects.filter(party_org__path__startswith=org.path), VIEW)
+        scope(user, _people_under(org.path), VIEW)
         .filter(political_status__in=PARTY_MEMBER_STATUSES)
         .select_related("party_org", "team")
         .order_by("political_status", "name", "pk")[:limit]
@@ -181,7 +180,7 @@ def members_of(user: Any, org: Organization, limit: int = 50):
 def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
     """Production teams of the enterprises this organisation covers, with head counts."""
     return (
-        scope(user, ProductionUnit.objects.filter(enterprise__party_org__path__startswith=org.path), VIEW)
+        scope(user, ProductionUnit.objects.filter(enterprise__party_org__in=orgs_under(org.path)), VIEW)
         .filter(kind=UnitKind.TEAM)
         .select_related("parent", "enterprise")
         .annotate(

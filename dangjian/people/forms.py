@@ -3,8 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, VIEW, container_q, scope
+from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
 from .choices import Ethnicity, Gender, PoliticalStatus
@@ -39,11 +40,10 @@ class PersonForm(forms.ModelForm):
         enterprises = enterprises_for_people(user)
         if self.instance.employer_id:
             enterprises = enterprises | Enterprise.objects.filter(pk=self.instance.employer_id)
-        self.fields["employer"].queryset = enterprises.distinct()
+        lookups.use(self.fields["employer"], "enterprise.employer", user, enterprises.distinct())
         self.fields["employer"].required = True
-        self.fields["team"].queryset = ProductionUnit.objects.filter(
-            kind=UnitKind.TEAM, enterprise__in=enterprises
-        ).select_related("enterprise")
+        teams = ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises)
+        lookups.use(self.fields["team"], "team.employer", user, teams.select_related("enterprise"))
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
         self.fields["gender"].required = False
@@ -66,6 +66,13 @@ class PersonForm(forms.ModelForm):
         return data
 
 
+def membership_orgs(user):
+    """Organisations in which the user may keep membership records."""
+    where = container_q(user, MEMBERSHIP, CHANGE, ORG)
+    qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
+    return qs if where is None else qs.filter(where)
+
+
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
@@ -74,12 +81,10 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        where = container_q(user, MEMBERSHIP, CHANGE, ORG)
-        qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
-        qs = qs if where is None else qs.filter(where)
+        qs = membership_orgs(user)
         if self.instance.pk:
             qs = qs | Organization.objects.filter(pk=self.instance.organization_id)
-        self.fields["organization"].queryset = qs.distinct()
+        lookups.use(self.fields["organization"], "org.membership", user, qs.distinct())
 
 
 class PersonFilterForm(forms.Form):
@@ -113,8 +118,10 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW)
-        self.fields["enterprise"].queryset = scope(user, Enterprise.objects.all(), VIEW)
+        lookups.use(self.fields["organization"], "org", user)
+        lookups.use(self.fields["enterprise"], "enterprise", user)
         ent = self.data.get("enterprise")
-        teams = scope(user, ProductionUnit.objects.filter(kind=UnitKind.TEAM), VIEW)
-        self.fields["team"].queryset = teams.filter(enterprise_id=ent) if ent and str(ent).isdigit() else teams
+        teams = lookups.SOURCES["team"].choices(user)
+        lookups.use(
+            self.fields["team"], "team", user, teams.filter(enterprise_id=ent) if ent and str(ent).isdigit() else teams
+        )

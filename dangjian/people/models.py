@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.labels import FastLabels
 from dangjian.organizations.models import NO_NUL, Enterprise, Organization, ProductionUnit
 
 from .choices import Education, Ethnicity, Gender, PoliticalStatus
@@ -17,7 +18,7 @@ from .crypto import EncryptedTextField
 from .validators import mask_id_number, mask_phone
 
 
-class Person(models.Model):
+class Person(FastLabels, models.Model):
     # Values of these fields never reach audit records, exports or pages in clear unless the
     # viewer's role allows it (access.rules.may_reveal).
     SENSITIVE_FIELDS = ("id_number", "phone")
@@ -102,7 +103,7 @@ class Person(models.Model):
         return self.political_status in {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
 
 
-class Membership(models.Model):
+class Membership(FastLabels, models.Model):
     """A period of party membership in one organisation (组织关系).
 
     `admitted_on` is the date of the branch meeting that admitted the person as a probationary

@@ -18,11 +18,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, can_add_to, scope
+from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, can_add_to, enterprises_under, scope
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations import services as org_services
@@ -133,9 +132,7 @@ class Importer:
         self._units: dict[int, dict[tuple[str, str], list[ProductionUnit]]] = {}
         self._planned_teams: set[tuple[int, str, str]] = set()
         if self.org is not None:
-            covered = Enterprise.objects.select_related("party_org").filter(
-                Q(party_org__path__startswith=self.org.path) | Q(supervising_org__path__startswith=self.org.path)
-            )
+            covered = Enterprise.objects.select_related("party_org").filter(pk__in=enterprises_under(self.org.path))
             self.enterprises = list(covered)
             own = [e for e in self.enterprises if e.party_org_id and e.party_org.path.startswith(self.org.path)]
             self.default_employer = own[0] if len(own) == 1 else None

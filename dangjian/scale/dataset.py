@@ -64,6 +64,8 @@ PREFECTURES: tuple[tuple[str, str, str], ...] = (
     ("6530", "克孜勒苏柯尔克孜自治州", "Kizilsu"),
     ("6502", "克拉玛依市", "Karamay"),
 )
+# The county a county-sized dataset is (its code, names).
+LONE_COUNTY = ("652926", "拜城县", "Baicheng County")
 COUNTY_SYLLABLES = (
     "阿 A,拜 Bai,城 Cheng,达 Da,额 E,富 Fu,高 Gao,和 He,吉 Ji,喀 Ka,库 Ku,轮 Lun,玛 Ma,纳 Na,"
     "皮 Pi,奇 Qi,若 Ruo,沙 Sha,塔 Ta,乌 Wu,新 Xin,英 Ying,泽 Ze,尉 Yu,温 Wen,焉 Yan,博 Bo,精 Jing"
@@ -114,6 +116,8 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
+    # A county of a dozen firms: a quick look at the generator's output, and the tests'.
+    "tiny": Scale("tiny", 0, 1, 12, 1_200),
     "county": Scale("county", 0, 1, 70, 20_000),
     "prefecture": Scale("prefecture", 1, 9, 1_500, 400_000),
     "province": Scale("province", 14, 100, 20_000, 5_000_000),
@@ -270,7 +274,7 @@ class Generator:
         per = [max(e * 20, round(s.persons * w / sum(weights))) for e, w in zip(ent_split, weights, strict=True)]
         per[per.index(max(per))] += s.persons - sum(per)
         if s.prefectures == 0:
-            yield _County("652926", "拜城县", "Baicheng County", ent_split[0], per[0], None)
+            yield _County(*LONE_COUNTY, ent_split[0], per[0], None)
             return
         prefecture_of = [i * s.prefectures // s.counties for i in range(s.counties)]
         prefectures: dict[int, Organization] = {}
@@ -287,9 +291,7 @@ class Generator:
     def check_empty(self) -> None:
         s = self.scale
         codes = (
-            [f"{c}00" for c, _n, _e in PREFECTURES[: s.prefectures]]
-            if s.prefectures
-            else [next(self.counties()).code]
+            [f"{c}00" for c, _n, _e in PREFECTURES[: s.prefectures]] if s.prefectures else [next(self.counties()).code]
         )
         taken = list(Organization.objects.filter(code__in=codes).values_list("code", flat=True))
         if taken:
@@ -356,7 +358,9 @@ class Generator:
 
     def _prefecture(self, p: int) -> Organization:
         code, name, name_en = PREFECTURES[p]
-        org = self._org(OrgKind.PREFECTURE_COMMITTEE, f"中共{name}委员会", None, f"{code}00", name_en=f"{name_en} committee")
+        org = self._org(
+            OrgKind.PREFECTURE_COMMITTEE, f"中共{name}委员会", None, f"{code}00", name_en=f"{name_en} committee"
+        )
         with transaction.atomic():
             org.save(force_insert=True)
             user = self._user(f"{code}00-org", None)
@@ -457,10 +461,16 @@ class Generator:
         # Production: teams of 10–40 (the size drawn per team), in workshops of up to 8 teams.
         teams: list[ProductionUnit] = []
         plan.team_sizes = _team_sizes(size, rng)
-        workshops = [] if len(plan.team_sizes) < 4 else [
-            ProductionUnit(pk=self.ids.take(ProductionUnit), enterprise=ent, kind=UnitKind.WORKSHOP, name=f"{i + 1}号车间")
-            for i in range(math.ceil(len(plan.team_sizes) / 8))
-        ]
+        workshops = (
+            []
+            if len(plan.team_sizes) < 4
+            else [
+                ProductionUnit(
+                    pk=self.ids.take(ProductionUnit), enterprise=ent, kind=UnitKind.WORKSHOP, name=f"{i + 1}号车间"
+                )
+                for i in range(math.ceil(len(plan.team_sizes) / 8))
+            ]
+        )
         for i in range(len(plan.team_sizes)):
             parent = workshops[i // 8] if workshops else None
             teams.append(
@@ -496,13 +506,17 @@ class Generator:
             if p.members >= 100:
                 top = self._org(OrgKind.ENTERPRISE_COMMITTEE, f"中共{short}委员会", parent)
                 orgs.append(top)
-                p.branches = [self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 35))]
+                p.branches = [
+                    self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 35))
+                ]
                 orgs.extend(p.branches)
                 p.party_org, p.top = top, top
             elif p.members >= 50:
                 top = self._org(OrgKind.GENERAL_BRANCH, f"中共{short}总支部委员会", parent)
                 orgs.append(top)
-                p.branches = [self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 25))]
+                p.branches = [
+                    self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 25))
+                ]
                 orgs.extend(p.branches)
                 p.party_org, p.top = top, top
             elif p.members >= 3:
@@ -550,7 +564,11 @@ class Generator:
         slots = [team for team, n in zip(p.teams, p.team_sizes, strict=True) for _ in range(n)]
         statuses = ["member"] * p.members
         if p.party_org is not None:
-            for share, stage in ((APPLICANT_SHARE, Stage.APPLICANT), (ACTIVIST_SHARE, Stage.ACTIVIST), (TARGET_SHARE, Stage.TARGET)):
+            for share, stage in (
+                (APPLICANT_SHARE, Stage.APPLICANT),
+                (ACTIVIST_SHARE, Stage.ACTIVIST),
+                (TARGET_SHARE, Stage.TARGET),
+            ):
                 k = round(p.size * share + rng.random() - 0.5)
                 statuses.extend([stage] * max(0, min(k, p.size - len(statuses))))
         statuses.extend([""] * (p.size - len(statuses)))
@@ -605,7 +623,9 @@ class Generator:
                 roles.append(RoleAssignment(user=user, role=Role.MANAGER, enterprise=ent))
                 self.logins.setdefault("manager", user.username)
 
-    def _member(self, rng: random.Random, person: Person, branch: Organization | None, age_days: int, out: _Buffer) -> None:
+    def _member(
+        self, rng: random.Random, person: Person, branch: Organization | None, age_days: int, out: _Buffer
+    ) -> None:
         """A member: admitted after 18, converted a year later (unless still on probation)."""
         adult_days = age_days - 18 * 365 - 1
         if branch is None or adult_days < 30:
@@ -619,7 +639,9 @@ class Generator:
             converted = admitted + dt.timedelta(days=365)
         joined = max(admitted, person.hire_date or admitted)
         out.memberships_rows.append(
-            Membership(person=person, organization=branch, admitted_on=admitted, converted_on=converted, joined_org_on=joined)
+            Membership(
+                person=person, organization=branch, admitted_on=admitted, converted_on=converted, joined_org_on=joined
+            )
         )
         person.political_status = PoliticalStatus.FULL if converted else PoliticalStatus.PROBATIONARY
         person.party_org = branch
@@ -630,9 +652,7 @@ class Generator:
         """Someone on the way in, with the steps that put them at their stage (1–2, 3–5, 7)."""
         least = {Stage.APPLICANT: 25, Stage.ACTIVIST: 100, Stage.TARGET: 600}[stage]
         applied = max(hired, AS_OF - dt.timedelta(days=rng.randint(least, least + 700)))
-        cand = Candidacy(
-            pk=self.ids.take(Candidacy), person=person, organization=org, applied_on=applied, stage=stage
-        )
+        cand = Candidacy(pk=self.ids.take(Candidacy), person=person, organization=org, applied_on=applied, stage=stage)
         steps = [(1, applied), (2, applied + dt.timedelta(days=20))]
         if stage in (Stage.ACTIVIST, Stage.TARGET):
             cand.activist_on = applied + dt.timedelta(days=rng.randint(30, 90))
@@ -702,4 +722,3 @@ def generate(
 ) -> Result:
     chosen = SCALES[scale] if isinstance(scale, str) else scale
     return Generator(chosen, seed, password=password, progress=progress).run()
-

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role
-from dangjian.access.scopes import grants_for
+from dangjian.access.scopes import grants_for, orgs_under
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, UnitKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity
@@ -57,7 +57,7 @@ def _ethnicity_chart(org: Organization) -> dict[str, Any]:
     from dangjian.people.models import Person
 
     rows = (
-        Person.objects.filter(party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
+        Person.objects.filter(party_org__in=orgs_under(org.path), political_status__in=PARTY_MEMBER_STATUSES)
         .values("ethnicity")
         .annotate(n=Count("pk"))
         .order_by("-n")

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("ping", views.ping, name="ping"),
+    path("lookup", views.lookup, name="lookup"),
 ]

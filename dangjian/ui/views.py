@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from dangjian.organizations import selectors as org_selectors
 
-from . import selectors
+from . import lookups, selectors
 from .selectors import Panel
 
 
@@ -36,3 +36,23 @@ def ping(request):
     long-open page check that the session is alive, and is the cheapest authenticated answer
     the stack gives, the floor page benchmarks are measured against (docs/benchmarks.md)."""
     return HttpResponse(status=204)
+
+
+@login_required
+def lookup(request):
+    """The first matches of a searchable choice list (ui.lookups), as <option>s for its select."""
+    source = lookups.SOURCES.get(request.GET.get("source", ""))
+    if source is None:
+        raise Http404
+    found = list(source.find(request.user, request.GET.get("search", ""))[: lookups.SEARCH_RESULTS + 1])
+    label = source.label or str
+    return render(
+        request,
+        "ui/_lookup_options.html",
+        {
+            "options": [(obj.pk, label(obj)) for obj in found[: lookups.SEARCH_RESULTS]],
+            "more": len(found) > lookups.SEARCH_RESULTS,
+            "shown": lookups.SEARCH_RESULTS,
+            "empty": request.GET.get("empty", "")[:100],
+        },
+    )

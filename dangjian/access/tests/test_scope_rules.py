@@ -67,3 +67,39 @@ def test_employee_sees_own_workplace_and_own_record_only(world):
     assert can(user, REVEAL, world.a.worker)  # one's own ID number
     assert not can(user, VIEW, world.a.branch)
     assert not can(user, VIEW, world.b.enterprise)
+
+
+def test_reveal_never_reaches_further_than_view():
+    # people.selectors.by_id_number relies on it: an ID look-up is scoped by REVEAL alone.
+    from dangjian.access.scopes import ROLE_ACTIONS
+
+    for role, resources in ROLE_ACTIONS.items():
+        for resource, actions in resources.items():
+            assert REVEAL not in actions or VIEW in actions, (role, resource)
+
+
+def test_the_join_form_and_the_subquery_form_reach_the_same_rows(world):
+    """`can` checks one row by joins, lists filter by subqueries: they must never disagree."""
+    from dangjian.access.models import RoleAssignment
+    from dangjian.access.scopes import scope_q
+    from dangjian.development.models import Candidacy
+    from dangjian.development.services import apply
+    from dangjian.organizations.models import ProductionUnit
+    from dangjian.people.models import Membership
+    from dangjian.testing.factories import UserFactory
+
+    apply(actor=None, person=world.b.worker, organization=world.b.branch, applied_on=world.b.branch.created_at.date())
+    member_user = UserFactory(person=world.a.member)
+    employee_user = UserFactory(person=world.a.worker)
+    users = [world.a.secretary, world.b.manager, world.county_admin, member_user, employee_user]
+    models = [Organization, Enterprise, ProductionUnit, Person, Membership, Candidacy, RoleAssignment]
+    checked = 0
+    for user in users:
+        for model in models:
+            for action in (VIEW, CHANGE, REVEAL):
+                lists = set(scope(user, model.objects.all(), action).values_list("pk", flat=True))
+                joins = set(scope(user, model.objects.all(), action, joins=True).values_list("pk", flat=True))
+                assert lists == joins, (user, model.__name__, action)
+                checked += bool(lists)
+    assert checked >= 20  # most combinations reach something: the comparison is not empty against empty
+    assert scope_q(world.a.secretary, "person", VIEW) != scope_q(world.a.secretary, "person", VIEW, joins=True)

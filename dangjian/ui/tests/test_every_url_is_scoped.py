@@ -124,6 +124,8 @@ QUERY_URLS = {
     "development:pipeline": lambda w: f"?org={w.b.branch.pk}",
     "development:ledger": lambda w: f"?org={w.b.branch.pk}",
 }
+# Searches: they answer 200 with what matches; B's names must never be among the matches.
+SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
 PUBLIC_URLS = {"login", "logout", "set_language"}
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 
@@ -148,7 +150,15 @@ BLANK_DOWNLOADS = {"rosters:template": {"kind": "members"}}
 
 
 def test_every_url_is_listed_here():
-    unlisted = all_url_names() - set(OBJECT_URLS) - LIST_URLS - set(QUERY_URLS) - PUBLIC_URLS - set(BLANK_DOWNLOADS)
+    unlisted = (
+        all_url_names()
+        - set(OBJECT_URLS)
+        - LIST_URLS
+        - set(QUERY_URLS)
+        - set(SEARCH_URLS)
+        - PUBLIC_URLS
+        - set(BLANK_DOWNLOADS)
+    )
     assert not unlisted, f"add these URLs to the scope test: {sorted(unlisted)}"
 
 
@@ -178,12 +188,22 @@ def test_lists_never_show_the_other_enterprise(world, login, name):
         assert text not in body, f"{name} shows {text}"
 
 
-@pytest.mark.parametrize("name", sorted(set(OBJECT_URLS) | LIST_URLS | set(QUERY_URLS)))
+@pytest.mark.parametrize("name", sorted(SEARCH_URLS))
+def test_searches_never_find_the_other_enterprise(world, login, name):
+    response = login(world.a.secretary).get(reverse(name) + SEARCH_URLS[name](world))
+    assert response.status_code == 200
+    assert "A工人" in response.content.decode()  # the search itself works: A's worker matches
+    for text in ("B公司", "B工人", "B党员", "B书记"):
+        assert text not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(set(OBJECT_URLS) | LIST_URLS | set(QUERY_URLS) | set(SEARCH_URLS)))
 def test_anonymous_is_sent_to_login(world, client, name):
     if name in OBJECT_URLS:
         url = reverse(name, kwargs=OBJECT_URLS[name](world))
     else:
-        url = reverse(name) + (QUERY_URLS[name](world) if name in QUERY_URLS else "")
+        queries = {**QUERY_URLS, **SEARCH_URLS}
+        url = reverse(name) + (queries[name](world) if name in queries else "")
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
 

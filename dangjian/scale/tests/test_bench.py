@@ -1,0 +1,67 @@
+"""The benchmark's floors compute what our code computes (a floor that answered something else
+would make every ratio meaningless), and its scenarios leave the dataset as they found it."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangjian.access.models import User
+from dangjian.audit.models import AuditEvent
+from dangjian.organizations import selectors as org_selectors
+from dangjian.organizations.models import Enterprise, Organization, OrgKind
+from dangjian.people.choices import PARTY_MEMBER_STATUSES
+from dangjian.people.models import Person
+from dangjian.scale import bench, dataset
+
+from .test_dataset import TWO_COUNTIES
+
+
+@pytest.fixture
+def generated(db):
+    return dataset.generate(TWO_COUNTIES, 11)
+
+
+def test_the_dashboard_floor_computes_the_dashboards_figures(generated):
+    for org in Organization.objects.filter(kind__in=[OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE]):
+        floor = bench.committee_figures_sql(org.path)
+        ours = org_selectors.org_figures(org)
+        assert {k: floor[k] for k in ours} == ours
+        members = Person.objects.filter(
+            party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES
+        )
+        assert sum(floor["ethnicity"].values()) == members.count() == ours["members"] > 0
+
+
+def test_the_world_is_found_and_lookups_find_one_person(generated):
+    world = bench.find_world_of(TWO_COUNTIES)
+    assert world.widest.org.kind == OrgKind.PREFECTURE_COMMITTEE
+    assert world.county.user.username == f"{world.county.org.code}-org"
+    person = Person.objects.order_by("pk")[5]
+    assert bench.id_lookup_sql(bench.blind_index(person.id_number)) == [(person.pk, person.name)]
+
+
+def test_the_import_scenarios_import_and_leave_nothing_behind(generated):
+    from dangjian.scale.roster import employee_roster
+
+    data = employee_roster(30, seed=2)
+    county = Organization.objects.filter(kind=OrgKind.COUNTY_COMMITTEE).first()
+    counts = (Person.objects.count(), Enterprise.objects.count(), AuditEvent.objects.count())
+    with bench.rolled_back():
+        assert bench.import_floor(data, county) == 30
+        assert Person.objects.count() == counts[0] + 30
+    with bench.rolled_back():
+        assert bench.import_ours(data, county) == 30
+        assert Person.objects.filter(employer__name__startswith="基准测试企业").count() == 30
+    assert (Person.objects.count(), Enterprise.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_in_process_scenarios_print_ratios_against_their_floors(generated):
+    lines: list[str] = []
+    result = bench.run_on(bench.find_world_of(TWO_COUNTIES), bench.SHORT, {"lookup", "import"}, say=lines.append)
+    names = [f["scenario"] for f in result["figures"]]
+    assert names == ["sql.id_lookup", "lookup.id_number", "floor.import", "import.roster"]
+    ours = {f["scenario"]: f for f in result["figures"]}
+    assert ours["lookup.id_number"]["floor"] == "sql.id_lookup" and ours["lookup.id_number"]["ratio"] > 0
+    assert ours["import.roster"]["runs"] == bench.SHORT.import_runs
+    assert any("×" in line for line in lines)
+    assert User.objects.filter(username__endswith="-org").count() == 3
