@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import clean
+.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import bench-data bench clean
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,21 @@ bench-import: install
 	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py migrate --no-input -v 0
 	$(BENCH_ENV) $(PY) manage.py bench_import --rows $(or $(ROWS),100000) --generate var/bench-roster.xlsx
 	$(BENCH_ENV) $(PY) manage.py bench_import --file var/bench-roster.xlsx
+
+# Generated datasets and benchmarks against their floors (docs/benchmarks.md). Each scale lives
+# in a database of its own, var/bench/SCALE.sqlite3 unless BENCH_DB names another (PostgreSQL:
+# BENCH_DB=postgres://…). The dataset is generated once; BENCH_ARGS go to `manage.py benchmark`
+# (e.g. --short, --only page,api, --json var/bench/figures.json).
+SCALE ?= county
+BENCH_DB ?= sqlite:///var/bench/$(SCALE).sqlite3
+BENCH_KEYS = SECRET_KEY="$$(cat var/secret_key)" FIELD_ENCRYPTION_KEY="$$(cat var/field_encryption_key)"
+bench-data: install
+	mkdir -p var/bench
+	DEBUG=1 DATABASE_URL=$(BENCH_DB) $(PY) manage.py migrate --no-input -v 0
+	$(BENCH_KEYS) DATABASE_URL=$(BENCH_DB) $(PY) manage.py generate_dataset --scale $(SCALE) --if-missing
+
+bench: bench-data
+	$(BENCH_KEYS) DATABASE_URL=$(BENCH_DB) $(PY) manage.py benchmark --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules staticfiles var/test

@@ -260,4 +260,6 @@ DANGJIAN = {
     "PAGE_SIZE": 50,
     # A choice list longer than this is searched, not listed in full (ui/lookups.py).
     "LOOKUP_LIST_MAX": 100,
+    # How long the home dashboard's figures are kept before they are counted again (ui/selectors.py).
+    "DASHBOARD_SECONDS": int(os.environ.get("DASHBOARD_SECONDS", "300")),
 }

@@ -8,4 +8,4 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access")
 
     def ready(self) -> None:
-        from . import services, signals  # noqa: F401  (signal receivers; audit path of roles)
+        from . import lookups, services, signals  # noqa: F401  (in_ids; signal receivers; audit path of roles)

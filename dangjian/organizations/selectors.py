@@ -129,15 +129,21 @@ def org_figures(org: Organization) -> dict[str, Any]:
     return figures
 
 
-def status_breakdown(org: Organization) -> list[tuple[str, int]]:
-    """Persons in the organisation (members and those applying) by political status, for charts."""
+def status_counts(org: Organization) -> list[tuple[str, int]]:
+    """Persons in the organisation (members and those applying) by political status value."""
     rows = dict(
         _people_under(org.path)
         .values_list("political_status")
         .annotate(n=Count("pk"))
         .values_list("political_status", "n")
     )
-    return [(str(label), rows.get(value, 0)) for value, label in PoliticalStatus.choices if value in rows]
+    return [(value, rows[value]) for value in PoliticalStatus.values if value in rows]
+
+
+def status_breakdown(org: Organization) -> list[tuple[str, int]]:
+    """The same, labelled, for charts."""
+    labels = dict(PoliticalStatus.choices)
+    return [(str(labels[value]), n) for value, n in status_counts(org)]
 
 
 def enterprise_figures(ent: Enterprise) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from django.test import Client
 
 from dangjian.access import services as access_services
 from dangjian.access.models import User
+from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import NON_PUBLIC_OWNERSHIP, PARTY_UNIT_KINDS, Organization, Ownership
 from dangjian.organizations.selectors import APPLICANT_STATUSES, BRANCH_KINDS
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
@@ -613,6 +614,7 @@ def run_on(
 
 
 def dashboard_figures(place: Place) -> Any:
-    from dangjian.ui.selectors import dashboard_panels
+    """What a committee's dashboard panel counts when its kept figures have expired."""
+    from dangjian.ui.selectors import ethnicity_counts
 
-    return dashboard_panels(place.user)
+    return org_selectors.org_figures(place.org), ethnicity_counts(place.org)

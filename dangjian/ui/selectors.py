@@ -1,18 +1,31 @@
-"""The home dashboard: one panel per place the user holds a role, with that place's figures."""
+"""The home dashboard: one panel per place the user holds a role, with that place's figures.
+
+A committee's figures count its whole subtree: at prefecture scale that is a few hundred
+thousand rows per panel and several times the cost of the hand-written SQL that computes them
+(docs/benchmarks.md). So each panel's numbers are kept in the shared cache for
+DANGJIAN["DASHBOARD_SECONDS"] (five minutes) and the panel says when they were counted; pages
+about one organisation (its detail page, lists) always count afresh.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role
 from dangjian.access.scopes import grants_for, orgs_under
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, UnitKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity
+from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity, PoliticalStatus
 
 MAX_PANELS = 8
 
@@ -24,6 +37,16 @@ class Panel:
     obj: Any
     figures: dict[str, Any] = field(default_factory=dict)
     charts: list[dict[str, Any]] = field(default_factory=list)
+    as_of: dt.datetime | None = None  # when the figures were counted
+
+
+def counted(key: str, compute: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], dt.datetime]:
+    """A panel's numbers from the cache, or counted now and kept for DASHBOARD_SECONDS."""
+    hit = cache.get(key)
+    if hit is None:
+        hit = (compute(), timezone.now())
+        cache.set(key, hit, settings.DANGJIAN.get("DASHBOARD_SECONDS", 300))
+    return hit
 
 
 def coverage_chart(f: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +76,7 @@ def coverage_chart(f: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ethnicity_chart(org: Organization) -> dict[str, Any]:
+def ethnicity_counts(org: Organization) -> dict[str, int]:
     from dangjian.people.models import Person
 
     rows = (
@@ -62,37 +85,79 @@ def _ethnicity_chart(org: Organization) -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
+    return {r["ethnicity"]: r["n"] for r in rows}
+
+
+def _ethnicity_chart(counts: dict[str, int]) -> dict[str, Any]:
     labels = dict(Ethnicity.choices)
     return {
         "type": "pie",
         "title": _("Members by ethnicity"),
-        "data": [{"name": str(labels.get(r["ethnicity"], r["ethnicity"])), "value": r["n"]} for r in rows],
+        "data": [{"name": str(labels.get(code, code)), "value": n} for code, n in counts.items()],
     }
 
 
-def _status_chart(org: Organization) -> dict[str, Any]:
+def _status_chart(breakdown: list[tuple[str, int]]) -> dict[str, Any]:
+    labels = dict(PoliticalStatus.choices)
     return {
         "type": "bar",
         "title": _("People in the organisation by political status"),
-        "data": [{"name": name, "value": n} for name, n in org_selectors.status_breakdown(org)],
+        "data": [{"name": str(labels[value]), "value": n} for value, n in breakdown],
     }
 
 
-def _team_chart(ent: Enterprise) -> dict[str, Any]:
+def _team_counts(ent: Enterprise) -> list[tuple[str, str, int, int]]:
     teams = (
         ent.units.filter(kind=UnitKind.TEAM)
         .annotate(n=Count("members"), m=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES)))
         .order_by("-n")[:15]
     )
+    return [(t.name, t.name_en, t.n, t.m) for t in teams]
+
+
+def _team_chart(teams: list[tuple[str, str, int, int]]) -> dict[str, Any]:
+    english = (get_language() or "").startswith("en")
     return {
         "type": "stacked_bar",
         "title": _("Employees by production team"),
-        "categories": [t.display_name for t in teams],
+        "categories": [name_en if english and name_en else name for name, name_en, _n, _m in teams],
         "series": [
-            {"name": _("Party members"), "data": [t.m for t in teams]},
-            {"name": _("Other employees"), "data": [t.n - t.m for t in teams]},
+            {"name": _("Party members"), "data": [m for _name, _en, _n, m in teams]},
+            {"name": _("Other employees"), "data": [n - m for _name, _en, n, m in teams]},
         ],
     }
+
+
+def committee_panel(org: Organization, role: str) -> Panel:
+    def compute() -> dict[str, Any]:
+        return {"figures": org_selectors.org_figures(org), "ethnicity": ethnicity_counts(org)}
+
+    numbers, as_of = counted(f"dashboard:org:{org.pk}:{org.path}", compute)
+    figures = numbers["figures"]
+    return Panel(
+        "committee", role, org, figures, [coverage_chart(figures), _ethnicity_chart(numbers["ethnicity"])], as_of
+    )
+
+
+def branch_panel(org: Organization, role: str) -> Panel:
+    def compute() -> dict[str, Any]:
+        return {"figures": org_selectors.org_figures(org), "statuses": org_selectors.status_counts(org)}
+
+    numbers, as_of = counted(f"dashboard:org:{org.pk}:{org.path}", compute)
+    return Panel("branch", role, org, numbers["figures"], [_status_chart(numbers["statuses"])], as_of)
+
+
+def enterprise_panel(ent: Enterprise, role: str) -> Panel:
+    """An enterprise for its managers and instructors; for an employee, their workplace (no chart)."""
+    kind = "workplace" if role == Role.EMPLOYEE else "enterprise"
+
+    def compute() -> dict[str, Any]:
+        teams = _team_counts(ent) if kind == "enterprise" else []
+        return {"figures": org_selectors.enterprise_figures(ent), "teams": teams}
+
+    numbers, as_of = counted(f"dashboard:{kind}:{ent.pk}", compute)
+    charts = [_team_chart(numbers["teams"])] if kind == "enterprise" else []
+    return Panel(kind, role, ent, numbers["figures"], charts, as_of)
 
 
 def dashboard_panels(user: Any) -> list[Panel]:
@@ -112,25 +177,14 @@ def dashboard_panels(user: Any) -> list[Panel]:
             if key in seen or org is None:
                 continue
             seen.add(key)
-            figures = org_selectors.org_figures(org)
-            if org.is_committee:
-                panels.append(
-                    Panel("committee", g.role, org, figures, [coverage_chart(figures), _ethnicity_chart(org)])
-                )
-            else:
-                panels.append(Panel("branch", g.role, org, figures, [_status_chart(org)]))
+            panels.append(committee_panel(org, g.role) if org.is_committee else branch_panel(org, g.role))
         elif g.enterprise_id:
             key = ("ent", g.enterprise_id)
             ent = ents.get(g.enterprise_id)
             if key in seen or ent is None:
                 continue
             seen.add(key)
-            if g.role == Role.EMPLOYEE:
-                panels.append(Panel("workplace", g.role, ent, org_selectors.enterprise_figures(ent)))
-            else:
-                panels.append(
-                    Panel("enterprise", g.role, ent, org_selectors.enterprise_figures(ent), [_team_chart(ent)])
-                )
+            panels.append(enterprise_panel(ent, g.role))
     number_charts(panels)
     return panels
 

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from dangjian.organizations import selectors as org_selectors
-
 from . import lookups, selectors
-from .selectors import Panel
 
 
 @login_required
@@ -15,8 +13,7 @@ def home(request):
     panels = selectors.dashboard_panels(request.user)
     if request.user.is_superuser and not panels:
         for org in selectors.superuser_roots()[:3]:
-            figures = org_selectors.org_figures(org)
-            panels.append(Panel("committee", "org_department", org, figures, [selectors.coverage_chart(figures)]))
+            panels.append(selectors.committee_panel(org, "org_department"))
         selectors.number_charts(panels)
     person = request.user.person
     return render(
@@ -26,6 +23,7 @@ def home(request):
             "panels": panels,
             "me": person,
             "needs_charts": any(p.charts for p in panels),
+            "refresh_minutes": max(1, settings.DANGJIAN.get("DASHBOARD_SECONDS", 300) // 60),
         },
     )
 

@@ -129,3 +129,6 @@ def test_the_command_refuses_to_generate_twice_and_audits_the_run():
     with pytest.raises(CommandError, match="already holds the committees 652926"):
         call_command("generate_dataset", "--scale", "tiny", stdout=io.StringIO())
     assert Person.objects.count() == 1_200  # nothing half-written
+    again = io.StringIO()
+    call_command("generate_dataset", "--scale", "tiny", "--if-missing", stdout=again)
+    assert "already in this database" in again.getvalue() and Person.objects.count() == 1_200

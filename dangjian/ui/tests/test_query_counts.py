@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +20,7 @@ def _grow(world, n: int) -> None:
 
 
 def _count(client, url) -> int:
+    cache.clear()  # the dashboards keep their figures for a while: count them afresh each time
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -56,3 +58,11 @@ def test_query_count_is_pinned_and_flat(world, client, page):
     large = _count(client, url)
     assert large == small, f"{page}: {small} queries with few rows, {large} with more"
     assert large == pinned, f"{page}: {large} queries; pinned {pinned}"
+
+
+def test_a_dashboard_seen_again_within_minutes_reuses_its_figures(world, client):
+    client.force_login(world.county_admin)
+    cold = _count(client, reverse("home"))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("home"))
+    assert len(ctx.captured_queries) <= cold - 5  # the subtree's counts are not run again

@@ -20,12 +20,21 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(dataset.SCALES), default="county")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--if-missing", action="store_true", help="Do nothing (and succeed) when the dataset is already there."
+        )
+        parser.add_argument(
             "--password",
             help="Give every generated user this password (hashed once). Without it they cannot log in by password.",
         )
 
-    def handle(self, *args, scale: str, seed: int, password: str | None, **opts):
+    def handle(self, *args, scale: str, seed: int, password: str | None, if_missing: bool, **opts):
         s = dataset.SCALES[scale]
+        if if_missing:
+            try:
+                dataset.Generator(s, seed).check_empty()
+            except dataset.AlreadyGenerated:
+                self.stdout.write(f"The {scale} dataset is already in this database.")
+                return
         self.stdout.write(
             f"Generating the {scale} dataset (seed {seed}): {s.enterprises:,} enterprises, {s.persons:,} persons "
             f"in {s.counties} counties"

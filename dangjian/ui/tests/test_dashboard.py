@@ -1,0 +1,49 @@
+"""The home dashboard keeps a panel's figures for a few minutes and says when it counted them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from dangjian.testing.factories import EnterpriseFactory, PersonFactory
+
+START = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
+
+
+def _figure(body: str, panel: str, key: str) -> int:
+    section = body.split(f'data-panel="{panel}"', 1)[1] if panel else body
+    return int(re.search(rf'data-figure="{key}">(\d+)<', section).group(1))
+
+
+def test_figures_are_kept_for_five_minutes_then_counted_again(world, login, settings):
+    settings.DANGJIAN = {**settings.DANGJIAN, "DASHBOARD_SECONDS": 300}
+    world.county_admin.language = "en"
+    world.county_admin.save()
+    client = login(world.county_admin)
+    with time_machine.travel(START, tick=False):
+        body = client.get(reverse("home")).content.decode()
+        enterprises_before = _figure(body, "committee", "enterprises")
+        local = timezone.localtime(START)
+        with translation.override("en"):
+            assert f"Counted at {local:%H:%M}; the figures are counted again every 5 minutes." in body
+    EnterpriseFactory(supervising_org=world.park)  # one more enterprise under the county
+    with time_machine.travel(START + dt.timedelta(minutes=4), tick=False):
+        body = client.get(reverse("home")).content.decode()
+        assert _figure(body, "committee", "enterprises") == enterprises_before  # still the kept figures
+    with time_machine.travel(START + dt.timedelta(minutes=6), tick=False):
+        body = client.get(reverse("home")).content.decode()
+        assert _figure(body, "committee", "enterprises") == enterprises_before + 1
+        assert f"Counted at {timezone.localtime(START + dt.timedelta(minutes=6)):%H:%M}" in body
+
+
+def test_an_organisations_own_page_always_counts_afresh(world, login):
+    client = login(world.a.secretary)
+    client.get(reverse("home"))
+    before = client.get(reverse("organizations:detail", args=[world.a.branch.pk])).content.decode()
+    PersonFactory(employer=world.a.enterprise)
+    after = client.get(reverse("organizations:detail", args=[world.a.branch.pk])).content.decode()
+    assert _figure(after, "", "employees") == _figure(before, "", "employees") + 1
