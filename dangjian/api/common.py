@@ -12,12 +12,24 @@ from django.utils.translation import gettext as _
 from ninja.pagination import PageNumberPagination
 
 from dangjian.access.scopes import CHANGE, VIEW, can, scope
+from dangjian.ui.paging import page_rows
 
 M = TypeVar("M", bound=models.Model)
 
 
 class Page(PageNumberPagination):
-    """?page=1&page_size=50 → {"items": [...], "count": N}."""
+    """?page=1&page_size=50 → {"items": [...], "count": N}. A page's rows are fetched ids first
+    (ui.paging.page_rows), as on the list pages."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
+        if not isinstance(queryset, models.QuerySet):
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        return {
+            self.items_attribute: page_rows(queryset, offset, offset + page_size),
+            "count": self._items_count(queryset),
+        }
 
 
 def _queryset(model_or_qs: type[M] | models.QuerySet) -> models.QuerySet:

