@@ -64,11 +64,14 @@ class LookupSelect(forms.Select):
         iterator = self.choices
         field = iterator.field
         qs = iterator.queryset
-        head = list(qs[: list_max() + 1])
-        self.searchable = len(head) > list_max()
+        # Whether there are more than list_max() choices, without loading them: then only the
+        # chosen one is shown (and a search box).
+        self.searchable = qs[list_max() : list_max() + 1].exists()
         if self.searchable:
             chosen = [v for v in value if v and str(v).isdigit()]
             head = list(qs.filter(pk__in=chosen)) if chosen else []
+        else:
+            head = list(qs)
         options = [("", field.empty_label)] if field.empty_label is not None else []
         options += [iterator.choice(obj) for obj in head]
         full, self.choices = self.choices, options

@@ -28,10 +28,11 @@ def _count(client, url) -> int:
 
 
 # Every signed-in page also counts the user's unread notifications (one query, the bell); lists
-# fetch a page's ids, then its rows (ui.paging.page_rows).
+# fetch a page's ids, then its rows (ui.paging.page_rows); a searchable choice list first asks
+# whether it is long (ui.lookups).
 PAGES = {
     # (user attribute path, url name, args, pinned query count)
-    "people list (secretary)": ("a.secretary", "people:list", [], 11),
+    "people list (secretary)": ("a.secretary", "people:list", [], 14),
     "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 6),
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
     "dashboard (county)": ("county_admin", "home", [], 10),
