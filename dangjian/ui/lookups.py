@@ -127,9 +127,10 @@ def _party_units(user: Any) -> QuerySet:
 
 
 def _enterprises(user: Any) -> QuerySet:
-    from dangjian.organizations.selectors import visible_enterprises
+    from dangjian.access.scopes import scope
+    from dangjian.organizations.models import Enterprise
 
-    return visible_enterprises(user)
+    return scope(user, Enterprise.objects.all())
 
 
 def _teams(user: Any) -> QuerySet:
