@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 import functools
 import hashlib
+import threading
 import json
 from typing import Any
 
@@ -78,6 +79,32 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
 
 
+# Writing services nest (an import calls create_person for every row): the outermost one takes the
+# chain's lock and moves the head once, when its work is done. Moving it on every event rewrote
+# the one ChainHead row 100,000 times in an import's transaction, and on PostgreSQL every later
+# lock of that row walked all the versions left behind (docs/benchmarks.md).
+_nesting = threading.local()
+
+
+def _depth() -> int:
+    return getattr(_nesting, "depth", 0)
+
+
+def _lock_head() -> ChainHead:
+    return ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})[0]
+
+
+def _tail(head: ChainHead) -> tuple[int, str]:
+    """The newest event (id, hash), which the head trails inside a writing service."""
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", "hash").first()
+    return last if last is not None else (head.last_event_id, head.last_hash)
+
+
+def _settle_head() -> None:
+    pk, last_hash = _tail(ChainHead(last_hash=GENESIS))
+    ChainHead.objects.filter(pk=1).exclude(last_hash=last_hash).update(last_hash=last_hash, last_event_id=pk)
+
+
 def write_transaction(func):
     """Decorator for every service that writes: one transaction that takes the audit chain's lock
     *first*. Each audited write appends to the one chain anyway, so taking its lock up front
@@ -86,9 +113,19 @@ def write_transaction(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        depth = _depth()
         with transaction.atomic():
-            ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-            return func(*args, **kwargs)
+            if depth == 0:
+                _lock_head()
+                _nesting.recorded = False
+            _nesting.depth = depth + 1
+            try:
+                result = func(*args, **kwargs)
+            finally:
+                _nesting.depth = depth
+            if depth == 0 and _nesting.recorded:
+                _settle_head()
+            return result
 
     return wrapper
 
@@ -111,7 +148,9 @@ def record(
     org_path: str | None = None,
 ) -> AuditEvent:
     ctx = current()
-    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+    inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
+    head = ChainHead(last_hash=GENESIS) if inside else _lock_head()
+    _prev_pk, prev_hash = _tail(head)
     actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         at=timezone.now(),
@@ -125,11 +164,14 @@ def record(
         changes=changes or {},
         org_path=org_path if org_path is not None else org_path_of(obj),
         ip=ctx.ip,
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     event.hash = compute_hash(event)
     event.save()
-    ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
+    if inside:
+        _nesting.recorded = True
+    else:
+        ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
     return event
 
 

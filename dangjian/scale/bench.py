@@ -511,7 +511,7 @@ def _bench_enterprise(county: Organization, tag: str):
     return ent
 
 
-def import_ours(data: bytes, county: Organization) -> int:
+def import_ours(data: bytes, county: Organization, on_progress: Callable[[int, int], None] | None = None) -> int:
     """The roster import as the page and `import_roster` run it: upload, check, confirm, apply."""
     from dangjian.rosters import pipeline
     from dangjian.rosters import services as roster_services
@@ -520,10 +520,47 @@ def import_ours(data: bytes, county: Organization) -> int:
     imp = roster_services.upload(actor=None, target=ent, file_name="bench.xlsx", data=data, background=False)
     pipeline.check(imp)
     roster_services.confirm(actor=None, imp=imp, background=False)
-    pipeline.apply(imp)
+    pipeline.apply(imp, progress=on_progress)
     if imp.status != "imported":
         raise RuntimeError(f"the benchmark import ended {imp.status}: {imp.counts}")
     return imp.counts["rows"]
+
+
+def write_during_import(data: bytes, county: Organization, user: User) -> tuple[float, str]:
+    """How long an audited write elsewhere (a user changing their language) waits while an import
+    is being applied: the import holds the audit chain's lock for its whole transaction."""
+    import threading
+
+    from django.db import OperationalError
+
+    applying = threading.Event()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with rolled_back():
+                import_ours(data, county, on_progress=lambda _done, _total: applying.set())
+        except BaseException as exc:  # reported below; the thread must not die silently
+            failures.append(exc)
+        finally:
+            applying.set()
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    applying.wait()
+    t0 = time.perf_counter()
+    try:
+        with rolled_back():
+            access_services.set_language(actor=user, user=user, language="en" if user.language != "en" else "zh-hans")
+        outcome = "waited for the import"
+    except OperationalError as exc:
+        outcome = f"refused: {exc}"
+    waited = time.perf_counter() - t0
+    thread.join()
+    if failures:
+        raise failures[0]
+    return waited, outcome
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -625,6 +662,12 @@ def run_on(
         note = f"{s.import_rows:,} rows"
         floor = keep(Figure.of("floor.import", floor_times, peak_rss_mb=floor_peak, note=note))
         keep(against(Figure.of("import.roster", our_times, peak_rss_mb=our_peak, note=note), floor))
+    if wanted("contention"):
+        from .roster import employee_roster
+
+        data = employee_roster(s.import_rows, seed=5)
+        waited, outcome = write_during_import(data, world.county.org, world.county.user)
+        keep(Figure.of("contention.write_during_import", [waited], note=f"{s.import_rows:,} rows; {outcome}"))
     return {
         "scale": scale,
         "database": connection.vendor,

@@ -137,9 +137,8 @@ class Counts:
     users: int = 0
     roles: int = 0
 
-    def add(self, other: Counts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    def minus(self, other: Counts) -> Counts:
+        return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
 
 
 @dataclass
@@ -432,10 +431,7 @@ class Generator:
         self.counts.memberships += people.memberships
         self.counts.candidacies += people.candidacies
         self.counts.steps += people.steps
-        diff = Counts()
-        for name in diff.__dataclass_fields__:
-            setattr(diff, name, getattr(self.counts, name) - getattr(before, name))
-        return diff
+        return self.counts.minus(before)
 
     def _plan_enterprise(
         self, rng: random.Random, c: _County, county: Organization, parks: list[Organization], size: int

@@ -112,3 +112,36 @@ def test_a_rehashed_event_still_breaks_the_next_link(chain):
     AuditEvent.objects.filter(pk=victim.pk).update(changes=victim.changes, hash=compute_hash(victim))
     with pytest.raises(CommandError, match=rf"event #{following.pk} "):
         _verify()
+
+
+def test_nested_services_move_the_head_once_and_keep_the_chain_whole(world):
+    """A writing service that calls others (an import creating every row's person) appends all
+    their events under one lock and moves the chain head once, at its end; an inner service that
+    fails and is rolled back leaves no gap."""
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.audit.models import ChainHead
+    from dangjian.audit.services import write_transaction
+    from dangjian.people import services as people_services
+
+    @write_transaction
+    def rename_three_and_fail_once():
+        for name in ("甲", "乙"):
+            org_services.update_organization(actor=world.a.secretary, org=world.a.branch, name=f"A支部{name}")
+        try:
+            with transaction.atomic():
+                people_services.update_person(actor=world.a.secretary, person=world.a.worker, name="改名")
+                raise RuntimeError("the row fails after its event was written")
+        except RuntimeError:
+            pass
+        org_services.update_organization(actor=world.a.secretary, org=world.a.branch, name="A支部丙")
+
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as ctx:
+        rename_three_and_fail_once()
+    head_moves = [q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "audit_chainhead"')]
+    assert len(head_moves) == 1
+    assert AuditEvent.objects.count() == before + 3  # the failed row's event went with its row
+    newest = AuditEvent.objects.latest("id")
+    assert ChainHead.objects.get().last_hash == newest.hash
+    assert "Audit chain intact" in _verify()

@@ -4,6 +4,7 @@ would make every ratio meaningless), and its scenarios leave the dataset as they
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from dangjian.access.models import User
 from dangjian.audit.models import AuditEvent
@@ -65,3 +66,21 @@ def test_in_process_scenarios_print_ratios_against_their_floors(generated):
     assert ours["import.roster"]["runs"] == bench.SHORT.import_runs
     assert any("×" in line for line in lines)
     assert User.objects.filter(username__endswith="-org").count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioning stands in for shards on PostgreSQL")
+def test_the_sharding_measurement_runs_and_leaves_nothing(generated):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("measure_sharding", "--runs", "1", stdout=out)
+    text = out.getvalue()
+    assert "1,600 persons copied into 2 county partitions (1,600 rows)" in text
+    assert "different counties: 0" in text  # the generator keeps a member's branch in the employer's county
+    assert "UNIQUE (id_number_index) on the partitioned table: accepted" not in text
+    assert "pinned to its county" in text and "partitions 1 " in text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('scaling_person')")
+        assert cursor.fetchone()[0] is None  # rolled back
