@@ -6,8 +6,8 @@ import datetime as dt
 import decimal
 import functools
 import hashlib
-import threading
 import json
+import threading
 from typing import Any
 
 from django.db import models, transaction

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--short", action="store_true", help="A smoke run: few repetitions, a small import.")
         parser.add_argument("--seconds", type=float, help="Time spent on each scenario (default 5, short 0.5).")
         parser.add_argument("--import-rows", type=int, help="Rows in the import scenario (default 100,000).")
-        parser.add_argument("--only", help="Comma-separated scenario groups: page, api, dashboard, lookup, import, contention.")
+        parser.add_argument(
+            "--only", help="Comma-separated scenario groups: page, api, dashboard, lookup, import, contention."
+        )
         parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
 
     def handle(self, *args, scale: str, short: bool, only: str | None, **opts):
