@@ -123,19 +123,22 @@ class Command(BaseCommand):
                     f"SELECT id FROM scaling_person WHERE county_id = ANY(%s) AND {MEMBERS} ORDER BY name, id LIMIT 50",
                     [ids],
                 ),
-                "prefecture list page 201 (OFFSET 10000)": (
-                    f"SELECT id FROM scaling_person WHERE county_id = ANY(%s) AND {MEMBERS} "
-                    "ORDER BY name, id LIMIT 50 OFFSET 10000",
-                    [ids],
-                ),
             }
             with connection.cursor() as c:
+                c.execute(f"SELECT count(*) FROM scaling_person WHERE {MEMBERS}")
+                deep = max(0, min(10_000, c.fetchone()[0] - 50))
                 c.execute(
-                    f"SELECT name, id FROM scaling_person WHERE county_id = ANY(%s) AND {MEMBERS} ORDER BY name, id OFFSET 9999 LIMIT 1",
-                    [ids],
+                    f"SELECT name, id FROM scaling_person WHERE county_id = ANY(%s) AND {MEMBERS} "
+                    "ORDER BY name, id OFFSET %s LIMIT 1",
+                    [ids, max(deep - 1, 0)],
                 )
                 last_name, last_id = c.fetchone()
-            queries["prefecture list page 201 (keyset after row 10,000)"] = (
+            queries[f"prefecture list, a deep page (OFFSET {deep:,})"] = (
+                f"SELECT id FROM scaling_person WHERE county_id = ANY(%s) AND {MEMBERS} "
+                "ORDER BY name, id LIMIT 50 OFFSET %s",
+                [ids, deep],
+            )
+            queries[f"prefecture list, the same page by keyset (after row {deep:,})"] = (
                 f"SELECT id FROM scaling_person WHERE county_id = ANY(%s) AND {MEMBERS} AND (name, id) > (%s, %s) "
                 "ORDER BY name, id LIMIT 50",
                 [ids, last_name, last_id],
