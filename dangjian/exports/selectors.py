@@ -17,12 +17,9 @@ from django.db.models import (
     Expression,
     F,
     FilteredRelation,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -31,7 +28,7 @@ from django.http import HttpRequest, QueryDict
 
 from dangjian.access.scopes import MEMBERSHIP, NOTHING, PERSON, REVEAL, VIEW, grants_for, scope, scope_q
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
-from dangjian.organizations.selectors import ENTERPRISE_SORTS, filtered_enterprises, visible_orgs
+from dangjian.organizations.selectors import ENTERPRISE_SORTS, count_of, filtered_enterprises, visible_orgs
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.forms import PersonFilterForm
 from dangjian.people.models import Membership, Person
@@ -60,11 +57,6 @@ def reveal_flag(user: Any) -> Expression:
     if q == NOTHING:
         return Value(False, output_field=BooleanField())
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def _count(qs: QuerySet) -> Subquery:
-    """COUNT(*) of a correlated queryset, as a column."""
-    return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"), output_field=IntegerField())
 
 
 def people(user: Any, params: QueryDict) -> QuerySet[Person]:
@@ -105,7 +97,7 @@ def organizations(user: Any, params: QueryDict) -> QuerySet[Organization]:
     subtree_members = Person.objects.filter(
         party_org__path__startswith=OuterRef("path"), political_status__in=PARTY_MEMBER_STATUSES
     )
-    return visible_orgs(user).select_related("parent").annotate(n_members=_count(subtree_members)).order_by("path")
+    return visible_orgs(user).select_related("parent").annotate(n_members=count_of(subtree_members)).order_by("path")
 
 
 def enterprises(user: Any, params: QueryDict) -> QuerySet[Enterprise]:
@@ -120,7 +112,7 @@ def units(user: Any, params: QueryDict) -> QuerySet[ProductionUnit]:
     if form.cleaned_data["enterprise"]:
         qs = qs.filter(enterprise=form.cleaned_data["enterprise"])
     # A team counts its people; a workshop the people of its teams.
-    people_count = _count(Person.objects.filter(team=OuterRef("pk"))) + _count(
+    people_count = count_of(Person.objects.filter(team=OuterRef("pk"))) + count_of(
         Person.objects.filter(team__parent=OuterRef("pk"))
     )
     return qs.annotate(n_people=people_count).order_by(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from dangjian.access.scopes import VIEW, orgs_under, scope
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
@@ -35,12 +35,22 @@ def visible_enterprises(user: Any, action: str = VIEW) -> QuerySet[Enterprise]:
 ENTERPRISE_SORTS = {"name": "name", "ownership": "ownership", "employees": "n_employees", "members": "n_members"}
 
 
+def count_of(qs: QuerySet) -> Subquery:
+    """COUNT(*) of a correlated queryset, as a column: counted per row shown, through an index,
+    instead of joining every related row and grouping (the enterprise list joined all of a
+    prefecture's 400,000 people to count them)."""
+    return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"), output_field=IntegerField())
+
+
 def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
     """The enterprise list as filtered by ?q=, ?ownership= and ?covered= (unknown values are
     ignored), with its employee and member counts: the list page and its Excel export."""
+    from dangjian.people.models import Person
+
+    employees = Person.objects.filter(employer=OuterRef("pk"))
     qs = visible_enterprises(user).annotate(
-        n_employees=Count("employees", distinct=True),
-        n_members=Count("employees", filter=Q(employees__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
+        n_employees=count_of(employees),
+        n_members=count_of(employees.filter(political_status__in=PARTY_MEMBER_STATUSES)),
     )
     q = (params.get("q") or "").replace("\x00", "").strip()
     if q:
