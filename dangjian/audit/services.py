@@ -95,14 +95,12 @@ def _lock_head() -> ChainHead:
 
 
 def _tail(head: ChainHead) -> tuple[int, str]:
-    """The newest event (id, hash), which the head trails inside a writing service."""
-    last = AuditEvent.objects.order_by("-pk").values_list("pk", "hash").first()
+    """Where the next event links to: the newest event written since the head last moved (inside a
+    writing service, the head trails its events), else the head itself. Never an older event: if
+    the newest events were deleted, the next one still links to the head's hash and the break
+    stays visible to verify_audit."""
+    last = AuditEvent.objects.filter(pk__gt=head.last_event_id).order_by("-pk").values_list("pk", "hash").first()
     return last if last is not None else (head.last_event_id, head.last_hash)
-
-
-def _settle_head() -> None:
-    pk, last_hash = _tail(ChainHead(last_hash=GENESIS))
-    ChainHead.objects.filter(pk=1).exclude(last_hash=last_hash).update(last_hash=last_hash, last_event_id=pk)
 
 
 def write_transaction(func):
@@ -116,7 +114,7 @@ def write_transaction(func):
         depth = _depth()
         with transaction.atomic():
             if depth == 0:
-                _lock_head()
+                _nesting.head = _lock_head()
                 _nesting.recorded = False
             _nesting.depth = depth + 1
             try:
@@ -124,7 +122,8 @@ def write_transaction(func):
             finally:
                 _nesting.depth = depth
             if depth == 0 and _nesting.recorded:
-                _settle_head()
+                pk, last_hash = _tail(_nesting.head)
+                ChainHead.objects.filter(pk=1).update(last_hash=last_hash, last_event_id=pk)
             return result
 
     return wrapper
@@ -149,7 +148,7 @@ def record(
 ) -> AuditEvent:
     ctx = current()
     inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
-    head = ChainHead(last_hash=GENESIS) if inside else _lock_head()
+    head = _nesting.head if inside else _lock_head()
     _prev_pk, prev_hash = _tail(head)
     actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(

@@ -35,6 +35,7 @@ from django.test import Client
 
 from dangjian.access import services as access_services
 from dangjian.access.models import User
+from dangjian.access.scopes import enterprises_under
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import NON_PUBLIC_OWNERSHIP, PARTY_UNIT_KINDS, Organization, Ownership
 from dangjian.organizations.selectors import APPLICANT_STATUSES, BRANCH_KINDS
@@ -176,16 +177,19 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.__exit__()
                 raise RuntimeError(f"gunicorn exited: see {self.log.name}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     pass
-                if len(self.worker_pids()) >= self.workers:
+                # Every worker up (where the kernel lists children), so none is timed while booting.
+                if len(self.worker_pids()) >= self.workers or not self._children_listed():
                     return self
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start within 60 s")
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not start within 60 s: see {self.log.name}")
 
     def __exit__(self, *exc: Any) -> None:
         if self.proc and self.proc.poll() is None:
@@ -194,7 +198,12 @@ class Server:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(20)
         self.log.close()
+
+    def _children_listed(self) -> bool:
+        assert self.proc is not None
+        return Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").exists()
 
     def worker_pids(self) -> list[int]:
         assert self.proc is not None
@@ -235,6 +244,9 @@ class Server:
 
 
 def database_url() -> str:
+    """The database this process uses, for the server: the URL it was given when there is one."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{Path(db['NAME']).resolve()}"
@@ -308,11 +320,16 @@ def session_headers(user: User) -> dict[str, str]:
     }
 
 
-def token_headers(user: User) -> dict[str, str]:
-    _token, raw = access_services.create_token(
+@contextlib.contextmanager
+def api_token(user: User) -> Iterator[dict[str, str]]:
+    """A personal token for the run's API calls (created and revoked through the services)."""
+    token, raw = access_services.create_token(
         actor=user, user=user, name="benchmark", expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=6)
     )
-    return {"Authorization": f"Bearer {raw}", "Accept-Language": "zh-hans", "X-Forwarded-Proto": "https"}
+    try:
+        yield {"Authorization": f"Bearer {raw}", "Accept-Language": "zh-hans", "X-Forwarded-Proto": "https"}
+    finally:
+        access_services.revoke_token(actor=user, token=token)
 
 
 # --- the floors ----------------------------------------------------------------------------------
@@ -594,9 +611,8 @@ def run_on(
     widest = world.widest
     if wanted("http") or wanted("page") or wanted("api") or wanted("dashboard"):
         web = session_headers(widest.user)
-        api = token_headers(widest.user)
         county_web = session_headers(world.county.user)
-        with Server(s.workers) as server:
+        with api_token(widest.user) as api, Server(s.workers) as server:
 
             def http(name: str, path: str, headers: dict[str, str], **kw: Any) -> Figure:
                 times, peak, size = server.get(path, headers, s)
@@ -626,9 +642,10 @@ def run_on(
                         )
                     )
     if wanted("lookup"):
-        sample = list(
-            Person.objects.order_by("pk").values_list("pk", flat=True)[:: max(1, Person.objects.count() // 200)][:200]
-        )
+        # 200 people spread over the widest user's reach (at province scale, one prefecture).
+        reach = Person.objects.filter(employer__in_ids=enterprises_under(widest.org.path))
+        pks = list(reach.order_by("pk").values_list("pk", flat=True))
+        sample = pks[:: max(1, len(pks) // 200)][:200]
         numbers = [p.id_number for p in Person.objects.filter(pk__in=sample)]
         indexes = [blind_index(n) for n in numbers]
         user = widest.user

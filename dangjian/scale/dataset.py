@@ -24,7 +24,7 @@ import datetime as dt
 import math
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ from django.db import connection, models, transaction
 
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import services as audit
-from dangjian.audit.models import Action
+from dangjian.audit.models import Action, AuditEvent
 from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
 from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
 from dangjian.development.models import Candidacy, Stage, Step
@@ -236,7 +236,7 @@ class _County:
     name_en: str
     enterprises: int
     persons: int
-    prefecture: Organization | None
+    prefecture: int | None  # index into PREFECTURES
 
 
 class Generator:
@@ -264,7 +264,8 @@ class Generator:
 
     # --- the plan --------------------------------------------------------------------------------
 
-    def counties(self) -> Iterator[_County]:
+    def counties(self) -> list[_County]:
+        """The plan: each county's code, names, size and prefecture (by index), nothing written."""
         s = self.scale
         rng = random.Random(self.seed * 7 + 1)
         ent_split = _split(s.enterprises, s.counties, rng, 0.5, minimum=5)
@@ -273,31 +274,45 @@ class Generator:
         per = [max(e * 20, round(s.persons * w / sum(weights))) for e, w in zip(ent_split, weights, strict=True)]
         per[per.index(max(per))] += s.persons - sum(per)
         if s.prefectures == 0:
-            yield _County(*LONE_COUNTY, ent_split[0], per[0], None)
-            return
-        prefecture_of = [i * s.prefectures // s.counties for i in range(s.counties)]
-        prefectures: dict[int, Organization] = {}
+            return [_County(*LONE_COUNTY, ent_split[0], per[0], None)]
+        plan: list[_County] = []
         numbers: dict[int, int] = {}
         for i in range(s.counties):
-            p = prefecture_of[i]
-            if p not in prefectures:
-                prefectures[p] = self._prefecture(p)
+            p = i * s.prefectures // s.counties
             numbers[p] = numbers.get(p, 0) + 1
             code = f"{PREFECTURES[p][0]}{20 + numbers[p]:02d}"
             a, b = SYLLABLES[(i * 7 + p) % len(SYLLABLES)], SYLLABLES[(i * 11 + 3) % len(SYLLABLES)]
-            yield _County(code, f"{a[0]}{b[0]}县", f"{a[1]}{b[1].lower()} County", ent_split[i], per[i], prefectures[p])
+            plan.append(_County(code, f"{a[0]}{b[0]}县", f"{a[1]}{b[1].lower()} County", ent_split[i], per[i], p))
+        return plan
+
+    def committee_codes(self) -> list[str]:
+        """Every committee code the run writes (they are unique in the database)."""
+        prefectures = [f"{c}00" for c, _n, _e in PREFECTURES[: self.scale.prefectures]]
+        return prefectures + [c.code for c in self.counties()]
+
+    def is_complete(self) -> bool:
+        """Whether this scale was generated here to the end, with any seed (the run's audit event;
+        the committees' codes do not depend on the seed)."""
+        return AuditEvent.objects.filter(object_type="dataset", object_id__startswith=f"{self.scale.name}:").exists()
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.scale.name}:{self.seed}"
 
     def check_empty(self) -> None:
-        s = self.scale
-        codes = (
-            [f"{c}00" for c, _n, _e in PREFECTURES[: s.prefectures]] if s.prefectures else [next(self.counties()).code]
-        )
-        taken = list(Organization.objects.filter(code__in=codes).values_list("code", flat=True))
-        if taken:
+        taken = list(Organization.objects.filter(code__in=self.committee_codes()).values_list("code", flat=True))
+        if not taken:
+            return
+        if self.is_complete():
             raise AlreadyGenerated(
-                f"This database already holds the committees {', '.join(sorted(taken))}: generate into an "
-                "empty database (make bench does), or drop the generated data first."
+                f"This database already holds the {self.scale.name} dataset (committees {', '.join(sorted(taken)[:5])}"
+                f"{'…' if len(taken) > 5 else ''}): generate into an empty database (make bench does)."
             )
+        raise AlreadyGenerated(
+            f"This database holds committees {', '.join(sorted(taken)[:5])}{'…' if len(taken) > 5 else ''} but no "
+            f"finished {self.scale.name} dataset (another scale, or a run that was stopped): generate into an empty "
+            "database (make bench does)."
+        )
 
     # --- writing ---------------------------------------------------------------------------------
 
@@ -305,28 +320,31 @@ class Generator:
         start = time.perf_counter()
         self.check_empty()
         roots: list[str] = []
+        prefectures: dict[int, Organization] = {}
         for county in self.counties():
             t0 = time.perf_counter()
-            with transaction.atomic():
-                counts = self._county(county)
-            if county.prefecture is None:
+            if county.prefecture is not None and county.prefecture not in prefectures:
+                prefectures[county.prefecture] = self._prefecture(county.prefecture)
+                roots.append(prefectures[county.prefecture].code)
+            elif county.prefecture is None:
                 roots.append(county.code)
-            elif county.prefecture.code not in roots:
-                roots.append(county.prefecture.code)
+            with transaction.atomic():
+                counts = self._county(county, prefectures.get(county.prefecture))
+            # After every county, so a stopped run leaves the sequences past the rows it wrote.
+            self._reset_sequences()
             took = time.perf_counter() - t0
             self.progress(
                 f"{county.code} {county.name}: {counts.enterprises} enterprises, {counts.persons} persons, "
                 f"{counts.members} members in {took:.1f} s ({counts.persons / took:,.0f} persons/s); "
                 f"total {self.counts.persons:,} persons"
             )
-        self._reset_sequences()
         seconds = time.perf_counter() - start
         with transaction.atomic():
             audit.record(
                 actor=None,
                 action=Action.CREATE,
                 object_type="dataset",
-                object_id=f"{self.scale.name}:{self.seed}",
+                object_id=self.run_id,
                 object_repr=f"generated {self.scale.name} dataset, seed {self.seed}",
                 changes={"counts": vars(self.counts), "roots": roots},
                 org_path="",
@@ -379,13 +397,13 @@ class Generator:
             first_name=person.name if person else "",
         )
 
-    def _county(self, c: _County) -> Counts:
+    def _county(self, c: _County, prefecture: Organization | None) -> Counts:
         before = Counts(**vars(self.counts))
         rng = random.Random(f"{self.seed}:{c.code}")
         self.rng.seed(f"{self.seed}:{c.code}:names")
         orgs: list[Organization] = []
         county = self._org(
-            OrgKind.COUNTY_COMMITTEE, f"中共{c.name}委员会", c.prefecture, c.code, name_en=f"{c.name_en} committee"
+            OrgKind.COUNTY_COMMITTEE, f"中共{c.name}委员会", prefecture, c.code, name_en=f"{c.name_en} committee"
         )
         orgs.append(county)
         parks = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 
 
@@ -16,7 +17,13 @@ def page_rows(qs: QuerySet, start: int, stop: int) -> list:
     needs no scope: the ids came through it. Querysets that compute columns (annotations) or
     collapse rows (distinct, values) are sliced as usual."""
     query = qs.query
-    if query.annotations or query.distinct or query.combinator or query.values_select or not query.order_by:
+    if (
+        qs._iterable_class is not ModelIterable
+        or query.annotations
+        or query.distinct
+        or query.combinator
+        or not query.order_by
+    ):
         return list(qs[start:stop])
     ids = list(qs.values_list("pk", flat=True)[start:stop])
     rows = qs.model._default_manager.filter(pk__in=ids)

@@ -132,7 +132,7 @@ def committee_panel(org: Organization, role: str) -> Panel:
     def compute() -> dict[str, Any]:
         return {"figures": org_selectors.org_figures(org), "ethnicity": ethnicity_counts(org)}
 
-    numbers, as_of = counted(f"dashboard:org:{org.pk}:{org.path}", compute)
+    numbers, as_of = counted(f"dashboard:committee:{org.pk}:{org.path}", compute)
     figures = numbers["figures"]
     return Panel(
         "committee", role, org, figures, [coverage_chart(figures), _ethnicity_chart(numbers["ethnicity"])], as_of
@@ -143,7 +143,7 @@ def branch_panel(org: Organization, role: str) -> Panel:
     def compute() -> dict[str, Any]:
         return {"figures": org_selectors.org_figures(org), "statuses": org_selectors.status_counts(org)}
 
-    numbers, as_of = counted(f"dashboard:org:{org.pk}:{org.path}", compute)
+    numbers, as_of = counted(f"dashboard:branch:{org.pk}:{org.path}", compute)
     return Panel("branch", role, org, numbers["figures"], [_status_chart(numbers["statuses"])], as_of)
 
 

@@ -44,11 +44,16 @@ def lookup(request):
         raise Http404
     found = list(source.find(request.user, request.GET.get("search", ""))[: lookups.SEARCH_RESULTS + 1])
     label = source.label or str
+    # The choice already made stays, first and selected: a search that is not followed by a pick
+    # must not change the form's value.
+    current = request.GET.get(request.GET.get("field", ""), "")
+    chosen = source.choices(request.user).filter(pk=current).first() if current.isdigit() else None
     return render(
         request,
         "ui/_lookup_options.html",
         {
-            "options": [(obj.pk, label(obj)) for obj in found[: lookups.SEARCH_RESULTS]],
+            "chosen": (chosen.pk, label(chosen)) if chosen else None,
+            "options": [(obj.pk, label(obj)) for obj in found[: lookups.SEARCH_RESULTS] if obj != chosen],
             "more": len(found) > lookups.SEARCH_RESULTS,
             "shown": lookups.SEARCH_RESULTS,
             "empty": request.GET.get("empty", "")[:100],

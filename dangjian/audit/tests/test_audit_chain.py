@@ -145,3 +145,13 @@ def test_nested_services_move_the_head_once_and_keep_the_chain_whole(world):
     newest = AuditEvent.objects.latest("id")
     assert ChainHead.objects.get().last_hash == newest.hash
     assert "Audit chain intact" in _verify()
+
+
+def test_deleting_the_newest_events_stays_visible_after_more_writes(world, chain):
+    """The next event links to the head's hash, not to whatever event is newest now."""
+    _lift_append_only()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [chain[-1].pk])
+    org_services.update_organization(actor=world.a.secretary, org=world.a.branch, name="A公司党支部之后")
+    with pytest.raises(CommandError, match="link to the event before it is broken"):
+        _verify()

@@ -126,9 +126,20 @@ def test_the_command_refuses_to_generate_twice_and_audits_the_run():
     assert "1,200 persons" in out.getvalue() and "county_org_department: 652926-org" in out.getvalue()
     event = AuditEvent.objects.get(object_type="dataset")
     assert event.source == "command" and event.changes["counts"]["persons"] == 1_200
-    with pytest.raises(CommandError, match="already holds the committees 652926"):
+    with pytest.raises(CommandError, match="already holds the tiny dataset"):
         call_command("generate_dataset", "--scale", "tiny", stdout=io.StringIO())
     assert Person.objects.count() == 1_200  # nothing half-written
     again = io.StringIO()
     call_command("generate_dataset", "--scale", "tiny", "--if-missing", stdout=again)
     assert "already in this database" in again.getvalue() and Person.objects.count() == 1_200
+
+
+@pytest.mark.django_db
+def test_another_scale_whose_committees_are_already_there_is_refused_before_writing():
+    dataset.generate("tiny", 1)
+    persons = Person.objects.count()
+    # The prefecture plan's nine counties include the tiny county's code (652926).
+    with pytest.raises(dataset.AlreadyGenerated, match="no finished prefecture dataset"):
+        dataset.generate("prefecture", 1)
+    assert Person.objects.count() == persons
+    assert not Organization.objects.filter(code="652900").exists()

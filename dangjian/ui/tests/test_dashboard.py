@@ -47,3 +47,18 @@ def test_an_organisations_own_page_always_counts_afresh(world, login):
     PersonFactory(employer=world.a.enterprise)
     after = client.get(reverse("organizations:detail", args=[world.a.branch.pk])).content.decode()
     assert _figure(after, "", "employees") == _figure(before, "", "employees") + 1
+
+
+def test_an_organisation_that_changes_kind_gets_the_other_panel_at_once(world, login):
+    """A park committee made an enterprise committee shows a branch panel, not the kept figures
+    of its committee panel."""
+    from dangjian.access.services import assign_role
+    from dangjian.organizations import services as org_services
+
+    assign_role(actor=None, user=world.a.secretary, role="secretary", organization=world.park)
+    client = login(world.a.secretary)
+    assert 'data-panel="committee"' in client.get(reverse("home")).content.decode()
+    org_services.update_organization(actor=None, org=world.park, kind="committee")
+    body = client.get(reverse("home")).content.decode()
+    assert client.get(reverse("home")).status_code == 200
+    assert body.count('data-panel="branch"') == 2  # the park, now an enterprise committee, and A's branch

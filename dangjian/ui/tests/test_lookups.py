@@ -49,3 +49,13 @@ def test_short_lists_are_listed_and_long_ones_searched(world, login, settings):
     chosen = client.get(reverse("people:list"), {"enterprise": world.b.enterprise.pk}).content.decode()
     assert f'<option value="{world.b.enterprise.pk}" selected>B公司</option>' in chosen  # the choice stays shown
     assert "B工人" in chosen and "A工人" not in chosen  # and it filters
+
+
+def test_a_search_keeps_the_choice_already_made(world, login):
+    client = login(world.county_admin)
+    params = {"source": "enterprise", "search": "A公", "field": "enterprise", "enterprise": world.b.enterprise.pk}
+    body = client.get(reverse("lookup"), params).content.decode()
+    assert f'<option value="{world.b.enterprise.pk}" selected>B公司</option>' in body  # still chosen
+    assert f'<option value="{world.a.enterprise.pk}">A公司</option>' in body  # and the match offered
+    outsider = login(world.a.secretary).get(reverse("lookup"), params).content.decode()
+    assert "B公司" not in outsider  # a chosen value outside the scope is not shown

@@ -29,12 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: str, seed: int, password: str | None, if_missing: bool, **opts):
         s = dataset.SCALES[scale]
-        if if_missing:
-            try:
-                dataset.Generator(s, seed).check_empty()
-            except dataset.AlreadyGenerated:
-                self.stdout.write(f"The {scale} dataset is already in this database.")
-                return
+        if if_missing and dataset.Generator(s, seed).is_complete():
+            self.stdout.write(f"The {scale} dataset is already in this database.")
+            return
         self.stdout.write(
             f"Generating the {scale} dataset (seed {seed}): {s.enterprises:,} enterprises, {s.persons:,} persons "
             f"in {s.counties} counties"
