@@ -663,19 +663,19 @@ def run_on(
         data = employee_roster(s.import_rows, seed=4)
         floor_times, our_times = [], []
         floor_peak = our_peak = 0.0
+
+        def once(run_import: Callable[[bytes, Organization], int], times: list[float]) -> float:
+            """One import in a rolled-back transaction: its time goes to `times`; its peak RSS is returned."""
+            reset_peak()
+            with rolled_back():
+                t0 = time.perf_counter()
+                run_import(data, world.county.org)
+                times.append(time.perf_counter() - t0)
+            return peak_mb() or 0
+
         for _run in range(s.import_runs):
-            reset_peak()
-            with rolled_back():
-                t0 = time.perf_counter()
-                import_floor(data, world.county.org)
-                floor_times.append(time.perf_counter() - t0)
-            floor_peak = max(floor_peak, peak_mb() or 0)
-            reset_peak()
-            with rolled_back():
-                t0 = time.perf_counter()
-                import_ours(data, world.county.org)
-                our_times.append(time.perf_counter() - t0)
-            our_peak = max(our_peak, peak_mb() or 0)
+            floor_peak = max(floor_peak, once(import_floor, floor_times))
+            our_peak = max(our_peak, once(import_ours, our_times))
         note = f"{s.import_rows:,} rows"
         floor = keep(Figure.of("floor.import", floor_times, peak_rss_mb=floor_peak, note=note))
         keep(against(Figure.of("import.roster", our_times, peak_rss_mb=our_peak, note=note), floor))

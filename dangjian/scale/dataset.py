@@ -517,21 +517,19 @@ class Generator:
             ent = p.enterprise
             parent = ent.supervising_org
             short = ent.name
-            if p.members >= 100:
-                top = self._org(OrgKind.ENTERPRISE_COMMITTEE, f"中共{short}委员会", parent)
-                orgs.append(top)
+            if p.members >= 50:
+                # A committee from 100 members with branches of ~35, a general branch with ~25.
+                kind, title, per_branch = (
+                    (OrgKind.ENTERPRISE_COMMITTEE, "委员会", 35)
+                    if p.members >= 100
+                    else (OrgKind.GENERAL_BRANCH, "总支部委员会", 25)
+                )
+                top = self._org(kind, f"中共{short}{title}", parent)
                 p.branches = [
-                    self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 35))
+                    self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top)
+                    for i in range(math.ceil(p.members / per_branch))
                 ]
-                orgs.extend(p.branches)
-                p.party_org, p.top = top, top
-            elif p.members >= 50:
-                top = self._org(OrgKind.GENERAL_BRANCH, f"中共{short}总支部委员会", parent)
-                orgs.append(top)
-                p.branches = [
-                    self._org(OrgKind.BRANCH, f"{short}第{i + 1}支部", top) for i in range(math.ceil(p.members / 25))
-                ]
-                orgs.extend(p.branches)
+                orgs.extend([top, *p.branches])
                 p.party_org, p.top = top, top
             elif p.members >= 3:
                 branch = self._org(OrgKind.BRANCH, f"中共{short}支部委员会", parent)
