@@ -399,6 +399,9 @@ class Generator:
 
     def _county(self, c: _County, prefecture: Organization | None) -> Counts:
         before = Counts(**vars(self.counts))
+        # ID numbers are unique per county's division code: forget the last county's, or the
+        # province's 100 counties keep 3 million keys (420 MB at province scale).
+        self.id_numbers = _IdNumbers()
         rng = random.Random(f"{self.seed}:{c.code}")
         self.rng.seed(f"{self.seed}:{c.code}:names")
         orgs: list[Organization] = []
