@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import REVEAL, can, scope
+from dangjian.access.scopes import REVEAL, can
 from dangjian.audit.admin import AuditedModelAdmin
 
 from . import services
 from .crypto import EncryptedTextField
 from .models import Membership, Person
+from .selectors import by_id_number
 from .services import PERSON_FIELDS
 from .validators import parse_id_number
 
@@ -93,7 +94,7 @@ class PersonAdmin(AuditedModelAdmin):
                 return results, may_have_duplicates
             # An exact ID number finds its person through the blind index (the column is encrypted).
             # Only where the user may see ID numbers (see people.selectors.filter_people).
-            results |= scope(request.user, queryset, REVEAL).filter(id_number_index=services.id_number_lookup(term))
+            results |= queryset.filter(pk__in=by_id_number(request.user, term).values("pk"))
         return results, may_have_duplicates
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Person:

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
 
 from .choices import PARTY_MEMBER_STATUSES
-from .crypto import blind_index
 from .models import Person
+from .services import id_number_lookup
 from .validators import normalize_id_number
 
 PERSON_SORTS = {
@@ -44,7 +44,7 @@ def by_id_number(user: Any, number: str) -> QuerySet[Person]:
     user's whole reach. REVEAL never reaches further than VIEW (test_scopes pins it), so the
     reveal scope alone is the list's scope here."""
     return scope(user, Person.objects.select_related(*_LIST_RELATED), REVEAL, joins=True).filter(
-        id_number_index=blind_index(normalize_id_number(number))
+        id_number_index=id_number_lookup(number)
     )
 
 

@@ -45,6 +45,7 @@ from dangjian.people.models import Person
 from dangjian.people.selectors import by_id_number
 
 from . import dataset
+from .roster import roster_enterprise
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -456,7 +457,7 @@ def import_floor(data: bytes, county: Organization) -> int:
     from dangjian.people.choices import Ethnicity
     from dangjian.rosters.columns import columns_for
 
-    ent = _bench_enterprise(county, "floor")
+    ent = roster_enterprise(county, "floor")
     teams = {t.name: t.pk for t in ent.units.all()}
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     rows = book.get_sheet_by_index(0).to_python()
@@ -507,33 +508,12 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _bench_enterprise(county: Organization, tag: str):
-    """An enterprise with the roster's 40 teams (created inside the rolled-back transaction)."""
-    import random
-
-    from dangjian.demo.codes import CodeFactory
-    from dangjian.organizations import services as org_services
-
-    from .roster import TEAMS
-
-    ent = org_services.create_enterprise(
-        actor=None,
-        name=f"基准测试企业（{tag}）",
-        uscc=CodeFactory(random.Random(tag)).uscc(county.code or "652827"),
-        ownership="private",
-        supervising_org=county,
-    )
-    for name in TEAMS:
-        org_services.create_unit(actor=None, enterprise=ent, kind="team", name=name)
-    return ent
-
-
 def import_ours(data: bytes, county: Organization, on_progress: Callable[[int, int], None] | None = None) -> int:
     """The roster import as the page and `import_roster` run it: upload, check, confirm, apply."""
     from dangjian.rosters import pipeline
     from dangjian.rosters import services as roster_services
 
-    ent = _bench_enterprise(county, "import")
+    ent = roster_enterprise(county, "import")
     imp = roster_services.upload(actor=None, target=ent, file_name="bench.xlsx", data=data, background=False)
     pipeline.check(imp)
     roster_services.confirm(actor=None, imp=imp, background=False)

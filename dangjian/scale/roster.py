@@ -14,6 +14,23 @@ from dangjian.rosters.xlsx import Col, Workbook
 TEAMS = [f"第{i}班组" for i in range(1, 41)]
 
 
+def roster_enterprise(county, tag: str):
+    """An enterprise under `county` with the roster's 40 teams, to import a generated roster into
+    (through the services, so audited)."""
+    from dangjian.organizations import services as org_services
+
+    ent = org_services.create_enterprise(
+        actor=None,
+        name=f"基准测试企业（{tag}）",
+        uscc=CodeFactory(random.Random(tag)).uscc(county.code or "652827"),
+        ownership="private",
+        supervising_org=county,
+    )
+    for name in TEAMS:
+        org_services.create_unit(actor=None, enterprise=ent, kind="team", name=name)
+    return ent
+
+
 def employee_roster(rows: int, seed: int = 816, division: str = "652827") -> bytes:
     rng = random.Random(seed)
     codes = CodeFactory(rng)

@@ -108,3 +108,13 @@ def test_audit_log_in_the_admin_follows_the_audit_reach(world, client):
     assert paths and all(p.startswith(world.county.path) for p in paths)
     client.force_login(world.a.secretary)
     assert not client.get(reverse("admin:audit_auditevent_changelist")).context["cl"].queryset.exists()
+
+
+def test_an_exact_id_number_finds_only_people_in_reach(world, as_secretary_a):
+    """The admin's search by ID number goes through the blind index and the REVEAL scope."""
+    def found(person):
+        response = as_secretary_a.get(_url(Person, "changelist"), {"q": person.id_number})
+        return set(response.context["cl"].result_list)
+
+    assert world.a.worker in found(world.a.worker)
+    assert not found(world.b.worker)  # B's worker exists, but not for A's secretary

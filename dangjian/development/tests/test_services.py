@@ -79,38 +79,24 @@ def test_a_refused_step_says_why_and_writes_nothing(world):
 
 def test_a_minor_cannot_apply_and_one_application_at_a_time(world):
     young = PersonFactory(name="少年", employer=world.a.enterprise, birth_date=dt.date(2008, 6, 1))
+
+    def apply(person, on):
+        return services.apply(
+            actor=world.a.secretary,
+            person=person,
+            organization=world.a.branch,
+            applied_on=on,
+            today=dt.date(2026, 6, 1),
+        )
+
     with pytest.raises(ValidationError) as exc:
-        services.apply(
-            actor=world.a.secretary,
-            person=young,
-            organization=world.a.branch,
-            applied_on=dt.date(2026, 5, 31),
-            today=dt.date(2026, 6, 1),
-        )
+        apply(young, dt.date(2026, 5, 31))  # the day before the 18th birthday
     assert "2026-06-01" in exc.value.messages[0]
-    services.apply(
-        actor=world.a.secretary,
-        person=young,
-        organization=world.a.branch,
-        applied_on=dt.date(2026, 6, 1),
-        today=dt.date(2026, 6, 1),
-    )
+    apply(young, dt.date(2026, 6, 1))
     with pytest.raises(ValidationError):
-        services.apply(
-            actor=world.a.secretary,
-            person=young,
-            organization=world.a.branch,
-            applied_on=dt.date(2026, 6, 1),
-            today=dt.date(2026, 6, 1),
-        )
+        apply(young, dt.date(2026, 6, 1))  # a second application while the first is open
     with pytest.raises(ValidationError):
-        services.apply(
-            actor=world.a.secretary,
-            person=world.a.member,
-            organization=world.a.branch,
-            applied_on=dt.date(2026, 6, 1),
-            today=dt.date(2026, 6, 1),
-        )
+        apply(world.a.member, dt.date(2026, 6, 1))  # already a member
 
 
 def test_political_birthday_follows_the_records_and_the_county_setting(world, login):
@@ -140,15 +126,7 @@ def _walk(world, up_to: int, applied: dt.date = dt.date(2021, 3, 1)):
     for number, on, data in plan(applied, two, two[:1]):
         if number > up_to:
             break
-        services.record_step(
-            actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
-            candidacy=cand,
-            number=number,
-            done_on=on,
-            data=data,
-            conclusion="政治可靠" if number == 10 else "",
-            today=on,
-        )
+        record(world, cand, number, on, data, today=on)
     cand.refresh_from_db()
     return cand, plan(applied, two, two[:1])
 

@@ -6,22 +6,16 @@ enterprise and all its employees."""
 
 from __future__ import annotations
 
-import random
-import resource
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
 from dangjian.audit.context import audit_source
-from dangjian.demo.codes import CodeFactory
 from dangjian.organizations import services as org_services
 from dangjian.rosters import pipeline, services
-from dangjian.scale.roster import TEAMS, employee_roster
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from dangjian.scale.bench import peak_mb
+from dangjian.scale.roster import employee_roster, roster_enterprise
 
 
 class Command(BaseCommand):
@@ -47,15 +41,7 @@ class Command(BaseCommand):
             county = org_services.create_organization(
                 actor=None, kind="county", name=f"基准测试县委{stamp}", parent=prefecture
             )
-            enterprise = org_services.create_enterprise(
-                actor=None,
-                name=f"基准测试企业{stamp}",
-                uscc=CodeFactory(random.Random()).uscc("652827"),  # a new one per run
-                ownership="private",
-                supervising_org=county,
-            )
-            for name in TEAMS:
-                org_services.create_unit(actor=None, enterprise=enterprise, kind="team", name=name)
+            enterprise = roster_enterprise(county, str(stamp))  # a new one (and code) per run
         if opts["file"]:
             data = opts["file"].read_bytes()
         else:
