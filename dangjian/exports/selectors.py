@@ -24,7 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 
 from dangjian.access.scopes import MEMBERSHIP, NOTHING, PERSON, REVEAL, VIEW, grants_for, scope, scope_q
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
@@ -44,9 +44,7 @@ class InvalidFilter(Exception):
 
 
 def _sorted(qs: QuerySet, params: QueryDict, allowed: dict[str, str], default: str) -> QuerySet:
-    request = HttpRequest()
-    request.GET = params  # ui.paging.sort reads the page's ?sort= from here
-    return sort(request, qs, allowed, default)[0]
+    return sort(params, qs, allowed, default)[0]
 
 
 def reveal_flag(user: Any) -> Expression:

@@ -134,7 +134,7 @@ def enterprise_list(request):
     q = request.GET.get("q", "").replace("\x00", "").strip()
     ownership = request.GET.get("ownership", "")
     covered = request.GET.get("covered", "")
-    qs, current_sort = sort(request, qs, selectors.ENTERPRISE_SORTS, "name")
+    qs, current_sort = sort(request.GET, qs, selectors.ENTERPRISE_SORTS, "name")
     page = paginate(request, qs)
     ctx = {
         "page": page,

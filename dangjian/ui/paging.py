@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -50,9 +52,10 @@ def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
-def sort(request: HttpRequest, qs: QuerySet, allowed: dict[str, str], default: str) -> tuple[QuerySet, str]:
-    """Order by ?sort=key or -key among `allowed` (key → field); always tie-break on pk."""
-    key = request.GET.get("sort", default)
+def sort(params: Any, qs: QuerySet, allowed: dict[str, str], default: str) -> tuple[QuerySet, str]:
+    """Order by ?sort=key or -key among `allowed` (key → field), read from `params` (a page's
+    request.GET, an export's saved query); always tie-break on pk."""
+    key = params.get("sort", default)
     field = allowed.get(key.lstrip("-"))
     if field is None:
         key, field = default, allowed[default.lstrip("-")]

@@ -112,6 +112,7 @@ def test_audit_log_in_the_admin_follows_the_audit_reach(world, client):
 
 def test_an_exact_id_number_finds_only_people_in_reach(world, as_secretary_a):
     """The admin's search by ID number goes through the blind index and the REVEAL scope."""
+
     def found(person):
         response = as_secretary_a.get(_url(Person, "changelist"), {"q": person.id_number})
         return set(response.context["cl"].result_list)
