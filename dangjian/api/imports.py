@@ -25,7 +25,7 @@ from dangjian.rosters import selectors, services
 from dangjian.rosters.columns import EMPLOYEES, MEMBERS
 from dangjian.rosters.models import ImportRow, Phase, RosterImport, RowOutcome
 from dangjian.rosters.pipeline import find_target, may_import_into
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
 from dangjian.ui.downloads import attachment
 
 from .auth import actor
@@ -172,8 +172,8 @@ def template(request: HttpRequest, kind: Literal["employees", "members"]) -> Htt
     user = actor(request)
     if not selectors.may_import(user):
         raise Http404
-    stem = _("party member roster template") if kind == MEMBERS else _("employee roster template")
-    return attachment(reports.template_bytes(MEMBERS if kind == MEMBERS else EMPLOYEES), f"{stem}.xlsx")
+    kind = MEMBERS if kind == MEMBERS else EMPLOYEES
+    return attachment(reports.template_bytes(kind), reports.template_name(kind))
 
 
 @router.get("/imports", response={200: list[ImportOut], **ERRORS})
@@ -256,5 +256,4 @@ def report(request: HttpRequest, id: int) -> HttpResponse:
     """The uploaded sheet with each row's outcome, problems and notes added; recorded as an export."""
     imp = _own(request, id)
     services.report_downloaded(actor=actor(request), imp=imp)
-    stem = _("import report") + "-" + imp.file_name.rsplit(".", 1)[0]
-    return attachment(reports.report_bytes(imp), download_name(stem))
+    return attachment(reports.report_bytes(imp), reports.report_name(imp))

@@ -17,7 +17,7 @@ from dangjian.people.crypto import open_bytes
 from .columns import BY_KEY, MEMBERS, columns_for
 from .models import ImportRow, RosterImport
 from .reading import RosterFileError, read_roster
-from .xlsx import Col, Workbook
+from .xlsx import Col, Workbook, download_name
 
 
 def _problems(row: ImportRow) -> str:
@@ -113,3 +113,14 @@ def template_bytes(kind: str) -> bytes:
         freeze=False,
     )
     return book.close()
+
+
+def template_name(kind: str) -> str:
+    """The blank roster's file name, in the user's language (the page and the API give the same)."""
+    stem = _("party member roster template") if kind == MEMBERS else _("employee roster template")
+    return f"{stem}.xlsx"
+
+
+def report_name(imp: RosterImport) -> str:
+    """`导入报告-花名册-2026-11-25.xlsx`: the uploaded file's name and the day."""
+    return download_name(_("import report") + "-" + imp.file_name.rsplit(".", 1)[0])

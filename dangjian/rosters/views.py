@@ -17,7 +17,6 @@ from . import selectors, services
 from .columns import ROSTER_KINDS
 from .forms import UploadForm
 from .models import RosterImport, RowOutcome
-from .xlsx import download_name
 
 
 def _own(request, pk) -> RosterImport:
@@ -64,8 +63,7 @@ def upload(request):
 def template(request, kind):
     if kind not in ROSTER_KINDS or not selectors.may_import(request.user):
         raise Http404
-    stem = _("party member roster template") if kind == "members" else _("employee roster template")
-    return attachment(reports.template_bytes(kind), f"{stem}.xlsx")
+    return attachment(reports.template_bytes(kind), reports.template_name(kind))
 
 
 def _context(request, imp: RosterImport) -> dict:
@@ -141,6 +139,5 @@ def discard(request, pk):
 @require_POST  # it writes an audit event, so no link from elsewhere may trigger it
 def report(request, pk):
     imp = _own(request, pk)
-    stem = _("import report") + "-" + imp.file_name.rsplit(".", 1)[0]
     services.report_downloaded(actor=request.user, imp=imp)
-    return attachment(reports.report_bytes(imp), download_name(stem))
+    return attachment(reports.report_bytes(imp), reports.report_name(imp))
