@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     DEVELOPMENT_DUE = "dev_due", _("Development step due")
     DEVELOPMENT_OVERDUE = "dev_overdue", _("Development step overdue")
+    BIRTHDAY = "birthday", _("Political birthday greeting")
 
 
 class Notification(models.Model):

@@ -1,0 +1,327 @@
+"""Writes for political birthdays: the local settings, the cards (each one printed is a disclosure
+of a member's data and is recorded), and the daily greetings.
+
+The greetings go out on each member's anniversary (29 February: the 28th in a common year) to
+members who have a login: an in-app notification in their language, with a link to their card,
+copied by e-mail to those with an address. A member is greeted once a year however often the
+run is repeated (the notification's unique key), and each run is one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.jobs.services import Output, attach_output
+from dangjian.notifications.models import Kind, Notification
+from dangjian.notifications.services import language_of
+from dangjian.organizations.models import Organization
+from dangjian.people.models import Person
+
+from . import cards, rules, selectors
+from .models import BirthdayConfig
+
+log = logging.getLogger(__name__)
+
+PDF = "application/pdf"
+CONFIG_FIELDS = ("period", "message_zh", "message_en", "issuer_name", "issuer_name_en")
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
+    """Each organisation's settings: those of the nearest organisation up its tree that has its
+    own, else the defaults. One query for any number of organisations."""
+    orgs = list({o.pk: o for o in orgs}.values())
+    own = {
+        c.organization_id: c
+        for c in BirthdayConfig.objects.filter(organization_id__in={i for o in orgs for i in o.path_ids()})
+    }
+    result: dict[int, rules.Config] = {}
+    for org in orgs:
+        c = next((own[i] for i in reversed(org.path_ids()) if i in own), None)
+        result[org.pk] = rules.Config() if c is None else c.as_rules()
+    return result
+
+
+def config_for(org: Organization) -> rules.Config:
+    return configs_for([org])[org.pk]
+
+
+@audit.write_transaction
+def save_config(*, actor: Any, organization: Organization, **fields: Any) -> BirthdayConfig:
+    config, created = BirthdayConfig.objects.get_or_create(organization=organization)
+    before = audit.snapshot(config)
+    for key, value in fields.items():
+        if key in CONFIG_FIELDS:
+            setattr(config, key, value.strip() if isinstance(value, str) and key != "period" else value)
+    for field in rules.MESSAGE_LIMITS:
+        text = getattr(config, field).replace("\r\n", "\n")
+        setattr(config, field, text)
+        if rules.message_too_long(field, text):
+            raise ValidationError(
+                {
+                    field: _("The greeting must fit on the card: at most %(n)d characters and %(breaks)d line breaks.")
+                    % {"n": rules.MESSAGE_LIMITS[field], "breaks": rules.MESSAGE_MAX_BREAKS}
+                }
+            )
+    config.full_clean(exclude=["organization"])
+    config.save()
+    if created:
+        audit.record_create(actor, config)
+    else:
+        audit.record_update(actor, config, before)
+    return config
+
+
+# --- cards -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardFile:
+    name: str
+    data: bytes
+    cards: int
+
+
+def card_file_name(stem: str, today: dt.date) -> str:
+    return f"{stem}-{today:%Y%m%d}.pdf"
+
+
+def print_card(*, actor: Any, celebrant: selectors.Celebrant, today: dt.date | None = None) -> CardFile:
+    """One member's card, for a caller that checked the person is in the actor's scope. The PDF
+    is made first, outside any transaction; what was printed is then recorded."""
+    today = today or timezone.localdate()
+    person = celebrant.person
+    card_settings = selectors.card_settings([person.party_org])
+    (card,) = cards.cards_for([celebrant], card_settings, today)
+    data = cards.render_cards([card])
+    name = card_file_name(f"{_('Political birthday card')}-{person.name}", today)
+    _card_printed(actor=actor, person=person, year=celebrant.anniversary.year, name=name)
+    return CardFile(name, data, 1)
+
+
+@audit.write_transaction
+def _card_printed(*, actor: Any, person: Person, year: int, name: str) -> None:
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="birthdays.card",
+        object_id=person.pk,
+        object_repr=name,
+        changes={"person": person.pk, "year": year, "cards": 1},
+        org_path=person.party_org.path if person.party_org_id else "",
+    )
+
+
+def print_cohort(
+    *,
+    actor: Any,
+    org: Organization,
+    period: rules.Period,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    job_id: int | None = None,
+) -> CardFile:
+    """All the cards of a cohort the actor may see, in one PDF; with `job_id` the file is kept
+    on that job for its requester. The caller checked CHANGE on `org`."""
+    today = today or timezone.localdate()
+    people = selectors.cohort(actor, org, period.year, period.index, period.kind)
+    if not people:
+        raise ValidationError(_("Nobody in this organisation celebrates a political birthday in this period."))
+    total = len(people)
+    if progress:
+        progress(0, total)
+    card_settings = selectors.card_settings(c.person.party_org for c in people)
+    data = cards.render_cards(
+        cards.cards_for(people, card_settings, today),
+        progress=(lambda done: progress(done, total)) if progress else None,
+    )
+    name = card_file_name(f"{_('Political birthday cards')}-{org.display_name}-{_period_slug(period)}", today)
+    output = Output.of(name, data, PDF) if job_id is not None else None  # sealed before the lock
+    _cohort_printed(
+        actor=actor,
+        org=org,
+        period=period,
+        people=[c.person.pk for c in people],
+        name=name,
+        job_id=job_id,
+        output=output,
+    )
+    return CardFile(name, data, total)
+
+
+def _period_slug(period: rules.Period) -> str:
+    return f"{period.year}-{period.index:02d}" if period.kind == rules.MONTH else f"{period.year}-Q{period.index}"
+
+
+@audit.write_transaction
+def _cohort_printed(
+    *,
+    actor: Any,
+    org: Organization,
+    period: rules.Period,
+    people: list[int],
+    name: str,
+    job_id: int | None = None,
+    output: Output | None = None,
+) -> None:
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="birthdays.cards",
+        object_id=org.pk,
+        object_repr=name,
+        changes={"period": _period_slug(period), "cards": len(people), "people": people},
+        org_path=org.path,
+    )
+    if job_id is not None and output is not None:
+        attach_output(job_id, output)
+
+
+# --- the daily greetings -----------------------------------------------------------------------
+
+
+@dataclass
+class _Greeting:
+    user: Any
+    person: Person
+    years: int
+    message_zh: str
+    message_en: str
+
+
+def greeting_key(person: Person, day: dt.date) -> str:
+    return f"birthday:{person.pk}:{day.year}"
+
+
+def _texts(g: _Greeting, language: str) -> tuple[str, str]:
+    title = ngettext(
+        "Happy political birthday! %(n)d year in the Party",
+        "Happy political birthday! %(n)d years in the Party",
+        g.years,
+    ) % {"n": g.years}
+    message = g.message_en if language.startswith("en") else g.message_zh
+    body = message + "\n\n" + _("Your greeting card is ready: open the link to download it.")
+    return title, body
+
+
+def _plan(today: dt.date, progress: Callable[..., None] | None) -> list[_Greeting]:
+    people = list(
+        selectors.on_day(selectors.members_with_basis(), today)
+        .filter(user__isnull=False, user__is_active=True)
+        .select_related("user", "party_org")
+        .order_by("pk")
+    )
+    if progress:
+        progress(0, len(people), force=True)
+    card_settings = selectors.card_settings(p.party_org for p in people)
+    greetings = []
+    for p in people:
+        config = card_settings[p.party_org_id].config
+        greetings.append(
+            _Greeting(
+                p.user, p, rules.years_in_party(p.basis, today.year), config.message("zh-hans"), config.message("en")
+            )
+        )
+    return greetings
+
+
+@audit.write_transaction
+def _write(*, actor: Any, today: dt.date, greetings: list[_Greeting]) -> list[Notification]:
+    sent = set(
+        Notification.objects.filter(
+            user_id__in={g.user.pk for g in greetings}, key__in={greeting_key(g.person, today) for g in greetings}
+        ).values_list("user_id", "key")
+    )
+    rows: list[Notification] = []
+    for g in greetings:
+        key = greeting_key(g.person, today)
+        if (g.user.pk, key) in sent:
+            continue
+        language = language_of(g.user)
+        with translation.override(language):
+            title, body = _texts(g, language)
+        rows.append(
+            Notification(
+                user=g.user,
+                kind=Kind.BIRTHDAY,
+                key=key,
+                title=title[:300],
+                body=body,
+                url=reverse("birthdays:card", args=[g.person.pk]) + f"?year={today.year}",
+                sent_on=today,
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="birthdays.Greetings",
+        object_id=today.isoformat(),
+        object_repr=f"political birthday greetings {today.isoformat()}",
+        changes={
+            "today": today.isoformat(),
+            "celebrating": len(greetings),
+            "notifications": len(rows),
+            "emails_to_send": sum(1 for n in rows if n.user.email),
+        },
+    )
+    return rows
+
+
+def _email(notification: Notification) -> None:
+    user = notification.user
+    with translation.override(language_of(user)):
+        subject = _("[Dangjian] %(subject)s") % {"subject": notification.title}
+        text = render_to_string(
+            "birthdays/email.txt",
+            {"user": user, "n": notification, "site": getattr(settings, "SITE_URL", "").rstrip("/")},
+        )
+    send_mail(subject, text, None, [user.email], fail_silently=False)
+
+
+def send_greetings(
+    *, today: dt.date | None = None, actor: Any = None, progress: Callable[..., None] | None = None
+) -> dict[str, Any]:
+    """Greet today's members; running it again the same day (or year) greets nobody twice.
+    Returns the counts, also recorded in one audit event. As with the reminders, the members
+    are read outside the transaction and e-mail goes out after it commits."""
+    today = today or timezone.localdate()
+    greetings = _plan(today, progress)
+    rows = _write(actor=actor, today=today, greetings=greetings)
+    sent = failed = 0
+    for n in rows:
+        if not n.user.email:
+            continue
+        try:
+            _email(n)
+        except Exception:  # any transport error: count it, keep mailing the others
+            log.exception("Birthday greeting e-mail to user %s failed", n.user.pk)
+            failed += 1
+        else:
+            sent += 1
+    if progress:
+        progress(len(greetings), len(greetings), force=True)
+    return {
+        "today": today.isoformat(),
+        "celebrating": len(greetings),
+        "notifications": len(rows),
+        "emails_sent": sent,
+        "emails_failed": failed,
+    }

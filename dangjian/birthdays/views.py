@@ -1,0 +1,201 @@
+"""Political birthday pages: the cohort of a month or quarter with its cards, the batch of cards
+run as a job, one member's card, and the local settings. Views are thin: what a cohort is comes
+from the selectors, printing and its record from the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from dangjian.access.scopes import CHANGE, can
+from dangjian.access.shortcuts import get_in_scope
+from dangjian.development.selectors import SETTINGS_KINDS
+from dangjian.jobs.services import start_job
+from dangjian.organizations.models import Organization
+from dangjian.people.selectors import visible_people
+from dangjian.ui.downloads import attachment
+from dangjian.ui.forms import save_form_page
+
+from . import rules, selectors, services
+from .forms import ConfigForm
+from .models import BirthdayConfig
+from .tasks import print_cards_task
+
+
+def _require_birthdays(user: Any) -> None:
+    if not selectors.may_see_birthdays(user):
+        raise PermissionDenied
+
+
+def _chosen_org(request) -> Organization | None:
+    """?org=<pk> among the organisations the user may see (else 404), or the user's own."""
+    pk = request.GET.get("org")
+    if pk:
+        return get_in_scope(request.user, selectors.cohort_orgs(request.user), pk)
+    return selectors.default_org(request.user)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
+    """?year=&period= (month 1–12 or quarter 1–4), else the period containing today."""
+    year, index = _int(params.get("year")), _int(params.get("period"))
+    if year is not None and index is not None:
+        try:
+            return rules.Period(year, index, kind)
+        except ValueError:
+            pass
+    return rules.period_of(today, kind)
+
+
+def period_label(period: rules.Period) -> str:
+    if period.kind == rules.MONTH:
+        return formats.date_format(period.first_day, "YEAR_MONTH_FORMAT")
+    return _("Q%(quarter)d %(year)d") % {"quarter": period.index, "year": period.year}
+
+
+def _query(org: Organization, period: rules.Period) -> str:
+    return f"?org={org.pk}&year={period.year}&period={period.index}"
+
+
+def celebration_url(org: Organization, period: rules.Period) -> str | None:
+    """The meetings page that plans the collective celebration of the period, once it exists."""
+    try:
+        url = reverse("branchlife:new")
+    except NoReverseMatch:
+        return None
+    return f"{url}?org={org.pk}&kind=celebration&on={period.last_day.isoformat()}"
+
+
+def _may_configure(user: Any, org: Organization | None) -> bool:
+    return org is not None and org.kind in SETTINGS_KINDS and can(user, CHANGE, org)
+
+
+@login_required
+def cohort(request):
+    _require_birthdays(request.user)
+    org = _chosen_org(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    context: dict[str, Any] = {"org": org, "orgs": selectors.cohort_orgs(request.user)}
+    if org is not None:
+        today = timezone.localdate()
+        kind = services.config_for(org).period
+        period = chosen_period(request.GET, kind, today)
+        rows = selectors.cohort(request.user, org, period.year, period.index, period.kind)
+        may_change = can(request.user, CHANGE, org)
+        links = {
+            "previous": period.previous(),
+            "current": rules.period_of(today, kind),
+            "next": period.next(),
+        }
+        context.update(
+            period=period,
+            label=period_label(period),
+            rows=rows,
+            links={name: _query(org, p) for name, p in links.items()},
+            is_current=period == links["current"],
+            may_print=may_change and bool(rows),
+            print_query=_query(org, period),
+            celebrate_url=celebration_url(org, period) if may_change else None,
+            may_configure=_may_configure(request.user, org),
+            own_id=getattr(request.user, "person_id", None),
+        )
+    return render(request, "birthdays/cohort.html", context)
+
+
+@login_required
+def cards(request):
+    """All the cards of the cohort in one PDF, made by a background job (POST)."""
+    pk = request.GET.get("org")
+    if not pk:
+        raise Http404
+    org = get_in_scope(request.user, selectors.cohort_orgs(request.user), pk, CHANGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    period = chosen_period(request.GET, services.config_for(org).period, timezone.localdate())
+    back = reverse("birthdays:cohort") + _query(org, period)
+    if not selectors.cohort(request.user, org, period.year, period.index, period.kind):
+        messages.error(
+            request, _("Nobody here celebrates a political birthday in this period: there is nothing to print.")
+        )
+        return redirect(back)
+    job = start_job(
+        actor=request.user,
+        kind="birthday_cards",
+        title=_("Political birthday cards: %(org)s, %(period)s")
+        % {"org": org.display_name, "period": period_label(period)},
+        task=print_cards_task,
+        org_id=org.pk,
+        year=period.year,
+        index=period.index,
+        period_kind=period.kind,
+    )
+    url = reverse("jobs:detail", args=[job.pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+def card(request, pk):
+    """One member's card for a year (?year=, else this year): a download, recorded."""
+    person = get_in_scope(request.user, visible_people(request.user), pk)
+    today = timezone.localdate()
+    year = _int(request.GET.get("year")) or today.year
+    found = selectors.celebrant(person, year) if 1900 < year < 3000 else None
+    if found is None:
+        return render(request, "birthdays/no_card.html", {"person": person, "year": year}, status=404)
+    printed = services.print_card(actor=request.user, celebrant=found, today=today)
+    return attachment(printed.data, printed.name, services.PDF)
+
+
+@login_required
+def settings(request, pk):
+    org = get_in_scope(request.user, Organization, pk, CHANGE)
+    if org.kind not in SETTINGS_KINDS:
+        raise Http404
+    config = BirthdayConfig.objects.filter(organization=org).first()
+    if config is None:
+        inherited = services.config_for(org)
+        config = BirthdayConfig(
+            organization=org,
+            period=inherited.period,
+            message_zh=inherited.message_zh,
+            message_en=inherited.message_en,
+            issuer_name=inherited.issuer_name,
+            issuer_name_en=inherited.issuer_name_en,
+        )
+    back = reverse("birthdays:cohort") + f"?org={org.pk}"
+    return save_form_page(
+        request,
+        ConfigForm(request.POST or None, instance=config),
+        lambda data: services.save_config(actor=request.user, organization=org, **data),
+        done=_("Political birthday settings saved."),
+        next_url=lambda c: back,
+        title=_("Political birthday settings"),
+        subtitle=org.display_name,
+        cancel_url=back,
+        note=_(
+            "For every organisation under this one that has no settings of its own: how members are grouped "
+            "for the collective celebration, the greeting printed on their cards and sent on the day, and the "
+            "committee that issues the cards. Whether the birthday counts from admission or from conversion "
+            "is a membership development setting."
+        ),
+    )
