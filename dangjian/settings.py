@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "dangjian.organizations",
     "dangjian.people",
     "dangjian.development",
+    "dangjian.branchlife",
+    "dangjian.birthdays",
     "dangjian.notifications",
     "dangjian.jobs",
     "dangjian.rosters",

@@ -15,6 +15,8 @@ urlpatterns = [
     path("exports/", include("dangjian.exports.urls")),
     path("imports/", include("dangjian.rosters.urls")),
     path("development/", include("dangjian.development.urls")),
+    path("meetings/", include("dangjian.branchlife.urls")),
+    path("birthdays/", include("dangjian.birthdays.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

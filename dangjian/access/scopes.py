@@ -28,7 +28,7 @@ CHANGE = "change"  # create, edit, move, delete
 REVEAL = "reveal"  # see sensitive personal information in clear
 AUDIT = "audit"  # read the audit log of objects in scope
 
-ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE = (
+ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE, MEETING = (
     "organization",
     "enterprise",
     "unit",
@@ -36,6 +36,7 @@ ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE = (
     "membership",
     "candidacy",
     "role",
+    "meeting",
 )
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
@@ -47,6 +48,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEMBERSHIP: {VIEW, CHANGE, AUDIT},
         CANDIDACY: {VIEW, CHANGE, AUDIT},
         ROLE: {VIEW, CHANGE, AUDIT},
+        MEETING: {VIEW, CHANGE, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -56,6 +58,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEMBERSHIP: {VIEW, CHANGE, AUDIT},
         CANDIDACY: {VIEW, CHANGE, AUDIT},
         ROLE: {VIEW},
+        MEETING: {VIEW, CHANGE, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -65,6 +68,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEMBERSHIP: {VIEW, CHANGE},
         CANDIDACY: {VIEW, CHANGE},
         ROLE: {VIEW},
+        MEETING: {VIEW, CHANGE},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -73,6 +77,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         PERSON: {VIEW},
         MEMBERSHIP: {VIEW},
         CANDIDACY: {VIEW},
+        MEETING: {VIEW},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -80,9 +85,9 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         UNIT: {VIEW, CHANGE, AUDIT},
         PERSON: {VIEW, CHANGE, REVEAL, AUDIT},
     },
-    Role.MEMBER: {ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW}},
+    Role.MEMBER: {ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW}, MEETING: {VIEW}},
     Role.EMPLOYEE: {ENTERPRISE: {VIEW}, UNIT: {VIEW}},
-    "self": {PERSON: {VIEW, REVEAL}, MEMBERSHIP: {VIEW}, CANDIDACY: {VIEW}},
+    "self": {PERSON: {VIEW, REVEAL}, MEMBERSHIP: {VIEW}, CANDIDACY: {VIEW}, MEETING: {VIEW}},
 }
 
 
@@ -225,6 +230,27 @@ def _role_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     return _org_q(g, f"{p}organization__", joins) | _enterprise_q(g, f"{p}enterprise__", joins)
 
 
+def _meeting_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+    if g.person_id:
+        # Anyone sees the meetings they were expected at or invited to (a worker invited to a
+        # branch meeting reads its page; DOMAIN.md §3 "we invite the masses").
+        from dangjian.branchlife.models import Attendance
+
+        return Q(**{f"{p}pk__in": Attendance.objects.filter(person_id=g.person_id).values("meeting_id")})
+    if g.role == Role.MEMBER:
+        # A member attends the meetings of their own organisation and of those above it (a party
+        # group's member, the branch's); the committee's own meetings are the committee's.
+        above = [int(part) for part in g.org_path.strip("/").split("/") if part]
+        return Q(**{f"{p}organization_id__in": above}) & ~Q(**{f"{p}kind": "committee"})
+    return _org_q(g, f"{p}organization__", joins)
+
+
+def _meeting_change_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+    # Meetings are kept by their organisation's officers and the committees above, never by
+    # an enterprise-anchored role.
+    return _org_q(g, f"{p}organization__", joins) if g.org_path else NOTHING
+
+
 REACH = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -233,10 +259,15 @@ REACH = {
     MEMBERSHIP: _membership_q,
     CANDIDACY: _membership_q,
     ROLE: _role_q,
+    MEETING: _meeting_q,
 }
 
 
-CHANGE_REACH = {MEMBERSHIP: _membership_change_q, CANDIDACY: _membership_change_q}
+CHANGE_REACH = {
+    MEMBERSHIP: _membership_change_q,
+    CANDIDACY: _membership_change_q,
+    MEETING: _meeting_change_q,
+}
 
 
 def resource_of(model: type[models.Model]) -> str:
@@ -254,6 +285,7 @@ _MODEL_RESOURCES = {
     "people.Membership": MEMBERSHIP,
     "development.Candidacy": CANDIDACY,
     "access.RoleAssignment": ROLE,
+    "branchlife.Meeting": MEETING,
 }
 
 

@@ -12,34 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.ui import lookups
-from dangjian.ui.forms import DateInput
+from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
 
 from . import rules
 from .models import DevelopmentConfig
 from .selectors import DECISIONS, RECOMMENDED_BY
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several scanned pages or documents at once."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-def uploaded(files: Sequence[Any]) -> list[tuple[str, bytes, str]]:
-    return [(f.name, f.read(), f.content_type or "") for f in files or []]
 
 
 def _step_label(n: int) -> str:

@@ -26,11 +26,11 @@ from dangjian.exports.services import filters_of
 from dangjian.organizations.models import Organization
 from dangjian.rosters.xlsx import Col, Workbook, download_name
 from dangjian.ui.downloads import attachment
-from dangjian.ui.forms import apply_errors, save_form_page
+from dangjian.ui.forms import apply_errors, save_form_page, uploaded
 from dangjian.ui.paging import paginate, query_without
 
 from . import selectors, services
-from .forms import ApplicationForm, ConfigForm, OnlineApplicationForm, StepForm, WithdrawForm, uploaded
+from .forms import ApplicationForm, ConfigForm, OnlineApplicationForm, StepForm, WithdrawForm
 from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, StepDocument
 
 # 发展党员台账: the file's name, before its date.

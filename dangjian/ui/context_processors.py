@@ -9,6 +9,8 @@ def navigation(request):
         return {"LANGUAGES": settings.LANGUAGES}
     from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
     from dangjian.audit.selectors import may_read_global_log
+    from dangjian.birthdays.selectors import may_see_birthdays
+    from dangjian.branchlife import selectors as branchlife
     from dangjian.development import selectors as development
     from dangjian.rosters.selectors import may_import
 
@@ -21,6 +23,8 @@ def navigation(request):
             "audit": may_read_global_log(user),
             "imports": may_import(user),
             "development": development.may_see_development(user),
+            "meetings": branchlife.may_see_meetings(user),
+            "birthdays": may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: development.may_apply_online(getattr(user, "person", None)),
         },

@@ -19,6 +19,30 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several scanned pages or documents at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def uploaded(files: Any) -> list[tuple[str, bytes, str]]:
+    """The files of a MultipleFileField as (name, bytes, content type), the services' shape."""
+    return [(f.name, f.read(), f.content_type or "") for f in files or []]
+
+
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError onto the form: known fields by name, the rest on top."""
     if hasattr(exc, "error_dict"):

@@ -198,3 +198,12 @@ register("team", _teams, TEAM_SEARCH, _team_label)
 register("team.employer", _employer_teams, TEAM_SEARCH, _team_label)
 register("person", _people, PERSON_SEARCH, _person_at_work)
 register("person.applicant", _applicants, PERSON_SEARCH, _person_at_work)
+
+
+def _meeting_orgs(user: Any) -> QuerySet:
+    from dangjian.branchlife.selectors import meeting_orgs
+
+    return meeting_orgs(user)
+
+
+register("org.meeting", _meeting_orgs, ORG_SEARCH)

@@ -48,6 +48,18 @@ OBJECT_URLS = {
     "development:conclusion": lambda w: {"pk": candidacy_of(w.b).pk},
     "development:document": lambda w: {"pk": candidacy_of(w.b).steps.get().documents.get().pk},
     "development:settings": lambda w: {"pk": w.outsider_county.pk},
+    "branchlife:detail": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:edit": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:mark": lambda w: _attendance_of(w.b),
+    "branchlife:uninvite": lambda w: _attendance_of(w.b, invited=True),
+    "branchlife:all_present": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:invite": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:invitees": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:checkin": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:attachment": lambda w: {"pk": _meeting_of(w.b, attach=True).attachments.get().pk},
+    "branchlife:frequency": lambda w: {"pk": w.outsider_county.pk},
+    "birthdays:card": lambda w: {"pk": w.b.member.pk},
+    "birthdays:settings": lambda w: {"pk": w.outsider_county.pk},
 }
 
 
@@ -64,6 +76,33 @@ def candidacy_of(side):
         applied_on=dt.date(2024, 1, 10),
         documents=[(f"{side.worker.name}申请书.pdf", b"%PDF-1.4", "application/pdf")],
     )
+
+
+def _meeting_of(side, attach=False):
+    """A held branch meeting of the side, with its worker invited (and a file, if asked)."""
+    import datetime as dt
+
+    from dangjian.branchlife import services
+
+    m = services.plan_meeting(
+        actor=None,
+        organization=side.branch,
+        kind="general",
+        held_on=dt.date(2026, 1, 10),
+        topic=f"{side.branch.name}党员大会",
+        status="held",
+        attachments=[("B会议记录.pdf", b"%PDF-1.4", "application/pdf")] if attach else (),
+    )
+    services.invite(actor=None, meeting=m, person=side.worker)
+    return m
+
+
+def _attendance_of(side, invited=False):
+    m = _meeting_of(side)
+    return {
+        "pk": m.pk,
+        "attendance_pk": m.attendances.get(invited=invited, person=side.worker if invited else side.member).pk,
+    }
 
 
 def _import_of(user):
@@ -117,12 +156,19 @@ LIST_URLS = {
     "development:pipeline",
     "development:ledger",
     "development:apply",
+    "birthdays:cohort",
+    "branchlife:list",
+    "branchlife:new",
+    "branchlife:register",
+    "branchlife:calendar",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
     "development:board": lambda w: f"?org={w.b.branch.pk}",
     "development:pipeline": lambda w: f"?org={w.b.branch.pk}",
     "development:ledger": lambda w: f"?org={w.b.branch.pk}",
+    "birthdays:cohort": lambda w: f"?org={w.b.branch.pk}",
+    "birthdays:cards": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, OBJECT_URLS, candidacy_of
+from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, OBJECT_URLS, _meeting_of, candidacy_of
 
 # Pages A's secretary may open, with A's objects, and text each must show.
 SECRETARY_PAGES = {
@@ -20,6 +20,9 @@ SECRETARY_PAGES = {
     "audit:history": ("worker", "A工人"),
     "access:roles": ("branch", "secretary_a"),
     "development:detail": (candidacy_of, "A工人申请书.pdf"),
+    "branchlife:detail": (_meeting_of, "A工人"),  # the invited worker, among the attendance
+    "branchlife:edit": (_meeting_of, "A公司党支部党员大会"),
+    "branchlife:checkin": (_meeting_of, "A公司党支部党员大会"),
 }
 
 
@@ -69,6 +72,18 @@ def test_object_pages_are_all_exercised():
         "development:conclusion",
         "development:document",
         "development:settings",
+        # birthdays/tests/test_pages.py: a card is a PDF; the settings are the county's
+        "birthdays:card",
+        "birthdays:settings",
+        # branchlife/tests: attendance, invitations and files are POSTs; the frequencies are
+        # the county's; the invitee search answers <option>s
+        "branchlife:mark",
+        "branchlife:uninvite",
+        "branchlife:all_present",
+        "branchlife:invite",
+        "branchlife:invitees",
+        "branchlife:attachment",
+        "branchlife:frequency",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
@@ -76,7 +91,9 @@ def test_object_pages_are_all_exercised():
 @pytest.mark.parametrize(
     "name",
     sorted(
-        LIST_URLS - {"organizations:enterprise_create", "audit:log", "audit:verify", "notifications:read_all", "ping"}
+        LIST_URLS
+        - {"organizations:enterprise_create", "audit:log", "audit:verify", "notifications:read_all", "ping"}
+        - {"branchlife:register"}  # a POST download: branchlife/tests/test_register.py
     ),
 )
 def test_secretary_opens_lists(world, login, name):

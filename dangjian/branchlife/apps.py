@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BranchLifeConfig(AppConfig):
+    name = "dangjian.branchlife"
+    label = "branchlife"

@@ -1,0 +1,101 @@
+"""Forms of branch life: a meeting, inviting a non-member, a committee's frequency rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.organizations.models import Organization
+from dangjian.people.models import Person
+from dangjian.ui import lookups
+from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
+
+from . import rules, services
+from .models import FrequencyRule, Meeting, MeetingKind, Period
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class OrgChoiceForm(forms.Form):
+    """First step of a new meeting: which organisation holds it (it decides the kinds of meeting
+    and who may host)."""
+
+    org = forms.ModelChoiceField(label=_("party organisation"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, user: Any, source: str = "org.meeting", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lookups.use(self.fields["org"], source, user)
+
+
+class MeetingForm(forms.Form):
+    """Plan a meeting or record one, for an organisation chosen before: it decides which kinds
+    may be chosen and who may host or record."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
+    status = forms.ChoiceField(label=_("status"), choices=Meeting.Status.choices, initial=Meeting.Status.PLANNED)
+    held_on = forms.DateField(label=_("date"), widget=DateInput())
+    starts_at = forms.TimeField(label=_("time"), required=False, widget=TimeInput())
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+    topic = forms.CharField(label=_("topic"), max_length=300)
+    host = forms.ModelChoiceField(label=_("host"), queryset=Person.objects.none(), required=False)
+    recorder = forms.ModelChoiceField(label=_("recorder"), queryset=Person.objects.none(), required=False)
+    minutes = forms.CharField(label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    materials = forms.CharField(
+        label=_("materials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was read or studied."),
+    )
+    hours = forms.DecimalField(
+        label=_("hours"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        help_text=_("Length of a lecture or study session. Recorded, never ranked."),
+    )
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    attachments = MultipleFileField(label=_("attachments"), help_text=_("Minutes, photos, sign-in sheets; optional."))
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.org = org
+        self.fields["kind"].choices = [
+            (k, MeetingKind(k).label) for k in rules.kinds_for(org.kind, services.has_committee(org))
+        ]
+        people = services.members_under(org).order_by("name", "pk")
+        self.fields["host"].queryset = people
+        self.fields["recorder"].queryset = people
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["attachments"] = uploaded(d.pop("attachments"))
+        return d
+
+
+class InviteForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("non-member to invite"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class FrequencyForm(forms.ModelForm):
+    class Meta:
+        model = FrequencyRule
+        fields = ["period", "times", "day_of_month"]
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["period"].choices = Period.choices
+        if kind != MeetingKind.THEME_DAY:
+            del self.fields["day_of_month"]

@@ -1,0 +1,165 @@
+"""The meeting register (会议台账): the filtered list of meetings the list page shows, the API
+lists and the Excel file holds — one sheet of meetings, one of attendance — through the same
+scopes, so the three can never disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangjian.access.scopes import orgs_under
+from dangjian.rosters.xlsx import Col, Workbook, download_name
+
+from . import selectors
+from .models import Attendance, Meeting, MeetingKind
+
+STEM = gettext_lazy("Meeting register")
+
+
+def filtered(user: Any, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]:
+    """The user's meetings narrowed by ?org, ?kind, ?status, ?year and ?q. An organisation
+    outside the user's reach narrows to nothing rather than widening."""
+    qs = selectors.visible_meetings(user)
+    filters: dict[str, Any] = {}
+    org_pk = str(params.get("org", "") or "")
+    if org_pk.isdigit():
+        org = selectors.calendar_orgs(user).filter(pk=org_pk).first()
+        filters["org"] = org
+        qs = qs.filter(organization__in_ids=orgs_under(org.path)) if org else qs.none()
+    kind = params.get("kind", "")
+    if kind in MeetingKind.values:
+        filters["kind"] = kind
+        qs = qs.filter(kind=kind)
+    status = params.get("status", "")
+    if status in Meeting.Status.values:
+        filters["status"] = status
+        qs = qs.filter(status=status)
+    year = str(params.get("year", "") or "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:
+        filters["year"] = int(year)
+        qs = qs.filter(held_on__year=int(year))
+    text = (params.get("q", "") or "").replace("\x00", "").strip()[:100]
+    if text:
+        filters["q"] = text
+        qs = qs.filter(topic__icontains=text)
+    return qs.order_by("-held_on", "-pk"), filters
+
+
+def meeting_columns() -> list[Col]:
+    labels = [
+        (_("date"), 11),
+        (_("time"), 7),
+        (_("party organisation"), 22),
+        (_("kind"), 16),
+        (_("status"), 8),
+        (_("topic"), 30),
+        (_("place"), 16),
+        (_("host"), 10),
+        (_("recorder"), 10),
+        (_("members expected"), 9),
+        (_("present"), 8),
+        (_("on leave"), 8),
+        (_("absent"), 8),
+        (_("invited non-members"), 9),
+        (_("non-members present"), 9),
+        (_("quorate"), 8),
+        (_("hours"), 7),
+        (_("materials"), 24),
+        (_("minutes"), 40),
+    ]
+    return [Col(capfirst(str(label)), width) for label, width in labels]
+
+
+def attendance_columns() -> list[Col]:
+    labels = [
+        (_("date"), 11),
+        (_("party organisation"), 22),
+        (_("kind"), 16),
+        (_("topic"), 30),
+        (_("name"), 12),
+        (_("member or invited"), 12),
+        (_("attendance"), 9),
+        (_("reason for leave"), 20),
+        (_("checked in at"), 16),
+    ]
+    return [Col(capfirst(str(label)), width) for label, width in labels]
+
+
+def _meeting_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
+    qs = qs.select_related("organization", "host", "recorder")
+    for chunk in _chunks(qs):
+        counts = selectors.tallies(chunk)
+        for m in chunk:
+            t = counts[m.pk]
+            yield [
+                m.held_on,
+                m.starts_at.strftime("%H:%M") if m.starts_at else "",
+                m.organization.display_name,
+                m.get_kind_display(),
+                m.get_status_display(),
+                m.topic,
+                m.place,
+                m.host.name if m.host else "",
+                m.recorder.name if m.recorder else "",
+                t.expected,
+                t.present,
+                t.leave,
+                t.absent,
+                t.invited,
+                t.invited_present,
+                _("yes") if m.quorate else _("no"),
+                float(m.hours) if m.hours is not None else None,
+                m.materials,
+                m.minutes,
+            ]
+
+
+def _attendance_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
+    rows = (
+        Attendance.objects.filter(meeting__in=qs.values("pk"))
+        .select_related("meeting__organization", "person")
+        .order_by("-meeting__held_on", "-meeting_id", "invited", "person__name", "pk")
+    )
+    member, invited = _("member"), _("invited non-member")
+    for a in rows.iterator(chunk_size=2000):
+        m = a.meeting
+        yield [
+            m.held_on,
+            m.organization.display_name,
+            m.get_kind_display(),
+            m.topic,
+            a.person.name,
+            invited if a.invited else member,
+            a.get_state_display(),
+            a.reason,
+            timezone.localtime(a.checked_in_at).strftime("%Y-%m-%d %H:%M") if a.checked_in_at else "",
+        ]
+
+
+def _chunks(qs: QuerySet[Meeting], size: int = 500) -> Iterator[list[Meeting]]:
+    chunk: list[Meeting] = []
+    for m in qs.iterator(chunk_size=size):
+        chunk.append(m)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def workbook(qs: QuerySet[Meeting], filters: dict[str, Any]) -> tuple[bytes, str, int, int]:
+    """The register as .xlsx: (bytes, file name, meetings, attendance rows)."""
+    book = Workbook()
+    org = filters.get("org")
+    title = (
+        str(STEM) + (f" · {org.display_name}" if org else "") + (f" · {filters['year']}" if "year" in filters else "")
+    )
+    meetings = book.table(_("Meetings"), meeting_columns(), _meeting_rows(qs), title=title)
+    rows = book.table(_("Attendance"), attendance_columns(), _attendance_rows(qs), title=title)
+    return book.close(), download_name(str(STEM), timezone.localdate()), meetings, rows

@@ -1,0 +1,185 @@
+"""The rules of branch life (DOMAIN.md §3), pure: periods, how often each kind of meeting is
+due, what a period's cell of the compliance calendar says, and the committee's quorum. No
+database access; selectors feed these functions and pages, API and export show their answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import MeetingKind, Period
+
+MONTHS_PER = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """One month, quarter or year."""
+
+    year: int
+    index: int  # 1–12 for a month, 1–4 for a quarter, 1 for a year
+    kind: str
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, (self.index - 1) * MONTHS_PER[self.kind] + 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        month = self.index * MONTHS_PER[self.kind]
+        if month == 12:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, month + 1, 1) - dt.timedelta(days=1)
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        if self.kind == Period.MONTH:
+            return f"{self.year}-{self.index:02d}"
+        if self.kind == Period.QUARTER:
+            return f"{self.year} Q{self.index}"
+        return str(self.year)
+
+    def next(self) -> Span:
+        last = 12 // MONTHS_PER[self.kind]
+        return Span(self.year + 1, 1, self.kind) if self.index == last else Span(self.year, self.index + 1, self.kind)
+
+    def previous(self) -> Span:
+        last = 12 // MONTHS_PER[self.kind]
+        return Span(self.year - 1, last, self.kind) if self.index == 1 else Span(self.year, self.index - 1, self.kind)
+
+
+def span_of(kind: str, day: dt.date) -> Span:
+    return Span(day.year, (day.month - 1) // MONTHS_PER[kind] + 1, kind)
+
+
+def spans_in(kind: str, year: int) -> list[Span]:
+    return [Span(year, i, kind) for i in range(1, 12 // MONTHS_PER[kind] + 1)]
+
+
+# --- frequency -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    period: str
+    times: int = 1
+    day_of_month: int | None = None
+
+    @property
+    def period_label(self) -> str:
+        return str(Period(self.period).label)
+
+    @property
+    def per_year(self) -> int:
+        return self.times * 12 // MONTHS_PER[self.period]
+
+
+# The regulations' minimum (DOMAIN.md §3). The party lecture's and the theme day's frequency
+# are local practice [config]; the others are [rule]: a county may ask for more, never less.
+DEFAULT_RULES = {
+    MeetingKind.GENERAL: Rule(MeetingKind.GENERAL, Period.QUARTER),
+    MeetingKind.COMMITTEE: Rule(MeetingKind.COMMITTEE, Period.MONTH),
+    MeetingKind.GROUP: Rule(MeetingKind.GROUP, Period.MONTH),
+    MeetingKind.LECTURE: Rule(MeetingKind.LECTURE, Period.QUARTER),
+    MeetingKind.THEME_DAY: Rule(MeetingKind.THEME_DAY, Period.MONTH),
+    MeetingKind.LIFE: Rule(MeetingKind.LIFE, Period.YEAR),
+}
+REGULATED = frozenset({MeetingKind.GENERAL, MeetingKind.COMMITTEE, MeetingKind.GROUP, MeetingKind.LIFE})
+SCHEDULED_KINDS = tuple(DEFAULT_RULES)  # the kinds the calendar measures
+
+
+def looser_than_regulation(rule: Rule) -> bool:
+    """Whether a local rule asks less than the regulations do: fewer meetings a year, or a
+    longer period (four in December do not make up for none in spring)."""
+    if rule.kind not in REGULATED:
+        return False
+    floor = DEFAULT_RULES[rule.kind]
+    return rule.per_year < floor.per_year or MONTHS_PER[rule.period] > MONTHS_PER[floor.period]
+
+
+# --- who attends ----------------------------------------------------------------------------------
+
+BRANCH_KINDS = frozenset({"branch", "joint_branch", "general_branch", "committee"})
+GROUP_KINDS = frozenset({"group"})
+
+
+def kinds_for(org_kind: str, has_committee: bool) -> list[str]:
+    """The kinds of meeting an organisation of `org_kind` holds."""
+    if org_kind in GROUP_KINDS:
+        return [MeetingKind.GROUP, MeetingKind.STUDY]
+    if org_kind in BRANCH_KINDS:
+        kinds = [k for k in MeetingKind.values if k != MeetingKind.GROUP]
+        return kinds if has_committee else [k for k in kinds if k != MeetingKind.COMMITTEE]
+    return []
+
+
+def quorate(kind: str, present: int, committee_size: int) -> bool:
+    """A committee meeting decides only with at least half of the committee present."""
+    if kind != MeetingKind.COMMITTEE:
+        return True
+    return committee_size > 0 and present * 2 >= committee_size
+
+
+# --- the compliance calendar -----------------------------------------------------------------------
+
+HELD, DUE, OVERDUE, UPCOMING, NOT_REQUIRED = "held", "due", "overdue", "upcoming", "not_required"
+STATE_LABELS = {
+    HELD: _("held"),
+    DUE: _("due"),
+    OVERDUE: _("overdue"),
+    UPCOMING: _("upcoming"),
+    NOT_REQUIRED: _("not required"),
+}
+
+
+def cell_state(span: Span, held: int, times: int, today: dt.date, since: dt.date | None) -> str:
+    if since is not None and span.end < since:
+        return NOT_REQUIRED  # the organisation did not exist yet
+    if held >= times:
+        return HELD
+    if span.end < today:
+        return OVERDUE
+    if span.start <= today:
+        return DUE
+    return UPCOMING
+
+
+@dataclass(frozen=True)
+class Cell:
+    span: Span
+    held: int
+    planned: int
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+def months_of(span: Span) -> range:
+    first = (span.index - 1) * MONTHS_PER[span.kind] + 1
+    return range(first, first + MONTHS_PER[span.kind])
+
+
+def cells(
+    rule: Rule,
+    year: int,
+    held_by_month: dict[int, int],
+    planned_by_month: dict[int, int],
+    today: dt.date,
+    since: dt.date | None = None,
+) -> list[Cell]:
+    """A requirement's cells for one year, from the meetings counted per month (1–12)."""
+    out = []
+    for span in spans_in(rule.period, year):
+        held = sum(held_by_month.get(m, 0) for m in months_of(span))
+        planned = sum(planned_by_month.get(m, 0) for m in months_of(span))
+        out.append(Cell(span, held, planned, cell_state(span, held, rule.times, today, since)))
+    return out

@@ -1,0 +1,343 @@
+"""Reads of branch life: the meetings a user may see, the compliance calendar of one branch and
+the roll-up of every branch under a committee. The calendar and the roll-up are built by the
+same function from the same counts, so a branch's row in the county's table always agrees with
+its own calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.access.models import Role, RoleAssignment
+from dangjian.access.scopes import (
+    CHANGE,
+    MEETING,
+    NOTHING,
+    ORG,
+    VIEW,
+    container_q,
+    grants_for,
+    has_any,
+    orgs_under,
+    scope,
+)
+from dangjian.organizations.models import Organization, OrgKind
+
+from . import rules, services
+from .models import Attendance, Meeting, MeetingKind
+
+MEETING_ORG_KINDS = sorted(rules.BRANCH_KINDS | rules.GROUP_KINDS)
+CALENDAR_KINDS = sorted(rules.BRANCH_KINDS)
+SETTINGS_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
+SECRETARY_LECTURE = "secretary_lecture"
+
+
+def may_see_meetings(user: Any) -> bool:
+    return has_any(user, MEETING, VIEW)
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    return scope(user, Meeting.objects.select_related("organization", "host"))
+
+
+def meeting_orgs(user: Any) -> QuerySet[Organization]:
+    """Where the user may plan and record meetings: branches and party groups they keep."""
+    where = container_q(user, MEETING, CHANGE, ORG)
+    qs = Organization.objects.filter(kind__in=MEETING_ORG_KINDS).order_by("path")
+    if where is None:
+        return qs
+    return qs.filter(where) if where != NOTHING else qs.none()
+
+
+def calendar_orgs(user: Any) -> QuerySet[Organization]:
+    """Organisations whose calendar (or, for a committee, roll-up) the user may open."""
+    if not may_see_meetings(user):
+        return Organization.objects.none()
+    return scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW).order_by("path")
+
+
+def default_org(user: Any) -> Organization | None:
+    """The organisation the user's meeting role is anchored on."""
+    qs = calendar_orgs(user)
+    for g in grants_for(user):
+        if not g.allows(MEETING, VIEW) or g.role == "self":
+            continue
+        path = g.org_path or (g.enterprise_org_path if g.role != Role.EMPLOYEE else None)
+        if path:
+            org = qs.filter(path=path).first()
+            if org is None and g.role == Role.MEMBER:
+                org = qs.filter(pk__in=_ids_of(path), kind__in=CALENDAR_KINDS).order_by("-depth").first()
+            if org is not None:
+                return org
+    return qs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
+
+
+def _ids_of(path: str) -> list[int]:
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def invitable(user: Any, meeting: Meeting) -> QuerySet:
+    """Non-members the user may invite to the meeting: people of the enterprises its organisation
+    covers whom the user may see, not already on the list."""
+    qs = scope(user, services.invitable_people(meeting.organization))
+    return qs.exclude(pk__in=meeting.attendances.values("person_id")).select_related("employer").order_by("name", "pk")
+
+
+def attendance_of(meeting: Meeting) -> tuple[list[Attendance], list[Attendance]]:
+    """The meeting's expected members and its invited non-members, apart."""
+    rows = list(meeting.attendances.select_related("person__party_org").order_by("person__name", "pk"))
+    return [a for a in rows if not a.invited], [a for a in rows if a.invited]
+
+
+@dataclass(frozen=True)
+class Tally:
+    expected: int
+    present: int
+    leave: int
+    absent: int
+    invited: int
+    invited_present: int
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.present / self.expected) if self.expected else None
+
+
+def tally(members: list[Attendance], invited: list[Attendance]) -> Tally:
+    def n(rows: list[Attendance], state: str) -> int:
+        return sum(1 for a in rows if a.state == state)
+
+    S = Attendance.State
+    return Tally(
+        len(members),
+        n(members, S.PRESENT),
+        n(members, S.LEAVE),
+        n(members, S.ABSENT),
+        len(invited),
+        n(invited, S.PRESENT),
+    )
+
+
+def tallies(meetings: QuerySet[Meeting] | list[Meeting]) -> dict[int, Tally]:
+    """Each meeting's counts in one query (lists, the register)."""
+    ids = [m.pk for m in meetings]
+    rows = (
+        Attendance.objects.filter(meeting_id__in=ids)
+        .values("meeting_id", "invited", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    c: dict[int, dict[tuple[bool, str], int]] = defaultdict(dict)
+    for r in rows:
+        c[r["meeting_id"]][(r["invited"], r["state"])] = r["n"]
+    S = Attendance.State
+    out = {}
+    for pk in ids:
+        d = c.get(pk, {})
+        members = sum(v for (inv, _s), v in d.items() if not inv)
+        invited = sum(v for (inv, _s), v in d.items() if inv)
+        out[pk] = Tally(
+            members,
+            d.get((False, S.PRESENT), 0),
+            d.get((False, S.LEAVE), 0),
+            d.get((False, S.ABSENT), 0),
+            invited,
+            d.get((True, S.PRESENT), 0),
+        )
+    return out
+
+
+# --- the compliance calendar -------------------------------------------------------------------
+
+
+@dataclass
+class Requirement:
+    key: str
+    label: str
+    org: Organization  # whose meetings count: the branch, or one of its party groups
+    rule: rules.Rule
+    cells: list[rules.Cell]
+
+    def current(self, today: dt.date) -> rules.Cell | None:
+        return next((c for c in self.cells if today in c.span), None)
+
+
+@dataclass
+class Calendar:
+    org: Organization
+    year: int
+    today: dt.date
+    requirements: list[Requirement]
+    last_held: dt.date | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overdue(self) -> list[tuple[Requirement, rules.Cell]]:
+        return [(r, c) for r in self.requirements for c in r.cells if c.state == rules.OVERDUE]
+
+    @property
+    def now(self) -> list[tuple[Requirement, rules.Cell]]:
+        """This month's, quarter's and year's cells: what is due now and what is done."""
+        out = []
+        for r in self.requirements:
+            cell = r.current(self.today)
+            if cell is not None and cell.state != rules.NOT_REQUIRED:
+                out.append((r, cell))
+        return out
+
+    @property
+    def due_now(self) -> list[tuple[Requirement, rules.Cell]]:
+        return [(r, c) for r, c in self.now if c.state == rules.DUE]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for r in self.requirements for c in r.cells if c.state == rules.HELD and c.span.end < self.today)
+
+    @property
+    def ended(self) -> int:
+        return sum(
+            1
+            for r in self.requirements
+            for c in r.cells
+            if c.state in (rules.HELD, rules.OVERDUE) and c.span.end < self.today
+        )
+
+
+SECRETARY_LECTURE_LABEL = _("Party lecture by the secretary")
+
+
+def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tuple[dict, dict, dict]:
+    """Held (quorate) and planned meetings per (organisation, kind, month), the latest held date
+    per organisation, and the organisations whose secretary gave a lecture this year."""
+    qs = Meeting.objects.filter(held_on__year=year)
+    qs = qs.filter(organization__in_ids=orgs_under(root_path)) if root_path else qs.filter(organization_id__in=org_ids)
+    held: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    planned: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    rows = (
+        qs.exclude(status=Meeting.Status.CANCELLED)
+        .values("organization_id", "kind", "status", month=ExtractMonth("held_on"))
+        .annotate(n=Count("pk", filter=Q(quorate=True) | Q(status=Meeting.Status.PLANNED)))
+        .order_by()
+    )
+    for r in rows:
+        target = held if r["status"] == Meeting.Status.HELD else planned
+        target[(r["organization_id"], r["kind"])][r["month"]] = r["n"]
+    last = dict(
+        qs.filter(status=Meeting.Status.HELD)
+        .values("organization_id")
+        .annotate(d=Max("held_on"))
+        .values_list("organization_id", "d")
+    )
+    by_secretary = dict(
+        qs.filter(
+            status=Meeting.Status.HELD,
+            kind=MeetingKind.LECTURE,
+            host__user__role_assignments__role=Role.SECRETARY,
+            host__user__role_assignments__organization=F("organization"),
+        )
+        .values("organization_id")
+        .annotate(d=Max("held_on"))
+        .values_list("organization_id", "d")
+    )
+    return held, planned, {"last": last, "secretary": by_secretary}
+
+
+def _build(
+    org: Organization,
+    groups: list[Organization],
+    committee: bool,
+    org_rules: dict[str, rules.Rule],
+    held: dict,
+    planned: dict,
+    extra: dict,
+    year: int,
+    today: dt.date,
+) -> Calendar:
+    since = org.founded_on
+    reqs: list[Requirement] = []
+    for kind in rules.SCHEDULED_KINDS:
+        rule = org_rules[kind]
+        if kind == MeetingKind.GROUP:
+            for g in groups:
+                reqs.append(
+                    Requirement(
+                        f"group:{g.pk}",
+                        f"{MeetingKind(kind).label} · {g.display_name}",
+                        g,
+                        rule,
+                        rules.cells(
+                            rule,
+                            year,
+                            held.get((g.pk, kind), {}),
+                            planned.get((g.pk, kind), {}),
+                            today,
+                            g.founded_on or since,
+                        ),
+                    )
+                )
+            continue
+        if kind == MeetingKind.COMMITTEE and not committee:
+            continue
+        reqs.append(
+            Requirement(
+                kind,
+                str(MeetingKind(kind).label),
+                org,
+                rule,
+                rules.cells(rule, year, held.get((org.pk, kind), {}), planned.get((org.pk, kind), {}), today, since),
+            )
+        )
+    # The secretary gives a party lecture at least once a year (DOMAIN.md §3).
+    lecture = extra["secretary"].get(org.pk)
+    yearly = rules.Rule(MeetingKind.LECTURE, "year")
+    reqs.append(
+        Requirement(
+            SECRETARY_LECTURE,
+            str(SECRETARY_LECTURE_LABEL),
+            org,
+            yearly,
+            rules.cells(yearly, year, {lecture.month: 1} if lecture else {}, {}, today, since),
+        )
+    )
+    last = [extra["last"].get(o.pk) for o in (org, *groups)]
+    return Calendar(org, year, today, reqs, max((d for d in last if d), default=None))
+
+
+def calendar(org: Organization, year: int, today: dt.date | None = None) -> Calendar:
+    today = today or timezone.localdate()
+    groups = list(org.children.filter(kind=OrgKind.PARTY_GROUP).order_by("name", "pk"))
+    held, planned, extra = _counts(None, [org.pk, *(g.pk for g in groups)], year)
+    return _build(
+        org, groups, services.has_committee(org), services.rules_for([org])[org.pk], held, planned, extra, year, today
+    )
+
+
+def rollup(root: Organization, year: int, today: dt.date | None = None) -> list[Calendar]:
+    """Every branch under `root` with its calendar, the furthest behind first."""
+    today = today or timezone.localdate()
+    under = list(Organization.objects.filter(path__startswith=root.path, kind__in=MEETING_ORG_KINDS).order_by("path"))
+    branches = [o for o in under if o.kind in rules.BRANCH_KINDS]
+    groups: dict[int, list[Organization]] = defaultdict(list)
+    for o in under:
+        if o.kind == OrgKind.PARTY_GROUP:
+            groups[o.parent_id].append(o)
+    committees = set(
+        RoleAssignment.objects.filter(
+            organization__in_ids=orgs_under(root.path), role=Role.COMMITTEE_MEMBER
+        ).values_list("organization_id", flat=True)
+    )
+    held, planned, extra = _counts(root.path, None, year)
+    org_rules = services.rules_for(branches)
+    out = [
+        _build(b, groups[b.pk], b.pk in committees, org_rules[b.pk], held, planned, extra, year, today)
+        for b in branches
+    ]
+    out.sort(key=lambda c: (-len(c.overdue), c.org.path))
+    return out

@@ -1,0 +1,425 @@
+"""Writes of branch life: plan and record meetings, mark attendance, invite non-members, let a
+member check in from the meeting's QR code, keep attachments and the local frequency rules.
+
+Every function is keyword-only, runs in one audited transaction (audit.write_transaction) and
+explains a refusal with a ValidationError in the user's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.access.models import Role, RoleAssignment
+from dangjian.access.scopes import orgs_under
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.organizations.models import Organization
+from dangjian.people.choices import PoliticalStatus
+from dangjian.people.crypto import open_bytes, seal_bytes
+from dangjian.people.models import Person
+
+from . import rules
+from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
+
+MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
+COMMITTEE_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+EDITABLE = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder", "minutes")
+EDITABLE += ("materials", "hours", "note")
+
+
+# --- who is expected ------------------------------------------------------------------------------
+
+
+def members_under(org: Organization) -> QuerySet[Person]:
+    """The party members (probationary and full) of an organisation and everything below it."""
+    return Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=MEMBER_STATUSES)
+
+
+def committee_of(org: Organization) -> QuerySet[Person]:
+    """The branch committee (支委会): the people holding the secretary's or a committee member's role."""
+    users = RoleAssignment.objects.filter(organization=org, role__in=COMMITTEE_ROLES, user__person__isnull=False)
+    return Person.objects.filter(pk__in=users.values("user__person_id"))
+
+
+def has_committee(org: Organization) -> bool:
+    return RoleAssignment.objects.filter(organization=org, role=Role.COMMITTEE_MEMBER).exists()
+
+
+def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Person]:
+    """Who a meeting of `kind` expects: the committee for its meeting, the birthday cohort for a
+    collective political birthday, otherwise every member of the organisation (a party
+    group's meeting: the group's)."""
+    if kind == MeetingKind.COMMITTEE:
+        return committee_of(org)
+    if kind == MeetingKind.CELEBRATION:
+        from dangjian.birthdays.selectors import cohort_people
+
+        return cohort_people(org, on)
+    return members_under(org)
+
+
+def invitable_people(org: Organization) -> QuerySet[Person]:
+    """Non-members the organisation may invite: the people of the enterprises it covers."""
+    return Person.objects.filter(employer__party_org__in_ids=orgs_under(org.path)).exclude(
+        political_status__in=MEMBER_STATUSES
+    )
+
+
+def _sync_expected(meeting: Meeting) -> None:
+    """Bring the expected attendees in line with the organisation, kind and date. Rows someone
+    already marked (present, on leave with a reason, checked in) stay."""
+    expected = set(expected_people(meeting.organization, meeting.kind, meeting.held_on).values_list("pk", flat=True))
+    rows = {a.person_id: a for a in meeting.attendances.all()}
+    Attendance.objects.bulk_create(
+        [Attendance(meeting=meeting, person_id=pk) for pk in sorted(expected - set(rows))], batch_size=500
+    )
+    stale = [
+        a.pk
+        for pk, a in rows.items()
+        if pk not in expected
+        and not a.invited
+        and a.state == Attendance.State.ABSENT
+        and not a.reason
+        and a.checked_in_at is None
+    ]
+    Attendance.objects.filter(pk__in=stale).delete()
+
+
+def _settle(meeting: Meeting) -> None:
+    """Recompute the quorum cache from the attendance."""
+    members = meeting.attendances.filter(invited=False)
+    ok = rules.quorate(meeting.kind, members.filter(state=Attendance.State.PRESENT).count(), members.count())
+    if ok != meeting.quorate:
+        meeting.quorate = ok
+        Meeting.objects.filter(pk=meeting.pk).update(quorate=ok)
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def clean_meeting(
+    *,
+    organization: Organization,
+    kind: str,
+    status: str,
+    held_on: dt.date,
+    topic: str,
+    hours: Decimal | None = None,
+    today: dt.date | None = None,
+    **_ignored: Any,
+) -> None:
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    allowed = rules.kinds_for(organization.kind, has_committee(organization))
+    if kind not in allowed:
+        if kind == MeetingKind.COMMITTEE and organization.kind in rules.BRANCH_KINDS:
+            msg = _(
+                "%(org)s has no committee on record: give its committee members their role first, "
+                "or record this as another kind of meeting."
+            )
+        elif kind == MeetingKind.GROUP:
+            msg = _("A party group meeting is held by a party group: choose the group, not %(org)s.")
+        elif not allowed:
+            msg = _("%(org)s does not hold meetings here: choose a branch or a party group.")
+        else:
+            msg = _("A party group holds party group meetings and learning sessions only.")
+        errors["kind"] = [msg % {"org": organization.display_name}]
+    if status == Meeting.Status.HELD and held_on > today:
+        errors["held_on"] = [_("A meeting cannot be recorded as held on a future date; plan it instead.")]
+    if not (topic or "").strip():
+        errors["topic"] = [_("Give the meeting a topic.")]
+    if hours is not None and hours <= 0:
+        errors["hours"] = [_("Hours must be more than zero, or left empty.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+@audit.write_transaction
+def plan_meeting(
+    *,
+    actor: Any,
+    organization: Organization,
+    kind: str,
+    held_on: dt.date,
+    topic: str,
+    status: str = Meeting.Status.PLANNED,
+    starts_at: dt.time | None = None,
+    place: str = "",
+    host: Person | None = None,
+    recorder: Person | None = None,
+    minutes: str = "",
+    materials: str = "",
+    hours: Decimal | None = None,
+    note: str = "",
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> Meeting:
+    """Create a meeting (planned, or recorded after the fact as held) with its expected attendees."""
+    fields = dict(kind=kind, status=status, held_on=held_on, starts_at=starts_at, place=place, topic=topic.strip())
+    fields.update(host=host, recorder=recorder, minutes=minutes, materials=materials, hours=hours, note=note)
+    clean_meeting(organization=organization, **fields)
+    meeting = Meeting.objects.create(
+        organization=organization,
+        checkin_token=secrets.token_urlsafe(16),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+    audit.record_create(actor, meeting)
+    _sync_expected(meeting)
+    _settle(meeting)
+    _attach(meeting, attachments, actor)
+    return meeting
+
+
+@audit.write_transaction
+def update_meeting(
+    *, actor: Any, meeting: Meeting, attachments: Sequence[tuple[str, bytes, str]] = (), **changes: Any
+) -> Meeting:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
+    before = audit.snapshot(meeting)
+    for name, value in changes.items():
+        setattr(meeting, name, value.strip() if name == "topic" else value)
+    clean_meeting(organization=meeting.organization, **{n: getattr(meeting, n) for n in EDITABLE})
+    meeting.save()
+    audit.record_update(actor, meeting, before)
+    after = audit.snapshot(meeting)
+    if any(before[k] != after[k] for k in ("kind", "held_on")):
+        _sync_expected(meeting)
+    _settle(meeting)
+    _attach(meeting, attachments, actor)
+    return meeting
+
+
+# --- attendance -----------------------------------------------------------------------------------
+
+
+def _refuse_if_cancelled(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled: its attendance can no longer be changed."))
+
+
+@audit.write_transaction
+def set_attendance(*, actor: Any, attendance: Attendance, state: str, reason: str = "") -> Attendance:
+    _refuse_if_cancelled(attendance.meeting)
+    if state not in Attendance.State.values:
+        raise ValidationError({"state": [_("Choose present, on leave or absent.")]})
+    reason = (reason or "").strip()
+    if state == Attendance.State.LEAVE and not reason:
+        raise ValidationError({"reason": [_("Leave is granted for a reason: write it down (e.g. “night shift”).")]})
+    before = audit.snapshot(attendance)
+    attendance.state = state
+    attendance.reason = reason if state == Attendance.State.LEAVE else ""
+    attendance.save(update_fields=["state", "reason", "updated_at"])
+    audit.record_update(actor, attendance, before)
+    _settle(attendance.meeting)
+    return attendance
+
+
+@audit.write_transaction
+def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
+    """Everyone expected and not on leave is marked present: the quick start on a phone, then
+    the exceptions are marked one by one."""
+    _refuse_if_cancelled(meeting)
+    rows = meeting.attendances.filter(invited=False, state=Attendance.State.ABSENT)
+    names = list(rows.values_list("person__name", flat=True))
+    count = rows.update(state=Attendance.State.PRESENT, reason="", updated_at=timezone.now())
+    if count:
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=meeting,
+            changes={"attendance": ["absent", "present"], "people": count, "names": names[:200]},
+        )
+    _settle(meeting)
+    return count
+
+
+@audit.write_transaction
+def invite(*, actor: Any, meeting: Meeting, person: Person) -> Attendance:
+    """Invite a non-member ("when the branch meeting is held, we invite the masses"): counted
+    apart from the members, never as member attendance."""
+    _refuse_if_cancelled(meeting)
+    if person.political_status in MEMBER_STATUSES:
+        raise ValidationError(
+            {"person": [_("%(name)s is a party member: members are expected, not invited.") % {"name": person.name}]}
+        )
+    if not invitable_people(meeting.organization).filter(pk=person.pk).exists():
+        raise ValidationError(
+            {"person": [_("%(name)s does not work at an enterprise this organisation covers.") % {"name": person.name}]}
+        )
+    if meeting.attendances.filter(person=person).exists():
+        raise ValidationError({"person": [_("%(name)s is already on the list.") % {"name": person.name}]})
+    attendance = Attendance.objects.create(meeting=meeting, person=person, invited=True)
+    audit.record_create(actor, attendance)
+    return attendance
+
+
+@audit.write_transaction
+def uninvite(*, actor: Any, attendance: Attendance) -> None:
+    if not attendance.invited:
+        raise ValidationError(_("Only an invited non-member can be taken off the list."))
+    _refuse_if_cancelled(attendance.meeting)
+    before, pk, path = audit.snapshot(attendance), attendance.pk, attendance.audit_org_path()
+    attendance.delete()
+    audit.record_delete(actor, attendance, before, pk, path)
+
+
+def check_in_refusal(meeting: Meeting, person: Person | None, token: str, today: dt.date | None = None) -> str:
+    """Why `person` may not check in with `token`, or "" when they may."""
+    today = today or timezone.localdate()
+    if not token or not secrets.compare_digest(token, meeting.checkin_token):
+        return _("This check-in link is not valid: scan the code shown at the meeting.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        return _("This meeting was cancelled.")
+    if meeting.held_on != today:
+        return _("Check-in is open on the day of the meeting only (%(day)s).") % {"day": meeting.held_on.isoformat()}
+    if person is None or not meeting.attendances.filter(person=person).exists():
+        return _("You are not on this meeting's list. Ask the recorder to add you.")
+    return ""
+
+
+@audit.write_transaction
+def check_in(*, actor: Any, meeting: Meeting, token: str, today: dt.date | None = None) -> Attendance:
+    """A member (or invited guest) marks themself present by scanning the meeting's QR code."""
+    person = getattr(actor, "person", None)
+    refusal = check_in_refusal(meeting, person, token, today)
+    if refusal:
+        raise ValidationError(refusal)
+    attendance = meeting.attendances.get(person=person)
+    if attendance.state != Attendance.State.PRESENT or attendance.checked_in_at is None:
+        before = audit.snapshot(attendance)
+        attendance.state = Attendance.State.PRESENT
+        attendance.reason = ""
+        attendance.checked_in_at = timezone.now()
+        attendance.save(update_fields=["state", "reason", "checked_in_at", "updated_at"])
+        audit.record_update(actor, attendance, before)
+        _settle(meeting)
+    return attendance
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+def _attach(meeting: Meeting, files: Sequence[tuple[str, bytes, str]], actor: Any) -> None:
+    for name, data, content_type in files:
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(_("An attachment may be at most 20 MB; “%(name)s” is larger.") % {"name": name})
+        doc = MeetingAttachment.objects.create(
+            meeting=meeting,
+            file_name=name[-255:],
+            content_type=content_type[:100],
+            size=len(data),
+            sealed_file=seal_bytes(data),
+        )
+        audit.record(actor=actor, action=Action.CREATE, obj=doc, changes={"file": doc.file_name, "size": doc.size})
+
+
+@audit.write_transaction
+def attachment_opened(*, actor: Any, attachment: MeetingAttachment) -> bytes:
+    """An attachment's bytes for a caller that checked the scope; each opening is recorded."""
+    changes = {"file": attachment.file_name, "size": attachment.size}
+    audit.record(actor=actor, action=Action.EXPORT, obj=attachment, changes=changes)
+    return open_bytes(bytes(attachment.sealed_file))
+
+
+@audit.write_transaction
+def register_exported(*, actor: Any, name: str, meetings: int, rows: int, org_path: str) -> None:
+    """The meeting register (台账) left the platform as a file."""
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="branchlife.register",
+        object_repr=name,
+        changes={"meetings": meetings, "attendance_rows": rows},
+        org_path=org_path,
+    )
+
+
+# --- frequency rules -----------------------------------------------------------------------------
+
+
+def _resolve(chains: dict[Any, list[int]]) -> dict[Any, dict[str, rules.Rule]]:
+    """Per key, the rules along its chain of organisation ids (root first): for each kind the
+    nearest row wins, then the default row, then the regulations' default. One query."""
+    ids = {pk for chain in chains.values() for pk in chain}
+    rows = FrequencyRule.objects.filter(Q(organization__isnull=True) | Q(organization_id__in=ids))
+    by_org: dict[int | None, dict[str, rules.Rule]] = {}
+    for r in rows:
+        by_org.setdefault(r.organization_id, {})[r.kind] = rules.Rule(r.kind, r.period, r.times, r.day_of_month)
+    out = {}
+    for key, chain in chains.items():
+        resolved = {**rules.DEFAULT_RULES, **by_org.get(None, {})}
+        for pk in chain:
+            resolved.update(by_org.get(pk, {}))
+        out[key] = resolved
+    return out
+
+
+def rules_for(orgs: Sequence[Organization]) -> dict[int, dict[str, rules.Rule]]:
+    """Each organisation's meeting rules, its own row or its nearest ancestor's per kind."""
+    return _resolve({org.pk: org.path_ids() for org in orgs})
+
+
+def rules_above(org: Organization) -> dict[str, rules.Rule]:
+    """The rules `org` would follow without rows of its own: what its settings page starts from."""
+    return _resolve({org.pk: org.ancestor_ids()})[org.pk]
+
+
+@audit.write_transaction
+def save_rule(
+    *, actor: Any, organization: Organization, kind: str, period: str, times: int, day_of_month: int | None = None
+) -> FrequencyRule:
+    """Set how often `kind` is due under a committee. The regulations' minimum cannot be lowered."""
+    if kind not in rules.SCHEDULED_KINDS:
+        raise ValidationError({"kind": [_("This kind of meeting has no required frequency.")]})
+    rule = rules.Rule(kind, period, times, day_of_month)
+    if rules.looser_than_regulation(rule):
+        floor = rules.DEFAULT_RULES[kind]
+        raise ValidationError(
+            _(
+                "The regulations require a %(kind)s at least %(times)d time(s) every %(period)s; "
+                "a county may ask for more, not less."
+            )
+            % {"kind": MeetingKind(kind).label, "times": floor.times, "period": floor.period_label}
+        )
+    if day_of_month is not None and kind != MeetingKind.THEME_DAY:
+        raise ValidationError({"day_of_month": [_("Only the theme party day is held on a fixed day.")]})
+    row = FrequencyRule.objects.filter(organization=organization, kind=kind).first()
+    if row is None:
+        row = FrequencyRule.objects.create(
+            organization=organization, kind=kind, period=period, times=times, day_of_month=day_of_month
+        )
+        audit.record_create(actor, row)
+        return row
+    before = audit.snapshot(row)
+    row.period, row.times, row.day_of_month = period, times, day_of_month
+    row.save()
+    audit.record_update(actor, row, before)
+    return row
+
+
+@audit.write_transaction
+def reset_rule(*, actor: Any, organization: Organization, kind: str) -> bool:
+    """Drop a committee's own rule: the one above it applies again."""
+    row = FrequencyRule.objects.filter(organization=organization, kind=kind).first()
+    if row is None:
+        return False
+    before, pk = audit.snapshot(row), row.pk
+    row.delete()
+    audit.record_delete(actor, row, before, pk, organization.path)
+    return True

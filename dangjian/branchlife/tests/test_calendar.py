@@ -1,0 +1,129 @@
+"""The compliance calendar of a branch and the county's roll-up: the same counts, held meetings
+only, quorate committee meetings only, party groups and the secretary's lecture."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from dangjian.audit.models import AuditEvent
+
+from .. import rules, selectors, services
+from .helpers import committee, meeting
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 7, 15)
+
+
+def states(cal, key):
+    req = next(r for r in cal.requirements if r.key == key)
+    return {c.span.label: c.state for c in req.cells}
+
+
+def test_held_meetings_fill_the_calendar_and_planned_ones_do_not(world):
+    meeting(world.a, kind="general", on=dt.date(2026, 2, 10))
+    meeting(world.a, kind="general", on=dt.date(2026, 5, 10), status="planned")
+    meeting(world.a, kind="theme_day", on=dt.date(2026, 7, 1))
+    cal = selectors.calendar(world.a.branch, 2026, TODAY)
+    general = states(cal, "general")
+    assert general["2026 Q1"] == rules.HELD
+    assert general["2026 Q2"] == rules.OVERDUE  # only planned
+    assert general["2026 Q3"] == rules.DUE
+    assert states(cal, "theme_day")["2026-07"] == rules.HELD
+    assert "committee" not in {r.key for r in cal.requirements}  # no committee on record
+    assert f"group:{world.a.group.pk}" in {r.key for r in cal.requirements}
+
+
+def test_a_cancelled_meeting_does_not_count(world):
+    m = meeting(world.a, kind="theme_day", on=dt.date(2026, 6, 1))
+    services.update_meeting(actor=None, meeting=m, status="cancelled")
+    assert states(selectors.calendar(world.a.branch, 2026, TODAY), "theme_day")["2026-06"] == rules.OVERDUE
+
+
+def test_a_committee_meeting_without_quorum_does_not_count(world):
+    committee(world.a, "A委员一", "A委员二", "A委员三")
+    m = meeting(world.a, kind="committee", on=dt.date(2026, 6, 5))
+    cal = selectors.calendar(world.a.branch, 2026, TODAY)
+    assert states(cal, "committee")["2026-06"] == rules.OVERDUE
+    services.mark_all_present(actor=None, meeting=m)
+    cal = selectors.calendar(world.a.branch, 2026, TODAY)
+    assert states(cal, "committee")["2026-06"] == rules.HELD
+
+
+def test_group_meetings_count_for_their_group(world):
+    meeting(world.a, kind="group", org=world.a.group, on=dt.date(2026, 6, 20))
+    cal = selectors.calendar(world.a.branch, 2026, TODAY)
+    assert states(cal, f"group:{world.a.group.pk}")["2026-06"] == rules.HELD
+    assert states(cal, f"group:{world.a.group.pk}")["2026-05"] == rules.OVERDUE
+
+
+def test_the_secretary_must_give_a_lecture_a_year(world):
+    meeting(world.a, kind="lecture", on=dt.date(2026, 3, 1), host=world.a.member)
+    cal = selectors.calendar(world.a.branch, 2026, dt.date(2027, 1, 5))
+    assert states(cal, "lecture")["2026 Q1"] == rules.HELD
+    assert states(cal, selectors.SECRETARY_LECTURE)["2026"] == rules.OVERDUE  # the member's lecture is not his
+    meeting(world.a, kind="lecture", on=dt.date(2026, 11, 1), host=world.a.secretary.person)
+    cal = selectors.calendar(world.a.branch, 2026, dt.date(2027, 1, 5))
+    assert states(cal, selectors.SECRETARY_LECTURE)["2026"] == rules.HELD
+
+
+def test_a_year_boundary_keeps_december_meetings_in_their_year(world):
+    meeting(world.a, kind="life", on=dt.date(2025, 12, 31))
+    assert states(selectors.calendar(world.a.branch, 2025, dt.date(2026, 1, 1)), "life")["2025"] == rules.HELD
+    assert states(selectors.calendar(world.a.branch, 2026, dt.date(2026, 1, 1)), "life")["2026"] == rules.DUE
+
+
+def test_the_county_sees_which_branches_are_behind(world):
+    for month in range(1, 7):
+        meeting(world.a, kind="theme_day", on=dt.date(2026, month, 1))
+    rows = selectors.rollup(world.county, 2026, TODAY)
+    by_org = {c.org.pk: c for c in rows}
+    assert set(by_org) == {world.a.branch.pk, world.b.branch.pk}
+    assert rows[0].org == world.b.branch  # furthest behind first
+    assert len(by_org[world.b.branch.pk].overdue) > len(by_org[world.a.branch.pk].overdue)
+    # The roll-up row and the branch's own calendar agree.
+    own = selectors.calendar(world.a.branch, 2026, TODAY)
+    assert [(r.key, [c.state for c in r.cells]) for r in own.requirements] == [
+        (r.key, [c.state for c in r.cells]) for r in by_org[world.a.branch.pk].requirements
+    ]
+
+
+def test_the_county_roll_up_page_and_a_secretary_kept_out_of_it(world, login):
+    page = login(world.county_admin).get(reverse("branchlife:calendar"), {"org": world.county.pk, "year": 2026})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "A公司党支部" in body and "B公司党支部" in body
+    client = login(world.a.secretary)
+    assert client.get(reverse("branchlife:calendar"), {"org": world.b.branch.pk}).status_code == 404
+    own = client.get(reverse("branchlife:calendar"))
+    assert own.status_code == 200 and own.context["cal"].org == world.a.branch
+
+
+def test_a_county_sets_a_stricter_rule_and_its_branches_follow(world, login):
+    client = login(world.county_admin)
+    data = {}
+    for kind, rule in rules.DEFAULT_RULES.items():
+        data[f"{kind}-period"] = rule.period
+        data[f"{kind}-times"] = rule.times
+    data["lecture-period"] = "month"  # local practice: a lecture every month
+    data["theme_day-day_of_month"] = 1
+    response = client.post(reverse("branchlife:frequency", args=[world.county.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cal = selectors.calendar(world.a.branch, 2026, TODAY)
+    assert len(next(r for r in cal.requirements if r.key == "lecture").cells) == 12
+    assert next(r for r in cal.requirements if r.key == "theme_day").rule.day_of_month == 1
+    assert AuditEvent.objects.filter(object_type="branchlife.FrequencyRule", action="create").count() == 2
+
+
+def test_a_county_cannot_loosen_a_regulated_rule(world):
+    with pytest.raises(ValidationError, match="regulations"):
+        services.save_rule(actor=None, organization=world.county, kind="general", period="year", times=2)
+    assert not world.county.meeting_rules.exists()
+
+
+def test_a_secretary_cannot_set_the_countys_rules(world, login):
+    response = login(world.a.secretary).get(reverse("branchlife:frequency", args=[world.county.pk]))
+    assert response.status_code in {403, 404}

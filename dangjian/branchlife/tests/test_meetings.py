@@ -1,0 +1,238 @@
+"""Planning and recording meetings: who is expected, attendance, invited non-members, the
+committee's quorum, the QR check-in, and that every change is audited and stays in scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from dangjian.audit.models import AuditEvent
+
+from .. import services
+from ..models import Attendance, Meeting
+from .helpers import add_member, committee, meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def names(m: Meeting, invited: bool = False) -> set[str]:
+    return set(m.attendances.filter(invited=invited).values_list("person__name", flat=True))
+
+
+def test_a_branch_meeting_expects_every_member_of_the_branch_and_its_groups(world):
+    in_group = add_member(world.a, "A组员", org=world.a.group)
+    m = meeting(world.a)
+    assert names(m) == {"A党员", "A书记", in_group.name}
+    assert "A工人" not in names(m)  # a non-member is never expected
+
+
+def test_a_group_meeting_expects_the_group_only(world):
+    add_member(world.a, "A组员", org=world.a.group)
+    m = meeting(world.a, kind="group", org=world.a.group)
+    assert names(m) == {"A组员"}
+
+
+def test_a_group_meeting_is_held_by_a_group_not_the_branch(world):
+    with pytest.raises(ValidationError) as exc:
+        meeting(world.a, kind="group")
+    assert "party group" in str(exc.value.message_dict["kind"])
+
+
+def test_a_committee_meeting_needs_a_committee_on_record(world):
+    with pytest.raises(ValidationError):
+        meeting(world.a, kind="committee")
+    committee(world.a, "A委员一", "A委员二")
+    m = meeting(world.a, kind="committee")
+    assert names(m) == {"A书记", "A委员一", "A委员二"}
+
+
+def test_a_committee_meeting_is_quorate_with_half_present(world):
+    committee(world.a, "A委员一", "A委员二", "A委员三")  # four with the secretary
+    m = meeting(world.a, kind="committee")
+    assert m.quorate is False  # nobody marked present yet
+    rows = list(m.attendances.order_by("person__name"))
+    services.set_attendance(actor=None, attendance=rows[0], state="present")
+    m.refresh_from_db()
+    assert m.quorate is False  # 1 of 4
+    services.set_attendance(actor=None, attendance=rows[1], state="present")
+    m.refresh_from_db()
+    assert m.quorate is True  # 2 of 4 is half
+    services.set_attendance(actor=None, attendance=rows[1], state="leave", reason="出差")
+    m.refresh_from_db()
+    assert m.quorate is False  # leave is not presence
+
+
+def test_a_meeting_cannot_be_held_in_the_future(world):
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)), pytest.raises(ValidationError) as exc:
+        meeting(world.a, on=dt.date(2026, 3, 10), status="held")
+    assert "held_on" in exc.value.message_dict
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)):
+        assert meeting(world.a, on=dt.date(2026, 3, 10), status="planned").status == "planned"
+
+
+def test_leave_needs_a_reason(world):
+    m = meeting(world.a)
+    row = m.attendances.get(person=world.a.member)
+    with pytest.raises(ValidationError) as exc:
+        services.set_attendance(actor=None, attendance=row, state="leave")
+    assert "reason" in exc.value.message_dict
+    row.refresh_from_db()
+    assert row.state == "absent"  # nothing half-written
+    services.set_attendance(actor=world.a.secretary, attendance=row, state="leave", reason="夜班")
+    row.refresh_from_db()
+    assert (row.state, row.reason) == ("leave", "夜班")
+
+
+def test_invited_non_members_are_counted_apart(world, login):
+    m = meeting(world.a)
+    services.invite(actor=world.a.secretary, meeting=m, person=world.a.worker)
+    services.mark_all_present(actor=world.a.secretary, meeting=m)
+    guest = m.attendances.get(person=world.a.worker)
+    assert guest.invited and guest.state == "absent"  # "everyone present" is for the members
+    services.set_attendance(actor=world.a.secretary, attendance=guest, state="present")
+    page = login(world.a.secretary).get(reverse("branchlife:detail", args=[m.pk]))
+    tally = page.context["tally"]
+    assert (tally.present, tally.expected, tally.invited_present, tally.invited) == (2, 2, 1, 1)
+
+
+def test_a_member_is_not_invited_and_another_firms_worker_is_refused(world):
+    m = meeting(world.a)
+    with pytest.raises(ValidationError, match="member"):
+        services.invite(actor=None, meeting=m, person=world.a.member)
+    with pytest.raises(ValidationError, match="does not work"):
+        services.invite(actor=None, meeting=m, person=world.b.worker)
+    assert not m.attendances.filter(invited=True).exists()
+
+
+def test_every_write_is_audited(world):
+    before = AuditEvent.objects.count()
+    m = meeting(world.a, actor=world.a.secretary)
+    services.invite(actor=world.a.secretary, meeting=m, person=world.a.worker)
+    services.set_attendance(
+        actor=world.a.secretary, attendance=m.attendances.get(person=world.a.member), state="present"
+    )
+    services.mark_all_present(actor=world.a.secretary, meeting=m)
+    services.update_meeting(actor=world.a.secretary, meeting=m, minutes="会议记录")
+    events = list(AuditEvent.objects.order_by("pk")[before:].values_list("object_type", "action"))
+    assert events == [
+        ("branchlife.Meeting", "create"),
+        ("branchlife.Attendance", "create"),
+        ("branchlife.Attendance", "update"),
+        ("branchlife.Meeting", "update"),
+        ("branchlife.Meeting", "update"),
+    ]
+    assert all(e.org_path == world.a.branch.path for e in AuditEvent.objects.order_by("pk")[before:])
+    created = AuditEvent.objects.filter(object_type="branchlife.Meeting", action="create").get()
+    assert created.changes["checkin_token"] == [None, "***"]  # the QR secret never reaches the log
+
+
+def test_changing_the_date_of_a_celebration_redraws_its_cohort(world):
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)):
+        m = meeting(world.a, kind="celebration", on=dt.date(2026, 6, 28), status="planned")
+        assert names(m) == set()  # nobody was admitted in June
+        services.update_meeting(actor=None, meeting=m, held_on=dt.date(2026, 7, 1))
+        assert names(m) == {"A党员", "A书记"}  # both admitted on 1 July
+
+
+# --- check-in -----------------------------------------------------------------------------------
+
+
+def _member_user(world):
+    from dangjian.testing.factories import UserFactory
+
+    return UserFactory(username="a_member", person=world.a.member)
+
+
+def test_a_member_checks_in_with_the_code_on_the_day(world, login):
+    with time_machine.travel(dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC)):
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        client = login(_member_user(world))
+        url = reverse("branchlife:checkin", args=[m.pk])
+        assert client.post(url + "?t=wrong").status_code == 400
+        assert client.post(url + f"?t={m.checkin_token}").status_code == 200
+        row = m.attendances.get(person=world.a.member)
+        assert row.state == "present" and row.checked_in_at is not None
+
+
+def test_check_in_is_refused_on_another_day(world, login):
+    with time_machine.travel(dt.datetime(2026, 3, 11, 2, tzinfo=dt.UTC)):
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        client = login(_member_user(world))
+        response = client.post(reverse("branchlife:checkin", args=[m.pk]) + f"?t={m.checkin_token}")
+        assert response.status_code == 400
+        assert m.attendances.get(person=world.a.member).state == "absent"
+
+
+def test_another_branchs_member_cannot_check_in(world, login):
+    with time_machine.travel(dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC)):
+        m = meeting(world.b, on=dt.date(2026, 3, 10))
+        client = login(_member_user(world))
+        assert client.post(reverse("branchlife:checkin", args=[m.pk]) + f"?t={m.checkin_token}").status_code == 404
+
+
+# --- scope ----------------------------------------------------------------------------------------
+
+
+def test_other_branchs_meetings_are_not_found(world, login):
+    b = meeting(world.b)
+    client = login(world.a.secretary)
+    assert client.get(reverse("branchlife:detail", args=[b.pk])).status_code == 404
+    assert "B党员" not in client.get(reverse("branchlife:list")).content.decode()
+    row = b.attendances.get(person=world.b.member)
+    response = client.post(reverse("branchlife:mark", args=[b.pk, row.pk]), {"state": "present"})
+    assert response.status_code == 404
+    row.refresh_from_db()
+    assert row.state == "absent"
+
+
+def test_a_member_sees_branch_meetings_but_not_the_committees(world, login):
+    committee(world.a, "A委员一")
+    general = meeting(world.a)
+    closed = meeting(world.a, kind="committee")
+    client = login(_member_user(world))
+    assert client.get(reverse("branchlife:detail", args=[general.pk])).status_code == 200
+    assert client.get(reverse("branchlife:detail", args=[closed.pk])).status_code == 404
+    assert client.post(reverse("branchlife:edit", args=[general.pk]), {}).status_code == 403
+
+
+def test_an_invited_worker_reads_the_meeting_they_were_invited_to(world, login):
+    from dangjian.testing.factories import UserFactory
+
+    m = meeting(world.a)
+    other = meeting(world.a, on=dt.date(2026, 3, 11))
+    services.invite(actor=None, meeting=m, person=world.a.worker)
+    client = login(UserFactory(username="a_worker", person=world.a.worker))
+    assert client.get(reverse("branchlife:detail", args=[m.pk])).status_code == 200
+    assert client.get(reverse("branchlife:detail", args=[other.pk])).status_code == 404
+
+
+def test_the_secretary_records_a_meeting_through_the_page(world, login):
+    client = login(world.a.secretary)
+    response = client.post(
+        reverse("branchlife:new") + f"?org={world.a.branch.pk}",
+        {"kind": "general", "status": "held", "held_on": "2026-01-15", "topic": "学习二十大精神", "place": "6号厂房"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    m = Meeting.objects.get(topic="学习二十大精神")
+    assert m.organization == world.a.branch and m.place == "6号厂房"
+    row = m.attendances.get(person=world.a.member)
+    response = client.post(
+        reverse("branchlife:mark", args=[m.pk, row.pk]), {"state": "present"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert 'data-state="present"' in response.content.decode()
+    assert Attendance.objects.get(pk=row.pk).state == "present"
+
+
+def test_a_secretary_cannot_record_for_another_branch(world, login):
+    client = login(world.a.secretary)
+    response = client.post(
+        reverse("branchlife:new") + f"?org={world.b.branch.pk}",
+        {"kind": "general", "status": "held", "held_on": "2026-01-15", "topic": "x"},
+    )
+    assert response.status_code == 404
+    assert not Meeting.objects.exists()

@@ -1,0 +1,64 @@
+"""The meeting register (台账) in Excel: what the list shows, with everyone's attendance,
+invited non-members marked as such, within the user's scope, and every download audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from dangjian.audit.models import AuditEvent
+
+from .. import services
+from .helpers import meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def sheets(response):
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in book.worksheets}
+
+
+def test_the_register_holds_meetings_and_attendance_of_the_users_branch_only(world, login):
+    m = meeting(world.a, topic="学习党章")
+    services.invite(actor=None, meeting=m, person=world.a.worker)
+    services.set_attendance(
+        actor=None, attendance=m.attendances.get(person=world.a.member), state="leave", reason="夜班"
+    )
+    meeting(world.b, topic="B支部大会")
+    with translation.override("en"):
+        response = login(world.a.secretary).post(
+            reverse("branchlife:register") + "?year=2026", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    data = sheets(response)
+    meetings, attendance = data["Meetings"], data["Attendance"]
+    topics = [row[5] for row in meetings[2:]]
+    assert topics == ["学习党章"]  # B's meeting is not in A's file
+    header = meetings[1]
+    row = dict(zip(header, meetings[2], strict=True))
+    assert (row["Members expected"], row["Present"], row["On leave"], row["Invited non-members"]) == (2, 0, 1, 1)
+    people = {r[4]: r for r in attendance[2:]}
+    assert people["A工人"][5] == "invited non-member"
+    assert people["A党员"][6] == "On leave" and people["A党员"][7] == "夜班"
+    assert "B党员" not in people
+    event = AuditEvent.objects.get(object_type="branchlife.register")
+    assert event.changes == {"meetings": 1, "attendance_rows": 3}
+    assert event.org_path == world.a.branch.path
+
+
+def test_the_register_follows_the_lists_filters(world, login):
+    meeting(world.a, kind="general", topic="大会")
+    meeting(world.a, kind="theme_day", on=dt.date(2026, 4, 1), topic="主题党日")
+    response = login(world.a.secretary).post(reverse("branchlife:register") + "?kind=theme_day")
+    rows = next(iter(sheets(response).values()))
+    assert [r[5] for r in rows[2:]] == ["主题党日"]
+
+
+def test_the_register_is_a_post(world, login):
+    assert login(world.a.secretary).get(reverse("branchlife:register")).status_code == 405

@@ -1,0 +1,416 @@
+"""Branch-life pages: the meeting list, planning and recording a meeting, quick attendance on a
+phone (one tap per person, or a QR code members scan to check themselves in), invitations to
+non-members, the compliance calendar of a branch and the roll-up of a committee's branches, the
+meeting register (台账) download and a committee's frequency rules. Views are thin: rules
+speak through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.access.scopes import CHANGE, MEETING, can
+from dangjian.access.shortcuts import create_in_scope, get_in_scope
+from dangjian.exports.selectors import covering_org_path
+from dangjian.organizations.models import Organization
+from dangjian.ui import lookups
+from dangjian.ui.downloads import attachment as download
+from dangjian.ui.forms import apply_errors
+from dangjian.ui.paging import paginate, query_without
+
+from . import register, rules, selectors, services
+from .forms import FrequencyForm, InviteForm, MeetingForm, OrgChoiceForm
+from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
+
+
+def _require_meetings(user: Any) -> None:
+    if not selectors.may_see_meetings(user):
+        raise PermissionDenied
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+# --- list and register -----------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request):
+    _require_meetings(request.user)
+    qs, filters = register.filtered(request.user, request.GET)
+    page = paginate(request, qs)
+    counts = selectors.tallies(page.object_list)
+    for m in page.object_list:
+        m.tally = counts[m.pk]
+    return render(
+        request,
+        "branchlife/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": MeetingKind.choices,
+            "statuses": Meeting.Status.choices,
+            "querystring": query_without(request, "page"),
+            "may_plan": selectors.meeting_orgs(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def register_download(request):
+    _require_meetings(request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    qs, filters = register.filtered(request.user, request.GET)
+    data, name, meetings, rows = register.workbook(qs, filters)
+    org = filters.get("org")
+    services.register_exported(
+        actor=request.user,
+        name=name,
+        meetings=meetings,
+        rows=rows,
+        org_path=org.path if org is not None else covering_org_path(request.user, MEETING),
+    )
+    return download(data, name)
+
+
+# --- one meeting --------------------------------------------------------------------------------------
+
+
+def _meeting(request, pk, action: str = "view") -> Meeting:
+    return get_in_scope(request.user, selectors.visible_meetings(request.user), pk, action)
+
+
+def _meeting_form_page(request, form: MeetingForm, *, meeting: Meeting | None, status: int = 200):
+    cancel = reverse("branchlife:detail", args=[meeting.pk]) if meeting else reverse("branchlife:list")
+    return render(
+        request,
+        "branchlife/form.html",
+        {"form": form, "meeting": meeting, "org": form.org, "cancel_url": cancel},
+        status=status,
+    )
+
+
+@login_required
+def new(request):
+    orgs = selectors.meeting_orgs(request.user)
+    pk = request.GET.get("org")
+    if pk:
+        org = get_in_scope(request.user, orgs, pk, CHANGE)
+    else:
+        only = list(orgs[:2])
+        org = only[0] if len(only) == 1 else None
+    if org is None:
+        if not only:
+            raise PermissionDenied
+        return render(request, "branchlife/choose_org.html", {"form": OrgChoiceForm(user=request.user)})
+    initial = {"kind": request.GET.get("kind"), "held_on": request.GET.get("on") or timezone.localdate()}
+    form = MeetingForm(request.POST or None, request.FILES or None, org=org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = create_in_scope(
+                request.user,
+                lambda: services.plan_meeting(actor=request.user, organization=org, **form.service_kwargs()),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting saved. Mark who came below."))
+            return redirect("branchlife:detail", meeting.pk)
+    return _meeting_form_page(request, form, meeting=None, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+def edit(request, pk):
+    meeting = _meeting(request, pk, CHANGE)
+    fields = ("kind", "status", "held_on", "starts_at", "place", "topic", "minutes", "materials", "hours", "note")
+    initial = {f: getattr(meeting, f) for f in fields}
+    initial.update(host=meeting.host_id, recorder=meeting.recorder_id)
+    form = MeetingForm(request.POST or None, request.FILES or None, org=meeting.organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(actor=request.user, meeting=meeting, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect("branchlife:detail", meeting.pk)
+    return _meeting_form_page(request, form, meeting=meeting, status=400 if form.is_bound and form.errors else 200)
+
+
+def _checkin_url(request, meeting: Meeting) -> str:
+    return request.build_absolute_uri(reverse("branchlife:checkin", args=[meeting.pk]) + f"?t={meeting.checkin_token}")
+
+
+def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None, status: int = 200):
+    members, invited = selectors.attendance_of(meeting)
+    may_change = can(request.user, CHANGE, meeting)
+    open_ = meeting.status != Meeting.Status.CANCELLED
+    context: dict[str, Any] = {
+        "m": meeting,
+        "members": members,
+        "invited": invited,
+        "tally": selectors.tally(members, invited),
+        "may_change": may_change and open_,
+        "attachments": list(meeting.attachments.only("pk", "file_name", "size", "meeting_id")),
+        "states": Attendance.State.choices,
+        "committee_rule": meeting.kind == MeetingKind.COMMITTEE,
+    }
+    if may_change and open_:
+        people = selectors.invitable(request.user, meeting)
+        context["invite_form"] = invite_form or InviteForm(people=people[: lookups.SEARCH_RESULTS])
+        if meeting.held_on >= timezone.localdate() - dt.timedelta(days=0):
+            url = _checkin_url(request, meeting)
+            context["checkin_url"] = url
+            context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    return render(request, "branchlife/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, pk):
+    return _detail(request, _meeting(request, pk))
+
+
+@login_required
+@require_POST
+def mark(request, pk, attendance_pk):
+    meeting = _meeting(request, pk, CHANGE)
+    row = meeting.attendances.select_related("person", "meeting").filter(pk=attendance_pk).first()
+    if row is None:
+        raise Http404
+    error = ""
+    try:
+        services.set_attendance(
+            actor=request.user,
+            attendance=row,
+            state=request.POST.get("state", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        row.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        members, invited = selectors.attendance_of(meeting)
+        return render(
+            request,
+            "branchlife/_attendance_row.html",
+            {
+                "a": row,
+                "m": meeting,
+                "may_change": True,
+                "states": Attendance.State.choices,
+                "error": error,
+                "tally": selectors.tally(members, invited),
+                "oob": True,
+            },
+        )  # 200 even when refused: htmx swaps only successful answers, and the row shows why
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("branchlife:detail", args=[meeting.pk]) + f"#a{row.pk}")
+
+
+@login_required
+@require_POST
+def all_present(request, pk):
+    meeting = _meeting(request, pk, CHANGE)
+    try:
+        n = services.mark_all_present(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)d marked present.") % {"n": n})
+    return redirect("branchlife:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def invite(request, pk):
+    meeting = _meeting(request, pk, CHANGE)
+    form = InviteForm(request.POST, people=selectors.invitable(request.user, meeting))
+    if form.is_valid():
+        try:
+            services.invite(actor=request.user, meeting=meeting, person=form.cleaned_data["person"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is invited.") % {"name": form.cleaned_data["person"].name})
+            return redirect(reverse("branchlife:detail", args=[meeting.pk]) + "#invited")
+    return _detail(request, meeting, invite_form=form, status=400)
+
+
+@login_required
+def invitees(request, pk):
+    """The first non-members matching a search, as <option>s for the invite form."""
+    meeting = _meeting(request, pk, CHANGE)
+    found = list(
+        lookups.SOURCES["person"]
+        .find(request.user, request.GET.get("search", ""))
+        .filter(pk__in=selectors.invitable(request.user, meeting).values("pk"))[: lookups.SEARCH_RESULTS + 1]
+    )
+    label = lookups.SOURCES["person"].label
+    return render(
+        request,
+        "ui/_lookup_options.html",
+        {
+            "options": [(p.pk, label(p)) for p in found[: lookups.SEARCH_RESULTS]],
+            "more": len(found) > lookups.SEARCH_RESULTS,
+            "shown": lookups.SEARCH_RESULTS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def uninvite(request, pk, attendance_pk):
+    meeting = _meeting(request, pk, CHANGE)
+    row = meeting.attendances.select_related("meeting__organization").filter(pk=attendance_pk, invited=True).first()
+    if row is None:
+        raise Http404
+    try:
+        services.uninvite(actor=request.user, attendance=row)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("branchlife:detail", args=[meeting.pk]) + "#invited")
+
+
+@login_required
+def checkin(request, pk):
+    """Where the meeting's QR code leads: the member signs in and confirms they are here."""
+    meeting = _meeting(request, pk)
+    token = request.GET.get("t", "")
+    person = getattr(request.user, "person", None)
+    refusal = services.check_in_refusal(meeting, person, token)
+    done = None
+    if request.method == "POST" and not refusal:
+        try:
+            done = services.check_in(actor=request.user, meeting=meeting, token=token)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+    if done is None and person is not None:
+        done = meeting.attendances.filter(
+            person=person, state=Attendance.State.PRESENT, checked_in_at__isnull=False
+        ).first()
+    return render(
+        request,
+        "branchlife/checkin.html",
+        {"m": meeting, "refusal": refusal, "done": done, "token": token},
+        status=400 if refusal and request.method == "POST" else 200,
+    )
+
+
+@login_required
+def attachment(request, pk):
+    doc = MeetingAttachment.objects.select_related("meeting__organization").filter(pk=pk).first()
+    if doc is None or not selectors.visible_meetings(request.user).filter(pk=doc.meeting_id).exists():
+        raise Http404
+    if request.method != "POST":  # it writes an audit event: no link from elsewhere may trigger it
+        return HttpResponseNotAllowed(["POST"])
+    return download(services.attachment_opened(actor=request.user, attachment=doc), doc.file_name, doc.content_type)
+
+
+# --- the compliance calendar and the roll-up ----------------------------------------------------------
+
+
+@login_required
+def calendar(request):
+    _require_meetings(request.user)
+    pk = request.GET.get("org")
+    orgs = selectors.calendar_orgs(request.user)
+    org = get_in_scope(request.user, orgs, pk) if pk else selectors.default_org(request.user)
+    year = _year(request)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "org": org,
+        "year": year,
+        "today": today,
+        "states": rules.STATE_LABELS,
+        "org_form": OrgChoiceForm(user=request.user, source="org", initial={"org": org}),
+    }
+    if org is not None and org.kind in rules.BRANCH_KINDS:
+        context["cal"] = selectors.calendar(org, year, today)
+        context["may_plan"] = selectors.meeting_orgs(request.user).filter(pk=org.pk).exists()
+    elif org is not None:
+        rows = selectors.rollup(org, year, today)
+        context["page"] = paginate(request, rows)
+        context["querystring"] = query_without(request, "page")
+        context["behind"] = sum(1 for c in rows if c.overdue)
+        context["branches"] = len(rows)
+        context["may_configure"] = org.kind in selectors.SETTINGS_KINDS and can(request.user, CHANGE, org)
+    return render(request, "branchlife/calendar.html", context)
+
+
+@login_required
+def frequency(request, pk):
+    org = get_in_scope(request.user, Organization, pk, CHANGE)
+    if org.kind not in selectors.SETTINGS_KINDS:
+        raise Http404
+    above = services.rules_above(org)
+    own = {r.kind: r for r in org.meeting_rules.all()}
+    forms = []
+    for kind in rules.SCHEDULED_KINDS:
+        rule = own.get(kind)
+        data = request.POST if request.method == "POST" else None
+        initial = {"period": above[kind].period, "times": above[kind].times, "day_of_month": above[kind].day_of_month}
+        forms.append(
+            (
+                kind,
+                MeetingKind(kind).label,
+                above[kind],
+                rule,
+                FrequencyForm(data, instance=rule, initial=initial, prefix=kind, kind=kind),
+            )
+        )
+    if request.method == "POST":
+        ok = all(f.is_valid() for *_rest, f in forms)
+        if ok:
+            try:
+                _save_rules(request, org, forms, above)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Meeting frequencies saved."))
+                return redirect(reverse("branchlife:calendar") + f"?org={org.pk}")
+    return render(
+        request,
+        "branchlife/frequency.html",
+        {"org": org, "forms": forms, "regulated": rules.REGULATED},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save_rules(request, org: Organization, forms: list, above: dict) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        for kind, _label, inherited, _own, form in forms:
+            d = form.cleaned_data
+            same = (d["period"], d["times"], d.get("day_of_month")) == (
+                inherited.period,
+                inherited.times,
+                inherited.day_of_month,
+            )
+            if same:
+                services.reset_rule(actor=request.user, organization=org, kind=kind)
+            else:
+                services.save_rule(
+                    actor=request.user,
+                    organization=org,
+                    kind=kind,
+                    period=d["period"],
+                    times=d["times"],
+                    day_of_month=d.get("day_of_month"),
+                )
