@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -72,13 +72,14 @@ def _query(org: Organization, period: rules.Period) -> str:
     return f"?org={org.pk}&year={period.year}&period={period.index}"
 
 
-def celebration_url(org: Organization, period: rules.Period) -> str | None:
-    """The meetings page that plans the collective celebration of the period, once it exists."""
-    try:
-        url = reverse("branchlife:new")
-    except NoReverseMatch:
+def celebration_url(user: Any, org: Organization, period: rules.Period) -> str | None:
+    """The meetings page that plans the period's collective celebration, where the user may
+    plan meetings of `org` (a branch; a committee's page has no single celebration)."""
+    from dangjian.branchlife.selectors import meeting_orgs
+
+    if not meeting_orgs(user).filter(pk=org.pk).exists():
         return None
-    return f"{url}?org={org.pk}&kind=celebration&on={period.last_day.isoformat()}"
+    return f"{reverse('branchlife:new')}?org={org.pk}&kind=celebration&on={period.last_day.isoformat()}"
 
 
 def _may_configure(user: Any, org: Organization | None) -> bool:
@@ -111,7 +112,7 @@ def cohort(request):
             is_current=period == links["current"],
             may_print=may_change and bool(rows),
             print_query=_query(org, period),
-            celebrate_url=celebration_url(org, period) if may_change else None,
+            celebrate_url=celebration_url(request.user, org, period) if may_change else None,
             may_configure=_may_configure(request.user, org),
             own_id=getattr(request.user, "person_id", None),
         )

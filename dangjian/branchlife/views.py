@@ -110,7 +110,7 @@ def new(request):
     orgs = selectors.meeting_orgs(request.user)
     pk = request.GET.get("org")
     if pk:
-        org = get_in_scope(request.user, orgs, pk, CHANGE)
+        org = get_in_scope(request.user, orgs, pk)  # meeting_orgs: already where the user keeps meetings
     else:
         only = list(orgs[:2])
         org = only[0] if len(only) == 1 else None

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dangjian.access.models import ApiToken
 from dangjian.audit.models import AuditEvent
+from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
@@ -80,6 +81,27 @@ RECIPES = {
         f"/candidacies/{_candidacy(w).pk}/withdraw",
         {"reason": "本人申请撤回"},
     ),
+    ("post", "/meetings"): lambda w: (
+        "/meetings",
+        {"organization_id": w.a.branch.pk, "kind": "lecture", "held_on": "2030-06-01", "topic": "党课"},
+    ),
+    ("patch", "/meetings/{id}"): lambda w: (f"/meetings/{_meeting(w).pk}", {"place": "会议室"}),
+    ("put", "/meetings/{id}/attendance/{person_id}"): lambda w: (
+        f"/meetings/{_meeting(w).pk}/attendance/{w.a.member.pk}",
+        {"state": "leave", "reason": "夜班"},
+    ),
+    ("post", "/meetings/{id}/attendance/all-present"): lambda w: (
+        f"/meetings/{_meeting(w).pk}/attendance/all-present",
+        None,
+    ),
+    ("post", "/meetings/{id}/invitations"): lambda w: (
+        f"/meetings/{_meeting(w).pk}/invitations",
+        {"person_id": w.a.worker.pk},
+    ),
+    ("delete", "/meetings/{id}/invitations/{person_id}"): lambda w: (
+        f"/meetings/{_meeting(w, invite=w.a.worker).pk}/invitations/{w.a.worker.pk}",
+        None,
+    ),
 }
 
 WRITES = [op for op in OPERATIONS if op[0] != "get"]
@@ -97,6 +119,20 @@ def _candidacy(world):
         organization=world.a.branch,
         applied_on=timezone.localdate() - dt.timedelta(days=10),
     )
+
+
+def _meeting(world, invite=None):
+    meeting = meeting_services.plan_meeting(
+        actor=None,
+        organization=world.a.branch,
+        kind="general",
+        held_on=timezone.localdate() - dt.timedelta(days=1),
+        status="held",
+        topic="支部党员大会",
+    )
+    if invite is not None:
+        meeting_services.invite(actor=None, meeting=meeting, person=invite)
+    return meeting
 
 
 def _roster() -> bytes:
@@ -119,6 +155,8 @@ def test_write_is_audited_with_source_api(world, session_client, method, path):
     kwargs = {"data": body} if body is not None else {}
     if body and any(hasattr(value, "read") for value in body.values()):
         kwargs["content_type"] = MULTIPART_CONTENT  # a file upload
+    elif method == "put":
+        kwargs["content_type"] = "application/json"  # JsonClient sends JSON on post and patch only
     response = getattr(client, method)(API + url, **kwargs)
     assert response.status_code in (200, 201, 202, 204), response.content
     events = list(AuditEvent.objects.filter(id__gt=last))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from dangjian.access.models import ApiToken
 from dangjian.api.api import api
 from dangjian.audit.models import AuditEvent
+from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.rosters import services as roster_services
 from dangjian.rosters.tests.builders import ident, xlsx
@@ -27,6 +28,7 @@ OBJECT_OF_B = {
     "tokens": lambda world: ApiToken.objects.get(pk=_b_token(world)),
     "imports": lambda world: _b_import(world),
     "candidacies": lambda world: _b_candidacy(world),
+    "meetings": lambda world: _b_meeting(world),
     "me": lambda world: None,  # /me names no object: it is the caller
 }
 
@@ -34,6 +36,12 @@ OBJECT_OF_B = {
 # values that fill them in.
 NOT_OBJECTS = {
     ("get", "/imports/templates/{kind}"): {"kind": "employees"},
+}
+
+# Path parameters besides {id}, naming something inside the object of B: the values that fill them in.
+INNER_PARAMS = {
+    ("put", "/meetings/{id}/attendance/{person_id}"): lambda world: {"person_id": world.b.member.pk},
+    ("delete", "/meetings/{id}/invitations/{person_id}"): lambda world: {"person_id": world.b.worker.pk},
 }
 
 # Bodies that pass the request schema, so that the answer is decided by scope, not by validation.
@@ -46,6 +54,8 @@ BODIES = {
     },
     ("post", "/candidacies/{id}/steps"): lambda world: {"number": 2, "done_on": timezone.localdate().isoformat()},
     ("post", "/candidacies/{id}/withdraw"): lambda world: {"reason": "调离本单位"},
+    ("put", "/meetings/{id}/attendance/{person_id}"): lambda world: {"state": "present"},
+    ("post", "/meetings/{id}/invitations"): lambda world: {"person_id": world.b.worker.pk},
 }
 
 
@@ -70,6 +80,17 @@ def _b_candidacy(world):
     )
 
 
+def _b_meeting(world):
+    return meeting_services.plan_meeting(
+        actor=None,
+        organization=world.b.branch,
+        kind="general",
+        held_on=timezone.localdate() - dt.timedelta(days=3),
+        status="held",
+        topic="B支部党员大会",
+    )
+
+
 def _operations():
     schema = api.get_openapi_schema()
     return sorted(
@@ -84,6 +105,8 @@ OPERATIONS = _operations()
 
 def _call(client, method, path, body):
     kwargs = {"data": body} if method in {"post", "patch", "put"} else {}
+    if method == "put":
+        kwargs["content_type"] = "application/json"  # JsonClient sends JSON on post and patch only
     return getattr(client, method)(API + path, **kwargs)
 
 
@@ -93,10 +116,15 @@ def _fill(world, method, path):
         return path, None
     if (method, path) in NOT_OBJECTS:
         return path.format(**NOT_OBJECTS[(method, path)]), None
-    assert "{id}" in path and path.count("{") == 1, f"{method.upper()} {path}: name the object's path parameter {{id}}"
+    url = path
+    for name, value in INNER_PARAMS.get((method, path), lambda w: {})(world).items():
+        url = url.replace(f"{{{name}}}", str(value))
+    assert "{id}" in url and url.count("{") == 1, (
+        f"{method.upper()} {path}: name the object's path parameter {{id}} (others go in INNER_PARAMS)"
+    )
     assert prefix in OBJECT_OF_B, f"{method.upper()} {path}: add '{prefix}' to OBJECT_OF_B with an object of side B"
     obj = OBJECT_OF_B[prefix](world)
-    return path.replace("{id}", str(obj.pk)), obj
+    return url.replace("{id}", str(obj.pk)), obj
 
 
 def test_the_api_has_the_operations_we_expect_to_check():

@@ -236,3 +236,13 @@ def test_a_secretary_cannot_record_for_another_branch(world, login):
     )
     assert response.status_code == 404
     assert not Meeting.objects.exists()
+
+
+def test_a_committee_member_records_a_meeting_too(world, login):
+    (user,) = committee(world.a, "A委员一")
+    response = login(user).post(
+        reverse("branchlife:new") + f"?org={world.a.branch.pk}",
+        {"kind": "committee", "status": "planned", "held_on": "2026-12-01", "topic": "支委会"},
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(topic="支委会").organization == world.a.branch
