@@ -11,6 +11,10 @@ from dangjian.access import services as access_services
 from dangjian.access.models import ApiToken, RoleAssignment, User
 from dangjian.audit.admin import AuditedModelAdmin, AuditEventAdmin
 from dangjian.audit.models import AuditEvent
+from dangjian.birthdays import services as birthdays
+from dangjian.branchlife import services as branchlife
+from dangjian.birthdays.models import BirthdayConfig
+from dangjian.branchlife.models import FrequencyRule, Meeting
 from dangjian.development.models import Candidacy
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people.models import Membership, Person
@@ -26,6 +30,9 @@ MODELS = [
     RoleAssignment,
     ApiToken,
     AuditEvent,
+    Meeting,
+    FrequencyRule,
+    BirthdayConfig,
 ]
 
 
@@ -42,6 +49,11 @@ def test_every_model_is_registered_with_an_audited_admin():
 def test_list_add_and_change_pages_open(world, admin_client, model):
     access_services.create_token(actor=world.a.manager, user=world.a.manager, name="ERP")
     Candidacy.objects.create(person=world.a.worker, organization=world.a.branch, applied_on=dt.date(2025, 5, 4))
+    branchlife.plan_meeting(
+        actor=None, organization=world.a.branch, kind="general", held_on=dt.date(2025, 5, 4), topic="A大会"
+    )
+    FrequencyRule.objects.get_or_create(organization=None, kind="general", defaults={"period": "quarter"})
+    birthdays.save_config(actor=None, organization=world.county)
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     assert admin_client.get(reverse(f"{info}_changelist")).status_code == 200
     assert admin_client.get(reverse(f"{info}_changelist"), {"q": "A"}).status_code == 200

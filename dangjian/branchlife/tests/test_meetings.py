@@ -246,3 +246,22 @@ def test_a_committee_member_records_a_meeting_too(world, login):
     )
     assert response.status_code == 302
     assert Meeting.objects.get(topic="支委会").organization == world.a.branch
+
+
+def test_the_admin_plans_through_the_service_and_is_audited(world, admin_client):
+    response = admin_client.post(
+        reverse("admin:branchlife_meeting_add"),
+        {"organization": world.a.branch.pk, "kind": "general", "status": "planned", "held_on": "2026-12-01",
+         "topic": "后台计划的大会"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    m = Meeting.objects.get(topic="后台计划的大会")
+    assert names(m) == {"A党员", "A书记"}  # expected attendees drawn as on the page
+    event = AuditEvent.objects.get(object_type="branchlife.Meeting", object_id=str(m.pk))
+    assert event.source == "admin"
+    response = admin_client.post(
+        reverse("admin:branchlife_meeting_add"),
+        {"organization": world.a.group.pk, "kind": "general", "status": "planned", "held_on": "2026-12-01",
+         "topic": "小组开大会"},
+    )  # fmt: skip
+    assert response.status_code == 200 and not Meeting.objects.filter(topic="小组开大会").exists()
