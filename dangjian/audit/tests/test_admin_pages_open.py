@@ -12,8 +12,8 @@ from dangjian.access.models import ApiToken, RoleAssignment, User
 from dangjian.audit.admin import AuditedModelAdmin, AuditEventAdmin
 from dangjian.audit.models import AuditEvent
 from dangjian.birthdays import services as birthdays
-from dangjian.branchlife import services as branchlife
 from dangjian.birthdays.models import BirthdayConfig
+from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import FrequencyRule, Meeting
 from dangjian.development.models import Candidacy
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
