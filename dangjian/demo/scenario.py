@@ -28,6 +28,7 @@ from dangjian.people.choices import Education, PoliticalStatus
 from dangjian.people.models import Membership, Person
 from dangjian.people.rules import age_on
 
+from . import meetings
 from .codes import CodeFactory
 from .names import HAN, HUI, KAZAKH, MONGOL, UYGHUR, Name, NamePool
 
@@ -328,6 +329,25 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+# Shares of the garment branch's members admitted in the second half of June and on 1 July.
+JUNE_ADMISSIONS = 0.4
+JULY_FIRST_ADMISSIONS = 0.1
+
+
+def near_july_first(day: dt.date, lo: dt.date, hi: dt.date, rng: random.Random) -> dt.date:
+    """`day`, or (at the shares above) a day in late June or 1 July of a year near it, kept
+    between `lo` and `hi`."""
+    draw = rng.random()
+    if draw >= JUNE_ADMISSIONS + JULY_FIRST_ADMISSIONS:
+        return day
+    june_day = rng.randint(15, 30)
+    for year in (day.year, day.year - 1, day.year + 1):
+        moved = dt.date(year, 6, june_day) if draw < JUNE_ADMISSIONS else dt.date(year, 7, 1)
+        if lo <= moved <= hi:
+            return moved
+    return day
+
+
 def branch_founding_date(today: dt.date) -> dt.date:
     """The most recent 4 May at least about six months ago (the garment branch's founding)."""
     candidate = dt.date(today.year, 5, 4)
@@ -379,6 +399,7 @@ class Summary:
 class DemoBuilder:
     def __init__(self, *, today: dt.date, seed: int = SEED, password: str = DEMO_PASSWORD) -> None:
         self.today = today
+        self.seed = seed
         self.rng = random.Random(seed)
         self.names = NamePool(self.rng, reserved=RESERVED_NAMES)
         self.codes = CodeFactory(self.rng)
@@ -396,6 +417,7 @@ class DemoBuilder:
         self.garment: Enterprise | None = None
         self.garment_branch: Organization | None = None
         self.garment_full: list[Person] = []
+        self.meetings: list = []  # the garment branch's meetings (demo.meetings)
 
     # --- small helpers ------------------------------------------------------------------------
 
@@ -667,6 +689,7 @@ class DemoBuilder:
             "Hejing County Industrial Park Garment Co., Ltd. Party Branch",
             founded_on=self.founding,
         )
+        self.garment_groups = []
         for n, (label, label_en) in enumerate(
             (
                 ("1号厂房", "No. 1 Factory Building"),
@@ -676,7 +699,11 @@ class DemoBuilder:
             ),
             start=1,
         ):
-            self.org(OrgKind.PARTY_GROUP, f"第{cn_number(n)}党小组（{label}）", branch, f"Party Group {n} ({label_en})")
+            self.garment_groups.append(
+                self.org(
+                    OrgKind.PARTY_GROUP, f"第{cn_number(n)}党小组（{label}）", branch, f"Party Group {n} ({label_en})"
+                )
+            )
         ent = org_services.create_enterprise(
             actor=None,
             name=GARMENT_NAME,
@@ -943,27 +970,41 @@ class DemoBuilder:
                 self.named[s.key] = s.person
 
         # Memberships: all transferred in on the founding day, except a probationary member admitted later.
+        # Many were admitted just before 1 July, as branches often do: a good share of the members
+        # celebrate their political birthday in June (the cohort of the branch's collective political
+        # birthday on 28 June, see demo.meetings) or on 1 July. A stream of its own moves those
+        # dates, so that every other name and date of the demo stays as it was.
+        july = random.Random(self.seed + 701)
         full_members: list[Person] = []
+        # Every member but the secretary and Huo Xiuquan belongs to one of the four party groups
+        # (the factory buildings), which hold their own monthly meetings.
+        groups = iter(self.garment_groups * len(slots))
         for s in slots:
             if s.member == "full":
-                admitted = None
+                admitted_before = founding - dt.timedelta(days=400)
                 if s.key == "he":
                     admitted = dt.date(s.person.birth_date.year + 24, 6, 26)
                 elif s.key == "huo":
                     admitted = dt.date(s.person.birth_date.year + 25, 12, 20)
+                else:  # drawn as self.membership would, then perhaps moved next to 1 July
+                    lo = add_years(s.person.birth_date, 19)
+                    drawn = self.rand_date(min(lo, admitted_before), admitted_before)
+                    admitted = near_july_first(drawn, lo, admitted_before, july)
                 self.membership(
                     s.person,
-                    branch,
+                    branch if s.key in ("he", "huo") else next(groups),
                     joined_on=founding,
                     admitted_on=admitted,
-                    admitted_before=founding - dt.timedelta(days=400),
+                    admitted_before=admitted_before,
                 )
                 full_members.append(s.person)
         probation_days = iter((230, 75))
         for s in slots:
             if s.member == "probationary" and s.track != "probation":
                 admitted = self.today - dt.timedelta(days=next(probation_days))
-                self.membership(s.person, branch, full=False, admitted_on=admitted, joined_on=max(founding, admitted))
+                self.membership(
+                    s.person, next(groups), full=False, admitted_on=admitted, joined_on=max(founding, admitted)
+                )
 
         # Membership development: the seven applications of the branch's first month and the rest
         # of its board, through the development services and their rules.
@@ -1340,6 +1381,7 @@ class DemoBuilder:
         self.build_enterprises(OTHER_SPECS)
         self.build_instructors()
         self.build_logins()
+        self.meetings = meetings.build(self, self.seed)
         return summarize()
 
 

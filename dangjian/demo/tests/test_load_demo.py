@@ -18,7 +18,11 @@ from django.utils import timezone
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.services import verify_chain
-from dangjian.demo import scenario
+from dangjian.birthdays.selectors import cohort_people
+from dangjian.branchlife import rules as branchlife_rules
+from dangjian.branchlife import selectors as branchlife
+from dangjian.branchlife.models import Attendance, Meeting, MeetingKind
+from dangjian.demo import meetings, scenario
 from dangjian.development import rules as development_rules
 from dangjian.development import services as development
 from dangjian.development.models import Candidacy, Stage, Step
@@ -111,7 +115,7 @@ def test_garment_company_and_its_branch(garment, branch):
     members = Person.objects.filter(party_org__path__startswith=branch.path, political_status__in=MEMBER_STATUSES)
     assert members.count() == 38
     assert set(members.values_list("employer", flat=True)) == {garment.pk}
-    open_memberships = Membership.objects.filter(organization=branch, ended_on__isnull=True)
+    open_memberships = Membership.objects.filter(organization__path__startswith=branch.path, ended_on__isnull=True)
     assert open_memberships.count() == 38
     probationary = open_memberships.filter(converted_on__isnull=True)
     assert 2 <= probationary.count() <= 3
@@ -267,7 +271,19 @@ def test_audit_events_come_from_the_command_and_chain(demo, db):
 
 
 def test_second_run_changes_nothing(demo, db):
-    models = (Organization, Enterprise, ProductionUnit, Person, Membership, Candidacy, User, RoleAssignment, AuditEvent)
+    models = (
+        Organization,
+        Enterprise,
+        ProductionUnit,
+        Person,
+        Membership,
+        Candidacy,
+        User,
+        RoleAssignment,
+        Meeting,
+        Attendance,
+        AuditEvent,
+    )
     before = {m.__name__: m.objects.count() for m in models}
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -304,3 +320,123 @@ def test_pages_show_the_article_numbers(county, garment, branch, client):
     assert _figure(page, "instructors") == "68"
     home = client.get("/").content.decode()
     assert _figure(home, "enterprises") == "68"
+
+
+# --- the branch's life (demo.meetings) ------------------------------------------------------------
+
+
+def _cell(cal, key: str, label: str):
+    requirement = next(r for r in cal.requirements if r.key == key)
+    return next(c for c in requirement.cells if c.span.label == label)
+
+
+def test_the_branch_holds_every_scheduled_kind_of_meeting(branch):
+    today = timezone.localdate()
+    held = Meeting.objects.filter(organization__path__startswith=branch.path, status=Meeting.Status.HELD)
+    kinds = set(held.values_list("kind", flat=True))
+    life_day = meetings.workday(dt.date(branch.founded_on.year, 11, 20))
+    expected = set(MeetingKind.values) - ({MeetingKind.LIFE} if today <= life_day else set())
+    assert kinds == expected
+    assert not held.filter(held_on__lt=branch.founded_on).exists() and not held.filter(held_on__gte=today).exists()
+    # The founding meeting, monthly theme days on the 5th, every party group every month.
+    founding = held.get(kind=MeetingKind.GENERAL, held_on=branch.founded_on)
+    assert founding.topic == "党支部成立大会暨第一次党员大会"
+    assert set(held.filter(kind=MeetingKind.THEME_DAY).values_list("held_on__day", flat=True)) == {5}
+    months = len(meetings.months_between(branch.founded_on, today - dt.timedelta(days=20)))
+    for group in branch.children.filter(kind=OrgKind.PARTY_GROUP):
+        assert held.filter(organization=group, kind=MeetingKind.GROUP).count() >= months, group.name
+    # The secretary gave a party lecture; the learning sessions record materials and hours.
+    assert held.filter(kind=MeetingKind.LECTURE, host__name="何艳萍").exists()
+    for study in held.filter(kind=MeetingKind.STUDY):
+        assert study.materials and study.hours > 0 and study.minutes
+    assert all(m.minutes and m.place and m.host_id for m in held.filter(organization=branch))
+
+
+def test_the_calendar_shows_held_meetings_and_the_gaps(branch, client):
+    today = timezone.localdate()
+    # The theme party day of the month before last was called off and the committee meeting
+    # three months ago was not quorate: both overdue.
+    (y, m) = meetings.months_before(today, 2)
+    assert _cell(branchlife.calendar(branch, y, today), "theme_day", f"{y}-{m:02d}").state == branchlife_rules.OVERDUE
+    missed = Meeting.objects.get(organization=branch, kind=MeetingKind.THEME_DAY, held_on=dt.date(y, m, 5))
+    assert missed.status == Meeting.Status.CANCELLED and missed.note
+    (y, m) = meetings.months_before(today, 3)
+    assert _cell(branchlife.calendar(branch, y, today), "committee", f"{y}-{m:02d}").state == branchlife_rules.OVERDUE
+    short = Meeting.objects.get(organization=branch, kind=MeetingKind.COMMITTEE, held_on__year=y, held_on__month=m)
+    tally = branchlife.tallies([short])[short.pk]
+    assert not short.quorate and tally.expected == 4 and tally.present * 2 < tally.expected
+
+    # A meeting is planned ahead, and a committee member sees it on the calendar.
+    assert Meeting.objects.filter(organization=branch, status=Meeting.Status.PLANNED, held_on__gte=today).exists()
+    if today.month >= 3:  # the gaps are in this year's calendar
+        cal = branchlife.calendar(branch, today.year, today)
+        states = Counter(c.state for r in cal.requirements for c in r.cells)
+        assert states[branchlife_rules.OVERDUE] >= 1 and states[branchlife_rules.HELD] >= 5
+        client.force_login(User.objects.get(username="heyanping"))
+        page = client.get("/meetings/calendar/").content.decode()
+        assert 'data-state="overdue"' in page and 'data-state="held"' in page
+        assert f'data-overdue-total="{len(cal.overdue)}"' in page
+
+    # In the county's roll-up the branch is behind on something.
+    county = Organization.objects.get(code=scenario.HEJING_CODE)
+    row = next(c for c in branchlife.rollup(county, today.year, today) if c.org == branch)
+    assert row.overdue or today.month < 3
+
+
+def test_attendance_most_come_a_few_on_leave_or_absent(branch):
+    rows = Attendance.objects.filter(
+        meeting__organization=branch, meeting__status=Meeting.Status.HELD, invited=False
+    ).exclude(meeting__kind=MeetingKind.COMMITTEE)
+    states = Counter(rows.values_list("state", flat=True))
+    assert states[Attendance.State.PRESENT] >= 0.85 * rows.count()
+    assert states[Attendance.State.LEAVE] >= 5 and states[Attendance.State.ABSENT] >= 1
+    reasons = " ".join(
+        Attendance.objects.filter(meeting__organization=branch, state=Attendance.State.LEAVE).values_list(
+            "reason", flat=True
+        )
+    )
+    for reason in ("夜班", "出差", "病假", "探亲"):
+        assert reason in reasons
+    assert not Attendance.objects.filter(state=Attendance.State.LEAVE, reason="").exists()
+
+
+def test_the_collective_political_birthday_on_28_june(branch, client):
+    celebration = Meeting.objects.get(
+        organization=branch, kind=MeetingKind.CELEBRATION, held_on=dt.date(branch.founded_on.year, 6, 28)
+    )
+    assert celebration.status == Meeting.Status.HELD
+    assert celebration.topic == "重温入党誓词 集体过政治生日" and "6号厂房" in celebration.place
+    members, invited = branchlife.attendance_of(celebration)
+    cohort = set(cohort_people(branch, celebration.held_on).values_list("pk", flat=True))
+    # The June cohort: a good share of the members (many admitted before 1 July), not all.
+    assert {a.person_id for a in members} == cohort and 8 <= len(cohort) < 38
+    assert Person.objects.get(name="何艳萍").pk in cohort
+    assert all(a.state == Attendance.State.PRESENT for a in members) and not invited
+    client.force_login(User.objects.get(username="heyanping"))
+    page = client.get(f"/meetings/{celebration.pk}/").content.decode()
+    assert "重温入党誓词 集体过政治生日" in page
+    assert f'data-present="{len(cohort)}" data-expected="{len(cohort)}"' in page
+
+
+def test_invited_non_members_are_counted_apart(branch, client):
+    general = (
+        Meeting.objects.filter(organization=branch, kind=MeetingKind.GENERAL, attendances__invited=True)
+        .distinct()
+        .order_by("held_on")
+    )
+    assert general.count() >= 1
+    meeting = general.first()
+    members, invited = branchlife.attendance_of(meeting)
+    assert "阿比巴汗·买提沙力" in {a.person.name for a in invited}
+    assert not any(a.person.is_party_member for a in invited) and all(a.person.is_party_member for a in members)
+    # Expected: the members of the day (a member admitted since is not), never the invited.
+    from dangjian.branchlife.services import members_under
+
+    of_the_day = members_under(branch, meeting.held_on).count()
+    assert len(members) == of_the_day and 36 <= of_the_day <= 38
+    tally = branchlife.tally(members, invited)
+    assert tally.expected == of_the_day and tally.present + tally.leave + tally.absent == of_the_day
+    assert 1 <= tally.invited_present < tally.invited
+    client.force_login(User.objects.get(username="heyanping"))
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'data-invited="{tally.invited}" data-invited-present="{tally.invited_present}"' in page

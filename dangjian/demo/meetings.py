@@ -1,0 +1,622 @@
+"""The garment branch's life since its founding (DOMAIN.md §3, §6): 三会一课 — monthly theme party
+days on the 5th, monthly committee meetings, quarterly branch general meetings and party
+lectures (one by the secretary He Yanping), monthly meetings of the four party groups — the
+organisational life meeting of the year's last quarter, party-history learning sessions with
+their materials and hours, and the collective political birthday of 28 June in the party member
+activity room of No. 6 factory building.
+
+Realistic gaps, placed relative to today so the compliance calendar is live: the theme party day
+of the month before last was called off for a rush order and not made up, the committee meeting
+of three months ago was not quorate, and this month's committee meeting is still planned. Most
+members come; a few are on leave with a reason (night shift, business trip, sick leave, family
+visit), a few are absent. Applicants and workers are invited to branch general meetings ("when
+the party branch meeting is held, we invite the masses"), counted apart from the members.
+
+Everything goes through branchlife.services with actor=None, like the rest of the demo, with a
+random stream of its own so the other demo data do not move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from dangjian.access.models import Role, RoleAssignment
+from dangjian.birthdays.selectors import cohort_people
+from dangjian.branchlife import services as branchlife
+from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
+from dangjian.development.models import Stage
+from dangjian.organizations.models import Organization, OrgKind
+from dangjian.people.choices import PoliticalStatus
+from dangjian.people.models import Person
+
+if TYPE_CHECKING:
+    from .scenario import DemoBuilder
+
+SEED_OFFSET = 628
+THEME_DAY = 5  # the branch's theme party day: the 5th of every month (the park committee's rule)
+CELEBRATION_TOPIC = "重温入党誓词 集体过政治生日"
+ACTIVITY_ROOM = "6号厂房二楼党员活动室"
+MEETING_ROOM = "公司办公楼三楼会议室"
+LEAVE_REASONS = ("夜班", "夜班", "夜班", "出差", "病假", "探亲")
+LEAVE_DETAILS = {
+    "出差": ("出差（库尔勒送货）", "出差（乌鲁木齐采购面辅料）", "出差"),
+    "探亲": ("回喀什探亲", "回伊犁探亲", "探亲"),
+    "病假": ("病假",),
+    "夜班": ("夜班",),
+}
+HELD, PLANNED, CANCELLED = Meeting.Status.HELD, Meeting.Status.PLANNED, Meeting.Status.CANCELLED
+
+# Theme party days, by month: (topic, minutes).
+THEME_DAYS = {
+    1: (
+        "岁末年初安全生产大检查 党员带头查隐患",
+        "一、学习安全生产有关规定；\n二、党员分组到各厂房检查消防通道和电气线路；\n三、发现隐患当场登记，交行政部限期整改。",
+    ),
+    2: (
+        "复工复产 党员先锋岗亮身份",
+        "一、先锋岗党员佩戴党员徽章上岗；\n二、交流节后返岗职工情况；\n三、党员带头做好新员工岗前帮带。",
+    ),
+    3: (
+        "学雷锋志愿服务进班组",
+        "一、学习雷锋精神；\n二、党员志愿者为职工义务维修缝纫设备、整理宿舍区环境；\n三、征集职工“微心愿”12条，逐条认领。",
+    ),
+    4: (
+        "清明祭英烈 传承红色基因",
+        "一、观看革命先烈事迹专题片；\n二、党员代表交流观后感；\n三、组织职工网上祭英烈。",
+    ),
+    5: (
+        "支部成立 党员亮身份、作承诺",
+        "一、为党员发放党员徽章，设立党员先锋岗；\n二、党员逐一公开承诺，承诺书在各厂房张贴；\n"
+        "三、何艳萍同志安排支部成立后第一个月的工作。",
+    ),
+    6: (
+        "“安全生产月”党员示范岗巡查",
+        "一、学习《安全生产法》有关条款；\n二、党员示范岗分片巡查各厂房；\n三、发现问题5项，当场整改4项，1项报公司限期解决。",
+    ),
+    7: (
+        "学党史、守初心 “七一”主题党日",
+        "一、集体学习党史故事；\n二、党员交流入党以来的工作体会；\n三、党员为结对职工送去学习资料。",
+    ),
+    8: (
+        "党员“1+N”结对帮扶 技能传帮带",
+        "一、通报各班组结对帮扶情况；\n二、党员技术骨干在车间现场演示缝制工艺；\n三、结对双方修订帮扶计划。",
+    ),
+    9: (
+        "质量月：党员质检先锋岗在行动",
+        "一、学习公司质量管理制度；\n二、党员分组抽检各班组在制品；\n三、组织返工原因分析会。",
+    ),
+    10: (
+        "民族团结一家亲 党员职工结对认亲",
+        "一、学习民族团结进步有关政策；\n二、党员与少数民族职工结对交流；\n三、为3户困难职工家庭送去慰问品。",
+    ),
+    11: (
+        "冬季消防安全 党员责任区包联",
+        "一、开展冬季消防安全知识培训；\n二、党员责任区包联到厂房、班组；\n三、组织全员消防疏散演练。",
+    ),
+    12: (
+        "年终总结 党员承诺践诺评议",
+        "一、党员逐一报告承诺践诺情况；\n二、职工代表现场评议；\n三、评议结果在公司公示栏公开。",
+    ),
+}
+
+# Committee meetings, by month: what they took up besides last month's 三会一课.
+COMMITTEE_TOPICS = {
+    1: "研究春节前走访慰问困难职工和困难党员",
+    2: "研究节后复工复产中党员作用发挥",
+    3: "研究第一季度党员大会议题和党课安排",
+    4: "研究年度发展党员工作计划",
+    5: "研究支部成立一周年有关工作",
+    6: "研究“七一”集体过政治生日活动方案，听取入党申请人谈话情况",
+    7: "研究确定入党积极分子人选和培养联系人",
+    8: "研究“党建赋能班组”包联分工和第三季度党员大会议题",
+    9: "研究“四个标兵”第二轮评选方案",
+    10: "研究质检员技能培训计划和党员先锋岗调整",
+    11: "研究年度组织生活会和民主评议党员准备工作",
+    12: "研究年度工作总结和明年工作计划",
+}
+
+GROUP_TOPICS = (
+    "传达支部会议精神 交流本组“1+N”结对帮扶情况",
+    "学习党章 讨论本组党员承诺践诺",
+    "交流本组生产任务完成情况 党员带头攻坚",
+    "学习党史故事 交流学习体会",
+    "分析本组返工原因 党员带头把好质量关",
+    "走访本组困难职工 收集职工意见建议",
+)
+
+GENERAL_TOPICS = {
+    1: (
+        "支部党员大会：年度工作总结和新一年工作计划",
+        "一、何艳萍同志代表支委会报告上一年度工作；\n二、讨论新一年“三会一课”和发展党员计划；\n三、通报党费收缴情况。",
+    ),
+    2: (
+        "支部党员大会：支部成立一周年工作回顾",
+        "一、回顾支部成立一年来的工作；\n二、表扬优秀党员和党员先锋岗；\n三、部署下阶段工作。",
+    ),
+    3: (
+        "支部党员大会：通报半年工作 听取职工群众意见",
+        "一、何艳萍同志通报支部成立以来的工作和上半年生产经营情况；\n"
+        "二、列席的入党申请人和职工群众代表发言，提出意见建议6条；\n"
+        "三、听取党员和群众对确定入党积极分子人选的意见；\n四、部署下半年“党建赋能班组”工作。",
+    ),
+    4: (
+        "支部党员大会：学习党章 部署年度民主评议党员",
+        "一、集体学习《中国共产党章程》关于党员权利义务的规定；\n二、部署年度民主评议党员工作；\n"
+        "三、列席职工代表对党员先锋岗提出意见建议；\n四、通报“四个标兵”第二轮评选结果。",
+    ),
+}
+FOUNDING_MEETING = (
+    "党支部成立大会暨第一次党员大会",
+    "一、宣读和静县工业园区党委关于成立党支部的批复；\n二、党员组织关系转入本支部；\n"
+    "三、选举产生支部委员会，何艳萍同志当选支部书记；\n四、讨论支部工作制度和“三会一课”安排。",
+)
+
+
+@dataclass
+class Plan:
+    """One meeting to write, and how its attendance went."""
+
+    org: Organization
+    kind: str
+    on: dt.date
+    topic: str
+    place: str
+    starts_at: dt.time
+    host: Person | None
+    recorder: Person | None
+    minutes: str = ""
+    materials: str = ""
+    hours: Decimal | None = None
+    note: str = ""
+    status: str = HELD
+    attendance: str = "usual"  # usual / full / not_quorate
+    invite: list[tuple[Person, bool]] = field(default_factory=list)  # (person, came)
+
+
+def workday(day: dt.date) -> dt.date:
+    """A Saturday or Sunday moves to the next Monday."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def months_between(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
+    out, (y, m) = [], (first.year, first.month)
+    while (y, m) <= (last.year, last.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def months_before(day: dt.date, n: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 - n
+    return index // 12, index % 12 + 1
+
+
+class BranchLife:
+    def __init__(self, builder: DemoBuilder, seed: int) -> None:
+        self.today = builder.today
+        self.founding = builder.founding
+        self.rng = random.Random(seed + SEED_OFFSET)
+        self.branch = builder.garment_branch
+        self.park = builder.committees["park"]
+        self.he = builder.named["he"]
+        self.huo = builder.named["huo"]
+        self.li = builder.named["li"]
+        self.abibahan = builder.named["abibahan"]
+        self.husband = builder.named["husband"]
+        self.instructor = builder.instructors[0]
+        committee = RoleAssignment.objects.filter(
+            organization=self.branch, role=Role.COMMITTEE_MEMBER, user__person__isnull=False
+        ).values_list("user__person_id", flat=True)
+        others = Person.objects.filter(pk__in=committee).exclude(pk=self.huo.pk).order_by("pk")
+        # 组织委员 (keeps the records) and 纪检委员; Huo Xiuquan is 宣传委员.
+        self.organiser, self.inspector = list(others)[:2]
+        self.groups = list(self.branch.children.filter(kind=OrgKind.PARTY_GROUP).order_by("pk"))
+        self.members = list(branchlife.members_under(self.branch).select_related("team__parent").order_by("pk"))
+        self.missed_theme_day = months_before(self.today, 2)
+        self.short_committee = months_before(self.today, 3)
+        self.plans: list[Plan] = []
+
+    # --- people -------------------------------------------------------------------------------
+
+    def group_people(self, index: int) -> tuple[Person, Person]:
+        """A group's leader and recorder: full members working in its factory building (the
+        fourth group also has the offices)."""
+        workshop = ("1号厂房", "2号厂房", "5号厂房", "6号厂房")[index]
+        fixed = {self.he.pk, self.organiser.pk, self.inspector.pk}
+        here = [
+            p
+            for p in self.members
+            if p.political_status == PoliticalStatus.FULL
+            and p.pk not in fixed
+            and (
+                (p.team is not None and p.team.parent is not None and p.team.parent.name == workshop)
+                or (index == 3 and p.team is None)
+            )
+        ]
+        if index == 3:
+            here.sort(key=lambda p: p.pk != self.huo.pk)  # Huo Xiuquan leads the group of No. 6
+        else:
+            here = [p for p in here if p.pk != self.huo.pk]
+        return here[0], here[1]
+
+    def applicants(self, before: dt.date) -> list[Person]:
+        """The branch's applicants who had applied by `before`, Abibahan first."""
+        people = Person.objects.filter(
+            candidacies__organization=self.branch,
+            candidacies__stage=Stage.APPLICANT,
+            candidacies__applied_on__lt=before,
+        ).exclude(pk=self.abibahan.pk)
+        return [self.abibahan, *people.order_by("candidacies__applied_on", "pk")]
+
+    def workers(self, n: int) -> list[Person]:
+        """Non-member workers of Abibahan's sewing team."""
+        qs = Person.objects.filter(team=self.abibahan.team, political_status=PoliticalStatus.MASSES).exclude(
+            pk=self.abibahan.pk
+        )
+        pool = list(qs.order_by("pk"))
+        return self.rng.sample(pool, min(n, len(pool)))
+
+    # --- the plan -----------------------------------------------------------------------------
+
+    def when(self, day: dt.date) -> str | None:
+        """Held before today; planned later this month; not written otherwise."""
+        if day < self.founding:
+            return None
+        if day < self.today:
+            return HELD
+        if (day.year, day.month) == (self.today.year, self.today.month):
+            return PLANNED
+        return None
+
+    def add(self, plan: Plan) -> None:
+        status = self.when(plan.on)
+        if status is None:
+            return
+        if plan.status == HELD:
+            plan.status = status
+        elif status == PLANNED:
+            return
+        self.plans.append(plan)
+
+    def plan_months(self) -> None:
+        branch = self.branch
+        for y, m in months_between(self.founding, self.today):
+            founding_month = (y, m) == (self.founding.year, self.founding.month)
+            topic, minutes = THEME_DAYS[m]
+            theme = Plan(
+                branch,
+                MeetingKind.THEME_DAY,
+                dt.date(y, m, THEME_DAY),
+                topic,
+                ACTIVITY_ROOM,
+                dt.time(16, 30),
+                self.he,
+                self.organiser,
+                minutes,
+            )
+            if (y, m) == self.missed_theme_day:
+                theme.status = CANCELLED
+                theme.minutes = ""
+                theme.note = "赶制出口订单，全员加班，主题党日未开展，当月未补开。"
+            self.add(theme)
+
+            if founding_month:
+                on, topic = self.founding, "支委会第一次会议：委员分工，研究支部工作计划"
+                minutes = (
+                    f"一、确定支委分工：何艳萍任书记，{self.organiser.name}任组织委员，霍秀全任宣传委员，"
+                    f"{self.inspector.name}任纪检委员；\n二、研究支部工作计划和“三会一课”安排；\n"
+                    f"三、确定每月{THEME_DAY}日为主题党日。"
+                )
+            else:
+                on, topic = workday(dt.date(y, m, 26)), COMMITTEE_TOPICS[m]
+                minutes = f"一、{topic}；\n二、通报上月“三会一课”落实情况；\n三、议定事项由分管委员抓好落实。"
+            committee = Plan(
+                branch,
+                MeetingKind.COMMITTEE,
+                on,
+                topic,
+                MEETING_ROOM,
+                dt.time(17, 30),
+                self.he,
+                self.organiser,
+                minutes,
+            )
+            if (y, m) == self.short_committee:
+                committee.attendance = "not_quorate"
+                committee.minutes = "到会委员不足半数，会议只通报情况，不作决定；议题顺延至下次支委会。"
+            if founding_month:  # right after the founding meeting that elected it
+                committee.starts_at, committee.attendance = dt.time(16, 30), "full"
+            self.add(committee)
+
+            for i, group in enumerate(self.groups):
+                leader, recorder = self.group_people(i)
+                topic = GROUP_TOPICS[(m + i) % len(GROUP_TOPICS)]
+                self.add(
+                    Plan(
+                        group,
+                        MeetingKind.GROUP,
+                        workday(dt.date(y, m, 12 + 2 * i)),
+                        topic,
+                        f"{('1号厂房', '2号厂房', '5号厂房', '6号厂房')[i]}职工休息室",
+                        dt.time(12, 40),
+                        leader,
+                        recorder,
+                        f"一、{topic}；\n二、组长布置本月党员先锋岗任务。",
+                    )
+                )
+
+    def plan_quarters(self) -> None:
+        branch = self.branch
+        invited_meetings = 0
+        seen: set[tuple[int, int]] = set()
+        for y, m in months_between(self.founding, self.today):
+            q = (m - 1) // 3 + 1
+            if (y, q) in seen:
+                continue
+            seen.add((y, q))
+            first = (y, q) == (self.founding.year, (self.founding.month - 1) // 3 + 1)
+            # The branch general meeting: the founding meeting, then mid-quarter.
+            if first:
+                on, (topic, minutes) = self.founding, FOUNDING_MEETING
+                note = "和静县工业园区党委派员出席"
+            else:
+                on, (topic, minutes) = workday(dt.date(y, 3 * q - 1, 18)), GENERAL_TOPICS[q]
+                note = ""
+            general = Plan(
+                branch, MeetingKind.GENERAL, on, topic, MEETING_ROOM, dt.time(15, 0), self.he, self.organiser, minutes
+            )
+            general.note = note
+            if not first and invited_meetings < 2 and self.when(on) == HELD:
+                invited_meetings += 1
+                general.note = "邀请入党申请人和职工群众代表列席"
+                applicants = self.applicants(on)
+                if invited_meetings == 1:
+                    people = [*applicants[:3], self.li, self.husband, *self.workers(1)]
+                else:
+                    people = [self.abibahan, self.li, *applicants[3:5], *self.workers(2)]
+                seen_people: set[int] = set()
+                for n, person in enumerate(people):
+                    if person.pk in seen_people:
+                        continue
+                    seen_people.add(person.pk)
+                    general.invite.append((person, n < len(people) - 1))  # the last one did not come
+            self.add(general)
+
+            # The party lecture, late in the quarter: the secretary gives the first.
+            on = workday(dt.date(y, 3 * q, 20))
+            if first:
+                lecture = Plan(
+                    branch,
+                    MeetingKind.LECTURE,
+                    on,
+                    "“七一”专题党课：牢记初心使命 在生产一线当先锋",
+                    ACTIVITY_ROOM,
+                    dt.time(15, 0),
+                    self.he,
+                    self.organiser,
+                    "何艳萍同志结合支部成立以来的变化讲党课，要求党员在“党建赋能班组”中当先锋、作表率。",
+                    "《中国共产党章程》；《中国共产党简史》（节选）",
+                    Decimal("1.5"),
+                    "书记讲党课",
+                )
+            elif q == 3:
+                lecture = Plan(
+                    branch,
+                    MeetingKind.LECTURE,
+                    on,
+                    "把党建优势转化为企业发展优势",
+                    ACTIVITY_ROOM,
+                    dt.time(15, 0),
+                    self.instructor,
+                    self.organiser,
+                    "县委组织部党建指导员王志刚同志结合园区企业实例授课，党员交流学习体会。",
+                    "党建指导员讲稿；园区企业党建工作案例汇编",
+                    Decimal("1.5"),
+                    "党建指导员授课",
+                )
+            elif q == 4:
+                lecture = Plan(
+                    branch,
+                    MeetingKind.LECTURE,
+                    on,
+                    "质量就是企业的生命——党员在质检岗位上的担当",
+                    "6号厂房质检区",
+                    dt.time(15, 0),
+                    self.huo,
+                    self.organiser,
+                    "霍秀全同志讲述质检员培训经历，党员结合岗位谈如何把好质量关。",
+                    "公司质量管理制度；质检岗位操作规程",
+                    Decimal("1.0"),
+                )
+            else:
+                lecture = Plan(
+                    branch,
+                    MeetingKind.LECTURE,
+                    on,
+                    "学习《中国共产党纪律处分条例》 严守纪律规矩",
+                    ACTIVITY_ROOM,
+                    dt.time(15, 0),
+                    self.inspector,
+                    self.organiser,
+                    f"{self.inspector.name}同志领学条例重点条款，通报典型案例。",
+                    "《中国共产党纪律处分条例》",
+                    Decimal("1.5"),
+                )
+            self.add(lecture)
+
+        # The organisational life meeting and appraisal of the members, each year in Q4.
+        for year in range(self.founding.year, self.today.year + 1):
+            self.add(
+                Plan(
+                    branch,
+                    MeetingKind.LIFE,
+                    workday(dt.date(year, 11, 20)),
+                    f"{year}年度组织生活会暨民主评议党员",
+                    ACTIVITY_ROOM,
+                    dt.time(9, 30),
+                    self.he,
+                    self.organiser,
+                    "一、何艳萍同志代表支委会作对照检查；\n二、党员逐一开展批评与自我批评；\n"
+                    "三、开展民主测评，结果报园区党委；\n四、梳理问题清单，明确整改措施和时限。",
+                    note="园区党委派员列席指导",
+                )
+            )
+
+    def plan_once(self) -> None:
+        """The collective political birthday before 1 July, each year, and the party-history
+        learning sessions of the first year."""
+        branch, year = self.branch, self.founding.year
+        for celebration_year in range(year, self.today.year + 1):
+            celebration_day = dt.date(celebration_year, 6, 28)
+            cohort = cohort_people(branch, celebration_day).count()
+            self.add(
+                Plan(
+                    branch,
+                    MeetingKind.CELEBRATION,
+                    celebration_day,
+                    CELEBRATION_TOPIC,
+                    ACTIVITY_ROOM,
+                    dt.time(8, 0),
+                    self.he,
+                    self.organiser,
+                    "一、全体党员佩戴党员徽章，面向党旗重温入党誓词；\n"
+                    "二、向本月过政治生日的党员发放和静县委专门印制的政治生日贺卡；\n"
+                    "三、党员代表发言，谈入党初心和岗位承诺；\n"
+                    "四、何艳萍同志讲话，要求党员在生产一线发挥先锋模范作用。",
+                    note=f"支部全体党员参加；本月过政治生日的党员{cohort}名。",
+                    attendance="full",
+                )
+            )
+        sessions = (
+            (
+                dt.date(year, 7, 10),
+                "党史学习教育：中国共产党的百年奋斗历程",
+                "《中国共产党简史》第一至三章；《中共中央关于党的百年奋斗重大成就和历史经验的决议》（节选）",
+                Decimal("2.0"),
+                "一、集体学习指定篇目；\n二、党员结合岗位交流学习体会；\n三、学习资料发到各党小组，班组学习角常备。",
+            ),
+            (
+                dt.date(year, 10, 16),
+                "党史学习教育：土尔扈特东归与民族团结进步",
+                "《中国共产党简史》第四、五章；和静县东归文化展陈讲解材料",
+                Decimal("1.5"),
+                "一、集体观看东归历史专题片；\n二、党员讲述本地民族团结故事；\n三、各党小组结合生产安排一次学习交流。",
+            ),
+        )
+        for on, topic, materials, hours, minutes in sessions:
+            self.add(
+                Plan(
+                    branch,
+                    MeetingKind.STUDY,
+                    workday(on),
+                    topic,
+                    ACTIVITY_ROOM,
+                    dt.time(15, 0),
+                    self.he,
+                    self.organiser,
+                    minutes,
+                    materials,
+                    hours,
+                )
+            )
+
+    def ensure_planned(self) -> None:
+        """There is a planned meeting ahead: this month's, else next month's theme party day."""
+        if any(p.status == PLANNED for p in self.plans):
+            return
+        y, m = months_before(self.today, -1)
+        topic, minutes = THEME_DAYS[m]
+        self.plans.append(
+            Plan(
+                self.branch,
+                MeetingKind.THEME_DAY,
+                dt.date(y, m, THEME_DAY),
+                topic,
+                ACTIVITY_ROOM,
+                dt.time(16, 30),
+                self.he,
+                self.organiser,
+                status=PLANNED,
+            )
+        )
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def attend(self, meeting: Meeting, plan: Plan) -> None:
+        """Everyone present to start with (as a recorder does on the phone), then the exceptions."""
+        if not branchlife.mark_all_present(actor=None, meeting=meeting):
+            return  # nobody expected (the party groups have no members of their own on record)
+        rows = list(meeting.attendances.filter(invited=False).select_related("meeting").order_by("person_id"))
+        rng = self.rng
+        busy = [a for a in rows if a.person_id not in {self.he.pk, plan.recorder.pk if plan.recorder else None}]
+        if plan.attendance == "not_quorate":  # only the secretary came
+            away = [a for a in rows if a.person_id != self.he.pk]
+            leave, absent = away[:-1], away[-1:]
+        elif plan.attendance == "full":
+            leave, absent = [], []
+        elif plan.kind == MeetingKind.COMMITTEE:
+            leave, absent = rng.sample(busy, rng.choice((0, 0, 0, 1))), []
+        else:
+            picked = rng.sample(busy, rng.choice((1, 2, 2, 3, 3, 4)) + rng.choice((0, 0, 1, 1, 2)))
+            n_leave = max(1, len(picked) - rng.choice((0, 0, 1, 1, 2)))
+            leave, absent = picked[:n_leave], picked[n_leave:]
+        for a in leave:
+            reason = rng.choice(LEAVE_DETAILS[rng.choice(LEAVE_REASONS)])
+            if plan.attendance == "not_quorate":
+                reason = "出差（乌鲁木齐采购面辅料）" if a.person_id == self.huo.pk else "病假"
+            branchlife.set_attendance(actor=None, attendance=a, state=Attendance.State.LEAVE, reason=reason)
+        for a in absent:
+            branchlife.set_attendance(actor=None, attendance=a, state=Attendance.State.ABSENT)
+
+    def write(self, plan: Plan) -> Meeting:
+        meeting = branchlife.plan_meeting(
+            actor=None,
+            organization=plan.org,
+            kind=plan.kind,
+            held_on=plan.on,
+            topic=plan.topic,
+            status=plan.status,
+            starts_at=plan.starts_at,
+            place=plan.place,
+            host=plan.host,
+            recorder=plan.recorder,
+            minutes=plan.minutes if plan.status == HELD else "",
+            materials=plan.materials,
+            hours=plan.hours if plan.status == HELD else None,
+            note=plan.note,
+        )
+        if plan.status != HELD:
+            return meeting
+        self.attend(meeting, plan)
+        for person, came in plan.invite:
+            attendance = branchlife.invite(actor=None, meeting=meeting, person=person)
+            if came:
+                branchlife.set_attendance(actor=None, attendance=attendance, state=Attendance.State.PRESENT)
+        return meeting
+
+    def build(self) -> list[Meeting]:
+        # The park committee holds its branches' theme party day on a fixed day of the month.
+        branchlife.save_rule(
+            actor=None,
+            organization=self.park,
+            kind=MeetingKind.THEME_DAY,
+            period=Period.MONTH,
+            times=1,
+            day_of_month=THEME_DAY,
+        )
+        self.plan_months()
+        self.plan_quarters()
+        self.plan_once()
+        self.ensure_planned()
+        self.plans.sort(key=lambda p: (p.on, p.starts_at, p.org.pk))
+        return [self.write(p) for p in self.plans]
+
+
+def build(builder: DemoBuilder, seed: int) -> list[Meeting]:
+    """Write the garment branch's meetings, once the builder has built the branch, its people and
+    their roles."""
+    return BranchLife(builder, seed).build()
