@@ -111,7 +111,8 @@ def print_card(*, actor: Any, celebrant: selectors.Celebrant, today: dt.date | N
     card_settings = selectors.card_settings([person.party_org])
     (card,) = cards.cards_for([celebrant], card_settings, today)
     data = cards.render_cards([card])
-    name = card_file_name(f"{_('Political birthday card')}-{person.name}", today)
+    stem = _("Political birthday card")
+    name = card_file_name(f"{stem}-{person.name}", today)
     _card_printed(actor=actor, person=person, year=celebrant.anniversary.year, name=name)
     return CardFile(name, data, 1)
 
@@ -152,7 +153,8 @@ def print_cohort(
         cards.cards_for(people, card_settings, today),
         progress=(lambda done: progress(done, total)) if progress else None,
     )
-    name = card_file_name(f"{_('Political birthday cards')}-{org.display_name}-{_period_slug(period)}", today)
+    stem = _("Political birthday cards")
+    name = card_file_name(f"{stem}-{org.display_name}-{_period_slug(period)}", today)
     output = Output.of(name, data, PDF) if job_id is not None else None  # sealed before the lock
     _cohort_printed(
         actor=actor,

@@ -97,6 +97,7 @@ def _meeting_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
         counts = selectors.tallies(chunk)
         for m in chunk:
             t = counts[m.pk]
+            held = m.status == Meeting.Status.HELD  # who came is known only for a meeting held
             yield [
                 m.held_on,
                 m.starts_at.strftime("%H:%M") if m.starts_at else "",
@@ -108,12 +109,12 @@ def _meeting_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
                 m.host.name if m.host else "",
                 m.recorder.name if m.recorder else "",
                 t.expected,
-                t.present,
-                t.leave,
-                t.absent,
+                t.present if held else None,
+                t.leave if held else None,
+                t.absent if held else None,
                 t.invited,
-                t.invited_present,
-                _("yes") if m.quorate else _("no"),
+                t.invited_present if held else None,
+                (_("yes") if m.quorate else _("no")) if held else None,
                 float(m.hours) if m.hours is not None else None,
                 m.materials,
                 m.minutes,

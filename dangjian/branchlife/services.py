@@ -25,7 +25,7 @@ from dangjian.audit.models import Action
 from dangjian.organizations.models import Organization
 from dangjian.people.choices import PoliticalStatus
 from dangjian.people.crypto import open_bytes, seal_bytes
-from dangjian.people.models import Person
+from dangjian.people.models import Membership, Person
 
 from . import rules
 from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
@@ -40,9 +40,17 @@ EDITABLE += ("materials", "hours", "note")
 # --- who is expected ------------------------------------------------------------------------------
 
 
-def members_under(org: Organization) -> QuerySet[Person]:
-    """The party members (probationary and full) of an organisation and everything below it."""
-    return Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=MEMBER_STATUSES)
+def members_under(org: Organization, on: dt.date | None = None) -> QuerySet[Person]:
+    """The party members (probationary and full) of an organisation and everything below it;
+    with `on`, only those who were already members there that day (a meeting recorded after the
+    fact does not expect someone admitted or transferred in since)."""
+    qs = Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=MEMBER_STATUSES)
+    if on is not None:
+        since = Membership.objects.filter(ended_on__isnull=True, admitted_on__lte=on).filter(
+            Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=on)
+        )
+        qs = qs.filter(pk__in=since.values("person_id"))
+    return qs
 
 
 def committee_of(org: Organization) -> QuerySet[Person]:
@@ -65,7 +73,7 @@ def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Perso
         from dangjian.birthdays.selectors import cohort_people
 
         return cohort_people(org, on)
-    return members_under(org)
+    return members_under(org, on)
 
 
 def invitable_people(org: Organization) -> QuerySet[Person]:
@@ -209,7 +217,8 @@ def update_meeting(
 
 
 def _refuse_if_cancelled(meeting: Meeting) -> None:
-    if meeting.status == Meeting.Status.CANCELLED:
+    # Asked of the database: the caller's copy of the meeting may predate its cancellation.
+    if Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.CANCELLED).exists():
         raise ValidationError(_("This meeting was cancelled: its attendance can no longer be changed."))
 
 

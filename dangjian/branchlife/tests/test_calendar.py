@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
 
@@ -118,6 +119,7 @@ def test_a_county_sets_a_stricter_rule_and_its_branches_follow(world, login):
     assert AuditEvent.objects.filter(object_type="branchlife.FrequencyRule", action="create").count() == 2
 
 
+@translation.override("en")
 def test_a_county_cannot_loosen_a_regulated_rule(world):
     with pytest.raises(ValidationError, match="regulations"):
         services.save_rule(actor=None, organization=world.county, kind="general", period="year", times=2)

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
 
@@ -36,6 +37,7 @@ def test_a_group_meeting_expects_the_group_only(world):
     assert names(m) == {"A组员"}
 
 
+@translation.override("en")
 def test_a_group_meeting_is_held_by_a_group_not_the_branch(world):
     with pytest.raises(ValidationError) as exc:
         meeting(world.a, kind="group")
@@ -99,6 +101,7 @@ def test_invited_non_members_are_counted_apart(world, login):
     assert (tally.present, tally.expected, tally.invited_present, tally.invited) == (2, 2, 1, 1)
 
 
+@translation.override("en")
 def test_a_member_is_not_invited_and_another_firms_worker_is_refused(world):
     m = meeting(world.a)
     with pytest.raises(ValidationError, match="member"):
@@ -265,3 +268,20 @@ def test_the_admin_plans_through_the_service_and_is_audited(world, admin_client)
          "topic": "小组开大会"},
     )  # fmt: skip
     assert response.status_code == 200 and not Meeting.objects.filter(topic="小组开大会").exists()
+
+
+def test_a_meeting_recorded_afterwards_does_not_expect_later_members(world):
+    late = add_member(world.a, "A新党员", admitted=dt.date(2026, 5, 1))
+    before = meeting(world.a, on=dt.date(2026, 3, 10))
+    after = meeting(world.a, on=dt.date(2026, 5, 10))
+    assert late.name not in names(before)
+    assert late.name in names(after)
+
+
+def test_a_cancelled_meeting_shows_no_attendance(world, login):
+    m = meeting(world.a, status="planned", on=dt.date(2026, 12, 1))
+    services.update_meeting(actor=None, meeting=m, status="cancelled", note="赶工期")
+    body = login(world.a.secretary).get(reverse("branchlife:detail", args=[m.pk])).content.decode()
+    assert "data-cancelled" in body and 'id="members"' not in body
+    with pytest.raises(ValidationError):
+        services.set_attendance(actor=None, attendance=m.attendances.first(), state="present")

@@ -9,7 +9,6 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
 
@@ -31,10 +30,9 @@ def test_the_register_holds_meetings_and_attendance_of_the_users_branch_only(wor
         actor=None, attendance=m.attendances.get(person=world.a.member), state="leave", reason="夜班"
     )
     meeting(world.b, topic="B支部大会")
-    with translation.override("en"):
-        response = login(world.a.secretary).post(
-            reverse("branchlife:register") + "?year=2026", HTTP_ACCEPT_LANGUAGE="en"
-        )
+    world.a.secretary.language = "en"  # pages speak the user's saved language
+    world.a.secretary.save()
+    response = login(world.a.secretary).post(reverse("branchlife:register") + "?year=2026")
     assert response.status_code == 200
     data = sheets(response)
     meetings, attendance = data["Meetings"], data["Attendance"]
