@@ -312,7 +312,7 @@ def _build(
 
 def calendar(org: Organization, year: int, today: dt.date | None = None) -> Calendar:
     today = today or timezone.localdate()
-    groups = list(org.children.filter(kind=OrgKind.PARTY_GROUP).order_by("name", "pk"))
+    groups = list(org.children.filter(kind=OrgKind.PARTY_GROUP).order_by("pk"))
     held, planned, extra = _counts(None, [org.pk, *(g.pk for g in groups)], year)
     return _build(
         org, groups, services.has_committee(org), services.rules_for([org])[org.pk], held, planned, extra, year, today
@@ -322,7 +322,7 @@ def calendar(org: Organization, year: int, today: dt.date | None = None) -> Cale
 def rollup(root: Organization, year: int, today: dt.date | None = None) -> list[Calendar]:
     """Every branch under `root` with its calendar, the furthest behind first."""
     today = today or timezone.localdate()
-    under = list(Organization.objects.filter(path__startswith=root.path, kind__in=MEETING_ORG_KINDS).order_by("path"))
+    under = list(Organization.objects.filter(path__startswith=root.path, kind__in=MEETING_ORG_KINDS).order_by("pk"))
     branches = [o for o in under if o.kind in rules.BRANCH_KINDS]
     groups: dict[int, list[Organization]] = defaultdict(list)
     for o in under:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.birthdays.selectors import cohort_people
+from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
 from dangjian.development.models import Stage
@@ -620,3 +621,89 @@ def build(builder: DemoBuilder, seed: int) -> list[Meeting]:
     """Write the garment branch's meetings, once the builder has built the branch, its people and
     their roles."""
     return BranchLife(builder, seed).build()
+
+
+# --- the county's other branches ------------------------------------------------------------------
+
+TOPICS = {
+    MeetingKind.GENERAL: "支部党员大会：传达学习上级会议精神",
+    MeetingKind.GROUP: "党小组会：学习交流",
+    MeetingKind.LECTURE: "党课：践行初心使命",
+    MeetingKind.THEME_DAY: "主题党日：学习教育与志愿服务",
+    MeetingKind.LIFE: "组织生活会",
+    MeetingKind.COMMITTEE: "支委会：研究支部近期工作",
+}
+ATTENDANCE = [Attendance.State.PRESENT] * 17 + [Attendance.State.LEAVE, Attendance.State.ABSENT]
+
+
+def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
+    """This year's meetings of the county's other branches, each branch as diligent as its
+    secretary (from about half of what is due to all of it), so the county's roll-up has branches
+    ahead and behind. Written in bulk — a seed of many rows, like `generate_dataset` — with one
+    audit event for the lot; the garment branch's meetings above go through the services."""
+    rng = random.Random(seed + SEED_OFFSET + 1)
+    county = builder.committees["county"]
+    today = builder.today
+    orgs = Organization.objects.filter(
+        path__startswith=county.path, kind__in=sorted(meeting_rules.BRANCH_KINDS | {"group"})
+    )
+    orgs = [o for o in orgs.exclude(pk=builder.garment_branch.pk).exclude(parent=builder.garment_branch).order_by("pk")]
+    diligence = {o.pk: rng.choice((0.5, 0.7, 0.85, 0.95, 1.0)) for o in orgs}
+    org_rules = branchlife.rules_for(orgs)
+    meetings: list[Meeting] = []
+    for org in orgs:
+        kinds = (
+            [MeetingKind.GROUP] if org.kind == OrgKind.PARTY_GROUP else [k for k in TOPICS if k != MeetingKind.GROUP]
+        )
+        keen = (
+            diligence[org.parent_id]
+            if org.kind == OrgKind.PARTY_GROUP and org.parent_id in diligence
+            else diligence[org.pk]
+        )
+        for kind in kinds:
+            for span in meeting_rules.spans_in(org_rules[org.pk][kind].period, today.year):
+                last = min(span.end, today - dt.timedelta(days=1))
+                if last < span.start or rng.random() > keen:
+                    continue
+                on = span.start + dt.timedelta(days=rng.randint(0, (last - span.start).days))
+                meetings.append(
+                    Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=TOPICS[kind],
+                            place="党员活动室", checkin_token=f"demo{seed}{org.pk}{kind}{on:%m%d}")
+                )  # fmt: skip
+    return _write_bulk(meetings, rng, county.path, len(orgs))
+
+
+def _write_bulk(meetings: list[Meeting], rng: random.Random, org_path: str, orgs: int) -> int:
+    from dangjian.audit import services as audit
+    from dangjian.audit.models import Action
+
+    @audit.write_transaction
+    def write() -> int:
+        planned: list[list[Attendance]] = []
+        for m in meetings:
+            rows = []
+            for pk in branchlife.expected_people(m.organization, m.kind, m.held_on).values_list("pk", flat=True):
+                state = rng.choice(ATTENDANCE)
+                reason = rng.choice(("夜班", "出差", "病假")) if state == Attendance.State.LEAVE else ""
+                rows.append(Attendance(person_id=pk, state=state, reason=reason))
+            present = sum(1 for a in rows if a.state == Attendance.State.PRESENT)
+            m.quorate = meeting_rules.quorate(m.kind, present, len(rows))
+            planned.append(rows)
+        Meeting.objects.bulk_create(meetings, batch_size=500)
+        rows = []
+        for m, attendees in zip(meetings, planned, strict=True):
+            for a in attendees:
+                a.meeting = m
+                rows.append(a)
+        Attendance.objects.bulk_create(rows, batch_size=1000)
+        audit.record(
+            actor=None,
+            action=Action.CREATE,
+            object_type="branchlife.Meeting",
+            object_repr=f"demo: {len(meetings)} meetings of {orgs} organisations",
+            changes={"meetings": len(meetings), "attendance": len(rows)},
+            org_path=org_path,
+        )
+        return len(rows)
+
+    return write()

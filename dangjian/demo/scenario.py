@@ -1382,6 +1382,7 @@ class DemoBuilder:
         self.build_instructors()
         self.build_logins()
         self.meetings = meetings.build(self, self.seed)
+        meetings.records_elsewhere(self, self.seed)
         return summarize()
 
 

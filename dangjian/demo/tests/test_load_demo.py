@@ -440,3 +440,20 @@ def test_invited_non_members_are_counted_apart(branch, client):
     client.force_login(User.objects.get(username="heyanping"))
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert f'data-invited="{tally.invited}" data-invited-present="{tally.invited_present}"' in page
+
+
+def test_the_countys_roll_up_has_branches_ahead_and_behind(branch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.branchlife import selectors as branchlife_selectors
+
+    county = branch.parent.parent if branch.parent.kind != "county" else branch.parent
+    while county.kind != "county":
+        county = county.parent
+    rows = branchlife_selectors.rollup(county, timezone.localdate().year)
+    behind = [c for c in rows if c.overdue]
+    assert len(rows) >= 40 and 0 < len(behind) < len(rows)  # neither all on time nor all behind
+    assert len({len(c.overdue) for c in rows}) > 3  # a spread, furthest behind first
+    assert all(c.last_held is None or c.last_held < timezone.localdate() + dt.timedelta(days=1) for c in rows)
