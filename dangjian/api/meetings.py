@@ -321,8 +321,8 @@ def _cells(req: selectors.Requirement) -> list[dict[str, Any]]:
     return [
         {
             "period": c.span.label,
-            "start": c.span.start,
-            "end": c.span.end,
+            "start": c.span.first_day,
+            "end": c.span.last_day,
             "held": c.held,
             "planned": c.planned,
             "state": c.state,

@@ -14,10 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dangjian.people.rules import political_birthday
+from dangjian.periods import MONTH, QUARTER, Period
 
-MONTH = "month"
-QUARTER = "quarter"
-PERIOD_KINDS = (MONTH, QUARTER)
+PERIOD_KINDS = (MONTH, QUARTER)  # a cohort is a month's or a quarter's
 ADMISSION = "admission"
 CONVERSION = "conversion"
 
@@ -41,67 +40,6 @@ def years_in_party(basis: dt.date, year: int) -> int:
     """Full years since the political birthday at its anniversary in `year` ("入党N周年");
     0 or less means no anniversary that year."""
     return year - basis.year
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """A cohort period: month `index` 1–12, or quarter `index` 1–4, of `year`."""
-
-    year: int
-    index: int
-    kind: str = MONTH
-
-    def __post_init__(self) -> None:
-        if self.kind not in PERIOD_KINDS:
-            raise ValueError(f"unknown period kind {self.kind!r}")
-        if not 1 <= self.index <= self.count:
-            raise ValueError(f"{self.kind} {self.index} does not exist")
-        if not dt.MINYEAR < self.year < dt.MAXYEAR:
-            raise ValueError(f"year {self.year} is out of range")
-
-    @property
-    def count(self) -> int:
-        """Periods in a year."""
-        return 12 if self.kind == MONTH else 4
-
-    @property
-    def months(self) -> tuple[int, ...]:
-        if self.kind == MONTH:
-            return (self.index,)
-        first = 3 * (self.index - 1) + 1
-        return (first, first + 1, first + 2)
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.months[0], 1)
-
-    @property
-    def last_day(self) -> dt.date:
-        last_month = self.months[-1]
-        if last_month == 12:
-            return dt.date(self.year, 12, 31)
-        return dt.date(self.year, last_month + 1, 1) - dt.timedelta(days=1)
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.first_day <= day <= self.last_day
-
-    def next(self) -> Period:
-        """The period after this one: after December (or Q4) comes January (Q1) of the next year."""
-        if self.index == self.count:
-            return Period(self.year + 1, 1, self.kind)
-        return Period(self.year, self.index + 1, self.kind)
-
-    def previous(self) -> Period:
-        """The period before this one: before January (or Q1) comes December (Q4) of the year before."""
-        if self.index == 1:
-            return Period(self.year - 1, self.count, self.kind)
-        return Period(self.year, self.index - 1, self.kind)
-
-
-def period_of(day: dt.date, kind: str = MONTH) -> Period:
-    """The cohort period containing `day`."""
-    index = day.month if kind == MONTH else (day.month - 1) // 3 + 1
-    return Period(day.year, index, kind)
 
 
 def celebrates_in(basis: dt.date, period: Period) -> bool:

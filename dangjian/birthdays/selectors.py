@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, When
 from django.db.models.functions import ExtractDay, ExtractMonth
 
+from dangjian import periods
 from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
@@ -123,7 +124,7 @@ def cohort_people(org: Organization, on: dt.date) -> QuerySet[Person]:
     """The members under `org` (unscoped) whose anniversary falls in the cohort period, per the
     county's setting (month or quarter), that contains `on`: whom a collective celebration on
     that day invites. Each person carries `basis`, their political birthday."""
-    period = rules.period_of(on, services.config_for(org).period)
+    period = periods.period_of(on, services.config_for(org).period)
     return in_period(members_with_basis(org), period).order_by("name", "pk")
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from dangjian import periods
 from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.development.selectors import SETTINGS_KINDS
@@ -59,7 +60,7 @@ def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
             return rules.Period(year, index, kind)
         except ValueError:
             pass
-    return rules.period_of(today, kind)
+    return periods.period_of(today, kind)
 
 
 def period_label(period: rules.Period) -> str:
@@ -101,7 +102,7 @@ def cohort(request):
         may_change = can(request.user, CHANGE, org)
         links = {
             "previous": period.previous(),
-            "current": rules.period_of(today, kind),
+            "current": periods.period_of(today, kind),
             "next": period.next(),
         }
         context.update(

@@ -10,56 +10,21 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import periods
+
 from .models import MeetingKind, Period
 
-MONTHS_PER = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
-
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """One month, quarter or year."""
-
-    year: int
-    index: int  # 1–12 for a month, 1–4 for a quarter, 1 for a year
-    kind: str
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, (self.index - 1) * MONTHS_PER[self.kind] + 1, 1)
-
-    @property
-    def end(self) -> dt.date:
-        month = self.index * MONTHS_PER[self.kind]
-        if month == 12:
-            return dt.date(self.year, 12, 31)
-        return dt.date(self.year, month + 1, 1) - dt.timedelta(days=1)
-
-    def __contains__(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-    @property
-    def label(self) -> str:
-        if self.kind == Period.MONTH:
-            return f"{self.year}-{self.index:02d}"
-        if self.kind == Period.QUARTER:
-            return f"{self.year} Q{self.index}"
-        return str(self.year)
-
-    def next(self) -> Span:
-        last = 12 // MONTHS_PER[self.kind]
-        return Span(self.year + 1, 1, self.kind) if self.index == last else Span(self.year, self.index + 1, self.kind)
-
-    def previous(self) -> Span:
-        last = 12 // MONTHS_PER[self.kind]
-        return Span(self.year - 1, last, self.kind) if self.index == 1 else Span(self.year, self.index - 1, self.kind)
+# Calendar periods are the platform's (dangjian.periods): a span is a month, quarter or year.
+Span = periods.Period
+MONTHS_PER = periods.MONTHS_PER
 
 
 def span_of(kind: str, day: dt.date) -> Span:
-    return Span(day.year, (day.month - 1) // MONTHS_PER[kind] + 1, kind)
+    return periods.period_of(day, kind)
 
 
 def spans_in(kind: str, year: int) -> list[Span]:
-    return [Span(year, i, kind) for i in range(1, 12 // MONTHS_PER[kind] + 1)]
+    return periods.periods_in(year, kind)
 
 
 # --- frequency -----------------------------------------------------------------------------------
@@ -140,13 +105,13 @@ STATE_LABELS = {
 
 
 def cell_state(span: Span, held: int, times: int, today: dt.date, since: dt.date | None) -> str:
-    if since is not None and span.end < since:
+    if since is not None and span.last_day < since:
         return NOT_REQUIRED  # the organisation did not exist yet
     if held >= times:
         return HELD
-    if span.end < today:
+    if span.last_day < today:
         return OVERDUE
-    if span.start <= today:
+    if span.first_day <= today:
         return DUE
     return UPCOMING
 
@@ -163,11 +128,6 @@ class Cell:
         return str(STATE_LABELS[self.state])
 
 
-def months_of(span: Span) -> range:
-    first = (span.index - 1) * MONTHS_PER[span.kind] + 1
-    return range(first, first + MONTHS_PER[span.kind])
-
-
 def cells(
     rule: Rule,
     year: int,
@@ -179,7 +139,7 @@ def cells(
     """A requirement's cells for one year, from the meetings counted per month (1–12)."""
     out = []
     for span in spans_in(rule.period, year):
-        held = sum(held_by_month.get(m, 0) for m in months_of(span))
-        planned = sum(planned_by_month.get(m, 0) for m in months_of(span))
+        held = sum(held_by_month.get(m, 0) for m in span.months)
+        planned = sum(planned_by_month.get(m, 0) for m in span.months)
         out.append(Cell(span, held, planned, cell_state(span, held, rule.times, today, since)))
     return out

@@ -198,7 +198,9 @@ class Calendar:
 
     @property
     def met(self) -> int:
-        return sum(1 for r in self.requirements for c in r.cells if c.state == rules.HELD and c.span.end < self.today)
+        return sum(
+            1 for r in self.requirements for c in r.cells if c.state == rules.HELD and c.span.last_day < self.today
+        )
 
     @property
     def ended(self) -> int:
@@ -206,7 +208,7 @@ class Calendar:
             1
             for r in self.requirements
             for c in r.cells
-            if c.state in (rules.HELD, rules.OVERDUE) and c.span.end < self.today
+            if c.state in (rules.HELD, rules.OVERDUE) and c.span.last_day < self.today
         )
 
 

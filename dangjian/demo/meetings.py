@@ -662,10 +662,10 @@ def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
         )
         for kind in kinds:
             for span in meeting_rules.spans_in(org_rules[org.pk][kind].period, today.year):
-                last = min(span.end, today - dt.timedelta(days=1))
-                if last < span.start or rng.random() > keen:
+                last = min(span.last_day, today - dt.timedelta(days=1))
+                if last < span.first_day or rng.random() > keen:
                     continue
-                on = span.start + dt.timedelta(days=rng.randint(0, (last - span.start).days))
+                on = span.first_day + dt.timedelta(days=rng.randint(0, (last - span.first_day).days))
                 meetings.append(
                     Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=TOPICS[kind],
                             place="党员活动室", checkin_token=f"demo{seed}{org.pk}{kind}{on:%m%d}")

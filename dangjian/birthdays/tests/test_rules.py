@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from dangjian import periods
 from dangjian.birthdays import rules
 from dangjian.birthdays.rules import MONTH, QUARTER, Period
 
@@ -32,10 +33,10 @@ def test_celebrates_on_the_28th_for_a_leap_day_only_in_common_years():
 
 
 def test_the_period_containing_a_day():
-    assert rules.period_of(dt.date(2026, 11, 25)) == Period(2026, 11, MONTH)
-    assert rules.period_of(dt.date(2026, 11, 25), QUARTER) == Period(2026, 4, QUARTER)
-    assert rules.period_of(dt.date(2026, 1, 1), QUARTER) == Period(2026, 1, QUARTER)
-    assert rules.period_of(dt.date(2026, 6, 30), QUARTER) == Period(2026, 2, QUARTER)
+    assert periods.period_of(dt.date(2026, 11, 25)) == Period(2026, 11, MONTH)
+    assert periods.period_of(dt.date(2026, 11, 25), QUARTER) == Period(2026, 4, QUARTER)
+    assert periods.period_of(dt.date(2026, 1, 1), QUARTER) == Period(2026, 1, QUARTER)
+    assert periods.period_of(dt.date(2026, 6, 30), QUARTER) == Period(2026, 2, QUARTER)
 
 
 def test_periods_cross_year_ends_both_ways():

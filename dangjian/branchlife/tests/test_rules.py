@@ -29,22 +29,22 @@ D = dt.date
 )
 def test_the_period_of_a_day(kind, day, start, end):
     span = rules.span_of(kind, day)
-    assert (span.start, span.end) == (start, end)
+    assert (span.first_day, span.last_day) == (start, end)
     assert day in span
 
 
 def test_periods_roll_over_the_year_end():
     assert rules.span_of(Period.MONTH, D(2026, 12, 5)).next() == rules.span_of(Period.MONTH, D(2027, 1, 5))
-    assert rules.span_of(Period.QUARTER, D(2026, 11, 5)).next().start == D(2027, 1, 1)
-    assert rules.span_of(Period.MONTH, D(2027, 1, 5)).previous().end == D(2026, 12, 31)
-    assert rules.span_of(Period.QUARTER, D(2027, 2, 5)).previous().start == D(2026, 10, 1)
+    assert rules.span_of(Period.QUARTER, D(2026, 11, 5)).next().first_day == D(2027, 1, 1)
+    assert rules.span_of(Period.MONTH, D(2027, 1, 5)).previous().last_day == D(2026, 12, 31)
+    assert rules.span_of(Period.QUARTER, D(2027, 2, 5)).previous().first_day == D(2026, 10, 1)
 
 
 @given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)), st.sampled_from(list(Period)))
 def test_periods_tile_the_calendar(day, kind):
     span = rules.span_of(kind, day)
-    assert span.start <= day <= span.end
-    assert span.next().start == span.end + dt.timedelta(days=1)
+    assert span.first_day <= day <= span.last_day
+    assert span.next().first_day == span.last_day + dt.timedelta(days=1)
     assert span.next().previous() == span
 
 
