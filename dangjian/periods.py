@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 MONTHS_PER = {MONTH: 1, QUARTER: 3, YEAR: 12}
 
@@ -53,7 +55,7 @@ class Period:
         if self.kind == MONTH:
             return f"{self.year}-{self.index:02d}"
         if self.kind == QUARTER:
-            return f"{self.year} Q{self.index}"
+            return _("Q%(quarter)d %(year)d") % {"quarter": self.index, "year": self.year}
         return str(self.year)
 
     def __contains__(self, day: object) -> bool:

@@ -240,8 +240,7 @@ def _meeting_q(g: Grant, p: str = "", joins: bool = False) -> Q:
     if g.role == Role.MEMBER:
         # A member attends the meetings of their own organisation and of those above it (a party
         # group's member, the branch's); the committee's own meetings are the committee's.
-        above = [int(part) for part in g.org_path.strip("/").split("/") if part]
-        return Q(**{f"{p}organization_id__in": above}) & ~Q(**{f"{p}kind": "committee"})
+        return Q(**{f"{p}organization_id__in": path_ids(g.org_path)}) & ~Q(**{f"{p}kind": "committee"})
     return _org_q(g, f"{p}organization__", joins)
 
 
@@ -344,6 +343,29 @@ def container_q(user: Any, resource: str, action: str, container: str) -> Q | No
         else:
             q |= _enterprise_q(g)
     return q
+
+
+def anchor_orgs_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
+    """The filter for organisations whose `resource` objects the user may `action` as a body —
+    a branch's calendar of meetings, say — not just one object of theirs: a member's own
+    organisation and those above it, an officer's subtree, an instructor's enterprise
+    organisation. None means unrestricted."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    q = NOTHING
+    for g in grants_for(user):
+        if not g.allows(resource, action) or g.person_id:
+            continue
+        if g.role == Role.MEMBER:
+            q |= Q(pk__in=path_ids(g.org_path))
+        else:
+            q |= _org_q(g)
+    return q
+
+
+def path_ids(path: str) -> list[int]:
+    """The organisation ids along a materialised path, root first."""
+    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def can_add_to(user: Any, resource: str, container_obj: models.Model) -> bool:

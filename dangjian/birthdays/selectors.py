@@ -26,7 +26,7 @@ from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, orgs_under, sco
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
-from dangjian.people.models import Person
+from dangjian.people.models import Membership, Person
 
 from . import rules, services
 
@@ -153,8 +153,16 @@ def cohort(
     """The members under `org` the user may see whose anniversary falls in the period, with the
     date and the years in the party, by date then name."""
     period = rules.Period(year, period_index, period_kind)
-    people = scope(user, in_period(members_with_basis(org), period), VIEW).select_related("party_org")
+    people = card_people(user, in_period(members_with_basis(org), period)).select_related("party_org")
     return celebrants(people, year)
+
+
+def card_people(user: Any, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """Members whose political birthday the user may read: a political birthday is the date of
+    a membership record, so it follows the records' scope, not the person's (an employer's HR
+    sees its employees, not their party records)."""
+    records = scope(user, Membership.objects.filter(ended_on__isnull=True), VIEW).values("person_id")
+    return (Person.objects.all() if people is None else people).filter(pk__in=records)
 
 
 def celebrant(person: Person, year: int) -> Celebrant | None:

@@ -22,7 +22,6 @@ from dangjian.access.shortcuts import get_in_scope
 from dangjian.development.selectors import SETTINGS_KINDS
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
-from dangjian.people.selectors import visible_people
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import save_form_page
 
@@ -66,7 +65,7 @@ def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
 def period_label(period: rules.Period) -> str:
     if period.kind == rules.MONTH:
         return formats.date_format(period.first_day, "YEAR_MONTH_FORMAT")
-    return _("Q%(quarter)d %(year)d") % {"quarter": period.index, "year": period.year}
+    return period.label
 
 
 def _query(org: Organization, period: rules.Period) -> str:
@@ -157,13 +156,17 @@ def cards(request):
 
 @login_required
 def card(request, pk):
-    """One member's card for a year (?year=, else this year): a download, recorded."""
-    person = get_in_scope(request.user, visible_people(request.user), pk)
+    """One member's card for a year (?year=, else this year): a page saying whose and which
+    anniversary it is, and a POST that downloads it — a disclosure of the member's admission
+    date, so it is recorded, and no link or prefetch can trigger it."""
+    person = get_in_scope(request.user, selectors.card_people(request.user), pk)
     today = timezone.localdate()
     year = _int(request.GET.get("year")) or today.year
     found = selectors.celebrant(person, year) if 1900 < year < 3000 else None
     if found is None:
         return render(request, "birthdays/no_card.html", {"person": person, "year": year}, status=404)
+    if request.method != "POST":
+        return render(request, "birthdays/card_page.html", {"c": found, "year": year})
     printed = services.print_card(actor=request.user, celebrant=found, today=today)
     return attachment(printed.data, printed.name, services.PDF)
 

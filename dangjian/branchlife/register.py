@@ -123,7 +123,8 @@ def _meeting_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
 
 def _attendance_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
     rows = (
-        Attendance.objects.filter(meeting__in=qs.values("pk"))
+        # Who came is known of a meeting held; a planned or cancelled one's list is no record.
+        Attendance.objects.filter(meeting__in=qs.filter(status=Meeting.Status.HELD).values("pk"))
         .select_related("meeting__organization", "person")
         .order_by("-meeting__held_on", "-meeting_id", "invited", "person__name", "pk")
     )

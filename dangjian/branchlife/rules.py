@@ -14,17 +14,7 @@ from dangjian import periods
 
 from .models import MeetingKind, Period
 
-# Calendar periods are the platform's (dangjian.periods): a span is a month, quarter or year.
-Span = periods.Period
 MONTHS_PER = periods.MONTHS_PER
-
-
-def span_of(kind: str, day: dt.date) -> Span:
-    return periods.period_of(day, kind)
-
-
-def spans_in(kind: str, year: int) -> list[Span]:
-    return periods.periods_in(year, kind)
 
 
 # --- frequency -----------------------------------------------------------------------------------
@@ -60,12 +50,9 @@ REGULATED = frozenset({MeetingKind.GENERAL, MeetingKind.COMMITTEE, MeetingKind.G
 SCHEDULED_KINDS = tuple(DEFAULT_RULES)  # the kinds the calendar measures
 
 
-def looser_than_regulation(rule: Rule) -> bool:
-    """Whether a local rule asks less than the regulations do: fewer meetings a year, or a
-    longer period (four in December do not make up for none in spring)."""
-    if rule.kind not in REGULATED:
-        return False
-    floor = DEFAULT_RULES[rule.kind]
+def looser_than(rule: Rule, floor: Rule) -> bool:
+    """Whether `rule` asks less than `floor`: fewer meetings a year, or a longer period (four in
+    December do not make up for none in spring)."""
     return rule.per_year < floor.per_year or MONTHS_PER[rule.period] > MONTHS_PER[floor.period]
 
 
@@ -104,7 +91,7 @@ STATE_LABELS = {
 }
 
 
-def cell_state(span: Span, held: int, times: int, today: dt.date, since: dt.date | None) -> str:
+def cell_state(span: periods.Period, held: int, times: int, today: dt.date, since: dt.date | None) -> str:
     if since is not None and span.last_day < since:
         return NOT_REQUIRED  # the organisation did not exist yet
     if held >= times:
@@ -118,7 +105,7 @@ def cell_state(span: Span, held: int, times: int, today: dt.date, since: dt.date
 
 @dataclass(frozen=True)
 class Cell:
-    span: Span
+    span: periods.Period
     held: int
     planned: int
     state: str
@@ -138,7 +125,7 @@ def cells(
 ) -> list[Cell]:
     """A requirement's cells for one year, from the meetings counted per month (1–12)."""
     out = []
-    for span in spans_in(rule.period, year):
+    for span in periods.periods_in(year, rule.period):
         held = sum(held_by_month.get(m, 0) for m in span.months)
         planned = sum(planned_by_month.get(m, 0) for m in span.months)
         out.append(Cell(span, held, planned, cell_state(span, held, rule.times, today, since)))

@@ -20,12 +20,12 @@ from dangjian.access.scopes import (
     CHANGE,
     MEETING,
     NOTHING,
-    ORG,
     VIEW,
-    container_q,
+    anchor_orgs_q,
     grants_for,
     has_any,
     orgs_under,
+    path_ids,
     scope,
 )
 from dangjian.organizations.models import Organization, OrgKind
@@ -47,20 +47,23 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     return scope(user, Meeting.objects.select_related("organization", "host"))
 
 
-def meeting_orgs(user: Any) -> QuerySet[Organization]:
-    """Where the user may plan and record meetings: branches and party groups they keep."""
-    where = container_q(user, MEETING, CHANGE, ORG)
-    qs = Organization.objects.filter(kind__in=MEETING_ORG_KINDS).order_by("path")
+def _anchored(user: Any, action: str, qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    where = anchor_orgs_q(user, MEETING, action)
     if where is None:
         return qs
     return qs.filter(where) if where != NOTHING else qs.none()
 
 
+def meeting_orgs(user: Any) -> QuerySet[Organization]:
+    """Where the user may plan and record meetings: branches and party groups they keep."""
+    return _anchored(user, CHANGE, Organization.objects.filter(kind__in=MEETING_ORG_KINDS).order_by("path"))
+
+
 def calendar_orgs(user: Any) -> QuerySet[Organization]:
-    """Organisations whose calendar (or, for a committee, roll-up) the user may open."""
-    if not may_see_meetings(user):
-        return Organization.objects.none()
-    return scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW).order_by("path")
+    """Organisations whose calendar (or, for a committee, roll-up) the user may open: through
+    their meeting roles, not their view of the tree (an employer's HR sees the tree, not the
+    branch's meetings)."""
+    return _anchored(user, VIEW, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP).order_by("path"))
 
 
 def default_org(user: Any) -> Organization | None:
@@ -73,14 +76,10 @@ def default_org(user: Any) -> Organization | None:
         if path:
             org = qs.filter(path=path).first()
             if org is None and g.role == Role.MEMBER:
-                org = qs.filter(pk__in=_ids_of(path), kind__in=CALENDAR_KINDS).order_by("-depth").first()
+                org = qs.filter(pk__in=path_ids(path), kind__in=CALENDAR_KINDS).order_by("-depth").first()
             if org is not None:
                 return org
     return qs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
-
-
-def _ids_of(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
 
 
 def invitable(user: Any, meeting: Meeting) -> QuerySet:

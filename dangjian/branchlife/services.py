@@ -83,14 +83,14 @@ def invitable_people(org: Organization) -> QuerySet[Person]:
     )
 
 
-def _sync_expected(meeting: Meeting) -> None:
+def _sync_expected(meeting: Meeting, actor: Any) -> None:
     """Bring the expected attendees in line with the organisation, kind and date. Rows someone
-    already marked (present, on leave with a reason, checked in) stay."""
+    already marked (present, on leave with a reason, checked in) stay. One audit event names
+    who was put on the list and who was taken off."""
     expected = set(expected_people(meeting.organization, meeting.kind, meeting.held_on).values_list("pk", flat=True))
     rows = {a.person_id: a for a in meeting.attendances.all()}
-    Attendance.objects.bulk_create(
-        [Attendance(meeting=meeting, person_id=pk) for pk in sorted(expected - set(rows))], batch_size=500
-    )
+    added = sorted(expected - set(rows))
+    Attendance.objects.bulk_create([Attendance(meeting=meeting, person_id=pk) for pk in added], batch_size=500)
     stale = [
         a.pk
         for pk, a in rows.items()
@@ -101,6 +101,14 @@ def _sync_expected(meeting: Meeting) -> None:
         and a.checked_in_at is None
     ]
     Attendance.objects.filter(pk__in=stale).delete()
+    if added or stale:
+        removed = [pk for pk, a in rows.items() if a.pk in set(stale)]
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=meeting,
+            changes={"expected_added": added, "expected_removed": removed},
+        )
 
 
 def _settle(meeting: Meeting) -> None:
@@ -124,12 +132,13 @@ def clean_meeting(
     topic: str,
     hours: Decimal | None = None,
     today: dt.date | None = None,
+    check_kind: bool = True,
     **_ignored: Any,
 ) -> None:
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     allowed = rules.kinds_for(organization.kind, has_committee(organization))
-    if kind not in allowed:
+    if check_kind and kind not in allowed:
         if kind == MeetingKind.COMMITTEE and organization.kind in rules.BRANCH_KINDS:
             msg = _(
                 "%(org)s has no committee on record: give its committee members their role first, "
@@ -185,7 +194,7 @@ def plan_meeting(
         **fields,
     )
     audit.record_create(actor, meeting)
-    _sync_expected(meeting)
+    _sync_expected(meeting, actor)
     _settle(meeting)
     _attach(meeting, attachments, actor)
     return meeting
@@ -202,12 +211,26 @@ def update_meeting(
     before = audit.snapshot(meeting)
     for name, value in changes.items():
         setattr(meeting, name, value.strip() if name == "topic" else value)
-    clean_meeting(organization=meeting.organization, **{n: getattr(meeting, n) for n in EDITABLE})
+    new_kind = meeting.kind != before["kind"]
+    if new_kind and meeting.attendances.exclude(state=Attendance.State.ABSENT, checked_in_at__isnull=True).exists():
+        # Marks made for one kind (a general meeting's 30 present) must not count for another (a
+        # committee's quorum).
+        raise ValidationError(
+            {
+                "kind": [
+                    _("Attendance is already marked: the kind cannot change. Cancel this meeting and record a new one.")
+                ]
+            }
+        )
+    clean_meeting(
+        organization=meeting.organization,
+        check_kind=new_kind,  # an old committee meeting stays editable after the committee changed
+        **{n: getattr(meeting, n) for n in EDITABLE},
+    )
     meeting.save()
     audit.record_update(actor, meeting, before)
-    after = audit.snapshot(meeting)
-    if any(before[k] != after[k] for k in ("kind", "held_on")):
-        _sync_expected(meeting)
+    if new_kind or meeting.held_on.isoformat() != before["held_on"]:
+        _sync_expected(meeting, actor)
     _settle(meeting)
     _attach(meeting, attachments, actor)
     return meeting
@@ -224,6 +247,8 @@ def _refuse_if_cancelled(meeting: Meeting) -> None:
 
 @audit.write_transaction
 def set_attendance(*, actor: Any, attendance: Attendance, state: str, reason: str = "") -> Attendance:
+    # The row as stored, locked: two taps at once must each audit what they really changed.
+    attendance = Attendance.objects.select_for_update().select_related("meeting__organization").get(pk=attendance.pk)
     _refuse_if_cancelled(attendance.meeting)
     if state not in Attendance.State.values:
         raise ValidationError({"state": [_("Choose present, on leave or absent.")]})
@@ -306,6 +331,7 @@ def check_in_refusal(meeting: Meeting, person: Person | None, token: str, today:
 def check_in(*, actor: Any, meeting: Meeting, token: str, today: dt.date | None = None) -> Attendance:
     """A member (or invited guest) marks themself present by scanning the meeting's QR code."""
     person = getattr(actor, "person", None)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # as stored: perhaps cancelled since
     refusal = check_in_refusal(meeting, person, token, today)
     if refusal:
         raise ValidationError(refusal)
@@ -397,12 +423,14 @@ def save_rule(
     if kind not in rules.SCHEDULED_KINDS:
         raise ValidationError({"kind": [_("This kind of meeting has no required frequency.")]})
     rule = rules.Rule(kind, period, times, day_of_month)
-    if rules.looser_than_regulation(rule):
-        floor = rules.DEFAULT_RULES[kind]
+    # The regulations' minimum, or what a committee above already asked beyond it: neither can be
+    # undone below (a park may not loosen its county's stricter rule).
+    floor = rules_above(organization)[kind] if organization is not None else rules.DEFAULT_RULES[kind]
+    if kind in rules.REGULATED and rules.looser_than(rule, floor):
         raise ValidationError(
             _(
-                "The regulations require a %(kind)s at least %(times)d time(s) every %(period)s; "
-                "a county may ask for more, not less."
+                "A %(kind)s is required at least %(times)d time(s) every %(period)s here, by the "
+                "regulations or a committee above: you may ask for more, not less."
             )
             % {"kind": MeetingKind(kind).label, "times": floor.times, "period": floor.period_label}
         )

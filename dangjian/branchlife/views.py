@@ -6,7 +6,6 @@ speak through the services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import segno
@@ -173,7 +172,7 @@ def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None,
     if may_change and open_:
         people = selectors.invitable(request.user, meeting)
         context["invite_form"] = invite_form or InviteForm(people=people[: lookups.SEARCH_RESULTS])
-        if meeting.held_on >= timezone.localdate() - dt.timedelta(days=0):
+        if meeting.held_on >= timezone.localdate():  # the code is for the meeting's day
             url = _checkin_url(request, meeting)
             context["checkin_url"] = url
             context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
@@ -194,7 +193,7 @@ def mark(request, pk, attendance_pk):
         raise Http404
     error = ""
     try:
-        services.set_attendance(
+        row = services.set_attendance(
             actor=request.user,
             attendance=row,
             state=request.POST.get("state", ""),

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from dangjian import periods
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as meeting_rules
@@ -661,14 +663,14 @@ def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
             else diligence[org.pk]
         )
         for kind in kinds:
-            for span in meeting_rules.spans_in(org_rules[org.pk][kind].period, today.year):
+            for span in periods.periods_in(today.year, org_rules[org.pk][kind].period):
                 last = min(span.last_day, today - dt.timedelta(days=1))
                 if last < span.first_day or rng.random() > keen:
                     continue
                 on = span.first_day + dt.timedelta(days=rng.randint(0, (last - span.first_day).days))
                 meetings.append(
                     Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=TOPICS[kind],
-                            place="党员活动室", checkin_token=f"demo{seed}{org.pk}{kind}{on:%m%d}")
+                            place="党员活动室", checkin_token=secrets.token_urlsafe(16))
                 )  # fmt: skip
     return _write_bulk(meetings, rng, county.path, len(orgs))
 

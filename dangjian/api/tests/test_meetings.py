@@ -152,7 +152,7 @@ def test_secretary_plans_a_meeting_with_its_expected_members(world, api_as):
     assert {a["person_name"] for a in data["attendance"]} == {"A党员", "A书记"}
     m = Meeting.objects.get(pk=data["id"])
     assert m.created_by == world.a.secretary
-    event = AuditEvent.objects.filter(object_type="branchlife.Meeting", object_id=str(m.pk)).get()
+    event = AuditEvent.objects.filter(object_type="branchlife.Meeting", object_id=str(m.pk), action="create").get()
     assert (event.source, event.action) == ("api", "create")
 
 
@@ -333,7 +333,7 @@ def test_a_branch_calendar(world, api_as):
     assert (general["period"], general["times"]) == ("quarter", 1)
     q1 = general["cells"][0]
     assert (q1["period"], q1["start"], q1["end"], q1["held"], q1["state"]) == (
-        "2026 Q1",
+        "2026年第1季度",  # the label in the caller's language (zh-Hans by default)
         "2026-01-01",
         "2026-03-31",
         1,

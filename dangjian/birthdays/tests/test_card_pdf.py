@@ -57,7 +57,7 @@ def _dark(image, box=None, threshold: int = 128) -> int:
 
 
 def _card(world, login, person, year=2026):
-    response = login(world.a.secretary).get(reverse("birthdays:card", args=[person.pk]), {"year": year})
+    response = login(world.a.secretary).post(reverse("birthdays:card", args=[person.pk]) + f"?year={year}")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")

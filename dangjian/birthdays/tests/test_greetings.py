@@ -132,5 +132,8 @@ def test_the_greeted_member_opens_their_card_from_the_notification(world, login)
     person = member(world.a, dt.date(2016, 3, 8), name="古丽")
     user = _with_login(person)
     services.send_greetings(today=dt.date(2026, 3, 8))
-    response = login(user).get(Notification.objects.get().url)
+    url = Notification.objects.get().url
+    page = login(user).get(url)
+    assert page.status_code == 200 and 'data-years="10"' in page.content.decode()
+    response = login(user).post(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

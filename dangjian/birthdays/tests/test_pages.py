@@ -90,7 +90,10 @@ def test_a_member_sees_their_branchs_cohort_and_their_own_card_but_prints_no_bat
         body = _body(client.get(reverse("birthdays:cohort")))
         assert "A党员" in body and "data-print-all" not in body and "data-celebrate" not in body
         assert reverse("birthdays:card", args=[world.a.member.pk]) in body
-        response = client.get(reverse("birthdays:card", args=[world.a.member.pk]))
+        page = client.get(reverse("birthdays:card", args=[world.a.member.pk]))
+        assert "data-download-card" in _body(page)  # a page first: the download is a POST
+        assert not AuditEvent.objects.filter(object_type="birthdays.card").exists()
+        response = client.post(reverse("birthdays:card", args=[world.a.member.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     url = reverse("birthdays:cards") + f"?org={world.a.branch.pk}&year=2026&period=7"
     assert client.post(url).status_code == 403
@@ -132,7 +135,7 @@ def test_the_cohort_page_costs_the_same_queries_for_any_cohort(world, login, dja
 
 
 def test_a_card_download_is_recorded(world, login):
-    response = login(world.a.secretary).get(reverse("birthdays:card", args=[world.a.member.pk]), {"year": 2025})
+    response = login(world.a.secretary).post(reverse("birthdays:card", args=[world.a.member.pk]) + "?year=2025")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     assert "attachment" in response["Content-Disposition"]
@@ -145,6 +148,7 @@ def test_a_card_download_is_recorded(world, login):
 def test_the_other_enterprises_card_is_not_found(world, login):
     client = login(world.a.secretary)
     assert client.get(reverse("birthdays:card", args=[world.b.member.pk])).status_code == 404
+    assert client.post(reverse("birthdays:card", args=[world.b.member.pk])).status_code == 404
     assert not AuditEvent.objects.filter(object_type="birthdays.card").exists()
 
 
@@ -234,3 +238,11 @@ def test_a_secretary_has_no_settings_page(world, login):
     assert client.get(reverse("birthdays:settings", args=[world.a.branch.pk])).status_code == 404
     assert client.get(reverse("birthdays:settings", args=[world.county.pk])).status_code == 404
     assert client.post(reverse("birthdays:settings", args=[world.county.pk]), {"period": "quarter"}).status_code == 404
+
+
+def test_an_employer_reads_no_political_birthdays(world, login):
+    """HR sees its employees, not their party records: no card, no admission date."""
+    client = login(world.a.manager)
+    assert client.get(reverse("birthdays:card", args=[world.a.member.pk])).status_code == 404
+    assert client.post(reverse("birthdays:card", args=[world.a.member.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(object_type="birthdays.card").exists()

@@ -16,12 +16,21 @@ from .. import rules, selectors, services
 from .helpers import committee, meeting
 
 pytestmark = pytest.mark.django_db
+
+
+def label_of(span) -> str:
+    """A cell's period as the tests name it, whatever the language: 2026-03, 2026 Q1, 2026."""
+    return {"month": f"{span.year}-{span.index:02d}", "quarter": f"{span.year} Q{span.index}"}.get(
+        span.kind, str(span.year)
+    )
+
+
 TODAY = dt.date(2026, 7, 15)
 
 
 def states(cal, key):
     req = next(r for r in cal.requirements if r.key == key)
-    return {c.span.label: c.state for c in req.cells}
+    return {label_of(c.span): c.state for c in req.cells}
 
 
 def test_held_meetings_fill_the_calendar_and_planned_ones_do_not(world):
@@ -129,3 +138,24 @@ def test_a_county_cannot_loosen_a_regulated_rule(world):
 def test_a_secretary_cannot_set_the_countys_rules(world, login):
     response = login(world.a.secretary).get(reverse("branchlife:frequency", args=[world.county.pk]))
     assert response.status_code in {403, 404}
+
+
+@translation.override("en")
+def test_a_park_cannot_undo_its_countys_stricter_rule(world):
+    services.save_rule(actor=None, organization=world.county, kind="general", period="month", times=1)
+    with pytest.raises(ValidationError, match="committee above"):
+        services.save_rule(actor=None, organization=world.park, kind="general", period="quarter", times=1)
+    services.save_rule(actor=None, organization=world.park, kind="lecture", period="year", times=1)  # local practice
+    assert selectors.calendar(world.a.branch, 2026, TODAY).requirements[0].rule.period == "month"
+
+
+def test_the_calendar_follows_meeting_roles_not_the_tree(world, login):
+    from dangjian.testing.factories import UserFactory
+
+    assert login(world.a.manager).get(reverse("branchlife:calendar")).status_code == 403  # HR: no party meetings
+    member = UserFactory(username="a_member", person=world.a.member)
+    client = login(member)
+    page = client.get(reverse("branchlife:calendar"))
+    assert page.status_code == 200 and page.context["cal"].org == world.a.branch
+    assert client.get(reverse("branchlife:calendar"), {"org": world.b.branch.pk}).status_code == 404
+    assert client.get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404  # the county roll-up is the county's

@@ -123,6 +123,7 @@ def test_every_write_is_audited(world):
     events = list(AuditEvent.objects.order_by("pk")[before:].values_list("object_type", "action"))
     assert events == [
         ("branchlife.Meeting", "create"),
+        ("branchlife.Meeting", "update"),  # who was put on the list
         ("branchlife.Attendance", "create"),
         ("branchlife.Attendance", "update"),
         ("branchlife.Meeting", "update"),
@@ -260,8 +261,8 @@ def test_the_admin_plans_through_the_service_and_is_audited(world, admin_client)
     assert response.status_code == 302, response.content.decode()[:2000]
     m = Meeting.objects.get(topic="后台计划的大会")
     assert names(m) == {"A党员", "A书记"}  # expected attendees drawn as on the page
-    event = AuditEvent.objects.get(object_type="branchlife.Meeting", object_id=str(m.pk))
-    assert event.source == "admin"
+    events = AuditEvent.objects.filter(object_type="branchlife.Meeting", object_id=str(m.pk))
+    assert {e.source for e in events} == {"admin"} and events.filter(action="create").exists()
     response = admin_client.post(
         reverse("admin:branchlife_meeting_add"),
         {"organization": world.a.group.pk, "kind": "general", "status": "planned", "held_on": "2026-12-01",
@@ -285,3 +286,25 @@ def test_a_cancelled_meeting_shows_no_attendance(world, login):
     assert "data-cancelled" in body and 'id="members"' not in body
     with pytest.raises(ValidationError):
         services.set_attendance(actor=None, attendance=m.attendances.first(), state="present")
+
+
+@translation.override("en")
+def test_the_kind_cannot_change_once_attendance_is_marked(world):
+    committee(world.a, "A委员一", "A委员二", "A委员三")
+    m = meeting(world.a)  # a general meeting: everybody present
+    services.mark_all_present(actor=None, meeting=m)
+    with pytest.raises(ValidationError, match="kind cannot change"):
+        services.update_meeting(actor=None, meeting=m, kind="committee")
+    m.refresh_from_db()
+    assert m.kind == "general"  # its 5 present can never make a committee's quorum
+
+
+def test_an_old_committee_meeting_stays_editable_after_the_committee_changed(world):
+    from dangjian.access.models import RoleAssignment
+
+    committee(world.a, "A委员一")
+    m = meeting(world.a, kind="committee")
+    RoleAssignment.objects.filter(role="committee").delete()  # the committee's term ended
+    services.update_meeting(actor=None, meeting=m, minutes="补记会议记录")
+    m.refresh_from_db()
+    assert m.minutes == "补记会议记录"

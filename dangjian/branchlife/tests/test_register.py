@@ -60,3 +60,16 @@ def test_the_register_follows_the_lists_filters(world, login):
 
 def test_the_register_is_a_post(world, login):
     assert login(world.a.secretary).get(reverse("branchlife:register")).status_code == 405
+
+
+def test_a_planned_or_cancelled_meetings_list_is_not_exported_as_attendance(world, login):
+    planned = meeting(world.a, status="planned", on=dt.date(2026, 12, 1), topic="计划中的会")
+    cancelled = meeting(world.a, status="planned", on=dt.date(2026, 12, 2), topic="取消的会")
+    services.update_meeting(actor=None, meeting=cancelled, status="cancelled")
+    meeting(world.a, topic="开过的会")
+    data = sheets(login(world.a.secretary).post(reverse("branchlife:register")))
+    meetings, attendance = data.values()
+    assert {r[5] for r in meetings[2:]} == {"计划中的会", "取消的会", "开过的会"}
+    assert {r[3] for r in attendance[2:]} == {"开过的会"}  # only the held meeting's attendance
+    row = {r[5]: r for r in meetings[2:]}[planned.topic]
+    assert row[9] == 2 and row[10] is None  # expected known, presence not yet
