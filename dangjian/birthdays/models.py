@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import periods
 from dangjian.organizations.models import NO_NUL, Organization
 
 from . import rules
 
 
 class PeriodKind(models.TextChoices):
-    MONTH = rules.MONTH, _("Month")
-    QUARTER = rules.QUARTER, _("Quarter")
+    MONTH = periods.MONTH, _("Month")
+    QUARTER = periods.QUARTER, _("Quarter")
 
 
 class BirthdayConfig(models.Model):
@@ -25,7 +26,7 @@ class BirthdayConfig(models.Model):
         Organization, verbose_name=_("party organisation"), on_delete=models.CASCADE, related_name="birthday_config"
     )
     period = models.CharField(
-        _("members are celebrated together per"), max_length=10, choices=PeriodKind.choices, default=rules.MONTH
+        _("members are celebrated together per"), max_length=10, choices=PeriodKind.choices, default=periods.MONTH
     )
     message_zh = models.TextField(
         _("greeting in Chinese"),

@@ -14,9 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dangjian.people.rules import political_birthday
-from dangjian.periods import MONTH, QUARTER, Period
+from dangjian.periods import MONTH, Period
 
-PERIOD_KINDS = (MONTH, QUARTER)  # a cohort is a month's or a quarter's
 ADMISSION = "admission"
 CONVERSION = "conversion"
 

@@ -66,5 +66,5 @@ def send_greetings_task(job_id: int, today: str | None = None) -> dict[str, Any]
         result = services.send_greetings(today=day, actor=job.requested_by, progress=progress)
         return {**result, "ok": True, "summary": greetings_summary(result)}
 
-    with translation.override(job.requested_by.language or settings.LANGUAGE_CODE):
+    with translation.override(getattr(job.requested_by, "language", "") or settings.LANGUAGE_CODE):
         return run_job(job_id, work)

@@ -23,7 +23,7 @@ from dangjian.development.selectors import SETTINGS_KINDS
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
 from dangjian.ui.downloads import attachment
-from dangjian.ui.forms import save_form_page
+from dangjian.ui.forms import OrgPickerForm, save_form_page
 
 from . import rules, selectors, services
 from .forms import ConfigForm
@@ -92,7 +92,7 @@ def cohort(request):
     org = _chosen_org(request)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    context: dict[str, Any] = {"org": org, "orgs": selectors.cohort_orgs(request.user)}
+    context: dict[str, Any] = {"org": org, "org_form": OrgPickerForm(user=request.user, initial={"org": org})}
     if org is not None:
         today = timezone.localdate()
         kind = services.config_for(org).period

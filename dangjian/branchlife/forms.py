@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
-from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
 
 from . import rules, services
@@ -21,17 +20,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%H:%M", **kwargs)
-
-
-class OrgChoiceForm(forms.Form):
-    """First step of a new meeting: which organisation holds it (it decides the kinds of meeting
-    and who may host)."""
-
-    org = forms.ModelChoiceField(label=_("party organisation"), queryset=Organization.objects.none())
-
-    def __init__(self, *args: Any, user: Any, source: str = "org.meeting", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        lookups.use(self.fields["org"], source, user)
 
 
 class MeetingForm(forms.Form):

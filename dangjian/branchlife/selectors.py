@@ -6,7 +6,7 @@ its own calendar."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,23 +109,26 @@ class Tally:
         return round(100 * self.present / self.expected) if self.expected else None
 
 
-def tally(members: list[Attendance], invited: list[Attendance]) -> Tally:
-    def n(rows: list[Attendance], state: str) -> int:
-        return sum(1 for a in rows if a.state == state)
-
+def _tally(counts: dict[tuple[bool, str], int]) -> Tally:
+    """Counts per (invited, state) as a meeting's tally: invited non-members apart, always."""
     S = Attendance.State
     return Tally(
-        len(members),
-        n(members, S.PRESENT),
-        n(members, S.LEAVE),
-        n(members, S.ABSENT),
-        len(invited),
-        n(invited, S.PRESENT),
+        expected=sum(n for (invited, _s), n in counts.items() if not invited),
+        present=counts.get((False, S.PRESENT), 0),
+        leave=counts.get((False, S.LEAVE), 0),
+        absent=counts.get((False, S.ABSENT), 0),
+        invited=sum(n for (invited, _s), n in counts.items() if invited),
+        invited_present=counts.get((True, S.PRESENT), 0),
     )
 
 
+def tally(members: list[Attendance], invited: list[Attendance]) -> Tally:
+    """The tally of attendance rows already loaded (the meeting page)."""
+    return _tally(Counter((a.invited, a.state) for a in (*members, *invited)))
+
+
 def tallies(meetings: QuerySet[Meeting] | list[Meeting]) -> dict[int, Tally]:
-    """Each meeting's counts in one query (lists, the register)."""
+    """Each meeting's tally in one query (lists, the register, the API)."""
     ids = [m.pk for m in meetings]
     rows = (
         Attendance.objects.filter(meeting_id__in=ids)
@@ -133,24 +136,10 @@ def tallies(meetings: QuerySet[Meeting] | list[Meeting]) -> dict[int, Tally]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    c: dict[int, dict[tuple[bool, str], int]] = defaultdict(dict)
+    counts: dict[int, dict[tuple[bool, str], int]] = defaultdict(dict)
     for r in rows:
-        c[r["meeting_id"]][(r["invited"], r["state"])] = r["n"]
-    S = Attendance.State
-    out = {}
-    for pk in ids:
-        d = c.get(pk, {})
-        members = sum(v for (inv, _s), v in d.items() if not inv)
-        invited = sum(v for (inv, _s), v in d.items() if inv)
-        out[pk] = Tally(
-            members,
-            d.get((False, S.PRESENT), 0),
-            d.get((False, S.LEAVE), 0),
-            d.get((False, S.ABSENT), 0),
-            invited,
-            d.get((True, S.PRESENT), 0),
-        )
-    return out
+        counts[r["meeting_id"]][(r["invited"], r["state"])] = r["n"]
+    return {pk: _tally(counts.get(pk, {})) for pk in ids}
 
 
 # --- the compliance calendar -------------------------------------------------------------------

@@ -25,11 +25,11 @@ from dangjian.exports.selectors import covering_org_path
 from dangjian.organizations.models import Organization
 from dangjian.ui import lookups
 from dangjian.ui.downloads import attachment as download
-from dangjian.ui.forms import apply_errors
+from dangjian.ui.forms import OrgPickerForm, apply_errors
 from dangjian.ui.paging import paginate, query_without
 
 from . import register, rules, selectors, services
-from .forms import FrequencyForm, InviteForm, MeetingForm, OrgChoiceForm
+from .forms import FrequencyForm, InviteForm, MeetingForm
 from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
 
 
@@ -116,7 +116,9 @@ def new(request):
     if org is None:
         if not only:
             raise PermissionDenied
-        return render(request, "branchlife/choose_org.html", {"form": OrgChoiceForm(user=request.user)})
+        return render(
+            request, "branchlife/choose_org.html", {"form": OrgPickerForm(user=request.user, source="org.meeting")}
+        )
     initial = {"kind": request.GET.get("kind"), "held_on": request.GET.get("on") or timezone.localdate()}
     form = MeetingForm(request.POST or None, request.FILES or None, org=org, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +339,7 @@ def calendar(request):
         "year": year,
         "today": today,
         "states": rules.STATE_LABELS,
-        "org_form": OrgChoiceForm(user=request.user, source="org", initial={"org": org}),
+        "org_form": OrgPickerForm(user=request.user, initial={"org": org}),
     }
     if org is not None and org.kind in rules.BRANCH_KINDS:
         context["cal"] = selectors.calendar(org, year, today)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 
 class DateInput(forms.DateInput):
@@ -36,6 +37,19 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class OrgPickerForm(forms.Form):
+    """Choose a party organisation among those a lookup source offers the user (a search box
+    when they are many): the chooser at the top of the calendar, cohort and similar pages."""
+
+    org = forms.ModelChoiceField(label=gettext_lazy("party organisation"), queryset=None)
+
+    def __init__(self, *args: Any, user: Any, source: str = "org", **kwargs: Any) -> None:
+        from . import lookups
+
+        super().__init__(*args, **kwargs)
+        lookups.use(self.fields["org"], source, user)
 
 
 def uploaded(files: Any) -> list[tuple[str, bytes, str]]:

@@ -122,12 +122,13 @@ def test_the_cohort_page_costs_the_same_queries_for_any_cohort(world, login, dja
     for i in range(3):
         member(world.a, dt.date(2015, 4, 1 + i))
     # The session, the user and their roles; the organisation, its settings; the members; the
-    # right to print; the unread notifications and the organisation picker of the layout.
-    with django_assert_num_queries(13):
+    # right to print and to plan the celebration; the unread notifications; the organisation
+    # picker (whether its list is long, then its options).
+    with django_assert_num_queries(14):
         assert _body(client.get(url, params)).count("data-card") == 3
     for i in range(12):
         member(world.a, dt.date(2015, 4, 5 + i))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert _body(client.get(url, params)).count("data-card") == 15
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from dangjian import periods
 from dangjian.birthdays import rules
-from dangjian.birthdays.rules import MONTH, QUARTER, Period
+from dangjian.periods import MONTH, QUARTER, Period
 
 LEAP_DAY = dt.date(2016, 2, 29)
 

@@ -158,4 +158,6 @@ def test_the_calendar_follows_meeting_roles_not_the_tree(world, login):
     page = client.get(reverse("branchlife:calendar"))
     assert page.status_code == 200 and page.context["cal"].org == world.a.branch
     assert client.get(reverse("branchlife:calendar"), {"org": world.b.branch.pk}).status_code == 404
-    assert client.get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404  # the county roll-up is the county's
+    assert (
+        client.get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404
+    )  # the county roll-up is the county's
