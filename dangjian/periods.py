@@ -5,6 +5,7 @@ meeting frequencies of the compliance calendar (branchlife) and the political-bi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -34,16 +35,16 @@ class Period:
         """Periods of this kind in a year."""
         return 12 // MONTHS_PER[self.kind]
 
-    @property
+    @functools.cached_property
     def months(self) -> tuple[int, ...]:
         first = (self.index - 1) * MONTHS_PER[self.kind] + 1
         return tuple(range(first, first + MONTHS_PER[self.kind]))
 
-    @property
+    @functools.cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.months[0], 1)
 
-    @property
+    @functools.cached_property
     def last_day(self) -> dt.date:
         last_month = self.months[-1]
         if last_month == 12:
@@ -79,5 +80,7 @@ def period_of(day: dt.date, kind: str = MONTH) -> Period:
     return Period(day.year, (day.month - 1) // MONTHS_PER[kind] + 1, kind)
 
 
-def periods_in(year: int, kind: str) -> list[Period]:
-    return [Period(year, i, kind) for i in range(1, 12 // MONTHS_PER[kind] + 1)]
+@functools.lru_cache(maxsize=64)
+def periods_in(year: int, kind: str) -> tuple[Period, ...]:
+    """The year's periods of `kind`, in order (shared: a roll-up asks for them thousands of times)."""
+    return tuple(Period(year, i, kind) for i in range(1, 12 // MONTHS_PER[kind] + 1))

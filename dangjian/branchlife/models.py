@@ -81,10 +81,9 @@ class Meeting(FastLabels, models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-held_on", "-id"]
-        indexes = [
-            models.Index(fields=["organization", "held_on"]),
-            models.Index(fields=["status", "held_on"]),
-        ]
+        # Every read goes through an organisation (scope, calendar, register); an index led by
+        # status made SQLite read a prefecture's held meetings for one branch (74 ms → 1 ms).
+        indexes = [models.Index(fields=["organization", "held_on"])]
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_kind_display()} · {self.topic}"

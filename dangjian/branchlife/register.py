@@ -4,7 +4,7 @@ scopes, so the three can never disagree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -155,13 +155,23 @@ def _chunks(qs: QuerySet[Meeting], size: int = 500) -> Iterator[list[Meeting]]:
         yield chunk
 
 
-def workbook(qs: QuerySet[Meeting], filters: dict[str, Any]) -> tuple[bytes, str, int, int]:
-    """The register as .xlsx: (bytes, file name, meetings, attendance rows)."""
+def size(qs: QuerySet[Meeting]) -> int:
+    """Rows the file will hold: the meetings and the attendance of the held ones."""
+    held = qs.filter(status=Meeting.Status.HELD).values("pk")
+    return qs.count() + Attendance.objects.filter(meeting__in=held).count()
+
+
+def workbook(
+    qs: QuerySet[Meeting], filters: dict[str, Any], progress: Callable[[int], None] | None = None
+) -> tuple[bytes, str, int, int]:
+    """The register as .xlsx: (bytes, file name, meetings, attendance rows). `progress(rows)` is
+    told every thousand rows written (a job's progress bar)."""
     book = Workbook()
     org = filters.get("org")
     title = (
         str(STEM) + (f" · {org.display_name}" if org else "") + (f" · {filters['year']}" if "year" in filters else "")
     )
-    meetings = book.table(_("Meetings"), meeting_columns(), _meeting_rows(qs), title=title)
-    rows = book.table(_("Attendance"), attendance_columns(), _attendance_rows(qs), title=title)
+    meetings = book.table(_("Meetings"), meeting_columns(), _meeting_rows(qs), title=title, progress=progress)
+    done = (lambda n: progress(meetings + n)) if progress is not None else None
+    rows = book.table(_("Attendance"), attendance_columns(), _attendance_rows(qs), title=title, progress=done)
     return book.close(), download_name(str(STEM), timezone.localdate()), meetings, rows

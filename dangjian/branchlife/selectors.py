@@ -213,18 +213,16 @@ def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tupl
     rows = (
         qs.exclude(status=Meeting.Status.CANCELLED)
         .values("organization_id", "kind", "status", month=ExtractMonth("held_on"))
-        .annotate(n=Count("pk", filter=Q(quorate=True) | Q(status=Meeting.Status.PLANNED)))
+        .annotate(n=Count("pk", filter=Q(quorate=True) | Q(status=Meeting.Status.PLANNED)), last=Max("held_on"))
         .order_by()
     )
+    last: dict[int, dt.date] = {}
     for r in rows:
         target = held if r["status"] == Meeting.Status.HELD else planned
         target[(r["organization_id"], r["kind"])][r["month"]] = r["n"]
-    last = dict(
-        qs.filter(status=Meeting.Status.HELD)
-        .values("organization_id")
-        .annotate(d=Max("held_on"))
-        .values_list("organization_id", "d")
-    )
+        if r["status"] == Meeting.Status.HELD:
+            org_id = r["organization_id"]
+            last[org_id] = max(last.get(org_id, r["last"]), r["last"])
     by_secretary = dict(
         qs.filter(
             status=Meeting.Status.HELD,

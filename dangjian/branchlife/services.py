@@ -373,8 +373,11 @@ def attachment_opened(*, actor: Any, attachment: MeetingAttachment) -> bytes:
 
 
 @audit.write_transaction
-def register_exported(*, actor: Any, name: str, meetings: int, rows: int, org_path: str) -> None:
-    """The meeting register (台账) left the platform as a file."""
+def register_exported(
+    *, actor: Any, name: str, meetings: int, rows: int, org_path: str, job_id: int | None = None, output: Any = None
+) -> None:
+    """The meeting register (台账) left the platform as a file; with `job_id`, the file is kept on
+    that job for its requester (sealed, jobs.services.Output)."""
     audit.record(
         actor=actor,
         action=Action.EXPORT,
@@ -383,6 +386,10 @@ def register_exported(*, actor: Any, name: str, meetings: int, rows: int, org_pa
         changes={"meetings": meetings, "attendance_rows": rows},
         org_path=org_path,
     )
+    if job_id is not None and output is not None:
+        from dangjian.jobs.services import attach_output
+
+        attach_output(job_id, output)
 
 
 # --- frequency rules -----------------------------------------------------------------------------

@@ -15,13 +15,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
+from dangjian.exports.views import sync_limit
+from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
 from dangjian.ui import lookups
 from dangjian.ui.downloads import attachment as download
@@ -31,6 +33,7 @@ from dangjian.ui.paging import paginate, query_without
 from . import register, rules, selectors, services
 from .forms import FrequencyForm, InviteForm, MeetingForm
 from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
+from .tasks import register_task
 
 
 def _require_meetings(user: Any) -> None:
@@ -71,10 +74,23 @@ def meeting_list(request):
 
 @login_required
 def register_download(request):
+    """The register as Excel: written at once when small, else as a background job with
+    progress (the same threshold as every other export)."""
     _require_meetings(request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     qs, filters = register.filtered(request.user, request.GET)
+    if register.size(qs) > sync_limit():
+        job = start_job(
+            actor=request.user,
+            kind="export",
+            title=_("Excel export: %(name)s") % {"name": str(register.STEM)},
+            task=register_task,
+            user_id=request.user.pk,
+            params=dict(request.GET.lists()),
+            language=translation.get_language() or "",
+        )
+        return redirect("jobs:detail", job.pk)
     data, name, meetings, rows = register.workbook(qs, filters)
     org = filters.get("org")
     services.register_exported(

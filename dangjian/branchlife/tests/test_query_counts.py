@@ -38,8 +38,8 @@ PAGES = {
     # name: (user, url builder, pinned)
     "meeting list": ("a.secretary", lambda w: reverse("branchlife:list"), 10),
     "meeting page": ("a.secretary", lambda w: reverse("branchlife:detail", args=[w.first.pk]), 10),
-    "branch calendar": ("a.secretary", lambda w: reverse("branchlife:calendar") + f"?org={w.a.branch.pk}", 15),
-    "county roll-up": ("county_admin", lambda w: reverse("branchlife:calendar") + f"?org={w.county.pk}", 14),
+    "branch calendar": ("a.secretary", lambda w: reverse("branchlife:calendar") + f"?org={w.a.branch.pk}", 14),
+    "county roll-up": ("county_admin", lambda w: reverse("branchlife:calendar") + f"?org={w.county.pk}", 13),
 }
 
 

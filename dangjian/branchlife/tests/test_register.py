@@ -73,3 +73,25 @@ def test_a_planned_or_cancelled_meetings_list_is_not_exported_as_attendance(worl
     assert {r[3] for r in attendance[2:]} == {"开过的会"}  # only the held meeting's attendance
     row = {r[5]: r for r in meetings[2:]}[planned.topic]
     assert row[9] == 2 and row[10] is None  # expected known, presence not yet
+
+
+def test_a_long_register_is_written_by_a_job_with_progress(world, login, settings, django_capture_on_commit_callbacks):
+    from dangjian.jobs.models import Job
+
+    settings.EXPORT_SYNC_ROWS = 3  # two meetings and their attendance are more than that
+    meeting(world.a, topic="一月大会", on=dt.date(2026, 1, 10))
+    meeting(world.a, topic="二月大会", on=dt.date(2026, 2, 10))
+    meeting(world.b, topic="B的大会")
+    client = login(world.a.secretary)
+    with django_capture_on_commit_callbacks(execute=True):  # the job is enqueued once committed
+        response = client.post(reverse("branchlife:register"))
+    job = Job.objects.get(requested_by=world.a.secretary)
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "done" and job.done == job.total == 6  # 2 meetings + 4 attendance rows
+    data = sheets(client.get(reverse("jobs:download", args=[job.pk])))
+    meetings, attendance = data.values()
+    assert {r[5] for r in meetings[2:]} == {"一月大会", "二月大会"}  # the requester's scope, in the job too
+    assert len(attendance) - 2 == 4
+    event = AuditEvent.objects.get(object_type="branchlife.register")
+    assert event.changes == {"meetings": 2, "attendance_rows": 4}
