@@ -163,3 +163,17 @@ def test_static_files_are_read_by_path():
         fetched.close()
     html = f"<link rel='stylesheet' href='{pdf.static_uri('ui/app.css')}'><p>党</p>"
     assert pdf.render_pdf(html).startswith(b"%PDF-")
+
+
+@needs_poppler
+def test_a_long_batch_is_written_in_pieces_and_joined_in_order(monkeypatch, tmp_path):
+    """A county's quarter of cards is laid out a hundred at a time (memory), joined into one file."""
+    monkeypatch.setattr(pdf, "CHUNK", 2)
+    htmls = [f"<html><body><p>第{n}张</p></body></html>" for n in range(1, 6)]
+    done: list[int] = []
+    path = tmp_path / "batch.pdf"
+    path.write_bytes(pdf.render_many(htmls, progress=done.append))
+    assert done == [1, 2, 3, 4, 5]
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p.strip() for p in text.split("\f") if p.strip()]
+    assert pages == [f"第{n}张" for n in range(1, 6)]
