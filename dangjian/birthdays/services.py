@@ -30,6 +30,7 @@ from dangjian.jobs.services import Output, attach_output
 from dangjian.notifications.models import Kind, Notification
 from dangjian.notifications.services import language_of
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import nearest_settings
 from dangjian.people.models import Person
 
 from . import cards, rules, selectors
@@ -47,16 +48,8 @@ CONFIG_FIELDS = ("period", "message_zh", "message_en", "issuer_name", "issuer_na
 def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
     """Each organisation's settings: those of the nearest organisation up its tree that has its
     own, else the defaults. One query for any number of organisations."""
-    orgs = list({o.pk: o for o in orgs}.values())
-    own = {
-        c.organization_id: c
-        for c in BirthdayConfig.objects.filter(organization_id__in={i for o in orgs for i in o.path_ids()})
-    }
-    result: dict[int, rules.Config] = {}
-    for org in orgs:
-        c = next((own[i] for i in reversed(org.path_ids()) if i in own), None)
-        result[org.pk] = rules.Config() if c is None else c.as_rules()
-    return result
+    found = nearest_settings(orgs, BirthdayConfig)
+    return {pk: rules.Config() if c is None else c.as_rules() for pk, c in found.items()}
 
 
 def config_for(org: Organization) -> rules.Config:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
+from dangjian.organizations.selectors import nearest_settings
 from dangjian.people import services as people
 from dangjian.people.choices import PoliticalStatus
 from dangjian.people.crypto import open_bytes, seal_bytes
@@ -40,26 +41,18 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
     """Each organisation's settings: those of the nearest organisation up its tree that has its
     own, else the defaults. One query for any number of organisations (boards, reminders)."""
-    orgs = list({o.pk: o for o in orgs}.values())
-    own = {
-        c.organization_id: c
-        for c in DevelopmentConfig.objects.filter(organization_id__in={i for o in orgs for i in o.path_ids()})
-    }
-    result: dict[int, rules.Config] = {}
-    for org in orgs:
-        c = next((own[i] for i in reversed(org.path_ids()) if i in own), None)
-        result[org.pk] = (
-            rules.Config()
-            if c is None
-            else rules.Config(
-                notice_min_days=c.notice_min_days,
-                notice_max_days=c.notice_max_days,
-                thought_report_months=c.thought_report_months,
-                conversion_prompt_days=c.conversion_prompt_days,
-                birthday_basis=c.birthday_basis,
-            )
-        )
-    return result
+    found = nearest_settings(orgs, DevelopmentConfig)
+    return {pk: rules.Config() if c is None else _config_of(c) for pk, c in found.items()}
+
+
+def _config_of(c: DevelopmentConfig) -> rules.Config:
+    return rules.Config(
+        notice_min_days=c.notice_min_days,
+        notice_max_days=c.notice_max_days,
+        thought_report_months=c.thought_report_months,
+        conversion_prompt_days=c.conversion_prompt_days,
+        birthday_basis=c.birthday_basis,
+    )
 
 
 def config_for(org: Organization) -> rules.Config:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
 from dangjian.access.scopes import VIEW, orgs_under, scope
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
@@ -22,6 +23,17 @@ from .models import (
 
 BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
 APPLICANT_STATUSES = [PoliticalStatus.APPLICANT, PoliticalStatus.ACTIVIST, PoliticalStatus.TARGET]
+
+
+def nearest_settings(orgs: Iterable[Organization], model: type[Model]) -> dict[int, Any]:
+    """For each organisation, the `model` row (local settings, one per organisation through its
+    `organization` field) of the nearest organisation up its tree that has one, or None. One
+    query for any number of organisations."""
+    orgs = list({o.pk: o for o in orgs}.values())
+    own = {row.organization_id: row for row in model._default_manager.filter(
+        organization_id__in={i for o in orgs for i in o.path_ids()}
+    )}  # fmt: skip
+    return {org.pk: next((own[i] for i in reversed(org.path_ids()) if i in own), None) for org in orgs}
 
 
 def visible_orgs(user: Any, action: str = VIEW) -> QuerySet[Organization]:

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-
-from dangjian.audit.context import audit_source
 from dangjian.notifications import services
+from dangjian.notifications.daily import DailyCommand
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = (
         "Send the membership-development reminders due today (in-app, and by e-mail to users with an "
         "address). Safe to run more than once a day: a reminder is never sent twice. Run it daily from "
         "cron, e.g.  15 7 * * *  cd /srv/dangjian && .venv/bin/python manage.py send_reminders"
     )
+    summary = (
+        "Reminders for {today}: {candidacies} open candidacies, {notifications} notifications to "
+        "{recipients} people, {emails_sent} e-mails sent, {emails_failed} failed."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--today", help="Act as if today were this date (YYYY-MM-DD); for catching up or tests.")
-
-    def handle(self, *args, **opts):
-        today = None
-        if opts["today"]:
-            try:
-                today = dt.date.fromisoformat(opts["today"])
-            except ValueError:
-                raise CommandError(f"--today must be a date as YYYY-MM-DD, not {opts['today']!r}.") from None
-        with audit_source("command"):
-            result = services.send_reminders(today=today)
-        self.stdout.write(
-            "Reminders for {today}: {candidacies} open candidacies, {notifications} notifications to "
-            "{recipients} people, {emails_sent} e-mails sent, {emails_failed} failed.".format(**result)
-        )
-        if result["emails_failed"]:
-            self.stderr.write(self.style.WARNING(f"{result['emails_failed']} e-mails could not be sent; see the log."))
+    def run(self, today):
+        return services.send_reminders(today=today)
