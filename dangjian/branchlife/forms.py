@@ -52,12 +52,15 @@ class MeetingForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=300, required=False)
     attachments = MultipleFileField(label=_("attachments"), help_text=_("Minutes, photos, sign-in sheets; optional."))
 
-    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, org: Organization, kind: str | None = None, **kwargs: Any) -> None:
+        """`kind`: an existing meeting's, kept among the choices even if the organisation no
+        longer holds that kind (a committee meeting after the committee's term)."""
         super().__init__(*args, **kwargs)
         self.org = org
-        self.fields["kind"].choices = [
-            (k, MeetingKind(k).label) for k in rules.kinds_for(org.kind, services.has_committee(org))
-        ]
+        kinds = rules.kinds_for(org.kind, services.has_committee(org))
+        if kind is not None and kind not in kinds:
+            kinds = [kind, *kinds]
+        self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds]
         people = services.members_under(org).order_by("name", "pk")
         self.fields["host"].queryset = people
         self.fields["recorder"].queryset = people

@@ -157,7 +157,9 @@ def edit(request, pk):
     fields = ("kind", "status", "held_on", "starts_at", "place", "topic", "minutes", "materials", "hours", "note")
     initial = {f: getattr(meeting, f) for f in fields}
     initial.update(host=meeting.host_id, recorder=meeting.recorder_id)
-    form = MeetingForm(request.POST or None, request.FILES or None, org=meeting.organization, initial=initial)
+    form = MeetingForm(
+        request.POST or None, request.FILES or None, org=meeting.organization, kind=meeting.kind, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_meeting(actor=request.user, meeting=meeting, **form.service_kwargs())

@@ -299,7 +299,7 @@ def test_the_kind_cannot_change_once_attendance_is_marked(world):
     assert m.kind == "general"  # its 5 present can never make a committee's quorum
 
 
-def test_an_old_committee_meeting_stays_editable_after_the_committee_changed(world):
+def test_an_old_committee_meeting_stays_editable_after_the_committee_changed(world, login):
     from dangjian.access.models import RoleAssignment
 
     committee(world.a, "A委员一")
@@ -308,3 +308,10 @@ def test_an_old_committee_meeting_stays_editable_after_the_committee_changed(wor
     services.update_meeting(actor=None, meeting=m, minutes="补记会议记录")
     m.refresh_from_db()
     assert m.minutes == "补记会议记录"
+    response = login(world.a.secretary).post(
+        reverse("branchlife:edit", args=[m.pk]),
+        {"kind": "committee", "status": "held", "held_on": "2026-03-10", "topic": m.topic, "minutes": "页面补记"},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    m.refresh_from_db()
+    assert m.minutes == "页面补记"
