@@ -144,6 +144,7 @@ def forget_grants(user: Any) -> None:
 # --- reach: which rows an anchor covers, per kind of object ---------------------------------
 
 NOTHING = Q(pk__in=[])
+_COMMITTEE_KINDS = ["prefecture", "county", "park"]  # organizations.models.OrgKind: the party committees
 _MEMBER_STATUSES = ["probationary", "full"]
 
 
@@ -357,7 +358,9 @@ def anchor_orgs_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
         if not g.allows(resource, action) or g.person_id:
             continue
         if g.role == Role.MEMBER:
-            q |= Q(pk__in=path_ids(g.org_path))
+            # Their organisation and those above it up to the branch; the committees' (park,
+            # county, prefecture) are the committees' officers'.
+            q |= Q(pk__in=path_ids(g.org_path)) & ~Q(kind__in=_COMMITTEE_KINDS)
         else:
             q |= _org_q(g)
     return q

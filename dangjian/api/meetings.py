@@ -109,7 +109,7 @@ class AttendanceOut(Schema):
     invited: bool = Field(description="An invited non-member, counted apart from the members.")
     state: Attendance.State
     state_label: str
-    reason: str = Field(description="The reason for leave.")
+    reason: str = Field(description="The reason for leave; blank for callers who do not keep the meeting.")
     checked_in_at: dt.datetime | None = Field(description="When the person checked in with the meeting's QR code.")
 
     @staticmethod
@@ -258,15 +258,15 @@ def _meeting(user: Any, pk: int, action: str = VIEW) -> Meeting:
     return get_in_scope(user, _meetings(user), pk, action)
 
 
-def _detail(meeting: Meeting) -> Meeting:
-    members, invited = selectors.attendance_of(meeting)
+def _detail(meeting: Meeting, user: Any) -> Meeting:
+    members, invited = selectors.attendance_of(meeting, reasons=selectors.may_keep(user, meeting))
     meeting.api_attendance = [*members, *invited]
     meeting.api_tally = selectors.tally(members, invited)
     return meeting
 
 
 def _fresh(user: Any, meeting: Meeting) -> Meeting:
-    return _detail(_meetings(user).get(pk=meeting.pk))
+    return _detail(_meetings(user).get(pk=meeting.pk), user)
 
 
 def _org_ref(org: Organization) -> dict[str, Any]:
@@ -358,7 +358,9 @@ def meeting_calendar(
     today = timezone.localdate()
     year = year or today.year
     if org is not None:
-        organization = get_in_scope(user, selectors.calendar_orgs(user), org)
+        organization = selectors.calendar_orgs(user).filter(pk=org).first()
+        if organization is None:
+            raise Http404  # outside the caller's meeting roles
     else:
         organization = selectors.default_org(user)
         if organization is None:
@@ -399,7 +401,8 @@ def meeting_calendar(
 @router.get("/meetings/{id}", response={200: MeetingDetailOut, **ERRORS})
 def get_meeting(request: HttpRequest, id: int) -> Meeting:
     """One meeting with its minutes and its attendance, members and invited non-members apart."""
-    return _detail(_meeting(actor(request), id))
+    user = actor(request)
+    return _detail(_meeting(user, id), user)
 
 
 @router.post("/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS})

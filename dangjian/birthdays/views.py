@@ -54,7 +54,7 @@ def _int(value: Any) -> int | None:
 def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
     """?year=&period= (month 1–12 or quarter 1–4), else the period containing today."""
     year, index = _int(params.get("year")), _int(params.get("period"))
-    if year is not None and index is not None:
+    if year is not None and index is not None and 1900 < year < 3000:  # its neighbours must exist too
         try:
             return rules.Period(year, index, kind)
         except ValueError:

@@ -22,6 +22,7 @@ from dangjian.access.scopes import (
     NOTHING,
     VIEW,
     anchor_orgs_q,
+    can,
     grants_for,
     has_any,
     orgs_under,
@@ -89,10 +90,24 @@ def invitable(user: Any, meeting: Meeting) -> QuerySet:
     return qs.exclude(pk__in=meeting.attendances.values("person_id")).select_related("employer").order_by("name", "pk")
 
 
-def attendance_of(meeting: Meeting) -> tuple[list[Attendance], list[Attendance]]:
-    """The meeting's expected members and its invited non-members, apart."""
+def attendance_of(meeting: Meeting, reasons: bool = True) -> tuple[list[Attendance], list[Attendance]]:
+    """The meeting's expected members and its invited non-members, apart. Leave reasons (夜班,
+    病假 …) are for those who keep the meeting (`may_keep`): without `reasons` they are blank."""
     rows = list(meeting.attendances.select_related("person__party_org").order_by("person__name", "pk"))
+    if not reasons:
+        for a in rows:
+            a.reason = ""
     return [a for a in rows if not a.invited], [a for a in rows if a.invited]
+
+
+def may_keep(user: Any, meeting: Meeting) -> bool:
+    """Whether the user keeps the meeting's record (marks attendance, reads the reasons)."""
+    return can(user, CHANGE, meeting)
+
+
+def may_export(user: Any) -> bool:
+    """The register holds everyone's attendance and leave reasons: for those who keep meetings."""
+    return has_any(user, MEETING, CHANGE)
 
 
 @dataclass(frozen=True)

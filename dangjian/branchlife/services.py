@@ -102,12 +102,17 @@ def _sync_expected(meeting: Meeting, actor: Any) -> None:
     ]
     Attendance.objects.filter(pk__in=stale).delete()
     if added or stale:
-        removed = [pk for pk, a in rows.items() if a.pk in set(stale)]
+        gone = set(stale)
+        removed = [pk for pk, a in rows.items() if a.pk in gone]
         audit.record(
             actor=actor,
             action=Action.UPDATE,
             obj=meeting,
-            changes={"expected_added": added, "expected_removed": removed},
+            changes={
+                "expected_added": added[:500],
+                "expected_removed": removed[:500],
+                "counts": [len(added), len(removed)],
+            },
         )
 
 

@@ -68,6 +68,7 @@ def meeting_list(request):
             "statuses": Meeting.Status.choices,
             "querystring": query_without(request, "page"),
             "may_plan": selectors.meeting_orgs(request.user).exists(),
+            "may_export": selectors.may_export(request.user),
         },
     )
 
@@ -75,8 +76,10 @@ def meeting_list(request):
 @login_required
 def register_download(request):
     """The register as Excel: written at once when small, else as a background job with
-    progress (the same threshold as every other export)."""
-    _require_meetings(request.user)
+    progress (the same threshold as every other export). It holds everyone's attendance and
+    leave reasons: for those who keep meetings, not for every member who may read one."""
+    if not selectors.may_export(request.user):
+        raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     qs, filters = register.filtered(request.user, request.GET)
@@ -176,8 +179,8 @@ def _checkin_url(request, meeting: Meeting) -> str:
 
 
 def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None, status: int = 200):
-    members, invited = selectors.attendance_of(meeting)
-    may_change = can(request.user, CHANGE, meeting)
+    may_change = selectors.may_keep(request.user, meeting)
+    members, invited = selectors.attendance_of(meeting, reasons=may_change)
     open_ = meeting.status != Meeting.Status.CANCELLED
     context: dict[str, Any] = {
         "m": meeting,
@@ -349,7 +352,13 @@ def calendar(request):
     _require_meetings(request.user)
     pk = request.GET.get("org")
     orgs = selectors.calendar_orgs(request.user)
-    org = get_in_scope(request.user, orgs, pk) if pk else selectors.default_org(request.user)
+    if pk:
+        # Outside the user's meeting roles the organisation does not exist, for this page.
+        org = orgs.filter(pk=pk).first() if pk.isdigit() else None
+        if org is None:
+            raise Http404
+    else:
+        org = selectors.default_org(request.user)
     year = _year(request)
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -357,7 +366,7 @@ def calendar(request):
         "year": year,
         "today": today,
         "states": rules.STATE_LABELS,
-        "org_form": OrgPickerForm(user=request.user, initial={"org": org}),
+        "org_form": OrgPickerForm(user=request.user, source="org.calendar", initial={"org": org}),
     }
     if org is not None and org.kind in rules.BRANCH_KINDS:
         context["cal"] = selectors.calendar(org, year, today)

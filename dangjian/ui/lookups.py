@@ -206,4 +206,11 @@ def _meeting_orgs(user: Any) -> QuerySet:
     return meeting_orgs(user)
 
 
+def _calendar_orgs(user: Any) -> QuerySet:
+    from dangjian.branchlife.selectors import calendar_orgs
+
+    return calendar_orgs(user)
+
+
 register("org.meeting", _meeting_orgs, ORG_SEARCH)
+register("org.calendar", _calendar_orgs, ORG_SEARCH)

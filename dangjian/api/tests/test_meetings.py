@@ -382,3 +382,30 @@ def test_a_group_holds_its_own_meetings(world, api_as, kind):
     response = api_as(world.a.secretary).post(f"{API}/meetings", {**body, "topic": "小组会"})
     assert response.status_code == 201, response.content
     assert {a["person_name"] for a in response.json()["attendance"]} == {"A组员"}
+
+
+def test_a_member_reads_no_leave_reasons_and_changes_nothing_else(world, api_as, member_user):
+    m = meeting(world.a, on=LAST_WEEK)
+    meeting_services.set_attendance(
+        actor=None, attendance=m.attendances.get(person=world.a.secretary.person), state="leave", reason="病假"
+    )
+    client = api_as(member_user)
+    rows = {a["person_name"]: a for a in client.get(f"{API}/meetings/{m.pk}").json()["attendance"]}
+    assert rows["A书记"]["state"] == "leave" and rows["A书记"]["reason"] == ""  # health is not the members' business
+    assert client.post(f"{API}/meetings/{m.pk}/attendance/all-present").status_code == 403
+    assert client.post(f"{API}/meetings/{m.pk}/invitations", {"person_id": world.a.worker.pk}).status_code == 403
+    assert not m.attendances.filter(invited=True).exists()
+    secretary = api_as(world.a.secretary).get(f"{API}/meetings/{m.pk}").json()["attendance"]
+    assert {a["person_name"]: a["reason"] for a in secretary}["A书记"] == "病假"
+
+
+def test_the_kind_cannot_change_once_attendance_is_marked(world, api_as):
+    committee(world.a, "A委员一", "A委员二")
+    m = meeting(world.a, on=LAST_WEEK)
+    meeting_services.mark_all_present(actor=None, meeting=m)
+    response = api_as(world.a.secretary).patch(
+        f"{API}/meetings/{m.pk}", {"kind": "committee"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 422 and "kind" in response.json()["errors"]
+    m.refresh_from_db()
+    assert m.kind == "general"

@@ -167,7 +167,7 @@ def test_static_files_are_read_by_path():
 
 @needs_poppler
 def test_a_long_batch_is_written_in_pieces_and_joined_in_order(monkeypatch, tmp_path):
-    """A county's quarter of cards is laid out a hundred at a time (memory), joined into one file."""
+    """A county's quarter of cards is laid out forty at a time (memory), joined into one file."""
     monkeypatch.setattr(pdf, "CHUNK", 2)
     htmls = [f"<html><body><p>第{n}张</p></body></html>" for n in range(1, 6)]
     done: list[int] = []

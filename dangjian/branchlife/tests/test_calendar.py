@@ -137,7 +137,7 @@ def test_a_county_cannot_loosen_a_regulated_rule(world):
 
 def test_a_secretary_cannot_set_the_countys_rules(world, login):
     response = login(world.a.secretary).get(reverse("branchlife:frequency", args=[world.county.pk]))
-    assert response.status_code in {403, 404}
+    assert response.status_code == 404  # the county is outside the secretary's part of the tree
 
 
 @translation.override("en")
@@ -161,3 +161,40 @@ def test_the_calendar_follows_meeting_roles_not_the_tree(world, login):
     assert (
         client.get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404
     )  # the county roll-up is the county's
+
+
+def test_a_member_who_manages_another_firm_sees_no_calendar_of_it(world, login):
+    """Meeting roles decide the calendars: a member of A who is B's HR manager reads A's branch
+    (and, from a party group, still the branch's), never B's."""
+    from dangjian.access import services as access_services
+    from dangjian.access.models import Role
+    from dangjian.testing.factories import UserFactory
+
+    from .helpers import add_member
+
+    grouped = add_member(world.a, "A组员", org=world.a.group)
+    user = UserFactory(username="a_member_b_hr", person=grouped)
+    access_services.assign_role(actor=None, user=user, role=Role.MANAGER, enterprise=world.b.enterprise)
+    assert set(selectors.calendar_orgs(user)) == {world.a.branch}  # not the group's committees above
+    client = login(user)
+    assert client.get(reverse("branchlife:calendar"), {"org": world.a.branch.pk}).status_code == 200
+    assert client.get(reverse("branchlife:calendar"), {"org": world.b.branch.pk}).status_code == 404
+    assert client.get(reverse("branchlife:calendar"), {"org": world.park.pk}).status_code == 404
+
+
+def test_an_ordinary_member_reads_meetings_but_not_the_register_or_leave_reasons(world, login):
+    from dangjian.testing.factories import UserFactory
+
+    from .helpers import meeting
+
+    m = meeting(world.a)
+    services.set_attendance(
+        actor=None, attendance=m.attendances.get(person=world.a.member), state="leave", reason="病假"
+    )
+    client = login(UserFactory(username="a_member", person=world.a.member))
+    page = client.get(reverse("branchlife:detail", args=[m.pk])).content.decode()
+    assert "病假" not in page and 'data-state="leave"' in page  # the leave shows, its reason does not
+    assert "data-register" not in client.get(reverse("branchlife:list")).content.decode()
+    assert client.post(reverse("branchlife:register")).status_code == 403
+    secretary = login(world.a.secretary).get(reverse("branchlife:detail", args=[m.pk])).content.decode()
+    assert "病假" in secretary
