@@ -10,33 +10,27 @@ run is repeated (the notification's unique key), and each run is one audit event
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.jobs.services import Output, attach_output
 from dangjian.notifications.models import Kind, Notification
-from dangjian.notifications.services import language_of
+from dangjian.notifications.services import language_of, send_emails
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import nearest_settings
 from dangjian.people.models import Person
 
 from . import cards, rules, selectors
 from .models import BirthdayConfig
-
-log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 CONFIG_FIELDS = ("period", "message_zh", "message_en", "issuer_name", "issuer_name_en")
@@ -280,15 +274,11 @@ def _write(*, actor: Any, today: dt.date, greetings: list[_Greeting]) -> list[No
     return rows
 
 
-def _email(notification: Notification) -> None:
-    user = notification.user
-    with translation.override(language_of(user)):
-        subject = _("[Dangjian] %(subject)s") % {"subject": notification.title}
-        text = render_to_string(
-            "birthdays/email.txt",
-            {"user": user, "n": notification, "site": getattr(settings, "SITE_URL", "").rstrip("/")},
-        )
-    send_mail(subject, text, None, [user.email], fail_silently=False)
+GREETINGS_FOOTER = gettext_lazy("This greeting is also on the Notifications page of Dangjian.")
+
+
+def _greetings(n: int) -> str:
+    return ngettext("%(n)d greeting", "%(n)d greetings", n) % {"n": n}
 
 
 def send_greetings(
@@ -300,17 +290,7 @@ def send_greetings(
     today = today or timezone.localdate()
     greetings = _plan(today, progress)
     rows = _write(actor=actor, today=today, greetings=greetings)
-    sent = failed = 0
-    for n in rows:
-        if not n.user.email:
-            continue
-        try:
-            _email(n)
-        except Exception:  # any transport error: count it, keep mailing the others
-            log.exception("Birthday greeting e-mail to user %s failed", n.user.pk)
-            failed += 1
-        else:
-            sent += 1
+    sent, failed = send_emails(rows, many=_greetings, footer=GREETINGS_FOOTER)
     if progress:
         progress(len(greetings), len(greetings), force=True)
     return {

@@ -22,9 +22,9 @@ from dangjian.access.models import Role, RoleAssignment
 from dangjian.access.scopes import orgs_under
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.files import store_sealed
 from dangjian.organizations.models import Organization
 from dangjian.people.choices import PoliticalStatus
-from dangjian.people.crypto import open_bytes, seal_bytes
 from dangjian.people.models import Membership, Person
 
 from . import rules
@@ -32,7 +32,6 @@ from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, Meeti
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 COMMITTEE_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 EDITABLE = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder", "minutes")
 EDITABLE += ("materials", "hours", "note")
 
@@ -201,7 +200,7 @@ def plan_meeting(
     audit.record_create(actor, meeting)
     _sync_expected(meeting, actor)
     _settle(meeting)
-    _attach(meeting, attachments, actor)
+    store_sealed(MeetingAttachment, attachments, actor, meeting=meeting)
     return meeting
 
 
@@ -237,7 +236,7 @@ def update_meeting(
     if new_kind or meeting.held_on.isoformat() != before["held_on"]:
         _sync_expected(meeting, actor)
     _settle(meeting)
-    _attach(meeting, attachments, actor)
+    store_sealed(MeetingAttachment, attachments, actor, meeting=meeting)
     return meeting
 
 
@@ -353,28 +352,6 @@ def check_in(*, actor: Any, meeting: Meeting, token: str, today: dt.date | None 
 
 
 # --- attachments -------------------------------------------------------------------------------
-
-
-def _attach(meeting: Meeting, files: Sequence[tuple[str, bytes, str]], actor: Any) -> None:
-    for name, data, content_type in files:
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(_("An attachment may be at most 20 MB; “%(name)s” is larger.") % {"name": name})
-        doc = MeetingAttachment.objects.create(
-            meeting=meeting,
-            file_name=name[-255:],
-            content_type=content_type[:100],
-            size=len(data),
-            sealed_file=seal_bytes(data),
-        )
-        audit.record(actor=actor, action=Action.CREATE, obj=doc, changes={"file": doc.file_name, "size": doc.size})
-
-
-@audit.write_transaction
-def attachment_opened(*, actor: Any, attachment: MeetingAttachment) -> bytes:
-    """An attachment's bytes for a caller that checked the scope; each opening is recorded."""
-    changes = {"file": attachment.file_name, "size": attachment.size}
-    audit.record(actor=actor, action=Action.EXPORT, obj=attachment, changes=changes)
-    return open_bytes(bytes(attachment.sealed_file))
 
 
 @audit.write_transaction

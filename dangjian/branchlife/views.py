@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian import files
 from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
@@ -341,7 +342,7 @@ def attachment(request, pk):
         raise Http404
     if request.method != "POST":  # it writes an audit event: no link from elsewhere may trigger it
         return HttpResponseNotAllowed(["POST"])
-    return download(services.attachment_opened(actor=request.user, attachment=doc), doc.file_name, doc.content_type)
+    return download(files.opened(actor=request.user, document=doc), doc.file_name, doc.content_type)
 
 
 # --- the compliance calendar and the roll-up ----------------------------------------------------------

@@ -25,17 +25,15 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.files import store_sealed
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.organizations.selectors import nearest_settings
 from dangjian.people import services as people
 from dangjian.people.choices import PoliticalStatus
-from dangjian.people.crypto import open_bytes, seal_bytes
 from dangjian.people.models import Membership, Person
 
 from . import rules
 from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, Stage, Step, StepDocument
-
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
@@ -163,20 +161,6 @@ def _refuse(refusals: Sequence[rules.Refusal]) -> None:
         raise StepRefused(blocking)
 
 
-def _documents(step: Step, documents: Sequence[tuple[str, bytes, str]], actor: Any) -> None:
-    for name, data, content_type in documents:
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise ValidationError(_("A document may be at most 20 MB; “%(name)s” is larger.") % {"name": name})
-        doc = StepDocument.objects.create(
-            step=step,
-            file_name=name[-255:],
-            content_type=content_type[:100],
-            size=len(data),
-            sealed_file=seal_bytes(data),
-        )
-        audit.record(actor=actor, action="create", obj=doc, changes={"file": doc.file_name, "size": doc.size})
-
-
 @audit.write_transaction
 def apply(
     *,
@@ -220,7 +204,7 @@ def apply(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record_create(actor, step)
-    _documents(step, documents, actor)
+    store_sealed(StepDocument, documents, actor, step=step)
     people.refresh_derived(person)
     return candidacy
 
@@ -272,7 +256,7 @@ def record_step(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record_create(actor, step)
-    _documents(step, documents, actor)
+    store_sealed(StepDocument, documents, actor, step=step)
     _follow(actor, candidacy, history(candidacy), step)
     return step
 
@@ -396,14 +380,6 @@ def reveal_conclusion(*, actor: Any, step: Step) -> str:
     """The caller checked may_see_conclusion; each view of the clear text is recorded."""
     audit.record(actor=actor, action=Action.REVEAL, obj=step, changes={"field": "conclusion"})
     return step.conclusion
-
-
-@audit.write_transaction
-def document_opened(*, actor: Any, document: StepDocument) -> bytes:
-    """A document's bytes, for a caller that checked the scope; each opening is recorded."""
-    changes = {"file": document.file_name, "size": document.size}
-    audit.record(actor=actor, action=Action.EXPORT, obj=document, changes=changes)
-    return open_bytes(bytes(document.sealed_file))
 
 
 @audit.write_transaction

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangjian import files
 from dangjian.access.scopes import CANDIDACY, CHANGE, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
@@ -215,7 +216,7 @@ def document(request, pk):
         raise Http404  # the political review's papers go with its conclusion: as if unknown
     if request.method != "POST":  # it writes an audit event: no link from elsewhere may trigger it
         return HttpResponseNotAllowed(["POST"])
-    return attachment(services.document_opened(actor=request.user, document=doc), doc.file_name, doc.content_type)
+    return attachment(files.opened(actor=request.user, document=doc), doc.file_name, doc.content_type)
 
 
 # --- applications ----------------------------------------------------------------------------

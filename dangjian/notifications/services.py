@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
@@ -243,18 +243,51 @@ def _write(*, actor: Any, today: dt.date, candidacies: int, planned: list[_Plann
     return rows
 
 
-def _email(user: Any, rows: list[Notification]) -> None:
-    with translation.override(language_of(user)):
-        if len(rows) == 1:
-            subject = rows[0].title
+def send_emails(rows: list[Notification], *, many: Callable[[int], str], footer: Any) -> tuple[int, int]:
+    """Copy notifications just written to their recipients who have an e-mail address: one
+    message per recipient, in their language, titled by the notification when there is one and
+    by `many(n)` otherwise, ending with `footer` (a lazy text). Runs after the notifications
+    committed: a mail server that fails cannot take them back. Returns (sent, failed)."""
+    by_user: dict[int, tuple[Any, list[Notification]]] = {}
+    for n in rows:
+        if n.user.email:
+            by_user.setdefault(n.user.pk, (n.user, []))[1].append(n)
+    sent = failed = 0
+    for user, notes in by_user.values():
+        try:
+            _email(user, notes, many, footer)
+        except Exception:  # any transport error: count it, keep mailing the others
+            log.exception("Notification e-mail to user %s failed", user.pk)
+            failed += 1
         else:
-            subject = ngettext("%(n)d reminder", "%(n)d reminders", len(rows)) % {"n": len(rows)}
+            sent += 1
+    return sent, failed
+
+
+def _email(user: Any, rows: list[Notification], many: Callable[[int], str], footer: Any) -> None:
+    with translation.override(language_of(user)):
+        subject = rows[0].title if len(rows) == 1 else many(len(rows))
         subject = _("[Dangjian] %(subject)s") % {"subject": subject}
         text = render_to_string(
             "notifications/email.txt",
-            {"user": user, "notifications": rows, "site": getattr(settings, "SITE_URL", "").rstrip("/")},
+            {
+                "user": user,
+                "notifications": rows,
+                "footer": str(footer),
+                "site": getattr(settings, "SITE_URL", "").rstrip("/"),
+            },
         )
     send_mail(subject, text, None, [user.email], fail_silently=False)
+
+
+REMINDERS_FOOTER = gettext_lazy(
+    "You receive this because you hold a role in the organisation concerned. All reminders are also on the "
+    "Notifications page of Dangjian."
+)
+
+
+def _reminders(n: int) -> str:
+    return ngettext("%(n)d reminder", "%(n)d reminders", n) % {"n": n}
 
 
 def send_reminders(
@@ -269,19 +302,7 @@ def send_reminders(
     today = today or timezone.localdate()
     total, planned = _plan(today, progress)
     rows = _write(actor=actor, today=today, candidacies=total, planned=planned)
-    by_user: dict[int, tuple[Any, list[Notification]]] = {}
-    for n in rows:
-        if n.user.email:
-            by_user.setdefault(n.user.pk, (n.user, []))[1].append(n)
-    sent = failed = 0
-    for user, notes in by_user.values():
-        try:
-            _email(user, notes)
-        except Exception:  # any transport error: count it, keep mailing the others
-            log.exception("Reminder e-mail to user %s failed", user.pk)
-            failed += 1
-        else:
-            sent += 1
+    sent, failed = send_emails(rows, many=_reminders, footer=REMINDERS_FOOTER)
     if progress:
         progress(total, total, force=True)
     return {

@@ -1,0 +1,45 @@
+"""Files people attach to records — a development step's scanned papers, a meeting's minutes and
+photos — kept sealed like the personal data in them, each storing and each opening audited.
+A model of such files has `file_name`, `content_type`, `size` and `sealed_file` fields."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.people.crypto import open_bytes, seal_bytes
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+Upload = tuple[str, bytes, str]  # name, bytes, content type: as ui.forms.uploaded gives them
+
+
+def store_sealed(model: type[models.Model], files: Sequence[Upload], actor: Any, **owner: Any) -> None:
+    """Keep each file as a sealed `model` row of `owner` (e.g. step=…, meeting=…). Called inside
+    the writing service's transaction: a file too large refuses the whole write."""
+    for name, data, content_type in files:
+        if len(data) > MAX_FILE_BYTES:
+            raise ValidationError(_("A file may be at most 20 MB; “%(name)s” is larger.") % {"name": name})
+        doc = model._default_manager.create(
+            file_name=name[-255:],
+            content_type=content_type[:100],
+            size=len(data),
+            sealed_file=seal_bytes(data),
+            **owner,
+        )
+        audit.record(actor=actor, action=Action.CREATE, obj=doc, changes={"file": doc.file_name, "size": doc.size})
+
+
+@audit.write_transaction
+def opened(*, actor: Any, document: models.Model) -> bytes:
+    """A file's bytes for a caller that checked the scope; each opening is recorded."""
+    audit.record(
+        actor=actor, action=Action.EXPORT, obj=document, changes={"file": document.file_name, "size": document.size}
+    )
+    return open_bytes(bytes(document.sealed_file))
