@@ -366,6 +366,20 @@ def anchor_orgs_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
     return q
 
 
+def home_org(user: Any, resource: str, orgs: models.QuerySet) -> Any:
+    """Among `orgs`, the organisation the user's first role on `resource` is anchored on (a
+    branch secretary's branch, an instructor's enterprise organisation, a member's own); a
+    superuser's root; None otherwise. The page a board, calendar or cohort opens on."""
+    for g in grants_for(user):
+        if not g.allows(resource, VIEW) or g.person_id:
+            continue
+        path = g.org_path or (g.enterprise_org_path if g.role != Role.EMPLOYEE else None)
+        org = orgs.filter(path=path).first() if path else None
+        if org is not None:
+            return org
+    return orgs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
+
+
 def path_ids(path: str) -> list[int]:
     """The organisation ids along a materialised path, root first."""
     return [int(part) for part in path.strip("/").split("/") if part]

@@ -22,7 +22,7 @@ from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, 
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian import periods
-from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, orgs_under, scope
+from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
@@ -52,16 +52,7 @@ def cohort_orgs(user: Any) -> QuerySet[Organization]:
 
 def default_org(user: Any) -> Organization | None:
     """The organisation the user's party role is anchored on (a member's: their own)."""
-    qs = cohort_orgs(user)
-    for g in grants_for(user):
-        if not g.allows(MEMBERSHIP, VIEW) or g.role == "self":
-            continue
-        path = g.org_path or g.enterprise_org_path
-        if path:
-            org = qs.filter(path=path).first()
-            if org is not None:
-                return org
-    return qs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
+    return home_org(user, MEMBERSHIP, cohort_orgs(user))
 
 
 # --- the members and the date each one celebrates --------------------------------------------

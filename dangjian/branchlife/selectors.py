@@ -23,10 +23,9 @@ from dangjian.access.scopes import (
     VIEW,
     anchor_orgs_q,
     can,
-    grants_for,
     has_any,
+    home_org,
     orgs_under,
-    path_ids,
     scope,
 )
 from dangjian.organizations.models import Organization, OrgKind
@@ -68,19 +67,10 @@ def calendar_orgs(user: Any) -> QuerySet[Organization]:
 
 
 def default_org(user: Any) -> Organization | None:
-    """The organisation the user's meeting role is anchored on."""
-    qs = calendar_orgs(user)
-    for g in grants_for(user):
-        if not g.allows(MEETING, VIEW) or g.role == "self":
-            continue
-        path = g.org_path or (g.enterprise_org_path if g.role != Role.EMPLOYEE else None)
-        if path:
-            org = qs.filter(path=path).first()
-            if org is None and g.role == Role.MEMBER:
-                org = qs.filter(pk__in=path_ids(path), kind__in=CALENDAR_KINDS).order_by("-depth").first()
-            if org is not None:
-                return org
-    return qs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
+    """The organisation the user's meeting role is anchored on; for a party group's member, the
+    group's branch (groups have no calendar of their own)."""
+    org = home_org(user, MEETING, _anchored(user, VIEW, Organization.objects.order_by("path")))
+    return org.parent if org is not None and org.kind == OrgKind.PARTY_GROUP else org
 
 
 def invitable(user: Any, meeting: Meeting) -> QuerySet:

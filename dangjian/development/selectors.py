@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.access.models import Role
-from dangjian.access.scopes import CANDIDACY, CHANGE, NOTHING, ORG, VIEW, container_q, grants_for, scope
+from dangjian.access.scopes import CANDIDACY, CHANGE, NOTHING, ORG, VIEW, container_q, grants_for, home_org, scope
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
@@ -79,16 +78,7 @@ def board_orgs(user: Any) -> QuerySet[Organization]:
 
 def default_org(user: Any) -> Organization | None:
     """The user's own organisation: the one their development role is anchored on."""
-    qs = board_orgs(user)
-    for g in grants_for(user):
-        if not g.allows(CANDIDACY, VIEW) or g.role == "self":
-            continue
-        path = g.org_path or (g.enterprise_org_path if g.role != Role.EMPLOYEE else None)
-        if path:
-            org = qs.filter(path=path).first()
-            if org is not None:
-                return org
-    return qs.filter(parent__isnull=True).first() if getattr(user, "is_superuser", False) else None
+    return home_org(user, CANDIDACY, board_orgs(user))
 
 
 def application_orgs(user: Any) -> QuerySet[Organization]:
