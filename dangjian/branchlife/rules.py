@@ -14,9 +14,6 @@ from dangjian import periods
 
 from .models import MeetingKind, Period
 
-MONTHS_PER = periods.MONTHS_PER
-
-
 # --- frequency -----------------------------------------------------------------------------------
 
 
@@ -33,7 +30,7 @@ class Rule:
 
     @property
     def per_year(self) -> int:
-        return self.times * 12 // MONTHS_PER[self.period]
+        return self.times * 12 // periods.MONTHS_PER[self.period]
 
 
 # The regulations' minimum (DOMAIN.md §3). The party lecture's and the theme day's frequency
@@ -53,7 +50,7 @@ SCHEDULED_KINDS = tuple(DEFAULT_RULES)  # the kinds the calendar measures
 def looser_than(rule: Rule, floor: Rule) -> bool:
     """Whether `rule` asks less than `floor`: fewer meetings a year, or a longer period (four in
     December do not make up for none in spring)."""
-    return rule.per_year < floor.per_year or MONTHS_PER[rule.period] > MONTHS_PER[floor.period]
+    return rule.per_year < floor.per_year or periods.MONTHS_PER[rule.period] > periods.MONTHS_PER[floor.period]
 
 
 # --- who attends ----------------------------------------------------------------------------------

@@ -227,7 +227,6 @@ def mark(request, pk, attendance_pk):
         error = " ".join(exc.messages)
         row.refresh_from_db()
     if request.headers.get("HX-Request"):
-        members, invited = selectors.attendance_of(meeting)
         return render(
             request,
             "branchlife/_attendance_row.html",
@@ -237,7 +236,7 @@ def mark(request, pk, attendance_pk):
                 "may_change": True,
                 "states": Attendance.State.choices,
                 "error": error,
-                "tally": selectors.tally(members, invited),
+                "tally": selectors.tallies([meeting])[meeting.pk],  # counted, not every row read again
                 "oob": True,
             },
         )  # 200 even when refused: htmx swaps only successful answers, and the row shows why
