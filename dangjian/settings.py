@@ -182,17 +182,23 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
 # Third-party assets come straight from npm's node_modules: nothing is copied by hand or fetched
-# from a CDN, so the platform works on an intranet.
-STATICFILES_DIRS = [
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+# from a CDN, so the platform works on an intranet. Only the files our pages use are served
+# (dangjian/ui/staticfiles.py says why); a page that needs another one names it here.
+VENDOR_FILES = {
+    "vendor/tabler/css/tabler.min.css": NODE_MODULES / "@tabler" / "core" / "dist" / "css" / "tabler.min.css",
+    "vendor/tabler/js/tabler.min.js": NODE_MODULES / "@tabler" / "core" / "dist" / "js" / "tabler.min.js",
+    "vendor/htmx/htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js",
+    "vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "dangjian.ui.staticfiles.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "dangjian.ui.staticfiles.ManifestStorage"
             if not DEBUG and not env_bool("DANGJIAN_PLAIN_STATIC", False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
