@@ -34,3 +34,22 @@ class UserLanguageMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every answer Django gives: pages, htmx partials,
+    downloads, the API and the login page. They show personal data to the person signed in,
+    and a shared proxy or the next user of the same browser must not get them back from a cache
+    (after logging out, "Back" fetches again and is sent to the login page). It is not limited
+    to signed-in requests because an API token is only recognised inside the view, and nothing
+    Django answers anonymously (the login page, redirects to it, errors) is worth caching.
+    Static files never reach this middleware: WhiteNoise, placed before it, answers them with
+    its own long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -8,7 +8,7 @@ from ninja import NinjaAPI, Router
 
 from . import candidacies, enterprises, errors, imports, meetings, organizations, people, tokens, units
 from .auth import AUTH
-from .docs import LocalSwagger
+from .docs import LocalSwagger, signed_in_only
 
 api = NinjaAPI(
     title="Dangjian API",
@@ -19,6 +19,7 @@ api = NinjaAPI(
     ),
     auth=AUTH,
     docs=LocalSwagger(),
+    docs_decorator=signed_in_only,
 )
 errors.install(api)
 

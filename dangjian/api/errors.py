@@ -53,6 +53,19 @@ def error_response(
     return api.create_response(request, body, status=status)
 
 
+def unauthenticated_response(api: NinjaAPI, request: HttpRequest) -> HttpResponse:
+    """401 for a caller who is neither signed in nor sending a valid token."""
+    response = error_response(
+        api,
+        request,
+        401,
+        "unauthenticated",
+        _("Sign in, or send a valid API token in the header “Authorization: Bearer <token>”."),
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
 def _pydantic_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -142,15 +155,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = error_response(
-            api,
-            request,
-            401,
-            "unauthenticated",
-            _("Sign in, or send a valid API token in the header “Authorization: Bearer <token>”."),
-        )
-        response["WWW-Authenticate"] = 'Bearer realm="api"'
-        return response
+        return unauthenticated_response(api, request)
 
     @api.exception_handler(CsrfFailed)
     def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:

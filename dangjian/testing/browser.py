@@ -43,6 +43,11 @@ def browser():
         b.close()
 
 
+# The pages run under the Content-Security-Policy, which refuses eval: give
+# page.wait_for_function a function ("() => …"), never a bare expression, which Playwright
+# evaluates with eval inside the page.
+
+
 def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)

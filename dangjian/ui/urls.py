@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ping", views.ping, name="ping"),
     path("lookup", views.lookup, name="lookup"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from . import lookups, selectors
 
@@ -59,3 +60,9 @@ def lookup(request):
             "empty": request.GET.get("empty", "")[:100],
         },
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the Django admin's): send them to
+    ours rather than log a 404 for every admin page."""
+    return HttpResponseRedirect(static("ui/favicon.svg"))

@@ -60,8 +60,8 @@ def test_unknown_path_is_404_json(world, api_as, anonymous):
         assert response.json()["code"] == "not_found"
 
 
-def test_every_error_response_is_declared_in_the_openapi_document(anonymous):
-    schema = anonymous.get(f"{API}/openapi.json").json()
+def test_every_error_response_is_declared_in_the_openapi_document(world, api_as):
+    schema = api_as(world.a.secretary).get(f"{API}/openapi.json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             for status in ("401", "403", "404", "422"):

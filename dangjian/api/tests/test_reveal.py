@@ -13,7 +13,7 @@ def test_reveal_returns_the_clear_value_and_writes_an_audit_event(world, api_as)
     response = _reveal(api_as(world.a.secretary), world.a.worker)
     assert response.status_code == 200
     assert response.json() == {"field": "id_number", "value": world.a.worker.id_number}
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     event = AuditEvent.objects.filter(action="reveal").get()
     assert (event.actor_id, event.object_id, event.source) == (world.a.secretary.pk, str(world.a.worker.pk), "api")
     assert event.changes == {"field": "id_number"}

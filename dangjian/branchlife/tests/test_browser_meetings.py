@@ -69,7 +69,7 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(transactional_db
     # Invite a worker: counted apart from the members.
     page.locator("#invited input[type=search]").fill("A工人")
     page.wait_for_function(
-        "document.querySelector('#id_person option') && document.querySelector('#id_person').options.length >= 1"
+        "() => document.querySelector('#id_person option') && document.querySelector('#id_person').options.length >= 1"
     )
     page.select_option("#id_person", label="A工人 · A公司")
     with page.expect_navigation():

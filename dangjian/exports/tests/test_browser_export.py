@@ -19,7 +19,7 @@ def test_secretary_downloads_the_filtered_member_roster(transactional_db, live_s
     log_in(page, live_server, "secretary_a")
     page.goto(f"{live_server.url}/people/")
     page.select_option("select[name=status]", "members")
-    page.wait_for_function("document.querySelectorAll('#person-table tbody tr').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#person-table tbody tr').length === 2")
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
 
     with page.expect_download() as info:

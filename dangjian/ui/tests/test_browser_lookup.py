@@ -23,10 +23,10 @@ def test_searching_a_long_enterprise_list_and_filtering_by_the_match(
     assert select.locator("option").count() == 1  # only "any enterprise" until something is searched
     search = page.locator("input[name=search][aria-controls=id_enterprise]")
     search.fill("B公")
-    page.wait_for_function("document.querySelectorAll('#id_enterprise option').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#id_enterprise option').length === 2")
     assert "A公司" not in select.inner_text()
     select.select_option(label="B公司")
-    page.wait_for_function("!document.querySelector('#person-table').innerText.includes('A工人')")
+    page.wait_for_function("() => !document.querySelector('#person-table').innerText.includes('A工人')")
     table = page.locator("#person-table").inner_text()
     assert "B工人" in table and "A党员" not in table
     assert "enterprise=" in page.url and "search=" not in page.url  # the search box is not a filter

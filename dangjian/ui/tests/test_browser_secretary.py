@@ -43,7 +43,7 @@ def test_secretary_logs_in_switches_language_and_opens_a_member(
     assert "B工人" not in page.content()
 
     page.select_option("select[name=status]", "members")
-    page.wait_for_function("document.querySelectorAll('#person-table tbody tr').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#person-table tbody tr').length === 2")
     page.click("text=A党员")
     page.wait_for_url("**/people/*/")
     assert page.locator("h1").inner_text().startswith("A党员")

@@ -172,7 +172,7 @@ QUERY_URLS = {
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
-PUBLIC_URLS = {"login", "logout", "set_language"}
+PUBLIC_URLS = {"login", "logout", "set_language", "favicon"}
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 
 
