@@ -30,8 +30,8 @@ from . import selectors
 from .archive import CHUNK, BackupRefused
 from .selectors import DatabaseState
 
-# A fast level: a province's SQLite file is gigabytes, and level 6 saved little more here.
-GZIP_LEVEL = 3
+# Level 1: on the prefecture dataset (a 223 MB file) it took 9 s for 109 MB, level 6 20 s for 104 MB.
+GZIP_LEVEL = 1
 
 
 @dataclass(frozen=True)

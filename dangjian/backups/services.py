@@ -126,7 +126,11 @@ def create_backup(*, destination: Path | None = None) -> BackupResult:
             }
         )
         size = archive.write(path, manifest, {engine.member: snap.path})
-    _record_backup(manifest=manifest, path=path, size=size)
+    try:
+        _record_backup(manifest=manifest, path=path, size=size)
+    except BaseException:
+        path.unlink()  # no export of everyone's data without its audit event
+        raise
     return BackupResult(path=path, size=size, manifest=manifest)
 
 
