@@ -126,6 +126,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def app_label(manifest: Mapping[str, Any]) -> str:
+    """The version of Dangjian that made a backup, as an operator finds it: version and commit."""
+    app = manifest.get("app") if isinstance(manifest.get("app"), dict) else {}
+    commit = (app.get("commit") or "")[:12]
+    return " ".join(part for part in (app.get("version"), commit) if part) or "?"
+
+
 def _not_an_archive(path: Path, detail: str) -> BackupRefused:
     return BackupRefused(
         _("%(path)s is not a Dangjian backup archive (%(detail)s). Nothing was changed.")
@@ -160,7 +167,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
             % {
                 "found": manifest.get("format_version"),
                 "supported": FORMAT_VERSION,
-                "app": (manifest.get("app") or {}).get("version") or "?",
+                "app": app_label(manifest),
             }
         )
     if manifest.get("key_check") != key_check():

@@ -175,7 +175,7 @@ def _refuse_unknown_migrations(manifest: dict[str, Any]) -> None:
                 "lacks (%(migrations)s). Install that version or a later one, then restore. Nothing was changed."
             )
             % {
-                "version": manifest["app"].get("version") or "?",
+                "version": archive.app_label(manifest),
                 "migrations": ", ".join(f"{app}.{name}" for app, name in unknown[:5]),
             }
         )

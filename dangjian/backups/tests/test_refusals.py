@@ -110,6 +110,14 @@ def test_a_backup_from_a_newer_version_is_refused(demo_backup, tmp_path):
         restore(ahead)
 
 
+def test_an_archive_of_a_later_format_is_refused(demo_backup, tmp_path):
+    later = rewrite_archive(demo_backup.path, tmp_path / "v2.tar", manifest=lambda m: sign({**m, "format_version": 2}))
+    with pytest.raises(
+        CommandError, match=r"format version 2; this version of Dangjian reads version 1\. Restore it with"
+    ):
+        restore(later)
+
+
 def test_a_backup_never_writes_over_a_file(tmp_path):
     existing = tmp_path / "nightly.tar"
     existing.write_bytes(b"last night's backup")
