@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dangjian.api",
     "dangjian.demo",
     "dangjian.scale",
+    "dangjian.backups",
     # Last, so that ui's widget templates (a faster select) win over Django's own.
     "django.forms",
 ]
@@ -285,6 +286,12 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# --- Backups (dangjian/backups, docs/operations.md) ---
+# Where `manage.py backup` writes when given no path (copy the archives off this machine), and
+# the folder of pg_dump/pg_restore when they are not on PATH or in /usr/lib/postgresql/N/bin.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 DANGJIAN = {
     # Items per page on list pages.

@@ -29,7 +29,7 @@ class DecryptionError(Exception):
 
 
 @lru_cache(maxsize=4)
-def _keys(secret: str) -> tuple[bytes, bytes]:
+def _keys(secret: str) -> tuple[bytes, bytes, bytes]:
     try:
         master = base64.urlsafe_b64decode(secret.encode() + b"=" * (-len(secret) % 4))
     except ValueError as exc:
@@ -40,7 +40,11 @@ def _keys(secret: str) -> tuple[bytes, bytes]:
     def derive(info: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
-    return derive(b"dangjian field encryption v1"), derive(b"dangjian blind index v1")
+    return (
+        derive(b"dangjian field encryption v1"),
+        derive(b"dangjian blind index v1"),
+        derive(b"dangjian backup v1"),
+    )
 
 
 def _enc_key() -> bytes:
@@ -80,6 +84,13 @@ def open_bytes(sealed: bytes) -> bytes:
         return AESGCM(_enc_key()).decrypt(sealed[4:16], sealed[16:], FILE_PREFIX)
     except Exception as exc:
         raise DecryptionError("cannot decrypt with the configured key") from exc
+
+
+def backup_mac(message: bytes) -> str:
+    """An HMAC of a backup's manifest (and of a fixed string, its key check value) under a key
+    derived from FIELD_ENCRYPTION_KEY: a restore can tell a wrong key and an altered manifest
+    apart before it writes anything, and the archive holds no key."""
+    return hmac.new(_keys(settings.FIELD_ENCRYPTION_KEY)[2], message, hashlib.sha256).hexdigest()
 
 
 def blind_index(normalised: str) -> str:
