@@ -24,8 +24,41 @@ def _may_reveal(request: HttpRequest, person: Person | None) -> bool:
     return person is None or request.user.is_superuser or can(request.user, REVEAL, person)
 
 
+class PersonAdminForm(forms.ModelForm):
+    """A stored person's ID number and phone are never put on the form in clear (opening a page
+    must not count as viewing them): the fields start empty, empty keeps the stored value, a new
+    value replaces it. The person's page shows a value on an explicit, audited "Show"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name in Person.SENSITIVE_FIELDS:
+            if name not in self.fields:
+                continue
+            masked = getattr(self.instance, f"{name}_masked") or ""
+            self.initial[name] = ""
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = masked
+            self.fields[name].help_text = _(
+                "Stored value hidden (%(masked)s). Leave it empty to keep it or type a new value to replace it; "
+                "the person's page shows it on request (viewing is recorded)."
+            ) % {"masked": masked or "—"}
+
+
+def _kept_unless_typed(current: Person, data: dict[str, Any]) -> dict[str, Any]:
+    """Drop sensitive fields left empty, or sent back as the mask: the stored value stays."""
+    data = dict(data)
+    for name in Person.SENSITIVE_FIELDS:
+        value = "".join(str(data.get(name) or "").split())
+        if name in data and (not value or value.upper() == (getattr(current, f"{name}_masked") or "").upper()):
+            data.pop(name)
+    return data
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedModelAdmin):
+    form = PersonAdminForm
     list_display = (
         "name",
         "gender",
@@ -68,22 +101,6 @@ class PersonAdmin(AuditedModelAdmin):
             return self.readonly_fields
         return (*self.readonly_fields, "id_number_masked", "phone_masked")
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: Any,
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> Any:
-        # A page showing a stored ID number or phone in clear is a view of it: log it (PIPL art. 28).
-        if obj is not None and not add and _may_reveal(request, obj):
-            for field in Person.SENSITIVE_FIELDS:
-                if getattr(obj, field):
-                    services.reveal(actor=request.user, person=obj, field=field)
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
-
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
@@ -101,7 +118,7 @@ class PersonAdmin(AuditedModelAdmin):
         return services.create_person(actor=request.user, **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Person:
-        return services.update_person(actor=request.user, person=current, **data)
+        return services.update_person(actor=request.user, person=current, **_kept_unless_typed(current, data))
 
 
 @admin.register(Membership)
