@@ -13,6 +13,7 @@ from dangjian.audit.admin import AuditedModelAdmin
 
 from . import services
 from .crypto import EncryptedTextField
+from .forms import id_number_error
 from .models import Membership, Person
 from .selectors import by_id_number
 from .services import PERSON_FIELDS
@@ -25,6 +26,8 @@ def _may_reveal(request: HttpRequest, person: Person | None) -> bool:
 
 
 class PersonAdminForm(forms.ModelForm):
+    asker: Any = None
+
     """A stored person's ID number and phone are never put on the form in clear (opening a page
     must not count as viewing them): the fields start empty, empty keeps the stored value, a new
     value replaces it. The person's page shows a value on an explicit, audited "Show"."""
@@ -44,6 +47,15 @@ class PersonAdminForm(forms.ModelForm):
                 "Stored value hidden (%(masked)s). Leave it empty to keep it or type a new value to replace it; "
                 "the person's page shows it on request (viewing is recorded)."
             ) % {"masked": masked or "—"}
+
+    def clean_id_number(self) -> str:
+        # Asked before the write (see people.forms.PersonForm.clean_id_number); `asker` is set by
+        # PersonAdmin.get_form.
+        value = self.cleaned_data.get("id_number") or ""
+        error = id_number_error(self.asker, value, self.instance)
+        if error:
+            raise forms.ValidationError(error)
+        return value
 
 
 def _kept_unless_typed(current: Person, data: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +101,11 @@ class PersonAdmin(AuditedModelAdmin):
         if isinstance(db_field, EncryptedTextField):
             return forms.CharField(label=db_field.verbose_name, required=not db_field.blank, max_length=40)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.asker = request.user
+        return form
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if _may_reveal(request, obj):

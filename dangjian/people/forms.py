@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
@@ -9,6 +10,7 @@ from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organiza
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
+from . import services
 from .choices import Ethnicity, Gender, PoliticalStatus
 from .models import Membership, Person
 from .services import PERSON_FIELDS
@@ -40,6 +42,16 @@ class SensitiveInput(forms.TextInput):
             context["widget"]["attrs"].setdefault("placeholder", self.masked)
         context["widget"].update(reveal_url=self.reveal_url, shown=self.shown)
         return context
+
+
+def id_number_error(user, value: str, person: Person | None) -> str:
+    """The answer to "is this ID number taken?" for a form (services.ask_id_number), HTML-safe:
+    with a link to the person when the user may see them."""
+    answer = services.ask_id_number(actor=user, value=value, person=person)
+    if answer.kind == services.YOURS:
+        url = reverse("people:detail", args=[answer.person.pk])
+        return format_html('{} <a href="{}">{}</a>', answer.message, url, _("Open their record"))
+    return answer.message
 
 
 def revealed_field(name: str, value: str) -> str:
@@ -74,7 +86,7 @@ class PersonForm(forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
         self.fields["gender"].required = False
-        self.may_reveal = may_reveal
+        self.user, self.may_reveal = user, may_reveal
         if self.instance.pk:
             # A stored value is never put on the form in clear: the field starts empty (empty
             # keeps it), and only an explicit "Show" (POST, audited) fills it.
@@ -98,6 +110,15 @@ class PersonForm(forms.ModelForm):
                     if url
                     else _("Stored value hidden (%(masked)s). Type a new value to replace it.")
                 ) % {"masked": masked or "—"}
+
+    def clean_id_number(self) -> str:
+        # Asked here, before the write's transaction, so that the audit event of an answer about
+        # someone outside the user's scope stands although the write is refused.
+        value = self.cleaned_data.get("id_number") or ""
+        error = id_number_error(self.user, value, self.instance)
+        if error:
+            raise forms.ValidationError(error)
+        return value
 
     def _shown(self, name: str) -> bool:
         """The user revealed this field and edited the clear value: what they left stands, even
