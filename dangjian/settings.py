@@ -177,6 +177,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
+# --- ID-number existence answers (people.id_checks) ---
+# How many times an hour a user may be told that an ID number belongs to someone registered
+# outside their scope; after that their ID-number checks pause until the hour ends.
+ID_NUMBER_ELSEWHERE_PER_HOUR = int(os.environ.get("ID_NUMBER_ELSEWHERE_PER_HOUR", "10"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "dangjian" / "locale"]

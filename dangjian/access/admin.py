@@ -29,6 +29,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ("username", "person", "is_active", "is_staff", "is_superuser", "last_login")
     list_select_related = ("person",)
     autocomplete_fields = ("person",)
+    actions = ("unlock",)
+
+    @admin.action(description=gettext_lazy("Unlock after failed logins (password and API tokens)"))
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        # django-axes' own admin is off (AXES_ENABLE_ADMIN): unlocking goes through a service, audited.
+        users = list(queryset)
+        for user in users:
+            services.unlock_login(actor=request.user, user=user)
+        self.message_user(
+            request,
+            ngettext("%(n)d account unlocked.", "%(n)d accounts unlocked.", len(users)) % {"n": len(users)},
+            messages.SUCCESS,
+        )
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         # Django's password page saves the user itself, without save_model: audit it here.

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 
 from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User, hash_token
 from .scopes import forget_grants
@@ -110,11 +118,111 @@ def revoke_token(*, actor: Any, token: ApiToken) -> None:
 
 
 def user_for_token(raw: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+    """The user a personal access token stands for, or None. Raises AccountLocked while the user
+    is locked out after failed logins (see `login_lockout`)."""
+    since = _lockout_window_start()
+    tokens = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw))
+    # Whether the user has failed logins recent enough to count is asked in the same query, so an
+    # ordinary call costs nothing more; only then is the lockout worked out.
+    recent = AccessAttempt.objects.filter(username=OuterRef("user__username"))
+    if since is not None:
+        recent = recent.filter(attempt_time__gte=since)
+    token = tokens.annotate(failed_logins=Exists(recent)).first()
     if token is None or not token.is_active or not token.user.is_active:
         return None
+    if token.failed_logins:
+        lockout = login_lockout(token.user)
+        if lockout is not None:
+            _record_locked_refusal(token, lockout)
+            raise AccountLocked(token.user, lockout)
     # Touch at most once a minute: a read-heavy integration should not write on every call.
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- login lockout (django-axes) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lockout:
+    until: dt.datetime | None  # None: until an administrator unlocks the account (no cool-off set)
+
+
+class AccountLocked(Exception):
+    """A locked-out user's credential other than the password (an API token) was refused."""
+
+    def __init__(self, user: User, lockout: Lockout) -> None:
+        super().__init__(user.get_username())
+        self.user, self.lockout = user, lockout
+
+
+def _lockout_window_start() -> dt.datetime | None:
+    cool_off = get_cool_off()
+    return timezone.now() - cool_off if cool_off is not None else None
+
+
+def login_lockout(user: User) -> Lockout | None:
+    """The user's login lockout, if one is in force, and when it ends.
+
+    django-axes locks a username *from one address* (AXES_LOCKOUT_PARAMETERS) once its failures
+    there within the cool-off reach AXES_FAILURE_LIMIT. A token caller has no address in common
+    with those logins, so here a lockout of the username from any address counts: the account is
+    under attack, and its other credentials wait too. The lockout ends when enough of the failures
+    have aged out of the cool-off: for each address, the failures newest first reach the limit at
+    some row, whose time plus the cool-off is the end; the latest end over the addresses wins.
+    Reads axes' database handler's table (AXES_HANDLER's default)."""
+    username = user.get_username()
+    limit = get_failure_limit(None, {"username": username})
+    cool_off = get_cool_off()
+    since = _lockout_window_start()
+    attempts = AccessAttempt.objects.filter(username=username)
+    if since is not None:
+        attempts = attempts.filter(attempt_time__gte=since)
+    by_address: dict[str | None, list[tuple[dt.datetime, int]]] = {}
+    for address, at, failures in attempts.values_list("ip_address", "attempt_time", "failures_since_start"):
+        by_address.setdefault(address, []).append((at, failures))
+    ends: list[dt.datetime | None] = []
+    for rows in by_address.values():
+        total = 0
+        for at, failures in sorted(rows, reverse=True):
+            total += failures
+            if total >= limit:
+                ends.append(at + cool_off if cool_off is not None else None)
+                break
+    if not ends:
+        return None
+    if None in ends:
+        return Lockout(until=None)
+    return Lockout(until=max(e for e in ends if e is not None))
+
+
+def _record_locked_refusal(token: ApiToken, lockout: Lockout) -> None:
+    """One audit event a minute per token while it is refused: a polling integration would
+    otherwise write one per call."""
+    if not cache.add(f"access:locked-refusal:{token.pk}", 1, timeout=60):
+        return
+    until = timezone.localtime(lockout.until).isoformat() if lockout.until else None
+    audit.record(
+        actor=None,
+        action=Action.LOGIN_FAILED,
+        obj=token.user,
+        changes={"via": "api_token", "token": token.hint, "locked_until": until},
+    )
+
+
+@audit.write_transaction
+def unlock_login(*, actor: Any, user: User) -> int:
+    """Lift a login lockout (every address's failed logins of the username): the password and
+    the user's API tokens work again at once. Returns how many failure records were cleared."""
+    was_locked = login_lockout(user) is not None
+    cleared = axes_reset(username=user.get_username())
+    if was_locked or cleared:
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=user,
+            changes={"login_lockout": ["locked" if was_locked else "failed logins", "unlocked"]},
+        )
+    return cleared

@@ -2,7 +2,8 @@
 
 Token clients come first so that an integration never meets the session's CSRF check; a request
 that sends a bearer token which does not resolve is refused outright rather than falling back to
-whatever session cookie it may also carry.
+whatever session cookie it may also carry. A token of a user locked out after failed logins is
+refused while the lockout lasts (403 "account_locked", access.services.login_lockout).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from dangjian.access.services import user_for_token
+from dangjian.access.services import AccountLocked, user_for_token
 
 SESSION, TOKEN = "session", "token"
 
@@ -27,16 +28,24 @@ class CsrfFailed(HttpError):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token.strip()) if token.strip() else None
+        try:
+            user = user_for_token(token.strip()) if token.strip() else None
+        except AccountLocked as locked:
+            _speak_language_of(request, locked.user)  # the refusal is read by its owner
+            raise
         if user is None:
             raise AuthenticationError()
-        # The saved language wins, as UserLanguageMiddleware does for sessions; without one,
-        # LocaleMiddleware has already honoured Accept-Language.
-        if user.language:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        _speak_language_of(request, user)
         request.auth_method, request.auth_user = TOKEN, user
         return user
+
+
+def _speak_language_of(request: HttpRequest, user: Any) -> None:
+    # The saved language wins, as UserLanguageMiddleware does for sessions; without one,
+    # LocaleMiddleware has already honoured Accept-Language.
+    if user.language:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
 
 
 class SessionAuth(NinjaSessionAuth):

@@ -5,11 +5,12 @@ development.rules decides, so a step the board would refuse is refused here too,
 message. A refusal answers 422 with code "refused" and `errors` {"rule": [codes], "possible_from":
 [date]} (the day from which the step may be recorded, when the rules know one).
 
-The political review conclusion (政审, PIPL art. 28) is masked ("***") unless asked for with
-GET /candidacies/{id}?reveal=conclusion by a user who may see it (services.may_see_conclusion:
-CHANGE on the candidacy and REVEAL on the person); each clear answer writes an audit event
-("reveal"). Writes always answer masked. Step 10's note is hidden from those who may not see the
-conclusion.
+The political review conclusion (政审, PIPL art. 28) is always masked ("***") in answers; a user
+who may see it (services.may_see_conclusion: CHANGE on the candidacy and REVEAL on the person)
+asks for it with POST /candidacies/{id}/reveal, and each clear answer writes an audit event
+("reveal"). Never by GET: a link, or a page on another site riding the browser's session, must
+not make a user "view" it (the old GET ?reveal=conclusion answers 422). Step 10's note is hidden
+from those who may not see the conclusion.
 
 Step details (`data`) are typed, and each step takes only the details its rules read
 (development.services.DATA_KEYS): anything else answers 422, never 500.
@@ -18,9 +19,9 @@ Step details (`data`) are typed, and each step takes only the details its rules 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
@@ -197,18 +198,12 @@ def _step_out(step: Step, clear: bool, see_review: bool) -> dict[str, Any]:
     }
 
 
-def _detail(user: Any, candidacy: Candidacy, reveal: bool = False) -> Candidacy:
-    """The candidacy with its steps and what is due. The conclusion is in clear only when asked
-    for (`reveal`) by a user who may see it; every such answer is logged."""
+def _detail(user: Any, candidacy: Candidacy) -> Candidacy:
+    """The candidacy with its steps and what is due; the conclusion masked (see `reveal`)."""
     steps = list(candidacy.steps.all())
     see_review = any(s.number == 10 for s in steps) and services.may_see_conclusion(user, candidacy)
-    clear = reveal and see_review
-    for step in steps:
-        if clear and step.number == 10 and step.conclusion:
-            # Every view of the clear value is logged (DOMAIN.md §1, PIPL art. 28).
-            services.reveal_conclusion(actor=user, step=step)
     due = services.due_for(candidacy, steps=steps)
-    candidacy.api_steps = [_step_out(s, clear, see_review) for s in steps]
+    candidacy.api_steps = [_step_out(s, False, see_review) for s in steps]
     candidacy.api_due = [
         {
             "number": d.number,
@@ -262,20 +257,41 @@ def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> 
 
 
 @router.get("/candidacies/{id}", response={200: CandidacyDetailOut, **ERRORS})
-def get_candidacy(
-    request: HttpRequest,
-    id: int,
-    response: HttpResponse,
-    reveal: Literal["conclusion"] | None = Query(
-        None,
-        description="conclusion: the political review's conclusion in clear, for a user who may see it "
-        "(each such answer is recorded in the audit log); otherwise it is masked.",
-    ),
-) -> Candidacy:
+def get_candidacy(request: HttpRequest, id: int, response: HttpResponse) -> Candidacy:
     user = actor(request)
     candidacy = get_scoped(user, CANDIDACY_QS, id)
     response["Cache-Control"] = "no-store"
-    return _detail(user, candidacy, reveal=reveal == "conclusion")
+    if "reveal" in request.GET:
+        # Once a GET parameter; a GET never reveals now. Say where it went rather than answer masked.
+        raise ValidationError(
+            _("The conclusion is no longer revealed by GET: send POST /candidacies/%(id)s/reveal.") % {"id": id}
+        )
+    return _detail(user, candidacy)
+
+
+class RevealIn(Schema):
+    field: Literal["conclusion"]
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+@router.post("/candidacies/{id}/reveal", response={200: RevealOut, **ERRORS})
+def reveal(request: HttpRequest, id: int, payload: RevealIn, response: HttpResponse) -> dict:
+    """The political review's conclusion in clear, for a user who may see it; every answer is
+    recorded in the audit log (PIPL art. 28)."""
+    user = actor(request)
+    candidacy = get_scoped(user, CANDIDACY_QS, id)
+    if not services.may_see_conclusion(user, candidacy):
+        raise PermissionDenied
+    step = candidacy.steps.select_related("candidacy__organization").filter(number=10).first()
+    if step is None:
+        raise Http404
+    value = services.reveal_conclusion(actor=user, step=step)
+    response["Cache-Control"] = "no-store"
+    return {"field": payload.field, "value": value}
 
 
 @router.post("/candidacies", response={201: CandidacyDetailOut, **ERRORS})

@@ -7,16 +7,20 @@ from the request schema reuse Django's own wording, which Django already ships i
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from django.core import signals
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from dangjian.access.services import AccountLocked
 
 from .auth import CsrfFailed
 
@@ -156,6 +160,27 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return unauthenticated_response(api, request)
+
+    @api.exception_handler(AccountLocked)
+    def account_locked(request: HttpRequest, exc: AccountLocked) -> HttpResponse:
+        until = exc.lockout.until
+        if until is None:
+            message = _(
+                "This account is locked after repeated failed logins, and its API tokens with it, until an "
+                "administrator unlocks it."
+            )
+            errors = None
+        else:
+            local = timezone.localtime(until)
+            message = _(
+                "This account is locked after repeated failed logins, and its API tokens with it, until "
+                "%(until)s (Beijing time). Try again then, or ask an administrator to unlock it."
+            ) % {"until": local.strftime("%Y-%m-%d %H:%M")}
+            errors = {"locked_until": [local.isoformat()]}
+        response = error_response(api, request, 403, "account_locked", message, errors)
+        if until is not None:
+            response["Retry-After"] = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
+        return response
 
     @api.exception_handler(CsrfFailed)
     def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:

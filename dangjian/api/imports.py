@@ -251,9 +251,11 @@ def discard(request: HttpRequest, id: int) -> Status:
     return Status(204, None)
 
 
-@router.get("/imports/{id}/report", response=ERRORS, openapi_extra=XLSX_RESPONSE)
+@router.post("/imports/{id}/report", response=ERRORS, openapi_extra=XLSX_RESPONSE)
 def report(request: HttpRequest, id: int) -> HttpResponse:
-    """The uploaded sheet with each row's outcome, problems and notes added; recorded as an export."""
+    """The uploaded sheet with each row's outcome, problems and notes added; recorded as an export.
+    A POST, as on the web page: it holds the file's ID numbers in clear and writes an audit
+    event, which no link (nor another site's page riding the browser's session) may trigger."""
     imp = _own(request, id)
     services.report_downloaded(actor=actor(request), imp=imp)
     return attachment(reports.report_bytes(imp), reports.report_name(imp))

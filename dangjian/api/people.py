@@ -7,6 +7,7 @@ which needs the REVEAL action and leaves an audit event (PIPL art. 28).
 import datetime as dt
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, FilterSchema, Query, Router, Schema
@@ -200,10 +201,23 @@ def get_person(request: HttpRequest, id: int) -> Person:
     return get_scoped(actor(request), PERSON_QS, id)
 
 
+def _ask_id_number(user, fields: dict, person: Person | None = None) -> None:
+    """Whether a new or changed ID number is taken, asked before the write's transaction so the
+    audit event of an answer about someone outside the caller's scope stands (services.ask_id_number)."""
+    if not fields.get("id_number"):
+        return
+    answer = services.ask_id_number(actor=user, value=fields["id_number"], person=person)
+    if answer.kind == services.YOURS:
+        raise ValidationError({"id_number": [answer.message], "existing_person_id": [str(answer.person.pk)]})
+    if answer.message:
+        raise ValidationError({"id_number": [answer.message]})
+
+
 @router.post("/people", response={201: PersonOut, **ERRORS})
 def create_person(request: HttpRequest, payload: PersonIn) -> Status:
     user = actor(request)
     fields = _resolve_refs(user, payload.dict())
+    _ask_id_number(user, fields)
     person = write_checked(user, lambda: services.create_person(actor=user, **fields))
     return Status(201, PERSON_QS.get(pk=person.pk))
 
@@ -214,6 +228,7 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
     person = get_scoped(user, PERSON_QS, id, CHANGE)
     data = changed_only(person, payload.dict(exclude_unset=True), "employer_id", "team_id")
     fields = _resolve_refs(user, data)
+    _ask_id_number(user, fields, person)
     write_checked(user, lambda: services.update_person(actor=user, person=person, **fields))
     return PERSON_QS.get(pk=person.pk)
 

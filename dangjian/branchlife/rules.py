@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import periods
@@ -127,3 +128,41 @@ def cells(
         planned = sum(planned_by_month.get(m, 0) for m in span.months)
         out.append(Cell(span, held, planned, cell_state(span, held, rule.times, today, since)))
     return out
+
+
+# --- the check-in code -----------------------------------------------------------------------------
+# The QR code on the secretary's screen carries "<step>-<mac>": the minute (a step of
+# CHECKIN_STEP_SECONDS since the epoch) and an HMAC of the meeting and that minute keyed with the
+# meeting's secret. The current and the previous step are accepted (scanning takes a moment, and
+# a code shown just before the minute turns must still work); nothing is stored per code. A link
+# forwarded out of the room is useless a minute or two later.
+CHECKIN_STEP_SECONDS = 60
+CODE_VALID, CODE_EXPIRED, CODE_INVALID = "valid", "expired", "invalid"
+
+
+def checkin_step(at: dt.datetime) -> int:
+    return int(at.timestamp()) // CHECKIN_STEP_SECONDS
+
+
+def checkin_step_ends(step: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp((step + 1) * CHECKIN_STEP_SECONDS, tz=dt.UTC)
+
+
+def checkin_code(secret: str, meeting_id: int, step: int) -> str:
+    mac = salted_hmac("dangjian.branchlife.checkin", f"{meeting_id}:{step}", secret=secret, algorithm="sha256")
+    return f"{step}-{mac.hexdigest()[:16]}"
+
+
+def checkin_code_state(secret: str, meeting_id: int, code: str, now: dt.datetime) -> str:
+    """CODE_VALID for this or the previous step's code, CODE_EXPIRED for a genuine older one,
+    CODE_INVALID for anything else (forged, another meeting's, a step yet to come)."""
+    step_text, _sep, _mac = (code or "").partition("-")
+    if not step_text.isdigit() or len(step_text) > 12:
+        return CODE_INVALID
+    step = int(step_text)
+    if not constant_time_compare(checkin_code(secret, meeting_id, step), code):
+        return CODE_INVALID
+    current = checkin_step(now)
+    if step in (current, current - 1):
+        return CODE_VALID
+    return CODE_EXPIRED if step < current else CODE_INVALID

@@ -317,14 +317,22 @@ def uninvite(*, actor: Any, attendance: Attendance) -> None:
     audit.record_delete(actor, attendance, before, pk, path)
 
 
-def check_in_refusal(meeting: Meeting, person: Person | None, token: str, today: dt.date | None = None) -> str:
-    """Why `person` may not check in with `token`, or "" when they may."""
-    today = today or timezone.localdate()
-    if not token or not secrets.compare_digest(token, meeting.checkin_token):
+def checkin_code(meeting: Meeting, now: dt.datetime | None = None) -> str:
+    """The code the secretary's screen shows now (rules.checkin_code); the secret stays here."""
+    return rules.checkin_code(meeting.checkin_token, meeting.pk, rules.checkin_step(now or timezone.now()))
+
+
+def check_in_refusal(meeting: Meeting, person: Person | None, code: str, now: dt.datetime | None = None) -> str:
+    """Why `person` may not check in with `code`, or "" when they may."""
+    now = now or timezone.now()
+    state = rules.checkin_code_state(meeting.checkin_token, meeting.pk, code, now)
+    if state == rules.CODE_EXPIRED:
+        return _("This code has expired — scan the code on the screen in the room again.")
+    if state != rules.CODE_VALID:
         return _("This check-in link is not valid: scan the code shown at the meeting.")
     if meeting.status == Meeting.Status.CANCELLED:
         return _("This meeting was cancelled.")
-    if meeting.held_on != today:
+    if meeting.held_on != timezone.localdate(now):
         return _("Check-in is open on the day of the meeting only (%(day)s).") % {"day": meeting.held_on.isoformat()}
     if person is None or not meeting.attendances.filter(person=person).exists():
         return _("You are not on this meeting's list. Ask the recorder to add you.")
@@ -332,11 +340,12 @@ def check_in_refusal(meeting: Meeting, person: Person | None, token: str, today:
 
 
 @audit.write_transaction
-def check_in(*, actor: Any, meeting: Meeting, token: str, today: dt.date | None = None) -> Attendance:
-    """A member (or invited guest) marks themself present by scanning the meeting's QR code."""
+def check_in(*, actor: Any, meeting: Meeting, code: str, now: dt.datetime | None = None) -> Attendance:
+    """A member (or invited guest) marks themself present by scanning the QR code on the screen
+    in the room; the code in its link changes every minute (rules.checkin_code_state)."""
     person = getattr(actor, "person", None)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # as stored: perhaps cancelled since
-    refusal = check_in_refusal(meeting, person, token, today)
+    refusal = check_in_refusal(meeting, person, code, now)
     if refusal:
         raise ValidationError(refusal)
     attendance = meeting.attendances.get(person=person)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/invitees/", views.invitees, name="invitees"),
     path("<int:pk>/check-in/", views.checkin, name="checkin"),
+    path("<int:pk>/check-in/code/", views.checkin_qr, name="checkin_qr"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -6,6 +6,7 @@ speak through the services."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import segno
@@ -175,8 +176,21 @@ def edit(request, pk):
     return _meeting_form_page(request, form, meeting=meeting, status=400 if form.is_bound and form.errors else 200)
 
 
-def _checkin_url(request, meeting: Meeting) -> str:
-    return request.build_absolute_uri(reverse("branchlife:checkin", args=[meeting.pk]) + f"?t={meeting.checkin_token}")
+def _checkin_qr_context(request, meeting: Meeting) -> dict[str, Any] | None:
+    """The QR code for the screen in the room, or None outside the meeting's day. Its link carries
+    this minute's code (services.checkin_code), never the meeting's secret."""
+    if meeting.status == Meeting.Status.CANCELLED or meeting.held_on != timezone.localdate():
+        return None
+    now = timezone.now()
+    url = request.build_absolute_uri(
+        reverse("branchlife:checkin", args=[meeting.pk]) + f"?c={services.checkin_code(meeting, now)}"
+    )
+    changes_in = rules.checkin_step_ends(rules.checkin_step(now)) - now
+    return {
+        "checkin_url": url,
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff"),
+        "code_seconds_left": max(1, math.ceil(changes_in.total_seconds())),
+    }
 
 
 def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None, status: int = 200):
@@ -196,10 +210,8 @@ def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None,
     if may_change and open_:
         people = selectors.invitable(request.user, meeting)
         context["invite_form"] = invite_form or InviteForm(people=people[: lookups.SEARCH_RESULTS])
-        if meeting.held_on >= timezone.localdate():  # the code is for the meeting's day
-            url = _checkin_url(request, meeting)
-            context["checkin_url"] = url
-            context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+        context["checkin_later"] = meeting.held_on > timezone.localdate()
+        context.update(_checkin_qr_context(request, meeting) or {})
     return render(request, "branchlife/detail.html", context, status=status)
 
 
@@ -310,16 +322,27 @@ def uninvite(request, pk, attendance_pk):
 
 
 @login_required
+def checkin_qr(request, pk):
+    """The QR partial the meeting page polls (hx-trigger "every 20s"): this minute's code, for
+    those who keep the meeting. After the meeting's day it answers 286, which stops the polling."""
+    meeting = _meeting(request, pk, CHANGE)
+    context = _checkin_qr_context(request, meeting)
+    if context is None:
+        return render(request, "branchlife/_checkin_qr.html", {"m": meeting, "closed": True}, status=286)
+    return render(request, "branchlife/_checkin_qr.html", {"m": meeting, **context})
+
+
+@login_required
 def checkin(request, pk):
-    """Where the meeting's QR code leads: the member signs in and confirms they are here."""
+    """Where the QR code leads: the member, signed in on their phone, confirms they are here."""
     meeting = _meeting(request, pk)
-    token = request.GET.get("t", "")
+    code = request.GET.get("c", "")
     person = getattr(request.user, "person", None)
-    refusal = services.check_in_refusal(meeting, person, token)
+    refusal = services.check_in_refusal(meeting, person, code)
     done = None
     if request.method == "POST" and not refusal:
         try:
-            done = services.check_in(actor=request.user, meeting=meeting, token=token)
+            done = services.check_in(actor=request.user, meeting=meeting, code=code)
         except ValidationError as exc:
             refusal = " ".join(exc.messages)
     if done is None and person is not None:
@@ -329,7 +352,7 @@ def checkin(request, pk):
     return render(
         request,
         "branchlife/checkin.html",
-        {"m": meeting, "refusal": refusal, "done": done, "token": token},
+        {"m": meeting, "refusal": refusal, "done": done, "code": code},
         status=400 if refusal and request.method == "POST" else 200,
     )
 

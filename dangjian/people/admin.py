@@ -13,6 +13,7 @@ from dangjian.audit.admin import AuditedModelAdmin
 
 from . import services
 from .crypto import EncryptedTextField
+from .forms import id_number_error
 from .models import Membership, Person
 from .selectors import by_id_number
 from .services import PERSON_FIELDS
@@ -24,8 +25,52 @@ def _may_reveal(request: HttpRequest, person: Person | None) -> bool:
     return person is None or request.user.is_superuser or can(request.user, REVEAL, person)
 
 
+class PersonAdminForm(forms.ModelForm):
+    asker: Any = None
+
+    """A stored person's ID number and phone are never put on the form in clear (opening a page
+    must not count as viewing them): the fields start empty, empty keeps the stored value, a new
+    value replaces it. The person's page shows a value on an explicit, audited "Show"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name in Person.SENSITIVE_FIELDS:
+            if name not in self.fields:
+                continue
+            masked = getattr(self.instance, f"{name}_masked") or ""
+            self.initial[name] = ""
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["placeholder"] = masked
+            self.fields[name].help_text = _(
+                "Stored value hidden (%(masked)s). Leave it empty to keep it or type a new value to replace it; "
+                "the person's page shows it on request (viewing is recorded)."
+            ) % {"masked": masked or "—"}
+
+    def clean_id_number(self) -> str:
+        # Asked before the write (see people.forms.PersonForm.clean_id_number); `asker` is set by
+        # PersonAdmin.get_form.
+        value = self.cleaned_data.get("id_number") or ""
+        error = id_number_error(self.asker, value, self.instance)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+
+def _kept_unless_typed(current: Person, data: dict[str, Any]) -> dict[str, Any]:
+    """Drop sensitive fields left empty, or sent back as the mask: the stored value stays."""
+    data = dict(data)
+    for name in Person.SENSITIVE_FIELDS:
+        value = "".join(str(data.get(name) or "").split())
+        if name in data and (not value or value.upper() == (getattr(current, f"{name}_masked") or "").upper()):
+            data.pop(name)
+    return data
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedModelAdmin):
+    form = PersonAdminForm
     list_display = (
         "name",
         "gender",
@@ -57,6 +102,11 @@ class PersonAdmin(AuditedModelAdmin):
             return forms.CharField(label=db_field.verbose_name, required=not db_field.blank, max_length=40)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.asker = request.user
+        return form
+
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if _may_reveal(request, obj):
             return list(self.fields)
@@ -67,22 +117,6 @@ class PersonAdmin(AuditedModelAdmin):
         if _may_reveal(request, obj):
             return self.readonly_fields
         return (*self.readonly_fields, "id_number_masked", "phone_masked")
-
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: Any,
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> Any:
-        # A page showing a stored ID number or phone in clear is a view of it: log it (PIPL art. 28).
-        if obj is not None and not add and _may_reveal(request, obj):
-            for field in Person.SENSITIVE_FIELDS:
-                if getattr(obj, field):
-                    services.reveal(actor=request.user, person=obj, field=field)
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -101,7 +135,7 @@ class PersonAdmin(AuditedModelAdmin):
         return services.create_person(actor=request.user, **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Person:
-        return services.update_person(actor=request.user, person=current, **data)
+        return services.update_person(actor=request.user, person=current, **_kept_unless_typed(current, data))
 
 
 @admin.register(Membership)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
@@ -8,6 +10,7 @@ from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organiza
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
+from . import services
 from .choices import Ethnicity, Gender, PoliticalStatus
 from .models import Membership, Person
 from .services import PERSON_FIELDS
@@ -19,6 +22,42 @@ def enterprises_for_people(user, action: str = CHANGE):
     if q is None:
         return Enterprise.objects.all()
     return Enterprise.objects.filter(q) if q != NOTHING else Enterprise.objects.none()
+
+
+class SensitiveInput(forms.TextInput):
+    """A stored ID number or phone on an edit form: empty, with the masked value as its
+    placeholder, and a "Show" button that POSTs to the person's reveal (audited, CSRF-checked) and
+    swaps in the field filled with the clear value and a `<name>_shown` marker. Opening the form
+    shows nothing in clear, so no link can make a user view a value."""
+
+    template_name = "people/widgets/sensitive_input.html"
+
+    def __init__(self, *, masked: str = "", reveal_url: str = "", shown: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.masked, self.reveal_url, self.shown = masked, reveal_url, shown
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.masked and not self.shown:
+            context["widget"]["attrs"].setdefault("placeholder", self.masked)
+        context["widget"].update(reveal_url=self.reveal_url, shown=self.shown)
+        return context
+
+
+def id_number_error(user, value: str, person: Person | None) -> str:
+    """The answer to "is this ID number taken?" for a form (services.ask_id_number), HTML-safe:
+    with a link to the person when the user may see them."""
+    answer = services.ask_id_number(actor=user, value=value, person=person)
+    if answer.kind == services.YOURS:
+        url = reverse("people:detail", args=[answer.person.pk])
+        return format_html('{} <a href="{}">{}</a>', answer.message, url, _("Open their record"))
+    return answer.message
+
+
+def revealed_field(name: str, value: str) -> str:
+    """The edit form's field after "Show": filled with the clear value, marked as shown."""
+    widget = SensitiveInput(shown=True)
+    return widget.render(name, value, attrs={"id": f"id_{name}", "class": "form-control", "maxlength": 40})
 
 
 class PersonForm(forms.ModelForm):
@@ -35,7 +74,7 @@ class PersonForm(forms.ModelForm):
         fields = list(PERSON_FIELDS)
         widgets = {"birth_date": DateInput(), "hire_date": DateInput()}
 
-    def __init__(self, *args, user, reveal: bool, **kwargs):
+    def __init__(self, *args, user, may_reveal: bool, **kwargs):
         super().__init__(*args, **kwargs)
         enterprises = enterprises_for_people(user)
         if self.instance.employer_id:
@@ -47,21 +86,55 @@ class PersonForm(forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
         self.fields["gender"].required = False
-        if self.instance.pk and not reveal:
-            # Without the right to see the clear values the form cannot show them; leaving the
-            # field empty keeps the stored value.
-            for name in ("id_number", "phone"):
+        self.user, self.may_reveal = user, may_reveal
+        if self.instance.pk:
+            # A stored value is never put on the form in clear: the field starts empty (empty
+            # keeps it), and only an explicit "Show" (POST, audited) fills it.
+            for name in Person.SENSITIVE_FIELDS:
+                masked = getattr(self.instance, f"{name}_masked") or ""
+                url = ""
+                if may_reveal and getattr(self.instance, name):
+                    url = reverse("people:reveal", args=[self.instance.pk, name]) + "?into=form"
                 self.initial[name] = ""
-                self.fields[name].help_text = _("Stored value hidden (%(masked)s). Type a new value to replace it.") % {
-                    "masked": getattr(self.instance, f"{name}_masked") or "—"
-                }
-        self.reveal = reveal
+                self.fields[name].widget = SensitiveInput(
+                    masked=masked,
+                    reveal_url=url,
+                    shown=self._shown(name),
+                    attrs={"maxlength": self.fields[name].max_length},
+                )
+                self.fields[name].help_text = (
+                    _(
+                        "Stored value hidden (%(masked)s). Leave it empty to keep it, type a new value to replace "
+                        "it, or press Show to edit it (viewing is recorded)."
+                    )
+                    if url
+                    else _("Stored value hidden (%(masked)s). Type a new value to replace it.")
+                ) % {"masked": masked or "—"}
+
+    def clean_id_number(self) -> str:
+        # Asked here, before the write's transaction, so that the audit event of an answer about
+        # someone outside the user's scope stands although the write is refused.
+        value = self.cleaned_data.get("id_number") or ""
+        error = id_number_error(self.user, value, self.instance)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+    def _shown(self, name: str) -> bool:
+        """The user revealed this field and edited the clear value: what they left stands, even
+        empty. Honoured only for roles that may reveal (the marker is the client's word)."""
+        return self.may_reveal and self.data.get(f"{name}_shown") == "1"
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
-        if self.instance.pk and not self.reveal:
-            for name in ("id_number", "phone"):
-                if not data.get(name):
+        if self.instance.pk:
+            for name in Person.SENSITIVE_FIELDS:
+                if self._shown(name):
+                    continue
+                value = "".join((data.get(name) or "").split())
+                masked = getattr(self.instance, f"{name}_masked") or ""
+                # Empty, or the mask sent back as it was shown: keep the stored value.
+                if not value or value.upper() == masked.upper():
                     data.pop(name, None)
         return data
 

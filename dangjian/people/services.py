@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
 from . import rules
 from .crypto import blind_index
 from .models import Membership, Person
-from .validators import normalize_id_number, parse_id_number
+from .validators import mask_id_number, normalize_id_number, parse_id_number
 
 PERSON_FIELDS = (
     "name",
@@ -40,9 +41,105 @@ def id_number_lookup(value: str) -> str:
     return blind_index(normalize_id_number(value))
 
 
-def clean_person(person: Person) -> None:
+# --- "is this ID number registered?" ----------------------------------------------------------
+FREE, YOURS, ELSEWHERE, PAUSED, REGISTERED = "free", "yours", "elsewhere", "paused", "registered"
+
+
+@dataclass(frozen=True)
+class IdNumberAnswer:
+    """What a user is told about an ID number they typed (see `answer_id_number`)."""
+
+    kind: str
+    person: Person | None = None  # YOURS: the person, whom the asker may see
+    until: dt.datetime | None = None  # PAUSED: when checks resume
+
+    @property
+    def message(self) -> str:
+        if self.kind == YOURS:
+            return _(
+                "A person with this ID number is already registered: %(name)s. Open their record instead of "
+                "adding them again."
+            ) % {"name": self.person.name}
+        if self.kind == ELSEWHERE:
+            return _(
+                "This ID number belongs to a person registered outside your organisation. Ask the organisation "
+                "that keeps their record to release or transfer them."
+            )
+        if self.kind == PAUSED:
+            return _(
+                "Several ID numbers you entered this hour belong to people registered outside your organisation, "
+                "so ID-number checks are paused until %(until)s. Try again then, or ask your county organisation "
+                "department."
+            ) % {"until": timezone.localtime(self.until).strftime("%Y-%m-%d %H:%M")}
+        if self.kind == REGISTERED:
+            return _(
+                "A person with this ID number is already registered. Search for them instead of adding them again."
+            )
+        return ""
+
+
+def answer_id_number(*, actor: Any, number: str, person: Person | None = None, record: bool = True) -> IdNumberAnswer:
+    """Whether `number` (valid, normalised) is registered to someone other than `person`, as far
+    as `actor` may be told. Inside the actor's scope: YOURS, with the person. Outside it: ELSEWHERE,
+    counted against the actor's hourly quota (people.id_checks) and audited as a disclosure about
+    that person (who asked, the masked number; the person's organisation reads it in its log).
+    With the quota used up, PAUSED for every number not in scope, registered or not, so the pause
+    says nothing either. `actor` None is the system itself (commands, the demo): told in full.
+
+    Callers ask before their write's transaction (the forms, the API, the admin, a roster check),
+    so the audit event stands when the write is refused; the services ask again (clean_person)
+    and a repeated question is neither counted nor recorded twice. `record=False` (an import's
+    write, whose refusal is followed by a fresh check) neither counts nor records."""
+    from dangjian.access.scopes import VIEW, can
+
+    from . import id_checks
+
+    index = blind_index(number)
+    clash = Person.objects.filter(id_number_index=index)
+    if person is not None and person.pk is not None:
+        clash = clash.exclude(pk=person.pk)
+    found = clash.select_related("employer", "party_org").first()
+    if actor is None:
+        return IdNumberAnswer(REGISTERED) if found else IdNumberAnswer(FREE)
+    if found is not None and can(actor, VIEW, found):
+        return IdNumberAnswer(YOURS, person=found)
+    if found is not None and id_checks.already_answered(actor, index):
+        return IdNumberAnswer(ELSEWHERE)
+    quota = id_checks.quota(actor)
+    if quota.left <= 0:
+        return IdNumberAnswer(PAUSED, until=quota.resets_at)
+    if found is None:
+        return IdNumberAnswer(FREE)
+    if record:
+        id_checks.note_answer(actor, index)
+        audit.record(
+            actor=actor,
+            action=Action.REVEAL,
+            obj=found,
+            changes={"field": "id_number", "answer": "registered elsewhere", "id_number": mask_id_number(number)},
+        )
+    return IdNumberAnswer(ELSEWHERE)
+
+
+def ask_id_number(*, actor: Any, value: str, person: Person | None = None) -> IdNumberAnswer:
+    """`answer_id_number` for what a user typed into a form or an API call, asked before the
+    write. Not a valid ID number, or the person's own: FREE (the write's validation explains)."""
+    number = normalize_id_number(value or "")
+    try:
+        parse_id_number(number)
+    except ValidationError:
+        return IdNumberAnswer(FREE)
+    stored = person is not None and person.pk is not None
+    if stored and person.id_number_index == blind_index(number):
+        return IdNumberAnswer(FREE)
+    return answer_id_number(actor=actor, number=number, person=person if stored else None)
+
+
+def clean_person(person: Person, *, actor: Any = None) -> None:
     """Normalise and validate a person (saved or not) without writing; raises ValidationError
-    keyed by field. The roster import checks its rows with this before anything is written."""
+    keyed by field. The roster import checks its rows with this before anything is written.
+    Whether a new or changed ID number is taken is answered as `actor` may be told
+    (`answer_id_number`; None: the system, told in full)."""
     errors: dict[str, list[str]] = {}
     person.name = (person.name or "").strip()
     person.phone = "".join((person.phone or "").split())
@@ -68,13 +165,10 @@ def clean_person(person: Person) -> None:
                     % {"digit": person.id_number[16], "gender": _("male") if facts.gender == "M" else _("female")}
                 )
             index = blind_index(person.id_number)
-            clash = Person.objects.filter(id_number_index=index).exclude(pk=person.pk).exists()
-            if clash:
-                errors.setdefault("id_number", []).append(
-                    _(
-                        "A person with this ID number is already registered. Search for them instead of adding them again."
-                    )
-                )
+            if actor is None or person.id_number_index != index:  # new or changed (a user's edit)
+                answer = answer_id_number(actor=actor, number=person.id_number, person=person)
+                if answer.message:
+                    errors.setdefault("id_number", []).append(answer.message)
             person.id_number_index = index
     else:
         person.id_number_index = None
@@ -109,7 +203,7 @@ def _loaded(obj: Any, fk: str) -> bool:
 @audit.write_transaction
 def create_person(*, actor: Any, **fields: Any) -> Person:
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
-    clean_person(person)
+    clean_person(person, actor=actor)
     person.save()
     audit.record_create(actor, person)
     if person.is_league_member:
@@ -124,7 +218,7 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     for key, value in fields.items():
         if key in PERSON_FIELDS:
             setattr(person, key, value)
-    clean_person(person)
+    clean_person(person, actor=actor)
     person.save()
     audit.record_update(actor, person, before)
     refresh_derived(person)

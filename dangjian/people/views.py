@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from dangjian.ui.forms import save_form_page
 from dangjian.ui.paging import paginate, query_without, sort
 
 from . import selectors, services
-from .forms import MembershipForm, PersonFilterForm, PersonForm
+from .forms import MembershipForm, PersonFilterForm, PersonForm, revealed_field
 from .models import Membership, Person
 
 SENSITIVE_NOTE = gettext_lazy(
@@ -81,6 +82,8 @@ def reveal(request, pk, field):
         raise PermissionDenied
     person = get_in_scope(request.user, Person, pk, REVEAL)
     value = services.reveal(actor=request.user, person=person, field=field)
+    if request.GET.get("into") == "form":  # "Show" on the edit form: the field, filled for editing
+        return HttpResponse(revealed_field(field, value))
     return render(request, "people/_revealed.html", {"value": value or "—"})
 
 
@@ -88,7 +91,7 @@ def reveal(request, pk, field):
 def person_create(request):
     if not has_any(request.user, PERSON, CHANGE):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, user=request.user, reveal=True)
+    form = PersonForm(request.POST or None, user=request.user, may_reveal=True)
     return save_form_page(
         request,
         form,
@@ -107,15 +110,13 @@ def person_create(request):
 @login_required
 def person_edit(request, pk):
     person = get_in_scope(request.user, Person, pk, CHANGE)
-    may_reveal = can(request.user, REVEAL, person)
+    # The form shows the ID number and phone masked; "Show" reveals one by POST (see `reveal`).
     form = PersonForm(
-        request.POST or None, instance=Person.objects.get(pk=person.pk), user=request.user, reveal=may_reveal
+        request.POST or None,
+        instance=Person.objects.get(pk=person.pk),
+        user=request.user,
+        may_reveal=can(request.user, REVEAL, person),
     )
-    if may_reveal and request.method == "GET":
-        # The form shows the clear values to a role that may see them: that is a view of them.
-        for field in Person.SENSITIVE_FIELDS:
-            if getattr(person, field):
-                services.reveal(actor=request.user, person=person, field=field)
     return save_form_page(
         request,
         form,

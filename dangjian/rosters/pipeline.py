@@ -26,6 +26,7 @@ from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, ProductionUnit, UnitKind
+from dangjian.people import id_checks
 from dangjian.people import services as people
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.people.crypto import blind_index, open_bytes
@@ -131,6 +132,7 @@ class Importer:
         self.org = target if isinstance(target, Organization) else None
         self._units: dict[int, dict[tuple[str, str], list[ProductionUnit]]] = {}
         self._planned_teams: set[tuple[int, str, str]] = set()
+        self.quota: id_checks.Quota | None = None  # the uploader's ID-number answers left (per chunk)
         if self.org is not None:
             covered = Enterprise.objects.select_related("party_org").filter(pk__in=enterprises_under(self.org.path))
             self.enterprises = list(covered)
@@ -199,6 +201,9 @@ class Importer:
         if self.actor is not None:
             in_scope = scope(self.actor, in_scope, CHANGE)
         changeable = set(in_scope.values_list("pk", flat=True))
+        # Whether the uploader may still be told about ID numbers outside their scope this hour
+        # (people.id_checks): read once a chunk, not once a row.
+        self.quota = id_checks.quota(self.actor) if self.actor is not None else None
         open_memberships: dict[int, Membership] = {}
         if self.kind == MEMBERS and ids:
             for m in Membership.objects.filter(person_id__in=ids, ended_on__isnull=True).select_related("organization"):
@@ -247,14 +252,22 @@ class Importer:
         self.seen[key] = (result.row, signature)
         person = existing.get(index)
         if person is not None and person.pk not in changeable:
-            result.reject(
-                self.col("id_number"),
-                mask_id_number(values["id_number"]),
-                _(
-                    "This ID number belongs to a person registered outside your organisation. Ask the organisation "
-                    "that keeps their record to release or transfer them."
-                ),
-            )
+            # Registered where the uploader may not change them: the one answer to "is this ID
+            # number taken?" (people.services.answer_id_number) — counted and audited when the
+            # person lies outside the uploader's scope, paused once the hour's answers are used up.
+            answer = people.answer_id_number(actor=self.actor, number=values["id_number"], record=not self.write)
+            if answer.kind == people.PAUSED:
+                message = answer.message
+            else:
+                message = people.IdNumberAnswer(people.ELSEWHERE).message
+            if answer.kind == people.ELSEWHERE and self.quota is not None:
+                self.quota = id_checks.quota(self.actor)
+            result.reject(self.col("id_number"), mask_id_number(values["id_number"]), message)
+            return
+        if person is None and self.quota is not None and self.quota.left <= 0:
+            # A new number once the answers are used up: the same pause, or the difference would tell.
+            paused = people.IdNumberAnswer(people.PAUSED, until=self.quota.resets_at)
+            result.reject(self.col("id_number"), mask_id_number(values["id_number"]), paused.message)
             return
         try:
             with transaction.atomic() if self.write else _nothing():

@@ -64,6 +64,7 @@ RECIPES = {
         {"file": SimpleUploadedFile("花名册.xlsx", _roster()), "into": w.a.enterprise.uscc},
     ),
     ("post", "/imports/{id}/confirm"): lambda w: (f"/imports/{_checked_import(w)}/confirm", None),
+    ("post", "/imports/{id}/report"): lambda w: (f"/imports/{_checked_import(w)}/report", None),
     ("delete", "/imports/{id}"): lambda w: (f"/imports/{_checked_import(w)}", None),
     ("post", "/candidacies"): lambda w: (
         "/candidacies",
@@ -76,6 +77,10 @@ RECIPES = {
     ("post", "/candidacies/{id}/steps"): lambda w: (
         f"/candidacies/{_candidacy(w).pk}/steps",
         {"number": 2, "done_on": timezone.localdate().isoformat(), "acted_by": "A书记"},
+    ),
+    ("post", "/candidacies/{id}/reveal"): lambda w: (
+        f"/candidacies/{_reviewed(w).pk}/reveal",
+        {"field": "conclusion"},
     ),
     ("post", "/candidacies/{id}/withdraw"): lambda w: (
         f"/candidacies/{_candidacy(w).pk}/withdraw",
@@ -119,6 +124,21 @@ def _candidacy(world):
         organization=world.a.branch,
         applied_on=timezone.localdate() - dt.timedelta(days=10),
     )
+
+
+def _reviewed(world):
+    """A candidacy past the political review (step 10), on the walk's valid dates."""
+    from dangjian.development.tests.walk import plan
+
+    applied = timezone.localdate() - dt.timedelta(days=800)
+    cand = development.apply(actor=None, person=world.a.worker, organization=world.a.branch, applied_on=applied)
+    sponsors = [world.a.member.pk, world.a.secretary.person_id]
+    for number, on, data in plan(applied, sponsors, sponsors[:1]):
+        if number > 10:
+            break
+        conclusion = "政治可靠。" if number == 10 else ""
+        development.record_step(actor=None, candidacy=cand, number=number, done_on=on, data=data, conclusion=conclusion)
+    return cand
 
 
 def _meeting(world, invite=None):

@@ -239,16 +239,21 @@ def test_the_political_review_is_clear_only_when_asked_and_every_clear_answer_is
     assert review["conclusion"] == "***" and review["note"] == "外调无问题"  # masked unless asked for
     assert not AuditEvent.objects.filter(action="reveal").exists()
 
-    body = _ok(client.get(url, {"reveal": "conclusion"}))
-    review = next(s for s in body["steps"] if s["number"] == 10)
-    assert review["conclusion"] == "政治可靠，历史清白，同意列为发展对象。"
-    assert all(s["conclusion"] is None for s in body["steps"] if s["number"] != 10)
+    # Asking by GET reveals nothing: a link (or a page on another site, riding the session) must
+    # not make a user "view" the conclusion. The clear value is a POST, like a person's numbers.
+    response = client.get(url, {"reveal": "conclusion"})
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+    assert "POST" in response.json()["message"] and "政治可靠" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+
+    body = _ok(client.post(f"{url}/reveal", {"field": "conclusion"}))
+    assert body == {"field": "conclusion", "value": "政治可靠，历史清白，同意列为发展对象。"}
     event = AuditEvent.objects.filter(action="reveal").get()
     assert (event.actor_id, event.object_type, event.source) == (world.a.secretary.pk, "development.Step", "api")
     assert event.changes == {"field": "conclusion"}
-    _ok(client.get(url, {"reveal": "conclusion"}))
+    _ok(client.post(f"{url}/reveal", {"field": "conclusion"}))
     assert AuditEvent.objects.filter(action="reveal").count() == 2  # each clear answer
-    assert client.get(url, {"reveal": "everything"}).status_code == 422
+    assert client.post(f"{url}/reveal", {"field": "everything"}).status_code == 422
 
     # A write answers masked, and reveals nothing.
     body = _ok(client.post(f"{url}/steps", {"number": 11, "done_on": days_ago(1), "data": {"days": 3}}), 201)
@@ -258,10 +263,15 @@ def test_the_political_review_is_clear_only_when_asked_and_every_clear_answer_is
     instructor = UserFactory(username="instructor_a")
     access_services.assign_role(actor=None, user=instructor, role=Role.INSTRUCTOR, enterprise=world.a.enterprise)
     for user in (instructor, UserFactory(username="candidate_self", person=reviewed.person)):
-        response = api_as(user).get(url, {"reveal": "conclusion"})
+        response = api_as(user).get(url)
         review = next(s for s in _ok(response)["steps"] if s["number"] == 10)
         assert review["conclusion"] == "***" and review["note"] == "***"
         assert "政治可靠" not in response.content.decode() and "外调" not in response.content.decode()
+        refused = api_as(user).post(f"{url}/reveal", {"field": "conclusion"})
+        assert refused.status_code == 403 and "政治可靠" not in refused.content.decode()
+    assert AuditEvent.objects.filter(action="reveal").count() == 2
+    # Side B does not learn the candidacy exists.
+    assert api_as(world.b.secretary).post(f"{url}/reveal", {"field": "conclusion"}).status_code == 404
     assert AuditEvent.objects.filter(action="reveal").count() == 2
     due = {d["number"] for d in _ok(response)["due"]}
     assert {12} <= due and 10 not in due

@@ -48,6 +48,7 @@ INNER_PARAMS = {
 BODIES = {
     ("post", "/organizations/{id}/move"): lambda world: {"parent_id": world.a.branch.pk},
     ("post", "/people/{id}/reveal"): lambda world: {"field": "id_number"},
+    ("post", "/candidacies/{id}/reveal"): lambda world: {"field": "conclusion"},
     ("post", "/people/{id}/memberships"): lambda world: {
         "organization_id": world.a.branch.pk,
         "admitted_on": "2024-07-01",

@@ -121,7 +121,12 @@ def test_report_is_the_web_pages_report(world, api_as, client, django_capture_on
         [2, "无号", "女", "汉族", None, None, None, None, None, None],
     ]
     imp = _checked(api, django_capture_on_commit_callbacks, world.a.enterprise.uscc, xlsx(rows))
-    response = api.get(f"{API}/imports/{imp['id']}/report")
+    # A GET writes nothing: the report (the uploaded file, ID numbers in clear) is an audited
+    # export, and a link or another site's page riding the session must not make one.
+    events = AuditEvent.objects.count()
+    assert api.get(f"{API}/imports/{imp['id']}/report").status_code == 405
+    assert AuditEvent.objects.count() == events
+    response = api.post(f"{API}/imports/{imp['id']}/report")
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
@@ -209,7 +214,7 @@ def test_the_other_side_is_out_of_reach(world, api_as, django_capture_on_commit_
     for method, path in [
         ("get", f"/imports/{imp['id']}"),
         ("get", f"/imports/{imp['id']}/rows"),
-        ("get", f"/imports/{imp['id']}/report"),
+        ("post", f"/imports/{imp['id']}/report"),
         ("post", f"/imports/{imp['id']}/confirm"),
         ("delete", f"/imports/{imp['id']}"),
     ]:
@@ -280,7 +285,7 @@ def test_every_write_is_audited_as_api(world, api_as, django_capture_on_commit_c
     imp = _checked(client, django_capture_on_commit_callbacks, world.a.enterprise.uscc, _employees(world))
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(f"{API}/imports/{imp['id']}/confirm").status_code == 202
-    assert client.get(f"{API}/imports/{imp['id']}/report").status_code == 200
+    assert client.post(f"{API}/imports/{imp['id']}/report").status_code == 200
     events = list(AuditEvent.objects.filter(id__gt=last))
     actions = {e.action for e in events}
     assert {Action.CREATE, Action.UPDATE, Action.IMPORT, Action.EXPORT} <= actions

@@ -13,6 +13,10 @@ from dangjian.testing.factories import UserFactory
 pytestmark = BROWSER_MARKS
 
 
+def meeting_secret(page) -> str:
+    return Meeting.objects.get(topic="学习党的二十大精神").checkin_token
+
+
 def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
@@ -77,17 +81,23 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(transactional_db
     page.wait_for_selector('#invited [data-person="A工人"]')
     assert page.get_attribute("#tally", "data-invited") == "1"
     assert page.get_attribute("#tally", "data-expected") == "2"  # still the two members
+    # The QR code for the screen in the room: its link carries this minute's code, never the
+    # meeting's secret, and a countdown runs (a static script: no inline JS).
     assert page.locator("#checkin-qr svg").is_visible()
+    link = page.get_attribute("[data-checkin-link]", "href")
+    assert "?c=" in link and meeting_secret(page) not in link
+    start = int(page.inner_text("[data-countdown]"))
+    page.wait_for_function(f"Number(document.querySelector('[data-countdown]').textContent) < {start}")
     _no_sideways_scroll(page)
 
     states = dict(meeting.attendances.values_list("person__name", "state"))
     assert states == {"A党员": "present", "A书记": "leave", "A工人": "absent"}
     assert Attendance.objects.get(meeting=meeting, person=world.a.secretary.person).reason == "出差"
 
-    # A member opens the QR link on their own phone and checks in.
+    # A member scans the code on the screen with their own phone and checks in.
     phone = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     log_in(phone, live_server, "a_member")
-    phone.goto(f"{live_server.url}/meetings/{meeting.pk}/check-in/?t={meeting.checkin_token}")
+    phone.goto(page.get_attribute("[data-checkin-link]", "href"))
     with phone.expect_navigation():
         phone.click("[data-check-in]")
     phone.wait_for_selector("[data-checked-in]")

@@ -4,6 +4,7 @@ committee's quorum, the QR check-in, and that every change is audited and stays 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -151,31 +152,115 @@ def _member_user(world):
     return UserFactory(username="a_member", person=world.a.member)
 
 
-def test_a_member_checks_in_with_the_code_on_the_day(world, login):
-    with time_machine.travel(dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC)):
+# The secretary's screen shows a QR code whose link carries a code derived from the meeting's
+# secret and the current minute; the current and the previous minute's codes are accepted.
+NINE = dt.datetime(2026, 3, 10, 1, 0, 5, tzinfo=dt.UTC)  # 09:00:05 in Beijing, the meeting's day
+
+
+def _code_on_screen(client, m) -> str:
+    """The code in the QR partial the secretary's screen polls."""
+    html = client.get(reverse("branchlife:checkin_qr", args=[m.pk])).content.decode()
+    found = re.search(r"check-in/\?c=([0-9a-z-]+)", html)
+    assert found, html
+    return found.group(1)
+
+
+def _check_in(client, m, code: str):
+    return client.post(reverse("branchlife:checkin", args=[m.pk]) + f"?c={code}")
+
+
+def test_a_member_checks_in_with_the_code_on_the_screen(world, login, client):
+    with time_machine.travel(NINE, tick=False):
         m = meeting(world.a, on=dt.date(2026, 3, 10))
-        client = login(_member_user(world))
-        url = reverse("branchlife:checkin", args=[m.pk])
-        assert client.post(url + "?t=wrong").status_code == 400
-        assert client.post(url + f"?t={m.checkin_token}").status_code == 200
+        code = _code_on_screen(login(world.a.secretary), m)
+        member = login(_member_user(world))
+        assert _check_in(member, m, "wrong").status_code == 400
+        assert _check_in(member, m, code).status_code == 200
         row = m.attendances.get(person=world.a.member)
         assert row.state == "present" and row.checked_in_at is not None
 
 
-def test_check_in_is_refused_on_another_day(world, login):
-    with time_machine.travel(dt.datetime(2026, 3, 11, 2, tzinfo=dt.UTC)):
+def test_the_code_changes_every_minute_and_the_previous_one_still_works(world, login):
+    with time_machine.travel(NINE, tick=False) as traveller:
         m = meeting(world.a, on=dt.date(2026, 3, 10))
-        client = login(_member_user(world))
-        response = client.post(reverse("branchlife:checkin", args=[m.pk]) + f"?t={m.checkin_token}")
+        secretary = login(world.a.secretary)
+        first = _code_on_screen(secretary, m)
+        traveller.shift(dt.timedelta(seconds=60))  # the next minute: a new code on the screen
+        second = _code_on_screen(secretary, m)
+        assert second != first
+        member = login(_member_user(world))
+        assert _check_in(member, m, first).status_code == 200  # scanned just before it changed
+        assert m.attendances.get(person=world.a.member).state == "present"
+
+
+@translation.override("en")
+def test_a_forwarded_old_link_is_refused_as_expired(world, login):
+    with time_machine.travel(NINE, tick=False) as traveller:
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        code = _code_on_screen(login(world.a.secretary), m)
+        traveller.shift(dt.timedelta(minutes=2))  # forwarded, opened at home two minutes later
+        member = login(_member_user(world))
+        page = member.get(reverse("branchlife:checkin", args=[m.pk]) + f"?c={code}").content.decode()
+        assert "this code has expired" in page.lower() and "data-check-in" not in page
+        response = _check_in(member, m, code)
+        assert response.status_code == 400
+        assert "scan the code on the screen in the room again" in response.content.decode()
+        assert m.attendances.get(person=world.a.member).state == "absent"
+
+
+def test_a_code_of_another_meeting_or_a_made_up_minute_is_not_valid(world, login):
+    with time_machine.travel(NINE, tick=False):
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        other = meeting(world.a, kind="theme_day", on=dt.date(2026, 3, 10))
+        code = _code_on_screen(login(world.a.secretary), other)
+        step, mac = code.split("-")
+        member = login(_member_user(world))
+        for forged in (code, f"{int(step) + 1}-{mac}", f"{step}-{'0' * len(mac)}", m.checkin_token):
+            assert _check_in(member, m, forged).status_code == 400
+        assert m.attendances.get(person=world.a.member).state == "absent"
+
+
+def test_the_secret_never_leaves_the_server(world, login):
+    with time_machine.travel(NINE, tick=False):
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        secretary = login(world.a.secretary)
+        page = secretary.get(reverse("branchlife:detail", args=[m.pk])).content.decode()
+        assert m.checkin_token not in page and 'hx-trigger="every 20s' in page
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script (a strict CSP allows none)
+        assert m.checkin_token not in secretary.get(reverse("branchlife:checkin_qr", args=[m.pk])).content.decode()
+        code = _code_on_screen(secretary, m)
+        _check_in(login(_member_user(world)), m, code)
+        events = AuditEvent.objects.filter(object_type="branchlife.Attendance")
+        assert events.exists() and all(m.checkin_token not in str(e.changes) for e in events)
+
+
+def test_check_in_is_refused_on_another_day(world, login):
+    with time_machine.travel(NINE, tick=False) as traveller:
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        code = _code_on_screen(login(world.a.secretary), m)
+        traveller.shift(dt.timedelta(days=1))
+        closed = login(world.a.secretary).get(reverse("branchlife:checkin_qr", args=[m.pk]))
+        assert closed.status_code == 286  # htmx stops polling: no code after the meeting's day
+        assert "?c=" not in closed.content.decode()
+        response = _check_in(login(_member_user(world)), m, code)
         assert response.status_code == 400
         assert m.attendances.get(person=world.a.member).state == "absent"
 
 
-def test_another_branchs_member_cannot_check_in(world, login):
-    with time_machine.travel(dt.datetime(2026, 3, 10, 2, tzinfo=dt.UTC)):
+def test_side_b_can_neither_show_the_code_nor_check_in(world, login):
+    with time_machine.travel(NINE, tick=False):
         m = meeting(world.b, on=dt.date(2026, 3, 10))
-        client = login(_member_user(world))
-        assert client.post(reverse("branchlife:checkin", args=[m.pk]) + f"?t={m.checkin_token}").status_code == 404
+        code = _code_on_screen(login(world.b.secretary), m)
+        assert login(world.a.secretary).get(reverse("branchlife:checkin_qr", args=[m.pk])).status_code == 404
+        assert _check_in(login(_member_user(world)), m, code).status_code == 404
+
+
+def test_a_member_on_the_list_cannot_show_the_code(world, login):
+    with time_machine.travel(NINE, tick=False):
+        m = meeting(world.a, on=dt.date(2026, 3, 10))
+        member = login(_member_user(world))
+        assert member.get(reverse("branchlife:checkin_qr", args=[m.pk])).status_code == 403
+        assert "checkin-qr" not in member.get(reverse("branchlife:detail", args=[m.pk])).content.decode()
 
 
 # --- scope ----------------------------------------------------------------------------------------

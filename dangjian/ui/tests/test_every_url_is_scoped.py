@@ -56,6 +56,7 @@ OBJECT_URLS = {
     "branchlife:invite": lambda w: {"pk": _meeting_of(w.b).pk},
     "branchlife:invitees": lambda w: {"pk": _meeting_of(w.b).pk},
     "branchlife:checkin": lambda w: {"pk": _meeting_of(w.b).pk},
+    "branchlife:checkin_qr": lambda w: {"pk": _meeting_of(w.b).pk},
     "branchlife:attachment": lambda w: {"pk": _meeting_of(w.b, attach=True).attachments.get().pk},
     "branchlife:frequency": lambda w: {"pk": w.outsider_county.pk},
     "birthdays:card": lambda w: {"pk": w.b.member.pk},

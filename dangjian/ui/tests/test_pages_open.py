@@ -84,6 +84,7 @@ def test_object_pages_are_all_exercised():
         "branchlife:invitees",
         "branchlife:attachment",
         "branchlife:frequency",
+        "branchlife:checkin_qr",  # the QR partial, on the meeting's day only: branchlife/tests/test_meetings.py
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 

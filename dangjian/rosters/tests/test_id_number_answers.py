@@ -1,0 +1,36 @@
+"""A roster's rows answer "is this ID number registered?" as the person form does
+(people/tests/test_id_number_oracle.py): a row of someone outside the uploader's scope is
+rejected as registered outside their organisation, audited, and counted against the hourly
+limit; once it is used up, every further row's number pauses alike, registered or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+
+from dangjian.people.tests.test_id_number_oracle import ELSEWHERE, NOON, _answers, _b_people, _english  # noqa: F401
+from dangjian.testing.factories import make_id_number
+
+from .builders import xlsx
+
+
+def test_an_import_answers_alike_counts_against_the_limit_and_then_pauses(world, upload, settings):
+    settings.ID_NUMBER_ELSEWHERE_PER_HOUR = 1
+    b_people = _b_people(world, 2)
+    new_number = make_id_number(dt.date(1994, 6, 7), "F", 902)
+    rows = [
+        [1, "甲", "女", "汉族", b_people[0].id_number, "", "", "", "", ""],
+        [2, "乙", "女", "汉族", b_people[1].id_number, "", "", "", "", ""],
+        [3, "丙", "女", "汉族", new_number, "", "", "", "", ""],
+    ]
+    with time_machine.travel(NOON, tick=False):
+        imp = upload(world.a.manager, world.a.enterprise, xlsx(rows))
+    got = {r.row_number: r for r in imp.rows.all()}
+    assert ELSEWHERE in got[2].problems[0]["message"]
+    for row in (3, 4):  # the limit reached: a registered and an unregistered number alike
+        assert got[row].outcome == "rejected"
+        assert "paused until 2026-03-10 13:00" in got[row].problems[0]["message"]
+    assert b_people[0].name not in str(got[2].problems)
+    (event,) = _answers(world.a.manager)
+    assert event.object_id == str(b_people[0].pk)
