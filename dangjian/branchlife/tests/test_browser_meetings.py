@@ -87,7 +87,7 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(transactional_db
     link = page.get_attribute("[data-checkin-link]", "href")
     assert "?c=" in link and meeting_secret(page) not in link
     start = int(page.inner_text("[data-countdown]"))
-    page.wait_for_function(f"Number(document.querySelector('[data-countdown]').textContent) < {start}")
+    page.wait_for_function(f"() => Number(document.querySelector('[data-countdown]').textContent) < {start}")
     _no_sideways_scroll(page)
 
     states = dict(meeting.attendances.values_list("person__name", "state"))
