@@ -265,3 +265,15 @@ DANGJIAN = {
     # How long the home dashboard's figures are kept before they are counted again (ui/selectors.py).
     "DASHBOARD_SECONDS": int(os.environ.get("DASHBOARD_SECONDS", "300")),
 }
+
+# --- Roster files: limits (issue 12) -----------------------------------------------------
+# Checked before a file is read (dangjian/rosters/limits.py); beyond them a file is refused at
+# once with what is too large, the limit and what to do. The defaults fit a province's largest
+# roster with room to spare (docs/import.md has the figures they come from).
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))  # last filled row
+ROSTER_MAX_COLUMNS = int(os.environ.get("ROSTER_MAX_COLUMNS", "200"))  # last filled column
+ROSTER_MAX_CELLS = int(os.environ.get("ROSTER_MAX_CELLS", "4000000"))  # filled rows × columns
+ROSTER_MAX_MERGED_RANGES = int(os.environ.get("ROSTER_MAX_MERGED_RANGES", "20000"))
+ROSTER_MAX_MERGED_CELLS = int(os.environ.get("ROSTER_MAX_MERGED_CELLS", "1000000"))  # their area
+ROSTER_MAX_INFLATED_BYTES = int(os.environ.get("ROSTER_MAX_INFLATED_MB", "256")) * 1024 * 1024
+ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO", "100"))

@@ -15,6 +15,7 @@ from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
+from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport
 from .pipeline import checksum, kind_for, may_import_into
 from .reading import FORMATS, extension
@@ -51,6 +52,12 @@ def upload(
         raise ValidationError(
             {"file": _("The file is larger than %(mb)d MB. Split it into parts.") % {"mb": max_upload_bytes() >> 20}}
         )
+    try:
+        # The zip's directory costs nothing to read: a bomb is refused here, on the form, not
+        # in the background check.
+        check_archive(data)
+    except RosterFileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     imp = RosterImport.objects.create(
         kind=kind_for(target),
         enterprise=target if isinstance(target, Enterprise) else None,

@@ -106,3 +106,131 @@ def ods(rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADE
         z.writestr("META-INF/manifest.xml", manifest)
         z.writestr("content.xml", content)
     return buf.getvalue()
+
+
+# --- crafted files: what a hostile or broken spreadsheet looks like ------------------------
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="花名册" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def sheet_cell(ref: str, value: Any) -> str:
+    from xml.sax.saxutils import escape
+
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def sheet_rows(rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADER, first: int = 1) -> str:
+    """Rows of sheet XML, the header on row `first`, as Excel writes them (with `r`)."""
+    from dangjian.rosters.limits import column_name
+
+    out = []
+    for n, row in enumerate([header, *rows], start=first):
+        cells = "".join(sheet_cell(f"{column_name(i)}{n}", v) for i, v in enumerate(row) if v not in (None, ""))
+        out.append(f'<row r="{n}">{cells}</row>')
+    return "".join(out)
+
+
+def raw_xlsx(
+    sheet_data: str,
+    *,
+    dimension: str = "",
+    merges: Sequence[str] = (),
+    after: str = "",
+    level: int = 6,
+) -> bytes:
+    """A workbook whose one sheet's XML is written by hand: `sheet_data` goes inside
+    <sheetData>, `dimension` is what the sheet declares, `after` follows the merged ranges.
+    `level` is the deflate level (9 packs a bomb tightest)."""
+    import zipfile
+
+    merged = (
+        f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>"
+        if merges
+        else ""
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + (f'<dimension ref="{dimension}"/>' if dimension else "")
+        + f"<sheetData>{sheet_data}</sheetData>{merged}{after}</worksheet>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        for name, text in _XLSX_PARTS.items():
+            z.writestr(name, text)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buf.getvalue()
+
+
+def ods_raw(table_rows: str) -> bytes:
+    """An .ods whose first sheet's rows are written by hand (repeats and all)."""
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="花名册">'
+        + table_rows
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+def ods_cell(value: Any = None, repeat: int = 1) -> str:
+    from xml.sax.saxutils import escape
+
+    rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+    if value is None:
+        return f"<table:table-cell{rep}/>"
+    return f'<table:table-cell{rep} office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+
+def ods_row(cells: Sequence[str], repeat: int = 1) -> str:
+    rep = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{rep}>{''.join(cells)}</table:table-row>"

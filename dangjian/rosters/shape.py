@@ -1,0 +1,228 @@
+"""What a sheet holds before it is read: its last filled row and column and its merged ranges.
+
+One quick pass of expat over the sheet's XML (about 2.5 s for 100,000 rows × 12 columns, a
+twentieth of the check that follows) learns what `limits.check_shape` needs and what bounds the
+reading after it: the declared dimension (`<dimension ref="A1:XFD1048576"/>`) is ignored, empty
+cells and rows (styled, or an .ods's repeated ones) count for nothing, so only the part that
+holds data is ever read. The XML is streamed from the zip: memory does not grow with the sheet.
+
+A document type declaration (the way to an entity-expansion bomb) is refused: neither Excel
+nor LibreOffice writes one into a sheet.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any
+from xml.parsers import expat
+
+from django.utils.translation import gettext as _
+
+from .limits import RosterFileError
+
+CHUNK = 1 << 20
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,9})$")
+
+
+@dataclass
+class Shape:
+    last_row: int = 0  # 1-based, 0 when the sheet holds nothing
+    last_column: int = -1  # 0-based, -1 when the sheet holds nothing
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1)
+
+    def fill(self, row: int, column: int) -> None:
+        self.last_row = max(self.last_row, row)
+        self.last_column = max(self.last_column, column)
+
+
+class _Stop(Exception):
+    """The part of the document that matters has been read."""
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _ref(text: str) -> tuple[int, int] | None:
+    """ "B12" → (12, 1)."""
+    m = _REF.match(text.strip())
+    return (int(m.group(2)), _col_index(m.group(1))) if m else None
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _no_doctype(*_args: Any) -> None:
+    raise RosterFileError(
+        _("The sheet holds a document type declaration, which Excel never writes. Open it in Excel and save it again.")
+    )
+
+
+def _parse(stream: IO[bytes], start: Any, end: Any, text: Any) -> None:
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _no_doctype
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
+    try:
+        while chunk := stream.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Stop:
+        pass
+
+
+def xlsx_shape(archive: zipfile.ZipFile, sheet_path: str) -> Shape:
+    """The filled part and merged ranges of an .xlsx sheet. A cell is filled when it has a value
+    (`<v>`, or an inline string's `<t>`) with some text; rows and cells without an `r` attribute
+    follow the previous one, as Excel reads them. The handlers run once per element of a
+    sheet that may hold millions: they are kept to a few local operations."""
+    shape = Shape()
+    columns: dict[str, int] = {}  # "AB" → 27, learned as met
+    row = 0
+    col = -1
+    in_cell = in_value = filled = False
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, in_cell, in_value, filled
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            ref = attrs.get("r")
+            letters = ref.rstrip("0123456789") if ref else ""
+            if (
+                letters
+                and letters.isascii()
+                and letters.isalpha()
+                and len(letters) <= 3
+                and len(ref) - len(letters) <= 9
+            ):
+                if letters not in columns:
+                    columns[letters] = _col_index(letters)
+                col, row = columns[letters], int(ref[len(letters) :])
+            else:
+                col += 1
+            in_cell, filled = True, False
+        elif in_cell and (name == "v" or name == "t"):
+            in_value = True
+        elif name == "row":
+            r = attrs.get("r", "")
+            row = int(r) if r.isdigit() and len(r) <= 9 else row + 1
+            col = -1
+        elif name == "mergeCell":
+            first, _sep, last = attrs.get("ref", "").partition(":")
+            a, b = _ref(first), _ref(last)
+            if a and b:
+                shape.merged.append((min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
+
+    def end(name: str) -> None:
+        nonlocal in_cell, in_value
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            if filled:
+                shape.fill(row, col)
+            in_cell = in_value = False
+        elif name == "v" or name == "t":
+            in_value = False
+
+    def text(data: str) -> None:
+        nonlocal filled
+        if in_value and not filled and data.strip():
+            filled = True
+
+    with archive.open(sheet_path) as stream:
+        _parse(stream, start, end, text)
+    return shape
+
+
+_ODS_TABLE = "table"
+_ODS_ROW = "table-row"
+_ODS_CELLS = {"table-cell", "covered-table-cell"}
+
+
+def ods_shape(archive: zipfile.ZipFile) -> Shape:
+    """The filled part of an .ods file's first sheet, counting repeated rows and cells
+    (`table:number-rows-repeated="1000000"` is a few bytes: calamine would expand it)."""
+    shape = Shape()
+    state = {"depth": 0, "row": 0, "repeat": 1, "col": 0, "row_filled": False, "cell": None, "text": False}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = _local(name)
+        if tag == _ODS_TABLE:
+            state["depth"] += 1
+            return
+        if state["depth"] != 1:
+            return
+        if tag == _ODS_ROW:
+            state["repeat"] = _count(attrs, "number-rows-repeated")
+            state["col"], state["row_filled"] = 0, False
+        elif tag in _ODS_CELLS:
+            repeat = _count(attrs, "number-columns-repeated")
+            typed = any(_local(k) == "value-type" for k in attrs)
+            state["cell"] = [state["col"], repeat, typed]
+            state["col"] += repeat
+        elif tag == "p" and state["cell"] is not None:
+            state["text"] = True
+
+    def end(name: str) -> None:
+        tag = _local(name)
+        if tag == _ODS_TABLE:
+            state["depth"] -= 1
+            if state["depth"] == 0:
+                raise _Stop  # calamine reads the first sheet only
+            return
+        if state["depth"] != 1:
+            return
+        if tag in _ODS_CELLS and state["cell"] is not None:
+            col, repeat, filled = state["cell"]
+            if filled:
+                shape.last_column = max(shape.last_column, col + repeat - 1)
+                state["row_filled"] = True
+            state["cell"] = None
+        elif tag == _ODS_ROW:
+            if state["row_filled"]:
+                shape.last_row = state["row"] + state["repeat"]
+            state["row"] += state["repeat"]
+        elif tag == "p":
+            state["text"] = False
+
+    def text(data: str) -> None:
+        if state["text"] and data.strip() and state["cell"] is not None:
+            state["cell"][2] = True
+
+    with archive.open("content.xml") as stream:
+        _parse(stream, start, end, text)
+    return shape
+
+
+def _count(attrs: dict[str, str], local: str) -> int:
+    for key, value in attrs.items():
+        if _local(key) == local:
+            return int(value) if value.isdigit() and int(value) > 0 else 1
+    return 1
+
+
+def shared_strings(archive: zipfile.ZipFile) -> int:
+    """How many texts an .xlsx's shared string table holds (openpyxl loads them all)."""
+    name = next((n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")), None)
+    if name is None:
+        return 0
+    count = [0]
+
+    def start(tag: str, _attrs: dict[str, str]) -> None:
+        if _local(tag) == "si":
+            count[0] += 1
+
+    with archive.open(name) as stream:
+        _parse(stream, start, None, None)
+    return count[0]
