@@ -28,7 +28,7 @@ HEADER_SEARCH_ROWS = 15
 # No roster row is a megabyte long; a longer line would only make the CSV reader build a huge
 # list of empty fields.
 CSV_MAX_LINE = 1 << 20
-_LONG_LINE = re.compile(rf"[^\n]{{{CSV_MAX_LINE}}}")
+_LONG_LINE = re.compile(rf"(?m)^[^\n]{{{CSV_MAX_LINE}}}")  # anchored: linear time
 FORMATS = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "calamine", "ods": "calamine", "csv": "csv"}
 
 
@@ -239,7 +239,7 @@ def _csv_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise RosterFileError(_("The CSV file is neither UTF-8 nor GB 18030 text."))
-    if _LONG_LINE.search(text):
+    if len(text) > CSV_MAX_LINE and _LONG_LINE.search(text):
         raise RosterTooLarge(
             _(
                 "A line of the CSV file is longer than %(limit)s characters, which no roster row is. Open the file "
