@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
@@ -233,10 +233,11 @@ def sweep_interrupted_checks(now: Any) -> int:
 
 @audit.write_transaction
 def _mark_interrupted(*, imp_id: int) -> None:
-    imp = RosterImport.objects.select_for_update().defer("sealed_file").get(pk=imp_id)
+    imp = RosterImport.objects.select_for_update().select_related("requested_by").defer("sealed_file").get(pk=imp_id)
     if imp.status != ImportStatus.CHECKING:
         return
-    imp.status, imp.message = ImportStatus.INTERRUPTED, interrupted_check_message()
+    with translation.override(getattr(imp.requested_by, "language", "") or settings.LANGUAGE_CODE):
+        imp.status, imp.message = ImportStatus.INTERRUPTED, interrupted_check_message()
     imp.save(update_fields=["status", "message"])
     audit.record(
         actor=None,
