@@ -304,3 +304,5 @@ JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", "900"))
 # Workers write a heartbeat every few seconds; the health endpoint is unhealthy (503) when a
 # queue has no worker seen for this long.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+# A load balancer probes /health/ over plain HTTP behind the TLS proxy: no redirect for it.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
