@@ -58,10 +58,18 @@ def layout(workers: dict[str, int]) -> list[list[str]]:
 # --- the worker process -------------------------------------------------------------------
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose supervisor died (SIGKILL, OOM) stops too, rather than run unwatched."""
+    while os.getppid() == parent:
+        time.sleep(2)
+    os._exit(1)
+
+
 def worker_main(worker_id: str, queues: list[str], shared: Any, interval: float) -> None:
     """A worker process: django-tasks-db's loop with a time limit around each task."""
     import django
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     django.setup()
     from django_tasks_db.management.commands.db_worker import Worker
 

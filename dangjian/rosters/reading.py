@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -172,13 +173,31 @@ def _cell_text(value: Any) -> str:
 # dimension and merged ranges reaching past the data cost nothing.
 
 
-def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
-    import openpyxl
+_unsized = threading.Lock()
 
+
+def _load_unsized(source: IO[bytes]) -> Any:
+    """openpyxl's read-only workbook, without openpyxl sizing every sheet as it opens: for a
+    sheet with no `<dimension>` it parses the whole sheet to find one (keeping an element per
+    cell until the end), before our survey could refuse it. The survey gives the bounds the
+    rows are read with, so the size is never needed. External links' cached sheets are skipped."""
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _unsized:
+        sizing = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = lambda self: None
+        try:
+            return openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
+        finally:
+            ReadOnlyWorksheet._get_size = sizing
+
+
+def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
     check_archive(data, limits)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         check_texts(shared_strings(archive), limits)
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = _load_unsized(io.BytesIO(data))
         sheet = book.active if book.active is not None else book.worksheets[0]
         try:
             found = xlsx_shape(archive, sheet._worksheet_path.lstrip("/"))

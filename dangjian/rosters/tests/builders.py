@@ -169,10 +169,12 @@ def raw_xlsx(
     merges: Sequence[str] = (),
     after: str = "",
     level: int = 6,
+    other_sheet: str = "",
 ) -> bytes:
     """A workbook whose one sheet's XML is written by hand: `sheet_data` goes inside
     <sheetData>, `dimension` is what the sheet declares, `after` follows the merged ranges.
-    `level` is the deflate level (9 packs a bomb tightest)."""
+    `level` is the deflate level (9 packs a bomb tightest). `other_sheet`, when given, is the
+    whole XML of a second sheet after the first (the active one)."""
     import zipfile
 
     merged = (
@@ -189,8 +191,18 @@ def raw_xlsx(
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
         for name, text in _XLSX_PARTS.items():
+            if other_sheet and name == "xl/workbook.xml":
+                text = text.replace("</sheets>", '<sheet name="备注" sheetId="2" r:id="rId2"/></sheets>')
+            if other_sheet and name == "xl/_rels/workbook.xml.rels":
+                text = text.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>',
+                )
             z.writestr(name, text)
         z.writestr("xl/worksheets/sheet1.xml", sheet)
+        if other_sheet:
+            z.writestr("xl/worksheets/sheet2.xml", other_sheet)
     return buf.getvalue()
 
 

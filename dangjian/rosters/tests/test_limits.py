@@ -72,6 +72,14 @@ def test_cells_without_references_follow_the_previous_one():
     assert rows == [(2, [str(v) for v in person])]
 
 
+def test_other_sheets_are_never_read():
+    """openpyxl sized every sheet as it opened the file, parsing a sheet without a declared
+    dimension whole: a huge or broken second sheet cost the check (or failed it)."""
+    broken = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row>'
+    rows = read(raw_xlsx(sheet_rows(people(2)), other_sheet=broken))
+    assert [n for n, _cells in rows] == [2, 3]
+
+
 # --- merged ranges ---------------------------------------------------------------------
 
 
