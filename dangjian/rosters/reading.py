@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from .columns import match_header
 from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts
-from .shape import ods_shape, shared_strings, xlsx_shape
+from .shape import ods_shape, shared_strings, xls_shape, xlsx_shape
 
 HEADER_SEARCH_ROWS = 15
 # No roster row is a megabyte long; a longer line would only make the CSV reader build a huge
@@ -227,15 +227,18 @@ def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[An
 def _calamine_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
     from python_calamine import CalamineWorkbook
 
-    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods: surveyed before calamine expands it
+    # Surveyed before calamine, which builds the sheet as one dense block (a few bytes of .ods
+    # repeating a row, or one .xls cell at IV65536, cost gigabytes).
+    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
         check_archive(data, limits)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             found = ods_shape(archive)
-        check_shape(last_row=found.last_row, last_column=found.last_column, merged=[], limits=limits)
+    else:  # .xls
+        found = xls_shape(data)
+    check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheet = book.get_sheet_by_index(0)
-    # An .xls is at most 65,536 rows × 256 columns, so calamine's whole sheet is bounded; it
-    # is refused here, before a row is read, when it passes the limits.
+    # What calamine found is checked too (a cell record the survey does not know).
     start_row, start_col = sheet.start or (0, 0)
     last_row = start_row + sheet.height if sheet.height else 0
     last_column = start_col + sheet.width - 1 if sheet.width else -1

@@ -246,3 +246,88 @@ def ods_cell(value: Any = None, repeat: int = 1) -> str:
 def ods_row(cells: Sequence[str], repeat: int = 1) -> str:
     rep = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
     return f"<table:table-row{rep}>{''.join(cells)}</table:table-row>"
+
+
+def _record(kind: int, payload: bytes = b"") -> bytes:
+    import struct
+
+    return struct.pack("<HH", kind, len(payload)) + payload
+
+
+def xls(cells: Sequence[tuple[int, int, Any]], *, merges: Sequence[tuple[int, int, int, int]] = ()) -> bytes:
+    """An Excel 97–2003 .xls (BIFF8 records in a compound file) written by hand: `cells` are
+    (row, column, value), 0-based; `merges` (first row, last row, first col, last col). A
+    workbook stream under 4,096 bytes goes in the compound file's mini stream, as Excel puts it."""
+    import struct
+
+    def bof(kind: int) -> bytes:
+        return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))
+
+    sheet = [bof(0x0010)]
+    for r, c, v in cells:
+        if isinstance(v, int | float):
+            sheet.append(_record(0x0203, struct.pack("<HHHd", r, c, 15, v)))
+        else:
+            text = str(v)
+            sheet.append(_record(0x0204, struct.pack("<HHHHB", r, c, 15, len(text), 1) + text.encode("utf-16-le")))
+    if merges:
+        body = struct.pack("<H", len(merges)) + b"".join(struct.pack("<HHHH", *m) for m in merges)
+        sheet.append(_record(0x00E5, body))
+    sheet.append(_record(0x000A))
+    name = "花名册".encode("utf-16-le")
+
+    def book(offset: int) -> bytes:
+        bound = _record(0x0085, struct.pack("<IBBBB", offset, 0, 0, 3, 1) + name)
+        return bof(0x0005) + bound + _record(0x000A)
+
+    stream = book(len(book(0))) + b"".join(sheet)
+    return _compound_file(stream)
+
+
+def _compound_file(stream: bytes) -> bytes:
+    """A version 3 compound file (MS-CFB) holding one stream, "Workbook"."""
+    import struct
+
+    end, free, fat_sect, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    mini = len(stream) < 4096
+
+    def sectors_of(data: bytes, size: int) -> list[bytes]:
+        data += b"\0" * (-len(data) % size)
+        return [data[i : i + size] for i in range(0, len(data), size)]
+
+    # Sector 0: the FAT; 1: the directory; then the mini FAT (if any) and the data.
+    if mini:
+        minis = sectors_of(stream, 64)
+        mini_fat = [i + 1 for i in range(len(minis) - 1)] + [end]
+        mini_fat_sector = struct.pack(f"<{len(mini_fat)}I", *mini_fat).ljust(512, b"\xff")
+        data = sectors_of(b"".join(minis), 512)
+        first_data, blocks = 3, [mini_fat_sector, *data]
+    else:
+        data = sectors_of(stream, 512)
+        first_data, blocks = 2, data
+    fat = [fat_sect, end] + ([end] if mini else [])
+    fat += [first_data + i + 1 for i in range(len(data) - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 2 if mini else end, 1 if mini else 0, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0" if name else b""
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw), kind, 1, none, none, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, size)
+        )
+
+    root = entry("Root Entry", 5, 1, first_data if mini else end, len(b"".join(data)) if mini else 0)
+    workbook = entry("Workbook", 2, none, 0 if mini else first_data, len(stream))
+    directory = root + workbook + entry("", 0, none, 0, 0) * 2
+    return header + struct.pack("<128I", *fat) + directory + b"".join(blocks)

@@ -15,7 +15,7 @@ from django.utils import translation
 from dangjian.rosters.limits import RosterTooLarge
 from dangjian.rosters.reading import RosterFileError, read_roster
 
-from .builders import EMPLOYEE_HEADER, csv_bytes, ident, ods_cell, ods_raw, ods_row, raw_xlsx, sheet_rows
+from .builders import EMPLOYEE_HEADER, csv_bytes, ident, ods_cell, ods_raw, ods_row, raw_xlsx, sheet_rows, xls
 
 EMPLOYEES = "employees"
 
@@ -297,3 +297,78 @@ def test_the_command_says_what_is_too_large(world, tmp_path, capsys):
     path.write_bytes(bomb_file())
     with pytest.raises(CommandError, match="100"):
         call_command("import_roster", str(path), "--into", world.a.enterprise.uscc, "--dry-run")
+
+
+# --- .xls: a compound file of BIFF records ------------------------------------------------
+
+
+def _xls_roster(extra: list | None = None, **kw) -> bytes:
+    cells = [(0, c, h) for c, h in enumerate(EMPLOYEE_HEADER)]
+    for r, row in enumerate(people(2), start=1):
+        cells += [(r, c, v) for c, v in enumerate(row) if v not in (None, "")]
+    return xls(cells + (extra or []), **kw)
+
+
+@pytest.mark.parametrize("notes", [0, 150], ids=["mini stream", "regular stream"])
+def test_xls_files_are_read(notes):
+    extra = [(3, c, "备注" * 5) for c in range(11, 11 + notes)]  # 150 notes: a stream past 4 KB
+    data = _xls_roster(extra, merges=[(1, 2, 6, 6)])
+    assert (len(data) > 512 * 12) == bool(notes)
+    rows = read(data, "花名册.xls")
+    assert [n for n, _cells in rows] == [2, 3, 4][: 2 + bool(notes)]
+    assert rows[0][1][1] == "员工1" and rows[1][1][6] == "A缝纫一组"
+
+
+def test_an_xls_cell_in_the_far_corner_is_refused_before_calamine_builds_the_sheet():
+    """Five kilobytes with a cell at IV65536 made calamine build 16.7 million cells (1 GB)."""
+    message = refusal(_xls_roster([(65535, 255, "x")]), "花名册.xls")
+    assert "column IV (column 256)" in message and "at most 200 columns" in message
+
+
+def test_a_damaged_xls_says_so():
+    data = bytearray(_xls_roster())
+    data[0x30:0x34] = (10_000).to_bytes(4, "little")  # the directory points past the end
+    with translation.override("en"), pytest.raises(RosterFileError, match="damaged"):
+        read_roster(bytes(data), "花名册.xls", EMPLOYEES)
+
+
+MEASURE = """
+import resource, sys
+import django
+django.setup()
+from dangjian.rosters.reading import RosterFileError, read_roster
+data = sys.stdin.buffer.read()
+try:
+    list(read_roster(data, sys.argv[1], "employees").rows)
+except RosterFileError:
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("far.xls", lambda: _xls_roster([(65535, 255, "x")])),
+        ("rows.ods", lambda: _ods_roster(ods_row([ods_cell("x", repeat=1000)], repeat=10_000))),
+    ],
+    ids=["xls far corner", "ods repeated row"],
+)
+def test_files_read_whole_by_calamine_are_refused_before_it_allocates(name, data):
+    """calamine builds a sheet as one dense block: these few kilobytes cost it a gigabyte. The
+    survey refuses them first; the process (about 80 MB with Django loaded) stays small."""
+    import os
+    import subprocess
+    import sys
+
+    from .test_kill import ROOT
+
+    peak = subprocess.run(
+        [sys.executable, "-c", MEASURE, name],
+        input=data(),
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dangjian.test_settings"},
+    ).stdout
+    assert int(peak) < 300, f"peak RSS {int(peak)} MB"
