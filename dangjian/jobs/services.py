@@ -170,7 +170,9 @@ def stop_job(*, job_id: int, reason: str, limit: int | None = None) -> Job | Non
     (`reason` TIME_LIMIT, `limit` in seconds) or is gone (INTERRUPTED). Its task result is
     failed too, so nothing counts it as running any more; the owner's handler settles the rest.
     Nothing the job wrote in a transaction of its own survived the kill."""
-    job = Job.objects.select_for_update().select_related("requested_by").defer("output").filter(pk=job_id).first()
+    job = (
+        Job.objects.select_for_update(of=("self",)).select_related("requested_by").defer("output").filter(pk=job_id)
+    ).first()
     if job is None or job.finished:
         return None
     before = job.status

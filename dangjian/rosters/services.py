@@ -233,7 +233,9 @@ def sweep_interrupted_checks(now: Any) -> int:
 
 @audit.write_transaction
 def _mark_interrupted(*, imp_id: int) -> None:
-    imp = RosterImport.objects.select_for_update().select_related("requested_by").defer("sealed_file").get(pk=imp_id)
+    imp = (
+        RosterImport.objects.select_for_update(of=("self",)).select_related("requested_by").defer("sealed_file")
+    ).get(pk=imp_id)
     if imp.status != ImportStatus.CHECKING:
         return
     with translation.override(getattr(imp.requested_by, "language", "") or settings.LANGUAGE_CODE):
