@@ -1,9 +1,11 @@
 """Reading rosters as HR keeps them: .xlsx, .xls, .ods or .csv, title rows, merged cells.
 
 `read_roster` finds the header row, maps its cells to roster columns and yields the data rows one
-at a time. An .xlsx is streamed (openpyxl's read-only mode), so memory does not grow with the
-number of rows; .xls and .ods files (which cannot be longer than 65,536 rows) are read with
-calamine; a .csv is decoded as UTF-8 or, failing that, GB 18030 (what Chinese Excel saves).
+at a time. Every file is sized up first and refused beyond the limits (limits.py, shape.py);
+only its filled part is then read. An .xlsx is streamed (openpyxl's read-only mode), so memory
+does not grow with the number of rows; .xls and .ods files are read whole with calamine, which
+the limits keep small; a .csv is decoded as UTF-8 or, failing that, GB 18030 (what Chinese
+Excel saves).
 Merged cells take the value of their top-left cell, so a team name merged down a block of rows
 applies to every row in it.
 """
