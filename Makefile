@@ -25,11 +25,13 @@ install: $(VENV)/.base frontend/node_modules/.installed
 install-dev: $(VENV)/.dev frontend/node_modules/.installed
 assets: frontend/node_modules/.installed
 
+# The background jobs run under `manage.py run_workers`: one worker process per queue
+# (JOB_WORKERS), time limits, heartbeats (docs/operations.md).
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py load_demo
-	@echo "Serving http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
-	DEBUG=1 $(PY) manage.py db_worker --interval 1 --no-startup-delay & \
+	@echo "Serving http://$(HOST):$(PORT)/ with the background workers (Ctrl-C stops both)"
+	DEBUG=1 $(PY) manage.py run_workers & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

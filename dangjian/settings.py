@@ -231,6 +231,8 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Roster checks and imports (long) have a queue of their own: see JOB_WORKERS below.
+        "QUEUES": ["default", "rosters"],
     }
 }
 
@@ -306,3 +308,42 @@ DANGJIAN = {
     # How long the home dashboard's figures are kept before they are counted again (ui/selectors.py).
     "DASHBOARD_SECONDS": int(os.environ.get("DASHBOARD_SECONDS", "300")),
 }
+
+# --- Roster files: limits (issue 12) -----------------------------------------------------
+# Checked before a file is read (dangjian/rosters/limits.py); beyond them a file is refused at
+# once with what is too large, the limit and what to do. The defaults fit a province's largest
+# roster with room to spare (docs/import.md has the figures they come from).
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))  # last filled row
+ROSTER_MAX_COLUMNS = int(os.environ.get("ROSTER_MAX_COLUMNS", "200"))  # last filled column
+ROSTER_MAX_CELLS = int(os.environ.get("ROSTER_MAX_CELLS", "4000000"))  # filled rows × columns
+ROSTER_MAX_MERGED_RANGES = int(os.environ.get("ROSTER_MAX_MERGED_RANGES", "20000"))
+ROSTER_MAX_MERGED_CELLS = int(os.environ.get("ROSTER_MAX_MERGED_CELLS", "1000000"))  # their area
+ROSTER_MAX_INFLATED_BYTES = int(os.environ.get("ROSTER_MAX_INFLATED_MB", "256")) * 1024 * 1024
+ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO", "100"))
+
+# --- Background workers, time limits and health (issue 12) ------------------------------
+# `manage.py run_workers` runs this many worker processes per queue (env: "default=1,rosters=1"),
+# so a long roster import never holds up exports, cards or reminders (docs/operations.md).
+JOB_WORKERS = {
+    name: int(count)
+    for name, _sep, count in (
+        item.partition("=") for item in env_list("JOB_WORKERS", "default=1,rosters=1") if "=" in item
+    )
+}
+# Seconds a job may run, by kind ("default" for the others). Past it the job is stopped (an
+# exception inside it; a kill of its process 30 s later if that does not take) and failed with
+# a message naming the limit. A 100,000-row import takes 3 to 7 minutes (docs/benchmarks.md).
+JOB_TIME_LIMITS = {
+    "default": int(os.environ.get("JOB_TIME_LIMIT", "1800")),
+    "roster_check": int(os.environ.get("JOB_TIME_LIMIT_ROSTER_CHECK", "1200")),
+    "roster_import": int(os.environ.get("JOB_TIME_LIMIT_ROSTER_IMPORT", "3600")),
+}
+JOB_KILL_GRACE_SECONDS = int(os.environ.get("JOB_KILL_GRACE_SECONDS", "30"))
+# A job with no sign of life (progress, or its worker's heartbeat) for this long was stopped:
+# the sweep marks it interrupted (jobs.services.sweep).
+JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", "900"))
+# Workers write a heartbeat every few seconds; the health endpoint is unhealthy (503) when a
+# queue has no worker seen for this long.
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+# A load balancer probes /health/ over plain HTTP behind the TLS proxy: no redirect for it.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]

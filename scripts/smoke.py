@@ -97,6 +97,15 @@ def _chart_marks(page: Page) -> int:
 def secretary(walk: Walk, page: Page) -> None:
     url = walk.url
 
+    def health() -> str:
+        response = page.request.get(f"{url}/health/?format=json")
+        assert response.status == 200, f"/health/ answered {response.status}: {response.text()}"
+        checks = response.json()
+        assert set(checks.values()) == {"OK"}, checks
+        return ", ".join(checks)
+
+    walk.step("health endpoint", health)
+
     def login_page() -> str:
         response = page.goto(f"{url}/login/")
         assert response is not None and response.status == 200, f"login page answered {response and response.status}"

@@ -82,8 +82,9 @@ class ImportOut(Schema):
     sha256: str
     size: int
     status: Phase = Field(
-        description="checking → checked → importing → imported; or failed (nothing written), discarded, "
-        "interrupted (its worker stopped; nothing written: confirm again)."
+        description="checking → checked → importing → imported; or failed (nothing written; `message` says "
+        "why, e.g. a file beyond the size limits), discarded, interrupted (its worker stopped; nothing written: "
+        "upload the file again, or confirm again if it was checked)."
     )
     counts: CountsOut
     message: str

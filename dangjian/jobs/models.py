@@ -60,3 +60,29 @@ class Job(models.Model):
     def has_output(self) -> bool:
         # Decided on the name, so pages can defer the (large) file itself.
         return bool(self.output_name)
+
+
+class WorkerBeat(models.Model):
+    """A worker process as its supervisor (`manage.py run_workers`) last saw it: which queues it
+    serves, the job it runs and when. The health endpoint reads these; the sweep tells a dead
+    worker's job from one still running by them."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField(default=0)
+    queues = models.CharField(max_length=200)  # comma-separated
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job_started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+    @property
+    def queue_names(self) -> list[str]:
+        return [q for q in self.queues.split(",") if q]

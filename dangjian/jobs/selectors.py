@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .models import Job
+from .models import Job, WorkerBeat
 
 
 def progress_key(job_id: int) -> str:
@@ -31,7 +31,7 @@ def live(job: Job) -> Job:
 
 
 def stall_seconds() -> int:
-    return getattr(settings, "JOB_STALL_SECONDS", 900)
+    return settings.JOB_STALL_SECONDS
 
 
 def is_stalled(job: Job, now: dt.datetime | None = None) -> bool:
@@ -47,3 +47,44 @@ def is_stalled(job: Job, now: dt.datetime | None = None) -> bool:
     else:
         last = job.started_at or job.created_at
     return (now - last).total_seconds() > stall_seconds()
+
+
+# --- workers ------------------------------------------------------------------------------
+
+
+def beat_key(worker_id: str) -> str:
+    return f"jobs:worker:{worker_id}"
+
+
+def worker_last_seen(worker_id: str) -> dt.datetime | None:
+    """When the worker was last seen alive: its heartbeat row, or the fresher cache entry its
+    supervisor writes even while the database is locked. None for a worker that never beat."""
+    row = WorkerBeat.objects.filter(worker_id=worker_id).values_list("last_seen", flat=True).first()
+    cached = cache.get(beat_key(worker_id)) if worker_id else None
+    if cached is not None:
+        at = dt.datetime.fromtimestamp(cached, tz=dt.UTC)
+        row = max(row, at) if row else at
+    return row
+
+
+def live_workers(now: dt.datetime | None = None) -> list[WorkerBeat]:
+    """The workers seen within WORKER_HEARTBEAT_SECONDS."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS)
+    beats = list(WorkerBeat.objects.order_by("worker_id"))
+    fresh = cache.get_many([beat_key(b.worker_id) for b in beats])
+    live = []
+    for beat in beats:
+        cached = fresh.get(beat_key(beat.worker_id))
+        if cached is not None:
+            beat.last_seen = max(beat.last_seen, dt.datetime.fromtimestamp(cached, tz=dt.UTC))
+        if beat.last_seen >= cutoff:
+            live.append(beat)
+    return live
+
+
+def queues_without_worker(now: dt.datetime | None = None) -> list[str]:
+    """The task queues (settings.TASKS) that no live worker serves."""
+    served = {q for beat in live_workers(now) for q in beat.queue_names}
+    queues = settings.TASKS["default"].get("QUEUES") or ["default"]
+    return [q for q in queues if q not in served and "*" not in served]

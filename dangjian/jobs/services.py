@@ -3,21 +3,25 @@ long work uses these."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.people.crypto import seal_bytes
 
-from .models import Job, JobStatus
-from .selectors import cached_progress, progress_key
+from .models import Job, JobStatus, WorkerBeat
+from .rules import JobTimeLimitExceeded, interrupted_message, over_limit_message
+from .selectors import beat_key, cached_progress, is_stalled, progress_key, worker_last_seen
 
 PROGRESS_TTL = 24 * 60 * 60  # seconds; longer than any job runs
 
@@ -71,16 +75,25 @@ def _final_figures(job_id: int, *, with_message: bool) -> dict[str, Any]:
     return figures
 
 
+def requester_language(job: Job) -> str:
+    return getattr(job.requested_by, "language", "") or settings.LANGUAGE_CODE
+
+
 def run_job(job_id: int, work: Callable[[Progress], dict[str, Any]]) -> dict[str, Any]:
     """Run `work` for a job, keeping its status, timing and outcome; the task functions call this."""
     Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
         result = work(Progress(job_id))
     except Exception as exc:
+        message = str(exc)
+        if isinstance(exc, JobTimeLimitExceeded):
+            job = Job.objects.select_related("requested_by").get(pk=job_id)
+            with translation.override(requester_language(job)):
+                message = str(exc)
         Job.objects.filter(pk=job_id).update(
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
-            message=str(exc)[:500],
+            message=message[:500],
             **_final_figures(job_id, with_message=False),
         )
         cache.delete(progress_key(job_id))
@@ -125,3 +138,128 @@ def purge_outputs(*, actor: Any, older_than_days: int) -> int:
         audit.record(actor=actor, action=Action.UPDATE, obj=job, changes={"output": [job.output_name, None]})
         n += 1
     return n
+
+
+# --- jobs stopped from outside: time limits, dead workers -------------------------------
+
+TIME_LIMIT = "time_limit"
+INTERRUPTED = "interrupted"
+
+StopHandler = Callable[[Job, str], None]
+_stop_handlers: dict[str, StopHandler] = {}
+_sweepers: list[Callable[[dt.datetime], int]] = []
+
+
+def on_stop(kind: str, handler: StopHandler) -> None:
+    """Let the capability that owns jobs of `kind` settle its own records when one is stopped
+    from outside (`stop_job`): `handler(job, reason)` runs in the same transaction, in the
+    requester's language. Registered by the app's `ready()` (rosters: its import's status)."""
+    _stop_handlers[kind] = handler
+
+
+def add_sweeper(sweeper: Callable[[dt.datetime], int]) -> None:
+    """Work the sweep should also look for: records left unfinished without any job (a killed
+    `manage.py import_roster --dry-run`). `sweeper(now)` returns how many it settled."""
+    if sweeper not in _sweepers:
+        _sweepers.append(sweeper)
+
+
+@audit.write_transaction
+def stop_job(*, job_id: int, reason: str, limit: int | None = None) -> Job | None:
+    """Fail an unfinished job from outside it: its process was killed past its time limit
+    (`reason` TIME_LIMIT, `limit` in seconds) or is gone (INTERRUPTED). Its task result is
+    failed too, so nothing counts it as running any more; the owner's handler settles the rest.
+    Nothing the job wrote in a transaction of its own survived the kill."""
+    job = (
+        Job.objects.select_for_update(of=("self",)).select_related("requested_by").defer("output").filter(pk=job_id)
+    ).first()
+    if job is None or job.finished:
+        return None
+    before = job.status
+    with translation.override(requester_language(job)):
+        job.message = (over_limit_message(limit) if reason == TIME_LIMIT and limit else interrupted_message())[:500]
+        for key, value in _final_figures(job.pk, with_message=False).items():
+            setattr(job, key, value)
+        job.status = JobStatus.FAILED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at", "message", "done", "total"])
+        if job.task_result_id:
+            DBTaskResult.objects.filter(pk=job.task_result_id, status__in=["READY", "RUNNING"]).update(
+                status="FAILED", finished_at=job.finished_at, exception_class_path=_STOPPED_BY[reason]
+            )
+        audit.record(
+            actor=None, action=Action.UPDATE, obj=job, changes={"status": [before, job.status], "stopped": reason}
+        )
+        handler = _stop_handlers.get(job.kind)
+        if handler is not None:
+            handler(job, reason)
+    cache.delete(progress_key(job.pk))
+    return job
+
+
+_STOPPED_BY = {
+    TIME_LIMIT: "dangjian.jobs.rules.JobTimeLimitExceeded",
+    INTERRUPTED: "dangjian.jobs.rules.WorkerStopped",
+}
+
+
+def sweep(*, now: dt.datetime | None = None) -> int:
+    """Find the jobs nobody is running any more and fail them as interrupted, then let each
+    capability settle what it left unfinished without a job. Run by the worker supervisor when
+    it starts and every minute; returns how many it settled.
+
+    A job is dead when its task was claimed by a worker that no longer beats (its supervisor
+    writes a heartbeat every few seconds), when its task ended without the job (a crash before
+    `run_job`), or — for a worker that writes no heartbeat (a plain `db_worker`) — when it has
+    shown no sign of life for JOB_STALL_SECONDS. A job waiting in its queue is left to wait."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS)
+    jobs = list(Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).defer("output"))
+    results = {
+        str(r.pk): r
+        for r in DBTaskResult.objects.filter(pk__in=[j.task_result_id for j in jobs if j.task_result_id]).only(
+            "status", "worker_ids"
+        )
+    }
+    settled = 0
+    for job in jobs:
+        result = results.get(job.task_result_id)
+        if result is None:
+            dead = is_stalled(job, now)
+        elif result.status in {"SUCCESSFUL", "FAILED"}:
+            dead = True
+        elif result.status == "RUNNING":
+            worker = result.worker_ids[-1] if result.worker_ids else ""
+            seen = worker_last_seen(worker)
+            dead = seen < stale if seen is not None else is_stalled(job, now)
+        else:
+            dead = False
+        if dead and stop_job(job_id=job.pk, reason=INTERRUPTED) is not None:
+            settled += 1
+    for sweeper in _sweepers:
+        settled += sweeper(now)
+    WorkerBeat.objects.filter(last_seen__lt=now - dt.timedelta(days=1)).delete()
+    return settled
+
+
+def touch_beats(worker_ids: list[str]) -> None:
+    """The cheap half of a heartbeat, written every few seconds: the cache never waits for a
+    lock (a roster import on SQLite holds the database's one write lock for minutes)."""
+    now = time.time()
+    cache.set_many({beat_key(w): now for w in worker_ids}, settings.WORKER_HEARTBEAT_SECONDS * 10)
+
+
+def record_beats(beats: list[dict[str, Any]]) -> None:
+    """The lasting half: one row per worker (who, which queues, which job, when last seen),
+    which the health endpoint and the sweep read. Not audited: nobody changed anything."""
+    now = timezone.now()
+    for beat in beats:
+        WorkerBeat.objects.update_or_create(worker_id=beat["worker_id"], defaults={**beat, "last_seen": now})
+
+
+def forget_beats(prefix: str) -> None:
+    """Workers stopped cleanly (all named `prefix:…` by their supervisor, including those it
+    had started again) leave no heartbeat behind to look dead."""
+    beats = WorkerBeat.objects.filter(worker_id__startswith=f"{prefix}:")
+    cache.delete_many([beat_key(w) for w in beats.values_list("worker_id", flat=True)])
+    beats.delete()

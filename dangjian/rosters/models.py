@@ -17,9 +17,10 @@ from .columns import EMPLOYEES, MEMBERS
 
 
 class Phase(models.TextChoices):
-    """Where an import stands, as its uploader sees it. Two phases are never stored: an import
-    is *importing* while its job runs (the status changes only when the import's transaction
-    commits) and *interrupted* when that job stopped without finishing."""
+    """Where an import stands, as its uploader sees it. *Importing* is never stored: an import
+    is importing while its job runs (the status changes only when the import's transaction
+    commits). *Interrupted* is stored once the sweep (jobs.services.sweep) finds that the check
+    stopped without finishing; before that, it is derived from a job with no sign of life."""
 
     CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked, waiting for confirmation")
@@ -30,8 +31,8 @@ class Phase(models.TextChoices):
     INTERRUPTED = "interrupted", _("Interrupted")
 
 
-ImportStatus = Phase  # the stored statuses are the phases but IMPORTING and INTERRUPTED
-STORED_STATUSES = [(p.value, p.label) for p in Phase if p not in {Phase.IMPORTING, Phase.INTERRUPTED}]
+ImportStatus = Phase  # the stored statuses are the phases but IMPORTING
+STORED_STATUSES = [(p.value, p.label) for p in Phase if p != Phase.IMPORTING]
 
 
 class RosterImport(models.Model):
@@ -64,7 +65,7 @@ class RosterImport(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     sealed_file = models.BinaryField(default=b"", editable=False)
     create_teams = models.BooleanField(_("create missing teams"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=STORED_STATUSES, default=Phase.CHECKING)
+    status = models.CharField(_("status"), max_length=12, choices=STORED_STATUSES, default=Phase.CHECKING)
     header_row = models.PositiveIntegerField(null=True, blank=True)
     columns = models.JSONField(default=list, blank=True)  # [{letter, text, key}]
     counts = models.JSONField(default=dict, blank=True)

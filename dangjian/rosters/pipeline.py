@@ -12,10 +12,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +42,14 @@ from .parsing import fold as _fold
 from .reading import Roster, RosterFileError, read_roster
 
 CHUNK = 500
+ALIVE_EVERY = 5  # seconds between a check's signs of life
+ALIVE_TTL = 24 * 60 * 60
+
+
+def alive_key(import_id: int) -> str:
+    return f"rosters:alive:{import_id}"
+
+
 PERSON_KEYS = ("name", "gender", "ethnicity", "id_number", "birth_date", "phone", "education", "post", "hire_date")
 MEMBERSHIP_KEYS = ("admitted_on", "converted_on", "joined_org_on")
 SENSITIVE = {"id_number": mask_id_number, "phone": mask_phone}
@@ -581,8 +591,26 @@ def fail(imp: RosterImport, message: str) -> None:
     RosterImport.objects.filter(pk=imp.pk).update(status=imp.status, message=message)
 
 
+def _alive(imp: RosterImport, progress: ProgressFn | None) -> ProgressFn:
+    """The check's progress, leaving a sign of life on the way (at most every few seconds), which
+    tells a check still running from one whose process was killed (selectors.interrupted)."""
+    last = [time.time()]
+    cache.set(alive_key(imp.pk), last[0], ALIVE_TTL)
+
+    def report(done: int, total: int) -> None:
+        now = time.time()
+        if now - last[0] >= ALIVE_EVERY:
+            cache.set(alive_key(imp.pk), now, ALIVE_TTL)
+            last[0] = now
+        if progress is not None:
+            progress(done, total)
+
+    return report
+
+
 def check(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport:
     """The dry run: every row's outcome, nothing written but the report."""
+    progress = _alive(imp, progress)
     imp.rows.all().delete()
     try:
         roster = roster_of(imp)

@@ -1,9 +1,11 @@
 """Reading rosters as HR keeps them: .xlsx, .xls, .ods or .csv, title rows, merged cells.
 
 `read_roster` finds the header row, maps its cells to roster columns and yields the data rows one
-at a time. An .xlsx is streamed (openpyxl's read-only mode), so memory does not grow with the
-number of rows; .xls and .ods files (which cannot be longer than 65,536 rows) are read with
-calamine; a .csv is decoded as UTF-8 or, failing that, GB 18030 (what Chinese Excel saves).
+at a time. Every file is sized up first and refused beyond the limits (limits.py, shape.py);
+only its filled part is then read. An .xlsx is streamed (openpyxl's read-only mode), so memory
+does not grow with the number of rows; .xls and .ods files are read whole with calamine, which
+the limits keep small; a .csv is decoded as UTF-8 or, failing that, GB 18030 (what Chinese
+Excel saves).
 Merged cells take the value of their top-left cell, so a team name merged down a block of rows
 applies to every row in it.
 """
@@ -13,21 +15,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
 from .columns import match_header
+from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts
+from .shape import ods_shape, shared_strings, xls_shape, xlsx_shape
 
 HEADER_SEARCH_ROWS = 15
+# No roster row is a megabyte long; a longer line would only make the CSV reader build a huge
+# list of empty fields.
+CSV_MAX_LINE = 1 << 20
+_LONG_LINE = re.compile(rf"(?m)^[^\n]{{{CSV_MAX_LINE}}}")  # anchored: linear time
 FORMATS = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "calamine", "ods": "calamine", "csv": "csv"}
-
-
-class RosterFileError(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
 
 
 @dataclass
@@ -43,7 +48,7 @@ class Roster:
     header_row: int  # 1-based, as Excel numbers rows
     header: list[HeaderCell]
     rows: Iterator[tuple[int, list[Any]]]  # (row number, cell values)
-    total_rows: int  # an estimate for progress: the sheet's last row number
+    total_rows: int  # for progress: the sheet's last filled row
     columns: dict[str, int] = field(default_factory=dict)  # key → cell index
 
     def letter(self, key: str) -> str:
@@ -70,7 +75,9 @@ def extension(file_name: str) -> str:
     return file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
 
 
-def read_roster(data: bytes, file_name: str, kind: str) -> Roster:
+def read_roster(data: bytes, file_name: str, kind: str, limits: Limits | None = None) -> Roster:
+    """The roster in `data`, refused at once (RosterTooLarge) when it is beyond the limits."""
+    limits = limits or Limits.current()
     fmt = FORMATS.get(extension(file_name))
     if fmt is None:
         raise RosterFileError(
@@ -81,11 +88,11 @@ def read_roster(data: bytes, file_name: str, kind: str) -> Roster:
         )
     try:
         if fmt == "xlsx":
-            rows, total = _xlsx_rows(data)
+            rows, total = _xlsx_rows(data, limits)
         elif fmt == "calamine":
-            rows, total = _calamine_rows(data)
+            rows, total = _calamine_rows(data, limits)
         else:
-            rows, total = _csv_rows(data)
+            rows, total = _csv_rows(data, limits)
     except RosterFileError:
         raise
     except Exception as exc:  # the readers raise many kinds of errors for a damaged file
@@ -163,70 +170,91 @@ def _cell_text(value: Any) -> str:
 
 
 # --- formats -----------------------------------------------------------------------------
-
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
-
-
-def _col_index(letters: bytes | str) -> int:
-    n = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+# Each reader learns the sheet's filled part first (shape.py), refuses it beyond the limits
+# (limits.py), and then reads only that part: trailing empty rows and cells, a declared
+# dimension and merged ranges reaching past the data cost nothing.
 
 
-def _xlsx_merges(data: bytes, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of the sheet (openpyxl's read-only mode skips them), read by scanning
-    the sheet's XML in chunks: they sit after the cell data."""
-    merges = []
-    with zipfile.ZipFile(io.BytesIO(data)) as z, z.open(sheet_path.lstrip("/")) as f:
-        tail = b""
-        while chunk := f.read(1 << 20):
-            buf = tail + chunk
-            for m in _MERGE.finditer(buf):
-                c0, r0, c1, r1 = m.groups()
-                merges.append((int(r0), _col_index(c0), int(r1), _col_index(c1)))
-            tail = buf[-200:] if not buf.endswith(b">") else b""
-            # a match straddling the boundary is found again in the next buffer: drop repeats
-    return sorted(set(merges))
+_unsized = threading.Lock()
 
 
-def _xlsx_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+def _load_unsized(source: IO[bytes]) -> Any:
+    """openpyxl's read-only workbook, without openpyxl sizing every sheet as it opens: for a
+    sheet with no `<dimension>` it parses the whole sheet to find one (keeping an element per
+    cell until the end), before our survey could refuse it. The survey gives the bounds the
+    rows are read with, so the size is never needed. External links' cached sheets are skipped."""
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = book.active if book.active is not None else book.worksheets[0]
-    total = sheet.max_row or 0
-    merges = _xlsx_merges(data, sheet._worksheet_path)
+    with _unsized:
+        sizing = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = lambda self: None
+        try:
+            return openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
+        finally:
+            ReadOnlyWorksheet._get_size = sizing
+
+
+def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+    check_archive(data, limits)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_texts(shared_strings(archive), limits)
+        book = _load_unsized(io.BytesIO(data))
+        sheet = book.active if book.active is not None else book.worksheets[0]
+        try:
+            found = xlsx_shape(archive, sheet._worksheet_path.lstrip("/"))
+            merges = check_shape(
+                last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits
+            )
+        except BaseException:
+            book.close()
+            raise
+    last_row, width = found.last_row, found.last_column + 1
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            number = 0
-            for row in sheet.iter_rows():
-                cells = [c.value for c in row]
-                number = getattr(row[0], "row", None) or number + 1 if row else number + 1
-                yield number, cells
+            if not last_row:
+                return
+            # Bounded by the filled part, so openpyxl neither pads rows to a declared width nor
+            # walks on past the last filled row.
+            cells = sheet.iter_rows(min_row=1, max_row=last_row, min_col=1, max_col=width, values_only=True)
+            for number, values in enumerate(cells, start=1):
+                yield number, list(values)
         finally:
             book.close()
 
-    return _fill_merged(rows(), merges), total
+    return _fill_merged(rows(), merges), last_row
 
 
-def _calamine_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+def _calamine_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
     from python_calamine import CalamineWorkbook
 
+    # Surveyed before calamine, which builds the sheet as one dense block (a few bytes of .ods
+    # repeating a row, or one .xls cell at IV65536, cost gigabytes).
+    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
+        check_archive(data, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            found = ods_shape(archive)
+    else:  # .xls
+        found = xls_shape(data)
+    check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheet = book.get_sheet_by_index(0)
-    merges = [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
-    start_row = (sheet.start or (0, 0))[0]
+    # What calamine found is checked too (a cell record the survey does not know).
+    start_row, start_col = sheet.start or (0, 0)
+    last_row = start_row + sheet.height if sheet.height else 0
+    last_column = start_col + sheet.width - 1 if sheet.width else -1
+    merged = [(r0 + 1, c0, r1 + 1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    merges = check_shape(last_row=last_row, last_column=last_column, merged=merged, limits=limits)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         for i, cells in enumerate(sheet.iter_rows(), start=start_row + 1):
-            yield i, [None if c == "" else c for c in cells]
+            yield i, [None] * start_col + [None if c == "" else c for c in cells]
 
-    return _fill_merged(rows(), sorted(merges)), sheet.height + start_row
+    return _fill_merged(rows(), merges), last_row
 
 
-def _csv_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+def _csv_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -235,18 +263,41 @@ def _csv_rows(data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], int]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise RosterFileError(_("The CSV file is neither UTF-8 nor GB 18030 text."))
+    if len(text) > CSV_MAX_LINE and _LONG_LINE.search(text):
+        raise RosterTooLarge(
+            _(
+                "A line of the CSV file is longer than %(limit)s characters, which no roster row is. Open the file "
+                "in Excel, delete what the roster does not need and save it again."
+            )
+            % {"limit": f"{CSV_MAX_LINE:,}"}
+        )
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    total = text.count("\n") + 1
+
+    def cells() -> Iterator[list[str]]:
+        return csv.reader(io.StringIO(text), dialect)
+
+    # A first pass finds the filled part (trailing empty lines and cells count for nothing),
+    # stopping as soon as the file is beyond the limits.
+    last_row, last_column = 0, -1
+    for number, row in enumerate(cells(), start=1):
+        filled = [i for i, c in enumerate(row) if c.strip()]
+        if filled:
+            last_row, last_column = number, max(last_column, filled[-1])
+            if last_row > limits.rows or last_column >= limits.columns:
+                break
+    check_shape(last_row=last_row, last_column=last_column, merged=[], limits=limits)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        for i, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-            yield i, [c if c.strip() else None for c in cells]
+        for i, row in enumerate(cells(), start=1):
+            if i > last_row:
+                return
+            yield i, [c if c.strip() else None for c in row[: last_column + 1]]
 
-    return rows(), total
+    return rows(), last_row
 
 
 def _fill_merged(

@@ -3,15 +3,18 @@ uploader loses it when the place it imports into leaves their scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.utils import timezone
 
 from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
-from dangjian.jobs.selectors import is_stalled, live
+from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 
 from .models import ImportStatus, Phase, RosterImport
-from .pipeline import targets_for
+from .pipeline import alive_key, targets_for
 
 
 def own_imports(user: Any) -> QuerySet[RosterImport]:
@@ -38,7 +41,7 @@ def may_import(user: Any) -> bool:
 def current_job(imp: RosterImport) -> Any:
     """The unfinished job on the file, if any: its check, or its import (whose status changes
     only when the import's transaction commits, so the job tells that it is under way)."""
-    if imp.status == ImportStatus.CHECKING:
+    if imp.status == ImportStatus.CHECKING and imp.check_job_id and not imp.check_job.finished:
         return imp.check_job
     if imp.status == ImportStatus.CHECKED and imp.import_job_id and not imp.import_job.finished:
         return imp.import_job
@@ -50,10 +53,26 @@ def is_busy(imp: RosterImport) -> bool:
     return job is not None and not is_stalled(job)
 
 
+def last_alive(imp: RosterImport) -> dt.datetime:
+    """When its check last showed a sign of life (pipeline._alive), or was uploaded."""
+    at = cache.get(alive_key(imp.pk))
+    return max(imp.created_at, dt.datetime.fromtimestamp(at, tz=dt.UTC)) if at else imp.created_at
+
+
 def interrupted(imp: RosterImport) -> bool:
-    """Its check or import stopped without finishing; nothing of it was written."""
+    """Its check or import stopped without finishing; nothing of it was written. Stored once the
+    sweep has found it; until then, a job with no sign of life, or a check run without a job
+    (`manage.py import_roster`) that has shown none for JOB_STALL_SECONDS."""
+    if imp.status == ImportStatus.INTERRUPTED:
+        return True
     job = current_job(imp)
-    return (job is not None and is_stalled(job)) or (imp.status == ImportStatus.CHECKING and job is None)
+    if job is not None:
+        return is_stalled(job)
+    if imp.status != ImportStatus.CHECKING:
+        return False
+    if imp.check_job_id is not None:
+        return True  # its job ended without finishing the check
+    return (timezone.now() - last_alive(imp)).total_seconds() > stall_seconds()
 
 
 def phase(imp: RosterImport) -> Phase:

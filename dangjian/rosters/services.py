@@ -6,7 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
@@ -15,6 +16,7 @@ from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
+from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport
 from .pipeline import checksum, kind_for, may_import_into
 from .reading import FORMATS, extension
@@ -51,6 +53,12 @@ def upload(
         raise ValidationError(
             {"file": _("The file is larger than %(mb)d MB. Split it into parts.") % {"mb": max_upload_bytes() >> 20}}
         )
+    try:
+        # The zip's directory costs nothing to read: a bomb is refused here, on the form, not
+        # in the background check.
+        check_archive(data)
+    except RosterFileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     imp = RosterImport.objects.create(
         kind=kind_for(target),
         enterprise=target if isinstance(target, Enterprise) else None,
@@ -157,3 +165,85 @@ def purge_files(*, actor: Any, older_than_days: int) -> int:
         audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes=changes)
         n += 1
     return n
+
+
+# --- work stopped from outside: time limits, killed workers and commands -----------------
+
+
+def interrupted_check_message() -> str:
+    return _(
+        "Interrupted: the check of this file stopped before it finished (its process was stopped). Nothing was "
+        "written. Upload the file again to check it again."
+    )
+
+
+def interrupted_import_message() -> str:
+    return _(
+        "Interrupted: the import of this file stopped before it finished (its process was stopped). Nothing was "
+        "written. Confirm the import again."
+    )
+
+
+def job_stopped(job: Any, reason: str) -> None:
+    """jobs.services.stop_job's handler for roster jobs (in its transaction and the uploader's
+    language): a check or import stopped past its time limit fails with the job's message; an
+    interrupted check is stored as interrupted; an interrupted import stays checked, to be
+    confirmed again (its transaction never committed)."""
+    from dangjian.jobs.services import TIME_LIMIT
+
+    imp = (
+        RosterImport.objects.select_for_update(of=("self",))
+        .filter(Q(check_job=job) | Q(import_job=job))
+        .defer("sealed_file")
+        .first()
+    )
+    if imp is None or imp.status not in {ImportStatus.CHECKING, ImportStatus.CHECKED}:
+        return
+    before = imp.status
+    if reason == TIME_LIMIT:
+        imp.status, imp.message = ImportStatus.FAILED, job.message
+    elif imp.status == ImportStatus.CHECKING:
+        imp.status, imp.message = ImportStatus.INTERRUPTED, interrupted_check_message()
+    else:
+        imp.message = interrupted_import_message()
+    imp.save(update_fields=["status", "message"])
+    audit.record(actor=None, action=Action.UPDATE, obj=imp, changes={"status": [before, imp.status], "stopped": reason})
+
+
+def sweep_interrupted_checks(now: Any) -> int:
+    """Checks left "checking" by a process that was killed without a job to show it: a
+    `manage.py import_roster [--dry-run]` (its check leaves a sign of life every few seconds),
+    or a check job that ended without finishing the check. Stored as interrupted, audited."""
+    from .selectors import last_alive
+
+    cutoff = now - timezone.timedelta(seconds=settings.JOB_STALL_SECONDS)
+    candidates = (
+        RosterImport.objects.filter(status=ImportStatus.CHECKING, created_at__lt=cutoff)
+        .filter(Q(check_job__isnull=True) | Q(check_job__status__in=["done", "failed"]))
+        .defer("sealed_file")
+    )
+    n = 0
+    for imp in candidates:
+        if imp.check_job_id is None and last_alive(imp) >= cutoff:
+            continue
+        _mark_interrupted(imp_id=imp.pk)
+        n += 1
+    return n
+
+
+@audit.write_transaction
+def _mark_interrupted(*, imp_id: int) -> None:
+    imp = (
+        RosterImport.objects.select_for_update(of=("self",)).select_related("requested_by").defer("sealed_file")
+    ).get(pk=imp_id)
+    if imp.status != ImportStatus.CHECKING:
+        return
+    with translation.override(getattr(imp.requested_by, "language", "") or settings.LANGUAGE_CODE):
+        imp.status, imp.message = ImportStatus.INTERRUPTED, interrupted_check_message()
+    imp.save(update_fields=["status", "message"])
+    audit.record(
+        actor=None,
+        action=Action.UPDATE,
+        obj=imp,
+        changes={"status": [ImportStatus.CHECKING, imp.status], "stopped": "interrupted"},
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from dangjian.audit.context import audit_source
+from dangjian.jobs.rules import JobTimeLimitExceeded
 from dangjian.jobs.services import Progress, run_job
 
 from . import pipeline
@@ -36,7 +37,12 @@ def _run(job_id: int, import_id: int, source: str, step: Any) -> dict[str, Any]:
             # system (which `manage.py import_roster` without --user is).
             pipeline.fail(imp, _("The account that uploaded this file no longer exists."))
             return {"ok": False, "summary": imp.message, "import_id": imp.pk}
-        result = step(imp, lambda done, total: progress(done, total))
+        try:
+            result = step(imp, lambda done, total: progress(done, total))
+        except JobTimeLimitExceeded as exc:
+            # Everything the step wrote was in its transaction, rolled back; the file says why.
+            pipeline.fail(imp, str(exc))
+            raise
         ok = result.status in {ImportStatus.CHECKED, ImportStatus.IMPORTED} and not result.counts.get("rejected")
         return {"ok": ok, "summary": summary(result), "import_id": imp.pk, "counts": result.counts}
 
@@ -44,11 +50,16 @@ def _run(job_id: int, import_id: int, source: str, step: Any) -> dict[str, Any]:
         return run_job(job_id, work)
 
 
-@task()
+# A queue of their own: a long check or import never holds up the other background work
+# (settings.JOB_WORKERS gives each queue its worker processes).
+QUEUE = "rosters"
+
+
+@task(queue_name=QUEUE)
 def check_roster_task(job_id: int, import_id: int, source: str = "web") -> dict[str, Any]:
     return _run(job_id, import_id, source, pipeline.check)
 
 
-@task()
+@task(queue_name=QUEUE)
 def import_roster_task(job_id: int, import_id: int, source: str = "web") -> dict[str, Any]:
     return _run(job_id, import_id, source, pipeline.apply)

@@ -100,3 +100,64 @@ def test_killing_the_import_midway_writes_nothing(tmp_path, own_database):
 
     out = _manage(env, "shell", "-c", READ_BACK).stdout
     assert out.split("RESULT", 1)[1].split() == ["0", "checked", "intact"], out
+
+
+READ_BACK_CHECK = """
+from dangjian.audit.models import AuditEvent
+from dangjian.people.models import Person
+from dangjian.rosters.models import RosterImport
+imp = RosterImport.objects.get()
+stopped = AuditEvent.objects.filter(object_type="rosters.RosterImport", changes__stopped="interrupted").count()
+print("RESULT", Person.objects.count(), imp.status, stopped, "|", imp.message)
+"""
+
+
+@pytest.mark.django_db
+def test_a_killed_dry_run_is_found_and_marked_interrupted(tmp_path, own_database):
+    """A killed `import_roster --dry-run` has no job to show it stopped: it used to stay
+    "checking" for ever. The sweep (run by the workers every minute, or `manage.py sweep_jobs`)
+    finds it once it has shown no sign of life for JOB_STALL_SECONDS."""
+    from dangjian.testing.factories import make_uscc
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+        "DATABASE_URL": own_database,
+        "DEBUG": "1",
+        "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
+    }
+    uscc = make_uscc(4343)
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "shell", "-c", SETUP.format(uscc=uscc))
+    rows = [[i, f"员工{i}", "女", "汉族", ident(i), "", "", "", "", ""] for i in range(1, 3001)]
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(xlsx(rows))
+
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "import_roster", str(roster), "--into", uscc, "--dry-run", "-v", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and b"/" not in seen:
+        seen += os.read(proc.stderr.fileno(), 4096)  # killed once the check reports rows
+    if b"/" not in seen:
+        proc.kill()
+        pytest.fail(f"the check never got going: {seen[-500:]!r}")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    # Within the stall time it may still be running somewhere: left alone.
+    _manage(env, "sweep_jobs")
+    assert _manage(env, "shell", "-c", READ_BACK_CHECK).stdout.split("RESULT", 1)[1].split()[:3] == [
+        "0",
+        "checking",
+        "0",
+    ]
+    _manage({**env, "JOB_STALL_SECONDS": "0"}, "sweep_jobs")
+    out = _manage(env, "shell", "-c", READ_BACK_CHECK).stdout.split("RESULT", 1)[1]
+    assert out.split()[:3] == ["0", "interrupted", "1"], out
+    assert "Nothing was written" in out or "没有写入" in out

@@ -173,7 +173,9 @@ QUERY_URLS = {
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
-PUBLIC_URLS = {"login", "logout", "set_language", "favicon"}
+# Public: logging in and out, the language switch, the favicon, and /health/ for load balancers and monitors
+# (anonymous by design; it says only which part is down, never data: ui/tests/test_health.py).
+PUBLIC_URLS = {"login", "logout", "set_language", "favicon", "health"}
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 
 

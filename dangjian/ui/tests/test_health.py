@@ -1,0 +1,66 @@
+"""/health/ for load balancers and monitors: anonymous, never cached, 200 when the database,
+the cache and the background workers are fine, 503 (never 500) when one is not, naming the
+queue that has no worker and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from dangjian.jobs.models import WorkerBeat
+
+pytestmark = pytest.mark.django_db
+URL = "/health/"
+
+
+def _worker(worker_id: str, queues: str, seconds_ago: int = 0) -> None:
+    at = timezone.now() - dt.timedelta(seconds=seconds_ago)
+    WorkerBeat.objects.create(
+        worker_id=worker_id, host="secret-host-name", pid=4242, queues=queues, started_at=at, last_seen=at
+    )
+
+
+def test_healthy_with_a_live_worker_on_every_queue(client):
+    _worker("w:1:0", "default")
+    _worker("w:1:1", "rosters")
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "no-store" in response["Cache-Control"] and "max-age=0" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "Database" in body and "Cache" in body and "Workers" in body
+    assert body.count(": OK") == 3
+    json = client.get(URL, headers={"accept": "application/json"})
+    assert json.status_code == 200 and set(json.json().values()) == {"OK"}
+
+
+def test_no_worker_is_unhealthy_with_503_not_500(client):
+    response = client.get(URL, {"format": "json"})
+    assert response.status_code == 503
+    workers = next(v for k, v in response.json().items() if k.startswith("Workers"))
+    assert "no background worker seen in the last 60 s" in workers
+
+
+def test_a_queue_without_a_live_worker_is_named(client):
+    _worker("w:2:0", "default")
+    _worker("w:2:1", "rosters", seconds_ago=3600)  # its supervisor died an hour ago
+    response = client.get(URL)
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "for queue rosters" in body and "Database" in body
+    # Nothing a stranger could use: no host names, process ids or worker names.
+    for secret in ("secret-host-name", "4242", "w:2:"):
+        assert secret not in body
+
+
+def test_every_format_answers_503_when_unhealthy(client):
+    for fmt in ("json", "text", "atom", "rss", "openmetrics"):
+        assert client.get(URL, {"format": fmt}).status_code == 503, fmt
+    assert client.get(URL, headers={"accept": "text/html"}).status_code == 503
+
+
+def test_signed_in_users_get_the_same_answer(world, login):
+    _worker("w:3:0", "default,rosters")
+    assert login(world.a.secretary).get(URL).status_code == 200
