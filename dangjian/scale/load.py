@@ -234,7 +234,7 @@ def _rosters(ent: Enterprise, folder: Path, n: int, rows: int, seed: int | None)
 class Options:
     users: int = 50
     seconds: int = 300
-    spawn_rate: float = 5.0  # users started per second (each logs in once)
+    spawn_rate: float = 2.0  # users started per second (each logs in once: Argon2, ~0.3 s of a core)
     workers: int = 4  # gunicorn's
     worker_command: str = "db_worker --interval 1 --no-startup-delay"  # a manage.py command
     out: Path = field(default_factory=lambda: Path(settings.VAR_DIR) / "load")
@@ -281,11 +281,16 @@ class Row:
 
 @dataclass
 class Summary:
-    seconds: float
+    seconds: float  # measured: from the moment every user had logged in
     rows: list[Row]  # per request type, by name
     total: Row
     flows: list[Row]  # whole journeys (an import from upload to imported), not in the total
-    errors: list[tuple[str, str, int]]  # request type, error, occurrences
+    ramp: list[Row]  # users starting: logging in, and every request before the last one had
+    errors: list[tuple[str, str, int]]  # request type, error, occurrences (ramp and journeys too)
+
+    @property
+    def error_count(self) -> int:
+        return sum(r.errors for r in [self.total, *self.flows, *self.ramp])
 
     def lines(self) -> list[str]:
         head = f"{'request type':44} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}"
@@ -296,6 +301,9 @@ class Summary:
             out.append(_line(r))
         if self.flows:
             out += ["", "journeys (not in the total):", *(_line(r) for r in self.flows)]
+        if self.ramp:
+            out += ["", "users starting: log-ins, and all until the last user had logged in (not in the total):"]
+            out += [_line(r) for r in self.ramp]
         if self.errors:
             out += ["", "errors:"] + [f"  {n} × {name}: {error}" for name, error, n in self.errors]
         return out
@@ -312,16 +320,19 @@ def percentile(ordered: Sequence[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def summarise(records: Sequence[dict[str, Any]], seconds: float) -> Summary:
-    """Per request type and in total: count, requests per second over the run, p50, p95, max
-    (ms) and errors. Records are what the locustfile wrote: name, ms, error, flow."""
+def summarise(records: Sequence[dict[str, Any]], seconds: float, steady: float | None = None) -> Summary:
+    """Per request type and in total: count, requests per second over `seconds`, p50, p95, max
+    (ms) and errors. Records are what the locustfile wrote: name, t (start), ms, error, and flow
+    or setup. Log-ins (setup) and the requests started before `steady` (the last user started)
+    are summarised apart: the ramp, where every user logs in once (Argon2, slow by design), is
+    not the load."""
 
-    def row(name: str, recs: Sequence[dict[str, Any]]) -> Row:
+    def row(name: str, recs: Sequence[dict[str, Any]], over: float = seconds) -> Row:
         times = sorted(r["ms"] for r in recs)
         return Row(
             name,
             len(recs),
-            len(recs) / seconds if seconds else 0.0,
+            len(recs) / over if over else 0.0,
             percentile(times, 50),
             percentile(times, 95),
             times[-1] if times else 0.0,
@@ -330,26 +341,46 @@ def summarise(records: Sequence[dict[str, Any]], seconds: float) -> Summary:
 
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     flows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ramp: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
-        (flows if r.get("flow") else groups)[r["name"]].append(r)
-    requests = [r for r in records if not r.get("flow")]
+        if r.get("flow"):
+            flows[r["name"]].append(r)
+        elif r.get("setup") or (steady is not None and r.get("t", steady) < steady):
+            ramp[r["name"]].append(r)
+        else:
+            groups[r["name"]].append(r)
+    starts = [r.get("t", 0.0) for recs in ramp.values() for r in recs]
+    ramp_seconds = max([*starts, steady or 0.0]) - min(starts) if starts else 0.0
     errors = Counter((r["name"], r["error"]) for r in records if r.get("error"))
     return Summary(
         seconds,
         [row(name, recs) for name, recs in sorted(groups.items())],
-        row("total", requests),
+        row("total", [r for recs in groups.values() for r in recs]),
         [row(name, recs) for name, recs in sorted(flows.items())],
+        [row(name, recs, ramp_seconds) for name, recs in sorted(ramp.items())],
         [(name, error, n) for (name, error), n in errors.most_common()],
     )
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process, from /proc (0 when it is gone)."""
+def _stat(pid: int) -> list[str]:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
+        return []
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process, its children it has reaped and its live
+    descendants, from /proc: the whole of gunicorn, of the worker or of PostgreSQL."""
+    fields = _stat(pid)
+    if not fields:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return own + sum(tree_cpu(int(c)) for c in children)
 
 
 def _machine_busy() -> tuple[float, float]:
@@ -360,15 +391,16 @@ def _machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / tick, sum(values) / tick
 
 
-def _database_backends() -> list[int]:
-    """The PostgreSQL server processes serving this database, when the server runs here."""
+def database_server_pid() -> int | None:
+    """The PostgreSQL server (postmaster) serving this database, when it runs on this machine
+    and we may see it: the parent of our own connection's process."""
     if connection.vendor != "postgresql":
-        return []
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [pid for (pid,) in cursor.fetchall() if Path(f"/proc/{pid}").exists()]
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    fields = _stat(backend)
+    return int(fields[1]) if fields else None
 
 
 def warm(port: int, workers: int, paths: Sequence[str] = ("/login/", "/ping")) -> None:
@@ -405,11 +437,13 @@ def run(plan_file: Path, password: str, opts: Options, say: Callable[[str], None
         host = f"http://127.0.0.1:{server.port}"
         warm(server.port, opts.workers)
         say(
-            f"Load: {opts.users} users for {opts.seconds} s against {host} (gunicorn, {opts.workers} workers, "
+            f"Load: {opts.users} users (started {opts.spawn_rate:g} a second) for {opts.seconds} s against {host} (gunicorn, {opts.workers} workers, "
             f"DEBUG off; worker: manage.py {opts.worker_command}); logs in {out}/"
         )
-        pids = {"gunicorn workers": server.worker_pids(), "task worker": [worker.proc.pid] if worker.proc else []}
-        cpu0 = {k: sum(_cpu_seconds(p) for p in v) for k, v in pids.items()}
+        pids = {"gunicorn": server.proc.pid if server.proc else 0, "task worker": worker.proc.pid if worker.proc else 0}
+        if postgres := database_server_pid():
+            pids["PostgreSQL"] = postgres
+        cpu0 = {k: tree_cpu(p) for k, p in pids.items()}
         busy0, total0 = _machine_busy()
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         with (out / "locust.log").open("w") as log:
@@ -425,8 +459,10 @@ def run(plan_file: Path, password: str, opts: Options, say: Callable[[str], None
                     str(opts.users),
                     "--spawn-rate",
                     str(opts.spawn_rate),
+                    # The scenario stops itself `seconds` after every user has logged in; this
+                    # is a bound for a ramp that never ends (log-ins refused).
                     "--run-time",
-                    f"{opts.seconds}s",
+                    f"{opts.seconds + math.ceil(opts.users / opts.spawn_rate) + 300}s",
                     "--stop-timeout",
                     "30",
                     "--host",
@@ -444,6 +480,7 @@ def run(plan_file: Path, password: str, opts: Options, say: Callable[[str], None
                     **os.environ,
                     "LOAD_PLAN": str(plan_file),
                     "LOAD_PASSWORD": password,
+                    "LOAD_SECONDS": str(opts.seconds),
                     "LOAD_RECORDS": str(records_file),
                 },
                 stdout=log,
@@ -451,9 +488,7 @@ def run(plan_file: Path, password: str, opts: Options, say: Callable[[str], None
             )
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         busy1, total1 = _machine_busy()
-        pids["PostgreSQL backends"] = _database_backends()
-        cpu1 = {k: sum(_cpu_seconds(p) for p in v) for k, v in pids.items()}
-        cpu0["PostgreSQL backends"] = 0.0  # they connected during the run
+        cpu1 = {k: tree_cpu(p) for k, p in pids.items()}
         if not worker.alive():
             raise RuntimeError(f"the task worker stopped during the run: see {worker.log_path}")
         if server.proc is None or server.proc.poll() is not None:
@@ -461,21 +496,22 @@ def run(plan_file: Path, password: str, opts: Options, say: Callable[[str], None
     if not records_file.exists():
         raise RuntimeError(f"locust wrote no records (exit {locust.returncode}): see {out / 'locust.log'}")
     data = json.loads(records_file.read_text())
-    summary = summarise(data["requests"], data["stopped"] - data["started"])
+    summary = summarise(data["requests"], data["stopped"] - data["steady"], data["steady"])
     for line in summary.lines():
         say(line)
     cpu = {k: cpu1[k] - cpu0[k] for k in cpu1}
     cpu["locust"] = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
-    wall = total1 - total0
+    cores = os.cpu_count() or 1
+    wall, busy = total1 - total0, busy1 - busy0
+    cpu["everything else on the machine"] = max(0.0, busy - sum(cpu.values()))
     say("")
     say(
-        f"Machine: {os.cpu_count()} cores, {100 * (busy1 - busy0) / wall if wall else 0:.0f}% busy during the run; "
+        f"Machine: {cores} cores, {100 * busy / wall if wall else 0:.0f}% busy during the run; "
         f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
     say(
-        "CPU seconds during the run: "
+        f"CPU seconds during the run ({wall / cores:.0f} s × {cores} cores = {wall:.0f}): "
         + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items())
-        + f" (of {wall / (os.cpu_count() or 1):.0f} s × {os.cpu_count()} cores)"
     )
     say(f"Locust's own reports: {out}/locust_stats.csv, {out}/locust.html; every request: {records_file}")
     return summary

@@ -1,8 +1,8 @@
 """The load scenario (locust): the people of a county using Dangjian at once.
 
 Run by `manage.py load` (make load), which prepares the data and the plan (dangjian/scale/load.py)
-and passes LOAD_PLAN (the plan's JSON file), LOAD_PASSWORD and LOAD_RECORDS (where every request
-is written for the summary). Each virtual user logs in once, with its own account where the
+and passes LOAD_PLAN (the plan's JSON file), LOAD_PASSWORD, LOAD_SECONDS (how long to measure once
+every user has logged in) and LOAD_RECORDS (where every request is written for the summary). Each virtual user logs in once, with its own account where the
 plan has enough, then works as its role does, pausing to read between pages:
 
 - branch secretaries: the dashboard, the meeting list, today's meeting — ticking attendance one
@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust import HttpUser, between, constant_pacing, events, task
 
 from dangjian.scale import pages
@@ -51,9 +52,21 @@ def _started(**_kw: Any) -> None:
     RUN["started"] = time.time()
 
 
+def _logged_in(environment: Any) -> None:
+    """The measured window opens when every user has logged in (the ramp, Argon2 and all, is
+    not the load) and closes LOAD_SECONDS later."""
+    RUN["logged_in"] = RUN.get("logged_in", 0) + 1
+    runner = environment.runner
+    if "steady" not in RUN and runner is not None and RUN["logged_in"] >= runner.target_user_count:
+        RUN["steady"] = time.time()
+        gevent.spawn_later(float(os.environ.get("LOAD_SECONDS", "300")), runner.quit)
+
+
 @events.request.add_listener
-def _record(request_type: str, name: str, response_time: float, exception: Any = None, **_kw: Any) -> None:
-    RECORDS.append({"name": f"{request_type} {name}", "ms": response_time, "error": _error(exception)})
+def _record(
+    request_type: str, name: str, response_time: float, exception: Any = None, start_time: float = 0, **_kw: Any
+) -> None:
+    RECORDS.append({"name": f"{request_type} {name}", "t": start_time, "ms": response_time, "error": _error(exception)})
 
 
 def _error(exception: Any) -> str | None:
@@ -68,13 +81,14 @@ def _stopped(**_kw: Any) -> None:
 @events.quitting.add_listener
 def _write(**_kw: Any) -> None:
     stopped = RUN.get("stopped", time.time())
-    data = {"started": RUN.get("started", stopped), "stopped": stopped, "requests": RECORDS}
+    started = RUN.get("started", stopped)
+    data = {"started": started, "steady": RUN.get("steady", started), "stopped": stopped, "requests": RECORDS}
     Path(os.environ["LOAD_RECORDS"]).write_text(json.dumps(data, ensure_ascii=False))
 
 
 def flow(name: str, seconds: float, error: str | None = None) -> None:
     """A whole journey (not one request): kept for the summary apart from the requests."""
-    RECORDS.append({"name": name, "ms": seconds * 1000, "error": error, "flow": True})
+    RECORDS.append({"name": name, "t": time.time() - seconds, "ms": seconds * 1000, "error": error, "flow": True})
 
 
 class Visitor(HttpUser):
@@ -87,12 +101,17 @@ class Visitor(HttpUser):
         self.origin = re.sub(r"^http:", "https:", self.host or "")
         self.client.headers.update({"X-Forwarded-Proto": "https", "Accept-Language": "zh-hans"})
         self.log_in()
+        self.ready()
+
+    def ready(self) -> None:
+        _logged_in(self.environment)
 
     def log_in(self) -> None:
-        page = self.get("/login/", "/login/")
+        page = self.get("/login/", "/login/", setup=True)
         self.post(
             "/login/",
             "/login/",
+            setup=True,
             data={"csrfmiddlewaretoken": pages.csrf_token(page) or "", "username": self.account["username"]}
             | {"password": PASSWORD},
             expect=302,
@@ -109,9 +128,15 @@ class Visitor(HttpUser):
         expect: int = 200,
         headers: dict[str, str] | None = None,
         check: Callable[[Any], str | None] | None = None,
+        setup: bool = False,
     ) -> str:
         with self.client.get(
-            path, name=name, headers=self.headers(headers), allow_redirects=False, catch_response=True
+            path,
+            name=name,
+            headers=self.headers(headers),
+            allow_redirects=False,
+            catch_response=True,
+            context={"setup": True} if setup else {},
         ) as response:
             return self._judge(response, expect, check)
 
@@ -126,12 +151,20 @@ class Visitor(HttpUser):
         files: Any = None,
         headers: dict[str, str] | None = None,
         check: Callable[[Any], str | None] | None = None,
+        setup: bool = False,
     ) -> str:
         # What a browser sends with a form: the page's origin and address (Django checks them
         # on HTTPS).
         sent = self.headers({"Origin": self.origin, "Referer": self.origin + referer, **(headers or {})})
         with self.client.post(
-            path, name=name, data=data, files=files, headers=sent, allow_redirects=False, catch_response=True
+            path,
+            name=name,
+            data=data,
+            files=files,
+            headers=sent,
+            allow_redirects=False,
+            catch_response=True,
+            context={"setup": True} if setup else {},
         ) as response:
             return self._judge(response, expect, check)
 
@@ -344,14 +377,14 @@ class ReportingProgram(Visitor):
     wait_time = between(2, 6)
     accounts = itertools.cycle(PLAN["county"])
 
-    def on_start(self) -> None:
-        super().on_start()
-        page = self.get("/account/tokens/", "/account/tokens/")
+    def ready(self) -> None:
+        page = self.get("/account/tokens/", "/account/tokens/", setup=True)
         form = pages.form_with(page, "name")
         expires = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + 86400))
         created = self.post(
             "/account/tokens/",
             "/account/tokens/",
+            setup=True,
             data=form.data(name="负载测试报表程序", expires_at=expires) if form else {},
             referer="/account/tokens/",
             expect=200,
@@ -359,6 +392,7 @@ class ReportingProgram(Visitor):
         m = re.search(r'id="new-token"[^>]*>([^<]+)<', created)
         self.client.cookies.clear()  # from here on the token alone
         self.token = {"Authorization": f"Bearer {m.group(1).strip()}"} if m else {}
+        super().ready()
 
     @task(4)
     def people(self) -> None:

@@ -212,6 +212,22 @@ def test_the_summary_counts_rates_exact_percentiles_and_errors():
     assert "POST tap" in text and "journeys" in text and "1 × POST tap: 500" in text
 
 
+def test_the_ramp_is_summarised_apart_and_its_errors_still_count():
+    records = [
+        {"name": "POST /login/", "t": 100.0, "ms": 900.0, "error": None},
+        {"name": "POST /login/", "t": 104.0, "ms": 1200.0, "error": "403"},
+        {"name": "GET /", "t": 103.0, "ms": 80.0, "error": None},
+        {"name": "GET /", "t": 111.0, "ms": 20.0, "error": None},
+        {"name": "POST /login/", "t": 112.0, "ms": 700.0, "error": None, "setup": True},  # the last user's
+    ]
+    summary = load.summarise(records, seconds=10, steady=110.0)
+    assert [(r.name, r.count) for r in summary.rows] == [("GET /", 1)] and summary.total.p95 == 20.0
+    assert [(r.name, r.count, r.errors) for r in summary.ramp] == [("GET /", 1, 0), ("POST /login/", 3, 1)]
+    assert summary.ramp[1].rps == 0.25  # 3 log-ins over the 12 s from the first to the last
+    assert summary.error_count == 1
+    assert "users starting" in "\n".join(summary.lines())
+
+
 def test_percentiles_are_nearest_rank():
     assert load.percentile([10.0], 95) == 10.0
     assert load.percentile([1.0, 2.0], 50) == 1.0

@@ -64,7 +64,7 @@ class Command(BaseCommand):
             summary = load.run(out / "plan.json", password, options, say=say)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
-        errors = summary.total.errors + sum(r.errors for r in summary.flows)
+        errors = summary.error_count
         target = summary.total.p95 <= 500
         say(
             f"Target (0 errors, p95 ≤ 500 ms): {'met' if errors == 0 and target else 'NOT met'} — "
