@@ -496,7 +496,7 @@ def run(plan_file: Path, password: str, opts: Options, say: Callable[[str], None
     if not records_file.exists():
         raise RuntimeError(f"locust wrote no records (exit {locust.returncode}): see {out / 'locust.log'}")
     data = json.loads(records_file.read_text())
-    summary = summarise(data["requests"], data["stopped"] - data["steady"], data["steady"])
+    summary = summarise(data["requests"], data["until"] - data["steady"], data["steady"])
     for line in summary.lines():
         say(line)
     cpu = {k: cpu1[k] - cpu0[k] for k in cpu1}

@@ -59,7 +59,12 @@ def _logged_in(environment: Any) -> None:
     runner = environment.runner
     if "steady" not in RUN and runner is not None and RUN["logged_in"] >= runner.target_user_count:
         RUN["steady"] = time.time()
-        gevent.spawn_later(float(os.environ.get("LOAD_SECONDS", "300")), runner.quit)
+        gevent.spawn_later(float(os.environ.get("LOAD_SECONDS", "300")), _end, runner)
+
+
+def _end(runner: Any) -> None:
+    RUN["until"] = time.time()  # the users then finish what they are doing (--stop-timeout)
+    runner.quit()
 
 
 @events.request.add_listener
@@ -82,7 +87,13 @@ def _stopped(**_kw: Any) -> None:
 def _write(**_kw: Any) -> None:
     stopped = RUN.get("stopped", time.time())
     started = RUN.get("started", stopped)
-    data = {"started": started, "steady": RUN.get("steady", started), "stopped": stopped, "requests": RECORDS}
+    data = {
+        "started": started,
+        "steady": RUN.get("steady", started),
+        "until": RUN.get("until", stopped),
+        "stopped": stopped,
+        "requests": RECORDS,
+    }
     Path(os.environ["LOAD_RECORDS"]).write_text(json.dumps(data, ensure_ascii=False))
 
 

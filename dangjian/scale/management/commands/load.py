@@ -9,6 +9,7 @@ its own (make load does): the scenario writes (attendance, edits, imports).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         out: Path = opts["out"]
         out.mkdir(parents=True, exist_ok=True)
         say = self.stdout.write
+        t0 = time.monotonic()
         with audit_source("command"):
             if not dataset.Generator(dataset.SCALES[scale], 1).is_complete():
                 say(f"Generating the {scale} dataset …")
@@ -48,7 +50,8 @@ class Command(BaseCommand):
         say(
             f"Prepared {world.county.org.display_name}: {len(plan.secretaries)} secretaries with a meeting today, "
             f"{len(plan.members)} members, {len(plan.managers)} HR managers, {len(plan.county)} organisation "
-            f"department account(s), {len(plan.importer['rosters'])} rosters to import; plan in {out / 'plan.json'}"
+            f"department account(s), {len(plan.importer['rosters'])} rosters to import; plan in {out / 'plan.json'} "
+            f"({time.monotonic() - t0:.0f} s)"
         )
         if opts["prepare_only"]:
             return
