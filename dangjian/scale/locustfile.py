@@ -2,8 +2,9 @@
 
 Run by `manage.py load` (make load), which prepares the data and the plan (dangjian/scale/load.py)
 and passes LOAD_PLAN (the plan's JSON file), LOAD_PASSWORD, LOAD_SECONDS (how long to measure once
-every user has logged in) and LOAD_RECORDS (where every request is written for the summary). Each virtual user logs in once, with its own account where the
-plan has enough, then works as its role does, pausing to read between pages:
+every user has logged in) and LOAD_RECORDS (where every request is written for the summary).
+Each virtual user logs in once, with its own account where the plan has enough, then works as
+its role does, pausing to read between pages:
 
 - branch secretaries: the dashboard, the meeting list, today's meeting — ticking attendance one
   tap per person through the same htmx POST the page sends —, the compliance calendar, the
@@ -69,9 +70,16 @@ def _end(runner: Any) -> None:
 
 @events.request.add_listener
 def _record(
-    request_type: str, name: str, response_time: float, exception: Any = None, start_time: float = 0, **_kw: Any
+    request_type: str,
+    name: str,
+    response_time: float,
+    exception: Any = None,
+    start_time: float = 0,
+    context: dict[str, Any] | None = None,
+    **_kw: Any,
 ) -> None:
-    RECORDS.append({"name": f"{request_type} {name}", "t": start_time, "ms": response_time, "error": _error(exception)})
+    record = {"name": f"{request_type} {name}", "t": start_time, "ms": response_time, "error": _error(exception)}
+    RECORDS.append(record | (context or {}))  # {"setup": True} for log-ins and the token
 
 
 def _error(exception: Any) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 from django.core.management import call_command
@@ -233,3 +234,32 @@ def test_percentiles_are_nearest_rank():
     assert load.percentile([1.0, 2.0], 50) == 1.0
     assert load.percentile([float(i) for i in range(1, 21)], 95) == 19.0
     assert load.percentile([], 50) == 0.0
+
+
+def test_the_locustfile_loads_its_plan_and_keeps_log_ins_apart(prepared, tmp_path):
+    """The scenario itself, imported as locust imports it (in a process of its own: locust
+    patches the standard library with gevent): its users come from the plan, and what it
+    records for log-ins is summarised apart from the load."""
+    import subprocess
+    import sys
+
+    script = (
+        "from dangjian.scale import locustfile as f\n"
+        "f._record('POST', '/login/', 900.0, context={'setup': True}, start_time=5.0)\n"
+        "f._record('GET', '/', 40.0, exception=RuntimeError('500'), start_time=6.0)\n"
+        "f._write()\n"
+        "print(next(f.Secretary.accounts)['username'], f.RosterImporter.fixed_count)\n"
+    )
+    env = {
+        **os.environ,
+        "LOAD_PLAN": str(tmp_path / "plan.json"),
+        "LOAD_PASSWORD": PASSWORD,
+        "LOAD_RECORDS": str(tmp_path / "requests.json"),
+    }
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [prepared.secretaries[0]["username"], "1"]
+    data = json.loads((tmp_path / "requests.json").read_text())
+    summary = load.summarise(data["requests"], seconds=10, steady=0.0)
+    assert [(r.name, r.count) for r in summary.rows] == [("GET /", 1)] and summary.total.errors == 1
+    assert [r.name for r in summary.ramp] == ["POST /login/"]
