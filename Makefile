@@ -89,5 +89,15 @@ bench-data: install
 bench: bench-data
 	$(BENCH_KEYS) DATABASE_URL=$(BENCH_DB) $(PY) manage.py benchmark --scale $(SCALE) $(BENCH_ARGS)
 
+# --- Load test (issue 12): 50 users for 5 minutes on gunicorn (4 workers) and PostgreSQL --------
+# LOAD_DB=postgres://… or, as root, a throwaway PostgreSQL (scripts/load). LOAD_WORKER is the
+# task worker's manage.py command: keep it the same as `make run`'s.
+.PHONY: load
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 300
+LOAD_WORKER ?= db_worker --interval 1 --no-startup-delay
+load: install-dev
+	LOAD_USERS=$(LOAD_USERS) LOAD_SECONDS=$(LOAD_SECONDS) LOAD_WORKER="$(LOAD_WORKER)" ./scripts/load
+
 clean:
 	rm -rf $(VENV) frontend/node_modules staticfiles var/test

@@ -639,17 +639,31 @@ ATTENDANCE = [Attendance.State.PRESENT] * 17 + [Attendance.State.LEAVE, Attendan
 
 
 def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
-    """This year's meetings of the county's other branches, each branch as diligent as its
-    secretary (from about half of what is due to all of it), so the county's roll-up has branches
-    ahead and behind. Written in bulk — a seed of many rows, like `generate_dataset` — with one
-    audit event for the lot; the garment branch's meetings above go through the services."""
-    rng = random.Random(seed + SEED_OFFSET + 1)
-    county = builder.committees["county"]
-    today = builder.today
-    orgs = Organization.objects.filter(
+    """This year's meetings of the county's other branches (see `year_of_meetings`); the garment
+    branch's meetings above go through the services."""
+    return year_of_meetings(
+        builder.committees["county"],
+        builder.today,
+        random.Random(seed + SEED_OFFSET + 1),
+        skip=builder.garment_branch,
+        label="demo",
+    )
+
+
+def year_of_meetings(
+    county: Organization, today: dt.date, rng: random.Random, *, skip: Organization | None = None, label: str
+) -> int:
+    """This year's meetings, up to yesterday, of every branch and party group under `county`
+    (but `skip` and its groups), each branch as diligent as its secretary (from about half of
+    what is due to all of it), so the county's roll-up has branches ahead and behind. Written in
+    bulk — a seed of many rows, like `generate_dataset` — with one audit event for the lot,
+    described as `label`'s. Returns the attendance rows written."""
+    orgs_qs = Organization.objects.filter(
         path__startswith=county.path, kind__in=sorted(meeting_rules.BRANCH_KINDS | {"group"})
     )
-    orgs = [o for o in orgs.exclude(pk=builder.garment_branch.pk).exclude(parent=builder.garment_branch).order_by("pk")]
+    if skip is not None:
+        orgs_qs = orgs_qs.exclude(pk=skip.pk).exclude(parent=skip)
+    orgs = list(orgs_qs.order_by("pk"))
     diligence = {o.pk: rng.choice((0.5, 0.7, 0.85, 0.95, 1.0)) for o in orgs}
     org_rules = branchlife.rules_for(orgs)
     meetings: list[Meeting] = []
@@ -672,10 +686,10 @@ def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
                     Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=TOPICS[kind],
                             place="党员活动室", checkin_token=secrets.token_urlsafe(16))
                 )  # fmt: skip
-    return _write_bulk(meetings, rng, county.path, len(orgs))
+    return _write_bulk(meetings, rng, county.path, len(orgs), label)
 
 
-def _write_bulk(meetings: list[Meeting], rng: random.Random, org_path: str, orgs: int) -> int:
+def _write_bulk(meetings: list[Meeting], rng: random.Random, org_path: str, orgs: int, label: str) -> int:
     from dangjian.audit import services as audit
     from dangjian.audit.models import Action
 
@@ -702,7 +716,7 @@ def _write_bulk(meetings: list[Meeting], rng: random.Random, org_path: str, orgs
             actor=None,
             action=Action.CREATE,
             object_type="branchlife.Meeting",
-            object_repr=f"demo: {len(meetings)} meetings of {orgs} organisations",
+            object_repr=f"{label}: {len(meetings)} meetings of {orgs} organisations",
             changes={"meetings": len(meetings), "attendance": len(rows)},
             org_path=org_path,
         )

@@ -136,27 +136,40 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def production_env(**overrides: str) -> dict[str, str]:
+    """The environment of a production process on this database (gunicorn, the task worker):
+    DEBUG off, this process's keys, loopback only. Static files come from the finders
+    (DANGJIAN_PLAIN_STATIC) unless the caller's environment says otherwise, which then needs
+    `collectstatic` first."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "FIELD_ENCRYPTION_KEY": settings.FIELD_ENCRYPTION_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DANGJIAN_PLAIN_STATIC": os.environ.get("DANGJIAN_PLAIN_STATIC", "1"),
+        "DATABASE_URL": database_url(),
+        "PYTHONUNBUFFERED": "1",
+        **overrides,
+    }
+
+
 class Server:
     """gunicorn serving this project on loopback with DEBUG off, for the length of a `with`."""
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(
+        self, workers: int = 2, *, timeout: int = 300, log: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.workers = workers
+        self.timeout = timeout
+        self.log_path = log or Path(settings.VAR_DIR) / "bench-server.log"
+        self.env = env or production_env()
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        env = {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "FIELD_ENCRYPTION_KEY": settings.FIELD_ENCRYPTION_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "DANGJIAN_PLAIN_STATIC": "1",
-            "DATABASE_URL": database_url(),
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.log = open(Path(settings.VAR_DIR) / "bench-server.log", "w")  # noqa: SIM115
+        self.log = open(self.log_path, "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -168,10 +181,10 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
-                "300",
+                str(self.timeout),
             ],
             cwd=BASE_DIR,
-            env=env,
+            env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 from dangjian.demo.codes import CodeFactory
 from dangjian.people.choices import Education, Ethnicity
@@ -31,7 +32,12 @@ def roster_enterprise(county, tag: str):
     return ent
 
 
-def employee_roster(rows: int, seed: int = 816, division: str = "652827") -> bytes:
+def employee_roster(
+    rows: int, seed: int = 816, division: str = "652827", teams: Sequence[tuple[str, str]] | None = None
+) -> bytes:
+    """`rows` new employees born in `division`, each in one of `teams` ((workshop, team) names;
+    by default 第1班组 … 第40班组 without workshops)."""
+    teams = teams or [("", t) for t in TEAMS]
     rng = random.Random(seed)
     codes = CodeFactory(rng)
     columns = columns_for("employees")
@@ -53,8 +59,9 @@ def employee_roster(rows: int, seed: int = 816, division: str = "652827") -> byt
                 "phone": codes.phone(),
                 "education": rng.choice(education),
                 "post": "缝纫工",
-                "workshop": "",
-                "team": rng.choice(TEAMS),
+                # Drawn where the team always was, so a seed gives the rows it gave before.
+                "workshop": (pair := rng.choice(teams))[0],
+                "team": pair[1],
                 "hire_date": dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000)),
                 "political_status": "群众",
             }
