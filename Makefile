@@ -26,12 +26,13 @@ install-dev: $(VENV)/.dev frontend/node_modules/.installed
 assets: frontend/node_modules/.installed
 
 # The background jobs run under `manage.py run_workers`: one worker process per queue
-# (JOB_WORKERS), time limits, heartbeats (docs/operations.md).
+# (JOB_WORKERS), time limits, heartbeats (docs/operations.md). `make load` starts the same.
+WORKERS := run_workers
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/ with the background workers (Ctrl-C stops both)"
-	DEBUG=1 $(PY) manage.py run_workers & \
+	DEBUG=1 $(PY) manage.py $(WORKERS) & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -91,11 +92,11 @@ bench: bench-data
 
 # --- Load test (issue 12): 50 users for 5 minutes on gunicorn (4 workers) and PostgreSQL --------
 # LOAD_DB=postgres://… or, as root, a throwaway PostgreSQL (scripts/load). LOAD_WORKER is the
-# task worker's manage.py command: keep it the same as `make run`'s.
+# task worker's manage.py command, the one `make run` starts.
 .PHONY: load
 LOAD_USERS ?= 50
 LOAD_SECONDS ?= 300
-LOAD_WORKER ?= db_worker --interval 1 --no-startup-delay
+LOAD_WORKER ?= $(WORKERS)
 load: install-dev
 	LOAD_USERS=$(LOAD_USERS) LOAD_SECONDS=$(LOAD_SECONDS) LOAD_WORKER="$(LOAD_WORKER)" ./scripts/load
 

@@ -236,7 +236,7 @@ class Options:
     seconds: int = 300
     spawn_rate: float = 2.0  # users started per second (each logs in once: Argon2, ~0.3 s of a core)
     workers: int = 4  # gunicorn's
-    worker_command: str = "db_worker --interval 1 --no-startup-delay"  # a manage.py command
+    worker_command: str = "run_workers"  # a manage.py command: the one `make run` starts
     out: Path = field(default_factory=lambda: Path(settings.VAR_DIR) / "load")
 
 
