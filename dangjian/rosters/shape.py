@@ -12,6 +12,7 @@ nor LibreOffice writes one into a sheet.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.parsers import expat
 
+import olefile
 from django.utils.translation import gettext as _
 
 from .limits import RosterFileError
@@ -232,12 +234,10 @@ def shared_strings(archive: zipfile.ZipFile) -> int:
 # --- .xls: a compound file holding BIFF records ---------------------------------------------
 # calamine builds an .xls sheet as one dense block from its first to its last filled cell: a
 # 5 KB file with a cell at IV65536 cost a gigabyte before a row could be looked at. The survey
-# walks the file's records instead (no values are decoded): the compound file's sector chains
-# (MS-CFB) lead to the "Workbook" stream, its BOUNDSHEET record to the first sheet, whose cell
-# records say where the filled cells are.
+# walks the file's records instead (no values are decoded): olefile opens the compound file's
+# "Workbook" stream, its BOUNDSHEET record leads to the first sheet, whose cell records say
+# where the filled cells are.
 
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_END_OF_CHAIN = 0xFFFFFFFE
 # Records holding a value at (row, column): NUMBER, LABEL, LABELSST, RK, FORMULA, BOOLERR, RSTRING.
 _XLS_CELLS = {0x0203, 0x0204, 0x00FD, 0x027E, 0x0006, 0x0205, 0x00D6}
 _XLS_MULRK, _XLS_MERGED, _XLS_BOF, _XLS_EOF, _XLS_SHEET = 0x00BD, 0x00E5, 0x0809, 0x000A, 0x0085
@@ -257,68 +257,24 @@ def _u32(data: bytes | memoryview, at: int) -> int:
     return int.from_bytes(data[at : at + 4], "little")
 
 
-def _cfb_stream(data: bytes, names: tuple[str, ...]) -> bytes:
-    """The first stream named one of `names` in a compound file, every chain bounds-checked
-    (a loop or a sector past the end is a damaged file)."""
-    if len(data) < 512 or data[:8] != _CFB_MAGIC:
-        raise _damaged()
-    size = 1 << _u16(data, 0x1E)
-    mini_size = 1 << _u16(data, 0x20)
-    if size not in (512, 4096) or mini_size != 64:
-        raise _damaged()
-    sectors = (len(data) - 512) // size
-
-    def sector(n: int) -> bytes:
-        if n >= sectors:
-            raise _damaged()
-        return data[512 + n * size : 512 + (n + 1) * size]
-
-    def chain(start: int, table: list[int]) -> list[int]:
-        out: list[int] = []
-        while start != _END_OF_CHAIN:
-            if start >= len(table) or len(out) > len(table):
+def _workbook_stream(data: bytes) -> bytes:
+    """The workbook stream of an .xls compound file (olefile reads the container; a loop or a
+    sector past the end makes it raise, which is a damaged file to us)."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
                 raise _damaged()
-            out.append(start)
-            start = table[start]
-        return out
-
-    # The FAT's own sectors: 109 listed in the header, the rest in a chain of DIFAT sectors.
-    fat_sectors = [_u32(data, 0x4C + 4 * i) for i in range(109)]
-    difat, seen = _u32(data, 0x44), 0
-    while difat not in (_END_OF_CHAIN, 0xFFFFFFFF):
-        block = sector(difat)
-        fat_sectors += [_u32(block, 4 * i) for i in range(size // 4 - 1)]
-        difat, seen = _u32(block, size - 4), seen + 1
-        if seen > sectors:
-            raise _damaged()
-    fat_sectors = [s for s in fat_sectors[: _u32(data, 0x2C)] if s < sectors]
-    fat = [_u32(b, 4 * i) for s in fat_sectors for b in (sector(s),) for i in range(size // 4)]
-
-    directory = b"".join(sector(s) for s in chain(_u32(data, 0x30), fat))
-    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
-    if not entries:
-        raise _damaged()
-    root = entries[0]
-    for entry in entries:
-        name = entry[: min(_u16(entry, 0x40), 64)].decode("utf-16-le", "replace").rstrip("\0")
-        if entry[0x42] == 2 and name in names:
-            start, length = _u32(entry, 0x74), _u32(entry, 0x78)
-            if length >= _u32(data, 0x38):  # a regular stream
-                stream = b"".join(sector(s) for s in chain(start, fat))
-            else:  # in the mini stream, itself a regular stream of the root entry
-                mini_fat = b"".join(sector(s) for s in chain(_u32(data, 0x3C), fat))
-                table = [_u32(mini_fat, 4 * i) for i in range(len(mini_fat) // 4)]
-                container = b"".join(sector(s) for s in chain(_u32(root, 0x74), fat))
-                stream = b"".join(container[s * mini_size : (s + 1) * mini_size] for s in chain(start, table))
-            if len(stream) < length:
-                raise _damaged()
-            return stream[:length]
-    raise _damaged()
+            return ole.openstream(name).read()
+    except RosterFileError:
+        raise
+    except Exception as exc:  # olefile raises OSError and others for a damaged container
+        raise _damaged() from exc
 
 
 def xls_shape(data: bytes) -> Shape:
     """The filled part and merged ranges of an .xls file's first sheet."""
-    stream = memoryview(_cfb_stream(data, ("Workbook", "Book")))
+    stream = memoryview(_workbook_stream(data))
     end = len(stream)
 
     def records(at: int) -> Iterator[tuple[int, int, memoryview]]:
