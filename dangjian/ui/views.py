@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from dangjian.ids import parse_id
+
 from . import lookups, selectors
 
 
@@ -46,8 +48,8 @@ def lookup(request):
     label = source.label or str
     # The choice already made stays, first and selected: a search that is not followed by a pick
     # must not change the form's value.
-    current = request.GET.get(request.GET.get("field", ""), "")
-    chosen = source.choices(request.user).filter(pk=current).first() if current.isdigit() else None
+    current = parse_id(request.GET.get(request.GET.get("field", ""), ""))
+    chosen = source.choices(request.user).filter(pk=current).first() if current else None
     return render(
         request,
         "ui/_lookup_options.html",
