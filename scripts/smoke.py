@@ -56,6 +56,7 @@ class Walk:
 
     def watch(self, page: Page) -> None:
         self.page = page
+
         def on_console(message) -> None:
             if message.type == "error":
                 self.console_errors.append(f"{page.url}: {message.text}")
@@ -118,7 +119,6 @@ def secretary(walk: Walk, page: Page) -> None:
 
     walk.step("login page with hashed static files", login_page)
     walk.step("log in", lambda: walk.log_in(page, "heyanping"))
-
 
     def people() -> str:
         page.goto(f"{url}/people/")

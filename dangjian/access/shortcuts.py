@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from dangjian.ids import parse_id
+
 from .scopes import VIEW, can, scope
 
 
@@ -15,9 +17,12 @@ def get_in_scope(user: Any, queryset: models.QuerySet | type[models.Model], pk: 
     """The object if the user may `action` it. Outside the user's scope it does not exist (404);
     visible but not allowed is 403, so nobody learns of objects outside their part of the tree."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    pk = parse_id(pk)
+    if pk is None:
+        raise Http404
     try:
         obj = scope(user, qs, VIEW).get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except qs.model.DoesNotExist:
         raise Http404 from None
     if action != VIEW and not can(user, action, obj):
         raise PermissionDenied

@@ -15,7 +15,13 @@ api = NinjaAPI(
     version="1",
     description=(
         "Authenticate with the browser session (send the CSRF token on writes) or with a personal "
-        "access token: `Authorization: Bearer <token>`. Errors are `{code, message, errors?}`."
+        "access token: `Authorization: Bearer <token>`. Errors are `{code, message, errors?}`: 400 a "
+        "request that cannot be read (a body that is not JSON, a form without its boundary, too many "
+        "parameters, over the size limit), 401, 403, 404 (also a path naming no record the database "
+        "could hold), 409, 422 (`errors` names the fields). Ids are whole numbers from 1 to "
+        "9223372036854775807. `null` is accepted where a record may be without the value (text is "
+        "then kept empty) and refused for required values; a PATCH leaves out what does not change. "
+        "Times of day are Beijing time, `HH:MM` or `HH:MM:SS`, without a zone. See docs/api.md."
     ),
     auth=AUTH,
     docs=LocalSwagger(),

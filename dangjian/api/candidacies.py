@@ -39,6 +39,7 @@ from dangjian.people.models import Person
 from .auth import actor
 from .common import Page, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
+from .values import Blankable, Id
 
 router = Router(tags=["development"])
 
@@ -110,20 +111,20 @@ class CandidacyDetailOut(CandidacyOut):
 
 
 class CandidacyFilters(FilterSchema):
-    organization: int | None = Field(None, description="An organisation id: candidacies in it and below it.")
+    organization: Id | None = Field(None, description="An organisation id: candidacies in it and below it.")
     stage: Stage | None = None
     overdue: bool | None = Field(None, description="true: only candidacies with a step past its deadline.")
 
 
 class ApplyIn(Schema):
-    person_id: int
-    organization_id: int
+    person_id: Id
+    organization_id: Id
     applied_on: dt.date
-    acted_by: str = Field("", max_length=200)
-    note: str = Field("", max_length=2000)
+    acted_by: Blankable[str] = Field("", max_length=200)
+    note: Blankable[str] = Field("", max_length=2000)
 
 
-PersonId = Annotated[int, Field(strict=True, ge=1)]
+PersonId = Annotated[Id, Field(strict=True)]
 Count = Annotated[int, Field(strict=True, ge=0)]
 Length = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
 
@@ -161,9 +162,11 @@ class StepIn(Schema):
         "notice_from/notice_to (13), the tally (15, 23: entitled, full_entitled, present, yes, "
         "written_yes), decision and months (24). Only the details of the step sent are accepted.",
     )
-    acted_by: str = Field("", max_length=200)
-    note: str = Field("", max_length=2000)
-    conclusion: str = Field("", max_length=5000, description="Step 10: the political review's written conclusion.")
+    acted_by: Blankable[str] = Field("", max_length=200)
+    note: Blankable[str] = Field("", max_length=2000)
+    conclusion: Blankable[str] = Field(
+        "", max_length=5000, description="Step 10: the political review's written conclusion."
+    )
 
 
 class WithdrawIn(Schema):
@@ -257,7 +260,7 @@ def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> 
 
 
 @router.get("/candidacies/{id}", response={200: CandidacyDetailOut, **ERRORS})
-def get_candidacy(request: HttpRequest, id: int, response: HttpResponse) -> Candidacy:
+def get_candidacy(request: HttpRequest, id: Id, response: HttpResponse) -> Candidacy:
     user = actor(request)
     candidacy = get_scoped(user, CANDIDACY_QS, id)
     response["Cache-Control"] = "no-store"
@@ -279,7 +282,7 @@ class RevealOut(Schema):
 
 
 @router.post("/candidacies/{id}/reveal", response={200: RevealOut, **ERRORS})
-def reveal(request: HttpRequest, id: int, payload: RevealIn, response: HttpResponse) -> dict:
+def reveal(request: HttpRequest, id: Id, payload: RevealIn, response: HttpResponse) -> dict:
     """The political review's conclusion in clear, for a user who may see it; every answer is
     recorded in the audit log (PIPL art. 28)."""
     user = actor(request)
@@ -321,7 +324,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
 
 
 @router.post("/candidacies/{id}/steps", response={201: CandidacyDetailOut, **ERRORS})
-def record_step(request: HttpRequest, id: int, payload: StepIn) -> Status:
+def record_step(request: HttpRequest, id: Id, payload: StepIn) -> Status:
     """Record one of steps 2–25 (step 21, probation, is counted, not recorded). Answers with the
     candidacy as it now stands, its stage and what falls due next."""
     user = actor(request)
@@ -343,7 +346,7 @@ def record_step(request: HttpRequest, id: int, payload: StepIn) -> Status:
 
 
 @router.post("/candidacies/{id}/withdraw", response={200: CandidacyDetailOut, **ERRORS})
-def withdraw(request: HttpRequest, id: int, payload: WithdrawIn) -> Candidacy:
+def withdraw(request: HttpRequest, id: Id, payload: WithdrawIn) -> Candidacy:
     """The applicant withdraws or leaves before admission; the record stays, closed."""
     user = actor(request)
     candidacy = get_scoped(user, CANDIDACY_QS, id, CHANGE)

@@ -19,16 +19,19 @@ M = TypeVar("M", bound=models.Model)
 
 class Page(PageNumberPagination):
     """?page=1&page_size=50 → {"items": [...], "count": N}. A page's rows are fetched ids first
-    (ui.paging.page_rows), as on the list pages."""
+    (ui.paging.page_rows), as on the list pages. A page past the last is empty, however far: it is
+    not asked of the database, whose OFFSET is a 64-bit number (PostgreSQL "bigint out of range",
+    SQLite "datatype mismatch" beyond it)."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any) -> Any:
         if not isinstance(queryset, models.QuerySet):
             return super().paginate_queryset(queryset, pagination, request, **params)
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        count = self._items_count(queryset)
         return {
-            self.items_attribute: page_rows(queryset, offset, offset + page_size),
-            "count": self._items_count(queryset),
+            self.items_attribute: page_rows(queryset, offset, offset + page_size) if offset < count else [],
+            "count": count,
         }
 
 

@@ -17,6 +17,7 @@ from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
+from .values import Blankable, Id, Patch
 
 router = Router(tags=["enterprises"])
 
@@ -56,31 +57,31 @@ class EnterpriseDetailOut(EnterpriseOut):
 
 class EnterpriseIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    name_en: str = Field("", max_length=200)
+    name_en: Blankable[str] = Field("", max_length=200)
     uscc: str = Field(max_length=40, description="统一社会信用代码, 18 characters with its check character.")
     ownership: Ownership
-    industry: str = Field("", max_length=100)
-    address: str = Field("", max_length=300)
-    supervising_org_id: int
-    party_org_id: int | None = None
+    industry: Blankable[str] = Field("", max_length=100)
+    address: Blankable[str] = Field("", max_length=300)
+    supervising_org_id: Id
+    party_org_id: Id | None = None
     settled_on: dt.date | None = None
 
 
-class EnterprisePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
-    uscc: str | None = Field(None, max_length=40)
-    ownership: Ownership | None = None
-    industry: str | None = Field(None, max_length=100)
-    address: str | None = Field(None, max_length=300)
-    supervising_org_id: int | None = None
-    party_org_id: int | None = None
+class EnterprisePatch(Patch):
+    name: str = Field(None, min_length=1, max_length=200)
+    name_en: Blankable[str] = Field(None, max_length=200)
+    uscc: str = Field(None, max_length=40)
+    ownership: Ownership = None
+    industry: Blankable[str] = Field(None, max_length=100)
+    address: Blankable[str] = Field(None, max_length=300)
+    supervising_org_id: Id = None
+    party_org_id: Id | None = None
     settled_on: dt.date | None = None
 
 
 class EnterpriseFilters(FilterSchema):
     ownership: Ownership | None = None
-    supervising_org_id: int | None = None
+    supervising_org_id: Id | None = None
     covered: bool | None = Field(None, description="true: has a party organisation; false: not yet.")
     q: str | None = Field(None, description="Name contains.")
 
@@ -110,7 +111,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
 
 
 @router.get("/enterprises/{id}", response={200: EnterpriseDetailOut, **ERRORS})
-def get_enterprise(request: HttpRequest, id: int) -> Enterprise:
+def get_enterprise(request: HttpRequest, id: Id) -> Enterprise:
     return get_scoped(actor(request), Enterprise, id)
 
 
@@ -124,7 +125,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
 
 
 @router.patch("/enterprises/{id}", response={200: EnterpriseDetailOut, **ERRORS})
-def update_enterprise(request: HttpRequest, id: int, payload: EnterprisePatch) -> Enterprise:
+def update_enterprise(request: HttpRequest, id: Id, payload: EnterprisePatch) -> Enterprise:
     user = actor(request)
     ent = get_scoped(user, Enterprise, id, CHANGE)
     data = changed_only(ent, payload.dict(exclude_unset=True), "supervising_org_id", "party_org_id")

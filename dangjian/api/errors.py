@@ -11,9 +11,16 @@ import math
 from typing import Any
 
 from django.core import signals
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -33,8 +40,10 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] | None = None
 
 
-# Responses every authenticated operation may give, for the OpenAPI document.
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Responses every authenticated operation may give, for the OpenAPI document. 400: a body that
+# cannot be read, too many parameters, a request over the size limit — any operation, since the
+# query string alone can do it.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 # Services report errors on model fields; clients send the *_id form of relations.
 FIELD_ALIASES = {
@@ -102,6 +111,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         }
     if kind == "json_invalid":
         return _("The request body is not valid JSON.")
+    if kind == "local_time":
+        return _("Enter a time of day as HH:MM or HH:MM:SS, Beijing time, without a time zone.")
     if kind in {"string_type", "model_attributes_type", "dict_type"}:
         return _("Enter a valid value.")
     return str(error.get("msg", _("Enter a valid value.")))
@@ -135,6 +146,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors):
+            # A path that names no record the database could hold (an id out of range, not a
+            # number) answers like any other record that does not exist.
+            return not_found(request, exc)
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             field = _field_of(error.get("loc", ()), {"payload", "filters", "ninja_pagination"})
@@ -143,14 +158,34 @@ def install(api: NinjaAPI) -> None:
         message = " ".join(general) or _("Some of the data sent is not valid. Correct the fields listed and try again.")
         return error_response(api, request, 422, "invalid", message, errors)
 
-    @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         # The same answer whether the record does not exist or lies outside the caller's scope.
         return error_response(
             api, request, 404, "not_found", _("There is no such record, or you do not have access to it.")
         )
 
+    api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(ObjectDoesNotExist, not_found)
+
+    @api.exception_handler(SuspiciousOperation)
+    def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS, ...),
+        # which its handler would answer with a 400 page; here, in the API's shape.
+        if isinstance(exc, RequestDataTooBig):
+            message = _("The request is too large. Send less data at once.")
+        else:
+            message = _("The request could not be read: it has too many fields or parameters, or is malformed.")
+        return error_response(api, request, 400, "bad_request", message)
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            400,
+            "bad_request",
+            _("The uploaded form could not be read. Send it as multipart/form-data with its boundary."),
+        )
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

@@ -31,6 +31,7 @@ from dangjian.ui.downloads import attachment
 from .auth import actor
 from .common import Page
 from .errors import ERRORS, ErrorOut
+from .values import Id
 
 router = Router(tags=["imports"])
 
@@ -155,7 +156,7 @@ class RowOut(Schema):
         ]
 
 
-def _own(request: HttpRequest, id: int) -> RosterImport:
+def _own(request: HttpRequest, id: Id) -> RosterImport:
     imp = selectors.own_import(actor(request), id)
     if imp is None:
         raise Http404
@@ -215,13 +216,13 @@ def upload(
 
 
 @router.get("/imports/{id}", response={200: ImportOut, **ERRORS})
-def get_import(request: HttpRequest, id: int) -> RosterImport:
+def get_import(request: HttpRequest, id: Id) -> RosterImport:
     return _own(request, id)
 
 
 @router.get("/imports/{id}/rows", response={200: list[RowOut], **ERRORS})
 @paginate(Page)
-def list_rows(request: HttpRequest, id: int, outcome: RowOutcome | None = None) -> QuerySet:
+def list_rows(request: HttpRequest, id: Id, outcome: RowOutcome | None = None) -> QuerySet:
     """Each row's outcome as last checked (or imported); `outcome=rejected` for what stands in the way."""
     rows = _own(request, id).rows.all()
     if outcome:
@@ -230,7 +231,7 @@ def list_rows(request: HttpRequest, id: int, outcome: RowOutcome | None = None) 
 
 
 @router.post("/imports/{id}/confirm", response={202: ImportOut, 409: ErrorOut, **ERRORS})
-def confirm(request: HttpRequest, id: int) -> Status:
+def confirm(request: HttpRequest, id: Id) -> Status:
     """Start the import of a checked file: all its rows in one transaction, or none."""
     user = actor(request)
     imp = _own(request, id)
@@ -242,7 +243,7 @@ def confirm(request: HttpRequest, id: int) -> Status:
 
 
 @router.delete("/imports/{id}", response={204: None, 409: ErrorOut, **ERRORS})
-def discard(request: HttpRequest, id: int) -> Status:
+def discard(request: HttpRequest, id: Id) -> Status:
     """Remove the kept file; an import not yet confirmed is discarded."""
     imp = _own(request, id)
     try:
@@ -253,7 +254,7 @@ def discard(request: HttpRequest, id: int) -> Status:
 
 
 @router.post("/imports/{id}/report", response=ERRORS, openapi_extra=XLSX_RESPONSE)
-def report(request: HttpRequest, id: int) -> HttpResponse:
+def report(request: HttpRequest, id: Id) -> HttpResponse:
     """The uploaded sheet with each row's outcome, problems and notes added; recorded as an export.
     A POST, as on the web page: it holds the file's ID numbers in clear and writes an audit
     event, which no link (nor another site's page riding the browser's session) may trigger."""

@@ -14,7 +14,7 @@ Invited non-members are counted apart from the members expected (`counts.invited
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -34,12 +34,10 @@ from dangjian.people.models import Person
 
 from .auth import actor
 from .common import Page, changed_only
-from .errors import ERRORS, ErrorOut
+from .errors import ERRORS
+from .values import Blankable, Id, LocalTime, Patch
 
 router = Router(tags=["meetings"])
-
-# Operations that read a JSON body may also answer 400 (a body that is not JSON).
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -67,7 +65,7 @@ class MeetingOut(Schema):
     status: Meeting.Status
     status_label: str
     held_on: dt.date
-    starts_at: dt.time | None
+    starts_at: LocalTime | None
     place: str
     topic: str
     host_id: int | None
@@ -140,7 +138,7 @@ class MeetingDetailOut(MeetingOut):
 
 
 class MeetingFilters(Schema):
-    org: int | None = Field(None, description="An organisation id: its meetings and those of the groups below it.")
+    org: Id | None = Field(None, description="An organisation id: its meetings and those of the groups below it.")
     kind: MeetingKind | None = None
     status: Meeting.Status | None = None
     year: int | None = Field(None, ge=2000, le=2100, description="The year the meeting is (to be) held in.")
@@ -148,34 +146,34 @@ class MeetingFilters(Schema):
 
 
 class MeetingIn(Schema):
-    organization_id: int = Field(description="A branch or party group where you may plan meetings.")
+    organization_id: Id = Field(description="A branch or party group where you may plan meetings.")
     kind: MeetingKind
     status: Meeting.Status = Field(Meeting.Status.PLANNED, description="held: recorded after the fact.")
     held_on: dt.date
-    starts_at: dt.time | None = None
-    place: str = Field("", max_length=200)
+    starts_at: LocalTime | None = None
+    place: Blankable[str] = Field("", max_length=200)
     topic: str = Field(min_length=1, max_length=300)
-    host_id: int | None = Field(None, description="A party member of the organisation.")
-    recorder_id: int | None = Field(None, description="A party member of the organisation.")
-    minutes: str = Field("", max_length=100_000)
-    materials: str = Field("", max_length=10_000, description="What was read or studied.")
+    host_id: Id | None = Field(None, description="A party member of the organisation.")
+    recorder_id: Id | None = Field(None, description="A party member of the organisation.")
+    minutes: Blankable[str] = Field("", max_length=100_000)
+    materials: Blankable[str] = Field("", max_length=10_000, description="What was read or studied.")
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1, description="Length of a lecture or study.")
-    note: str = Field("", max_length=300)
+    note: Blankable[str] = Field("", max_length=300)
 
 
-class MeetingPatch(Schema):
-    kind: MeetingKind | None = None
-    status: Meeting.Status | None = None
-    held_on: dt.date | None = None
-    starts_at: dt.time | None = None
-    place: str | None = Field(None, max_length=200)
-    topic: str | None = Field(None, min_length=1, max_length=300)
-    host_id: int | None = None
-    recorder_id: int | None = None
-    minutes: str | None = Field(None, max_length=100_000)
-    materials: str | None = Field(None, max_length=10_000)
+class MeetingPatch(Patch):
+    kind: MeetingKind = None
+    status: Meeting.Status = None
+    held_on: dt.date = None
+    starts_at: LocalTime | None = None
+    place: Blankable[str] = Field(None, max_length=200)
+    topic: str = Field(None, min_length=1, max_length=300)
+    host_id: Id | None = None
+    recorder_id: Id | None = None
+    minutes: Blankable[str] = Field(None, max_length=100_000)
+    materials: Blankable[str] = Field(None, max_length=10_000)
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1)
-    note: str | None = Field(None, max_length=300)
+    note: Blankable[str] = Field(None, max_length=300)
 
 
 class AttendanceIn(Schema):
@@ -184,7 +182,7 @@ class AttendanceIn(Schema):
 
 
 class InvitationIn(Schema):
-    person_id: int = Field(description="A non-member working at an enterprise the organisation covers.")
+    person_id: Id = Field(description="A non-member working at an enterprise the organisation covers.")
 
 
 class AllPresentOut(Schema):
@@ -295,13 +293,6 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v.value if isinstance(v, Enum) else v for k, v in data.items()}
 
 
-def _required(data: dict[str, Any], *names: str) -> None:
-    """A PATCH may leave these out, not clear them."""
-    errors = {name: [_("This field cannot be null.")] for name in names if name in data and data[name] is None}
-    if errors:
-        raise ValidationError(errors)
-
-
 def _renamed(exc: ValidationError, **names: str) -> ValidationError:
     """The services name model fields (person); clients send ids (person_id)."""
     if not hasattr(exc, "error_dict"):
@@ -347,9 +338,10 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Query
 @router.get("/meetings/calendar", response={200: CalendarOut, **ERRORS})
 def meeting_calendar(
     request: HttpRequest,
-    org: int | None = Query(
-        None, description="A branch (its calendar) or a committee (the roll-up of its branches). Defaults to yours."
-    ),
+    org: Annotated[
+        Id | None,
+        Query(description="A branch (its calendar) or a committee (the roll-up of its branches). Defaults to yours."),
+    ] = None,
     year: int | None = Query(None, ge=2000, le=2100, description="Defaults to this year."),
 ) -> dict[str, Any]:
     """The compliance calendar (三会一课) of a branch, or for a committee a row per branch under
@@ -399,13 +391,13 @@ def meeting_calendar(
 
 
 @router.get("/meetings/{id}", response={200: MeetingDetailOut, **ERRORS})
-def get_meeting(request: HttpRequest, id: int) -> Meeting:
+def get_meeting(request: HttpRequest, id: Id) -> Meeting:
     """One meeting with its minutes and its attendance, members and invited non-members apart."""
     user = actor(request)
     return _detail(_meeting(user, id), user)
 
 
-@router.post("/meetings", response={201: MeetingDetailOut, **WRITE_ERRORS})
+@router.post("/meetings", response={201: MeetingDetailOut, **ERRORS})
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     """Plan a meeting, or record one held (not on a future date). Its expected attendees follow
     from the organisation, the kind and the date. 404 for an organisation where the caller may
@@ -420,17 +412,13 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     return Status(201, _fresh(user, meeting))
 
 
-@router.patch("/meetings/{id}", response={200: MeetingDetailOut, **WRITE_ERRORS})
-def update_meeting(request: HttpRequest, id: int, payload: MeetingPatch) -> Meeting:
+@router.patch("/meetings/{id}", response={200: MeetingDetailOut, **ERRORS})
+def update_meeting(request: HttpRequest, id: Id, payload: MeetingPatch) -> Meeting:
     """Change a meeting: reschedule, record it as held, cancel it, write the minutes. Send only
     what changes."""
     user = actor(request)
     meeting = _meeting(user, id, CHANGE)
     data = changed_only(meeting, _plain(payload.model_dump(exclude_unset=True)), "host_id", "recorder_id")
-    _required(data, "kind", "status", "held_on", "topic")
-    for name in ("place", "minutes", "materials", "note"):
-        if name in data and data[name] is None:
-            data[name] = ""
     for name in ("host", "recorder"):
         if f"{name}_id" in data:
             data[name] = _member(user, meeting.organization, data.pop(f"{name}_id"), f"{name}_id")
@@ -441,7 +429,7 @@ def update_meeting(request: HttpRequest, id: int, payload: MeetingPatch) -> Meet
 # Declared before PUT /meetings/{id}/attendance/{person_id}, whose {person_id} would otherwise
 # take "all-present".
 @router.post("/meetings/{id}/attendance/all-present", response={200: AllPresentOut, **ERRORS})
-def mark_all_present(request: HttpRequest, id: int) -> dict[str, Any]:
+def mark_all_present(request: HttpRequest, id: Id) -> dict[str, Any]:
     """Every member expected and not on leave is marked present; then mark the exceptions."""
     user = actor(request)
     meeting = _meeting(user, id, CHANGE)
@@ -449,8 +437,8 @@ def mark_all_present(request: HttpRequest, id: int) -> dict[str, Any]:
     return {"marked": marked, "meeting": _fresh(user, meeting)}
 
 
-@router.put("/meetings/{id}/attendance/{person_id}", response={200: AttendanceOut, **WRITE_ERRORS})
-def set_attendance(request: HttpRequest, id: int, person_id: int, payload: AttendanceIn) -> Attendance:
+@router.put("/meetings/{id}/attendance/{person_id}", response={200: AttendanceOut, **ERRORS})
+def set_attendance(request: HttpRequest, id: Id, person_id: Id, payload: AttendanceIn) -> Attendance:
     """Mark one person on the meeting's list present, on leave (with a reason) or absent."""
     user = actor(request)
     meeting = _meeting(user, id, CHANGE)
@@ -458,8 +446,8 @@ def set_attendance(request: HttpRequest, id: int, person_id: int, payload: Atten
     return services.set_attendance(actor=user, attendance=row, state=payload.state.value, reason=payload.reason)
 
 
-@router.post("/meetings/{id}/invitations", response={201: AttendanceOut, **WRITE_ERRORS})
-def invite(request: HttpRequest, id: int, payload: InvitationIn) -> Status:
+@router.post("/meetings/{id}/invitations", response={201: AttendanceOut, **ERRORS})
+def invite(request: HttpRequest, id: Id, payload: InvitationIn) -> Status:
     """Invite a non-member (a person of an enterprise the organisation covers); counted apart
     from the members."""
     user = actor(request)
@@ -482,7 +470,7 @@ def invite(request: HttpRequest, id: int, payload: InvitationIn) -> Status:
 
 
 @router.delete("/meetings/{id}/invitations/{person_id}", response={204: None, **ERRORS})
-def uninvite(request: HttpRequest, id: int, person_id: int) -> Status:
+def uninvite(request: HttpRequest, id: Id, person_id: Id) -> Status:
     """Take an invited non-member off the list (members expected cannot be)."""
     user = actor(request)
     meeting = _meeting(user, id, CHANGE)

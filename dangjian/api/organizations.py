@@ -19,6 +19,7 @@ from dangjian.people.models import Person
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
+from .values import Blankable, Id, Patch
 
 router = Router(tags=["organizations"])
 
@@ -53,28 +54,28 @@ class OrganizationDetailOut(OrganizationOut):
 class OrganizationIn(Schema):
     kind: OrgKind
     name: str = Field(min_length=1, max_length=200)
-    name_en: str = Field("", max_length=200)
-    parent_id: int | None = Field(None, description="Only an unrestricted administrator may create a root.")
+    name_en: Blankable[str] = Field("", max_length=200)
+    parent_id: Id | None = Field(None, description="Only an unrestricted administrator may create a root.")
     code: str | None = Field(None, max_length=32)
     founded_on: dt.date | None = None
 
 
-class OrganizationPatch(Schema):
-    kind: OrgKind | None = None
-    name: str | None = Field(None, min_length=1, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
+class OrganizationPatch(Patch):
+    kind: OrgKind = None
+    name: str = Field(None, min_length=1, max_length=200)
+    name_en: Blankable[str] = Field(None, max_length=200)
     code: str | None = Field(None, max_length=32)
     founded_on: dt.date | None = None
 
 
 class MoveIn(Schema):
-    parent_id: int
+    parent_id: Id
 
 
 class OrganizationFilters(FilterSchema):
     kind: OrgKind | None = None
-    parent_id: int | None = None
-    under: int | None = Field(None, description="An organisation id: it and everything below it.")
+    parent_id: Id | None = None
+    under: Id | None = Field(None, description="An organisation id: it and everything below it.")
     q: str | None = Field(None, description="Name contains.")
 
 
@@ -97,7 +98,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 
 
 @router.get("/organizations/{id}", response={200: OrganizationDetailOut, **ERRORS})
-def get_organization(request: HttpRequest, id: int) -> Organization:
+def get_organization(request: HttpRequest, id: Id) -> Organization:
     return get_scoped(actor(request), Organization, id)
 
 
@@ -121,7 +122,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
 
 
 @router.patch("/organizations/{id}", response={200: OrganizationDetailOut, **ERRORS})
-def update_organization(request: HttpRequest, id: int, payload: OrganizationPatch) -> Organization:
+def update_organization(request: HttpRequest, id: Id, payload: OrganizationPatch) -> Organization:
     user = actor(request)
     org = get_scoped(user, Organization, id, CHANGE)
     fields = payload.dict(exclude_unset=True)
@@ -130,7 +131,7 @@ def update_organization(request: HttpRequest, id: int, payload: OrganizationPatc
 
 
 @router.post("/organizations/{id}/move", response={200: OrganizationDetailOut, **ERRORS})
-def move_organization(request: HttpRequest, id: int, payload: MoveIn) -> Organization:
+def move_organization(request: HttpRequest, id: Id, payload: MoveIn) -> Organization:
     user = actor(request)
     org = get_scoped(user, Organization, id, CHANGE)
     payload_data = changed_only(org, payload.dict(), "parent_id")

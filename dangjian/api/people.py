@@ -24,6 +24,7 @@ from dangjian.people.selectors import by_id_number, under_org_q
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
+from .values import Blankable, Id, Patch
 
 router = Router(tags=["people"])
 
@@ -71,44 +72,44 @@ class PersonOut(Schema):
 
 class PersonIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    name_latin: str = Field("", max_length=100)
-    gender: Gender | None = Field(None, description="Taken from the ID number when left out.")
+    name_latin: Blankable[str] = Field("", max_length=100)
+    gender: Gender | None = Field(None, description="Taken from the ID number when left out or null.")
     ethnicity: Ethnicity
-    birth_date: dt.date | None = Field(None, description="Taken from the ID number when left out.")
-    id_number: str = Field("", max_length=40)
-    phone: str = Field("", max_length=40)
-    education: Education | Literal[""] = ""
-    post: str = Field("", max_length=100)
-    employer_id: int | None = None
-    team_id: int | None = None
+    birth_date: dt.date | None = Field(None, description="Taken from the ID number when left out or null.")
+    id_number: Blankable[str] = Field("", max_length=40)
+    phone: Blankable[str] = Field("", max_length=40)
+    education: Blankable[Education | Literal[""]] = ""
+    post: Blankable[str] = Field("", max_length=100)
+    employer_id: Id | None = None
+    team_id: Id | None = None
     hire_date: dt.date | None = None
     is_league_member: bool = False
-    preferred_language: Language = ""
+    preferred_language: Blankable[Language] = ""
 
 
-class PersonPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    name_latin: str | None = Field(None, max_length=100)
-    gender: Gender | None = None
-    ethnicity: Ethnicity | None = None
-    birth_date: dt.date | None = None
-    id_number: str | None = Field(None, max_length=40)
-    phone: str | None = Field(None, max_length=40)
-    education: Education | Literal[""] | None = None
-    post: str | None = Field(None, max_length=100)
-    employer_id: int | None = None
-    team_id: int | None = None
+class PersonPatch(Patch):
+    name: str = Field(None, min_length=1, max_length=100)
+    name_latin: Blankable[str] = Field(None, max_length=100)
+    gender: Gender | None = Field(None, description="null: taken from the ID number.")
+    ethnicity: Ethnicity = None
+    birth_date: dt.date | None = Field(None, description="null: taken from the ID number.")
+    id_number: Blankable[str] = Field(None, max_length=40)
+    phone: Blankable[str] = Field(None, max_length=40)
+    education: Blankable[Education | Literal[""]] = None
+    post: Blankable[str] = Field(None, max_length=100)
+    employer_id: Id | None = None
+    team_id: Id | None = None
     hire_date: dt.date | None = None
-    is_league_member: bool | None = None
-    preferred_language: Language | None = None
+    is_league_member: bool = None
+    preferred_language: Blankable[Language] = None
 
 
 class PersonFilters(FilterSchema):
-    organization: int | None = Field(
+    organization: Id | None = Field(
         None, description="An organisation id: its members and the employees of enterprises under it, at any depth."
     )
-    enterprise_id: int | None = None
-    team_id: int | None = None
+    enterprise_id: Id | None = None
+    team_id: Id | None = None
     political_status: PoliticalStatus | None = None
     ethnicity: Ethnicity | None = None
     gender: Gender | None = None
@@ -144,12 +145,12 @@ class MembershipOut(Schema):
 
 
 class MembershipIn(Schema):
-    organization_id: int
+    organization_id: Id
     admitted_on: dt.date
     converted_on: dt.date | None = None
     joined_org_on: dt.date | None = None
     ended_on: dt.date | None = None
-    end_reason: Membership.EndReason | Literal[""] = ""
+    end_reason: Blankable[Membership.EndReason | Literal[""]] = ""
 
 
 PERSON_RELATED = ("employer", "team", "party_org")
@@ -161,9 +162,8 @@ def _resolve_refs(user, data: dict) -> dict:
         data["employer"] = resolve_ref(user, Enterprise, data.pop("employer_id"), "employer_id")
     if "team_id" in data:
         data["team"] = resolve_ref(user, ProductionUnit, data.pop("team_id"), "team_id")
-    for key in ("gender", "education"):
-        if data.get(key) is None and key in data:
-            data[key] = ""
+    if "gender" in data and data["gender"] is None:
+        data["gender"] = ""  # the service takes it from the ID number
     return data
 
 
@@ -197,7 +197,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
 
 
 @router.get("/people/{id}", response={200: PersonOut, **ERRORS})
-def get_person(request: HttpRequest, id: int) -> Person:
+def get_person(request: HttpRequest, id: Id) -> Person:
     return get_scoped(actor(request), PERSON_QS, id)
 
 
@@ -223,7 +223,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status:
 
 
 @router.patch("/people/{id}", response={200: PersonOut, **ERRORS})
-def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person:
+def update_person(request: HttpRequest, id: Id, payload: PersonPatch) -> Person:
     user = actor(request)
     person = get_scoped(user, PERSON_QS, id, CHANGE)
     data = changed_only(person, payload.dict(exclude_unset=True), "employer_id", "team_id")
@@ -234,7 +234,7 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
 
 
 @router.post("/people/{id}/reveal", response={200: RevealOut, **ERRORS})
-def reveal(request: HttpRequest, id: int, payload: RevealIn, response: HttpResponse) -> dict:
+def reveal(request: HttpRequest, id: Id, payload: RevealIn, response: HttpResponse) -> dict:
     user = actor(request)
     person = get_scoped(user, Person, id, REVEAL)
     value = services.reveal(actor=user, person=person, field=payload.field)
@@ -244,7 +244,7 @@ def reveal(request: HttpRequest, id: int, payload: RevealIn, response: HttpRespo
 
 @router.get("/people/{id}/memberships", response={200: list[MembershipOut], **ERRORS})
 @paginate(Page)
-def list_memberships(request: HttpRequest, id: int) -> QuerySet:
+def list_memberships(request: HttpRequest, id: Id) -> QuerySet:
     user = actor(request)
     person = get_scoped(user, Person, id)
     qs = scope(user, Membership.objects.filter(person=person).select_related("organization"), VIEW)
@@ -252,7 +252,7 @@ def list_memberships(request: HttpRequest, id: int) -> QuerySet:
 
 
 @router.post("/people/{id}/memberships", response={201: MembershipOut, **ERRORS})
-def add_membership(request: HttpRequest, id: int, payload: MembershipIn) -> Status:
+def add_membership(request: HttpRequest, id: Id, payload: MembershipIn) -> Status:
     user = actor(request)
     person = get_scoped(user, Person, id)
     fields = payload.dict(exclude={"organization_id"})

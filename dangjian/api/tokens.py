@@ -17,6 +17,7 @@ from dangjian.access.models import ApiToken
 from .auth import TOKEN, actor
 from .common import Page
 from .errors import ERRORS
+from .values import Id
 
 router = Router(tags=["tokens"])
 
@@ -75,7 +76,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
 
 
 @router.delete("/tokens/{id}", response={204: None, **ERRORS})
-def revoke_token(request: HttpRequest, id: int) -> Status:
+def revoke_token(request: HttpRequest, id: Id) -> Status:
     user = actor(request)
     token = get_object_or_404(ApiToken, pk=id, user=user)
     if token.revoked_at is None:

@@ -13,6 +13,7 @@ from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
+from .values import Blankable, Id, Patch
 
 router = Router(tags=["production units"])
 
@@ -28,21 +29,21 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    enterprise_id: int
+    enterprise_id: Id
     kind: UnitKind
     name: str = Field(min_length=1, max_length=200)
-    name_en: str = Field("", max_length=200)
-    parent_id: int | None = None
+    name_en: Blankable[str] = Field("", max_length=200)
+    parent_id: Id | None = None
 
 
-class UnitPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
-    parent_id: int | None = None
+class UnitPatch(Patch):
+    name: str = Field(None, min_length=1, max_length=200)
+    name_en: Blankable[str] = Field(None, max_length=200)
+    parent_id: Id | None = None
 
 
 class UnitFilters(FilterSchema):
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     kind: UnitKind | None = None
 
 
@@ -58,7 +59,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet:
 
 
 @router.get("/units/{id}", response={200: UnitOut, **ERRORS})
-def get_unit(request: HttpRequest, id: int) -> ProductionUnit:
+def get_unit(request: HttpRequest, id: Id) -> ProductionUnit:
     return get_scoped(actor(request), ProductionUnit, id)
 
 
@@ -82,7 +83,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Status:
 
 
 @router.patch("/units/{id}", response={200: UnitOut, **ERRORS})
-def update_unit(request: HttpRequest, id: int, payload: UnitPatch) -> ProductionUnit:
+def update_unit(request: HttpRequest, id: Id, payload: UnitPatch) -> ProductionUnit:
     user = actor(request)
     unit = get_scoped(user, ProductionUnit, id, CHANGE)
     fields = changed_only(unit, payload.dict(exclude_unset=True), "parent_id")

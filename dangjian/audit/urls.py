@@ -6,5 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.log, name="log"),
     path("verify/", views.verify, name="verify"),
-    path("<str:kind>/<int:pk>/", views.history, name="history"),
+    path("<str:kind>/<id:pk>/", views.history, name="history"),
 ]

@@ -6,6 +6,6 @@ app_name = "birthdays"
 urlpatterns = [
     path("", views.cohort, name="cohort"),
     path("cards/", views.cards, name="cards"),
-    path("card/<int:pk>/", views.card, name="card"),
-    path("settings/<int:pk>/", views.settings, name="settings"),
+    path("card/<id:pk>/", views.card, name="card"),
+    path("settings/<id:pk>/", views.settings, name="settings"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.access.scopes import orgs_under
+from dangjian.ids import parse_id, parse_whole
 from dangjian.rosters.xlsx import Col, Workbook, download_name
 
 from . import selectors
@@ -27,8 +28,8 @@ def filtered(user: Any, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]
     outside the user's reach narrows to nothing rather than widening."""
     qs = selectors.visible_meetings(user)
     filters: dict[str, Any] = {}
-    org_pk = str(params.get("org", "") or "")
-    if org_pk.isdigit():
+    org_pk = parse_id(params.get("org"))
+    if org_pk is not None:
         org = selectors.calendar_orgs(user).filter(pk=org_pk).first()
         filters["org"] = org
         qs = qs.filter(organization__in_ids=orgs_under(org.path)) if org else qs.none()
@@ -40,10 +41,10 @@ def filtered(user: Any, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]
     if status in Meeting.Status.values:
         filters["status"] = status
         qs = qs.filter(status=status)
-    year = str(params.get("year", "") or "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
-        filters["year"] = int(year)
-        qs = qs.filter(held_on__year=int(year))
+    year = parse_whole(params.get("year"), 2000, 2100)
+    if year is not None:
+        filters["year"] = year
+        qs = qs.filter(held_on__year=year)
     text = (params.get("q", "") or "").replace("\x00", "").strip()[:100]
     if text:
         filters["q"] = text

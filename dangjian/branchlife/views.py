@@ -25,6 +25,7 @@ from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.views import sync_limit
+from dangjian.ids import parse_id, parse_whole
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
 from dangjian.ui import lookups
@@ -44,9 +45,8 @@ def _require_meetings(user: Any) -> None:
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
     today = timezone.localdate()
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+    return parse_whole(request.GET.get("year"), 2000, today.year + 1) or today.year
 
 
 # --- list and register -----------------------------------------------------------------------------
@@ -377,7 +377,8 @@ def calendar(request):
     orgs = selectors.calendar_orgs(request.user)
     if pk:
         # Outside the user's meeting roles the organisation does not exist, for this page.
-        org = orgs.filter(pk=pk).first() if pk.isdigit() else None
+        org_id = parse_id(pk)
+        org = orgs.filter(pk=org_id).first() if org_id else None
         if org is None:
             raise Http404
     else:

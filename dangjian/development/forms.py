@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.ui import lookups
-from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
+from dangjian.ui.forms import DateInput, ModelMultipleChoiceField, MultipleFileField, uploaded
 
 from . import rules
 from .models import DevelopmentConfig
@@ -112,14 +112,14 @@ class StepForm(forms.Form):
                 label=_("recommended by"), required=False, choices=[("", "—"), *RECOMMENDED_BY.items()]
             )
         elif n == 5:
-            f["contacts"] = forms.ModelMultipleChoiceField(
+            f["contacts"] = ModelMultipleChoiceField(
                 label=_("cultivation contacts"),
                 queryset=full_members,
                 required=False,
                 help_text=_("One or two full members of the branch."),
             )
         elif n == 9:
-            f["sponsors"] = forms.ModelMultipleChoiceField(
+            f["sponsors"] = ModelMultipleChoiceField(
                 label=_("sponsors"),
                 queryset=full_members,
                 required=False,

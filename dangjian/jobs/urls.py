@@ -4,7 +4,7 @@ from . import views
 
 app_name = "jobs"
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/progress/", views.progress, name="progress"),
-    path("<int:pk>/download/", views.download, name="download"),
+    path("<id:pk>/", views.detail, name="detail"),
+    path("<id:pk>/progress/", views.progress, name="progress"),
+    path("<id:pk>/download/", views.download, name="download"),
 ]

@@ -5,6 +5,6 @@ from . import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
-    path("<int:pk>/read/", views.read, name="read"),
+    path("<id:pk>/read/", views.read, name="read"),
     path("read-all/", views.read_all, name="read_all"),
 ]

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
+from dangjian.ids import parse_id
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
@@ -193,8 +194,6 @@ class PersonFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         lookups.use(self.fields["organization"], "org", user)
         lookups.use(self.fields["enterprise"], "enterprise", user)
-        ent = self.data.get("enterprise")
+        ent = parse_id(self.data.get("enterprise"))
         teams = lookups.SOURCES["team"].choices(user)
-        lookups.use(
-            self.fields["team"], "team", user, teams.filter(enterprise_id=ent) if ent and str(ent).isdigit() else teams
-        )
+        lookups.use(self.fields["team"], "team", user, teams.filter(enterprise_id=ent) if ent else teams)

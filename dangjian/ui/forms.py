@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
+from dangjian.ids import parse_id
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -37,6 +39,21 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing ids the database cannot hold as invalid choices before any query: it
+    looks them up with `pk IN (…)`, which SQLite answers with OverflowError beyond 64 bits.
+    (A single ModelChoiceField needs no help: Django finds nothing for an out-of-range pk.)"""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)
 
 
 class OrgPickerForm(forms.Form):

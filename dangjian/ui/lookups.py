@@ -21,6 +21,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 
+from dangjian.ids import parse_id
+
 SEARCH_RESULTS = 50
 
 
@@ -68,7 +70,7 @@ class LookupSelect(forms.Select):
         # chosen one is shown (and a search box).
         self.searchable = qs[list_max() : list_max() + 1].exists()
         if self.searchable:
-            chosen = [v for v in value if v and str(v).isdigit()]
+            chosen = [pk for pk in map(parse_id, value) if pk is not None]
             head = list(qs.filter(pk__in=chosen)) if chosen else []
         else:
             head = list(qs)

@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 
+from dangjian.ids import parse_id
+
 from . import lookups, selectors
 
 
@@ -47,8 +49,8 @@ def lookup(request):
     label = source.label or str
     # The choice already made stays, first and selected: a search that is not followed by a pick
     # must not change the form's value.
-    current = request.GET.get(request.GET.get("field", ""), "")
-    chosen = source.choices(request.user).filter(pk=current).first() if current.isdigit() else None
+    current = parse_id(request.GET.get(request.GET.get("field", ""), ""))
+    chosen = source.choices(request.user).filter(pk=current).first() if current else None
     return render(
         request,
         "ui/_lookup_options.html",

@@ -146,10 +146,10 @@ def test_changing_the_date_of_a_celebration_redraws_its_cohort(world):
 # --- check-in -----------------------------------------------------------------------------------
 
 
-def _member_user(world):
+def _member_user(world, language: str = ""):
     from dangjian.testing.factories import UserFactory
 
-    return UserFactory(username="a_member", person=world.a.member)
+    return UserFactory(username="a_member", person=world.a.member, language=language)
 
 
 # The secretary's screen shows a QR code whose link carries a code derived from the meeting's
@@ -199,7 +199,7 @@ def test_a_forwarded_old_link_is_refused_as_expired(world, login):
         m = meeting(world.a, on=dt.date(2026, 3, 10))
         code = _code_on_screen(login(world.a.secretary), m)
         traveller.shift(dt.timedelta(minutes=2))  # forwarded, opened at home two minutes later
-        member = login(_member_user(world))
+        member = login(_member_user(world, language="en"))
         page = member.get(reverse("branchlife:checkin", args=[m.pk]) + f"?c={code}").content.decode()
         assert "this code has expired" in page.lower() and "data-check-in" not in page
         response = _check_in(member, m, code)

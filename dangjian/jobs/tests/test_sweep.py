@@ -93,6 +93,8 @@ def test_a_check_whose_worker_is_gone_is_marked_interrupted(world, login):
 
 
 def test_an_interrupted_import_can_be_confirmed_again(world, upload):  # noqa: F811
+    world.a.manager.language = "en"  # the message is stored in its uploader's language
+    world.a.manager.save(update_fields=["language"])
     imp = upload(world.a.manager, world.a.enterprise, xlsx([[1, "甲", "女", "汉族", ident(1), "", "", "", "", ""]]))
     assert imp.status == ImportStatus.CHECKED
     imp.import_job = Job.objects.create(kind="roster_import", title="导入", requested_by=world.a.manager)

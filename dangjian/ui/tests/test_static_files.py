@@ -62,7 +62,9 @@ def test_pages_render_with_hashed_names_when_debug_is_off(collected, client, wor
         home = client.get("/")
     assert login_page.status_code == 200
     assert home.status_code == 200
-    hashed = re.search(r'href="/static/vendor/tabler/css/tabler\.min\.([0-9a-f]{12})\.css"', login_page.content.decode())
+    hashed = re.search(
+        r'href="/static/vendor/tabler/css/tabler\.min\.([0-9a-f]{12})\.css"', login_page.content.decode()
+    )
     assert hashed, "the stylesheet is not linked by its hashed name"
 
 
