@@ -87,9 +87,11 @@ def kept_unless_typed(person: Person, data: dict[str, Any], shown: Iterable[str]
 
 
 def revealed_field(name: str, value: str) -> str:
-    """The edit form's field after "Show": filled with the clear value, marked as shown."""
+    """The edit form's field after "Show": filled with the clear value, marked as shown, taking
+    as many characters as the form does."""
     widget = SensitiveInput(shown=True)
-    return widget.render(name, value, attrs={"id": f"id_{name}", "class": "form-control", "maxlength": 40})
+    attrs = {"id": f"id_{name}", "class": "form-control", "maxlength": PersonForm.base_fields[name].max_length}
+    return widget.render(name, value, attrs=attrs)
 
 
 class PersonForm(AsksIdNumberFirst, forms.ModelForm):
