@@ -151,7 +151,6 @@ def test_body_ids_are_documented_and_those_beyond_the_database_are_422(world, ap
 
 
 def test_step_details_naming_people_beyond_the_database_are_422(world, api_as):
-    from dangjian.api.tests.test_every_operation import _b_candidacy  # noqa: F401 (the same builder)
     from dangjian.development import services as development
 
     candidacy = development.apply(
