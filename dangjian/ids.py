@@ -7,7 +7,7 @@ or field for a filter or a body) and never reaches the database, where SQLite ra
 and PostgreSQL "bigint out of range" — server errors, not answers.
 
 `parse_id` is the one reading of an id; the `id` path converter (registered by dangjian.ui.apps),
-the API's `Id` type (dangjian/api/common.py) and the form fields and look-ups use it or its bounds.
+the API's `Id` type (dangjian/api/values.py) and the form fields and look-ups use it or its bounds.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.audit import services as audit
 from dangjian.audit.admin import AuditedModelAdmin
+from dangjian.ids import parse_id
 
 from . import services
 from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User
@@ -45,7 +46,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         # Django's password page saves the user itself, without save_model: audit it here.
-        user = User.objects.filter(pk=id).first() if str(id).isdigit() else None
+        pk = parse_id(id)
+        user = User.objects.filter(pk=pk).first() if pk is not None else None
         before = audit.snapshot(user) if user is not None else None
         response = super().user_change_password(request, id, form_url)
         if before is not None and request.method == "POST":

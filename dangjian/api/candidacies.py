@@ -39,6 +39,7 @@ from dangjian.people.models import Person
 from .auth import actor
 from .common import Page, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
+from .people import RevealOut
 from .values import Blankable, Id
 
 router = Router(tags=["development"])
@@ -272,17 +273,12 @@ def get_candidacy(request: HttpRequest, id: Id, response: HttpResponse) -> Candi
     return _detail(user, candidacy)
 
 
-class RevealIn(Schema):
+class ConclusionRevealIn(Schema):
     field: Literal["conclusion"]
 
 
-class RevealOut(Schema):
-    field: str
-    value: str
-
-
 @router.post("/candidacies/{id}/reveal", response={200: RevealOut, **ERRORS})
-def reveal(request: HttpRequest, id: Id, payload: RevealIn, response: HttpResponse) -> dict:
+def reveal(request: HttpRequest, id: Id, payload: ConclusionRevealIn, response: HttpResponse) -> dict:
     """The political review's conclusion in clear, for a user who may see it; every answer is
     recorded in the audit log (PIPL art. 28)."""
     user = actor(request)

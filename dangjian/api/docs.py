@@ -20,8 +20,10 @@ from ninja.errors import AuthenticationError
 from ninja.openapi.docs import DocsBase
 from ninja.openapi.views import openapi_json
 
+from dangjian.access.services import AccountLocked
+
 from .auth import token_auth
-from .errors import unauthenticated_response
+from .errors import account_locked_response, unauthenticated_response
 
 
 class LocalSwagger(DocsBase):
@@ -42,7 +44,7 @@ def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     """ninja's `docs_decorator`, wrapped around both the docs page and the OpenAPI document.
 
     The document answers a browser session or a valid bearer token (an integration fetching the
-    schema), and anyone else with the API's own 401; the docs page, which only a browser opens,
+    schema), a locked-out user's token with the API's 403, and anyone else with the API's own 401; the docs page, which only a browser opens,
     sends an anonymous visitor to the login page and back."""
     is_document = getattr(view, "func", None) is openapi_json
 
@@ -58,6 +60,8 @@ def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
                 return view(request, *args, **kwargs)
         except AuthenticationError:
             pass
+        except AccountLocked as locked:
+            return account_locked_response(view.keywords["api"], request, locked)
         return unauthenticated_response(view.keywords["api"], request)
 
     return update_wrapper(wrapped, view)

@@ -79,6 +79,28 @@ def unauthenticated_response(api: NinjaAPI, request: HttpRequest) -> HttpRespons
     return response
 
 
+def account_locked_response(api: NinjaAPI, request: HttpRequest, exc: AccountLocked) -> HttpResponse:
+    """403 for a token of a user locked out after failed logins, saying until when."""
+    until = exc.lockout.until
+    if until is None:
+        message = _(
+            "This account is locked after repeated failed logins, and its API tokens with it, until an "
+            "administrator unlocks it."
+        )
+        errors = None
+    else:
+        local = timezone.localtime(until)
+        message = _(
+            "This account is locked after repeated failed logins, and its API tokens with it, until "
+            "%(until)s (Beijing time). Try again then, or ask an administrator to unlock it."
+        ) % {"until": local.strftime("%Y-%m-%d %H:%M")}
+        errors = {"locked_until": [local.isoformat()]}
+    response = error_response(api, request, 403, "account_locked", message, errors)
+    if until is not None:
+        response["Retry-After"] = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
+    return response
+
+
 def _pydantic_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
@@ -198,24 +220,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AccountLocked)
     def account_locked(request: HttpRequest, exc: AccountLocked) -> HttpResponse:
-        until = exc.lockout.until
-        if until is None:
-            message = _(
-                "This account is locked after repeated failed logins, and its API tokens with it, until an "
-                "administrator unlocks it."
-            )
-            errors = None
-        else:
-            local = timezone.localtime(until)
-            message = _(
-                "This account is locked after repeated failed logins, and its API tokens with it, until "
-                "%(until)s (Beijing time). Try again then, or ask an administrator to unlock it."
-            ) % {"until": local.strftime("%Y-%m-%d %H:%M")}
-            errors = {"locked_until": [local.isoformat()]}
-        response = error_response(api, request, 403, "account_locked", message, errors)
-        if until is not None:
-            response["Retry-After"] = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
-        return response
+        return account_locked_response(api, request, exc)
 
     @api.exception_handler(CsrfFailed)
     def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:

@@ -48,7 +48,7 @@ class OrgRef(Schema):
     name: str
 
 
-class CountsOut(Schema):
+class AttendanceCountsOut(Schema):
     expected: int = Field(description="Members expected (invited non-members not included).")
     present: int = Field(description="Members present.")
     leave: int = Field(description="Members on leave.")
@@ -73,7 +73,7 @@ class MeetingOut(Schema):
     recorder_id: int | None
     recorder_name: str | None
     quorate: bool = Field(description="A committee meeting needs half of the committee present; others always are.")
-    counts: CountsOut
+    counts: AttendanceCountsOut
 
     @staticmethod
     def resolve_organization(obj: Meeting) -> dict[str, Any]:

@@ -23,7 +23,7 @@ EXCLUDED_TABLE_DATA = (Session._meta.db_table,)
 # permissions, the audit chain's head at its genesis, and the default meeting frequencies. A
 # target holding rows only in these is still empty (e.g. `make run` migrated it); a county that
 # tightened a frequency rule left audit events, so that instance is not.
-# test_restore.py::test_a_freshly_migrated_database_counts_as_empty keeps this list complete.
+# tests/test_roundtrip.py::test_a_freshly_migrated_database_counts_as_empty keeps this list complete.
 FILLED_BY_MIGRATE = frozenset(
     {
         MigrationRecorder.Migration._meta.db_table,

@@ -12,6 +12,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import periods
+from dangjian.ids import parse_whole
 
 from .models import MeetingKind, Period
 
@@ -157,9 +158,9 @@ def checkin_code_state(secret: str, meeting_id: int, code: str, now: dt.datetime
     """CODE_VALID for this or the previous step's code, CODE_EXPIRED for a genuine older one,
     CODE_INVALID for anything else (forged, another meeting's, a step yet to come)."""
     step_text, _sep, _mac = (code or "").partition("-")
-    if not step_text.isdigit() or len(step_text) > 12:
+    step = parse_whole(step_text, 0, 10**12 - 1)
+    if step is None:
         return CODE_INVALID
-    step = int(step_text)
     if not constant_time_compare(checkin_code(secret, meeting_id, step), code):
         return CODE_INVALID
     current = checkin_step(now)

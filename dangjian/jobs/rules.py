@@ -54,3 +54,8 @@ class JobTimeLimitExceeded(Exception):
 
     def __str__(self) -> str:
         return over_limit_message(self.limit)
+
+
+class WorkerStopped(Exception):
+    """What a job's task result records when its worker process died under it (killed, out of
+    memory): the task never raised anything itself (jobs.services.stop_job)."""

@@ -20,7 +20,7 @@ from dangjian.audit.models import Action
 from dangjian.people.crypto import seal_bytes
 
 from .models import Job, JobStatus, WorkerBeat
-from .rules import JobTimeLimitExceeded, interrupted_message, over_limit_message
+from .rules import JobTimeLimitExceeded, WorkerStopped, interrupted_message, over_limit_message
 from .selectors import beat_key, cached_progress, is_stalled, progress_key, worker_last_seen
 
 PROGRESS_TTL = 24 * 60 * 60  # seconds; longer than any job runs
@@ -197,9 +197,11 @@ def stop_job(*, job_id: int, reason: str, limit: int | None = None) -> Job | Non
     return job
 
 
+# Recorded on the task result as django-tasks records a raised exception: by the class's path,
+# which it imports when the result is read.
 _STOPPED_BY = {
-    TIME_LIMIT: "dangjian.jobs.rules.JobTimeLimitExceeded",
-    INTERRUPTED: "dangjian.jobs.rules.WorkerStopped",
+    reason: f"{cls.__module__}.{cls.__qualname__}"
+    for reason, cls in ((TIME_LIMIT, JobTimeLimitExceeded), (INTERRUPTED, WorkerStopped))
 }
 
 

@@ -34,7 +34,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -122,7 +122,6 @@ class Slot:
     job_started_at: float = 0.0
     job_seen: int = 0
     restarts: int = 0
-    kills: list[int] = field(default_factory=list)
 
 
 class Supervisor:
@@ -194,7 +193,6 @@ class Supervisor:
                 self.say(f"worker {slot.worker_id}: job {job_id} ran past its limit of {limit} s; stopping it")
                 slot.process.kill()
                 slot.process.join(10)
-                slot.kills.append(job_id)
                 self._stop_job(job_id, "time_limit", limit)
                 self._start(slot)
 

@@ -13,7 +13,7 @@ from dangjian.audit.admin import AuditedModelAdmin
 
 from . import services
 from .crypto import EncryptedTextField
-from .forms import id_number_error
+from .forms import AsksIdNumberFirst, kept_unless_typed
 from .models import Membership, Person
 from .selectors import by_id_number
 from .services import PERSON_FIELDS
@@ -25,12 +25,11 @@ def _may_reveal(request: HttpRequest, person: Person | None) -> bool:
     return person is None or request.user.is_superuser or can(request.user, REVEAL, person)
 
 
-class PersonAdminForm(forms.ModelForm):
-    asker: Any = None
-
+class PersonAdminForm(AsksIdNumberFirst, forms.ModelForm):
     """A stored person's ID number and phone are never put on the form in clear (opening a page
     must not count as viewing them): the fields start empty, empty keeps the stored value, a new
-    value replaces it. The person's page shows a value on an explicit, audited "Show"."""
+    value replaces it. The person's page shows a value on an explicit, audited "Show". The ID
+    number is asked about first (`AsksIdNumberFirst`; `asker` is set by PersonAdmin.get_form)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,25 +46,6 @@ class PersonAdminForm(forms.ModelForm):
                 "Stored value hidden (%(masked)s). Leave it empty to keep it or type a new value to replace it; "
                 "the person's page shows it on request (viewing is recorded)."
             ) % {"masked": masked or "—"}
-
-    def clean_id_number(self) -> str:
-        # Asked before the write (see people.forms.PersonForm.clean_id_number); `asker` is set by
-        # PersonAdmin.get_form.
-        value = self.cleaned_data.get("id_number") or ""
-        error = id_number_error(self.asker, value, self.instance)
-        if error:
-            raise forms.ValidationError(error)
-        return value
-
-
-def _kept_unless_typed(current: Person, data: dict[str, Any]) -> dict[str, Any]:
-    """Drop sensitive fields left empty, or sent back as the mask: the stored value stays."""
-    data = dict(data)
-    for name in Person.SENSITIVE_FIELDS:
-        value = "".join(str(data.get(name) or "").split())
-        if name in data and (not value or value.upper() == (getattr(current, f"{name}_masked") or "").upper()):
-            data.pop(name)
-    return data
 
 
 @admin.register(Person)
@@ -135,7 +115,7 @@ class PersonAdmin(AuditedModelAdmin):
         return services.create_person(actor=request.user, **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Person:
-        return services.update_person(actor=request.user, person=current, **_kept_unless_typed(current, data))
+        return services.update_person(actor=request.user, person=current, **kept_unless_typed(current, data))
 
 
 @admin.register(Membership)

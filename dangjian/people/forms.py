@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -55,13 +58,43 @@ def id_number_error(user, value: str, person: Person | None) -> str:
     return answer.message
 
 
+class AsksIdNumberFirst:
+    """For a person's forms (the page's and the admin's): a new or changed ID number is asked
+    about in the form's validation, before the write's transaction, so that the audit event of
+    an answer about someone outside `asker`'s scope stands although the write is refused."""
+
+    asker: Any = None
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data.get("id_number") or ""
+        error = id_number_error(self.asker, value, self.instance)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+
+def kept_unless_typed(person: Person, data: dict[str, Any], shown: Iterable[str] = ()) -> dict[str, Any]:
+    """`data` without the stored person's sensitive fields that were left empty or sent back as
+    their mask: the stored values stay. A field in `shown` (revealed and edited in clear) stands
+    as it was left, even empty."""
+    data = dict(data)
+    for name in set(Person.SENSITIVE_FIELDS) - set(shown):
+        value = "".join(str(data.get(name) or "").split())
+        masked = getattr(person, f"{name}_masked") or ""
+        if not value or value.upper() == masked.upper():
+            data.pop(name, None)
+    return data
+
+
 def revealed_field(name: str, value: str) -> str:
-    """The edit form's field after "Show": filled with the clear value, marked as shown."""
+    """The edit form's field after "Show": filled with the clear value, marked as shown, taking
+    as many characters as the form does."""
     widget = SensitiveInput(shown=True)
-    return widget.render(name, value, attrs={"id": f"id_{name}", "class": "form-control", "maxlength": 40})
+    attrs = {"id": f"id_{name}", "class": "form-control", "maxlength": PersonForm.base_fields[name].max_length}
+    return widget.render(name, value, attrs=attrs)
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(AsksIdNumberFirst, forms.ModelForm):
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=40,
@@ -87,7 +120,7 @@ class PersonForm(forms.ModelForm):
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
         self.fields["gender"].required = False
-        self.user, self.may_reveal = user, may_reveal
+        self.asker, self.may_reveal = user, may_reveal
         if self.instance.pk:
             # A stored value is never put on the form in clear: the field starts empty (empty
             # keeps it), and only an explicit "Show" (POST, audited) fills it.
@@ -112,32 +145,16 @@ class PersonForm(forms.ModelForm):
                     else _("Stored value hidden (%(masked)s). Type a new value to replace it.")
                 ) % {"masked": masked or "—"}
 
-    def clean_id_number(self) -> str:
-        # Asked here, before the write's transaction, so that the audit event of an answer about
-        # someone outside the user's scope stands although the write is refused.
-        value = self.cleaned_data.get("id_number") or ""
-        error = id_number_error(self.user, value, self.instance)
-        if error:
-            raise forms.ValidationError(error)
-        return value
-
     def _shown(self, name: str) -> bool:
         """The user revealed this field and edited the clear value: what they left stands, even
         empty. Honoured only for roles that may reveal (the marker is the client's word)."""
         return self.may_reveal and self.data.get(f"{name}_shown") == "1"
 
     def service_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        if self.instance.pk:
-            for name in Person.SENSITIVE_FIELDS:
-                if self._shown(name):
-                    continue
-                value = "".join((data.get(name) or "").split())
-                masked = getattr(self.instance, f"{name}_masked") or ""
-                # Empty, or the mask sent back as it was shown: keep the stored value.
-                if not value or value.upper() == masked.upper():
-                    data.pop(name, None)
-        return data
+        if not self.instance.pk:
+            return dict(self.cleaned_data)
+        shown = [name for name in Person.SENSITIVE_FIELDS if self._shown(name)]
+        return kept_unless_typed(self.instance, self.cleaned_data, shown)
 
 
 def membership_orgs(user):

@@ -32,7 +32,7 @@ class Quota:
 
 
 def _limit() -> int:
-    return int(getattr(settings, "ID_NUMBER_ELSEWHERE_PER_HOUR", 10))
+    return settings.ID_NUMBER_ELSEWHERE_PER_HOUR
 
 
 def _window(now: dt.datetime | None = None) -> int:

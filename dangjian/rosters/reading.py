@@ -24,7 +24,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from .columns import match_header
-from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts
+from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts, column_name
 from .shape import ods_shape, shared_strings, xls_shape, xlsx_shape
 
 HEADER_SEARCH_ROWS = 15
@@ -60,15 +60,6 @@ class Roster:
     @property
     def ignored(self) -> list[HeaderCell]:
         return [h for h in self.header if h.text and h.key is None]
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def extension(file_name: str) -> str:
@@ -126,7 +117,7 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -
     position = best[1]
     header_number, header_cells = seen[position]
     rest = seen[position + 1 :]
-    header = [HeaderCell(i, column_letter(i), _cell_text(v), match_header(kind, v)) for i, v in enumerate(header_cells)]
+    header = [HeaderCell(i, column_name(i), _cell_text(v), match_header(kind, v)) for i, v in enumerate(header_cells)]
     # A second header row under merged group headings ("入党时间" over two cells, etc.): its
     # names fill the columns the first row left blank, and it is not data.
     if rest:
@@ -137,9 +128,9 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -
         ):
             for i, key in enumerate(sub_keys):
                 if key and i < len(header) and header[i].key is None:
-                    header[i] = HeaderCell(i, column_letter(i), _cell_text(sub_cells[i]), key)
+                    header[i] = HeaderCell(i, column_name(i), _cell_text(sub_cells[i]), key)
                 elif key and i >= len(header):
-                    header.append(HeaderCell(i, column_letter(i), _cell_text(sub_cells[i]), key))
+                    header.append(HeaderCell(i, column_name(i), _cell_text(sub_cells[i]), key))
             rest = rest[1:]
     columns: dict[str, int] = {}
     for h in header:

@@ -199,13 +199,18 @@ def job_stopped(job: Any, reason: str) -> None:
     )
     if imp is None or imp.status not in {ImportStatus.CHECKING, ImportStatus.CHECKED}:
         return
-    before = imp.status
     if reason == TIME_LIMIT:
-        imp.status, imp.message = ImportStatus.FAILED, job.message
+        _settle(imp, ImportStatus.FAILED, job.message, reason)
     elif imp.status == ImportStatus.CHECKING:
-        imp.status, imp.message = ImportStatus.INTERRUPTED, interrupted_check_message()
+        _settle(imp, ImportStatus.INTERRUPTED, interrupted_check_message(), reason)
     else:
-        imp.message = interrupted_import_message()
+        _settle(imp, imp.status, interrupted_import_message(), reason)
+
+
+def _settle(imp: RosterImport, status: str, message: str, reason: str) -> None:
+    """Store how the file's stopped work ended, with its audit record (`stopped`: why)."""
+    before = imp.status
+    imp.status, imp.message = status, message
     imp.save(update_fields=["status", "message"])
     audit.record(actor=None, action=Action.UPDATE, obj=imp, changes={"status": [before, imp.status], "stopped": reason})
 
@@ -222,28 +227,19 @@ def sweep_interrupted_checks(now: Any) -> int:
         .filter(Q(check_job__isnull=True) | Q(check_job__status__in=["done", "failed"]))
         .defer("sealed_file")
     )
-    n = 0
-    for imp in candidates:
-        if imp.check_job_id is None and last_alive(imp) >= cutoff:
-            continue
-        _mark_interrupted(imp_id=imp.pk)
-        n += 1
-    return n
+    stale = [imp.pk for imp in candidates if imp.check_job_id is not None or last_alive(imp) < cutoff]
+    return sum(_mark_interrupted(imp_id=pk) for pk in stale)
 
 
 @audit.write_transaction
-def _mark_interrupted(*, imp_id: int) -> None:
+def _mark_interrupted(*, imp_id: int) -> bool:
+    from dangjian.jobs.services import INTERRUPTED
+
     imp = (
         RosterImport.objects.select_for_update(of=("self",)).select_related("requested_by").defer("sealed_file")
     ).get(pk=imp_id)
     if imp.status != ImportStatus.CHECKING:
-        return
+        return False  # finished meanwhile
     with translation.override(getattr(imp.requested_by, "language", "") or settings.LANGUAGE_CODE):
-        imp.status, imp.message = ImportStatus.INTERRUPTED, interrupted_check_message()
-    imp.save(update_fields=["status", "message"])
-    audit.record(
-        actor=None,
-        action=Action.UPDATE,
-        obj=imp,
-        changes={"status": [ImportStatus.CHECKING, imp.status], "stopped": "interrupted"},
-    )
+        _settle(imp, ImportStatus.INTERRUPTED, interrupted_check_message(), INTERRUPTED)
+    return True

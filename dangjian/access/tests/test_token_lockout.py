@@ -57,6 +57,17 @@ def test_a_locked_out_users_token_is_refused_until_the_lockout_ends(world):
         assert _api(token).get(f"{API}/people").status_code == 200
 
 
+def test_the_openapi_document_refuses_a_locked_out_token_alike(world):
+    user = world.a.secretary
+    token = token_for(user)
+    assert _api(token).get(f"{API}/openapi.json").status_code == 200
+    _fail_logins(user.username)
+    response = _api(token).get(f"{API}/openapi.json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "account_locked" and "paths" not in response.json()
+    assert response["Retry-After"]
+
+
 def test_a_lockout_from_any_address_counts(world):
     user = world.a.manager
     token = token_for(user)

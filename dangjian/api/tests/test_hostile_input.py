@@ -151,7 +151,6 @@ def test_body_ids_are_documented_and_those_beyond_the_database_are_422(world, ap
 
 
 def test_step_details_naming_people_beyond_the_database_are_422(world, api_as):
-    from dangjian.api.tests.test_every_operation import _b_candidacy  # noqa: F401 (the same builder)
     from dangjian.development import services as development
 
     candidacy = development.apply(
@@ -330,3 +329,36 @@ def test_every_operation_documents_the_errors_it_can_answer(method, path):
         assert status in responses, f"{method.upper()} {path} does not document {status}"
         schema = responses[status]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_every_schema_has_a_component_of_its_own():
+    """ninja names a schema's component after its class: two classes of one name share one
+    component, and the document then describes one operation with the other's fields."""
+    from ninja import Schema
+
+    def schemas(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("dangjian.api."):
+                yield sub
+            yield from schemas(sub)
+
+    by_name: dict[str, set[str]] = {}
+    for cls in schemas(Schema):
+        by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: found for name, found in by_name.items() if len(found) > 1} == {}
+
+
+def test_each_reveal_is_documented_with_the_fields_it_takes():
+    def fields(path):
+        prop = _json_body("post", path)["properties"]["field"]
+        return set(prop.get("enum") or [prop.get("const")])
+
+    assert fields("/people/{id}/reveal") == {"id_number", "phone"}
+    assert fields("/candidacies/{id}/reveal") == {"conclusion"}
+
+
+def test_an_imports_counts_are_documented_as_answered():
+    ok = {str(status): r for status, r in _op("get", "/imports/{id}")["responses"].items()}["200"]
+    answer = _resolve(ok["content"]["application/json"]["schema"])
+    counts = _resolve(answer["properties"]["counts"])
+    assert {"rows", "created", "rejected"} <= set(counts["properties"])

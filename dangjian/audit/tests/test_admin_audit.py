@@ -198,6 +198,13 @@ def test_user_add_change_and_password_are_recorded_without_the_hash(world, admin
     assert AuditEvent.objects.latest("id").changes == {"password": [REDACTED, REDACTED]}
 
 
+def test_the_password_page_of_an_id_that_names_no_user_is_no_server_error(db, admin_client):
+    # Digits int() refuses ("²") and ids beyond 64 bits: Django's own page says there is no such user.
+    for value in ("²", "１２", "99999999999999999999"):
+        response = admin_client.get(reverse("admin:auth_user_password_change", args=[value]))
+        assert response.status_code in {302, 404}, value
+
+
 def test_user_permissions_changed_in_the_admin_are_recorded(world, admin_client):
     from django.contrib.auth.models import Permission
 

@@ -215,8 +215,12 @@ def test_a_code_of_another_meeting_or_a_made_up_minute_is_not_valid(world, login
         code = _code_on_screen(login(world.a.secretary), other)
         step, mac = code.split("-")
         member = login(_member_user(world))
-        for forged in (code, f"{int(step) + 1}-{mac}", f"{step}-{'0' * len(mac)}", m.checkin_token):
+        # Digits str.isdigit() takes and int() refuses ("²", Arabic-Indic, full-width) are forged too.
+        odd = ("²-" + mac, "\u0661\u0662-" + mac, "\uff11\uff12-" + mac)
+        for forged in (code, f"{int(step) + 1}-{mac}", f"{step}-{'0' * len(mac)}", m.checkin_token, *odd):
             assert _check_in(member, m, forged).status_code == 400
+            page = member.get(reverse("branchlife:checkin", args=[m.pk]), {"c": forged})
+            assert page.status_code == 200 and "data-check-in" not in page.content.decode()
         assert m.attendances.get(person=world.a.member).state == "absent"
 
 

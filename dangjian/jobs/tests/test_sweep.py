@@ -13,12 +13,14 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks.base import TaskError
 from django_tasks_db.models import DBTaskResult
 
 from dangjian.api.tests.conftest import api_as  # noqa: F401 (a fixture)
 from dangjian.audit.models import AuditEvent
 from dangjian.jobs import services
 from dangjian.jobs.models import Job, JobStatus, WorkerBeat
+from dangjian.jobs.rules import JobTimeLimitExceeded
 from dangjian.jobs.selectors import beat_key
 from dangjian.rosters import services as rosters
 from dangjian.rosters.models import ImportStatus
@@ -41,6 +43,11 @@ def _claimed(job: Job, worker: str, status: str = "RUNNING") -> None:
         worker_ids=[worker] if status == "RUNNING" else [],
     )
     Job.objects.filter(pk=job.pk).update(task_result_id=str(result.pk), status=JobStatus.RUNNING)
+
+
+def _stopped_by(result: DBTaskResult) -> type[BaseException]:
+    """The exception class of a failed task result, resolved as django-tasks resolves it."""
+    return TaskError(exception_class_path=result.exception_class_path, traceback=result.traceback).exception_class
 
 
 def _beat(worker: str, seconds_ago: int) -> None:
@@ -76,7 +83,10 @@ def test_a_check_whose_worker_is_gone_is_marked_interrupted(world, login):
     job = dead.check_job
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.message.startswith("Interrupted")
-    assert DBTaskResult.objects.get(pk=job.task_result_id).status == "FAILED"
+    result = DBTaskResult.objects.get(pk=job.task_result_id)
+    assert result.status == "FAILED"
+    # The task result names an exception class that exists, as django-tasks resolves it.
+    assert issubclass(_stopped_by(result), Exception)
     assert dead.status == ImportStatus.INTERRUPTED and "Nothing was written" in dead.message
     assert (
         AuditEvent.objects.filter(object_type="rosters.RosterImport", object_id=str(dead.pk))
@@ -155,5 +165,6 @@ def test_a_roster_job_stopped_past_its_limit_fails_its_file_in_the_uploaders_lan
     services.stop_job(job_id=imp.check_job_id, reason=services.TIME_LIMIT, limit=1200)
     imp.refresh_from_db()
     assert imp.status == ImportStatus.FAILED and "at most 20 minutes" in imp.message
+    assert _stopped_by(DBTaskResult.objects.get(pk=imp.check_job.task_result_id)) is JobTimeLimitExceeded
     got = api_as(user).get(f"{API}/imports/{imp.pk}").json()
     assert got["status"] == "failed" and "at most 20 minutes" in got["message"]

@@ -61,6 +61,16 @@ def test_show_fills_the_field_for_editing_and_is_recorded_once(world, login):
     ]
 
 
+def test_a_shown_field_takes_as_many_characters_as_the_form_does(world, login):
+    from dangjian.people.forms import PersonForm
+
+    client = login(world.a.secretary)
+    for name in ("id_number", "phone"):
+        html = client.post(reverse("people:reveal", args=[world.a.worker.pk, name]) + "?into=form").content.decode()
+        shown = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert f'maxlength="{PersonForm.base_fields[name].max_length}"' in shown, shown
+
+
 def test_a_cross_site_get_of_the_reveal_url_is_refused(world, login):
     client = login(world.a.secretary)
     for suffix in ("", "?into=form"):

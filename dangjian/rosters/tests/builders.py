@@ -65,7 +65,6 @@ def read_back(data: bytes) -> list[list[Any]]:
 def ods(rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADER, title: str = "") -> bytes:
     """A LibreOffice .ods (read with calamine, like .xls): a title cell spanning the header's
     width, the header and the rows."""
-    import zipfile
     from xml.sax.saxutils import escape
 
     def cell(value: Any, attrs: str = "") -> str:
@@ -84,28 +83,7 @@ def ods(rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADE
         lines.append(f"<table:table-row>{cell(title, span)}{covered}</table:table-row>")
     for row in [header, *rows]:
         lines.append("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>")
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="花名册">'
-        + "".join(lines)
-        + "</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
-        z.writestr("META-INF/manifest.xml", manifest)
-        z.writestr("content.xml", content)
-    return buf.getvalue()
+    return ods_raw("".join(lines))
 
 
 # --- crafted files: what a hostile or broken spreadsheet looks like ------------------------

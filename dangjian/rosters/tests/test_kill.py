@@ -53,6 +53,27 @@ def own_database(tmp_path):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _prepared(tmp_path: Path, database: str, code: int) -> tuple[dict[str, str], str, Path]:
+    """A migrated database with an enterprise (USCC made of `code`) and a 3,000-row roster for it,
+    and the environment of a `manage.py` process on it."""
+    from dangjian.testing.factories import make_uscc
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+        "DATABASE_URL": database,
+        "DEBUG": "1",
+        "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
+    }
+    uscc = make_uscc(code)
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "shell", "-c", SETUP.format(uscc=uscc))
+    rows = [[i, f"员工{i}", "女", "汉族", ident(i), "", "", "", "", ""] for i in range(1, 3001)]
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(xlsx(rows))
+    return env, uscc, roster
+
+
 def _manage(env, *args, **kw):
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, **kw
@@ -61,21 +82,7 @@ def _manage(env, *args, **kw):
 
 @pytest.mark.django_db
 def test_killing_the_import_midway_writes_nothing(tmp_path, own_database):
-    from dangjian.testing.factories import make_uscc
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
-        "DATABASE_URL": own_database,
-        "DEBUG": "1",
-        "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
-    }
-    uscc = make_uscc(4242)
-    _manage(env, "migrate", "--no-input", "-v", "0")
-    _manage(env, "shell", "-c", SETUP.format(uscc=uscc))
-    rows = [[i, f"员工{i}", "女", "汉族", ident(i), "", "", "", "", ""] for i in range(1, 3001)]
-    roster = tmp_path / "roster.xlsx"
-    roster.write_bytes(xlsx(rows))
+    env, uscc, roster = _prepared(tmp_path, own_database, 4242)
 
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "import_roster", str(roster), "--into", uscc, "-v", "2"],
@@ -117,21 +124,7 @@ def test_a_killed_dry_run_is_found_and_marked_interrupted(tmp_path, own_database
     """A killed `import_roster --dry-run` has no job to show it stopped: it used to stay
     "checking" for ever. The sweep (run by the workers every minute, or `manage.py sweep_jobs`)
     finds it once it has shown no sign of life for JOB_STALL_SECONDS."""
-    from dangjian.testing.factories import make_uscc
-
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
-        "DATABASE_URL": own_database,
-        "DEBUG": "1",
-        "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
-    }
-    uscc = make_uscc(4343)
-    _manage(env, "migrate", "--no-input", "-v", "0")
-    _manage(env, "shell", "-c", SETUP.format(uscc=uscc))
-    rows = [[i, f"员工{i}", "女", "汉族", ident(i), "", "", "", "", ""] for i in range(1, 3001)]
-    roster = tmp_path / "roster.xlsx"
-    roster.write_bytes(xlsx(rows))
+    env, uscc, roster = _prepared(tmp_path, own_database, 4343)
 
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "import_roster", str(roster), "--into", uscc, "--dry-run", "-v", "2"],

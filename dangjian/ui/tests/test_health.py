@@ -28,7 +28,8 @@ def test_healthy_with_a_live_worker_on_every_queue(client):
     response = client.get(URL)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert "no-store" in response["Cache-Control"]
+    # Never cached, as every answer Django gives (access.middleware.NoStoreMiddleware).
+    assert response["Cache-Control"] == "private, no-store"
     body = response.content.decode()
     assert "Database" in body and "Cache" in body and "Workers" in body
     assert body.count(": OK") == 3
