@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, can_add_to, enterprises_under, scope
+from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, VIEW, can_add_to, enterprises_under, scope
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations import services as org_services
@@ -211,6 +211,12 @@ class Importer:
         if self.actor is not None:
             in_scope = scope(self.actor, in_scope, CHANGE)
         changeable = set(in_scope.values_list("pk", flat=True))
+        # Whom the uploader may see of those (told by name, not counted): once a chunk, not a row.
+        viewable = (
+            set(scope(self.actor, Person.objects.filter(pk__in=ids), VIEW).values_list("pk", flat=True))
+            if self.actor is not None and ids
+            else set()
+        )
         # Whether the uploader may still be told about ID numbers outside their scope this hour
         # (people.id_checks): read once a chunk, not once a row.
         self.quota = id_checks.quota(self.actor) if self.actor is not None else None
@@ -220,7 +226,7 @@ class Importer:
                 open_memberships[m.person_id] = m
         for _number, values, result in chunk:
             if result.outcome != RowOutcome.REJECTED:
-                self._row(values, result, existing, changeable, open_memberships)
+                self._row(values, result, existing, changeable, viewable, open_memberships)
             elif self.kind == EMPLOYEES and values.get("team") and not self.create_teams:
                 self._team(values, self.enterprise, result)  # report every problem of the row at once
             yield result
@@ -231,6 +237,7 @@ class Importer:
         result: RowResult,
         existing: dict[str, Person],
         changeable: set[int],
+        viewable: set[int],
         open_memberships: dict[int, Membership],
     ) -> None:
         if not values.get("name"):
@@ -262,15 +269,19 @@ class Importer:
         self.seen[key] = (result.row, signature)
         person = existing.get(index)
         if person is not None and person.pk not in changeable:
-            # Registered where the uploader may not change them: the one answer to "is this ID
-            # number taken?" (people.services.answer_id_number) — counted and audited when the
-            # person lies outside the uploader's scope, paused once the hour's answers are used up.
-            answer = people.answer_id_number(actor=self.actor, number=values["id_number"], record=not self.write)
-            if answer.kind == people.PAUSED:
-                message = answer.message
+            # Registered where the uploader may not change them. Outside what they may see, this
+            # is the one answer to "is this ID number taken?" (people.services.answer_out_of_scope):
+            # counted and audited, paused once the hour's answers are used up.
+            if self.actor is not None and person.pk not in viewable:
+                answer = people.answer_out_of_scope(
+                    actor=self.actor, number=values["id_number"], found=person, record=not self.write
+                )
             else:
-                message = people.IdNumberAnswer(people.ELSEWHERE).message
-            if answer.kind == people.ELSEWHERE and self.quota is not None:
+                answer = people.IdNumberAnswer(people.ELSEWHERE)
+            message = (
+                answer.message if answer.kind == people.PAUSED else people.IdNumberAnswer(people.ELSEWHERE).message
+            )
+            if answer.kind == people.ELSEWHERE and self.quota is not None and person.pk not in viewable:
                 self.quota = id_checks.quota(self.actor)
             result.reject(self.col("id_number"), mask_id_number(values["id_number"]), message)
             return

@@ -10,7 +10,7 @@ import datetime as dt
 import time_machine
 
 from dangjian.people.tests.test_id_number_oracle import ELSEWHERE, NOON, _answers, _b_people, _english  # noqa: F401
-from dangjian.testing.factories import make_id_number
+from dangjian.testing.factories import PersonFactory, make_id_number
 
 from .builders import xlsx
 
@@ -34,3 +34,34 @@ def test_an_import_answers_alike_counts_against_the_limit_and_then_pauses(world,
     assert b_people[0].name not in str(got[2].problems)
     (event,) = _answers(world.a.manager)
     assert event.object_id == str(b_people[0].pk)
+
+
+def _check_queries(world, upload, count: int, serial: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    born = dt.date(1992, 4, 5)
+    elsewhere = [
+        PersonFactory(
+            employer=world.b.enterprise, birth_date=born, gender="F", id_number=make_id_number(born, "F", serial + n)
+        )
+        for n in range(count)
+    ]
+    rows = [[n, f"人{n}", "女", "汉族", p.id_number, "", "", "", "", ""] for n, p in enumerate(elsewhere, 1)]
+    manager = world.a.manager  # read afresh for each file: its roles are cached on the instance
+    with time_machine.travel(NOON, tick=False), CaptureQueriesContext(connection) as ctx:
+        imp = upload(type(manager).objects.get(pk=manager.pk), world.a.enterprise, xlsx(rows))
+    assert imp.rows.filter(outcome="rejected").count() == count
+    return len(ctx.captured_queries)
+
+
+def test_rows_of_people_from_elsewhere_cost_no_query_each(world, upload, settings):
+    """A hostile file of 200,000 numbers from elsewhere must not cost 400,000 look-ups: the
+    chunk's people are looked up and scoped once, and past the hour's quota nothing more is asked."""
+    settings.ID_NUMBER_ELSEWHERE_PER_HOUR = 1
+    few = _check_queries(world, upload, 3, serial=100)
+    from django.core.cache import cache
+
+    cache.clear()  # the quota starts afresh for the second file
+    many = _check_queries(world, upload, 12, serial=200)
+    assert many == few
