@@ -285,8 +285,22 @@ class AuditedModelAdmin(admin.ModelAdmin):
         return allowed
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """An admin that only shows: nothing is added, changed or deleted through it, so there is no
+    write to audit. For records the system keeps (the audit log, the workers' heartbeat)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyModelAdmin):
     """The audit log, read-only: events are written by the services and never changed."""
 
     list_display = ("id", "at", "actor_name", "source", "action", "object_type", "object_id", "object_repr", "org_path")
@@ -319,15 +333,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("changes"))
     def pretty_changes(self, event: AuditEvent) -> str:
         return format_html("<pre>{}</pre>", json.dumps(event.changes, ensure_ascii=False, indent=2, sort_keys=True))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def withdraw_unaudited_admin_pages() -> None:

@@ -67,14 +67,16 @@ class WorkerBeat(models.Model):
     serves, the job it runs and when. The health endpoint reads these; the sweep tells a dead
     worker's job from one still running by them."""
 
-    worker_id = models.CharField(max_length=64, unique=True)
-    host = models.CharField(max_length=255)
-    pid = models.PositiveIntegerField(default=0)
-    queues = models.CharField(max_length=200)  # comma-separated
-    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    job_started_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField()
-    last_seen = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    host = models.CharField(_("machine"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"), default=0)
+    queues = models.CharField(_("queues"), max_length=200)  # comma-separated
+    job = models.ForeignKey(
+        Job, verbose_name=_("current job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    job_started_at = models.DateTimeField(_("job started at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("worker started at"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
 
     class Meta:
         verbose_name = _("worker")

@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from dangjian.api.tests.conftest import API, token_for
 from dangjian.audit.models import Action, AuditEvent
@@ -122,3 +123,14 @@ def test_the_admin_unlock_lifts_the_lockout_for_login_and_tokens(world, admin_cl
         "id"
     )
     assert event.actor_id == admin_user.pk and event.changes == {"login_lockout": ["locked", "unlocked"]}
+
+
+@translation.override("en")
+def test_the_lockout_page_says_how_long_the_configured_cool_off_lasts(world, settings):
+    settings.AXES_COOLOFF_TIME = 2  # hours
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    client.cookies["django_language"] = "en"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page = client.post(reverse("login"), {"username": world.a.manager.username, "password": "wrong-password"})
+    assert page.status_code == 429
+    assert "Wait 120 minutes and try again" in page.content.decode()

@@ -272,11 +272,25 @@ def test_the_admin_offers_no_write_path_the_audit_chain_cannot_see(db):
     from django.contrib.auth.models import Group
     from django_tasks_db.models import DBTaskResult
 
+    from django.test import RequestFactory
+
     from dangjian.audit.admin import AuditedModelAdmin
+    from dangjian.testing.factories import UserFactory
 
     assert not admin.site.is_registered(Group) and not admin.site.is_registered(DBTaskResult)
-    unaudited = [m._meta.label for m, ma in admin.site._registry.items() if not isinstance(ma, AuditedModelAdmin)]
-    assert unaudited == ["audit.AuditEvent"], unaudited  # read-only: see test_audit_admin_read_only
+    unaudited = {m._meta.label: ma for m, ma in admin.site._registry.items() if not isinstance(ma, AuditedModelAdmin)}
+    # The rest only show what the system keeps (see test_audit_admin_read_only): not even a
+    # superuser may add, change or delete through them.
+    assert sorted(unaudited) == ["audit.AuditEvent", "jobs.WorkerBeat"]
+    request = RequestFactory().get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    for label, model_admin in unaudited.items():
+        writes = (
+            model_admin.has_add_permission(request),
+            model_admin.has_change_permission(request),
+            model_admin.has_delete_permission(request),
+        )
+        assert writes == (False, False, False), label
 
 
 def test_deleting_a_team_records_each_member_losing_it(world):

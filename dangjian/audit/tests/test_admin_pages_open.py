@@ -6,16 +6,18 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.access import services as access_services
 from dangjian.access.models import ApiToken, RoleAssignment, User
-from dangjian.audit.admin import AuditedModelAdmin, AuditEventAdmin
+from dangjian.audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from dangjian.audit.models import AuditEvent
 from dangjian.birthdays import services as birthdays
 from dangjian.birthdays.models import BirthdayConfig
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import FrequencyRule, Meeting
 from dangjian.development.models import Candidacy
+from dangjian.jobs.models import WorkerBeat
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people.models import Membership, Person
 
@@ -33,16 +35,17 @@ MODELS = [
     Meeting,
     FrequencyRule,
     BirthdayConfig,
+    WorkerBeat,
 ]
 
 
 def test_every_model_is_registered_with_an_audited_admin():
     for model in MODELS:
         model_admin = admin.site._registry[model]
-        assert isinstance(model_admin, AuditedModelAdmin | AuditEventAdmin), model
+        assert isinstance(model_admin, AuditedModelAdmin | ReadOnlyModelAdmin), model
     project = [m for m in admin.site._registry if m.__module__.startswith("dangjian.")]
     for model in project:
-        assert isinstance(admin.site._registry[model], AuditedModelAdmin | AuditEventAdmin), model
+        assert isinstance(admin.site._registry[model], AuditedModelAdmin | ReadOnlyModelAdmin), model
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
@@ -57,8 +60,16 @@ def test_list_add_and_change_pages_open(world, admin_client, model):
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     assert admin_client.get(reverse(f"{info}_changelist")).status_code == 200
     assert admin_client.get(reverse(f"{info}_changelist"), {"q": "A"}).status_code == 200
+    WorkerBeat.objects.create(
+        worker_id="host:1:0",
+        host="host",
+        pid=4242,
+        queues="rosters",
+        started_at=timezone.now(),
+        last_seen=timezone.now(),
+    )
     add = admin_client.get(reverse(f"{info}_add"))
-    assert add.status_code == (403 if model in (ApiToken, AuditEvent) else 200)
+    assert add.status_code == (403 if model in (ApiToken, AuditEvent, WorkerBeat) else 200)
     obj = model._default_manager.order_by("pk").last()
     assert admin_client.get(reverse(f"{info}_change", args=[obj.pk])).status_code == 200
     assert admin_client.get(reverse(f"{info}_history", args=[obj.pk])).status_code == 200

@@ -24,3 +24,11 @@ def sort_link(label, key, current, querystring):
     arrow = "" if not active else (" ↓" if current.startswith("-") else " ↑")
     qs = f"{querystring}&" if querystring else ""
     return format_html('<a href="?{}sort={}" class="text-reset">{}{}</a>', qs, new, label, arrow)
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta in whole minutes, rounded up (a lockout of 90 s is "2 minutes", not 1)."""
+    if delta is None:
+        return 0
+    return max(1, -(-int(delta.total_seconds()) // 60))
