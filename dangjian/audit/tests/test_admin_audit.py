@@ -270,9 +270,8 @@ def test_bulk_delete_records_every_object(world, admin_client):
 def test_the_admin_offers_no_write_path_the_audit_chain_cannot_see(db):
     from django.contrib import admin
     from django.contrib.auth.models import Group
-    from django_tasks_db.models import DBTaskResult
-
     from django.test import RequestFactory
+    from django_tasks_db.models import DBTaskResult
 
     from dangjian.audit.admin import AuditedModelAdmin
     from dangjian.testing.factories import UserFactory
