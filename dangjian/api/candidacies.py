@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema
@@ -278,18 +278,11 @@ class ConclusionRevealIn(Schema):
 
 
 @router.post("/candidacies/{id}/reveal", response={200: RevealOut, **ERRORS})
-def reveal(request: HttpRequest, id: Id, payload: ConclusionRevealIn, response: HttpResponse) -> dict:
+def reveal(request: HttpRequest, id: Id, payload: ConclusionRevealIn) -> dict:
     """The political review's conclusion in clear, for a user who may see it; every answer is
     recorded in the audit log (PIPL art. 28)."""
     user = actor(request)
-    candidacy = get_scoped(user, CANDIDACY_QS, id)
-    if not services.may_see_conclusion(user, candidacy):
-        raise PermissionDenied
-    step = candidacy.steps.select_related("candidacy__organization").filter(number=10).first()
-    if step is None:
-        raise Http404
-    value = services.reveal_conclusion(actor=user, step=step)
-    response["Cache-Control"] = "no-store"
+    value = services.reveal_conclusion(actor=user, candidacy=get_scoped(user, CANDIDACY_QS, id))
     return {"field": payload.field, "value": value}
 
 

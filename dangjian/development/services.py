@@ -18,8 +18,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -376,8 +377,15 @@ def may_see_conclusion(user: Any, candidacy: Candidacy) -> bool:
 
 
 @audit.write_transaction
-def reveal_conclusion(*, actor: Any, step: Step) -> str:
-    """The caller checked may_see_conclusion; each view of the clear text is recorded."""
+def reveal_conclusion(*, actor: Any, candidacy: Candidacy) -> str:
+    """The political review's conclusion (step 10) in clear, for the page and the API alike:
+    refused (PermissionDenied) unless `may_see_conclusion`, Http404 before the review is recorded;
+    each view of the clear text is recorded."""
+    if not may_see_conclusion(actor, candidacy):
+        raise PermissionDenied
+    step = candidacy.steps.select_related("candidacy__organization").filter(number=10).first()
+    if step is None:
+        raise Http404
     audit.record(actor=actor, action=Action.REVEAL, obj=step, changes={"field": "conclusion"})
     return step.conclusion
 

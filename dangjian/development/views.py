@@ -196,13 +196,7 @@ def withdraw(request, pk):
 @login_required
 @require_POST
 def conclusion(request, pk):
-    candidacy = _candidacy(request, pk)
-    if not services.may_see_conclusion(request.user, candidacy):
-        raise PermissionDenied
-    step = candidacy.steps.select_related("candidacy__organization").filter(number=10).first()
-    if step is None:
-        raise Http404
-    value = services.reveal_conclusion(actor=request.user, step=step)
+    value = services.reveal_conclusion(actor=request.user, candidacy=_candidacy(request, pk))
     return render(request, "development/_revealed.html", {"value": value or "—"})
 
 
