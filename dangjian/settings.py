@@ -322,12 +322,13 @@ ROSTER_MAX_INFLATED_BYTES = int(os.environ.get("ROSTER_MAX_INFLATED_MB", "256"))
 ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO", "100"))
 
 # --- Background workers, time limits and health (issue 12) ------------------------------
-# `manage.py run_workers` runs this many worker processes per queue (env: "default=1,rosters=1"),
-# so a long roster import never holds up exports, cards or reminders (docs/operations.md).
+# `manage.py run_workers` runs this many worker processes per queue (env: "default=2,rosters=1"),
+# so a long roster import never holds up exports, cards or reminders, and one slow export holds
+# up nothing else either: the default queue keeps a second process (docs/operations.md).
 JOB_WORKERS = {
     name: int(count)
     for name, _sep, count in (
-        item.partition("=") for item in env_list("JOB_WORKERS", "default=1,rosters=1") if "=" in item
+        item.partition("=") for item in env_list("JOB_WORKERS", "default=2,rosters=1") if "=" in item
     )
 }
 # Seconds a job may run, by kind ("default" for the others). Past it the job is stopped (an

@@ -1,4 +1,4 @@
-"""manage.py run_workers [--workers default=1,rosters=1]: the background workers, with time
+"""manage.py run_workers [--workers default=2,rosters=1]: the background workers, with time
 limits, heartbeats and the sweep of interrupted work (dangjian/jobs/workers.py). Run it beside
 the web server instead of `db_worker`; stop it with SIGTERM (each worker finishes its job)."""
 
