@@ -49,9 +49,13 @@ test-browser: install-dev
 	./scripts/system-deps
 	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
 
+# Lint: style (ruff), the layering contracts in pyproject.toml (import-linter) and the types of
+# services, selectors, rules and access (mypy with django-stubs; docs/architecture.md).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
