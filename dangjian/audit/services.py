@@ -8,7 +8,8 @@ import functools
 import hashlib
 import json
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -16,6 +17,9 @@ from django.utils.translation import gettext as _
 
 from .context import current
 from .models import Action, AuditEvent, ChainHead
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 GENESIS = "0" * 64
 REDACTED = "***"
@@ -103,14 +107,14 @@ def _tail(head: ChainHead) -> tuple[int, str]:
     return last if last is not None else (head.last_event_id, head.last_hash)
 
 
-def write_transaction(func):
+def write_transaction(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for every service that writes: one transaction that takes the audit chain's lock
     *first*. Each audited write appends to the one chain anyway, so taking its lock up front
     costs no concurrency and gives every writer the same lock order (no deadlocks on
     PostgreSQL between row locks and the chain head)."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         depth = _depth()
         with transaction.atomic():
             if depth == 0:
