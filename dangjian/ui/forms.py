@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.ids import parse_id
 
+from . import lookups
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -63,8 +65,6 @@ class OrgPickerForm(forms.Form):
     org = forms.ModelChoiceField(label=gettext_lazy("party organisation"), queryset=None)
 
     def __init__(self, *args: Any, user: Any, source: str = "org", **kwargs: Any) -> None:
-        from . import lookups
-
         super().__init__(*args, **kwargs)
         lookups.use(self.fields["org"], source, user)
 
