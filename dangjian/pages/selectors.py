@@ -45,7 +45,7 @@ class Panel:
 
 def counted(key: str, compute: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], dt.datetime]:
     """A panel's numbers from the cache, or counted now and kept for DASHBOARD_SECONDS."""
-    hit = cache.get(key)
+    hit: tuple[dict[str, Any], dt.datetime] | None = cache.get(key)
     if hit is None:
         hit = (compute(), timezone.now())
         cache.set(key, hit, settings.DANGJIAN.get("DASHBOARD_SECONDS", 300))
@@ -145,6 +145,7 @@ def enterprise_panel(ent: Enterprise, role: str) -> Panel:
 def dashboard_panels(user: User) -> list[Panel]:
     panels: list[Panel] = []
     seen: set[tuple[str, Any]] = set()
+    key: tuple[str, Any]
     grants = list(grants_for(user))
     orgs = org_selectors.orgs_by_path(g.org_path for g in grants if g.org_path)
     ents = org_selectors.enterprises_by_id(g.enterprise_id for g in grants if g.enterprise_id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,10 +9,13 @@ from django.shortcuts import render
 
 from . import selectors
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast("User", request.user)  # signed in: login_required
     panels = selectors.dashboard_panels(user)
     if user.is_superuser and not panels:
         for org in selectors.superuser_roots()[:3]:

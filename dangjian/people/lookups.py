@@ -27,7 +27,7 @@ def employer_teams(user: User) -> QuerySet[ProductionUnit]:
 
 
 def person_at_work(p: Person) -> str:
-    return f"{p.name} · {p.employer.display_name}" if p.employer_id else p.name
+    return f"{p.name} · {p.employer.display_name}" if p.employer is not None else p.name
 
 
 register("org.membership", membership_orgs, ORG_SEARCH)

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.db.models import Model, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 
 from dangjian.ids import parse_id
 
@@ -67,7 +68,7 @@ class LookupSelect(forms.Select):
         self.searchable = False
 
     def optgroups(self, name: str, value: list[str], attrs: dict | None = None):
-        iterator = self.choices
+        iterator = cast(ModelChoiceIterator, self.choices)  # what a ModelChoiceField gives its widget
         field = iterator.field
         qs = iterator.queryset
         # Whether there are more than list_max() choices, without loading them: then only the
@@ -78,7 +79,7 @@ class LookupSelect(forms.Select):
             head = list(qs.filter(pk__in=chosen)) if chosen else []
         else:
             head = list(qs)
-        options = [("", field.empty_label)] if field.empty_label is not None else []
+        options: list[tuple[Any, Any]] = [("", field.empty_label)] if field.empty_label is not None else []
         options += [iterator.choice(obj) for obj in head]
         full, self.choices = self.choices, options
         try:
@@ -90,15 +91,19 @@ class LookupSelect(forms.Select):
         context = super().get_context(name, value, attrs)
         context["widget"]["searchable"] = self.searchable
         context["widget"]["source"] = self.source
-        context["widget"]["empty_label"] = self.choices.field.empty_label or ""
+        context["widget"]["empty_label"] = cast(ModelChoiceIterator, self.choices).field.empty_label or ""
         return context
 
 
-def use(field: forms.ModelChoiceField, source: str, user: Any, queryset: QuerySet | None = None) -> None:
-    """Fill `field` from `source` (or a narrower `queryset` of it) and make it searchable."""
+def use(field: forms.Field, source: str, user: Any, queryset: QuerySet | None = None) -> None:
+    """Fill `field` (a form's ModelChoiceField, as `form.fields[name]` gives it) from `source`
+    (or a narrower `queryset` of it) and make it searchable."""
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"a lookup source fills a ModelChoiceField, not {type(field).__name__}")
     widget = LookupSelect(source, attrs=field.widget.attrs)
     field.widget = widget
     src = SOURCES[source]
     field.queryset = src.choices(user) if queryset is None else queryset  # also sets widget.choices
     if src.label is not None:
-        field.label_from_instance = src.label
+        # Django's way to label one field's choices without a subclass; stubs see a method.
+        field.label_from_instance = src.label  # type: ignore[method-assign, assignment]
