@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # its bundled Swagger UI, served locally for /api/v1/docs
     "dangjian.ui",
+    # --- issue 13 (ui helper): the pages composing the capabilities (home dashboards, the
+    # navigation, /health/), split from the ui base; ready() registers every app's lookup sources.
+    "dangjian.pages",
     "dangjian.audit",
     "dangjian.organizations",
     "dangjian.people",
@@ -125,7 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dangjian.ui.context_processors.navigation",
+                "dangjian.pages.context_processors.navigation",
             ],
         },
     },

@@ -6,6 +6,7 @@ from dangjian.api.api import api
 
 urlpatterns = [
     *auth_urlpatterns,
+    path("", include("dangjian.pages.urls")),
     path("", include("dangjian.ui.urls")),
     path("", include("dangjian.access.urls")),
     path("orgs/", include("dangjian.organizations.urls")),

@@ -217,3 +217,39 @@ def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
         )
         .order_by("enterprise__name", "parent__name", "name")
     )
+
+
+# --- for the home dashboards (dangjian.pages) and the people lookups (issue 13, ui helper) -------
+
+
+def orgs_by_path(paths: Iterable[str]) -> dict[str, Organization]:
+    """The organisations at these tree paths, by path (one query; none when no path is given)."""
+    paths = list(paths)
+    return {o.path: o for o in Organization.objects.filter(path__in=paths)} if paths else {}
+
+
+def enterprises_by_id(ids: Iterable[int]) -> dict[int, Enterprise]:
+    """These enterprises with their party organisation, by id (one query; none when no id is given)."""
+    ids = list(ids)
+    return Enterprise.objects.select_related("party_org").in_bulk(ids) if ids else {}
+
+
+def root_orgs() -> list[Organization]:
+    """The tops of the party tree (what a superuser without a role sees on the home page)."""
+    return list(Organization.objects.filter(parent__isnull=True))
+
+
+def largest_teams(ent: Enterprise, limit: int = 15) -> list[tuple[str, str, int, int]]:
+    """The enterprise's production teams with the most people: (name, English name, people,
+    party members), largest first."""
+    teams = (
+        ent.units.filter(kind=UnitKind.TEAM)
+        .annotate(n=Count("members"), m=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES)))
+        .order_by("-n")[:limit]
+    )
+    return [(t.name, t.name_en, t.n, t.m) for t in teams]
+
+
+def teams_of(enterprises: QuerySet[Enterprise]) -> QuerySet[ProductionUnit]:
+    """The production teams of these enterprises, each with its enterprise."""
+    return ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises).select_related("enterprise")

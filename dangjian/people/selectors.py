@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
 
@@ -78,3 +78,17 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> Quer
     if data.get("gender"):
         qs = qs.filter(gender=data["gender"])
     return qs
+
+
+# --- for the home dashboards (dangjian.pages; issue 13, ui helper) -------------------------------
+
+
+def ethnicity_counts(org: Any) -> dict[str, int]:
+    """Party members of the organisation and its subtree, by ethnicity code, most first."""
+    rows = (
+        Person.objects.filter(party_org__in=orgs_under(org.path), political_status__in=PARTY_MEMBER_STATUSES)
+        .values("ethnicity")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return {r["ethnicity"]: r["n"] for r in rows}

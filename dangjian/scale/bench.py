@@ -690,6 +690,6 @@ def run_on(
 
 def dashboard_figures(place: Place) -> Any:
     """What a committee's dashboard panel counts when its kept figures have expired."""
-    from dangjian.ui.selectors import ethnicity_counts
+    from dangjian.people.selectors import ethnicity_counts
 
     return org_selectors.org_figures(place.org), ethnicity_counts(place.org)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from dangjian.ids import parse_id
 
+from . import lookups
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -53,18 +55,17 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
-        return super()._check_values(value)
+        # Django's private validation step, which django-stubs do not declare.
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class OrgPickerForm(forms.Form):
     """Choose a party organisation among those a lookup source offers the user (a search box
     when they are many): the chooser at the top of the calendar, cohort and similar pages."""
 
-    org = forms.ModelChoiceField(label=gettext_lazy("party organisation"), queryset=None)
+    org: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=gettext_lazy("party organisation"), queryset=None)
 
     def __init__(self, *args: Any, user: Any, source: str = "org", **kwargs: Any) -> None:
-        from . import lookups
-
         super().__init__(*args, **kwargs)
         lookups.use(self.fields["org"], source, user)
 

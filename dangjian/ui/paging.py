@@ -31,7 +31,8 @@ def page_rows(qs: QuerySet, start: int, stop: int) -> list:
     rows = qs.model._default_manager.filter(pk__in=ids)
     rows.query.select_related = query.select_related
     rows.query.deferred_loading = query.deferred_loading
-    by_id = {row.pk: row for row in rows.prefetch_related(*qs._prefetch_related_lookups)}
+    # The prefetches a queryset was given are not in django-stubs' public QuerySet.
+    by_id = {row.pk: row for row in rows.prefetch_related(*qs._prefetch_related_lookups)}  # type: ignore[attr-defined]
     return [by_id[pk] for pk in ids if pk in by_id]
 
 

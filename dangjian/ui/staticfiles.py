@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import Error
+from django.core.checks import CheckMessage, Error
 from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -30,7 +30,7 @@ def _vendor_files() -> dict[str, Path]:
 class VendorFinder(BaseFinder):
     """Finds the files of `settings.VENDOR_FILES` ({static path: file in node_modules})."""
 
-    def check(self, **kwargs: Any) -> list[Error]:
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         missing = [f"{name} ← {source}" for name, source in _vendor_files().items() if not source.is_file()]
         if not missing:
             return []
@@ -42,7 +42,9 @@ class VendorFinder(BaseFinder):
             )
         ]
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    # Like Django's own finders, "not found" is an empty list, which django-stubs' overloads
+    # (str | None) do not describe.
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:  # type: ignore[override]
         source = _vendor_files().get(path)
         found = str(source) if source is not None and source.is_file() else None
         if find_all or kwargs.get("all"):
@@ -54,7 +56,8 @@ class VendorFinder(BaseFinder):
             if not source.is_file():
                 continue
             storage = FileSystemStorage(location=str(source.parent))
-            storage.prefix = os.path.dirname(name)  # collectstatic puts the file under this prefix
+            # collectstatic puts the file under this prefix (Django's FileSystemFinder sets it too).
+            storage.prefix = os.path.dirname(name)  # type: ignore[attr-defined]
             yield source.name, storage
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -8,27 +7,7 @@ from django.templatetags.static import static
 
 from dangjian.ids import parse_id
 
-from . import lookups, selectors
-
-
-@login_required
-def home(request):
-    panels = selectors.dashboard_panels(request.user)
-    if request.user.is_superuser and not panels:
-        for org in selectors.superuser_roots()[:3]:
-            panels.append(selectors.committee_panel(org, "org_department"))
-        selectors.number_charts(panels)
-    person = request.user.person
-    return render(
-        request,
-        "ui/home.html",
-        {
-            "panels": panels,
-            "me": person,
-            "needs_charts": any(p.charts for p in panels),
-            "refresh_minutes": max(1, settings.DANGJIAN.get("DASHBOARD_SECONDS", 300) // 60),
-        },
-    )
+from . import lookups
 
 
 @login_required

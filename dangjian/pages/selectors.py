@@ -12,20 +12,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role
-from dangjian.access.scopes import grants_for, orgs_under
+from dangjian.access.scopes import grants_for
 from dangjian.organizations import selectors as org_selectors
-from dangjian.organizations.models import Enterprise, Organization, UnitKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity, PoliticalStatus
+from dangjian.people import selectors as people_selectors
+from dangjian.people.choices import Ethnicity, PoliticalStatus
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+    from dangjian.organizations.models import Enterprise, Organization
 
 MAX_PANELS = 8
 
@@ -42,7 +45,7 @@ class Panel:
 
 def counted(key: str, compute: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], dt.datetime]:
     """A panel's numbers from the cache, or counted now and kept for DASHBOARD_SECONDS."""
-    hit = cache.get(key)
+    hit: tuple[dict[str, Any], dt.datetime] | None = cache.get(key)
     if hit is None:
         hit = (compute(), timezone.now())
         cache.set(key, hit, settings.DANGJIAN.get("DASHBOARD_SECONDS", 300))
@@ -76,18 +79,6 @@ def coverage_chart(f: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def ethnicity_counts(org: Organization) -> dict[str, int]:
-    from dangjian.people.models import Person
-
-    rows = (
-        Person.objects.filter(party_org__in=orgs_under(org.path), political_status__in=PARTY_MEMBER_STATUSES)
-        .values("ethnicity")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
-    return {r["ethnicity"]: r["n"] for r in rows}
-
-
 def _ethnicity_chart(counts: dict[str, int]) -> dict[str, Any]:
     labels = dict(Ethnicity.choices)
     return {
@@ -106,15 +97,6 @@ def _status_chart(breakdown: list[tuple[str, int]]) -> dict[str, Any]:
     }
 
 
-def _team_counts(ent: Enterprise) -> list[tuple[str, str, int, int]]:
-    teams = (
-        ent.units.filter(kind=UnitKind.TEAM)
-        .annotate(n=Count("members"), m=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES)))
-        .order_by("-n")[:15]
-    )
-    return [(t.name, t.name_en, t.n, t.m) for t in teams]
-
-
 def _team_chart(teams: list[tuple[str, str, int, int]]) -> dict[str, Any]:
     english = (get_language() or "").startswith("en")
     return {
@@ -130,7 +112,7 @@ def _team_chart(teams: list[tuple[str, str, int, int]]) -> dict[str, Any]:
 
 def committee_panel(org: Organization, role: str) -> Panel:
     def compute() -> dict[str, Any]:
-        return {"figures": org_selectors.org_figures(org), "ethnicity": ethnicity_counts(org)}
+        return {"figures": org_selectors.org_figures(org), "ethnicity": people_selectors.ethnicity_counts(org)}
 
     numbers, as_of = counted(f"dashboard:committee:{org.pk}:{org.path}", compute)
     figures = numbers["figures"]
@@ -152,7 +134,7 @@ def enterprise_panel(ent: Enterprise, role: str) -> Panel:
     kind = "workplace" if role == Role.EMPLOYEE else "enterprise"
 
     def compute() -> dict[str, Any]:
-        teams = _team_counts(ent) if kind == "enterprise" else []
+        teams = org_selectors.largest_teams(ent) if kind == "enterprise" else []
         return {"figures": org_selectors.enterprise_figures(ent), "teams": teams}
 
     numbers, as_of = counted(f"dashboard:{kind}:{ent.pk}", compute)
@@ -160,14 +142,13 @@ def enterprise_panel(ent: Enterprise, role: str) -> Panel:
     return Panel(kind, role, ent, numbers["figures"], charts, as_of)
 
 
-def dashboard_panels(user: Any) -> list[Panel]:
+def dashboard_panels(user: User) -> list[Panel]:
     panels: list[Panel] = []
     seen: set[tuple[str, Any]] = set()
+    key: tuple[str, Any]
     grants = list(grants_for(user))
-    org_paths = [g.org_path for g in grants if g.org_path]
-    orgs = {o.path: o for o in Organization.objects.filter(path__in=org_paths)} if org_paths else {}
-    ent_ids = [g.enterprise_id for g in grants if g.enterprise_id]
-    ents = Enterprise.objects.select_related("party_org").in_bulk(ent_ids) if ent_ids else {}
+    orgs = org_selectors.orgs_by_path(g.org_path for g in grants if g.org_path)
+    ents = org_selectors.enterprises_by_id(g.enterprise_id for g in grants if g.enterprise_id)
     for g in grants:
         if len(panels) >= MAX_PANELS:
             break
@@ -196,4 +177,4 @@ def number_charts(panels: list[Panel]) -> None:
 
 
 def superuser_roots() -> list[Organization]:
-    return list(Organization.objects.filter(parent__isnull=True))
+    return org_selectors.root_orgs()

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
+
+from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
+from dangjian.audit.selectors import may_read_global_log
+from dangjian.birthdays.selectors import may_see_birthdays
+from dangjian.branchlife import selectors as branchlife
+from dangjian.development import selectors as development
+from dangjian.rosters.selectors import may_import
 
 
-def navigation(request):
-    user = getattr(request, "user", None)
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu: which capabilities the signed-in user may open (each capability's own predicate)."""
+    user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
-    from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
-    from dangjian.audit.selectors import may_read_global_log
-    from dangjian.birthdays.selectors import may_see_birthdays
-    from dangjian.branchlife import selectors as branchlife
-    from dangjian.development import selectors as development
-    from dangjian.rosters.selectors import may_import
-
     return {
         "LANGUAGES": settings.LANGUAGES,
         "nav": {
