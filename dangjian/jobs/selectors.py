@@ -88,3 +88,10 @@ def queues_without_worker(now: dt.datetime | None = None) -> list[str]:
     served = {q for beat in live_workers(now) for q in beat.queue_names}
     queues = settings.TASKS["default"].get("QUEUES") or ["default"]
     return [q for q in queues if q not in served and "*" not in served]
+
+
+def requester_language_of(job_id: int) -> str:
+    """The language of the user who asked for the job (the site's default if they have none):
+    a task speaks it in the outcome it writes."""
+    language = Job.objects.filter(pk=job_id).values_list("requested_by__language", flat=True).first()
+    return language or settings.LANGUAGE_CODE

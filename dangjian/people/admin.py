@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.access.audited_admin import AuditedModelAdmin
 from dangjian.access.scopes import REVEAL, can
-from dangjian.audit.admin import AuditedModelAdmin
 
 from . import services
 from .crypto import EncryptedTextField

@@ -273,7 +273,7 @@ def test_the_admin_offers_no_write_path_the_audit_chain_cannot_see(db):
     from django.test import RequestFactory
     from django_tasks_db.models import DBTaskResult
 
-    from dangjian.audit.admin import AuditedModelAdmin
+    from dangjian.access.audited_admin import AuditedModelAdmin
     from dangjian.testing.factories import UserFactory
 
     assert not admin.site.is_registered(Group) and not admin.site.is_registered(DBTaskResult)
