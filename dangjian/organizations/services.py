@@ -47,7 +47,6 @@ def create_organization(
 
 @audit.write_transaction
 def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Organization:
-    before = audit.snapshot(org)
     kind = fields.pop("kind", org.kind)
     if kind != org.kind:
         _check_parent(kind, org.parent)
@@ -55,15 +54,15 @@ def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Orga
             error = rules.parent_kind_error(child.kind, kind)
             if error:
                 raise ValidationError({"kind": error})
-        org.kind = kind
-    for key, value in fields.items():
-        if key in ORG_FIELDS:
-            setattr(org, key, value)
+    audit.update_model(
+        actor=actor, instance=org, data={**fields, "kind": kind}, fields=(*ORG_FIELDS, "kind"), clean=_clean_org
+    )
+    return org
+
+
+def _clean_org(org: Organization) -> None:
     org.code = org.code or None
     org.full_clean(exclude=["path"])
-    org.save()
-    audit.record_update(actor, org, before)
-    return org
 
 
 @audit.write_transaction
@@ -149,13 +148,9 @@ def create_enterprise(*, actor: Any, **fields: Any) -> Enterprise:
 
 @audit.write_transaction
 def update_enterprise(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
-    before = audit.snapshot(enterprise)
-    for key, value in fields.items():
-        if key in ENTERPRISE_FIELDS:
-            setattr(enterprise, key, value)
-    _validate_enterprise(enterprise)
-    enterprise.save()
-    audit.record_update(actor, enterprise, before)
+    audit.update_model(
+        actor=actor, instance=enterprise, data=fields, fields=ENTERPRISE_FIELDS, clean=_validate_enterprise
+    )
     return enterprise
 
 
@@ -180,13 +175,9 @@ def create_unit(
 
 @audit.write_transaction
 def update_unit(*, actor: Any, unit: ProductionUnit, **fields: Any) -> ProductionUnit:
-    before = audit.snapshot(unit)
-    for key in ("name", "name_en", "parent"):
-        if key in fields:
-            setattr(unit, key, fields[key])
-    _validate_unit(unit)
-    unit.save()
-    audit.record_update(actor, unit, before)
+    audit.update_model(
+        actor=actor, instance=unit, data=fields, fields=("name", "name_en", "parent"), clean=_validate_unit
+    )
     return unit
 
 

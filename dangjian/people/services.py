@@ -223,13 +223,9 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
 
 @audit.write_transaction
 def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
-    before = audit.snapshot(person)
-    for key, value in fields.items():
-        if key in PERSON_FIELDS:
-            setattr(person, key, value)
-    clean_person(person, actor=actor)
-    person.save()
-    audit.record_update(actor, person, before)
+    audit.update_model(
+        actor=actor, instance=person, data=fields, fields=PERSON_FIELDS, clean=lambda p: clean_person(p, actor=actor)
+    )
     refresh_derived(person)
     return person
 
@@ -304,13 +300,7 @@ def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
 
 @audit.write_transaction
 def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> Membership:
-    before = audit.snapshot(membership)
-    for key, value in fields.items():
-        if key in MEMBERSHIP_FIELDS:
-            setattr(membership, key, value)
-    clean_membership(membership)
-    membership.save()
-    audit.record_update(actor, membership, before)
+    audit.update_model(actor=actor, instance=membership, data=fields, fields=MEMBERSHIP_FIELDS, clean=clean_membership)
     refresh_derived(membership.person)
     return membership
 
