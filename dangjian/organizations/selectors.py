@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
+from dangjian.access.models import Role
 from dangjian.access.scopes import VIEW, orgs_under, scope
-from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
 from .models import (
     NON_PUBLIC_OWNERSHIP,
@@ -54,12 +55,16 @@ def count_of(qs: QuerySet) -> Subquery:
     return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"), output_field=IntegerField())
 
 
+def _persons() -> QuerySet[Any]:
+    """Every person, reached through the relation people declares on Enterprise (employer →
+    "employees"): people sits above organizations, which does not import it."""
+    return Enterprise._meta.get_field("employees").related_model._default_manager.all()
+
+
 def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
     """The enterprise list as filtered by ?q=, ?ownership= and ?covered= (unknown values are
     ignored), with its employee and member counts: the list page and its Excel export."""
-    from dangjian.people.models import Person
-
-    employees = Person.objects.filter(employer=OuterRef("pk"))
+    employees = _persons().filter(employer=OuterRef("pk"))
     qs = visible_enterprises(user).annotate(
         n_employees=count_of(employees),
         n_members=count_of(employees.filter(political_status__in=PARTY_MEMBER_STATUSES)),
@@ -90,17 +95,12 @@ def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]
     )
 
 
-def _people_under(path: str):
-    from dangjian.people.models import Person
-
-    return Person.objects.filter(party_org__in=orgs_under(path))
+def _people_under(path: str) -> QuerySet[Any]:
+    return _persons().filter(party_org__in=orgs_under(path))
 
 
 def org_figures(org: Organization) -> dict[str, Any]:
     """Headline figures of a node's subtree. Committees get coverage; branches get their people."""
-    from dangjian.access.models import Role, RoleAssignment
-    from dangjian.people.models import Person
-
     path = org.path
     members = _people_under(path).aggregate(
         full=Count("pk", filter=Q(political_status=PoliticalStatus.FULL)),
@@ -135,17 +135,17 @@ def org_figures(org: Organization) -> dict[str, Any]:
             non_public_covered=ents["non_public_covered"],
             branches=orgs["branches"],
             party_units=orgs["party_units"],
-            instructors=RoleAssignment.objects.filter(
-                role=Role.INSTRUCTOR, enterprise__supervising_org__in=orgs_under(path)
+            instructors=Enterprise.objects.filter(
+                supervising_org__in=orgs_under(path), role_assignments__role=Role.INSTRUCTOR
             )
-            .values("user")
+            .values("role_assignments__user")
             .distinct()
             .count(),
         )
     else:
         covered = Enterprise.objects.filter(party_org__in=orgs_under(path))
         figures.update(
-            employees=Person.objects.filter(employer__in=covered).count(),
+            employees=_persons().filter(employer__in=covered).count(),
             teams=ProductionUnit.objects.filter(enterprise__in=covered, kind=UnitKind.TEAM).count(),
         )
     return figures
@@ -169,12 +169,14 @@ def status_breakdown(org: Organization) -> list[tuple[str, int]]:
 
 
 def enterprise_figures(ent: Enterprise) -> dict[str, Any]:
-    from dangjian.people.models import Person
-
-    people = Person.objects.filter(employer=ent).aggregate(
-        employees=Count("pk"),
-        members=Count("pk", filter=Q(political_status__in=PARTY_MEMBER_STATUSES)),
-        applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+    people = (
+        _persons()
+        .filter(employer=ent)
+        .aggregate(
+            employees=Count("pk"),
+            members=Count("pk", filter=Q(political_status__in=PARTY_MEMBER_STATUSES)),
+            applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+        )
     )
     units = ProductionUnit.objects.filter(enterprise=ent).aggregate(
         workshops=Count("pk", filter=Q(kind=UnitKind.WORKSHOP)), teams=Count("pk", filter=Q(kind=UnitKind.TEAM))

@@ -9,13 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
+from dangjian.choices import PoliticalStatus
 from dangjian.ids import parse_id
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
 from . import services
-from .choices import Ethnicity, Gender, PoliticalStatus
+from .choices import Ethnicity, Gender
 from .models import Membership, Person
 from .services import PERSON_FIELDS
 

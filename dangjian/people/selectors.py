@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
+from dangjian.choices import PARTY_MEMBER_STATUSES
 
-from .choices import PARTY_MEMBER_STATUSES
 from .models import Person
 from .services import id_number_lookup
 from .validators import normalize_id_number

@@ -62,7 +62,7 @@ def person_detail(request, pk):
             "person": person,
             "memberships": memberships,
             "party_age": rules.party_age_years(current.converted_on, today) if current else None,
-            "political_birthday": _political_birthday(current),
+            "current_membership": current,
             "age": rules.age_on(person.birth_date, today),
             "candidacies": scope(request.user, person.candidacies.select_related("organization"), VIEW),
             "may_change": can(request.user, CHANGE, person),
@@ -166,12 +166,3 @@ def membership_edit(request, pk):
 
 def _person_url(person: Person) -> str:
     return reverse("people:detail", args=[person.pk])
-
-
-def _political_birthday(membership: Membership | None):
-    if membership is None:
-        return None
-    from dangjian.development.services import config_for
-
-    basis = config_for(membership.organization).birthday_basis
-    return rules.political_birthday(membership.admitted_on, membership.converted_on, basis)

@@ -7,8 +7,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
-    from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
     from dangjian.access.permissions import may_read_global_log
+    from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
     from dangjian.birthdays.selectors import may_see_birthdays
     from dangjian.branchlife import selectors as branchlife
     from dangjian.development import selectors as development

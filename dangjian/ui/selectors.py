@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role
 from dangjian.access.scopes import grants_for, orgs_under
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, UnitKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity, PoliticalStatus
+from dangjian.people.choices import Ethnicity
 
 MAX_PANELS = 8
 
