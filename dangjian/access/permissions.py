@@ -3,8 +3,10 @@ answered in one place, in blocks headed by the app they serve."""
 
 from __future__ import annotations
 
+from django.db.models import Model
+
 from .models import Role, User
-from .scopes import AUDIT, ORG, grants_for
+from .scopes import AUDIT, CHANGE, MEMBERSHIP, ORG, REVEAL, can, grants_for, has_any
 
 # --- audit log ----------------------------------------------------------------------------------
 
@@ -23,3 +25,18 @@ def audit_log_reach(user: User) -> list[str] | None:
     return [
         g.org_path for g in grants_for(user) if g.allows(ORG, AUDIT) and g.org_path and g.role == Role.ORG_DEPARTMENT
     ]
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+def may_change_memberships(user: User, person: Model) -> bool:
+    """Membership records are the branch's to keep, not HR's: a role that keeps them, on a person
+    the user may change."""
+    return has_any(user, MEMBERSHIP, CHANGE) and can(user, CHANGE, person)
+
+
+def may_see_sensitive_in_admin(user: User, person: Model | None) -> bool:
+    """A new person's numbers are typed in by the user; a stored person's are shown only to roles
+    with REVEAL (and superusers)."""
+    return person is None or user.is_superuser or can(user, REVEAL, person)

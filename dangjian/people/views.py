@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangjian.access.permissions import may_change_memberships
 from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, VIEW, can, has_any, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
@@ -67,8 +68,7 @@ def person_detail(request, pk):
             "candidacies": scope(request.user, person.candidacies.select_related("organization"), VIEW),
             "may_change": can(request.user, CHANGE, person),
             "may_reveal": can(request.user, REVEAL, person),
-            # Membership records are the branch's to keep, not HR's.
-            "may_change_memberships": has_any(request.user, MEMBERSHIP, CHANGE) and can(request.user, CHANGE, person),
+            "may_change_memberships": may_change_memberships(request.user, person),
             "may_audit": can(request.user, AUDIT, person),
             "has_login": hasattr(person, "user"),
         },
