@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
 from dangjian.access.models import Role
-from dangjian.access.scopes import VIEW, orgs_under, scope
+from dangjian.access.scopes import NOTHING, VIEW, orgs_under, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
 from .models import (
@@ -219,3 +219,27 @@ def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
         )
         .order_by("enterprise__name", "parent__name", "name")
     )
+
+
+# --- for the apps above: choice lists built on these models ------------------------------------
+
+
+def enterprises_where(q: Q | None) -> QuerySet[Enterprise]:
+    """Enterprises matching `q` (None: every enterprise; access.scopes.NOTHING: none)."""
+    if q is None:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(q) if q != NOTHING else Enterprise.objects.none()
+
+
+def orgs_where(q: Q) -> QuerySet[Organization]:
+    return Organization.objects.filter(q)
+
+
+def party_units_and_groups() -> QuerySet[Organization]:
+    """The organisations a person's membership record can name: party units and party groups."""
+    return Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
+
+
+def teams_of(enterprises: QuerySet[Enterprise]) -> QuerySet[ProductionUnit]:
+    """The production teams of these enterprises."""
+    return ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises)

@@ -4,29 +4,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
 from dangjian.choices import PoliticalStatus
 from dangjian.ids import parse_id
-from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.organizations.selectors import enterprises_where, orgs_where, teams_of
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
 from . import services
 from .choices import Ethnicity, Gender
+from .lookups import enterprises_for_people, membership_orgs
 from .models import Membership, Person
 from .services import PERSON_FIELDS
-
-
-def enterprises_for_people(user, action: str = CHANGE):
-    """Enterprises in which the user may add or edit people."""
-    q = container_q(user, PERSON, action, ENTERPRISE)
-    if q is None:
-        return Enterprise.objects.all()
-    return Enterprise.objects.filter(q) if q != NOTHING else Enterprise.objects.none()
 
 
 class SensitiveInput(forms.TextInput):
@@ -113,10 +106,10 @@ class PersonForm(AsksIdNumberFirst, forms.ModelForm):
         super().__init__(*args, **kwargs)
         enterprises = enterprises_for_people(user)
         if self.instance.employer_id:
-            enterprises = enterprises | Enterprise.objects.filter(pk=self.instance.employer_id)
+            enterprises = enterprises | enterprises_where(Q(pk=self.instance.employer_id))
         lookups.use(self.fields["employer"], "enterprise.employer", user, enterprises.distinct())
         self.fields["employer"].required = True
-        teams = ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises)
+        teams = teams_of(enterprises)
         lookups.use(self.fields["team"], "team.employer", user, teams.select_related("enterprise"))
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
@@ -158,13 +151,6 @@ class PersonForm(AsksIdNumberFirst, forms.ModelForm):
         return kept_unless_typed(self.instance, self.cleaned_data, shown)
 
 
-def membership_orgs(user):
-    """Organisations in which the user may keep membership records."""
-    where = container_q(user, MEMBERSHIP, CHANGE, ORG)
-    qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
-    return qs if where is None else qs.filter(where)
-
-
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
@@ -175,23 +161,23 @@ class MembershipForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         qs = membership_orgs(user)
         if self.instance.pk:
-            qs = qs | Organization.objects.filter(pk=self.instance.organization_id)
+            qs = qs | orgs_where(Q(pk=self.instance.organization_id))
         lookups.use(self.fields["organization"], "org.membership", user, qs.distinct())
 
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), required=False)
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.none(),
+        queryset=None,  # set in __init__ from the user's choices
         required=False,
         label=_("party organisation"),
         empty_label=_("Any party organisation"),
     )
     enterprise = forms.ModelChoiceField(
-        queryset=Enterprise.objects.none(), required=False, label=_("enterprise"), empty_label=_("Any enterprise")
+        queryset=None, required=False, label=_("enterprise"), empty_label=_("Any enterprise")
     )
     team = forms.ModelChoiceField(
-        queryset=ProductionUnit.objects.none(),
+        queryset=None,
         required=False,
         label=_("production team"),
         empty_label=_("Any production team"),
