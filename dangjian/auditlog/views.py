@@ -14,6 +14,7 @@ from dangjian.access.permissions import may_read_global_log
 from dangjian.access.scopes import AUDIT, resource_of
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.audit.models import Action, Source
+from dangjian.audit.selectors import object_history
 from dangjian.jobs.services import start_job
 from dangjian.ui.paging import paginate, query_without
 
@@ -75,7 +76,7 @@ def history(request, kind, pk):
     model = apps.get_model(label)
     resource_of(model)
     obj = get_in_scope(request.user, model, pk, AUDIT)
-    events = selectors.object_history(label, obj.pk)
+    events = object_history(label, obj.pk)
     return render(
         request,
         "audit/history.html",

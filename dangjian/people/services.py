@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access.scopes import VIEW, can
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
 
-from . import rules
+from . import id_checks, rules
 from .crypto import blind_index
 from .models import Membership, Person
 from .validators import mask_id_number, normalize_id_number, parse_id_number
@@ -90,8 +91,6 @@ def answer_id_number(*, actor: Any, number: str, person: Person | None = None, r
     so the audit event stands when the write is refused; the services ask again (clean_person)
     and a repeated question is neither counted nor recorded twice. `record=False` (an import's
     write, whose refusal is followed by a fresh check) neither counts nor records."""
-    from dangjian.access.scopes import VIEW, can
-
     index = blind_index(number)
     clash = Person.objects.filter(id_number_index=index)
     if person is not None and person.pk is not None:
@@ -109,8 +108,6 @@ def answer_out_of_scope(*, actor: Any, number: str, found: Person | None, record
     looked up and found outside what `actor` may see: a roster check looks up a whole chunk of
     rows at once and calls this per row, so a file of numbers from elsewhere costs no query per
     row, only the cache's counting and, within the quota, the audit event."""
-    from . import id_checks
-
     index = blind_index(number)
     if found is not None and id_checks.already_answered(actor, index):
         return IdNumberAnswer(ELSEWHERE)
