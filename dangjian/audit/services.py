@@ -19,6 +19,8 @@ from .context import current
 from .models import Action, AuditEvent, ChainHead
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from dangjian.access.models import User
 
 P = ParamSpec("P")
@@ -51,9 +53,11 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None, sensitive: tuple[str, ...] = ()) -> dict:
+def diff(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, sensitive: tuple[str, ...] = ()
+) -> dict[str, Any]:
     before, after = before or {}, after or {}
-    changes = {}
+    changes: dict[str, Any] = {}
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old == new:
@@ -145,24 +149,24 @@ def org_path_of(obj: models.Model | None) -> str:
 @transaction.atomic
 def record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
     object_id: Any = "",
     object_repr: str | None = None,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     org_path: str | None = None,
 ) -> AuditEvent:
     ctx = current()
     inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
     head = _nesting.head if inside else _lock_head()
     _prev_pk, prev_hash = _tail(head)
-    actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
+    named = actor if actor is not None and actor.is_authenticated else None
     event = AuditEvent(
         at=timezone.now(),
-        actor_id=actor.pk if actor_ok else None,
-        actor_name=actor.get_username() if actor_ok else "",
+        actor_id=named.pk if named is not None else None,
+        actor_name=named.get_username() if named is not None else "",
         source=ctx.source,
         action=action,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
@@ -182,12 +186,12 @@ def record(
     return event
 
 
-def record_create(actor: Any, obj: models.Model) -> AuditEvent:
+def record_create(actor: User | AnonymousUser | None, obj: models.Model) -> AuditEvent:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     return record(actor=actor, action=Action.CREATE, obj=obj, changes=diff(None, snapshot(obj), sensitive))
 
 
-def record_update(actor: Any, obj: models.Model, before: dict[str, Any]) -> AuditEvent | None:
+def record_update(actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any]) -> AuditEvent | None:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     changes = diff(before, snapshot(obj), sensitive)
     if not changes:
@@ -195,7 +199,9 @@ def record_update(actor: Any, obj: models.Model, before: dict[str, Any]) -> Audi
     return record(actor=actor, action=Action.UPDATE, obj=obj, changes=changes)
 
 
-def record_delete(actor: Any, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str) -> AuditEvent:
+def record_delete(
+    actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str
+) -> AuditEvent:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     return record(
         actor=actor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,8 +16,9 @@ def progress_key(job_id: int) -> str:
     return f"jobs:progress:{job_id}"
 
 
-def cached_progress(job_id: int) -> dict | None:
-    return cache.get(progress_key(job_id))
+def cached_progress(job_id: int) -> dict[str, Any] | None:
+    figures: dict[str, Any] | None = cache.get(progress_key(job_id))
+    return figures
 
 
 def live(job: Job) -> Job:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
@@ -22,6 +22,9 @@ from .models import (
     UnitKind,
 )
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
 APPLICANT_STATUSES = [PoliticalStatus.APPLICANT, PoliticalStatus.ACTIVIST, PoliticalStatus.TARGET]
 
@@ -31,24 +34,23 @@ def nearest_settings(orgs: Iterable[Organization], model: type[Model]) -> dict[i
     `organization` field) of the nearest organisation up its tree that has one, or None. One
     query for any number of organisations."""
     orgs = list({o.pk: o for o in orgs}.values())
-    own = {row.organization_id: row for row in model._default_manager.filter(
-        organization_id__in={i for o in orgs for i in o.path_ids()}
-    )}  # fmt: skip
+    rows: list[Any] = list(model._default_manager.filter(organization_id__in={i for o in orgs for i in o.path_ids()}))
+    own = {row.organization_id: row for row in rows}
     return {org.pk: next((own[i] for i in reversed(org.path_ids()) if i in own), None) for org in orgs}
 
 
-def visible_orgs(user: Any, action: str = VIEW) -> QuerySet[Organization]:
+def visible_orgs(user: User, action: str = VIEW) -> QuerySet[Organization]:
     return scope(user, Organization.objects.all(), action)
 
 
-def visible_enterprises(user: Any, action: str = VIEW) -> QuerySet[Enterprise]:
+def visible_enterprises(user: User, action: str = VIEW) -> QuerySet[Enterprise]:
     return scope(user, Enterprise.objects.select_related("supervising_org", "party_org"), action)
 
 
 ENTERPRISE_SORTS = {"name": "name", "ownership": "ownership", "employees": "n_employees", "members": "n_members"}
 
 
-def count_of(qs: QuerySet) -> Subquery:
+def count_of(qs: QuerySet[Any]) -> Subquery:
     """COUNT(*) of a correlated queryset, as a column: counted per row shown, through an index,
     instead of joining every related row and grouping (the enterprise list joined all of a
     prefecture's 400,000 people to count them)."""
@@ -61,7 +63,7 @@ def _persons() -> QuerySet[Any]:
     return Enterprise._meta.get_field("employees").related_model._default_manager.all()
 
 
-def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
+def filtered_enterprises(user: User, params: Any) -> QuerySet[Enterprise]:
     """The enterprise list as filtered by ?q=, ?ownership= and ?covered= (unknown values are
     ignored), with its employee and member counts: the list page and its Excel export."""
     employees = _persons().filter(employer=OuterRef("pk"))
@@ -79,14 +81,14 @@ def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
     return qs
 
 
-def tree_roots(user: Any) -> list[Organization]:
+def tree_roots(user: User) -> list[Organization]:
     """The highest visible nodes: the user's anchors (whose parents they cannot see)."""
     orgs = list(visible_orgs(user).order_by("depth", "path")[:500])
     paths = [o.path for o in orgs]
     return [o for o in orgs if not any(o.path != p and o.path.startswith(p) for p in paths)]
 
 
-def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]:
+def children_with_counts(user: User, org: Organization) -> QuerySet[Organization]:
     return (
         visible_orgs(user)
         .filter(parent=org)
@@ -196,7 +198,7 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
     )
 
 
-def members_of(user: Any, org: Organization, limit: int = 50):
+def members_of(user: User, org: Organization, limit: int = 50) -> QuerySet[Any]:
     """The organisation's members (its subtree's), full before probationary, for the node page."""
 
     return (
@@ -207,11 +209,13 @@ def members_of(user: Any, org: Organization, limit: int = 50):
     )
 
 
-def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
+def teams_covered(user: User, org: Organization) -> QuerySet[ProductionUnit]:
     """Production teams of the enterprises this organisation covers, with head counts."""
+    teams: QuerySet[ProductionUnit] = scope(
+        user, ProductionUnit.objects.filter(enterprise__party_org__in=orgs_under(org.path)), VIEW
+    )
     return (
-        scope(user, ProductionUnit.objects.filter(enterprise__party_org__in=orgs_under(org.path)), VIEW)
-        .filter(kind=UnitKind.TEAM)
+        teams.filter(kind=UnitKind.TEAM)
         .select_related("parent", "enterprise")
         .annotate(
             n_people=Count("members", distinct=True),

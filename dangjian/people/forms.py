@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q
@@ -20,6 +20,9 @@ from .choices import Ethnicity, Gender
 from .lookups import enterprises_for_people, membership_orgs
 from .models import Membership, Person
 from .services import PERSON_FIELDS
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 
 class SensitiveInput(forms.TextInput):
@@ -57,7 +60,7 @@ class AsksIdNumberFirst:
     about in the form's validation, before the write's transaction, so that the audit event of
     an answer about someone outside `asker`'s scope stands although the write is refused."""
 
-    asker: Any = None
+    asker: User = None
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number") or ""

@@ -44,7 +44,7 @@ def people_for(user: User) -> QuerySet[Person]:
 
 
 def person_at_work(p: Person) -> str:
-    return f"{p.name} · {p.employer.display_name}" if p.employer_id else p.name
+    return f"{p.name} · {p.employer.display_name}" if p.employer is not None else p.name
 
 
 def register() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -19,6 +19,9 @@ from . import id_checks, rules
 from .crypto import blind_index
 from .models import Membership, Person
 from .validators import mask_id_number, normalize_id_number, parse_id_number
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 PERSON_FIELDS = (
     "name",
@@ -60,7 +63,7 @@ class IdNumberAnswer:
             return _(
                 "A person with this ID number is already registered: %(name)s. Open their record instead of "
                 "adding them again."
-            ) % {"name": self.person.name}
+            ) % {"name": self.person.name if self.person is not None else ""}
         if self.kind == ELSEWHERE:
             return _(
                 "This ID number belongs to a person registered outside your organisation. Ask the organisation "
@@ -79,7 +82,9 @@ class IdNumberAnswer:
         return ""
 
 
-def answer_id_number(*, actor: Any, number: str, person: Person | None = None, record: bool = True) -> IdNumberAnswer:
+def answer_id_number(
+    *, actor: User | None, number: str, person: Person | None = None, record: bool = True
+) -> IdNumberAnswer:
     """Whether `number` (valid, normalised) is registered to someone other than `person`, as far
     as `actor` may be told. Inside the actor's scope: YOURS, with the person. Outside it: ELSEWHERE,
     counted against the actor's hourly quota (people.id_checks) and audited as a disclosure about
@@ -103,7 +108,7 @@ def answer_id_number(*, actor: Any, number: str, person: Person | None = None, r
     return answer_out_of_scope(actor=actor, number=number, found=found, record=record)
 
 
-def answer_out_of_scope(*, actor: Any, number: str, found: Person | None, record: bool = True) -> IdNumberAnswer:
+def answer_out_of_scope(*, actor: User, number: str, found: Person | None, record: bool = True) -> IdNumberAnswer:
     """The rest of `answer_id_number` once the person registered with `number` (or None) has been
     looked up and found outside what `actor` may see: a roster check looks up a whole chunk of
     rows at once and calls this per row, so a file of numbers from elsewhere costs no query per
@@ -127,7 +132,7 @@ def answer_out_of_scope(*, actor: Any, number: str, found: Person | None, record
     return IdNumberAnswer(ELSEWHERE)
 
 
-def ask_id_number(*, actor: Any, value: str, person: Person | None = None) -> IdNumberAnswer:
+def ask_id_number(*, actor: User | None, value: str, person: Person | None = None) -> IdNumberAnswer:
     """`answer_id_number` for what a user typed into a form or an API call, asked before the
     write. Not a valid ID number, or the person's own: FREE (the write's validation explains)."""
     number = normalize_id_number(value or "")
@@ -135,13 +140,13 @@ def ask_id_number(*, actor: Any, value: str, person: Person | None = None) -> Id
         parse_id_number(number)
     except ValidationError:
         return IdNumberAnswer(FREE)
-    stored = person is not None and person.pk is not None
-    if stored and person.id_number_index == blind_index(number):
+    stored = person if person is not None and person.pk is not None else None
+    if stored is not None and stored.id_number_index == blind_index(number):
         return IdNumberAnswer(FREE)
-    return answer_id_number(actor=actor, number=number, person=person if stored else None)
+    return answer_id_number(actor=actor, number=number, person=stored)
 
 
-def clean_person(person: Person, *, actor: Any = None) -> None:
+def clean_person(person: Person, *, actor: User | None = None) -> None:
     """Normalise and validate a person (saved or not) without writing; raises ValidationError
     keyed by field. The roster import checks its rows with this before anything is written.
     Whether a new or changed ID number is taken is answered as `actor` may be told
@@ -180,9 +185,10 @@ def clean_person(person: Person, *, actor: Any = None) -> None:
         person.id_number_index = None
     if person.phone and not (person.phone.lstrip("+").replace("-", "").isdigit() and 7 <= len(person.phone) <= 20):
         errors.setdefault("phone", []).append(_("A phone number has 7 to 20 digits."))
-    if person.team_id and person.team.enterprise_id != person.employer_id:
+    team = person.team if person.team_id else None
+    if team is not None and team.enterprise_id != person.employer_id:
         errors.setdefault("team", []).append(_("The production team must belong to the person's employer."))
-    if person.team_id and person.team.kind != "team":
+    if team is not None and team.kind != "team":
         errors.setdefault("team", []).append(_("Choose a production team, not a workshop."))
     if person.hire_date and person.birth_date and person.hire_date < person.birth_date:
         errors.setdefault("hire_date", []).append(_("The hire date is before the date of birth."))
@@ -207,7 +213,7 @@ def _loaded(obj: Any, fk: str) -> bool:
 
 
 @audit.write_transaction
-def create_person(*, actor: Any, **fields: Any) -> Person:
+def create_person(*, actor: User | None, **fields: Any) -> Person:
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
     clean_person(person, actor=actor)
     person.save()
@@ -219,7 +225,7 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
 
 
 @audit.write_transaction
-def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
+def update_person(*, actor: User | None, person: Person, **fields: Any) -> Person:
     audit.update_model(
         actor=actor, instance=person, data=fields, fields=PERSON_FIELDS, clean=lambda p: clean_person(p, actor=actor)
     )
@@ -286,7 +292,7 @@ MEMBERSHIP_FIELDS = ("organization", "admitted_on", "converted_on", "joined_org_
 
 
 @audit.write_transaction
-def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
+def add_membership(*, actor: User | None, person: Person, **fields: Any) -> Membership:
     m = Membership(person=person, **{k: v for k, v in fields.items() if k in MEMBERSHIP_FIELDS})
     clean_membership(m)
     m.save()
@@ -296,15 +302,16 @@ def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
 
 
 @audit.write_transaction
-def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> Membership:
+def update_membership(*, actor: User | None, membership: Membership, **fields: Any) -> Membership:
     audit.update_model(actor=actor, instance=membership, data=fields, fields=MEMBERSHIP_FIELDS, clean=clean_membership)
     refresh_derived(membership.person)
     return membership
 
 
-def reveal(*, actor: Any, person: Person, field: str) -> str:
+def reveal(*, actor: User, person: Person, field: str) -> str:
     """Return a sensitive value in clear and log that this user saw it (the caller checks REVEAL)."""
     if field not in Person.SENSITIVE_FIELDS:
         raise ValueError(field)
     audit.record(actor=actor, action=Action.REVEAL, obj=person, changes={"field": field})
-    return getattr(person, field)
+    value: str = getattr(person, field)
+    return value
