@@ -23,6 +23,7 @@ from .services import PERSON_FIELDS
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
+    from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 
 
 class SensitiveInput(forms.TextInput):
@@ -45,11 +46,11 @@ class SensitiveInput(forms.TextInput):
         return context
 
 
-def id_number_error(user, value: str, person: Person | None) -> str:
+def id_number_error(user: User | None, value: str, person: Person | None) -> str:
     """The answer to "is this ID number taken?" for a form (services.ask_id_number), HTML-safe:
     with a link to the person when the user may see them."""
     answer = services.ask_id_number(actor=user, value=value, person=person)
-    if answer.kind == services.YOURS:
+    if answer.kind == services.YOURS and answer.person is not None:
         url = reverse("people:detail", args=[answer.person.pk])
         return format_html('{} <a href="{}">{}</a>', answer.message, url, _("Open their record"))
     return answer.message
@@ -60,7 +61,7 @@ class AsksIdNumberFirst:
     about in the form's validation, before the write's transaction, so that the audit event of
     an answer about someone outside `asker`'s scope stands although the write is refused."""
 
-    asker: User = None
+    asker: User | None = None
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number") or ""
@@ -170,16 +171,16 @@ class MembershipForm(forms.ModelForm):
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), required=False)
-    organization = forms.ModelChoiceField(
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         queryset=None,  # set in __init__ from the user's choices
         required=False,
         label=_("party organisation"),
         empty_label=_("Any party organisation"),
     )
-    enterprise = forms.ModelChoiceField(
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("enterprise"), empty_label=_("Any enterprise")
     )
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[ProductionUnit] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("production team"),
