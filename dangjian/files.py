@@ -5,7 +5,7 @@ A model of such files has `file_name`, `content_type`, `size` and `sealed_file` 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,18 +15,21 @@ from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.people.crypto import open_bytes, seal_bytes
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 Upload = tuple[str, bytes, str]  # name, bytes, content type: as ui.forms.uploaded gives them
 
 
-def store_sealed(model: type[models.Model], files: Sequence[Upload], actor: Any, **owner: Any) -> None:
+def store_sealed(model: type[models.Model], files: Sequence[Upload], actor: User | None, **owner: Any) -> None:
     """Keep each file as a sealed `model` row of `owner` (e.g. step=…, meeting=…). Called inside
     the writing service's transaction: a file too large refuses the whole write."""
     for name, data, content_type in files:
         if len(data) > MAX_FILE_BYTES:
             raise ValidationError(_("A file may be at most 20 MB; “%(name)s” is larger.") % {"name": name})
-        doc = model._default_manager.create(
+        doc: Any = model._default_manager.create(  # a model of sealed files (see above)
             file_name=name[-255:],
             content_type=content_type[:100],
             size=len(data),
@@ -37,7 +40,7 @@ def store_sealed(model: type[models.Model], files: Sequence[Upload], actor: Any,
 
 
 @audit.write_transaction
-def opened(*, actor: Any, document: models.Model) -> bytes:
+def opened(*, actor: User | None, document: Any) -> bytes:
     """A file's bytes for a caller that checked the scope; each opening is recorded."""
     audit.record(
         actor=actor, action=Action.EXPORT, obj=document, changes={"file": document.file_name, "size": document.size}

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "dangjian.demo",
     "dangjian.scale",
     "dangjian.backups",
+    # --- issue 13, platform: the audit log's pages (the chain itself is dangjian.audit) ---
+    "dangjian.auditlog",
+    # --- end platform ---
     # Last, so that ui's widget templates (a faster select) win over Django's own.
     "django.forms",
 ]

@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("dangjian.access.urls")),
     path("orgs/", include("dangjian.organizations.urls")),
     path("people/", include("dangjian.people.urls")),
-    path("audit/", include("dangjian.audit.urls")),
+    path("audit/", include("dangjian.auditlog.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("exports/", include("dangjian.exports.urls")),
     path("imports/", include("dangjian.rosters.urls")),

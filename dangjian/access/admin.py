@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian.access.audited_admin import AuditedModelAdmin
 from dangjian.audit import services as audit
-from dangjian.audit.admin import AuditedModelAdmin
 from dangjian.ids import parse_id
 
 from . import services

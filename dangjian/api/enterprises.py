@@ -10,9 +10,9 @@ from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, VIEW, scope
 from dangjian.access.shortcuts import UNSET, require_party_links
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, Organization, Ownership
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 
 from .auth import actor
 from .common import Page, changed_only, get_scoped, resolve_ref, write_checked

@@ -11,9 +11,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, ORG, VIEW, can, orgs_under, scope, scope_q
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Organization, OrgKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 
 from .auth import actor

@@ -15,9 +15,10 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, REVEAL, VIEW, scope
+from dangjian.choices import PoliticalStatus
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people import services
-from dangjian.people.choices import Education, Ethnicity, Gender, PoliticalStatus
+from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.models import Membership, Person
 from dangjian.people.selectors import by_id_number, under_org_q
 

@@ -1,30 +1,27 @@
-"""Reads of the audit log, scoped: a role with AUDIT on a subtree reads that subtree's events."""
+"""Reads of the audit chain that other layers need (the scoped log pages are dangjian.auditlog's)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
-
-from dangjian.access.scopes import AUDIT, ORG, grants_for
 
 from .models import AuditEvent
 
 
-def visible_events(user: Any) -> QuerySet[AuditEvent]:
+def count_events() -> int:
+    return AuditEvent.objects.count()
+
+
+def events_under(paths: list[str] | None) -> QuerySet[AuditEvent]:
+    """The events about objects in these subtrees (organisation paths); None: every event."""
     qs = AuditEvent.objects.all()
-    if user.is_superuser:
+    if paths is None:
         return qs
     q = Q(pk__in=[])
-    for g in grants_for(user):
-        if g.allows(ORG, AUDIT) and g.org_path and g.role == "org_department":
-            q |= Q(org_path__startswith=g.org_path)
+    for path in paths:
+        q |= Q(org_path__startswith=path)
     return qs.filter(q)
 
 
-def may_read_global_log(user: Any) -> bool:
-    return user.is_superuser or any(g.role == "org_department" for g in grants_for(user))
-
-
-def object_history(object_type: str, object_id: Any) -> QuerySet[AuditEvent]:
+def object_history(object_type: str, object_id: int | str) -> QuerySet[AuditEvent]:
+    """One object's events, newest first (`object_type` is the model's label)."""
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-id")

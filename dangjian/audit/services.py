@@ -8,8 +8,8 @@ import functools
 import hashlib
 import json
 import threading
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -18,8 +18,14 @@ from django.utils.translation import gettext as _
 from .context import current
 from .models import Action, AuditEvent, ChainHead
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from dangjian.access.models import User
+
 P = ParamSpec("P")
 R = TypeVar("R")
+M = TypeVar("M", bound=models.Model)
 
 GENESIS = "0" * 64
 REDACTED = "***"
@@ -47,9 +53,11 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None, sensitive: tuple[str, ...] = ()) -> dict:
+def diff(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, sensitive: tuple[str, ...] = ()
+) -> dict[str, Any]:
     before, after = before or {}, after or {}
-    changes = {}
+    changes: dict[str, Any] = {}
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old == new:
@@ -141,24 +149,24 @@ def org_path_of(obj: models.Model | None) -> str:
 @transaction.atomic
 def record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
     object_id: Any = "",
     object_repr: str | None = None,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     org_path: str | None = None,
 ) -> AuditEvent:
     ctx = current()
     inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
     head = _nesting.head if inside else _lock_head()
     _prev_pk, prev_hash = _tail(head)
-    actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
+    named = actor if actor is not None and actor.is_authenticated else None
     event = AuditEvent(
         at=timezone.now(),
-        actor_id=actor.pk if actor_ok else None,
-        actor_name=actor.get_username() if actor_ok else "",
+        actor_id=named.pk if named is not None else None,
+        actor_name=named.get_username() if named is not None else "",
         source=ctx.source,
         action=action,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
@@ -178,12 +186,12 @@ def record(
     return event
 
 
-def record_create(actor: Any, obj: models.Model) -> AuditEvent:
+def record_create(actor: User | AnonymousUser | None, obj: models.Model) -> AuditEvent:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     return record(actor=actor, action=Action.CREATE, obj=obj, changes=diff(None, snapshot(obj), sensitive))
 
 
-def record_update(actor: Any, obj: models.Model, before: dict[str, Any]) -> AuditEvent | None:
+def record_update(actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any]) -> AuditEvent | None:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     changes = diff(before, snapshot(obj), sensitive)
     if not changes:
@@ -191,7 +199,9 @@ def record_update(actor: Any, obj: models.Model, before: dict[str, Any]) -> Audi
     return record(actor=actor, action=Action.UPDATE, obj=obj, changes=changes)
 
 
-def record_delete(actor: Any, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str) -> AuditEvent:
+def record_delete(
+    actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str
+) -> AuditEvent:
     sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
     return record(
         actor=actor,
@@ -201,6 +211,51 @@ def record_delete(actor: Any, obj: models.Model, before: dict[str, Any], pk: Any
         changes=diff(before, None, sensitive),
         org_path=org_path,
     )
+
+
+def _stored_values(obj: models.Model) -> dict[str, Any]:
+    return {field.name: field.value_from_object(obj) for field in obj._meta.concrete_fields}
+
+
+@write_transaction
+def update_model(
+    *,
+    actor: User | None,
+    instance: M,
+    data: Mapping[str, Any],
+    fields: Collection[str] | None = None,
+    clean: bool | Callable[[M], None] = True,
+) -> tuple[M, bool]:
+    """The one way an update service changes a row: snapshot → set fields → validate → save →
+    record (HackSoft's `model_update`, audited).
+
+    - `data` maps field names to new values; only the names in `fields` are applied (None: every
+      key of `data`), anything else in `data` is ignored, so a service can hand over a form's or
+      an API's whole payload.
+    - `clean`: True runs `instance.full_clean()`; a callable is the service's own validation
+      (it may normalise values and raises ValidationError keyed by field); False skips it.
+      Nothing is written if it raises.
+    - Only the columns whose values changed are saved (plus `auto_now` ones, e.g. updated_at);
+      when nothing changed nothing is written and no event is recorded.
+    - Returns (instance, changed). `actor` is the user the audit event names (None: the system).
+    Runs in the caller's write transaction (or its own)."""
+    before = snapshot(instance)
+    stored = _stored_values(instance)
+    for name, value in data.items():
+        if fields is None or name in fields:
+            setattr(instance, name, value)
+    if callable(clean):
+        clean(instance)
+    elif clean:
+        instance.full_clean()
+    after = _stored_values(instance)
+    changed = [name for name in after if after[name] != stored[name]]
+    if not changed:
+        return instance, False
+    auto_now = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    instance.save(update_fields=[*changed, *(n for n in auto_now if n not in changed)])
+    record_update(actor, instance, before)
+    return instance, True
 
 
 def verify_chain(batch: int = 5000, progress: Any = None) -> tuple[int, AuditEvent | None, str]:

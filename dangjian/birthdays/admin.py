@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from dangjian.audit.admin import AuditedModelAdmin
+from dangjian.access.audited_admin import AuditedModelAdmin
 
 from . import services
 from .models import BirthdayConfig

@@ -23,9 +23,9 @@ from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian import periods
 from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, orgs_under, scope
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Membership, Person
 
 from . import rules, services

@@ -22,9 +22,9 @@ from dangjian.access.models import Role, RoleAssignment
 from dangjian.access.scopes import orgs_under
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
 from dangjian.organizations.models import Organization
-from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Membership, Person
 
 from . import rules

@@ -31,9 +31,9 @@ from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
+from dangjian.choices import PoliticalStatus
 from dangjian.development.models import Stage
 from dangjian.organizations.models import Organization, OrgKind
-from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Person
 
 if TYPE_CHECKING:

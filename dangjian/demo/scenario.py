@@ -19,12 +19,13 @@ from django.db.models import Q
 
 from dangjian.access import services as access_services
 from dangjian.access.models import Role, User
+from dangjian.choices import PoliticalStatus
 from dangjian.development import rules as development_rules
 from dangjian.development import services as development
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
 from dangjian.people import services as people_services
-from dangjian.people.choices import Education, PoliticalStatus
+from dangjian.people.choices import Education
 from dangjian.people.models import Membership, Person
 from dangjian.people.rules import age_on
 

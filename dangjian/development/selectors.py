@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.access.scopes import CANDIDACY, CHANGE, NOTHING, ORG, VIEW, container_q, grants_for, home_org, scope
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 
 from . import rules, services

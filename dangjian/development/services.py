@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.organizations.selectors import nearest_settings
 from dangjian.people import services as people
-from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Membership, Person
 
 from . import rules

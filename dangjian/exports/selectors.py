@@ -27,9 +27,9 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from dangjian.access.scopes import MEMBERSHIP, NOTHING, PERSON, REVEAL, VIEW, grants_for, scope, scope_q
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.organizations.selectors import ENTERPRISE_SORTS, count_of, filtered_enterprises, visible_orgs
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.forms import PersonFilterForm
 from dangjian.people.models import Membership, Person
 from dangjian.people.selectors import PERSON_SORTS, filter_people, visible_people

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from dangjian.audit.admin import ReadOnlyModelAdmin
+from dangjian.ui.admin import ReadOnlyModelAdmin
 
 from .models import WorkerBeat
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,8 +16,9 @@ def progress_key(job_id: int) -> str:
     return f"jobs:progress:{job_id}"
 
 
-def cached_progress(job_id: int) -> dict | None:
-    return cache.get(progress_key(job_id))
+def cached_progress(job_id: int) -> dict[str, Any] | None:
+    figures: dict[str, Any] | None = cache.get(progress_key(job_id))
+    return figures
 
 
 def live(job: Job) -> Job:
@@ -88,3 +90,10 @@ def queues_without_worker(now: dt.datetime | None = None) -> list[str]:
     served = {q for beat in live_workers(now) for q in beat.queue_names}
     queues = settings.TASKS["default"].get("QUEUES") or ["default"]
     return [q for q in queues if q not in served and "*" not in served]
+
+
+def requester_language_of(job_id: int) -> str:
+    """The language of the user who asked for the job (the site's default if they have none):
+    a task speaks it in the outcome it writes."""
+    language = Job.objects.filter(pk=job_id).values_list("requested_by__language", flat=True).first()
+    return language or settings.LANGUAGE_CODE

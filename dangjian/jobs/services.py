@@ -7,7 +7,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,11 +23,14 @@ from .models import Job, JobStatus, WorkerBeat
 from .rules import JobTimeLimitExceeded, WorkerStopped, interrupted_message, over_limit_message
 from .selectors import beat_key, cached_progress, is_stalled, progress_key, worker_last_seen
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 PROGRESS_TTL = 24 * 60 * 60  # seconds; longer than any job runs
 
 
 @audit.write_transaction
-def start_job(*, actor: Any, kind: str, title: str, task: Any, **kwargs: Any) -> Job:
+def start_job(*, actor: User, kind: str, title: str, task: Any, **kwargs: Any) -> Job:
     """Record the job and enqueue its task once the transaction commits (the worker must see
     the row). The task receives `job_id` plus `kwargs`, which must be JSON."""
     job = Job.objects.create(kind=kind, title=title, requested_by=actor)
@@ -129,9 +132,9 @@ def attach_output(job_id: int, output: Output) -> None:
 
 
 @audit.write_transaction
-def purge_outputs(*, actor: Any, older_than_days: int) -> int:
+def purge_outputs(*, actor: User | None, older_than_days: int) -> int:
     """Remove the files of jobs finished more than `older_than_days` ago; the jobs stay."""
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     n = 0
     for job in Job.objects.filter(finished_at__lt=cutoff).exclude(output_name="").defer("output"):
         Job.objects.filter(pk=job.pk).update(output=b"", output_name="", output_type="", output_size=0)

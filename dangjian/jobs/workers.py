@@ -35,11 +35,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+
+from dangjian.audit.context import audit_source
 
 logger = logging.getLogger("dangjian.jobs.workers")
 
@@ -67,14 +70,17 @@ def _exit_with_parent(parent: int) -> None:
 
 def worker_main(worker_id: str, queues: list[str], shared: Any, interval: float) -> None:
     """A worker process: django-tasks-db's loop with a time limit around each task."""
+    # This runs in a freshly spawned process: Django is set up here, and only then can the
+    # worker loop, the models and the rules (which import them) be imported.
     import django
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     django.setup()
-    from django_tasks_db.management.commands.db_worker import Worker
+    # Only now that Django is set up (see above).
+    from django_tasks_db.management.commands.db_worker import Worker  # imports its models
 
-    from .models import Job
-    from .rules import JobTimeLimitExceeded, time_limit
+    from .models import Job  # after django.setup()
+    from .rules import JobTimeLimitExceeded, time_limit  # after django.setup() (imports the models)
 
     class LimitedWorker(Worker):
         def run_task(self, db_task_result: Any) -> None:
@@ -237,6 +243,8 @@ class Supervisor:
     # what is written, on the helper thread ---------------------------------------------
 
     def _beat(self) -> None:
+        # Not at the top: a spawned worker imports this module before django.setup(), and the
+        # services import models.
         from . import services
 
         services.touch_beats([s.worker_id for s in self.slots])
@@ -244,8 +252,6 @@ class Supervisor:
         self.chores.put(lambda: services.record_beats(beats))
 
     def _beat_of(self, slot: Slot) -> dict[str, Any]:
-        from datetime import UTC, datetime
-
         def at(epoch: float) -> datetime | None:
             return datetime.fromtimestamp(epoch, tz=UTC) if epoch else None
 
@@ -260,8 +266,8 @@ class Supervisor:
         }
 
     def _stop_job(self, job_id: int, reason: str, limit: int | None) -> None:
-        from dangjian.audit.context import audit_source
-
+        # Not at the top: a spawned worker imports this module before django.setup(), and the
+        # services import models.
         from . import services
 
         def chore() -> None:
@@ -271,8 +277,8 @@ class Supervisor:
         self.chores.put(chore)
 
     def _sweep(self) -> None:
-        from dangjian.audit.context import audit_source
-
+        # Not at the top: a spawned worker imports this module before django.setup(), and the
+        # services import models.
         from . import services
 
         with audit_source("system"):
@@ -281,6 +287,8 @@ class Supervisor:
             self.say(f"marked {settled} stopped jobs and checks as interrupted")
 
     def _forget(self) -> None:
+        # Not at the top: a spawned worker imports this module before django.setup(), and the
+        # services import models.
         from . import services
 
         services.forget_beats(self.prefix)

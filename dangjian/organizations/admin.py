@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.audit.admin import AuditedModelAdmin
+from dangjian.access.audited_admin import AuditedModelAdmin
 
 from . import services
 from .models import Enterprise, Organization, ProductionUnit

@@ -1,4 +1,5 @@
-"""The party tree's and the enterprises' choice sources for searchable choice lists (ui.lookups)."""
+"""The organisation, enterprise and team choice lists (lookup sources, see dangjian.ui.lookups):
+each a function of the user returning the choices already narrowed by the scope rule."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from dangjian.access.scopes import VIEW, scope
-from dangjian.ui.lookups import register
+from dangjian.access.scopes import CHANGE, VIEW, scope
+from dangjian.ui import lookups
 
 from .models import PARTY_UNIT_KINDS, ROOT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from .selectors import visible_orgs
@@ -20,24 +21,24 @@ ENTERPRISE_SEARCH = ("name", "name_en", "uscc")
 TEAM_SEARCH = ("name", "enterprise__name", "parent__name")
 
 
-def orgs(user: User, action: str = VIEW) -> QuerySet[Organization]:
-    """Party organisations the user may act on (party groups are never chosen from a list)."""
+def orgs_for(user: User, action: str = VIEW) -> QuerySet[Organization]:
+    """Organisations the user may act on, party groups aside (they are chosen on their own)."""
     return visible_orgs(user, action).exclude(kind=OrgKind.PARTY_GROUP)
 
 
-def committees(user: User) -> QuerySet[Organization]:
-    return orgs(user, "change").filter(kind__in=[*ROOT_KINDS, OrgKind.PARK_COMMITTEE])
+def committees_for(user: User) -> QuerySet[Organization]:
+    return orgs_for(user, CHANGE).filter(kind__in=[*ROOT_KINDS, OrgKind.PARK_COMMITTEE])
 
 
-def party_units(user: User) -> QuerySet[Organization]:
-    return orgs(user).filter(kind__in=PARTY_UNIT_KINDS)
+def party_units_for(user: User) -> QuerySet[Organization]:
+    return orgs_for(user).filter(kind__in=PARTY_UNIT_KINDS)
 
 
-def enterprises(user: User) -> QuerySet[Enterprise]:
+def enterprises_for(user: User) -> QuerySet[Enterprise]:
     return scope(user, Enterprise.objects.all())
 
 
-def teams(user: User) -> QuerySet[ProductionUnit]:
+def teams_for(user: User) -> QuerySet[ProductionUnit]:
     return scope(user, ProductionUnit.objects.filter(kind=UnitKind.TEAM)).select_related("enterprise")
 
 
@@ -45,9 +46,10 @@ def team_label(team: ProductionUnit) -> str:
     return f"{team.enterprise.display_name} · {team.display_name}"
 
 
-register("org", orgs, ORG_SEARCH)
-register("org.change", lambda user: orgs(user, "change"), ORG_SEARCH)
-register("org.committee", committees, ORG_SEARCH)
-register("org.party_unit", party_units, ORG_SEARCH)
-register("enterprise", enterprises, ENTERPRISE_SEARCH)
-register("team", teams, TEAM_SEARCH, team_label)
+def register() -> None:
+    lookups.register("org", orgs_for, ORG_SEARCH)
+    lookups.register("org.change", lambda user: orgs_for(user, CHANGE), ORG_SEARCH)
+    lookups.register("org.committee", committees_for, ORG_SEARCH)
+    lookups.register("org.party_unit", party_units_for, ORG_SEARCH)
+    lookups.register("enterprise", enterprises_for, ENTERPRISE_SEARCH)
+    lookups.register("team", teams_for, TEAM_SEARCH, team_label)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
-from dangjian.access.scopes import VIEW, orgs_under, scope
-from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from dangjian.access.models import Role
+from dangjian.access.scopes import NOTHING, VIEW, orgs_under, scope
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
 from .models import (
     NON_PUBLIC_OWNERSHIP,
@@ -21,6 +22,9 @@ from .models import (
     UnitKind,
 )
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
 APPLICANT_STATUSES = [PoliticalStatus.APPLICANT, PoliticalStatus.ACTIVIST, PoliticalStatus.TARGET]
 
@@ -30,36 +34,39 @@ def nearest_settings(orgs: Iterable[Organization], model: type[Model]) -> dict[i
     `organization` field) of the nearest organisation up its tree that has one, or None. One
     query for any number of organisations."""
     orgs = list({o.pk: o for o in orgs}.values())
-    own = {row.organization_id: row for row in model._default_manager.filter(
-        organization_id__in={i for o in orgs for i in o.path_ids()}
-    )}  # fmt: skip
+    rows: list[Any] = list(model._default_manager.filter(organization_id__in={i for o in orgs for i in o.path_ids()}))
+    own = {row.organization_id: row for row in rows}
     return {org.pk: next((own[i] for i in reversed(org.path_ids()) if i in own), None) for org in orgs}
 
 
-def visible_orgs(user: Any, action: str = VIEW) -> QuerySet[Organization]:
+def visible_orgs(user: User, action: str = VIEW) -> QuerySet[Organization]:
     return scope(user, Organization.objects.all(), action)
 
 
-def visible_enterprises(user: Any, action: str = VIEW) -> QuerySet[Enterprise]:
+def visible_enterprises(user: User, action: str = VIEW) -> QuerySet[Enterprise]:
     return scope(user, Enterprise.objects.select_related("supervising_org", "party_org"), action)
 
 
 ENTERPRISE_SORTS = {"name": "name", "ownership": "ownership", "employees": "n_employees", "members": "n_members"}
 
 
-def count_of(qs: QuerySet) -> Subquery:
+def count_of(qs: QuerySet[Any]) -> Subquery:
     """COUNT(*) of a correlated queryset, as a column: counted per row shown, through an index,
     instead of joining every related row and grouping (the enterprise list joined all of a
     prefecture's 400,000 people to count them)."""
     return Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"), output_field=IntegerField())
 
 
-def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
+def _persons() -> QuerySet[Any]:
+    """Every person, reached through the relation people declares on Enterprise (employer →
+    "employees"): people sits above organizations, which does not import it."""
+    return Enterprise._meta.get_field("employees").related_model._default_manager.all()
+
+
+def filtered_enterprises(user: User, params: Any) -> QuerySet[Enterprise]:
     """The enterprise list as filtered by ?q=, ?ownership= and ?covered= (unknown values are
     ignored), with its employee and member counts: the list page and its Excel export."""
-    from dangjian.people.models import Person
-
-    employees = Person.objects.filter(employer=OuterRef("pk"))
+    employees = _persons().filter(employer=OuterRef("pk"))
     qs = visible_enterprises(user).annotate(
         n_employees=count_of(employees),
         n_members=count_of(employees.filter(political_status__in=PARTY_MEMBER_STATUSES)),
@@ -74,14 +81,14 @@ def filtered_enterprises(user: Any, params: Any) -> QuerySet[Enterprise]:
     return qs
 
 
-def tree_roots(user: Any) -> list[Organization]:
+def tree_roots(user: User) -> list[Organization]:
     """The highest visible nodes: the user's anchors (whose parents they cannot see)."""
     orgs = list(visible_orgs(user).order_by("depth", "path")[:500])
     paths = [o.path for o in orgs]
     return [o for o in orgs if not any(o.path != p and o.path.startswith(p) for p in paths)]
 
 
-def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]:
+def children_with_counts(user: User, org: Organization) -> QuerySet[Organization]:
     return (
         visible_orgs(user)
         .filter(parent=org)
@@ -90,17 +97,12 @@ def children_with_counts(user: Any, org: Organization) -> QuerySet[Organization]
     )
 
 
-def _people_under(path: str):
-    from dangjian.people.models import Person
-
-    return Person.objects.filter(party_org__in=orgs_under(path))
+def _people_under(path: str) -> QuerySet[Any]:
+    return _persons().filter(party_org__in=orgs_under(path))
 
 
 def org_figures(org: Organization) -> dict[str, Any]:
     """Headline figures of a node's subtree. Committees get coverage; branches get their people."""
-    from dangjian.access.models import Role, RoleAssignment
-    from dangjian.people.models import Person
-
     path = org.path
     members = _people_under(path).aggregate(
         full=Count("pk", filter=Q(political_status=PoliticalStatus.FULL)),
@@ -135,17 +137,17 @@ def org_figures(org: Organization) -> dict[str, Any]:
             non_public_covered=ents["non_public_covered"],
             branches=orgs["branches"],
             party_units=orgs["party_units"],
-            instructors=RoleAssignment.objects.filter(
-                role=Role.INSTRUCTOR, enterprise__supervising_org__in=orgs_under(path)
+            instructors=Enterprise.objects.filter(
+                supervising_org__in=orgs_under(path), role_assignments__role=Role.INSTRUCTOR
             )
-            .values("user")
+            .values("role_assignments__user")
             .distinct()
             .count(),
         )
     else:
         covered = Enterprise.objects.filter(party_org__in=orgs_under(path))
         figures.update(
-            employees=Person.objects.filter(employer__in=covered).count(),
+            employees=_persons().filter(employer__in=covered).count(),
             teams=ProductionUnit.objects.filter(enterprise__in=covered, kind=UnitKind.TEAM).count(),
         )
     return figures
@@ -169,12 +171,14 @@ def status_breakdown(org: Organization) -> list[tuple[str, int]]:
 
 
 def enterprise_figures(ent: Enterprise) -> dict[str, Any]:
-    from dangjian.people.models import Person
-
-    people = Person.objects.filter(employer=ent).aggregate(
-        employees=Count("pk"),
-        members=Count("pk", filter=Q(political_status__in=PARTY_MEMBER_STATUSES)),
-        applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+    people = (
+        _persons()
+        .filter(employer=ent)
+        .aggregate(
+            employees=Count("pk"),
+            members=Count("pk", filter=Q(political_status__in=PARTY_MEMBER_STATUSES)),
+            applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+        )
     )
     units = ProductionUnit.objects.filter(enterprise=ent).aggregate(
         workshops=Count("pk", filter=Q(kind=UnitKind.WORKSHOP)), teams=Count("pk", filter=Q(kind=UnitKind.TEAM))
@@ -194,7 +198,7 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
     )
 
 
-def members_of(user: Any, org: Organization, limit: int = 50):
+def members_of(user: User, org: Organization, limit: int = 50) -> QuerySet[Any]:
     """The organisation's members (its subtree's), full before probationary, for the node page."""
 
     return (
@@ -205,11 +209,13 @@ def members_of(user: Any, org: Organization, limit: int = 50):
     )
 
 
-def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
+def teams_covered(user: User, org: Organization) -> QuerySet[ProductionUnit]:
     """Production teams of the enterprises this organisation covers, with head counts."""
+    teams: QuerySet[ProductionUnit] = scope(
+        user, ProductionUnit.objects.filter(enterprise__party_org__in=orgs_under(org.path)), VIEW
+    )
     return (
-        scope(user, ProductionUnit.objects.filter(enterprise__party_org__in=orgs_under(org.path)), VIEW)
-        .filter(kind=UnitKind.TEAM)
+        teams.filter(kind=UnitKind.TEAM)
         .select_related("parent", "enterprise")
         .annotate(
             n_people=Count("members", distinct=True),
@@ -253,3 +259,22 @@ def largest_teams(ent: Enterprise, limit: int = 15) -> list[tuple[str, str, int,
 def teams_of(enterprises: QuerySet[Enterprise]) -> QuerySet[ProductionUnit]:
     """The production teams of these enterprises, each with its enterprise."""
     return ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises).select_related("enterprise")
+
+
+# --- for the apps above: choice lists built on these models ------------------------------------
+
+
+def enterprises_where(q: Q | None) -> QuerySet[Enterprise]:
+    """Enterprises matching `q` (None: every enterprise; access.scopes.NOTHING: none)."""
+    if q is None:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(q) if q != NOTHING else Enterprise.objects.none()
+
+
+def orgs_where(q: Q) -> QuerySet[Organization]:
+    return Organization.objects.filter(q)
+
+
+def party_units_and_groups() -> QuerySet[Organization]:
+    """The organisations a person's membership record can name: party units and party groups."""
+    return Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Value
@@ -16,6 +16,9 @@ from . import rules
 from .models import PARTY_UNIT_KINDS, Enterprise, Organization, ProductionUnit, UnitKind
 from .validators import normalize_uscc
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 ORG_FIELDS = ("name", "name_en", "code", "founded_on")
 
 
@@ -27,7 +30,7 @@ def _check_parent(kind: str, parent: Organization | None) -> None:
 
 @audit.write_transaction
 def create_organization(
-    *, actor: Any, kind: str, name: str, parent: Organization | None, **fields: Any
+    *, actor: User | None, kind: str, name: str, parent: Organization | None, **fields: Any
 ) -> Organization:
     if parent is not None:
         # The parent's path must be current: a concurrent move of the parent waits for us or we for it.
@@ -46,8 +49,7 @@ def create_organization(
 
 
 @audit.write_transaction
-def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Organization:
-    before = audit.snapshot(org)
+def update_organization(*, actor: User | None, org: Organization, **fields: Any) -> Organization:
     kind = fields.pop("kind", org.kind)
     if kind != org.kind:
         _check_parent(kind, org.parent)
@@ -55,19 +57,19 @@ def update_organization(*, actor: Any, org: Organization, **fields: Any) -> Orga
             error = rules.parent_kind_error(child.kind, kind)
             if error:
                 raise ValidationError({"kind": error})
-        org.kind = kind
-    for key, value in fields.items():
-        if key in ORG_FIELDS:
-            setattr(org, key, value)
-    org.code = org.code or None
-    org.full_clean(exclude=["path"])
-    org.save()
-    audit.record_update(actor, org, before)
+    audit.update_model(
+        actor=actor, instance=org, data={**fields, "kind": kind}, fields=(*ORG_FIELDS, "kind"), clean=_clean_org
+    )
     return org
 
 
+def _clean_org(org: Organization) -> None:
+    org.code = org.code or None
+    org.full_clean(exclude=["path"])
+
+
 @audit.write_transaction
-def move_organization(*, actor: Any, org: Organization, new_parent: Organization) -> Organization:
+def move_organization(*, actor: User | None, org: Organization, new_parent: Organization) -> Organization:
     locked = {
         o.pk: o for o in Organization.objects.select_for_update().filter(pk__in=[org.pk, new_parent.pk]).order_by("pk")
     }
@@ -92,7 +94,7 @@ def move_organization(*, actor: Any, org: Organization, new_parent: Organization
 
 
 @audit.write_transaction
-def delete_organization(*, actor: Any, org: Organization) -> None:
+def delete_organization(*, actor: User | None, org: Organization) -> None:
     blockers = []
     if org.children.exists():
         blockers.append(_("it has sub-organisations"))
@@ -134,12 +136,13 @@ def _validate_enterprise(ent: Enterprise) -> None:
         raise ValidationError(
             {"supervising_org": _("The supervising organisation must be a county, park or township committee.")}
         )
-    if ent.party_org_id and ent.party_org.kind not in PARTY_UNIT_KINDS:
+    party_org = ent.party_org if ent.party_org_id else None
+    if party_org is not None and party_org.kind not in PARTY_UNIT_KINDS:
         raise ValidationError({"party_org": _("Choose the enterprise's own party organisation or its joint branch.")})
 
 
 @audit.write_transaction
-def create_enterprise(*, actor: Any, **fields: Any) -> Enterprise:
+def create_enterprise(*, actor: User | None, **fields: Any) -> Enterprise:
     ent = Enterprise(**{k: v for k, v in fields.items() if k in ENTERPRISE_FIELDS})
     _validate_enterprise(ent)
     ent.save()
@@ -148,28 +151,31 @@ def create_enterprise(*, actor: Any, **fields: Any) -> Enterprise:
 
 
 @audit.write_transaction
-def update_enterprise(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
-    before = audit.snapshot(enterprise)
-    for key, value in fields.items():
-        if key in ENTERPRISE_FIELDS:
-            setattr(enterprise, key, value)
-    _validate_enterprise(enterprise)
-    enterprise.save()
-    audit.record_update(actor, enterprise, before)
+def update_enterprise(*, actor: User | None, enterprise: Enterprise, **fields: Any) -> Enterprise:
+    audit.update_model(
+        actor=actor, instance=enterprise, data=fields, fields=ENTERPRISE_FIELDS, clean=_validate_enterprise
+    )
     return enterprise
 
 
 def _validate_unit(unit: ProductionUnit) -> None:
     if unit.kind == UnitKind.WORKSHOP and unit.parent_id:
         raise ValidationError({"parent": _("A workshop does not sit under another unit.")})
-    if unit.parent_id and (unit.parent.enterprise_id != unit.enterprise_id or unit.parent.kind != UnitKind.WORKSHOP):
+    parent = unit.parent if unit.parent_id else None
+    if parent is not None and (parent.enterprise_id != unit.enterprise_id or parent.kind != UnitKind.WORKSHOP):
         raise ValidationError({"parent": _("A team sits under a workshop of the same enterprise.")})
     unit.full_clean()
 
 
 @audit.write_transaction
 def create_unit(
-    *, actor: Any, enterprise: Enterprise, kind: str, name: str, parent: ProductionUnit | None = None, name_en: str = ""
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    kind: str,
+    name: str,
+    parent: ProductionUnit | None = None,
+    name_en: str = "",
 ) -> ProductionUnit:
     unit = ProductionUnit(enterprise=enterprise, kind=kind, name=name, name_en=name_en, parent=parent)
     _validate_unit(unit)
@@ -179,19 +185,15 @@ def create_unit(
 
 
 @audit.write_transaction
-def update_unit(*, actor: Any, unit: ProductionUnit, **fields: Any) -> ProductionUnit:
-    before = audit.snapshot(unit)
-    for key in ("name", "name_en", "parent"):
-        if key in fields:
-            setattr(unit, key, fields[key])
-    _validate_unit(unit)
-    unit.save()
-    audit.record_update(actor, unit, before)
+def update_unit(*, actor: User | None, unit: ProductionUnit, **fields: Any) -> ProductionUnit:
+    audit.update_model(
+        actor=actor, instance=unit, data=fields, fields=("name", "name_en", "parent"), clean=_validate_unit
+    )
     return unit
 
 
 @audit.write_transaction
-def delete_unit(*, actor: Any, unit: ProductionUnit) -> None:
+def delete_unit(*, actor: User | None, unit: ProductionUnit) -> None:
     if unit.teams.exists():
         raise ValidationError(_("This workshop still has teams. Move or delete them first."))
     # Its people lose their team (SET_NULL): each of them gets a record of that change.
@@ -201,6 +203,6 @@ def delete_unit(*, actor: Any, unit: ProductionUnit) -> None:
         audit.record(
             actor=actor, action="update", obj=person, changes=audit.diff(person_before, audit.snapshot(person))
         )
-    before, pk, path = audit.snapshot(unit), unit.pk, unit.audit_org_path()
+    before, pk, path = audit.snapshot(unit), unit.pk, audit.org_path_of(unit)
     unit.delete()
     audit.record_delete(actor, unit, before, pk, path)

@@ -9,10 +9,9 @@ class PagesConfig(AppConfig):
     label = "pages"
 
     def ready(self) -> None:
-        # The /lookup endpoint (ui) serves every app's choice sources; each owning app's
-        # `lookups` module registers its own on import. Imported here, once the apps are loaded,
-        # because this is the one layer that may know all of them.
+        # The /lookup endpoint (ui) serves every app's choice sources; the capabilities' `lookups`
+        # modules register theirs on import (people and organizations register from their own
+        # ready()). Imported here, once the apps are loaded, because this is the one layer that may
+        # know all of them.
         from dangjian.branchlife import lookups as branchlife_lookups  # noqa: F401
         from dangjian.development import lookups as development_lookups  # noqa: F401
-        from dangjian.organizations import lookups as organizations_lookups  # noqa: F401
-        from dangjian.people import lookups as people_lookups  # noqa: F401

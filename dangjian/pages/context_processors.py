@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
-from dangjian.audit.selectors import may_read_global_log
+from dangjian.access.permissions import may_read_global_log
 from dangjian.birthdays.selectors import may_see_birthdays
 from dangjian.branchlife import selectors as branchlife
 from dangjian.development import selectors as development

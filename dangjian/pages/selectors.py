@@ -24,7 +24,8 @@ from dangjian.access.models import Role
 from dangjian.access.scopes import grants_for
 from dangjian.organizations import selectors as org_selectors
 from dangjian.people import selectors as people_selectors
-from dangjian.people.choices import Ethnicity, PoliticalStatus
+from dangjian.choices import PoliticalStatus
+from dangjian.people.choices import Ethnicity
 
 if TYPE_CHECKING:
     from dangjian.access.models import User

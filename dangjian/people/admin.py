@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import REVEAL, can
-from dangjian.audit.admin import AuditedModelAdmin
+from dangjian.access.audited_admin import AuditedModelAdmin
+from dangjian.access.permissions import may_see_sensitive_in_admin
 
 from . import services
 from .crypto import EncryptedTextField
@@ -18,11 +18,6 @@ from .models import Membership, Person
 from .selectors import by_id_number
 from .services import PERSON_FIELDS
 from .validators import parse_id_number
-
-
-def _may_reveal(request: HttpRequest, person: Person | None) -> bool:
-    # A new person's numbers are typed in by the user; a stored person's only for roles with REVEAL.
-    return person is None or request.user.is_superuser or can(request.user, REVEAL, person)
 
 
 class PersonAdminForm(AsksIdNumberFirst, forms.ModelForm):
@@ -88,13 +83,13 @@ class PersonAdmin(AuditedModelAdmin):
         return form
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if _may_reveal(request, obj):
+        if may_see_sensitive_in_admin(request.user, obj):
             return list(self.fields)
         masked = {"id_number": "id_number_masked", "phone": "phone_masked"}
         return [masked.get(f, f) for f in self.fields]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        if _may_reveal(request, obj):
+        if may_see_sensitive_in_admin(request.user, obj):
             return self.readonly_fields
         return (*self.readonly_fields, "id_number_masked", "phone_masked")
 

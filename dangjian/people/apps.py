@@ -6,4 +6,7 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the field-key check)
+        # Imported once the models are loaded (an app's models cannot be imported before ready()).
+        from . import checks, lookups  # noqa: F401 (importing checks registers the field-key check)
+
+        lookups.register()

@@ -12,14 +12,13 @@ from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
 from .crypto import DecryptionError
+from .models import Person
 
 
 @register(Tags.database)
 def field_key_opens_stored_values(
     app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    from .models import Person
-
     errors: list[CheckMessage] = []
     for alias in databases or ():
         try:

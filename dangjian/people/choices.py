@@ -8,21 +8,6 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
-class PoliticalStatus(models.TextChoices):
-    """政治面貌, in the order a person moves through it."""
-
-    MASSES = "masses", _("The masses")
-    LEAGUE = "league", _("Communist Youth League member")
-    APPLICANT = "applicant", _("Applicant for membership")
-    ACTIVIST = "activist", _("Activist")
-    TARGET = "target", _("Development target")
-    PROBATIONARY = "probationary", _("Probationary member")
-    FULL = "full", _("Full member")
-
-
-PARTY_MEMBER_STATUSES = {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
-
-
 class Education(models.TextChoices):
     PRIMARY = "primary", _("Primary school")
     JUNIOR = "junior", _("Junior middle school")

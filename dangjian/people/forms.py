@@ -1,31 +1,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, NOTHING, ORG, PERSON, container_q
+from dangjian.choices import PoliticalStatus
 from dangjian.ids import parse_id
-from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.organizations.selectors import enterprises_where, orgs_where, teams_of
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
 from . import services
-from .choices import Ethnicity, Gender, PoliticalStatus
+from .choices import Ethnicity, Gender
+from .lookups import enterprises_for_people, membership_orgs
 from .models import Membership, Person
 from .services import PERSON_FIELDS
 
-
-def enterprises_for_people(user, action: str = CHANGE):
-    """Enterprises in which the user may add or edit people."""
-    q = container_q(user, PERSON, action, ENTERPRISE)
-    if q is None:
-        return Enterprise.objects.all()
-    return Enterprise.objects.filter(q) if q != NOTHING else Enterprise.objects.none()
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+    from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 
 
 class SensitiveInput(forms.TextInput):
@@ -48,11 +46,11 @@ class SensitiveInput(forms.TextInput):
         return context
 
 
-def id_number_error(user, value: str, person: Person | None) -> str:
+def id_number_error(user: User | None, value: str, person: Person | None) -> str:
     """The answer to "is this ID number taken?" for a form (services.ask_id_number), HTML-safe:
     with a link to the person when the user may see them."""
     answer = services.ask_id_number(actor=user, value=value, person=person)
-    if answer.kind == services.YOURS:
+    if answer.kind == services.YOURS and answer.person is not None:
         url = reverse("people:detail", args=[answer.person.pk])
         return format_html('{} <a href="{}">{}</a>', answer.message, url, _("Open their record"))
     return answer.message
@@ -63,7 +61,7 @@ class AsksIdNumberFirst:
     about in the form's validation, before the write's transaction, so that the audit event of
     an answer about someone outside `asker`'s scope stands although the write is refused."""
 
-    asker: Any = None
+    asker: User | None = None
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number") or ""
@@ -112,10 +110,10 @@ class PersonForm(AsksIdNumberFirst, forms.ModelForm):
         super().__init__(*args, **kwargs)
         enterprises = enterprises_for_people(user)
         if self.instance.employer_id:
-            enterprises = enterprises | Enterprise.objects.filter(pk=self.instance.employer_id)
+            enterprises = enterprises | enterprises_where(Q(pk=self.instance.employer_id))
         lookups.use(self.fields["employer"], "enterprise.employer", user, enterprises.distinct())
         self.fields["employer"].required = True
-        teams = ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises)
+        teams = teams_of(enterprises)
         lookups.use(self.fields["team"], "team.employer", user, teams.select_related("enterprise"))
         self.fields["birth_date"].required = False
         self.fields["birth_date"].help_text = _("Left empty, it is taken from the ID number.")
@@ -157,13 +155,6 @@ class PersonForm(AsksIdNumberFirst, forms.ModelForm):
         return kept_unless_typed(self.instance, self.cleaned_data, shown)
 
 
-def membership_orgs(user):
-    """Organisations in which the user may keep membership records."""
-    where = container_q(user, MEMBERSHIP, CHANGE, ORG)
-    qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
-    return qs if where is None else qs.filter(where)
-
-
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
@@ -174,23 +165,23 @@ class MembershipForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         qs = membership_orgs(user)
         if self.instance.pk:
-            qs = qs | Organization.objects.filter(pk=self.instance.organization_id)
+            qs = qs | orgs_where(Q(pk=self.instance.organization_id))
         lookups.use(self.fields["organization"], "org.membership", user, qs.distinct())
 
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID number"), required=False)
-    organization = forms.ModelChoiceField(
-        queryset=Organization.objects.none(),
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        queryset=None,  # set in __init__ from the user's choices
         required=False,
         label=_("party organisation"),
         empty_label=_("Any party organisation"),
     )
-    enterprise = forms.ModelChoiceField(
-        queryset=Enterprise.objects.none(), required=False, label=_("enterprise"), empty_label=_("Any enterprise")
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("enterprise"), empty_label=_("Any enterprise")
     )
-    team = forms.ModelChoiceField(
-        queryset=ProductionUnit.objects.none(),
+    team: forms.ModelChoiceField[ProductionUnit] = forms.ModelChoiceField(
+        queryset=None,
         required=False,
         label=_("production team"),
         empty_label=_("Any production team"),

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 WINDOW_SECONDS = 3600
 
@@ -39,11 +42,11 @@ def _window(now: dt.datetime | None = None) -> int:
     return int((now or timezone.now()).timestamp()) // WINDOW_SECONDS
 
 
-def _key(user: Any, window: int, what: str) -> str:
+def _key(user: User, window: int, what: str) -> str:
     return f"people:id-elsewhere:{user.pk}:{window}:{what}"
 
 
-def quota(user: Any) -> Quota:
+def quota(user: User) -> Quota:
     window = _window()
     used = cache.get(_key(user, window, "count"), 0)
     return Quota(
@@ -52,11 +55,11 @@ def quota(user: Any) -> Quota:
     )
 
 
-def already_answered(user: Any, index: str) -> bool:
+def already_answered(user: User, index: str) -> bool:
     return cache.get(_key(user, _window(), index[:32])) is not None
 
 
-def note_answer(user: Any, index: str) -> None:
+def note_answer(user: User, index: str) -> None:
     """Count one answer about `index` (once per number and window)."""
     window = _window()
     if cache.add(_key(user, window, index[:32]), 1, timeout=WINDOW_SECONDS + 60):

@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.choices import PoliticalStatus
 from dangjian.labels import FastLabels
 from dangjian.organizations.models import NO_NUL, Enterprise, Organization, ProductionUnit
 
-from .choices import Education, Ethnicity, Gender, PoliticalStatus
+from .choices import Education, Ethnicity, Gender
 from .crypto import EncryptedTextField
 from .validators import mask_id_number, mask_phone
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .choices import PoliticalStatus
+from dangjian.choices import PoliticalStatus
 
 
 @dataclass(frozen=True)

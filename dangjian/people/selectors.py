@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
+from dangjian.choices import PARTY_MEMBER_STATUSES
 
-from .choices import PARTY_MEMBER_STATUSES
 from .models import Person
 from .services import id_number_lookup
 from .validators import normalize_id_number
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 PERSON_SORTS = {
     "name": "name",
@@ -31,11 +34,11 @@ def looks_like_id_number(text: str) -> bool:
 _LIST_RELATED = ("employer", "team", "party_org")
 
 
-def visible_people(user: Any, action: str = VIEW) -> QuerySet[Person]:
+def visible_people(user: User, action: str = VIEW) -> QuerySet[Person]:
     return scope(user, Person.objects.select_related(*_LIST_RELATED), action)
 
 
-def by_id_number(user: Any, number: str) -> QuerySet[Person]:
+def by_id_number(user: User, number: str) -> QuerySet[Person]:
     """The person with this ID number, if the user may see their ID number.
 
     Looking people up by ID number is for roles that may see ID numbers: otherwise the mask plus
@@ -53,7 +56,7 @@ def under_org_q(org: Any) -> Q:
     return Q(party_org__in=orgs_under(org.path)) | Q(employer__in=enterprises_under(org.path))
 
 
-def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> QuerySet[Person]:
+def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: User) -> QuerySet[Person]:
     q = (data.get("q") or "").replace("\x00", "").strip()
     if q:
         if looks_like_id_number(q):

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access.scopes import VIEW, can
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
 
-from . import rules
+from . import id_checks, rules
 from .crypto import blind_index
 from .models import Membership, Person
 from .validators import mask_id_number, normalize_id_number, parse_id_number
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 PERSON_FIELDS = (
     "name",
@@ -59,7 +63,7 @@ class IdNumberAnswer:
             return _(
                 "A person with this ID number is already registered: %(name)s. Open their record instead of "
                 "adding them again."
-            ) % {"name": self.person.name}
+            ) % {"name": self.person.name if self.person is not None else ""}
         if self.kind == ELSEWHERE:
             return _(
                 "This ID number belongs to a person registered outside your organisation. Ask the organisation "
@@ -78,7 +82,9 @@ class IdNumberAnswer:
         return ""
 
 
-def answer_id_number(*, actor: Any, number: str, person: Person | None = None, record: bool = True) -> IdNumberAnswer:
+def answer_id_number(
+    *, actor: User | None, number: str, person: Person | None = None, record: bool = True
+) -> IdNumberAnswer:
     """Whether `number` (valid, normalised) is registered to someone other than `person`, as far
     as `actor` may be told. Inside the actor's scope: YOURS, with the person. Outside it: ELSEWHERE,
     counted against the actor's hourly quota (people.id_checks) and audited as a disclosure about
@@ -90,8 +96,6 @@ def answer_id_number(*, actor: Any, number: str, person: Person | None = None, r
     so the audit event stands when the write is refused; the services ask again (clean_person)
     and a repeated question is neither counted nor recorded twice. `record=False` (an import's
     write, whose refusal is followed by a fresh check) neither counts nor records."""
-    from dangjian.access.scopes import VIEW, can
-
     index = blind_index(number)
     clash = Person.objects.filter(id_number_index=index)
     if person is not None and person.pk is not None:
@@ -104,13 +108,11 @@ def answer_id_number(*, actor: Any, number: str, person: Person | None = None, r
     return answer_out_of_scope(actor=actor, number=number, found=found, record=record)
 
 
-def answer_out_of_scope(*, actor: Any, number: str, found: Person | None, record: bool = True) -> IdNumberAnswer:
+def answer_out_of_scope(*, actor: User, number: str, found: Person | None, record: bool = True) -> IdNumberAnswer:
     """The rest of `answer_id_number` once the person registered with `number` (or None) has been
     looked up and found outside what `actor` may see: a roster check looks up a whole chunk of
     rows at once and calls this per row, so a file of numbers from elsewhere costs no query per
     row, only the cache's counting and, within the quota, the audit event."""
-    from . import id_checks
-
     index = blind_index(number)
     if found is not None and id_checks.already_answered(actor, index):
         return IdNumberAnswer(ELSEWHERE)
@@ -130,7 +132,7 @@ def answer_out_of_scope(*, actor: Any, number: str, found: Person | None, record
     return IdNumberAnswer(ELSEWHERE)
 
 
-def ask_id_number(*, actor: Any, value: str, person: Person | None = None) -> IdNumberAnswer:
+def ask_id_number(*, actor: User | None, value: str, person: Person | None = None) -> IdNumberAnswer:
     """`answer_id_number` for what a user typed into a form or an API call, asked before the
     write. Not a valid ID number, or the person's own: FREE (the write's validation explains)."""
     number = normalize_id_number(value or "")
@@ -138,13 +140,13 @@ def ask_id_number(*, actor: Any, value: str, person: Person | None = None) -> Id
         parse_id_number(number)
     except ValidationError:
         return IdNumberAnswer(FREE)
-    stored = person is not None and person.pk is not None
-    if stored and person.id_number_index == blind_index(number):
+    stored = person if person is not None and person.pk is not None else None
+    if stored is not None and stored.id_number_index == blind_index(number):
         return IdNumberAnswer(FREE)
-    return answer_id_number(actor=actor, number=number, person=person if stored else None)
+    return answer_id_number(actor=actor, number=number, person=stored)
 
 
-def clean_person(person: Person, *, actor: Any = None) -> None:
+def clean_person(person: Person, *, actor: User | None = None) -> None:
     """Normalise and validate a person (saved or not) without writing; raises ValidationError
     keyed by field. The roster import checks its rows with this before anything is written.
     Whether a new or changed ID number is taken is answered as `actor` may be told
@@ -183,9 +185,10 @@ def clean_person(person: Person, *, actor: Any = None) -> None:
         person.id_number_index = None
     if person.phone and not (person.phone.lstrip("+").replace("-", "").isdigit() and 7 <= len(person.phone) <= 20):
         errors.setdefault("phone", []).append(_("A phone number has 7 to 20 digits."))
-    if person.team_id and person.team.enterprise_id != person.employer_id:
+    team = person.team if person.team_id else None
+    if team is not None and team.enterprise_id != person.employer_id:
         errors.setdefault("team", []).append(_("The production team must belong to the person's employer."))
-    if person.team_id and person.team.kind != "team":
+    if team is not None and team.kind != "team":
         errors.setdefault("team", []).append(_("Choose a production team, not a workshop."))
     if person.hire_date and person.birth_date and person.hire_date < person.birth_date:
         errors.setdefault("hire_date", []).append(_("The hire date is before the date of birth."))
@@ -210,7 +213,7 @@ def _loaded(obj: Any, fk: str) -> bool:
 
 
 @audit.write_transaction
-def create_person(*, actor: Any, **fields: Any) -> Person:
+def create_person(*, actor: User | None, **fields: Any) -> Person:
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
     clean_person(person, actor=actor)
     person.save()
@@ -222,14 +225,10 @@ def create_person(*, actor: Any, **fields: Any) -> Person:
 
 
 @audit.write_transaction
-def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
-    before = audit.snapshot(person)
-    for key, value in fields.items():
-        if key in PERSON_FIELDS:
-            setattr(person, key, value)
-    clean_person(person, actor=actor)
-    person.save()
-    audit.record_update(actor, person, before)
+def update_person(*, actor: User | None, person: Person, **fields: Any) -> Person:
+    audit.update_model(
+        actor=actor, instance=person, data=fields, fields=PERSON_FIELDS, clean=lambda p: clean_person(p, actor=actor)
+    )
     refresh_derived(person)
     return person
 
@@ -293,7 +292,7 @@ MEMBERSHIP_FIELDS = ("organization", "admitted_on", "converted_on", "joined_org_
 
 
 @audit.write_transaction
-def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
+def add_membership(*, actor: User | None, person: Person, **fields: Any) -> Membership:
     m = Membership(person=person, **{k: v for k, v in fields.items() if k in MEMBERSHIP_FIELDS})
     clean_membership(m)
     m.save()
@@ -303,21 +302,16 @@ def add_membership(*, actor: Any, person: Person, **fields: Any) -> Membership:
 
 
 @audit.write_transaction
-def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> Membership:
-    before = audit.snapshot(membership)
-    for key, value in fields.items():
-        if key in MEMBERSHIP_FIELDS:
-            setattr(membership, key, value)
-    clean_membership(membership)
-    membership.save()
-    audit.record_update(actor, membership, before)
+def update_membership(*, actor: User | None, membership: Membership, **fields: Any) -> Membership:
+    audit.update_model(actor=actor, instance=membership, data=fields, fields=MEMBERSHIP_FIELDS, clean=clean_membership)
     refresh_derived(membership.person)
     return membership
 
 
-def reveal(*, actor: Any, person: Person, field: str) -> str:
+def reveal(*, actor: User, person: Person, field: str) -> str:
     """Return a sensitive value in clear and log that this user saw it (the caller checks REVEAL)."""
     if field not in Person.SENSITIVE_FIELDS:
         raise ValueError(field)
     audit.record(actor=actor, action=Action.REVEAL, obj=person, changes={"field": field})
-    return getattr(person, field)
+    value: str = getattr(person, field)
+    return value

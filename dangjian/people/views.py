@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangjian.access.permissions import may_change_memberships
 from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, VIEW, can, has_any, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
@@ -62,13 +63,12 @@ def person_detail(request, pk):
             "person": person,
             "memberships": memberships,
             "party_age": rules.party_age_years(current.converted_on, today) if current else None,
-            "political_birthday": _political_birthday(current),
+            "current_membership": current,
             "age": rules.age_on(person.birth_date, today),
             "candidacies": scope(request.user, person.candidacies.select_related("organization"), VIEW),
             "may_change": can(request.user, CHANGE, person),
             "may_reveal": can(request.user, REVEAL, person),
-            # Membership records are the branch's to keep, not HR's.
-            "may_change_memberships": has_any(request.user, MEMBERSHIP, CHANGE) and can(request.user, CHANGE, person),
+            "may_change_memberships": may_change_memberships(request.user, person),
             "may_audit": can(request.user, AUDIT, person),
             "has_login": hasattr(person, "user"),
         },
@@ -166,12 +166,3 @@ def membership_edit(request, pk):
 
 def _person_url(person: Person) -> str:
     return reverse("people:detail", args=[person.pk])
-
-
-def _political_birthday(membership: Membership | None):
-    if membership is None:
-        return None
-    from dangjian.development.services import config_for
-
-    basis = config_for(membership.organization).birthday_basis
-    return rules.political_birthday(membership.admitted_on, membership.converted_on, basis)

@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dangjian.people.choices import Education, Ethnicity, Gender, PoliticalStatus
+from dangjian.choices import PoliticalStatus
+from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.validators import normalize_id_number
 from dangjian.people.validators import parse_id_number as check_id_number
 

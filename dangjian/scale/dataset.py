@@ -35,11 +35,12 @@ from django.db import connection, models, transaction
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action, AuditEvent
+from dangjian.choices import PoliticalStatus
 from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
 from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
 from dangjian.development.models import Candidacy, Stage, Step
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
-from dangjian.people.choices import Education, PoliticalStatus
+from dangjian.people.choices import Education
 from dangjian.people.crypto import blind_index
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import id_check_digit

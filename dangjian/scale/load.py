@@ -47,9 +47,9 @@ from dangjian.audit.models import Action
 from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Meeting, MeetingKind
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.demo.meetings import year_of_meetings
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit, UnitKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 
 from .bench import BASE_DIR, Server, production_env

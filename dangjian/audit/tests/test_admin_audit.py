@@ -11,9 +11,9 @@ from dangjian.access import services as access_services
 from dangjian.access.models import ApiToken, RoleAssignment, User
 from dangjian.audit.models import Action, AuditEvent, Source
 from dangjian.audit.services import REDACTED
+from dangjian.choices import PoliticalStatus
 from dangjian.development.models import Candidacy
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
-from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Membership, Person
 from dangjian.testing.factories import make_id_number, make_uscc
 
@@ -273,7 +273,7 @@ def test_the_admin_offers_no_write_path_the_audit_chain_cannot_see(db):
     from django.test import RequestFactory
     from django_tasks_db.models import DBTaskResult
 
-    from dangjian.audit.admin import AuditedModelAdmin
+    from dangjian.access.audited_admin import AuditedModelAdmin
     from dangjian.testing.factories import UserFactory
 
     assert not admin.site.is_registered(Group) and not admin.site.is_registered(DBTaskResult)

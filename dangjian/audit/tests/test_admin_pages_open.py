@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.access import services as access_services
+from dangjian.access.audited_admin import AuditedModelAdmin
 from dangjian.access.models import ApiToken, RoleAssignment, User
-from dangjian.audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from dangjian.audit.models import AuditEvent
 from dangjian.birthdays import services as birthdays
 from dangjian.birthdays.models import BirthdayConfig
@@ -20,6 +20,7 @@ from dangjian.development.models import Candidacy
 from dangjian.jobs.models import WorkerBeat
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people.models import Membership, Person
+from dangjian.ui.admin import ReadOnlyModelAdmin
 
 MODELS = [
     Organization,

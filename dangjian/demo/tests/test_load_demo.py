@@ -22,13 +22,13 @@ from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as branchlife_rules
 from dangjian.branchlife import selectors as branchlife
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind
+from dangjian.choices import PoliticalStatus
 from dangjian.demo import meetings, scenario
 from dangjian.development import rules as development_rules
 from dangjian.development import services as development
 from dangjian.development.models import Candidacy, Stage, Step
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
 from dangjian.organizations.validators import validate_uscc
-from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import parse_id_number
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dangjian.people.choices import PoliticalStatus
+from dangjian.choices import PoliticalStatus
 from dangjian.testing.factories import PersonFactory
 
 from .conftest import by_name, column, header

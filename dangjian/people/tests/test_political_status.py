@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from dangjian.choices import PoliticalStatus
 from dangjian.development.models import Candidacy, Stage
 from dangjian.people import services
-from dangjian.people.choices import PoliticalStatus
 from dangjian.testing.factories import PersonFactory
 
 

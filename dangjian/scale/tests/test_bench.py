@@ -8,9 +8,9 @@ from django.db import connection
 
 from dangjian.access.models import User
 from dangjian.audit.models import AuditEvent
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, OrgKind
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 from dangjian.scale import bench, dataset
 

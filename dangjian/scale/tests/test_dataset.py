@@ -16,10 +16,10 @@ from django.db.models import Count
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.access.scopes import scope
 from dangjian.audit.models import AuditEvent
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development.models import Candidacy
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.people import services
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import parse_id_number
 from dangjian.scale import dataset

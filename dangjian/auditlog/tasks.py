@@ -1,19 +1,17 @@
-"""Background work of the audit app."""
+"""Background work of the audit log: checking the whole chain as a job."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from dangjian.jobs.models import Job
+from dangjian.audit.selectors import count_events
+from dangjian.audit.services import verify_chain
+from dangjian.jobs.selectors import requester_language_of
 from dangjian.jobs.services import Progress, run_job
-
-from .models import AuditEvent
-from .services import verify_chain
 
 
 @task()
@@ -21,7 +19,7 @@ def verify_chain_task(job_id: int) -> dict[str, Any]:
     """Walk the whole hash chain, reporting progress; the outcome is shown on the job's page."""
 
     def work(progress: Progress) -> dict[str, Any]:
-        total = AuditEvent.objects.count()
+        total = count_events()
         progress(0, total, force=True)
         checked, bad, reason = verify_chain(progress=lambda n: progress(n, total))
         progress(checked, total, force=True)
@@ -36,6 +34,5 @@ def verify_chain_task(job_id: int) -> dict[str, Any]:
             summary = _("The chain is intact: %(n)d events verified.") % {"n": checked}
         return {"ok": not reason, "checked": checked, "bad_event": bad.pk if bad else None, "summary": summary}
 
-    job = Job.objects.select_related("requested_by").get(pk=job_id)
-    with translation.override(job.requested_by.language or settings.LANGUAGE_CODE):
+    with translation.override(requester_language_of(job_id)):
         return run_job(job_id, work)

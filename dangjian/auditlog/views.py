@@ -1,3 +1,5 @@
+"""The audit log pages: the global log, an object's history, the chain check as a job."""
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -8,12 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.access.permissions import may_read_global_log
 from dangjian.access.scopes import AUDIT, resource_of
 from dangjian.access.shortcuts import get_in_scope
+from dangjian.audit.models import Action, Source
+from dangjian.audit.selectors import object_history
+from dangjian.jobs.services import start_job
 from dangjian.ui.paging import paginate, query_without
 
 from . import selectors
-from .models import Action, Source
+from .tasks import verify_chain_task
 
 # The objects whose history pages exist; each is checked with the scope rule for AUDIT.
 HISTORY_MODELS = {
@@ -26,7 +32,7 @@ HISTORY_MODELS = {
 
 @login_required
 def log(request):
-    if not selectors.may_read_global_log(request.user):
+    if not may_read_global_log(request.user):
         raise PermissionDenied
     qs = selectors.visible_events(request.user).select_related(None)
     action = request.GET.get("action", "")
@@ -56,12 +62,8 @@ def log(request):
 @login_required
 @require_POST
 def verify(request):
-    if not selectors.may_read_global_log(request.user):
+    if not may_read_global_log(request.user):
         raise PermissionDenied
-    from dangjian.jobs.services import start_job
-
-    from .tasks import verify_chain_task
-
     job = start_job(actor=request.user, kind="verify_audit", title=_("Audit chain check"), task=verify_chain_task)
     return redirect("jobs:detail", job.pk)
 
@@ -74,7 +76,7 @@ def history(request, kind, pk):
     model = apps.get_model(label)
     resource_of(model)
     obj = get_in_scope(request.user, model, pk, AUDIT)
-    events = selectors.object_history(label, obj.pk)
+    events = object_history(label, obj.pk)
     return render(
         request,
         "audit/history.html",

@@ -19,7 +19,6 @@ here. Rows deleted by cascade with an object are recorded too.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,16 +28,13 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dangjian.access.scopes import CHANGE, can, resource_of, scope
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action, AuditEvent
 
-from . import services as audit
-from .models import Action, AuditEvent
-from .selectors import visible_events
+from .scopes import CHANGE, can, resource_of, scope
 
 
 class Rejected(Exception):
@@ -283,65 +279,3 @@ class AuditedModelAdmin(admin.ModelAdmin):
         if allowed and obj is not None and not request.user.is_superuser and _is_scoped(type(obj)):
             return can(request.user, CHANGE, obj)
         return allowed
-
-
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """An admin that only shows: nothing is added, changed or deleted through it, so there is no
-    write to audit. For records the system keeps (the audit log, the workers' heartbeat)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyModelAdmin):
-    """The audit log, read-only: events are written by the services and never changed."""
-
-    list_display = ("id", "at", "actor_name", "source", "action", "object_type", "object_id", "object_repr", "org_path")
-    list_filter = ("source", "action", "object_type")
-    search_fields = ("object_repr", "actor_name", "object_id", "=org_path")
-    date_hierarchy = "at"
-    show_full_result_count = False
-    fields = (
-        "id",
-        "at",
-        "actor_name",
-        "actor_id",
-        "source",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "pretty_changes",
-        "org_path",
-        "ip",
-        "prev_hash",
-        "hash",
-    )
-    readonly_fields = fields
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        # The same reach as the audit pages: superusers everything, an organisation department its subtree.
-        return visible_events(request.user).order_by("-id")
-
-    @admin.display(description=gettext_lazy("changes"))
-    def pretty_changes(self, event: AuditEvent) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(event.changes, ensure_ascii=False, indent=2, sort_keys=True))
-
-
-def withdraw_unaudited_admin_pages() -> None:
-    """Admin pages whose writes the audit chain cannot see are not offered: groups and
-    permissions are not how Dangjian grants access (roles are), and task results belong to
-    their job pages."""
-    from django.contrib.auth.models import Group
-    from django_tasks_db.models import DBTaskResult
-
-    for model in (Group, DBTaskResult):
-        if admin.site.is_registered(model):
-            admin.site.unregister(model)
