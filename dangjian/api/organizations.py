@@ -10,9 +10,10 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access.scopes import CHANGE, ORG, VIEW, can, orgs_under, scope, scope_q
+from dangjian.access.scopes import CHANGE, ORG, VIEW, can, scope, scope_q
 from dangjian.organizations import services
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.organizations.selectors import orgs_under
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 

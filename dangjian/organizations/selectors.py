@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
-from dangjian.access.scopes import VIEW, orgs_under, scope
+from dangjian.access.scopes import VIEW, scope
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
 from .models import (
@@ -217,3 +217,19 @@ def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
         )
         .order_by("enterprise__name", "parent__name", "name")
     )
+
+
+# --- the tree's reach as id subqueries (from access.scopes, which knows no app's models) ---------
+
+
+def orgs_under(path: str) -> QuerySet[Organization, dict[str, Any]]:
+    """Ids of the organisation at `path` and everything below it: for `fk__in_ids=` (see
+    access.lookups) or `fk__in=`."""
+    return Organization.objects.filter(path__startswith=path).values("pk")
+
+
+def enterprises_under(path: str) -> QuerySet[Enterprise, dict[str, Any]]:
+    """Ids of the enterprises a subtree supervises or covers with a party organisation."""
+    return Enterprise.objects.filter(
+        Q(supervising_org__in_ids=orgs_under(path)) | Q(party_org__in_ids=orgs_under(path))
+    ).values("pk")

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
+from dangjian.access.scopes import REVEAL, VIEW, scope
+from dangjian.organizations.selectors import enterprises_under, orgs_under
 
 from .choices import PARTY_MEMBER_STATUSES
 from .models import Person

@@ -22,9 +22,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role
-from dangjian.access.scopes import grants_for, orgs_under
+from dangjian.access.scopes import grants_for
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, UnitKind
+from dangjian.organizations.selectors import orgs_under
 from dangjian.people.choices import PARTY_MEMBER_STATUSES, Ethnicity, PoliticalStatus
 
 MAX_PANELS = 8
