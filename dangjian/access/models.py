@@ -92,6 +92,12 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization or self.enterprise}"
 
+    def audit_org_path(self) -> str:
+        """Where the audit log files the assignment: its organisation, or its enterprise's."""
+        if self.organization_id:
+            return str(self.organization.path)
+        return str(self.enterprise.audit_org_path()) if self.enterprise_id else ""
+
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()

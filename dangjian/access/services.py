@@ -52,15 +52,6 @@ def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
     audit.record_delete(actor, assignment, before, pk, path)
 
 
-def _ra_audit_path(self: RoleAssignment) -> str:
-    if self.organization_id:
-        return self.organization.path
-    return self.enterprise.audit_org_path() if self.enterprise_id else ""
-
-
-RoleAssignment.audit_org_path = _ra_audit_path
-
-
 @audit.write_transaction
 def create_user(*, actor: Any, username: str, password: str | None, person=None, **fields: Any) -> User:
     user = User(username=username, person=person, **fields)

@@ -9,12 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian.access import services
+from dangjian.access.models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User
 from dangjian.audit import services as audit
 from dangjian.audit.admin import AuditedModelAdmin
 from dangjian.ids import parse_id
-
-from . import services
-from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User
 
 
 @admin.register(User)

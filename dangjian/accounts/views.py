@@ -15,14 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.access import services
+from dangjian.access.models import ApiToken, RoleAssignment, User
+from dangjian.access.scopes import CHANGE, ROLE, VIEW, can_add_to, scope
+from dangjian.access.shortcuts import get_in_scope
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.ui.forms import apply_errors
 
-from . import services
 from .forms import RoleForm, TokenForm
-from .models import ApiToken, RoleAssignment, User
-from .scopes import CHANGE, ROLE, VIEW, can_add_to, scope
-from .shortcuts import get_in_scope
 
 
 class LoginView(auth_views.LoginView):

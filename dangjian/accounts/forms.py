@@ -3,9 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.access.models import ENTERPRISE_ROLES, ORG_ROLES, Role
 from dangjian.ui import lookups
-
-from .models import ENTERPRISE_ROLES, ORG_ROLES, Role
 
 
 class TokenForm(forms.Form):
