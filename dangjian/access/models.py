@@ -94,9 +94,9 @@ class RoleAssignment(models.Model):
 
     def audit_org_path(self) -> str:
         """Where the audit log files the assignment: its organisation, or its enterprise's."""
-        if self.organization_id:
+        if self.organization is not None:
             return str(self.organization.path)
-        return str(self.enterprise.audit_org_path()) if self.enterprise_id else ""
+        return str(self.enterprise.audit_org_path()) if self.enterprise is not None else ""  # type: ignore[attr-defined]  # organizations' model (string FK: no import here)
 
 
 def hash_token(raw: str) -> str:

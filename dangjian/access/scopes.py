@@ -117,24 +117,25 @@ class Grant:
 
 
 def grants_for(user: User | AnonymousUser) -> list[Grant]:
-    if not getattr(user, "is_authenticated", False):  # anonymous, or no user at all (a system write)
-        return []
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+        return []  # anonymous, or no user at all (a system write)
     # The grants are kept on the user object for the request (forget_grants drops them).
     cached: list[Grant] | None = user.__dict__.get("_dangjian_grants")
     if cached is not None:
         return cached
     grants: list[Grant] = []
     for ra in user.role_assignments.select_related("organization", "enterprise__party_org"):
-        if ra.organization_id:
+        if ra.organization is not None:
             grants.append(Grant(ra.role, org_path=ra.organization.path))
-        else:
-            ent = ra.enterprise
+        elif (ent := ra.enterprise) is not None:  # the check constraint: one anchor or the other
             grants.append(
                 Grant(
-                    ra.role, enterprise_id=ent.pk, enterprise_org_path=ent.party_org.path if ent.party_org_id else None
+                    ra.role,
+                    enterprise_id=ent.pk,
+                    enterprise_org_path=ent.party_org.path if ent.party_org is not None else None,
                 )
             )
-    person = None
+    person: Any = None  # people's Person, known here only through the user's key
     if user.person_id:
         # One query for the person and their organisation, reached through the user's own key;
         # kept on the user for the request.

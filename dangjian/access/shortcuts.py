@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -44,7 +44,7 @@ def get_in_scope(user: User | AnonymousUser, queryset: models.QuerySet[M] | type
         raise Http404
     try:
         obj = scope(user, qs, VIEW).get(pk=number)
-    except qs.model.DoesNotExist:
+    except ObjectDoesNotExist:  # the model's DoesNotExist
         raise Http404 from None
     if action != VIEW and not can(user, action, obj):
         raise PermissionDenied

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -15,11 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access import services
-from dangjian.access.models import ApiToken, RoleAssignment, User
-from dangjian.access.scopes import CHANGE, ROLE, VIEW, can_add_to, scope
+from dangjian.access import selectors, services
+from dangjian.access.models import RoleAssignment
+from dangjian.access.permissions import may_assign_roles, may_create_logins
+from dangjian.access.scopes import CHANGE, VIEW, scope
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.organizations.models import Enterprise, Organization
+from dangjian.people.selectors import visible_people
 from dangjian.ui.forms import apply_errors
 
 from .forms import RoleForm, TokenForm
@@ -47,8 +50,6 @@ def set_language(request):
 
 
 def _languages():
-    from django.conf import settings
-
     return settings.LANGUAGES
 
 
@@ -88,7 +89,7 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    token = selectors.token_of(request.user, pk)
     if token is None:
         raise Http404
     services.revoke_token(actor=request.user, token=token)
@@ -112,11 +113,9 @@ def roles(request, kind, pk):
         .filter(**({"organization": anchor} if is_org else {"enterprise": anchor}))
         .order_by("role", "user__username")
     )
-    may_change = can_add_to(request.user, ROLE, anchor)
-    from dangjian.people.selectors import visible_people
-
+    may_change = may_assign_roles(request.user, anchor)
     form = RoleForm(request.POST or None, anchor_is_org=is_org, people=visible_people(request.user))
-    if not request.user.is_superuser:
+    if not may_create_logins(request.user):
         for name in ("person", "password"):
             del form.fields[name]
     if request.method == "POST":
@@ -146,12 +145,9 @@ def roles(request, kind, pk):
 @transaction.atomic
 def _assign(request, form, anchor, is_org):
     data = form.cleaned_data
-    user = User.objects.filter(username=data["username"]).first()
+    user = selectors.user_by_username(data["username"])
     if user is None:
-        if not request.user.is_superuser:
-            # Whoever sets a new login's password could sign in as that person and reach wherever
-            # their own records reach, beyond the granter's subtree: only platform administrators
-            # create logins.
+        if not may_create_logins(request.user):
             raise ValidationError(
                 {"username": _("There is no login with this name. Logins are created by the platform administrator.")}
             )
