@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.access import selectors, services
-from dangjian.access.models import RoleAssignment
 from dangjian.access.permissions import may_assign_roles, may_create_logins
-from dangjian.access.scopes import CHANGE, VIEW, scope
+from dangjian.access.scopes import CHANGE
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.selectors import visible_people
@@ -108,11 +107,7 @@ def _anchor(request, kind, pk):
 @login_required
 def roles(request, kind, pk):
     anchor, is_org = _anchor(request, kind, pk)
-    assignments = (
-        scope(request.user, RoleAssignment.objects.select_related("user", "user__person"), VIEW)
-        .filter(**({"organization": anchor} if is_org else {"enterprise": anchor}))
-        .order_by("role", "user__username")
-    )
+    assignments = selectors.roles_on(request.user, anchor)
     may_change = may_assign_roles(request.user, anchor)
     form = RoleForm(request.POST or None, anchor_is_org=is_org, people=visible_people(request.user))
     if not may_create_logins(request.user):
@@ -174,9 +169,7 @@ def _assign(request, form, anchor, is_org):
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    assignment = get_in_scope(
-        request.user, RoleAssignment.objects.select_related("organization", "enterprise"), pk, CHANGE
-    )
+    assignment = get_in_scope(request.user, selectors.role_assignments(), pk, CHANGE)
     kind, anchor_pk = (
         ("org", assignment.organization_id) if assignment.organization_id else ("enterprise", assignment.enterprise_id)
     )
