@@ -8,16 +8,11 @@ Views, API endpoints, forms and services ask these; they do not loop over grants
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from .models import User
 from .scopes import ROLE, can_add_to
-
-if TYPE_CHECKING:
-    from .models import User
-
 
 # --- access: logins and roles ----------------------------------------------------------------
 

@@ -22,17 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 
-from .models import Role
-
-if TYPE_CHECKING:
-    from .models import User
+from .models import Role, User
 
 M = TypeVar("M", bound=models.Model)
 

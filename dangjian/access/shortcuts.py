@@ -13,7 +13,7 @@ Pages let Django answer Http404/PermissionDenied; the API maps them to its error
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -23,10 +23,8 @@ from django.utils.translation import gettext as _
 
 from dangjian.ids import parse_id
 
+from .models import User
 from .scopes import CHANGE, VIEW, can, scope
-
-if TYPE_CHECKING:
-    from .models import User
 
 M = TypeVar("M", bound=models.Model)
 
