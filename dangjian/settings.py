@@ -58,8 +58,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # First, so that its audited createsuperuser/changepassword replace django.contrib.auth's.
     "dangjian.access",
+    # --- accounts (issue 13): access's pages. Before django.contrib.auth, so that its audited
+    # createsuperuser/changepassword replace auth's (the first app with a command name wins).
+    "dangjian.accounts",
+    # --- end accounts
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dangjian.access.urls import auth_urlpatterns
+from dangjian.accounts.urls import auth_urlpatterns
 from dangjian.api.api import api
 
 urlpatterns = [
     *auth_urlpatterns,
     path("", include("dangjian.pages.urls")),
     path("", include("dangjian.ui.urls")),
-    path("", include("dangjian.access.urls")),
+    path("", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.organizations.urls")),
     path("people/", include("dangjian.people.urls")),
     path("audit/", include("dangjian.auditlog.urls")),

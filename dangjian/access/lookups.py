@@ -11,13 +11,17 @@ both index scans are OR-ed as bitmaps: 11.6 ms (docs/benchmarks.md).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import ForeignKey, Lookup
+from django.db.models.sql.compiler import SQLCompiler
 
 
-class InIds(Lookup):
+class InIds(Lookup[Any]):
     lookup_name = "in_ids"
 
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> Any:
         if hasattr(self.rhs, "query"):
             self.rhs = self.rhs.query
         if hasattr(self.rhs, "clear_ordering"):
@@ -25,14 +29,14 @@ class InIds(Lookup):
             self.rhs.clear_ordering(force=True)  # a model's default ordering means nothing here
         return super().get_prep_lookup()
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         if not rhs.startswith("("):
             rhs = f"({rhs})"
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+            return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
 
 
 ForeignKey.register_lookup(InIds)

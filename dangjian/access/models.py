@@ -10,8 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.organizations.models import Enterprise, Organization
-
 
 class User(AbstractUser):
     SENSITIVE_FIELDS = ("password",)
@@ -54,7 +52,7 @@ class RoleAssignment(models.Model):
         _("role"), max_length=20, choices=[(r.value, r.label) for r in Role if r in ASSIGNABLE_ROLES]
     )
     organization = models.ForeignKey(
-        Organization,
+        "organizations.Organization",
         verbose_name=_("party organisation"),
         null=True,
         blank=True,
@@ -62,7 +60,7 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
     )
     enterprise = models.ForeignKey(
-        Enterprise,
+        "organizations.Enterprise",
         verbose_name=_("enterprise"),
         null=True,
         blank=True,
@@ -93,6 +91,12 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization or self.enterprise}"
+
+    def audit_org_path(self) -> str:
+        """Where the audit log files the assignment: its organisation, or its enterprise's."""
+        if self.organization is not None:
+            return str(self.organization.path)
+        return str(self.enterprise.audit_org_path()) if self.enterprise is not None else ""  # type: ignore[attr-defined]  # organizations' model (string FK: no import here)
 
 
 def hash_token(raw: str) -> str:

@@ -1,12 +1,35 @@
-"""Permission predicates (`may_*`): every "may this user …?" that is not a plain scope question,
-answered in one place, in blocks headed by the app they serve."""
+"""Every `may_*` predicate: the answers to "may this user do this?" that are not one object's
+scope (for those, `scopes.can` and `scopes.scope`).
+
+Only access decides who may see or do what: each app's predicates live here, in a block headed
+by the app's name, built on `scopes` (grants, reach) and never on role names compared elsewhere.
+Views, API endpoints, forms and services ask these; they do not loop over grants themselves.
+"""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Model
 
 from .models import Role, User
-from .scopes import AUDIT, CHANGE, MEMBERSHIP, ORG, REVEAL, can, grants_for, has_any
+from .scopes import AUDIT, CHANGE, MEMBERSHIP, ORG, REVEAL, ROLE, can, can_add_to, grants_for, has_any
+
+# --- access: logins and roles ----------------------------------------------------------------
+
+
+def may_create_logins(user: User | AnonymousUser) -> bool:
+    """Whether the user may create a login (and set its first password) for a person. Whoever
+    sets a new login's password could sign in as that person and reach wherever their own records
+    reach, beyond the granter's subtree: only platform administrators create logins."""
+    return bool(user.is_superuser)
+
+
+def may_assign_roles(user: User | AnonymousUser, anchor: models.Model) -> bool:
+    """Whether the user may give (and take back) roles held on `anchor`, an organisation or an
+    enterprise."""
+    return can_add_to(user, ROLE, anchor)
+
 
 # --- audit log ----------------------------------------------------------------------------------
 

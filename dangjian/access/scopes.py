@@ -11,17 +11,27 @@ Two functions answer every question:
 - `can(user, action, obj)` asks the same of one object (it runs `scope` on that object's pk, so
   the list and the object check can never disagree).
 Every view, API endpoint, export and command goes through them.
+
+This module knows no other app's models: the scoped models are named by label
+(`_MODEL_RESOURCES`) and the reach functions follow the relations they name (`party_org__`,
+`employer__`, a meeting's `attendances`) through `Model._meta`, starting from the model the
+queryset or object being scoped is made of.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 
-from .models import Role
+from .models import Role, User
+
+M = TypeVar("M", bound=models.Model)
 
 VIEW = "view"
 CHANGE = "change"  # create, edit, move, delete
@@ -103,29 +113,31 @@ class Grant:
         return action in ROLE_ACTIONS.get(self.role, {}).get(resource, set())
 
 
-def grants_for(user: Any) -> list[Grant]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_dangjian_grants", None)
+def grants_for(user: User | AnonymousUser) -> list[Grant]:
+    if isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+        return []  # anonymous, or no user at all (a system write)
+    # The grants are kept on the user object for the request (forget_grants drops them).
+    cached: list[Grant] | None = user.__dict__.get("_dangjian_grants")
     if cached is not None:
         return cached
     grants: list[Grant] = []
     for ra in user.role_assignments.select_related("organization", "enterprise__party_org"):
-        if ra.organization_id:
+        if ra.organization is not None:
             grants.append(Grant(ra.role, org_path=ra.organization.path))
-        else:
-            ent = ra.enterprise
+        elif (ent := ra.enterprise) is not None:  # the check constraint: one anchor or the other
             grants.append(
                 Grant(
-                    ra.role, enterprise_id=ent.pk, enterprise_org_path=ent.party_org.path if ent.party_org_id else None
+                    ra.role,
+                    enterprise_id=ent.pk,
+                    enterprise_org_path=ent.party_org.path if ent.party_org is not None else None,
                 )
             )
-    person = None
+    person: Any = None  # people's Person, known here only through the user's key
     if user.person_id:
-        from dangjian.people.models import Person
-
-        # One query for the person and their organisation; kept on the user for the request.
-        person = Person.objects.select_related("party_org").filter(pk=user.person_id).first()
+        # One query for the person and their organisation, reached through the user's own key;
+        # kept on the user for the request.
+        person_model = _related_model(user._meta.model, "person__")  # request.user is a lazy proxy: no type()
+        person = person_model._default_manager.select_related("party_org").filter(pk=user.person_id).first()
         user.person = person
     if person is not None:
         grants.append(Grant("self", person_id=person.pk))
@@ -133,11 +145,11 @@ def grants_for(user: Any) -> list[Grant]:
             grants.append(Grant(Role.MEMBER, org_path=person.party_org.path))
         if person.employer_id:
             grants.append(Grant(Role.EMPLOYEE, enterprise_id=person.employer_id))
-    user._dangjian_grants = grants
+    user.__dict__["_dangjian_grants"] = grants
     return grants
 
 
-def forget_grants(user: Any) -> None:
+def forget_grants(user: User | AnonymousUser) -> None:
     user.__dict__.pop("_dangjian_grants", None)
 
 
@@ -155,106 +167,129 @@ _MEMBER_STATUSES = ["probationary", "full"]
 # 111 ms → 12 ms on PostgreSQL). A check on one known row (`can`, a
 # look-up by ID number) joins instead: following one row's keys is cheaper than building the
 # whole reach. Both forms come from the same functions below, so they cannot disagree.
+# (The public helpers over the same subqueries, for other apps' reads, are
+# organizations.selectors.orgs_under and enterprises_under.)
 
 
-def orgs_under(path: str) -> models.QuerySet:
+def _related_model(model: type[models.Model], prefix: str) -> type[models.Model]:
+    """The model at the end of a lookup prefix such as "person__party_org__" ("" is `model`)."""
+    for name in prefix.split("__"):
+        if name:
+            related = model._meta.get_field(name).related_model
+            assert isinstance(related, type)  # a relation names its model once the apps are ready
+            model = related
+    return model
+
+
+def _orgs_under(org_model: type[models.Model], path: str) -> models.QuerySet[Any]:
     """Ids of the organisation at `path` and everything below it."""
-    from dangjian.organizations.models import Organization
-
-    return Organization.objects.filter(path__startswith=path).values("pk")
+    return org_model._default_manager.filter(path__startswith=path).values("pk")
 
 
-def enterprises_under(path: str) -> models.QuerySet:
+def _enterprises_under(enterprise_model: type[models.Model], path: str) -> models.QuerySet[Any]:
     """Ids of the enterprises a subtree supervises or covers with a party organisation."""
-    from dangjian.organizations.models import Enterprise
-
-    return Enterprise.objects.filter(_enterprise_own_q(path, "", False)).values("pk")
+    return enterprise_model._default_manager.filter(_enterprise_own_q(enterprise_model, path, "", False)).values("pk")
 
 
-def _under(p: str, path: str, joins: bool) -> Q:
+def _under(model: type[models.Model], p: str, path: str, joins: bool) -> Q:
     """Rows whose organisation (the relation `p`, or the row itself) is at or below `path`."""
     if not p or joins:
         return Q(**{f"{p}path__startswith": path})
-    return Q(**{f"{p.removesuffix('__')}__in_ids": orgs_under(path)})
+    return Q(**{f"{p.removesuffix('__')}__in_ids": _orgs_under(_related_model(model, p), path)})
 
 
-def _enterprise_own_q(path: str, p: str, joins: bool) -> Q:
-    return _under(f"{p}supervising_org__", path, joins) | _under(f"{p}party_org__", path, joins)
+def _enterprise_own_q(model: type[models.Model], path: str, p: str, joins: bool) -> Q:
+    return _under(model, f"{p}supervising_org__", path, joins) | _under(model, f"{p}party_org__", path, joins)
 
 
-def _org_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+# A reach function: the filter, on rows of `model` (through the relation prefix `p`, "" for
+# the rows themselves), for the rows the grant `g` reaches.
+Reach = Callable[[Grant, type[models.Model], str, bool], Q]
+
+
+def _org_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     if g.org_path:
-        return _under(p, g.org_path, joins)
+        return _under(model, p, g.org_path, joins)
     if g.enterprise_org_path and g.role != Role.EMPLOYEE:
-        return _under(p, g.enterprise_org_path, joins)
+        return _under(model, p, g.enterprise_org_path, joins)
     return NOTHING
 
 
-def _enterprise_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+def _enterprise_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     if g.org_path:
         if p and not joins:
-            return Q(**{f"{p.removesuffix('__')}__in_ids": enterprises_under(g.org_path)})
-        return _enterprise_own_q(g.org_path, p, joins)
+            enterprises = _enterprises_under(_related_model(model, p), g.org_path)
+            return Q(**{f"{p.removesuffix('__')}__in_ids": enterprises})
+        return _enterprise_own_q(model, g.org_path, p, joins)
     if g.enterprise_id:
         return Q(**{f"{p}pk": g.enterprise_id})
     return NOTHING
 
 
-def _person_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+def _unit_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    return _enterprise_q(g, model, f"{p}enterprise__", joins)
+
+
+def _person_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     if g.person_id:
         return Q(**{f"{p}pk": g.person_id})
-    if g.role == Role.MEMBER:
+    if g.role == Role.MEMBER and g.org_path:
         # Members see their own organisation's members: not the workforce, not the applicants.
-        return _under(f"{p}party_org__", g.org_path, joins) & Q(**{f"{p}political_status__in": _MEMBER_STATUSES})
+        return _under(model, f"{p}party_org__", g.org_path, joins) & Q(**{f"{p}political_status__in": _MEMBER_STATUSES})
     if g.org_path:
-        return _under(f"{p}party_org__", g.org_path, joins) | _enterprise_q(g, f"{p}employer__", joins)
+        return _under(model, f"{p}party_org__", g.org_path, joins) | _enterprise_q(g, model, f"{p}employer__", joins)
     if g.enterprise_id:
         return Q(**{f"{p}employer_id": g.enterprise_id})
     return NOTHING
 
 
-def _membership_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+def _membership_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     if g.org_path and g.role != Role.MEMBER:
-        return _org_q(g, f"{p}organization__", joins) | _person_q(g, f"{p}person__", joins)
-    return _person_q(g, f"{p}person__", joins)
+        return _org_q(g, model, f"{p}organization__", joins) | _person_q(g, model, f"{p}person__", joins)
+    return _person_q(g, model, f"{p}person__", joins)
 
 
-def _membership_change_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+def _membership_change_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     # A membership record is kept by its organisation: employing or seeing the person is not
     # enough to rewrite their record in another branch.
-    return _org_q(g, f"{p}organization__", joins) if g.org_path else NOTHING
+    return _org_q(g, model, f"{p}organization__", joins) if g.org_path else NOTHING
 
 
-def _role_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+def _role_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     if not g.org_path:
         return NOTHING
-    return _org_q(g, f"{p}organization__", joins) | _enterprise_q(g, f"{p}enterprise__", joins)
+    return _org_q(g, model, f"{p}organization__", joins) | _enterprise_q(g, model, f"{p}enterprise__", joins)
 
 
-def _meeting_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+# The reverse relation from a meeting to its attendance rows (who was expected or invited).
+_MEETING_ATTENDANCES = "attendances"
+
+
+def _meeting_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     if g.person_id:
         # Anyone sees the meetings they were expected at or invited to (a worker invited to a
         # branch meeting reads its page; DOMAIN.md §3 "we invite the masses").
-        from dangjian.branchlife.models import Attendance
-
-        return Q(**{f"{p}pk__in": Attendance.objects.filter(person_id=g.person_id).values("meeting_id")})
-    if g.role == Role.MEMBER:
+        attendances = _related_model(model, p)._meta.get_field(_MEETING_ATTENDANCES)
+        assert isinstance(attendances, models.ForeignObjectRel)
+        rows = attendances.related_model._default_manager.filter(person_id=g.person_id)
+        return Q(**{f"{p}pk__in": rows.values(attendances.field.attname)})
+    if g.role == Role.MEMBER and g.org_path:
         # A member attends the meetings of their own organisation and of those above it (a party
         # group's member, the branch's); the committee's own meetings are the committee's.
         return Q(**{f"{p}organization_id__in": path_ids(g.org_path)}) & ~Q(**{f"{p}kind": "committee"})
-    return _org_q(g, f"{p}organization__", joins)
+    return _org_q(g, model, f"{p}organization__", joins)
 
 
-def _meeting_change_q(g: Grant, p: str = "", joins: bool = False) -> Q:
+def _meeting_change_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     # Meetings are kept by their organisation's officers and the committees above, never by
     # an enterprise-anchored role.
-    return _org_q(g, f"{p}organization__", joins) if g.org_path else NOTHING
+    return _org_q(g, model, f"{p}organization__", joins) if g.org_path else NOTHING
 
 
-REACH = {
+REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
-    UNIT: lambda g, p="", joins=False: _enterprise_q(g, f"{p}enterprise__", joins),
+    UNIT: _unit_q,
     PERSON: _person_q,
     MEMBERSHIP: _membership_q,
     CANDIDACY: _membership_q,
@@ -263,7 +298,7 @@ REACH = {
 }
 
 
-CHANGE_REACH = {
+CHANGE_REACH: dict[str, Reach] = {
     MEMBERSHIP: _membership_change_q,
     CANDIDACY: _membership_change_q,
     MEETING: _meeting_change_q,
@@ -271,7 +306,7 @@ CHANGE_REACH = {
 
 
 def resource_of(model: type[models.Model]) -> str:
-    resource = getattr(model, "SCOPE_RESOURCE", None) or _MODEL_RESOURCES.get(model._meta.label)
+    resource: str | None = getattr(model, "SCOPE_RESOURCE", None) or _MODEL_RESOURCES.get(model._meta.label)
     if resource is None:
         raise LookupError(f"{model._meta.label} is not a scoped model: add it to access.scopes")
     return resource
@@ -287,25 +322,46 @@ _MODEL_RESOURCES = {
     "access.RoleAssignment": ROLE,
     "branchlife.Meeting": MEETING,
 }
+# The model a resource's filter is written for when the caller names only the resource
+# (scope_q, container_q): membership and candidacy filters read the same on both models.
+_RESOURCE_MODELS = {resource: label for label, resource in reversed(_MODEL_RESOURCES.items())}
 
 
-def scope_q(user: Any, resource: str, action: str = VIEW, *, joins: bool = False) -> Q | None:
-    """The filter for `resource` rows the user may `action`; None means unrestricted. `joins`
-    gives the form for checking a few known rows (see the note above `orgs_under`)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
+def _model_of(resource: str) -> type[models.Model]:
+    return apps.get_model(_RESOURCE_MODELS[resource])
+
+
+def _is_unrestricted(user: User | AnonymousUser) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def scope_q(
+    user: User | AnonymousUser,
+    resource: str,
+    action: str = VIEW,
+    *,
+    joins: bool = False,
+    model: type[models.Model] | None = None,
+) -> Q | None:
+    """The filter for `resource` rows (of `model`, by default the resource's own model) the user
+    may `action`; None means unrestricted. `joins` gives the form for checking a few known rows
+    (see the note above `_related_model`)."""
+    if _is_unrestricted(user):
         return None
     reach = CHANGE_REACH.get(resource, REACH[resource]) if action == CHANGE else REACH[resource]
     q = NOTHING
     for g in grants_for(user):
         if g.allows(resource, action):
-            q |= reach(g, joins=joins)
+            q |= reach(g, model or _model_of(resource), "", joins)
     return q
 
 
-def scope(user: Any, queryset: models.QuerySet, action: str = VIEW, *, joins: bool = False) -> models.QuerySet:
+def scope(
+    user: User | AnonymousUser, queryset: models.QuerySet[M], action: str = VIEW, *, joins: bool = False
+) -> models.QuerySet[M]:
     """The queryset narrowed to what the user may `action`. Pass joins=True when the queryset is
     already narrowed to a few rows by an index (a look-up by ID number)."""
-    q = scope_q(user, resource_of(queryset.model), action, joins=joins)
+    q = scope_q(user, resource_of(queryset.model), action, joins=joins, model=queryset.model)
     if q is None:
         return queryset
     if q == NOTHING:
@@ -313,60 +369,63 @@ def scope(user: Any, queryset: models.QuerySet, action: str = VIEW, *, joins: bo
     return queryset.filter(q)
 
 
-def can(user: Any, action: str, obj: models.Model) -> bool:
-    q = scope_q(user, resource_of(type(obj)), action, joins=True)
+def can(user: User | AnonymousUser, action: str, obj: models.Model) -> bool:
+    model = type(obj)
+    q = scope_q(user, resource_of(model), action, joins=True, model=model)
     if q is None:
         return True
     if q == NOTHING or obj.pk is None:
         return False
-    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+    return model._default_manager.filter(q, pk=obj.pk).exists()
 
 
-def has_any(user: Any, resource: str, action: str) -> bool:
+def has_any(user: User | AnonymousUser, resource: str, action: str) -> bool:
     """Whether the user holds any role that allows `action` on `resource` somewhere (menus)."""
     if getattr(user, "is_superuser", False):
         return True
     return any(g.allows(resource, action) for g in grants_for(user))
 
 
-def container_q(user: Any, resource: str, action: str, container: str) -> Q | None:
+def container_q(user: User | AnonymousUser, resource: str, action: str, container: str) -> Q | None:
     """The filter for containers (`container` = ORG or ENTERPRISE) inside which the user may
     `action` objects of `resource`: where new people, units or sub-organisations may go.
     None means unrestricted."""
-    if getattr(user, "is_superuser", False) and user.is_active:
+    if _is_unrestricted(user):
         return None
+    model = _model_of(container)
     q = NOTHING
     for g in grants_for(user):
         if not g.allows(resource, action) or g.role in {Role.MEMBER, "self"}:
             continue
         if container == ORG:
-            q |= _org_q(g) if g.org_path else NOTHING
+            q |= _org_q(g, model) if g.org_path else NOTHING
         else:
-            q |= _enterprise_q(g)
+            q |= _enterprise_q(g, model)
     return q
 
 
-def anchor_orgs_q(user: Any, resource: str, action: str = VIEW) -> Q | None:
+def anchor_orgs_q(user: User | AnonymousUser, resource: str, action: str = VIEW) -> Q | None:
     """The filter for organisations whose `resource` objects the user may `action` as a body —
     a branch's calendar of meetings, say — not just one object of theirs: a member's own
     organisation and those above it, an officer's subtree, an instructor's enterprise
     organisation. None means unrestricted."""
-    if getattr(user, "is_superuser", False) and user.is_active:
+    if _is_unrestricted(user):
         return None
+    model = _model_of(ORG)
     q = NOTHING
     for g in grants_for(user):
         if not g.allows(resource, action) or g.person_id:
             continue
-        if g.role == Role.MEMBER:
+        if g.role == Role.MEMBER and g.org_path:
             # Their organisation and those above it up to the branch; the committees' (park,
             # county, prefecture) are the committees' officers'.
             q |= Q(pk__in=path_ids(g.org_path)) & ~Q(kind__in=_COMMITTEE_KINDS)
         else:
-            q |= _org_q(g)
+            q |= _org_q(g, model)
     return q
 
 
-def home_org(user: Any, resource: str, orgs: models.QuerySet) -> Any:
+def home_org(user: User | AnonymousUser, resource: str, orgs: models.QuerySet[M]) -> M | None:
     """Among `orgs`, the organisation the user's first role on `resource` is anchored on (a
     branch secretary's branch, an instructor's enterprise organisation, a member's own); a
     superuser's root; None otherwise. The page a board, calendar or cohort opens on."""
@@ -385,11 +444,11 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
-def can_add_to(user: Any, resource: str, container_obj: models.Model) -> bool:
+def can_add_to(user: User | AnonymousUser, resource: str, container_obj: models.Model) -> bool:
     """Whether the user may create a `resource` object inside an Organization or Enterprise — for
     "new" buttons and choice lists. Creation itself is enforced by
     access.shortcuts.create_in_scope, which checks the created object with `can`."""
-    kind = ORG if container_obj._meta.label == "organizations.Organization" else ENTERPRISE
+    kind = ORG if container_obj._meta.label == _RESOURCE_MODELS[ORG] else ENTERPRISE
     q = container_q(user, resource, CHANGE, kind)
     if q is None:
         return True

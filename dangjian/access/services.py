@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -21,9 +21,20 @@ from dangjian.audit.models import Action
 from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User, hash_token
 from .scopes import forget_grants
 
+if TYPE_CHECKING:  # annotations only: access is below the apps whose models it names
+    from dangjian.organizations.models import Enterprise, Organization
+    from dangjian.people.models import Person
+
 
 @audit.write_transaction
-def assign_role(*, actor: Any, user: User, role: str, organization=None, enterprise=None) -> RoleAssignment:
+def assign_role(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    organization: Organization | None = None,
+    enterprise: Enterprise | None = None,
+) -> RoleAssignment:
     if role in ORG_ROLES and organization is None:
         raise ValidationError({"organization": _("This role is held on a party organisation.")})
     if role in ENTERPRISE_ROLES and enterprise is None:
@@ -46,23 +57,16 @@ def assign_role(*, actor: Any, user: User, role: str, organization=None, enterpr
 
 
 @audit.write_transaction
-def revoke_role(*, actor: Any, assignment: RoleAssignment) -> None:
+def revoke_role(*, actor: User | None, assignment: RoleAssignment) -> None:
     before, pk, path = audit.snapshot(assignment), assignment.pk, assignment.audit_org_path()
     assignment.delete()
     audit.record_delete(actor, assignment, before, pk, path)
 
 
-def _ra_audit_path(self: RoleAssignment) -> str:
-    if self.organization_id:
-        return self.organization.path
-    return self.enterprise.audit_org_path() if self.enterprise_id else ""
-
-
-RoleAssignment.audit_org_path = _ra_audit_path
-
-
 @audit.write_transaction
-def create_user(*, actor: Any, username: str, password: str | None, person=None, **fields: Any) -> User:
+def create_user(
+    *, actor: User | None, username: str, password: str | None, person: Person | None = None, **fields: Any
+) -> User:
     user = User(username=username, person=person, **fields)
     if password:
         user.set_password(password)
@@ -75,7 +79,7 @@ def create_user(*, actor: Any, username: str, password: str | None, person=None,
 
 
 @audit.write_transaction
-def set_language(*, actor: Any, user: User, language: str) -> None:
+def set_language(*, actor: User | None, user: User, language: str) -> None:
     if user.language == language:
         return
     before = audit.snapshot(user)
@@ -85,7 +89,7 @@ def set_language(*, actor: Any, user: User, language: str) -> None:
 
 
 @audit.write_transaction
-def change_password(*, actor: Any, user: User, password: str) -> None:
+def change_password(*, actor: User | None, user: User, password: str) -> None:
     before = audit.snapshot(user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -93,7 +97,9 @@ def change_password(*, actor: Any, user: User, password: str) -> None:
 
 
 @audit.write_transaction
-def create_token(*, actor: Any, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+def create_token(
+    *, actor: User | None, user: User, name: str, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
     if expires_at is not None:
         if timezone.is_naive(expires_at):
             expires_at = timezone.make_aware(expires_at)  # a time without a zone is Beijing time
@@ -110,7 +116,7 @@ def create_token(*, actor: Any, user: User, name: str, expires_at=None) -> tuple
 
 
 @audit.write_transaction
-def revoke_token(*, actor: Any, token: ApiToken) -> None:
+def revoke_token(*, actor: User | None, token: ApiToken) -> None:
     before = audit.snapshot(token)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -213,11 +219,11 @@ def _record_locked_refusal(token: ApiToken, lockout: Lockout) -> None:
 
 
 @audit.write_transaction
-def unlock_login(*, actor: Any, user: User) -> int:
+def unlock_login(*, actor: User | None, user: User) -> int:
     """Lift a login lockout (every address's failed logins of the username): the password and
     the user's API tokens work again at once. Returns how many failure records were cleared."""
     was_locked = login_lockout(user) is not None
-    cleared = axes_reset(username=user.get_username())
+    cleared = int(axes_reset(username=user.get_username()))
     if was_locked or cleared:
         audit.record(
             actor=actor,

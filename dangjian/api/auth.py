@@ -8,7 +8,7 @@ refused while the lockout lasts (403 "account_locked", access.services.login_loc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils import translation
@@ -16,9 +16,22 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from dangjian.access.models import User
 from dangjian.access.services import AccountLocked, user_for_token
 
 SESSION, TOKEN = "session", "token"
+
+
+class ApiRequest(HttpRequest):
+    """A request once an authenticator has let it in (for annotations: it is the same object)."""
+
+    auth_method: str
+    auth_user: User
+
+
+def _signed_in(request: HttpRequest, method: str, user: User) -> None:
+    api_request = cast(ApiRequest, request)
+    api_request.auth_method, api_request.auth_user = method, user
 
 
 class CsrfFailed(HttpError):
@@ -27,7 +40,7 @@ class CsrfFailed(HttpError):
 
 
 class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         try:
             user = user_for_token(token.strip()) if token.strip() else None
         except AccountLocked as locked:
@@ -36,11 +49,11 @@ class TokenAuth(HttpBearer):
         if user is None:
             raise AuthenticationError()
         _speak_language_of(request, user)
-        request.auth_method, request.auth_user = TOKEN, user
+        _signed_in(request, TOKEN, user)
         return user
 
 
-def _speak_language_of(request: HttpRequest, user: Any) -> None:
+def _speak_language_of(request: HttpRequest, user: User) -> None:
     # The saved language wins, as UserLanguageMiddleware does for sessions; without one,
     # LocaleMiddleware has already honoured Accept-Language.
     if user.language:
@@ -66,7 +79,7 @@ class SessionAuth(NinjaSessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None:
-            request.auth_method, request.auth_user = SESSION, user
+            _signed_in(request, SESSION, user)
         return user
 
 
@@ -75,6 +88,11 @@ session_auth = SessionAuth()
 AUTH = [token_auth, session_auth]
 
 
-def actor(request: HttpRequest) -> Any:
+def actor(request: HttpRequest) -> User:
     """The authenticated user, whichever way they signed in (also on `request.auth_user`)."""
-    return request.auth_user
+    return cast(ApiRequest, request).auth_user
+
+
+def auth_method(request: HttpRequest) -> str | None:
+    """How the request authenticated (SESSION or TOKEN); None before an authenticator ran."""
+    return getattr(request, "auth_method", None)

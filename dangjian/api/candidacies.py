@@ -30,6 +30,7 @@ from ninja.responses import Status
 from pydantic import BaseModel, ConfigDict
 
 from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
+from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.development import rules, services
 from dangjian.development import selectors as dev_selectors
 from dangjian.development.models import LIVE_STAGES, Candidacy, Stage, Step
@@ -37,7 +38,7 @@ from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
 
 from .auth import actor
-from .common import Page, get_scoped, resolve_ref, write_checked
+from .common import Page
 from .errors import ERRORS
 from .people import RevealOut
 from .values import Blankable, Id
@@ -263,7 +264,7 @@ def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> 
 @router.get("/candidacies/{id}", response={200: CandidacyDetailOut, **ERRORS})
 def get_candidacy(request: HttpRequest, id: Id, response: HttpResponse) -> Candidacy:
     user = actor(request)
-    candidacy = get_scoped(user, CANDIDACY_QS, id)
+    candidacy = get_in_scope(user, CANDIDACY_QS, id)
     response["Cache-Control"] = "no-store"
     if "reveal" in request.GET:
         # Once a GET parameter; a GET never reveals now. Say where it went rather than answer masked.
@@ -282,7 +283,7 @@ def reveal(request: HttpRequest, id: Id, payload: ConclusionRevealIn) -> dict:
     """The political review's conclusion in clear, for a user who may see it; every answer is
     recorded in the audit log (PIPL art. 28)."""
     user = actor(request)
-    value = services.reveal_conclusion(actor=user, candidacy=get_scoped(user, CANDIDACY_QS, id))
+    value = services.reveal_conclusion(actor=user, candidacy=get_in_scope(user, CANDIDACY_QS, id))
     return {"field": payload.field, "value": value}
 
 
@@ -296,7 +297,7 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
     if not can_add_to(user, CANDIDACY, org):
         raise PermissionDenied(_("You may not record applications to %(org)s.") % {"org": org})
     try:
-        candidacy = write_checked(
+        candidacy = create_in_scope(
             user,
             lambda: services.apply(
                 actor=user,
@@ -317,7 +318,7 @@ def record_step(request: HttpRequest, id: Id, payload: StepIn) -> Status:
     """Record one of steps 2–25 (step 21, probation, is counted, not recorded). Answers with the
     candidacy as it now stands, its stage and what falls due next."""
     user = actor(request)
-    candidacy = get_scoped(user, CANDIDACY_QS, id, CHANGE)
+    candidacy = get_in_scope(user, CANDIDACY_QS, id, CHANGE)
     try:
         services.record_step(
             actor=user,
@@ -338,6 +339,6 @@ def record_step(request: HttpRequest, id: Id, payload: StepIn) -> Status:
 def withdraw(request: HttpRequest, id: Id, payload: WithdrawIn) -> Candidacy:
     """The applicant withdraws or leaves before admission; the record stays, closed."""
     user = actor(request)
-    candidacy = get_scoped(user, CANDIDACY_QS, id, CHANGE)
+    candidacy = get_in_scope(user, CANDIDACY_QS, id, CHANGE)
     services.withdraw(actor=user, candidacy=candidacy, on=payload.on or timezone.localdate(), reason=payload.reason)
     return _detail(user, CANDIDACY_QS.get(pk=candidacy.pk))

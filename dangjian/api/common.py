@@ -1,20 +1,14 @@
-"""Helpers every resource router uses to stay inside the caller's scope."""
+"""Helpers every resource router shares: paging and PATCH bodies. The scoped fetch and write are
+access.shortcuts' (get_in_scope, resolve_ref, create_in_scope), the same as the pages'."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.http import Http404
-from django.utils.translation import gettext as _
+from django.db import models
 from ninja.pagination import PageNumberPagination
 
-from dangjian.access.scopes import CHANGE, VIEW, can, scope
 from dangjian.ui.paging import page_rows
-
-M = TypeVar("M", bound=models.Model)
 
 
 class Page(PageNumberPagination):
@@ -33,54 +27,6 @@ class Page(PageNumberPagination):
             self.items_attribute: page_rows(queryset, offset, offset + page_size) if offset < count else [],
             "count": count,
         }
-
-
-def _queryset(model_or_qs: type[M] | models.QuerySet) -> models.QuerySet:
-    if isinstance(model_or_qs, models.QuerySet):
-        return model_or_qs
-    return model_or_qs._default_manager.all()
-
-
-def get_scoped(user: Any, model_or_qs: type[M] | models.QuerySet, pk: Any, action: str = VIEW) -> M:
-    """The object if the user may see it (else 404, as if it did not exist), and may `action` it
-    (else 403: it is visible, so saying so leaks nothing)."""
-    obj = scope(user, _queryset(model_or_qs), VIEW).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if action != VIEW and not can(user, action, obj):
-        raise PermissionDenied
-    return obj
-
-
-def resolve_ref(user: Any, model_or_qs: type[M] | models.QuerySet, pk: Any, field: str, action: str = VIEW) -> M | None:
-    """An object named by id in a request body: a 422 on that field when the user cannot see it,
-    worded the same whether it is missing or out of scope."""
-    if pk is None:
-        return None
-    try:
-        return get_scoped(user, model_or_qs, pk, action)
-    except Http404:
-        model = _queryset(model_or_qs).model
-        raise ValidationError(
-            {
-                field: [
-                    _("There is no %(thing)s with id %(id)s that you have access to.")
-                    % {"thing": model._meta.verbose_name, "id": pk}
-                ]
-            }
-        ) from None
-
-
-def write_checked(user: Any, write: Callable[[], M], action: str = CHANGE) -> M:
-    """Run a service write and keep it only if the user may `action` the result.
-
-    Checking the object as it will be stored covers creation (the container decides) and changes
-    that would move an object out of the user's reach, with the same rule the lists use."""
-    with transaction.atomic():
-        obj = write()
-        if not can(user, action, obj):
-            raise PermissionDenied(_("You may not put a record where you would not be allowed to change it."))
-    return obj
 
 
 def changed_only(obj: models.Model, data: dict[str, Any], *fields: str) -> dict[str, Any]:

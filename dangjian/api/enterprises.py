@@ -9,13 +9,13 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, VIEW, scope
-from dangjian.access.shortcuts import UNSET, require_party_links
+from dangjian.access.shortcuts import UNSET, create_in_scope, get_in_scope, require_party_links, resolve_ref
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, Organization, Ownership
 
 from .auth import actor
-from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
+from .common import Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, Patch
 
@@ -112,7 +112,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
 
 @router.get("/enterprises/{id}", response={200: EnterpriseDetailOut, **ERRORS})
 def get_enterprise(request: HttpRequest, id: Id) -> Enterprise:
-    return get_scoped(actor(request), Enterprise, id)
+    return get_in_scope(actor(request), Enterprise, id)
 
 
 @router.post("/enterprises", response={201: EnterpriseDetailOut, **ERRORS})
@@ -120,15 +120,15 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
     user = actor(request)
     fields = _resolve_orgs(user, payload.dict())
     require_party_links(user, Enterprise(), fields.get("supervising_org", UNSET), fields.get("party_org", UNSET))
-    ent = write_checked(user, lambda: services.create_enterprise(actor=user, **fields))
+    ent = create_in_scope(user, lambda: services.create_enterprise(actor=user, **fields))
     return Status(201, ent)
 
 
 @router.patch("/enterprises/{id}", response={200: EnterpriseDetailOut, **ERRORS})
 def update_enterprise(request: HttpRequest, id: Id, payload: EnterprisePatch) -> Enterprise:
     user = actor(request)
-    ent = get_scoped(user, Enterprise, id, CHANGE)
+    ent = get_in_scope(user, Enterprise, id, CHANGE)
     data = changed_only(ent, payload.dict(exclude_unset=True), "supervising_org_id", "party_org_id")
     fields = _resolve_orgs(user, data)
     require_party_links(user, ent, fields.get("supervising_org", UNSET), fields.get("party_org", UNSET))
-    return write_checked(user, lambda: services.update_enterprise(actor=user, enterprise=ent, **fields))
+    return create_in_scope(user, lambda: services.update_enterprise(actor=user, enterprise=ent, **fields))

@@ -10,14 +10,16 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access.scopes import CHANGE, ORG, VIEW, can, orgs_under, scope, scope_q
+from dangjian.access.scopes import CHANGE, ORG, VIEW, can, scope, scope_q
+from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.organizations.selectors import orgs_under
 from dangjian.people.models import Person
 
 from .auth import actor
-from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
+from .common import Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, Patch
 
@@ -99,7 +101,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
 
 @router.get("/organizations/{id}", response={200: OrganizationDetailOut, **ERRORS})
 def get_organization(request: HttpRequest, id: Id) -> Organization:
-    return get_scoped(actor(request), Organization, id)
+    return get_in_scope(actor(request), Organization, id)
 
 
 @router.post("/organizations", response={201: OrganizationDetailOut, **ERRORS})
@@ -114,7 +116,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
         if not can(user, CHANGE, parent):
             raise PermissionDenied(_("You may not add organisations under %(org)s.") % {"org": parent})
     fields = payload.dict(exclude={"parent_id", "kind", "name"})
-    org = write_checked(
+    org = create_in_scope(
         user,
         lambda: services.create_organization(actor=user, kind=payload.kind, name=payload.name, parent=parent, **fields),
     )
@@ -124,21 +126,21 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
 @router.patch("/organizations/{id}", response={200: OrganizationDetailOut, **ERRORS})
 def update_organization(request: HttpRequest, id: Id, payload: OrganizationPatch) -> Organization:
     user = actor(request)
-    org = get_scoped(user, Organization, id, CHANGE)
+    org = get_in_scope(user, Organization, id, CHANGE)
     fields = payload.dict(exclude_unset=True)
-    org = write_checked(user, lambda: services.update_organization(actor=user, org=org, **fields))
+    org = create_in_scope(user, lambda: services.update_organization(actor=user, org=org, **fields))
     return org
 
 
 @router.post("/organizations/{id}/move", response={200: OrganizationDetailOut, **ERRORS})
 def move_organization(request: HttpRequest, id: Id, payload: MoveIn) -> Organization:
     user = actor(request)
-    org = get_scoped(user, Organization, id, CHANGE)
+    org = get_in_scope(user, Organization, id, CHANGE)
     payload_data = changed_only(org, payload.dict(), "parent_id")
     if not payload_data:
         return org
     new_parent = resolve_ref(user, Organization, payload.parent_id, "parent_id")
     if not can(user, CHANGE, new_parent):
         raise PermissionDenied(_("You may not move organisations under %(org)s.") % {"org": new_parent})
-    org = write_checked(user, lambda: services.move_organization(actor=user, org=org, new_parent=new_parent))
+    org = create_in_scope(user, lambda: services.move_organization(actor=user, org=org, new_parent=new_parent))
     return org

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, REVEAL, VIEW, scope
+from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.choices import PoliticalStatus
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people import services
@@ -23,7 +24,7 @@ from dangjian.people.models import Membership, Person
 from dangjian.people.selectors import by_id_number, under_org_q
 
 from .auth import actor
-from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
+from .common import Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, Patch
 
@@ -199,7 +200,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
 
 @router.get("/people/{id}", response={200: PersonOut, **ERRORS})
 def get_person(request: HttpRequest, id: Id) -> Person:
-    return get_scoped(actor(request), PERSON_QS, id)
+    return get_in_scope(actor(request), PERSON_QS, id)
 
 
 def _ask_id_number(user, fields: dict, person: Person | None = None) -> None:
@@ -219,25 +220,25 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status:
     user = actor(request)
     fields = _resolve_refs(user, payload.dict())
     _ask_id_number(user, fields)
-    person = write_checked(user, lambda: services.create_person(actor=user, **fields))
+    person = create_in_scope(user, lambda: services.create_person(actor=user, **fields))
     return Status(201, PERSON_QS.get(pk=person.pk))
 
 
 @router.patch("/people/{id}", response={200: PersonOut, **ERRORS})
 def update_person(request: HttpRequest, id: Id, payload: PersonPatch) -> Person:
     user = actor(request)
-    person = get_scoped(user, PERSON_QS, id, CHANGE)
+    person = get_in_scope(user, PERSON_QS, id, CHANGE)
     data = changed_only(person, payload.dict(exclude_unset=True), "employer_id", "team_id")
     fields = _resolve_refs(user, data)
     _ask_id_number(user, fields, person)
-    write_checked(user, lambda: services.update_person(actor=user, person=person, **fields))
+    create_in_scope(user, lambda: services.update_person(actor=user, person=person, **fields))
     return PERSON_QS.get(pk=person.pk)
 
 
 @router.post("/people/{id}/reveal", response={200: RevealOut, **ERRORS})
 def reveal(request: HttpRequest, id: Id, payload: RevealIn, response: HttpResponse) -> dict:
     user = actor(request)
-    person = get_scoped(user, Person, id, REVEAL)
+    person = get_in_scope(user, Person, id, REVEAL)
     value = services.reveal(actor=user, person=person, field=payload.field)
     response["Cache-Control"] = "no-store"
     return {"field": payload.field, "value": value}
@@ -247,7 +248,7 @@ def reveal(request: HttpRequest, id: Id, payload: RevealIn, response: HttpRespon
 @paginate(Page)
 def list_memberships(request: HttpRequest, id: Id) -> QuerySet:
     user = actor(request)
-    person = get_scoped(user, Person, id)
+    person = get_in_scope(user, Person, id)
     qs = scope(user, Membership.objects.filter(person=person).select_related("organization"), VIEW)
     return qs.order_by("-admitted_on", "-id")
 
@@ -255,8 +256,8 @@ def list_memberships(request: HttpRequest, id: Id) -> QuerySet:
 @router.post("/people/{id}/memberships", response={201: MembershipOut, **ERRORS})
 def add_membership(request: HttpRequest, id: Id, payload: MembershipIn) -> Status:
     user = actor(request)
-    person = get_scoped(user, Person, id)
+    person = get_in_scope(user, Person, id)
     fields = payload.dict(exclude={"organization_id"})
     fields["organization"] = resolve_ref(user, Organization, payload.organization_id, "organization_id")
-    membership = write_checked(user, lambda: services.add_membership(actor=user, person=person, **fields))
+    membership = create_in_scope(user, lambda: services.add_membership(actor=user, person=person, **fields))
     return Status(201, membership)

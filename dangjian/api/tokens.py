@@ -4,17 +4,15 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access import services
-from dangjian.access.models import ApiToken
+from dangjian.access import selectors, services
 
-from .auth import TOKEN, actor
+from .auth import TOKEN, actor, auth_method
 from .common import Page
 from .errors import ERRORS
 from .values import Id
@@ -54,18 +52,18 @@ def me(request: HttpRequest) -> dict:
     """Who the caller is: check which user a token acts as. The cheapest authenticated answer
     of the API (the floor its benchmarks are measured against)."""
     user = actor(request)
-    return {"id": user.pk, "username": user.username, "language": user.language, "auth": request.auth_method}
+    return {"id": user.pk, "username": user.username, "language": user.language, "auth": auth_method(request)}
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS})
 @paginate(Page)
 def list_tokens(request: HttpRequest) -> QuerySet:
-    return ApiToken.objects.filter(user=actor(request)).order_by("-created_at", "-id")
+    return selectors.tokens_of(actor(request))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
-    if getattr(request, "auth_method", None) == TOKEN:
+    if auth_method(request) == TOKEN:
         # A leaked token must not be able to mint itself successors.
         raise PermissionDenied(_("Create API tokens while signed in to the web pages, not with another token."))
     user = actor(request)
@@ -78,7 +76,9 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
 @router.delete("/tokens/{id}", response={204: None, **ERRORS})
 def revoke_token(request: HttpRequest, id: Id) -> Status:
     user = actor(request)
-    token = get_object_or_404(ApiToken, pk=id, user=user)
+    token = selectors.token_of(user, id)
+    if token is None:
+        raise Http404
     if token.revoked_at is None:
         services.revoke_token(actor=user, token=token)
     return Status(204, None)

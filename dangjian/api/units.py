@@ -7,11 +7,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.access.scopes import CHANGE, VIEW, scope
+from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
 
 from .auth import actor
-from .common import Page, changed_only, get_scoped, resolve_ref, write_checked
+from .common import Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, Patch
 
@@ -60,7 +61,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet:
 
 @router.get("/units/{id}", response={200: UnitOut, **ERRORS})
 def get_unit(request: HttpRequest, id: Id) -> ProductionUnit:
-    return get_scoped(actor(request), ProductionUnit, id)
+    return get_in_scope(actor(request), ProductionUnit, id)
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS})
@@ -68,7 +69,7 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Status:
     user = actor(request)
     enterprise = resolve_ref(user, Enterprise, payload.enterprise_id, "enterprise_id")
     parent = resolve_ref(user, ProductionUnit, payload.parent_id, "parent_id")
-    unit = write_checked(
+    unit = create_in_scope(
         user,
         lambda: services.create_unit(
             actor=user,
@@ -85,8 +86,8 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> Status:
 @router.patch("/units/{id}", response={200: UnitOut, **ERRORS})
 def update_unit(request: HttpRequest, id: Id, payload: UnitPatch) -> ProductionUnit:
     user = actor(request)
-    unit = get_scoped(user, ProductionUnit, id, CHANGE)
+    unit = get_in_scope(user, ProductionUnit, id, CHANGE)
     fields = changed_only(unit, payload.dict(exclude_unset=True), "parent_id")
     if "parent_id" in fields:
         fields["parent"] = resolve_ref(user, ProductionUnit, fields.pop("parent_id"), "parent_id")
-    return write_checked(user, lambda: services.update_unit(actor=user, unit=unit, **fields))
+    return create_in_scope(user, lambda: services.update_unit(actor=user, unit=unit, **fields))

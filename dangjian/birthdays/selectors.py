@@ -22,10 +22,11 @@ from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, 
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian import periods
-from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, orgs_under, scope
+from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.organizations.selectors import orgs_under
 from dangjian.people.models import Membership, Person
 
 from . import rules, services

@@ -13,8 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.access.scopes import orgs_under
 from dangjian.ids import parse_id, parse_whole
+from dangjian.organizations.selectors import orgs_under
 from dangjian.rosters.xlsx import Col, Workbook, download_name
 
 from . import selectors

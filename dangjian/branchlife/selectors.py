@@ -25,10 +25,10 @@ from dangjian.access.scopes import (
     can,
     has_any,
     home_org,
-    orgs_under,
     scope,
 )
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.organizations.selectors import orgs_under
 
 from . import rules, services
 from .models import Attendance, Meeting, MeetingKind

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role, RoleAssignment
-from dangjian.access.scopes import orgs_under
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import orgs_under
 from dangjian.people.models import Membership, Person
 
 from . import rules

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
 from dangjian.access.models import Role
-from dangjian.access.scopes import NOTHING, VIEW, orgs_under, scope
+from dangjian.access.scopes import NOTHING, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 
 from .models import (
@@ -278,3 +278,19 @@ def orgs_where(q: Q) -> QuerySet[Organization]:
 def party_units_and_groups() -> QuerySet[Organization]:
     """The organisations a person's membership record can name: party units and party groups."""
     return Organization.objects.filter(kind__in=PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP})
+
+
+# --- the tree's reach as id subqueries (from access.scopes, which knows no app's models) ---------
+
+
+def orgs_under(path: str) -> QuerySet[Organization, dict[str, Any]]:
+    """Ids of the organisation at `path` and everything below it: for `fk__in_ids=` (see
+    access.lookups) or `fk__in=`."""
+    return Organization.objects.filter(path__startswith=path).values("pk")
+
+
+def enterprises_under(path: str) -> QuerySet[Enterprise, dict[str, Any]]:
+    """Ids of the enterprises a subtree supervises or covers with a party organisation."""
+    return Enterprise.objects.filter(
+        Q(supervising_org__in_ids=orgs_under(path)) | Q(party_org__in_ids=orgs_under(path))
+    ).values("pk")

@@ -22,14 +22,15 @@ from django.utils.translation import gettext as _
 
 from dangjian.access.models import Role
 from dangjian.access.scopes import grants_for
+from dangjian.choices import PoliticalStatus
 from dangjian.organizations import selectors as org_selectors
 from dangjian.people import selectors as people_selectors
-from dangjian.choices import PoliticalStatus
 from dangjian.people.choices import Ethnicity
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
     from dangjian.organizations.models import Enterprise, Organization
+from dangjian.organizations.models import Enterprise, Organization
 
 MAX_PANELS = 8
 

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
+from dangjian.access.scopes import REVEAL, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES
+from dangjian.organizations.selectors import enterprises_under, orgs_under
 
 from .models import Person
 from .services import id_number_lookup

@@ -23,12 +23,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, VIEW, can_add_to, enterprises_under, scope
+from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, VIEW, can_add_to, scope
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, Organization, ProductionUnit, UnitKind
+from dangjian.organizations.selectors import enterprises_under
 from dangjian.people import id_checks
 from dangjian.people import services as people
 from dangjian.people.crypto import blind_index, open_bytes

@@ -35,11 +35,10 @@ from django.test import Client
 
 from dangjian.access import services as access_services
 from dangjian.access.models import User
-from dangjian.access.scopes import enterprises_under
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import NON_PUBLIC_OWNERSHIP, PARTY_UNIT_KINDS, Organization, Ownership
-from dangjian.organizations.selectors import APPLICANT_STATUSES, BRANCH_KINDS
+from dangjian.organizations.selectors import APPLICANT_STATUSES, BRANCH_KINDS, enterprises_under
 from dangjian.people.crypto import blind_index, encrypt
 from dangjian.people.models import Person
 from dangjian.people.selectors import by_id_number

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,12 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian.access import selectors, services
 from dangjian.access.audited_admin import AuditedModelAdmin
+from dangjian.access.models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User
 from dangjian.audit import services as audit
-from dangjian.ids import parse_id
 
-from . import services
-from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User
+
+def _admin(request: HttpRequest) -> User:
+    """The user on an admin page: the admin site lets in signed-in staff only."""
+    return cast(User, request.user)
 
 
 @admin.register(User)
@@ -24,7 +27,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     superuser_only = True
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (gettext_lazy("Dangjian"), {"fields": ("person", "language")}),
     )
     list_display = ("username", "person", "is_active", "is_staff", "is_superuser", "last_login")
@@ -37,7 +40,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         # django-axes' own admin is off (AXES_ENABLE_ADMIN): unlocking goes through a service, audited.
         users = list(queryset)
         for user in users:
-            services.unlock_login(actor=request.user, user=user)
+            services.unlock_login(actor=_admin(request), user=user)
         self.message_user(
             request,
             ngettext("%(n)d account unlocked.", "%(n)d accounts unlocked.", len(users)) % {"n": len(users)},
@@ -46,13 +49,12 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         # Django's password page saves the user itself, without save_model: audit it here.
-        pk = parse_id(id)
-        user = User.objects.filter(pk=pk).first() if pk is not None else None
+        user = selectors.user_by_id(id)
         before = audit.snapshot(user) if user is not None else None
         response = super().user_change_password(request, id, form_url)
-        if before is not None and request.method == "POST":
+        if user is not None and before is not None and request.method == "POST":
             user.refresh_from_db()
-            audit.record_update(request.user, user, before)
+            audit.record_update(_admin(request), user, before)
         return response
 
 
@@ -64,7 +66,8 @@ class RoleAssignmentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         # A role is held on an organisation or on an enterprise, never both: drop the other anchor
         # before the model's check constraint sees it.
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role = data.get("role")
         if role in ORG_ROLES:
             data["enterprise"] = None
@@ -92,10 +95,10 @@ class RoleAssignmentAdmin(AuditedModelAdmin):
         return False
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> RoleAssignment:
-        return services.assign_role(actor=request.user, **data)
+        return services.assign_role(actor=_admin(request), **data)
 
     def delete(self, request: HttpRequest, obj: Any) -> None:
-        services.revoke_role(actor=request.user, assignment=obj)
+        services.revoke_role(actor=_admin(request), assignment=obj)
 
 
 @admin.register(ApiToken)
@@ -122,7 +125,7 @@ class ApiTokenAdmin(AuditedModelAdmin):
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         tokens = [t for t in queryset if t.revoked_at is None]
         for token in tokens:
-            services.revoke_token(actor=request.user, token=token)
+            services.revoke_token(actor=_admin(request), token=token)
         self.message_user(
             request,
             ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", len(tokens)) % {"n": len(tokens)},

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -15,14 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.access import selectors, services
+from dangjian.access.permissions import may_assign_roles, may_create_logins
+from dangjian.access.scopes import CHANGE
+from dangjian.access.shortcuts import get_in_scope
 from dangjian.organizations.models import Enterprise, Organization
+from dangjian.people.selectors import visible_people
 from dangjian.ui.forms import apply_errors
 
-from . import services
 from .forms import RoleForm, TokenForm
-from .models import ApiToken, RoleAssignment, User
-from .scopes import CHANGE, ROLE, VIEW, can_add_to, scope
-from .shortcuts import get_in_scope
 
 
 class LoginView(auth_views.LoginView):
@@ -47,8 +49,6 @@ def set_language(request):
 
 
 def _languages():
-    from django.conf import settings
-
     return settings.LANGUAGES
 
 
@@ -88,7 +88,7 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    token = selectors.token_of(request.user, pk)
     if token is None:
         raise Http404
     services.revoke_token(actor=request.user, token=token)
@@ -107,16 +107,10 @@ def _anchor(request, kind, pk):
 @login_required
 def roles(request, kind, pk):
     anchor, is_org = _anchor(request, kind, pk)
-    assignments = (
-        scope(request.user, RoleAssignment.objects.select_related("user", "user__person"), VIEW)
-        .filter(**({"organization": anchor} if is_org else {"enterprise": anchor}))
-        .order_by("role", "user__username")
-    )
-    may_change = can_add_to(request.user, ROLE, anchor)
-    from dangjian.people.selectors import visible_people
-
+    assignments = selectors.roles_on(request.user, anchor)
+    may_change = may_assign_roles(request.user, anchor)
     form = RoleForm(request.POST or None, anchor_is_org=is_org, people=visible_people(request.user))
-    if not request.user.is_superuser:
+    if not may_create_logins(request.user):
         for name in ("person", "password"):
             del form.fields[name]
     if request.method == "POST":
@@ -146,12 +140,9 @@ def roles(request, kind, pk):
 @transaction.atomic
 def _assign(request, form, anchor, is_org):
     data = form.cleaned_data
-    user = User.objects.filter(username=data["username"]).first()
+    user = selectors.user_by_username(data["username"])
     if user is None:
-        if not request.user.is_superuser:
-            # Whoever sets a new login's password could sign in as that person and reach wherever
-            # their own records reach, beyond the granter's subtree: only platform administrators
-            # create logins.
+        if not may_create_logins(request.user):
             raise ValidationError(
                 {"username": _("There is no login with this name. Logins are created by the platform administrator.")}
             )
@@ -178,9 +169,7 @@ def _assign(request, form, anchor, is_org):
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    assignment = get_in_scope(
-        request.user, RoleAssignment.objects.select_related("organization", "enterprise"), pk, CHANGE
-    )
+    assignment = get_in_scope(request.user, selectors.role_assignments(), pk, CHANGE)
     kind, anchor_pk = (
         ("org", assignment.organization_id) if assignment.organization_id else ("enterprise", assignment.enterprise_id)
     )

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.access.models import ENTERPRISE_ROLES, ORG_ROLES, Role
 from dangjian.ui import lookups
-
-from .models import ENTERPRISE_ROLES, ORG_ROLES, Role
 
 
 class TokenForm(forms.Form):
@@ -22,7 +23,9 @@ class RoleForm(forms.Form):
         help_text=_("An existing login (administrators may also create one for a person)."),
     )
     role = forms.ChoiceField(label=_("Role"))
-    person = forms.ModelChoiceField(queryset=None, required=False, label=_("Person (for a new login)"))
+    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Person (for a new login)")
+    )
     password = forms.CharField(
         label=_("Initial password (for a new login)"), required=False, widget=forms.PasswordInput
     )
@@ -30,5 +33,5 @@ class RoleForm(forms.Form):
     def __init__(self, *args, anchor_is_org: bool, people, **kwargs):
         super().__init__(*args, **kwargs)
         roles = ORG_ROLES if anchor_is_org else ENTERPRISE_ROLES
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
-        lookups.use(self.fields["person"], "person", None, people)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r.value, r.label) for r in Role if r in roles]
+        lookups.use(cast("forms.ModelChoiceField[Any]", self.fields["person"]), "person", None, people)
