@@ -12,7 +12,6 @@ costs the same queries as a cohort of 3.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, When
 from django.db.models.functions import ExtractDay, ExtractMonth
 
-from dangjian import periods
+from dangjian import calendar
 from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
@@ -105,9 +104,9 @@ def on_day(qs: QuerySet[Person], day: dt.date) -> QuerySet[Person]:
     """Those of `members_with_basis` whose anniversary is `day` (a 29 February in 28 February of a
     common year)."""
     qs = qs.annotate(basis_month=ExtractMonth("basis"), basis_day=ExtractDay("basis"))
-    same_day = Q(basis_month=day.month, basis_day=day.day)
-    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
-        same_day |= Q(basis_month=2, basis_day=29)
+    same_day = Q()
+    for month, month_day in calendar.anniversaries_on(day):
+        same_day |= Q(basis_month=month, basis_day=month_day)
     return qs.filter(same_day, basis__lt=dt.date(day.year, 1, 1))
 
 
@@ -115,7 +114,7 @@ def cohort_people(org: Organization, on: dt.date) -> QuerySet[Person]:
     """The members under `org` (unscoped) whose anniversary falls in the cohort period, per the
     county's setting (month or quarter), that contains `on`: whom a collective celebration on
     that day invites. Each person carries `basis`, their political birthday."""
-    period = periods.period_of(on, services.config_for(org).period)
+    period = calendar.period_of(on, services.config_for(org).period)
     return in_period(members_with_basis(org), period).order_by("name", "pk")
 
 
@@ -132,7 +131,7 @@ def celebrants(people: Iterable[Person], year: int) -> list[Celebrant]:
     """Each person of a `members_with_basis` query with their anniversary and years in `year`,
     by date then name."""
     rows = [
-        Celebrant(p, p.party_org, p.basis, rules.anniversary(p.basis, year), rules.years_in_party(p.basis, year))
+        Celebrant(p, p.party_org, p.basis, calendar.anniversary(p.basis, year), rules.years_in_party(p.basis, year))
         for p in people
     ]
     return sorted(rows, key=lambda c: (c.anniversary, c.person.name, c.person.pk))

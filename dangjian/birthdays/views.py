@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from dangjian import periods
+from dangjian import calendar
 from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.development.selectors import SETTINGS_KINDS
@@ -59,7 +59,7 @@ def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
             return rules.Period(year, index, kind)
         except ValueError:
             pass
-    return periods.period_of(today, kind)
+    return calendar.period_of(today, kind)
 
 
 def period_label(period: rules.Period) -> str:
@@ -101,7 +101,7 @@ def cohort(request):
         may_change = can(request.user, CHANGE, org)
         links = {
             "previous": period.previous(),
-            "current": periods.period_of(today, kind),
+            "current": calendar.period_of(today, kind),
             "next": period.next(),
         }
         context.update(
