@@ -21,7 +21,7 @@ from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, 
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian import calendar
-from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, orgs_under, scope
+from dangjian.access.scopes import MEMBERSHIP, VIEW, home_org, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
@@ -33,15 +33,6 @@ _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSI
 
 
 # --- who may see what -----------------------------------------------------------------------
-
-
-def may_see_birthdays(user: Any) -> bool:
-    """Whether the user holds a party role that shows members' records (menus, the cohort page):
-    the organisation department, secretaries, committee members, instructors and members
-    themselves; not an employer's HR, not a non-member."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.allows(MEMBERSHIP, VIEW) and g.role != "self" for g in grants_for(user))
 
 
 def cohort_orgs(user: Any) -> QuerySet[Organization]:

@@ -17,9 +17,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dangjian import calendar
+from dangjian.access import permissions
 from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
-from dangjian.development.selectors import SETTINGS_KINDS
+from dangjian.development.selectors import LOCAL_PRACTICE_KINDS
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
 from dangjian.ui.downloads import attachment
@@ -32,7 +33,7 @@ from .tasks import print_cards_task
 
 
 def _require_birthdays(user: Any) -> None:
-    if not selectors.may_see_birthdays(user):
+    if not permissions.may_see_birthdays(user):
         raise PermissionDenied
 
 
@@ -83,7 +84,7 @@ def celebration_url(user: Any, org: Organization, period: rules.Period) -> str |
 
 
 def _may_configure(user: Any, org: Organization | None) -> bool:
-    return org is not None and org.kind in SETTINGS_KINDS and can(user, CHANGE, org)
+    return org is not None and org.kind in LOCAL_PRACTICE_KINDS and can(user, CHANGE, org)
 
 
 @login_required
@@ -174,7 +175,7 @@ def card(request, pk):
 @login_required
 def settings(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    if org.kind not in SETTINGS_KINDS:
+    if org.kind not in LOCAL_PRACTICE_KINDS:
         raise Http404
     config = BirthdayConfig.objects.filter(organization=org).first()
     if config is None:

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.access.scopes import CANDIDACY, CHANGE, NOTHING, ORG, VIEW, container_q, grants_for, home_org, scope
+from dangjian.access import permissions
+from dangjian.access.scopes import CANDIDACY, VIEW, home_org, scope
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
@@ -36,7 +37,7 @@ STAGE_LABELS = {
     Stage.ADMITTED: gettext_lazy("Probationary members"),
 }
 # Local settings are kept by committees: counties, parks and townships, and enterprise committees.
-SETTINGS_KINDS = {
+LOCAL_PRACTICE_KINDS = {
     OrgKind.PREFECTURE_COMMITTEE,
     OrgKind.COUNTY_COMMITTEE,
     OrgKind.PARK_COMMITTEE,
@@ -57,14 +58,6 @@ DECISIONS = {
 # --- who may see what -----------------------------------------------------------------------
 
 
-def may_see_development(user: Any) -> bool:
-    """Whether the user holds a role that shows candidacies beyond their own application (menus,
-    boards): everyone may read their own, which is no reason for a menu."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.allows(CANDIDACY, VIEW) and g.role != "self" for g in grants_for(user))
-
-
 def visible_candidacies(user: Any, action: str = VIEW) -> QuerySet[Candidacy]:
     return scope(user, Candidacy.objects.select_related("person", "person__employer", "organization"), action).order_by(
         "-applied_on", "-pk"
@@ -81,17 +74,14 @@ def default_org(user: Any) -> Organization | None:
     return home_org(user, CANDIDACY, board_orgs(user))
 
 
+def party_units() -> QuerySet[Organization]:
+    """The organisations an application can be recorded in: branches and committees."""
+    return Organization.objects.filter(kind__in=PARTY_UNIT_KINDS).order_by("path")
+
+
 def application_orgs(user: Any) -> QuerySet[Organization]:
     """Where the user may record applications: branches and committees they keep candidacies in."""
-    where = container_q(user, CANDIDACY, CHANGE, ORG)
-    qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS).order_by("path")
-    if where is None:
-        return qs
-    return qs.filter(where) if where != NOTHING else qs.none()
-
-
-def may_record_applications(user: Any) -> bool:
-    return application_orgs(user).exists()
+    return permissions.application_units(user, party_units())
 
 
 def applicable_people(user: Any) -> QuerySet[Person]:
@@ -106,15 +96,6 @@ def applicable_people(user: Any) -> QuerySet[Person]:
         .exclude(candidacies__stage__in=OPEN_STAGES)
         .order_by("name", "pk")
     )
-
-
-def may_apply_online(person: Person | None) -> bool:
-    """An employee of a covered enterprise with no membership and no application in progress."""
-    if person is None or not person.employer_id or person.is_party_member:
-        return False
-    if person.political_status in {Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET}:
-        return False
-    return Person.objects.filter(pk=person.pk, employer__party_org__isnull=False).exists()
 
 
 # --- local settings, read once per page -------------------------------------------------------
@@ -321,7 +302,7 @@ def people_named(steps: Iterable[Step]) -> dict[int, str]:
 
 def timeline(steps: Sequence[Step], *, see_review: bool) -> list[TimelineEntry]:
     """The steps in order with their details and documents. Without `see_review` (the right to
-    see the political review's conclusion, services.may_see_conclusion) step 10 shows neither
+    see the political review's conclusion, access.permissions.may_see_conclusion) step 10 shows neither
     its note nor its documents."""
     names = people_named(steps)
     return [

@@ -8,7 +8,7 @@ decides so (dated from the end of probation), the end of the membership when pro
 cancelled; the person's political status follows through `people.services.refresh_derived`.
 
 The higher committee's and the organisation department's steps (HIGHER_STEPS) are recorded only
-from above the candidacy's organisation (`acts_above`), and each step takes only the details its
+from above the candidacy's organisation (`access.permissions.acts_above`), and each step takes only the details its
 rules read (DATA_KEYS).
 """
 
@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access import permissions
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.files import store_sealed
@@ -111,33 +112,8 @@ def data_keys(number: int) -> frozenset[str]:
     return DATA_KEYS.get(number, frozenset())
 
 
-def acts_above(user: Any, organization: Organization) -> bool:
-    """Whether `user` may record the higher committee's and the department's steps on a candidacy
-    of `organization`: a role that changes candidacies, anchored on an organisation strictly
-    above it. The system (None: the demo, commands) and a superuser may too."""
-    if user is None:
-        return True
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
-        return True
-    from dangjian.access.scopes import CANDIDACY, CHANGE, grants_for
-
-    return any(
-        g.org_path
-        and g.allows(CANDIDACY, CHANGE)
-        and organization.path.startswith(g.org_path)
-        and len(g.org_path) < len(organization.path)
-        for g in grants_for(user)
-    )
-
-
-def may_record(user: Any, candidacy: Candidacy, number: int) -> bool:
-    """Whether the step is one the user's place allows them to record (the scope is checked by
-    the caller: CHANGE on the candidacy)."""
-    return number not in HIGHER_STEPS or acts_above(user, candidacy.organization)
-
-
 def _authority(user: Any, candidacy: Candidacy, number: int) -> None:
-    if may_record(user, candidacy, number):
+    if permissions.may_record(user, candidacy.organization.path, higher_step=number in HIGHER_STEPS):
         return
     step = rules.STEPS[number]
     values = {"n": number, "label": step.label}
@@ -367,21 +343,12 @@ def due_for(
     return rules.due(history(candidacy, steps), candidate_of(candidacy, frozenset()), today, config)
 
 
-def may_see_conclusion(user: Any, candidacy: Candidacy) -> bool:
-    """The political review's conclusion (政审) is for those who keep the dossier: a user who may
-    change the candidacy and see the person's sensitive data. Not the candidate, not an
-    instructor, whatever else they may see."""
-    from dangjian.access.scopes import CHANGE, REVEAL, can
-
-    return can(user, CHANGE, candidacy) and can(user, REVEAL, candidacy.person)
-
-
 @audit.write_transaction
 def reveal_conclusion(*, actor: Any, candidacy: Candidacy) -> str:
     """The political review's conclusion (step 10) in clear, for the page and the API alike:
-    refused (PermissionDenied) unless `may_see_conclusion`, Http404 before the review is recorded;
+    refused (PermissionDenied) unless `access.permissions.may_see_conclusion`, Http404 before the review is recorded;
     each view of the clear text is recorded."""
-    if not may_see_conclusion(actor, candidacy):
+    if not permissions.may_see_conclusion(actor, candidacy, candidacy.person):
         raise PermissionDenied
     step = candidacy.steps.select_related("candidacy__organization").filter(number=10).first()
     if step is None:

@@ -7,11 +7,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
+    from dangjian.access import permissions
     from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
     from dangjian.audit.selectors import may_read_global_log
-    from dangjian.birthdays.selectors import may_see_birthdays
     from dangjian.branchlife import selectors as branchlife
-    from dangjian.development import selectors as development
     from dangjian.rosters.selectors import may_import
 
     return {
@@ -22,10 +21,10 @@ def navigation(request):
             "people": has_any(user, PERSON, VIEW),
             "audit": may_read_global_log(user),
             "imports": may_import(user),
-            "development": development.may_see_development(user),
+            "development": permissions.may_see_development(user),
             "meetings": branchlife.may_see_meetings(user),
-            "birthdays": may_see_birthdays(user),
+            "birthdays": permissions.may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
-            "apply": lambda: development.may_apply_online(getattr(user, "person", None)),
+            "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
         },
     }
