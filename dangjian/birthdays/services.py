@@ -10,21 +10,23 @@ run is repeated (the notification's unique key), and each run is one audit event
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.jobs.services import Output, attach_output
+from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind, Notification
-from dangjian.notifications.services import language_of, send_emails
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import nearest_settings
 from dangjian.people.models import Person
@@ -232,32 +234,20 @@ def _plan(today: dt.date, progress: Callable[..., None] | None) -> list[_Greetin
 
 
 @audit.write_transaction
-def _write(*, actor: Any, today: dt.date, greetings: list[_Greeting]) -> list[Notification]:
-    sent = set(
-        Notification.objects.filter(
-            user_id__in={g.user.pk for g in greetings}, key__in={greeting_key(g.person, today) for g in greetings}
-        ).values_list("user_id", "key")
-    )
-    rows: list[Notification] = []
-    for g in greetings:
-        key = greeting_key(g.person, today)
-        if (g.user.pk, key) in sent:
-            continue
-        language = language_of(g.user)
-        with translation.override(language):
-            title, body = _texts(g, language)
-        rows.append(
-            Notification(
+def _write(*, actor: User | None, today: dt.date, greetings: list[_Greeting]) -> list[Notification]:
+    rows = notifications.notify_many(
+        drafts=[
+            notifications.Draft(
                 user=g.user,
                 kind=Kind.BIRTHDAY,
-                key=key,
-                title=title[:300],
-                body=body,
+                key=greeting_key(g.person, today),
                 url=reverse("birthdays:card", args=[g.person.pk]) + f"?year={today.year}",
-                sent_on=today,
+                texts=functools.partial(_texts, g, notifications.language_of(g.user)),
             )
-        )
-    Notification.objects.bulk_create(rows)
+            for g in greetings
+        ],
+        sent_on=today,
+    )
     audit.record(
         actor=actor,
         action=Action.CREATE,
@@ -290,7 +280,7 @@ def send_greetings(
     today = today or timezone.localdate()
     greetings = _plan(today, progress)
     rows = _write(actor=actor, today=today, greetings=greetings)
-    sent, failed = send_emails(rows, many=_greetings, footer=GREETINGS_FOOTER)
+    sent, failed = notifications.send_emails(rows, many=_greetings, footer=GREETINGS_FOOTER)
     if progress:
         progress(len(greetings), len(greetings), force=True)
     return {

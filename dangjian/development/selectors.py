@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.access import permissions
 from dangjian.access.scopes import CANDIDACY, VIEW, home_org, scope
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
+from dangjian.organizations.selectors import orgs_with_pks
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 
@@ -401,3 +402,23 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             c.get_stage_display(),
             c.get_outcome_display(),
         ]
+
+
+# --- the daily reminders ----------------------------------------------------------------------
+
+# Candidacies with deadlines still ahead: closed ones have none (step 25 has no deadline).
+REMINDED_STAGES = LIVE_STAGES
+
+
+def open_candidacies() -> QuerySet[Candidacy]:
+    return (
+        Candidacy.objects.filter(stage__in=REMINDED_STAGES)
+        .select_related("person", "person__user", "organization")
+        .prefetch_related("steps")
+        .order_by("pk")
+    )
+
+
+def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]:
+    """The organisations the candidacies belong to, in one query."""
+    return orgs_with_pks(candidacies.order_by().values("organization_id"))

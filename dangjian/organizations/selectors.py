@@ -217,3 +217,11 @@ def teams_covered(user: Any, org: Organization) -> QuerySet[ProductionUnit]:
         )
         .order_by("enterprise__name", "parent__name", "name")
     )
+
+
+# --- organisations by key (development's reminders) ---------------------------------------------
+
+
+def orgs_with_pks(pks: Iterable[int] | QuerySet[Any]) -> QuerySet[Organization]:
+    """The organisations with these primary keys (a list, or a values() subquery: one query)."""
+    return Organization.objects.filter(pk__in=pks)

@@ -1,4 +1,4 @@
-"""The 25 steps of membership development (DOMAIN.md §2) against dangjian/development/rules.py.
+"""The 25 steps of membership development (DOMAIN.md §2) against dangjian/development/rules/.
 
 Pure tests: no database. They walk one candidate from the written application to the archived
 dossier, then take every dated rule to the day on either side of its boundary, then check the

@@ -1,4 +1,4 @@
-"""Background work of the notifications app: the reminders, run as a job with progress."""
+"""Background work of membership development: the daily reminders, run as a job with progress."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django_tasks import task
 from dangjian.jobs.models import Job
 from dangjian.jobs.services import Progress, run_job
 
-from . import services
+from . import reminders
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -33,7 +33,7 @@ def send_reminders_task(job_id: int, today: str | None = None) -> dict[str, Any]
     day = dt.date.fromisoformat(today) if today else None
 
     def work(progress: Progress) -> dict[str, Any]:
-        result = services.send_reminders(today=day, actor=job.requested_by, progress=progress)
+        result = reminders.send_reminders(today=day, actor=job.requested_by, progress=progress)
         return {**result, "summary": summary(result)}
 
     with translation.override(job.requested_by.language or settings.LANGUAGE_CODE):
