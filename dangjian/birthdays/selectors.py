@@ -24,10 +24,12 @@ from dangjian import calendar
 from dangjian.access.scopes import MEMBERSHIP, VIEW, home_org, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.organizations.selectors import nearest_settings
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Membership, Person
 
-from . import rules, services
+from . import rules
+from .models import BirthdayConfig
 
 _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSION: "open_membership__converted_on"}
 
@@ -46,6 +48,20 @@ def default_org(user: Any) -> Organization | None:
 
 
 # --- the members and the date each one celebrates --------------------------------------------
+
+
+# --- the settings in force -------------------------------------------------------------------
+
+
+def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
+    """Each organisation's settings: those of the nearest organisation up its tree that has its
+    own, else the defaults. One query for any number of organisations."""
+    found = nearest_settings(orgs, BirthdayConfig)
+    return {pk: rules.Config() if c is None else c.as_rules() for pk, c in found.items()}
+
+
+def config_for(org: Organization) -> rules.Config:
+    return configs_for([org])[org.pk]
 
 
 def _bases(root: Organization | None) -> tuple[str, list[tuple[str, str]]]:
@@ -105,7 +121,7 @@ def cohort_people(org: Organization, on: dt.date) -> QuerySet[Person]:
     """The members under `org` (unscoped) whose anniversary falls in the cohort period, per the
     county's setting (month or quarter), that contains `on`: whom a collective celebration on
     that day invites. Each person carries `basis`, their political birthday."""
-    period = calendar.period_of(on, services.config_for(org).period)
+    period = calendar.period_of(on, config_for(org).period)
     return in_period(members_with_basis(org), period).order_by("name", "pk")
 
 
@@ -175,7 +191,7 @@ def card_settings(orgs: Iterable[Organization]) -> dict[int, CardSettings]:
     """Each organisation's greeting and the committee that issues its cards: the settings' own
     name, else the nearest county committee above it. Three queries for any number."""
     orgs = list({o.pk: o for o in orgs}.values())
-    configs = services.configs_for(orgs)
+    configs = configs_for(orgs)
     counties = {
         c.pk: c
         for c in Organization.objects.filter(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,6 @@ from dangjian.jobs.services import Output, attach_output
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind, Notification
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import nearest_settings
 from dangjian.people.models import Person
 
 from . import cards, rules, selectors
@@ -39,17 +38,6 @@ CONFIG_FIELDS = ("period", "message_zh", "message_en", "issuer_name", "issuer_na
 
 
 # --- settings --------------------------------------------------------------------------------
-
-
-def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
-    """Each organisation's settings: those of the nearest organisation up its tree that has its
-    own, else the defaults. One query for any number of organisations."""
-    found = nearest_settings(orgs, BirthdayConfig)
-    return {pk: rules.Config() if c is None else c.as_rules() for pk, c in found.items()}
-
-
-def config_for(org: Organization) -> rules.Config:
-    return configs_for([org])[org.pk]
 
 
 @audit.write_transaction

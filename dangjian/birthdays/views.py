@@ -20,6 +20,7 @@ from dangjian import calendar
 from dangjian.access import permissions
 from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
+from dangjian.branchlife.selectors import meeting_orgs
 from dangjian.development.selectors import LOCAL_PRACTICE_KINDS
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
@@ -76,8 +77,6 @@ def _query(org: Organization, period: rules.Period) -> str:
 def celebration_url(user: Any, org: Organization, period: rules.Period) -> str | None:
     """The meetings page that plans the period's collective celebration, where the user may
     plan meetings of `org` (a branch; a committee's page has no single celebration)."""
-    from dangjian.branchlife.selectors import meeting_orgs
-
     if not meeting_orgs(user).filter(pk=org.pk).exists():
         return None
     return f"{reverse('branchlife:new')}?org={org.pk}&kind=celebration&on={period.last_day.isoformat()}"
@@ -96,7 +95,7 @@ def cohort(request):
     context: dict[str, Any] = {"org": org, "org_form": OrgPickerForm(user=request.user, initial={"org": org})}
     if org is not None:
         today = timezone.localdate()
-        kind = services.config_for(org).period
+        kind = selectors.config_for(org).period
         period = chosen_period(request.GET, kind, today)
         rows = selectors.cohort(request.user, org, period.year, period.index, period.kind)
         may_change = can(request.user, CHANGE, org)
@@ -129,7 +128,7 @@ def cards(request):
     org = get_in_scope(request.user, selectors.cohort_orgs(request.user), pk, CHANGE)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    period = chosen_period(request.GET, services.config_for(org).period, timezone.localdate())
+    period = chosen_period(request.GET, selectors.config_for(org).period, timezone.localdate())
     back = reverse("birthdays:cohort") + _query(org, period)
     if not selectors.cohort(request.user, org, period.year, period.index, period.kind):
         messages.error(
@@ -179,7 +178,7 @@ def settings(request, pk):
         raise Http404
     config = BirthdayConfig.objects.filter(organization=org).first()
     if config is None:
-        inherited = services.config_for(org)
+        inherited = selectors.config_for(org)
         config = BirthdayConfig(
             organization=org,
             period=inherited.period,

@@ -25,6 +25,7 @@ from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKin
 from dangjian.organizations.selectors import orgs_with_pks
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
+from dangjian.people.selectors import visible_people
 
 from . import rules, services
 from .models import LIVE_STAGES, OPEN_STAGES, Candidacy, Stage, Step, StepDocument
@@ -88,8 +89,6 @@ def application_orgs(user: Any) -> QuerySet[Organization]:
 def applicable_people(user: Any) -> QuerySet[Person]:
     """People a secretary may record an application for: employees of an enterprise covered by a
     party organisation, in the user's scope, not members, with no application in progress."""
-    from dangjian.people.selectors import visible_people
-
     return (
         visible_people(user)
         .filter(employer__party_org__isnull=False)

@@ -26,6 +26,7 @@ from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.services import filters_of
 from dangjian.organizations.models import Organization
+from dangjian.people.selectors import visible_people
 from dangjian.rosters.xlsx import Col, Workbook, download_name
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, save_form_page, uploaded
@@ -144,8 +145,6 @@ def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: A
 
 
 def _may_see_person(user: Any, candidacy: Candidacy) -> bool:
-    from dangjian.people.selectors import visible_people
-
     return visible_people(user).filter(pk=candidacy.person_id).exists()
 
 
