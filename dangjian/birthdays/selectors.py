@@ -24,9 +24,9 @@ from dangjian import calendar
 from dangjian.access.scopes import MEMBERSHIP, VIEW, home_org, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
-from dangjian.organizations.selectors import nearest_settings
-from dangjian.people.choices import PARTY_MEMBER_STATUSES
-from dangjian.people.models import Membership, Person
+from dangjian.organizations.selectors import nearest_settings, orgs_with_own, orgs_with_pks, visible_orgs
+from dangjian.people.models import Person
+from dangjian.people.selectors import open_memberships, party_members, people_with_pks
 
 from . import rules
 from .models import BirthdayConfig
@@ -39,7 +39,7 @@ _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSI
 
 def cohort_orgs(user: Any) -> QuerySet[Organization]:
     """The organisations whose cohort the user may open."""
-    return scope(user, Organization.objects.all(), VIEW).order_by("path")
+    return visible_orgs(user, VIEW).order_by("path")
 
 
 def default_org(user: Any) -> Organization | None:
@@ -68,7 +68,7 @@ def _bases(root: Organization | None) -> tuple[str, list[tuple[str, str]]]:
     """The basis in force at `root` (the defaults without one), and the organisations under it
     with settings of their own, each with its basis, deepest first. Two queries, whatever the
     size of the subtree."""
-    own = Organization.objects.filter(development_config__isnull=False)
+    own = orgs_with_own("development_config")
     if root is not None:
         own = own.filter(path__startswith=root.path).exclude(pk=root.pk)
     own_orgs = list(own.only("pk", "path"))
@@ -83,7 +83,7 @@ def members_with_basis(root: Organization | None = None) -> QuerySet[Person]:
     None), unscoped, each annotated with `basis`: the date their political birthday returns on.
     Members without one (a probationary member where it counts from conversion) are left out."""
     root_basis, anchors = _bases(root)
-    qs = Person.objects.filter(political_status__in=PARTY_MEMBER_STATUSES)
+    qs = party_members()
     if root is not None:
         qs = qs.filter(party_org__in_ids=orgs_under(root.path))
     qs = qs.annotate(
@@ -158,8 +158,8 @@ def card_people(user: Any, people: QuerySet[Person] | None = None) -> QuerySet[P
     """Members whose political birthday the user may read: a political birthday is the date of
     a membership record, so it follows the records' scope, not the person's (an employer's HR
     sees its employees, not their party records)."""
-    records = scope(user, Membership.objects.filter(ended_on__isnull=True), VIEW).values("person_id")
-    return (Person.objects.all() if people is None else people).filter(pk__in=records)
+    records = scope(user, open_memberships(), VIEW).values("person_id")
+    return people_with_pks(records) if people is None else people.filter(pk__in=records)
 
 
 def celebrant(person: Person, year: int) -> Celebrant | None:
@@ -167,7 +167,7 @@ def celebrant(person: Person, year: int) -> Celebrant | None:
     year, with a political birthday on their organisation's basis)."""
     if not person.party_org_id:
         return None
-    root = Organization.objects.get(pk=person.party_org_id)
+    root = orgs_with_pks([person.party_org_id]).get()
     found = members_with_basis(root).filter(pk=person.pk).select_related("party_org").first()
     if found is None or rules.years_in_party(found.basis, year) < 1:
         return None
@@ -193,10 +193,7 @@ def card_settings(orgs: Iterable[Organization]) -> dict[int, CardSettings]:
     orgs = list({o.pk: o for o in orgs}.values())
     configs = configs_for(orgs)
     counties = {
-        c.pk: c
-        for c in Organization.objects.filter(
-            kind=OrgKind.COUNTY_COMMITTEE, pk__in={i for o in orgs for i in o.path_ids()}
-        )
+        c.pk: c for c in orgs_with_pks({i for o in orgs for i in o.path_ids()}).filter(kind=OrgKind.COUNTY_COMMITTEE)
     }
     result: dict[int, CardSettings] = {}
     for org in orgs:

@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from dangjian.access import permissions
 from dangjian.access.scopes import CANDIDACY, VIEW, home_org, scope
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
-from dangjian.organizations.selectors import orgs_with_pks
+from dangjian.organizations.selectors import orgs_of_kinds, orgs_with_pks, visible_orgs
 from dangjian.people.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
-from dangjian.people.selectors import visible_people
+from dangjian.people.selectors import people_with_pks, visible_people
 
 from . import rules, services
 from .models import LIVE_STAGES, OPEN_STAGES, Candidacy, Stage, Step, StepDocument
@@ -68,7 +68,7 @@ def visible_candidacies(user: Any, action: str = VIEW) -> QuerySet[Candidacy]:
 
 def board_orgs(user: Any) -> QuerySet[Organization]:
     """The party organisations whose board the user may open (party groups hold no candidacies)."""
-    return scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW).order_by("path")
+    return visible_orgs(user, VIEW).exclude(kind=OrgKind.PARTY_GROUP).order_by("path")
 
 
 def default_org(user: Any) -> Organization | None:
@@ -78,7 +78,7 @@ def default_org(user: Any) -> Organization | None:
 
 def party_units() -> QuerySet[Organization]:
     """The organisations an application can be recorded in: branches and committees."""
-    return Organization.objects.filter(kind__in=PARTY_UNIT_KINDS).order_by("path")
+    return orgs_of_kinds(PARTY_UNIT_KINDS).order_by("path")
 
 
 def application_orgs(user: Any) -> QuerySet[Organization]:
@@ -204,9 +204,7 @@ def pipeline(user: Any, root: Organization, today: dt.date | None = None) -> lis
     """Every branch (and general branch, joint branch, enterprise committee) under `root` that
     the user may see, with its candidacies per stage and its overdue items; overdue first."""
     today = today or timezone.localdate()
-    orgs = scope(
-        user, Organization.objects.filter(path__startswith=root.path, kind__in=PARTY_UNIT_KINDS), VIEW
-    ).order_by("path")
+    orgs = visible_orgs(user, VIEW).filter(path__startswith=root.path, kind__in=PARTY_UNIT_KINDS).order_by("path")
     rows = {o.pk: PipelineRow(o) for o in orgs}
     open_ = with_due(
         list(
@@ -238,7 +236,7 @@ class TimelineEntry:
 
 def _names(ids: Iterable[int]) -> dict[int, str]:
     ids = {int(i) for i in ids}
-    return dict(Person.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return dict(people_with_pks(ids).values_list("pk", "name")) if ids else {}
 
 
 def _people(ids: Iterable[Any], names: dict[int, str]) -> str:
@@ -323,7 +321,7 @@ def steps_of(candidacy: Candidacy) -> list[Step]:
 
 def full_members(org: Organization) -> QuerySet[Person]:
     """Who may sponsor or cultivate: the branch's full members (services decides who they are)."""
-    return Person.objects.filter(pk__in=services.full_members_of(org)).order_by("name", "pk")
+    return people_with_pks(services.full_members_of(org)).order_by("name", "pk")
 
 
 def document_candidacy(user: Any, document_pk: int) -> Candidacy | None:

@@ -30,8 +30,8 @@ from dangjian.audit.models import Action
 from dangjian.files import store_sealed
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.organizations.selectors import nearest_settings
+from dangjian.people import selectors as people_selectors
 from dangjian.people import services as people
-from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Membership, Person
 
 from . import rules
@@ -66,11 +66,7 @@ def history(candidacy: Candidacy, steps: Sequence[Step] | None = None) -> list[r
 
 def full_members_of(org: Organization) -> frozenset[int]:
     """The full members of the organisation (and its party groups), who may sponsor and cultivate."""
-    return frozenset(
-        Person.objects.filter(party_org__path__startswith=org.path, political_status=PoliticalStatus.FULL).values_list(
-            "pk", flat=True
-        )
-    )
+    return people_selectors.full_member_ids_under(org.path)
 
 
 def candidate_of(candidacy: Candidacy, full_members: frozenset[int] | None = None) -> rules.Candidate:
@@ -242,9 +238,9 @@ def _open_membership(candidacy: Candidacy) -> Membership:
     """The probationary membership the conversion decision (step 24) acts on: the person's open
     membership in the candidacy's organisation (or a party group of it)."""
     person = candidacy.person
-    membership = Membership.objects.select_related("organization").filter(person=person, ended_on__isnull=True).first()
+    membership = people_selectors.open_membership_of(person)
     if membership is None:
-        ended = Membership.objects.filter(person=person).order_by("-ended_on", "-pk").first()
+        ended = people_selectors.last_ended_membership_of(person)
         message = _(
             "%(name)s has no open membership record (the last one ended on %(on)s): the conversion cannot be "
             "decided on this candidacy. Check the membership records first."

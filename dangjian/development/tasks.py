@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from dangjian.jobs.models import Job
+from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Progress, run_job
 
 from . import reminders
@@ -29,7 +29,7 @@ def summary(result: dict[str, Any]) -> str:
 @task()
 def send_reminders_task(job_id: int, today: str | None = None) -> dict[str, Any]:
     """The same run as `manage.py send_reminders`, started from a page; `today` is ISO (JSON)."""
-    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    job = job_with_requester(job_id)
     day = dt.date.fromisoformat(today) if today else None
 
     def work(progress: Progress) -> dict[str, Any]:

@@ -88,3 +88,11 @@ def queues_without_worker(now: dt.datetime | None = None) -> list[str]:
     served = {q for beat in live_workers(now) for q in beat.queue_names}
     queues = settings.TASKS["default"].get("QUEUES") or ["default"]
     return [q for q in queues if q not in served and "*" not in served]
+
+
+# --- a job for its task -----------------------------------------------------------------------
+
+
+def job_with_requester(job_id: int) -> Job:
+    """The job a background task runs, with who asked for it (whose scope and language it runs in)."""
+    return Job.objects.select_related("requested_by").get(pk=job_id)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
 
-from .choices import PARTY_MEMBER_STATUSES
-from .models import Person
+from .choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from .models import Membership, Person
 from .services import id_number_lookup
 from .validators import normalize_id_number
 
@@ -78,3 +79,41 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> Quer
     if data.get("gender"):
         qs = qs.filter(gender=data["gender"])
     return qs
+
+
+# --- people and membership records by key (development, birthdays) ------------------------------
+
+
+def party_members() -> QuerySet[Person]:
+    """Probationary and full members, unscoped (the caller scopes or narrows them)."""
+    return Person.objects.filter(political_status__in=PARTY_MEMBER_STATUSES)
+
+
+def people_with_pks(pks: Iterable[int] | QuerySet[Any]) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=pks)
+
+
+def person_with_pk(pk: int) -> Person | None:
+    return Person.objects.filter(pk=pk).first()
+
+
+def full_member_ids_under(path: str) -> frozenset[int]:
+    """The full members of the organisation at `path` and its subtree (its party groups)."""
+    return frozenset(
+        Person.objects.filter(party_org__path__startswith=path, political_status=PoliticalStatus.FULL).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def open_memberships() -> QuerySet[Membership]:
+    """The membership records still open (a member's current one), unscoped."""
+    return Membership.objects.filter(ended_on__isnull=True)
+
+
+def open_membership_of(person: Person) -> Membership | None:
+    return Membership.objects.select_related("organization").filter(person=person, ended_on__isnull=True).first()
+
+
+def last_ended_membership_of(person: Person) -> Membership | None:
+    return Membership.objects.filter(person=person).order_by("-ended_on", "-pk").first()
