@@ -23,6 +23,8 @@ def nearest_role_holders(org_ids: Iterable[int], roles: Iterable[str]) -> list[U
         .order_by("user_id")
     )
     for ra in assignments:
+        if ra.organization_id is None:  # for the type: the query asks for organisations' roles only
+            continue
         users = by_org.setdefault(ra.organization_id, [])
         if all(u.pk != ra.user_id for u in users):
             users.append(ra.user)

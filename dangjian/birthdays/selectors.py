@@ -21,6 +21,7 @@ from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, 
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian import calendar
+from dangjian.access.models import User
 from dangjian.access.scopes import MEMBERSHIP, VIEW, home_org, orgs_under, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
@@ -37,14 +38,15 @@ _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSI
 # --- who may see what -----------------------------------------------------------------------
 
 
-def cohort_orgs(user: Any) -> QuerySet[Organization]:
+def cohort_orgs(user: User) -> QuerySet[Organization]:
     """The organisations whose cohort the user may open."""
     return visible_orgs(user, VIEW).order_by("path")
 
 
-def default_org(user: Any) -> Organization | None:
+def default_org(user: User) -> Organization | None:
     """The organisation the user's party role is anchored on (a member's: their own)."""
-    return home_org(user, MEMBERSHIP, cohort_orgs(user))
+    org: Organization | None = home_org(user, MEMBERSHIP, cohort_orgs(user))
+    return org
 
 
 # --- the members and the date each one celebrates --------------------------------------------
@@ -100,7 +102,7 @@ def members_with_basis(root: Organization | None = None) -> QuerySet[Person]:
     return qs.annotate(basis=basis).filter(basis__isnull=False)
 
 
-def in_period(qs: QuerySet[Person], period: rules.Period) -> QuerySet[Person]:
+def in_period(qs: QuerySet[Person], period: calendar.Period) -> QuerySet[Person]:
     """Those of `members_with_basis` whose anniversary falls in the period (not the first year)."""
     return qs.annotate(basis_month=ExtractMonth("basis")).filter(
         basis_month__in=period.months, basis__lt=dt.date(period.year, 1, 1)
@@ -145,16 +147,16 @@ def celebrants(people: Iterable[Person], year: int) -> list[Celebrant]:
 
 
 def cohort(
-    user: Any, org: Organization, year: int, period_index: int, period_kind: str = rules.MONTH
+    user: User, org: Organization, year: int, period_index: int, period_kind: str = calendar.MONTH
 ) -> list[Celebrant]:
     """The members under `org` the user may see whose anniversary falls in the period, with the
     date and the years in the party, by date then name."""
-    period = rules.Period(year, period_index, period_kind)
+    period = calendar.Period(year, period_index, period_kind)
     people = card_people(user, in_period(members_with_basis(org), period)).select_related("party_org")
     return celebrants(people, year)
 
 
-def card_people(user: Any, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
+def card_people(user: User, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
     """Members whose political birthday the user may read: a political birthday is the date of
     a membership record, so it follows the records' scope, not the person's (an employer's HR
     sees its employees, not their party records)."""

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian import calendar
 from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
@@ -41,7 +42,7 @@ CONFIG_FIELDS = ("period", "message_zh", "message_en", "issuer_name", "issuer_na
 
 
 @audit.write_transaction
-def save_config(*, actor: Any, organization: Organization, **fields: Any) -> BirthdayConfig:
+def save_config(*, actor: User | None, organization: Organization, **fields: Any) -> BirthdayConfig:
     config, created = BirthdayConfig.objects.get_or_create(organization=organization)
     before = audit.snapshot(config)
     for key, value in fields.items():
@@ -80,7 +81,7 @@ def card_file_name(stem: str, today: dt.date) -> str:
     return f"{stem}-{today:%Y%m%d}.pdf"
 
 
-def print_card(*, actor: Any, celebrant: selectors.Celebrant, today: dt.date | None = None) -> CardFile:
+def print_card(*, actor: User | None, celebrant: selectors.Celebrant, today: dt.date | None = None) -> CardFile:
     """One member's card, for a caller that checked the person is in the actor's scope. The PDF
     is made first, outside any transaction; what was printed is then recorded."""
     today = today or timezone.localdate()
@@ -95,7 +96,7 @@ def print_card(*, actor: Any, celebrant: selectors.Celebrant, today: dt.date | N
 
 
 @audit.write_transaction
-def _card_printed(*, actor: Any, person: Person, year: int, name: str) -> None:
+def _card_printed(*, actor: User | None, person: Person, year: int, name: str) -> None:
     audit.record(
         actor=actor,
         action=Action.EXPORT,
@@ -109,9 +110,9 @@ def _card_printed(*, actor: Any, person: Person, year: int, name: str) -> None:
 
 def print_cohort(
     *,
-    actor: Any,
+    actor: User | None,
     org: Organization,
-    period: rules.Period,
+    period: calendar.Period,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     job_id: int | None = None,
@@ -145,16 +146,16 @@ def print_cohort(
     return CardFile(name, data, total)
 
 
-def _period_slug(period: rules.Period) -> str:
-    return f"{period.year}-{period.index:02d}" if period.kind == rules.MONTH else f"{period.year}-Q{period.index}"
+def _period_slug(period: calendar.Period) -> str:
+    return f"{period.year}-{period.index:02d}" if period.kind == calendar.MONTH else f"{period.year}-Q{period.index}"
 
 
 @audit.write_transaction
 def _cohort_printed(
     *,
-    actor: Any,
+    actor: User | None,
     org: Organization,
-    period: rules.Period,
+    period: calendar.Period,
     people: list[int],
     name: str,
     job_id: int | None = None,
@@ -178,7 +179,7 @@ def _cohort_printed(
 
 @dataclass
 class _Greeting:
-    user: Any
+    user: User
     person: Person
     years: int
     message_zh: str
@@ -260,7 +261,7 @@ def _greetings(n: int) -> str:
 
 
 def send_greetings(
-    *, today: dt.date | None = None, actor: Any = None, progress: Callable[..., None] | None = None
+    *, today: dt.date | None = None, actor: User | None = None, progress: Callable[..., None] | None = None
 ) -> dict[str, Any]:
     """Greet today's members; running it again the same day (or year) greets nobody twice.
     Returns the counts, also recorded in one audit event. As with the reminders, the members

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from dangjian import calendar
 from dangjian.access.scopes import CHANGE, can
 from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Progress, run_job
 from dangjian.organizations.selectors import org_with_pk
 
-from . import rules, services
+from . import services
 
 
 class CardsRefused(Exception):
@@ -37,7 +38,7 @@ def print_cards_task(job_id: int, org_id: int, year: int, index: int, period_kin
             if org is None or not user.is_active or not can(user, CHANGE, org):
                 raise CardsRefused(_("You may no longer print the cards of this organisation."))
             printed = services.print_cohort(
-                actor=user, org=org, period=rules.Period(year, index, period_kind), progress=progress, job_id=job_id
+                actor=user, org=org, period=calendar.Period(year, index, period_kind), progress=progress, job_id=job_id
             )
             progress(printed.cards, printed.cards, force=True)
             summary = ngettext("%(n)d card printed.", "%(n)d cards printed.", printed.cards) % {"n": printed.cards}

@@ -27,7 +27,7 @@ from dangjian.organizations.models import Organization
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import OrgPickerForm, save_form_page
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import ConfigForm
 from .models import BirthdayConfig
 from .tasks import print_cards_task
@@ -53,28 +53,28 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
+def chosen_period(params: Any, kind: str, today: dt.date) -> calendar.Period:
     """?year=&period= (month 1–12 or quarter 1–4), else the period containing today."""
     year, index = _int(params.get("year")), _int(params.get("period"))
     if year is not None and index is not None and 1900 < year < 3000:  # its neighbours must exist too
         try:
-            return rules.Period(year, index, kind)
+            return calendar.Period(year, index, kind)
         except ValueError:
             pass
     return calendar.period_of(today, kind)
 
 
-def period_label(period: rules.Period) -> str:
-    if period.kind == rules.MONTH:
+def period_label(period: calendar.Period) -> str:
+    if period.kind == calendar.MONTH:
         return formats.date_format(period.first_day, "YEAR_MONTH_FORMAT")
     return period.label
 
 
-def _query(org: Organization, period: rules.Period) -> str:
+def _query(org: Organization, period: calendar.Period) -> str:
     return f"?org={org.pk}&year={period.year}&period={period.index}"
 
 
-def celebration_url(user: Any, org: Organization, period: rules.Period) -> str | None:
+def celebration_url(user: Any, org: Organization, period: calendar.Period) -> str | None:
     """The meetings page that plans the period's collective celebration, where the user may
     plan meetings of `org` (a branch; a committee's page has no single celebration)."""
     if not meeting_orgs(user).filter(pk=org.pk).exists():

@@ -5,6 +5,8 @@ derives from the steps (development.rules decides what may be recorded); nothing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,11 @@ from dangjian.labels import FastLabels
 from dangjian.organizations.models import Organization
 from dangjian.people.crypto import EncryptedTextField
 from dangjian.people.models import Person
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .rules import Due
 
 
 class Stage(models.TextChoices):
@@ -49,6 +56,11 @@ class Candidacy(FastLabels, models.Model):
     probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by development.selectors for the board and the list (with_due, board), never stored.
+    due: list[Due]
+    overdue: int
+    since: dt.date | None
 
     class Meta:
         verbose_name = _("candidacy")

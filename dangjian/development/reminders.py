@@ -75,8 +75,15 @@ def horizon(item: rules.Due, today: dt.date, config: rules.Config | None = None)
     return SOON if today >= start else None
 
 
+def _deadline(item: rules.Due) -> dt.date:
+    """The deadline of a step `horizon` reminds of: only a step with one is reminded of."""
+    if item.due_by is None:
+        raise ValueError(f"step {item.number} has no deadline to remind of")
+    return item.due_by
+
+
 def _item_key(candidacy_id: int, item: rules.Due) -> str:
-    return f"dev:{candidacy_id}:{item.number}:{item.due_by.isoformat()}"
+    return f"dev:{candidacy_id}:{item.number}:{_deadline(item).isoformat()}"
 
 
 def past_limit(item: rules.Due, steps: list[Step], today: dt.date) -> bool:
@@ -119,14 +126,16 @@ def recipients(
 
 def _texts(candidacy: Candidacy, item: rules.Due, which: str, today: dt.date) -> tuple[str, str]:
     """Title and text of one reminder in the active language."""
+    due_by = _deadline(item)
+    late = (today - due_by).days
     values = {
         "n": item.number,
         "step": item.step.label,
         "person": candidacy.person.name,
         "org": str(candidacy.organization),
-        "due": item.due_by.isoformat(),
+        "due": due_by.isoformat(),
         "actor": item.step.actor,
-        "days": (today - item.due_by).days,
+        "days": late,
     }
     if which == OVERDUE:
         title = _("Overdue: %(step)s — %(person)s") % values
@@ -134,7 +143,7 @@ def _texts(candidacy: Candidacy, item: rules.Due, which: str, today: dt.date) ->
             ngettext(
                 "Step %(n)d, “%(step)s”, for %(person)s (%(org)s) was due by %(due)s and is %(days)d day late.",
                 "Step %(n)d, “%(step)s”, for %(person)s (%(org)s) was due by %(due)s and is %(days)d days late.",
-                values["days"],
+                late,
             )
             % values
         )

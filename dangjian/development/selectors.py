@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.access import permissions
+from dangjian.access.models import User
 from dangjian.access.scopes import CANDIDACY, VIEW, home_org, scope
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
 from dangjian.organizations.selectors import orgs_of_kinds, orgs_with_pks, visible_orgs
@@ -60,20 +61,21 @@ DECISIONS = {
 # --- who may see what -----------------------------------------------------------------------
 
 
-def visible_candidacies(user: Any, action: str = VIEW) -> QuerySet[Candidacy]:
+def visible_candidacies(user: User, action: str = VIEW) -> QuerySet[Candidacy]:
     return scope(user, Candidacy.objects.select_related("person", "person__employer", "organization"), action).order_by(
         "-applied_on", "-pk"
     )
 
 
-def board_orgs(user: Any) -> QuerySet[Organization]:
+def board_orgs(user: User) -> QuerySet[Organization]:
     """The party organisations whose board the user may open (party groups hold no candidacies)."""
     return visible_orgs(user, VIEW).exclude(kind=OrgKind.PARTY_GROUP).order_by("path")
 
 
-def default_org(user: Any) -> Organization | None:
+def default_org(user: User) -> Organization | None:
     """The user's own organisation: the one their development role is anchored on."""
-    return home_org(user, CANDIDACY, board_orgs(user))
+    org: Organization | None = home_org(user, CANDIDACY, board_orgs(user))
+    return org
 
 
 def party_units() -> QuerySet[Organization]:
@@ -81,12 +83,12 @@ def party_units() -> QuerySet[Organization]:
     return orgs_of_kinds(PARTY_UNIT_KINDS).order_by("path")
 
 
-def application_orgs(user: Any) -> QuerySet[Organization]:
+def application_orgs(user: User) -> QuerySet[Organization]:
     """Where the user may record applications: branches and committees they keep candidacies in."""
     return permissions.application_units(user, party_units())
 
 
-def applicable_people(user: Any) -> QuerySet[Person]:
+def applicable_people(user: User) -> QuerySet[Person]:
     """People a secretary may record an application for: employees of an enterprise covered by a
     party organisation, in the user's scope, not members, with no application in progress."""
     return (
@@ -112,12 +114,13 @@ def with_due(candidacies: Sequence[Candidacy], today: dt.date) -> list[Candidacy
 
 
 def stage_since(c: Candidacy) -> dt.date | None:
-    return {
+    since: dict[str, dt.date | None] = {
         Stage.APPLICANT: c.applied_on,
         Stage.ACTIVIST: c.activist_on,
         Stage.TARGET: c.target_on,
         Stage.ADMITTED: c.admitted_on,
-    }.get(c.stage, c.closed_on)
+    }
+    return since.get(c.stage, c.closed_on)
 
 
 # --- the branch board -------------------------------------------------------------------------
@@ -148,7 +151,7 @@ def under(org: Organization) -> Q:
     return Q(organization__path__startswith=org.path)
 
 
-def board(user: Any, org: Organization, today: dt.date | None = None) -> Board:
+def board(user: User, org: Organization, today: dt.date | None = None) -> Board:
     today = today or timezone.localdate()
     mine = scope(user, Candidacy.objects.filter(under(org)), VIEW)
     cards = with_due(
@@ -189,7 +192,7 @@ def board(user: Any, org: Organization, today: dt.date | None = None) -> Board:
 @dataclass
 class PipelineRow:
     org: Organization
-    stages: Counter = field(default_factory=Counter)
+    stages: Counter[str] = field(default_factory=Counter)
     overdue: int = 0
 
     @property
@@ -200,7 +203,7 @@ class PipelineRow:
         return [self.stages.get(s.value, 0) for s in BOARD_STAGES]
 
 
-def pipeline(user: Any, root: Organization, today: dt.date | None = None) -> list[PipelineRow]:
+def pipeline(user: User, root: Organization, today: dt.date | None = None) -> list[PipelineRow]:
     """Every branch (and general branch, joint branch, enterprise committee) under `root` that
     the user may see, with its candidacies per stage and its overdue items; overdue first."""
     today = today or timezone.localdate()
@@ -239,7 +242,7 @@ def _names(ids: Iterable[int]) -> dict[int, str]:
     return dict(people_with_pks(ids).values_list("pk", "name")) if ids else {}
 
 
-def _people(ids: Iterable[Any], names: dict[int, str]) -> str:
+def _people(ids: Iterable[Any] | None, names: dict[int, str]) -> str:
     return "、".join(names.get(int(i), "?") for i in ids or [])
 
 
@@ -324,14 +327,14 @@ def full_members(org: Organization) -> QuerySet[Person]:
     return people_with_pks(services.full_members_of(org)).order_by("name", "pk")
 
 
-def document_candidacy(user: Any, document_pk: int) -> Candidacy | None:
+def document_candidacy(user: User, document_pk: int) -> Candidacy | None:
     return visible_candidacies(user).filter(steps__documents__pk=document_pk).first()
 
 
 # --- the ledger (发展党员台账) -------------------------------------------------------------------
 
 
-def ledger(user: Any, org: Organization | None = None) -> QuerySet[Candidacy]:
+def ledger(user: User, org: Organization | None = None) -> QuerySet[Candidacy]:
     qs = scope(user, Candidacy.objects.all(), VIEW)
     if org is not None:
         qs = qs.filter(under(org))
@@ -352,10 +355,10 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             steps[s.number] = s  # the latest of a repeated step
         p = c.person
 
-        def on(n: int, steps=steps) -> dt.date | None:
+        def on(n: int, steps: dict[int, Step] = steps) -> dt.date | None:
             return steps[n].done_on if n in steps else None
 
-        def data(n: int, steps=steps) -> dict[str, Any]:
+        def data(n: int, steps: dict[int, Step] = steps) -> dict[str, Any]:
             return steps[n].data or {} if n in steps else {}
 
         training = data(11)

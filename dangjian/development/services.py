@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.access import permissions
+from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.files import store_sealed
@@ -60,8 +61,8 @@ def config_for(org: Organization) -> rules.Config:
 
 
 def history(candidacy: Candidacy, steps: Sequence[Step] | None = None) -> list[rules.Done]:
-    steps = candidacy.steps.all() if steps is None else steps
-    return [rules.Done(s.number, s.done_on, s.data or {}) for s in steps]
+    recorded = candidacy.steps.all() if steps is None else steps
+    return [rules.Done(s.number, s.done_on, s.data or {}) for s in recorded]
 
 
 def full_members_of(org: Organization) -> frozenset[int]:
@@ -108,7 +109,7 @@ def data_keys(number: int) -> frozenset[str]:
     return DATA_KEYS.get(number, frozenset())
 
 
-def _authority(user: Any, candidacy: Candidacy, number: int) -> None:
+def _authority(user: User | None, candidacy: Candidacy, number: int) -> None:
     if permissions.may_record(user, candidacy.organization.path, higher_step=number in HIGHER_STEPS):
         return
     step = rules.STEPS[number]
@@ -137,7 +138,7 @@ def _refuse(refusals: Sequence[rules.Refusal]) -> None:
 @audit.write_transaction
 def apply(
     *,
-    actor: Any,
+    actor: User | None,
     person: Person,
     organization: Organization,
     applied_on: dt.date,
@@ -185,7 +186,7 @@ def apply(
 @audit.write_transaction
 def record_step(
     *,
-    actor: Any,
+    actor: User | None,
     candidacy: Candidacy,
     number: int,
     done_on: dt.date,
@@ -259,7 +260,7 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
 
 
-def _follow(actor: Any, candidacy: Candidacy, done: list[rules.Done], step: Step) -> None:
+def _follow(actor: User | None, candidacy: Candidacy, done: list[rules.Done], step: Step) -> None:
     """Bring the candidacy's caches and the membership record in line with the steps."""
     before = audit.snapshot(candidacy)
     candidacy.stage = rules.stage_of(done)
@@ -293,7 +294,7 @@ def _follow(actor: Any, candidacy: Candidacy, done: list[rules.Done], step: Step
 
 
 @audit.write_transaction
-def withdraw(*, actor: Any, candidacy: Candidacy, on: dt.date, reason: str) -> Candidacy:
+def withdraw(*, actor: User | None, candidacy: Candidacy, on: dt.date, reason: str) -> Candidacy:
     """The applicant withdraws or leaves before admission; the record stays, closed."""
     # Lock and re-read, like record_step: a step recorded meanwhile decides what may be closed.
     candidacy = (
@@ -340,7 +341,7 @@ def due_for(
 
 
 @audit.write_transaction
-def reveal_conclusion(*, actor: Any, candidacy: Candidacy) -> str:
+def reveal_conclusion(*, actor: User | None, candidacy: Candidacy) -> str:
     """The political review's conclusion (step 10) in clear, for the page and the API alike:
     refused (PermissionDenied) unless `access.permissions.may_see_conclusion`, Http404 before the review is recorded;
     each view of the clear text is recorded."""
@@ -354,7 +355,7 @@ def reveal_conclusion(*, actor: Any, candidacy: Candidacy) -> str:
 
 
 @audit.write_transaction
-def ledger_exported(*, actor: Any, name: str, rows: int, filters: dict[str, Any], org_path: str) -> None:
+def ledger_exported(*, actor: User | None, name: str, rows: int, filters: dict[str, Any], org_path: str) -> None:
     audit.record(
         actor=actor,
         action=Action.EXPORT,
@@ -366,7 +367,7 @@ def ledger_exported(*, actor: Any, name: str, rows: int, filters: dict[str, Any]
 
 
 @audit.write_transaction
-def save_config(*, actor: Any, organization: Organization, **fields: Any) -> DevelopmentConfig:
+def save_config(*, actor: User | None, organization: Organization, **fields: Any) -> DevelopmentConfig:
     config, created = DevelopmentConfig.objects.get_or_create(organization=organization)
     before = audit.snapshot(config)
     for key, value in fields.items():

@@ -6,17 +6,20 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+
+from dangjian.access.models import User
 
 from .models import Notification
 
 
-def inbox(user: Any) -> QuerySet[Notification]:
+def inbox(user: User) -> QuerySet[Notification]:
     """The user's own notifications, newest first; nobody reads anyone else's."""
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User | AnonymousUser | None) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
@@ -43,4 +46,5 @@ def unread_in_request(request: Any) -> int:
     notifications page)."""
     if not hasattr(request, "_unread_notifications"):
         request._unread_notifications = unread_count(request.user)
-    return request._unread_notifications
+    count: int = request._unread_notifications
+    return count
