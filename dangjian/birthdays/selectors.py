@@ -104,8 +104,9 @@ def members_with_basis(root: Organization | None = None) -> QuerySet[Person]:
 
 def in_period(qs: QuerySet[Person], period: calendar.Period) -> QuerySet[Person]:
     """Those of `members_with_basis` whose anniversary falls in the period (not the first year)."""
+    # In Q objects: the type checker cannot see `basis`, annotated by members_with_basis.
     return qs.annotate(basis_month=ExtractMonth("basis")).filter(
-        basis_month__in=period.months, basis__lt=dt.date(period.year, 1, 1)
+        Q(basis_month__in=period.months, basis__lt=dt.date(period.year, 1, 1))
     )
 
 
@@ -116,7 +117,7 @@ def on_day(qs: QuerySet[Person], day: dt.date) -> QuerySet[Person]:
     same_day = Q()
     for month, month_day in calendar.anniversaries_on(day):
         same_day |= Q(basis_month=month, basis_day=month_day)
-    return qs.filter(same_day, basis__lt=dt.date(day.year, 1, 1))
+    return qs.filter(same_day & Q(basis__lt=dt.date(day.year, 1, 1)))
 
 
 def cohort_people(org: Organization, on: dt.date) -> QuerySet[Person]:
@@ -136,12 +137,18 @@ class Celebrant:
     years: int
 
 
+def basis_of(member: Person) -> dt.date:
+    """The political birthday `members_with_basis` annotated the member with."""
+    return member.basis  # type: ignore[attr-defined,no-any-return]  # an annotation the stubs cannot see
+
+
 def celebrants(people: Iterable[Person], year: int) -> list[Celebrant]:
     """Each person of a `members_with_basis` query with their anniversary and years in `year`,
     by date then name."""
     rows = [
-        Celebrant(p, p.party_org, p.basis, calendar.anniversary(p.basis, year), rules.years_in_party(p.basis, year))
+        Celebrant(p, p.party_org, basis, calendar.anniversary(basis, year), rules.years_in_party(basis, year))
         for p in people
+        for basis in [basis_of(p)]
     ]
     return sorted(rows, key=lambda c: (c.anniversary, c.person.name, c.person.pk))
 
@@ -171,7 +178,7 @@ def celebrant(person: Person, year: int) -> Celebrant | None:
         return None
     root = orgs_with_pks([person.party_org_id]).get()
     found = members_with_basis(root).filter(pk=person.pk).select_related("party_org").first()
-    if found is None or rules.years_in_party(found.basis, year) < 1:
+    if found is None or rules.years_in_party(basis_of(found), year) < 1:
         return None
     return celebrants([found], year)[0]
 

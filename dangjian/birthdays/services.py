@@ -110,7 +110,7 @@ def _card_printed(*, actor: User | None, person: Person, year: int, name: str) -
 
 def print_cohort(
     *,
-    actor: User | None,
+    actor: User,
     org: Organization,
     period: calendar.Period,
     today: dt.date | None = None,
@@ -216,7 +216,11 @@ def _plan(today: dt.date, progress: Callable[..., None] | None) -> list[_Greetin
         config = card_settings[p.party_org_id].config
         greetings.append(
             _Greeting(
-                p.user, p, rules.years_in_party(p.basis, today.year), config.message("zh-hans"), config.message("en")
+                p.user,
+                p,
+                rules.years_in_party(selectors.basis_of(p), today.year),
+                config.message("zh-hans"),
+                config.message("en"),
             )
         )
     return greetings

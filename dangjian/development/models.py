@@ -77,6 +77,9 @@ class Candidacy(FastLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.person} ({self.get_stage_display()})"
 
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
 
 class Step(models.Model):
     """One of the 25 steps, recorded on a candidacy (a repeatable one, such as the half-yearly
@@ -114,6 +117,9 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.candidacy_id}#{self.number} {self.done_on}"
 
+    def audit_org_path(self) -> str:
+        return self.candidacy.organization.path
+
 
 class StepDocument(models.Model):
     """A scanned application, thought report or form, kept sealed like the data in it."""
@@ -131,6 +137,9 @@ class StepDocument(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    def audit_org_path(self) -> str:
+        return self.step.candidacy.organization.path
 
 
 class DevelopmentConfig(models.Model):
@@ -164,24 +173,5 @@ class DevelopmentConfig(models.Model):
     def __str__(self) -> str:
         return str(self.organization)
 
-
-def _candidacy_audit_path(self: Candidacy) -> str:
-    return self.organization.path
-
-
-def _step_audit_path(self: Step) -> str:
-    return self.candidacy.organization.path
-
-
-def _document_audit_path(self: StepDocument) -> str:
-    return self.step.candidacy.organization.path
-
-
-def _config_audit_path(self: DevelopmentConfig) -> str:
-    return self.organization.path
-
-
-Candidacy.audit_org_path = _candidacy_audit_path
-Step.audit_org_path = _step_audit_path
-StepDocument.audit_org_path = _document_audit_path
-DevelopmentConfig.audit_org_path = _config_audit_path
+    def audit_org_path(self) -> str:
+        return self.organization.path

@@ -371,8 +371,8 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             if t
         )
         notice = data(13)
-        decision = data(24).get("decision")
-        decision_text = str(DECISIONS.get(decision, decision or ""))
+        decision: str = data(24).get("decision") or ""
+        decision_text = str(DECISIONS.get(decision, decision))
         if decision == rules.EXTEND and data(24).get("months"):
             decision_text += " · " + _("%(n)s months") % {"n": data(24)["months"]}
         yield [
@@ -381,7 +381,7 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             p.get_ethnicity_display(),
             p.birth_date,
             p.get_education_display(),
-            p.employer.display_name if p.employer_id else "",
+            p.employer.display_name if p.employer is not None else "",
             p.post,
             c.organization.display_name,
             c.applied_on,
