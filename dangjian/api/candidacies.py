@@ -6,7 +6,7 @@ message. A refusal answers 422 with code "refused" and `errors` {"rule": [codes]
 [date]} (the day from which the step may be recorded, when the rules know one).
 
 The political review conclusion (政审, PIPL art. 28) is always masked ("***") in answers; a user
-who may see it (services.may_see_conclusion: CHANGE on the candidacy and REVEAL on the person)
+who may see it (access.permissions.may_see_conclusion: CHANGE on the candidacy and REVEAL on the person)
 asks for it with POST /candidacies/{id}/reveal, and each clear answer writes an audit event
 ("reveal"). Never by GET: a link, or a page on another site riding the browser's session, must
 not make a user "view" it (the old GET ?reveal=conclusion answers 422). Step 10's note is hidden
@@ -29,6 +29,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import BaseModel, ConfigDict
 
+from dangjian.access import permissions
 from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.development import rules, services
@@ -206,7 +207,9 @@ def _step_out(step: Step, clear: bool, see_review: bool) -> dict[str, Any]:
 def _detail(user: Any, candidacy: Candidacy) -> Candidacy:
     """The candidacy with its steps and what is due; the conclusion masked (see `reveal`)."""
     steps = list(candidacy.steps.all())
-    see_review = any(s.number == 10 for s in steps) and services.may_see_conclusion(user, candidacy)
+    see_review = any(s.number == 10 for s in steps) and permissions.may_see_conclusion(
+        user, candidacy, candidacy.person
+    )
     due = services.due_for(candidacy, steps=steps)
     candidacy.api_steps = [_step_out(s, False, see_review) for s in steps]
     candidacy.api_due = [

@@ -7,15 +7,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian import periods
+from dangjian import calendar
 from dangjian.organizations.models import NO_NUL, Organization
 
 from . import rules
 
-
-class PeriodKind(models.TextChoices):
-    MONTH = periods.MONTH, _("Month")
-    QUARTER = periods.QUARTER, _("Quarter")
+# The calendar's period kinds a cohort may span (one period type, dangjian.calendar), labelled
+# for the settings form.
+COHORT_PERIODS = [(calendar.MONTH, _("Month")), (calendar.QUARTER, _("Quarter"))]
 
 
 class BirthdayConfig(models.Model):
@@ -26,7 +25,7 @@ class BirthdayConfig(models.Model):
         Organization, verbose_name=_("party organisation"), on_delete=models.CASCADE, related_name="birthday_config"
     )
     period = models.CharField(
-        _("members are celebrated together per"), max_length=10, choices=PeriodKind.choices, default=periods.MONTH
+        _("members are celebrated together per"), max_length=10, choices=COHORT_PERIODS, default=calendar.MONTH
     )
     message_zh = models.TextField(
         _("greeting in Chinese"),

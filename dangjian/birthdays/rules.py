@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dangjian.calendar import MONTH, Period, anniversary
 from dangjian.people.rules import political_birthday
-from dangjian.periods import MONTH, Period
 
 ADMISSION = "admission"
 CONVERSION = "conversion"
@@ -24,15 +24,6 @@ def basis_date(admitted_on: dt.date | None, converted_on: dt.date | None, basis:
     """The date the political birthday returns on (None: a probationary member where the county
     counts from conversion). The people app shows the same date on the person's page."""
     return political_birthday(admitted_on, converted_on, basis)
-
-
-def anniversary(basis: dt.date, year: int) -> dt.date:
-    """The day `basis` returns in `year`: the same month and day, 28 February for a 29 February
-    in a year that has none."""
-    try:
-        return basis.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return dt.date(year, 2, 28)
 
 
 def years_in_party(basis: dt.date, year: int) -> int:

@@ -12,7 +12,6 @@ costs the same queries as a cohort of 3.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,15 +20,17 @@ from typing import Any
 from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, When
 from django.db.models.functions import ExtractDay, ExtractMonth
 
-from dangjian import periods
-from dangjian.access.scopes import MEMBERSHIP, VIEW, grants_for, home_org, scope
-from dangjian.choices import PARTY_MEMBER_STATUSES
+from dangjian import calendar
+from dangjian.access.models import User
+from dangjian.access.scopes import MEMBERSHIP, VIEW, home_org, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
-from dangjian.organizations.selectors import orgs_under
-from dangjian.people.models import Membership, Person
+from dangjian.organizations.selectors import nearest_settings, orgs_under, orgs_with_own, orgs_with_pks, visible_orgs
+from dangjian.people.models import Person
+from dangjian.people.selectors import open_memberships, party_members, people_with_pks
 
-from . import rules, services
+from . import rules
+from .models import BirthdayConfig
 
 _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSION: "open_membership__converted_on"}
 
@@ -37,33 +38,39 @@ _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSI
 # --- who may see what -----------------------------------------------------------------------
 
 
-def may_see_birthdays(user: Any) -> bool:
-    """Whether the user holds a party role that shows members' records (menus, the cohort page):
-    the organisation department, secretaries, committee members, instructors and members
-    themselves; not an employer's HR, not a non-member."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.allows(MEMBERSHIP, VIEW) and g.role != "self" for g in grants_for(user))
-
-
-def cohort_orgs(user: Any) -> QuerySet[Organization]:
+def cohort_orgs(user: User) -> QuerySet[Organization]:
     """The organisations whose cohort the user may open."""
-    return scope(user, Organization.objects.all(), VIEW).order_by("path")
+    return visible_orgs(user, VIEW).order_by("path")
 
 
-def default_org(user: Any) -> Organization | None:
+def default_org(user: User) -> Organization | None:
     """The organisation the user's party role is anchored on (a member's: their own)."""
-    return home_org(user, MEMBERSHIP, cohort_orgs(user))
+    org: Organization | None = home_org(user, MEMBERSHIP, cohort_orgs(user))
+    return org
 
 
 # --- the members and the date each one celebrates --------------------------------------------
+
+
+# --- the settings in force -------------------------------------------------------------------
+
+
+def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
+    """Each organisation's settings: those of the nearest organisation up its tree that has its
+    own, else the defaults. One query for any number of organisations."""
+    found = nearest_settings(orgs, BirthdayConfig)
+    return {pk: rules.Config() if c is None else c.as_rules() for pk, c in found.items()}
+
+
+def config_for(org: Organization) -> rules.Config:
+    return configs_for([org])[org.pk]
 
 
 def _bases(root: Organization | None) -> tuple[str, list[tuple[str, str]]]:
     """The basis in force at `root` (the defaults without one), and the organisations under it
     with settings of their own, each with its basis, deepest first. Two queries, whatever the
     size of the subtree."""
-    own = Organization.objects.filter(development_config__isnull=False)
+    own = orgs_with_own("development_config")
     if root is not None:
         own = own.filter(path__startswith=root.path).exclude(pk=root.pk)
     own_orgs = list(own.only("pk", "path"))
@@ -78,7 +85,7 @@ def members_with_basis(root: Organization | None = None) -> QuerySet[Person]:
     None), unscoped, each annotated with `basis`: the date their political birthday returns on.
     Members without one (a probationary member where it counts from conversion) are left out."""
     root_basis, anchors = _bases(root)
-    qs = Person.objects.filter(political_status__in=PARTY_MEMBER_STATUSES)
+    qs = party_members()
     if root is not None:
         qs = qs.filter(party_org__in_ids=orgs_under(root.path))
     qs = qs.annotate(
@@ -95,10 +102,11 @@ def members_with_basis(root: Organization | None = None) -> QuerySet[Person]:
     return qs.annotate(basis=basis).filter(basis__isnull=False)
 
 
-def in_period(qs: QuerySet[Person], period: rules.Period) -> QuerySet[Person]:
+def in_period(qs: QuerySet[Person], period: calendar.Period) -> QuerySet[Person]:
     """Those of `members_with_basis` whose anniversary falls in the period (not the first year)."""
+    # In Q objects: the type checker cannot see `basis`, annotated by members_with_basis.
     return qs.annotate(basis_month=ExtractMonth("basis")).filter(
-        basis_month__in=period.months, basis__lt=dt.date(period.year, 1, 1)
+        Q(basis_month__in=period.months, basis__lt=dt.date(period.year, 1, 1))
     )
 
 
@@ -106,17 +114,17 @@ def on_day(qs: QuerySet[Person], day: dt.date) -> QuerySet[Person]:
     """Those of `members_with_basis` whose anniversary is `day` (a 29 February in 28 February of a
     common year)."""
     qs = qs.annotate(basis_month=ExtractMonth("basis"), basis_day=ExtractDay("basis"))
-    same_day = Q(basis_month=day.month, basis_day=day.day)
-    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
-        same_day |= Q(basis_month=2, basis_day=29)
-    return qs.filter(same_day, basis__lt=dt.date(day.year, 1, 1))
+    same_day = Q()
+    for month, month_day in calendar.anniversaries_on(day):
+        same_day |= Q(basis_month=month, basis_day=month_day)
+    return qs.filter(same_day & Q(basis__lt=dt.date(day.year, 1, 1)))
 
 
 def cohort_people(org: Organization, on: dt.date) -> QuerySet[Person]:
     """The members under `org` (unscoped) whose anniversary falls in the cohort period, per the
     county's setting (month or quarter), that contains `on`: whom a collective celebration on
     that day invites. Each person carries `basis`, their political birthday."""
-    period = periods.period_of(on, services.config_for(org).period)
+    period = calendar.period_of(on, config_for(org).period)
     return in_period(members_with_basis(org), period).order_by("name", "pk")
 
 
@@ -129,32 +137,38 @@ class Celebrant:
     years: int
 
 
+def basis_of(member: Person) -> dt.date:
+    """The political birthday `members_with_basis` annotated the member with."""
+    return member.basis  # type: ignore[attr-defined,no-any-return]  # an annotation the stubs cannot see
+
+
 def celebrants(people: Iterable[Person], year: int) -> list[Celebrant]:
     """Each person of a `members_with_basis` query with their anniversary and years in `year`,
     by date then name."""
     rows = [
-        Celebrant(p, p.party_org, p.basis, rules.anniversary(p.basis, year), rules.years_in_party(p.basis, year))
+        Celebrant(p, p.party_org, basis, calendar.anniversary(basis, year), rules.years_in_party(basis, year))
         for p in people
+        for basis in [basis_of(p)]
     ]
     return sorted(rows, key=lambda c: (c.anniversary, c.person.name, c.person.pk))
 
 
 def cohort(
-    user: Any, org: Organization, year: int, period_index: int, period_kind: str = rules.MONTH
+    user: User, org: Organization, year: int, period_index: int, period_kind: str = calendar.MONTH
 ) -> list[Celebrant]:
     """The members under `org` the user may see whose anniversary falls in the period, with the
     date and the years in the party, by date then name."""
-    period = rules.Period(year, period_index, period_kind)
+    period = calendar.Period(year, period_index, period_kind)
     people = card_people(user, in_period(members_with_basis(org), period)).select_related("party_org")
     return celebrants(people, year)
 
 
-def card_people(user: Any, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
+def card_people(user: User, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
     """Members whose political birthday the user may read: a political birthday is the date of
     a membership record, so it follows the records' scope, not the person's (an employer's HR
     sees its employees, not their party records)."""
-    records = scope(user, Membership.objects.filter(ended_on__isnull=True), VIEW).values("person_id")
-    return (Person.objects.all() if people is None else people).filter(pk__in=records)
+    records = scope(user, open_memberships(), VIEW).values("person_id")
+    return people_with_pks(records) if people is None else people.filter(pk__in=records)
 
 
 def celebrant(person: Person, year: int) -> Celebrant | None:
@@ -162,9 +176,9 @@ def celebrant(person: Person, year: int) -> Celebrant | None:
     year, with a political birthday on their organisation's basis)."""
     if not person.party_org_id:
         return None
-    root = Organization.objects.get(pk=person.party_org_id)
+    root = orgs_with_pks([person.party_org_id]).get()
     found = members_with_basis(root).filter(pk=person.pk).select_related("party_org").first()
-    if found is None or rules.years_in_party(found.basis, year) < 1:
+    if found is None or rules.years_in_party(basis_of(found), year) < 1:
         return None
     return celebrants([found], year)[0]
 
@@ -186,12 +200,9 @@ def card_settings(orgs: Iterable[Organization]) -> dict[int, CardSettings]:
     """Each organisation's greeting and the committee that issues its cards: the settings' own
     name, else the nearest county committee above it. Three queries for any number."""
     orgs = list({o.pk: o for o in orgs}.values())
-    configs = services.configs_for(orgs)
+    configs = configs_for(orgs)
     counties = {
-        c.pk: c
-        for c in Organization.objects.filter(
-            kind=OrgKind.COUNTY_COMMITTEE, pk__in={i for o in orgs for i in o.path_ids()}
-        )
+        c.pk: c for c in orgs_with_pks({i for o in orgs for i in o.path_ids()}).filter(kind=OrgKind.COUNTY_COMMITTEE)
     }
     result: dict[int, CardSettings] = {}
     for org in orgs:

@@ -10,23 +10,25 @@ run is repeated (the notification's unique key), and each run is one audit event
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian import calendar
+from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.jobs.services import Output, attach_output
+from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind, Notification
-from dangjian.notifications.services import language_of, send_emails
 from dangjian.organizations.models import Organization
-from dangjian.organizations.selectors import nearest_settings
 from dangjian.people.models import Person
 
 from . import cards, rules, selectors
@@ -39,19 +41,8 @@ CONFIG_FIELDS = ("period", "message_zh", "message_en", "issuer_name", "issuer_na
 # --- settings --------------------------------------------------------------------------------
 
 
-def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
-    """Each organisation's settings: those of the nearest organisation up its tree that has its
-    own, else the defaults. One query for any number of organisations."""
-    found = nearest_settings(orgs, BirthdayConfig)
-    return {pk: rules.Config() if c is None else c.as_rules() for pk, c in found.items()}
-
-
-def config_for(org: Organization) -> rules.Config:
-    return configs_for([org])[org.pk]
-
-
 @audit.write_transaction
-def save_config(*, actor: Any, organization: Organization, **fields: Any) -> BirthdayConfig:
+def save_config(*, actor: User | None, organization: Organization, **fields: Any) -> BirthdayConfig:
     config, created = BirthdayConfig.objects.get_or_create(organization=organization)
     before = audit.snapshot(config)
     for key, value in fields.items():
@@ -90,7 +81,7 @@ def card_file_name(stem: str, today: dt.date) -> str:
     return f"{stem}-{today:%Y%m%d}.pdf"
 
 
-def print_card(*, actor: Any, celebrant: selectors.Celebrant, today: dt.date | None = None) -> CardFile:
+def print_card(*, actor: User | None, celebrant: selectors.Celebrant, today: dt.date | None = None) -> CardFile:
     """One member's card, for a caller that checked the person is in the actor's scope. The PDF
     is made first, outside any transaction; what was printed is then recorded."""
     today = today or timezone.localdate()
@@ -105,7 +96,7 @@ def print_card(*, actor: Any, celebrant: selectors.Celebrant, today: dt.date | N
 
 
 @audit.write_transaction
-def _card_printed(*, actor: Any, person: Person, year: int, name: str) -> None:
+def _card_printed(*, actor: User | None, person: Person, year: int, name: str) -> None:
     audit.record(
         actor=actor,
         action=Action.EXPORT,
@@ -119,9 +110,9 @@ def _card_printed(*, actor: Any, person: Person, year: int, name: str) -> None:
 
 def print_cohort(
     *,
-    actor: Any,
+    actor: User,
     org: Organization,
-    period: rules.Period,
+    period: calendar.Period,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
     job_id: int | None = None,
@@ -155,16 +146,16 @@ def print_cohort(
     return CardFile(name, data, total)
 
 
-def _period_slug(period: rules.Period) -> str:
-    return f"{period.year}-{period.index:02d}" if period.kind == rules.MONTH else f"{period.year}-Q{period.index}"
+def _period_slug(period: calendar.Period) -> str:
+    return f"{period.year}-{period.index:02d}" if period.kind == calendar.MONTH else f"{period.year}-Q{period.index}"
 
 
 @audit.write_transaction
 def _cohort_printed(
     *,
-    actor: Any,
+    actor: User | None,
     org: Organization,
-    period: rules.Period,
+    period: calendar.Period,
     people: list[int],
     name: str,
     job_id: int | None = None,
@@ -188,7 +179,7 @@ def _cohort_printed(
 
 @dataclass
 class _Greeting:
-    user: Any
+    user: User
     person: Person
     years: int
     message_zh: str
@@ -225,39 +216,31 @@ def _plan(today: dt.date, progress: Callable[..., None] | None) -> list[_Greetin
         config = card_settings[p.party_org_id].config
         greetings.append(
             _Greeting(
-                p.user, p, rules.years_in_party(p.basis, today.year), config.message("zh-hans"), config.message("en")
+                p.user,
+                p,
+                rules.years_in_party(selectors.basis_of(p), today.year),
+                config.message("zh-hans"),
+                config.message("en"),
             )
         )
     return greetings
 
 
 @audit.write_transaction
-def _write(*, actor: Any, today: dt.date, greetings: list[_Greeting]) -> list[Notification]:
-    sent = set(
-        Notification.objects.filter(
-            user_id__in={g.user.pk for g in greetings}, key__in={greeting_key(g.person, today) for g in greetings}
-        ).values_list("user_id", "key")
-    )
-    rows: list[Notification] = []
-    for g in greetings:
-        key = greeting_key(g.person, today)
-        if (g.user.pk, key) in sent:
-            continue
-        language = language_of(g.user)
-        with translation.override(language):
-            title, body = _texts(g, language)
-        rows.append(
-            Notification(
+def _write(*, actor: User | None, today: dt.date, greetings: list[_Greeting]) -> list[Notification]:
+    rows = notifications.notify_many(
+        drafts=[
+            notifications.Draft(
                 user=g.user,
                 kind=Kind.BIRTHDAY,
-                key=key,
-                title=title[:300],
-                body=body,
+                key=greeting_key(g.person, today),
                 url=reverse("birthdays:card", args=[g.person.pk]) + f"?year={today.year}",
-                sent_on=today,
+                texts=functools.partial(_texts, g, notifications.language_of(g.user)),
             )
-        )
-    Notification.objects.bulk_create(rows)
+            for g in greetings
+        ],
+        sent_on=today,
+    )
     audit.record(
         actor=actor,
         action=Action.CREATE,
@@ -282,7 +265,7 @@ def _greetings(n: int) -> str:
 
 
 def send_greetings(
-    *, today: dt.date | None = None, actor: Any = None, progress: Callable[..., None] | None = None
+    *, today: dt.date | None = None, actor: User | None = None, progress: Callable[..., None] | None = None
 ) -> dict[str, Any]:
     """Greet today's members; running it again the same day (or year) greets nobody twice.
     Returns the counts, also recorded in one audit event. As with the reminders, the members
@@ -290,7 +273,7 @@ def send_greetings(
     today = today or timezone.localdate()
     greetings = _plan(today, progress)
     rows = _write(actor=actor, today=today, greetings=greetings)
-    sent, failed = send_emails(rows, many=_greetings, footer=GREETINGS_FOOTER)
+    sent, failed = notifications.send_emails(rows, many=_greetings, footer=GREETINGS_FOOTER)
     if progress:
         progress(len(greetings), len(greetings), force=True)
     return {

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from dangjian import calendar
 from dangjian.access.scopes import CHANGE, can
-from dangjian.jobs.models import Job
+from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Progress, run_job
-from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import org_with_pk
 
-from . import rules, services
+from . import services
 
 
 class CardsRefused(Exception):
@@ -28,16 +29,16 @@ class CardsRefused(Exception):
 def print_cards_task(job_id: int, org_id: int, year: int, index: int, period_kind: str) -> dict[str, Any]:
     """A cohort's cards, printed as the requester: their scope as it is when the job runs (a role
     revoked meanwhile refuses the job, one narrowed narrows the file)."""
-    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    job = job_with_requester(job_id)
     user = job.requested_by
     with translation.override(user.language or settings.LANGUAGE_CODE):
 
         def work(progress: Progress) -> dict[str, Any]:
-            org = Organization.objects.filter(pk=org_id).first()
+            org = org_with_pk(org_id)
             if org is None or not user.is_active or not can(user, CHANGE, org):
                 raise CardsRefused(_("You may no longer print the cards of this organisation."))
             printed = services.print_cohort(
-                actor=user, org=org, period=rules.Period(year, index, period_kind), progress=progress, job_id=job_id
+                actor=user, org=org, period=calendar.Period(year, index, period_kind), progress=progress, job_id=job_id
             )
             progress(printed.cards, printed.cards, force=True)
             summary = ngettext("%(n)d card printed.", "%(n)d cards printed.", printed.cards) % {"n": printed.cards}
@@ -59,7 +60,7 @@ def greetings_summary(result: dict[str, Any]) -> str:
 @task()
 def send_greetings_task(job_id: int, today: str | None = None) -> dict[str, Any]:
     """The same run as `manage.py send_birthday_greetings`; `today` is ISO (JSON)."""
-    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    job = job_with_requester(job_id)
     day = dt.date.fromisoformat(today) if today else None
 
     def work(progress: Progress) -> dict[str, Any]:

@@ -16,23 +16,25 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from dangjian import periods
+from dangjian import calendar
+from dangjian.access import permissions
 from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
-from dangjian.development.selectors import SETTINGS_KINDS
+from dangjian.branchlife.selectors import meeting_orgs
+from dangjian.development.selectors import LOCAL_PRACTICE_KINDS
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import OrgPickerForm, save_form_page
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import ConfigForm
 from .models import BirthdayConfig
 from .tasks import print_cards_task
 
 
 def _require_birthdays(user: Any) -> None:
-    if not selectors.may_see_birthdays(user):
+    if not permissions.may_see_birthdays(user):
         raise PermissionDenied
 
 
@@ -51,39 +53,37 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def chosen_period(params: Any, kind: str, today: dt.date) -> rules.Period:
+def chosen_period(params: Any, kind: str, today: dt.date) -> calendar.Period:
     """?year=&period= (month 1–12 or quarter 1–4), else the period containing today."""
     year, index = _int(params.get("year")), _int(params.get("period"))
     if year is not None and index is not None and 1900 < year < 3000:  # its neighbours must exist too
         try:
-            return rules.Period(year, index, kind)
+            return calendar.Period(year, index, kind)
         except ValueError:
             pass
-    return periods.period_of(today, kind)
+    return calendar.period_of(today, kind)
 
 
-def period_label(period: rules.Period) -> str:
-    if period.kind == rules.MONTH:
+def period_label(period: calendar.Period) -> str:
+    if period.kind == calendar.MONTH:
         return formats.date_format(period.first_day, "YEAR_MONTH_FORMAT")
     return period.label
 
 
-def _query(org: Organization, period: rules.Period) -> str:
+def _query(org: Organization, period: calendar.Period) -> str:
     return f"?org={org.pk}&year={period.year}&period={period.index}"
 
 
-def celebration_url(user: Any, org: Organization, period: rules.Period) -> str | None:
+def celebration_url(user: Any, org: Organization, period: calendar.Period) -> str | None:
     """The meetings page that plans the period's collective celebration, where the user may
     plan meetings of `org` (a branch; a committee's page has no single celebration)."""
-    from dangjian.branchlife.selectors import meeting_orgs
-
     if not meeting_orgs(user).filter(pk=org.pk).exists():
         return None
     return f"{reverse('branchlife:new')}?org={org.pk}&kind=celebration&on={period.last_day.isoformat()}"
 
 
 def _may_configure(user: Any, org: Organization | None) -> bool:
-    return org is not None and org.kind in SETTINGS_KINDS and can(user, CHANGE, org)
+    return org is not None and org.kind in LOCAL_PRACTICE_KINDS and can(user, CHANGE, org)
 
 
 @login_required
@@ -95,13 +95,13 @@ def cohort(request):
     context: dict[str, Any] = {"org": org, "org_form": OrgPickerForm(user=request.user, initial={"org": org})}
     if org is not None:
         today = timezone.localdate()
-        kind = services.config_for(org).period
+        kind = selectors.config_for(org).period
         period = chosen_period(request.GET, kind, today)
         rows = selectors.cohort(request.user, org, period.year, period.index, period.kind)
         may_change = can(request.user, CHANGE, org)
         links = {
             "previous": period.previous(),
-            "current": periods.period_of(today, kind),
+            "current": calendar.period_of(today, kind),
             "next": period.next(),
         }
         context.update(
@@ -128,7 +128,7 @@ def cards(request):
     org = get_in_scope(request.user, selectors.cohort_orgs(request.user), pk, CHANGE)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    period = chosen_period(request.GET, services.config_for(org).period, timezone.localdate())
+    period = chosen_period(request.GET, selectors.config_for(org).period, timezone.localdate())
     back = reverse("birthdays:cohort") + _query(org, period)
     if not selectors.cohort(request.user, org, period.year, period.index, period.kind):
         messages.error(
@@ -174,11 +174,11 @@ def card(request, pk):
 @login_required
 def settings(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    if org.kind not in SETTINGS_KINDS:
+    if org.kind not in LOCAL_PRACTICE_KINDS:
         raise Http404
     config = BirthdayConfig.objects.filter(organization=org).first()
     if config is None:
-        inherited = services.config_for(org)
+        inherited = selectors.config_for(org)
         config = BirthdayConfig(
             organization=org,
             period=inherited.period,

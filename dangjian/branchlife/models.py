@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.calendar import PeriodKind
 from dangjian.labels import FastLabels
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
@@ -30,10 +31,8 @@ class MeetingKind(models.TextChoices):
     CELEBRATION = "celebration", _("Collective political birthday")  # 集体过政治生日
 
 
-class Period(models.TextChoices):
-    MONTH = "month", _("month")
-    QUARTER = "quarter", _("quarter")
-    YEAR = "year", _("year")
+# A meeting rule's period kinds are the calendar's (one period type, dangjian.calendar).
+Period = PeriodKind
 
 
 class Meeting(FastLabels, models.Model):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from dangjian import periods
+from dangjian import calendar as periods
 from dangjian.ids import parse_whole
 
 from .models import MeetingKind, Period

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from dangjian import periods
+from dangjian import calendar as periods
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as meeting_rules

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from dangjian.access.audited_admin import AuditedModelAdmin
 from dangjian.people import services as people_services
-from dangjian.people.models import Person
+from dangjian.people.selectors import person_with_pk
 
 from .models import Candidacy
 
@@ -28,6 +28,6 @@ class CandidacyAdmin(AuditedModelAdmin):
         return ("person",) if obj is not None else ()
 
     def after_write(self, request: HttpRequest, obj: Any, deleted: bool = False) -> None:
-        person = Person.objects.filter(pk=obj.person_id).first()
+        person = person_with_pk(obj.person_id)
         if person is not None:
             people_services.refresh_derived(person)

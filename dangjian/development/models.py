@@ -5,6 +5,8 @@ derives from the steps (development.rules decides what may be recorded); nothing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,11 @@ from dangjian.labels import FastLabels
 from dangjian.organizations.models import Organization
 from dangjian.people.crypto import EncryptedTextField
 from dangjian.people.models import Person
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .rules import Due
 
 
 class Stage(models.TextChoices):
@@ -50,6 +57,11 @@ class Candidacy(FastLabels, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set by development.selectors for the board and the list (with_due, board), never stored.
+    due: list[Due]
+    overdue: int
+    since: dt.date | None
+
     class Meta:
         verbose_name = _("candidacy")
         verbose_name_plural = _("candidacies")
@@ -64,6 +76,9 @@ class Candidacy(FastLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_stage_display()})"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
 
 
 class Step(models.Model):
@@ -102,6 +117,9 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.candidacy_id}#{self.number} {self.done_on}"
 
+    def audit_org_path(self) -> str:
+        return self.candidacy.organization.path
+
 
 class StepDocument(models.Model):
     """A scanned application, thought report or form, kept sealed like the data in it."""
@@ -119,6 +137,9 @@ class StepDocument(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    def audit_org_path(self) -> str:
+        return self.step.candidacy.organization.path
 
 
 class DevelopmentConfig(models.Model):
@@ -152,24 +173,5 @@ class DevelopmentConfig(models.Model):
     def __str__(self) -> str:
         return str(self.organization)
 
-
-def _candidacy_audit_path(self: Candidacy) -> str:
-    return self.organization.path
-
-
-def _step_audit_path(self: Step) -> str:
-    return self.candidacy.organization.path
-
-
-def _document_audit_path(self: StepDocument) -> str:
-    return self.step.candidacy.organization.path
-
-
-def _config_audit_path(self: DevelopmentConfig) -> str:
-    return self.organization.path
-
-
-Candidacy.audit_org_path = _candidacy_audit_path
-Step.audit_org_path = _step_audit_path
-StepDocument.audit_org_path = _document_audit_path
-DevelopmentConfig.audit_org_path = _config_audit_path
+    def audit_org_path(self) -> str:
+        return self.organization.path

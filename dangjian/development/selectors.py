@@ -19,10 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.access.scopes import CANDIDACY, CHANGE, NOTHING, ORG, VIEW, container_q, grants_for, home_org, scope
+from dangjian.access import permissions
+from dangjian.access.models import User
+from dangjian.access.scopes import CANDIDACY, VIEW, home_org, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
+from dangjian.organizations.selectors import orgs_of_kinds, orgs_with_pks, visible_orgs
 from dangjian.people.models import Person
+from dangjian.people.selectors import people_with_pks, visible_people
 
 from . import rules, services
 from .models import LIVE_STAGES, OPEN_STAGES, Candidacy, Stage, Step, StepDocument
@@ -36,7 +40,7 @@ STAGE_LABELS = {
     Stage.ADMITTED: gettext_lazy("Probationary members"),
 }
 # Local settings are kept by committees: counties, parks and townships, and enterprise committees.
-SETTINGS_KINDS = {
+LOCAL_PRACTICE_KINDS = {
     OrgKind.PREFECTURE_COMMITTEE,
     OrgKind.COUNTY_COMMITTEE,
     OrgKind.PARK_COMMITTEE,
@@ -57,48 +61,36 @@ DECISIONS = {
 # --- who may see what -----------------------------------------------------------------------
 
 
-def may_see_development(user: Any) -> bool:
-    """Whether the user holds a role that shows candidacies beyond their own application (menus,
-    boards): everyone may read their own, which is no reason for a menu."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.allows(CANDIDACY, VIEW) and g.role != "self" for g in grants_for(user))
-
-
-def visible_candidacies(user: Any, action: str = VIEW) -> QuerySet[Candidacy]:
+def visible_candidacies(user: User, action: str = VIEW) -> QuerySet[Candidacy]:
     return scope(user, Candidacy.objects.select_related("person", "person__employer", "organization"), action).order_by(
         "-applied_on", "-pk"
     )
 
 
-def board_orgs(user: Any) -> QuerySet[Organization]:
+def board_orgs(user: User) -> QuerySet[Organization]:
     """The party organisations whose board the user may open (party groups hold no candidacies)."""
-    return scope(user, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP), VIEW).order_by("path")
+    return visible_orgs(user, VIEW).exclude(kind=OrgKind.PARTY_GROUP).order_by("path")
 
 
-def default_org(user: Any) -> Organization | None:
+def default_org(user: User) -> Organization | None:
     """The user's own organisation: the one their development role is anchored on."""
-    return home_org(user, CANDIDACY, board_orgs(user))
+    org: Organization | None = home_org(user, CANDIDACY, board_orgs(user))
+    return org
 
 
-def application_orgs(user: Any) -> QuerySet[Organization]:
+def party_units() -> QuerySet[Organization]:
+    """The organisations an application can be recorded in: branches and committees."""
+    return orgs_of_kinds(PARTY_UNIT_KINDS).order_by("path")
+
+
+def application_orgs(user: User) -> QuerySet[Organization]:
     """Where the user may record applications: branches and committees they keep candidacies in."""
-    where = container_q(user, CANDIDACY, CHANGE, ORG)
-    qs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS).order_by("path")
-    if where is None:
-        return qs
-    return qs.filter(where) if where != NOTHING else qs.none()
+    return permissions.application_units(user, party_units())
 
 
-def may_record_applications(user: Any) -> bool:
-    return application_orgs(user).exists()
-
-
-def applicable_people(user: Any) -> QuerySet[Person]:
+def applicable_people(user: User) -> QuerySet[Person]:
     """People a secretary may record an application for: employees of an enterprise covered by a
     party organisation, in the user's scope, not members, with no application in progress."""
-    from dangjian.people.selectors import visible_people
-
     return (
         visible_people(user)
         .filter(employer__party_org__isnull=False)
@@ -106,15 +98,6 @@ def applicable_people(user: Any) -> QuerySet[Person]:
         .exclude(candidacies__stage__in=OPEN_STAGES)
         .order_by("name", "pk")
     )
-
-
-def may_apply_online(person: Person | None) -> bool:
-    """An employee of a covered enterprise with no membership and no application in progress."""
-    if person is None or not person.employer_id or person.is_party_member:
-        return False
-    if person.political_status in {Stage.APPLICANT, Stage.ACTIVIST, Stage.TARGET}:
-        return False
-    return Person.objects.filter(pk=person.pk, employer__party_org__isnull=False).exists()
 
 
 # --- local settings, read once per page -------------------------------------------------------
@@ -131,12 +114,13 @@ def with_due(candidacies: Sequence[Candidacy], today: dt.date) -> list[Candidacy
 
 
 def stage_since(c: Candidacy) -> dt.date | None:
-    return {
+    since: dict[str, dt.date | None] = {
         Stage.APPLICANT: c.applied_on,
         Stage.ACTIVIST: c.activist_on,
         Stage.TARGET: c.target_on,
         Stage.ADMITTED: c.admitted_on,
-    }.get(c.stage, c.closed_on)
+    }
+    return since.get(c.stage, c.closed_on)
 
 
 # --- the branch board -------------------------------------------------------------------------
@@ -167,7 +151,7 @@ def under(org: Organization) -> Q:
     return Q(organization__path__startswith=org.path)
 
 
-def board(user: Any, org: Organization, today: dt.date | None = None) -> Board:
+def board(user: User, org: Organization, today: dt.date | None = None) -> Board:
     today = today or timezone.localdate()
     mine = scope(user, Candidacy.objects.filter(under(org)), VIEW)
     cards = with_due(
@@ -208,7 +192,7 @@ def board(user: Any, org: Organization, today: dt.date | None = None) -> Board:
 @dataclass
 class PipelineRow:
     org: Organization
-    stages: Counter = field(default_factory=Counter)
+    stages: Counter[str] = field(default_factory=Counter)
     overdue: int = 0
 
     @property
@@ -219,13 +203,11 @@ class PipelineRow:
         return [self.stages.get(s.value, 0) for s in BOARD_STAGES]
 
 
-def pipeline(user: Any, root: Organization, today: dt.date | None = None) -> list[PipelineRow]:
+def pipeline(user: User, root: Organization, today: dt.date | None = None) -> list[PipelineRow]:
     """Every branch (and general branch, joint branch, enterprise committee) under `root` that
     the user may see, with its candidacies per stage and its overdue items; overdue first."""
     today = today or timezone.localdate()
-    orgs = scope(
-        user, Organization.objects.filter(path__startswith=root.path, kind__in=PARTY_UNIT_KINDS), VIEW
-    ).order_by("path")
+    orgs = visible_orgs(user, VIEW).filter(path__startswith=root.path, kind__in=PARTY_UNIT_KINDS).order_by("path")
     rows = {o.pk: PipelineRow(o) for o in orgs}
     open_ = with_due(
         list(
@@ -257,10 +239,10 @@ class TimelineEntry:
 
 def _names(ids: Iterable[int]) -> dict[int, str]:
     ids = {int(i) for i in ids}
-    return dict(Person.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return dict(people_with_pks(ids).values_list("pk", "name")) if ids else {}
 
 
-def _people(ids: Iterable[Any], names: dict[int, str]) -> str:
+def _people(ids: Iterable[Any] | None, names: dict[int, str]) -> str:
     return "、".join(names.get(int(i), "?") for i in ids or [])
 
 
@@ -321,7 +303,7 @@ def people_named(steps: Iterable[Step]) -> dict[int, str]:
 
 def timeline(steps: Sequence[Step], *, see_review: bool) -> list[TimelineEntry]:
     """The steps in order with their details and documents. Without `see_review` (the right to
-    see the political review's conclusion, services.may_see_conclusion) step 10 shows neither
+    see the political review's conclusion, access.permissions.may_see_conclusion) step 10 shows neither
     its note nor its documents."""
     names = people_named(steps)
     return [
@@ -342,17 +324,17 @@ def steps_of(candidacy: Candidacy) -> list[Step]:
 
 def full_members(org: Organization) -> QuerySet[Person]:
     """Who may sponsor or cultivate: the branch's full members (services decides who they are)."""
-    return Person.objects.filter(pk__in=services.full_members_of(org)).order_by("name", "pk")
+    return people_with_pks(services.full_members_of(org)).order_by("name", "pk")
 
 
-def document_candidacy(user: Any, document_pk: int) -> Candidacy | None:
+def document_candidacy(user: User, document_pk: int) -> Candidacy | None:
     return visible_candidacies(user).filter(steps__documents__pk=document_pk).first()
 
 
 # --- the ledger (发展党员台账) -------------------------------------------------------------------
 
 
-def ledger(user: Any, org: Organization | None = None) -> QuerySet[Candidacy]:
+def ledger(user: User, org: Organization | None = None) -> QuerySet[Candidacy]:
     qs = scope(user, Candidacy.objects.all(), VIEW)
     if org is not None:
         qs = qs.filter(under(org))
@@ -373,10 +355,10 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             steps[s.number] = s  # the latest of a repeated step
         p = c.person
 
-        def on(n: int, steps=steps) -> dt.date | None:
+        def on(n: int, steps: dict[int, Step] = steps) -> dt.date | None:
             return steps[n].done_on if n in steps else None
 
-        def data(n: int, steps=steps) -> dict[str, Any]:
+        def data(n: int, steps: dict[int, Step] = steps) -> dict[str, Any]:
             return steps[n].data or {} if n in steps else {}
 
         training = data(11)
@@ -389,8 +371,8 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             if t
         )
         notice = data(13)
-        decision = data(24).get("decision")
-        decision_text = str(DECISIONS.get(decision, decision or ""))
+        decision: str = data(24).get("decision") or ""
+        decision_text = str(DECISIONS.get(decision, decision))
         if decision == rules.EXTEND and data(24).get("months"):
             decision_text += " · " + _("%(n)s months") % {"n": data(24)["months"]}
         yield [
@@ -399,7 +381,7 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             p.get_ethnicity_display(),
             p.birth_date,
             p.get_education_display(),
-            p.employer.display_name if p.employer_id else "",
+            p.employer.display_name if p.employer is not None else "",
             p.post,
             c.organization.display_name,
             c.applied_on,
@@ -420,3 +402,23 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             c.get_stage_display(),
             c.get_outcome_display(),
         ]
+
+
+# --- the daily reminders ----------------------------------------------------------------------
+
+# Candidacies with deadlines still ahead: closed ones have none (step 25 has no deadline).
+REMINDED_STAGES = LIVE_STAGES
+
+
+def open_candidacies() -> QuerySet[Candidacy]:
+    return (
+        Candidacy.objects.filter(stage__in=REMINDED_STAGES)
+        .select_related("person", "person__user", "organization")
+        .prefetch_related("steps")
+        .order_by("pk")
+    )
+
+
+def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]:
+    """The organisations the candidacies belong to, in one query."""
+    return orgs_with_pks(candidacies.order_by().values("organization_id"))

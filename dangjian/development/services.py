@@ -8,7 +8,7 @@ decides so (dated from the end of probation), the end of the membership when pro
 cancelled; the person's political status follows through `people.services.refresh_derived`.
 
 The higher committee's and the organisation department's steps (HIGHER_STEPS) are recorded only
-from above the candidacy's organisation (`acts_above`), and each step takes only the details its
+from above the candidacy's organisation (`access.permissions.acts_above`), and each step takes only the details its
 rules read (DATA_KEYS).
 """
 
@@ -24,12 +24,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access import permissions
+from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.organizations.selectors import nearest_settings
+from dangjian.people import selectors as people_selectors
 from dangjian.people import services as people
 from dangjian.people.models import Membership, Person
 
@@ -59,17 +62,13 @@ def config_for(org: Organization) -> rules.Config:
 
 
 def history(candidacy: Candidacy, steps: Sequence[Step] | None = None) -> list[rules.Done]:
-    steps = candidacy.steps.all() if steps is None else steps
-    return [rules.Done(s.number, s.done_on, s.data or {}) for s in steps]
+    recorded = candidacy.steps.all() if steps is None else steps
+    return [rules.Done(s.number, s.done_on, s.data or {}) for s in recorded]
 
 
 def full_members_of(org: Organization) -> frozenset[int]:
     """The full members of the organisation (and its party groups), who may sponsor and cultivate."""
-    return frozenset(
-        Person.objects.filter(party_org__path__startswith=org.path, political_status=PoliticalStatus.FULL).values_list(
-            "pk", flat=True
-        )
-    )
+    return people_selectors.full_member_ids_under(org.path)
 
 
 def candidate_of(candidacy: Candidacy, full_members: frozenset[int] | None = None) -> rules.Candidate:
@@ -111,33 +110,8 @@ def data_keys(number: int) -> frozenset[str]:
     return DATA_KEYS.get(number, frozenset())
 
 
-def acts_above(user: Any, organization: Organization) -> bool:
-    """Whether `user` may record the higher committee's and the department's steps on a candidacy
-    of `organization`: a role that changes candidacies, anchored on an organisation strictly
-    above it. The system (None: the demo, commands) and a superuser may too."""
-    if user is None:
-        return True
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
-        return True
-    from dangjian.access.scopes import CANDIDACY, CHANGE, grants_for
-
-    return any(
-        g.org_path
-        and g.allows(CANDIDACY, CHANGE)
-        and organization.path.startswith(g.org_path)
-        and len(g.org_path) < len(organization.path)
-        for g in grants_for(user)
-    )
-
-
-def may_record(user: Any, candidacy: Candidacy, number: int) -> bool:
-    """Whether the step is one the user's place allows them to record (the scope is checked by
-    the caller: CHANGE on the candidacy)."""
-    return number not in HIGHER_STEPS or acts_above(user, candidacy.organization)
-
-
-def _authority(user: Any, candidacy: Candidacy, number: int) -> None:
-    if may_record(user, candidacy, number):
+def _authority(user: User | None, candidacy: Candidacy, number: int) -> None:
+    if permissions.may_record(user, candidacy.organization.path, higher_step=number in HIGHER_STEPS):
         return
     step = rules.STEPS[number]
     values = {"n": number, "label": step.label}
@@ -165,7 +139,7 @@ def _refuse(refusals: Sequence[rules.Refusal]) -> None:
 @audit.write_transaction
 def apply(
     *,
-    actor: Any,
+    actor: User | None,
     person: Person,
     organization: Organization,
     applied_on: dt.date,
@@ -213,7 +187,7 @@ def apply(
 @audit.write_transaction
 def record_step(
     *,
-    actor: Any,
+    actor: User | None,
     candidacy: Candidacy,
     number: int,
     done_on: dt.date,
@@ -266,9 +240,9 @@ def _open_membership(candidacy: Candidacy) -> Membership:
     """The probationary membership the conversion decision (step 24) acts on: the person's open
     membership in the candidacy's organisation (or a party group of it)."""
     person = candidacy.person
-    membership = Membership.objects.select_related("organization").filter(person=person, ended_on__isnull=True).first()
+    membership = people_selectors.open_membership_of(person)
     if membership is None:
-        ended = Membership.objects.filter(person=person).order_by("-ended_on", "-pk").first()
+        ended = people_selectors.last_ended_membership_of(person)
         message = _(
             "%(name)s has no open membership record (the last one ended on %(on)s): the conversion cannot be "
             "decided on this candidacy. Check the membership records first."
@@ -287,7 +261,7 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()}
 
 
-def _follow(actor: Any, candidacy: Candidacy, done: list[rules.Done], step: Step) -> None:
+def _follow(actor: User | None, candidacy: Candidacy, done: list[rules.Done], step: Step) -> None:
     """Bring the candidacy's caches and the membership record in line with the steps."""
     before = audit.snapshot(candidacy)
     candidacy.stage = rules.stage_of(done)
@@ -321,7 +295,7 @@ def _follow(actor: Any, candidacy: Candidacy, done: list[rules.Done], step: Step
 
 
 @audit.write_transaction
-def withdraw(*, actor: Any, candidacy: Candidacy, on: dt.date, reason: str) -> Candidacy:
+def withdraw(*, actor: User | None, candidacy: Candidacy, on: dt.date, reason: str) -> Candidacy:
     """The applicant withdraws or leaves before admission; the record stays, closed."""
     # Lock and re-read, like record_step: a step recorded meanwhile decides what may be closed.
     candidacy = (
@@ -367,21 +341,12 @@ def due_for(
     return rules.due(history(candidacy, steps), candidate_of(candidacy, frozenset()), today, config)
 
 
-def may_see_conclusion(user: Any, candidacy: Candidacy) -> bool:
-    """The political review's conclusion (政审) is for those who keep the dossier: a user who may
-    change the candidacy and see the person's sensitive data. Not the candidate, not an
-    instructor, whatever else they may see."""
-    from dangjian.access.scopes import CHANGE, REVEAL, can
-
-    return can(user, CHANGE, candidacy) and can(user, REVEAL, candidacy.person)
-
-
 @audit.write_transaction
-def reveal_conclusion(*, actor: Any, candidacy: Candidacy) -> str:
+def reveal_conclusion(*, actor: User | None, candidacy: Candidacy) -> str:
     """The political review's conclusion (step 10) in clear, for the page and the API alike:
-    refused (PermissionDenied) unless `may_see_conclusion`, Http404 before the review is recorded;
+    refused (PermissionDenied) unless `access.permissions.may_see_conclusion`, Http404 before the review is recorded;
     each view of the clear text is recorded."""
-    if not may_see_conclusion(actor, candidacy):
+    if not permissions.may_see_conclusion(actor, candidacy, candidacy.person):
         raise PermissionDenied
     step = candidacy.steps.select_related("candidacy__organization").filter(number=10).first()
     if step is None:
@@ -391,7 +356,7 @@ def reveal_conclusion(*, actor: Any, candidacy: Candidacy) -> str:
 
 
 @audit.write_transaction
-def ledger_exported(*, actor: Any, name: str, rows: int, filters: dict[str, Any], org_path: str) -> None:
+def ledger_exported(*, actor: User | None, name: str, rows: int, filters: dict[str, Any], org_path: str) -> None:
     audit.record(
         actor=actor,
         action=Action.EXPORT,
@@ -403,7 +368,7 @@ def ledger_exported(*, actor: Any, name: str, rows: int, filters: dict[str, Any]
 
 
 @audit.write_transaction
-def save_config(*, actor: Any, organization: Organization, **fields: Any) -> DevelopmentConfig:
+def save_config(*, actor: User | None, organization: Organization, **fields: Any) -> DevelopmentConfig:
     config, created = DevelopmentConfig.objects.get_or_create(organization=organization)
     before = audit.snapshot(config)
     for key, value in fields.items():

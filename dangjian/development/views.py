@@ -20,11 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian import files
+from dangjian.access import permissions
 from dangjian.access.scopes import CANDIDACY, CHANGE, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.services import filters_of
 from dangjian.organizations.models import Organization
+from dangjian.people.selectors import visible_people
 from dangjian.rosters.xlsx import Col, Workbook, download_name
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, save_form_page, uploaded
@@ -39,7 +41,7 @@ LEDGER_STEM = gettext_lazy("Membership development ledger")
 
 
 def _require_development(user: Any) -> None:
-    if not selectors.may_see_development(user):
+    if not permissions.may_see_development(user):
         raise PermissionDenied
 
 
@@ -52,7 +54,7 @@ def _chosen_org(request) -> Organization | None:
 
 
 def _may_configure(user: Any, org: Organization | None) -> bool:
-    return org is not None and org.kind in selectors.SETTINGS_KINDS and can(user, CHANGE, org)
+    return org is not None and org.kind in selectors.LOCAL_PRACTICE_KINDS and can(user, CHANGE, org)
 
 
 # --- board and pipeline -----------------------------------------------------------------------
@@ -66,7 +68,8 @@ def board(request):
     if org is not None:
         context.update(
             board=selectors.board(request.user, org),
-            may_apply=can(request.user, CHANGE, org) and selectors.may_record_applications(request.user),
+            may_apply=can(request.user, CHANGE, org)
+            and permissions.may_record_applications(request.user, selectors.party_units()),
             may_configure=_may_configure(request.user, org),
         )
     return render(request, "development/board.html", context)
@@ -102,7 +105,7 @@ def _candidacy(request, pk, action: str = "view") -> Candidacy:
 def _not_mine(user: Any, candidacy: Candidacy) -> frozenset[int]:
     """The steps the user may not record here: the higher committee's and the department's,
     unless the user acts from above the candidacy's organisation."""
-    return frozenset() if services.acts_above(user, candidacy.organization) else services.HIGHER_STEPS
+    return frozenset() if permissions.acts_above(user, candidacy.organization.path) else services.HIGHER_STEPS
 
 
 def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: Any = None, status: int = 200):
@@ -110,7 +113,7 @@ def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: A
     withdrawn = candidacy.outcome == Outcome.WITHDRAWN
     due = services.due_for(candidacy, steps=steps)
     may_change = can(request.user, CHANGE, candidacy)
-    may_reveal = services.may_see_conclusion(request.user, candidacy)
+    may_reveal = permissions.may_see_conclusion(request.user, candidacy, candidacy.person)
     if may_change and not withdrawn and form is None:
         chosen = request.GET.get("step")
         form = StepForm(
@@ -142,8 +145,6 @@ def _detail(request, candidacy: Candidacy, *, form: Any = None, withdraw_form: A
 
 
 def _may_see_person(user: Any, candidacy: Candidacy) -> bool:
-    from dangjian.people.selectors import visible_people
-
     return visible_people(user).filter(pk=candidacy.person_id).exists()
 
 
@@ -206,7 +207,7 @@ def document(request, pk):
     if candidacy is None:
         raise Http404
     doc = StepDocument.objects.select_related("step__candidacy__organization").get(pk=pk)
-    if doc.step.number == 10 and not services.may_see_conclusion(request.user, candidacy):
+    if doc.step.number == 10 and not permissions.may_see_conclusion(request.user, candidacy, candidacy.person):
         raise Http404  # the political review's papers go with its conclusion: as if unknown
     if request.method != "POST":  # it writes an audit event: no link from elsewhere may trigger it
         return HttpResponseNotAllowed(["POST"])
@@ -218,10 +219,10 @@ def document(request, pk):
 
 @login_required
 def apply(request):
-    if selectors.may_record_applications(request.user):
+    if permissions.may_record_applications(request.user, selectors.party_units()):
         return _apply_for_someone(request)
     person = getattr(request.user, "person", None)
-    if not selectors.may_apply_online(person):
+    if not permissions.may_apply_online(person):
         raise PermissionDenied
     return _apply_online(request, person)
 
@@ -357,7 +358,7 @@ def ledger(request):
 @login_required
 def settings(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    if org.kind not in selectors.SETTINGS_KINDS:
+    if org.kind not in selectors.LOCAL_PRACTICE_KINDS:
         raise Http404
     config = DevelopmentConfig.objects.filter(organization=org).first()
     if config is None:

@@ -97,3 +97,11 @@ def requester_language_of(job_id: int) -> str:
     a task speaks it in the outcome it writes."""
     language = Job.objects.filter(pk=job_id).values_list("requested_by__language", flat=True).first()
     return language or settings.LANGUAGE_CODE
+
+
+# --- a job for its task -----------------------------------------------------------------------
+
+
+def job_with_requester(job_id: int) -> Job:
+    """The job a background task runs, with who asked for it (whose scope and language it runs in)."""
+    return Job.objects.select_related("requested_by").get(pk=job_id)

@@ -1,254 +1,80 @@
-"""Writes for notifications: the daily membership-development reminders, and marking read.
+"""Writes for notifications — the one way a capability tells a user something: in-app
+notifications written in bulk (`notify_many`, each in its recipient's language, never twice under
+one key), copied by e-mail (`send_emails`), and marking them read.
 
-The reminders ask `development.services.due_for` what is due on each open candidacy — the same
-rules that refuse a step and fill the board — and only decide *when* to remind and *whom*:
-
-- the talk with an applicant (step 2, within one month): 7 days before the deadline;
-- the half-yearly assessment (6) and the higher committee's approvals (17, 24): 14 days before;
-- the application for conversion (22): `conversion_prompt_days` before probation ends (a county
-  setting);
-- any of them once overdue: on the first day, then at most once a week — except an approval past
-  its 6-month limit (rules.approval_deadlines), which can no longer be given: the board still
-  shows it overdue, the reminders stop.
-
-Steps the branch takes go to the secretary and committee members of the candidacy's
-organisation (or the nearest one above it that has them); the higher committee's steps go to the
-organisation department of the nearest committee above; the candidate's own steps (the
-application for conversion) go to the branch's officers and to the candidate, if they have a
-login. Every reminder is an in-app notification, written in the recipient's language; a
-recipient with an e-mail address also gets it by e-mail.
+The capabilities decide what to say and to whom (development's reminders, birthdays' greetings)
+and record their own audit event; this module writes the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.development import rules
-from dangjian.development import services as development
-from dangjian.development.models import Candidacy, Step
 
 from . import selectors
-from .models import Kind, Notification
+from .models import Notification
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 log = logging.getLogger(__name__)
 
-# Days before a deadline from which its reminder goes out; step 22 starts the county's
-# conversion_prompt_days before probation ends instead.
-LEAD_DAYS = {2: 7, 6: 14, 17: 14, 24: 14}
-DEFAULT_LEAD_DAYS = 14
-OVERDUE_REPEAT_DAYS = 7
-SOON, OVERDUE = "soon", "overdue"
-# Compared by identity: lazy texts hash by their translation, which changes with the language.
-BRANCH_ACTORS = (rules.SECRETARY, rules.COMMITTEE, rules.MEETING, rules.CANDIDATE)
 
-
-# The approvals, and the meeting whose date sets their 3- and 6-month limits.
-APPROVAL_MEETINGS = {17: 15, 24: 23}
-
-
-def horizon(item: rules.Due, today: dt.date, config: rules.Config | None = None) -> str | None:
-    """SOON, OVERDUE or None (not yet, or no deadline) for one due step."""
-    if item.due_by is None:
-        return None
-    if item.overdue:
-        return OVERDUE
-    if item.number == 22:
-        start = item.due_by - dt.timedelta(days=(config or rules.Config()).conversion_prompt_days)
-    else:
-        start = item.due_by - dt.timedelta(days=LEAD_DAYS.get(item.number, DEFAULT_LEAD_DAYS))
-    return SOON if today >= start else None
-
-
-def _item_key(candidacy_id: int, item: rules.Due) -> str:
-    return f"dev:{candidacy_id}:{item.number}:{item.due_by.isoformat()}"
-
-
-def past_limit(item: rules.Due, steps: list[Step], today: dt.date) -> bool:
-    """An approval (17, 24) whose 6-month limit from its meeting has passed: the rules refuse it
-    now, so reminding of it helps nobody."""
-    meeting_step = APPROVAL_MEETINGS.get(item.number)
-    if meeting_step is None:
-        return False
-    meeting = max((s.done_on for s in steps if s.number == meeting_step), default=None)
-    return meeting is not None and today > rules.approval_deadlines(meeting)[1]
-
-
-def candidate_user(candidacy: Candidacy) -> Any:
-    """The candidate's own login, if they have an active one."""
-    try:
-        user = candidacy.person.user
-    except ObjectDoesNotExist:
-        return None
-    return user if user.is_active else None
-
-
-def recipients(candidacy: Candidacy, item: rules.Due, cache: dict | None = None) -> list[Any]:
-    """Who must act on this step: the branch's officers, or the department above; for the
-    candidate's own step, the candidate too."""
-    branch = any(item.step.actor is a for a in BRANCH_ACTORS)
-    cache = {} if cache is None else cache
-    key = (branch, candidacy.organization_id)
-    if key not in cache:
-        org = candidacy.organization
-        cache[key] = selectors.branch_officers(org) if branch else selectors.department_officers(org)
-    users = list(cache[key])
-    if item.step.actor is rules.CANDIDATE:
-        own = candidate_user(candidacy)
-        if own is not None and all(u.pk != own.pk for u in users):
-            users.append(own)
-    return users
-
-
-def _texts(candidacy: Candidacy, item: rules.Due, which: str, today: dt.date) -> tuple[str, str]:
-    """Title and text of one reminder in the active language."""
-    values = {
-        "n": item.number,
-        "step": item.step.label,
-        "person": candidacy.person.name,
-        "org": str(candidacy.organization),
-        "due": item.due_by.isoformat(),
-        "actor": item.step.actor,
-        "days": (today - item.due_by).days,
-    }
-    if which == OVERDUE:
-        title = _("Overdue: %(step)s — %(person)s") % values
-        body = (
-            ngettext(
-                "Step %(n)d, “%(step)s”, for %(person)s (%(org)s) was due by %(due)s and is %(days)d day late.",
-                "Step %(n)d, “%(step)s”, for %(person)s (%(org)s) was due by %(due)s and is %(days)d days late.",
-                values["days"],
-            )
-            % values
-        )
-    else:
-        title = _("Due by %(due)s: %(step)s — %(person)s") % values
-        body = _("Step %(n)d, “%(step)s”, for %(person)s (%(org)s) is due by %(due)s.") % values
-    if item.number == 22 and item.earliest:
-        body += " " + _("Probation ends on %(due)s; the application can be made from %(from)s.") % {
-            **values,
-            "from": item.earliest.isoformat(),
-        }
-    body += " " + _("It falls to %(actor)s.") % values
-    return title, body
-
-
-@dataclass
-class _Planned:
-    user: Any
-    kind: str
-    key: str
-    prefix: str  # the key without the day, for the weekly repetition of overdue reminders
-    candidacy: Candidacy
-    item: rules.Due
-    which: str
-
-
-def _plan(today: dt.date, progress: Callable[..., None] | None) -> tuple[int, list[_Planned]]:
-    """Every reminder the rules call for today, before looking at what was already sent."""
-    candidacies = selectors.open_candidacies()
-    total = candidacies.count()
-    if progress:
-        progress(0, total, force=True)
-    planned: list[_Planned] = []
-    officers: dict = {}
-    done = 0
-    # The local settings of every organisation in the run, read at once.
-    configs = development.configs_for(selectors.organizations_of(candidacies))
-    for candidacy in candidacies.iterator(chunk_size=500):
-        config = configs[candidacy.organization_id]
-        steps = list(candidacy.steps.all())
-        for item in development.due_for(candidacy, today, steps=steps, config=config):
-            which = horizon(item, today, config)
-            if which is None or past_limit(item, steps, today):
-                continue
-            prefix = f"{_item_key(candidacy.pk, item)}:{which}"
-            key = f"{prefix}:{today.isoformat()}" if which == OVERDUE else prefix
-            kind = Kind.DEVELOPMENT_OVERDUE if which == OVERDUE else Kind.DEVELOPMENT_DUE
-            for user in recipients(candidacy, item, officers):
-                planned.append(_Planned(user, kind, key, prefix, candidacy, item, which))
-        done += 1
-        if progress:
-            progress(done, total)
-    return total, planned
-
-
-def language_of(user: Any) -> str:
+def language_of(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A notification to write: `texts()` gives its title and body, called in the recipient's
+    language only when it is written."""
+
+    user: User
+    kind: str
+    key: str
+    url: str
+    texts: Callable[[], tuple[str, str]]
+
+
 @audit.write_transaction
-def _write(*, actor: Any, today: dt.date, candidacies: int, planned: list[_Planned]) -> list[Notification]:
-    users = {p.user.pk for p in planned}
-    sent = set(
-        Notification.objects.filter(user_id__in=users, key__in={p.key for p in planned}).values_list("user_id", "key")
-    )
-    # An overdue item is repeated at most once a week: any overdue reminder of the same item
-    # in the last seven days (or dated later, when an earlier day is run again) holds it back.
-    recent = {
-        (user_id, key.rsplit(":", 1)[0])
-        for user_id, key in Notification.objects.filter(
-            user_id__in=users,
-            kind=Kind.DEVELOPMENT_OVERDUE,
-            sent_on__gt=today - dt.timedelta(days=OVERDUE_REPEAT_DAYS),
-        ).values_list("user_id", "key")
-    }
+def notify_many(*, drafts: Sequence[Draft], sent_on: dt.date) -> list[Notification]:
+    """Write the drafts as notifications in one insert, each in its recipient's language, leaving
+    out any whose (user, key) was already sent — earlier, or earlier in `drafts`. The caller
+    records what the run was (its audit event), in the same transaction."""
+    sent = selectors.sent_keys({d.user.pk for d in drafts}, {d.key for d in drafts})
     rows: list[Notification] = []
-    for p in planned:
-        if (p.user.pk, p.key) in sent or (p.which == OVERDUE and (p.user.pk, p.prefix) in recent):
+    for d in drafts:
+        if (d.user.pk, d.key) in sent:
             continue
-        sent.add((p.user.pk, p.key))
-        with translation.override(language_of(p.user)):
-            title, body = _texts(p.candidacy, p.item, p.which, today)
+        sent.add((d.user.pk, d.key))
+        with translation.override(language_of(d.user)):
+            title, body = d.texts()
         rows.append(
-            Notification(
-                user=p.user,
-                kind=p.kind,
-                key=p.key,
-                title=title[:300],
-                body=body,
-                url=reverse("development:detail", args=[p.candidacy.pk]),
-                sent_on=today,
-            )
+            Notification(user=d.user, kind=d.kind, key=d.key, title=title[:300], body=body, url=d.url, sent_on=sent_on)
         )
     Notification.objects.bulk_create(rows)
-    audit.record(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="notifications.Reminders",
-        object_id=today.isoformat(),
-        object_repr=f"reminders {today.isoformat()}",
-        changes={
-            "today": today.isoformat(),
-            "candidacies": candidacies,
-            "notifications": len(rows),
-            "recipients": len({n.user.pk for n in rows}),
-            "emails_to_send": len({n.user.pk for n in rows if n.user.email}),
-        },
-    )
     return rows
 
 
-def send_emails(rows: list[Notification], *, many: Callable[[int], str], footer: Any) -> tuple[int, int]:
+def send_emails(rows: list[Notification], *, many: Callable[[int], str], footer: str | Promise) -> tuple[int, int]:
     """Copy notifications just written to their recipients who have an e-mail address: one
     message per recipient, in their language, titled by the notification when there is one and
     by `many(n)` otherwise, ending with `footer` (a lazy text). Runs after the notifications
     committed: a mail server that fails cannot take them back. Returns (sent, failed)."""
-    by_user: dict[int, tuple[Any, list[Notification]]] = {}
+    by_user: dict[int, tuple[User, list[Notification]]] = {}
     for n in rows:
         if n.user.email:
             by_user.setdefault(n.user.pk, (n.user, []))[1].append(n)
@@ -264,7 +90,7 @@ def send_emails(rows: list[Notification], *, many: Callable[[int], str], footer:
     return sent, failed
 
 
-def _email(user: Any, rows: list[Notification], many: Callable[[int], str], footer: Any) -> None:
+def _email(user: User, rows: list[Notification], many: Callable[[int], str], footer: str | Promise) -> None:
     with translation.override(language_of(user)):
         subject = rows[0].title if len(rows) == 1 else many(len(rows))
         subject = _("[Dangjian] %(subject)s") % {"subject": subject}
@@ -280,43 +106,8 @@ def _email(user: Any, rows: list[Notification], many: Callable[[int], str], foot
     send_mail(subject, text, None, [user.email], fail_silently=False)
 
 
-REMINDERS_FOOTER = gettext_lazy(
-    "You receive this because you hold a role in the organisation concerned. All reminders are also on the "
-    "Notifications page of Dangjian."
-)
-
-
-def _reminders(n: int) -> str:
-    return ngettext("%(n)d reminder", "%(n)d reminders", n) % {"n": n}
-
-
-def send_reminders(
-    *, today: dt.date | None = None, actor: Any = None, progress: Callable[..., None] | None = None
-) -> dict[str, Any]:
-    """Send today's membership-development reminders; running it again the same day sends
-    nothing new. Returns the counts (also recorded in one audit event).
-
-    The deadlines are computed outside the transaction and e-mail goes out after it commits:
-    the audit chain's lock is held only while the notifications are written, and a mail server
-    that fails cannot take the in-app reminders back with it."""
-    today = today or timezone.localdate()
-    total, planned = _plan(today, progress)
-    rows = _write(actor=actor, today=today, candidacies=total, planned=planned)
-    sent, failed = send_emails(rows, many=_reminders, footer=REMINDERS_FOOTER)
-    if progress:
-        progress(total, total, force=True)
-    return {
-        "today": today.isoformat(),
-        "candidacies": total,
-        "notifications": len(rows),
-        "recipients": len({n.user.pk for n in rows}),
-        "emails_sent": sent,
-        "emails_failed": failed,
-    }
-
-
 @audit.write_transaction
-def mark_read(*, actor: Any, notification: Notification) -> Notification:
+def mark_read(*, actor: User, notification: Notification) -> Notification:
     if notification.user_id != getattr(actor, "pk", None):
         raise PermissionError("A notification is read by its own recipient only.")
     if notification.read_at is None:
@@ -328,7 +119,7 @@ def mark_read(*, actor: Any, notification: Notification) -> Notification:
 
 
 @audit.write_transaction
-def mark_all_read(*, actor: Any) -> int:
+def mark_all_read(*, actor: User) -> int:
     count = Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
     if count:
         audit.record(

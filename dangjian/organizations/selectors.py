@@ -294,3 +294,25 @@ def enterprises_under(path: str) -> QuerySet[Enterprise, dict[str, Any]]:
     return Enterprise.objects.filter(
         Q(supervising_org__in_ids=orgs_under(path)) | Q(party_org__in_ids=orgs_under(path))
     ).values("pk")
+
+
+# --- organisations by key (development's reminders) ---------------------------------------------
+
+
+def orgs_with_pks(pks: Iterable[int] | QuerySet[Any]) -> QuerySet[Organization]:
+    """The organisations with these primary keys (a list, or a values() subquery: one query)."""
+    return Organization.objects.filter(pk__in=pks)
+
+
+def orgs_of_kinds(kinds: Iterable[str]) -> QuerySet[Organization]:
+    """The organisations of these kinds (e.g. the party units that keep candidacies)."""
+    return Organization.objects.filter(kind__in=list(kinds))
+
+
+def org_with_pk(pk: int) -> Organization | None:
+    return Organization.objects.filter(pk=pk).first()
+
+
+def orgs_with_own(relation: str) -> QuerySet[Organization]:
+    """The organisations with a row of their own in a one-to-one `relation` (their own settings)."""
+    return Organization.objects.filter(**{f"{relation}__isnull": False})

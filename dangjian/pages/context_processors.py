@@ -5,11 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
+from dangjian.access import permissions
 from dangjian.access.permissions import may_read_global_log
-from dangjian.birthdays.selectors import may_see_birthdays
+from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
 from dangjian.branchlife import selectors as branchlife
-from dangjian.development import selectors as development
 from dangjian.rosters.selectors import may_import
 
 
@@ -26,10 +25,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "people": has_any(user, PERSON, VIEW),
             "audit": may_read_global_log(user),
             "imports": may_import(user),
-            "development": development.may_see_development(user),
+            "development": permissions.may_see_development(user),
             "meetings": branchlife.may_see_meetings(user),
-            "birthdays": may_see_birthdays(user),
+            "birthdays": permissions.may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
-            "apply": lambda: development.may_apply_online(getattr(user, "person", None)),
+            "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
         },
     }

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
 from dangjian.access.scopes import REVEAL, VIEW, scope
-from dangjian.choices import PARTY_MEMBER_STATUSES
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations.selectors import enterprises_under, orgs_under
 
-from .models import Person
+from .models import Membership, Person
 from .services import id_number_lookup
 from .validators import normalize_id_number
 
@@ -96,3 +97,41 @@ def ethnicity_counts(org: Any) -> dict[str, int]:
         .order_by("-n")
     )
     return {r["ethnicity"]: r["n"] for r in rows}
+
+
+# --- people and membership records by key (development, birthdays) ------------------------------
+
+
+def party_members() -> QuerySet[Person]:
+    """Probationary and full members, unscoped (the caller scopes or narrows them)."""
+    return Person.objects.filter(political_status__in=PARTY_MEMBER_STATUSES)
+
+
+def people_with_pks(pks: Iterable[int] | QuerySet[Any]) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=pks)
+
+
+def person_with_pk(pk: int) -> Person | None:
+    return Person.objects.filter(pk=pk).first()
+
+
+def full_member_ids_under(path: str) -> frozenset[int]:
+    """The full members of the organisation at `path` and its subtree (its party groups)."""
+    return frozenset(
+        Person.objects.filter(party_org__path__startswith=path, political_status=PoliticalStatus.FULL).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def open_memberships() -> QuerySet[Membership]:
+    """The membership records still open (a member's current one), unscoped."""
+    return Membership.objects.filter(ended_on__isnull=True)
+
+
+def open_membership_of(person: Person) -> Membership | None:
+    return Membership.objects.select_related("organization").filter(person=person, ended_on__isnull=True).first()
+
+
+def last_ended_membership_of(person: Person) -> Membership | None:
+    return Membership.objects.filter(person=person).order_by("-ended_on", "-pk").first()

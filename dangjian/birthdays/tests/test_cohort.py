@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from dangjian.birthdays import selectors, services
+from dangjian.calendar import QUARTER, Period
 from dangjian.development import services as development
 from dangjian.organizations.models import OrgKind
-from dangjian.periods import QUARTER, Period
 from dangjian.testing.factories import make_org
 
 from .builders import member, transfer

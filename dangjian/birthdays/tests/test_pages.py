@@ -10,7 +10,7 @@ import time_machine
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.audit.models import AuditEvent
-from dangjian.birthdays import services
+from dangjian.birthdays import selectors, services
 from dangjian.birthdays.models import BirthdayConfig
 from dangjian.jobs.models import Job, JobStatus
 from dangjian.testing.factories import UserFactory
@@ -222,7 +222,7 @@ def test_the_county_department_keeps_the_settings_and_each_change_is_recorded(wo
     event = AuditEvent.objects.get(object_type="birthdays.BirthdayConfig", action="update")
     assert event.changes["period"] == ["quarter", "month"] and event.org_path == world.county.path
     # The park inherits it until it has its own.
-    assert services.config_for(world.park).issuer_name == "中共和静县委组织部"
+    assert selectors.config_for(world.park).issuer_name == "中共和静县委组织部"
 
 
 def test_a_greeting_too_long_for_the_card_is_refused(world, login):

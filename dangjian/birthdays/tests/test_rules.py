@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from dangjian import periods
+from dangjian import calendar as periods
 from dangjian.birthdays import rules
-from dangjian.periods import MONTH, QUARTER, Period
+from dangjian.calendar import MONTH, QUARTER, Period
 
 LEAP_DAY = dt.date(2016, 2, 29)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dangjian import periods
+from dangjian import calendar as periods
 
 from .. import rules
 from ..models import MeetingKind, Period

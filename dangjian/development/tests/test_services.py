@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from dangjian.access import permissions
 from dangjian.audit.models import AuditEvent
 from dangjian.development import services
 from dangjian.development.models import Stage, Step
@@ -161,10 +162,14 @@ def test_the_branch_cannot_record_the_higher_committees_step(world):
     # The park committee's secretary is above the branch; so is the county's department.
     park = UserFactory(username="park_secretary")
     access.assign_role(actor=None, user=park, role=Role.SECRETARY, organization=world.park)
-    assert services.acts_above(park, world.a.branch) and services.acts_above(world.county_admin, world.a.branch)
-    assert not services.acts_above(park, world.park) and not services.acts_above(world.a.secretary, world.a.branch)
-    assert services.acts_above(None, world.a.branch)  # the system: demo, commands
-    assert services.acts_above(UserFactory(username="root", is_superuser=True), world.a.branch)
+    assert permissions.acts_above(park, world.a.branch.path) and permissions.acts_above(
+        world.county_admin, world.a.branch.path
+    )
+    assert not permissions.acts_above(park, world.park.path) and not permissions.acts_above(
+        world.a.secretary, world.a.branch.path
+    )
+    assert permissions.acts_above(None, world.a.branch.path)  # the system: demo, commands
+    assert permissions.acts_above(UserFactory(username="root", is_superuser=True), world.a.branch.path)
     services.record_step(actor=park, candidacy=cand, number=13, done_on=on, data=data, today=on)
     assert Step.objects.filter(candidacy=cand, number=13).exists()
 

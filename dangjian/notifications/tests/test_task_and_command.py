@@ -8,10 +8,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from dangjian.development.tasks import send_reminders_task
 from dangjian.jobs.models import Job, JobStatus
 from dangjian.jobs.services import start_job
 from dangjian.notifications.models import Notification
-from dangjian.notifications.tasks import send_reminders_task
 
 from .builders import applicant
 

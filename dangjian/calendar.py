@@ -1,17 +1,37 @@
-"""Calendar periods — a month, a quarter or a year — for every rule that counts by period: the
-meeting frequencies of the compliance calendar (branchlife) and the political-birthday cohorts
-(birthdays). Pure; no database."""
+"""The calendar every rule counts with. Pure; no database.
+
+Periods — a month, a quarter or a year — for every rule that counts by period: the meeting
+frequencies of the compliance calendar (branchlife) and the political-birthday cohorts (birthdays).
+
+Anniversaries — the 29-February rule, written once: a date returns in a later year on the same
+month and day, and a 29 February on 28 February of a year without one ("one year" after 29
+February 2024 is 28 February 2025; a political birthday of 29 February is celebrated on the 28th).
+Counting months likewise ends on the month's last day when it is shorter. Age is the exception
+the law makes: a person born on 29 February turns 18 on 1 March of a common year, the first day
+`people.rules.age_on` counts 18.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 MONTHS_PER = {MONTH: 1, QUARTER: 3, YEAR: 12}
+
+
+class PeriodKind(models.TextChoices):
+    """The kinds of `Period`, as a model field's choices (a meeting rule's "every month")."""
+
+    MONTH = MONTH, gettext_lazy("month")
+    QUARTER = QUARTER, gettext_lazy("quarter")
+    YEAR = YEAR, gettext_lazy("year")
 
 
 @dataclass(frozen=True, order=True)
@@ -84,3 +104,43 @@ def period_of(day: dt.date, kind: str = MONTH) -> Period:
 def periods_in(year: int, kind: str) -> tuple[Period, ...]:
     """The year's periods of `kind`, in order (shared: a roll-up asks for them thousands of times)."""
     return tuple(Period(year, i, kind) for i in range(1, 12 // MONTHS_PER[kind] + 1))
+
+
+# --- anniversaries ------------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (earlier when negative), or the month's last day when it is
+    shorter: "within one month" of 31 January ends on 28 (29) February."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later: "one year" after 29 February is 28 February of a common year."""
+    return add_months(day, 12 * years)
+
+
+def anniversary(day: dt.date, year: int) -> dt.date:
+    """The day `day` returns in `year`: the same month and day, 28 February for a 29 February in
+    a year that has none."""
+    return add_years(day, year - day.year)
+
+
+def anniversaries_on(day: dt.date) -> tuple[tuple[int, int], ...]:
+    """The (month, day) pairs whose anniversary is `day`: its own, and 29 February as well when
+    `day` is 28 February of a common year (for a query over stored dates)."""
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        return ((2, 28), (2, 29))
+    return ((day.month, day.day),)
+
+
+def birthday(birth: dt.date, age: int) -> dt.date:
+    """The day a person born on `birth` turns `age`: for a 29 February birth in a common year,
+    1 March, the first day `people.rules.age_on` counts the new age (the person page and the
+    membership rules count age the same way)."""
+    year = birth.year + age
+    if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year):
+        return dt.date(year, 3, 1)
+    return birth.replace(year=year)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dangjian.notifications import services
+from dangjian.development import reminders
 from dangjian.notifications.daily import DailyCommand
 
 
@@ -18,4 +18,4 @@ class Command(DailyCommand):
     )
 
     def run(self, today):
-        return services.send_reminders(today=today)
+        return reminders.send_reminders(today=today)

@@ -1,4 +1,4 @@
-"""Background work of the notifications app: the reminders, run as a job with progress."""
+"""Background work of membership development: the daily reminders, run as a job with progress."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from dangjian.jobs.models import Job
+from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Progress, run_job
 
-from . import services
+from . import reminders
 
 
 def summary(result: dict[str, Any]) -> str:
@@ -29,11 +29,11 @@ def summary(result: dict[str, Any]) -> str:
 @task()
 def send_reminders_task(job_id: int, today: str | None = None) -> dict[str, Any]:
     """The same run as `manage.py send_reminders`, started from a page; `today` is ISO (JSON)."""
-    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    job = job_with_requester(job_id)
     day = dt.date.fromisoformat(today) if today else None
 
     def work(progress: Progress) -> dict[str, Any]:
-        result = services.send_reminders(today=day, actor=job.requested_by, progress=progress)
+        result = reminders.send_reminders(today=day, actor=job.requested_by, progress=progress)
         return {**result, "summary": summary(result)}
 
     with translation.override(job.requested_by.language or settings.LANGUAGE_CODE):

@@ -1,0 +1,424 @@
+"""May this step be recorded on this date? `check` lists everything that stands against it: the
+order of the steps, the dates, and each step's own rule (age, contacts and sponsors, the year
+as activist and the half-yearly assessments, training, the public notice, the votes, the
+approval deadlines, probation and conversion)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from dangjian.people.rules import age_on
+
+from .dates import (
+    add_months,
+    approval_deadlines,
+    assessments_needed,
+    coming_of_age,
+    conversion_application_from,
+    notice_end,
+    probation_running_end,
+    talk_due,
+    target_from,
+)
+from .record import all_of, decision, extensions, last, recorded, round_open, stage_of
+from .steps import CANCEL, CLOSED, DEFAULT_CONFIG, EXTEND, ON_TIME, STEPS, Candidate, Config, Done, Refusal
+from .values import as_date, as_int, as_number
+from .votes import vote_problems
+
+
+def check(
+    history: Sequence[Done],
+    number: int,
+    on: dt.date,
+    data: dict[str, Any],
+    candidate: Candidate,
+    today: dt.date,
+    config: Config = DEFAULT_CONFIG,
+) -> list[Refusal]:
+    """Everything that stands against recording step `number` on `on`; empty means it may be."""
+    step = STEPS.get(number)
+    if step is None:
+        return [Refusal("unknown_step", _("There is no step %(n)s; the steps are numbered 1 to 25.") % {"n": number})]
+    if step.automatic:
+        return [Refusal("automatic", _("Step 21 (probation) is a period the system counts; it is not recorded."))]
+    refusals: list[Refusal] = []
+    if on > today:
+        refusals.append(
+            Refusal(
+                "future", _("The date %(on)s is in the future. Record a step on the day it happens.") % {"on": on}, on
+            )
+        )
+    if stage_of(history) == CLOSED and number != 25:
+        return refusals + [Refusal("closed", _("This candidacy is closed: no further step can be recorded."))]
+    done = {d.number for d in history}
+    if number in done and not step.repeatable:
+        previous = recorded(history, number)
+        return refusals + [
+            Refusal("already", _("Step %(n)d was already recorded on %(on)s.") % {"n": number, "on": previous.on})
+        ]
+    if number in {22, 23, 24}:
+        if not round_open(history):
+            return refusals + [Refusal("already", _("The conversion has already been decided."))]
+        rounds = len(all_of(history, 24))  # decisions so far: 0, or 1 after an extension
+        counts = {n: len(all_of(history, n)) for n in (22, 23, 24)}
+        if counts[number] > rounds:
+            return refusals + [
+                Refusal("already", _("Step %(n)d was already recorded for this probation.") % {"n": number})
+            ]
+        if number > 22 and counts[number - 1] <= rounds:
+            first = STEPS[number - 1]
+            return refusals + [
+                Refusal(
+                    "order",
+                    _("Step %(n)d (%(label)s) comes first; it has not been recorded.")
+                    % {"n": first.number, "label": first.label},
+                )
+            ]
+    missing = [n for n in step.after if n not in done]
+    if missing:
+        first = STEPS[missing[0]]
+        return refusals + [
+            Refusal(
+                "order",
+                _("Step %(n)d (%(label)s) comes first; it has not been recorded.")
+                % {"n": first.number, "label": first.label},
+            )
+        ]
+    for n in step.after:
+        before = last(history, n)
+        if before and on < before.on:
+            refusals.append(
+                Refusal(
+                    "before_previous",
+                    _("This step cannot come before step %(n)d, recorded on %(on)s.") % {"n": n, "on": before.on},
+                    before.on,
+                )
+            )
+    refusals += _RULES.get(number, _no_rule)(history, on, data, candidate, config)
+    return refusals
+
+
+def _no_rule(*args: Any) -> list[Refusal]:
+    return []
+
+
+def _application(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    if candidate.birth_date is None:
+        return []
+    adult = coming_of_age(candidate.birth_date)
+    if on < adult:
+        return [
+            Refusal(
+                "age",
+                _("An applicant must be 18 or older; on %(on)s this person was %(age)d. They may apply from %(from)s.")
+                % {"on": on, "age": age_on(candidate.birth_date, on), "from": adult},
+                adult,
+            )
+        ]
+    return []
+
+
+def _talk(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    due_by = talk_due(history)
+    if due_by and on > due_by:
+        return [
+            Refusal(
+                "talk_late",
+                _(
+                    "The talk should have taken place by %(due)s, within one month of the application; it is recorded as late."
+                )
+                % {"due": due_by},
+                blocking=False,
+            )
+        ]
+    return []
+
+
+def _full_members_named(
+    key: str, data: dict[str, Any], candidate: Candidate, lo: int, hi: int, what: str
+) -> list[Refusal]:
+    people = [as_int(p) for p in data.get(key) or []]
+    if None in people:
+        return [Refusal(key, _("Choose the %(what)s among the members of the organisation.") % {"what": what})]
+    if len(set(people)) != len(people) or not lo <= len(people) <= hi:
+        count = _("two") if lo == hi == 2 else _("one or two")
+        return [Refusal(key, _("Name %(count)s %(what)s.") % {"count": count, "what": what})]
+    if candidate.person_id in people:
+        return [Refusal(key, _("The candidate cannot be their own %(what)s.") % {"what": what})]
+    not_full = [p for p in people if p not in candidate.full_members]
+    if not_full:
+        return [
+            Refusal(
+                key,
+                _("%(what)s must be full members of the branch; a probationary member cannot be one.") % {"what": what},
+            )
+        ]
+    return []
+
+
+def _contacts(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    return _full_members_named("contacts", data, candidate, 1, 2, _("cultivation contacts"))
+
+
+def _target(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    refusals = []
+    earliest = target_from(history)
+    if earliest and on < earliest:
+        refusals.append(
+            Refusal(
+                "activist_year",
+                _(
+                    "An activist becomes a development target after at least one year; designated on %(since)s, "
+                    "this person can be from %(from)s."
+                )
+                % {"since": recorded(history, 3).on, "from": earliest},
+                earliest,
+            )
+        )
+    activist_on = recorded(history, 3).on
+    needed = assessments_needed(activist_on, on)
+    held = [d.on for d in all_of(history, 6)]
+    missing = [
+        k
+        for k in range(needed)
+        if not any(add_months(activist_on, 6 * k) < day <= add_months(activist_on, 6 * (k + 1)) for day in held)
+    ]
+    if missing:
+        k = missing[0]
+        refusals.append(
+            Refusal(
+                "assessments",
+                _(
+                    "An activist is assessed every half year: %(needed)d assessments are due by %(on)s, one in each "
+                    "half-year; none is recorded between %(start)s and %(end)s."
+                )
+                % {
+                    "needed": needed,
+                    "on": on,
+                    "start": add_months(activist_on, 6 * k),
+                    "end": add_months(activist_on, 6 * (k + 1)),
+                },
+            )
+        )
+    return refusals
+
+
+def _assessment(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    if last(history, 7) is not None:
+        return [
+            Refusal(
+                "order", _("Half-yearly assessments are an activist's; this person is already a development target.")
+            )
+        ]
+    return []
+
+
+def _sponsors(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    return _full_members_named("sponsors", data, candidate, 2, 2, _("sponsors"))
+
+
+def _review(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    if not (data.get("conclusion") or "").strip():
+        return [Refusal("conclusion", _("Record the written conclusion of the political review."))]
+    return []
+
+
+def _training(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    days, hours = as_number(data.get("days")), as_number(data.get("hours"))
+    if days is None or hours is None:
+        return [Refusal("training", _("Give the training's length as a number of days or class hours."))]
+    if days < 3 and hours < 24:
+        return [
+            Refusal(
+                "training",
+                _(
+                    "The short course lasts at least 3 days or 24 class hours; %(days)g days and %(hours)g hours are recorded."
+                )
+                % {"days": days, "hours": hours},
+            )
+        ]
+    return []
+
+
+def _notice(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    try:
+        start, end = as_date(data.get("notice_from")), as_date(data.get("notice_to"))
+    except ValueError:
+        start = end = None
+    if start is None or end is None:
+        return [Refusal("notice", _("Give the first and last day of the public notice."))]
+    days = (end - start).days + 1
+    refusals = []
+    if start < on:
+        refusals.append(Refusal("notice", _("The public notice starts after the pre-review, not before it.")))
+    if not config.notice_min_days <= days <= config.notice_max_days:
+        refusals.append(
+            Refusal(
+                "notice_days",
+                _("The public notice lasts %(min)d to %(max)d days; %(start)s to %(end)s is %(days)d.")
+                % {
+                    "min": config.notice_min_days,
+                    "max": config.notice_max_days,
+                    "start": start,
+                    "end": end,
+                    "days": days,
+                },
+            )
+        )
+    return refusals
+
+
+def _form(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    end = notice_end(history)
+    if end and on <= end:
+        after = end + dt.timedelta(days=1)
+        return [
+            Refusal(
+                "notice_running",
+                _("The public notice runs until %(end)s; the application form follows it, from %(from)s.")
+                % {"end": end, "from": after},
+                after,
+            )
+        ]
+    return []
+
+
+def _admission_vote(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    return vote_problems(data)
+
+
+def _approval(
+    history: Sequence[Done],
+    on: dt.date,
+    data: dict[str, Any],
+    candidate: Candidate,
+    config: Config,
+    meeting_step: int = 15,
+) -> list[Refusal]:
+    meeting = recorded(history, meeting_step)
+    due_by, limit = approval_deadlines(meeting.on)
+    if on > limit:
+        return [
+            Refusal(
+                "approval_limit",
+                _("Approval must come within 6 months of the meeting of %(meeting)s, by %(limit)s at the latest.")
+                % {"meeting": meeting.on, "limit": limit},
+            )
+        ]
+    if on > due_by:
+        return [
+            Refusal(
+                "approval_late",
+                _("Approval is due within 3 months of the meeting (by %(due)s); it is recorded as late.")
+                % {"due": due_by},
+                blocking=False,
+            )
+        ]
+    return []
+
+
+def _conversion_application(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    end = probation_running_end(history)
+    earliest = conversion_application_from(end)
+    if on < earliest:
+        return [
+            Refusal(
+                "probation",
+                _("Probation ends on %(end)s; the application for conversion is made from %(from)s.")
+                % {"end": end, "from": earliest},
+                earliest,
+            )
+        ]
+    return []
+
+
+def _conversion_vote(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    end = probation_running_end(history)
+    refusals = []
+    if on < end:
+        refusals.append(
+            Refusal(
+                "probation",
+                _("Probation ends on %(end)s; the branch votes on conversion at its end, not before.") % {"end": end},
+                end,
+            )
+        )
+    return refusals + vote_problems(data)
+
+
+def _conversion_decision(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    refusals = _approval(history, on, data, candidate, config, meeting_step=23)
+    choice = data.get("decision")
+    if choice not in {ON_TIME, EXTEND, CANCEL}:
+        return refusals + [
+            Refusal("decision", _("Choose the decision: convert on time, extend the probation, or cancel it."))
+        ]
+    if choice == EXTEND:
+        if extensions(history):
+            refusals.append(
+                Refusal("extension", _("Probation can be extended once only; it has been extended already."))
+            )
+        months = as_int(data.get("months")) or 0
+        if not 6 <= months <= 12:
+            refusals.append(Refusal("extension", _("An extension lasts 6 to 12 months.")))
+    return refusals
+
+
+def _archive(
+    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+) -> list[Refusal]:
+    if decision(history) not in {ON_TIME, CANCEL}:
+        return [Refusal("order", _("The dossier is archived once the conversion is decided."))]
+    return []
+
+
+_RULES = {
+    1: _application,
+    2: _talk,
+    6: _assessment,
+    5: _contacts,
+    7: _target,
+    9: _sponsors,
+    10: _review,
+    11: _training,
+    13: _notice,
+    14: _form,
+    15: _admission_vote,
+    17: _approval,
+    22: _conversion_application,
+    23: _conversion_vote,
+    24: _conversion_decision,
+    25: _archive,
+}
