@@ -25,7 +25,7 @@ from dangjian.rosters import selectors, services
 from dangjian.rosters.columns import EMPLOYEES, MEMBERS
 from dangjian.rosters.models import ImportRow, Phase, RosterImport, RowOutcome
 from dangjian.rosters.pipeline import find_target, may_import_into
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
+from dangjian.sheets import XLSX_CONTENT_TYPE
 from dangjian.ui.downloads import attachment
 
 from .auth import actor

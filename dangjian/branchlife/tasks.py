@@ -15,7 +15,7 @@ from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.tasks import ExportRefused, as_params
 from dangjian.jobs.models import Job
 from dangjian.jobs.services import Output, Progress, run_job
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
+from dangjian.sheets import XLSX_CONTENT_TYPE
 
 from . import register, services
 

@@ -360,7 +360,7 @@ def ledger(user: Any, org: Organization | None = None) -> QuerySet[Candidacy]:
 
 
 def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
-    """One row per candidacy, in the columns of `LEDGER_COLUMNS` (views)."""
+    """One row per candidacy, in the columns of `LEDGER_COLUMNS` (ledger)."""
     candidacies = list(
         qs.select_related("person", "person__employer", "organization")
         .prefetch_related("steps")

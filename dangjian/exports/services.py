@@ -13,7 +13,7 @@ from django.utils import timezone
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.jobs.services import Output, attach_output
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+from dangjian.sheets import XLSX_CONTENT_TYPE, download_name
 
 from . import selectors
 from .sheets import SHEETS, build

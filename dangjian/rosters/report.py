@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.crypto import open_bytes
+from dangjian.sheets import Col, Workbook, download_name
 
 from .columns import BY_KEY, MEMBERS, columns_for
 from .models import ImportRow, RosterImport
 from .reading import RosterFileError, read_roster
-from .xlsx import Col, Workbook, download_name
 
 
 def _problems(row: ImportRow) -> str:
