@@ -25,6 +25,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from dangjian.access.permissions import may_keep
 from dangjian.access.scopes import CHANGE, VIEW, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.branchlife import register, rules, selectors, services
@@ -257,7 +258,7 @@ def _meeting(user: Any, pk: int, action: str = VIEW) -> Meeting:
 
 
 def _detail(meeting: Meeting, user: Any) -> Meeting:
-    members, invited = selectors.attendance_of(meeting, reasons=selectors.may_keep(user, meeting))
+    members, invited = selectors.attendance_of(meeting, reasons=may_keep(user, meeting))
     meeting.api_attendance = [*members, *invited]
     meeting.api_tally = selectors.tally(members, invited)
     return meeting

@@ -22,8 +22,6 @@ from dangjian.access.scopes import (
     NOTHING,
     VIEW,
     anchor_orgs_q,
-    can,
-    has_any,
     home_org,
     orgs_under,
     scope,
@@ -37,10 +35,6 @@ MEETING_ORG_KINDS = sorted(rules.BRANCH_KINDS | rules.GROUP_KINDS)
 CALENDAR_KINDS = sorted(rules.BRANCH_KINDS)
 SETTINGS_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
 SECRETARY_LECTURE = "secretary_lecture"
-
-
-def may_see_meetings(user: Any) -> bool:
-    return has_any(user, MEETING, VIEW)
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -88,16 +82,6 @@ def attendance_of(meeting: Meeting, reasons: bool = True) -> tuple[list[Attendan
         for a in rows:
             a.reason = ""
     return [a for a in rows if not a.invited], [a for a in rows if a.invited]
-
-
-def may_keep(user: Any, meeting: Meeting) -> bool:
-    """Whether the user keeps the meeting's record (marks attendance, reads the reasons)."""
-    return can(user, CHANGE, meeting)
-
-
-def may_export(user: Any) -> bool:
-    """The register holds everyone's attendance and leave reasons: for those who keep meetings."""
-    return has_any(user, MEETING, CHANGE)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian import files
+from dangjian.access.permissions import may_export, may_keep, may_see_meetings
 from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
@@ -40,7 +41,7 @@ from .tasks import register_task
 
 
 def _require_meetings(user: Any) -> None:
-    if not selectors.may_see_meetings(user):
+    if not may_see_meetings(user):
         raise PermissionDenied
 
 
@@ -70,7 +71,7 @@ def meeting_list(request):
             "statuses": Meeting.Status.choices,
             "querystring": query_without(request, "page"),
             "may_plan": selectors.meeting_orgs(request.user).exists(),
-            "may_export": selectors.may_export(request.user),
+            "may_export": may_export(request.user),
         },
     )
 
@@ -80,7 +81,7 @@ def register_download(request):
     """The register as Excel: written at once when small, else as a background job with
     progress (the same threshold as every other export). It holds everyone's attendance and
     leave reasons: for those who keep meetings, not for every member who may read one."""
-    if not selectors.may_export(request.user):
+    if not may_export(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -194,7 +195,7 @@ def _checkin_qr_context(request, meeting: Meeting) -> dict[str, Any] | None:
 
 
 def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None, status: int = 200):
-    may_change = selectors.may_keep(request.user, meeting)
+    may_change = may_keep(request.user, meeting)
     members, invited = selectors.attendance_of(meeting, reasons=may_change)
     open_ = meeting.status != Meeting.Status.CANCELLED
     context: dict[str, Any] = {

@@ -3,13 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.organizations.models import Enterprise
 from dangjian.ui import lookups
 
 
 class UnitFilterForm(forms.Form):
-    # Choices limited to the user's enterprises: naming another one is an invalid filter.
-    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"))
+    # Choices limited to the user's enterprises (set by lookups.use): naming another one is an
+    # invalid filter.
+    enterprise = forms.ModelChoiceField(queryset=None, required=False, label=_("enterprise"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 
 from .models import ImportStatus, Phase, RosterImport
@@ -33,11 +32,6 @@ def own_import(user: Any, pk: Any) -> RosterImport | None:
     return own_imports(user).filter(pk=pk).first()
 
 
-def may_import(user: Any) -> bool:
-    """Whether the user may import a roster anywhere (menus, upload page, templates)."""
-    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
-
-
 def current_job(imp: RosterImport) -> Any:
     """The unfinished job on the file, if any: its check, or its import (whose status changes
     only when the import's transaction commits, so the job tells that it is under way)."""
@@ -54,7 +48,7 @@ def is_busy(imp: RosterImport) -> bool:
 
 
 def last_alive(imp: RosterImport) -> dt.datetime:
-    """When its check last showed a sign of life (pipeline._alive), or was uploaded."""
+    """When its check last showed a sign of life (pipeline.run.alive), or was uploaded."""
     at = cache.get(alive_key(imp.pk))
     return max(imp.created_at, dt.datetime.fromtimestamp(at, tz=dt.UTC)) if at else imp.created_at
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dangjian.access.permissions import may_import_into
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.jobs.services import start_job
@@ -18,7 +19,7 @@ from dangjian.people.crypto import seal_bytes
 
 from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport
-from .pipeline import checksum, kind_for, may_import_into
+from .pipeline import checksum, kind_for
 from .reading import FORMATS, extension
 from .selectors import is_busy
 

@@ -7,12 +7,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
+    from dangjian.access.permissions import may_import, may_see_meetings
     from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
     from dangjian.audit.selectors import may_read_global_log
     from dangjian.birthdays.selectors import may_see_birthdays
-    from dangjian.branchlife import selectors as branchlife
     from dangjian.development import selectors as development
-    from dangjian.rosters.selectors import may_import
 
     return {
         "LANGUAGES": settings.LANGUAGES,
@@ -23,7 +22,7 @@ def navigation(request):
             "audit": may_read_global_log(user),
             "imports": may_import(user),
             "development": development.may_see_development(user),
-            "meetings": branchlife.may_see_meetings(user),
+            "meetings": may_see_meetings(user),
             "birthdays": may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: development.may_apply_online(getattr(user, "person", None)),
