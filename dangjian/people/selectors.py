@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -9,7 +10,7 @@ from django.db.models import Q, QuerySet
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
 
 from .choices import PARTY_MEMBER_STATUSES
-from .models import Person
+from .models import Membership, Person
 from .services import id_number_lookup
 from .validators import normalize_id_number
 
@@ -78,3 +79,47 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> Quer
     if data.get("gender"):
         qs = qs.filter(gender=data["gender"])
     return qs
+
+
+# --- for rosters: matching an import's rows to the people registered (added for issue 13) ----
+
+
+def people_by_id_index(indexes: Iterable[str]) -> QuerySet[Person]:
+    """The people whose ID numbers' blind indexes are given, with what an import compares."""
+    return Person.objects.filter(id_number_index__in=list(indexes)).select_related(
+        "employer", "team", "team__parent", "party_org"
+    )
+
+
+def people_with_pks(pks: Iterable[int]) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=list(pks))
+
+
+def open_memberships_of(person_ids: Iterable[int]) -> dict[int, Membership]:
+    """Each person's open membership record (not ended), with its organisation."""
+    return {
+        m.person_id: m
+        for m in Membership.objects.filter(person_id__in=list(person_ids), ended_on__isnull=True).select_related(
+            "organization"
+        )
+    }
+
+
+# --- for exports (added for issue 13) --------------------------------------------------------
+
+
+def memberships_where(q: Q) -> QuerySet[Membership]:
+    return Membership.objects.filter(q)
+
+
+def members_in_subtree(path: Any) -> QuerySet[Person]:
+    """Party members whose organisation lies under `path` (a value or an OuterRef)."""
+    return Person.objects.filter(party_org__path__startswith=path, political_status__in=PARTY_MEMBER_STATUSES)
+
+
+def people_in_team(team: Any) -> QuerySet[Person]:
+    return Person.objects.filter(team=team)
+
+
+def people_in_workshop(workshop: Any) -> QuerySet[Person]:
+    return Person.objects.filter(team__parent=workshop)
