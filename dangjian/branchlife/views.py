@@ -13,6 +13,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -446,8 +447,6 @@ def frequency(request, pk):
 
 
 def _save_rules(request, org: Organization, forms: list, above: dict) -> None:
-    from django.db import transaction
-
     with transaction.atomic():
         for kind, _label, inherited, _own, form in forms:
             d = form.cleaned_data

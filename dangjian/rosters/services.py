@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from dangjian.access.permissions import may_import_into
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.jobs.services import start_job
+from dangjian.jobs.services import INTERRUPTED, TIME_LIMIT, start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
@@ -21,7 +21,8 @@ from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport
 from .pipeline import checksum, kind_for
 from .reading import FORMATS, extension
-from .selectors import is_busy
+from .selectors import is_busy, last_alive
+from .tasks import check_roster_task, import_roster_task
 
 
 def max_upload_bytes() -> int:
@@ -84,8 +85,6 @@ def upload(
         },
     )
     if background:
-        from .tasks import check_roster_task
-
         imp.check_job = start_job(
             actor=actor,
             kind="roster_check",
@@ -111,8 +110,6 @@ def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: b
     # midway leaves a file that was checked and not imported, and it can be confirmed again.
     audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
     if background:
-        from .tasks import import_roster_task
-
         imp.import_job = start_job(
             actor=actor,
             kind="roster_import",
@@ -190,8 +187,6 @@ def job_stopped(job: Any, reason: str) -> None:
     language): a check or import stopped past its time limit fails with the job's message; an
     interrupted check is stored as interrupted; an interrupted import stays checked, to be
     confirmed again (its transaction never committed)."""
-    from dangjian.jobs.services import TIME_LIMIT
-
     imp = (
         RosterImport.objects.select_for_update(of=("self",))
         .filter(Q(check_job=job) | Q(import_job=job))
@@ -220,8 +215,6 @@ def sweep_interrupted_checks(now: Any) -> int:
     """Checks left "checking" by a process that was killed without a job to show it: a
     `manage.py import_roster [--dry-run]` (its check leaves a sign of life every few seconds),
     or a check job that ended without finishing the check. Stored as interrupted, audited."""
-    from .selectors import last_alive
-
     cutoff = now - timezone.timedelta(seconds=settings.JOB_STALL_SECONDS)
     candidates = (
         RosterImport.objects.filter(status=ImportStatus.CHECKING, created_at__lt=cutoff)
@@ -234,8 +227,6 @@ def sweep_interrupted_checks(now: Any) -> int:
 
 @audit.write_transaction
 def _mark_interrupted(*, imp_id: int) -> bool:
-    from dangjian.jobs.services import INTERRUPTED
-
     imp = (
         RosterImport.objects.select_for_update(of=("self",)).select_related("requested_by").defer("sealed_file")
     ).get(pk=imp_id)
