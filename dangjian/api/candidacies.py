@@ -34,6 +34,7 @@ from dangjian.development import rules, services
 from dangjian.development import selectors as dev_selectors
 from dangjian.development.models import LIVE_STAGES, Candidacy, Stage, Step
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import visible_orgs
 from dangjian.people.models import Person
 
 from .auth import actor
@@ -46,7 +47,7 @@ router = Router(tags=["development"])
 
 MASK = "***"
 # Stages in which something may still fall due (a conversion deadline once admitted).
-CANDIDACY_QS = Candidacy.objects.select_related("person", "organization")
+CANDIDACY_QS = dev_selectors.candidacies_with_person()
 
 
 class CandidacyOut(Schema):
@@ -250,7 +251,7 @@ def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> 
     qs = scope(user, CANDIDACY_QS.all(), VIEW)
     if filters.organization is not None:
         # An organisation the caller cannot see filters like one that does not exist.
-        org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
+        org = visible_orgs(user).filter(pk=filters.organization).first()
         qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
     if filters.stage:
         qs = qs.filter(stage=filters.stage)

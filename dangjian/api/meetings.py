@@ -32,6 +32,7 @@ from dangjian.branchlife import register, rules, selectors, services
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
+from dangjian.people.selectors import visible_people
 
 from .auth import actor
 from .common import Page, changed_only
@@ -453,7 +454,7 @@ def invite(request: HttpRequest, id: Id, payload: InvitationIn) -> Status:
     from the members."""
     user = actor(request)
     meeting = _meeting(user, id, CHANGE)
-    person = scope(user, Person.objects.all()).filter(pk=payload.person_id).first()
+    person = visible_people(user).filter(pk=payload.person_id).first()
     if person is None:
         raise ValidationError(
             {

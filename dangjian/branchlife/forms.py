@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Organization
-from dangjian.people.models import Person
 from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
 
 from . import rules, services
@@ -32,8 +31,8 @@ class MeetingForm(forms.Form):
     starts_at = forms.TimeField(label=_("time"), required=False, widget=TimeInput())
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     topic = forms.CharField(label=_("topic"), max_length=300)
-    host = forms.ModelChoiceField(label=_("host"), queryset=Person.objects.none(), required=False)
-    recorder = forms.ModelChoiceField(label=_("recorder"), queryset=Person.objects.none(), required=False)
+    host = forms.ModelChoiceField(label=_("host"), queryset=None, required=False)
+    recorder = forms.ModelChoiceField(label=_("recorder"), queryset=None, required=False)
     minutes = forms.CharField(label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     materials = forms.CharField(
         label=_("materials"),
@@ -72,7 +71,7 @@ class MeetingForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("non-member to invite"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("non-member to invite"), queryset=None)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,12 +10,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.models import Role, RoleAssignment
+from dangjian.access import selectors as roles
 from dangjian.access.scopes import (
     CHANGE,
     MEETING,
@@ -26,6 +26,7 @@ from dangjian.access.scopes import (
     orgs_under,
     scope,
 )
+from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Organization, OrgKind
 
 from . import rules, services
@@ -50,20 +51,20 @@ def _anchored(user: Any, action: str, qs: QuerySet[Organization]) -> QuerySet[Or
 
 def meeting_orgs(user: Any) -> QuerySet[Organization]:
     """Where the user may plan and record meetings: branches and party groups they keep."""
-    return _anchored(user, CHANGE, Organization.objects.filter(kind__in=MEETING_ORG_KINDS).order_by("path"))
+    return _anchored(user, CHANGE, orgs.orgs_of_kinds(MEETING_ORG_KINDS).order_by("path"))
 
 
 def calendar_orgs(user: Any) -> QuerySet[Organization]:
     """Organisations whose calendar (or, for a committee, roll-up) the user may open: through
     their meeting roles, not their view of the tree (an employer's HR sees the tree, not the
     branch's meetings)."""
-    return _anchored(user, VIEW, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP).order_by("path"))
+    return _anchored(user, VIEW, orgs.orgs_except_kind(OrgKind.PARTY_GROUP).order_by("path"))
 
 
 def default_org(user: Any) -> Organization | None:
     """The organisation the user's meeting role is anchored on; for a party group's member, the
     group's branch (groups have no calendar of their own)."""
-    org = home_org(user, MEETING, _anchored(user, VIEW, Organization.objects.order_by("path")))
+    org = home_org(user, MEETING, _anchored(user, VIEW, orgs.all_orgs().order_by("path")))
     return org.parent if org is not None and org.kind == OrgKind.PARTY_GROUP else org
 
 
@@ -214,10 +215,9 @@ def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tupl
             last[org_id] = max(last.get(org_id, r["last"]), r["last"])
     by_secretary = dict(
         qs.filter(
+            roles.hosted_by_secretary_q("host", "organization"),
             status=Meeting.Status.HELD,
             kind=MeetingKind.LECTURE,
-            host__user__role_assignments__role=Role.SECRETARY,
-            host__user__role_assignments__organization=F("organization"),
         )
         .values("organization_id")
         .annotate(d=Max("held_on"))
@@ -299,17 +299,13 @@ def calendar(org: Organization, year: int, today: dt.date | None = None) -> Cale
 def rollup(root: Organization, year: int, today: dt.date | None = None) -> list[Calendar]:
     """Every branch under `root` with its calendar, the furthest behind first."""
     today = today or timezone.localdate()
-    under = list(Organization.objects.filter(path__startswith=root.path, kind__in=MEETING_ORG_KINDS).order_by("pk"))
+    under = list(orgs.subtree_of_kinds(root, MEETING_ORG_KINDS).order_by("pk"))
     branches = [o for o in under if o.kind in rules.BRANCH_KINDS]
     groups: dict[int, list[Organization]] = defaultdict(list)
     for o in under:
         if o.kind == OrgKind.PARTY_GROUP:
             groups[o.parent_id].append(o)
-    committees = set(
-        RoleAssignment.objects.filter(
-            organization__in_ids=orgs_under(root.path), role=Role.COMMITTEE_MEMBER
-        ).values_list("organization_id", flat=True)
-    )
+    committees = roles.orgs_with_committee(orgs_under(root.path))
     held, planned, extra = _counts(root.path, None, year)
     org_rules = services.rules_for(branches)
     out = [

@@ -18,20 +18,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.access.models import Role, RoleAssignment
+from dangjian.access import selectors as roles
 from dangjian.access.scopes import orgs_under
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.birthdays.selectors import cohort_people
 from dangjian.files import store_sealed
+from dangjian.jobs.services import attach_output
 from dangjian.organizations.models import Organization
+from dangjian.people import selectors as people
 from dangjian.people.choices import PoliticalStatus
-from dangjian.people.models import Membership, Person
+from dangjian.people.models import Person
 
 from . import rules
 from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
-COMMITTEE_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
 EDITABLE = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder", "minutes")
 EDITABLE += ("materials", "hours", "note")
 
@@ -43,23 +45,16 @@ def members_under(org: Organization, on: dt.date | None = None) -> QuerySet[Pers
     """The party members (probationary and full) of an organisation and everything below it;
     with `on`, only those who were already members there that day (a meeting recorded after the
     fact does not expect someone admitted or transferred in since)."""
-    qs = Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=MEMBER_STATUSES)
-    if on is not None:
-        since = Membership.objects.filter(ended_on__isnull=True, admitted_on__lte=on).filter(
-            Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=on)
-        )
-        qs = qs.filter(pk__in=since.values("person_id"))
-    return qs
+    return people.members_in_orgs(orgs_under(org.path), on)
 
 
 def committee_of(org: Organization) -> QuerySet[Person]:
     """The branch committee (支委会): the people holding the secretary's or a committee member's role."""
-    users = RoleAssignment.objects.filter(organization=org, role__in=COMMITTEE_ROLES, user__person__isnull=False)
-    return Person.objects.filter(pk__in=users.values("user__person_id"))
+    return people.people_with_pks(roles.committee_person_ids(org))
 
 
 def has_committee(org: Organization) -> bool:
-    return RoleAssignment.objects.filter(organization=org, role=Role.COMMITTEE_MEMBER).exists()
+    return roles.has_committee(org)
 
 
 def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Person]:
@@ -69,17 +64,13 @@ def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Perso
     if kind == MeetingKind.COMMITTEE:
         return committee_of(org)
     if kind == MeetingKind.CELEBRATION:
-        from dangjian.birthdays.selectors import cohort_people
-
         return cohort_people(org, on)
     return members_under(org, on)
 
 
 def invitable_people(org: Organization) -> QuerySet[Person]:
     """Non-members the organisation may invite: the people of the enterprises it covers."""
-    return Person.objects.filter(employer__party_org__in_ids=orgs_under(org.path)).exclude(
-        political_status__in=MEMBER_STATUSES
-    )
+    return people.non_members_employed_in(orgs_under(org.path))
 
 
 def _sync_expected(meeting: Meeting, actor: Any) -> None:
@@ -378,8 +369,6 @@ def register_exported(
         org_path=org_path,
     )
     if job_id is not None and output is not None:
-        from dangjian.jobs.services import attach_output
-
         attach_output(job_id, output)
 
 

@@ -420,3 +420,11 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             c.get_stage_display(),
             c.get_outcome_display(),
         ]
+
+
+# --- for the API (added for issue 13) ---------------------------------------------------------
+
+
+def candidacies_with_person() -> QuerySet[Candidacy]:
+    """Every candidacy with its person and organisation (to be scoped by the caller)."""
+    return Candidacy.objects.select_related("person", "organization")

@@ -88,3 +88,11 @@ def queues_without_worker(now: dt.datetime | None = None) -> list[str]:
     served = {q for beat in live_workers(now) for q in beat.queue_names}
     queues = settings.TASKS["default"].get("QUEUES") or ["default"]
     return [q for q in queues if q not in served and "*" not in served]
+
+
+# --- for the capabilities' tasks (added for issue 13) ----------------------------------------
+
+
+def job_by_pk(pk: int) -> Job:
+    """The job a task runs for (Job.DoesNotExist if it is gone)."""
+    return Job.objects.get(pk=pk)

@@ -257,3 +257,23 @@ def supervising_paths(enterprise_ids: Iterable[int]) -> list[str]:
 def all_units() -> QuerySet[ProductionUnit]:
     """Every workshop and team, with its enterprise and parent (to be scoped by the caller)."""
     return ProductionUnit.objects.select_related("enterprise", "parent")
+
+
+# --- for branchlife (added for issue 13) -----------------------------------------------------
+
+
+def orgs_of_kinds(kinds: Iterable[str]) -> QuerySet[Organization]:
+    return Organization.objects.filter(kind__in=list(kinds))
+
+
+def orgs_except_kind(kind: str) -> QuerySet[Organization]:
+    return Organization.objects.exclude(kind=kind)
+
+
+def all_orgs() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def subtree_of_kinds(root: Organization, kinds: Iterable[str]) -> QuerySet[Organization]:
+    """`root` and the organisations under it, of the given kinds."""
+    return Organization.objects.filter(path__startswith=root.path, kind__in=list(kinds))
