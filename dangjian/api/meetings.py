@@ -360,7 +360,7 @@ def meeting_calendar(
         if organization is None:
             raise Http404
     out: dict[str, Any] = {"organization": _org_ref(organization), "year": year, "today": today}
-    if organization.kind in rules.BRANCH_KINDS:
+    if organization.kind in rules.CALENDAR_ORG_KINDS:
         cal = selectors.calendar(organization, year, today)
         out["view"] = "calendar"
         out["last_held"] = cal.last_held

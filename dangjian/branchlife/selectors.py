@@ -32,9 +32,9 @@ from dangjian.organizations.models import Organization, OrgKind
 from . import rules, services
 from .models import Attendance, Meeting, MeetingKind
 
-MEETING_ORG_KINDS = sorted(rules.BRANCH_KINDS | rules.GROUP_KINDS)
-CALENDAR_KINDS = sorted(rules.BRANCH_KINDS)
-SETTINGS_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
+MEETING_ORG_KINDS = sorted(rules.CALENDAR_ORG_KINDS | rules.GROUP_KINDS)
+# The committees that set local meeting frequencies (not development's SETTINGS_KINDS).
+FREQUENCY_RULE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
 SECRETARY_LECTURE = "secretary_lecture"
 
 
@@ -300,7 +300,7 @@ def rollup(root: Organization, year: int, today: dt.date | None = None) -> list[
     """Every branch under `root` with its calendar, the furthest behind first."""
     today = today or timezone.localdate()
     under = list(orgs.subtree_of_kinds(root, MEETING_ORG_KINDS).order_by("pk"))
-    branches = [o for o in under if o.kind in rules.BRANCH_KINDS]
+    branches = [o for o in under if o.kind in rules.CALENDAR_ORG_KINDS]
     groups: dict[int, list[Organization]] = defaultdict(list)
     for o in under:
         if o.kind == OrgKind.PARTY_GROUP:

@@ -134,7 +134,7 @@ def clean_meeting(
     errors: dict[str, list[str]] = {}
     allowed = rules.kinds_for(organization.kind, has_committee(organization))
     if check_kind and kind not in allowed:
-        if kind == MeetingKind.COMMITTEE and organization.kind in rules.BRANCH_KINDS:
+        if kind == MeetingKind.COMMITTEE and organization.kind in rules.CALENDAR_ORG_KINDS:
             msg = _(
                 "%(org)s has no committee on record: give its committee members their role first, "
                 "or record this as another kind of meeting."

@@ -394,7 +394,7 @@ def calendar(request):
         "states": rules.STATE_LABELS,
         "org_form": OrgPickerForm(user=request.user, source="org.calendar", initial={"org": org}),
     }
-    if org is not None and org.kind in rules.BRANCH_KINDS:
+    if org is not None and org.kind in rules.CALENDAR_ORG_KINDS:
         context["cal"] = selectors.calendar(org, year, today)
         context["may_plan"] = selectors.meeting_orgs(request.user).filter(pk=org.pk).exists()
     elif org is not None:
@@ -403,14 +403,14 @@ def calendar(request):
         context["querystring"] = query_without(request, "page")
         context["behind"] = sum(1 for c in rows if c.overdue)
         context["branches"] = len(rows)
-        context["may_configure"] = org.kind in selectors.SETTINGS_KINDS and can(request.user, CHANGE, org)
+        context["may_configure"] = org.kind in selectors.FREQUENCY_RULE_KINDS and can(request.user, CHANGE, org)
     return render(request, "branchlife/calendar.html", context)
 
 
 @login_required
 def frequency(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    if org.kind not in selectors.SETTINGS_KINDS:
+    if org.kind not in selectors.FREQUENCY_RULE_KINDS:
         raise Http404
     above = services.rules_above(org)
     own = {r.kind: r for r in org.meeting_rules.all()}
