@@ -3,11 +3,14 @@ compares role names itself. Each app's reads are in a block headed by its name."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Role, RoleAssignment
+
+if TYPE_CHECKING:
+    from dangjian.organizations.models import Organization
 
 # --- branchlife -----------------------------------------------------------------------------
 
@@ -15,14 +18,14 @@ from .models import Role, RoleAssignment
 COMMITTEE_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
 
 
-def committee_person_ids(org: Model) -> QuerySet[RoleAssignment, dict[str, Any]]:
+def committee_person_ids(org: Organization) -> QuerySet[RoleAssignment, Any]:
     """The ids of the people holding the secretary's or a committee member's role at `org`."""
     return RoleAssignment.objects.filter(organization=org, role__in=COMMITTEE_ROLES, user__person__isnull=False).values(
         "user__person_id"
     )
 
 
-def has_committee(org: Model) -> bool:
+def has_committee(org: Organization) -> bool:
     """Whether `org` has a committee (a committee member's role is held there)."""
     return RoleAssignment.objects.filter(organization=org, role=Role.COMMITTEE_MEMBER).exists()
 

@@ -28,6 +28,7 @@ from dangjian.access.scopes import (
 )
 from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.people.models import Person
 
 from . import rules, services
 from .models import Attendance, Meeting, MeetingKind
@@ -64,11 +65,11 @@ def calendar_orgs(user: Any) -> QuerySet[Organization]:
 def default_org(user: Any) -> Organization | None:
     """The organisation the user's meeting role is anchored on; for a party group's member, the
     group's branch (groups have no calendar of their own)."""
-    org = home_org(user, MEETING, _anchored(user, VIEW, orgs.all_orgs().order_by("path")))
+    org: Organization | None = home_org(user, MEETING, _anchored(user, VIEW, orgs.all_orgs().order_by("path")))
     return org.parent if org is not None and org.kind == OrgKind.PARTY_GROUP else org
 
 
-def invitable(user: Any, meeting: Meeting) -> QuerySet:
+def invitable(user: Any, meeting: Meeting) -> QuerySet[Person]:
     """Non-members the user may invite to the meeting: people of the enterprises its organisation
     covers whom the user may see, not already on the list."""
     qs = scope(user, services.invitable_people(meeting.organization))
@@ -192,12 +193,19 @@ class Calendar:
 
 SECRETARY_LECTURE_LABEL = _("Party lecture by the secretary")
 
+# (organisation id, meeting kind) → month → meetings
+Counts = dict[tuple[int, str], dict[int, int]]
 
-def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tuple[dict, dict, dict]:
+
+def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tuple[Counts, Counts, dict[str, Any]]:
     """Held (quorate) and planned meetings per (organisation, kind, month), the latest held date
     per organisation, and the organisations whose secretary gave a lecture this year."""
     qs = Meeting.objects.filter(held_on__year=year)
-    qs = qs.filter(organization__in_ids=orgs_under(root_path)) if root_path else qs.filter(organization_id__in=org_ids)
+    qs = (
+        qs.filter(organization__in_ids=orgs_under(root_path))
+        if root_path
+        else qs.filter(organization_id__in=org_ids or [])
+    )
     held: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     planned: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     rows = (
@@ -231,9 +239,9 @@ def _build(
     groups: list[Organization],
     committee: bool,
     org_rules: dict[str, rules.Rule],
-    held: dict,
-    planned: dict,
-    extra: dict,
+    held: Counts,
+    planned: Counts,
+    extra: dict[str, Any],
     year: int,
     today: dt.date,
 ) -> Calendar:
@@ -301,7 +309,7 @@ def rollup(root: Organization, year: int, today: dt.date | None = None) -> list[
     today = today or timezone.localdate()
     under = list(orgs.subtree_of_kinds(root, MEETING_ORG_KINDS).order_by("pk"))
     branches = [o for o in under if o.kind in rules.CALENDAR_ORG_KINDS]
-    groups: dict[int, list[Organization]] = defaultdict(list)
+    groups: dict[int | None, list[Organization]] = defaultdict(list)
     for o in under:
         if o.kind == OrgKind.PARTY_GROUP:
             groups[o.parent_id].append(o)

@@ -34,8 +34,8 @@ from . import rules
 from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
-EDITABLE = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder", "minutes")
-EDITABLE += ("materials", "hours", "note")
+EDITABLE: tuple[str, ...] = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder")
+EDITABLE += ("minutes", "materials", "hours", "note")
 
 
 # --- who is expected ------------------------------------------------------------------------------
@@ -179,7 +179,9 @@ def plan_meeting(
     attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> Meeting:
     """Create a meeting (planned, or recorded after the fact as held) with its expected attendees."""
-    fields = dict(kind=kind, status=status, held_on=held_on, starts_at=starts_at, place=place, topic=topic.strip())
+    fields: dict[str, Any] = dict(
+        kind=kind, status=status, held_on=held_on, starts_at=starts_at, place=place, topic=topic.strip()
+    )
     fields.update(host=host, recorder=recorder, minutes=minutes, materials=materials, hours=hours, note=note)
     clean_meeting(organization=organization, **fields)
     meeting = Meeting.objects.create(
@@ -383,9 +385,9 @@ def _resolve(chains: dict[Any, list[int]]) -> dict[Any, dict[str, rules.Rule]]:
     by_org: dict[int | None, dict[str, rules.Rule]] = {}
     for r in rows:
         by_org.setdefault(r.organization_id, {})[r.kind] = rules.Rule(r.kind, r.period, r.times, r.day_of_month)
-    out = {}
+    out: dict[Any, dict[str, rules.Rule]] = {}
     for key, chain in chains.items():
-        resolved = {**rules.DEFAULT_RULES, **by_org.get(None, {})}
+        resolved: dict[Any, rules.Rule] = {**rules.DEFAULT_RULES, **by_org.get(None, {})}
         for pk in chain:
             resolved.update(by_org.get(pk, {}))
         out[key] = resolved

@@ -62,8 +62,9 @@ class InvalidFilter(Exception):
     (the page would quietly drop the filter; a file of personal data must be what was asked)."""
 
 
-def _sorted(qs: QuerySet, params: QueryDict, allowed: dict[str, str], default: str) -> QuerySet:
-    return sort(params, qs, allowed, default)[0]
+def _sorted(qs: QuerySet[Any], params: QueryDict, allowed: dict[str, str], default: str) -> QuerySet[Any]:
+    sorted_qs: QuerySet[Any] = sort(params, qs, allowed, default)[0]
+    return sorted_qs
 
 
 def reveal_flag(user: Any) -> Expression:
@@ -77,14 +78,15 @@ def reveal_flag(user: Any) -> Expression:
 
 
 def people(user: Any, params: QueryDict) -> QuerySet[Person]:
-    form = PersonFilterForm(params, user=user)
+    form = PersonFilterForm(params, user=user)  # type: ignore[no-untyped-call]  # people's form, untyped
     if not form.is_valid():
         raise InvalidFilter(form.errors.as_text())
     qs = filter_people(visible_people(user), form.cleaned_data, user).select_related("team__parent")
-    return _sorted(qs, params, PERSON_SORTS, "name").annotate(may_reveal=reveal_flag(user))
+    result: QuerySet[Person] = _sorted(qs, params, PERSON_SORTS, "name").annotate(may_reveal=reveal_flag(user))
+    return result
 
 
-def _visible_membership(user: Any, pk: Expression) -> Expression:
+def _visible_membership(user: Any, pk: OuterRef) -> Value | Exists:
     q = scope_q(user, MEMBERSHIP, VIEW)
     if q is None:
         return Value(True, output_field=BooleanField())
@@ -123,7 +125,7 @@ def units(user: Any, params: QueryDict) -> QuerySet[ProductionUnit]:
     form = UnitFilterForm(params, user=user)
     if not form.is_valid():
         raise InvalidFilter(form.errors.as_text())
-    qs = scope(user, all_units(), VIEW)
+    qs: QuerySet[ProductionUnit] = scope(user, all_units(), VIEW)
     if form.cleaned_data["enterprise"]:
         qs = qs.filter(enterprise=form.cleaned_data["enterprise"])
     # A team counts its people; a workshop the people of its teams.

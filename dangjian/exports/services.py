@@ -41,7 +41,7 @@ def export(
     *,
     actor: Any,
     kind: str,
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     params: QueryDict,
     progress: Callable[[int], None] | None = None,
     job_id: int | None = None,

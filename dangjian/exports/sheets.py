@@ -39,7 +39,7 @@ class Sheet:
 
 
 def _label(model: type[Model], name: str) -> str:
-    return capfirst(str(model._meta.get_field(name).verbose_name))
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
 
 
 def _name(obj: Any) -> str:
@@ -124,7 +124,7 @@ def _org_columns() -> list[Col]:
     ]
 
 
-def _org_row(o: Organization) -> list[Any]:
+def _org_row(o: Any) -> list[Any]:  # an Organization annotated with n_members
     return [o.name, o.name_en, o.get_kind_display(), _name(o.parent), o.code, o.founded_on, o.n_members]
 
 
@@ -145,7 +145,7 @@ def _enterprise_columns() -> list[Col]:
     ]
 
 
-def _enterprise_row(e: Enterprise) -> list[Any]:
+def _enterprise_row(e: Any) -> list[Any]:  # an Enterprise annotated with n_employees
     return [
         e.name,
         e.uscc,
@@ -165,7 +165,7 @@ def _unit_columns() -> list[Col]:
     ]
 
 
-def _unit_row(u: ProductionUnit) -> list[Any]:
+def _unit_row(u: Any) -> list[Any]:  # a ProductionUnit annotated with n_people
     return [u.enterprise.name, u.get_kind_display(), u.name, _name(u.parent), u.n_people]
 
 

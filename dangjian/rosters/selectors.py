@@ -35,9 +35,9 @@ def own_import(user: Any, pk: Any) -> RosterImport | None:
 def current_job(imp: RosterImport) -> Any:
     """The unfinished job on the file, if any: its check, or its import (whose status changes
     only when the import's transaction commits, so the job tells that it is under way)."""
-    if imp.status == ImportStatus.CHECKING and imp.check_job_id and not imp.check_job.finished:
+    if imp.status == ImportStatus.CHECKING and imp.check_job is not None and not imp.check_job.finished:
         return imp.check_job
-    if imp.status == ImportStatus.CHECKED and imp.import_job_id and not imp.import_job.finished:
+    if imp.status == ImportStatus.CHECKED and imp.import_job is not None and not imp.import_job.finished:
         return imp.import_job
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -148,7 +149,7 @@ def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
 def purge_files(*, actor: Any, older_than_days: int) -> int:
     """Remove the kept files of imports uploaded more than `older_than_days` ago. An import still
     waiting for confirmation is discarded with its file: without it there is nothing to import."""
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     stale = (
         RosterImport.objects.filter(created_at__lt=cutoff)
         .exclude(sealed_file=b"")
@@ -215,7 +216,7 @@ def sweep_interrupted_checks(now: Any) -> int:
     """Checks left "checking" by a process that was killed without a job to show it: a
     `manage.py import_roster [--dry-run]` (its check leaves a sign of life every few seconds),
     or a check job that ended without finishing the check. Stored as interrupted, audited."""
-    cutoff = now - timezone.timedelta(seconds=settings.JOB_STALL_SECONDS)
+    cutoff = now - dt.timedelta(seconds=settings.JOB_STALL_SECONDS)
     candidates = (
         RosterImport.objects.filter(status=ImportStatus.CHECKING, created_at__lt=cutoff)
         .filter(Q(check_job__isnull=True) | Q(check_job__status__in=["done", "failed"]))

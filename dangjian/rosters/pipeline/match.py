@@ -28,7 +28,7 @@ class Match:
 
 def match_chunk(actor: User | None, kind: str, chunk: list[Parsed]) -> Match:
     indexes = [blind_index(v["id_number"]) for _n, v, _r in chunk if v.get("id_number")]
-    existing = {p.id_number_index: p for p in people.people_by_id_index(indexes)}
+    existing = {p.id_number_index or "": p for p in people.people_by_id_index(indexes)}
     ids = [p.pk for p in existing.values()]
     in_scope = people.people_with_pks(ids)
     if actor is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from ..reading import Roster, RosterFileError, read_roster
 
 
 def roster_of(imp: RosterImport) -> Roster:
-    roster = read_roster(open_bytes(imp.sealed_file), imp.file_name, imp.kind)
+    roster = read_roster(open_bytes(cast(bytes, imp.sealed_file)), imp.file_name, imp.kind)
     missing = [BY_KEY[k] for k in ("name", "id_number") if k not in roster.columns]
     if imp.kind == MEMBERS and "admitted_on" not in roster.columns:
         missing.append(BY_KEY["admitted_on"])

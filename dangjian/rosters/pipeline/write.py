@@ -48,9 +48,11 @@ class Writer:
         self.org = target if isinstance(target, Organization) else None
         self._units: dict[int, dict[tuple[str, str], list[ProductionUnit]]] = {}
         self._planned_teams: set[tuple[int, str, str]] = set()
-        if self.org is not None:
-            self.enterprises = orgs.enterprises_covered(self.org)
-            own = [e for e in self.enterprises if e.party_org_id and e.party_org.path.startswith(self.org.path)]
+        self.enterprises: list[Enterprise]
+        self.default_employer: Enterprise | None
+        if isinstance(target, Organization):
+            self.enterprises = orgs.enterprises_covered(target)
+            own = [e for e in self.enterprises if e.party_org is not None and e.party_org.path.startswith(target.path)]
             self.default_employer = own[0] if len(own) == 1 else None
         else:
             self.enterprises = [target]
@@ -116,7 +118,7 @@ class Writer:
         self, values: dict[str, Any], result: RowResult, person: Person, current: Membership | None
     ) -> None:
         dates = {k: values[k] for k in MEMBERSHIP_KEYS if values.get(k) is not None}
-        if current is not None and not current.organization.path.startswith(self.org.path):
+        if current is not None and self.org is not None and not current.organization.path.startswith(self.org.path):
             result.reject(
                 "",
                 "",
@@ -156,7 +158,12 @@ class Writer:
 
     def _employer(self, values: dict[str, Any], person: Person | None, result: RowResult) -> Enterprise | None:
         if self.kind == EMPLOYEES:
-            if person is not None and person.employer_id and person.employer_id != self.enterprise.pk:
+            if (
+                person is not None
+                and person.employer_id
+                and self.enterprise
+                and person.employer_id != self.enterprise.pk
+            ):
                 result.reject(
                     column(self.roster, "id_number"),
                     mask_id_number(values["id_number"]),
@@ -203,7 +210,7 @@ class Writer:
             return None
         teams = self._units_named(employer, UnitKind.TEAM, team_name)
         if workshop_name:
-            teams = [t for t in teams if t.parent_id and _fold(t.parent.name) == _fold(workshop_name)]
+            teams = [t for t in teams if t.parent is not None and _fold(t.parent.name) == _fold(workshop_name)]
         if len(teams) == 1:
             return teams[0]
         if len(teams) > 1:
