@@ -17,7 +17,7 @@ Step details (`data`) are typed, and each step takes only the details its rules 
 """
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -42,6 +42,9 @@ from .common import Page, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
 from .people import RevealOut
 from .values import Blankable, Id
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 router = Router(tags=["development"])
 
@@ -203,7 +206,7 @@ def _step_out(step: Step, clear: bool, see_review: bool) -> dict[str, Any]:
     }
 
 
-def _detail(user: Any, candidacy: Candidacy) -> Candidacy:
+def _detail(user: User, candidacy: Candidacy) -> Candidacy:
     """The candidacy with its steps and what is due; the conclusion masked (see `reveal`)."""
     steps = list(candidacy.steps.all())
     see_review = any(s.number == 10 for s in steps) and services.may_see_conclusion(user, candidacy)

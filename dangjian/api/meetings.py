@@ -14,7 +14,7 @@ Invited non-members are counted apart from the members expected (`counts.invited
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -38,6 +38,9 @@ from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, LocalTime, Patch
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 router = Router(tags=["meetings"])
 
@@ -250,22 +253,22 @@ class MeetingPage(Page):
         return page
 
 
-def _meetings(user: Any) -> QuerySet[Meeting]:
+def _meetings(user: User) -> QuerySet[Meeting]:
     return selectors.visible_meetings(user).select_related("organization", "host", "recorder")
 
 
-def _meeting(user: Any, pk: int, action: str = VIEW) -> Meeting:
+def _meeting(user: User, pk: int, action: str = VIEW) -> Meeting:
     return get_in_scope(user, _meetings(user), pk, action)
 
 
-def _detail(meeting: Meeting, user: Any) -> Meeting:
+def _detail(meeting: Meeting, user: User) -> Meeting:
     members, invited = selectors.attendance_of(meeting, reasons=may_keep(user, meeting))
     meeting.api_attendance = [*members, *invited]
     meeting.api_tally = selectors.tally(members, invited)
     return meeting
 
 
-def _fresh(user: Any, meeting: Meeting) -> Meeting:
+def _fresh(user: User, meeting: Meeting) -> Meeting:
     return _detail(_meetings(user).get(pk=meeting.pk), user)
 
 
@@ -273,7 +276,7 @@ def _org_ref(org: Organization) -> dict[str, Any]:
     return {"id": org.pk, "name": org.display_name}
 
 
-def _member(user: Any, org: Organization, pk: int | None, field: str) -> Person | None:
+def _member(user: User, org: Organization, pk: int | None, field: str) -> Person | None:
     """A host or recorder: a party member of the organisation whom the user may see."""
     if pk is None:
         return None

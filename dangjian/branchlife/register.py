@@ -5,7 +5,7 @@ scopes, so the three can never disagree."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,10 +19,13 @@ from dangjian.sheets import Col, Workbook, download_name, labelled, titled
 from . import selectors
 from .models import Attendance, Meeting, MeetingKind
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 STEM = gettext_lazy("Meeting register")
 
 
-def filtered(user: Any, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]:
+def filtered(user: User, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]:
     """The user's meetings narrowed by ?org, ?kind, ?status, ?year and ?q. An organisation
     outside the user's reach narrows to nothing rather than widening."""
     qs = selectors.visible_meetings(user)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
@@ -33,43 +33,46 @@ from dangjian.people.models import Person
 from . import rules, services
 from .models import Attendance, Meeting, MeetingKind
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 MEETING_ORG_KINDS = sorted(rules.CALENDAR_ORG_KINDS | rules.GROUP_KINDS)
 # The committees that set local meeting frequencies (not development's SETTINGS_KINDS).
 FREQUENCY_RULE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
 SECRETARY_LECTURE = "secretary_lecture"
 
 
-def visible_meetings(user: Any) -> QuerySet[Meeting]:
+def visible_meetings(user: User) -> QuerySet[Meeting]:
     return scope(user, Meeting.objects.select_related("organization", "host"))
 
 
-def _anchored(user: Any, action: str, qs: QuerySet[Organization]) -> QuerySet[Organization]:
+def _anchored(user: User, action: str, qs: QuerySet[Organization]) -> QuerySet[Organization]:
     where = anchor_orgs_q(user, MEETING, action)
     if where is None:
         return qs
     return qs.filter(where) if where != NOTHING else qs.none()
 
 
-def meeting_orgs(user: Any) -> QuerySet[Organization]:
+def meeting_orgs(user: User) -> QuerySet[Organization]:
     """Where the user may plan and record meetings: branches and party groups they keep."""
     return _anchored(user, CHANGE, orgs.orgs_of_kinds(MEETING_ORG_KINDS).order_by("path"))
 
 
-def calendar_orgs(user: Any) -> QuerySet[Organization]:
+def calendar_orgs(user: User) -> QuerySet[Organization]:
     """Organisations whose calendar (or, for a committee, roll-up) the user may open: through
     their meeting roles, not their view of the tree (an employer's HR sees the tree, not the
     branch's meetings)."""
     return _anchored(user, VIEW, orgs.orgs_except_kind(OrgKind.PARTY_GROUP).order_by("path"))
 
 
-def default_org(user: Any) -> Organization | None:
+def default_org(user: User) -> Organization | None:
     """The organisation the user's meeting role is anchored on; for a party group's member, the
     group's branch (groups have no calendar of their own)."""
     org: Organization | None = home_org(user, MEETING, _anchored(user, VIEW, orgs.all_orgs().order_by("path")))
     return org.parent if org is not None and org.kind == OrgKind.PARTY_GROUP else org
 
 
-def invitable(user: Any, meeting: Meeting) -> QuerySet[Person]:
+def invitable(user: User, meeting: Meeting) -> QuerySet[Person]:
     """Non-members the user may invite to the meeting: people of the enterprises its organisation
     covers whom the user may see, not already on the list."""
     qs = scope(user, services.invitable_people(meeting.organization))

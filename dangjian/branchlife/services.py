@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -32,6 +32,9 @@ from dangjian.people.models import Person
 
 from . import rules
 from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 EDITABLE: tuple[str, ...] = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder")
@@ -73,7 +76,7 @@ def invitable_people(org: Organization) -> QuerySet[Person]:
     return people.non_members_employed_in(orgs_under(org.path))
 
 
-def _sync_expected(meeting: Meeting, actor: Any) -> None:
+def _sync_expected(meeting: Meeting, actor: User) -> None:
     """Bring the expected attendees in line with the organisation, kind and date. Rows someone
     already marked (present, on leave with a reason, checked in) stay. One audit event names
     who was put on the list and who was taken off."""
@@ -162,7 +165,7 @@ def clean_meeting(
 @audit.write_transaction
 def plan_meeting(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     kind: str,
     held_on: dt.date,
@@ -199,7 +202,7 @@ def plan_meeting(
 
 @audit.write_transaction
 def update_meeting(
-    *, actor: Any, meeting: Meeting, attachments: Sequence[tuple[str, bytes, str]] = (), **changes: Any
+    *, actor: User, meeting: Meeting, attachments: Sequence[tuple[str, bytes, str]] = (), **changes: Any
 ) -> Meeting:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -243,7 +246,7 @@ def _refuse_if_cancelled(meeting: Meeting) -> None:
 
 
 @audit.write_transaction
-def set_attendance(*, actor: Any, attendance: Attendance, state: str, reason: str = "") -> Attendance:
+def set_attendance(*, actor: User, attendance: Attendance, state: str, reason: str = "") -> Attendance:
     # The row as stored, locked: two taps at once must each audit what they really changed.
     attendance = Attendance.objects.select_for_update().select_related("meeting__organization").get(pk=attendance.pk)
     _refuse_if_cancelled(attendance.meeting)
@@ -262,7 +265,7 @@ def set_attendance(*, actor: Any, attendance: Attendance, state: str, reason: st
 
 
 @audit.write_transaction
-def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
+def mark_all_present(*, actor: User, meeting: Meeting) -> int:
     """Everyone expected and not on leave is marked present: the quick start on a phone, then
     the exceptions are marked one by one."""
     _refuse_if_cancelled(meeting)
@@ -281,7 +284,7 @@ def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
 
 
 @audit.write_transaction
-def invite(*, actor: Any, meeting: Meeting, person: Person) -> Attendance:
+def invite(*, actor: User, meeting: Meeting, person: Person) -> Attendance:
     """Invite a non-member ("when the branch meeting is held, we invite the masses"): counted
     apart from the members, never as member attendance."""
     _refuse_if_cancelled(meeting)
@@ -301,7 +304,7 @@ def invite(*, actor: Any, meeting: Meeting, person: Person) -> Attendance:
 
 
 @audit.write_transaction
-def uninvite(*, actor: Any, attendance: Attendance) -> None:
+def uninvite(*, actor: User, attendance: Attendance) -> None:
     if not attendance.invited:
         raise ValidationError(_("Only an invited non-member can be taken off the list."))
     _refuse_if_cancelled(attendance.meeting)
@@ -333,7 +336,7 @@ def check_in_refusal(meeting: Meeting, person: Person | None, code: str, now: dt
 
 
 @audit.write_transaction
-def check_in(*, actor: Any, meeting: Meeting, code: str, now: dt.datetime | None = None) -> Attendance:
+def check_in(*, actor: User, meeting: Meeting, code: str, now: dt.datetime | None = None) -> Attendance:
     """A member (or invited guest) marks themself present by scanning the QR code on the screen
     in the room; the code in its link changes every minute (rules.checkin_code_state)."""
     person = getattr(actor, "person", None)
@@ -358,7 +361,7 @@ def check_in(*, actor: Any, meeting: Meeting, code: str, now: dt.datetime | None
 
 @audit.write_transaction
 def register_exported(
-    *, actor: Any, name: str, meetings: int, rows: int, org_path: str, job_id: int | None = None, output: Any = None
+    *, actor: User, name: str, meetings: int, rows: int, org_path: str, job_id: int | None = None, output: Any = None
 ) -> None:
     """The meeting register (台账) left the platform as a file; with `job_id`, the file is kept on
     that job for its requester (sealed, jobs.services.Output)."""
@@ -406,7 +409,7 @@ def rules_above(org: Organization) -> dict[str, rules.Rule]:
 
 @audit.write_transaction
 def save_rule(
-    *, actor: Any, organization: Organization, kind: str, period: str, times: int, day_of_month: int | None = None
+    *, actor: User, organization: Organization, kind: str, period: str, times: int, day_of_month: int | None = None
 ) -> FrequencyRule:
     """Set how often `kind` is due under a committee. The regulations' minimum cannot be lowered."""
     if kind not in rules.SCHEDULED_KINDS:
@@ -440,7 +443,7 @@ def save_rule(
 
 
 @audit.write_transaction
-def reset_rule(*, actor: Any, organization: Organization, kind: str) -> bool:
+def reset_rule(*, actor: User, organization: Organization, kind: str) -> bool:
     """Drop a committee's own rule: the one above it applies again."""
     row = FrequencyRule.objects.filter(organization=organization, kind=kind).first()
     if row is None:

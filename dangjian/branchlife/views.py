@@ -7,7 +7,7 @@ speak through the services."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib import messages
@@ -40,8 +40,11 @@ from .forms import FrequencyForm, InviteForm, MeetingForm
 from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
 from .tasks import register_task
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
-def _require_meetings(user: Any) -> None:
+
+def _require_meetings(user: User) -> None:
     if not may_see_meetings(user):
         raise PermissionDenied
 

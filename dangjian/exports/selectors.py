@@ -67,7 +67,7 @@ def _sorted(qs: QuerySet[Any], params: QueryDict, allowed: dict[str, str], defau
     return sorted_qs
 
 
-def reveal_flag(user: Any) -> Expression:
+def reveal_flag(user: User) -> Expression:
     """True on the rows whose sensitive values the user may see in clear."""
     q = scope_q(user, PERSON, REVEAL)
     if q is None:
@@ -77,7 +77,7 @@ def reveal_flag(user: Any) -> Expression:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def people(user: Any, params: QueryDict) -> QuerySet[Person]:
+def people(user: User, params: QueryDict) -> QuerySet[Person]:
     form = PersonFilterForm(params, user=user)  # type: ignore[no-untyped-call]  # people's form, untyped
     if not form.is_valid():
         raise InvalidFilter(form.errors.as_text())
@@ -86,7 +86,7 @@ def people(user: Any, params: QueryDict) -> QuerySet[Person]:
     return result
 
 
-def _visible_membership(user: Any, pk: OuterRef) -> Value | Exists:
+def _visible_membership(user: User, pk: OuterRef) -> Value | Exists:
     q = scope_q(user, MEMBERSHIP, VIEW)
     if q is None:
         return Value(True, output_field=BooleanField())
@@ -95,7 +95,7 @@ def _visible_membership(user: Any, pk: OuterRef) -> Value | Exists:
     return Exists(memberships_where(q).filter(pk=pk))
 
 
-def members(user: Any, params: QueryDict) -> QuerySet[Person]:
+def members(user: User, params: QueryDict) -> QuerySet[Person]:
     """Party members with their open membership record (one per person, a database constraint)
     joined in; its dates go out only where the user may see that record (`membership_visible`)."""
     return (
@@ -111,17 +111,17 @@ def members(user: Any, params: QueryDict) -> QuerySet[Person]:
     )
 
 
-def organizations(user: Any, params: QueryDict) -> QuerySet[Organization]:
+def organizations(user: User, params: QueryDict) -> QuerySet[Organization]:
     # Members of the whole subtree, as the organisation's page counts them.
     subtree_members = members_in_subtree(OuterRef("path"))
     return visible_orgs(user).select_related("parent").annotate(n_members=count_of(subtree_members)).order_by("path")
 
 
-def enterprises(user: Any, params: QueryDict) -> QuerySet[Enterprise]:
+def enterprises(user: User, params: QueryDict) -> QuerySet[Enterprise]:
     return _sorted(filtered_enterprises(user, params), params, ENTERPRISE_SORTS, "name")
 
 
-def units(user: Any, params: QueryDict) -> QuerySet[ProductionUnit]:
+def units(user: User, params: QueryDict) -> QuerySet[ProductionUnit]:
     form = UnitFilterForm(params, user=user)
     if not form.is_valid():
         raise InvalidFilter(form.errors.as_text())

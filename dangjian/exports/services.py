@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -17,6 +17,9 @@ from dangjian.sheets import XLSX_CONTENT_TYPE, download_name
 
 from . import selectors
 from .sheets import SHEETS, build
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def filters_of(params: QueryDict) -> dict[str, Any]:
 
 def export(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     queryset: QuerySet[Any],
     params: QueryDict,
@@ -61,7 +64,7 @@ def export(
 @audit.write_transaction
 def record_export(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     exported: ExportFile,
     params: QueryDict,

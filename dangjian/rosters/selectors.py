@@ -4,7 +4,7 @@ uploader loses it when the place it imports into leaves their scope."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -15,8 +15,11 @@ from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 from .models import ImportStatus, Phase, RosterImport
 from .pipeline import alive_key, targets_for
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
-def own_imports(user: Any) -> QuerySet[RosterImport]:
+
+def own_imports(user: User) -> QuerySet[RosterImport]:
     """The user's imports into places they may still import into."""
     enterprises, orgs = targets_for(user)
     return (
@@ -28,7 +31,7 @@ def own_imports(user: Any) -> QuerySet[RosterImport]:
     )
 
 
-def own_import(user: Any, pk: Any) -> RosterImport | None:
+def own_import(user: User, pk: Any) -> RosterImport | None:
     return own_imports(user).filter(pk=pk).first()
 
 

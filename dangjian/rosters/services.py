@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,9 @@ from .reading import FORMATS, extension
 from .selectors import is_busy, last_alive
 from .tasks import check_roster_task, import_roster_task
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 
 def max_upload_bytes() -> int:
     return getattr(settings, "ROSTER_MAX_BYTES", 50 * 1024 * 1024)
@@ -33,7 +36,7 @@ def max_upload_bytes() -> int:
 @audit.write_transaction
 def upload(
     *,
-    actor: Any,
+    actor: User | None,
     target: Enterprise | Organization,
     file_name: str,
     data: bytes,
@@ -99,7 +102,7 @@ def upload(
 
 
 @audit.write_transaction
-def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
+def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
     imp = RosterImport.objects.select_for_update(of=("self",)).select_related("import_job").get(pk=imp.pk)
     if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
@@ -124,7 +127,7 @@ def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: b
 
 
 @audit.write_transaction
-def report_downloaded(*, actor: Any, imp: RosterImport) -> None:
+def report_downloaded(*, actor: User | None, imp: RosterImport) -> None:
     """The report holds the file's rows: its download is an export like any other."""
     audit.record(
         actor=actor, action=Action.EXPORT, obj=imp, changes={"report": imp.file_name, "rows": imp.counts.get("rows", 0)}
@@ -132,7 +135,7 @@ def report_downloaded(*, actor: Any, imp: RosterImport) -> None:
 
 
 @audit.write_transaction
-def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
+def discard(*, actor: User | None, imp: RosterImport) -> RosterImport:
     if is_busy(imp):
         raise ValidationError(_("Wait until the work on this file has finished."))
     before = imp.status
@@ -146,7 +149,7 @@ def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
 
 
 @audit.write_transaction
-def purge_files(*, actor: Any, older_than_days: int) -> int:
+def purge_files(*, actor: User | None, older_than_days: int) -> int:
     """Remove the kept files of imports uploaded more than `older_than_days` ago. An import still
     waiting for confirmation is discarded with its file: without it there is nothing to import."""
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
