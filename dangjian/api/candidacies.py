@@ -17,7 +17,7 @@ Step details (`data`) are typed, and each step takes only the details its rules 
 """
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -29,6 +29,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import BaseModel, ConfigDict
 
+from dangjian.access.models import User
 from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
 from dangjian.development import rules, services
 from dangjian.development import selectors as dev_selectors
@@ -42,9 +43,6 @@ from .common import Page, get_scoped, resolve_ref, write_checked
 from .errors import ERRORS
 from .people import RevealOut
 from .values import Blankable, Id
-
-if TYPE_CHECKING:
-    from dangjian.access.models import User
 
 router = Router(tags=["development"])
 

@@ -14,7 +14,7 @@ Invited non-members are counted apart from the members expected (`counts.invited
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -25,6 +25,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from dangjian.access.models import User
 from dangjian.access.permissions import may_keep
 from dangjian.access.scopes import CHANGE, VIEW, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
@@ -38,9 +39,6 @@ from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, LocalTime, Patch
-
-if TYPE_CHECKING:
-    from dangjian.access.models import User
 
 router = Router(tags=["meetings"])
 

@@ -7,6 +7,7 @@ speak through the services."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import segno
@@ -130,6 +131,22 @@ def _meeting_form_page(request, form: MeetingForm, *, meeting: Meeting | None, s
     )
 
 
+def _save_meeting(
+    request, form: MeetingForm, save: Callable[[dict[str, Any]], Meeting], *, meeting: Meeting | None, done: str
+):
+    """On a valid POST, `save(the form's service arguments)`; a refusal lands on the form (400)
+    with nothing saved, success says `done` and goes to the meeting."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.service_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("branchlife:detail", saved.pk)
+    return _meeting_form_page(request, form, meeting=meeting, status=400 if form.is_bound and form.errors else 200)
+
+
 @login_required
 def new(request):
     orgs = selectors.meeting_orgs(request.user)
@@ -147,18 +164,15 @@ def new(request):
         )
     initial = {"kind": request.GET.get("kind"), "held_on": request.GET.get("on") or timezone.localdate()}
     form = MeetingForm(request.POST or None, request.FILES or None, org=org, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = create_in_scope(
-                request.user,
-                lambda: services.plan_meeting(actor=request.user, organization=org, **form.service_kwargs()),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting saved. Mark who came below."))
-            return redirect("branchlife:detail", meeting.pk)
-    return _meeting_form_page(request, form, meeting=None, status=400 if form.is_bound and form.errors else 200)
+    return _save_meeting(
+        request,
+        form,
+        lambda data: create_in_scope(
+            request.user, lambda: services.plan_meeting(actor=request.user, organization=org, **data)
+        ),
+        meeting=None,
+        done=_("Meeting saved. Mark who came below."),
+    )
 
 
 @login_required
@@ -170,15 +184,13 @@ def edit(request, pk):
     form = MeetingForm(
         request.POST or None, request.FILES or None, org=meeting.organization, kind=meeting.kind, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_meeting(actor=request.user, meeting=meeting, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting saved."))
-            return redirect("branchlife:detail", meeting.pk)
-    return _meeting_form_page(request, form, meeting=meeting, status=400 if form.is_bound and form.errors else 200)
+    return _save_meeting(
+        request,
+        form,
+        lambda data: services.update_meeting(actor=request.user, meeting=meeting, **data),
+        meeting=meeting,
+        done=_("Meeting saved."),
+    )
 
 
 def _checkin_qr_context(request, meeting: Meeting) -> dict[str, Any] | None:

@@ -26,7 +26,6 @@ from .match import match_chunk
 from .parse import Parsed, RowResult, parse_row
 from .read import describe_columns, roster_of
 from .report import fail, save_rows
-from .targets import kind_for
 from .validate import NEW, Gate
 from .write import Writer
 
@@ -58,13 +57,9 @@ class Importer:
     def __init__(
         self, *, actor: User | None, target: Enterprise | Organization, roster: Roster, write: bool, create_teams: bool
     ) -> None:
-        self.actor = actor
-        self.kind = kind_for(target)
-        self.roster = roster
-        self.write = write
-        self.create_teams = create_teams
-        self.gate = Gate(actor=actor, roster=roster, write=write)
         self.writer = Writer(actor=actor, target=target, roster=roster, write=write, create_teams=create_teams)
+        self.gate = Gate(actor=actor, roster=roster, write=write)
+        self.actor, self.kind, self.roster, self.write = actor, self.writer.kind, roster, write
 
     def run(self, rows: Iterable[tuple[int, list[Any]]], progress: ProgressFn | None = None) -> Iterable[RowResult]:
         chunk: list[Parsed] = []
@@ -94,7 +89,7 @@ class Importer:
                 person = self.gate.admit(values, result, match)
                 if person is not None:
                     self._write(values, result, None if person is NEW else person, match.open_memberships)
-            elif self.kind == EMPLOYEES and values.get("team") and not self.create_teams:
+            elif self.kind == EMPLOYEES and values.get("team") and not self.writer.create_teams:
                 self.writer.team(values, self.writer.enterprise, result)  # report every problem of the row at once
             yield result
 
