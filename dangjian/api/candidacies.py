@@ -30,12 +30,14 @@ from ninja.responses import Status
 from pydantic import BaseModel, ConfigDict
 
 from dangjian.access import permissions
+from dangjian.access.models import User
 from dangjian.access.scopes import CANDIDACY, CHANGE, VIEW, can_add_to, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.development import rules, services
 from dangjian.development import selectors as dev_selectors
 from dangjian.development.models import LIVE_STAGES, Candidacy, Stage, Step
 from dangjian.organizations.models import Organization
+from dangjian.organizations.selectors import visible_orgs
 from dangjian.people.models import Person
 
 from .auth import actor
@@ -48,7 +50,7 @@ router = Router(tags=["development"])
 
 MASK = "***"
 # Stages in which something may still fall due (a conversion deadline once admitted).
-CANDIDACY_QS = Candidacy.objects.select_related("person", "organization")
+CANDIDACY_QS = dev_selectors.candidacies_with_person()
 
 
 class CandidacyOut(Schema):
@@ -204,7 +206,7 @@ def _step_out(step: Step, clear: bool, see_review: bool) -> dict[str, Any]:
     }
 
 
-def _detail(user: Any, candidacy: Candidacy) -> Candidacy:
+def _detail(user: User, candidacy: Candidacy) -> Candidacy:
     """The candidacy with its steps and what is due; the conclusion masked (see `reveal`)."""
     steps = list(candidacy.steps.all())
     see_review = any(s.number == 10 for s in steps) and permissions.may_see_conclusion(
@@ -254,7 +256,7 @@ def list_candidacies(request: HttpRequest, filters: Query[CandidacyFilters]) -> 
     qs = scope(user, CANDIDACY_QS.all(), VIEW)
     if filters.organization is not None:
         # An organisation the caller cannot see filters like one that does not exist.
-        org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
+        org = visible_orgs(user).filter(pk=filters.organization).first()
         qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
     if filters.stage:
         qs = qs.filter(stage=filters.stage)

@@ -8,11 +8,12 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access.scopes import CHANGE, VIEW, scope
+from dangjian.access.scopes import CHANGE
 from dangjian.access.shortcuts import UNSET, create_in_scope, get_in_scope, require_party_links, resolve_ref
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, Organization, Ownership
+from dangjian.organizations.selectors import visible_enterprises
 
 from .auth import actor
 from .common import Page, changed_only
@@ -97,7 +98,7 @@ def _resolve_orgs(user, data: dict) -> dict:
 @router.get("/enterprises", response={200: list[EnterpriseOut], **ERRORS})
 @paginate(Page)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) -> QuerySet:
-    qs = scope(actor(request), Enterprise.objects.all(), VIEW)
+    qs = visible_enterprises(actor(request))
     if filters.ownership:
         qs = qs.filter(ownership=filters.ownership)
     if filters.supervising_org_id is not None:

@@ -18,14 +18,15 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from dangjian.access.permissions import may_import, may_import_into
 from dangjian.jobs.selectors import live
 from dangjian.organizations.models import Enterprise
 from dangjian.rosters import report as reports
 from dangjian.rosters import selectors, services
 from dangjian.rosters.columns import EMPLOYEES, MEMBERS
 from dangjian.rosters.models import ImportRow, Phase, RosterImport, RowOutcome
-from dangjian.rosters.pipeline import find_target, may_import_into
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
+from dangjian.rosters.pipeline import find_target
+from dangjian.sheets import XLSX_CONTENT_TYPE
 from dangjian.ui.downloads import attachment
 
 from .auth import actor
@@ -172,7 +173,7 @@ def _conflict(exc: ValidationError) -> Status:
 def template(request: HttpRequest, kind: Literal["employees", "members"]) -> HttpResponse:
     """A blank roster with the accepted columns, choice lists and instructions."""
     user = actor(request)
-    if not selectors.may_import(user):
+    if not may_import(user):
         raise Http404
     kind = MEMBERS if kind == MEMBERS else EMPLOYEES
     return attachment(reports.template_bytes(kind), reports.template_name(kind))

@@ -25,12 +25,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from dangjian.access.models import User
+from dangjian.access.permissions import may_keep
 from dangjian.access.scopes import CHANGE, VIEW, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.branchlife import register, rules, selectors, services
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
+from dangjian.people.selectors import visible_people
 
 from .auth import actor
 from .common import Page, changed_only
@@ -248,22 +251,22 @@ class MeetingPage(Page):
         return page
 
 
-def _meetings(user: Any) -> QuerySet[Meeting]:
+def _meetings(user: User) -> QuerySet[Meeting]:
     return selectors.visible_meetings(user).select_related("organization", "host", "recorder")
 
 
-def _meeting(user: Any, pk: int, action: str = VIEW) -> Meeting:
+def _meeting(user: User, pk: int, action: str = VIEW) -> Meeting:
     return get_in_scope(user, _meetings(user), pk, action)
 
 
-def _detail(meeting: Meeting, user: Any) -> Meeting:
-    members, invited = selectors.attendance_of(meeting, reasons=selectors.may_keep(user, meeting))
+def _detail(meeting: Meeting, user: User) -> Meeting:
+    members, invited = selectors.attendance_of(meeting, reasons=may_keep(user, meeting))
     meeting.api_attendance = [*members, *invited]
     meeting.api_tally = selectors.tally(members, invited)
     return meeting
 
 
-def _fresh(user: Any, meeting: Meeting) -> Meeting:
+def _fresh(user: User, meeting: Meeting) -> Meeting:
     return _detail(_meetings(user).get(pk=meeting.pk), user)
 
 
@@ -271,7 +274,7 @@ def _org_ref(org: Organization) -> dict[str, Any]:
     return {"id": org.pk, "name": org.display_name}
 
 
-def _member(user: Any, org: Organization, pk: int | None, field: str) -> Person | None:
+def _member(user: User, org: Organization, pk: int | None, field: str) -> Person | None:
     """A host or recorder: a party member of the organisation whom the user may see."""
     if pk is None:
         return None
@@ -358,7 +361,7 @@ def meeting_calendar(
         if organization is None:
             raise Http404
     out: dict[str, Any] = {"organization": _org_ref(organization), "year": year, "today": today}
-    if organization.kind in rules.BRANCH_KINDS:
+    if organization.kind in rules.CALENDAR_ORG_KINDS:
         cal = selectors.calendar(organization, year, today)
         out["view"] = "calendar"
         out["last_held"] = cal.last_held
@@ -452,7 +455,7 @@ def invite(request: HttpRequest, id: Id, payload: InvitationIn) -> Status:
     from the members."""
     user = actor(request)
     meeting = _meeting(user, id, CHANGE)
-    person = scope(user, Person.objects.all()).filter(pk=payload.person_id).first()
+    person = visible_people(user).filter(pk=payload.person_id).first()
     if person is None:
         raise ValidationError(
             {

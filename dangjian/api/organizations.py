@@ -10,13 +10,12 @@ from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangjian.access.scopes import CHANGE, ORG, VIEW, can, scope, scope_q
+from dangjian.access.scopes import CHANGE, ORG, can, scope_q
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
-from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Organization, OrgKind
-from dangjian.organizations.selectors import orgs_under
-from dangjian.people.models import Person
+from dangjian.organizations.selectors import orgs_under, visible_orgs
+from dangjian.people.selectors import members_in_orgs
 
 from .auth import actor
 from .common import Page, changed_only
@@ -48,9 +47,7 @@ class OrganizationDetailOut(OrganizationOut):
 
     @staticmethod
     def resolve_member_count(obj: Organization) -> int:
-        return Person.objects.filter(
-            party_org__in=orgs_under(obj.path), political_status__in=PARTY_MEMBER_STATUSES
-        ).count()
+        return members_in_orgs(orgs_under(obj.path)).count()
 
 
 class OrganizationIn(Schema):
@@ -85,13 +82,13 @@ class OrganizationFilters(FilterSchema):
 @paginate(Page)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> QuerySet:
     user = actor(request)
-    qs = scope(user, Organization.objects.all(), VIEW)
+    qs = visible_orgs(user)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.parent_id is not None:
         qs = qs.filter(parent_id=filters.parent_id)
     if filters.under is not None:
-        root = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.under).first()
+        root = visible_orgs(user).filter(pk=filters.under).first()
         qs = qs.filter(path__startswith=root.path) if root else qs.none()
     if filters.q:
         text = filters.q.replace("\x00", "").strip()

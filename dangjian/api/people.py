@@ -18,10 +18,11 @@ from dangjian.access.scopes import CHANGE, REVEAL, VIEW, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.choices import PoliticalStatus
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
+from dangjian.organizations.selectors import visible_orgs
 from dangjian.people import services
 from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.models import Membership, Person
-from dangjian.people.selectors import by_id_number, under_org_q
+from dangjian.people.selectors import all_people, by_id_number, memberships_of, under_org_q
 
 from .auth import actor
 from .common import Page, changed_only
@@ -156,7 +157,7 @@ class MembershipIn(Schema):
 
 
 PERSON_RELATED = ("employer", "team", "party_org")
-PERSON_QS = Person.objects.select_related(*PERSON_RELATED)
+PERSON_QS = all_people().select_related(*PERSON_RELATED)
 
 
 def _resolve_refs(user, data: dict) -> dict:
@@ -180,7 +181,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
         qs = scope(user, PERSON_QS.all(), VIEW)
     if filters.organization is not None:
         # An organisation the caller cannot see filters like one that does not exist.
-        org = scope(user, Organization.objects.all(), VIEW).filter(pk=filters.organization).first()
+        org = visible_orgs(user).filter(pk=filters.organization).first()
         qs = qs.filter(under_org_q(org)) if org else qs.none()
     if filters.enterprise_id is not None:
         qs = qs.filter(employer_id=filters.enterprise_id)
@@ -249,7 +250,7 @@ def reveal(request: HttpRequest, id: Id, payload: RevealIn, response: HttpRespon
 def list_memberships(request: HttpRequest, id: Id) -> QuerySet:
     user = actor(request)
     person = get_in_scope(user, Person, id)
-    qs = scope(user, Membership.objects.filter(person=person).select_related("organization"), VIEW)
+    qs = scope(user, memberships_of(person), VIEW)
     return qs.order_by("-admitted_on", "-id")
 
 

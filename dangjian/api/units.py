@@ -10,6 +10,7 @@ from dangjian.access.scopes import CHANGE, VIEW, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
+from dangjian.organizations.selectors import all_units
 
 from .auth import actor
 from .common import Page, changed_only
@@ -51,7 +52,7 @@ class UnitFilters(FilterSchema):
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
 @paginate(Page)
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet:
-    qs = scope(actor(request), ProductionUnit.objects.all(), VIEW)
+    qs = scope(actor(request), all_units(), VIEW)
     if filters.enterprise_id is not None:
         qs = qs.filter(enterprise_id=filters.enterprise_id)
     if filters.kind:

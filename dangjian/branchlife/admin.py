@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -9,6 +9,14 @@ from dangjian.access.audited_admin import AuditedModelAdmin
 
 from . import services
 from .models import FrequencyRule, Meeting
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
+
+def _staff(request: HttpRequest) -> User:
+    """The admin site is served to signed-in staff only."""
+    return cast("User", request.user)
 
 
 @admin.register(Meeting)
@@ -31,11 +39,11 @@ class MeetingAdmin(AuditedModelAdmin):
         return ("organization",) if obj is not None else ()
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Meeting:
-        return services.plan_meeting(actor=request.user, **data)
+        return services.plan_meeting(actor=_staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Meeting:
         data.pop("organization", None)
-        return services.update_meeting(actor=request.user, meeting=current, **data)
+        return services.update_meeting(actor=_staff(request), meeting=current, **data)
 
 
 @admin.register(FrequencyRule)
@@ -50,9 +58,9 @@ class FrequencyRuleAdmin(AuditedModelAdmin):
     autocomplete_fields = ("organization",)
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> FrequencyRule:
-        return services.save_rule(actor=request.user, **data)
+        return services.save_rule(actor=_staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> FrequencyRule:
         data["organization"] = current.organization
         data["kind"] = current.kind
-        return services.save_rule(actor=request.user, **data)
+        return services.save_rule(actor=_staff(request), **data)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Organization
-from dangjian.people.models import Person
 from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
 
 from . import rules, services
 from .models import FrequencyRule, Meeting, MeetingKind, Period
+
+if TYPE_CHECKING:
+    from dangjian.people.models import Person
 
 
 class TimeInput(forms.TimeInput):
@@ -32,8 +34,11 @@ class MeetingForm(forms.Form):
     starts_at = forms.TimeField(label=_("time"), required=False, widget=TimeInput())
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     topic = forms.CharField(label=_("topic"), max_length=300)
-    host = forms.ModelChoiceField(label=_("host"), queryset=Person.objects.none(), required=False)
-    recorder = forms.ModelChoiceField(label=_("recorder"), queryset=Person.objects.none(), required=False)
+    # The querysets are the organisation's members, set in __init__.
+    host: forms.ModelChoiceField[Person] = forms.ModelChoiceField(label=_("host"), queryset=None, required=False)
+    recorder: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        label=_("recorder"), queryset=None, required=False
+    )
     minutes = forms.CharField(label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     materials = forms.CharField(
         label=_("materials"),
@@ -60,10 +65,10 @@ class MeetingForm(forms.Form):
         kinds = rules.kinds_for(org.kind, services.has_committee(org))
         if kind is not None and kind not in kinds:
             kinds = [kind, *kinds]
-        self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, MeetingKind(k).label) for k in kinds]
         people = services.members_under(org).order_by("name", "pk")
-        self.fields["host"].queryset = people
-        self.fields["recorder"].queryset = people
+        for name in ("host", "recorder"):
+            cast("forms.ModelChoiceField[Person]", self.fields[name]).queryset = people
 
     def service_kwargs(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
@@ -72,11 +77,11 @@ class MeetingForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("non-member to invite"), queryset=Person.objects.none())
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(label=_("non-member to invite"), queryset=None)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        cast("forms.ModelChoiceField[Person]", self.fields["person"]).queryset = people
 
 
 class FrequencyForm(forms.ModelForm):
@@ -87,6 +92,6 @@ class FrequencyForm(forms.ModelForm):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["period"].choices = Period.choices
+        cast(forms.ChoiceField, self.fields["period"]).choices = Period.choices
         if kind != MeetingKind.THEME_DAY:
             del self.fields["day_of_month"]

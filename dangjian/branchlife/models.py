@@ -186,4 +186,4 @@ class FrequencyRule(models.Model):
         return f"{self.get_kind_display()}: {self.times}/{self.get_period_display()}"
 
     def audit_org_path(self) -> str:
-        return self.organization.path if self.organization_id else ""
+        return self.organization.path if self.organization is not None else ""

@@ -5,25 +5,27 @@ scopes, so the three can never disagree."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.ids import parse_id, parse_whole
 from dangjian.organizations.selectors import orgs_under
-from dangjian.rosters.xlsx import Col, Workbook, download_name
+from dangjian.sheets import Col, Workbook, download_name, labelled, titled
 
 from . import selectors
 from .models import Attendance, Meeting, MeetingKind
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 STEM = gettext_lazy("Meeting register")
 
 
-def filtered(user: Any, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]:
+def filtered(user: User, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]:
     """The user's meetings narrowed by ?org, ?kind, ?status, ?year and ?q. An organisation
     outside the user's reach narrows to nothing rather than widening."""
     qs = selectors.visible_meetings(user)
@@ -53,43 +55,45 @@ def filtered(user: Any, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]]
 
 
 def meeting_columns() -> list[Col]:
-    labels = [
-        (_("date"), 11),
-        (_("time"), 7),
-        (_("party organisation"), 22),
-        (_("kind"), 16),
-        (_("status"), 8),
-        (_("topic"), 30),
-        (_("place"), 16),
-        (_("host"), 10),
-        (_("recorder"), 10),
-        (_("members expected"), 9),
-        (_("present"), 8),
-        (_("on leave"), 8),
-        (_("absent"), 8),
-        (_("invited non-members"), 9),
-        (_("non-members present"), 9),
-        (_("quorate"), 8),
-        (_("hours"), 7),
-        (_("materials"), 24),
-        (_("minutes"), 40),
-    ]
-    return [Col(capfirst(str(label)), width) for label, width in labels]
+    return labelled(
+        [
+            (_("date"), 11),
+            (_("time"), 7),
+            (_("party organisation"), 22),
+            (_("kind"), 16),
+            (_("status"), 8),
+            (_("topic"), 30),
+            (_("place"), 16),
+            (_("host"), 10),
+            (_("recorder"), 10),
+            (_("members expected"), 9),
+            (_("present"), 8),
+            (_("on leave"), 8),
+            (_("absent"), 8),
+            (_("invited non-members"), 9),
+            (_("non-members present"), 9),
+            (_("quorate"), 8),
+            (_("hours"), 7),
+            (_("materials"), 24),
+            (_("minutes"), 40),
+        ]
+    )
 
 
 def attendance_columns() -> list[Col]:
-    labels = [
-        (_("date"), 11),
-        (_("party organisation"), 22),
-        (_("kind"), 16),
-        (_("topic"), 30),
-        (_("name"), 12),
-        (_("member or invited"), 12),
-        (_("attendance"), 9),
-        (_("reason for leave"), 20),
-        (_("checked in at"), 16),
-    ]
-    return [Col(capfirst(str(label)), width) for label, width in labels]
+    return labelled(
+        [
+            (_("date"), 11),
+            (_("party organisation"), 22),
+            (_("kind"), 16),
+            (_("topic"), 30),
+            (_("name"), 12),
+            (_("member or invited"), 12),
+            (_("attendance"), 9),
+            (_("reason for leave"), 20),
+            (_("checked in at"), 16),
+        ]
+    )
 
 
 def _meeting_rows(qs: QuerySet[Meeting]) -> Iterator[list[Any]]:
@@ -169,9 +173,7 @@ def workbook(
     told every thousand rows written (a job's progress bar)."""
     book = Workbook()
     org = filters.get("org")
-    title = (
-        str(STEM) + (f" · {org.display_name}" if org else "") + (f" · {filters['year']}" if "year" in filters else "")
-    )
+    title = titled(STEM, org.display_name if org else None, filters.get("year"))
     meetings = book.table(_("Meetings"), meeting_columns(), _meeting_rows(qs), title=title, progress=progress)
     done = (lambda n: progress(meetings + n)) if progress is not None else None
     rows = book.table(_("Attendance"), attendance_columns(), _attendance_rows(qs), title=title, progress=done)

@@ -57,7 +57,9 @@ def looser_than(rule: Rule, floor: Rule) -> bool:
 
 # --- who attends ----------------------------------------------------------------------------------
 
-BRANCH_KINDS = frozenset({"branch", "joint_branch", "general_branch", "committee"})
+# Organisations that hold a branch's meetings and keep a calendar of their own (branches and
+# enterprise committees); not organizations.selectors.BRANCH_KINDS, which counts branches only.
+CALENDAR_ORG_KINDS = frozenset({"branch", "joint_branch", "general_branch", "committee"})
 GROUP_KINDS = frozenset({"group"})
 
 
@@ -65,7 +67,7 @@ def kinds_for(org_kind: str, has_committee: bool) -> list[str]:
     """The kinds of meeting an organisation of `org_kind` holds."""
     if org_kind in GROUP_KINDS:
         return [MeetingKind.GROUP, MeetingKind.STUDY]
-    if org_kind in BRANCH_KINDS:
+    if org_kind in CALENDAR_ORG_KINDS:
         kinds = [k for k in MeetingKind.values if k != MeetingKind.GROUP]
         return kinds if has_committee else [k for k in kinds if k != MeetingKind.COMMITTEE]
     return []

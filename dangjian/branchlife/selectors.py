@@ -8,72 +8,71 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.access.models import Role, RoleAssignment
+from dangjian.access import selectors as roles
 from dangjian.access.scopes import (
     CHANGE,
     MEETING,
     NOTHING,
     VIEW,
     anchor_orgs_q,
-    can,
-    has_any,
     home_org,
     scope,
 )
+from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.organizations.selectors import orgs_under
+from dangjian.people.models import Person
 
 from . import rules, services
 from .models import Attendance, Meeting, MeetingKind
 
-MEETING_ORG_KINDS = sorted(rules.BRANCH_KINDS | rules.GROUP_KINDS)
-CALENDAR_KINDS = sorted(rules.BRANCH_KINDS)
-SETTINGS_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
+MEETING_ORG_KINDS = sorted(rules.CALENDAR_ORG_KINDS | rules.GROUP_KINDS)
+# The committees that set local meeting frequencies (not development's SETTINGS_KINDS).
+FREQUENCY_RULE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
 SECRETARY_LECTURE = "secretary_lecture"
 
 
-def may_see_meetings(user: Any) -> bool:
-    return has_any(user, MEETING, VIEW)
-
-
-def visible_meetings(user: Any) -> QuerySet[Meeting]:
+def visible_meetings(user: User) -> QuerySet[Meeting]:
     return scope(user, Meeting.objects.select_related("organization", "host"))
 
 
-def _anchored(user: Any, action: str, qs: QuerySet[Organization]) -> QuerySet[Organization]:
+def _anchored(user: User, action: str, qs: QuerySet[Organization]) -> QuerySet[Organization]:
     where = anchor_orgs_q(user, MEETING, action)
     if where is None:
         return qs
     return qs.filter(where) if where != NOTHING else qs.none()
 
 
-def meeting_orgs(user: Any) -> QuerySet[Organization]:
+def meeting_orgs(user: User) -> QuerySet[Organization]:
     """Where the user may plan and record meetings: branches and party groups they keep."""
-    return _anchored(user, CHANGE, Organization.objects.filter(kind__in=MEETING_ORG_KINDS).order_by("path"))
+    return _anchored(user, CHANGE, orgs.orgs_of_kinds(MEETING_ORG_KINDS).order_by("path"))
 
 
-def calendar_orgs(user: Any) -> QuerySet[Organization]:
+def calendar_orgs(user: User) -> QuerySet[Organization]:
     """Organisations whose calendar (or, for a committee, roll-up) the user may open: through
     their meeting roles, not their view of the tree (an employer's HR sees the tree, not the
     branch's meetings)."""
-    return _anchored(user, VIEW, Organization.objects.exclude(kind=OrgKind.PARTY_GROUP).order_by("path"))
+    return _anchored(user, VIEW, orgs.orgs_except_kind(OrgKind.PARTY_GROUP).order_by("path"))
 
 
-def default_org(user: Any) -> Organization | None:
+def default_org(user: User) -> Organization | None:
     """The organisation the user's meeting role is anchored on; for a party group's member, the
     group's branch (groups have no calendar of their own)."""
-    org = home_org(user, MEETING, _anchored(user, VIEW, Organization.objects.order_by("path")))
+    org: Organization | None = home_org(user, MEETING, _anchored(user, VIEW, orgs.all_orgs().order_by("path")))
     return org.parent if org is not None and org.kind == OrgKind.PARTY_GROUP else org
 
 
-def invitable(user: Any, meeting: Meeting) -> QuerySet:
+def invitable(user: User, meeting: Meeting) -> QuerySet[Person]:
     """Non-members the user may invite to the meeting: people of the enterprises its organisation
     covers whom the user may see, not already on the list."""
     qs = scope(user, services.invitable_people(meeting.organization))
@@ -88,16 +87,6 @@ def attendance_of(meeting: Meeting, reasons: bool = True) -> tuple[list[Attendan
         for a in rows:
             a.reason = ""
     return [a for a in rows if not a.invited], [a for a in rows if a.invited]
-
-
-def may_keep(user: Any, meeting: Meeting) -> bool:
-    """Whether the user keeps the meeting's record (marks attendance, reads the reasons)."""
-    return can(user, CHANGE, meeting)
-
-
-def may_export(user: Any) -> bool:
-    """The register holds everyone's attendance and leave reasons: for those who keep meetings."""
-    return has_any(user, MEETING, CHANGE)
 
 
 @dataclass(frozen=True)
@@ -207,12 +196,19 @@ class Calendar:
 
 SECRETARY_LECTURE_LABEL = _("Party lecture by the secretary")
 
+# (organisation id, meeting kind) → month → meetings
+Counts = dict[tuple[int, str], dict[int, int]]
 
-def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tuple[dict, dict, dict]:
+
+def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tuple[Counts, Counts, dict[str, Any]]:
     """Held (quorate) and planned meetings per (organisation, kind, month), the latest held date
     per organisation, and the organisations whose secretary gave a lecture this year."""
     qs = Meeting.objects.filter(held_on__year=year)
-    qs = qs.filter(organization__in_ids=orgs_under(root_path)) if root_path else qs.filter(organization_id__in=org_ids)
+    qs = (
+        qs.filter(organization__in_ids=orgs_under(root_path))
+        if root_path
+        else qs.filter(organization_id__in=org_ids or [])
+    )
     held: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     planned: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     rows = (
@@ -230,10 +226,9 @@ def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tupl
             last[org_id] = max(last.get(org_id, r["last"]), r["last"])
     by_secretary = dict(
         qs.filter(
+            roles.hosted_by_secretary_q("host", "organization"),
             status=Meeting.Status.HELD,
             kind=MeetingKind.LECTURE,
-            host__user__role_assignments__role=Role.SECRETARY,
-            host__user__role_assignments__organization=F("organization"),
         )
         .values("organization_id")
         .annotate(d=Max("held_on"))
@@ -247,9 +242,9 @@ def _build(
     groups: list[Organization],
     committee: bool,
     org_rules: dict[str, rules.Rule],
-    held: dict,
-    planned: dict,
-    extra: dict,
+    held: Counts,
+    planned: Counts,
+    extra: dict[str, Any],
     year: int,
     today: dt.date,
 ) -> Calendar:
@@ -315,17 +310,13 @@ def calendar(org: Organization, year: int, today: dt.date | None = None) -> Cale
 def rollup(root: Organization, year: int, today: dt.date | None = None) -> list[Calendar]:
     """Every branch under `root` with its calendar, the furthest behind first."""
     today = today or timezone.localdate()
-    under = list(Organization.objects.filter(path__startswith=root.path, kind__in=MEETING_ORG_KINDS).order_by("pk"))
-    branches = [o for o in under if o.kind in rules.BRANCH_KINDS]
-    groups: dict[int, list[Organization]] = defaultdict(list)
+    under = list(orgs.subtree_of_kinds(root, MEETING_ORG_KINDS).order_by("pk"))
+    branches = [o for o in under if o.kind in rules.CALENDAR_ORG_KINDS]
+    groups: dict[int | None, list[Organization]] = defaultdict(list)
     for o in under:
         if o.kind == OrgKind.PARTY_GROUP:
             groups[o.parent_id].append(o)
-    committees = set(
-        RoleAssignment.objects.filter(
-            organization__in_ids=orgs_under(root.path), role=Role.COMMITTEE_MEMBER
-        ).values_list("organization_id", flat=True)
-    )
+    committees = roles.orgs_with_committee(orgs_under(root.path))
     held, planned, extra = _counts(root.path, None, year)
     org_rules = services.rules_for(branches)
     out = [

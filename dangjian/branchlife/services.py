@@ -11,29 +11,34 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.access.models import Role, RoleAssignment
+from dangjian.access import selectors as roles
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.birthdays.selectors import cohort_people
 from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
+from dangjian.jobs.services import attach_output
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import orgs_under
-from dangjian.people.models import Membership, Person
+from dangjian.people import selectors as people
+from dangjian.people.models import Person
 
 from . import rules
 from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
-COMMITTEE_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
-EDITABLE = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder", "minutes")
-EDITABLE += ("materials", "hours", "note")
+EDITABLE: tuple[str, ...] = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder")
+EDITABLE += ("minutes", "materials", "hours", "note")
 
 
 # --- who is expected ------------------------------------------------------------------------------
@@ -43,23 +48,16 @@ def members_under(org: Organization, on: dt.date | None = None) -> QuerySet[Pers
     """The party members (probationary and full) of an organisation and everything below it;
     with `on`, only those who were already members there that day (a meeting recorded after the
     fact does not expect someone admitted or transferred in since)."""
-    qs = Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=MEMBER_STATUSES)
-    if on is not None:
-        since = Membership.objects.filter(ended_on__isnull=True, admitted_on__lte=on).filter(
-            Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=on)
-        )
-        qs = qs.filter(pk__in=since.values("person_id"))
-    return qs
+    return people.members_in_orgs(orgs_under(org.path), on)
 
 
 def committee_of(org: Organization) -> QuerySet[Person]:
     """The branch committee (支委会): the people holding the secretary's or a committee member's role."""
-    users = RoleAssignment.objects.filter(organization=org, role__in=COMMITTEE_ROLES, user__person__isnull=False)
-    return Person.objects.filter(pk__in=users.values("user__person_id"))
+    return people.people_with_pks(roles.committee_person_ids(org))
 
 
 def has_committee(org: Organization) -> bool:
-    return RoleAssignment.objects.filter(organization=org, role=Role.COMMITTEE_MEMBER).exists()
+    return roles.has_committee(org)
 
 
 def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Person]:
@@ -69,20 +67,16 @@ def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Perso
     if kind == MeetingKind.COMMITTEE:
         return committee_of(org)
     if kind == MeetingKind.CELEBRATION:
-        from dangjian.birthdays.selectors import cohort_people
-
         return cohort_people(org, on)
     return members_under(org, on)
 
 
 def invitable_people(org: Organization) -> QuerySet[Person]:
     """Non-members the organisation may invite: the people of the enterprises it covers."""
-    return Person.objects.filter(employer__party_org__in_ids=orgs_under(org.path)).exclude(
-        political_status__in=MEMBER_STATUSES
-    )
+    return people.non_members_employed_in(orgs_under(org.path))
 
 
-def _sync_expected(meeting: Meeting, actor: Any) -> None:
+def _sync_expected(meeting: Meeting, actor: User) -> None:
     """Bring the expected attendees in line with the organisation, kind and date. Rows someone
     already marked (present, on leave with a reason, checked in) stay. One audit event names
     who was put on the list and who was taken off."""
@@ -143,7 +137,7 @@ def clean_meeting(
     errors: dict[str, list[str]] = {}
     allowed = rules.kinds_for(organization.kind, has_committee(organization))
     if check_kind and kind not in allowed:
-        if kind == MeetingKind.COMMITTEE and organization.kind in rules.BRANCH_KINDS:
+        if kind == MeetingKind.COMMITTEE and organization.kind in rules.CALENDAR_ORG_KINDS:
             msg = _(
                 "%(org)s has no committee on record: give its committee members their role first, "
                 "or record this as another kind of meeting."
@@ -171,7 +165,7 @@ def clean_meeting(
 @audit.write_transaction
 def plan_meeting(
     *,
-    actor: Any,
+    actor: User,
     organization: Organization,
     kind: str,
     held_on: dt.date,
@@ -188,7 +182,9 @@ def plan_meeting(
     attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> Meeting:
     """Create a meeting (planned, or recorded after the fact as held) with its expected attendees."""
-    fields = dict(kind=kind, status=status, held_on=held_on, starts_at=starts_at, place=place, topic=topic.strip())
+    fields: dict[str, Any] = dict(
+        kind=kind, status=status, held_on=held_on, starts_at=starts_at, place=place, topic=topic.strip()
+    )
     fields.update(host=host, recorder=recorder, minutes=minutes, materials=materials, hours=hours, note=note)
     clean_meeting(organization=organization, **fields)
     meeting = Meeting.objects.create(
@@ -206,7 +202,7 @@ def plan_meeting(
 
 @audit.write_transaction
 def update_meeting(
-    *, actor: Any, meeting: Meeting, attachments: Sequence[tuple[str, bytes, str]] = (), **changes: Any
+    *, actor: User, meeting: Meeting, attachments: Sequence[tuple[str, bytes, str]] = (), **changes: Any
 ) -> Meeting:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -250,7 +246,7 @@ def _refuse_if_cancelled(meeting: Meeting) -> None:
 
 
 @audit.write_transaction
-def set_attendance(*, actor: Any, attendance: Attendance, state: str, reason: str = "") -> Attendance:
+def set_attendance(*, actor: User, attendance: Attendance, state: str, reason: str = "") -> Attendance:
     # The row as stored, locked: two taps at once must each audit what they really changed.
     attendance = Attendance.objects.select_for_update().select_related("meeting__organization").get(pk=attendance.pk)
     _refuse_if_cancelled(attendance.meeting)
@@ -269,7 +265,7 @@ def set_attendance(*, actor: Any, attendance: Attendance, state: str, reason: st
 
 
 @audit.write_transaction
-def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
+def mark_all_present(*, actor: User, meeting: Meeting) -> int:
     """Everyone expected and not on leave is marked present: the quick start on a phone, then
     the exceptions are marked one by one."""
     _refuse_if_cancelled(meeting)
@@ -288,7 +284,7 @@ def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
 
 
 @audit.write_transaction
-def invite(*, actor: Any, meeting: Meeting, person: Person) -> Attendance:
+def invite(*, actor: User, meeting: Meeting, person: Person) -> Attendance:
     """Invite a non-member ("when the branch meeting is held, we invite the masses"): counted
     apart from the members, never as member attendance."""
     _refuse_if_cancelled(meeting)
@@ -308,7 +304,7 @@ def invite(*, actor: Any, meeting: Meeting, person: Person) -> Attendance:
 
 
 @audit.write_transaction
-def uninvite(*, actor: Any, attendance: Attendance) -> None:
+def uninvite(*, actor: User, attendance: Attendance) -> None:
     if not attendance.invited:
         raise ValidationError(_("Only an invited non-member can be taken off the list."))
     _refuse_if_cancelled(attendance.meeting)
@@ -340,7 +336,7 @@ def check_in_refusal(meeting: Meeting, person: Person | None, code: str, now: dt
 
 
 @audit.write_transaction
-def check_in(*, actor: Any, meeting: Meeting, code: str, now: dt.datetime | None = None) -> Attendance:
+def check_in(*, actor: User, meeting: Meeting, code: str, now: dt.datetime | None = None) -> Attendance:
     """A member (or invited guest) marks themself present by scanning the QR code on the screen
     in the room; the code in its link changes every minute (rules.checkin_code_state)."""
     person = getattr(actor, "person", None)
@@ -365,7 +361,7 @@ def check_in(*, actor: Any, meeting: Meeting, code: str, now: dt.datetime | None
 
 @audit.write_transaction
 def register_exported(
-    *, actor: Any, name: str, meetings: int, rows: int, org_path: str, job_id: int | None = None, output: Any = None
+    *, actor: User, name: str, meetings: int, rows: int, org_path: str, job_id: int | None = None, output: Any = None
 ) -> None:
     """The meeting register (台账) left the platform as a file; with `job_id`, the file is kept on
     that job for its requester (sealed, jobs.services.Output)."""
@@ -378,8 +374,6 @@ def register_exported(
         org_path=org_path,
     )
     if job_id is not None and output is not None:
-        from dangjian.jobs.services import attach_output
-
         attach_output(job_id, output)
 
 
@@ -394,9 +388,9 @@ def _resolve(chains: dict[Any, list[int]]) -> dict[Any, dict[str, rules.Rule]]:
     by_org: dict[int | None, dict[str, rules.Rule]] = {}
     for r in rows:
         by_org.setdefault(r.organization_id, {})[r.kind] = rules.Rule(r.kind, r.period, r.times, r.day_of_month)
-    out = {}
+    out: dict[Any, dict[str, rules.Rule]] = {}
     for key, chain in chains.items():
-        resolved = {**rules.DEFAULT_RULES, **by_org.get(None, {})}
+        resolved: dict[Any, rules.Rule] = {**rules.DEFAULT_RULES, **by_org.get(None, {})}
         for pk in chain:
             resolved.update(by_org.get(pk, {}))
         out[key] = resolved
@@ -415,7 +409,7 @@ def rules_above(org: Organization) -> dict[str, rules.Rule]:
 
 @audit.write_transaction
 def save_rule(
-    *, actor: Any, organization: Organization, kind: str, period: str, times: int, day_of_month: int | None = None
+    *, actor: User, organization: Organization, kind: str, period: str, times: int, day_of_month: int | None = None
 ) -> FrequencyRule:
     """Set how often `kind` is due under a committee. The regulations' minimum cannot be lowered."""
     if kind not in rules.SCHEDULED_KINDS:
@@ -449,7 +443,7 @@ def save_rule(
 
 
 @audit.write_transaction
-def reset_rule(*, actor: Any, organization: Organization, kind: str) -> bool:
+def reset_rule(*, actor: User, organization: Organization, kind: str) -> bool:
     """Drop a committee's own rule: the one above it applies again."""
     row = FrequencyRule.objects.filter(organization=organization, kind=kind).first()
     if row is None:

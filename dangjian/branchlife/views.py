@@ -7,12 +7,14 @@ speak through the services."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian import files
+from dangjian.access.permissions import may_export, may_keep, may_see_meetings
 from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
@@ -38,9 +41,12 @@ from .forms import FrequencyForm, InviteForm, MeetingForm
 from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
 from .tasks import register_task
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
-def _require_meetings(user: Any) -> None:
-    if not selectors.may_see_meetings(user):
+
+def _require_meetings(user: User) -> None:
+    if not may_see_meetings(user):
         raise PermissionDenied
 
 
@@ -70,7 +76,7 @@ def meeting_list(request):
             "statuses": Meeting.Status.choices,
             "querystring": query_without(request, "page"),
             "may_plan": selectors.meeting_orgs(request.user).exists(),
-            "may_export": selectors.may_export(request.user),
+            "may_export": may_export(request.user),
         },
     )
 
@@ -80,7 +86,7 @@ def register_download(request):
     """The register as Excel: written at once when small, else as a background job with
     progress (the same threshold as every other export). It holds everyone's attendance and
     leave reasons: for those who keep meetings, not for every member who may read one."""
-    if not selectors.may_export(request.user):
+    if not may_export(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -125,6 +131,22 @@ def _meeting_form_page(request, form: MeetingForm, *, meeting: Meeting | None, s
     )
 
 
+def _save_meeting(
+    request, form: MeetingForm, save: Callable[[dict[str, Any]], Meeting], *, meeting: Meeting | None, done: str
+):
+    """On a valid POST, `save(the form's service arguments)`; a refusal lands on the form (400)
+    with nothing saved, success says `done` and goes to the meeting."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.service_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("branchlife:detail", saved.pk)
+    return _meeting_form_page(request, form, meeting=meeting, status=400 if form.is_bound and form.errors else 200)
+
+
 @login_required
 def new(request):
     orgs = selectors.meeting_orgs(request.user)
@@ -142,18 +164,15 @@ def new(request):
         )
     initial = {"kind": request.GET.get("kind"), "held_on": request.GET.get("on") or timezone.localdate()}
     form = MeetingForm(request.POST or None, request.FILES or None, org=org, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = create_in_scope(
-                request.user,
-                lambda: services.plan_meeting(actor=request.user, organization=org, **form.service_kwargs()),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting saved. Mark who came below."))
-            return redirect("branchlife:detail", meeting.pk)
-    return _meeting_form_page(request, form, meeting=None, status=400 if form.is_bound and form.errors else 200)
+    return _save_meeting(
+        request,
+        form,
+        lambda data: create_in_scope(
+            request.user, lambda: services.plan_meeting(actor=request.user, organization=org, **data)
+        ),
+        meeting=None,
+        done=_("Meeting saved. Mark who came below."),
+    )
 
 
 @login_required
@@ -165,15 +184,13 @@ def edit(request, pk):
     form = MeetingForm(
         request.POST or None, request.FILES or None, org=meeting.organization, kind=meeting.kind, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_meeting(actor=request.user, meeting=meeting, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting saved."))
-            return redirect("branchlife:detail", meeting.pk)
-    return _meeting_form_page(request, form, meeting=meeting, status=400 if form.is_bound and form.errors else 200)
+    return _save_meeting(
+        request,
+        form,
+        lambda data: services.update_meeting(actor=request.user, meeting=meeting, **data),
+        meeting=meeting,
+        done=_("Meeting saved."),
+    )
 
 
 def _checkin_qr_context(request, meeting: Meeting) -> dict[str, Any] | None:
@@ -194,7 +211,7 @@ def _checkin_qr_context(request, meeting: Meeting) -> dict[str, Any] | None:
 
 
 def _detail(request, meeting: Meeting, *, invite_form: InviteForm | None = None, status: int = 200):
-    may_change = selectors.may_keep(request.user, meeting)
+    may_change = may_keep(request.user, meeting)
     members, invited = selectors.attendance_of(meeting, reasons=may_change)
     open_ = meeting.status != Meeting.Status.CANCELLED
     context: dict[str, Any] = {
@@ -392,7 +409,7 @@ def calendar(request):
         "states": rules.STATE_LABELS,
         "org_form": OrgPickerForm(user=request.user, source="org.calendar", initial={"org": org}),
     }
-    if org is not None and org.kind in rules.BRANCH_KINDS:
+    if org is not None and org.kind in rules.CALENDAR_ORG_KINDS:
         context["cal"] = selectors.calendar(org, year, today)
         context["may_plan"] = selectors.meeting_orgs(request.user).filter(pk=org.pk).exists()
     elif org is not None:
@@ -401,14 +418,14 @@ def calendar(request):
         context["querystring"] = query_without(request, "page")
         context["behind"] = sum(1 for c in rows if c.overdue)
         context["branches"] = len(rows)
-        context["may_configure"] = org.kind in selectors.SETTINGS_KINDS and can(request.user, CHANGE, org)
+        context["may_configure"] = org.kind in selectors.FREQUENCY_RULE_KINDS and can(request.user, CHANGE, org)
     return render(request, "branchlife/calendar.html", context)
 
 
 @login_required
 def frequency(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
-    if org.kind not in selectors.SETTINGS_KINDS:
+    if org.kind not in selectors.FREQUENCY_RULE_KINDS:
         raise Http404
     above = services.rules_above(org)
     own = {r.kind: r for r in org.meeting_rules.all()}
@@ -445,8 +462,6 @@ def frequency(request, pk):
 
 
 def _save_rules(request, org: Organization, forms: list, above: dict) -> None:
-    from django.db import transaction
-
     with transaction.atomic():
         for kind, _label, inherited, _own, form in forms:
             d = form.cleaned_data

@@ -659,7 +659,7 @@ def year_of_meetings(
     bulk — a seed of many rows, like `generate_dataset` — with one audit event for the lot,
     described as `label`'s. Returns the attendance rows written."""
     orgs_qs = Organization.objects.filter(
-        path__startswith=county.path, kind__in=sorted(meeting_rules.BRANCH_KINDS | {"group"})
+        path__startswith=county.path, kind__in=sorted(meeting_rules.CALENDAR_ORG_KINDS | {"group"})
     )
     if skip is not None:
         orgs_qs = orgs_qs.exclude(pk=skip.pk).exclude(parent=skip)

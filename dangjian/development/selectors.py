@@ -342,7 +342,7 @@ def ledger(user: User, org: Organization | None = None) -> QuerySet[Candidacy]:
 
 
 def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
-    """One row per candidacy, in the columns of `LEDGER_COLUMNS` (views)."""
+    """One row per candidacy, in the columns of `LEDGER_COLUMNS` (ledger)."""
     candidacies = list(
         qs.select_related("person", "person__employer", "organization")
         .prefetch_related("steps")
@@ -422,3 +422,11 @@ def open_candidacies() -> QuerySet[Candidacy]:
 def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]:
     """The organisations the candidacies belong to, in one query."""
     return orgs_with_pks(candidacies.order_by().values("organization_id"))
+
+
+# --- for the API (added for issue 13) ---------------------------------------------------------
+
+
+def candidacies_with_person() -> QuerySet[Candidacy]:
+    """Every candidacy with its person and organisation (to be scoped by the caller)."""
+    return Candidacy.objects.select_related("person", "organization")

@@ -28,7 +28,6 @@ from dangjian.access import permissions
 from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.organizations.selectors import nearest_settings

@@ -14,9 +14,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian import files
@@ -27,17 +25,14 @@ from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.services import filters_of
 from dangjian.organizations.models import Organization
 from dangjian.people.selectors import visible_people
-from dangjian.rosters.xlsx import Col, Workbook, download_name
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, save_form_page, uploaded
 from dangjian.ui.paging import paginate, query_without
 
 from . import selectors, services
 from .forms import ApplicationForm, ConfigForm, OnlineApplicationForm, StepForm, WithdrawForm
+from .ledger import workbook as ledger_workbook
 from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, StepDocument
-
-# 发展党员台账: the file's name, before its date.
-LEDGER_STEM = gettext_lazy("Membership development ledger")
 
 
 def _require_development(user: Any) -> None:
@@ -291,38 +286,6 @@ def _apply_online(request, person):
 
 # --- the ledger (发展党员台账) -------------------------------------------------------------------
 
-LEDGER_COLUMNS = [
-    (gettext_lazy("name"), 12),
-    (gettext_lazy("gender"), 6),
-    (gettext_lazy("ethnicity"), 8),
-    (gettext_lazy("date of birth"), 12),
-    (gettext_lazy("education"), 12),
-    (gettext_lazy("employer"), 20),
-    (gettext_lazy("post"), 12),
-    (gettext_lazy("party organisation"), 20),
-    (gettext_lazy("application received on"), 12),
-    (gettext_lazy("talk on"), 12),
-    (gettext_lazy("designated activist on"), 12),
-    (gettext_lazy("cultivation contacts"), 16),
-    (gettext_lazy("designated development target on"), 12),
-    (gettext_lazy("sponsors"), 16),
-    (gettext_lazy("political review concluded on"), 12),
-    (gettext_lazy("training"), 14),
-    (gettext_lazy("public notice"), 22),
-    (gettext_lazy("admitted on (branch meeting)"), 12),
-    (gettext_lazy("admission approved on"), 12),
-    (gettext_lazy("oath taken on"), 12),
-    (gettext_lazy("probation ends on"), 12),
-    (gettext_lazy("conversion decided on"), 12),
-    (gettext_lazy("conversion decision"), 16),
-    (gettext_lazy("stage"), 12),
-    (gettext_lazy("outcome"), 14),
-]
-
-
-def ledger_columns() -> list[Col]:
-    return [Col(capfirst(str(label)), width) for label, width in LEDGER_COLUMNS]
-
 
 @login_required
 def ledger(request):
@@ -337,11 +300,7 @@ def ledger(request):
         )
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    book = Workbook()
-    name = download_name(str(LEDGER_STEM), timezone.localdate())
-    title = str(LEDGER_STEM) + (f" · {org.display_name}" if org else "")
-    rows = book.table(str(LEDGER_STEM), ledger_columns(), selectors.ledger_rows(qs), title=title)
-    data = book.close()
+    data, name, rows = ledger_workbook(qs, org)
     services.ledger_exported(
         actor=request.user,
         name=name,

@@ -8,7 +8,7 @@ show. Whether a person's ID number and phone go out in clear is decided in the s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -26,16 +26,35 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
-from dangjian.access.scopes import MEMBERSHIP, NOTHING, PERSON, REVEAL, VIEW, grants_for, scope, scope_q
+from dangjian.access.permissions import visible_reach
+from dangjian.access.scopes import MEMBERSHIP, NOTHING, PERSON, REVEAL, VIEW, scope, scope_q
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
-from dangjian.organizations.selectors import ENTERPRISE_SORTS, count_of, filtered_enterprises, visible_orgs
+from dangjian.organizations.selectors import (
+    ENTERPRISE_SORTS,
+    all_units,
+    count_of,
+    filtered_enterprises,
+    supervising_paths,
+    visible_orgs,
+)
 from dangjian.people.forms import PersonFilterForm
-from dangjian.people.models import Membership, Person
-from dangjian.people.selectors import PERSON_SORTS, filter_people, visible_people
+from dangjian.people.models import Person
+from dangjian.people.selectors import (
+    PERSON_SORTS,
+    filter_people,
+    members_in_subtree,
+    memberships_where,
+    people_in_team,
+    people_in_workshop,
+    visible_people,
+)
 from dangjian.ui.paging import sort
 
 from .forms import UnitFilterForm
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 
 class InvalidFilter(Exception):
@@ -43,11 +62,12 @@ class InvalidFilter(Exception):
     (the page would quietly drop the filter; a file of personal data must be what was asked)."""
 
 
-def _sorted(qs: QuerySet, params: QueryDict, allowed: dict[str, str], default: str) -> QuerySet:
-    return sort(params, qs, allowed, default)[0]
+def _sorted(qs: QuerySet[Any], params: QueryDict, allowed: dict[str, str], default: str) -> QuerySet[Any]:
+    sorted_qs: QuerySet[Any] = sort(params, qs, allowed, default)[0]
+    return sorted_qs
 
 
-def reveal_flag(user: Any) -> Expression:
+def reveal_flag(user: User) -> Expression:
     """True on the rows whose sensitive values the user may see in clear."""
     q = scope_q(user, PERSON, REVEAL)
     if q is None:
@@ -57,24 +77,25 @@ def reveal_flag(user: Any) -> Expression:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def people(user: Any, params: QueryDict) -> QuerySet[Person]:
-    form = PersonFilterForm(params, user=user)
+def people(user: User, params: QueryDict) -> QuerySet[Person]:
+    form = PersonFilterForm(params, user=user)  # type: ignore[no-untyped-call]  # people's form, untyped
     if not form.is_valid():
         raise InvalidFilter(form.errors.as_text())
     qs = filter_people(visible_people(user), form.cleaned_data, user).select_related("team__parent")
-    return _sorted(qs, params, PERSON_SORTS, "name").annotate(may_reveal=reveal_flag(user))
+    result: QuerySet[Person] = _sorted(qs, params, PERSON_SORTS, "name").annotate(may_reveal=reveal_flag(user))
+    return result
 
 
-def _visible_membership(user: Any, pk: Expression) -> Expression:
+def _visible_membership(user: User, pk: OuterRef) -> Value | Exists:
     q = scope_q(user, MEMBERSHIP, VIEW)
     if q is None:
         return Value(True, output_field=BooleanField())
     if q == NOTHING:
         return Value(False, output_field=BooleanField())
-    return Exists(Membership.objects.filter(q, pk=pk))
+    return Exists(memberships_where(q).filter(pk=pk))
 
 
-def members(user: Any, params: QueryDict) -> QuerySet[Person]:
+def members(user: User, params: QueryDict) -> QuerySet[Person]:
     """Party members with their open membership record (one per person, a database constraint)
     joined in; its dates go out only where the user may see that record (`membership_visible`)."""
     return (
@@ -90,29 +111,25 @@ def members(user: Any, params: QueryDict) -> QuerySet[Person]:
     )
 
 
-def organizations(user: Any, params: QueryDict) -> QuerySet[Organization]:
+def organizations(user: User, params: QueryDict) -> QuerySet[Organization]:
     # Members of the whole subtree, as the organisation's page counts them.
-    subtree_members = Person.objects.filter(
-        party_org__path__startswith=OuterRef("path"), political_status__in=PARTY_MEMBER_STATUSES
-    )
+    subtree_members = members_in_subtree(OuterRef("path"))
     return visible_orgs(user).select_related("parent").annotate(n_members=count_of(subtree_members)).order_by("path")
 
 
-def enterprises(user: Any, params: QueryDict) -> QuerySet[Enterprise]:
+def enterprises(user: User, params: QueryDict) -> QuerySet[Enterprise]:
     return _sorted(filtered_enterprises(user, params), params, ENTERPRISE_SORTS, "name")
 
 
-def units(user: Any, params: QueryDict) -> QuerySet[ProductionUnit]:
+def units(user: User, params: QueryDict) -> QuerySet[ProductionUnit]:
     form = UnitFilterForm(params, user=user)
     if not form.is_valid():
         raise InvalidFilter(form.errors.as_text())
-    qs = scope(user, ProductionUnit.objects.select_related("enterprise", "parent"), VIEW)
+    qs: QuerySet[ProductionUnit] = scope(user, all_units(), VIEW)
     if form.cleaned_data["enterprise"]:
         qs = qs.filter(enterprise=form.cleaned_data["enterprise"])
     # A team counts its people; a workshop the people of its teams.
-    people_count = count_of(Person.objects.filter(team=OuterRef("pk"))) + count_of(
-        Person.objects.filter(team__parent=OuterRef("pk"))
-    )
+    people_count = count_of(people_in_team(OuterRef("pk"))) + count_of(people_in_workshop(OuterRef("pk")))
     return qs.annotate(n_people=people_count).order_by(
         "enterprise__name",
         "enterprise_id",
@@ -124,31 +141,16 @@ def units(user: Any, params: QueryDict) -> QuerySet[ProductionUnit]:
     )
 
 
-def covering_org_path(user: Any, resource: str) -> str:
+def covering_org_path(user: User, resource: str) -> str:
     """The narrowest organisation path under which everything of `resource` the user can see
     lies: where the audit log files their export, so the committees above it read it."""
-    if getattr(user, "is_superuser", False):
+    reach = visible_reach(user, resource)
+    if reach is None:
         return ""
-    paths: list[str] = []
-    enterprise_ids: set[int] = set()
-    for g in grants_for(user):
-        if not g.allows(resource, VIEW):
-            continue
-        if g.org_path:
-            paths.append(g.org_path)
-        elif g.enterprise_id:
-            enterprise_ids.add(g.enterprise_id)
-        elif g.person_id:
-            person = getattr(user, "person", None)
-            if person is not None and person.party_org_id:
-                paths.append(person.party_org.path)
-            elif person is not None and person.employer_id:
-                enterprise_ids.add(person.employer_id)
-            else:
-                return ""
+    paths, enterprise_ids = reach
     if enterprise_ids:
         # An enterprise's events are filed under its supervising committee (its audit_org_path).
-        paths += Enterprise.objects.filter(pk__in=enterprise_ids).values_list("supervising_org__path", flat=True)
+        paths += supervising_paths(enterprise_ids)
     return common_path(paths)
 
 

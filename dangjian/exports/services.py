@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -13,10 +13,13 @@ from django.utils import timezone
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.jobs.services import Output, attach_output
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE, download_name
+from dangjian.sheets import XLSX_CONTENT_TYPE, download_name
 
 from . import selectors
 from .sheets import SHEETS, build
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,9 @@ def filters_of(params: QueryDict) -> dict[str, Any]:
 
 def export(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     params: QueryDict,
     progress: Callable[[int], None] | None = None,
     job_id: int | None = None,
@@ -61,7 +64,7 @@ def export(
 @audit.write_transaction
 def record_export(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     exported: ExportFile,
     params: QueryDict,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, UNIT
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.rosters.columns import BY_KEY, EMPLOYEES, MEMBERS, columns_for
-from dangjian.rosters.xlsx import Col, Workbook
+from dangjian.sheets import Col, Workbook
 
 from . import selectors
 
@@ -39,7 +39,7 @@ class Sheet:
 
 
 def _label(model: type[Model], name: str) -> str:
-    return capfirst(str(model._meta.get_field(name).verbose_name))
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
 
 
 def _name(obj: Any) -> str:
@@ -102,36 +102,50 @@ _MEMBER_KEYS = _roster_keys(MEMBERS)
 # --- the tree -------------------------------------------------------------------------------
 
 
+def _fields(model: type[Model], *fields: tuple[str, int], text: tuple[str, ...] = ()) -> list[Col]:
+    """Columns headed with the model fields' own labels, from (field name, width); the fields
+    named in `text` are formatted as text."""
+    return [Col(_label(model, name), width, name in text) for name, width in fields]
+
+
 def _org_columns() -> list[Col]:
     return [
-        Col(_label(Organization, "name"), width=28),
-        Col(_label(Organization, "name_en"), width=28),
-        Col(_label(Organization, "kind"), width=16),
-        Col(_label(Organization, "parent"), width=28),
-        Col(_label(Organization, "code"), width=12, text=True),
-        Col(_label(Organization, "founded_on"), width=12),
+        *_fields(
+            Organization,
+            ("name", 28),
+            ("name_en", 28),
+            ("kind", 16),
+            ("parent", 28),
+            ("code", 12),
+            ("founded_on", 12),
+            text=("code",),
+        ),
         Col(str(_("Members")), width=10),
     ]
 
 
-def _org_row(o: Organization) -> list[Any]:
+def _org_row(o: Any) -> list[Any]:  # an Organization annotated with n_members
     return [o.name, o.name_en, o.get_kind_display(), _name(o.parent), o.code, o.founded_on, o.n_members]
 
 
 def _enterprise_columns() -> list[Col]:
     return [
-        Col(_label(Enterprise, "name"), width=28),
-        Col(_label(Enterprise, "uscc"), width=22, text=True),
-        Col(_label(Enterprise, "ownership"), width=14),
-        Col(_label(Enterprise, "industry"), width=16),
-        Col(_label(Enterprise, "address"), width=30),
-        Col(_label(Enterprise, "supervising_org"), width=24),
-        Col(_label(Enterprise, "party_org"), width=24),
+        *_fields(
+            Enterprise,
+            ("name", 28),
+            ("uscc", 22),
+            ("ownership", 14),
+            ("industry", 16),
+            ("address", 30),
+            ("supervising_org", 24),
+            ("party_org", 24),
+            text=("uscc",),
+        ),
         Col(str(_("Employees")), width=10),
     ]
 
 
-def _enterprise_row(e: Enterprise) -> list[Any]:
+def _enterprise_row(e: Any) -> list[Any]:  # an Enterprise annotated with n_employees
     return [
         e.name,
         e.uscc,
@@ -146,15 +160,12 @@ def _enterprise_row(e: Enterprise) -> list[Any]:
 
 def _unit_columns() -> list[Col]:
     return [
-        Col(_label(ProductionUnit, "enterprise"), width=28),
-        Col(_label(ProductionUnit, "kind"), width=16),
-        Col(_label(ProductionUnit, "name"), width=20),
-        Col(_label(ProductionUnit, "parent"), width=20),
+        *_fields(ProductionUnit, ("enterprise", 28), ("kind", 16), ("name", 20), ("parent", 20)),
         Col(str(_("People")), width=10),
     ]
 
 
-def _unit_row(u: ProductionUnit) -> list[Any]:
+def _unit_row(u: Any) -> list[Any]:  # a ProductionUnit annotated with n_people
     return [u.enterprise.name, u.get_kind_display(), u.name, _name(u.parent), u.n_people]
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dangjian.jobs.services import start_job
-from dangjian.rosters.xlsx import download_name
+from dangjian.sheets import download_name
 from dangjian.ui.downloads import attachment
 
 from . import services

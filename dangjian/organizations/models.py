@@ -105,6 +105,11 @@ class Organization(FastLabels, BilingualName):
         indexes = [models.Index(fields=["kind", "path"])]
 
     @property
+    def is_party_unit(self) -> bool:
+        """A committee of an enterprise, a general branch or a branch: where members are kept."""
+        return self.kind in PARTY_UNIT_KINDS
+
+    @property
     def is_committee(self) -> bool:
         return self.kind in {OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE}
 

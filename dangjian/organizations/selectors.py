@@ -316,3 +316,59 @@ def org_with_pk(pk: int) -> Organization | None:
 def orgs_with_own(relation: str) -> QuerySet[Organization]:
     """The organisations with a row of their own in a one-to-one `relation` (their own settings)."""
     return Organization.objects.filter(**{f"{relation}__isnull": False})
+
+
+# --- for rosters: the import pipeline's targets and teams (added for issue 13) ---------------
+
+
+def target_by_code(code: str) -> Enterprise | Organization | None:
+    """An enterprise by its credit code, or a party organisation by its code (case folded)."""
+    return Enterprise.objects.filter(uscc=code).first() or Organization.objects.filter(code__iexact=code).first()
+
+
+def import_targets(enterprise_q: Q | None, org_q: Q | None) -> tuple[QuerySet[Enterprise], QuerySet[Organization]]:
+    """Enterprises and party units (branches and committees) narrowed by the given scope
+    conditions (None: all), in the order the import form lists them."""
+    ents = Enterprise.objects.all() if enterprise_q is None else Enterprise.objects.filter(enterprise_q)
+    orgs = Organization.objects.filter(kind__in=PARTY_UNIT_KINDS)
+    orgs = orgs if org_q is None else orgs.filter(org_q)
+    return ents.order_by("name"), orgs.order_by("path")
+
+
+def enterprises_covered(org: Organization) -> list[Enterprise]:
+    """The enterprises whose Party work this organisation's subtree covers, with their party org."""
+    return list(Enterprise.objects.select_related("party_org").filter(pk__in=enterprises_under(org.path)))
+
+
+def units_of(enterprise: Enterprise) -> QuerySet[ProductionUnit]:
+    """Every workshop and team of an enterprise, with its parent."""
+    return ProductionUnit.objects.filter(enterprise=enterprise).select_related("parent")
+
+
+# --- for exports (added for issue 13) --------------------------------------------------------
+
+
+def supervising_paths(enterprise_ids: Iterable[int]) -> list[str]:
+    """The paths of the committees supervising these enterprises (where their events are filed)."""
+    return list(Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("supervising_org__path", flat=True))
+
+
+def all_units() -> QuerySet[ProductionUnit]:
+    """Every workshop and team, with its enterprise and parent (to be scoped by the caller)."""
+    return ProductionUnit.objects.select_related("enterprise", "parent")
+
+
+# --- for branchlife (added for issue 13) -----------------------------------------------------
+
+
+def orgs_except_kind(kind: str) -> QuerySet[Organization]:
+    return Organization.objects.exclude(kind=kind)
+
+
+def all_orgs() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def subtree_of_kinds(root: Organization, kinds: Iterable[str]) -> QuerySet[Organization]:
+    """`root` and the organisations under it, of the given kinds."""
+    return Organization.objects.filter(path__startswith=root.path, kind__in=list(kinds))

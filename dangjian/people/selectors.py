@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -135,3 +136,78 @@ def open_membership_of(person: Person) -> Membership | None:
 
 def last_ended_membership_of(person: Person) -> Membership | None:
     return Membership.objects.filter(person=person).order_by("-ended_on", "-pk").first()
+
+
+# --- for rosters: matching an import's rows to the people registered (added for issue 13) ----
+
+
+def people_by_id_index(indexes: Iterable[str]) -> QuerySet[Person]:
+    """The people whose ID numbers' blind indexes are given, with what an import compares."""
+    return Person.objects.filter(id_number_index__in=list(indexes)).select_related(
+        "employer", "team", "team__parent", "party_org"
+    )
+
+
+def open_memberships_of(person_ids: Iterable[int]) -> dict[int, Membership]:
+    """Each person's open membership record (not ended), with its organisation."""
+    return {
+        m.person_id: m
+        for m in Membership.objects.filter(person_id__in=list(person_ids), ended_on__isnull=True).select_related(
+            "organization"
+        )
+    }
+
+
+# --- for exports (added for issue 13) --------------------------------------------------------
+
+
+def memberships_where(q: Q) -> QuerySet[Membership]:
+    return Membership.objects.filter(q)
+
+
+def members_in_subtree(path: Any) -> QuerySet[Person]:
+    """Party members whose organisation lies under `path` (a value or an OuterRef)."""
+    return Person.objects.filter(party_org__path__startswith=path, political_status__in=PARTY_MEMBER_STATUSES)
+
+
+def people_in_team(team: Any) -> QuerySet[Person]:
+    return Person.objects.filter(team=team)
+
+
+def people_in_workshop(workshop: Any) -> QuerySet[Person]:
+    return Person.objects.filter(team__parent=workshop)
+
+
+# --- for branchlife: who a meeting expects or may invite (added for issue 13) ---------------
+
+
+def members_in_orgs(org_ids: Any, on: dt.date | None = None) -> QuerySet[Person]:
+    """The party members (probationary and full) of the organisations `org_ids` (a subquery);
+    with `on`, only those who were already members there that day."""
+    qs = Person.objects.filter(party_org__in_ids=org_ids, political_status__in=PARTY_MEMBER_STATUSES)
+    if on is not None:
+        since = Membership.objects.filter(ended_on__isnull=True, admitted_on__lte=on).filter(
+            Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=on)
+        )
+        qs = qs.filter(pk__in=since.values("person_id"))
+    return qs
+
+
+def non_members_employed_in(org_ids: Any) -> QuerySet[Person]:
+    """People who are not Party members, employed by enterprises covered by `org_ids` (a subquery)."""
+    return Person.objects.filter(employer__party_org__in_ids=org_ids).exclude(
+        political_status__in=PARTY_MEMBER_STATUSES
+    )
+
+
+# --- for the API (added for issue 13) ---------------------------------------------------------
+
+
+def all_people() -> QuerySet[Person]:
+    """Every person (to be scoped by the caller)."""
+    return Person.objects.all()
+
+
+def memberships_of(person: Person) -> QuerySet[Membership]:
+    """The person's membership records with their organisations (to be scoped by the caller)."""
+    return Membership.objects.filter(person=person).select_related("organization")

@@ -8,6 +8,7 @@ class RostersConfig(AppConfig):
     verbose_name = _("Roster imports")
 
     def ready(self) -> None:
+        # In ready(): the services import models, which are not loaded when apps.py is.
         from dangjian.jobs import services as jobs
 
         from . import services

@@ -93,13 +93,17 @@ class RosterImport(models.Model):
 
     @property
     def target(self) -> Enterprise | Organization:
-        return self.enterprise or self.organization
+        # A database constraint holds exactly one of the two.
+        target = self.enterprise or self.organization
+        if target is None:
+            raise ValueError(f"roster import {self.pk} has no target")
+        return target
 
     @property
     def has_file(self) -> bool:
         # Lists defer the (large) file and annotate whether it is kept: never load it to know.
         if "file_kept" in self.__dict__:
-            return self.file_kept
+            return bool(self.__dict__["file_kept"])
         return bool(self.sealed_file)
 
     @property
@@ -112,9 +116,9 @@ class RosterImport(models.Model):
         )
 
     def audit_org_path(self) -> str:
-        if self.organization_id:
+        if self.organization is not None:
             return self.organization.path
-        return self.enterprise.audit_org_path() if self.enterprise_id else ""
+        return self.enterprise.audit_org_path() if self.enterprise is not None else ""
 
 
 class RowOutcome(models.TextChoices):

@@ -21,7 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from python_calamine import CalamineWorkbook
 
 from .columns import match_header
 from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts, column_name
@@ -174,9 +177,6 @@ def _load_unsized(source: IO[bytes]) -> Any:
     sheet with no `<dimension>` it parses the whole sheet to find one (keeping an element per
     cell until the end), before our survey could refuse it. The survey gives the bounds the
     rows are read with, so the size is never needed. External links' cached sheets are skipped."""
-    import openpyxl
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
     with _unsized:
         sizing = ReadOnlyWorksheet._get_size
         ReadOnlyWorksheet._get_size = lambda self: None
@@ -218,8 +218,6 @@ def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[An
 
 
 def _calamine_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
-    from python_calamine import CalamineWorkbook
-
     # Surveyed before calamine, which builds the sheet as one dense block (a few bytes of .ods
     # repeating a row, or one .xls cell at IV65536, cost gigabytes).
     if zipfile.is_zipfile(io.BytesIO(data)):  # .ods

@@ -7,17 +7,17 @@ the person who uploaded it can correct the rejected rows in place and upload it 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
 from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.crypto import open_bytes
+from dangjian.sheets import Col, Workbook, download_name
 
 from .columns import BY_KEY, MEMBERS, columns_for
 from .models import ImportRow, RosterImport
 from .reading import RosterFileError, read_roster
-from .xlsx import Col, Workbook, download_name
 
 
 def _problems(row: ImportRow) -> str:
@@ -31,7 +31,7 @@ def report_bytes(imp: RosterImport) -> bytes:
     roster = None
     if imp.has_file:
         try:
-            roster = read_roster(open_bytes(imp.sealed_file), imp.file_name, imp.kind)
+            roster = read_roster(open_bytes(cast(bytes, imp.sealed_file)), imp.file_name, imp.kind)
         except RosterFileError:
             roster = None
     if roster is None:
@@ -44,14 +44,11 @@ def report_bytes(imp: RosterImport) -> bytes:
         )
         return book.close()
     width = max((h.index for h in roster.header), default=-1) + 1
-    keyed = {h.index: BY_KEY.get(h.key) for h in roster.header}
+    keyed = {h.index: BY_KEY.get(h.key) if h.key else None for h in roster.header}
     cols = [
-        Col(
-            h.text or h.letter,
-            keyed[h.index].width if keyed[h.index] else 10,
-            bool(keyed[h.index] and keyed[h.index].text),
-        )
+        Col(h.text or h.letter, column.width if column else 10, bool(column and column.text))
         for h in roster.header
+        for column in [keyed[h.index]]
     ] + outcome_cols
 
     def lines() -> Iterator[list[Any]]:

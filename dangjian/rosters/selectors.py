@@ -4,20 +4,22 @@ uploader loses it when the place it imports into leaves their scope."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from dangjian.access.scopes import CHANGE, MEMBERSHIP, PERSON, has_any
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 
 from .models import ImportStatus, Phase, RosterImport
 from .pipeline import alive_key, targets_for
 
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
-def own_imports(user: Any) -> QuerySet[RosterImport]:
+
+def own_imports(user: User) -> QuerySet[RosterImport]:
     """The user's imports into places they may still import into."""
     enterprises, orgs = targets_for(user)
     return (
@@ -29,21 +31,16 @@ def own_imports(user: Any) -> QuerySet[RosterImport]:
     )
 
 
-def own_import(user: Any, pk: Any) -> RosterImport | None:
+def own_import(user: User, pk: Any) -> RosterImport | None:
     return own_imports(user).filter(pk=pk).first()
-
-
-def may_import(user: Any) -> bool:
-    """Whether the user may import a roster anywhere (menus, upload page, templates)."""
-    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
 
 
 def current_job(imp: RosterImport) -> Any:
     """The unfinished job on the file, if any: its check, or its import (whose status changes
     only when the import's transaction commits, so the job tells that it is under way)."""
-    if imp.status == ImportStatus.CHECKING and imp.check_job_id and not imp.check_job.finished:
+    if imp.status == ImportStatus.CHECKING and imp.check_job is not None and not imp.check_job.finished:
         return imp.check_job
-    if imp.status == ImportStatus.CHECKED and imp.import_job_id and not imp.import_job.finished:
+    if imp.status == ImportStatus.CHECKED and imp.import_job is not None and not imp.import_job.finished:
         return imp.import_job
     return None
 
@@ -54,7 +51,7 @@ def is_busy(imp: RosterImport) -> bool:
 
 
 def last_alive(imp: RosterImport) -> dt.datetime:
-    """When its check last showed a sign of life (pipeline._alive), or was uploaded."""
+    """When its check last showed a sign of life (pipeline.run.alive), or was uploaded."""
     at = cache.get(alive_key(imp.pk))
     return max(imp.created_at, dt.datetime.fromtimestamp(at, tz=dt.UTC)) if at else imp.created_at
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,17 +11,22 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dangjian.access.permissions import may_import_into
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.jobs.services import start_job
+from dangjian.jobs.services import INTERRUPTED, TIME_LIMIT, start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
 from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport
-from .pipeline import checksum, kind_for, may_import_into
+from .pipeline import checksum, kind_for
 from .reading import FORMATS, extension
-from .selectors import is_busy
+from .selectors import is_busy, last_alive
+from .tasks import check_roster_task, import_roster_task
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
 
 
 def max_upload_bytes() -> int:
@@ -30,7 +36,7 @@ def max_upload_bytes() -> int:
 @audit.write_transaction
 def upload(
     *,
-    actor: Any,
+    actor: User | None,
     target: Enterprise | Organization,
     file_name: str,
     data: bytes,
@@ -83,8 +89,6 @@ def upload(
         },
     )
     if background:
-        from .tasks import check_roster_task
-
         imp.check_job = start_job(
             actor=actor,
             kind="roster_check",
@@ -98,7 +102,7 @@ def upload(
 
 
 @audit.write_transaction
-def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
+def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
     imp = RosterImport.objects.select_for_update(of=("self",)).select_related("import_job").get(pk=imp.pk)
     if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
@@ -110,8 +114,6 @@ def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: b
     # midway leaves a file that was checked and not imported, and it can be confirmed again.
     audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
     if background:
-        from .tasks import import_roster_task
-
         imp.import_job = start_job(
             actor=actor,
             kind="roster_import",
@@ -125,7 +127,7 @@ def confirm(*, actor: Any, imp: RosterImport, source: str = "web", background: b
 
 
 @audit.write_transaction
-def report_downloaded(*, actor: Any, imp: RosterImport) -> None:
+def report_downloaded(*, actor: User | None, imp: RosterImport) -> None:
     """The report holds the file's rows: its download is an export like any other."""
     audit.record(
         actor=actor, action=Action.EXPORT, obj=imp, changes={"report": imp.file_name, "rows": imp.counts.get("rows", 0)}
@@ -133,7 +135,7 @@ def report_downloaded(*, actor: Any, imp: RosterImport) -> None:
 
 
 @audit.write_transaction
-def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
+def discard(*, actor: User | None, imp: RosterImport) -> RosterImport:
     if is_busy(imp):
         raise ValidationError(_("Wait until the work on this file has finished."))
     before = imp.status
@@ -147,10 +149,10 @@ def discard(*, actor: Any, imp: RosterImport) -> RosterImport:
 
 
 @audit.write_transaction
-def purge_files(*, actor: Any, older_than_days: int) -> int:
+def purge_files(*, actor: User | None, older_than_days: int) -> int:
     """Remove the kept files of imports uploaded more than `older_than_days` ago. An import still
     waiting for confirmation is discarded with its file: without it there is nothing to import."""
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     stale = (
         RosterImport.objects.filter(created_at__lt=cutoff)
         .exclude(sealed_file=b"")
@@ -189,8 +191,6 @@ def job_stopped(job: Any, reason: str) -> None:
     language): a check or import stopped past its time limit fails with the job's message; an
     interrupted check is stored as interrupted; an interrupted import stays checked, to be
     confirmed again (its transaction never committed)."""
-    from dangjian.jobs.services import TIME_LIMIT
-
     imp = (
         RosterImport.objects.select_for_update(of=("self",))
         .filter(Q(check_job=job) | Q(import_job=job))
@@ -219,9 +219,7 @@ def sweep_interrupted_checks(now: Any) -> int:
     """Checks left "checking" by a process that was killed without a job to show it: a
     `manage.py import_roster [--dry-run]` (its check leaves a sign of life every few seconds),
     or a check job that ended without finishing the check. Stored as interrupted, audited."""
-    from .selectors import last_alive
-
-    cutoff = now - timezone.timedelta(seconds=settings.JOB_STALL_SECONDS)
+    cutoff = now - dt.timedelta(seconds=settings.JOB_STALL_SECONDS)
     candidates = (
         RosterImport.objects.filter(status=ImportStatus.CHECKING, created_at__lt=cutoff)
         .filter(Q(check_job__isnull=True) | Q(check_job__status__in=["done", "failed"]))
@@ -233,8 +231,6 @@ def sweep_interrupted_checks(now: Any) -> int:
 
 @audit.write_transaction
 def _mark_interrupted(*, imp_id: int) -> bool:
-    from dangjian.jobs.services import INTERRUPTED
-
     imp = (
         RosterImport.objects.select_for_update(of=("self",)).select_related("requested_by").defer("sealed_file")
     ).get(pk=imp_id)

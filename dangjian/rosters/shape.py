@@ -100,8 +100,8 @@ def xlsx_shape(archive: zipfile.ZipFile, sheet_path: str) -> Shape:
         if ":" in name:
             name = name.rpartition(":")[2]
         if name == "c":
-            ref = attrs.get("r")
-            letters = ref.rstrip("0123456789") if ref else ""
+            ref = attrs.get("r", "")
+            letters = ref.rstrip("0123456789")
             if (
                 letters
                 and letters.isascii()
@@ -157,7 +157,15 @@ def ods_shape(archive: zipfile.ZipFile) -> Shape:
     """The filled part of an .ods file's first sheet, counting repeated rows and cells
     (`table:number-rows-repeated="1000000"` is a few bytes: calamine would expand it)."""
     shape = Shape()
-    state = {"depth": 0, "row": 0, "repeat": 1, "col": 0, "row_filled": False, "cell": None, "text": False}
+    state: dict[str, Any] = {
+        "depth": 0,
+        "row": 0,
+        "repeat": 1,
+        "col": 0,
+        "row_filled": False,
+        "cell": None,
+        "text": False,
+    }
 
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)

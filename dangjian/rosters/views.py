@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.access.permissions import may_import
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors
 from dangjian.ui.paging import paginate, query_without
@@ -28,7 +29,7 @@ def _own(request, pk) -> RosterImport:
 
 @login_required
 def import_list(request):
-    if not selectors.may_import(request.user):
+    if not may_import(request.user):
         raise PermissionDenied
     page = paginate(request, selectors.own_imports(request.user))
     for imp in page:
@@ -38,7 +39,7 @@ def import_list(request):
 
 @login_required
 def upload(request):
-    if not selectors.may_import(request.user):
+    if not may_import(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +62,7 @@ def upload(request):
 
 @login_required
 def template(request, kind):
-    if kind not in ROSTER_KINDS or not selectors.may_import(request.user):
+    if kind not in ROSTER_KINDS or not may_import(request.user):
         raise Http404
     return attachment(reports.template_bytes(kind), reports.template_name(kind))
 

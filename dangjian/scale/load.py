@@ -130,7 +130,7 @@ def _secretaries(county: Organization) -> list[tuple[User, Organization]]:
     rows = RoleAssignment.objects.filter(
         role=Role.SECRETARY,
         organization__path__startswith=county.path,
-        organization__kind__in=meeting_rules.BRANCH_KINDS,
+        organization__kind__in=meeting_rules.CALENDAR_ORG_KINDS,
     ).select_related("user", "organization")
     lowest: dict[int, RoleAssignment] = {}
     for r in rows.order_by("pk"):

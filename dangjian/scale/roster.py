@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dangjian.demo.codes import CodeFactory
 from dangjian.people.choices import Education, Ethnicity
 from dangjian.rosters.columns import columns_for
-from dangjian.rosters.xlsx import Col, Workbook
+from dangjian.sheets import Col, Workbook
 
 TEAMS = [f"第{i}班组" for i in range(1, 41)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
+from dangjian.sheets import XLSX_CONTENT_TYPE
 
 
 def attachment(data: bytes, name: str, content_type: str = XLSX_CONTENT_TYPE) -> HttpResponse:

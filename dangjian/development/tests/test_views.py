@@ -19,8 +19,8 @@ from dangjian.access import services as access_services
 from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.development import rules, services
+from dangjian.development.ledger import LEDGER_COLUMNS
 from dangjian.development.models import Candidacy, DevelopmentConfig, Stage, Step
-from dangjian.development.views import LEDGER_COLUMNS
 from dangjian.testing.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

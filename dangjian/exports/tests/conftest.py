@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dangjian.rosters.columns import BY_KEY
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
+from dangjian.sheets import XLSX_CONTENT_TYPE
 
 
 def read_rows(data: bytes) -> list[tuple]:

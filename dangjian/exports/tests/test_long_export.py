@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.jobs.models import Job, JobStatus
-from dangjian.rosters.xlsx import XLSX_CONTENT_TYPE
+from dangjian.sheets import XLSX_CONTENT_TYPE
 
 from .conftest import by_name, read_rows
 

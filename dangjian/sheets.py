@@ -1,8 +1,10 @@
-"""Writing .xlsx files: every export, import report and template goes through `Table`.
+"""The one .xlsx writer: every download (exports, the meeting register, the development ledger,
+the import report and templates) goes through `Workbook`.
 
 xlsxwriter in constant-memory mode writes each row to disk as it comes, so a 100,000-row export
 costs the same memory as a 10-row one. Strings are always written as strings: a cell that
-starts with "=" stays text and can never become a formula in the reader's Excel.
+starts with "=" stays text and can never become a formula in the reader's Excel. Dates are
+written as dates, numbers as numbers, booleans as booleans; columns marked `text` stay text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
+from django.utils.functional import Promise
+from django.utils.text import capfirst
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,6 +27,16 @@ class Col:
     header: str
     width: int = 14
     text: bool = False  # formatted as text in Excel ("@"): ID numbers and phones stay exact when typed
+
+
+def labelled(labels: Iterable[tuple[str | Promise, int]]) -> list[Col]:
+    """Columns from (label, width) pairs, headed with the label capitalised in the reader's language."""
+    return [Col(capfirst(str(label)), width) for label, width in labels]
+
+
+def titled(stem: str | Promise, *parts: object) -> str:
+    """A sheet's title line: `会议台账 · 第一党支部 · 2026`; empty parts are left out."""
+    return " · ".join([str(stem), *(str(p) for p in parts if p not in (None, ""))])
 
 
 class Workbook:
@@ -113,3 +127,18 @@ def download_name(stem: str, today: dt.date | None = None) -> str:
     """`党员花名册-2026-11-25.xlsx`: the list's name and the day it was taken."""
     today = today or dt.date.today()
     return f"{stem}-{today.isoformat()}.xlsx"
+
+
+def one_table(
+    stem: str | Promise,
+    columns: Sequence[Col],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str = "",
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[bytes, str, int]:
+    """A download of one sheet named after its stem: (bytes, file name, rows written)."""
+    book = Workbook()
+    count = book.table(str(stem), columns, rows, title=title, progress=progress)
+    return book.close(), download_name(str(stem), today), count

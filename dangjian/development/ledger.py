@@ -1,0 +1,54 @@
+"""The membership development ledger (发展党员台账) as an Excel download: one row per candidacy
+(selectors.ledger_rows), written by the one .xlsx writer (dangjian.sheets)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.organizations.models import Organization
+from dangjian.sheets import Col, labelled, one_table, titled
+
+from . import selectors
+from .models import Candidacy
+
+LEDGER_STEM = _("Membership development ledger")
+
+LEDGER_COLUMNS = [
+    (_("name"), 12),
+    (_("gender"), 6),
+    (_("ethnicity"), 8),
+    (_("date of birth"), 12),
+    (_("education"), 12),
+    (_("employer"), 20),
+    (_("post"), 12),
+    (_("party organisation"), 20),
+    (_("application received on"), 12),
+    (_("talk on"), 12),
+    (_("designated activist on"), 12),
+    (_("cultivation contacts"), 16),
+    (_("designated development target on"), 12),
+    (_("sponsors"), 16),
+    (_("political review concluded on"), 12),
+    (_("training"), 14),
+    (_("public notice"), 22),
+    (_("admitted on (branch meeting)"), 12),
+    (_("admission approved on"), 12),
+    (_("oath taken on"), 12),
+    (_("probation ends on"), 12),
+    (_("conversion decided on"), 12),
+    (_("conversion decision"), 16),
+    (_("stage"), 12),
+    (_("outcome"), 14),
+]
+
+
+def ledger_columns() -> list[Col]:
+    return labelled(LEDGER_COLUMNS)
+
+
+def workbook(qs: QuerySet[Candidacy], org: Organization | None) -> tuple[bytes, str, int]:
+    """The ledger of `qs` as .xlsx: (bytes, file name, rows), titled with the chosen organisation."""
+    title = titled(LEDGER_STEM, org.display_name if org else None)
+    return one_table(LEDGER_STEM, ledger_columns(), selectors.ledger_rows(qs), title=title, today=timezone.localdate())

@@ -1,0 +1,205 @@
+"""Running a whole import: `check` (the dry run) and `apply` (one transaction, or nothing), each
+taking the rows through parse → match → validate → write in chunks and storing the report."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.access.permissions import may_import_into
+from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.organizations.models import Enterprise, Organization
+
+from ..columns import EMPLOYEES
+from ..models import ImportStatus, RosterImport, RowOutcome
+from ..reading import Roster, RosterFileError
+from .match import match_chunk
+from .parse import Parsed, RowResult, parse_row
+from .read import describe_columns, roster_of
+from .report import fail, save_rows
+from .validate import NEW, Gate
+from .write import Writer
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
+CHUNK = 500
+ALIVE_EVERY = 5  # seconds between a check's signs of life
+ALIVE_TTL = 24 * 60 * 60
+
+ProgressFn = Callable[[int, int], None]
+
+
+def alive_key(import_id: int) -> str:
+    return f"rosters:alive:{import_id}"
+
+
+class ImportRejected(Exception):
+    """Raised inside the import's transaction when a row fails, to roll every write back."""
+
+    def __init__(self, rejected: int) -> None:
+        super().__init__(rejected)
+        self.rejected = rejected
+
+
+class Importer:
+    """Runs rows through matching and validation; with `write=True` also through the services."""
+
+    def __init__(
+        self, *, actor: User | None, target: Enterprise | Organization, roster: Roster, write: bool, create_teams: bool
+    ) -> None:
+        self.writer = Writer(actor=actor, target=target, roster=roster, write=write, create_teams=create_teams)
+        self.gate = Gate(actor=actor, roster=roster, write=write)
+        self.actor, self.kind, self.roster, self.write = actor, self.writer.kind, roster, write
+
+    def run(self, rows: Iterable[tuple[int, list[Any]]], progress: ProgressFn | None = None) -> Iterable[RowResult]:
+        chunk: list[Parsed] = []
+        done = 0
+        for number, cells in rows:
+            parsed = parse_row(self.roster, number, cells)
+            if parsed is None:
+                continue
+            chunk.append(parsed)
+            if len(chunk) >= CHUNK:
+                yield from self._run_chunk(chunk)
+                done += len(chunk)
+                chunk = []
+                if progress:
+                    progress(done, max(self.roster.total_rows, done))
+        if chunk:
+            yield from self._run_chunk(chunk)
+            done += len(chunk)
+        if progress:
+            progress(done, done)
+
+    def _run_chunk(self, chunk: list[Parsed]) -> Iterable[RowResult]:
+        match = match_chunk(self.actor, self.kind, chunk)
+        self.gate.start_chunk()
+        for _number, values, result in chunk:
+            if result.outcome != RowOutcome.REJECTED:
+                person = self.gate.admit(values, result, match)
+                if person is not None:
+                    self._write(values, result, None if person is NEW else person, match.open_memberships)
+            elif self.kind == EMPLOYEES and values.get("team") and not self.writer.create_teams:
+                self.writer.team(values, self.writer.enterprise, result)  # report every problem of the row at once
+            yield result
+
+    def _write(self, values: dict[str, Any], result: RowResult, person: Any, open_memberships: dict[int, Any]) -> None:
+        try:
+            with transaction.atomic() if self.write else contextlib.nullcontext():
+                self.writer.person_and_membership(values, result, person, open_memberships)
+        except ValidationError as exc:
+            self.writer.rejected_by(exc, values, result)
+
+
+def alive(imp: RosterImport, progress: ProgressFn | None) -> ProgressFn:
+    """The check's progress, leaving a sign of life on the way (at most every few seconds), which
+    tells a check still running from one whose process was killed (selectors.interrupted)."""
+    last = [time.time()]
+    cache.set(alive_key(imp.pk), last[0], ALIVE_TTL)
+
+    def report(done: int, total: int) -> None:
+        now = time.time()
+        if now - last[0] >= ALIVE_EVERY:
+            cache.set(alive_key(imp.pk), now, ALIVE_TTL)
+            last[0] = now
+        if progress is not None:
+            progress(done, total)
+
+    return report
+
+
+def check(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport:
+    """The dry run: every row's outcome, nothing written but the report."""
+    progress = alive(imp, progress)
+    imp.rows.all().delete()
+    try:
+        roster = roster_of(imp)
+    except RosterFileError as exc:
+        fail(imp, str(exc))
+        return imp
+    importer = Importer(
+        actor=imp.requested_by, target=imp.target, roster=roster, write=False, create_teams=imp.create_teams
+    )
+    counts: dict[str, int] = {}
+    save_rows(imp, importer.run(roster.rows, progress), counts)
+    imp.columns = describe_columns(roster)
+    imp.header_row = roster.header_row
+    imp.counts = counts
+    imp.status = ImportStatus.CHECKED
+    imp.checked_at = timezone.now()
+    imp.message = "" if counts.get("rows") else _("The roster has a header row but no data rows under it.")
+    imp.save(update_fields=["columns", "header_row", "counts", "status", "checked_at", "message"])
+    return imp
+
+
+def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport:
+    """Write the whole file in one transaction, or nothing."""
+    if not may_import_into(imp.requested_by, imp.target):
+        fail(imp, _("You may no longer import into %(target)s.") % {"target": imp.target})
+        return imp
+    try:
+        _apply_in_transaction(imp, progress)
+    except ImportRejected as exc:
+        # Everything was rolled back. The data changed since the check: check again, so the
+        # report shows what stands in the way now.
+        check(imp)
+        fail(
+            imp,
+            _(
+                "Nothing was imported: %(n)d rows could not be written (the records changed since the file was "
+                "checked). The report below shows why; correct the file and upload it again."
+            )
+            % {"n": exc.rejected},
+        )
+    except RosterFileError as exc:
+        fail(imp, str(exc))
+    except Exception:
+        fail(imp, _("Nothing was imported: the import stopped on an unexpected error. The database is unchanged."))
+        raise
+    return imp
+
+
+@audit.write_transaction
+def _apply_in_transaction(imp: RosterImport, progress: ProgressFn | None) -> None:
+    # Under the chain lock: a second run of the same import (confirmed again after a worker
+    # died, or started twice) waits here, then finds the first one's work committed.
+    status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
+    if status != ImportStatus.CHECKED:
+        imp.refresh_from_db()
+        return
+    roster = roster_of(imp)
+    importer = Importer(
+        actor=imp.requested_by, target=imp.target, roster=roster, write=True, create_teams=imp.create_teams
+    )
+    imp.rows.all().delete()
+    counts: dict[str, int] = {}
+    save_rows(imp, importer.run(roster.rows, progress), counts)
+    if counts.get(RowOutcome.REJECTED):
+        raise ImportRejected(counts[RowOutcome.REJECTED])
+    imp.counts = counts
+    imp.status = ImportStatus.IMPORTED
+    imp.imported_at = timezone.now()
+    imp.message = ""
+    imp.save(update_fields=["counts", "status", "imported_at", "message"])
+    audit.record(
+        actor=imp.requested_by,
+        action=Action.IMPORT,
+        obj=imp,
+        changes={
+            "file": imp.file_name,
+            "sha256": imp.sha256,
+            "roster": imp.kind,
+            "into": str(imp.target),
+            **{k: v for k, v in counts.items()},
+        },
+    )

@@ -1,0 +1,41 @@
+"""Where a roster goes: the enterprise (employee roster) or party organisation (member roster)
+named by a code, and the places a user may import into."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, container_q
+from dangjian.organizations import selectors as orgs
+from dangjian.organizations.models import Enterprise, Organization
+
+from ..columns import EMPLOYEES, MEMBERS
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
+
+def kind_for(target: Enterprise | Organization) -> str:
+    return EMPLOYEES if isinstance(target, Enterprise) else MEMBERS
+
+
+def find_target(code: str) -> Enterprise | Organization | None:
+    """An enterprise by its credit code, or a party organisation by its code."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return orgs.target_by_code(code)
+
+
+def targets_for(user: User) -> tuple[QuerySet[Enterprise], QuerySet[Organization]]:
+    """Where this user may import: (enterprises, party organisations)."""
+    return orgs.import_targets(
+        container_q(user, PERSON, CHANGE, ENTERPRISE), container_q(user, MEMBERSHIP, CHANGE, ORG)
+    )
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
