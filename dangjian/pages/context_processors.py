@@ -6,14 +6,11 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from dangjian.access import permissions
-from dangjian.access.permissions import may_read_global_log
 from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
-from dangjian.branchlife import selectors as branchlife
-from dangjian.rosters.selectors import may_import
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The menu: which capabilities the signed-in user may open (each capability's own predicate)."""
+    """The menu: which capabilities the signed-in user may open (access's predicates)."""
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
@@ -23,10 +20,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "orgs": has_any(user, ORG, VIEW),
             "enterprises": has_any(user, ENTERPRISE, VIEW),
             "people": has_any(user, PERSON, VIEW),
-            "audit": may_read_global_log(user),
-            "imports": may_import(user),
+            "audit": permissions.may_read_global_log(user),
+            "imports": permissions.may_import(user),
             "development": permissions.may_see_development(user),
-            "meetings": branchlife.may_see_meetings(user),
+            "meetings": permissions.may_see_meetings(user),
             "birthdays": permissions.may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
