@@ -23,7 +23,6 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from dangjian import periods
 from dangjian.access.models import Role, RoleAssignment
@@ -31,13 +30,11 @@ from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
+from dangjian.demo.build.base import Builder
 from dangjian.development.models import Stage
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Person
-
-if TYPE_CHECKING:
-    from .scenario import DemoBuilder
 
 SEED_OFFSET = 628
 THEME_DAY = 5  # the branch's theme party day: the 5th of every month (the park committee's rule)
@@ -199,7 +196,7 @@ def months_before(day: dt.date, n: int) -> tuple[int, int]:
 
 
 class BranchLife:
-    def __init__(self, builder: DemoBuilder, seed: int) -> None:
+    def __init__(self, builder: Builder, seed: int) -> None:
         self.today = builder.today
         self.founding = builder.founding
         self.rng = random.Random(seed + SEED_OFFSET)
@@ -619,7 +616,7 @@ class BranchLife:
         return [self.write(p) for p in self.plans]
 
 
-def build(builder: DemoBuilder, seed: int) -> list[Meeting]:
+def build(builder: Builder, seed: int) -> list[Meeting]:
     """Write the garment branch's meetings, once the builder has built the branch, its people and
     their roles."""
     return BranchLife(builder, seed).build()
@@ -638,7 +635,7 @@ TOPICS = {
 ATTENDANCE = [Attendance.State.PRESENT] * 17 + [Attendance.State.LEAVE, Attendance.State.ABSENT]
 
 
-def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
+def records_elsewhere(builder: Builder, seed: int) -> int:
     """This year's meetings of the county's other branches (see `year_of_meetings`); the garment
     branch's meetings above go through the services."""
     return year_of_meetings(
