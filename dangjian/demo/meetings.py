@@ -31,129 +31,27 @@ from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
 from dangjian.demo.build.base import Builder
+from dangjian.demo.data.meetings import (
+    ACTIVITY_ROOM,
+    CELEBRATION_TOPIC,
+    COMMITTEE_TOPICS,
+    FOUNDING_MEETING,
+    GENERAL_TOPICS,
+    GROUP_TOPICS,
+    LEAVE_DETAILS,
+    LEAVE_REASONS,
+    MEETING_ROOM,
+    OTHER_BRANCH_TOPICS,
+    THEME_DAY,
+    THEME_DAYS,
+)
 from dangjian.development.models import Stage
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Person
 
 SEED_OFFSET = 628
-THEME_DAY = 5  # the branch's theme party day: the 5th of every month (the park committee's rule)
-CELEBRATION_TOPIC = "重温入党誓词 集体过政治生日"
-ACTIVITY_ROOM = "6号厂房二楼党员活动室"
-MEETING_ROOM = "公司办公楼三楼会议室"
-LEAVE_REASONS = ("夜班", "夜班", "夜班", "出差", "病假", "探亲")
-LEAVE_DETAILS = {
-    "出差": ("出差（库尔勒送货）", "出差（乌鲁木齐采购面辅料）", "出差"),
-    "探亲": ("回喀什探亲", "回伊犁探亲", "探亲"),
-    "病假": ("病假",),
-    "夜班": ("夜班",),
-}
 HELD, PLANNED, CANCELLED = Meeting.Status.HELD, Meeting.Status.PLANNED, Meeting.Status.CANCELLED
-
-# Theme party days, by month: (topic, minutes).
-THEME_DAYS = {
-    1: (
-        "岁末年初安全生产大检查 党员带头查隐患",
-        "一、学习安全生产有关规定；\n二、党员分组到各厂房检查消防通道和电气线路；\n三、发现隐患当场登记，交行政部限期整改。",
-    ),
-    2: (
-        "复工复产 党员先锋岗亮身份",
-        "一、先锋岗党员佩戴党员徽章上岗；\n二、交流节后返岗职工情况；\n三、党员带头做好新员工岗前帮带。",
-    ),
-    3: (
-        "学雷锋志愿服务进班组",
-        "一、学习雷锋精神；\n二、党员志愿者为职工义务维修缝纫设备、整理宿舍区环境；\n三、征集职工“微心愿”12条，逐条认领。",
-    ),
-    4: (
-        "清明祭英烈 传承红色基因",
-        "一、观看革命先烈事迹专题片；\n二、党员代表交流观后感；\n三、组织职工网上祭英烈。",
-    ),
-    5: (
-        "支部成立 党员亮身份、作承诺",
-        "一、为党员发放党员徽章，设立党员先锋岗；\n二、党员逐一公开承诺，承诺书在各厂房张贴；\n"
-        "三、何艳萍同志安排支部成立后第一个月的工作。",
-    ),
-    6: (
-        "“安全生产月”党员示范岗巡查",
-        "一、学习《安全生产法》有关条款；\n二、党员示范岗分片巡查各厂房；\n三、发现问题5项，当场整改4项，1项报公司限期解决。",
-    ),
-    7: (
-        "学党史、守初心 “七一”主题党日",
-        "一、集体学习党史故事；\n二、党员交流入党以来的工作体会；\n三、党员为结对职工送去学习资料。",
-    ),
-    8: (
-        "党员“1+N”结对帮扶 技能传帮带",
-        "一、通报各班组结对帮扶情况；\n二、党员技术骨干在车间现场演示缝制工艺；\n三、结对双方修订帮扶计划。",
-    ),
-    9: (
-        "质量月：党员质检先锋岗在行动",
-        "一、学习公司质量管理制度；\n二、党员分组抽检各班组在制品；\n三、组织返工原因分析会。",
-    ),
-    10: (
-        "民族团结一家亲 党员职工结对认亲",
-        "一、学习民族团结进步有关政策；\n二、党员与少数民族职工结对交流；\n三、为3户困难职工家庭送去慰问品。",
-    ),
-    11: (
-        "冬季消防安全 党员责任区包联",
-        "一、开展冬季消防安全知识培训；\n二、党员责任区包联到厂房、班组；\n三、组织全员消防疏散演练。",
-    ),
-    12: (
-        "年终总结 党员承诺践诺评议",
-        "一、党员逐一报告承诺践诺情况；\n二、职工代表现场评议；\n三、评议结果在公司公示栏公开。",
-    ),
-}
-
-# Committee meetings, by month: what they took up besides last month's 三会一课.
-COMMITTEE_TOPICS = {
-    1: "研究春节前走访慰问困难职工和困难党员",
-    2: "研究节后复工复产中党员作用发挥",
-    3: "研究第一季度党员大会议题和党课安排",
-    4: "研究年度发展党员工作计划",
-    5: "研究支部成立一周年有关工作",
-    6: "研究“七一”集体过政治生日活动方案，听取入党申请人谈话情况",
-    7: "研究确定入党积极分子人选和培养联系人",
-    8: "研究“党建赋能班组”包联分工和第三季度党员大会议题",
-    9: "研究“四个标兵”第二轮评选方案",
-    10: "研究质检员技能培训计划和党员先锋岗调整",
-    11: "研究年度组织生活会和民主评议党员准备工作",
-    12: "研究年度工作总结和明年工作计划",
-}
-
-GROUP_TOPICS = (
-    "传达支部会议精神 交流本组“1+N”结对帮扶情况",
-    "学习党章 讨论本组党员承诺践诺",
-    "交流本组生产任务完成情况 党员带头攻坚",
-    "学习党史故事 交流学习体会",
-    "分析本组返工原因 党员带头把好质量关",
-    "走访本组困难职工 收集职工意见建议",
-)
-
-GENERAL_TOPICS = {
-    1: (
-        "支部党员大会：年度工作总结和新一年工作计划",
-        "一、何艳萍同志代表支委会报告上一年度工作；\n二、讨论新一年“三会一课”和发展党员计划；\n三、通报党费收缴情况。",
-    ),
-    2: (
-        "支部党员大会：支部成立一周年工作回顾",
-        "一、回顾支部成立一年来的工作；\n二、表扬优秀党员和党员先锋岗；\n三、部署下阶段工作。",
-    ),
-    3: (
-        "支部党员大会：通报半年工作 听取职工群众意见",
-        "一、何艳萍同志通报支部成立以来的工作和上半年生产经营情况；\n"
-        "二、列席的入党申请人和职工群众代表发言，提出意见建议6条；\n"
-        "三、听取党员和群众对确定入党积极分子人选的意见；\n四、部署下半年“党建赋能班组”工作。",
-    ),
-    4: (
-        "支部党员大会：学习党章 部署年度民主评议党员",
-        "一、集体学习《中国共产党章程》关于党员权利义务的规定；\n二、部署年度民主评议党员工作；\n"
-        "三、列席职工代表对党员先锋岗提出意见建议；\n四、通报“四个标兵”第二轮评选结果。",
-    ),
-}
-FOUNDING_MEETING = (
-    "党支部成立大会暨第一次党员大会",
-    "一、宣读和静县工业园区党委关于成立党支部的批复；\n二、党员组织关系转入本支部；\n"
-    "三、选举产生支部委员会，何艳萍同志当选支部书记；\n四、讨论支部工作制度和“三会一课”安排。",
-)
 
 
 @dataclass
@@ -624,14 +522,7 @@ def build(builder: Builder, seed: int) -> list[Meeting]:
 
 # --- the county's other branches ------------------------------------------------------------------
 
-TOPICS = {
-    MeetingKind.GENERAL: "支部党员大会：传达学习上级会议精神",
-    MeetingKind.GROUP: "党小组会：学习交流",
-    MeetingKind.LECTURE: "党课：践行初心使命",
-    MeetingKind.THEME_DAY: "主题党日：学习教育与志愿服务",
-    MeetingKind.LIFE: "组织生活会",
-    MeetingKind.COMMITTEE: "支委会：研究支部近期工作",
-}
+# How members attended the other branches' meetings: mostly present, now and then away.
 ATTENDANCE = [Attendance.State.PRESENT] * 17 + [Attendance.State.LEAVE, Attendance.State.ABSENT]
 
 
@@ -666,7 +557,9 @@ def year_of_meetings(
     meetings: list[Meeting] = []
     for org in orgs:
         kinds = (
-            [MeetingKind.GROUP] if org.kind == OrgKind.PARTY_GROUP else [k for k in TOPICS if k != MeetingKind.GROUP]
+            [MeetingKind.GROUP]
+            if org.kind == OrgKind.PARTY_GROUP
+            else [k for k in OTHER_BRANCH_TOPICS if k != MeetingKind.GROUP]
         )
         keen = (
             diligence[org.parent_id]
@@ -680,7 +573,7 @@ def year_of_meetings(
                     continue
                 on = span.first_day + dt.timedelta(days=rng.randint(0, (last - span.first_day).days))
                 meetings.append(
-                    Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=TOPICS[kind],
+                    Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=OTHER_BRANCH_TOPICS[kind],
                             place="党员活动室", checkin_token=secrets.token_urlsafe(16))
                 )  # fmt: skip
     return _write_bulk(meetings, rng, county.path, len(orgs), label)
