@@ -28,3 +28,11 @@ def may_read_global_log(user: Any) -> bool:
 
 def object_history(object_type: str, object_id: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-id")
+
+
+# --- For commands (added by the demo, issue 13) --------------------------------------------------
+
+
+def event_count() -> int:
+    """Every event in the log (the demo's summary)."""
+    return AuditEvent.objects.count()

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dangjian import periods
-from dangjian.access.models import Role, RoleAssignment
 from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
@@ -45,8 +44,10 @@ from dangjian.demo.data.meetings import (
     THEME_DAY,
     THEME_DAYS,
 )
-from dangjian.development.models import Stage
-from dangjian.organizations.models import Organization, OrgKind
+from dangjian.development import selectors as development_selectors
+from dangjian.organizations import selectors as org_selectors
+from dangjian.organizations.models import Organization, OrgKind, ProductionUnit
+from dangjian.people import selectors as people_selectors
 from dangjian.people.choices import PoliticalStatus
 from dangjian.people.models import Person
 
@@ -98,7 +99,11 @@ class BranchLife:
         self.today = builder.today
         self.founding = builder.founding
         self.rng = random.Random(seed + SEED_OFFSET)
-        self.branch = builder.garment_branch
+        branch, sewing_team = builder.garment_branch, builder.named["abibahan"].team
+        if branch is None or sewing_team is None:
+            raise RuntimeError("the garment branch and its people are built before its meetings")
+        self.branch: Organization = branch
+        self.sewing_team: ProductionUnit = sewing_team  # Abibahan's
         self.park = builder.committees["park"]
         self.he = builder.named["he"]
         self.huo = builder.named["huo"]
@@ -106,10 +111,8 @@ class BranchLife:
         self.abibahan = builder.named["abibahan"]
         self.husband = builder.named["husband"]
         self.instructor = builder.instructors[0]
-        committee = RoleAssignment.objects.filter(
-            organization=self.branch, role=Role.COMMITTEE_MEMBER, user__person__isnull=False
-        ).values_list("user__person_id", flat=True)
-        others = Person.objects.filter(pk__in=committee).exclude(pk=self.huo.pk).order_by("pk")
+        # The committee but the secretary (He Yanping) and Huo Xiuquan.
+        others = branchlife.committee_of(self.branch).exclude(pk__in=(self.he.pk, self.huo.pk)).order_by("pk")
         # 组织委员 (keeps the records) and 纪检委员; Huo Xiuquan is 宣传委员.
         self.organiser, self.inspector = list(others)[:2]
         self.groups = list(self.branch.children.filter(kind=OrgKind.PARTY_GROUP).order_by("pk"))
@@ -143,18 +146,12 @@ class BranchLife:
 
     def applicants(self, before: dt.date) -> list[Person]:
         """The branch's applicants who had applied by `before`, Abibahan first."""
-        people = Person.objects.filter(
-            candidacies__organization=self.branch,
-            candidacies__stage=Stage.APPLICANT,
-            candidacies__applied_on__lt=before,
-        ).exclude(pk=self.abibahan.pk)
-        return [self.abibahan, *people.order_by("candidacies__applied_on", "pk")]
+        people = development_selectors.applicants_of(self.branch, applied_before=before)
+        return [self.abibahan, *(p for p in people if p.pk != self.abibahan.pk)]
 
     def workers(self, n: int) -> list[Person]:
         """Non-member workers of Abibahan's sewing team."""
-        qs = Person.objects.filter(team=self.abibahan.team, political_status=PoliticalStatus.MASSES).exclude(
-            pk=self.abibahan.pk
-        )
+        qs = people_selectors.masses_in_team(self.sewing_team).exclude(pk=self.abibahan.pk)
         pool = list(qs.order_by("pk"))
         return self.rng.sample(pool, min(n, len(pool)))
 
@@ -546,9 +543,7 @@ def year_of_meetings(
     what is due to all of it), so the county's roll-up has branches ahead and behind. Written in
     bulk — a seed of many rows, like `generate_dataset` — with one audit event for the lot,
     described as `label`'s. Returns the attendance rows written."""
-    orgs_qs = Organization.objects.filter(
-        path__startswith=county.path, kind__in=sorted(meeting_rules.BRANCH_KINDS | {"group"})
-    )
+    orgs_qs = org_selectors.subtree(county, meeting_rules.BRANCH_KINDS | {"group"})
     if skip is not None:
         orgs_qs = orgs_qs.exclude(pk=skip.pk).exclude(parent=skip)
     orgs = list(orgs_qs.order_by("pk"))
@@ -580,36 +575,17 @@ def year_of_meetings(
 
 
 def _write_bulk(meetings: list[Meeting], rng: random.Random, org_path: str, orgs: int, label: str) -> int:
-    from dangjian.audit import services as audit
-    from dangjian.audit.models import Action
-
-    @audit.write_transaction
-    def write() -> int:
-        planned: list[list[Attendance]] = []
-        for m in meetings:
-            rows = []
-            for pk in branchlife.expected_people(m.organization, m.kind, m.held_on).values_list("pk", flat=True):
-                state = rng.choice(ATTENDANCE)
-                reason = rng.choice(("夜班", "出差", "病假")) if state == Attendance.State.LEAVE else ""
-                rows.append(Attendance(person_id=pk, state=state, reason=reason))
-            present = sum(1 for a in rows if a.state == Attendance.State.PRESENT)
-            m.quorate = meeting_rules.quorate(m.kind, present, len(rows))
-            planned.append(rows)
-        Meeting.objects.bulk_create(meetings, batch_size=500)
+    """Draw who came to each meeting, then write them all through branchlife's bulk service."""
+    planned: list[list[Attendance]] = []
+    for m in meetings:
         rows = []
-        for m, attendees in zip(meetings, planned, strict=True):
-            for a in attendees:
-                a.meeting = m
-                rows.append(a)
-        Attendance.objects.bulk_create(rows, batch_size=1000)
-        audit.record(
-            actor=None,
-            action=Action.CREATE,
-            object_type="branchlife.Meeting",
-            object_repr=f"{label}: {len(meetings)} meetings of {orgs} organisations",
-            changes={"meetings": len(meetings), "attendance": len(rows)},
-            org_path=org_path,
-        )
-        return len(rows)
-
-    return write()
+        for pk in branchlife.expected_people(m.organization, m.kind, m.held_on).values_list("pk", flat=True):
+            state = rng.choice(ATTENDANCE)
+            reason = rng.choice(("夜班", "出差", "病假")) if state == Attendance.State.LEAVE else ""
+            rows.append(Attendance(person_id=pk, state=state, reason=reason))
+        present = sum(1 for a in rows if a.state == Attendance.State.PRESENT)
+        m.quorate = meeting_rules.quorate(m.kind, present, len(rows))
+        planned.append(rows)
+    return branchlife.record_meetings_in_bulk(
+        meetings=meetings, attendance=planned, label=label, org_path=org_path, orgs=orgs
+    )

@@ -420,3 +420,17 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
             c.get_stage_display(),
             c.get_outcome_display(),
         ]
+
+
+# --- Applicants of an organisation (added by the demo, issue 13) ---------------------------------
+
+
+def applicants_of(org: Organization, *, applied_before: dt.date) -> list[Person]:
+    """The people whose application to `org` was received before the date and who are still
+    applicants, by date of application."""
+    candidacies = (
+        Candidacy.objects.filter(organization=org, stage=Stage.APPLICANT, applied_on__lt=applied_before)
+        .select_related("person")
+        .order_by("applied_on", "person_id")
+    )
+    return [c.person for c in candidacies]

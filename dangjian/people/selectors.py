@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
 
-from .choices import PARTY_MEMBER_STATUSES
+from .choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from .models import Person
 from .services import id_number_lookup
 from .validators import normalize_id_number
+
+if TYPE_CHECKING:
+    from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 
 PERSON_SORTS = {
     "name": "name",
@@ -78,3 +82,29 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: Any) -> Quer
     if data.get("gender"):
         qs = qs.filter(gender=data["gender"])
     return qs
+
+
+# --- Unscoped counts for commands and seed data (added by the demo, issue 13) --------------------
+
+
+def count_people(
+    statuses: Iterable[str] | None = None,
+    *,
+    party_org_under: Organization | None = None,
+    employer: Enterprise | None = None,
+) -> int:
+    """How many persons (with one of `statuses`; whose party organisation is `party_org_under` or
+    below it; employed by `employer`), unscoped: for commands, not for pages."""
+    qs = Person.objects.all()
+    if statuses is not None:
+        qs = qs.filter(political_status__in=list(statuses))
+    if party_org_under is not None:
+        qs = qs.filter(party_org__path__startswith=party_org_under.path)
+    if employer is not None:
+        qs = qs.filter(employer=employer)
+    return qs.count()
+
+
+def masses_in_team(team: ProductionUnit) -> QuerySet[Person]:
+    """The team's people who are not in the party and have not applied (群众)."""
+    return Person.objects.filter(team=team, political_status=PoliticalStatus.MASSES)

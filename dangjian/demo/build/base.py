@@ -85,10 +85,17 @@ class Slot:
     hire_date: dt.date | None = None
     key: str = ""
     person: Person | None = None
-    # Membership development (see DemoBuilder.build_development): where this person stands today,
+    # Membership development (see demo.build.development): where this person stands today,
     # and the dates their steps are placed on.
     track: str = ""
     dates: dict[str, dt.date] = field(default_factory=dict)
+
+    @property
+    def filled(self) -> Person:
+        """The person in this place, once created (memberships and candidacies come after)."""
+        if self.person is None:
+            raise RuntimeError(f"slot {self.key or self.post!r} has no person yet")
+        return self.person
 
 
 @dataclass
@@ -157,8 +164,8 @@ class Builder:
         weights = ETHNICITY_BY_DIVISION.get(division)
         if weights is None:
             return self.names.ethnicity()
-        codes, w = zip(*weights, strict=True)
-        return self.rng.choices(codes, weights=w)[0]
+        codes = [code for code, _share in weights]
+        return self.rng.choices(codes, weights=[share for _code, share in weights])[0]
 
     def org(self, kind: str, name: str, parent: Organization | None, name_en: str = "", **extra) -> Organization:
         return org_services.create_organization(

@@ -143,7 +143,7 @@ def build_development(b: Builder, branch: Organization, slots: list[Slot], full_
             )
         candidacy = development.apply(
             actor=None,
-            person=s.person,
+            person=s.filled,
             organization=branch,
             applied_on=s.dates["applied"],
             note=note,
@@ -157,12 +157,12 @@ def build_development(b: Builder, branch: Organization, slots: list[Slot], full_
                 done_on=on,
                 data=data,
                 conclusion=conclusion,
-                acted_by=acted_by(b, number, on, s.person),
+                acted_by=acted_by(b, number, on, s.filled),
                 today=b.today,
             )
             if number == 17:
                 # Admitted before the founding: in the branch from its founding, like the others.
-                membership = s.person.memberships.get(ended_on__isnull=True)
+                membership = s.filled.memberships.get(ended_on__isnull=True)
                 people_services.update_membership(
                     actor=None, membership=membership, joined_org_on=max(founding, membership.admitted_on)
                 )

@@ -50,16 +50,17 @@ def build_enterprise(b: Builder, spec: EnterpriseSpec, joint_full: int = 0) -> E
 
     # Size and members (long-tailed: most enterprises are small).
     branches: list[tuple[Organization, int]] = []
-    party_org = None
+    party_org: Organization | None = None
     probationary = 0
     if spec.cover == "committee":
         employees, plan = COMMITTEE_PLANS[spec.name]
+        committee_founded = b.rand_date(dt.date(2005, 1, 1), dt.date(2012, 12, 31))
         party_org = b.org(
             OrgKind.ENTERPRISE_COMMITTEE,
             f"{spec.name}党委",
             supervisor,
             f"{spec.name_en} Party Committee",
-            founded_on=b.rand_date(dt.date(2005, 1, 1), dt.date(2012, 12, 31)),
+            founded_on=committee_founded,
         )
         for name, name_en, members in plan:
             sub = b.org(
@@ -67,7 +68,7 @@ def build_enterprise(b: Builder, spec: EnterpriseSpec, joint_full: int = 0) -> E
                 f"{spec.name}{name}",
                 party_org,
                 f"{spec.name_en} {name_en}",
-                founded_on=b.rand_date(party_org.founded_on, dt.date(2015, 12, 31)),
+                founded_on=b.rand_date(committee_founded, dt.date(2015, 12, 31)),
             )
             branches.append((sub, members))
         full = sum(m for *_, m in plan) - len(plan)
@@ -181,15 +182,17 @@ def build_enterprise(b: Builder, spec: EnterpriseSpec, joint_full: int = 0) -> E
             by_branch.append(take)
         for (sub, _members), group in zip(branches, by_branch, strict=True):
             for s in group:
-                b.membership(s.person, sub, full=s.member == "full")
-            b.staff_branch(sub, [s.person for s in group if s.member == "full"])
-        b.role(b.user(slots[0].person, prefix="secretary"), Role.SECRETARY, organization=party_org)
+                b.membership(s.filled, sub, full=s.member == "full")
+            b.staff_branch(sub, [s.filled for s in group if s.member == "full"])
+        b.role(b.user(slots[0].filled, prefix="secretary"), Role.SECRETARY, organization=party_org)
     elif spec.cover == "own":
+        assert party_org is not None  # its own branch, made above
         for s in member_slots:
-            b.membership(s.person, party_org, full=s.member == "full")
-        b.staff_branch(party_org, [s.person for s in member_slots if s.member == "full"])
+            b.membership(s.filled, party_org, full=s.member == "full")
+        b.staff_branch(party_org, [s.filled for s in member_slots if s.member == "full"])
     elif spec.cover.startswith("joint:"):
+        assert party_org is not None  # the joint branch
         for s in member_slots:
-            b.membership(s.person, party_org, full=True)
-            b.joint_full[spec.cover[6:]].append(s.person)
+            b.membership(s.filled, party_org, full=True)
+            b.joint_full[spec.cover[6:]].append(s.filled)
     return ent

@@ -204,8 +204,8 @@ def build_garment(b: Builder) -> None:
         if team.pk in covered:
             continue
         candidates = [s for s in free if s.team == team and not s.member]
-        leader = [s for s in candidates if s.post == "班组长"]
-        pick = leader[0] if leader and rng.random() < 0.5 else rng.choice(candidates)
+        leaders = [s for s in candidates if s.post == "班组长"]
+        pick = leaders[0] if leaders and rng.random() < 0.5 else rng.choice(candidates)
         pick.member = "full"
     office_free = [s for s in free if s.kind == "office" and not s.member]
     office_members = rng.sample(office_free, 3)
@@ -287,7 +287,7 @@ def build_garment(b: Builder) -> None:
             kind=s.kind,
         )
         if s.key in ("he", "hr", "huo", "li", "member", "abibahan", "husband"):
-            b.named[s.key] = s.person
+            b.named[s.key] = s.filled
 
     # Memberships: all transferred in on the founding day, except a probationary member admitted later.
     # Many were admitted just before 1 July, as branches often do: a good share of the members
@@ -303,26 +303,26 @@ def build_garment(b: Builder) -> None:
         if s.member == "full":
             admitted_before = founding - dt.timedelta(days=400)
             if s.key == "he":
-                admitted = dt.date(s.person.birth_date.year + 24, 6, 26)
+                admitted = dt.date(s.filled.birth_date.year + 24, 6, 26)
             elif s.key == "huo":
-                admitted = dt.date(s.person.birth_date.year + 25, 12, 20)
+                admitted = dt.date(s.filled.birth_date.year + 25, 12, 20)
             else:  # drawn as b.membership would, then perhaps moved next to 1 July
-                lo = add_years(s.person.birth_date, 19)
+                lo = add_years(s.filled.birth_date, 19)
                 drawn = b.rand_date(min(lo, admitted_before), admitted_before)
                 admitted = near_july_first(drawn, lo, admitted_before, july)
             b.membership(
-                s.person,
+                s.filled,
                 branch if s.key in ("he", "huo") else next(groups),
                 joined_on=founding,
                 admitted_on=admitted,
                 admitted_before=admitted_before,
             )
-            full_members.append(s.person)
+            full_members.append(s.filled)
     probation_days = iter((230, 75))
     for s in slots:
         if s.member == "probationary" and s.track != "probation":
             admitted = b.today - dt.timedelta(days=next(probation_days))
-            b.membership(s.person, next(groups), full=False, admitted_on=admitted, joined_on=max(founding, admitted))
+            b.membership(s.filled, next(groups), full=False, admitted_on=admitted, joined_on=max(founding, admitted))
 
     # Membership development: the seven applications of the branch's first month and the rest
     # of its board, through the development services and their rules.
@@ -334,4 +334,4 @@ def build_garment(b: Builder) -> None:
     huo_user = b.user(b.named["huo"], "huoxiuquan", password=b.password)
     b.role(huo_user, Role.COMMITTEE_MEMBER, organization=branch)
     for s in office_members[:2]:
-        b.role(b.user(s.person, prefix="committee"), Role.COMMITTEE_MEMBER, organization=branch)
+        b.role(b.user(s.filled, prefix="committee"), Role.COMMITTEE_MEMBER, organization=branch)

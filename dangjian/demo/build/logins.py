@@ -3,7 +3,8 @@ demo logins of the README."""
 
 from __future__ import annotations
 
-from dangjian.access.models import Role, User
+from dangjian.access import selectors as access_selectors
+from dangjian.access.models import Role
 from dangjian.demo.build.base import Builder
 
 
@@ -31,5 +32,5 @@ def build_logins(b: Builder) -> None:
     b.role(hr, Role.MANAGER, enterprise=b.garment)
     b.user(b.named["member"], "member", password=b.password)
     b.user(b.named["abibahan"], "abibahan", password=b.password)
-    if not User.objects.filter(username="admin").exists():
+    if not access_selectors.user_exists("admin"):
         b.user(None, "admin", password=b.password, is_staff=True, is_superuser=True)

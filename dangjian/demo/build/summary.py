@@ -2,44 +2,38 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from dangjian.access.models import User
-from dangjian.audit.models import AuditEvent
+from dangjian.access import selectors as access_selectors
+from dangjian.audit import selectors as audit_selectors
 from dangjian.demo.build.base import Summary
 from dangjian.demo.data.garment import GARMENT_BRANCH_NAME, GARMENT_NAME
 from dangjian.demo.data.places import HEJING_CODE, PREFECTURE_CODE
-from dangjian.organizations.models import Enterprise, Organization
+from dangjian.organizations import selectors as org_selectors
+from dangjian.people import selectors as people_selectors
 from dangjian.people.choices import PoliticalStatus
-from dangjian.people.models import Person
+
+MEMBERS = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 
 
 def summarize() -> Summary:
     """Counts of the demo as it stands in the database (also used when it is already loaded)."""
-    pref = Organization.objects.filter(code=PREFECTURE_CODE).first()
-    county = Organization.objects.filter(code=HEJING_CODE).first()
+    pref = org_selectors.org_with_code(PREFECTURE_CODE)
+    county = org_selectors.org_with_code(HEJING_CODE)
     if pref is None or county is None:
         return Summary()
-    in_pref = Q(supervising_org__path__startswith=pref.path)
-    hejing = Enterprise.objects.filter(supervising_org__path__startswith=county.path)
-    garment = Enterprise.objects.filter(name=GARMENT_NAME).first()
-    branch = Organization.objects.filter(name=GARMENT_BRANCH_NAME).first()
-    members = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
+    hejing = org_selectors.enterprises_supervised_under(county)
+    garment = org_selectors.enterprise_named(GARMENT_NAME)
+    branch = org_selectors.org_named(GARMENT_BRANCH_NAME)
     return Summary(
-        organisations=Organization.objects.filter(path__startswith=pref.path).count(),
-        enterprises=Enterprise.objects.filter(in_pref).count(),
+        organisations=org_selectors.subtree(pref).count(),
+        enterprises=org_selectors.enterprises_supervised_under(pref).count(),
         hejing_enterprises=hejing.count(),
         hejing_covered=hejing.filter(party_org__isnull=False).count(),
-        persons=Person.objects.count(),
-        members=Person.objects.filter(political_status__in=members).count(),
-        applicants=Person.objects.filter(political_status=PoliticalStatus.APPLICANT).count(),
-        users=User.objects.count(),
-        audit_events=AuditEvent.objects.count(),
-        garment_employees=garment.employees.count() if garment else 0,
-        garment_members=(
-            Person.objects.filter(party_org__path__startswith=branch.path, political_status__in=members).count()
-            if branch
-            else 0
-        ),
+        persons=people_selectors.count_people(),
+        members=people_selectors.count_people(MEMBERS),
+        applicants=people_selectors.count_people((PoliticalStatus.APPLICANT,)),
+        users=access_selectors.user_count(),
+        audit_events=audit_selectors.event_count(),
+        garment_employees=people_selectors.count_people(employer=garment) if garment else 0,
+        garment_members=people_selectors.count_people(MEMBERS, party_org_under=branch) if branch else 0,
         branch_founded_on=branch.founded_on if branch else None,
     )
