@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from dangjian.access.scopes import REVEAL, VIEW, enterprises_under, orgs_under, scope
 
 from .choices import PARTY_MEMBER_STATUSES, PoliticalStatus
-from .models import Person
+from .models import Membership, Person
 from .services import id_number_lookup
 from .validators import normalize_id_number
 
@@ -108,3 +108,8 @@ def count_people(
 def masses_in_team(team: ProductionUnit) -> QuerySet[Person]:
     """The team's people who are not in the party and have not applied (群众)."""
     return Person.objects.filter(team=team, political_status=PoliticalStatus.MASSES)
+
+
+def open_membership(person: Person) -> Membership | None:
+    """The person's current membership record (at most one is open)."""
+    return Membership.objects.filter(person=person, ended_on__isnull=True).first()

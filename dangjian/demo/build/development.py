@@ -13,6 +13,7 @@ from dangjian.demo.data.people import HE_YANPING, HUO_XIUQUAN
 from dangjian.development import rules as development_rules
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization
+from dangjian.people import selectors as people_selectors
 from dangjian.people import services as people_services
 from dangjian.people.models import Person
 
@@ -162,7 +163,9 @@ def build_development(b: Builder, branch: Organization, slots: list[Slot], full_
             )
             if number == 17:
                 # Admitted before the founding: in the branch from its founding, like the others.
-                membership = s.filled.memberships.get(ended_on__isnull=True)
+                membership = people_selectors.open_membership(s.filled)
+                if membership is None:  # never: step 17 (admission) has just opened it
+                    raise RuntimeError(f"{s.filled.name} was admitted without a membership record")
                 people_services.update_membership(
                     actor=None, membership=membership, joined_org_on=max(founding, membership.admitted_on)
                 )
