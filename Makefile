@@ -25,6 +25,11 @@ install: $(VENV)/.base frontend/node_modules/.installed
 install-dev: $(VENV)/.dev frontend/node_modules/.installed
 assets: frontend/node_modules/.installed
 
+# --- Demo and benchmark apps (issue 13): `dangjian.demo` and `dangjian.scale` are installed only
+# when DANGJIAN_DEMO=1 (dangjian/settings.py), so the targets that load the demo or a benchmark
+# dataset set it for their commands.
+run demo bench-import bench-data bench load: export DANGJIAN_DEMO = 1
+
 # The background jobs run under `manage.py run_workers`: one worker process per queue
 # (JOB_WORKERS), time limits, heartbeats (docs/operations.md). `make load` starts the same.
 WORKERS := run_workers

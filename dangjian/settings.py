@@ -91,8 +91,6 @@ INSTALLED_APPS = [
     "dangjian.rosters",
     "dangjian.exports",
     "dangjian.api",
-    "dangjian.demo",
-    "dangjian.scale",
     "dangjian.backups",
     # --- issue 13, platform: the audit log's pages (the chain itself is dangjian.audit) ---
     "dangjian.auditlog",
@@ -100,6 +98,18 @@ INSTALLED_APPS = [
     # Last, so that ui's widget templates (a faster select) win over Django's own.
     "django.forms",
 ]
+
+# --- Demo and benchmark apps (issue 13) ---------------------------------------------------------
+# `dangjian.demo` (`load_demo`) and `dangjian.scale` (`generate_dataset`, `benchmark`, `load`,
+# `measure_sharding`) write made-up people: a production site does not install them. DANGJIAN_DEMO=1
+# adds both; `make run`, `make demo`, `make bench*`, `make load`, the test settings, CI and the
+# production smoke set it (docs/operations.md, "Demo and benchmark apps").
+DANGJIAN_DEMO = env_bool("DANGJIAN_DEMO", False)
+if DANGJIAN_DEMO:
+    INSTALLED_APPS[INSTALLED_APPS.index("dangjian.backups") : INSTALLED_APPS.index("dangjian.backups")] = [
+        "dangjian.demo",
+        "dangjian.scale",
+    ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -10,6 +10,8 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWtleS0zMi1ieXRlcy1sb
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DANGJIAN_PLAIN_STATIC", "1")
+# The demo and benchmark apps (load_demo, generate_dataset, benchmark…) are tested too.
+os.environ.setdefault("DANGJIAN_DEMO", "1")
 os.environ.setdefault("DANGJIAN_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 
 from dangjian.settings import *  # noqa: E402,F403

@@ -118,3 +118,16 @@ def hosted_by_secretary_q(host: str, organization: str) -> Q:
             f"{host}__user__role_assignments__organization": F(organization),
         }
     )
+
+
+def user_exists(username: str) -> bool:
+    return User.objects.filter(username=username).exists()
+
+
+def taken_usernames(usernames: Iterable[str]) -> list[str]:
+    """Those of `usernames` that already belong to a user, sorted."""
+    return sorted(User.objects.filter(username__in=list(usernames)).values_list("username", flat=True))
+
+
+def user_count() -> int:
+    return User.objects.count()

@@ -25,3 +25,11 @@ def events_under(paths: list[str] | None) -> QuerySet[AuditEvent]:
 def object_history(object_type: str, object_id: int | str) -> QuerySet[AuditEvent]:
     """One object's events, newest first (`object_type` is the model's label)."""
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-id")
+
+
+# --- For commands (added by the demo, issue 13) --------------------------------------------------
+
+
+def event_count() -> int:
+    """Every event in the log (the demo's summary)."""
+    return AuditEvent.objects.count()

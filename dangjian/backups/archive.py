@@ -128,7 +128,8 @@ def _fsync_dir(path: Path) -> None:
 
 def app_label(manifest: Mapping[str, Any]) -> str:
     """The version of Dangjian that made a backup, as an operator finds it: version and commit."""
-    app = manifest.get("app") if isinstance(manifest.get("app"), dict) else {}
+    raw = manifest.get("app")
+    app: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
     commit = (app.get("commit") or "")[:12]
     return " ".join(part for part in (app.get("version"), commit) if part) or "?"
 

@@ -20,7 +20,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,6 +29,10 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .archive import CHUNK, BackupRefused
 from .selectors import DatabaseState
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 # Level 1: on the prefecture dataset (a 223 MB file) it took 9 s for 109 MB, level 6 20 s for 104 MB.
 GZIP_LEVEL = 1
@@ -123,7 +127,7 @@ class SqliteEngine:
 
     def scratch_dir(self) -> Path | None:
         # Beside the database: the same file system, which has room for it.
-        if connection.is_in_memory_db():
+        if cast("SQLiteWrapper", connection).is_in_memory_db():
             return None
         folder = self.target().parent
         if not folder.is_dir():
@@ -228,7 +232,7 @@ class PostgresEngine:
 
     def _server_major(self) -> int:
         connection.ensure_connection()
-        return connection.pg_version // 10000
+        return cast("PostgresWrapper", connection).pg_version // 10000
 
     def snapshot(self, work: Path) -> Snapshot:
         pg_dump, tool_version = find_pg_tool("pg_dump", self._server_major())

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from dangjian.access.models import User
 
 MEETING_ORG_KINDS = sorted(rules.CALENDAR_ORG_KINDS | rules.GROUP_KINDS)
-# The committees that set local meeting frequencies (not development's SETTINGS_KINDS).
+# The committees that set local meeting frequencies (not development's LOCAL_PRACTICE_KINDS).
 FREQUENCY_RULE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
 SECRETARY_LECTURE = "secretary_lecture"
 

@@ -452,3 +452,32 @@ def reset_rule(*, actor: User, organization: Organization, kind: str) -> bool:
     row.delete()
     audit.record_delete(actor, row, before, pk, organization.path)
     return True
+
+
+# --- Seed data in bulk (added by the demo, issue 13) ---------------------------------------------
+
+
+@audit.write_transaction
+def record_meetings_in_bulk(
+    *, meetings: list[Meeting], attendance: list[list[Attendance]], label: str, org_path: str, orgs: int
+) -> int:
+    """Write many held meetings with their attendance rows at once — seed data (the demo's other
+    branches, the load test's history), not a user's records — with one audit event for the lot,
+    described as `label`'s. `attendance[i]` are the rows of `meetings[i]`. Returns the attendance
+    rows written."""
+    Meeting.objects.bulk_create(meetings, batch_size=500)
+    rows = []
+    for meeting, attendees in zip(meetings, attendance, strict=True):
+        for row in attendees:
+            row.meeting = meeting
+            rows.append(row)
+    Attendance.objects.bulk_create(rows, batch_size=1000)
+    audit.record(
+        actor=None,
+        action=Action.CREATE,
+        object_type="branchlife.Meeting",
+        object_repr=f"{label}: {len(meetings)} meetings of {orgs} organisations",
+        changes={"meetings": len(meetings), "attendance": len(rows)},
+        org_path=org_path,
+    )
+    return len(rows)

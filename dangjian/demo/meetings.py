@@ -23,140 +23,36 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from dangjian import calendar as periods
-from dangjian.access.models import Role, RoleAssignment
 from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as meeting_rules
 from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Attendance, Meeting, MeetingKind, Period
 from dangjian.choices import PoliticalStatus
-from dangjian.development.models import Stage
-from dangjian.organizations.models import Organization, OrgKind
+from dangjian.demo.build.base import Builder
+from dangjian.demo.data.meetings import (
+    ACTIVITY_ROOM,
+    CELEBRATION_TOPIC,
+    COMMITTEE_TOPICS,
+    FOUNDING_MEETING,
+    GENERAL_TOPICS,
+    GROUP_TOPICS,
+    LEAVE_DETAILS,
+    LEAVE_REASONS,
+    MEETING_ROOM,
+    OTHER_BRANCH_TOPICS,
+    THEME_DAY,
+    THEME_DAYS,
+)
+from dangjian.development import selectors as development_selectors
+from dangjian.organizations import selectors as org_selectors
+from dangjian.organizations.models import Organization, OrgKind, ProductionUnit
+from dangjian.people import selectors as people_selectors
 from dangjian.people.models import Person
 
-if TYPE_CHECKING:
-    from .scenario import DemoBuilder
-
 SEED_OFFSET = 628
-THEME_DAY = 5  # the branch's theme party day: the 5th of every month (the park committee's rule)
-CELEBRATION_TOPIC = "重温入党誓词 集体过政治生日"
-ACTIVITY_ROOM = "6号厂房二楼党员活动室"
-MEETING_ROOM = "公司办公楼三楼会议室"
-LEAVE_REASONS = ("夜班", "夜班", "夜班", "出差", "病假", "探亲")
-LEAVE_DETAILS = {
-    "出差": ("出差（库尔勒送货）", "出差（乌鲁木齐采购面辅料）", "出差"),
-    "探亲": ("回喀什探亲", "回伊犁探亲", "探亲"),
-    "病假": ("病假",),
-    "夜班": ("夜班",),
-}
 HELD, PLANNED, CANCELLED = Meeting.Status.HELD, Meeting.Status.PLANNED, Meeting.Status.CANCELLED
-
-# Theme party days, by month: (topic, minutes).
-THEME_DAYS = {
-    1: (
-        "岁末年初安全生产大检查 党员带头查隐患",
-        "一、学习安全生产有关规定；\n二、党员分组到各厂房检查消防通道和电气线路；\n三、发现隐患当场登记，交行政部限期整改。",
-    ),
-    2: (
-        "复工复产 党员先锋岗亮身份",
-        "一、先锋岗党员佩戴党员徽章上岗；\n二、交流节后返岗职工情况；\n三、党员带头做好新员工岗前帮带。",
-    ),
-    3: (
-        "学雷锋志愿服务进班组",
-        "一、学习雷锋精神；\n二、党员志愿者为职工义务维修缝纫设备、整理宿舍区环境；\n三、征集职工“微心愿”12条，逐条认领。",
-    ),
-    4: (
-        "清明祭英烈 传承红色基因",
-        "一、观看革命先烈事迹专题片；\n二、党员代表交流观后感；\n三、组织职工网上祭英烈。",
-    ),
-    5: (
-        "支部成立 党员亮身份、作承诺",
-        "一、为党员发放党员徽章，设立党员先锋岗；\n二、党员逐一公开承诺，承诺书在各厂房张贴；\n"
-        "三、何艳萍同志安排支部成立后第一个月的工作。",
-    ),
-    6: (
-        "“安全生产月”党员示范岗巡查",
-        "一、学习《安全生产法》有关条款；\n二、党员示范岗分片巡查各厂房；\n三、发现问题5项，当场整改4项，1项报公司限期解决。",
-    ),
-    7: (
-        "学党史、守初心 “七一”主题党日",
-        "一、集体学习党史故事；\n二、党员交流入党以来的工作体会；\n三、党员为结对职工送去学习资料。",
-    ),
-    8: (
-        "党员“1+N”结对帮扶 技能传帮带",
-        "一、通报各班组结对帮扶情况；\n二、党员技术骨干在车间现场演示缝制工艺；\n三、结对双方修订帮扶计划。",
-    ),
-    9: (
-        "质量月：党员质检先锋岗在行动",
-        "一、学习公司质量管理制度；\n二、党员分组抽检各班组在制品；\n三、组织返工原因分析会。",
-    ),
-    10: (
-        "民族团结一家亲 党员职工结对认亲",
-        "一、学习民族团结进步有关政策；\n二、党员与少数民族职工结对交流；\n三、为3户困难职工家庭送去慰问品。",
-    ),
-    11: (
-        "冬季消防安全 党员责任区包联",
-        "一、开展冬季消防安全知识培训；\n二、党员责任区包联到厂房、班组；\n三、组织全员消防疏散演练。",
-    ),
-    12: (
-        "年终总结 党员承诺践诺评议",
-        "一、党员逐一报告承诺践诺情况；\n二、职工代表现场评议；\n三、评议结果在公司公示栏公开。",
-    ),
-}
-
-# Committee meetings, by month: what they took up besides last month's 三会一课.
-COMMITTEE_TOPICS = {
-    1: "研究春节前走访慰问困难职工和困难党员",
-    2: "研究节后复工复产中党员作用发挥",
-    3: "研究第一季度党员大会议题和党课安排",
-    4: "研究年度发展党员工作计划",
-    5: "研究支部成立一周年有关工作",
-    6: "研究“七一”集体过政治生日活动方案，听取入党申请人谈话情况",
-    7: "研究确定入党积极分子人选和培养联系人",
-    8: "研究“党建赋能班组”包联分工和第三季度党员大会议题",
-    9: "研究“四个标兵”第二轮评选方案",
-    10: "研究质检员技能培训计划和党员先锋岗调整",
-    11: "研究年度组织生活会和民主评议党员准备工作",
-    12: "研究年度工作总结和明年工作计划",
-}
-
-GROUP_TOPICS = (
-    "传达支部会议精神 交流本组“1+N”结对帮扶情况",
-    "学习党章 讨论本组党员承诺践诺",
-    "交流本组生产任务完成情况 党员带头攻坚",
-    "学习党史故事 交流学习体会",
-    "分析本组返工原因 党员带头把好质量关",
-    "走访本组困难职工 收集职工意见建议",
-)
-
-GENERAL_TOPICS = {
-    1: (
-        "支部党员大会：年度工作总结和新一年工作计划",
-        "一、何艳萍同志代表支委会报告上一年度工作；\n二、讨论新一年“三会一课”和发展党员计划；\n三、通报党费收缴情况。",
-    ),
-    2: (
-        "支部党员大会：支部成立一周年工作回顾",
-        "一、回顾支部成立一年来的工作；\n二、表扬优秀党员和党员先锋岗；\n三、部署下阶段工作。",
-    ),
-    3: (
-        "支部党员大会：通报半年工作 听取职工群众意见",
-        "一、何艳萍同志通报支部成立以来的工作和上半年生产经营情况；\n"
-        "二、列席的入党申请人和职工群众代表发言，提出意见建议6条；\n"
-        "三、听取党员和群众对确定入党积极分子人选的意见；\n四、部署下半年“党建赋能班组”工作。",
-    ),
-    4: (
-        "支部党员大会：学习党章 部署年度民主评议党员",
-        "一、集体学习《中国共产党章程》关于党员权利义务的规定；\n二、部署年度民主评议党员工作；\n"
-        "三、列席职工代表对党员先锋岗提出意见建议；\n四、通报“四个标兵”第二轮评选结果。",
-    ),
-}
-FOUNDING_MEETING = (
-    "党支部成立大会暨第一次党员大会",
-    "一、宣读和静县工业园区党委关于成立党支部的批复；\n二、党员组织关系转入本支部；\n"
-    "三、选举产生支部委员会，何艳萍同志当选支部书记；\n四、讨论支部工作制度和“三会一课”安排。",
-)
 
 
 @dataclass
@@ -199,11 +95,15 @@ def months_before(day: dt.date, n: int) -> tuple[int, int]:
 
 
 class BranchLife:
-    def __init__(self, builder: DemoBuilder, seed: int) -> None:
+    def __init__(self, builder: Builder, seed: int) -> None:
         self.today = builder.today
         self.founding = builder.founding
         self.rng = random.Random(seed + SEED_OFFSET)
-        self.branch = builder.garment_branch
+        branch, sewing_team = builder.garment_branch, builder.named["abibahan"].team
+        if branch is None or sewing_team is None:
+            raise RuntimeError("the garment branch and its people are built before its meetings")
+        self.branch: Organization = branch
+        self.sewing_team: ProductionUnit = sewing_team  # Abibahan's
         self.park = builder.committees["park"]
         self.he = builder.named["he"]
         self.huo = builder.named["huo"]
@@ -211,10 +111,8 @@ class BranchLife:
         self.abibahan = builder.named["abibahan"]
         self.husband = builder.named["husband"]
         self.instructor = builder.instructors[0]
-        committee = RoleAssignment.objects.filter(
-            organization=self.branch, role=Role.COMMITTEE_MEMBER, user__person__isnull=False
-        ).values_list("user__person_id", flat=True)
-        others = Person.objects.filter(pk__in=committee).exclude(pk=self.huo.pk).order_by("pk")
+        # The committee but the secretary (He Yanping) and Huo Xiuquan.
+        others = branchlife.committee_of(self.branch).exclude(pk__in=(self.he.pk, self.huo.pk)).order_by("pk")
         # 组织委员 (keeps the records) and 纪检委员; Huo Xiuquan is 宣传委员.
         self.organiser, self.inspector = list(others)[:2]
         self.groups = list(self.branch.children.filter(kind=OrgKind.PARTY_GROUP).order_by("pk"))
@@ -248,18 +146,12 @@ class BranchLife:
 
     def applicants(self, before: dt.date) -> list[Person]:
         """The branch's applicants who had applied by `before`, Abibahan first."""
-        people = Person.objects.filter(
-            candidacies__organization=self.branch,
-            candidacies__stage=Stage.APPLICANT,
-            candidacies__applied_on__lt=before,
-        ).exclude(pk=self.abibahan.pk)
-        return [self.abibahan, *people.order_by("candidacies__applied_on", "pk")]
+        people = development_selectors.applicants_of(self.branch, applied_before=before)
+        return [self.abibahan, *(p for p in people if p.pk != self.abibahan.pk)]
 
     def workers(self, n: int) -> list[Person]:
         """Non-member workers of Abibahan's sewing team."""
-        qs = Person.objects.filter(team=self.abibahan.team, political_status=PoliticalStatus.MASSES).exclude(
-            pk=self.abibahan.pk
-        )
+        qs = people_selectors.masses_in_team(self.sewing_team).exclude(pk=self.abibahan.pk)
         pool = list(qs.order_by("pk"))
         return self.rng.sample(pool, min(n, len(pool)))
 
@@ -619,7 +511,7 @@ class BranchLife:
         return [self.write(p) for p in self.plans]
 
 
-def build(builder: DemoBuilder, seed: int) -> list[Meeting]:
+def build(builder: Builder, seed: int) -> list[Meeting]:
     """Write the garment branch's meetings, once the builder has built the branch, its people and
     their roles."""
     return BranchLife(builder, seed).build()
@@ -627,18 +519,11 @@ def build(builder: DemoBuilder, seed: int) -> list[Meeting]:
 
 # --- the county's other branches ------------------------------------------------------------------
 
-TOPICS = {
-    MeetingKind.GENERAL: "支部党员大会：传达学习上级会议精神",
-    MeetingKind.GROUP: "党小组会：学习交流",
-    MeetingKind.LECTURE: "党课：践行初心使命",
-    MeetingKind.THEME_DAY: "主题党日：学习教育与志愿服务",
-    MeetingKind.LIFE: "组织生活会",
-    MeetingKind.COMMITTEE: "支委会：研究支部近期工作",
-}
+# How members attended the other branches' meetings: mostly present, now and then away.
 ATTENDANCE = [Attendance.State.PRESENT] * 17 + [Attendance.State.LEAVE, Attendance.State.ABSENT]
 
 
-def records_elsewhere(builder: DemoBuilder, seed: int) -> int:
+def records_elsewhere(builder: Builder, seed: int) -> int:
     """This year's meetings of the county's other branches (see `year_of_meetings`); the garment
     branch's meetings above go through the services."""
     return year_of_meetings(
@@ -658,9 +543,7 @@ def year_of_meetings(
     what is due to all of it), so the county's roll-up has branches ahead and behind. Written in
     bulk — a seed of many rows, like `generate_dataset` — with one audit event for the lot,
     described as `label`'s. Returns the attendance rows written."""
-    orgs_qs = Organization.objects.filter(
-        path__startswith=county.path, kind__in=sorted(meeting_rules.CALENDAR_ORG_KINDS | {"group"})
-    )
+    orgs_qs = org_selectors.subtree(county, meeting_rules.CALENDAR_ORG_KINDS | {"group"})
     if skip is not None:
         orgs_qs = orgs_qs.exclude(pk=skip.pk).exclude(parent=skip)
     orgs = list(orgs_qs.order_by("pk"))
@@ -669,7 +552,9 @@ def year_of_meetings(
     meetings: list[Meeting] = []
     for org in orgs:
         kinds = (
-            [MeetingKind.GROUP] if org.kind == OrgKind.PARTY_GROUP else [k for k in TOPICS if k != MeetingKind.GROUP]
+            [MeetingKind.GROUP]
+            if org.kind == OrgKind.PARTY_GROUP
+            else [k for k in OTHER_BRANCH_TOPICS if k != MeetingKind.GROUP]
         )
         keen = (
             diligence[org.parent_id]
@@ -683,43 +568,24 @@ def year_of_meetings(
                     continue
                 on = span.first_day + dt.timedelta(days=rng.randint(0, (last - span.first_day).days))
                 meetings.append(
-                    Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=TOPICS[kind],
+                    Meeting(organization=org, kind=kind, status=Meeting.Status.HELD, held_on=on, topic=OTHER_BRANCH_TOPICS[kind],
                             place="党员活动室", checkin_token=secrets.token_urlsafe(16))
                 )  # fmt: skip
     return _write_bulk(meetings, rng, county.path, len(orgs), label)
 
 
 def _write_bulk(meetings: list[Meeting], rng: random.Random, org_path: str, orgs: int, label: str) -> int:
-    from dangjian.audit import services as audit
-    from dangjian.audit.models import Action
-
-    @audit.write_transaction
-    def write() -> int:
-        planned: list[list[Attendance]] = []
-        for m in meetings:
-            rows = []
-            for pk in branchlife.expected_people(m.organization, m.kind, m.held_on).values_list("pk", flat=True):
-                state = rng.choice(ATTENDANCE)
-                reason = rng.choice(("夜班", "出差", "病假")) if state == Attendance.State.LEAVE else ""
-                rows.append(Attendance(person_id=pk, state=state, reason=reason))
-            present = sum(1 for a in rows if a.state == Attendance.State.PRESENT)
-            m.quorate = meeting_rules.quorate(m.kind, present, len(rows))
-            planned.append(rows)
-        Meeting.objects.bulk_create(meetings, batch_size=500)
+    """Draw who came to each meeting, then write them all through branchlife's bulk service."""
+    planned: list[list[Attendance]] = []
+    for m in meetings:
         rows = []
-        for m, attendees in zip(meetings, planned, strict=True):
-            for a in attendees:
-                a.meeting = m
-                rows.append(a)
-        Attendance.objects.bulk_create(rows, batch_size=1000)
-        audit.record(
-            actor=None,
-            action=Action.CREATE,
-            object_type="branchlife.Meeting",
-            object_repr=f"{label}: {len(meetings)} meetings of {orgs} organisations",
-            changes={"meetings": len(meetings), "attendance": len(rows)},
-            org_path=org_path,
-        )
-        return len(rows)
-
-    return write()
+        for pk in branchlife.expected_people(m.organization, m.kind, m.held_on).values_list("pk", flat=True):
+            state = rng.choice(ATTENDANCE)
+            reason = rng.choice(("夜班", "出差", "病假")) if state == Attendance.State.LEAVE else ""
+            rows.append(Attendance(person_id=pk, state=state, reason=reason))
+        present = sum(1 for a in rows if a.state == Attendance.State.PRESENT)
+        m.quorate = meeting_rules.quorate(m.kind, present, len(rows))
+        planned.append(rows)
+    return branchlife.record_meetings_in_bulk(
+        meetings=meetings, attendance=planned, label=label, org_path=org_path, orgs=orgs
+    )

@@ -430,3 +430,17 @@ def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]
 def candidacies_with_person() -> QuerySet[Candidacy]:
     """Every candidacy with its person and organisation (to be scoped by the caller)."""
     return Candidacy.objects.select_related("person", "organization")
+
+
+# --- Applicants of an organisation (added by the demo, issue 13) ---------------------------------
+
+
+def applicants_of(org: Organization, *, applied_before: dt.date) -> list[Person]:
+    """The people whose application to `org` was received before the date and who are still
+    applicants, by date of application."""
+    candidacies = (
+        Candidacy.objects.filter(organization=org, stage=Stage.APPLICANT, applied_on__lt=applied_before)
+        .select_related("person")
+        .order_by("applied_on", "person_id")
+    )
+    return [c.person for c in candidacies]

@@ -372,3 +372,33 @@ def all_orgs() -> QuerySet[Organization]:
 def subtree_of_kinds(root: Organization, kinds: Iterable[str]) -> QuerySet[Organization]:
     """`root` and the organisations under it, of the given kinds."""
     return Organization.objects.filter(path__startswith=root.path, kind__in=list(kinds))
+
+
+# --- Unscoped lookups for commands and seed data (added by the demo, issue 13) -------------------
+# The demo and the benchmark commands find what they built by its code or name; no user is
+# involved, so nothing here is scoped.
+
+
+def org_with_code(code: str) -> Organization | None:
+    return Organization.objects.filter(code=code).first()
+
+
+def org_named(name: str) -> Organization | None:
+    return Organization.objects.filter(name=name).first()
+
+
+def enterprise_named(name: str) -> Enterprise | None:
+    return Enterprise.objects.filter(name=name).first()
+
+
+def subtree(org: Organization, kinds: Iterable[str] | None = None) -> QuerySet[Organization]:
+    """The organisation and everything below it (only `kinds`, when given)."""
+    qs = Organization.objects.filter(path__startswith=org.path)
+    if kinds is not None:
+        qs = qs.filter(kind__in=sorted(kinds))
+    return qs
+
+
+def enterprises_supervised_under(org: Organization) -> QuerySet[Enterprise]:
+    """The enterprises whose supervising organisation is `org` or below it."""
+    return Enterprise.objects.filter(supervising_org__path__startswith=org.path)

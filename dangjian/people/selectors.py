@@ -18,6 +18,7 @@ from .validators import normalize_id_number
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
+    from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 
 PERSON_SORTS = {
     "name": "name",
@@ -211,3 +212,34 @@ def all_people() -> QuerySet[Person]:
 def memberships_of(person: Person) -> QuerySet[Membership]:
     """The person's membership records with their organisations (to be scoped by the caller)."""
     return Membership.objects.filter(person=person).select_related("organization")
+
+
+# --- Unscoped counts for commands and seed data (added by the demo, issue 13) --------------------
+
+
+def count_people(
+    statuses: Iterable[str] | None = None,
+    *,
+    party_org_under: Organization | None = None,
+    employer: Enterprise | None = None,
+) -> int:
+    """How many persons (with one of `statuses`; whose party organisation is `party_org_under` or
+    below it; employed by `employer`), unscoped: for commands, not for pages."""
+    qs = Person.objects.all()
+    if statuses is not None:
+        qs = qs.filter(political_status__in=list(statuses))
+    if party_org_under is not None:
+        qs = qs.filter(party_org__path__startswith=party_org_under.path)
+    if employer is not None:
+        qs = qs.filter(employer=employer)
+    return qs.count()
+
+
+def masses_in_team(team: ProductionUnit) -> QuerySet[Person]:
+    """The team's people who are not in the party and have not applied (群众)."""
+    return Person.objects.filter(team=team, political_status=PoliticalStatus.MASSES)
+
+
+def open_membership(person: Person) -> Membership | None:
+    """The person's current membership record (at most one is open)."""
+    return Membership.objects.filter(person=person, ended_on__isnull=True).first()

@@ -16,6 +16,10 @@ Rows are written with bulk inserts and primary keys assigned here, one county pe
 so memory stays flat and the prefecture takes minutes. The derived caches on Person
 (political_status, party_org) are written consistent with the records, as people.services would
 leave them. One audit event records the run: the rows themselves are synthetic.
+
+Why it writes other apps' tables directly: a prefecture is millions of rows, so the generator
+bulk-inserts at the floor (no per-row services; the one audit event above) instead of going
+through each app's services as the demo does (issue 13 keeps this exception; nothing else does).
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ class _Ids:
 
     def take(self, model: type[models.Model]) -> int:
         if model not in self.next:
-            last = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+            last = model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0
             self.next[model] = last + 1
         pk = self.next[model]
         self.next[model] = pk + 1
@@ -301,7 +305,11 @@ class Generator:
         return f"{self.scale.name}:{self.seed}"
 
     def check_empty(self) -> None:
-        taken = list(Organization.objects.filter(code__in=self.committee_codes()).values_list("code", flat=True))
+        taken = [
+            code
+            for code in Organization.objects.filter(code__in=self.committee_codes()).values_list("code", flat=True)
+            if code
+        ]
         if not taken:
             return
         if self.is_complete():
@@ -326,11 +334,11 @@ class Generator:
             t0 = time.perf_counter()
             if county.prefecture is not None and county.prefecture not in prefectures:
                 prefectures[county.prefecture] = self._prefecture(county.prefecture)
-                roots.append(prefectures[county.prefecture].code)
+                roots.append(prefectures[county.prefecture].code or "")
             elif county.prefecture is None:
                 roots.append(county.code)
             with transaction.atomic():
-                counts = self._county(county, prefectures.get(county.prefecture))
+                counts = self._county(county, None if county.prefecture is None else prefectures.get(county.prefecture))
             # After every county, so a stopped run leaves the sequences past the rows it wrote.
             self._reset_sequences()
             took = time.perf_counter() - t0
@@ -626,10 +634,10 @@ class Generator:
                     users.append(user)
                     roles.append(RoleAssignment(user=user, role=Role.SECRETARY, organization=branch))
                     self.logins.setdefault("secretary", user.username)
-                    if p.top is not branch and p.top.pk not in secretaries:
+                    if p.top is not None and p.top is not branch and p.top.pk not in secretaries:
                         secretaries.add(p.top.pk)
                         roles.append(RoleAssignment(user=user, role=Role.SECRETARY, organization=p.top))
-            elif status:
+            elif status and p.party_org is not None:  # candidates are drawn only where there is one
                 self._candidate(rng, person, p.party_org, status, hired, out)
             out.people.append(person)
             if not manager_done and status == "":
@@ -666,17 +674,21 @@ class Generator:
         self, rng: random.Random, person: Person, org: Organization, stage: str, hired: dt.date, out: _Buffer
     ) -> None:
         """Someone on the way in, with the steps that put them at their stage (1–2, 3–5, 7)."""
-        least = {Stage.APPLICANT: 25, Stage.ACTIVIST: 100, Stage.TARGET: 600}[stage]
+        least: int = {Stage.APPLICANT.value: 25, Stage.ACTIVIST.value: 100, Stage.TARGET.value: 600}[stage]
         applied = max(hired, AS_OF - dt.timedelta(days=rng.randint(least, least + 700)))
         cand = Candidacy(pk=self.ids.take(Candidacy), person=person, organization=org, applied_on=applied, stage=stage)
         steps = [(1, applied), (2, applied + dt.timedelta(days=20))]
-        if stage in (Stage.ACTIVIST, Stage.TARGET):
-            cand.activist_on = applied + dt.timedelta(days=rng.randint(30, 90))
-            steps += [(3, cand.activist_on), (4, cand.activist_on + dt.timedelta(days=7)), (5, cand.activist_on)]
-        if stage == Stage.TARGET:
-            cand.target_on = cand.activist_on + dt.timedelta(days=rng.randint(366, 500))
-            steps += [(6, cand.activist_on + dt.timedelta(days=180)), (6, cand.activist_on + dt.timedelta(days=360))]
-            steps += [(7, cand.target_on)]
+        activist_on = (
+            applied + dt.timedelta(days=rng.randint(30, 90)) if stage in (Stage.ACTIVIST, Stage.TARGET) else None
+        )
+        if activist_on is not None:
+            cand.activist_on = activist_on
+            steps += [(3, activist_on), (4, activist_on + dt.timedelta(days=7)), (5, activist_on)]
+        if stage == Stage.TARGET and activist_on is not None:
+            target_on = activist_on + dt.timedelta(days=rng.randint(366, 500))
+            cand.target_on = target_on
+            steps += [(6, activist_on + dt.timedelta(days=180)), (6, activist_on + dt.timedelta(days=360))]
+            steps += [(7, target_on)]
         steps = [(n, min(on, AS_OF)) for n, on in steps]
         out.candidacies_rows.append(cand)
         out.step_rows.extend(Step(candidacy=cand, number=n, done_on=on) for n, on in steps)

@@ -11,6 +11,10 @@ database, runs the locust scenario (`locustfile.py`, a process of its own) headl
 summarises every request it made: per request type the count, requests per second, p50, p95,
 max and errors. The percentiles are exact (nearest rank over every request), not locust's
 rounded ones; locust's own CSV and HTML reports are kept beside them.
+
+Like the generator (`dataset`), this is benchmark set-up at the floor: it reads and writes other
+apps' rows directly (bulk password changes, the year of meetings, the plan's queries) where no
+selector or service does the same at that size; it uses the selectors that do.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from dangjian.branchlife import services as branchlife
 from dangjian.branchlife.models import Meeting, MeetingKind
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.demo.meetings import year_of_meetings
+from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit, UnitKind
 from dangjian.people.models import Person
 
@@ -102,11 +107,13 @@ def prepare(
         meeting_of[branch.pk] = _meeting_today(branch, today).pk
         plan.secretaries.append({"username": user.username, "meeting": meeting_of[branch.pk]})
     for person in _members_to_play(county, set(meeting_of), members):
+        if person.party_org_id is None:  # never: they are drawn from the branches' members
+            continue
         user = _member_user(county, person)
         plan.members.append(
             {"username": user.username, "person": person.pk, "meeting": meeting_of[person.party_org_id]}
         )
-    ents = Enterprise.objects.filter(supervising_org__path__startswith=county.path)
+    ents = org_selectors.enterprises_supervised_under(county)
     held = RoleAssignment.objects.filter(role=Role.MANAGER, enterprise__in=ents).select_related("user")
     # The HR manager of the largest firm uploads its new hires; the others read and edit.
     by_size = list(held.annotate(n=Count("enterprise__employees")).order_by("-n", "pk"))
@@ -114,6 +121,8 @@ def prepare(
     plan.managers = [{"username": r.user.username} for r in others]
     org_department = RoleAssignment.objects.filter(role=Role.ORG_DEPARTMENT, organization=county)
     plan.county = [{"username": r.user.username} for r in org_department.select_related("user").order_by("pk")]
+    if importer.enterprise is None:  # never: a manager's role names the enterprise
+        raise ValueError(f"the manager's role {importer.pk} names no enterprise")
     plan.importer = {
         "username": importer.user.username,
         "target": f"e{importer.enterprise_id}",
@@ -132,11 +141,14 @@ def _secretaries(county: Organization) -> list[tuple[User, Organization]]:
         organization__path__startswith=county.path,
         organization__kind__in=meeting_rules.CALENDAR_ORG_KINDS,
     ).select_related("user", "organization")
-    lowest: dict[int, RoleAssignment] = {}
+    lowest: dict[int, tuple[RoleAssignment, Organization]] = {}
     for r in rows.order_by("pk"):
-        if r.user_id not in lowest or r.organization.depth > lowest[r.user_id].organization.depth:
-            lowest[r.user_id] = r
-    return [(r.user, r.organization) for r in sorted(lowest.values(), key=lambda r: r.pk)]
+        org = r.organization
+        if org is None:  # never: the filter above goes through the organisation
+            continue
+        if r.user_id not in lowest or org.depth > lowest[r.user_id][1].depth:
+            lowest[r.user_id] = (r, org)
+    return [(r.user, org) for r, org in sorted(lowest.values(), key=lambda pair: pair[0].pk)]
 
 
 def _meeting_today(branch: Organization, today: dt.date) -> Meeting:
@@ -166,7 +178,8 @@ def _members_to_play(county: Organization, branches: set[int], n: int) -> list[P
     )
     per_branch: dict[int, list[Person]] = defaultdict(list)
     for p in candidates:
-        per_branch[p.party_org_id].append(p)
+        if p.party_org_id is not None:  # always, by the filter above
+            per_branch[p.party_org_id].append(p)
     chosen: list[Person] = []
     queues = [per_branch[b] for b in sorted(per_branch)]
     while len(chosen) < n and any(queues):

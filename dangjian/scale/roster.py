@@ -8,6 +8,7 @@ import random
 from collections.abc import Sequence
 
 from dangjian.demo.codes import CodeFactory
+from dangjian.organizations import services as org_services
 from dangjian.people.choices import Education, Ethnicity
 from dangjian.rosters.columns import columns_for
 from dangjian.sheets import Col, Workbook
@@ -18,7 +19,6 @@ TEAMS = [f"第{i}班组" for i in range(1, 41)]
 def roster_enterprise(county, tag: str):
     """An enterprise under `county` with the roster's 40 teams, to import a generated roster into
     (through the services, so audited)."""
-    from dangjian.organizations import services as org_services
 
     ent = org_services.create_enterprise(
         actor=None,

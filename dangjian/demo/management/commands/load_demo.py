@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.access.models import User
+from dangjian.access import selectors as access_selectors
 from dangjian.audit.context import audit_source
 from dangjian.demo.scenario import DEMO_PASSWORD, DEMO_USERNAMES, LOGINS, PREFECTURE_CODE, DemoBuilder, summarize
-from dangjian.organizations.models import Organization
+from dangjian.organizations import selectors as org_selectors
 
 
 def _width(text: str) -> int:
@@ -36,8 +36,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        if Organization.objects.filter(code=PREFECTURE_CODE).exists():
-            if not User.objects.filter(username="heyanping").exists():
+        if org_selectors.org_with_code(PREFECTURE_CODE) is not None:
+            if not access_selectors.user_exists("heyanping"):
                 raise CommandError(
                     _(
                         "A prefecture committee with code %(code)s already exists but it is not the demo's. "
@@ -48,17 +48,13 @@ class Command(BaseCommand):
             self.stdout.write(_("The demo is already loaded; nothing was changed."))
             self.print_logins()
             return
-        taken = sorted(
-            User.objects.filter(username__in=DEMO_USERNAMES)
-            .exclude(username="admin")
-            .values_list("username", flat=True)
-        )
+        taken = [name for name in access_selectors.taken_usernames(DEMO_USERNAMES) if name != "admin"]
         if taken:
             raise CommandError(
                 _("These usernames are already taken, so the demo cannot be loaded: %(names)s.")
                 % {"names": ", ".join(taken)}
             )
-        had_admin = User.objects.filter(username="admin").exists()
+        had_admin = access_selectors.user_exists("admin")
 
         started = time.monotonic()
         with audit_source("command"), transaction.atomic():

@@ -2,7 +2,8 @@
 import it through the real pipeline, and print the time and peak memory of each step.
 
 Run it against a throwaway database (`make bench-import` does), never production: it creates an
-enterprise and all its employees."""
+enterprise and all its employees. It lives in `scale` (installed with DANGJIAN_DEMO=1) beside the
+other benchmarks: rosters, a capability, does not import the benchmark layer above it."""
 
 from __future__ import annotations
 

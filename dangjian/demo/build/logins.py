@@ -1,0 +1,36 @@
+"""Roles and logins: the instructors of Hejing's enterprises, the organs' branch staff, and the
+demo logins of the README."""
+
+from __future__ import annotations
+
+from dangjian.access import selectors as access_selectors
+from dangjian.access.models import Role
+from dangjian.demo.build.base import Builder
+
+
+def build_instructors(b: Builder) -> None:
+    assert b.hejing_enterprises[0] == b.garment
+    for i, (cadre, ent) in enumerate(zip(b.instructors, b.hejing_enterprises, strict=True)):
+        if i == 0:
+            user = b.user(cadre, "instructor", password=b.password)
+        else:
+            user = b.user(cadre, f"instructor{i + 1:02d}")
+        b.role(user, Role.INSTRUCTOR, enterprise=ent)
+    # The county organs' office branches get their secretary and committee from the cadres
+    # (not Liu Hong, and not the garment company's instructor, whose login stays an instructor's).
+    for branch in b.organ_branches:
+        cadres = [p for p in b.instructors[1:] if p.party_org_id == branch.pk]
+        b.staff_branch(branch, cadres)
+
+
+def build_logins(b: Builder) -> None:
+    liuhong = b.user(b.named["liu_hong"], "liuhong", password=b.password)
+    b.role(liuhong, Role.ORG_DEPARTMENT, organization=b.committees["county"])
+    bazhou = b.user(None, "bazhou", password=b.password, first_name="巴州党委组织部")
+    b.role(bazhou, Role.ORG_DEPARTMENT, organization=b.committees["prefecture"])
+    hr = b.user(b.named["hr"], "hr", password=b.password)
+    b.role(hr, Role.MANAGER, enterprise=b.garment)
+    b.user(b.named["member"], "member", password=b.password)
+    b.user(b.named["abibahan"], "abibahan", password=b.password)
+    if not access_selectors.user_exists("admin"):
+        b.user(None, "admin", password=b.password, is_staff=True, is_superuser=True)
