@@ -41,3 +41,16 @@ def test_query_count_is_pinned_and_flat(world, client, kind):
     few = _count(client, kind)
     _grow(world, 27)
     assert _count(client, kind) == few == PINNED[kind]
+
+
+@pytest.mark.parametrize("kind", ["people", "units"])
+def test_the_other_sides_rows_neither_appear_nor_cost_a_query(world, client, kind):
+    client.force_login(world.a.secretary)
+    _grow(world, 3)
+    few = _count(client, kind)
+    for _ in range(10):
+        team = UnitFactory(enterprise=world.b.enterprise, parent=world.b.workshop, name=f"B班组{_}")
+        PersonFactory(employer=world.b.enterprise, team=team, name=f"B员工{_}")
+    assert _count(client, kind) == few
+    body = client.post(reverse(f"exports:{kind}")).content
+    assert "B员工".encode() not in body and "B班组".encode() not in body
