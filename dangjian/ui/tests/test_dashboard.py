@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -65,10 +66,8 @@ def test_an_organisation_that_changes_kind_gets_the_other_panel_at_once(world, l
 
 
 def test_a_managers_figures_never_count_the_other_enterprise(world, login):
-    from django.core.cache import cache  # only here: the figures are kept, count them afresh
-
     def employees(user) -> int:
-        cache.clear()
+        cache.clear()  # the figures are kept for minutes: count them afresh
         return _figure(login(user).get(reverse("home")).content.decode(), "", "employees")
 
     a_before, b_before = employees(world.a.manager), employees(world.b.manager)

@@ -1,7 +1,8 @@
 """Every page, enumerated from the URL resolver, refuses objects outside the user's scope.
 
-A new URL pattern fails this test until it is listed below with the object of side B it takes,
-so no page can be added without proving that A's secretary cannot reach B's data through it.
+A new URL pattern fails this test until it is listed in dangjian/testing/urls.py with the object
+of side B it takes, so no page can be added without proving that A's secretary cannot reach B's
+data through it.
 """
 
 from __future__ import annotations
