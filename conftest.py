@@ -1,5 +1,9 @@
 """Shared fixtures: two enterprises in one county, each with its own branch and secretary,
-so every test can prove that one side cannot see the other (the healthchecks habit)."""
+so every test can prove that one side cannot see the other (the healthchecks habit).
+
+The apps' shared fixtures live in dangjian/testing/fixtures.py (API clients, uploads, exports,
+a database of a test's own) and dangjian/testing/backups.py (instances of the platform in other
+processes), registered here; builders are plain functions in dangjian/testing/."""
 
 from __future__ import annotations
 
@@ -13,8 +17,9 @@ from dangjian.access.models import Role
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
 from dangjian.people import services as people_services
 from dangjian.people.models import Person
-from dangjian.testing.browser import browser  # noqa: F401 (a fixture for the browser tests)
 from dangjian.testing.factories import EnterpriseFactory, PersonFactory, UnitFactory, UserFactory, make_org
+
+pytest_plugins = ["dangjian.testing.browser", "dangjian.testing.fixtures", "dangjian.testing.backups"]
 
 
 @dataclass

@@ -324,7 +324,7 @@ DANGJIAN = {
     "PAGE_SIZE": 50,
     # A choice list longer than this is searched, not listed in full (ui/lookups.py).
     "LOOKUP_LIST_MAX": 100,
-    # How long the home dashboard's figures are kept before they are counted again (ui/selectors.py).
+    # How long the home dashboard's figures are kept before they are counted again (pages/selectors.py).
     "DASHBOARD_SECONDS": int(os.environ.get("DASHBOARD_SECONDS", "300")),
 }
 

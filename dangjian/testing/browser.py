@@ -25,6 +25,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser():
+    # Imported when a browser test first asks for one: the rest of the suite runs without it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

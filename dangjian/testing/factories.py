@@ -9,8 +9,10 @@ import itertools
 import factory
 
 from dangjian.access.models import User
+from dangjian.organizations import services as organization_services
 from dangjian.organizations.models import Enterprise, Organization, Ownership, ProductionUnit, UnitKind
 from dangjian.organizations.validators import USCC_ALPHABET, uscc_check_character
+from dangjian.people import services as people_services
 from dangjian.people.models import Person
 from dangjian.people.validators import id_check_digit
 
@@ -31,9 +33,7 @@ def make_id_number(birth: dt.date, gender: str, serial: int, division: str = "65
 
 
 def make_org(kind: str, name: str, parent: Organization | None = None, **extra) -> Organization:
-    from dangjian.organizations import services
-
-    return services.create_organization(actor=None, kind=kind, name=name, parent=parent, **extra)
+    return organization_services.create_organization(actor=None, kind=kind, name=name, parent=parent, **extra)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -83,6 +83,4 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from dangjian.people import services
-
-        return services.create_person(actor=None, **kwargs)
+        return people_services.create_person(actor=None, **kwargs)

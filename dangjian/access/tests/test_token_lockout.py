@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from dangjian.api.tests.conftest import API, token_for
 from dangjian.audit.models import Action, AuditEvent
+from dangjian.testing.api import API, token_for
 
 PASSWORD = "pass-Word-123"  # the factories' password
 START = dt.datetime(2026, 3, 10, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing

@@ -14,11 +14,11 @@ from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
-from dangjian.rosters.tests.builders import ident, xlsx
+from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.factories import make_id_number, make_uscc
+from dangjian.testing.rosters import ident, xlsx
 
-from .conftest import API
-from .test_every_operation import OPERATIONS, token_for
+OPERATIONS = operations()
 
 # (method, path) → world → (url, body). All run as the county organisation department, over a session
 # (POST /tokens refuses token clients).
@@ -128,7 +128,7 @@ def _candidacy(world):
 
 def _reviewed(world):
     """A candidacy past the political review (step 10), on the walk's valid dates."""
-    from dangjian.development.tests.walk import plan
+    from dangjian.testing.development import plan
 
     applied = timezone.localdate() - dt.timedelta(days=800)
     cand = development.apply(actor=None, person=world.a.worker, organization=world.a.branch, applied_on=applied)

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from dangjian.access import services as access_services
 from dangjian.access.models import ApiToken
-
-from .conftest import API, JsonClient, token_for
+from dangjian.testing.api import API, JsonClient, token_for
 
 
 def test_token_authenticates_as_its_user(world, api_as):
@@ -98,3 +97,9 @@ def test_token_client_needs_no_csrf_token(world):
     client = JsonClient(enforce_csrf_checks=True, headers={"authorization": f"Bearer {raw}"})
     response = client.patch(f"{API}/units/{world.a.team.pk}", {"name": "新名字"})
     assert response.status_code == 200
+
+
+def test_a_token_of_the_other_side_reaches_none_of_as_people(world, api_as):
+    client = api_as(world.b.secretary)
+    assert client.get(f"{API}/people/{world.a.worker.pk}").status_code == 404
+    assert client.get(f"{API}/people/{world.b.worker.pk}").json()["name"] == "B工人"

@@ -12,10 +12,9 @@ from dangjian.audit.models import AuditEvent
 from dangjian.development import rules
 from dangjian.development import services as development
 from dangjian.development.models import Candidacy, Step
-from dangjian.development.tests.walk import plan
+from dangjian.testing.api import API
+from dangjian.testing.development import plan
 from dangjian.testing.factories import PersonFactory, UserFactory
-
-from .conftest import API
 
 TODAY = timezone.localdate()
 

@@ -4,9 +4,8 @@ from dangjian.access import services as access_services
 from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.organizations.models import Enterprise
+from dangjian.testing.api import API
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_uscc
-
-from .conftest import API
 
 
 def _names(response):

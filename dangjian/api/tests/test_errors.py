@@ -1,8 +1,7 @@
 """One JSON error shape everywhere, in the caller's language."""
 
 from dangjian.access import services as access_services
-
-from .conftest import API
+from dangjian.testing.api import API
 
 
 def _person(world, **extra):
@@ -71,8 +70,7 @@ def test_every_error_response_is_declared_in_the_openapi_document(world, api_as)
 
 def test_unexpected_failures_are_500_json_not_an_html_page(world, monkeypatch):
     from dangjian.api import units
-
-    from .conftest import JsonClient, token_for
+    from dangjian.testing.api import JsonClient, token_for
 
     def broken(**kwargs):
         raise RuntimeError("boom")

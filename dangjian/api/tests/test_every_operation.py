@@ -8,16 +8,12 @@ import pytest
 from django.utils import timezone
 
 from dangjian.access.models import ApiToken
-from dangjian.api.api import api
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.rosters import services as roster_services
-from dangjian.rosters.tests.builders import ident, xlsx
-
-from .conftest import API, token_for
-
-PREFIX = "/api/v1/"
+from dangjian.testing.api import API, operations, token_for
+from dangjian.testing.rosters import ident, xlsx
 
 # Path prefix → the object of side B that A's secretary must not reach.
 OBJECT_OF_B = {
@@ -92,16 +88,7 @@ def _b_meeting(world):
     )
 
 
-def _operations():
-    schema = api.get_openapi_schema()
-    return sorted(
-        (method, path.removeprefix(PREFIX.rstrip("/")))
-        for path, operations in schema["paths"].items()
-        for method in operations
-    )
-
-
-OPERATIONS = _operations()
+OPERATIONS = operations()
 
 
 def _call(client, method, path, body):

@@ -16,10 +16,10 @@ import pytest
 
 from dangjian.api.api import api
 from dangjian.branchlife.models import Meeting
-from dangjian.branchlife.tests.helpers import meeting
+from dangjian.testing.api import API, operations
+from dangjian.testing.branchlife import meeting
 
-from .conftest import API
-from .test_every_operation import OPERATIONS
+OPERATIONS = operations()
 
 HUGE = 10**20  # beyond 64 bits
 OVER = 2**63  # one past the largest id the database holds
@@ -89,7 +89,7 @@ def _path_values(world, path="/"):
 
 def _import(world):
     from dangjian.rosters import services as roster_services
-    from dangjian.rosters.tests.builders import ident, xlsx
+    from dangjian.testing.rosters import ident, xlsx
 
     data = xlsx([[1, "A新人", "女", "汉族", ident(9), None, None, None, None, None]])
     return roster_services.upload(

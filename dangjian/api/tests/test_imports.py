@@ -15,9 +15,8 @@ from dangjian.organizations import services as org_services
 from dangjian.people.crypto import blind_index
 from dangjian.people.models import Membership, Person
 from dangjian.rosters.models import ImportRow, ImportStatus, RosterImport
-from dangjian.rosters.tests.builders import MEMBER_HEADER, ident, read_back, xlsx
-
-from .conftest import API
+from dangjian.testing.api import API
+from dangjian.testing.rosters import MEMBER_HEADER, ident, read_back, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -12,9 +12,8 @@ from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import selectors
 from dangjian.branchlife import services as meeting_services
 from dangjian.branchlife.models import Attendance, Meeting
-from dangjian.branchlife.tests.helpers import add_member, committee, meeting
-
-from .conftest import API
+from dangjian.testing.api import API
+from dangjian.testing.branchlife import add_member, committee, meeting
 
 EN = {"accept-language": "en"}
 LAST_WEEK = timezone.localdate() - dt.timedelta(days=7)

@@ -2,9 +2,8 @@
 
 from dangjian.audit.models import AuditEvent
 from dangjian.organizations.models import Organization, OrgKind
+from dangjian.testing.api import API
 from dangjian.testing.factories import make_org
-
-from .conftest import API
 
 
 def _names(response):

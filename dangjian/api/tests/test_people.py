@@ -4,9 +4,8 @@ import datetime as dt
 
 from dangjian.audit.models import AuditEvent
 from dangjian.people.models import Membership, Person
+from dangjian.testing.api import API
 from dangjian.testing.factories import PersonFactory, make_id_number
-
-from .conftest import API
 
 
 def _names(response):

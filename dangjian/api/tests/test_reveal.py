@@ -1,8 +1,7 @@
 """POST /people/{id}/reveal: the clear value, only with REVEAL, always audited."""
 
 from dangjian.audit.models import AuditEvent
-
-from .conftest import API
+from dangjian.testing.api import API
 
 
 def _reveal(client, person, field="id_number"):

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from dangjian.access.models import ApiToken
 from dangjian.audit.models import AuditEvent
-
-from .conftest import API, JsonClient, token_for
+from dangjian.testing.api import API, JsonClient, token_for
 
 
 def test_create_returns_the_raw_token_once_and_it_works(world, session_client):

@@ -2,9 +2,8 @@
 
 from dangjian.audit.models import AuditEvent
 from dangjian.organizations.models import ProductionUnit
+from dangjian.testing.api import API
 from dangjian.testing.factories import UnitFactory
-
-from .conftest import API
 
 
 def _names(response):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import read_manifest
+from dangjian.testing.backups import read_manifest
 
 WRITER = """
 import pathlib

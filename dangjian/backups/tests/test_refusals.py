@@ -20,8 +20,7 @@ from dangjian.audit.models import AuditEvent
 from dangjian.backups.archive import BackupRefused, sign
 from dangjian.backups.engines import find_pg_tool
 from dangjian.people.models import Person
-
-from .conftest import rewrite_archive
+from dangjian.testing.backups import rewrite_archive
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,7 @@ import pytest
 from django.conf import settings
 
 from dangjian.backups.engines import find_pg_tool
-
-from .conftest import MINUTES
+from dangjian.testing.backups import MINUTES
 
 OPEN_MINUTES = """
 import hashlib

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
-
-from .builders import member
+from dangjian.testing.members import member
 
 pytestmark = BROWSER_MARKS
 

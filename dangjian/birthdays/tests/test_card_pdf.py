@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from dangjian import pdf
 from dangjian.birthdays import services
-
-from .builders import member
+from dangjian.testing.members import member
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +176,10 @@ def test_a_long_batch_is_written_in_pieces_and_joined_in_order(monkeypatch, tmp_
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     pages = [p.strip() for p in text.split("\f") if p.strip()]
     assert pages == [f"第{n}张" for n in range(1, 6)]
+
+
+def test_the_other_sides_secretary_gets_no_card_of_a_member(world, login):
+    person = member(world.a, dt.date(2016, 6, 28), name="王秀兰")
+    response = login(world.b.secretary).post(reverse("birthdays:card", args=[person.pk]) + "?year=2026")
+    assert response.status_code == 404
+    assert not response.content.startswith(b"%PDF") and "王秀兰".encode() not in response.content

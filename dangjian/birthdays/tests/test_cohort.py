@@ -12,8 +12,7 @@ from dangjian.calendar import QUARTER, Period
 from dangjian.development import services as development
 from dangjian.organizations.models import OrgKind
 from dangjian.testing.factories import make_org
-
-from .builders import member, transfer
+from dangjian.testing.members import member, transfer
 
 pytestmark = pytest.mark.django_db
 

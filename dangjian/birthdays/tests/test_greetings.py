@@ -19,8 +19,7 @@ from dangjian.jobs.models import JobStatus
 from dangjian.jobs.services import start_job
 from dangjian.notifications.models import Kind, Notification
 from dangjian.testing.factories import UserFactory
-
-from .builders import member
+from dangjian.testing.members import member
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from dangjian.birthdays import selectors, services
 from dangjian.birthdays.models import BirthdayConfig
 from dangjian.jobs.models import Job, JobStatus
 from dangjian.testing.factories import UserFactory
-
-from .builders import member
+from dangjian.testing.members import member
 
 pytestmark = pytest.mark.django_db
 

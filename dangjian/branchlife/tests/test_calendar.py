@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
+from dangjian.testing.branchlife import committee, meeting
 
 from .. import rules, selectors, services
-from .helpers import committee, meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -168,9 +168,8 @@ def test_a_member_who_manages_another_firm_sees_no_calendar_of_it(world, login):
     (and, from a party group, still the branch's), never B's."""
     from dangjian.access import services as access_services
     from dangjian.access.models import Role
+    from dangjian.testing.branchlife import add_member
     from dangjian.testing.factories import UserFactory
-
-    from .helpers import add_member
 
     grouped = add_member(world.a, "A组员", org=world.a.group)
     user = UserFactory(username="a_member_b_hr", person=grouped)
@@ -183,9 +182,8 @@ def test_a_member_who_manages_another_firm_sees_no_calendar_of_it(world, login):
 
 
 def test_an_ordinary_member_reads_meetings_but_not_the_register_or_leave_reasons(world, login):
+    from dangjian.testing.branchlife import meeting
     from dangjian.testing.factories import UserFactory
-
-    from .helpers import meeting
 
     m = meeting(world.a)
     services.set_attendance(

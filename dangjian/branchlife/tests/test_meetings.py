@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
+from dangjian.testing.branchlife import add_member, committee, meeting
 
 from .. import services
 from ..models import Attendance, Meeting
-from .helpers import add_member, committee, meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.organizations.models import OrgKind
+from dangjian.testing.branchlife import add_member, meeting
 from dangjian.testing.factories import make_org
 
 from .. import services
-from .helpers import add_member, meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,15 @@ def test_query_count_is_pinned_and_flat(world, client, page):
     large = count(client, url)
     assert large == small, f"{page}: {small} queries with few rows, {large} with more"
     assert large == pinned, f"{page}: {large} queries; pinned {pinned}"
+
+
+def test_the_other_sides_meetings_neither_show_nor_cost_a_query(world, client):
+    client.force_login(world.a.secretary)
+    meeting(world.a, topic="A支部会议")
+    url = reverse("branchlife:list")
+    before = count(client, url)
+    for i in range(5):
+        meeting(world.b, on=dt.date(2026, 2, 1 + i), topic=f"B支部会议{i}")
+    assert count(client, url) == before
+    body = client.get(url).content.decode()
+    assert "A支部会议" in body and "B支部会议" not in body

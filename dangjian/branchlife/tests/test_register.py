@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from dangjian.audit.models import AuditEvent
+from dangjian.testing.branchlife import meeting
 
 from .. import services
-from .helpers import meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from dangjian.audit.models import AuditEvent
 from dangjian.development import services
 from dangjian.development.models import Stage, Step
 from dangjian.people import services as people
+from dangjian.testing.development import plan, record, sponsors
 from dangjian.testing.factories import PersonFactory
-
-from .walk import plan, record, sponsors
 
 pytestmark = pytest.mark.django_db
 

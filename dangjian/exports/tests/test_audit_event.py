@@ -26,3 +26,11 @@ def test_the_event_is_filed_under_the_narrowest_organisation_covering_the_scope(
     events = AuditEvent.objects.filter(action=Action.EXPORT).order_by("id")
     assert [e.org_path for e in events] == [world.a.branch.path, world.county.path]
     assert events[0].changes["revealed"] == 3  # a secretary may reveal their branch's people
+
+
+def test_the_event_counts_only_the_exporters_side(world, export):
+    """B's people are neither in A's file nor counted in A's audit event."""
+    _, rows = export(world.a.manager, "people")
+    event = AuditEvent.objects.get(action=Action.EXPORT)
+    assert event.changes["rows"] == len(rows) - 1 == 3
+    assert not {world.b.worker.name, world.b.member.name} & {row[0] for row in rows}

@@ -25,3 +25,14 @@ def test_organisation_and_enterprise_pages_offer_theirs(world, login):
     assert f'action="{reverse("exports:enterprises")}?ownership=private"' in body
     body = client.get(reverse("organizations:enterprise_detail", args=[world.a.enterprise.pk])).content.decode()
     assert f'action="{reverse("exports:units")}?enterprise={world.a.enterprise.pk}"' in body
+
+
+def test_the_other_side_is_offered_no_download_of_a(world, login):
+    """B's manager cannot open A's enterprise page, so gets no button for A's units; B's own list
+    offers the download of B's people only."""
+    client = login(world.b.manager)
+    response = client.get(reverse("organizations:enterprise_detail", args=[world.a.enterprise.pk]))
+    assert response.status_code == 404
+    assert f"enterprise={world.a.enterprise.pk}" not in response.content.decode()
+    body = client.get(reverse("people:list")).content.decode()
+    assert world.b.worker.name in body and world.a.worker.name not in body

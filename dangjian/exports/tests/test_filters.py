@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dangjian.choices import PoliticalStatus
+from dangjian.testing.exports import by_name, column, header
 from dangjian.testing.factories import PersonFactory
-
-from .conftest import by_name, column, header
 
 
 def test_status_members_exports_only_members(world, export):

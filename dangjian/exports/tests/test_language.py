@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from dangjian.rosters.columns import columns_for
-
-from .conftest import header
+from dangjian.testing.exports import header
 
 
 def test_headers_are_chinese_by_default(world, export):
@@ -26,3 +25,11 @@ def test_headers_are_english_for_an_english_user(world, export):
     _, rows = export(world.a.secretary, "units")
     assert rows[0] == ("Enterprise", "Kind", "Name", "Workshop", "People")
     assert rows[1][1] == "Workshop or factory building"
+
+
+def test_an_english_file_holds_only_the_users_side(world, export):
+    world.a.secretary.language = "en"
+    world.a.secretary.save()
+    _, rows = export(world.a.secretary, "members")
+    names = {row[0] for row in rows[1:]}
+    assert world.a.member.name in names and world.b.member.name not in names

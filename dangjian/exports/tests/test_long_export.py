@@ -7,8 +7,7 @@ from django.urls import reverse
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.jobs.models import Job, JobStatus
 from dangjian.sheets import XLSX_CONTENT_TYPE
-
-from .conftest import by_name, read_rows
+from dangjian.testing.exports import by_name, read_rows
 
 
 def test_a_long_list_becomes_a_job_whose_file_only_its_requester_downloads(

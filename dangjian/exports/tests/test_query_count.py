@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.people import services as people_services
+from dangjian.testing.exports import read_rows
 from dangjian.testing.factories import PersonFactory, UnitFactory
 
 # The export event is appended inside a writing service, which moves the chain head once at its end
@@ -41,3 +42,17 @@ def test_query_count_is_pinned_and_flat(world, client, kind):
     few = _count(client, kind)
     _grow(world, 27)
     assert _count(client, kind) == few == PINNED[kind]
+
+
+@pytest.mark.parametrize("kind", ["people", "units"])
+def test_the_other_sides_rows_neither_appear_nor_cost_a_query(world, client, kind):
+    client.force_login(world.a.secretary)
+    _grow(world, 3)
+    few = _count(client, kind)
+    for _ in range(10):
+        team = UnitFactory(enterprise=world.b.enterprise, parent=world.b.workshop, name=f"B班组{_}")
+        PersonFactory(employer=world.b.enterprise, team=team, name=f"B员工{_}")
+    assert _count(client, kind) == few
+    cells = {str(cell) for row in read_rows(client.post(reverse(f"exports:{kind}")).content) for cell in row}
+    assert not [cell for cell in cells if cell.startswith(("B员工", "B班组", "B公司"))]
+    assert world.a.worker.name in cells or world.a.team.name in cells

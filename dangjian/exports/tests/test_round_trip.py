@@ -41,3 +41,13 @@ def test_a_masked_export_cannot_overwrite_anybody(world, export, django_capture_
     assert len(rows) == 4 and all("*" in r[3] for r in rows[1:])  # A's three employees, masked
     imp = _reimport(world.a.manager, world.a.enterprise, response.content, django_capture_on_commit_callbacks)
     assert imp.counts == {"rows": 3, "rejected": 3}
+
+
+def test_the_other_side_cannot_take_over_a_with_as_file(world, export, django_capture_on_commit_callbacks):
+    """A's list imported by B's manager into B's enterprise matches none of A's people: every row
+    is refused and A's employees stay A's."""
+    response, rows = export(world.a.manager, "people")
+    imp = _reimport(world.b.manager, world.b.enterprise, response.content, django_capture_on_commit_callbacks)
+    assert imp.counts == {"rows": 3, "rejected": 3}
+    world.a.worker.refresh_from_db()
+    assert world.a.worker.employer_id == world.a.enterprise.pk

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from dangjian.audit.models import Action, AuditEvent
+from dangjian.testing.exports import column
 from dangjian.testing.factories import UserFactory
-
-from .conftest import column
 
 B_NAMES = {"B公司", "B工人", "B党员", "B书记", "B公司党支部", "B第一党小组", "B一车间", "B缝纫一组"}
 

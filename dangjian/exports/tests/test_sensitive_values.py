@@ -5,9 +5,8 @@ from __future__ import annotations
 from dangjian.access import services as access_services
 from dangjian.access.models import Role
 from dangjian.audit.models import Action, AuditEvent
+from dangjian.testing.exports import by_name
 from dangjian.testing.factories import UserFactory
-
-from .conftest import by_name
 
 
 def test_manager_gets_clear_values_and_an_instructor_masked_ones(world, export):
@@ -42,3 +41,11 @@ def test_member_roster_dates_need_the_right_to_see_membership_records(world, exp
     # HR (the enterprise manager) sees the people, not the party's membership records.
     _, rows = export(world.a.manager, "members")
     assert set(by_name(rows, "admitted_on").values()) == {None}
+
+
+def test_the_other_sides_manager_gets_none_of_as_values(world, export):
+    _, rows = export(world.b.manager, "people")
+    ids, phones = by_name(rows, "id_number"), by_name(rows, "phone")
+    assert world.b.worker.name in ids and world.a.worker.name not in ids
+    a_values = {world.a.worker.id_number, world.a.worker.phone, world.a.member.id_number, world.a.member.phone}
+    assert not a_values & (set(ids.values()) | set(phones.values()))

@@ -68,3 +68,14 @@ def test_outside_a_transaction_the_row_is_written_too(world):
     Progress(job.pk)(2, 5, "x", force=True)
     job.refresh_from_db()
     assert (job.done, job.total, job.message) == (2, 5, "x")
+
+
+def test_the_other_side_never_sees_a_jobs_progress(world, login):
+    """The progress cached for A's job is shown to nobody of B, however they ask."""
+    job = _running_job(world.a.secretary)
+    Progress(job.pk)(40, 100, "第40行", force=True)
+    client = login(world.b.secretary)
+    for name in ("jobs:progress", "jobs:detail"):
+        response = client.get(reverse(name, args=[job.pk]))
+        assert response.status_code == 404
+        assert "第40行" not in response.content.decode()

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django_tasks.base import TaskError
 from django_tasks_db.models import DBTaskResult
 
-from dangjian.api.tests.conftest import api_as  # noqa: F401 (a fixture)
 from dangjian.audit.models import AuditEvent
 from dangjian.jobs import services
 from dangjian.jobs.models import Job, JobStatus, WorkerBeat
@@ -24,8 +23,7 @@ from dangjian.jobs.rules import JobTimeLimitExceeded
 from dangjian.jobs.selectors import beat_key
 from dangjian.rosters import services as rosters
 from dangjian.rosters.models import ImportStatus
-from dangjian.rosters.tests.builders import ident, xlsx
-from dangjian.rosters.tests.conftest import upload  # noqa: F401 (a fixture)
+from dangjian.testing.rosters import ident, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +153,7 @@ def test_a_command_check_is_interrupted_once_it_shows_no_sign_of_life(world, set
 
 
 def test_a_roster_job_stopped_past_its_limit_fails_its_file_in_the_uploaders_language(world, api_as):  # noqa: F811
-    from dangjian.api.tests.conftest import API
+    from dangjian.testing.api import API
 
     user = world.a.manager
     user.language = "en"

@@ -33,3 +33,12 @@ def test_a_running_job_keeps_polling(world, login):
 def test_secretary_may_not_start_the_chain_check(world, login):
     assert login(world.a.secretary).post(reverse("audit:verify")).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_the_outcome_is_the_requesters_alone(world, login, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(world.county_admin).post(reverse("audit:verify"))
+    job = Job.objects.get(requested_by=world.county_admin)
+    client = login(world.b.secretary)
+    for name in ("jobs:detail", "jobs:progress"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404

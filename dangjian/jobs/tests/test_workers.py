@@ -15,12 +15,13 @@ import time
 
 import pytest
 
-from dangjian.rosters.tests.test_kill import ROOT, _manage, own_database  # noqa: F401 (a fixture)
+from dangjian.testing.processes import ROOT
+from dangjian.testing.processes import manage as _manage
 
 SETUP = """
 from dangjian.access.models import User
 from dangjian.jobs.services import start_job
-from dangjian.jobs.tests import tasks
+from dangjian.testing import jobs as tasks
 from django.db import transaction
 user = User.objects.create_user("worker_test", password="x", language="en")
 with transaction.atomic():

@@ -16,9 +16,8 @@ from dangjian.development import services as development
 from dangjian.notifications import services
 from dangjian.notifications.models import Kind, Notification
 from dangjian.organizations.models import OrgKind
+from dangjian.testing.development import applicant, date_of, walked
 from dangjian.testing.factories import UserFactory, make_org
-
-from .builders import applicant, date_of, walked
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,13 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from dangjian.development import services as development
 from dangjian.development.tasks import send_reminders_task
 from dangjian.jobs.models import Job, JobStatus
 from dangjian.jobs.services import start_job
 from dangjian.notifications.models import Notification
-
-from .builders import applicant
+from dangjian.testing.development import applicant
+from dangjian.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,23 @@ def test_the_command_without_a_date_acts_on_todays_local_date(world):
     assert "Reminders for 2026-01-29" in out.getvalue() and "1 notifications to 1 people" in out.getvalue()
     (note,) = Notification.objects.all()
     assert note.sent_on == dt.date(2026, 1, 29) and note.user == world.a.secretary
+
+
+def test_each_side_is_reminded_only_of_its_own_candidacies(world):
+    """The daily run reminds B's secretary of B's applicant and A's of A's, never across."""
+    applicant(world, dt.date(2026, 1, 5))
+    person_b = PersonFactory(name="B申请人", employer=world.b.enterprise, birth_date=dt.date(1998, 5, 5))
+    development.apply(
+        actor=world.b.secretary,
+        person=person_b,
+        organization=world.b.branch,
+        applied_on=dt.date(2026, 1, 5),
+        today=dt.date(2026, 1, 5),
+    )
+    call_command("send_reminders", "--today", "2026-01-29", stdout=io.StringIO())
+
+    def text(user):
+        return " ".join(f"{n.title} {n.body} {n.url}" for n in Notification.objects.filter(user=user))
+
+    assert "B申请人" in text(world.b.secretary) and "阿比巴汗" not in text(world.b.secretary)
+    assert "阿比巴汗" in text(world.a.secretary) and "B申请人" not in text(world.a.secretary)

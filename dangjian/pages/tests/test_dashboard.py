@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -62,3 +63,15 @@ def test_an_organisation_that_changes_kind_gets_the_other_panel_at_once(world, l
     body = client.get(reverse("home")).content.decode()
     assert client.get(reverse("home")).status_code == 200
     assert body.count('data-panel="branch"') == 2  # the park, now an enterprise committee, and A's branch
+
+
+def test_a_managers_figures_never_count_the_other_enterprise(world, login):
+    def employees(user) -> int:
+        cache.clear()  # the figures are kept for minutes: count them afresh
+        return _figure(login(user).get(reverse("home")).content.decode(), "", "employees")
+
+    a_before, b_before = employees(world.a.manager), employees(world.b.manager)
+    for i in range(4):
+        PersonFactory(name=f"B新员工{i}", employer=world.b.enterprise)
+    assert employees(world.a.manager) == a_before
+    assert employees(world.b.manager) == b_before + 4

@@ -12,46 +12,19 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 
-from dangjian.api.tests.conftest import API, JsonClient, token_for
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.people.models import Person
-from dangjian.testing.factories import PersonFactory, make_id_number
+from dangjian.testing.api import API, JsonClient, token_for
+from dangjian.testing.factories import make_id_number
+from dangjian.testing.id_numbers import ELSEWHERE, NOON, answers, b_people
 
-NOON = dt.datetime(2026, 3, 10, 4, 10, tzinfo=dt.UTC)  # 12:10 in Beijing
-ELSEWHERE = "belongs to a person registered outside your organisation"
-
-
-@pytest.fixture(autouse=True)
-def _english(world):
-    for user in (world.a.manager, world.a.secretary):
-        user.language = "en"
-        user.save(update_fields=["language"])
-    with translation.override("en"):
-        yield
-
-
-def _answers(user):
-    return AuditEvent.objects.filter(action=Action.REVEAL, actor_id=user.pk, changes__answer="registered elsewhere")
+pytestmark = pytest.mark.usefixtures("a_in_english")
 
 
 def _add(client, world, number, name="新员工"):
     data = {"name": name, "ethnicity": "01", "id_number": number, "employer": world.a.enterprise.pk}
     return client.post(reverse("people:create"), data)
-
-
-def _b_people(world, n):
-    return [
-        PersonFactory(
-            name=f"B员工{i}",
-            employer=world.b.enterprise,
-            birth_date=dt.date(1991, 2, 3),
-            gender="F",
-            id_number=make_id_number(dt.date(1991, 2, 3), "F", 500 + i),
-        )
-        for i in range(n)
-    ]
 
 
 def test_inside_the_scope_the_answer_names_the_person_and_links_to_them(world, login):
@@ -71,7 +44,7 @@ def test_outside_the_scope_the_answer_says_elsewhere_and_is_audited(world, login
     assert ELSEWHERE in page
     assert b_worker.name not in page and world.b.enterprise.name not in page
     assert reverse("people:detail", args=[b_worker.pk]) not in page
-    (event,) = _answers(world.a.manager)
+    (event,) = answers(world.a.manager)
     assert (event.object_type, event.object_id, event.source) == ("people.Person", str(b_worker.pk), "web")
     assert event.changes == {
         "field": "id_number",
@@ -86,7 +59,7 @@ def test_outside_the_scope_the_answer_says_elsewhere_and_is_audited(world, login
 
 def test_the_answers_are_limited_per_user_and_hour_then_checks_pause(world, login, settings):
     settings.ID_NUMBER_ELSEWHERE_PER_HOUR = 2
-    others = _b_people(world, 3)
+    others = b_people(world, 3)
     unregistered = make_id_number(dt.date(1993, 4, 5), "M", 901)
     with time_machine.travel(NOON, tick=False) as traveller:
         client = login(world.a.manager)
@@ -99,7 +72,7 @@ def test_the_answers_are_limited_per_user_and_hour_then_checks_pause(world, logi
             page = _add(client, world, number).content.decode()
             assert ELSEWHERE not in page and "paused until 2026-03-10 13:00" in page
         assert not Person.objects.filter(name="新员工").exists()
-        assert _answers(world.a.manager).count() == 2
+        assert answers(world.a.manager).count() == 2
         # Side B's secretary has a quota of their own; A's is back after the hour.
         assert _add(login(world.b.manager), world, unregistered).status_code == 400  # A's enterprise: not theirs
         traveller.shift(dt.timedelta(minutes=50))
@@ -119,7 +92,7 @@ def test_editing_a_persons_id_number_asks_the_same_question(world, login):
     }
     response = login(world.a.manager).post(reverse("people:edit", args=[worker.pk]), data)
     assert response.status_code == 400 and ELSEWHERE in response.content.decode()
-    assert _answers(world.a.manager).count() == 1
+    assert answers(world.a.manager).count() == 1
     worker.refresh_from_db()
     assert worker.id_number != world.b.worker.id_number
 
@@ -138,7 +111,7 @@ def test_the_api_answers_alike_and_audits(world):
     assert world.b.worker.name not in outside.content.decode()
     patch = client.patch(f"{API}/people/{world.a.worker.pk}", {"id_number": world.b.member.id_number})
     assert patch.status_code == 422 and ELSEWHERE in patch.json()["errors"]["id_number"][0]
-    events = _answers(world.a.manager)
+    events = answers(world.a.manager)
     assert {e.object_id for e in events} == {str(world.b.worker.pk), str(world.b.member.pk)}
     assert {e.source for e in events} == {"api"}
 
@@ -174,5 +147,5 @@ def test_the_admin_answers_alike_and_audits(world, client):
     response = client.post(reverse("admin:people_person_add"), data)
     assert response.status_code == 200
     assert ELSEWHERE in response.content.decode() and world.b.worker.name not in response.content.decode()
-    assert [e.object_id for e in _answers(staff)] == [str(world.b.worker.pk)]
+    assert [e.object_id for e in answers(staff)] == [str(world.b.worker.pk)]
     assert not Person.objects.filter(name="新员工").exists()

@@ -13,8 +13,7 @@ from dangjian.people.models import Person
 from dangjian.people.validators import normalize_id_number
 from dangjian.rosters.parsing import CellError, parse_date
 from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
-
-from .builders import ident, xlsx
+from dangjian.testing.rosters import ident, xlsx
 
 pytestmark = BROWSER_MARKS
 

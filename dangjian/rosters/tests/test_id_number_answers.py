@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 
-from dangjian.people.tests.test_id_number_oracle import ELSEWHERE, NOON, _answers, _b_people, _english  # noqa: F401
 from dangjian.testing.factories import PersonFactory, make_id_number
+from dangjian.testing.id_numbers import ELSEWHERE, NOON, answers, b_people
+from dangjian.testing.rosters import xlsx
 
-from .builders import xlsx
+pytestmark = pytest.mark.usefixtures("a_in_english")
 
 
 def test_an_import_answers_alike_counts_against_the_limit_and_then_pauses(world, upload, settings):
     settings.ID_NUMBER_ELSEWHERE_PER_HOUR = 1
-    b_people = _b_people(world, 2)
+    people_of_b = b_people(world, 2)
     new_number = make_id_number(dt.date(1994, 6, 7), "F", 902)
     rows = [
-        [1, "甲", "女", "汉族", b_people[0].id_number, "", "", "", "", ""],
-        [2, "乙", "女", "汉族", b_people[1].id_number, "", "", "", "", ""],
+        [1, "甲", "女", "汉族", people_of_b[0].id_number, "", "", "", "", ""],
+        [2, "乙", "女", "汉族", people_of_b[1].id_number, "", "", "", "", ""],
         [3, "丙", "女", "汉族", new_number, "", "", "", "", ""],
     ]
     with time_machine.travel(NOON, tick=False):
@@ -31,9 +33,9 @@ def test_an_import_answers_alike_counts_against_the_limit_and_then_pauses(world,
     for row in (3, 4):  # the limit reached: a registered and an unregistered number alike
         assert got[row].outcome == "rejected"
         assert "paused until 2026-03-10 13:00" in got[row].problems[0]["message"]
-    assert b_people[0].name not in str(got[2].problems)
-    (event,) = _answers(world.a.manager)
-    assert event.object_id == str(b_people[0].pk)
+    assert people_of_b[0].name not in str(got[2].problems)
+    (event,) = answers(world.a.manager)
+    assert event.object_id == str(people_of_b[0].pk)
 
 
 def _check_queries(world, upload, count: int, serial: int) -> int:

@@ -11,15 +11,13 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from .builders import ident, xlsx
-
-ROOT = Path(__file__).resolve().parents[3]
+from dangjian.testing.processes import ROOT
+from dangjian.testing.processes import manage as _manage
+from dangjian.testing.rosters import ident, xlsx
 
 SETUP = """
 from dangjian.organizations import services as o
@@ -34,23 +32,6 @@ from dangjian.audit.services import verify_chain
 checked, bad, reason = verify_chain()
 print("RESULT", Person.objects.count(), RosterImport.objects.get().status, "broken" if reason else "intact")
 """
-
-
-@pytest.fixture
-def own_database(tmp_path):
-    """A DATABASE_URL no other test uses, dropped afterwards."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
-        return
-    name = f"dangjian_kill_{uuid.uuid4().hex[:8]}"
-    settings = connection.settings_dict
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    user = settings["USER"] or "postgres"
-    auth = f"{user}:{settings['PASSWORD']}@" if settings["PASSWORD"] else f"{user}@"
-    yield f"postgres://{auth}{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{name}"
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _prepared(tmp_path: Path, database: str, code: int) -> tuple[dict[str, str], str, Path]:
@@ -72,12 +53,6 @@ def _prepared(tmp_path: Path, database: str, code: int) -> tuple[dict[str, str],
     roster = tmp_path / "roster.xlsx"
     roster.write_bytes(xlsx(rows))
     return env, uscc, roster
-
-
-def _manage(env, *args, **kw):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, **kw
-    )
 
 
 @pytest.mark.django_db

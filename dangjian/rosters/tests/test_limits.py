@@ -14,8 +14,17 @@ from django.utils import translation
 
 from dangjian.rosters.limits import RosterTooLarge
 from dangjian.rosters.reading import RosterFileError, read_roster
-
-from .builders import EMPLOYEE_HEADER, csv_bytes, ident, ods_cell, ods_raw, ods_row, raw_xlsx, sheet_rows, xls
+from dangjian.testing.rosters import (
+    EMPLOYEE_HEADER,
+    csv_bytes,
+    ident,
+    ods_cell,
+    ods_raw,
+    ods_row,
+    raw_xlsx,
+    sheet_rows,
+    xls,
+)
 
 EMPLOYEES = "employees"
 
@@ -262,7 +271,7 @@ def test_the_api_shows_what_is_too_large(world, django_capture_on_commit_callbac
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test.client import MULTIPART_CONTENT
 
-    from dangjian.api.tests.conftest import API, JsonClient, token_for
+    from dangjian.testing.api import API, JsonClient, token_for
 
     client = JsonClient(headers={"authorization": f"Bearer {token_for(world.a.manager)}"})
 
@@ -366,7 +375,7 @@ def test_files_read_whole_by_calamine_are_refused_before_it_allocates(name, data
     import subprocess
     import sys
 
-    from .test_kill import ROOT
+    from dangjian.testing.processes import ROOT
 
     peak = subprocess.run(
         [sys.executable, "-c", MEASURE, name],

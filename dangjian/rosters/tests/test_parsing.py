@@ -19,8 +19,7 @@ from dangjian.rosters.parsing import (
     parse_name,
     parse_phone,
 )
-
-from .builders import ident
+from dangjian.testing.rosters import ident
 
 DATES = st.dates(min_value=dt.date(1920, 1, 1), max_value=dt.date(2099, 12, 31))
 

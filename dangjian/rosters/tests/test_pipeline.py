@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 from dangjian.audit.models import AuditEvent
 from dangjian.people.models import Membership, Person
 from dangjian.rosters.models import ImportStatus
-
-from .builders import MEMBER_HEADER, csv_bytes, ident, xlsx
+from dangjian.testing.rosters import MEMBER_HEADER, csv_bytes, ident, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -323,7 +322,7 @@ def test_checking_costs_one_query_per_new_person(world):
 
 def test_ods_files_are_read_like_xlsx(world, upload, confirm):
     """LibreOffice's .ods goes through calamine (as .xls does): title row, numbers as floats."""
-    from .builders import ods
+    from dangjian.testing.rosters import ods
 
     rows = [
         [1, "甲", "女", "汉族", ident(51), "", "A缝纫一组", "", 13912345678, ""],

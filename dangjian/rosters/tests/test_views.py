@@ -12,8 +12,7 @@ from django.urls import reverse
 from dangjian.audit.models import AuditEvent
 from dangjian.people.models import Person
 from dangjian.rosters.models import RosterImport
-
-from .builders import ident, read_back, xlsx
+from dangjian.testing.rosters import ident, read_back, xlsx
 
 pytestmark = pytest.mark.django_db
 

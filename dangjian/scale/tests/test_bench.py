@@ -13,8 +13,7 @@ from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Enterprise, Organization, OrgKind
 from dangjian.people.models import Person
 from dangjian.scale import bench, dataset
-
-from .test_dataset import TWO_COUNTIES
+from dangjian.testing.scale import TWO_COUNTIES
 
 
 @pytest.fixture

@@ -23,9 +23,7 @@ from dangjian.people import services
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import parse_id_number
 from dangjian.scale import dataset
-
-# Two counties under a prefecture, small enough for a test.
-TWO_COUNTIES = dataset.Scale("two-counties", 1, 2, 16, 1_600)
+from dangjian.testing.scale import TWO_COUNTIES
 
 
 def fingerprint() -> list:

@@ -21,8 +21,7 @@ from dangjian.people.models import Person
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.scale import bench, dataset, load, pages
-
-from .test_dataset import TWO_COUNTIES
+from dangjian.testing.scale import TWO_COUNTIES
 
 PASSWORD = "Load-pass-2026"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from dangjian.branchlife.tests.helpers import meeting
+from dangjian.testing.branchlife import meeting
 from dangjian.testing.browser import BROWSER_MARKS, DESKTOP, PASSWORD, log_in
 from dangjian.testing.factories import UserFactory
 

@@ -19,8 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dangjian.testing.factories import UserFactory
-from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, QUERY_URLS, SEARCH_URLS
+from dangjian.testing.urls import LIST_URLS, QUERY_URLS, SEARCH_URLS
 
 PAGES = sorted(LIST_URLS | set(QUERY_URLS) | set(SEARCH_URLS))
 # Names many lists read, whether or not the page shows a field for them.
@@ -61,11 +60,6 @@ def _url(world, name: str) -> str:
     return reverse(name) + (queries[name](world) if name in queries else "")
 
 
-@pytest.fixture
-def member_user(world):
-    return UserFactory(username="member_a", person=world.a.member)
-
-
 @pytest.mark.parametrize("role", ["powerful", "member"])
 @pytest.mark.parametrize("page", PAGES)
 @settings(
@@ -93,3 +87,32 @@ def test_odd_query_parameters_never_break_a_list(world, login, member_user, page
     target = f"{url}&{query}" if "?" in url else f"{url}?{query}"
     response = client.get(target)
     assert response.status_code in ANSWERS, target
+
+
+B_NAMES = ("B公司", "B工人", "B党员", "B书记")
+
+
+@pytest.mark.parametrize("page", PAGES)
+@settings(
+    max_examples=3,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_odd_query_parameters_naming_the_other_side_never_show_it(world, login, page, data):
+    """Filters set to B's organisation, enterprise, team or people, among odd values, show A's
+    secretary nothing of B's."""
+    client = login(world.a.secretary)
+    url = _url(world, page)
+    names = _page_names(client, url, (page, "secretary"))
+    b_ids = [str(o.pk) for o in (world.b.branch, world.b.enterprise, world.b.team, world.b.worker, world.b.member)]
+    pairs = data.draw(
+        st.lists(st.tuples(st.sampled_from(names), st.sampled_from(b_ids) | values), min_size=1, max_size=4),
+        label="parameters",
+    )
+    query = "&".join(f"{key}={value}" for key, value in pairs)
+    response = client.get(f"{url}&{query}" if "?" in url else f"{url}?{query}")
+    assert response.status_code in ANSWERS
+    body = response.content.decode(errors="replace")
+    assert not [name for name in B_NAMES if name in body], f"{page}?{query}"

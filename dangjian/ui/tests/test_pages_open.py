@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dangjian.ui.tests.test_every_url_is_scoped import LIST_URLS, OBJECT_URLS, _meeting_of, candidacy_of
+from dangjian.testing.urls import LIST_URLS, OBJECT_URLS, candidacy_of, meeting_of
 
 # Pages A's secretary may open, with A's objects, and text each must show.
 SECRETARY_PAGES = {
@@ -20,9 +20,9 @@ SECRETARY_PAGES = {
     "audit:history": ("worker", "A工人"),
     "access:roles": ("branch", "secretary_a"),
     "development:detail": (candidacy_of, "A工人申请书.pdf"),
-    "branchlife:detail": (_meeting_of, "A工人"),  # the invited worker, among the attendance
-    "branchlife:edit": (_meeting_of, "A公司党支部党员大会"),
-    "branchlife:checkin": (_meeting_of, "A公司党支部党员大会"),
+    "branchlife:detail": (meeting_of, "A工人"),  # the invited worker, among the attendance
+    "branchlife:edit": (meeting_of, "A公司党支部党员大会"),
+    "branchlife:checkin": (meeting_of, "A公司党支部党员大会"),
 }
 
 

@@ -68,3 +68,16 @@ def test_a_dashboard_seen_again_within_minutes_reuses_its_figures(world, client)
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("home"))
     assert len(ctx.captured_queries) <= cold - 5  # the subtree's counts are not run again
+
+
+@pytest.mark.parametrize("page", ["people list (secretary)"])
+def test_the_other_sides_rows_cost_no_query_and_never_show(world, client, page):
+    user_path, name, args, pinned = PAGES[page]
+    client.force_login(_resolve(world, user_path))
+    url = reverse(name, args=[_resolve(world, a).pk for a in args])
+    before = _count(client, url)
+    for i in range(12):
+        team = UnitFactory(enterprise=world.b.enterprise, kind="team", name=f"B新增班组{i}", parent=world.b.workshop)
+        PersonFactory(employer=world.b.enterprise, team=team, name=f"B新员工{i}")
+    assert _count(client, url) == before == pinned
+    assert "B新员工" not in client.get(url).content.decode()

@@ -1,11 +1,16 @@
-"""A candidate walked through the 25 steps on valid dates, for tests and the demo."""
+"""Candidacies for the tests: a candidate walked through the 25 steps on valid dates (`plan`,
+`record`, `sponsors`) and candidacies of side A at a known step (`applicant`, `walked`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from dangjian.development import rules
+from dangjian.development import rules, services
+from dangjian.people import services as people
+from dangjian.testing.factories import PersonFactory
+
+APPLIED = dt.date(2021, 3, 1)
 
 
 def plan(applied_on: dt.date, sponsors: list[int], contacts: list[int]) -> list[tuple[int, dt.date, dict[str, Any]]]:
@@ -53,8 +58,6 @@ def plan(applied_on: dt.date, sponsors: list[int], contacts: list[int]) -> list[
 def record(world: Any, candidacy: Any, number: int, on: dt.date, data: dict[str, Any], today: dt.date) -> Any:
     """Record one step of `plan` as the one who must: branch A's secretary its own steps, the
     county's organisation department those of the bodies above the branch."""
-    from dangjian.development import services
-
     return services.record_step(
         actor=world.county_admin if number in services.HIGHER_STEPS else world.a.secretary,
         candidacy=candidacy,
@@ -68,9 +71,6 @@ def record(world: Any, candidacy: Any, number: int, on: dt.date, data: dict[str,
 
 def sponsors(world: Any) -> list[int]:
     """Two full members of branch A to sponsor or cultivate: its member and a second one."""
-    from dangjian.people import services as people
-    from dangjian.testing.factories import PersonFactory
-
     second = PersonFactory(name="A党员二", employer=world.a.enterprise)
     people.add_membership(
         actor=None,
@@ -80,3 +80,32 @@ def sponsors(world: Any) -> list[int]:
         converted_on=dt.date(2013, 7, 1),
     )
     return [world.a.member.pk, second.pk]
+
+
+def applicant(world: Any, applied_on: dt.date, organization: Any = None, name: str = "阿比巴汗") -> Any:
+    """A new applicant to branch A (or `organization`), employed by enterprise A."""
+    person = PersonFactory(name=name, employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
+    return services.apply(
+        actor=world.a.secretary,
+        person=person,
+        organization=organization or world.a.branch,
+        applied_on=applied_on,
+        today=applied_on,
+    )
+
+
+def walked(world: Any, up_to: int) -> tuple[Any, list[tuple[int, dt.date, dict[str, Any]]]]:
+    """A candidacy of branch A, applied on APPLIED, with steps 2 … `up_to` recorded on the
+    walk's dates; returns it and the walk's plan."""
+    cand = applicant(world, APPLIED)
+    steps = plan(APPLIED, sponsors(world), [world.a.member.pk])
+    for number, on, data in steps:
+        if number > up_to:
+            break
+        record(world, cand, number, on, data, today=on)
+    cand.refresh_from_db()
+    return cand, steps
+
+
+def date_of(steps: list[tuple[int, dt.date, dict[str, Any]]], number: int) -> dt.date:
+    return next(on for n, on, _data in steps if n == number)

@@ -1,15 +1,20 @@
-"""Rosters built in code, with the defects real HR files have, for the import tests."""
+"""Rosters built in code, with the defects real HR files have (and hostile ones), for the import,
+API and job tests."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import struct
+import zipfile
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 
+from dangjian.rosters.limits import column_name
 from dangjian.testing.factories import make_id_number
 
 EMPLOYEE_HEADER = ["序号", "姓名", "性别", "民族", "身份证号码", "出生日期", "所在班组", "岗位", "联系电话", "学历"]
@@ -65,7 +70,6 @@ def read_back(data: bytes) -> list[list[Any]]:
 def ods(rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADER, title: str = "") -> bytes:
     """A LibreOffice .ods (read with calamine, like .xls): a title cell spanning the header's
     width, the header and the rows."""
-    from xml.sax.saxutils import escape
 
     def cell(value: Any, attrs: str = "") -> str:
         if value is None or value == "":
@@ -122,8 +126,6 @@ _XLSX_PARTS = {
 
 
 def sheet_cell(ref: str, value: Any) -> str:
-    from xml.sax.saxutils import escape
-
     if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
@@ -131,8 +133,6 @@ def sheet_cell(ref: str, value: Any) -> str:
 
 def sheet_rows(rows: Sequence[Sequence[Any]], *, header: Sequence[str] = EMPLOYEE_HEADER, first: int = 1) -> str:
     """Rows of sheet XML, the header on row `first`, as Excel writes them (with `r`)."""
-    from dangjian.rosters.limits import column_name
-
     out = []
     for n, row in enumerate([header, *rows], start=first):
         cells = "".join(sheet_cell(f"{column_name(i)}{n}", v) for i, v in enumerate(row) if v not in (None, ""))
@@ -153,8 +153,6 @@ def raw_xlsx(
     <sheetData>, `dimension` is what the sheet declares, `after` follows the merged ranges.
     `level` is the deflate level (9 packs a bomb tightest). `other_sheet`, when given, is the
     whole XML of a second sheet after the first (the active one)."""
-    import zipfile
-
     merged = (
         f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>"
         if merges
@@ -186,8 +184,6 @@ def raw_xlsx(
 
 def ods_raw(table_rows: str) -> bytes:
     """An .ods whose first sheet's rows are written by hand (repeats and all)."""
-    import zipfile
-
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -213,8 +209,6 @@ def ods_raw(table_rows: str) -> bytes:
 
 
 def ods_cell(value: Any = None, repeat: int = 1) -> str:
-    from xml.sax.saxutils import escape
-
     rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
     if value is None:
         return f"<table:table-cell{rep}/>"
@@ -227,8 +221,6 @@ def ods_row(cells: Sequence[str], repeat: int = 1) -> str:
 
 
 def _record(kind: int, payload: bytes = b"") -> bytes:
-    import struct
-
     return struct.pack("<HH", kind, len(payload)) + payload
 
 
@@ -236,7 +228,6 @@ def xls(cells: Sequence[tuple[int, int, Any]], *, merges: Sequence[tuple[int, in
     """An Excel 97–2003 .xls (BIFF8 records in a compound file) written by hand: `cells` are
     (row, column, value), 0-based; `merges` (first row, last row, first col, last col). A
     workbook stream under 4,096 bytes goes in the compound file's mini stream, as Excel puts it."""
-    import struct
 
     def bof(kind: int) -> bytes:
         return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))
@@ -264,8 +255,6 @@ def xls(cells: Sequence[tuple[int, int, Any]], *, merges: Sequence[tuple[int, in
 
 def _compound_file(stream: bytes) -> bytes:
     """A version 3 compound file (MS-CFB) holding one stream, "Workbook"."""
-    import struct
-
     end, free, fat_sect, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
     mini = len(stream) < 4096
 

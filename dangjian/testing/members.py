@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 from dangjian.people import services as people
+from dangjian.people.models import Membership
 from dangjian.testing.factories import PersonFactory
 
 _n = itertools.count(1)
@@ -37,8 +38,6 @@ def member(
 
 def transfer(person, to_org, on: dt.date):
     """组织关系转接: end the open record, open the next one with the same dates."""
-    from dangjian.people.models import Membership
-
     old = person.memberships.get(ended_on__isnull=True)
     people.update_membership(actor=None, membership=old, ended_on=on, end_reason=Membership.EndReason.TRANSFERRED)
     people.add_membership(

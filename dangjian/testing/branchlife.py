@@ -1,4 +1,4 @@
-"""Small builders for the branch-life tests."""
+"""Members, committees and meetings of a side of the world, built through the services (branch-life tests, the API and the pages)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import datetime as dt
 
 from dangjian.access import services as access_services
 from dangjian.access.models import Role
+from dangjian.branchlife import services
 from dangjian.people import services as people_services
 from dangjian.testing.factories import PersonFactory, UserFactory
-
-from .. import services
 
 
 def add_member(side, name: str, org=None, admitted=dt.date(2018, 6, 1)):
