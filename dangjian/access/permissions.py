@@ -27,6 +27,7 @@ from .scopes import (
     REVEAL,
     ROLE,
     VIEW,
+    anchor_orgs_q,
     can,
     can_add_to,
     container_q,
@@ -185,6 +186,18 @@ def may_export(user: User) -> bool:
     """The meeting register holds everyone's attendance and leave reasons: for those who keep
     meetings."""
     return has_any(user, MEETING, CHANGE)
+
+
+def may_keep_meetings_of(user: AnyUser, org: models.Model) -> bool:
+    """Whether the user plans and records the meetings of `org` as a body (its officers and the
+    committees above; an enterprise-anchored role never): the branch's own planning, as the
+    political-birthday celebration link asks it."""
+    where = anchor_orgs_q(user, MEETING, CHANGE)
+    if where is None:
+        return True
+    if where == NOTHING or org.pk is None:
+        return False
+    return type(org)._default_manager.filter(where, pk=org.pk).exists()
 
 
 # --- rosters --------------------------------------------------------------------------------

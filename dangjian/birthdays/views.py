@@ -20,10 +20,9 @@ from dangjian import calendar
 from dangjian.access import permissions
 from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
-from dangjian.branchlife.selectors import meeting_orgs
 from dangjian.development.selectors import LOCAL_PRACTICE_KINDS
 from dangjian.jobs.services import start_job
-from dangjian.organizations.models import Organization
+from dangjian.organizations.models import Organization, OrgKind
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import OrgPickerForm, save_form_page
 
@@ -77,7 +76,8 @@ def _query(org: Organization, period: calendar.Period) -> str:
 def celebration_url(user: Any, org: Organization, period: calendar.Period) -> str | None:
     """The meetings page that plans the period's collective celebration, where the user may
     plan meetings of `org` (a branch; a committee's page has no single celebration)."""
-    if not meeting_orgs(user).filter(pk=org.pk).exists():
+    keeps_meetings = org.is_party_unit or org.kind == OrgKind.PARTY_GROUP
+    if not keeps_meetings or not permissions.may_keep_meetings_of(user, org):
         return None
     return f"{reverse('branchlife:new')}?org={org.pk}&kind=celebration&on={period.last_day.isoformat()}"
 
