@@ -12,7 +12,7 @@ from django_tasks import task
 
 from dangjian.access.scopes import MEETING
 from dangjian.exports.selectors import covering_org_path
-from dangjian.exports.tasks import ExportRefused, as_params
+from dangjian.exports.services import ExportRefused, as_params
 from dangjian.jobs.selectors import job_by_pk
 from dangjian.jobs.services import Output, Progress, run_job
 from dangjian.sheets import XLSX_CONTENT_TYPE

@@ -27,7 +27,7 @@ from dangjian.access.permissions import may_export, may_keep, may_see_meetings
 from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
-from dangjian.exports.views import sync_limit
+from dangjian.exports.services import sync_limit
 from dangjian.ids import parse_id, parse_whole
 from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -17,6 +18,24 @@ from dangjian.sheets import XLSX_CONTENT_TYPE, download_name
 
 from . import selectors
 from .sheets import SHEETS, build
+
+
+class ExportRefused(Exception):
+    """A background export that may not run (another account's job, a refused filter)."""
+
+
+def sync_limit() -> int:
+    """Rows up to which a download is built in the request; above it, a background job."""
+    return int(getattr(settings, "EXPORT_SYNC_ROWS", 5000))
+
+
+def as_params(params: dict[str, list[str]]) -> QueryDict:
+    """A job's stored filter parameters as the query the page would have sent."""
+    query = QueryDict(mutable=True)
+    for key, values in params.items():
+        query.setlist(key, list(values))
+    return query
+
 
 if TYPE_CHECKING:
     from dangjian.access.models import User

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,18 +16,8 @@ from dangjian.jobs.services import Progress, run_job
 
 from . import services
 from .selectors import InvalidFilter
+from .services import ExportRefused, as_params
 from .sheets import SHEETS
-
-
-class ExportRefused(Exception):
-    pass
-
-
-def as_params(params: dict[str, list[str]]) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for key, values in params.items():
-        query.setlist(key, list(values))
-    return query
 
 
 @task()

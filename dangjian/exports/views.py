@@ -7,7 +7,6 @@ address shows what it would download and a button to do it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -23,12 +22,9 @@ from dangjian.ui.downloads import attachment
 
 from . import services
 from .selectors import InvalidFilter
+from .services import sync_limit
 from .sheets import SHEETS
 from .tasks import export_task
-
-
-def sync_limit() -> int:
-    return getattr(settings, "EXPORT_SYNC_ROWS", 5000)
 
 
 @login_required
