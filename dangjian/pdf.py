@@ -62,6 +62,7 @@ def static_uri(name: str) -> str:
 def _weasyprint() -> tuple[Any, Any, type]:
     """WeasyPrint, imported on first use: loading it takes half a second, which no web process
     that never prints should pay at start-up."""
+    # Here, not at the top: see the docstring.
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -139,6 +140,7 @@ def _write(documents: list[Any]) -> bytes:
 
 
 def _join(pieces: list[bytes]) -> bytes:
+    # Here, not at the top: only a batch of documents is joined, like WeasyPrint loaded on first use.
     from pypdf import PdfWriter
 
     writer = PdfWriter()

@@ -11,7 +11,7 @@ class RostersConfig(AppConfig):
         # In ready(): the services import models, which are not loaded when apps.py is.
         from dangjian.jobs import services as jobs
 
-        from . import services
+        from . import services  # likewise: it imports the models
 
         # A check or import stopped from outside (time limit, killed worker) settles its file.
         jobs.on_stop("roster_check", services.job_stopped)

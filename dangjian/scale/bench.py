@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -542,8 +543,6 @@ def import_ours(data: bytes, county: Organization, on_progress: Callable[[int, i
 def write_during_import(data: bytes, county: Organization, user: User) -> tuple[float, str]:
     """How long an audited write elsewhere (a user changing their language) waits while an import
     is being applied: the import holds the audit chain's lock for its whole transaction."""
-    import threading
-
     applying = threading.Event()
     failures: list[BaseException] = []
 
