@@ -44,7 +44,7 @@ from .auth import actor
 from .common import Page
 from .errors import ERRORS
 from .people import RevealOut
-from .values import Blankable, Id
+from .values import Blankable, Id, Omittable
 
 router = Router(tags=["development"])
 
@@ -140,22 +140,22 @@ class StepData(BaseModel):
 
     model_config = ConfigDict(extra="allow")  # kept, so that the step's check names them
 
-    recommended_by: Literal["members", "league", "union"] = Field(None, description="Step 3.")
-    contacts: list[PersonId] = Field(None, description="Step 5: one or two full members (person ids).")
-    sponsors: list[PersonId] = Field(None, description="Step 9: two full members (person ids).")
-    days: Length = Field(None, description="Step 11: training days.")
-    hours: Length = Field(None, description="Step 11: class hours.")
-    notice_from: dt.date = Field(None, description="Step 13: first day of the public notice.")
-    notice_to: dt.date = Field(None, description="Step 13: last day of the public notice.")
-    entitled: Count = Field(None, description="Steps 15 and 23: members entitled to vote.")
-    full_entitled: Count = Field(
+    recommended_by: Omittable[Literal["members", "league", "union"]] = Field(None, description="Step 3.")
+    contacts: Omittable[list[PersonId]] = Field(None, description="Step 5: one or two full members (person ids).")
+    sponsors: Omittable[list[PersonId]] = Field(None, description="Step 9: two full members (person ids).")
+    days: Omittable[Length] = Field(None, description="Step 11: training days.")
+    hours: Omittable[Length] = Field(None, description="Step 11: class hours.")
+    notice_from: Omittable[dt.date] = Field(None, description="Step 13: first day of the public notice.")
+    notice_to: Omittable[dt.date] = Field(None, description="Step 13: last day of the public notice.")
+    entitled: Omittable[Count] = Field(None, description="Steps 15 and 23: members entitled to vote.")
+    full_entitled: Omittable[Count] = Field(
         None, description="Steps 15 and 23: optional; if given it must equal `entitled` (only full members vote)."
     )
-    present: Count = Field(None, description="Steps 15 and 23: members entitled to vote present.")
-    yes: Count = Field(None, description="Steps 15 and 23: yes votes.")
-    written_yes: Count = Field(None, description="Steps 15 and 23: written yes opinions of absent members.")
-    decision: Literal["on_time", "extend", "cancel"] = Field(None, description="Step 24.")
-    months: Count = Field(None, description="Step 24, an extension: 6 to 12 months.")
+    present: Omittable[Count] = Field(None, description="Steps 15 and 23: members entitled to vote present.")
+    yes: Omittable[Count] = Field(None, description="Steps 15 and 23: yes votes.")
+    written_yes: Omittable[Count] = Field(None, description="Steps 15 and 23: written yes opinions of absent members.")
+    decision: Omittable[Literal["on_time", "extend", "cancel"]] = Field(None, description="Step 24.")
+    months: Omittable[Count] = Field(None, description="Step 24, an extension: 6 to 12 months.")
 
 
 class StepIn(Schema):

@@ -38,7 +38,7 @@ from dangjian.people.selectors import visible_people
 from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
-from .values import Blankable, Id, LocalTime, Patch
+from .values import Blankable, Id, LocalTime, Omittable, Patch
 
 router = Router(tags=["meetings"])
 
@@ -165,18 +165,18 @@ class MeetingIn(Schema):
 
 
 class MeetingPatch(Patch):
-    kind: MeetingKind = None
-    status: Meeting.Status = None
-    held_on: dt.date = None
+    kind: Omittable[MeetingKind] = None
+    status: Omittable[Meeting.Status] = None
+    held_on: Omittable[dt.date] = None
     starts_at: LocalTime | None = None
-    place: Blankable[str] = Field(None, max_length=200)
-    topic: str = Field(None, min_length=1, max_length=300)
+    place: Omittable[Blankable[str]] = Field(None, max_length=200)
+    topic: Omittable[str] = Field(None, min_length=1, max_length=300)
     host_id: Id | None = None
     recorder_id: Id | None = None
-    minutes: Blankable[str] = Field(None, max_length=100_000)
-    materials: Blankable[str] = Field(None, max_length=10_000)
+    minutes: Omittable[Blankable[str]] = Field(None, max_length=100_000)
+    materials: Omittable[Blankable[str]] = Field(None, max_length=10_000)
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1)
-    note: Blankable[str] = Field(None, max_length=300)
+    note: Omittable[Blankable[str]] = Field(None, max_length=300)
 
 
 class AttendanceIn(Schema):
