@@ -14,7 +14,7 @@ Invited non-members are counted apart from the members expected (`counts.invited
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -60,6 +60,18 @@ class AttendanceCountsOut(Schema):
     invited_present: int = Field(description="Invited non-members present.")
 
 
+class _Counted(Protocol):
+    """A meeting as MeetingPage (selectors.tallies, one query a page) or _detail() hands it over."""
+
+    api_tally: selectors.Tally
+
+
+class _Detailed(_Counted, Protocol):
+    """A meeting as _detail() hands it over: its attendance too."""
+
+    api_attendance: list[Attendance]
+
+
 class MeetingOut(Schema):
     id: int
     organization: OrgRef
@@ -92,15 +104,14 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_host_name(obj: Meeting) -> str | None:
-        return obj.host.name if obj.host_id else None
+        return obj.host.name if obj.host else None
 
     @staticmethod
     def resolve_recorder_name(obj: Meeting) -> str | None:
-        return obj.recorder.name if obj.recorder_id else None
+        return obj.recorder.name if obj.recorder else None
 
-    # Put on the meeting by the list (selectors.tallies, one query a page) or by _detail().
     @staticmethod
-    def resolve_counts(obj: Meeting) -> selectors.Tally:
+    def resolve_counts(obj: _Counted) -> selectors.Tally:
         return obj.api_tally
 
 
@@ -136,7 +147,7 @@ class MeetingDetailOut(MeetingOut):
         return float(obj.hours) if obj.hours is not None else None
 
     @staticmethod
-    def resolve_attendance(obj: Meeting) -> list[Attendance]:
+    def resolve_attendance(obj: _Detailed) -> list[Attendance]:
         return obj.api_attendance
 
 
@@ -261,8 +272,9 @@ def _meeting(user: User, pk: int, action: str = VIEW) -> Meeting:
 
 def _detail(meeting: Meeting, user: User) -> Meeting:
     members, invited = selectors.attendance_of(meeting, reasons=may_keep(user, meeting))
-    meeting.api_attendance = [*members, *invited]
-    meeting.api_tally = selectors.tally(members, invited)
+    detailed = cast(_Detailed, meeting)
+    detailed.api_attendance = [*members, *invited]
+    detailed.api_tally = selectors.tally(members, invited)
     return meeting
 
 

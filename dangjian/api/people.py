@@ -62,15 +62,15 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_employer_name(obj: Person) -> str | None:
-        return obj.employer.display_name if obj.employer_id else None
+        return obj.employer.display_name if obj.employer else None
 
     @staticmethod
     def resolve_team_name(obj: Person) -> str | None:
-        return obj.team.display_name if obj.team_id else None
+        return obj.team.display_name if obj.team else None
 
     @staticmethod
     def resolve_party_org_name(obj: Person) -> str | None:
-        return obj.party_org.display_name if obj.party_org_id else None
+        return obj.party_org.display_name if obj.party_org else None
 
 
 class PersonIn(Schema):
@@ -210,7 +210,7 @@ def _ask_id_number(user, fields: dict, person: Person | None = None) -> None:
     if not fields.get("id_number"):
         return
     answer = services.ask_id_number(actor=user, value=fields["id_number"], person=person)
-    if answer.kind == services.YOURS:
+    if answer.kind == services.YOURS and answer.person is not None:  # YOURS comes with the person
         raise ValidationError({"id_number": [answer.message], "existing_person_id": [str(answer.person.pk)]})
     if answer.message:
         raise ValidationError({"id_number": [answer.message]})
