@@ -13,7 +13,7 @@ Pages let Django answer Http404/PermissionDenied; the API maps them to its error
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -49,6 +49,15 @@ def get_in_scope(user: User | AnonymousUser, queryset: models.QuerySet[M] | type
     return obj
 
 
+# For the type checker only: a required id gives the object, an optional one the object or None.
+@overload
+def resolve_ref(
+    user: User | AnonymousUser, queryset: models.QuerySet[M] | type[M], pk: int, field: str, action: str = VIEW
+) -> M: ...
+@overload
+def resolve_ref(
+    user: User | AnonymousUser, queryset: models.QuerySet[M] | type[M], pk: Any, field: str, action: str = VIEW
+) -> M | None: ...
 def resolve_ref(
     user: User | AnonymousUser, queryset: models.QuerySet[M] | type[M], pk: Any, field: str, action: str = VIEW
 ) -> M | None:

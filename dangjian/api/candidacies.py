@@ -17,7 +17,7 @@ Step details (`data`) are typed, and each step takes only the details its rules 
 """
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -44,7 +44,7 @@ from .auth import actor
 from .common import Page
 from .errors import ERRORS
 from .people import RevealOut
-from .values import Blankable, Id
+from .values import Blankable, Id, Omittable
 
 router = Router(tags=["development"])
 
@@ -101,17 +101,24 @@ class DueOut(Schema):
     overdue: bool
 
 
+class _Detailed(Protocol):
+    """A candidacy as _detail() hands it over: its steps and what is due, for the caller."""
+
+    api_steps: list[dict[str, Any]]
+    api_due: list[dict[str, Any]]
+
+
 class CandidacyDetailOut(CandidacyOut):
     steps: list[StepOut]
     due: list[DueOut] = Field(description="The steps that may be recorded next, by deadline (development.rules).")
 
     # _detail() puts both on the candidacy, for the caller (the conclusion depends on who asks).
     @staticmethod
-    def resolve_steps(obj: Candidacy) -> list[dict[str, Any]]:
+    def resolve_steps(obj: _Detailed) -> list[dict[str, Any]]:
         return obj.api_steps
 
     @staticmethod
-    def resolve_due(obj: Candidacy) -> list[dict[str, Any]]:
+    def resolve_due(obj: _Detailed) -> list[dict[str, Any]]:
         return obj.api_due
 
 
@@ -140,22 +147,29 @@ class StepData(BaseModel):
 
     model_config = ConfigDict(extra="allow")  # kept, so that the step's check names them
 
-    recommended_by: Literal["members", "league", "union"] = Field(None, description="Step 3.")
-    contacts: list[PersonId] = Field(None, description="Step 5: one or two full members (person ids).")
-    sponsors: list[PersonId] = Field(None, description="Step 9: two full members (person ids).")
-    days: Length = Field(None, description="Step 11: training days.")
-    hours: Length = Field(None, description="Step 11: class hours.")
-    notice_from: dt.date = Field(None, description="Step 13: first day of the public notice.")
-    notice_to: dt.date = Field(None, description="Step 13: last day of the public notice.")
-    entitled: Count = Field(None, description="Steps 15 and 23: members entitled to vote.")
-    full_entitled: Count = Field(
-        None, description="Steps 15 and 23: optional; if given it must equal `entitled` (only full members vote)."
+    # `default=` by name: mypy reads pydantic models as dataclasses and sees a default only when it
+    # is named, and StepIn builds an empty StepData().
+    recommended_by: Omittable[Literal["members", "league", "union"]] = Field(default=None, description="Step 3.")
+    contacts: Omittable[list[PersonId]] = Field(
+        default=None, description="Step 5: one or two full members (person ids)."
     )
-    present: Count = Field(None, description="Steps 15 and 23: members entitled to vote present.")
-    yes: Count = Field(None, description="Steps 15 and 23: yes votes.")
-    written_yes: Count = Field(None, description="Steps 15 and 23: written yes opinions of absent members.")
-    decision: Literal["on_time", "extend", "cancel"] = Field(None, description="Step 24.")
-    months: Count = Field(None, description="Step 24, an extension: 6 to 12 months.")
+    sponsors: Omittable[list[PersonId]] = Field(default=None, description="Step 9: two full members (person ids).")
+    days: Omittable[Length] = Field(default=None, description="Step 11: training days.")
+    hours: Omittable[Length] = Field(default=None, description="Step 11: class hours.")
+    notice_from: Omittable[dt.date] = Field(default=None, description="Step 13: first day of the public notice.")
+    notice_to: Omittable[dt.date] = Field(default=None, description="Step 13: last day of the public notice.")
+    entitled: Omittable[Count] = Field(default=None, description="Steps 15 and 23: members entitled to vote.")
+    full_entitled: Omittable[Count] = Field(
+        default=None,
+        description="Steps 15 and 23: optional; if given it must equal `entitled` (only full members vote).",
+    )
+    present: Omittable[Count] = Field(default=None, description="Steps 15 and 23: members entitled to vote present.")
+    yes: Omittable[Count] = Field(default=None, description="Steps 15 and 23: yes votes.")
+    written_yes: Omittable[Count] = Field(
+        default=None, description="Steps 15 and 23: written yes opinions of absent members."
+    )
+    decision: Omittable[Literal["on_time", "extend", "cancel"]] = Field(default=None, description="Step 24.")
+    months: Omittable[Count] = Field(default=None, description="Step 24, an extension: 6 to 12 months.")
 
 
 class StepIn(Schema):
@@ -213,8 +227,9 @@ def _detail(user: User, candidacy: Candidacy) -> Candidacy:
         user, candidacy, candidacy.person
     )
     due = services.due_for(candidacy, steps=steps)
-    candidacy.api_steps = [_step_out(s, False, see_review) for s in steps]
-    candidacy.api_due = [
+    detailed = cast(_Detailed, candidacy)
+    detailed.api_steps = [_step_out(s, False, see_review) for s in steps]
+    detailed.api_due = [
         {
             "number": d.number,
             "label": _label(d.number),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import update_wrapper
+from functools import partial, update_wrapper
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -46,10 +46,11 @@ def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     The document answers a browser session or a valid bearer token (an integration fetching the
     schema), a locked-out user's token with the API's 403, and anyone else with the API's own 401; the docs page, which only a browser opens,
     sends an anonymous visitor to the login page and back."""
-    is_document = getattr(view, "func", None) is openapi_json
+    # ninja passes both views as functools.partial(view_function, api=api).
+    document = view if isinstance(view, partial) and view.func is openapi_json else None
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_document:
+        if document is None:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             return redirect_to_login(request.get_full_path())
@@ -61,7 +62,7 @@ def signed_in_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except AuthenticationError:
             pass
         except AccountLocked as locked:
-            return account_locked_response(view.keywords["api"], request, locked)
-        return unauthenticated_response(view.keywords["api"], request)
+            return account_locked_response(document.keywords["api"], request, locked)
+        return unauthenticated_response(document.keywords["api"], request)
 
     return update_wrapper(wrapped, view)

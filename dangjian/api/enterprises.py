@@ -18,7 +18,7 @@ from dangjian.organizations.selectors import visible_enterprises
 from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
-from .values import Blankable, Id, Patch
+from .values import Blankable, Id, Omittable, Patch
 
 router = Router(tags=["enterprises"])
 
@@ -69,13 +69,13 @@ class EnterpriseIn(Schema):
 
 
 class EnterprisePatch(Patch):
-    name: str = Field(None, min_length=1, max_length=200)
-    name_en: Blankable[str] = Field(None, max_length=200)
-    uscc: str = Field(None, max_length=40)
-    ownership: Ownership = None
-    industry: Blankable[str] = Field(None, max_length=100)
-    address: Blankable[str] = Field(None, max_length=300)
-    supervising_org_id: Id = None
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    name_en: Omittable[Blankable[str]] = Field(None, max_length=200)
+    uscc: Omittable[str] = Field(None, max_length=40)
+    ownership: Omittable[Ownership] = None
+    industry: Omittable[Blankable[str]] = Field(None, max_length=100)
+    address: Omittable[Blankable[str]] = Field(None, max_length=300)
+    supervising_org_id: Omittable[Id] = None
     party_org_id: Id | None = None
     settled_on: dt.date | None = None
 

@@ -180,14 +180,15 @@ def install(api: NinjaAPI) -> None:
         message = " ".join(general) or _("Some of the data sent is not valid. Correct the fields listed and try again.")
         return error_response(api, request, 422, "invalid", message, errors)
 
+    # One handler for both, registered by the decorator: add_exception_handler's annotation wants a
+    # handler that takes the exception class as well as the exception, which ninja never passes.
+    @api.exception_handler(Http404)
+    @api.exception_handler(ObjectDoesNotExist)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         # The same answer whether the record does not exist or lies outside the caller's scope.
         return error_response(
             api, request, 404, "not_found", _("There is no such record, or you do not have access to it.")
         )
-
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(ObjectDoesNotExist, not_found)
 
     @api.exception_handler(SuspiciousOperation)
     def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:

@@ -175,8 +175,8 @@ def template(request: HttpRequest, kind: Literal["employees", "members"]) -> Htt
     user = actor(request)
     if not may_import(user):
         raise Http404
-    kind = MEMBERS if kind == MEMBERS else EMPLOYEES
-    return attachment(reports.template_bytes(kind), reports.template_name(kind))
+    roster = MEMBERS if kind == MEMBERS else EMPLOYEES
+    return attachment(reports.template_bytes(roster), reports.template_name(roster))
 
 
 @router.get("/imports", response={200: list[ImportOut], **ERRORS})
@@ -210,8 +210,9 @@ def upload(
         return Status(404, {"code": "not_found", "message": message, "errors": {"into": [message]}})
     # One byte over the limit is enough for upload() to refuse the file; a huge one is never read whole.
     data = file.read(services.max_upload_bytes() + 1)
+    # Typed str | None, but Django makes no file of a part without a file name, so `or ""` never applies.
     imp = services.upload(
-        actor=user, target=target, file_name=file.name, data=data, create_teams=create_teams, source="api"
+        actor=user, target=target, file_name=file.name or "", data=data, create_teams=create_teams, source="api"
     )
     return Status(201, selectors.own_import(user, imp.pk))
 

@@ -14,7 +14,7 @@ Invited non-members are counted apart from the members expected (`counts.invited
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -38,7 +38,7 @@ from dangjian.people.selectors import visible_people
 from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
-from .values import Blankable, Id, LocalTime, Patch
+from .values import Blankable, Id, LocalTime, Omittable, Patch
 
 router = Router(tags=["meetings"])
 
@@ -58,6 +58,18 @@ class AttendanceCountsOut(Schema):
     absent: int = Field(description="Members absent.")
     invited: int = Field(description="Invited non-members, counted apart from the members.")
     invited_present: int = Field(description="Invited non-members present.")
+
+
+class _Counted(Protocol):
+    """A meeting as MeetingPage (selectors.tallies, one query a page) or _detail() hands it over."""
+
+    api_tally: selectors.Tally
+
+
+class _Detailed(_Counted, Protocol):
+    """A meeting as _detail() hands it over: its attendance too."""
+
+    api_attendance: list[Attendance]
 
 
 class MeetingOut(Schema):
@@ -92,15 +104,14 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_host_name(obj: Meeting) -> str | None:
-        return obj.host.name if obj.host_id else None
+        return obj.host.name if obj.host else None
 
     @staticmethod
     def resolve_recorder_name(obj: Meeting) -> str | None:
-        return obj.recorder.name if obj.recorder_id else None
+        return obj.recorder.name if obj.recorder else None
 
-    # Put on the meeting by the list (selectors.tallies, one query a page) or by _detail().
     @staticmethod
-    def resolve_counts(obj: Meeting) -> selectors.Tally:
+    def resolve_counts(obj: _Counted) -> selectors.Tally:
         return obj.api_tally
 
 
@@ -136,7 +147,7 @@ class MeetingDetailOut(MeetingOut):
         return float(obj.hours) if obj.hours is not None else None
 
     @staticmethod
-    def resolve_attendance(obj: Meeting) -> list[Attendance]:
+    def resolve_attendance(obj: _Detailed) -> list[Attendance]:
         return obj.api_attendance
 
 
@@ -165,18 +176,18 @@ class MeetingIn(Schema):
 
 
 class MeetingPatch(Patch):
-    kind: MeetingKind = None
-    status: Meeting.Status = None
-    held_on: dt.date = None
+    kind: Omittable[MeetingKind] = None
+    status: Omittable[Meeting.Status] = None
+    held_on: Omittable[dt.date] = None
     starts_at: LocalTime | None = None
-    place: Blankable[str] = Field(None, max_length=200)
-    topic: str = Field(None, min_length=1, max_length=300)
+    place: Omittable[Blankable[str]] = Field(None, max_length=200)
+    topic: Omittable[str] = Field(None, min_length=1, max_length=300)
     host_id: Id | None = None
     recorder_id: Id | None = None
-    minutes: Blankable[str] = Field(None, max_length=100_000)
-    materials: Blankable[str] = Field(None, max_length=10_000)
+    minutes: Omittable[Blankable[str]] = Field(None, max_length=100_000)
+    materials: Omittable[Blankable[str]] = Field(None, max_length=10_000)
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1)
-    note: Blankable[str] = Field(None, max_length=300)
+    note: Omittable[Blankable[str]] = Field(None, max_length=300)
 
 
 class AttendanceIn(Schema):
@@ -261,8 +272,9 @@ def _meeting(user: User, pk: int, action: str = VIEW) -> Meeting:
 
 def _detail(meeting: Meeting, user: User) -> Meeting:
     members, invited = selectors.attendance_of(meeting, reasons=may_keep(user, meeting))
-    meeting.api_attendance = [*members, *invited]
-    meeting.api_tally = selectors.tally(members, invited)
+    detailed = cast(_Detailed, meeting)
+    detailed.api_attendance = [*members, *invited]
+    detailed.api_tally = selectors.tally(members, invited)
     return meeting
 
 

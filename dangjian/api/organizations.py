@@ -20,7 +20,7 @@ from dangjian.people.selectors import members_in_orgs
 from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
-from .values import Blankable, Id, Patch
+from .values import Blankable, Id, Omittable, Patch
 
 router = Router(tags=["organizations"])
 
@@ -60,9 +60,9 @@ class OrganizationIn(Schema):
 
 
 class OrganizationPatch(Patch):
-    kind: OrgKind = None
-    name: str = Field(None, min_length=1, max_length=200)
-    name_en: Blankable[str] = Field(None, max_length=200)
+    kind: Omittable[OrgKind] = None
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    name_en: Omittable[Blankable[str]] = Field(None, max_length=200)
     code: str | None = Field(None, max_length=32)
     founded_on: dt.date | None = None
 

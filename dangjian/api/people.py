@@ -27,7 +27,7 @@ from dangjian.people.selectors import all_people, by_id_number, memberships_of, 
 from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
-from .values import Blankable, Id, Patch
+from .values import Blankable, Id, Omittable, Patch
 
 router = Router(tags=["people"])
 
@@ -62,15 +62,15 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_employer_name(obj: Person) -> str | None:
-        return obj.employer.display_name if obj.employer_id else None
+        return obj.employer.display_name if obj.employer else None
 
     @staticmethod
     def resolve_team_name(obj: Person) -> str | None:
-        return obj.team.display_name if obj.team_id else None
+        return obj.team.display_name if obj.team else None
 
     @staticmethod
     def resolve_party_org_name(obj: Person) -> str | None:
-        return obj.party_org.display_name if obj.party_org_id else None
+        return obj.party_org.display_name if obj.party_org else None
 
 
 class PersonIn(Schema):
@@ -91,20 +91,20 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Patch):
-    name: str = Field(None, min_length=1, max_length=100)
-    name_latin: Blankable[str] = Field(None, max_length=100)
+    name: Omittable[str] = Field(None, min_length=1, max_length=100)
+    name_latin: Omittable[Blankable[str]] = Field(None, max_length=100)
     gender: Gender | None = Field(None, description="null: taken from the ID number.")
-    ethnicity: Ethnicity = None
+    ethnicity: Omittable[Ethnicity] = None
     birth_date: dt.date | None = Field(None, description="null: taken from the ID number.")
-    id_number: Blankable[str] = Field(None, max_length=40)
-    phone: Blankable[str] = Field(None, max_length=40)
-    education: Blankable[Education | Literal[""]] = None
-    post: Blankable[str] = Field(None, max_length=100)
+    id_number: Omittable[Blankable[str]] = Field(None, max_length=40)
+    phone: Omittable[Blankable[str]] = Field(None, max_length=40)
+    education: Omittable[Blankable[Education | Literal[""]]] = None
+    post: Omittable[Blankable[str]] = Field(None, max_length=100)
     employer_id: Id | None = None
     team_id: Id | None = None
     hire_date: dt.date | None = None
-    is_league_member: bool = None
-    preferred_language: Blankable[Language] = None
+    is_league_member: Omittable[bool] = None
+    preferred_language: Omittable[Blankable[Language]] = None
 
 
 class PersonFilters(FilterSchema):
@@ -210,7 +210,7 @@ def _ask_id_number(user, fields: dict, person: Person | None = None) -> None:
     if not fields.get("id_number"):
         return
     answer = services.ask_id_number(actor=user, value=fields["id_number"], person=person)
-    if answer.kind == services.YOURS:
+    if answer.kind == services.YOURS and answer.person is not None:  # YOURS comes with the person
         raise ValidationError({"id_number": [answer.message], "existing_person_id": [str(answer.person.pk)]})
     if answer.message:
         raise ValidationError({"id_number": [answer.message]})

@@ -15,7 +15,7 @@ from dangjian.organizations.selectors import all_units
 from .auth import actor
 from .common import Page, changed_only
 from .errors import ERRORS
-from .values import Blankable, Id, Patch
+from .values import Blankable, Id, Omittable, Patch
 
 router = Router(tags=["production units"])
 
@@ -39,8 +39,8 @@ class UnitIn(Schema):
 
 
 class UnitPatch(Patch):
-    name: str = Field(None, min_length=1, max_length=200)
-    name_en: Blankable[str] = Field(None, max_length=200)
+    name: Omittable[str] = Field(None, min_length=1, max_length=200)
+    name_en: Omittable[Blankable[str]] = Field(None, max_length=200)
     parent_id: Id | None = None
 
 

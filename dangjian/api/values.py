@@ -5,6 +5,7 @@ and the API accepts what the document says (scripts/fuzz-api holds it to that).
   in a body or a query it is a 422 on that field; in a path, a 404 (errors.py).
 - `Blankable[T]`: a value a record may be without that its table keeps as "" (a text, a choice).
   null is accepted for it and kept as "", as a page keeps a field one empties.
+- `Omittable[T]`: a field that may be left out of a PATCH body; null only if T takes it (see `Patch`).
 - `LocalTime`: a wall-clock time in Beijing time (Asia/Shanghai), "HH:MM" or "HH:MM:SS". A time
   with a zone ("10:00Z", "10:00+05:00") is refused: moving it to Beijing time can change its day,
   which a time of day cannot carry.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -31,11 +32,24 @@ def _blank(value: Any) -> Any:
     return "" if value is None else value
 
 
-class Blankable:
-    """`Blankable[str]`, `Blankable[Education | Literal[""]]`: T or null, null read as ""."""
+T = TypeVar("T")
 
-    def __class_getitem__(cls, item: Any) -> Any:
-        return Annotated[item | None, AfterValidator(_blank)]
+# `Blankable[str]`, `Blankable[Education | Literal[""]]`: T or null, null read as "". The
+# document and the validation take T | None; a handler reads T, which is what mypy is shown.
+if TYPE_CHECKING:
+    Blankable: TypeAlias = Annotated[T, AfterValidator(_blank)]
+else:
+    Blankable = Annotated[T | None, AfterValidator(_blank)]
+
+
+# `name: Omittable[str] = Field(None, ...)`: validated and documented as T (null is a 422 unless T
+# takes it; Patch drops the placeholder default from the document). Left out, the attribute holds
+# the placeholder None, so mypy is shown T | None; handlers read such a body with exclude_unset=True.
+if TYPE_CHECKING:
+    Omittable: TypeAlias = T | None
+else:
+    # Annotated needs one piece of metadata; pydantic ignores a plain string.
+    Omittable = Annotated[T, "may be left out"]
 
 
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
