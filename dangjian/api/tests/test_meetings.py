@@ -271,6 +271,23 @@ def test_leave_without_a_reason_is_refused_and_nothing_is_stored(world, api_as):
     assert AuditEvent.objects.count() == events
 
 
+def test_a_reason_with_a_nul_character_is_refused_and_nothing_is_stored(world, api_as):
+    # Found by the API fuzzer: PostgreSQL cannot store a NUL byte, which was a 500 there.
+    m = meeting(world.a, on=LAST_WEEK)
+    client = api_as(world.a.secretary, **EN)
+    events = AuditEvent.objects.count()
+    response = _put(
+        client,
+        f"{API}/meetings/{m.pk}/attendance/{world.a.member.pk}",
+        {"state": "leave", "reason": "night\u0000shift"},
+    )
+    assert response.status_code == 422
+    assert "NUL character" in response.json()["errors"]["reason"][0]
+    row = m.attendances.get(person=world.a.member)
+    assert (row.state, row.reason) == ("absent", "")
+    assert AuditEvent.objects.count() == events
+
+
 def test_a_cancelled_meetings_attendance_is_closed(world, api_as):
     m = meeting(world.a, on=LAST_WEEK, status="cancelled")
     response = api_as(world.a.secretary, **EN).post(f"{API}/meetings/{m.pk}/attendance/all-present")
