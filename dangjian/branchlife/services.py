@@ -255,7 +255,9 @@ def set_attendance(*, actor: User, attendance: Attendance, state: str, reason: s
     reason = (reason or "").strip()
     if "\x00" in reason:
         # PostgreSQL cannot store a NUL byte in text; refuse it before anything is written.
-        raise ValidationError({"reason": [_("The reason contains a NUL character, which cannot be stored: remove it.")]})
+        raise ValidationError(
+            {"reason": [_("The reason contains a NUL character, which cannot be stored: remove it.")]}
+        )
     if state == Attendance.State.LEAVE and not reason:
         raise ValidationError({"reason": [_("Leave is granted for a reason: write it down (e.g. “night shift”).")]})
     before = audit.snapshot(attendance)
