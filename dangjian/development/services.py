@@ -382,9 +382,5 @@ def save_config(*, actor: User | None, organization: Organization, **fields: Any
     if config.notice_min_days > config.notice_max_days:
         raise ValidationError({"notice_max_days": _("The longest notice cannot be shorter than the shortest.")})
     config.full_clean()
-    config.save()
-    if created:
-        audit.record_create(actor, config)
-    else:
-        audit.record_update(actor, config, before)
+    audit.save_and_record(actor, config, before, created=created)
     return config
