@@ -4,6 +4,7 @@ from the selectors, printing and its record from the services."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -178,15 +179,8 @@ def settings(request, pk):
         raise Http404
     config = BirthdayConfig.objects.filter(organization=org).first()
     if config is None:
-        inherited = selectors.config_for(org)
-        config = BirthdayConfig(
-            organization=org,
-            period=inherited.period,
-            message_zh=inherited.message_zh,
-            message_en=inherited.message_en,
-            issuer_name=inherited.issuer_name,
-            issuer_name_en=inherited.issuer_name_en,
-        )
+        # A new row, not saved, showing the settings the organisation inherits.
+        config = BirthdayConfig(organization=org, **dataclasses.asdict(selectors.config_for(org)))
     back = reverse("birthdays:cohort") + f"?org={org.pk}"
     return save_form_page(
         request,
