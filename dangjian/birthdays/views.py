@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -23,6 +23,7 @@ from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.development.selectors import LOCAL_PRACTICE_KINDS
 from dangjian.jobs.services import start_job
+from dangjian.jobs.views import go_to_job
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import OrgPickerForm, save_form_page
@@ -147,12 +148,7 @@ def cards(request):
         index=period.index,
         period_kind=period.kind,
     )
-    url = reverse("jobs:detail", args=[job.pk])
-    if request.headers.get("HX-Request"):
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return go_to_job(request, job)
 
 
 @login_required
