@@ -76,18 +76,7 @@ def upload(
         sealed_file=seal_bytes(data),
         create_teams=create_teams,
     )
-    audit.record(
-        actor=actor,
-        action=Action.CREATE,
-        obj=imp,
-        changes={
-            "file": imp.file_name,
-            "sha256": imp.sha256,
-            "size": imp.size,
-            "roster": imp.kind,
-            "into": str(target),
-        },
-    )
+    audit.record(actor=actor, action=Action.CREATE, obj=imp, changes=imp.audit_facts(size=imp.size))
     if background:
         _start(imp, "check_job", "roster_check", check_roster_task, _("Checking %(file)s"), actor=actor, source=source)
     return imp
