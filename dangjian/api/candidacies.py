@@ -17,6 +17,7 @@ Step details (`data`) are typed, and each step takes only the details its rules 
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Protocol, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -255,6 +256,17 @@ def _refusal(exc: services.StepRefused) -> Status:
     return Status(422, body)
 
 
+def _answer_step(user: User, write: Callable[[], Candidacy | Step]) -> Status:
+    """Run a write the step rules may refuse (an application, a step): a refusal answers 422
+    with its reasons, success 201 with the candidacy as it now stands."""
+    try:
+        done = write()
+    except services.StepRefused as exc:
+        return _refusal(exc)
+    pk = done.pk if isinstance(done, Candidacy) else done.candidacy_id
+    return Status(201, _detail(user, CANDIDACY_QS.get(pk=pk)))
+
+
 def _overdue_ids(qs: QuerySet, today: dt.date) -> list[int]:
     """Candidacies in `qs` with a step past its deadline, by the same rules as the board."""
     live = list(qs.filter(stage__in=LIVE_STAGES).prefetch_related("steps"))
@@ -316,8 +328,9 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
     org = resolve_ref(user, Organization, payload.organization_id, "organization_id")
     if not can_add_to(user, CANDIDACY, org):
         raise PermissionDenied(_("You may not record applications to %(org)s.") % {"org": org})
-    try:
-        candidacy = create_in_scope(
+    return _answer_step(
+        user,
+        lambda: create_in_scope(
             user,
             lambda: services.apply(
                 actor=user,
@@ -327,10 +340,8 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Status:
                 acted_by=payload.acted_by,
                 note=payload.note,
             ),
-        )
-    except services.StepRefused as exc:
-        return _refusal(exc)
-    return Status(201, _detail(user, CANDIDACY_QS.get(pk=candidacy.pk)))
+        ),
+    )
 
 
 @router.post("/candidacies/{id}/steps", response={201: CandidacyDetailOut, **ERRORS})
@@ -339,8 +350,9 @@ def record_step(request: HttpRequest, id: Id, payload: StepIn) -> Status:
     candidacy as it now stands, its stage and what falls due next."""
     user = actor(request)
     candidacy = get_in_scope(user, CANDIDACY_QS, id, CHANGE)
-    try:
-        services.record_step(
+    return _answer_step(
+        user,
+        lambda: services.record_step(
             actor=user,
             candidacy=candidacy,
             number=payload.number,
@@ -349,10 +361,8 @@ def record_step(request: HttpRequest, id: Id, payload: StepIn) -> Status:
             acted_by=payload.acted_by,
             note=payload.note,
             conclusion=payload.conclusion,
-        )
-    except services.StepRefused as exc:
-        return _refusal(exc)
-    return Status(201, _detail(user, CANDIDACY_QS.get(pk=candidacy.pk)))
+        ),
+    )
 
 
 @router.post("/candidacies/{id}/withdraw", response={200: CandidacyDetailOut, **ERRORS})

@@ -22,7 +22,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -152,6 +154,19 @@ def _field_of(loc: list | tuple, param_names: set[str]) -> str:
     return ".".join(parts) or NON_FIELD_ERRORS
 
 
+UNREADABLE_FORM = gettext_lazy("The uploaded form could not be read. Send it as multipart/form-data with its boundary.")
+STALE_CSRF_TOKEN = gettext_lazy("The page's security token is missing or out of date. Reload the page and try again.")
+
+
+def _answer_with(api: NinjaAPI, exc_class: type[Exception], status: int, code: str, message: Promise) -> None:
+    """Answer every `exc_class` with one fixed error, its message in the caller's language."""
+
+    def handler(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(api, request, status, code, str(message))
+
+    api.add_exception_handler(exc_class, handler)
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers on `api` (replacing ninja's {"detail": …} defaults)."""
 
@@ -200,15 +215,7 @@ def install(api: NinjaAPI) -> None:
             message = _("The request could not be read: it has too many fields or parameters, or is malformed.")
         return error_response(api, request, 400, "bad_request", message)
 
-    @api.exception_handler(MultiPartParserError)
-    def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-        return error_response(
-            api,
-            request,
-            400,
-            "bad_request",
-            _("The uploaded form could not be read. Send it as multipart/form-data with its boundary."),
-        )
+    _answer_with(api, MultiPartParserError, 400, "bad_request", UNREADABLE_FORM)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -223,15 +230,7 @@ def install(api: NinjaAPI) -> None:
     def account_locked(request: HttpRequest, exc: AccountLocked) -> HttpResponse:
         return account_locked_response(api, request, exc)
 
-    @api.exception_handler(CsrfFailed)
-    def csrf_failed(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
-        return error_response(
-            api,
-            request,
-            403,
-            "csrf_failed",
-            _("The page's security token is missing or out of date. Reload the page and try again."),
-        )
+    _answer_with(api, CsrfFailed, 403, "csrf_failed", STALE_CSRF_TOKEN)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -199,6 +199,19 @@ def record_update(actor: User | AnonymousUser | None, obj: models.Model, before:
     return record(actor=actor, action=Action.UPDATE, obj=obj, changes=changes)
 
 
+def save_and_record(
+    actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any], *, created: bool
+) -> None:
+    """Save a row that `get_or_create` may have just made and record it: a new row is one creation
+    event with its final values (not an empty creation and an update), an existing one an update
+    with what changed."""
+    obj.save()
+    if created:
+        record_create(actor, obj)
+    else:
+        record_update(actor, obj, before)
+
+
 def record_delete(
     actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any], pk: Any, org_path: str
 ) -> AuditEvent:

@@ -68,10 +68,4 @@ class BirthdayConfig(models.Model):
         return self.organization.path
 
     def as_rules(self) -> rules.Config:
-        return rules.Config(
-            period=self.period,
-            message_zh=self.message_zh,
-            message_en=self.message_en,
-            issuer_name=self.issuer_name,
-            issuer_name_en=self.issuer_name_en,
-        )
+        return rules.Config.of(self)

@@ -11,7 +11,7 @@ members with at least one full year: a member admitted this year has no annivers
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from dangjian.calendar import MONTH, Period, anniversary
 from dangjian.people.rules import political_birthday
@@ -76,6 +76,11 @@ class Config:
     message_en: str = DEFAULT_MESSAGE_EN
     issuer_name: str = ""  # empty: the member's county committee
     issuer_name_en: str = ""
+
+    @classmethod
+    def of(cls, stored: object) -> Config:
+        """The settings an organisation's stored row (or anything with these attributes) holds."""
+        return cls(**{f.name: getattr(stored, f.name) for f in fields(cls)})
 
     def message(self, language: str) -> str:
         """The greeting in `language` (a Django language code); Chinese unless English."""

@@ -59,11 +59,7 @@ def save_config(*, actor: User | None, organization: Organization, **fields: Any
                 }
             )
     config.full_clean(exclude=["organization"])
-    config.save()
-    if created:
-        audit.record_create(actor, config)
-    else:
-        audit.record_update(actor, config, before)
+    audit.save_and_record(actor, config, before, created=created)
     return config
 
 

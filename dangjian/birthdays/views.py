@@ -4,13 +4,14 @@ from the selectors, printing and its record from the services."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -22,6 +23,7 @@ from dangjian.access.scopes import CHANGE, can
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.development.selectors import LOCAL_PRACTICE_KINDS
 from dangjian.jobs.services import start_job
+from dangjian.jobs.views import go_to_job
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import OrgPickerForm, save_form_page
@@ -146,12 +148,7 @@ def cards(request):
         index=period.index,
         period_kind=period.kind,
     )
-    url = reverse("jobs:detail", args=[job.pk])
-    if request.headers.get("HX-Request"):
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return go_to_job(request, job)
 
 
 @login_required
@@ -178,15 +175,8 @@ def settings(request, pk):
         raise Http404
     config = BirthdayConfig.objects.filter(organization=org).first()
     if config is None:
-        inherited = selectors.config_for(org)
-        config = BirthdayConfig(
-            organization=org,
-            period=inherited.period,
-            message_zh=inherited.message_zh,
-            message_en=inherited.message_en,
-            issuer_name=inherited.issuer_name,
-            issuer_name_en=inherited.issuer_name_en,
-        )
+        # A new row, not saved, showing the settings the organisation inherits.
+        config = BirthdayConfig(organization=org, **dataclasses.asdict(selectors.config_for(org)))
     back = reverse("birthdays:cohort") + f"?org={org.pk}"
     return save_form_page(
         request,

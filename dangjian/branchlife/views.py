@@ -33,7 +33,7 @@ from dangjian.jobs.services import start_job
 from dangjian.organizations.models import Organization
 from dangjian.ui import lookups
 from dangjian.ui.downloads import attachment as download
-from dangjian.ui.forms import OrgPickerForm, apply_errors
+from dangjian.ui.forms import OrgPickerForm, apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
 from . import register, rules, selectors, services
@@ -278,12 +278,11 @@ def mark(request, pk, attendance_pk):
 @require_POST
 def all_present(request, pk):
     meeting = _meeting(request, pk, CHANGE)
-    try:
-        n = services.mark_all_present(actor=request.user, meeting=meeting)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(n)d marked present.") % {"n": n})
+    run_or_say(
+        request,
+        lambda: services.mark_all_present(actor=request.user, meeting=meeting),
+        lambda n: _("%(n)d marked present.") % {"n": n},
+    )
     return redirect("branchlife:detail", meeting.pk)
 
 
@@ -331,10 +330,7 @@ def uninvite(request, pk, attendance_pk):
     row = meeting.attendances.select_related("meeting__organization").filter(pk=attendance_pk, invited=True).first()
     if row is None:
         raise Http404
-    try:
-        services.uninvite(actor=request.user, attendance=row)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    run_or_say(request, lambda: services.uninvite(actor=request.user, attendance=row))
     return redirect(reverse("branchlife:detail", args=[meeting.pk]) + "#invited")
 
 

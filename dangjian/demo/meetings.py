@@ -23,6 +23,7 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from dangjian import calendar as periods
 from dangjian.birthdays.selectors import cohort_people
@@ -181,18 +182,7 @@ class BranchLife:
         branch = self.branch
         for y, m in months_between(self.founding, self.today):
             founding_month = (y, m) == (self.founding.year, self.founding.month)
-            topic, minutes = THEME_DAYS[m]
-            theme = Plan(
-                branch,
-                MeetingKind.THEME_DAY,
-                dt.date(y, m, THEME_DAY),
-                topic,
-                ACTIVITY_ROOM,
-                dt.time(16, 30),
-                self.he,
-                self.organiser,
-                minutes,
-            )
+            theme = self.theme_day(y, m, minutes=THEME_DAYS[m][1])
             if (y, m) == self.missed_theme_day:
                 theme.status = CANCELLED
                 theme.minutes = ""
@@ -419,25 +409,27 @@ class BranchLife:
                 )
             )
 
+    def theme_day(self, y: int, m: int, **more: Any) -> Plan:
+        """The branch's theme party day of month `m`: the month's topic, the same day, room and
+        hour every month, He chairing and the organisation member recording; `more` as Plan's."""
+        return Plan(
+            self.branch,
+            MeetingKind.THEME_DAY,
+            dt.date(y, m, THEME_DAY),
+            THEME_DAYS[m][0],
+            ACTIVITY_ROOM,
+            dt.time(16, 30),
+            self.he,
+            self.organiser,
+            **more,
+        )
+
     def ensure_planned(self) -> None:
         """There is a planned meeting ahead: this month's, else next month's theme party day."""
         if any(p.status == PLANNED for p in self.plans):
             return
         y, m = months_before(self.today, -1)
-        topic, minutes = THEME_DAYS[m]
-        self.plans.append(
-            Plan(
-                self.branch,
-                MeetingKind.THEME_DAY,
-                dt.date(y, m, THEME_DAY),
-                topic,
-                ACTIVITY_ROOM,
-                dt.time(16, 30),
-                self.he,
-                self.organiser,
-                status=PLANNED,
-            )
-        )
+        self.plans.append(self.theme_day(y, m, status=PLANNED))
 
     # --- writing ------------------------------------------------------------------------------
 

@@ -43,17 +43,7 @@ def configs_for(orgs: Iterable[Organization]) -> dict[int, rules.Config]:
     """Each organisation's settings: those of the nearest organisation up its tree that has its
     own, else the defaults. One query for any number of organisations (boards, reminders)."""
     found = nearest_settings(orgs, DevelopmentConfig)
-    return {pk: rules.Config() if c is None else _config_of(c) for pk, c in found.items()}
-
-
-def _config_of(c: DevelopmentConfig) -> rules.Config:
-    return rules.Config(
-        notice_min_days=c.notice_min_days,
-        notice_max_days=c.notice_max_days,
-        thought_report_months=c.thought_report_months,
-        conversion_prompt_days=c.conversion_prompt_days,
-        birthday_basis=c.birthday_basis,
-    )
+    return {pk: rules.Config() if c is None else rules.Config.of(c) for pk, c in found.items()}
 
 
 def config_for(org: Organization) -> rules.Config:
@@ -382,9 +372,5 @@ def save_config(*, actor: User | None, organization: Organization, **fields: Any
     if config.notice_min_days > config.notice_max_days:
         raise ValidationError({"notice_max_days": _("The longest notice cannot be shorter than the shortest.")})
     config.full_clean()
-    config.save()
-    if created:
-        audit.record_create(actor, config)
-    else:
-        audit.record_update(actor, config, before)
+    audit.save_and_record(actor, config, before, created=created)
     return config

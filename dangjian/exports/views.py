@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dangjian.jobs.services import start_job
+from dangjian.jobs.views import go_to_job
 from dangjian.sheets import download_name
 from dangjian.ui.downloads import attachment
 
@@ -65,9 +66,4 @@ def _start(request, kind: str) -> HttpResponse:
         params=dict(request.GET.lists()),
         language=translation.get_language() or "",
     )
-    url = reverse("jobs:detail", args=[job.pk])
-    if request.headers.get("HX-Request"):
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return go_to_job(request, job)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dangjian.people.crypto import open_bytes
 from dangjian.ui.downloads import attachment
@@ -18,6 +19,17 @@ def _own_job(request, pk: int, *, with_output: bool = False) -> Job:
     if job is None:
         raise Http404
     return job
+
+
+def go_to_job(request: HttpRequest, job: Job) -> HttpResponse:
+    """Send the browser to the page of a job just started: an htmx request is told where to go
+    with HX-Redirect (a redirect would be swapped into the page), any other gets a redirect."""
+    url = reverse("jobs:detail", args=[job.pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @login_required

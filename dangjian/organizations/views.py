@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.access.scopes import AUDIT, CHANGE, ENTERPRISE, UNIT, can, can_add_to, has_any
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, require_party_links
-from dangjian.ui.forms import save_form_page
+from dangjian.ui.forms import run_or_say, save_form_page
 from dangjian.ui.paging import paginate, query_without, sort
 
 from . import rules, selectors, services
@@ -116,12 +115,10 @@ def move(request, pk):
 def delete(request, pk):
     org = get_in_scope(request.user, Organization, pk, CHANGE)
     parent_id = org.parent_id
-    try:
-        services.delete_organization(actor=request.user, org=org)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not run_or_say(
+        request, lambda: services.delete_organization(actor=request.user, org=org), _("Organisation deleted.")
+    ):
         return redirect("organizations:detail", org.pk)
-    messages.success(request, _("Organisation deleted."))
     return redirect("organizations:detail", parent_id) if parent_id else redirect("organizations:tree")
 
 
@@ -252,10 +249,5 @@ def unit_edit(request, pk):
 def unit_delete(request, pk):
     unit = get_in_scope(request.user, ProductionUnit, pk, CHANGE)
     ent_id = unit.enterprise_id
-    try:
-        services.delete_unit(actor=request.user, unit=unit)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Production unit deleted."))
+    run_or_say(request, lambda: services.delete_unit(actor=request.user, unit=unit), _("Production unit deleted."))
     return redirect("organizations:enterprise_detail", ent_id)

@@ -147,26 +147,22 @@ def enterprise_panel(ent: Enterprise, role: str) -> Panel:
 def dashboard_panels(user: User) -> list[Panel]:
     panels: list[Panel] = []
     seen: set[tuple[str, Any]] = set()
-    key: tuple[str, Any]
     grants = list(grants_for(user))
     orgs = org_selectors.orgs_by_path(g.org_path for g in grants if g.org_path)
     ents = org_selectors.enterprises_by_id(g.enterprise_id for g in grants if g.enterprise_id)
     for g in grants:
         if len(panels) >= MAX_PANELS:
             break
-        if g.org_path:
-            key = ("org", g.org_path)
-            org = orgs.get(g.org_path)
-            if key in seen or org is None:
-                continue
-            seen.add(key)
+        # A grant names an organisation or else an enterprise; one panel for each, the first grant's role.
+        key = ("org", g.org_path) if g.org_path else ("ent", g.enterprise_id)
+        org = orgs.get(g.org_path) if g.org_path else None
+        ent = ents.get(g.enterprise_id) if not g.org_path and g.enterprise_id else None
+        if key in seen or (org is None and ent is None):
+            continue
+        seen.add(key)
+        if org is not None:
             panels.append(committee_panel(org, g.role) if org.is_committee else branch_panel(org, g.role))
-        elif g.enterprise_id:
-            key = ("ent", g.enterprise_id)
-            ent = ents.get(g.enterprise_id)
-            if key in seen or ent is None:
-                continue
-            seen.add(key)
+        elif ent is not None:
             panels.append(enterprise_panel(ent, g.role))
     number_charts(panels)
     return panels

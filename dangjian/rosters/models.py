@@ -99,6 +99,11 @@ class RosterImport(models.Model):
             raise ValueError(f"roster import {self.pk} has no target")
         return target
 
+    def audit_facts(self, **more: object) -> dict[str, object]:
+        """What the audit events of an upload and of its import say about the file: which file
+        (name, checksum), which roster, into which organisation or enterprise; then `more`."""
+        return {"file": self.file_name, "sha256": self.sha256, "roster": self.kind, "into": str(self.target), **more}
+
     @property
     def has_file(self) -> bool:
         # Lists defer the (large) file and annotate whether it is kept: never load it to know.

@@ -76,29 +76,20 @@ def upload(
         sealed_file=seal_bytes(data),
         create_teams=create_teams,
     )
-    audit.record(
-        actor=actor,
-        action=Action.CREATE,
-        obj=imp,
-        changes={
-            "file": imp.file_name,
-            "sha256": imp.sha256,
-            "size": imp.size,
-            "roster": imp.kind,
-            "into": str(target),
-        },
-    )
+    audit.record(actor=actor, action=Action.CREATE, obj=imp, changes=imp.audit_facts(size=imp.size))
     if background:
-        imp.check_job = start_job(
-            actor=actor,
-            kind="roster_check",
-            title=_("Checking %(file)s") % {"file": file_name},
-            task=check_roster_task,
-            import_id=imp.pk,
-            source=source,
-        )
-        imp.save(update_fields=["check_job"])
+        _start(imp, "check_job", "roster_check", check_roster_task, _("Checking %(file)s"), actor=actor, source=source)
     return imp
+
+
+def _start(imp: RosterImport, field: str, kind: str, task: Any, title: str, *, actor: User | None, source: str) -> None:
+    """Start the background job that checks or imports `imp` (`title` names the file as
+    %(file)s) and keep it in `field` (check_job, import_job), which the file's page polls."""
+    job = start_job(
+        actor=actor, kind=kind, title=title % {"file": imp.file_name}, task=task, import_id=imp.pk, source=source
+    )
+    setattr(imp, field, job)
+    imp.save(update_fields=[field])
 
 
 @audit.write_transaction
@@ -114,15 +105,9 @@ def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", backg
     # midway leaves a file that was checked and not imported, and it can be confirmed again.
     audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
     if background:
-        imp.import_job = start_job(
-            actor=actor,
-            kind="roster_import",
-            title=_("Importing %(file)s") % {"file": imp.file_name},
-            task=import_roster_task,
-            import_id=imp.pk,
-            source=source,
+        _start(
+            imp, "import_job", "roster_import", import_roster_task, _("Importing %(file)s"), actor=actor, source=source
         )
-        imp.save(update_fields=["import_job"])
     return imp
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.access.permissions import may_import
 from dangjian.ui.downloads import attachment
-from dangjian.ui.forms import apply_errors
+from dangjian.ui.forms import apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
 from . import report as reports
@@ -116,10 +115,7 @@ def state(request, pk):
 @require_POST
 def confirm(request, pk):
     imp = _own(request, pk)
-    try:
-        services.confirm(actor=request.user, imp=imp)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    run_or_say(request, lambda: services.confirm(actor=request.user, imp=imp))
     return redirect("rosters:detail", pk=imp.pk)
 
 
@@ -127,12 +123,7 @@ def confirm(request, pk):
 @require_POST
 def discard(request, pk):
     imp = _own(request, pk)
-    try:
-        services.discard(actor=request.user, imp=imp)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The file was removed from Dangjian."))
+    run_or_say(request, lambda: services.discard(actor=request.user, imp=imp), _("The file was removed from Dangjian."))
     return redirect("rosters:list")
 
 

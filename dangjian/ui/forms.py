@@ -84,6 +84,21 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def run_or_say(request: HttpRequest, action: Callable[[], Any], done: str | Callable[[Any], str] = "") -> bool:
+    """The one flow of a button that writes (a POST without a form): run `action` (a service);
+    a ValidationError it raises becomes an error message on the next page, in the user's
+    language, with nothing saved; success says `done` (a text, or made from what `action`
+    returned), if given. Returns whether the action went through."""
+    try:
+        result = action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    if done:
+        messages.success(request, done(result) if callable(done) else done)
+    return True
+
+
 def form_page(
     request: HttpRequest, form: forms.BaseForm, title: str, subtitle: str, cancel_url: str, note: str = ""
 ) -> HttpResponse:

@@ -106,22 +106,28 @@ def _no_rule(*args: Any) -> list[Refusal]:
     return []
 
 
+def _not_before(on: dt.date, earliest: dt.date | None, code: str, message: str, /, **values: Any) -> list[Refusal]:
+    """Refuse a step dated before `earliest` (None: no such limit). `message` says why and names
+    the first day it may be recorded as %(from)s, the other placeholders from `values`; the
+    refusal carries that day."""
+    if earliest is None or on >= earliest:
+        return []
+    return [Refusal(code, message % {**values, "from": earliest}, earliest)]
+
+
 def _application(
     history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
 ) -> list[Refusal]:
     if candidate.birth_date is None:
         return []
-    adult = coming_of_age(candidate.birth_date)
-    if on < adult:
-        return [
-            Refusal(
-                "age",
-                _("An applicant must be 18 or older; on %(on)s this person was %(age)d. They may apply from %(from)s.")
-                % {"on": on, "age": age_on(candidate.birth_date, on), "from": adult},
-                adult,
-            )
-        ]
-    return []
+    return _not_before(
+        on,
+        coming_of_age(candidate.birth_date),
+        "age",
+        _("An applicant must be 18 or older; on %(on)s this person was %(age)d. They may apply from %(from)s."),
+        on=on,
+        age=age_on(candidate.birth_date, on),
+    )
 
 
 def _talk(
@@ -173,21 +179,17 @@ def _contacts(
 def _target(
     history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
 ) -> list[Refusal]:
-    refusals = []
-    earliest = target_from(history)
-    if earliest and on < earliest:
-        refusals.append(
-            Refusal(
-                "activist_year",
-                _(
-                    "An activist becomes a development target after at least one year; designated on %(since)s, "
-                    "this person can be from %(from)s."
-                )
-                % {"since": recorded(history, 3).on, "from": earliest},
-                earliest,
-            )
-        )
     activist_on = recorded(history, 3).on
+    refusals = _not_before(
+        on,
+        target_from(history),
+        "activist_year",
+        _(
+            "An activist becomes a development target after at least one year; designated on %(since)s, "
+            "this person can be from %(from)s."
+        ),
+        since=activist_on,
+    )
     needed = assessments_needed(activist_on, on)
     held = [d.on for d in all_of(history, 6)]
     missing = [
@@ -294,17 +296,13 @@ def _form(
     history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
 ) -> list[Refusal]:
     end = notice_end(history)
-    if end and on <= end:
-        after = end + dt.timedelta(days=1)
-        return [
-            Refusal(
-                "notice_running",
-                _("The public notice runs until %(end)s; the application form follows it, from %(from)s.")
-                % {"end": end, "from": after},
-                after,
-            )
-        ]
-    return []
+    return _not_before(
+        on,
+        end + dt.timedelta(days=1) if end else None,
+        "notice_running",
+        _("The public notice runs until %(end)s; the application form follows it, from %(from)s."),
+        end=end,
+    )
 
 
 def _admission_vote(
@@ -347,17 +345,13 @@ def _conversion_application(
     history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
 ) -> list[Refusal]:
     end = probation_running_end(history)
-    earliest = conversion_application_from(end)
-    if on < earliest:
-        return [
-            Refusal(
-                "probation",
-                _("Probation ends on %(end)s; the application for conversion is made from %(from)s.")
-                % {"end": end, "from": earliest},
-                earliest,
-            )
-        ]
-    return []
+    return _not_before(
+        on,
+        conversion_application_from(end),
+        "probation",
+        _("Probation ends on %(end)s; the application for conversion is made from %(from)s."),
+        end=end,
+    )
 
 
 def _conversion_vote(

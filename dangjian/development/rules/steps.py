@@ -5,7 +5,7 @@ refusal, a step due). The county's local practice is `Config`."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.utils.functional import Promise
@@ -91,6 +91,11 @@ class Config:
     thought_report_months: int = 3
     conversion_prompt_days: int = 30
     birthday_basis: str = "admission"  # or "conversion"
+
+    @classmethod
+    def of(cls, stored: object) -> Config:
+        """The settings an organisation's stored row (or anything with these attributes) holds."""
+        return cls(**{f.name: getattr(stored, f.name) for f in fields(cls)})
 
 
 DEFAULT_CONFIG = Config()

@@ -191,15 +191,4 @@ def _apply_in_transaction(imp: RosterImport, progress: ProgressFn | None) -> Non
     imp.imported_at = timezone.now()
     imp.message = ""
     imp.save(update_fields=["counts", "status", "imported_at", "message"])
-    audit.record(
-        actor=imp.requested_by,
-        action=Action.IMPORT,
-        obj=imp,
-        changes={
-            "file": imp.file_name,
-            "sha256": imp.sha256,
-            "roster": imp.kind,
-            "into": str(imp.target),
-            **{k: v for k, v in counts.items()},
-        },
-    )
+    audit.record(actor=imp.requested_by, action=Action.IMPORT, obj=imp, changes=imp.audit_facts(**counts))

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from dangjian.audit.context import audit_source
 from dangjian.backups import services
-from dangjian.backups.archive import BackupRefused
+from dangjian.backups.management.commands._refusals import as_command
 
 
 class Command(BaseCommand):
@@ -26,11 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path | None, **opts):
-        with audit_source("command"):
-            try:
-                result = services.create_backup(destination=path)
-            except BackupRefused as exc:
-                raise CommandError(str(exc)) from None
+        with as_command():
+            result = services.create_backup(destination=path)
         self.stdout.write(
             _("Backup written to %(path)s (%(size)s).") % {"path": result.path, "size": filesizeformat(result.size)}
         )

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian.audit.context import audit_source
 from dangjian.backups import services
-from dangjian.backups.archive import BackupRefused
+from dangjian.backups.management.commands._refusals import as_command
 
 
 class Command(BaseCommand):
@@ -22,11 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="The archive written by manage.py backup.")
 
     def handle(self, *args, path: Path, **opts):
-        with audit_source("command"):
-            try:
-                result = services.restore_backup(path=path)
-            except BackupRefused as exc:
-                raise CommandError(str(exc)) from None
+        with as_command():
+            result = services.restore_backup(path=path)
         self.stdout.write(
             _(
                 "Restored the backup made at %(created_at)s: %(rows)s rows in %(tables)s tables, the same as its "
