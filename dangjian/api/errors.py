@@ -164,7 +164,7 @@ def _answer_with(api: NinjaAPI, exc_class: type[Exception], status: int, code: s
     def handler(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(api, request, status, code, str(message))
 
-    api.add_exception_handler(exc_class, handler)
+    api.exception_handler(exc_class)(handler)
 
 
 def install(api: NinjaAPI) -> None:
