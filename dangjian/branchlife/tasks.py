@@ -13,7 +13,7 @@ from django_tasks import task
 from dangjian.access.scopes import MEETING
 from dangjian.exports.selectors import covering_org_path
 from dangjian.exports.services import ExportRefused, as_params
-from dangjian.jobs.selectors import job_by_pk
+from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Output, Progress, run_job
 from dangjian.sheets import XLSX_CONTENT_TYPE
 
@@ -24,7 +24,7 @@ from . import register, services
 def register_task(job_id: int, user_id: int, params: dict[str, list[str]], language: str = "") -> Any:
     """Write the register as its requester: their scope and language as they are when it runs."""
     user = get_user_model().objects.get(pk=user_id)
-    job = job_by_pk(job_id)
+    job = job_with_requester(job_id)
     with translation.override(user.language or language or settings.LANGUAGE_CODE):
 
         def work(progress: Progress) -> dict[str, Any]:

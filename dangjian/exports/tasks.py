@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from dangjian.jobs.selectors import job_by_pk
+from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Progress, run_job
 
 from . import services
@@ -25,7 +25,7 @@ def export_task(job_id: int, user_id: int, export_kind: str, params: dict[str, l
     """Export a list as its requester: their scope and their language as they are when the job
     runs (a role revoked meanwhile narrows the file)."""
     user = get_user_model().objects.get(pk=user_id)
-    job = job_by_pk(job_id)
+    job = job_with_requester(job_id)
     # The same precedence as the pages (access.middleware): the saved choice, else the page's.
     with translation.override(user.language or language or settings.LANGUAGE_CODE):
 

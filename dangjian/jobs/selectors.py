@@ -105,11 +105,3 @@ def requester_language_of(job_id: int) -> str:
 def job_with_requester(job_id: int) -> Job:
     """The job a background task runs, with who asked for it (whose scope and language it runs in)."""
     return Job.objects.select_related("requested_by").get(pk=job_id)
-
-
-# --- for the capabilities' tasks (added for issue 13) ----------------------------------------
-
-
-def job_by_pk(pk: int) -> Job:
-    """The job a task runs for (Job.DoesNotExist if it is gone)."""
-    return Job.objects.get(pk=pk)
