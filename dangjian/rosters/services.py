@@ -33,6 +33,15 @@ def max_upload_bytes() -> int:
     return getattr(settings, "ROSTER_MAX_BYTES", 50 * 1024 * 1024)
 
 
+def _job_owner(actor: User | None) -> User:
+    """The user a background check or import belongs to: a job is always someone's (their jobs
+    list shows it). The system (None: `manage.py import_roster` without --user) has no jobs
+    list and runs in the foreground (background=False)."""
+    if actor is None:
+        raise ValueError("A roster check or import in the background needs the user who asked for it.")
+    return actor
+
+
 @audit.write_transaction
 def upload(
     *,
@@ -46,6 +55,7 @@ def upload(
 ) -> RosterImport:
     """Keep the file (sealed) and start its check. Raises PermissionDenied outside the user's
     part of the tree and ValidationError for a file that is not a roster."""
+    owner = _job_owner(actor) if background else None
     if not may_import_into(actor, target):
         raise PermissionDenied
     file_name = (file_name or "roster.xlsx").replace("\x00", "")[-255:]
@@ -88,9 +98,9 @@ def upload(
             "into": str(target),
         },
     )
-    if background:
+    if owner is not None:
         imp.check_job = start_job(
-            actor=actor,
+            actor=owner,
             kind="roster_check",
             title=_("Checking %(file)s") % {"file": file_name},
             task=check_roster_task,
@@ -103,6 +113,7 @@ def upload(
 
 @audit.write_transaction
 def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
+    owner = _job_owner(actor) if background else None
     imp = RosterImport.objects.select_for_update(of=("self",)).select_related("import_job").get(pk=imp.pk)
     if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
@@ -113,9 +124,9 @@ def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", backg
     # The status stays "checked" until the import's own transaction commits: a worker killed
     # midway leaves a file that was checked and not imported, and it can be confirmed again.
     audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
-    if background:
+    if owner is not None:
         imp.import_job = start_job(
-            actor=actor,
+            actor=owner,
             kind="roster_import",
             title=_("Importing %(file)s") % {"file": imp.file_name},
             task=import_roster_task,
