@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action, AuditEvent
 
+from .models import User
 from .scopes import CHANGE, can, resource_of, scope
 
 if TYPE_CHECKING:
@@ -97,6 +98,14 @@ def _attach(form: Any, error: ValidationError) -> None:
 class AuditedModelAdmin(_ModelAdmin):
     #: Superusers only, for models the scope rule does not cover (users, tokens).
     superuser_only = False
+
+    @staticmethod
+    def staff(request: HttpRequest) -> User:
+        """The signed-in user the admin serves (Django's admin lets nobody else in): the actor of
+        every write it makes."""
+        if not isinstance(request.user, User):
+            raise PermissionDenied
+        return request.user
 
     # --- the writes: override to call a domain service ------------------------------------
 
