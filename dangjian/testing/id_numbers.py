@@ -24,7 +24,7 @@ def answers(user: Any) -> QuerySet[AuditEvent]:
 def b_people(world: Any, n: int) -> list[Person]:
     """`n` employees of enterprise B, born on one day."""
     return [
-        PersonFactory(
+        PersonFactory.create(
             name=f"B员工{i}",
             employer=world.b.enterprise,
             birth_date=dt.date(1991, 2, 3),
