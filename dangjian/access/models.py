@@ -95,8 +95,8 @@ class RoleAssignment(models.Model):
     def audit_org_path(self) -> str:
         """Where the audit log files the assignment: its organisation, or its enterprise's."""
         if self.organization is not None:
-            return str(self.organization.path)
-        return str(self.enterprise.audit_org_path()) if self.enterprise is not None else ""  # type: ignore[attr-defined]  # organizations' model (string FK: no import here)
+            return self.organization.path
+        return self.enterprise.audit_org_path() if self.enterprise is not None else ""
 
 
 def hash_token(raw: str) -> str:

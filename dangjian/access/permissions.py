@@ -131,8 +131,9 @@ def may_record(user: AnyUser | None, org_path: str, *, higher_step: bool) -> boo
 def may_see_conclusion(user: AnyUser | None, candidacy: models.Model, person: models.Model) -> bool:
     """The political review's conclusion (政审) of `candidacy`, `person`'s, is for those who keep
     the dossier: a user who may change the candidacy and see the person's sensitive data. Not
-    the candidate, not an instructor, whatever else they may see."""
-    return can(user, CHANGE, candidacy) and can(user, REVEAL, person)
+    the candidate, not an instructor, whatever else they may see. Nor the system (None): it keeps
+    no dossier, and `can` already finds no grant for it."""
+    return user is not None and can(user, CHANGE, candidacy) and can(user, REVEAL, person)
 
 
 def application_units(user: AnyUser, units: models.QuerySet[_M]) -> models.QuerySet[_M]:

@@ -19,8 +19,8 @@ class BirthdayConfigAdmin(AuditedModelAdmin):
     autocomplete_fields = ("organization",)
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> BirthdayConfig:
-        return services.save_config(actor=request.user, **data)
+        return services.save_config(actor=self.staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> BirthdayConfig:
         data.pop("organization", None)
-        return services.save_config(actor=request.user, organization=current.organization, **data)
+        return services.save_config(actor=self.staff(request), organization=current.organization, **data)

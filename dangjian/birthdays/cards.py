@@ -118,4 +118,4 @@ def render_cards(cards: Sequence[Card], progress: Callable[[int], None] | None =
 
 
 def cards_for(celebrants: Iterable[Celebrant], settings: dict[int, CardSettings], issued_on: dt.date) -> list[Card]:
-    return [card_of(c, settings[c.person.party_org_id], issued_on) for c in celebrants]
+    return [card_of(c, settings[c.org.pk], issued_on) for c in celebrants]

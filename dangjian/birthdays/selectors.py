@@ -131,7 +131,7 @@ def cohort_people(org: Organization, on: dt.date) -> QuerySet[Person]:
 @dataclass(frozen=True)
 class Celebrant:
     person: Person
-    org: Organization | None
+    org: Organization
     basis: dt.date
     anniversary: dt.date
     years: int
@@ -144,10 +144,12 @@ def basis_of(member: Person) -> dt.date:
 
 def celebrants(people: Iterable[Person], year: int) -> list[Celebrant]:
     """Each person of a `members_with_basis` query with their anniversary and years in `year`,
-    by date then name."""
+    by date then name. Under a root every such member has a party organisation (the one whose
+    card they get); one without (a stale cache) would have no card to celebrate with: left out."""
     rows = [
-        Celebrant(p, p.party_org, basis, calendar.anniversary(basis, year), rules.years_in_party(basis, year))
+        Celebrant(p, org, basis, calendar.anniversary(basis, year), rules.years_in_party(basis, year))
         for p in people
+        if (org := p.party_org) is not None
         for basis in [basis_of(p)]
     ]
     return sorted(rows, key=lambda c: (c.anniversary, c.person.name, c.person.pk))

@@ -82,7 +82,7 @@ def print_card(*, actor: User | None, celebrant: selectors.Celebrant, today: dt.
     is made first, outside any transaction; what was printed is then recorded."""
     today = today or timezone.localdate()
     person = celebrant.person
-    card_settings = selectors.card_settings([person.party_org])
+    card_settings = selectors.card_settings([celebrant.org])
     (card,) = cards.cards_for([celebrant], card_settings, today)
     data = cards.render_cards([card])
     stem = _("Political birthday card")
@@ -100,7 +100,7 @@ def _card_printed(*, actor: User | None, person: Person, year: int, name: str) -
         object_id=person.pk,
         object_repr=name,
         changes={"person": person.pk, "year": year, "cards": 1},
-        org_path=person.party_org.path if person.party_org_id else "",
+        org_path=person.party_org.path if person.party_org is not None else "",
     )
 
 
@@ -122,7 +122,7 @@ def print_cohort(
     total = len(people)
     if progress:
         progress(0, total)
-    card_settings = selectors.card_settings(c.person.party_org for c in people)
+    card_settings = selectors.card_settings(c.org for c in people)
     data = cards.render_cards(
         cards.cards_for(people, card_settings, today),
         progress=(lambda done: progress(done, total)) if progress else None,
@@ -198,18 +198,22 @@ def _texts(g: _Greeting, language: str) -> tuple[str, str]:
 
 
 def _plan(today: dt.date, progress: Callable[..., None] | None) -> list[_Greeting]:
-    people = list(
+    found = (
         selectors.on_day(selectors.members_with_basis(), today)
         .filter(user__isnull=False, user__is_active=True)
         .select_related("user", "party_org")
         .order_by("pk")
     )
+    # The party organisation is a cache of the open membership. A member without one (a stale
+    # cache) has no organisation whose greeting and issuer the card would carry: skipped, so
+    # that the others are still greeted.
+    people = [(p, org) for p in found if (org := p.party_org) is not None]
     if progress:
         progress(0, len(people), force=True)
-    card_settings = selectors.card_settings(p.party_org for p in people)
+    card_settings = selectors.card_settings(org for _p, org in people)
     greetings = []
-    for p in people:
-        config = card_settings[p.party_org_id].config
+    for p, org in people:
+        config = card_settings[org.pk].config
         greetings.append(
             _Greeting(
                 p.user,

@@ -76,7 +76,7 @@ def invitable_people(org: Organization) -> QuerySet[Person]:
     return people.non_members_employed_in(orgs_under(org.path))
 
 
-def _sync_expected(meeting: Meeting, actor: User) -> None:
+def _sync_expected(meeting: Meeting, actor: User | None) -> None:
     """Bring the expected attendees in line with the organisation, kind and date. Rows someone
     already marked (present, on leave with a reason, checked in) stay. One audit event names
     who was put on the list and who was taken off."""
@@ -165,7 +165,7 @@ def clean_meeting(
 @audit.write_transaction
 def plan_meeting(
     *,
-    actor: User,
+    actor: User | None,
     organization: Organization,
     kind: str,
     held_on: dt.date,
@@ -246,7 +246,7 @@ def _refuse_if_cancelled(meeting: Meeting) -> None:
 
 
 @audit.write_transaction
-def set_attendance(*, actor: User, attendance: Attendance, state: str, reason: str = "") -> Attendance:
+def set_attendance(*, actor: User | None, attendance: Attendance, state: str, reason: str = "") -> Attendance:
     # The row as stored, locked: two taps at once must each audit what they really changed.
     attendance = Attendance.objects.select_for_update().select_related("meeting__organization").get(pk=attendance.pk)
     _refuse_if_cancelled(attendance.meeting)
@@ -270,7 +270,7 @@ def set_attendance(*, actor: User, attendance: Attendance, state: str, reason: s
 
 
 @audit.write_transaction
-def mark_all_present(*, actor: User, meeting: Meeting) -> int:
+def mark_all_present(*, actor: User | None, meeting: Meeting) -> int:
     """Everyone expected and not on leave is marked present: the quick start on a phone, then
     the exceptions are marked one by one."""
     _refuse_if_cancelled(meeting)
@@ -289,7 +289,7 @@ def mark_all_present(*, actor: User, meeting: Meeting) -> int:
 
 
 @audit.write_transaction
-def invite(*, actor: User, meeting: Meeting, person: Person) -> Attendance:
+def invite(*, actor: User | None, meeting: Meeting, person: Person) -> Attendance:
     """Invite a non-member ("when the branch meeting is held, we invite the masses"): counted
     apart from the members, never as member attendance."""
     _refuse_if_cancelled(meeting)
@@ -414,7 +414,13 @@ def rules_above(org: Organization) -> dict[str, rules.Rule]:
 
 @audit.write_transaction
 def save_rule(
-    *, actor: User, organization: Organization, kind: str, period: str, times: int, day_of_month: int | None = None
+    *,
+    actor: User | None,
+    organization: Organization,
+    kind: str,
+    period: str,
+    times: int,
+    day_of_month: int | None = None,
 ) -> FrequencyRule:
     """Set how often `kind` is due under a committee. The regulations' minimum cannot be lowered."""
     if kind not in rules.SCHEDULED_KINDS:

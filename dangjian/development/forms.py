@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -17,6 +17,10 @@ from dangjian.ui.forms import DateInput, ModelMultipleChoiceField, MultipleFileF
 from . import rules
 from .models import DevelopmentConfig
 from .selectors import DECISIONS, RECOMMENDED_BY
+
+if TYPE_CHECKING:
+    from dangjian.organizations.models import Organization
+    from dangjian.people.models import Person
 
 
 def _step_label(n: int) -> str:
@@ -69,7 +73,7 @@ class StepForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = step_choices(history, due, exclude)
-        self.fields["step"].choices = choices
+        cast(forms.TypedChoiceField, self.fields["step"]).choices = choices  # declared above
         if reload_url:
             # Choosing another step brings that step's fields (the form is swapped, not posted).
             self.fields["step"].widget.attrs.update(
@@ -181,8 +185,8 @@ class StepForm(forms.Form):
 class ApplicationForm(forms.Form):
     """A paper application handed to the branch, recorded by its secretary."""
 
-    person = forms.ModelChoiceField(label=_("applicant"), queryset=None)
-    organization = forms.ModelChoiceField(
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(label=_("applicant"), queryset=None)
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label=_("party organisation"),
         queryset=None,
         required=False,
@@ -200,7 +204,8 @@ class ApplicationForm(forms.Form):
         self._orgs = orgs
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         person = data.get("person")
         if person is not None and not data.get("organization"):
             org = self._orgs.filter(pk=person.employer.party_org_id).first() if person.employer_id else None
@@ -225,7 +230,8 @@ class OnlineApplicationForm(forms.Form):
     documents = MultipleFileField(label=_("signed application (scan or photo)"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("text") or "").strip() and not data.get("documents"):
             raise forms.ValidationError(_("Write your application or upload it."))
         return data

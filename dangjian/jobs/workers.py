@@ -194,7 +194,12 @@ class Supervisor:
                 if job_id:
                     self._stop_job(job_id, "interrupted", None)
                 self._start(slot)
-            elif job_id and slot.shared[DEADLINE] and now > slot.shared[DEADLINE] + self.grace:
+            elif (
+                slot.process is not None  # a job runs in a started process: none is never overrunning
+                and job_id
+                and slot.shared[DEADLINE]
+                and now > slot.shared[DEADLINE] + self.grace
+            ):
                 limit = int(slot.shared[LIMIT])
                 self.say(f"worker {slot.worker_id}: job {job_id} ran past its limit of {limit} s; stopping it")
                 slot.process.kill()

@@ -28,7 +28,7 @@ class OrganizationAdmin(AuditedModelAdmin):
         return "\u3000" * org.depth + org.name
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Organization:
-        return services.create_organization(actor=request.user, **data)
+        return services.create_organization(actor=self.staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Organization:
         parent = data.pop("parent", current.parent)
@@ -37,11 +37,11 @@ class OrganizationAdmin(AuditedModelAdmin):
                 raise ValidationError(
                     {"parent": _("An organisation cannot be made a root here: move it under another organisation.")}
                 )
-            current = services.move_organization(actor=request.user, org=current, new_parent=parent)
-        return services.update_organization(actor=request.user, org=current, **data)
+            current = services.move_organization(actor=self.staff(request), org=current, new_parent=parent)
+        return services.update_organization(actor=self.staff(request), org=current, **data)
 
     def delete(self, request: HttpRequest, obj: Any) -> None:
-        services.delete_organization(actor=request.user, org=obj)
+        services.delete_organization(actor=self.staff(request), org=obj)
 
 
 @admin.register(Enterprise)
@@ -53,10 +53,10 @@ class EnterpriseAdmin(AuditedModelAdmin):
     autocomplete_fields = ("supervising_org", "party_org")
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Enterprise:
-        return services.create_enterprise(actor=request.user, **data)
+        return services.create_enterprise(actor=self.staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Enterprise:
-        return services.update_enterprise(actor=request.user, enterprise=current, **data)
+        return services.update_enterprise(actor=self.staff(request), enterprise=current, **data)
 
 
 @admin.register(ProductionUnit)
@@ -73,10 +73,10 @@ class ProductionUnitAdmin(AuditedModelAdmin):
         return ("enterprise", "kind") if obj is not None else ()
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> ProductionUnit:
-        return services.create_unit(actor=request.user, **data)
+        return services.create_unit(actor=self.staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> ProductionUnit:
-        return services.update_unit(actor=request.user, unit=current, **data)
+        return services.update_unit(actor=self.staff(request), unit=current, **data)
 
     def delete(self, request: HttpRequest, obj: Any) -> None:
-        services.delete_unit(actor=request.user, unit=obj)
+        services.delete_unit(actor=self.staff(request), unit=obj)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +58,8 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = ProductionUnit.objects.filter(enterprise=enterprise, kind=UnitKind.WORKSHOP)
+        parent = cast("forms.ModelChoiceField[ProductionUnit]", self.fields["parent"])  # a foreign key's field
+        parent.queryset = ProductionUnit.objects.filter(enterprise=enterprise, kind=UnitKind.WORKSHOP)
         self.fields["parent"].required = False
         if self.instance.pk:
             self.fields["kind"].disabled = True

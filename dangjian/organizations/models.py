@@ -120,6 +120,10 @@ class Organization(FastLabels, BilingualName):
     def ancestor_ids(self) -> list[int]:
         return self.path_ids()[:-1]
 
+    def audit_org_path(self) -> str:
+        """Where this organisation's audit events are filed (audit.services.record)."""
+        return self.path
+
 
 class Ownership(models.TextChoices):
     STATE = "state", _("State-owned")
@@ -170,6 +174,10 @@ class Enterprise(FastLabels, BilingualName):
     def is_non_public(self) -> bool:
         return self.ownership in NON_PUBLIC_OWNERSHIP
 
+    def audit_org_path(self) -> str:
+        """An enterprise's audit events are filed under its supervising committee."""
+        return self.supervising_org.path if self.supervising_org is not None else ""
+
 
 class UnitKind(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop or factory building")
@@ -203,19 +211,5 @@ class ProductionUnit(FastLabels, BilingualName):
             models.UniqueConstraint(fields=["enterprise", "parent", "name"], name="unit_unique_name"),
         ]
 
-
-def _org_audit_path(self: Organization) -> str:
-    return self.path
-
-
-def _enterprise_audit_path(self: Enterprise) -> str:
-    return self.supervising_org.path if self.supervising_org_id else ""
-
-
-def _unit_audit_path(self: ProductionUnit) -> str:
-    return self.enterprise.audit_org_path()
-
-
-Organization.audit_org_path = _org_audit_path
-Enterprise.audit_org_path = _enterprise_audit_path
-ProductionUnit.audit_org_path = _unit_audit_path
+    def audit_org_path(self) -> str:
+        return self.enterprise.audit_org_path()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 
@@ -283,13 +283,19 @@ def party_units_and_groups() -> QuerySet[Organization]:
 # --- the tree's reach as id subqueries (from access.scopes, which knows no app's models) ---------
 
 
-def orgs_under(path: str) -> QuerySet[Organization, dict[str, Any]]:
+class PkRow(TypedDict):
+    """A row of `.values("pk")`: what the id subqueries below yield."""
+
+    pk: int
+
+
+def orgs_under(path: str) -> QuerySet[Organization, PkRow]:
     """Ids of the organisation at `path` and everything below it: for `fk__in_ids=` (see
     access.lookups) or `fk__in=`."""
     return Organization.objects.filter(path__startswith=path).values("pk")
 
 
-def enterprises_under(path: str) -> QuerySet[Enterprise, dict[str, Any]]:
+def enterprises_under(path: str) -> QuerySet[Enterprise, PkRow]:
     """Ids of the enterprises a subtree supervises or covers with a party organisation."""
     return Enterprise.objects.filter(
         Q(supervising_org__in_ids=orgs_under(path)) | Q(party_org__in_ids=orgs_under(path))

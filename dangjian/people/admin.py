@@ -82,14 +82,14 @@ class PersonAdmin(AuditedModelAdmin):
         form.asker = request.user
         return form
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if may_see_sensitive_in_admin(request.user, obj):
-            return list(self.fields)
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if may_see_sensitive_in_admin(self.staff(request), obj):
+            return tuple(self.fields)
         masked = {"id_number": "id_number_masked", "phone": "phone_masked"}
-        return [masked.get(f, f) for f in self.fields]
+        return tuple(masked.get(f, f) for f in self.fields)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        if may_see_sensitive_in_admin(request.user, obj):
+        if may_see_sensitive_in_admin(self.staff(request), obj):
             return self.readonly_fields
         return (*self.readonly_fields, "id_number_masked", "phone_masked")
 
@@ -103,14 +103,14 @@ class PersonAdmin(AuditedModelAdmin):
                 return results, may_have_duplicates
             # An exact ID number finds its person through the blind index (the column is encrypted).
             # Only where the user may see ID numbers (see people.selectors.filter_people).
-            results |= queryset.filter(pk__in=by_id_number(request.user, term).values("pk"))
+            results |= queryset.filter(pk__in=by_id_number(self.staff(request), term).values("pk"))
         return results, may_have_duplicates
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Person:
-        return services.create_person(actor=request.user, **data)
+        return services.create_person(actor=self.staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Person:
-        return services.update_person(actor=request.user, person=current, **kept_unless_typed(current, data))
+        return services.update_person(actor=self.staff(request), person=current, **kept_unless_typed(current, data))
 
 
 @admin.register(Membership)
@@ -127,10 +127,10 @@ class MembershipAdmin(AuditedModelAdmin):
         return ("person",) if obj is not None else ()
 
     def create(self, request: HttpRequest, obj: Any, data: dict[str, Any]) -> Membership:
-        return services.add_membership(actor=request.user, **data)
+        return services.add_membership(actor=self.staff(request), **data)
 
     def update(self, request: HttpRequest, current: Any, obj: Any, data: dict[str, Any]) -> Membership:
-        return services.update_membership(actor=request.user, membership=current, **data)
+        return services.update_membership(actor=self.staff(request), membership=current, **data)
 
     def after_write(self, request: HttpRequest, obj: Any, deleted: bool = False) -> None:
         if deleted:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -56,7 +56,14 @@ def id_number_error(user: User | None, value: str, person: Person | None) -> str
     return answer.message
 
 
-class AsksIdNumberFirst:
+if TYPE_CHECKING:
+    # The mixin below is for a person's model forms: the checker sees their attributes.
+    _PersonFormBase = forms.ModelForm[Person]
+else:
+    _PersonFormBase = object
+
+
+class AsksIdNumberFirst(_PersonFormBase):
     """For a person's forms (the page's and the admin's): a new or changed ID number is asked
     about in the form's validation, before the write's transaction, so that the audit event of
     an answer about someone outside `asker`'s scope stands although the write is refused."""
@@ -88,7 +95,8 @@ def revealed_field(name: str, value: str) -> str:
     """The edit form's field after "Show": filled with the clear value, marked as shown, taking
     as many characters as the form does."""
     widget = SensitiveInput(shown=True)
-    attrs = {"id": f"id_{name}", "class": "form-control", "maxlength": PersonForm.base_fields[name].max_length}
+    field = cast(forms.CharField, PersonForm.base_fields[name])  # the sensitive fields are text
+    attrs = {"id": f"id_{name}", "class": "form-control", "maxlength": field.max_length}
     return widget.render(name, value, attrs=attrs)
 
 
@@ -132,7 +140,7 @@ class PersonForm(AsksIdNumberFirst, forms.ModelForm):
                     masked=masked,
                     reveal_url=url,
                     shown=self._shown(name),
-                    attrs={"maxlength": self.fields[name].max_length},
+                    attrs={"maxlength": cast(forms.CharField, self.fields[name]).max_length},
                 )
                 self.fields[name].help_text = (
                     _(

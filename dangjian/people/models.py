@@ -103,6 +103,14 @@ class Person(FastLabels, models.Model):
     def is_party_member(self) -> bool:
         return self.political_status in {PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL}
 
+    def audit_org_path(self) -> str:
+        """A person's audit events are filed under their party organisation, else their employer's."""
+        if self.party_org is not None:
+            return self.party_org.path
+        if self.employer is not None:
+            return self.employer.audit_org_path()
+        return ""
+
 
 class Membership(FastLabels, models.Model):
     """A period of party membership in one organisation (组织关系).
@@ -153,18 +161,5 @@ class Membership(FastLabels, models.Model):
     def is_open(self) -> bool:
         return self.ended_on is None
 
-
-def _person_audit_path(self: Person) -> str:
-    if self.party_org_id:
-        return self.party_org.path
-    if self.employer_id:
-        return self.employer.audit_org_path()
-    return ""
-
-
-def _membership_audit_path(self: Membership) -> str:
-    return self.organization.path
-
-
-Person.audit_org_path = _person_audit_path
-Membership.audit_org_path = _membership_audit_path
+    def audit_org_path(self) -> str:
+        return self.organization.path

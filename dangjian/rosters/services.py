@@ -33,6 +33,15 @@ def max_upload_bytes() -> int:
     return getattr(settings, "ROSTER_MAX_BYTES", 50 * 1024 * 1024)
 
 
+def _job_owner(actor: User | None) -> User:
+    """The user a background check or import belongs to: a job is always someone's (their jobs
+    list shows it). The system (None: `manage.py import_roster` without --user) has no jobs
+    list and runs in the foreground (background=False)."""
+    if actor is None:
+        raise ValueError("A roster check or import in the background needs the user who asked for it.")
+    return actor
+
+
 @audit.write_transaction
 def upload(
     *,
@@ -46,6 +55,7 @@ def upload(
 ) -> RosterImport:
     """Keep the file (sealed) and start its check. Raises PermissionDenied outside the user's
     part of the tree and ValidationError for a file that is not a roster."""
+    owner = _job_owner(actor) if background else None
     if not may_import_into(actor, target):
         raise PermissionDenied
     file_name = (file_name or "roster.xlsx").replace("\x00", "")[-255:]
@@ -77,16 +87,16 @@ def upload(
         create_teams=create_teams,
     )
     audit.record(actor=actor, action=Action.CREATE, obj=imp, changes=imp.audit_facts(size=imp.size))
-    if background:
-        _start(imp, "check_job", "roster_check", check_roster_task, _("Checking %(file)s"), actor=actor, source=source)
+    if owner is not None:
+        _start(imp, "check_job", "roster_check", check_roster_task, _("Checking %(file)s"), owner=owner, source=source)
     return imp
 
 
-def _start(imp: RosterImport, field: str, kind: str, task: Any, title: str, *, actor: User | None, source: str) -> None:
+def _start(imp: RosterImport, field: str, kind: str, task: Any, title: str, *, owner: User, source: str) -> None:
     """Start the background job that checks or imports `imp` (`title` names the file as
     %(file)s) and keep it in `field` (check_job, import_job), which the file's page polls."""
     job = start_job(
-        actor=actor, kind=kind, title=title % {"file": imp.file_name}, task=task, import_id=imp.pk, source=source
+        actor=owner, kind=kind, title=title % {"file": imp.file_name}, task=task, import_id=imp.pk, source=source
     )
     setattr(imp, field, job)
     imp.save(update_fields=[field])
@@ -94,6 +104,7 @@ def _start(imp: RosterImport, field: str, kind: str, task: Any, title: str, *, a
 
 @audit.write_transaction
 def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
+    owner = _job_owner(actor) if background else None
     imp = RosterImport.objects.select_for_update(of=("self",)).select_related("import_job").get(pk=imp.pk)
     if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
@@ -104,9 +115,9 @@ def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", backg
     # The status stays "checked" until the import's own transaction commits: a worker killed
     # midway leaves a file that was checked and not imported, and it can be confirmed again.
     audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
-    if background:
+    if owner is not None:
         _start(
-            imp, "import_job", "roster_import", import_roster_task, _("Importing %(file)s"), actor=actor, source=source
+            imp, "import_job", "roster_import", import_roster_task, _("Importing %(file)s"), owner=owner, source=source
         )
     return imp
 

@@ -79,11 +79,11 @@ class Instance:
         if self.sqlite_path is not None:
             if not self.sqlite_path.exists():
                 return []
-            db = sqlite3.connect(self.sqlite_path)
+            lite = sqlite3.connect(self.sqlite_path)
             try:
-                return db.execute(sql).fetchall()
+                return lite.execute(sql).fetchall()
             finally:
-                db.close()
+                lite.close()
         with psycopg.connect(**self.pg_params) as db:
             return db.execute(sql).fetchall()
 
@@ -179,9 +179,17 @@ class DemoBackup:
     output: str
 
 
+def _member_bytes(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> bytes:
+    """A file's bytes in the archive; our backups hold files only, never directories or links."""
+    found = tar.extractfile(member)
+    if found is None:
+        raise ValueError(f"{member} in the archive is not a file")
+    return found.read()
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     with tarfile.open(path) as tar:
-        return json.loads(tar.extractfile("manifest.json").read())
+        return json.loads(_member_bytes(tar, "manifest.json"))
 
 
 @pytest.fixture(scope="session")
@@ -201,7 +209,7 @@ def rewrite_archive(
     """A copy of an archive with its manifest and/or database member changed."""
     with tarfile.open(original) as src, tarfile.open(destination, "w") as dst:
         for info in src.getmembers():
-            data = src.extractfile(info).read()
+            data = _member_bytes(src, info)
             if info.name == "manifest.json":
                 data = json.dumps(manifest(json.loads(data))).encode()
             else:

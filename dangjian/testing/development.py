@@ -71,7 +71,7 @@ def record(world: Any, candidacy: Any, number: int, on: dt.date, data: dict[str,
 
 def sponsors(world: Any) -> list[int]:
     """Two full members of branch A to sponsor or cultivate: its member and a second one."""
-    second = PersonFactory(name="A党员二", employer=world.a.enterprise)
+    second = PersonFactory.create(name="A党员二", employer=world.a.enterprise)
     people.add_membership(
         actor=None,
         person=second,
@@ -84,7 +84,7 @@ def sponsors(world: Any) -> list[int]:
 
 def applicant(world: Any, applied_on: dt.date, organization: Any = None, name: str = "阿比巴汗") -> Any:
     """A new applicant to branch A (or `organization`), employed by enterprise A."""
-    person = PersonFactory(name=name, employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
+    person = PersonFactory.create(name=name, employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
     return services.apply(
         actor=world.a.secretary,
         person=person,

@@ -36,7 +36,7 @@ def make_org(kind: str, name: str, parent: Organization | None = None, **extra) 
     return organization_services.create_organization(actor=None, kind=kind, name=name, parent=parent, **extra)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -50,7 +50,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class EnterpriseFactory(factory.django.DjangoModelFactory):
+class EnterpriseFactory(factory.django.DjangoModelFactory[Enterprise]):
     class Meta:
         model = Enterprise
 
@@ -59,7 +59,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     ownership = Ownership.PRIVATE
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[ProductionUnit]):
     class Meta:
         model = ProductionUnit
 
@@ -67,7 +67,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     kind = UnitKind.TEAM
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     """A person saved through people.services so that the blind index is set."""
 
     class Meta:

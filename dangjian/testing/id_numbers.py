@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dangjian.access.models import User
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.people.models import Person
 from dangjian.testing.factories import PersonFactory, make_id_number
@@ -16,7 +17,7 @@ NOON = dt.datetime(2026, 3, 10, 4, 10, tzinfo=dt.UTC)  # 12:10 in Beijing
 ELSEWHERE = "belongs to a person registered outside your organisation"
 
 
-def answers(user: Any) -> QuerySet[AuditEvent]:
+def answers(user: User) -> QuerySet[AuditEvent]:
     """The "registered elsewhere" answers `user` has been given, as audited."""
     return AuditEvent.objects.filter(action=Action.REVEAL, actor_id=user.pk, changes__answer="registered elsewhere")
 
@@ -24,7 +25,7 @@ def answers(user: Any) -> QuerySet[AuditEvent]:
 def b_people(world: Any, n: int) -> list[Person]:
     """`n` employees of enterprise B, born on one day."""
     return [
-        PersonFactory(
+        PersonFactory.create(
             name=f"B员工{i}",
             employer=world.b.enterprise,
             birth_date=dt.date(1991, 2, 3),

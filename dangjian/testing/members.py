@@ -22,7 +22,7 @@ def member(
     **person_fields,
 ):
     """A member of the side's branch (or `org`), employed by the side's enterprise."""
-    person = PersonFactory(
+    person = PersonFactory.create(
         name=name or f"党员{next(_n)}", employer=side.enterprise, birth_date=dt.date(1970, 3, 3), **person_fields
     )
     people.add_membership(

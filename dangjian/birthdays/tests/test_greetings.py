@@ -18,6 +18,7 @@ from dangjian.birthdays.tasks import send_greetings_task
 from dangjian.jobs.models import JobStatus
 from dangjian.jobs.services import start_job
 from dangjian.notifications.models import Kind, Notification
+from dangjian.people.models import Person
 from dangjian.testing.factories import UserFactory
 from dangjian.testing.members import member
 
@@ -63,6 +64,18 @@ def test_nobody_is_greeted_twice_and_each_run_is_one_audit_event(world):
     events = AuditEvent.objects.filter(object_type="birthdays.Greetings").order_by("pk")
     assert [e.changes["notifications"] for e in events] == [2, 0]
     assert events[0].object_id == "2026-03-08"
+
+
+def test_a_member_whose_party_organisation_is_unknown_is_skipped_and_the_others_are_greeted(world):
+    # The organisation is a cache of the open membership; should it be missing, there is no
+    # organisation whose greeting and issuer the card would carry: skip that member, not the run.
+    _with_login(member(world.a, dt.date(2016, 3, 8), name="有组织"))
+    lost = member(world.a, dt.date(2016, 3, 8), name="无组织")
+    _with_login(lost)
+    Person.objects.filter(pk=lost.pk).update(party_org=None)
+    result = services.send_greetings(today=dt.date(2026, 3, 8))
+    assert result["notifications"] == 1
+    assert Notification.objects.get().user.person.name == "有组织"
 
 
 def test_only_on_the_day_and_not_in_the_year_of_admission(world):

@@ -86,7 +86,12 @@ class Gate:
             message = (
                 answer.message if answer.kind == people.PAUSED else people.IdNumberAnswer(people.ELSEWHERE).message
             )
-            if answer.kind == people.ELSEWHERE and self.quota is not None and person.pk not in match.viewable:
+            if (
+                answer.kind == people.ELSEWHERE
+                and self.actor is not None  # there is a quota only for an actor (start_chunk)
+                and self.quota is not None
+                and person.pk not in match.viewable
+            ):
                 self.quota = id_checks.quota(self.actor)
             result.reject(column(self.roster, "id_number"), mask_id_number(values["id_number"]), message)
             return None

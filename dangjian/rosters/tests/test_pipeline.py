@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 
 from dangjian.audit.models import AuditEvent
 from dangjian.people.models import Membership, Person
-from dangjian.rosters.models import ImportStatus
+from dangjian.rosters import services
+from dangjian.rosters.models import ImportStatus, RosterImport
 from dangjian.testing.rosters import MEMBER_HEADER, csv_bytes, ident, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +188,21 @@ def test_nobody_imports_outside_their_scope(world, upload):
     assert problem["value"].count("*") >= 10
 
 
+def test_the_system_cannot_start_a_background_check_and_nothing_is_kept(world):
+    # A background check is a job, and a job is someone's; the system (the command) checks in
+    # the foreground. Refused before anything is stored.
+    with pytest.raises(ValueError, match="needs the user who asked"):
+        services.upload(actor=None, target=world.a.enterprise, file_name="s.xlsx", data=xlsx(clean_rows()))
+    assert not RosterImport.objects.exists()
+    imp = services.upload(
+        actor=None, target=world.a.enterprise, file_name="s.xlsx", data=xlsx(clean_rows()), background=False
+    )
+    with pytest.raises(ValueError, match="needs the user who asked"):
+        services.confirm(actor=None, imp=imp)
+    imp.refresh_from_db()
+    assert imp.import_job is None
+
+
 def test_member_roster_records_memberships(world, upload, confirm):
     english(world.a.secretary)
     rows = [
@@ -300,7 +316,7 @@ def _check_queries(world, n):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dangjian.rosters import pipeline, services
+    from dangjian.rosters import pipeline
 
     rows = [[i, f"员工{i}", "女", "汉族", ident(1000 + n * 100 + i), "", "A缝纫一组", "", "", ""] for i in range(n)]
     imp = services.upload(
