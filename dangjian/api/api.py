@@ -21,9 +21,11 @@ api = NinjaAPI(
         "could hold), 409, 422 (`errors` names the fields). Ids are whole numbers from 1 to "
         "9223372036854775807. `null` is accepted where a record may be without the value (text is "
         "then kept empty) and refused for required values; a PATCH leaves out what does not change. "
-        "Times of day are Beijing time, `HH:MM` or `HH:MM:SS`, without a zone. See docs/api.md."
+        "Times of day are Beijing time, `HH:MM` or `HH:MM:SS`, without a zone. Text may not hold the "
+        "NUL character (U+0000): a body with one is a 422 naming the field. See docs/api.md."
     ),
     auth=AUTH,
+    parser=errors.JsonParser(),
     docs=LocalSwagger(),
     docs_decorator=signed_in_only,
 )

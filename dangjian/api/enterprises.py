@@ -14,6 +14,7 @@ from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.organizations import services
 from dangjian.organizations.models import Enterprise, Organization, Ownership
 from dangjian.organizations.selectors import visible_enterprises
+from dangjian.text import search_text
 
 from .auth import actor
 from .common import Page, changed_only
@@ -106,7 +107,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
     if filters.covered is not None:
         qs = qs.filter(party_org__isnull=not filters.covered)
     if filters.q:
-        text = filters.q.replace("\x00", "").strip()
+        text = search_text(filters.q)
         qs = qs.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
     return qs.order_by("name", "id")
 

@@ -28,12 +28,36 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from dangjian.access.services import AccountLocked
+from dangjian.text import NO_NUL, nul_at
 
 from .auth import CsrfFailed
 
 logger = logging.getLogger(__name__)
+
+
+class NulInBody(ValueError):
+    """A JSON body holds text with a NUL character, which PostgreSQL cannot store (dangjian/text.py);
+    `path` leads to it. Raised by JsonParser; ninja wraps it in a 400, answered here as a 422."""
+
+    def __init__(self, path: tuple[str, ...]) -> None:
+        super().__init__(".".join(path))
+        self.path = path
+
+
+class JsonParser(Parser):
+    """ninja's JSON reading, refusing a body whose text holds a NUL character before any schema or
+    service sees it: on SQLite it would be stored, on PostgreSQL it would end in a server error."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        path = nul_at(data)
+        if path is not None:
+            raise NulInBody(path)
+        return data
 
 
 class ErrorOut(Schema):
@@ -234,6 +258,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NulInBody):
+            field = ".".join(exc.__cause__.path) or NON_FIELD_ERRORS
+            message = str(NO_NUL.message)
+            return error_response(api, request, 422, "invalid", message, {field: [message]})
         if exc.status_code == 400:
             return error_response(
                 api, request, 400, "bad_request", _("The request body could not be read. Send valid JSON.")

@@ -16,6 +16,7 @@ from dangjian.organizations import services
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.organizations.selectors import orgs_under, visible_orgs
 from dangjian.people.selectors import members_in_orgs
+from dangjian.text import search_text
 
 from .auth import actor
 from .common import Page, changed_only
@@ -91,7 +92,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
         root = visible_orgs(user).filter(pk=filters.under).first()
         qs = qs.filter(path__startswith=root.path) if root else qs.none()
     if filters.q:
-        text = filters.q.replace("\x00", "").strip()
+        text = search_text(filters.q)
         qs = qs.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
     return qs.order_by("path")
 

@@ -23,6 +23,7 @@ from dangjian.people import services
 from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.models import Membership, Person
 from dangjian.people.selectors import all_people, by_id_number, memberships_of, under_org_q
+from dangjian.text import search_text
 
 from .auth import actor
 from .common import Page, changed_only
@@ -194,7 +195,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
     if filters.gender:
         qs = qs.filter(gender=filters.gender)
     if filters.q:
-        text = filters.q.replace("\x00", "").strip()
+        text = search_text(filters.q)
         qs = qs.filter(Q(name__icontains=text) | Q(name_latin__icontains=text))
     return qs.order_by(filters.ordering, "id")
 

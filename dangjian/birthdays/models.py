@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import calendar
-from dangjian.organizations.models import NO_NUL, Organization
+from dangjian.organizations.models import Organization
+from dangjian.text import NO_NUL
 
 from . import rules
 

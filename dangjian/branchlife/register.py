@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.ids import parse_id, parse_whole
 from dangjian.organizations.selectors import orgs_under
 from dangjian.sheets import Col, Workbook, download_name, labelled, titled
+from dangjian.text import search_text
 
 from . import selectors
 from .models import Attendance, Meeting, MeetingKind
@@ -47,7 +48,7 @@ def filtered(user: User, params: Any) -> tuple[QuerySet[Meeting], dict[str, Any]
     if year is not None:
         filters["year"] = year
         qs = qs.filter(held_on__year=year)
-    text = (params.get("q", "") or "").replace("\x00", "").strip()[:100]
+    text = search_text(params.get("q"), limit=100)
     if text:
         filters["q"] = text
         qs = qs.filter(topic__icontains=text)

@@ -29,6 +29,7 @@ from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import orgs_under
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
+from dangjian.text import refuse_nul
 
 from . import rules
 from .models import Attendance, FrequencyRule, Meeting, MeetingAttachment, MeetingKind
@@ -131,9 +132,10 @@ def clean_meeting(
     hours: Decimal | None = None,
     today: dt.date | None = None,
     check_kind: bool = True,
-    **_ignored: Any,
+    **texts: Any,
 ) -> None:
     today = today or timezone.localdate()
+    refuse_nul(topic=topic, **{name: texts.get(name) for name in ("place", "minutes", "materials", "note")})
     errors: dict[str, list[str]] = {}
     allowed = rules.kinds_for(organization.kind, has_committee(organization))
     if check_kind and kind not in allowed:
@@ -253,11 +255,7 @@ def set_attendance(*, actor: User | None, attendance: Attendance, state: str, re
     if state not in Attendance.State.values:
         raise ValidationError({"state": [_("Choose present, on leave or absent.")]})
     reason = (reason or "").strip()
-    if "\x00" in reason:
-        # PostgreSQL cannot store a NUL byte in text; refuse it before anything is written.
-        raise ValidationError(
-            {"reason": [_("The reason contains a NUL character, which cannot be stored: remove it.")]}
-        )
+    refuse_nul(reason=reason)
     if state == Attendance.State.LEAVE and not reason:
         raise ValidationError({"reason": [_("Leave is granted for a reason: write it down (e.g. “night shift”).")]})
     before = audit.snapshot(attendance)

@@ -34,6 +34,7 @@ from dangjian.organizations.selectors import nearest_settings
 from dangjian.people import selectors as people_selectors
 from dangjian.people import services as people
 from dangjian.people.models import Membership, Person
+from dangjian.text import refuse_nul
 
 from . import rules
 from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, Stage, Step, StepDocument
@@ -139,6 +140,7 @@ def apply(
 ) -> Candidacy:
     """Record a written application (step 1): handed in on paper, or made by the person online."""
     today = today or timezone.localdate()
+    refuse_nul(acted_by=acted_by, note=note)
     if organization.kind not in PARTY_UNIT_KINDS:
         raise ValidationError({"organization": _("Applications go to a branch, general branch or party committee.")})
     if person.is_party_member:
@@ -188,6 +190,7 @@ def record_step(
     today: dt.date | None = None,
 ) -> Step:
     today = today or timezone.localdate()
+    refuse_nul(acted_by=acted_by, note=note, conclusion=conclusion)
     candidacy = (
         Candidacy.objects.select_for_update(of=("self",)).select_related("person", "organization").get(pk=candidacy.pk)
     )

@@ -7,17 +7,14 @@ a moved subtree in one UPDATE.
 
 from __future__ import annotations
 
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.labels import FastLabels
+from dangjian.text import NO_NUL
 
 from .validators import validate_uscc
-
-# PostgreSQL cannot store a NUL character in text; say so instead of failing on save.
-NO_NUL = ProhibitNullCharactersValidator()
 
 
 class BilingualName(models.Model):
@@ -93,6 +90,7 @@ class Organization(FastLabels, BilingualName):
         null=True,
         blank=True,
         help_text=_("Division code for a committee (e.g. 652827) or the organisation's own code."),
+        validators=[NO_NUL],
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

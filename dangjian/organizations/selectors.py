@@ -10,6 +10,7 @@ from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, Q
 from dangjian.access.models import Role
 from dangjian.access.scopes import NOTHING, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from dangjian.text import search_text
 
 from .models import (
     NON_PUBLIC_OWNERSHIP,
@@ -71,7 +72,7 @@ def filtered_enterprises(user: User, params: Any) -> QuerySet[Enterprise]:
         n_employees=count_of(employees),
         n_members=count_of(employees.filter(political_status__in=PARTY_MEMBER_STATUSES)),
     )
-    q = (params.get("q") or "").replace("\x00", "").strip()
+    q = search_text(params.get("q"))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
     if params.get("ownership", "") in Ownership.values:

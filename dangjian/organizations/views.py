@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.access.scopes import AUDIT, CHANGE, ENTERPRISE, UNIT, can, can_add_to, has_any
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, require_party_links
+from dangjian.text import search_text
 from dangjian.ui.forms import run_or_say, save_form_page
 from dangjian.ui.paging import paginate, query_without, sort
 
@@ -128,7 +129,7 @@ def delete(request, pk):
 @login_required
 def enterprise_list(request):
     qs = selectors.filtered_enterprises(request.user, request.GET)
-    q = request.GET.get("q", "").replace("\x00", "").strip()
+    q = search_text(request.GET.get("q"))
     ownership = request.GET.get("ownership", "")
     covered = request.GET.get("covered", "")
     qs, current_sort = sort(request.GET, qs, selectors.ENTERPRISE_SORTS, "name")

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.choices import PoliticalStatus
 from dangjian.labels import FastLabels
-from dangjian.organizations.models import NO_NUL, Enterprise, Organization, ProductionUnit
+from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
+from dangjian.text import NO_NUL
 
 from .choices import Education, Ethnicity, Gender
 from .crypto import EncryptedTextField

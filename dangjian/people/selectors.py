@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from dangjian.access.scopes import REVEAL, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations.selectors import enterprises_under, orgs_under
+from dangjian.text import search_text
 
 from .models import Membership, Person
 from .services import id_number_lookup
@@ -61,7 +62,7 @@ def under_org_q(org: Any) -> Q:
 
 
 def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: User) -> QuerySet[Person]:
-    q = (data.get("q") or "").replace("\x00", "").strip()
+    q = search_text(data.get("q"))
     if q:
         if looks_like_id_number(q):
             # Replaces the list's reach (callers pass visible_people): see by_id_number.

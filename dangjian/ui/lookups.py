@@ -27,6 +27,7 @@ from django.db.models import Model, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 
 from dangjian.ids import parse_id
+from dangjian.text import search_text
 
 SEARCH_RESULTS = 50
 
@@ -39,7 +40,7 @@ class Source:
 
     def find(self, user: Any, text: str) -> QuerySet:
         qs = self.choices(user)
-        text = text.replace("\x00", "").strip()
+        text = search_text(text)
         if text:
             q = Q()
             for name in self.search:

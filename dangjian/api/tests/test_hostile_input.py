@@ -16,6 +16,7 @@ import pytest
 
 from dangjian.api.api import api
 from dangjian.branchlife.models import Meeting
+from dangjian.organizations.models import Organization
 from dangjian.testing.api import API, operations
 from dangjian.testing.branchlife import meeting
 
@@ -305,6 +306,34 @@ def test_a_body_of_another_kind_is_4xx_in_the_one_shape(world, api_as, content_t
     )
     assert response.status_code in {400, 415, 422}, response.content
     assert set(response.json()) >= {"code", "message"}
+
+
+# PostgreSQL cannot store or compare a NUL character: fuzzing found a code with one ending in a
+# server error on PostgreSQL (the uniqueness check) while SQLite stored it.
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"code": "65\x0028"}, "code"),
+        ({"name": "支部\x00"}, "name"),
+        ({"name_en": "x", "nested": {"list": ["ok", "bad\x00"]}}, "nested.list.1"),
+    ],
+)
+def test_text_with_a_nul_character_is_a_422_naming_the_field_and_nothing_is_stored(world, api_as, body, field):
+    before = Organization.objects.count()
+    payload = {"kind": "branch", "name": "一支部", "parent_id": world.park.pk, **body}
+    response = api_as(world.county_admin, **{"accept-language": "en"}).post(f"{API}/organizations", payload)
+    assert response.status_code == 422, response.content
+    answer = response.json()
+    assert answer["code"] == "invalid"
+    assert answer["errors"] == {field: ["Null characters are not allowed."]}
+    assert Organization.objects.count() == before
+
+
+def test_a_nul_character_in_a_search_matches_as_if_it_were_not_there(world, api_as):
+    client = api_as(world.county_admin)
+    plain = client.get(f"{API}/organizations", {"q": "和静"}).json()["items"]
+    with_nul = client.get(f"{API}/organizations", {"q": "和\x00静"}).json()["items"]
+    assert [o["id"] for o in with_nul] == [o["id"] for o in plain] == [world.county.pk]
 
 
 def test_too_many_query_parameters_are_400(world, api_as):

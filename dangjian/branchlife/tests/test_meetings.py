@@ -77,6 +77,15 @@ def test_a_meeting_cannot_be_held_in_the_future(world):
         assert meeting(world.a, on=dt.date(2026, 3, 10), status="planned").status == "planned"
 
 
+def test_text_with_a_nul_character_is_refused_on_either_engine_and_nothing_is_stored(world):
+    # PostgreSQL cannot store it: refused by the service, not by the database, so SQLite agrees.
+    before = Meeting.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        meeting(world.a, place="会议室\x00", minutes="记录\x00")
+    assert set(exc.value.message_dict) == {"place", "minutes"}
+    assert Meeting.objects.count() == before
+
+
 def test_leave_needs_a_reason(world):
     m = meeting(world.a)
     row = m.attendances.get(person=world.a.member)
