@@ -151,6 +151,7 @@ def _save_meeting(
 def new(request):
     orgs = selectors.meeting_orgs(request.user)
     pk = request.GET.get("org")
+    org: Organization | None
     if pk:
         org = get_in_scope(request.user, orgs, pk)  # meeting_orgs: already where the user keeps meetings
     else:
@@ -311,7 +312,7 @@ def invitees(request, pk):
         .find(request.user, request.GET.get("search", ""))
         .filter(pk__in=selectors.invitable(request.user, meeting).values("pk"))[: lookups.SEARCH_RESULTS + 1]
     )
-    label = lookups.SOURCES["person"].label
+    label = lookups.SOURCES["person"].label_of
     return render(
         request,
         "ui/_lookup_options.html",

@@ -44,7 +44,7 @@ def detail(request, pk):
     figures = selectors.org_figures(org)
     warning = rules.kind_warning(org.kind, figures["members"], figures["full_members"])
     covered = selectors.visible_enterprises(request.user).filter(party_org__path__startswith=org.path)[:20]
-    parent_visible = org.parent_id and can(request.user, "view", org.parent)
+    parent_visible = org.parent is not None and can(request.user, "view", org.parent)
     return render(
         request,
         "organizations/detail.html",
@@ -166,7 +166,7 @@ def enterprise_detail(request, pk):
             "may_change": can(request.user, CHANGE, ent),
             "may_audit": can(request.user, AUDIT, ent),
             "may_change_units": can_add_to(request.user, UNIT, ent),
-            "party_org_visible": ent.party_org_id and can(request.user, "view", ent.party_org),
+            "party_org_visible": ent.party_org is not None and can(request.user, "view", ent.party_org),
         },
     )
 
@@ -175,16 +175,15 @@ def enterprise_detail(request, pk):
 def enterprise_create(request):
     if not has_any(request.user, ENTERPRISE, CHANGE):
         raise PermissionDenied
+
+    def create(data):
+        require_party_links(request.user, Enterprise(), data["supervising_org"], data["party_org"])
+        return services.create_enterprise(actor=request.user, **data)
+
     return save_form_page(
         request,
         EnterpriseForm(request.POST or None, user=request.user),
-        lambda data: create_in_scope(
-            request.user,
-            lambda: (
-                require_party_links(request.user, Enterprise(), data["supervising_org"], data["party_org"]),
-                services.create_enterprise(actor=request.user, **data),
-            )[1],
-        ),
+        lambda data: create_in_scope(request.user, lambda: create(data)),
         done=_("Enterprise created."),
         next_url=_enterprise_url,
         title=_("New enterprise"),
@@ -196,13 +195,15 @@ def enterprise_create(request):
 @login_required
 def enterprise_edit(request, pk):
     ent = get_in_scope(request.user, Enterprise, pk, CHANGE)
+
+    def update(data):
+        require_party_links(request.user, ent, data["supervising_org"], data["party_org"])
+        return services.update_enterprise(actor=request.user, enterprise=ent, **data)
+
     return save_form_page(
         request,
         EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=ent.pk), user=request.user),
-        lambda data: (
-            require_party_links(request.user, ent, data["supervising_org"], data["party_org"]),
-            services.update_enterprise(actor=request.user, enterprise=ent, **data),
-        )[1],
+        update,
         done=_("Changes saved."),
         next_url=_enterprise_url,
         title=_("Edit enterprise"),

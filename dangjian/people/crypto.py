@@ -76,7 +76,8 @@ def seal_bytes(plain: bytes) -> bytes:
     return FILE_PREFIX + nonce + AESGCM(_enc_key()).encrypt(nonce, plain, FILE_PREFIX)
 
 
-def open_bytes(sealed: bytes) -> bytes:
+def open_bytes(sealed: bytes | memoryview) -> bytes:
+    # A BinaryField reads as memoryview on PostgreSQL, bytes on SQLite.
     sealed = bytes(sealed)
     if not sealed.startswith(FILE_PREFIX):
         raise DecryptionError("unknown format")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +24,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         enterprises, orgs = targets_for(user)
         self._targets = {f"e{e.pk}": e for e in enterprises} | {f"o{o.pk}": o for o in orgs}
-        self.fields["target"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["target"]).choices = [("", "—")] + [
             (_("Employee roster into an enterprise"), [(f"e{e.pk}", str(e)) for e in enterprises]),
             (_("Member roster into a party organisation"), [(f"o{o.pk}", str(o)) for o in orgs]),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import factory
 
@@ -36,6 +37,12 @@ def make_org(kind: str, name: str, parent: Organization | None = None, **extra) 
     return organization_services.create_organization(actor=None, kind=kind, name=name, parent=parent, **extra)
 
 
+def _save_user(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+    # After set_password: Meta.skip_postgeneration_save leaves saving to us.
+    if create:
+        user.save()
+
+
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
@@ -44,10 +51,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "pass-Word-123")
 
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    _save = factory.PostGeneration(_save_user)
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory[Enterprise]):

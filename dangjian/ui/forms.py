@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from dangjian.ids import parse_id
@@ -100,7 +101,12 @@ def run_or_say(request: HttpRequest, action: Callable[[], Any], done: str | Call
 
 
 def form_page(
-    request: HttpRequest, form: forms.BaseForm, title: str, subtitle: str, cancel_url: str, note: str = ""
+    request: HttpRequest,
+    form: forms.BaseForm,
+    title: str,
+    subtitle: str,
+    cancel_url: str,
+    note: str | Promise = "",
 ) -> HttpResponse:
     """The one page layout for every create/edit form."""
     status = 400 if form.is_bound and form.errors else 200
@@ -128,7 +134,7 @@ def save_form_page(
     title: str,
     subtitle: str,
     cancel_url: str,
-    note: str = "",
+    note: str | Promise = "",
 ) -> HttpResponse:
     """The one create/edit flow: on a valid POST call `save(cleaned_data)` (a service); a
     ValidationError it raises lands on the form, in the user's language, with nothing saved;

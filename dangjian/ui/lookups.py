@@ -38,6 +38,9 @@ class Source:
     search: tuple[str, ...]  # fields matched with icontains
     label: Callable[[Model], str] | None = None  # default: str(obj)
 
+    def label_of(self, obj: Model) -> str:
+        return self.label(obj) if self.label is not None else str(obj)
+
     def find(self, user: Any, text: str) -> QuerySet:
         qs = self.choices(user)
         text = search_text(text)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
@@ -45,10 +46,10 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+        return Page(page_rows(self.object_list, bottom, top), number, self)
 
 
-def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None):
+def paginate(request: HttpRequest, qs: QuerySet | Sequence[Any], per_page: int | None = None):
     paginator = IdsFirstPaginator(qs, per_page or settings.DANGJIAN["PAGE_SIZE"])
     return paginator.get_page(request.GET.get("page"))
 

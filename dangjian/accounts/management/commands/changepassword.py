@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         username = options.get("username") or getpass.getuser()
         user = get_user_model()._default_manager.db_manager(options["database"]).filter(username=username).first()
-        before = audit.snapshot(user) if user else None
+        before = audit.snapshot(user) if user else {}
         with audit_source("command"):
             result = super().handle(*args, **options)
             if user is not None:
