@@ -241,18 +241,17 @@ def _write(*, actor: User | None, today: dt.date, greetings: list[_Greeting]) ->
         ],
         sent_on=today,
     )
-    audit.record(
+    figures = {
+        "celebrating": len(greetings),
+        "notifications": len(rows),
+        "emails_to_send": sum(1 for n in rows if n.user.email),
+    }
+    notifications.record_run(
         actor=actor,
-        action=Action.CREATE,
+        today=today,
         object_type="birthdays.Greetings",
-        object_id=today.isoformat(),
-        object_repr=f"political birthday greetings {today.isoformat()}",
-        changes={
-            "today": today.isoformat(),
-            "celebrating": len(greetings),
-            "notifications": len(rows),
-            "emails_to_send": sum(1 for n in rows if n.user.email),
-        },
+        name="political birthday greetings",
+        figures=figures,
     )
     return rows
 
