@@ -148,10 +148,10 @@ def record_export(
     job for its requester, in the same transaction."""
     audit.record(
         actor=actor,
-        action=Action.EXPORT,
         object_type=object_type,
         object_id=object_id,
         object_repr=name,
+        action=Action.EXPORT,
         changes=changes,
         org_path=org_path,
     )
