@@ -127,7 +127,8 @@ def create_backup(*, destination: Path | None = None) -> BackupResult:
         )
         size = archive.write(path, manifest, {engine.member: snap.path})
     try:
-        _record_backup(manifest=manifest, path=path, size=size)
+        # Like an Excel download, a backup takes every person's data out of the system.
+        _record(Action.EXPORT, manifest, path, file=str(path), size=size)
     except BaseException:
         path.unlink()  # no export of everyone's data without its audit event
         raise
@@ -135,17 +136,17 @@ def create_backup(*, destination: Path | None = None) -> BackupResult:
 
 
 @audit.write_transaction
-def _record_backup(*, manifest: dict[str, Any], path: Path, size: int) -> None:
-    # Like an Excel download, a backup takes every person's data out of the system.
+def _record(action: str, manifest: dict[str, Any], path: Path, **changes: Any) -> None:
+    """A backup made or restored, by whoever ran the command on the server: the archive, what
+    its manifest holds and `changes`, what is particular to the one or the other."""
     audit.record(
         actor=None,
-        action=Action.EXPORT,
+        action=action,
         object_type=OBJECT_TYPE,
         object_id=manifest["id"],
         object_repr=path.name,
         changes={
-            "file": str(path),
-            "size": size,
+            **changes,
             "engine": manifest["engine"],
             "tables": len(manifest["tables"]),
             "rows": sum(manifest["tables"].values()),
@@ -248,7 +249,14 @@ def restore_backup(*, path: Path) -> RestoreResult:
             )
             % {"problems": "; ".join(problems)}
         )
-    _record_restore(manifest=manifest, path=path)
+    _record(
+        Action.IMPORT,
+        manifest,
+        path,
+        restored_from=str(path),
+        backup_created_at=manifest["created_at"],
+        app=manifest["app"],
+    )
     executor = MigrationExecutor(connection)
     pending = bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     return RestoreResult(
@@ -294,24 +302,3 @@ def verify_restored(manifest: dict[str, Any]) -> list[str]:
             % {"found": checked, "expected": head["events"]}
         )
     return problems
-
-
-@audit.write_transaction
-def _record_restore(*, manifest: dict[str, Any], path: Path) -> None:
-    audit.record(
-        actor=None,
-        action=Action.IMPORT,
-        object_type=OBJECT_TYPE,
-        object_id=manifest["id"],
-        object_repr=path.name,
-        changes={
-            "restored_from": str(path),
-            "backup_created_at": manifest["created_at"],
-            "engine": manifest["engine"],
-            "app": manifest["app"],
-            "tables": len(manifest["tables"]),
-            "rows": sum(manifest["tables"].values()),
-            "audit_events": manifest["audit"]["events"],
-            "os_user": _os_user(),
-        },
-    )

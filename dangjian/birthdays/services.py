@@ -24,8 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from dangjian import calendar
 from dangjian.access.models import User
 from dangjian.audit import services as audit
-from dangjian.audit.models import Action
-from dangjian.jobs.services import Output, attach_output
+from dangjian.jobs.services import Output, record_export
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind, Notification
 from dangjian.organizations.models import Organization
@@ -87,21 +86,15 @@ def print_card(*, actor: User | None, celebrant: selectors.Celebrant, today: dt.
     data = cards.render_cards([card])
     stem = _("Political birthday card")
     name = card_file_name(f"{stem}-{person.name}", today)
-    _card_printed(actor=actor, person=person, year=celebrant.anniversary.year, name=name)
-    return CardFile(name, data, 1)
-
-
-@audit.write_transaction
-def _card_printed(*, actor: User | None, person: Person, year: int, name: str) -> None:
-    audit.record(
+    record_export(
         actor=actor,
-        action=Action.EXPORT,
         object_type="birthdays.card",
         object_id=person.pk,
-        object_repr=name,
-        changes={"person": person.pk, "year": year, "cards": 1},
+        name=name,
+        changes={"person": person.pk, "year": celebrant.anniversary.year, "cards": 1},
         org_path=person.party_org.path if person.party_org is not None else "",
     )
+    return CardFile(name, data, 1)
 
 
 def print_cohort(
@@ -130,12 +123,13 @@ def print_cohort(
     stem = _("Political birthday cards")
     name = card_file_name(f"{stem}-{org.display_name}-{_period_slug(period)}", today)
     output = Output.of(name, data, PDF) if job_id is not None else None  # sealed before the lock
-    _cohort_printed(
+    record_export(
         actor=actor,
-        org=org,
-        period=period,
-        people=[c.person.pk for c in people],
+        object_type="birthdays.cards",
+        object_id=org.pk,
         name=name,
+        changes={"period": _period_slug(period), "cards": total, "people": [c.person.pk for c in people]},
+        org_path=org.path,
         job_id=job_id,
         output=output,
     )
@@ -144,30 +138,6 @@ def print_cohort(
 
 def _period_slug(period: calendar.Period) -> str:
     return f"{period.year}-{period.index:02d}" if period.kind == calendar.MONTH else f"{period.year}-Q{period.index}"
-
-
-@audit.write_transaction
-def _cohort_printed(
-    *,
-    actor: User | None,
-    org: Organization,
-    period: calendar.Period,
-    people: list[int],
-    name: str,
-    job_id: int | None = None,
-    output: Output | None = None,
-) -> None:
-    audit.record(
-        actor=actor,
-        action=Action.EXPORT,
-        object_type="birthdays.cards",
-        object_id=org.pk,
-        object_repr=name,
-        changes={"period": _period_slug(period), "cards": len(people), "people": people},
-        org_path=org.path,
-    )
-    if job_id is not None and output is not None:
-        attach_output(job_id, output)
 
 
 # --- the daily greetings -----------------------------------------------------------------------
@@ -241,18 +211,17 @@ def _write(*, actor: User | None, today: dt.date, greetings: list[_Greeting]) ->
         ],
         sent_on=today,
     )
-    audit.record(
+    figures = {
+        "celebrating": len(greetings),
+        "notifications": len(rows),
+        "emails_to_send": sum(1 for n in rows if n.user.email),
+    }
+    notifications.record_run(
         actor=actor,
-        action=Action.CREATE,
+        today=today,
         object_type="birthdays.Greetings",
-        object_id=today.isoformat(),
-        object_repr=f"political birthday greetings {today.isoformat()}",
-        changes={
-            "today": today.isoformat(),
-            "celebrating": len(greetings),
-            "notifications": len(rows),
-            "emails_to_send": sum(1 for n in rows if n.user.email),
-        },
+        name="political birthday greetings",
+        figures=figures,
     )
     return rows
 

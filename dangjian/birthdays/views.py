@@ -177,16 +177,14 @@ def settings(request, pk):
     if config is None:
         # A new row, not saved, showing the settings the organisation inherits.
         config = BirthdayConfig(organization=org, **dataclasses.asdict(selectors.config_for(org)))
-    back = reverse("birthdays:cohort") + f"?org={org.pk}"
     return save_form_page(
         request,
         ConfigForm(request.POST or None, instance=config),
         lambda data: services.save_config(actor=request.user, organization=org, **data),
         done=_("Political birthday settings saved."),
-        next_url=lambda c: back,
         title=_("Political birthday settings"),
         subtitle=org.display_name,
-        cancel_url=back,
+        cancel_url=reverse("birthdays:cohort") + f"?org={org.pk}",
         note=_(
             "For every organisation under this one that has no settings of its own: how members are grouped "
             "for the collective celebration, the greeting printed on their cards and sent on the day, and the "

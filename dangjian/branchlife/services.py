@@ -24,7 +24,7 @@ from dangjian.audit.models import Action
 from dangjian.birthdays.selectors import cohort_people
 from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
-from dangjian.jobs.services import attach_output
+from dangjian.jobs.services import record_export
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import orgs_under
 from dangjian.people import selectors as people
@@ -362,22 +362,20 @@ def check_in(*, actor: User, meeting: Meeting, code: str, now: dt.datetime | Non
 # --- attachments -------------------------------------------------------------------------------
 
 
-@audit.write_transaction
 def register_exported(
     *, actor: User, name: str, meetings: int, rows: int, org_path: str, job_id: int | None = None, output: Any = None
 ) -> None:
     """The meeting register (台账) left the platform as a file; with `job_id`, the file is kept on
     that job for its requester (sealed, jobs.services.Output)."""
-    audit.record(
+    record_export(
         actor=actor,
-        action=Action.EXPORT,
         object_type="branchlife.register",
-        object_repr=name,
+        name=name,
         changes={"meetings": meetings, "attendance_rows": rows},
         org_path=org_path,
+        job_id=job_id,
+        output=output,
     )
-    if job_id is not None and output is not None:
-        attach_output(job_id, output)
 
 
 # --- frequency rules -----------------------------------------------------------------------------

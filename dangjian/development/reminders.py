@@ -36,7 +36,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
-from dangjian.audit.models import Action
 from dangjian.notifications import selectors as notification_selectors
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind, Notification
@@ -235,19 +234,14 @@ def _write(*, actor: User | None, today: dt.date, candidacies: int, planned: lis
         ],
         sent_on=today,
     )
-    audit.record(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="notifications.Reminders",
-        object_id=today.isoformat(),
-        object_repr=f"reminders {today.isoformat()}",
-        changes={
-            "today": today.isoformat(),
-            "candidacies": candidacies,
-            "notifications": len(rows),
-            "recipients": len({n.user.pk for n in rows}),
-            "emails_to_send": len({n.user.pk for n in rows if n.user.email}),
-        },
+    figures = {
+        "candidacies": candidacies,
+        "notifications": len(rows),
+        "recipients": len({n.user.pk for n in rows}),
+        "emails_to_send": len({n.user.pk for n in rows if n.user.email}),
+    }
+    notifications.record_run(
+        actor=actor, today=today, object_type="notifications.Reminders", name="reminders", figures=figures
     )
     return rows
 

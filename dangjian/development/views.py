@@ -329,7 +329,6 @@ def settings(request, pk):
         form,
         lambda data: services.save_config(actor=request.user, organization=org, **data),
         done=_("Development settings saved."),
-        next_url=lambda c: reverse("development:pipeline") + f"?org={org.pk}",
         title=_("Membership development settings"),
         subtitle=org.display_name,
         cancel_url=reverse("development:pipeline") + f"?org={org.pk}",

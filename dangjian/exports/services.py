@@ -11,9 +11,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from dangjian.audit import services as audit
-from dangjian.audit.models import Action
-from dangjian.jobs.services import Output, attach_output
+from dangjian.jobs.services import Output, record_export
 from dangjian.sheets import XLSX_CONTENT_TYPE, download_name
 
 from . import selectors
@@ -76,27 +74,13 @@ def export(
     name = download_name(str(sheet.stem), timezone.localdate())
     exported = ExportFile(name=name, data=built.data, rows=built.rows, revealed=built.revealed)
     output = Output.of(name, built.data, XLSX_CONTENT_TYPE) if job_id is not None else None
-    record_export(actor=actor, kind=kind, exported=exported, params=params, job_id=job_id, output=output)
-    return exported
-
-
-@audit.write_transaction
-def record_export(
-    *,
-    actor: User,
-    kind: str,
-    exported: ExportFile,
-    params: QueryDict,
-    job_id: int | None = None,
-    output: Output | None = None,
-) -> None:
-    audit.record(
+    record_export(
         actor=actor,
-        action=Action.EXPORT,
         object_type=f"exports.{kind}",
-        object_repr=exported.name,
-        changes={"rows": exported.rows, "revealed": exported.revealed, "filters": filters_of(params)},
-        org_path=selectors.covering_org_path(actor, SHEETS[kind].resource),
+        name=name,
+        changes={"rows": built.rows, "revealed": built.revealed, "filters": filters_of(params)},
+        org_path=selectors.covering_org_path(actor, sheet.resource),
+        job_id=job_id,
+        output=output,
     )
-    if job_id is not None and output is not None:
-        attach_output(job_id, output)
+    return exported

@@ -132,6 +132,34 @@ def attach_output(job_id: int, output: Output) -> None:
 
 
 @audit.write_transaction
+def record_export(
+    *,
+    actor: User | None,
+    object_type: str,
+    name: str,
+    changes: dict[str, Any],
+    org_path: str,
+    object_id: Any = "",
+    job_id: int | None = None,
+    output: Output | None = None,
+) -> None:
+    """A file of people's data left the platform (a list, a register, printed cards): its audit
+    event, naming the file; with `job_id`, the file (`output`, sealed beforehand) is kept on that
+    job for its requester, in the same transaction."""
+    audit.record(
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=name,
+        action=Action.EXPORT,
+        changes=changes,
+        org_path=org_path,
+    )
+    if job_id is not None and output is not None:
+        attach_output(job_id, output)
+
+
+@audit.write_transaction
 def purge_outputs(*, actor: User | None, older_than_days: int) -> int:
     """Remove the files of jobs finished more than `older_than_days` ago; the jobs stay."""
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)

@@ -2,8 +2,9 @@
 notifications written in bulk (`notify_many`, each in its recipient's language, never twice under
 one key), copied by e-mail (`send_emails`), and marking them read.
 
-The capabilities decide what to say and to whom (development's reminders, birthdays' greetings)
-and record their own audit event; this module writes the rows.
+The capabilities decide what to say and to whom (development's reminders, birthdays' greetings);
+this module writes the rows, and the day's run's audit event (`record_run`) with the figures each
+capability gives.
 """
 
 from __future__ import annotations
@@ -67,6 +68,20 @@ def notify_many(*, drafts: Sequence[Draft], sent_on: dt.date) -> list[Notificati
         )
     Notification.objects.bulk_create(rows)
     return rows
+
+
+def record_run(*, actor: User | None, today: dt.date, object_type: str, name: str, figures: dict[str, int]) -> None:
+    """The audit event of a day's run of notifications (reminders, greetings), in the transaction
+    that wrote them: `name` and the day, with the day and the run's `figures` as its changes."""
+    day = today.isoformat()
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type=object_type,
+        object_id=day,
+        object_repr=f"{name} {day}",
+        changes={"today": day, **figures},
+    )
 
 
 def send_emails(rows: list[Notification], *, many: Callable[[int], str], footer: str | Promise) -> tuple[int, int]:

@@ -122,7 +122,6 @@ def person_edit(request, pk):
         form,
         lambda data: services.update_person(actor=request.user, person=person, **form.service_data()),
         done=_("Changes saved."),
-        next_url=_person_url,
         title=_("Edit person"),
         subtitle=person.name,
         cancel_url=_person_url(person),
@@ -142,7 +141,6 @@ def membership_add(request, pk):
             request.user, lambda: services.add_membership(actor=request.user, person=person, **data)
         ),
         done=_("Membership record added."),
-        next_url=lambda m: _person_url(person),
         title=_("Add membership record"),
         subtitle=person.name,
         cancel_url=_person_url(person),
@@ -157,7 +155,6 @@ def membership_edit(request, pk):
         MembershipForm(request.POST or None, instance=Membership.objects.get(pk=membership.pk), user=request.user),
         lambda data: services.update_membership(actor=request.user, membership=membership, **data),
         done=_("Changes saved."),
-        next_url=lambda m: _person_url(membership.person),
         title=_("Edit membership record"),
         subtitle=membership.person.name,
         cancel_url=_person_url(membership.person),

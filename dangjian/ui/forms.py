@@ -130,15 +130,16 @@ def save_form_page(
     save: Callable[[dict[str, Any]], Any],
     *,
     done: str,
-    next_url: Callable[[Any], str],
     title: str,
     subtitle: str,
     cancel_url: str,
+    next_url: Callable[[Any], str] | None = None,
     note: str | Promise = "",
 ) -> HttpResponse:
     """The one create/edit flow: on a valid POST call `save(cleaned_data)` (a service); a
     ValidationError it raises lands on the form, in the user's language, with nothing saved;
-    success says `done` and goes to `next_url(saved object)`."""
+    success says `done` and goes to `next_url(saved object)`, or without it back where the form
+    cancels to (the page of what was edited, or of what the new record was added to)."""
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form.cleaned_data)
@@ -146,5 +147,5 @@ def save_form_page(
             apply_errors(form, exc)
         else:
             messages.success(request, done)
-            return redirect(next_url(obj))
+            return redirect(next_url(obj) if next_url is not None else cancel_url)
     return form_page(request, form, title, subtitle, cancel_url, note)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,15 @@ from .record import all_of, decision, extensions, last, recorded, round_open, st
 from .steps import CANCEL, CLOSED, DEFAULT_CONFIG, EXTEND, ON_TIME, STEPS, Candidate, Config, Done, Refusal
 from .values import as_date, as_int, as_number
 from .votes import vote_problems
+
+
+class _Rule(Protocol):
+    """A step's own rule. `check` passes it the history, the date, the step's details, the
+    candidate and the local practice by name; a rule names those it reads, `**_rest` the others."""
+
+    def __call__(
+        self, *, history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
+    ) -> list[Refusal]: ...
 
 
 def check(
@@ -98,11 +107,12 @@ def check(
                     before.on,
                 )
             )
-    refusals += _RULES.get(number, _no_rule)(history, on, data, candidate, config)
+    rule = _RULES.get(number, _no_rule)
+    refusals += rule(history=history, on=on, data=data, candidate=candidate, config=config)
     return refusals
 
 
-def _no_rule(*args: Any) -> list[Refusal]:
+def _no_rule(**_rest: Any) -> list[Refusal]:
     return []
 
 
@@ -115,9 +125,7 @@ def _not_before(on: dt.date, earliest: dt.date | None, code: str, message: str, 
     return [Refusal(code, message % {**values, "from": earliest}, earliest)]
 
 
-def _application(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _application(*, on: dt.date, candidate: Candidate, **_rest: Any) -> list[Refusal]:
     if candidate.birth_date is None:
         return []
     return _not_before(
@@ -130,9 +138,7 @@ def _application(
     )
 
 
-def _talk(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _talk(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal]:
     due_by = talk_due(history)
     if due_by and on > due_by:
         return [
@@ -170,15 +176,11 @@ def _full_members_named(
     return []
 
 
-def _contacts(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _contacts(*, data: dict[str, Any], candidate: Candidate, **_rest: Any) -> list[Refusal]:
     return _full_members_named("contacts", data, candidate, 1, 2, _("cultivation contacts"))
 
 
-def _target(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _target(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal]:
     activist_on = recorded(history, 3).on
     refusals = _not_before(
         on,
@@ -217,9 +219,7 @@ def _target(
     return refusals
 
 
-def _assessment(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _assessment(*, history: Sequence[Done], **_rest: Any) -> list[Refusal]:
     if last(history, 7) is not None:
         return [
             Refusal(
@@ -229,23 +229,17 @@ def _assessment(
     return []
 
 
-def _sponsors(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _sponsors(*, data: dict[str, Any], candidate: Candidate, **_rest: Any) -> list[Refusal]:
     return _full_members_named("sponsors", data, candidate, 2, 2, _("sponsors"))
 
 
-def _review(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _review(*, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
     if not (data.get("conclusion") or "").strip():
         return [Refusal("conclusion", _("Record the written conclusion of the political review."))]
     return []
 
 
-def _training(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _training(*, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
     days, hours = as_number(data.get("days")), as_number(data.get("hours"))
     if days is None or hours is None:
         return [Refusal("training", _("Give the training's length as a number of days or class hours."))]
@@ -262,9 +256,7 @@ def _training(
     return []
 
 
-def _notice(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _notice(*, on: dt.date, data: dict[str, Any], config: Config, **_rest: Any) -> list[Refusal]:
     try:
         start, end = as_date(data.get("notice_from")), as_date(data.get("notice_to"))
     except ValueError:
@@ -292,9 +284,7 @@ def _notice(
     return refusals
 
 
-def _form(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _form(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal]:
     end = notice_end(history)
     return _not_before(
         on,
@@ -305,20 +295,11 @@ def _form(
     )
 
 
-def _admission_vote(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _admission_vote(*, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
     return vote_problems(data)
 
 
-def _approval(
-    history: Sequence[Done],
-    on: dt.date,
-    data: dict[str, Any],
-    candidate: Candidate,
-    config: Config,
-    meeting_step: int = 15,
-) -> list[Refusal]:
+def _approval(*, history: Sequence[Done], on: dt.date, meeting_step: int = 15, **_rest: Any) -> list[Refusal]:
     meeting = recorded(history, meeting_step)
     due_by, limit = approval_deadlines(meeting.on)
     if on > limit:
@@ -341,9 +322,7 @@ def _approval(
     return []
 
 
-def _conversion_application(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _conversion_application(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal]:
     end = probation_running_end(history)
     return _not_before(
         on,
@@ -354,9 +333,7 @@ def _conversion_application(
     )
 
 
-def _conversion_vote(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _conversion_vote(*, history: Sequence[Done], on: dt.date, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
     end = probation_running_end(history)
     refusals = []
     if on < end:
@@ -370,10 +347,8 @@ def _conversion_vote(
     return refusals + vote_problems(data)
 
 
-def _conversion_decision(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
-    refusals = _approval(history, on, data, candidate, config, meeting_step=23)
+def _conversion_decision(*, history: Sequence[Done], on: dt.date, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
+    refusals = _approval(history=history, on=on, meeting_step=23)
     choice = data.get("decision")
     if choice not in {ON_TIME, EXTEND, CANCEL}:
         return refusals + [
@@ -390,15 +365,13 @@ def _conversion_decision(
     return refusals
 
 
-def _archive(
-    history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, config: Config
-) -> list[Refusal]:
+def _archive(*, history: Sequence[Done], **_rest: Any) -> list[Refusal]:
     if decision(history) not in {ON_TIME, CANCEL}:
         return [Refusal("order", _("The dossier is archived once the conversion is decided."))]
     return []
 
 
-_RULES = {
+_RULES: dict[int, _Rule] = {
     1: _application,
     2: _talk,
     6: _assessment,
