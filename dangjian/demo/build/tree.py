@@ -7,11 +7,10 @@ import datetime as dt
 
 from dangjian.demo.build.base import Builder
 from dangjian.demo.data.enterprises import HEJING_ENTERPRISES, JOINT_BRANCHES, ORGAN_BRANCHES
-from dangjian.demo.data.people import INSTRUCTOR, LIU_HONG
+from dangjian.demo.data.people import COUNTY_CADRES
 from dangjian.demo.data.places import COMMITTEES, HEJING_CODE
 from dangjian.demo.names import HAN
 from dangjian.organizations.models import OrgKind
-from dangjian.people.choices import Education
 
 
 def build_tree(b: Builder) -> None:
@@ -41,27 +40,15 @@ def build_cadres(b: Builder) -> None:
         )
         for _dept, name, name_en in ORGAN_BRANCHES
     ]
-    liu = b.person(
-        division=HEJING_CODE,
-        name=LIU_HONG,
-        gender="F",
-        ethnicity=HAN,
-        age=52,
-        education=Education.MASTER,
-        post="县委常委、组织部部长",
-    )
-    b.membership(liu, organ_branches[0], admitted_on=dt.date(liu.birth_date.year + 22, 6, 18))
+    cadres = []
+    for name, gender, age, education, post, (years, month, day) in COUNTY_CADRES:
+        person = b.person(
+            division=HEJING_CODE, name=name, gender=gender, ethnicity=HAN, age=age, education=education, post=post
+        )
+        b.membership(person, organ_branches[0], admitted_on=dt.date(person.birth_date.year + years, month, day))
+        cadres.append(person)
+    liu, wang = cadres
     b.named["liu_hong"] = liu
-    wang = b.person(
-        division=HEJING_CODE,
-        name=INSTRUCTOR,
-        gender="M",
-        ethnicity=HAN,
-        age=41,
-        education=Education.BACHELOR,
-        post="县委组织部组织科科长、党建指导员",
-    )
-    b.membership(wang, organ_branches[0], admitted_on=dt.date(wang.birth_date.year + 21, 11, 8))
     b.instructors = [wang]
     for i in range(1, HEJING_ENTERPRISES):
         branch_index = min(i * len(ORGAN_BRANCHES) // HEJING_ENTERPRISES, len(ORGAN_BRANCHES) - 1)
