@@ -11,7 +11,6 @@ step that does not work and, at the end, on any error the pages logged in the br
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 import time
 import zipfile
@@ -24,17 +23,9 @@ import openpyxl  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from dangjian.people.validators import id_check_digit  # noqa: E402 (pure: no Django set-up needed)
+from dangjian.testing.chromium import launch  # noqa: E402 (pure too)
 
 PASSWORD = "demo12345"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 class Walk:
@@ -221,7 +212,7 @@ def main() -> None:
         raise SystemExit(__doc__)
     walk = Walk(sys.argv[1])
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for name, role in (("branch secretary", secretary), ("enterprise manager", manager)):
             print(f"== {name}", flush=True)
             context = browser.new_context(ignore_https_errors=True, accept_downloads=True, locale="zh-CN")

@@ -220,8 +220,35 @@ class Visitor(HttpUser):
         post = random.choice([p for p in POSTS if p != form.value("post")])
         self.post(path, "/people/<id>/edit/", data=form.data(post=post), referer=path)
 
-    def people_ids(self, page: str) -> list[int]:
-        return pages.ids(page, "/people/")
+    def read_person(self, pk: int) -> None:
+        self.get(f"/people/{pk}/", "/people/<id>/")
+
+
+# -- the tasks the roles share: each role's class lists the ones it does, with how often --------
+
+
+def reads(path: str, weight: int, *, last_page: int = 0) -> Callable[[Visitor], None]:
+    """Read the page at `path`; with `last_page`, one of its pages 1 to `last_page` at random
+    (`path` then ends in "page=", and the requests are all named "…page=N")."""
+
+    def read(user: Visitor) -> None:
+        if last_page:
+            user.get(f"{path}{random.randint(1, last_page)}", f"{path}N")
+        else:
+            user.get(path, path)
+
+    return task(weight)(read)
+
+
+def on_someone_in(listing: str, weight: int, then: Callable[[Visitor, int], None]) -> Callable[[Visitor], None]:
+    """Read the list of people at `listing`, then do `then` with one of them (a person's pk)."""
+
+    def pick(user: Visitor) -> None:
+        found = pages.ids(user.get(listing, listing), "/people/")
+        if found:
+            then(user, random.choice(found))
+
+    return task(weight)(pick)
 
 
 def _gist(text: str) -> str:
@@ -237,14 +264,12 @@ class Secretary(Visitor):
     weight = 16
     wait_time = between(3, 12)
     accounts = itertools.cycle(PLAN["secretaries"])
-
-    @task(3)
-    def dashboard(self) -> None:
-        self.get("/", "/")
-
-    @task(2)
-    def meetings(self) -> None:
-        self.get("/meetings/", "/meetings/")
+    dashboard = reads("/", 3)
+    meetings = reads("/meetings/", 2)
+    calendar = reads("/meetings/calendar/", 2)
+    development = reads("/development/", 2)
+    members = reads("/people/?status=members", 2)
+    correct_a_member = on_someone_in("/people/?status=members", 1, Visitor.edit_person)
 
     @task(6)
     def take_attendance(self) -> None:
@@ -285,38 +310,13 @@ class Secretary(Visitor):
             check=answered,
         )
 
-    @task(2)
-    def calendar(self) -> None:
-        self.get("/meetings/calendar/", "/meetings/calendar/")
-
-    @task(2)
-    def development(self) -> None:
-        self.get("/development/", "/development/")
-
-    @task(2)
-    def members(self) -> None:
-        self.get("/people/?status=members", "/people/?status=members")
-
-    @task(1)
-    def correct_a_member(self) -> None:
-        page = self.get("/people/?status=members", "/people/?status=members")
-        found = self.people_ids(page)
-        if found:
-            self.edit_person(random.choice(found))
-
 
 class Member(Visitor):
     weight = 16
     wait_time = between(5, 15)
     accounts = itertools.cycle(PLAN["members"])
-
-    @task(3)
-    def dashboard(self) -> None:
-        self.get("/", "/")
-
-    @task(2)
-    def meetings(self) -> None:
-        self.get("/meetings/", "/meetings/")
+    dashboard = reads("/", 3)
+    meetings = reads("/meetings/", 2)
 
     @task(3)
     def todays_meeting(self) -> None:
@@ -324,69 +324,30 @@ class Member(Visitor):
 
     @task(2)
     def own_record(self) -> None:
-        self.get(f"/people/{self.account['person']}/", "/people/<id>/")
+        self.read_person(self.account["person"])
 
 
 class HRManager(Visitor):
     weight = 8
     wait_time = between(3, 12)
     accounts = itertools.cycle(PLAN["managers"])
-
-    @task(2)
-    def dashboard(self) -> None:
-        self.get("/", "/")
-
-    @task(3)
-    def employees(self) -> None:
-        self.get(f"/people/?page={random.randint(1, 3)}", "/people/?page=N")
-
-    @task(2)
-    def employee(self) -> None:
-        found = self.people_ids(self.get("/people/", "/people/"))
-        if found:
-            self.get(f"/people/{random.choice(found)}/", "/people/<id>/")
-
-    @task(2)
-    def correct_an_employee(self) -> None:
-        found = self.people_ids(self.get("/people/", "/people/"))
-        if found:
-            self.edit_person(random.choice(found))
-
-    @task(1)
-    def imports(self) -> None:
-        self.get("/imports/", "/imports/")
+    dashboard = reads("/", 2)
+    employees = reads("/people/?page=", 3, last_page=3)
+    employee = on_someone_in("/people/", 2, Visitor.read_person)
+    correct_an_employee = on_someone_in("/people/", 2, Visitor.edit_person)
+    imports = reads("/imports/", 1)
 
 
 class CountyOrgDepartment(Visitor):
     weight = 5
     wait_time = between(3, 12)
     accounts = itertools.cycle(PLAN["county"])
-
-    @task(3)
-    def dashboard(self) -> None:
-        self.get("/", "/")
-
-    @task(3)
-    def members(self) -> None:
-        self.get(f"/people/?status=members&page={random.randint(1, 10)}", "/people/?status=members&page=N")
-
-    @task(1)
-    def person(self) -> None:
-        found = self.people_ids(self.get("/people/?status=members", "/people/?status=members"))
-        if found:
-            self.get(f"/people/{random.choice(found)}/", "/people/<id>/")
-
-    @task(2)
-    def pipeline(self) -> None:
-        self.get("/development/pipeline/", "/development/pipeline/")
-
-    @task(2)
-    def rollup(self) -> None:
-        self.get("/meetings/calendar/", "/meetings/calendar/")
-
-    @task(1)
-    def meetings(self) -> None:
-        self.get("/meetings/", "/meetings/")
+    dashboard = reads("/", 3)
+    members = reads("/people/?status=members&page=", 3, last_page=10)
+    person = on_someone_in("/people/?status=members", 1, Visitor.read_person)
+    pipeline = reads("/development/pipeline/", 2)
+    rollup = reads("/meetings/calendar/", 2)
+    meetings = reads("/meetings/", 1)
 
 
 class ReportingProgram(Visitor):

@@ -14,6 +14,7 @@ Fixtures (pytest, by name in a test's arguments):
 
 Builders (plain functions and constants):
 - factories.py: factory_boy factories and valid USCC / ID numbers;
+- chromium.py: Chromium started as the browser tests and scripts/smoke.py start it (`launch`);
 - api.py: `API`, `JsonClient`, `token_for`, `operations()` of the OpenAPI document;
 - branchlife.py: members, committees and meetings of a side;
 - development.py: the 25-step walk (`plan`, `record`, `sponsors`) and candidacies at a step;

@@ -30,22 +30,12 @@ from dangjian.demo.data.garment import (
     LAYOUT,
     OFFICE_POSTS,
     PARTY_GROUPS,
+    PLACED,
     TEAM_NAMES,
 )
-from dangjian.demo.data.people import (
-    ABIBAHAN,
-    ABIBAHAN_HUSBAND,
-    HE_YANPING,
-    HR_MANAGER,
-    HUO_XIUQUAN,
-    LI_XIAOYAN,
-    MEMBER,
-)
 from dangjian.demo.data.places import HEJING_CODE
-from dangjian.demo.names import HAN, UYGHUR, Name
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import OrgKind, Ownership, ProductionUnit, UnitKind
-from dangjian.people.choices import Education
 from dangjian.people.models import Person
 
 
@@ -109,93 +99,14 @@ def build_garment(b: Builder) -> None:
                 slots.append(Slot("班组长" if leader else post, team=team, key=f"{key}:{'lead' if leader else i}"))
     assert len(slots) == GARMENT_EMPLOYEES
 
-    def slot(predicate) -> Slot:
-        return next(s for s in slots if predicate(s) and s.name is None)
-
-    def fix(s: Slot, name: Name, **kw) -> Slot:
-        s.name = name
-        for k, v in kw.items():
-            setattr(s, k, v)
-        return s
-
-    settled = GARMENT_SETTLED_ON
-    fix(
-        slot(lambda s: s.post == "行政经理"),
-        HE_YANPING,
-        gender="F",
-        ethnicity=HAN,
-        age=44,
-        education=Education.COLLEGE,
-        member="full",
-        hire_date=settled,
-        key="he",
-    )
-    fix(
-        slot(lambda s: s.post == "人事经理"),
-        HR_MANAGER,
-        gender="F",
-        ethnicity=HAN,
-        age=39,
-        education=Education.BACHELOR,
-        hire_date=settled,
-        key="hr",
-    )
-    huo = fix(
-        slot(lambda s: s.team == teams["qc0"]),
-        HUO_XIUQUAN,
-        gender="M",
-        ethnicity=HAN,
-        age=47,
-        education=Education.COLLEGE,
-        member="full",
-        hire_date=dt.date(2020, 5, 11),
-        key="huo",
-    )
-    huo.post = "质检工程师"
-    li = fix(
-        slot(lambda s: s.team == teams["sew13"] and s.post == "班组长"),
-        LI_XIAOYAN,
-        gender="F",
-        ethnicity=HAN,
-        age=36,
-        education=Education.COLLEGE,
-        hire_date=b.founding - dt.timedelta(days=12),
-        key="li",
-    )
-    li.post = "班组长兼技术总监"
-    fix(
-        slot(lambda s: s.team == teams["sew1"] and s.post == "班组长"),
-        MEMBER,
-        gender="F",
-        ethnicity=UYGHUR,
-        age=33,
-        education=Education.SENIOR,
-        member="full",
-        hire_date=dt.date(2020, 6, 8),
-        key="member",
-    )
-    fix(
-        slot(lambda s: s.team == teams["sew14"] and s.post == "缝纫工"),
-        ABIBAHAN,
-        gender="F",
-        ethnicity=UYGHUR,
-        age=31,
-        education=Education.JUNIOR,
-        applicant=True,
-        hire_date=dt.date(2021, 3, 15),
-        key="abibahan",
-        track="talked",
-    )
-    fix(
-        slot(lambda s: s.team == teams["cut1"] and s.post == "裁剪工"),
-        ABIBAHAN_HUSBAND,
-        gender="M",
-        ethnicity=UYGHUR,
-        age=34,
-        education=Education.JUNIOR,
-        hire_date=dt.date(2021, 3, 15),
-        key="husband",
-    )
+    # The article's people, in their places.
+    for placed in PLACED:
+        where = teams[placed.team] if placed.team else None
+        s = next(s for s in slots if s.team == where and s.post == placed.post and s.name is None)
+        s.key, s.name, s.post = placed.key, placed.name, placed.title or s.post
+        s.gender, s.ethnicity, s.age, s.education = placed.gender, placed.ethnicity, placed.age, placed.education
+        s.member, s.applicant, s.track = placed.member, placed.applicant, placed.track
+        s.hire_date = placed.hired_on or b.founding - dt.timedelta(days=12)
 
     # 38 members: one in every team (the branch's "full coverage of all teams"), three in the
     # offices besides He Yanping, the rest spread over the floor.
@@ -243,7 +154,7 @@ def build_garment(b: Builder) -> None:
             plan_development(b, s)
 
     # Now the people.
-    founding = b.founding
+    founding, settled = b.founding, GARMENT_SETTLED_ON
     for s in slots:
         if s.age is None:
             if s.member:
@@ -287,7 +198,7 @@ def build_garment(b: Builder) -> None:
             league_ok=not s.member and not s.applicant,
             kind=s.kind,
         )
-        if s.key in ("he", "hr", "huo", "li", "member", "abibahan", "husband"):
+        if s.key in {placed.key for placed in PLACED}:
             b.named[s.key] = s.filled
 
     # Memberships: all transferred in on the founding day, except a probationary member admitted later.

@@ -4,8 +4,19 @@ and teams, the office posts, and where its candidates for membership stand today
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from dangjian.demo.names import HAN, HUI, KAZAKH, MONGOL, UYGHUR
+from dangjian.demo.data.people import (
+    ABIBAHAN,
+    ABIBAHAN_HUSBAND,
+    HE_YANPING,
+    HR_MANAGER,
+    HUO_XIUQUAN,
+    LI_XIAOYAN,
+    MEMBER,
+)
+from dangjian.demo.names import HAN, HUI, KAZAKH, MONGOL, UYGHUR, Name
+from dangjian.people.choices import Education
 
 GARMENT_NAME = "和静县工业园区服装有限公司"
 GARMENT_NAME_EN = "Hejing County Industrial Park Garment Co., Ltd."
@@ -87,3 +98,59 @@ OFFICE_POSTS = (
 # The six applicants of the branch's first month besides Abibahan (who is Uyghur), from across
 # the workforce's nationalities.
 APPLICANT_ETHNICITIES = (HAN, HAN, KAZAKH, MONGOL, HUI, UYGHUR)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One of the article's people at the garment company, in the first free place with `post`
+    in `team` (a team's key, as "sew13"; "" for the offices)."""
+
+    key: str
+    name: Name
+    team: str
+    post: str
+    gender: str
+    ethnicity: str
+    age: int
+    education: str
+    hired_on: dt.date | None  # None: 12 days before the branch's founding
+    member: str = ""
+    applicant: bool = False
+    track: str = ""
+    title: str = ""  # their own post, where it is not the place's
+
+
+# The article's people, placed in this order.
+PLACED = (
+    Placed("he", HE_YANPING, "", "行政经理", "F", HAN, 44, Education.COLLEGE, GARMENT_SETTLED_ON, member="full"),
+    Placed("hr", HR_MANAGER, "", "人事经理", "F", HAN, 39, Education.BACHELOR, GARMENT_SETTLED_ON),
+    Placed(
+        "huo",
+        HUO_XIUQUAN,
+        "qc0",
+        "质检员",
+        "M",
+        HAN,
+        47,
+        Education.COLLEGE,
+        dt.date(2020, 5, 11),
+        member="full",
+        title="质检工程师",
+    ),
+    Placed("li", LI_XIAOYAN, "sew13", "班组长", "F", HAN, 36, Education.COLLEGE, None, title="班组长兼技术总监"),
+    Placed("member", MEMBER, "sew1", "班组长", "F", UYGHUR, 33, Education.SENIOR, dt.date(2020, 6, 8), member="full"),
+    Placed(
+        "abibahan",
+        ABIBAHAN,
+        "sew14",
+        "缝纫工",
+        "F",
+        UYGHUR,
+        31,
+        Education.JUNIOR,
+        dt.date(2021, 3, 15),
+        applicant=True,
+        track="talked",
+    ),
+    Placed("husband", ABIBAHAN_HUSBAND, "cut1", "裁剪工", "M", UYGHUR, 34, Education.JUNIOR, dt.date(2021, 3, 15)),
+)

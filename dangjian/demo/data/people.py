@@ -20,6 +20,13 @@ LIU_HONG = Name("刘红", "Liu Hong")
 HR_MANAGER = Name("张丽娟", "Zhang Lijuan")
 MEMBER = Name("阿依古丽·吐尔逊", "Aygul Tursun")
 INSTRUCTOR = Name("王志刚", "Wang Zhigang")
+# The county cadres the article names, members of the organisation department's office branch:
+# name, gender, age, education, post, and when they were admitted (years after the year of
+# birth, month, day).
+COUNTY_CADRES = (
+    (LIU_HONG, "F", 52, Education.MASTER, "县委常委、组织部部长", (22, 6, 18)),
+    (INSTRUCTOR, "M", 41, Education.BACHELOR, "县委组织部组织科科长、党建指导员", (21, 11, 8)),
+)
 RESERVED_NAMES = frozenset(
     n.name
     for n in (HE_YANPING, HUO_XIUQUAN, LI_XIAOYAN, ABIBAHAN, ABIBAHAN_HUSBAND, LIU_HONG, HR_MANAGER, MEMBER, INSTRUCTOR)
