@@ -118,7 +118,8 @@ MIDDLEWARE = [
     # gets the Content-Security-Policy and "private, no-store" (see "Security headers" below).
     "csp.middleware.CSPMiddleware",
     "dangjian.access.middleware.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering a session write refused by a busy database with 503 "try again".
+    "dangjian.access.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A page whose write a busy database refused answers 503 "try again", not 500 (dangjian/busy.py).
+    "dangjian.access.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"

@@ -5,9 +5,16 @@ nothing stored, never a 500 (dangjian/busy.py). The lock is held by a second con
 
 from __future__ import annotations
 
+import html
+
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from dangjian.access.models import ApiToken
+from dangjian.audit.models import AuditEvent
+from dangjian.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS
+from dangjian.organizations.models import Organization
 from dangjian.testing.api import API
 from dangjian.testing.busy import database_busy
 
@@ -29,3 +36,48 @@ def test_a_token_call_answers_while_the_database_is_busy_and_leaves_its_last_use
     assert client.get(f"{API}/me").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_page_write_refused_by_a_busy_database_answers_503_and_stores_nothing(world, client):
+    client.force_login(world.a.secretary)
+    events = AuditEvent.objects.count()
+    with database_busy():
+        response = client.post(reverse("access:tokens"), {"name": "夜间同步"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    with translation.override("zh-hans"):
+        assert html.escape(str(BUSY_MESSAGE)) in response.content.decode()
+    assert not ApiToken.objects.filter(user=world.a.secretary).exists()
+    assert AuditEvent.objects.count() == events
+    # Once the database is free, the same request goes through.
+    assert client.post(reverse("access:tokens"), {"name": "夜间同步"}).status_code == 200
+    assert ApiToken.objects.filter(user=world.a.secretary, name="夜间同步").exists()
+
+
+def test_an_api_write_refused_by_a_busy_database_answers_503_in_the_error_shape(world, api_as):
+    client = api_as(world.a.secretary, **{"accept-language": "en"})
+    events = AuditEvent.objects.count()
+    body = {"kind": "group", "name": "A第二党小组", "parent_id": world.a.branch.pk}
+    with database_busy():
+        response = client.post(f"{API}/organizations", body)
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    with translation.override("en"):
+        assert response.json() == {"code": "busy", "message": str(BUSY_MESSAGE)}
+    assert not Organization.objects.filter(name="A第二党小组").exists()
+    assert AuditEvent.objects.count() == events
+    assert client.post(f"{API}/organizations", body).status_code == 201
+
+
+def test_a_login_refused_by_a_busy_database_answers_503_and_signs_nobody_in(world, client):
+    world.a.secretary.set_password("pw-for-the-test")
+    world.a.secretary.save()
+    with database_busy():
+        response = client.post(
+            reverse("login"), {"username": world.a.secretary.username, "password": "pw-for-the-test"}
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert client.get(reverse("home")).status_code == 302  # to the login page
+    world.a.secretary.refresh_from_db()
+    assert world.a.secretary.last_login is None
