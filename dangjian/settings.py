@@ -275,6 +275,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
+# Sessions stay in the database (logging out revokes one on the server at once); a write of a
+# session's page state gives way to a busy database instead of failing the page. Why:
+# access/sessions.py and docs/architecture.md, "A busy database".
+SESSION_ENGINE = "dangjian.access.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True

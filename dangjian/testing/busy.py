@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.models import Model
 
 from dangjian.access.models import ApiToken, User
 from dangjian.audit.models import ChainHead
@@ -36,6 +37,26 @@ def database_busy() -> Iterator[None]:
             with holder.cursor() as cursor:
                 for model in (ChainHead, ApiToken, Session, User):
                     cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
+        with _short_waits():
+            yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+@contextmanager
+def row_busy(instance: Model) -> Iterator[None]:
+    """PostgreSQL: another connection holds `instance`'s row as a transaction updating it does
+    (FOR NO KEY UPDATE: rows referring to it can still be written), until the block ends."""
+    assert connection.vendor == "postgresql", "SQLite locks the whole database, never one row"
+    table = connection.ops.quote_name(instance._meta.db_table)
+    column = instance._meta.pk.column
+    assert column is not None  # a concrete model's key always has one
+    pk = connection.ops.quote_name(column)
+    holder = connection.get_new_connection(connection.get_connection_params())
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {pk} = %s FOR NO KEY UPDATE", [instance.pk])
         with _short_waits():
             yield
     finally:

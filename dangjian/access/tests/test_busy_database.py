@@ -8,17 +8,22 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from dangjian.access.models import ApiToken
+from dangjian.access.sessions import SessionStore
 from dangjian.audit.models import AuditEvent
-from dangjian.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS
+from dangjian.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
 from dangjian.organizations.models import Organization
 from dangjian.testing.api import API
-from dangjian.testing.busy import database_busy
+from dangjian.testing.busy import database_busy, row_busy
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def test_a_token_call_answers_while_the_database_is_busy_and_leaves_its_last_use_for_later(world, api_as):
@@ -81,3 +86,36 @@ def test_a_login_refused_by_a_busy_database_answers_503_and_signs_nobody_in(worl
     assert client.get(reverse("home")).status_code == 302  # to the login page
     world.a.secretary.refresh_from_db()
     assert world.a.secretary.last_login is None
+
+
+def test_a_sessions_page_state_gives_way_to_a_busy_database_but_whom_it_signs_in_does_not(world):
+    session = SessionStore()
+    session.update({SESSION_KEY: str(world.a.secretary.pk), BACKEND_SESSION_KEY: BACKEND})
+    session.create()
+    with database_busy():
+        page = SessionStore(session.session_key)
+        page["note"] = "下一页的提示"
+        page.save()  # skipped, not failed
+        switched = SessionStore(session.session_key)
+        switched[SESSION_KEY] = str(world.b.secretary.pk)
+        with pytest.raises(Exception) as refused:
+            switched.save()
+        assert is_busy(refused.value)
+    stored = SessionStore(session.session_key).load()
+    assert "note" not in stored
+    assert stored[SESSION_KEY] == str(world.a.secretary.pk)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole database, never one row")
+def test_a_login_is_not_held_up_by_its_last_login_time(world, client):
+    world.a.secretary.set_password("pw-for-the-test")
+    world.a.secretary.save()
+    with row_busy(world.a.secretary):  # e.g. an administrator's long edit of the user
+        response = client.post(
+            reverse("login"), {"username": world.a.secretary.username, "password": "pw-for-the-test"}
+        )
+    assert response.status_code == 302, response.content
+    assert client.get(reverse("home")).status_code == 200
+    world.a.secretary.refresh_from_db()
+    assert world.a.secretary.last_login is None  # bookkeeping, skipped; the login event is recorded
+    assert AuditEvent.objects.filter(action="login", actor=world.a.secretary).exists()
