@@ -34,11 +34,11 @@ def _sign_in(data: dict[str, Any]) -> tuple[Any, ...]:
 
 
 class SessionStore(db.SessionStore):
-    _read_sign_in: tuple[Any, ...] | None = None  # whom the session signed in when it was read
+    _stored_sign_in: tuple[Any, ...] | None = None  # whom the session's row signs in, as last read or written
 
     def load(self) -> dict[str, Any]:
         data = super().load()
-        self._read_sign_in = _sign_in(data) if self.session_key else None
+        self._stored_sign_in = _sign_in(data) if self.session_key else None
         return data
 
     def save(self, must_create: bool = False) -> None:
@@ -46,11 +46,13 @@ class SessionStore(db.SessionStore):
         page_state_only = (
             not must_create
             and self.session_key is not None
-            and self._read_sign_in is not None
+            and self._stored_sign_in is not None
             and current is not None
-            and _sign_in(current) == self._read_sign_in
+            and _sign_in(current) == self._stored_sign_in
         )
         if not page_state_only:
             super().save(must_create=must_create)
+            if current is not None:
+                self._stored_sign_in = _sign_in(current)
             return
         write_if_free(partial(super().save, must_create=False), what="a session's page state")

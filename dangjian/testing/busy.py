@@ -26,7 +26,9 @@ WAIT_MS = 100  # how long the test's connection waits for a lock meanwhile
 
 
 @contextmanager
-def database_busy() -> Iterator[None]:
+def database_busy(*models: type[Model]) -> Iterator[None]:
+    """`models`: on PostgreSQL, the tables to hold instead of the four (SQLite holds the whole
+    database whatever they are)."""
     assert not connection.in_atomic_block, "database_busy needs transactional_db"
     holder = connection.get_new_connection(connection.get_connection_params())
     try:
@@ -35,7 +37,7 @@ def database_busy() -> Iterator[None]:
             holder.execute("BEGIN IMMEDIATE")
         else:
             with holder.cursor() as cursor:
-                for model in (ChainHead, ApiToken, Session, User):
+                for model in models or (ChainHead, ApiToken, Session, User):
                     cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
         with _short_waits():
             yield

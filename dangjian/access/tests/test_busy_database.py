@@ -9,6 +9,7 @@ import html
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
@@ -119,3 +120,24 @@ def test_a_login_is_not_held_up_by_its_last_login_time(world, client):
     world.a.secretary.refresh_from_db()
     assert world.a.secretary.last_login is None  # bookkeeping, skipped; the login event is recorded
     assert AuditEvent.objects.filter(action="login", actor=world.a.secretary).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite refuses the password before the session")
+def test_a_password_change_whose_session_is_refused_keeps_the_old_password(world, client):
+    """The session is written after the password: both commit, or neither does."""
+    world.a.secretary.set_password("old-pw-for-the-test")
+    world.a.secretary.save()
+    client.force_login(world.a.secretary)
+    events = AuditEvent.objects.count()
+    new = {
+        "old_password": "old-pw-for-the-test",
+        "new_password1": "N3w-pw-for-the-test",
+        "new_password2": "N3w-pw-for-the-test",
+    }
+    with database_busy(Session):
+        response = client.post(reverse("access:password_change"), new)
+    assert response.status_code == 503
+    world.a.secretary.refresh_from_db()
+    assert world.a.secretary.check_password("old-pw-for-the-test")
+    assert AuditEvent.objects.count() == events
+    assert client.get(reverse("home")).status_code == 200  # still signed in
