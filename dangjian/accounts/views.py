@@ -41,6 +41,14 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        # The logout event and the session's deletion commit together: a busy database refusing
+        # either (503 "try again") leaves the person signed in and no event saying otherwise.
+        with transaction.atomic():
+            return super().post(request, *args, **kwargs)
+
+
 @require_POST
 def set_language(request):
     language = request.POST.get("language", "")

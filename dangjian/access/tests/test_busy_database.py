@@ -141,3 +141,15 @@ def test_a_password_change_whose_session_is_refused_keeps_the_old_password(world
     assert world.a.secretary.check_password("old-pw-for-the-test")
     assert AuditEvent.objects.count() == events
     assert client.get(reverse("home")).status_code == 200  # still signed in
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite refuses the logout event before the session")
+def test_a_logout_whose_session_is_refused_records_no_logout_and_stays_signed_in(world, client):
+    client.force_login(world.a.secretary)
+    with database_busy(Session):
+        response = client.post(reverse("logout"))
+    assert response.status_code == 503
+    assert not AuditEvent.objects.filter(action="logout", actor=world.a.secretary).exists()
+    assert client.get(reverse("home")).status_code == 200  # still signed in: log out again
+    assert client.post(reverse("logout")).status_code == 302
+    assert AuditEvent.objects.filter(action="logout", actor=world.a.secretary).count() == 1
