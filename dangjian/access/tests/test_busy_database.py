@@ -17,9 +17,11 @@ from django.utils import translation
 from dangjian.access.models import ApiToken
 from dangjian.access.sessions import SessionStore
 from dangjian.audit.models import AuditEvent
+from dangjian.branchlife.models import Attendance
 from dangjian.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
 from dangjian.organizations.models import Organization
 from dangjian.testing.api import API
+from dangjian.testing.branchlife import meeting
 from dangjian.testing.busy import database_busy, row_busy
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -58,6 +60,20 @@ def test_a_page_write_refused_by_a_busy_database_answers_503_and_stores_nothing(
     # Once the database is free, the same request goes through.
     assert client.post(reverse("access:tokens"), {"name": "夜间同步"}).status_code == 200
     assert ApiToken.objects.filter(user=world.a.secretary, name="夜间同步").exists()
+
+
+def test_an_attendance_tap_refused_by_a_busy_database_says_to_try_again_and_marks_nothing(world, client):
+    m = meeting(world.a)
+    row = m.attendances.get(person=world.a.member)
+    client.force_login(world.a.secretary)
+    with database_busy():
+        response = client.post(
+            reverse("branchlife:mark", args=[m.pk, row.pk]), {"state": "present"}, HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "data-busy" in response.content.decode()  # the notice ui/app.js shows on the page
+    assert Attendance.objects.get(pk=row.pk).state == row.state
 
 
 def test_an_api_write_refused_by_a_busy_database_answers_503_in_the_error_shape(world, api_as):
