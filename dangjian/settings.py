@@ -118,7 +118,8 @@ MIDDLEWARE = [
     # gets the Content-Security-Policy and "private, no-store" (see "Security headers" below).
     "csp.middleware.CSPMiddleware",
     "dangjian.access.middleware.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, answering a session write refused by a busy database with 503 "try again".
+    "dangjian.access.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A page whose write a busy database refused answers 503 "try again", not 500 (dangjian/busy.py).
+    "dangjian.access.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -272,6 +275,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
+# Sessions stay in the database (logging out revokes one on the server at once); a write of a
+# session's page state gives way to a busy database instead of failing the page. Why:
+# access/sessions.py and docs/architecture.md, "A busy database".
+SESSION_ENGINE = "dangjian.access.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,9 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib.sessions import middleware as sessions_middleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from dangjian.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -56,3 +60,49 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- a busy database (dangjian/busy.py) -------------------------------------------------------
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    """503 for a request whose write the database refused while other work held its lock: the
+    API's error shape under /api/, else a page; both say to try again, and when (Retry-After).
+    In the person's language, whichever middleware answers (the session's runs outside
+    UserLanguageMiddleware)."""
+    with translation.override(choose_language(request)):
+        if request.path_info.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"code": "busy", "message": str(BUSY_MESSAGE)}, status=503)
+        else:
+            response = render(request, "ui/busy.html", {"message": BUSY_MESSAGE}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class BusyDatabaseMiddleware:
+    """A page whose write the database refused as busy answers 503 "try again", not 500. The
+    write ran in its service's transaction, which rolled back whole. (The API answers its own
+    errors: api.errors.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return busy_response(request) if is_busy(exception) else None
+
+
+class SessionMiddleware(sessions_middleware.SessionMiddleware):
+    """Django's, with a session write the database refused as busy answered 503 "try again"
+    rather than 500. Only the writes that change who is signed in get here: the others give way
+    (access.sessions)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            return busy_response(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from axes.helpers import get_cool_off, get_failure_limit
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.busy import write_if_free
 
 from .models import ENTERPRISE_ROLES, ORG_ROLES, ApiToken, RoleAssignment, User, hash_token
 from .scopes import forget_grants
@@ -141,10 +143,14 @@ def user_for_token(raw: str) -> User | None:
         if lockout is not None:
             _record_locked_refusal(token, lockout)
             raise AccountLocked(token.user, lockout)
-    # Touch at most once a minute: a read-heavy integration should not write on every call.
+    # Touch at most once a minute: a read-heavy integration should not write on every call. The
+    # last use is bookkeeping, not what the caller asked for: it never waits for a busy database
+    # (an import holding the write lock) and is skipped then; a later call records it.
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        write_if_free(
+            partial(ApiToken.objects.filter(pk=token.pk).update, last_used_at=now), what="an API token's last use"
+        )
     return token.user
 
 

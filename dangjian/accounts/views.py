@@ -31,6 +31,23 @@ class LoginView(auth_views.LoginView):
     template_name = "access/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        # The session, whom it signs in, the login event and the last login time commit together
+        # or not at all: if a busy database refuses one (503 "try again"), nothing of the login
+        # stays (docs/architecture.md, "A busy database").
+        with transaction.atomic():
+            response = super().form_valid(form)
+            self.request.session.save()
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        # The logout event and the session's deletion commit together: a busy database refusing
+        # either (503 "try again") leaves the person signed in and no event saying otherwise.
+        with transaction.atomic():
+            return super().post(request, *args, **kwargs)
+
 
 @require_POST
 def set_language(request):
@@ -56,8 +73,12 @@ def _languages():
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)
+        # The new password and the session that stays signed in with it commit together, so a busy
+        # database refusing either leaves the old password and the session as they were.
+        with transaction.atomic():
+            services.change_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+            update_session_auth_hash(request, request.user)
+            request.session.save()
         messages.success(request, _("Your password has been changed."))
         return redirect("home")
     return render(request, "access/password_change.html", {"form": form})

@@ -19,6 +19,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -32,6 +33,7 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from dangjian.access.services import AccountLocked
+from dangjian.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
 from dangjian.text import NO_NUL, nul_at
 
 from .auth import CsrfFailed
@@ -68,8 +70,16 @@ class ErrorOut(Schema):
 
 # Responses every authenticated operation may give, for the OpenAPI document. 400: a body that
 # cannot be read, too many parameters, a request over the size limit — any operation, since the
-# query string alone can do it.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# query string alone can do it. 503: the database was busy with other work (an import) and
+# refused a write — any operation, since even a read may need one (a session's).
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    503: ErrorOut,
+}
 
 # Services report errors on model fields; clients send the *_id form of relations.
 FIELD_ALIASES = {
@@ -281,3 +291,12 @@ def install(api: NinjaAPI) -> None:
             "server_error",
             _("Something went wrong on our side. The error has been logged; please try again later."),
         )
+
+    @api.exception_handler(DatabaseError)
+    def database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+        if not is_busy(exc):
+            return server_error(request, exc)
+        # The write ran in its service's transaction, which rolled back whole (dangjian/busy.py).
+        response = error_response(api, request, 503, "busy", str(BUSY_MESSAGE))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

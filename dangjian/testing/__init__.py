@@ -23,7 +23,8 @@ Builders (plain functions and constants):
 - exports.py: reading a downloaded list back;
 - id_numbers.py: the "registered elsewhere" answers; urls.py: every page with side B's object;
 - jobs.py: tasks for the worker tests; processes.py: `manage.py` in its own process;
-  scale.py: small datasets.
+  scale.py: small datasets;
+- busy.py: `database_busy()`, a second connection holding the write lock as an import does.
 
 Two rules, kept by testing/tests/test_test_style.py:
 1. No test module (tests/test_*.py, tests/conftest.py) imports from another test module or

@@ -63,7 +63,7 @@ def test_every_error_response_is_declared_in_the_openapi_document(world, api_as)
     schema = api_as(world.a.secretary).get(f"{API}/openapi.json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            for status in ("401", "403", "404", "422"):
+            for status in ("401", "403", "404", "422", "503"):
                 ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
                 assert ref.endswith("/ErrorOut"), (method, path, status)
 

@@ -31,6 +31,21 @@
     });
   }
   document.addEventListener("htmx:load", function (event) { setWidths(event.detail.elt); });
+
+  // A write refused by a busy database answers 503 with a page saying to try again
+  // (ui/busy.html). htmx swaps no error answer, so a tap (an attendance mark) would seem to do
+  // nothing: the page's notice is shown at the top of this page instead, replacing an earlier one.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 503) return;
+    var notice = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[data-busy]");
+    var place = document.querySelector(".page-wrapper .container-xl");
+    if (!notice || !place) return;
+    var earlier = place.querySelector("[data-busy]");
+    if (earlier) earlier.remove();
+    place.insertBefore(document.adoptNode(notice), place.firstChild);
+    notice.scrollIntoView({ block: "nearest" });
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { setWidths(document); });
   } else {
