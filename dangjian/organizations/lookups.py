@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 ORG_SEARCH = ("name", "name_en", "code")
 ENTERPRISE_SEARCH = ("name", "name_en", "uscc")
 TEAM_SEARCH = ("name", "enterprise__name", "parent__name")
+# What the labels read: display_name (BilingualName), team_label.
+NAME_COLUMNS = ("name", "name_en")
+TEAM_COLUMNS = (*NAME_COLUMNS, "enterprise", "enterprise__name", "enterprise__name_en")
 
 
 def orgs_for(user: User, action: str = VIEW) -> QuerySet[Organization]:
@@ -47,9 +50,9 @@ def team_label(team: ProductionUnit) -> str:
 
 
 def register() -> None:
-    lookups.register("org", orgs_for, ORG_SEARCH)
-    lookups.register("org.change", lambda user: orgs_for(user, CHANGE), ORG_SEARCH)
-    lookups.register("org.committee", committees_for, ORG_SEARCH)
-    lookups.register("org.party_unit", party_units_for, ORG_SEARCH)
-    lookups.register("enterprise", enterprises_for, ENTERPRISE_SEARCH)
-    lookups.register("team", teams_for, TEAM_SEARCH, team_label)
+    lookups.register("org", orgs_for, ORG_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("org.change", lambda user: orgs_for(user, CHANGE), ORG_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("org.committee", committees_for, ORG_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("org.party_unit", party_units_for, ORG_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("enterprise", enterprises_for, ENTERPRISE_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("team", teams_for, TEAM_SEARCH, team_label, TEAM_COLUMNS)

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, container_q
-from dangjian.organizations.lookups import ENTERPRISE_SEARCH, ORG_SEARCH, TEAM_SEARCH, team_label
+from dangjian.organizations.lookups import (
+    ENTERPRISE_SEARCH,
+    NAME_COLUMNS,
+    ORG_SEARCH,
+    TEAM_COLUMNS,
+    TEAM_SEARCH,
+    team_label,
+)
 from dangjian.organizations.selectors import enterprises_where, party_units_and_groups, teams_of
 from dangjian.ui import lookups
 
@@ -48,7 +55,7 @@ def person_at_work(p: Person) -> str:
 
 
 def register() -> None:
-    lookups.register("org.membership", membership_orgs, ORG_SEARCH)
-    lookups.register("enterprise.employer", enterprises_for_people, ENTERPRISE_SEARCH)
-    lookups.register("team.employer", employer_teams_for, TEAM_SEARCH, team_label)
+    lookups.register("org.membership", membership_orgs, ORG_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("enterprise.employer", enterprises_for_people, ENTERPRISE_SEARCH, columns=NAME_COLUMNS)
+    lookups.register("team.employer", employer_teams_for, TEAM_SEARCH, team_label, TEAM_COLUMNS)
     lookups.register("person", people_for, PERSON_SEARCH, person_at_work)

@@ -37,9 +37,17 @@ class Source:
     choices: Callable[[Any], QuerySet]
     search: tuple[str, ...]  # fields matched with icontains
     label: Callable[[Model], str] | None = None  # default: str(obj)
+    # The columns a label reads: a list of choices loads only these (and the key), not whole rows.
+    # Empty: whole rows.
+    columns: tuple[str, ...] = ()
 
     def label_of(self, obj: Model) -> str:
         return self.label(obj) if self.label is not None else str(obj)
+
+    def labelled(self, qs: QuerySet) -> QuerySet:
+        """`qs` loading what the labels need: the organisations and enterprises of a filter form
+        were a third of the person list's time as whole rows (docs/benchmarks.md)."""
+        return qs.only(*self.columns) if self.columns else qs
 
     def find(self, user: Any, text: str) -> QuerySet:
         qs = self.choices(user)
@@ -55,8 +63,10 @@ class Source:
 SOURCES: dict[str, Source] = {}
 
 
-def register(key: str, choices: Callable[[Any], QuerySet], search: tuple[str, ...], label=None) -> None:
-    SOURCES[key] = Source(choices, search, label)
+def register(
+    key: str, choices: Callable[[Any], QuerySet], search: tuple[str, ...], label=None, columns: tuple[str, ...] = ()
+) -> None:
+    SOURCES[key] = Source(choices, search, label, columns)
 
 
 def list_max() -> int:
@@ -78,11 +88,12 @@ class LookupSelect(forms.Select):
         # Whether there are more than list_max() choices, without loading them: then only the
         # chosen one is shown (and a search box).
         self.searchable = qs[list_max() : list_max() + 1].exists()
+        rows = SOURCES[self.source].labelled(qs)
         if self.searchable:
             chosen = [pk for pk in map(parse_id, value) if pk is not None]
-            head = list(qs.filter(pk__in=chosen)) if chosen else []
+            head = list(rows.filter(pk__in=chosen)) if chosen else []
         else:
-            head = list(qs)
+            head = list(rows)
         options: list[tuple[Any, Any]] = [("", field.empty_label)] if field.empty_label is not None else []
         options += [iterator.choice(obj) for obj in head]
         full, self.choices = self.choices, options

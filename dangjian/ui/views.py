@@ -24,12 +24,14 @@ def lookup(request):
     source = lookups.SOURCES.get(request.GET.get("source", ""))
     if source is None:
         raise Http404
-    found = list(source.find(request.user, request.GET.get("search", ""))[: lookups.SEARCH_RESULTS + 1])
-    label = source.label or str
+    found = list(
+        source.labelled(source.find(request.user, request.GET.get("search", "")))[: lookups.SEARCH_RESULTS + 1]
+    )
+    label = source.label_of
     # The choice already made stays, first and selected: a search that is not followed by a pick
     # must not change the form's value.
     current = parse_id(request.GET.get(request.GET.get("field", ""), ""))
-    chosen = source.choices(request.user).filter(pk=current).first() if current else None
+    chosen = source.labelled(source.choices(request.user)).filter(pk=current).first() if current else None
     return render(
         request,
         "ui/_lookup_options.html",
