@@ -12,8 +12,9 @@ lock itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -30,8 +31,8 @@ def database_busy(*models: type[Model]) -> Iterator[None]:
     """`models`: on PostgreSQL, the tables to hold instead of the four (SQLite holds the whole
     database whatever they are)."""
     assert not connection.in_atomic_block, "database_busy needs transactional_db"
-    holder = connection.get_new_connection(connection.get_connection_params())
-    try:
+
+    def lock(holder: Any) -> None:
         if connection.vendor == "sqlite":
             holder.isolation_level = None  # the BEGIN below is ours
             holder.execute("BEGIN IMMEDIATE")
@@ -39,11 +40,9 @@ def database_busy(*models: type[Model]) -> Iterator[None]:
             with holder.cursor() as cursor:
                 for model in models or (ChainHead, ApiToken, Session, User):
                     cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
-        with _short_waits():
-            yield
-    finally:
-        holder.rollback()
-        holder.close()
+
+    with _held_by_another_connection(lock):
+        yield
 
 
 @contextmanager
@@ -55,10 +54,22 @@ def row_busy(instance: Model) -> Iterator[None]:
     column = instance._meta.pk.column
     assert column is not None  # a concrete model's key always has one
     pk = connection.ops.quote_name(column)
-    holder = connection.get_new_connection(connection.get_connection_params())
-    try:
+
+    def lock(holder: Any) -> None:
         with holder.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {table} WHERE {pk} = %s FOR NO KEY UPDATE", [instance.pk])
+
+    with _held_by_another_connection(lock):
+        yield
+
+
+@contextmanager
+def _held_by_another_connection(lock: Callable[[Any], None]) -> Iterator[None]:
+    """A second connection to the test database takes what `lock` takes and keeps it until the
+    block ends, while the test's connection waits only WAIT_MS for a lock."""
+    holder = connection.get_new_connection(connection.get_connection_params())
+    try:
+        lock(holder)
         with _short_waits():
             yield
     finally:
