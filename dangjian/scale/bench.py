@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -583,8 +583,9 @@ def write_during_import(data: bytes, county: Organization, user: User) -> tuple[
 # --- the run -------------------------------------------------------------------------------------
 
 
-# A scenario group defined elsewhere (it builds on this module): its name and what it measures.
-Group = Callable[[World, Settings], list[Figure]]
+# A scenario group defined elsewhere (it builds on this module): what it measures, each figure
+# printed as it comes.
+Group = Callable[[World, Settings], Iterable[Figure]]
 
 
 def run(

@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,12 +284,12 @@ def _note(d: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def run_on(world: World, s: Settings, n: int = WRITERS) -> list[Figure]:
+def run_on(world: World, s: Settings, n: int = WRITERS) -> Iterator[Figure]:
     """Both phases: n writers on a quiet database for `s.seconds`, then during an import of
     `s.import_rows` rows."""
     writers = writers_of(world.county.org, n)
     cookies = {w.user.pk: session_headers(w.user)["Cookie"] for w in writers}
-    quiet = phase("concurrency.writes", world, writers, cookies, None, s.seconds)
+    yield phase("concurrency.writes", world, writers, cookies, None, s.seconds)
     data = employee_roster(s.import_rows, seed=6)
 
     def importing() -> float:
@@ -300,4 +300,4 @@ def run_on(world: World, s: Settings, n: int = WRITERS) -> list[Figure]:
 
     busy = phase("concurrency.writes_during_import", world, writers, cookies, importing, s.seconds)
     busy.note = f"{s.import_rows:,} rows; {busy.note}"
-    return [quiet, busy]
+    yield busy
