@@ -85,6 +85,8 @@ class Figure:
     detail: dict[str, Any] | None = None  # a scenario's own figures beyond its times (concurrency)
 
     def line(self) -> str:
+        """The figure as the benchmark prints it; a scenario with figures of its own (`detail`)
+        says them in its note, on the same line."""
         ratio = f"  ×{self.ratio:.2f} of {self.floor}" if self.ratio is not None else ""
         peak = f"  peak {self.peak_rss_mb:.0f} MB" if self.peak_rss_mb else ""
         note = f"  {self.note}" if self.detail else ""

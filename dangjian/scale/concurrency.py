@@ -56,7 +56,7 @@ from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
 
 from .bench import BASE_DIR, Figure, Server, Settings, World, import_ours, rolled_back, session_headers
-from .load import _secretaries
+from .load import branch_secretaries
 from .roster import employee_roster
 
 TOPIC = "主题党日：基准测试（并发写入）"
@@ -75,7 +75,7 @@ def writers_of(county: Organization, n: int) -> list[Writer]:
     the others HR managers, each at the edit form of the first employee of their enterprise."""
     taps, edits = math.ceil(n / 2), n // 2
     found: list[Writer] = []
-    for user, branch in _secretaries(county):
+    for user, branch in branch_secretaries(county):
         if len([w for w in found if w.kind == "tap"]) >= taps:
             break
         if not branchlife.members_under(branch).exists():  # its meeting expects no one to tap
@@ -196,7 +196,6 @@ def audit_check(since: int, writers: list[Writer], saved: Counter[str]) -> dict[
 
 def phase(
     name: str,
-    world: World,
     writers: list[Writer],
     cookies: dict[int, str],
     during: Callable[[], float] | None,
@@ -289,7 +288,7 @@ def run_on(world: World, s: Settings, n: int = WRITERS) -> Iterator[Figure]:
     `s.import_rows` rows."""
     writers = writers_of(world.county.org, n)
     cookies = {w.user.pk: session_headers(w.user)["Cookie"] for w in writers}
-    yield phase("concurrency.writes", world, writers, cookies, None, s.seconds)
+    yield phase("concurrency.writes", writers, cookies, None, s.seconds)
     data = employee_roster(s.import_rows, seed=6)
 
     def importing() -> float:
@@ -298,6 +297,6 @@ def run_on(world: World, s: Settings, n: int = WRITERS) -> Iterator[Figure]:
             import_ours(data, world.county.org)
         return time.perf_counter() - t0
 
-    busy = phase("concurrency.writes_during_import", world, writers, cookies, importing, s.seconds)
+    busy = phase("concurrency.writes_during_import", writers, cookies, importing, s.seconds)
     busy.note = f"{s.import_rows:,} rows; {busy.note}"
     yield busy
