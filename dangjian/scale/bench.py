@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,15 @@ class Figure:
     floor: str | None = None
     ratio: float | None = None  # median ÷ the floor's median
     note: str = ""
+    detail: dict[str, Any] | None = None  # a scenario's own figures beyond its times (concurrency)
+
+    def line(self) -> str:
+        """The figure as the benchmark prints it; a scenario with figures of its own (`detail`)
+        says them in its note, on the same line."""
+        ratio = f"  ×{self.ratio:.2f} of {self.floor}" if self.ratio is not None else ""
+        peak = f"  peak {self.peak_rss_mb:.0f} MB" if self.peak_rss_mb else ""
+        note = f"  {self.note}" if self.detail else ""
+        return f"{self.scenario:32} n={self.runs:<5} median {self.median_ms:9.2f} ms  p95 {self.p95_ms:9.2f} ms{peak}{ratio}{note}"
 
     @classmethod
     def of(cls, scenario: str, times: list[float], **kw: Any) -> Figure:
@@ -576,21 +585,35 @@ def write_during_import(data: bytes, county: Organization, user: User) -> tuple[
 # --- the run -------------------------------------------------------------------------------------
 
 
-def run(scale: str, s: Settings, only: set[str] | None = None, say: Callable[[str], None] = print) -> dict[str, Any]:
-    return run_on(find_world(scale), s, only, say)
+# A scenario group defined elsewhere (it builds on this module): what it measures, each figure
+# printed as it comes.
+Group = Callable[[World, Settings], Iterable[Figure]]
+
+
+def run(
+    scale: str,
+    s: Settings,
+    only: set[str] | None = None,
+    say: Callable[[str], None] = print,
+    more: dict[str, Group] | None = None,
+) -> dict[str, Any]:
+    return run_on(find_world(scale), s, only, say, more)
 
 
 def run_on(
-    world: World, s: Settings, only: set[str] | None = None, say: Callable[[str], None] = print
+    world: World,
+    s: Settings,
+    only: set[str] | None = None,
+    say: Callable[[str], None] = print,
+    more: dict[str, Group] | None = None,
 ) -> dict[str, Any]:
+    """Every scenario group, or those in `only`; `more` adds groups by name, run after these."""
     scale = world.scale
     figures: list[Figure] = []
 
     def keep(fig: Figure) -> Figure:
         figures.append(fig)
-        ratio = f"  ×{fig.ratio:.2f} of {fig.floor}" if fig.ratio is not None else ""
-        peak = f"  peak {fig.peak_rss_mb:.0f} MB" if fig.peak_rss_mb else ""
-        say(f"{fig.scenario:32} n={fig.runs:<5} median {fig.median_ms:9.2f} ms  p95 {fig.p95_ms:9.2f} ms{peak}{ratio}")
+        say(fig.line())
         return fig
 
     def against(fig: Figure, floor: Figure) -> Figure:
@@ -676,6 +699,10 @@ def run_on(
         data = employee_roster(s.import_rows, seed=5)
         waited, outcome = write_during_import(data, world.county.org, world.county.user)
         keep(Figure.of("contention.write_during_import", [waited], note=f"{s.import_rows:,} rows; {outcome}"))
+    for name, group in (more or {}).items():
+        if wanted(name):
+            for fig in group(world, s):
+                keep(fig)
     return {
         "scale": scale,
         "database": connection.vendor,

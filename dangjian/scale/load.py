@@ -103,7 +103,7 @@ def prepare(
         year_of_meetings(county, today, random.Random(f"load:{county.code}"), label=HISTORY_LABEL)
     plan = Plan()
     meeting_of: dict[int, int] = {}
-    for user, branch in _secretaries(county):
+    for user, branch in branch_secretaries(county):
         meeting_of[branch.pk] = _meeting_today(branch, today).pk
         plan.secretaries.append({"username": user.username, "meeting": meeting_of[branch.pk]})
     for person in _members_to_play(county, set(meeting_of), members):
@@ -133,7 +133,7 @@ def prepare(
     return plan
 
 
-def _secretaries(county: Organization) -> list[tuple[User, Organization]]:
+def branch_secretaries(county: Organization) -> list[tuple[User, Organization]]:
     """Each secretary of a branch under the county with the branch they keep (the lowest one,
     for a secretary of a general branch and of one of its branches)."""
     rows = RoleAssignment.objects.filter(

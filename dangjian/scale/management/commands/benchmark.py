@@ -3,7 +3,8 @@
 Prints each scenario's median and p95 next to its floor measured in the same run (see
 dangjian/scale/bench.py), for the dataset `generate_dataset` wrote at that scale. Run it on a
 database of its own (make bench does); it leaves the dataset as it found it (the import runs in a
-transaction that is rolled back), apart from the benchmark users' logins and API token.
+transaction that is rolled back), apart from the benchmark users' logins and API token, and the
+concurrency group's meetings (dangjian/scale/concurrency.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
-from dangjian.scale import bench, dataset
+from dangjian.scale import bench, concurrency, dataset
 
 
 class Command(BaseCommand):
@@ -26,7 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, help="Time spent on each scenario (default 5, short 0.5).")
         parser.add_argument("--import-rows", type=int, help="Rows in the import scenario (default 100,000).")
         parser.add_argument(
-            "--only", help="Comma-separated scenario groups: page, api, dashboard, lookup, import, contention."
+            "--only",
+            help="Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency.",
+        )
+        parser.add_argument(
+            "--writers", type=int, default=concurrency.WRITERS, help="Concurrent writers in the concurrency group."
         )
         parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
 
@@ -39,7 +44,11 @@ class Command(BaseCommand):
         try:
             with audit_source("command"):
                 result = bench.run(
-                    scale, s, set(only.split(",")) if only else None, say=lambda line: self.stdout.write(line)
+                    scale,
+                    s,
+                    set(only.split(",")) if only else None,
+                    say=lambda line: self.stdout.write(line),
+                    more={"concurrency": lambda world, s: concurrency.run_on(world, s, opts["writers"])},
                 )
         except bench.NoDataset as exc:
             raise CommandError(
