@@ -49,6 +49,7 @@ NO_SIDES: dict[str, str] = {
     "rosters/tests/test_kill.py": "the whole instance in another process (backup, restore, kill, workers): every enterprise by design",
     "rosters/tests/test_limits.py": "crafted files refused before any row is matched against people",
     "scale/tests/test_bench.py": "benchmark datasets: every enterprise by design",
+    "scale/tests/test_concurrency.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_load.py": "benchmark datasets: every enterprise by design",
     "ui/tests/test_content_security_policy.py": "response headers and templates, the same whoever asks",
     "pages/tests/test_health.py": "/health/ is anonymous and names no data",
