@@ -154,6 +154,14 @@ def user_for_token(raw: str) -> User | None:
     return token.user
 
 
+def note_last_login(user: User) -> None:
+    """The user's last login time: information for administrators, not what signing in is for,
+    so it gives way to a busy database (skipped then; the login's audit event is the record)."""
+    now = timezone.now()
+    if write_if_free(partial(User.objects.filter(pk=user.pk).update, last_login=now), what="a user's last login"):
+        user.last_login = now
+
+
 # --- login lockout (django-axes) -------------------------------------------------------------
 
 

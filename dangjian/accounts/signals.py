@@ -3,16 +3,12 @@ last login time is written here too, as bookkeeping that gives way to a busy dat
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.utils import timezone
 
-from dangjian.access.models import User
+from dangjian.access import services as access_services
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.busy import write_if_free
 
 
 @receiver(user_logged_in)
@@ -28,9 +24,7 @@ def _logged_in(sender, request, user, **kwargs):
 # the audit trail, the second the brute-force protection, so both wait like any write.
 @receiver(user_logged_in, dispatch_uid="update_last_login")
 def _last_login(sender, request, user, **kwargs):
-    now = timezone.now()
-    if write_if_free(partial(User.objects.filter(pk=user.pk).update, last_login=now), what="a user's last login"):
-        user.last_login = now
+    access_services.note_last_login(user)
 
 
 @receiver(user_logged_out)
