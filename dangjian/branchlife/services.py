@@ -130,12 +130,16 @@ def clean_meeting(
     held_on: dt.date,
     topic: str,
     hours: Decimal | None = None,
+    place: str = "",
+    minutes: str = "",
+    materials: str = "",
+    note: str = "",
     today: dt.date | None = None,
     check_kind: bool = True,
-    **texts: Any,
+    **_ignored: Any,
 ) -> None:
     today = today or timezone.localdate()
-    refuse_nul(topic=topic, **{name: texts.get(name) for name in ("place", "minutes", "materials", "note")})
+    refuse_nul(topic=topic, place=place, minutes=minutes, materials=materials, note=note)
     errors: dict[str, list[str]] = {}
     allowed = rules.kinds_for(organization.kind, has_committee(organization))
     if check_kind and kind not in allowed:

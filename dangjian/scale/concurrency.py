@@ -21,8 +21,8 @@ it runs as `contention.write_during_import` runs it (bench.import_ours in a tran
 back afterwards), which holds the write lock from its first write (creating the enterprise) to
 its end: the phase's writes start with it and stop when it is done.
 
-What it leaves: one meeting (planned for the day of the first run, topic `TOPIC`) in each
-tapping secretary's branch, reused by later runs; the writers' sessions; and the audit events
+What it leaves: one meeting a day (topic `TOPIC`, load.meeting_today) in each tapping
+secretary's branch, reused by later runs that day; the writers' sessions; and the audit events
 of the logins and the writes. The writers put the attendance states and the posts they changed
 back as they were (those writes are audited and checked too, not timed).
 """
@@ -50,13 +50,12 @@ from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import services as audit
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as branchlife
-from dangjian.branchlife.models import Meeting, MeetingKind
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
 
 from .bench import BASE_DIR, Figure, Server, Settings, World, import_ours, rolled_back, session_headers
-from .load import branch_secretaries
+from .load import branch_secretaries, meeting_today
 from .roster import employee_roster
 
 TOPIC = "主题党日：基准测试（并发写入）"
@@ -80,7 +79,7 @@ def writers_of(county: Organization, n: int) -> list[Writer]:
             break
         if not branchlife.members_under(branch).exists():  # its meeting expects no one to tap
             continue
-        found.append(Writer(user, "tap", f"/meetings/{_meeting(branch).pk}/"))
+        found.append(Writer(user, "tap", f"/meetings/{meeting_today(branch, timezone.localdate(), TOPIC).pk}/"))
     ents = org_selectors.enterprises_supervised_under(county)
     managers = RoleAssignment.objects.filter(role=Role.MANAGER, enterprise__in=ents).select_related("user")
     seen = {w.user.pk for w in found}
@@ -96,16 +95,6 @@ def writers_of(county: Organization, n: int) -> list[Writer]:
     if len(found) < n:
         raise RuntimeError(f"only {len(found)} writers found under {county}: the dataset is too small for {n}")
     return found
-
-
-def _meeting(branch: Organization) -> Meeting:
-    """The benchmark's meeting in `branch`: the one an earlier run planned, else a new one today."""
-    found = Meeting.objects.filter(organization=branch, topic=TOPIC).order_by("pk").first()
-    if found is not None:
-        return found
-    return branchlife.plan_meeting(
-        actor=None, organization=branch, kind=MeetingKind.THEME_DAY, held_on=timezone.localdate(), topic=TOPIC
-    )
 
 
 class Writers:

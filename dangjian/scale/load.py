@@ -104,7 +104,7 @@ def prepare(
     plan = Plan()
     meeting_of: dict[int, int] = {}
     for user, branch in branch_secretaries(county):
-        meeting_of[branch.pk] = _meeting_today(branch, today).pk
+        meeting_of[branch.pk] = meeting_today(branch, today).pk
         plan.secretaries.append({"username": user.username, "meeting": meeting_of[branch.pk]})
     for person in _members_to_play(county, set(meeting_of), members):
         if person.party_org_id is None:  # never: they are drawn from the branches' members
@@ -151,8 +151,10 @@ def branch_secretaries(county: Organization) -> list[tuple[User, Organization]]:
     return [(r.user, org) for r, org in sorted(lowest.values(), key=lambda pair: pair[0].pk)]
 
 
-def _meeting_today(branch: Organization, today: dt.date) -> Meeting:
-    found = Meeting.objects.filter(organization=branch, held_on=today, topic=TODAY_TOPIC).first()
+def meeting_today(branch: Organization, today: dt.date, topic: str = TODAY_TOPIC) -> Meeting:
+    """A load's (or a benchmark's) meeting in `branch` today, under `topic`: the one an earlier run
+    planned, else a new one."""
+    found = Meeting.objects.filter(organization=branch, held_on=today, topic=topic).first()
     if found is not None:
         return found
     return branchlife.plan_meeting(
@@ -162,7 +164,7 @@ def _meeting_today(branch: Organization, today: dt.date) -> Meeting:
         held_on=today,
         starts_at=dt.time(15, 0),
         place="党员活动室",
-        topic=TODAY_TOPIC,
+        topic=topic,
     )
 
 
