@@ -8,7 +8,8 @@ import functools
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import models, transaction
@@ -146,6 +147,63 @@ def org_path_of(obj: models.Model | None) -> str:
     return getter() if callable(getter) else ""
 
 
+def _append(actor: User | AnonymousUser | None, drafts: list[Draft]) -> list[AuditEvent]:
+    """Write `drafts` as the chain's next events, in order."""
+    with transaction.atomic():
+        ctx, named, at = current(), _named(actor), timezone.now()
+        inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
+        head = _nesting.head if inside else _lock_head()
+        _prev_pk, prev_hash = _tail(head)
+        events = []
+        for draft in drafts:
+            event = _event(named, ctx, draft, at)
+            event.prev_hash = prev_hash
+            event.hash = prev_hash = compute_hash(event)
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        if inside:
+            _nesting.recorded = True
+        elif events:
+            ChainHead.objects.filter(pk=1).update(last_hash=events[-1].hash, last_event_id=events[-1].pk)
+        return events
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One event to record, before it is written: what `record` takes as keywords, for
+    `record_many`. `create_draft` and `update_draft` make the usual ones."""
+
+    action: str
+    obj: models.Model | None = None
+    object_type: str | None = None
+    object_id: Any = ""
+    object_repr: str | None = None
+    changes: dict[str, Any] | None = None
+    org_path: str | None = None
+
+
+def _event(named: User | None, ctx: Any, draft: Draft, at: dt.datetime) -> AuditEvent:
+    obj = draft.obj
+    object_repr = draft.object_repr if draft.object_repr is not None else str(obj) if obj is not None else ""
+    return AuditEvent(
+        at=at,
+        actor_id=named.pk if named is not None else None,
+        actor_name=named.get_username() if named is not None else "",
+        source=ctx.source,
+        action=draft.action,
+        object_type=draft.object_type or (obj._meta.label if obj is not None else ""),
+        object_id=str(obj.pk if obj is not None and not draft.object_id else draft.object_id or ""),
+        object_repr=object_repr[:200],
+        changes=draft.changes or {},
+        org_path=draft.org_path if draft.org_path is not None else org_path_of(obj),
+        ip=ctx.ip,
+    )
+
+
+def _named(actor: User | AnonymousUser | None) -> User | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 @transaction.atomic
 def record(
     *,
@@ -158,45 +216,45 @@ def record(
     changes: dict[str, Any] | None = None,
     org_path: str | None = None,
 ) -> AuditEvent:
-    ctx = current()
-    inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
-    head = _nesting.head if inside else _lock_head()
-    _prev_pk, prev_hash = _tail(head)
-    named = actor if actor is not None and actor.is_authenticated else None
-    event = AuditEvent(
-        at=timezone.now(),
-        actor_id=named.pk if named is not None else None,
-        actor_name=named.get_username() if named is not None else "",
-        source=ctx.source,
-        action=action,
-        object_type=object_type or (obj._meta.label if obj is not None else ""),
-        object_id=str(obj.pk if obj is not None and not object_id else object_id or ""),
-        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
-        changes=changes or {},
-        org_path=org_path if org_path is not None else org_path_of(obj),
-        ip=ctx.ip,
-        prev_hash=prev_hash,
-    )
-    event.hash = compute_hash(event)
-    event.save()
-    if inside:
-        _nesting.recorded = True
-    else:
-        ChainHead.objects.filter(pk=1).update(last_hash=event.hash, last_event_id=event.pk)
-    return event
+    draft = Draft(action, obj, object_type, object_id, object_repr, changes, org_path)
+    return _append(actor, [draft])[0]
+
+
+def record_many(*, actor: User | AnonymousUser | None, drafts: Iterable[Draft], batch_size: int = 2000) -> int:
+    """Record many events in a few statements (a roster import's records): the same events, in
+    the same order, as calling `record` for each draft. Returns how many were written."""
+    written = 0
+    batch: list[Draft] = []
+    with transaction.atomic():
+        for draft in drafts:
+            batch.append(draft)
+            if len(batch) >= batch_size:
+                written += len(_append(actor, batch))
+                batch = []
+        if batch:
+            written += len(_append(actor, batch))
+    return written
+
+
+def create_draft(obj: models.Model) -> Draft:
+    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
+    return Draft(Action.CREATE, obj, changes=diff(None, snapshot(obj), sensitive))
+
+
+def update_draft(obj: models.Model, before: dict[str, Any]) -> Draft | None:
+    """The update event of a row changed since `before` (its snapshot), or None if nothing changed."""
+    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
+    changes = diff(before, snapshot(obj), sensitive)
+    return Draft(Action.UPDATE, obj, changes=changes) if changes else None
 
 
 def record_create(actor: User | AnonymousUser | None, obj: models.Model) -> AuditEvent:
-    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
-    return record(actor=actor, action=Action.CREATE, obj=obj, changes=diff(None, snapshot(obj), sensitive))
+    return _append(actor, [create_draft(obj)])[0]
 
 
 def record_update(actor: User | AnonymousUser | None, obj: models.Model, before: dict[str, Any]) -> AuditEvent | None:
-    sensitive = getattr(obj, "SENSITIVE_FIELDS", ())
-    changes = diff(before, snapshot(obj), sensitive)
-    if not changes:
-        return None
-    return record(actor=actor, action=Action.UPDATE, obj=obj, changes=changes)
+    draft = update_draft(obj, before)
+    return _append(actor, [draft])[0] if draft is not None else None
 
 
 def save_and_record(
