@@ -372,5 +372,15 @@ JOB_STALL_SECONDS = int(os.environ.get("JOB_STALL_SECONDS", "900"))
 # Workers write a heartbeat every few seconds; the health endpoint is unhealthy (503) when a
 # queue has no worker seen for this long.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
+# The audit log (docs/architecture.md, "The audit log"). Events are sealed by the background
+# workers every AUDIT_SEAL_INTERVAL_SECONDS; one left unsealed longer than
+# AUDIT_SEAL_MAX_AGE_SECONDS makes the audit page warn and /health/ answer 503 (the workers
+# are down or stuck). The audit key keys every event and seal: a secret outside the database
+# (default: derived from FIELD_ENCRYPTION_KEY). Each seal is also appended to the checkpoint
+# file, which must not live in the database (copy it off the server too: docs/operations.md).
+AUDIT_SEAL_INTERVAL_SECONDS = float(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "2"))
+AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS", "10"))
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
 # A load balancer probes /health/ over plain HTTP behind the TLS proxy: no redirect for it.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]

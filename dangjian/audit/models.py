@@ -1,9 +1,16 @@
-"""Append-only, hash-chained audit events.
+"""Append-only, sealed audit events (docs/architecture.md, "The audit log").
 
-Each event stores the hash of the one before it; `hash` = SHA-256 over the previous hash and the
-event's canonical JSON. Changing, deleting or inserting an event breaks the chain at that point,
-which `manage.py verify_audit` reports. The database refuses UPDATE and DELETE on the table
-(triggers created in migration 0002) so that the application cannot rewrite history either.
+A writer appends its events without waiting for any other writer: each event takes its id from
+the table's sequence first, and stores `hash` (SHA-256 of its canonical JSON, id included) and
+`mac` (HMAC-SHA256 of that hash under the audit key, a secret kept outside the database). The
+background worker then seals the events committed since its last seal, in batches: an
+`AuditSeal` lists the ids it covers, their Merkle tree head (RFC 6962), and the previous seal's
+hash, and carries a MAC of its own; each seal is also written as a checkpoint outside the
+database. `manage.py verify_audit` checks all of it. The database refuses UPDATE and DELETE on
+both tables (triggers, migrations 0002 and 0004).
+
+Events written before seals existed (migration 0004) carry `prev_hash`: a plain hash chain,
+checked as before, then covered by the first seal.
 """
 
 from __future__ import annotations
@@ -58,8 +65,10 @@ class AuditEvent(FastLabels, models.Model):
     # Where the write happened in the tree, so an organisation department can read its subtree's log.
     org_path = models.CharField(max_length=255, blank=True, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # The link of the old, locked chain: set only on events written before seals existed.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
     hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit event")
@@ -79,11 +88,41 @@ class AuditEvent(FastLabels, models.Model):
         raise RuntimeError("Audit events are append-only.")
 
 
-class ChainHead(models.Model):
-    """One row holding the last hash: locking it serialises appends on PostgreSQL."""
+class AuditSeal(models.Model):
+    """One batch of events, sealed: which ids, their Merkle tree head, the link to the seal before
+    it, and a MAC under the audit key. Append-only like the events."""
 
-    last_hash = models.CharField(max_length=64)
-    last_event_id = models.BigIntegerField(default=0)
+    sealed_at = models.DateTimeField(_("sealed at"))
+    # Which events: ascending id ranges "1-500,502-900" (events of concurrent writers commit out
+    # of id order, so a seal's ids need not be one range).
+    ids = models.TextField()
+    count = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField(db_index=True)
+    root = models.CharField(max_length=64)
+    prev = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    # Bookkeeping for the next seals (docs/architecture.md): every id at or under `floor` is
+    # sealed or was never committed; `allocated` and `next_xid` say how far that floor may move once
+    # the transactions running at this seal have ended (PostgreSQL; 0 on SQLite).
+    floor = models.BigIntegerField()
+    allocated = models.BigIntegerField()
+    next_xid = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"chain head at event #{self.last_event_id}"
+        return f"seal #{self.pk}: {self.count} events up to #{self.last_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Audit seals are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit seals are append-only.")

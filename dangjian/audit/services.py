@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
-import hashlib
-import json
-import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from . import hashing
 from .context import current
-from .models import Action, AuditEvent, ChainHead
+from .models import Action, AuditEvent
+from .sealing import verify
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -28,7 +26,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M", bound=models.Model)
 
-GENESIS = "0" * 64
 REDACTED = "***"
 
 
@@ -70,76 +67,42 @@ def diff(
     return changes
 
 
-def canonical(event: AuditEvent) -> str:
-    payload = {
-        "at": event.at.astimezone(dt.UTC).isoformat(),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "source": event.source,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "changes": event.changes,
-        "org_path": event.org_path,
-        "ip": event.ip,
-        "prev_hash": event.prev_hash,
-    }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
-
-
-# Writing services nest (an import calls create_person for every row): the outermost one takes the
-# chain's lock and moves the head once, when its work is done. Moving it on every event rewrote
-# the one ChainHead row 100,000 times in an import's transaction, and on PostgreSQL every later
-# lock of that row walked all the versions left behind (docs/benchmarks.md).
-_nesting = threading.local()
-
-
-def _depth() -> int:
-    return getattr(_nesting, "depth", 0)
-
-
-def _lock_head() -> ChainHead:
-    return ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})[0]
-
-
-def _tail(head: ChainHead) -> tuple[int, str]:
-    """Where the next event links to: the newest event written since the head last moved (inside a
-    writing service, the head trails its events), else the head itself. Never an older event: if
-    the newest events were deleted, the next one still links to the head's hash and the break
-    stays visible to verify_audit."""
-    last = AuditEvent.objects.filter(pk__gt=head.last_event_id).order_by("-pk").values_list("pk", "hash").first()
-    return last if last is not None else (head.last_event_id, head.last_hash)
-
-
 def write_transaction(func: Callable[P, R]) -> Callable[P, R]:
-    """Decorator for every service that writes: one transaction that takes the audit chain's lock
-    *first*. Each audited write appends to the one chain anyway, so taking its lock up front
-    costs no concurrency and gives every writer the same lock order (no deadlocks on
-    PostgreSQL between row locks and the chain head)."""
+    """Decorator for every service that writes: one transaction for the service and the audit
+    events it records, so both are saved or neither. It takes no lock of its own: writers append
+    events side by side and the worker seals them afterwards (audit.sealing)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        depth = _depth()
         with transaction.atomic():
-            if depth == 0:
-                _nesting.head = _lock_head()
-                _nesting.recorded = False
-            _nesting.depth = depth + 1
-            try:
-                result = func(*args, **kwargs)
-            finally:
-                _nesting.depth = depth
-            if depth == 0 and _nesting.recorded:
-                pk, last_hash = _tail(_nesting.head)
-                ChainHead.objects.filter(pk=1).update(last_hash=last_hash, last_event_id=pk)
-            return result
+            return func(*args, **kwargs)
 
     return wrapper
+
+
+def allocate_ids(count: int) -> list[int]:
+    """The next `count` event ids, taken before the events are written so that each event's hash
+    and MAC can cover its id. PostgreSQL: from the table's sequence, after the transaction has its
+    id (so the sealer can tell when a taken id can no longer commit: audit.sealing). SQLite: the
+    database has one writer at a time (transactions begin IMMEDIATE), so the next ids are those
+    after the highest ever given (AUTOINCREMENT's sqlite_sequence), and a rolled-back write
+    leaves no gap."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s) "
+                "WHERE pg_current_xact_id() IS NOT NULL",
+                [table, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        last = int(cursor.fetchone()[0])
+    return list(range(last + 1, last + 1 + count))
 
 
 def org_path_of(obj: models.Model | None) -> str:
@@ -148,23 +111,20 @@ def org_path_of(obj: models.Model | None) -> str:
 
 
 def _append(actor: User | AnonymousUser | None, drafts: list[Draft]) -> list[AuditEvent]:
-    """Write `drafts` as the chain's next events, in order."""
+    """Write `drafts` as new events, in order: each with its id, hash and MAC."""
+    if not drafts:
+        return []
     with transaction.atomic():
         ctx, named, at = current(), _named(actor), timezone.now()
-        inside = _depth() > 0  # a writing service holds the lock and moves the head when it is done
-        head = _nesting.head if inside else _lock_head()
-        _prev_pk, prev_hash = _tail(head)
+        key = hashing.audit_key()
         events = []
-        for draft in drafts:
+        for draft, pk in zip(drafts, allocate_ids(len(drafts)), strict=True):
             event = _event(named, ctx, draft, at)
-            event.prev_hash = prev_hash
-            event.hash = prev_hash = compute_hash(event)
+            event.pk = pk
+            event.hash = hashing.compute_hash(event)
+            event.mac = hashing.mac(event.hash, key)
             events.append(event)
         AuditEvent.objects.bulk_create(events)
-        if inside:
-            _nesting.recorded = True
-        elif events:
-            ChainHead.objects.filter(pk=1).update(last_hash=events[-1].hash, last_event_id=events[-1].pk)
         return events
 
 
@@ -330,29 +290,7 @@ def update_model(
 
 
 def verify_chain(batch: int = 5000, progress: Any = None) -> tuple[int, AuditEvent | None, str]:
-    """Walk the chain in order. Returns (events checked, first bad event or None, reason)."""
-    prev = GENESIS
-    checked = 0
-    last_id = 0
-    while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
-        if not rows:
-            break
-        for event in rows:
-            if event.prev_hash != prev:
-                return (
-                    checked,
-                    event,
-                    _("its link to the event before it is broken (an event was removed, inserted or changed)"),
-                )
-            if compute_hash(event) != event.hash:
-                return checked, event, _("its contents do not match its hash (it was changed after it was written)")
-            prev = event.hash
-            checked += 1
-            last_id = event.id
-        if progress is not None:
-            progress(checked)
-    head = ChainHead.objects.filter(pk=1).first()
-    if head and head.last_hash != prev:
-        return checked, None, _("the newest events are missing (the chain head does not match the last event)")
-    return checked, None, ""
+    """The audit log checked whole (audit.sealing.verify): (events checked, first bad event or
+    None, reason — empty when intact)."""
+    report = verify(batch=batch, progress=progress)
+    return report.checked, report.bad_event, report.problem

@@ -6,5 +6,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.log, name="log"),
     path("verify/", views.verify, name="verify"),
+    path("checkpoint/", views.checkpoint, name="checkpoint"),
     path("<str:kind>/<id:pk>/", views.history, name="history"),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_POST
 from dangjian.access.permissions import may_read_global_log
 from dangjian.access.scopes import AUDIT, resource_of
 from dangjian.access.shortcuts import get_in_scope
+from dangjian.audit import sealing
+from dangjian.audit import services as audit
 from dangjian.audit.models import Action, Source
 from dangjian.audit.selectors import object_history
 from dangjian.jobs.services import start_job
@@ -55,8 +59,32 @@ def log(request):
             "source": source,
             "actor": actor,
             "querystring": query_without(request, "page"),
+            "seals": sealing.status(),
         },
     )
+
+
+@login_required
+def checkpoint(request):
+    """The newest seal as a checkpoint to keep outside the server (e-mailed to the organisation
+    department, printed): `verify_audit --against` compares the database with it later."""
+    if not may_read_global_log(request.user):
+        raise PermissionDenied
+    latest = sealing.status().last_seal
+    if latest is None:
+        raise Http404
+    point = sealing.checkpoint(latest)
+    audit.record(
+        actor=request.user,
+        action=Action.EXPORT,
+        object_type="audit.AuditSeal",
+        object_id=latest.pk,
+        object_repr=_("Audit checkpoint of seal #%(seal)s") % {"seal": latest.pk},
+        changes={"hash": point["hash"]},
+    )
+    response = HttpResponse(json.dumps(point, sort_keys=True) + "\n", content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="audit-checkpoint-{latest.pk}.jsonl"'
+    return response
 
 
 @login_required

@@ -12,15 +12,15 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from dangjian.audit.models import AuditEvent, ChainHead
-from dangjian.audit.services import GENESIS
+from dangjian.audit.hashing import GENESIS
+from dangjian.audit.models import AuditEvent, AuditSeal
 
 # Sessions are live logins: a backup holding their keys would let whoever reads it act as the
 # people logged in. Their rows are left out; a restored instance starts with everyone logged out.
 EXCLUDED_TABLE_DATA = (Session._meta.db_table,)
 
 # What `migrate` itself writes into a new database: the migration ledger, content types and
-# permissions, the audit chain's head at its genesis, and the default meeting frequencies. A
+# permissions, and the default meeting frequencies. A
 # target holding rows only in these is still empty (e.g. `make run` migrated it); a county that
 # tightened a frequency rule left audit events, so that instance is not.
 # tests/test_roundtrip.py::test_a_freshly_migrated_database_counts_as_empty keeps this list complete.
@@ -29,7 +29,6 @@ FILLED_BY_MIGRATE = frozenset(
         MigrationRecorder.Migration._meta.db_table,
         "django_content_type",
         "auth_permission",
-        ChainHead._meta.db_table,
         "branchlife_frequencyrule",
     }
 )
@@ -59,8 +58,15 @@ def database_state(cursor: Any, tables: Iterable[str], quote: Callable[[str], st
     cursor.execute(f"SELECT app, name FROM {quote(MigrationRecorder.Migration._meta.db_table)}")
     for app, name in sorted(cursor.fetchall()):
         migrations.setdefault(app, []).append(name)
-    cursor.execute(f"SELECT last_hash, last_event_id FROM {quote(ChainHead._meta.db_table)} WHERE id = 1")
-    head = cursor.fetchone() or (GENESIS, 0)
+    # The audit log's head: its newest seal's hash and its newest event.
+    head_hash, head_event = GENESIS, 0
+    if AuditSeal._meta.db_table in counts:
+        cursor.execute(f"SELECT hash FROM {quote(AuditSeal._meta.db_table)} ORDER BY id DESC LIMIT 1")
+        head_hash = (cursor.fetchone() or (GENESIS,))[0]
+    if AuditEvent._meta.db_table in counts:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(AuditEvent._meta.db_table)}")
+        head_event = cursor.fetchone()[0]
+    head = (head_hash, head_event)
     return DatabaseState(
         tables=counts,
         migrations=migrations,
@@ -89,8 +95,4 @@ def tables_holding_data(tables: Iterable[str]) -> list[str]:
             cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
             if cursor.fetchone() is not None:
                 held.append(table)
-        if ChainHead._meta.db_table in tables:
-            cursor.execute(f"SELECT last_hash FROM {connection.ops.quote_name(ChainHead._meta.db_table)}")
-            if any(row[0] != GENESIS for row in cursor.fetchall()):
-                held.append(ChainHead._meta.db_table)
     return held

@@ -16,7 +16,9 @@ what this module adds is what that loop lacks:
   runs which job (`WorkerBeat`, and the cache, which never waits for a database lock); the
   health endpoint and the sweep read it;
 - **the sweep** (`services.sweep`), at start and every minute: jobs whose worker is gone, and
-  checks whose process was killed, are marked interrupted.
+  checks whose process was killed, are marked interrupted;
+- **the audit seals** (`audit.sealing.seal`), every AUDIT_SEAL_INTERVAL_SECONDS, on a thread of
+  their own: a seal that waits for a busy database holds up neither the heartbeat nor a limit.
 
 The supervisor itself never waits on the database in its loop: what it writes (heartbeat rows,
 a stopped job, the sweep) runs on a thread of its own, so a roster import holding the audit
@@ -153,6 +155,7 @@ class Supervisor:
         self.running = True
         self.chores: queue.Queue[Callable[[], Any] | None] = queue.Queue()
         self.helper = threading.Thread(target=self._do_chores, name="worker-chores", daemon=True)
+        self.sealer = threading.Thread(target=self._seal_audit, name="audit-sealer", daemon=True)
 
     # the loop -------------------------------------------------------------------------
 
@@ -161,6 +164,7 @@ class Supervisor:
             raise ValueError("no worker processes configured (JOB_WORKERS)")
         connections.close_all()  # never shared with the processes started below
         self.helper.start()
+        self.sealer.start()
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         self.chores.put(self._sweep)
@@ -297,6 +301,22 @@ class Supervisor:
         from . import services
 
         services.forget_beats(self.prefix)
+
+    def _seal_audit(self) -> None:
+        # Not at the top: a spawned worker imports this module before django.setup(), and the
+        # sealing imports models.
+        from dangjian.audit import sealing
+
+        while self.running:
+            try:
+                close_old_connections()
+                sealing.seal()
+            except Exception:
+                # A locked database or a lost connection: the next round seals what this one did not.
+                logger.exception("worker supervisor: sealing the audit log failed")
+                connections.close_all()
+            time.sleep(settings.AUDIT_SEAL_INTERVAL_SECONDS)
+        connections.close_all()
 
     def _do_chores(self) -> None:
         while (chore := self.chores.get()) is not None:

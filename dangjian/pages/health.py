@@ -17,7 +17,7 @@ CHECKS = [
     "health_check.checks.Database",
     "health_check.checks.Cache",
     "dangjian.jobs.health.Workers",
-    # The audit chain's sealing lag joins here when audit sealing exists (a later issue).
+    "dangjian.audit.health.Sealing",
 ]
 
 

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Model
 
 from dangjian.access.models import ApiToken, User
-from dangjian.audit.models import ChainHead
+from dangjian.audit.models import AuditEvent
 
 WAIT_MS = 100  # how long the test's connection waits for a lock meanwhile
 
@@ -38,7 +38,7 @@ def database_busy(*models: type[Model]) -> Iterator[None]:
             holder.execute("BEGIN IMMEDIATE")
         else:
             with holder.cursor() as cursor:
-                for model in models or (ChainHead, ApiToken, Session, User):
+                for model in models or (AuditEvent, ApiToken, Session, User):
                     cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN EXCLUSIVE MODE")
 
     with _held_by_another_connection(lock):

@@ -9,7 +9,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from dangjian.audit import sealing
 from dangjian.jobs.models import WorkerBeat
+from dangjian.organizations import services as org_services
 
 pytestmark = pytest.mark.django_db
 URL = "/health/"
@@ -31,8 +33,8 @@ def test_healthy_with_a_live_worker_on_every_queue(client):
     # Never cached, as every answer Django gives (access.middleware.NoStoreMiddleware).
     assert response["Cache-Control"] == "private, no-store"
     body = response.content.decode()
-    assert "Database" in body and "Cache" in body and "Workers" in body
-    assert body.count(": OK") == 3
+    assert "Database" in body and "Cache" in body and "Workers" in body and "Sealing" in body
+    assert body.count(": OK") == 4
     json = client.get(URL, headers={"accept": "application/json"})
     assert json.status_code == 200 and set(json.json().values()) == {"OK"}
 
@@ -65,3 +67,19 @@ def test_every_format_answers_503_when_unhealthy(client):
 def test_signed_in_users_get_the_same_answer(world, login):
     _worker("w:3:0", "default,rosters")
     assert login(world.a.secretary).get(URL).status_code == 200
+
+
+def test_audit_events_left_unsealed_too_long_are_unhealthy(world, client, settings):
+    """The workers beat but do not seal (stuck, or a second supervisor never started): events
+    older than AUDIT_SEAL_MAX_AGE_SECONDS make /health/ 503, naming only the wait."""
+    _worker("w:4:0", "default,rosters")
+    settings.AUDIT_SEAL_MAX_AGE_SECONDS = -1  # any wait is too long
+    sealing.seal()
+    assert client.get(URL).status_code == 200  # nothing waits
+    org_services.update_organization(actor=world.a.secretary, org=world.a.branch, name="A支部新名")
+    response = client.get(URL, {"format": "json"})
+    assert response.status_code == 503
+    sealing_state = next(v for k, v in response.json().items() if k.startswith("Sealing"))
+    assert "audit events wait" in sealing_state and "for their seal" in sealing_state
+    sealing.seal()
+    assert client.get(URL).status_code == 200

@@ -2,7 +2,7 @@
 
 Emptying the whole database (development resets, and the test runner between transactional
 tests) is the one legitimate way to remove audit events: the triggers are lifted for the flush
-and put back straight after, with a fresh chain head.
+and put back straight after, and the seals' with them.
 """
 
 from django.core.management.commands.flush import Command as FlushCommand
@@ -16,16 +16,11 @@ class Command(FlushCommand):
         connection = connections[options["database"]]
         vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
         with connection.cursor() as cursor:
-            for statement in sql.DROP[vendor]:
+            for statement in [*sql.DROP[vendor], *sql.SEAL_DROP[vendor]]:
                 cursor.execute(statement)
         try:
             return super().handle(**options)
         finally:
             with connection.cursor() as cursor:
-                for statement in sql.CREATE[vendor]:
+                for statement in [*sql.CREATE[vendor], *sql.SEAL_CREATE[vendor]]:
                     cursor.execute(statement)
-                cursor.execute(
-                    "INSERT INTO audit_chainhead (id, last_hash, last_event_id) SELECT 1, %s, 0 "
-                    "WHERE NOT EXISTS (SELECT 1 FROM audit_chainhead WHERE id = 1)",
-                    [sql.GENESIS],
-                )
