@@ -135,6 +135,7 @@ LIST_URLS = {
     "people:create",
     "audit:log",
     "audit:verify",
+    "audit:checkpoint",
     "access:password_change",
     "access:tokens",
     "exports:people",

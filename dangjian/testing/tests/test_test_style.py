@@ -35,7 +35,6 @@ NO_SIDES: dict[str, str] = {
     "api/tests/test_hostile_input.py": "malformed input answered 4xx; B's object per operation: api/tests/test_every_operation.py",
     "audit/tests/test_admin_pages_open.py": "the admin is for staff, who see every enterprise by design",
     "audit/tests/test_audit_admin_read_only.py": "the admin is for staff, who see every enterprise by design",
-    "audit/tests/test_audit_chain.py": "the hash chain links every enterprise's events by design; who reads which: test_audit_events.py",
     "backups/tests/test_refusals.py": "the whole instance in another process (backup, restore, kill, workers): every enterprise by design",
     "backups/tests/test_roundtrip.py": "the whole instance in another process (backup, restore, kill, workers): every enterprise by design",
     "birthdays/tests/test_browser_birthdays.py": "a browser walk through one side's pages; what B reaches through the same pages: ui/tests/test_every_url_is_scoped.py",

@@ -39,7 +39,12 @@ PAGES = {
     "dashboard (secretary)": ("a.secretary", "home", [], 13),
     "dashboard (manager)": ("a.manager", "home", [], 8),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
-    "audit log (county)": ("county_admin", "audit:log", [], 7),
+    "audit log (county)": (
+        "county_admin",
+        "audit:log",
+        [],
+        10,
+    ),  # and the seals: newest, those above its floor, what waits
 }
 
 
