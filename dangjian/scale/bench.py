@@ -551,7 +551,8 @@ def import_ours(data: bytes, county: Organization, on_progress: Callable[[int, i
 
 def write_during_import(data: bytes, county: Organization, user: User) -> tuple[float, str]:
     """How long an audited write elsewhere (a user changing their language) waits while an import
-    is being applied: the import holds the audit chain's lock for its whole transaction."""
+    is being applied: on SQLite the import holds the database's one write lock for its
+    transaction; on PostgreSQL the write shares no lock with it (the audit log takes none)."""
     applying = threading.Event()
     failures: list[BaseException] = []
 

@@ -6,8 +6,8 @@ Half the writers (rounded up) are branch secretaries ticking attendance at a mee
 branch, one htmx tap per person; the others are HR managers correcting an employee's post
 through the edit form (`writeclient` says exactly what each sends). Every writer is a different
 account with a session of its own, logged in as a browser would be (audited), and writes to
-objects no other writer touches, so that what they wait for is each other's transactions and
-the audit chain, not the same row.
+objects no other writer touches, so that what they wait for is each other's transactions, not
+the same row. The workers' sealing round runs beside them (`Sealer`), as in production.
 
 Each phase has a gunicorn of its own with one sync worker per writer (every writer's request is
 in the database at once, the contention being measured) and the writers in a process of their
@@ -16,7 +16,7 @@ refusals included, they are waits too), refusals by kind (503 busy, other 5xx, a
 PostgreSQL's deadlock count over the phase (`pg_stat_database`, read once the phase's server has
 stopped, so every backend has reported), and the audit check: every successful write has exactly
 one audit event (per object, by the writers' accounts, since the phase began), none is lost or
-doubled, and the whole chain verifies. During the import phase, also how long the import took:
+doubled, and the whole log verifies once the last events are sealed. During the import phase, also how long the import took:
 it runs as `contention.write_during_import` runs it (bench.import_ours in a transaction rolled
 back afterwards), which holds the write lock from its first write (creating the enterprise) to
 its end: the phase's writes start with it and stop when it is done.
@@ -47,7 +47,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from dangjian.access.models import Role, RoleAssignment, User
-from dangjian.audit import services as audit
+from dangjian.audit import sealing
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as branchlife
 from dangjian.organizations import selectors as org_selectors
@@ -171,7 +171,9 @@ def audit_check(since: int, writers: list[Writer], saved: Counter[str]) -> dict[
         .annotate(n=Count("pk"))
     )
     events: Counter[str] = Counter({f"{t}:{pk}": n for t, pk, n in rows})
-    checked, _bad, reason = audit.verify_chain()
+    sealing.seal()  # what the workers' next round would seal
+    report = sealing.verify()
+    checked, reason = report.checked, report.problem
     return {
         "saved": sum(saved.values()),
         "events": sum(events.values()),
@@ -180,7 +182,39 @@ def audit_check(since: int, writers: list[Writer], saved: Counter[str]) -> dict[
         "chain_events": checked,
         "chain_verified": not reason,
         "chain_problem": str(reason),
+        "unsealed": report.unsealed,
+        "gaps": report.gap_count,  # ids of writes rolled back (the import's, on PostgreSQL)
     }
+
+
+class Sealer:
+    """The workers' sealing round, in a thread, every AUDIT_SEAL_INTERVAL_SECONDS while a phase
+    runs: its seals are part of the load. Notes the longest any round took."""
+
+    def __init__(self) -> None:
+        self.running = True
+        self.seals = 0
+        self.longest = 0.0
+        self.thread = threading.Thread(target=self._run, name="bench-sealer", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while self.running:
+                t0 = time.perf_counter()
+                if sealing.seal() is not None:
+                    self.seals += 1
+                self.longest = max(self.longest, time.perf_counter() - t0)
+                time.sleep(settings.AUDIT_SEAL_INTERVAL_SECONDS)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> Sealer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.running = False
+        self.thread.join()
 
 
 def phase(
@@ -199,6 +233,7 @@ def phase(
     with (
         Server(len(writers), log=folder / "bench-server.log") as server,
         Writers(server.port, writers, cookies, folder) as client,
+        Sealer() as sealer,
     ):
         if during is None:
             client.say("go")
@@ -244,6 +279,8 @@ def phase(
         "deadlocks": None if locks_before is None or locks_after is None else locks_after - locks_before,
         "not_restored": [p for r in done["writers"] for p in r["not_restored"]],
         "problems": [p for r in done["writers"] for p in r["problems"]][:10],
+        "seals": sealer.seals,
+        "longest_seal_ms": round(sealer.longest * 1000, 1),
         **audit_check(since, writers, saved),
     }
     if took is not None:
@@ -265,7 +302,8 @@ def _note(d: dict[str, Any]) -> str:
         parts.append(f"deadlocks {d['deadlocks']}")
     parts.append(
         f"events {d['events']} for {d['saved']} saved (lost {d['lost']}, extra {d['extra']}), "
-        f"chain {'verified' if d['chain_verified'] else 'BROKEN: ' + d['chain_problem']}"
+        f"log {'verified' if d['chain_verified'] else 'BROKEN: ' + d['chain_problem']}"
+        f" ({d['seals']} seals, longest {d['longest_seal_ms']:,.0f} ms; {d['gaps']} ids of rolled-back writes)"
     )
     if "import_seconds" in d:
         parts.append(f"import {d['import_seconds']:.1f} s")

@@ -465,6 +465,8 @@ def test_an_event_committed_after_a_higher_one_was_sealed_joins_a_later_seal():
     assert first.floor < slow["event"].pk
     release.set()
     thread.join(10)
+    waiting = sealing.status()  # above the floor, between sealed ids
+    assert waiting.unsealed == 1 and waiting.oldest_unsealed_at == slow["event"].at
     second = sealing.seal()
     assert second is not None and hashing.from_ranges(second.ids) == [(slow["event"].pk, slow["event"].pk)]
     record(actor=None, action="update", object_type="x", object_id="later")
