@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -50,6 +50,7 @@ from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import sealing
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as branchlife
+from dangjian.busy import is_busy
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
@@ -194,6 +195,7 @@ class Sealer:
     def __init__(self) -> None:
         self.running = True
         self.seals = 0
+        self.refused = 0
         self.longest = 0.0
         self.thread = threading.Thread(target=self._run, name="bench-sealer", daemon=True)
 
@@ -201,8 +203,13 @@ class Sealer:
         try:
             while self.running:
                 t0 = time.perf_counter()
-                if sealing.seal() is not None:
-                    self.seals += 1
+                try:
+                    if sealing.seal() is not None:
+                        self.seals += 1
+                except DatabaseError as exc:
+                    if not is_busy(exc):
+                        raise
+                    self.refused += 1  # SQLite while the import writes: the next round seals it
                 self.longest = max(self.longest, time.perf_counter() - t0)
                 time.sleep(settings.AUDIT_SEAL_INTERVAL_SECONDS)
         finally:
@@ -280,6 +287,7 @@ def phase(
         "not_restored": [p for r in done["writers"] for p in r["not_restored"]],
         "problems": [p for r in done["writers"] for p in r["problems"]][:10],
         "seals": sealer.seals,
+        "seals_refused": sealer.refused,
         "longest_seal_ms": round(sealer.longest * 1000, 1),
         **audit_check(since, writers, saved),
     }
@@ -303,7 +311,8 @@ def _note(d: dict[str, Any]) -> str:
     parts.append(
         f"events {d['events']} for {d['saved']} saved (lost {d['lost']}, extra {d['extra']}), "
         f"log {'verified' if d['chain_verified'] else 'BROKEN: ' + d['chain_problem']}"
-        f" ({d['seals']} seals, longest {d['longest_seal_ms']:,.0f} ms; {d['gaps']} ids of rolled-back writes)"
+        f" ({d['seals']} seals, {d['seals_refused']} rounds refused as busy, longest {d['longest_seal_ms']:,.0f} ms;"
+        f" {d['gaps']} ids of rolled-back writes)"
     )
     if "import_seconds" in d:
         parts.append(f"import {d['import_seconds']:.1f} s")

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from dangjian.testing.processes import ROOT
+from dangjian.testing.processes import ROOT, kill_once_said
 from dangjian.testing.processes import manage as _manage
 
 COMMITTED = """
@@ -59,19 +57,7 @@ def _killed_at(env: dict[str, str], code: str, word: bytes) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    seen = b""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and word not in seen:
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        seen += chunk
-    if word not in seen:
-        proc.kill()
-        pytest.fail(f"the process never got there: {seen[-300:]!r} {proc.stderr.read()[-800:]!r}")
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_once_said(proc, word, proc.stdout)
 
 
 def _read(env: dict[str, str]) -> dict:
