@@ -2,7 +2,8 @@
 database of its own: a job past its time limit is stopped (by the exception the limit raises,
 or by killing its process when that does not take) and failed with a message naming the limit,
 the worker is started again and takes the next job, and a long job in one queue never holds up
-the other queue. Heartbeats name each worker's queues."""
+the other queue. Heartbeats name each worker's queues. The audit events are sealed as they come,
+and each seal is written to the checkpoint file."""
 
 from __future__ import annotations
 
@@ -43,7 +44,10 @@ jobs = {j.kind: {"status": j.status, "message": j.message, "finished": j.finishe
 results = sorted(DBTaskResult.objects.values_list("status", flat=True))
 beats = sorted(b.queues for b in WorkerBeat.objects.all())
 stopped = AuditEvent.objects.filter(object_type="jobs.Job", changes__stopped="time_limit").count()
-print("RESULT" + json.dumps({"jobs": jobs, "results": results, "beats": beats, "stopped": stopped}))
+from dangjian.audit import sealing
+from dangjian.audit.models import AuditSeal
+audit = {"unsealed": sealing.status().unsealed, "seals": AuditSeal.objects.count(), "problem": sealing.verify().problem}
+print("RESULT" + json.dumps({"jobs": jobs, "results": results, "beats": beats, "stopped": stopped, "audit": audit}))
 """
 
 
@@ -64,6 +68,7 @@ def test_jobs_past_their_limit_are_stopped_and_nothing_waits_behind_them(tmp_pat
         "JOB_WORKERS": "default=1,rosters=1",
         "JOB_TIME_LIMIT": "3",
         "JOB_KILL_GRACE_SECONDS": "2",
+        "AUDIT_SEAL_INTERVAL_SECONDS": "0.5",
     }
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "shell", "-c", SETUP)
@@ -86,6 +91,13 @@ def test_jobs_past_their_limit_are_stopped_and_nothing_waits_behind_them(tmp_pat
         else:
             pytest.fail(f"the jobs did not all end: {state}")
         assert set(state["beats"]) == {"default", "rosters"}
+        # The supervisor seals the audit events as they come, the stopped jobs' included.
+        while time.monotonic() < deadline and state["audit"]["unsealed"]:
+            time.sleep(0.5)
+            state = _state(env)
+        assert state["audit"]["unsealed"] == 0 and state["audit"]["seals"] >= 1, state["audit"]
+        assert state["audit"]["problem"] == ""
+        assert (tmp_path / "var" / "audit-checkpoints.jsonl").read_text().count("\n") == state["audit"]["seals"]
     finally:
         supervisor.send_signal(signal.SIGTERM)
         output = supervisor.communicate(timeout=60)[0]
