@@ -39,6 +39,29 @@ def looks_like_id_number(text: str) -> bool:
 _LIST_RELATED = ("employer", "team", "party_org")
 
 
+# What the person list shows of each row (people/_person_rows.html): its own columns, the ID number
+# it masks, and the names of the employer and team. Loading only these spares each row the
+# decryption of its phone and the conversion of a dozen columns no one sees (docs/benchmarks.md).
+PERSON_LIST_COLUMNS = (
+    "name",
+    "gender",
+    "post",
+    "political_status",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "employer__name",
+    "employer__name_en",
+    "team__name",
+    "team__name_en",
+)
+
+
+def as_list_rows(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """The person list's rows: only PERSON_LIST_COLUMNS, with the employer and team joined."""
+    return qs.select_related(None).select_related("employer", "team").only(*PERSON_LIST_COLUMNS)
+
+
 def visible_people(user: User, action: str = VIEW) -> QuerySet[Person]:
     return scope(user, Person.objects.select_related(*_LIST_RELATED), action)
 
