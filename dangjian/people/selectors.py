@@ -115,14 +115,17 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: User) -> Que
 
 
 def ethnicity_counts(org: Any) -> dict[str, int]:
-    """Party members of the organisation and its subtree, by ethnicity code, most first."""
+    """Party members of the organisation and its subtree, by ethnicity code, most first. Read from
+    the (party_org, political_status, ethnicity) index alone: COUNT(*), not of a column the index
+    lacks, and the subtree's ids as `in_ids` (PostgreSQL otherwise merge-joins the whole
+    party_org index: 9.5 ms against 0.7 ms for a county, docs/benchmarks.md)."""
     rows = (
-        Person.objects.filter(party_org__in=orgs_under(org.path), political_status__in=PARTY_MEMBER_STATUSES)
-        .values("ethnicity")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+        Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=PARTY_MEMBER_STATUSES)
+        .values_list("ethnicity")
+        .annotate(n=Count("*"))
+        .order_by("-n", "ethnicity")
     )
-    return {r["ethnicity"]: r["n"] for r in rows}
+    return dict(rows)
 
 
 # --- people and membership records by key (development, birthdays) ------------------------------
