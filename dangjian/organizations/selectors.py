@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
 )
 
+from dangjian import prepared
 from dangjian.access.models import Role
 from dangjian.access.scopes import NOTHING, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
@@ -118,14 +119,19 @@ def subtree_statuses(org: Organization) -> dict[str, int]:
     """How many persons of each political status the organisation's subtree holds as its own
     (its members and those applying to it): one grouped count through the (party_org,
     political_status) index, shared by the figures and the status chart of a page."""
-    rows = (
-        _persons()
-        .filter(party_org__in_ids=orgs_under(org.path))
-        .order_by()
-        .values_list("political_status")
-        .annotate(n=Count("*"))
+    path = org.path
+    return dict(
+        prepared.rows(
+            ("subtree_statuses", path),
+            lambda: (
+                _persons()
+                .filter(party_org__in_ids=orgs_under(path))
+                .order_by()
+                .values_list("political_status")
+                .annotate(n=Count("*"))
+            ),
+        )
     )
-    return dict(rows)
 
 
 def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> dict[str, Any]:
@@ -146,12 +152,15 @@ def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> di
         "applicants": sum(statuses.get(s, 0) for s in APPLICANT_STATUSES),
     }
     if org.is_committee:
-        groups = (
-            Enterprise.objects.filter(supervising_org__in=orgs_under(path))
-            .order_by()
-            .annotate(covered=ExpressionWrapper(Q(party_org__isnull=False), output_field=BooleanField()))
-            .values_list("ownership", "covered")
-            .annotate(n=Count("pk"))
+        groups = prepared.rows(
+            ("enterprise_groups", path),
+            lambda: (
+                Enterprise.objects.filter(supervising_org__in=orgs_under(path))
+                .order_by()
+                .annotate(covered=ExpressionWrapper(Q(party_org__isnull=False), output_field=BooleanField()))
+                .values_list("ownership", "covered")
+                .annotate(n=Count("*"))
+            ),
         )
         ents: dict[tuple[str, bool], int] = {(o, bool(c)): n for o, c, n in groups}
 
@@ -161,11 +170,24 @@ def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> di
             )
 
         kinds = dict(
-            Organization.objects.filter(path__startswith=path)
-            .order_by()
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-            .values_list("kind", "n")
+            prepared.rows(
+                ("kind_groups", path),
+                lambda: (
+                    Organization.objects.filter(path__startswith=path)
+                    .order_by()
+                    .values_list("kind")
+                    .annotate(n=Count("*"))
+                ),
+            )
+        )
+        instructors = prepared.rows(
+            ("instructors", path),
+            lambda: (
+                Enterprise.objects.filter(supervising_org__in=orgs_under(path), role_assignments__role=Role.INSTRUCTOR)
+                .order_by()
+                .values_list("role_assignments__user")
+                .distinct()
+            ),
         )
         figures.update(
             enterprises=ent_count(),
@@ -176,12 +198,7 @@ def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> di
             non_public_covered=ent_count(NON_PUBLIC_OWNERSHIP, True),
             branches=sum(kinds.get(k, 0) for k in BRANCH_KINDS),
             party_units=sum(kinds.get(k, 0) for k in PARTY_UNIT_KINDS),
-            instructors=Enterprise.objects.filter(
-                supervising_org__in=orgs_under(path), role_assignments__role=Role.INSTRUCTOR
-            )
-            .values("role_assignments__user")
-            .distinct()
-            .count(),
+            instructors=len(instructors),
         )
     else:
         covered = Enterprise.objects.filter(party_org__in=orgs_under(path))

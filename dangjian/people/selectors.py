@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
+from dangjian import prepared
 from dangjian.access.scopes import REVEAL, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations.selectors import enterprises_under, orgs_under
@@ -119,13 +120,18 @@ def ethnicity_counts(org: Any) -> dict[str, int]:
     the (party_org, political_status, ethnicity) index alone: COUNT(*), not of a column the index
     lacks, and the subtree's ids as `in_ids` (PostgreSQL otherwise merge-joins the whole
     party_org index: 9.5 ms against 0.7 ms for a county, docs/benchmarks.md)."""
-    rows = (
-        Person.objects.filter(party_org__in_ids=orgs_under(org.path), political_status__in=PARTY_MEMBER_STATUSES)
-        .values_list("ethnicity")
-        .annotate(n=Count("*"))
-        .order_by("-n", "ethnicity")
+    path = org.path
+    return dict(
+        prepared.rows(
+            ("ethnicity_counts", path),
+            lambda: (
+                Person.objects.filter(party_org__in_ids=orgs_under(path), political_status__in=PARTY_MEMBER_STATUSES)
+                .values_list("ethnicity")
+                .annotate(n=Count("*"))
+                .order_by("-n", "ethnicity")
+            ),
+        )
     )
-    return dict(rows)
 
 
 # --- people and membership records by key (development, birthdays) ------------------------------

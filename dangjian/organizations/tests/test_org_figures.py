@@ -4,6 +4,7 @@ subtree's figures never count another's rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -21,9 +22,11 @@ from dangjian.organizations.models import (
     ProductionUnit,
     UnitKind,
 )
+from dangjian.people import services as people_services
 from dangjian.people.models import Person
 from dangjian.people.selectors import ethnicity_counts
 from dangjian.scale import dataset
+from dangjian.testing.factories import EnterpriseFactory, PersonFactory
 from dangjian.testing.scale import TWO_COUNTIES
 
 
@@ -111,3 +114,24 @@ def test_a_countys_figures_leave_out_the_other_county(generated):
         assert parts[0][key] + parts[1][key] == whole[key], key
     ethnic = [Counter(ethnicity_counts(c)) for c in counties]
     assert ethnic[0] + ethnic[1] == Counter(ethnicity_counts(prefecture))
+
+
+def test_figures_counted_again_see_new_rows(world):
+    """The statements are built once (dangjian.prepared) but run each time: a new member, employee
+    and enterprise count at once, in the park and not in the other county."""
+    before = selectors.org_figures(world.park)
+    other = selectors.org_figures(world.outsider_county)
+    ethnic = ethnicity_counts(world.park)
+    people_services.add_membership(
+        actor=None,
+        person=PersonFactory(name="新党员", ethnicity="05", employer=world.a.enterprise),
+        organization=world.a.branch,
+        admitted_on=dt.date(2020, 7, 1),
+        converted_on=dt.date(2021, 7, 1),
+    )
+    EnterpriseFactory(supervising_org=world.park)
+    after = selectors.org_figures(world.park)
+    assert after["full_members"] == before["full_members"] + 1
+    assert after["enterprises"] == before["enterprises"] + 1
+    assert ethnicity_counts(world.park) == {**ethnic, "05": ethnic.get("05", 0) + 1}
+    assert selectors.org_figures(world.outsider_county) == other
