@@ -60,6 +60,7 @@ def test_a_secretary_gets_the_same_rows_of_their_side_only(varied, api_as):
     items = api_as(varied.a.secretary).get(f"{API}/people").json()["items"]
     assert {item["name"] for item in items} == {"A党员", "A工人", "A书记", "A无班组"}
     assert all(item == _as_ninja_did(PersonOut, PERSON_QS.get(pk=item["id"])) for item in items)
+    assert varied.b.enterprise.pk not in {item["employer_id"] for item in items}
 
 
 def test_the_openapi_document_of_people_is_unchanged(world, session_client):
