@@ -26,7 +26,7 @@ from dangjian.people.selectors import all_people, by_id_number, memberships_of, 
 from dangjian.text import search_text
 
 from .auth import actor
-from .common import Page, changed_only
+from .common import ModelOut, Page, changed_only
 from .errors import ERRORS
 from .values import Blankable, Id, Omittable, Patch
 
@@ -36,7 +36,7 @@ Language = Literal["zh-hans", "en", ""]
 Ordering = Literal["name", "-name", "birth_date", "-birth_date", "hire_date", "-hire_date", "created_at", "-created_at"]
 
 
-class PersonOut(Schema):
+class PersonOut(ModelOut):
     id: int
     name: str
     name_latin: str
@@ -131,7 +131,7 @@ class RevealOut(Schema):
     value: str
 
 
-class MembershipOut(Schema):
+class MembershipOut(ModelOut):
     id: int
     person_id: int
     organization_id: int
@@ -159,6 +159,12 @@ class MembershipIn(Schema):
 
 PERSON_RELATED = ("employer", "team", "party_org")
 PERSON_QS = all_people().select_related(*PERSON_RELATED)
+# What PersonOut reads: the person's columns and only the names of its employer, team and
+# organisation (a list page instantiated 150 whole related rows to print their names).
+PERSON_OUT_COLUMNS = (
+    *(f.name for f in Person._meta.concrete_fields if f.name not in {"created_at", "id_number_index"}),
+    *(f"{rel}__{name}" for rel in PERSON_RELATED for name in ("name", "name_en")),
+)
 
 
 def _resolve_refs(user, data: dict) -> dict:
@@ -180,6 +186,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet
         qs = by_id_number(user, filters.id_number)
     else:
         qs = scope(user, PERSON_QS.all(), VIEW)
+    qs = qs.select_related(*PERSON_RELATED).only(*PERSON_OUT_COLUMNS)
     if filters.organization is not None:
         # An organisation the caller cannot see filters like one that does not exist.
         org = visible_orgs(user).filter(pk=filters.organization).first()

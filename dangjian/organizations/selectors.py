@@ -5,8 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, F, Func, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
+from dangjian import prepared
 from dangjian.access.models import Role
 from dangjian.access.scopes import NOTHING, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
@@ -102,48 +115,90 @@ def _people_under(path: str) -> QuerySet[Any]:
     return _persons().filter(party_org__in=orgs_under(path))
 
 
-def org_figures(org: Organization) -> dict[str, Any]:
-    """Headline figures of a node's subtree. Committees get coverage; branches get their people."""
+def subtree_statuses(org: Organization) -> dict[str, int]:
+    """How many persons of each political status the organisation's subtree holds as its own
+    (its members and those applying to it): one grouped count through the (party_org,
+    political_status) index, shared by the figures and the status chart of a page."""
     path = org.path
-    members = _people_under(path).aggregate(
-        full=Count("pk", filter=Q(political_status=PoliticalStatus.FULL)),
-        probationary=Count("pk", filter=Q(political_status=PoliticalStatus.PROBATIONARY)),
-        applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+    return dict(
+        prepared.rows(
+            ("subtree_statuses", path),
+            lambda: (
+                _persons()
+                .filter(party_org__in_ids=orgs_under(path))
+                .order_by()
+                .values_list("political_status")
+                .annotate(n=Count("*"))
+            ),
+        )
     )
+
+
+def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> dict[str, Any]:
+    """Headline figures of a node's subtree. Committees get coverage; branches get their people.
+    Each table is counted once, grouped (by status, by ownership and coverage, by kind), and the
+    figures summed from the groups: one small query a table instead of a filtered count per
+    figure, which cost more to build than to run (docs/benchmarks.md). `statuses`: the
+    subtree's status counts when the caller already has them (subtree_statuses)."""
+    path = org.path
+    if statuses is None:
+        statuses = subtree_statuses(org)
+    full = statuses.get(PoliticalStatus.FULL, 0)
+    probationary = statuses.get(PoliticalStatus.PROBATIONARY, 0)
     figures: dict[str, Any] = {
-        "members": members["full"] + members["probationary"],
-        "full_members": members["full"],
-        "probationary_members": members["probationary"],
-        "applicants": members["applicants"],
+        "members": full + probationary,
+        "full_members": full,
+        "probationary_members": probationary,
+        "applicants": sum(statuses.get(s, 0) for s in APPLICANT_STATUSES),
     }
     if org.is_committee:
-        ents = Enterprise.objects.filter(supervising_org__in=orgs_under(path)).aggregate(
-            total=Count("pk"),
-            covered=Count("pk", filter=Q(party_org__isnull=False)),
-            state=Count("pk", filter=Q(ownership=Ownership.STATE)),
-            state_covered=Count("pk", filter=Q(ownership=Ownership.STATE, party_org__isnull=False)),
-            non_public=Count("pk", filter=Q(ownership__in=NON_PUBLIC_OWNERSHIP)),
-            non_public_covered=Count("pk", filter=Q(ownership__in=NON_PUBLIC_OWNERSHIP, party_org__isnull=False)),
+        groups = prepared.rows(
+            ("enterprise_groups", path),
+            lambda: (
+                Enterprise.objects.filter(supervising_org__in=orgs_under(path))
+                .order_by()
+                .annotate(covered=ExpressionWrapper(Q(party_org__isnull=False), output_field=BooleanField()))
+                .values_list("ownership", "covered")
+                .annotate(n=Count("*"))
+            ),
         )
-        orgs = Organization.objects.filter(path__startswith=path).aggregate(
-            branches=Count("pk", filter=Q(kind__in=BRANCH_KINDS)),
-            party_units=Count("pk", filter=Q(kind__in=PARTY_UNIT_KINDS)),
+        ents: dict[tuple[str, bool], int] = {(o, bool(c)): n for o, c, n in groups}
+
+        def ent_count(owners: Iterable[str] | None = None, covered: bool | None = None) -> int:
+            return sum(
+                n for (o, c), n in ents.items() if (owners is None or o in owners) and (covered is None or c == covered)
+            )
+
+        kinds = dict(
+            prepared.rows(
+                ("kind_groups", path),
+                lambda: (
+                    Organization.objects.filter(path__startswith=path)
+                    .order_by()
+                    .values_list("kind")
+                    .annotate(n=Count("*"))
+                ),
+            )
+        )
+        instructors = prepared.rows(
+            ("instructors", path),
+            lambda: (
+                Enterprise.objects.filter(supervising_org__in=orgs_under(path), role_assignments__role=Role.INSTRUCTOR)
+                .order_by()
+                .values_list("role_assignments__user")
+                .distinct()
+            ),
         )
         figures.update(
-            enterprises=ents["total"],
-            covered=ents["covered"],
-            state=ents["state"],
-            state_covered=ents["state_covered"],
-            non_public=ents["non_public"],
-            non_public_covered=ents["non_public_covered"],
-            branches=orgs["branches"],
-            party_units=orgs["party_units"],
-            instructors=Enterprise.objects.filter(
-                supervising_org__in=orgs_under(path), role_assignments__role=Role.INSTRUCTOR
-            )
-            .values("role_assignments__user")
-            .distinct()
-            .count(),
+            enterprises=ent_count(),
+            covered=ent_count(covered=True),
+            state=ent_count([Ownership.STATE]),
+            state_covered=ent_count([Ownership.STATE], True),
+            non_public=ent_count(NON_PUBLIC_OWNERSHIP),
+            non_public_covered=ent_count(NON_PUBLIC_OWNERSHIP, True),
+            branches=sum(kinds.get(k, 0) for k in BRANCH_KINDS),
+            party_units=sum(kinds.get(k, 0) for k in PARTY_UNIT_KINDS),
+            instructors=len(instructors),
         )
     else:
         covered = Enterprise.objects.filter(party_org__in=orgs_under(path))
@@ -154,21 +209,16 @@ def org_figures(org: Organization) -> dict[str, Any]:
     return figures
 
 
-def status_counts(org: Organization) -> list[tuple[str, int]]:
+def status_counts(org: Organization, statuses: dict[str, int] | None = None) -> list[tuple[str, int]]:
     """Persons in the organisation (members and those applying) by political status value."""
-    rows = dict(
-        _people_under(org.path)
-        .values_list("political_status")
-        .annotate(n=Count("pk"))
-        .values_list("political_status", "n")
-    )
+    rows = subtree_statuses(org) if statuses is None else statuses
     return [(value, rows[value]) for value in PoliticalStatus.values if value in rows]
 
 
-def status_breakdown(org: Organization) -> list[tuple[str, int]]:
+def status_breakdown(org: Organization, statuses: dict[str, int] | None = None) -> list[tuple[str, int]]:
     """The same, labelled, for charts."""
     labels = dict(PoliticalStatus.choices)
-    return [(str(labels[value]), n) for value, n in status_counts(org)]
+    return [(str(labels[value]), n) for value, n in status_counts(org, statuses)]
 
 
 def enterprise_figures(ent: Enterprise) -> dict[str, Any]:

@@ -41,7 +41,8 @@ def children(request, pk):
 @login_required
 def detail(request, pk):
     org = get_in_scope(request.user, Organization.objects.select_related("parent"), pk)
-    figures = selectors.org_figures(org)
+    statuses = selectors.subtree_statuses(org)
+    figures = selectors.org_figures(org, statuses)
     warning = rules.kind_warning(org.kind, figures["members"], figures["full_members"])
     covered = selectors.visible_enterprises(request.user).filter(party_org__path__startswith=org.path)[:20]
     parent_visible = org.parent is not None and can(request.user, "view", org.parent)
@@ -54,7 +55,7 @@ def detail(request, pk):
             "warning": warning,
             "nodes": selectors.children_with_counts(request.user, org),
             "covered": covered,
-            "chart": selectors.status_breakdown(org),
+            "chart": selectors.status_breakdown(org, statuses),
             "members": [] if org.is_committee else selectors.members_of(request.user, org),
             "teams": [] if org.is_committee else selectors.teams_covered(request.user, org),
             "parent_visible": parent_visible,

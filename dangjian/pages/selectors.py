@@ -125,7 +125,11 @@ def committee_panel(org: Organization, role: str) -> Panel:
 
 def branch_panel(org: Organization, role: str) -> Panel:
     def compute() -> dict[str, Any]:
-        return {"figures": org_selectors.org_figures(org), "statuses": org_selectors.status_counts(org)}
+        statuses = org_selectors.subtree_statuses(org)
+        return {
+            "figures": org_selectors.org_figures(org, statuses),
+            "statuses": org_selectors.status_counts(org, statuses),
+        }
 
     numbers, as_of = counted(f"dashboard:branch:{org.pk}:{org.path}", compute)
     return Panel("branch", role, org, numbers["figures"], [_status_chart(numbers["statuses"])], as_of)

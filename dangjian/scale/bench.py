@@ -644,6 +644,9 @@ def run_on(
                 keep(measured("sql.people", lambda _i: run_raw(queries), s, note="count + page ids"))
             if wanted("api"):
                 keep(against(http("api.people", "/api/v1/people?political_status=full&page=3", api), floor_api))
+                # Its own count and page of ids, as raw SQL (the API's reach is the list's).
+                api_queries = list_queries(widest.user, {"status": PoliticalStatus.FULL}, 100, 150)
+                keep(measured("sql.api.people", lambda _i: run_raw(api_queries), s, note="count + page ids"))
             if wanted("dashboard"):
                 places = [("county", world.county, county_web)]
                 if world.prefecture:

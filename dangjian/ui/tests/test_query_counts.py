@@ -29,22 +29,19 @@ def _count(client, url) -> int:
 
 # Every signed-in page also counts the user's unread notifications (one query, the bell); lists
 # fetch a page's ids, then its rows (ui.paging.page_rows); a searchable choice list first asks
-# whether it is long (ui.lookups).
+# whether it is long (ui.lookups). A branch's figures and status chart share one grouped count of
+# its people by status (organizations.selectors.subtree_statuses).
 PAGES = {
     # (user attribute path, url name, args, pinned query count)
     "people list (secretary)": ("a.secretary", "people:list", [], 14),
     "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 6),
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
     "dashboard (county)": ("county_admin", "home", [], 10),
-    "dashboard (secretary)": ("a.secretary", "home", [], 13),
+    "dashboard (secretary)": ("a.secretary", "home", [], 12),
     "dashboard (manager)": ("a.manager", "home", [], 8),
-    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
-    "audit log (county)": (
-        "county_admin",
-        "audit:log",
-        [],
-        10,
-    ),  # and the seals: newest, those above its floor, what waits
+    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
+    # and the seals: newest, those above its floor, what waits
+    "audit log (county)": ("county_admin", "audit:log", [], 10),
 }
 
 

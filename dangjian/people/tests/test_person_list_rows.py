@@ -1,0 +1,69 @@
+"""The person list loads only the columns its rows show (people.selectors.PERSON_LIST_COLUMNS),
+and its rows read exactly as whole records would render them, in either language."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from dangjian.people.models import Person
+from dangjian.testing.factories import PersonFactory
+
+
+def _rows_html(response, rows) -> str:
+    """The list's rows template, rendered with the page's context and these records."""
+    context = {k: response.context[k] for k in ("form", "page", "sort", "querystring", "sort_querystring")}
+    page = context["page"]
+    page.object_list = rows
+    html = render_to_string("people/_person_rows.html", context, request=response.wsgi_request)
+    return html[html.index("<table") : html.index("</table>")]  # the export forms' CSRF tokens differ each time
+
+
+def _whole(rows) -> list[Person]:
+    full = Person.objects.select_related("employer", "team", "party_org").in_bulk([p.pk for p in rows])
+    return [full[p.pk] for p in rows]
+
+
+@pytest.fixture
+def varied(world):
+    """People with and without a post or team; an employer with an English name."""
+    world.a.enterprise.name_en = "A Garments"
+    world.a.enterprise.save()
+    PersonFactory(name="A无班组", employer=world.a.enterprise, team=None, post="质检员")
+    return world
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_read_as_whole_records_render(varied, client, language):
+    client.force_login(varied.county_admin)
+    with translation.override(language):
+        response = client.get(reverse("people:list"), headers={"accept-language": language})
+        assert response.status_code == 200
+        rows = list(response.context["page"].object_list)
+        assert len(rows) == 7
+        shown = _rows_html(response, rows)
+        assert shown == _rows_html(response, _whole(rows))
+    assert ("A Garments" in shown) == (language == "en")
+    assert "质检员" in shown and "B工人" in shown
+
+
+def test_the_list_never_reads_phones(varied, client):
+    client.force_login(varied.county_admin)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("people:list")).status_code == 200
+    person_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"]]
+    assert person_reads and not any('"people_person"."phone"' in sql for sql in person_reads)
+    assert any('"people_person"."id_number"' in sql for sql in person_reads)  # shown masked
+
+
+def test_a_secretary_sees_the_same_rows_of_their_side_only(varied, client):
+    client.force_login(varied.a.secretary)
+    response = client.get(reverse("people:list"))
+    rows = list(response.context["page"].object_list)
+    assert {p.name for p in rows} == {"A党员", "A工人", "A书记", "A无班组"}
+    assert _rows_html(response, rows) == _rows_html(response, _whole(rows))
+    assert "B工人" not in response.content.decode()
