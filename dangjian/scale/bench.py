@@ -709,12 +709,12 @@ def run_on(
 
         parts: dict[str, list[float]] = {}
 
-        def ours(data: bytes, county: Organization) -> int:
+        def import_in_parts(data: bytes, county: Organization) -> int:
             return import_ours(data, county, parts=parts)
 
         for _run in range(s.import_runs):
             floor_peak = max(floor_peak, once(import_floor, floor_times))
-            our_peak = max(our_peak, once(ours, our_times))
+            our_peak = max(our_peak, once(import_in_parts, our_times))
         note = f"{s.import_rows:,} rows"
         floor = keep(Figure.of("floor.import", floor_times, peak_rss_mb=floor_peak, note=note))
         keep(against(Figure.of("import.roster", our_times, peak_rss_mb=our_peak, note=note), floor))
