@@ -15,9 +15,12 @@ the rows' report."""
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
+from django.db import connection
+from django.db.models import Field
 from django.utils import timezone
 
 from dangjian.audit import services as audit
@@ -52,12 +55,37 @@ NEW_PERSON = (
     "preferred_language",
 )
 SEALED = {"id_number", "phone"}
+TEAM = NEW_PERSON.index("team_id")
+DATES = {"birth_date", "hire_date"}
+DATE_AT = [NEW_PERSON.index(a) for a in DATES]
 PERSON_WRITTEN = [f for f in Person._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
 MEMBERSHIP_WRITTEN = [f for f in Membership._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
 
 # Operations of a row, in the order the services would run them.
 UNIT, PERSON_NEW, PERSON_CHANGE, MEMBERSHIP_NEW, MEMBERSHIP_CHANGE = range(5)
 THIS_ROWS_PERSON = None  # a new membership of the person the same row creates
+
+
+def pack(person: Person) -> bytes:
+    """A new person's values (NEW_PERSON), sealed, in a few hundred bytes: 100,000 staged rows
+    must fit the import's memory target."""
+    values = []
+    for a in NEW_PERSON:
+        value = getattr(person, a)
+        if a in SEALED:
+            value = str(seal(value))
+        elif a in DATES and value is not None:
+            value = value.toordinal()
+        values.append(value)
+    return marshal.dumps(tuple(values))
+
+
+def unpack(blob: bytes) -> list[Any]:
+    values = list(marshal.loads(blob))
+    for i in DATE_AT:
+        if values[i] is not None:
+            values[i] = dt.date.fromordinal(values[i])
+    return values
 
 
 class Stale(Exception):
@@ -75,6 +103,7 @@ class Stage:
         self.free_indexes: list[str] = []  # ID numbers of new persons, free when prepared
         self.none_open: list[int] = []  # people given a membership, who had no open one
         self.counts: dict[str, int] = {}
+        self.employer_ids: set[int] = set()  # of the new persons
 
     # --- while preparing ------------------------------------------------------------------------
     def matched(self, match: Match) -> None:
@@ -88,9 +117,10 @@ class Stage:
         self._ops.append((UNIT, len(self.units) - 1))
 
     def new_person(self, person: Person, team: ProductionUnit | None) -> None:
-        values = tuple(seal(getattr(person, a)) if a in SEALED else getattr(person, a) for a in NEW_PERSON)
         self.free_indexes.append(person.id_number_index or "")
-        self._ops.append((PERSON_NEW, values, self._planned(team)))
+        if person.employer_id is not None:
+            self.employer_ids.add(person.employer_id)
+        self._ops.append((PERSON_NEW, pack(person), self._planned(team)))
 
     def update_person(self, person: Person, trial: Person, team: ProductionUnit | None) -> None:
         changes = {
@@ -188,12 +218,10 @@ def merge(
 
 def _employers(stage: Stage, target: Enterprise | Organization) -> dict[int, Enterprise]:
     """The enterprises the rows name, loaded once with what their audit events read."""
-    ids: set[int] = set()
+    ids = set(stage.employer_ids)
     for row in stage.rows:
         for op in row[7]:
-            if op[0] == PERSON_NEW and op[1][10] is not None:
-                ids.add(op[1][10])
-            elif op[0] == PERSON_CHANGE and op[2].get("employer_id") is not None:
+            if op[0] == PERSON_CHANGE and op[2].get("employer_id") is not None:
                 ids.add(op[2]["employer_id"])
     ids |= {u.enterprise_id for u in stage.units}
     return {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).select_related("supervising_org")}
@@ -222,17 +250,19 @@ def _merge_batch(
     }
 
     # 1. New persons, in row order.
+    staged = [op for row in batch for op in row[7] if op[0] == PERSON_NEW]
+    values = [unpack(op[1]) for op in staged]
+    for op, row_values in zip(staged, values, strict=True):
+        if op[2] is not None:
+            row_values[TEAM] = stage.units[op[2]].pk
+    ids = people.insert_people(NEW_PERSON, values)
     created: list[Person] = []
-    for row in batch:
-        for op in row[7]:
-            if op[0] == PERSON_NEW:
-                new = Person(**dict(zip(NEW_PERSON, op[1], strict=True)))
-                if new.employer_id is not None:
-                    new.employer = employers[new.employer_id]
-                if op[2] is not None:
-                    new.team = stage.units[op[2]]
-                created.append(new)
-    Person.objects.bulk_create(created)
+    for pk, row_values in zip(ids, values, strict=True):
+        # The stored person as the services would hold it after `save`: what its event says.
+        new = Person(pk=pk, **dict(zip(NEW_PERSON, row_values, strict=True)))
+        if new.employer_id is not None:
+            new.employer = employers[new.employer_id]
+        created.append(new)
     fresh = iter(created)
 
     # 2. Every row's operations in order: changes applied, events drafted as the services would.
@@ -312,20 +342,27 @@ def _merge_batch(
     # The derived status last, as the services settle it after their events.
     if derived:
         people.refresh_derived_many(derived)
-    ImportRow.objects.bulk_create(_report_rows(imp, batch, person_ids))
+    _write_report(imp, batch, person_ids)
 
 
-def _report_rows(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_ids: list[int | None]) -> list[ImportRow]:
-    return [
-        ImportRow(
-            roster_import=imp,
-            row_number=row[0],
-            outcome=row[1],
-            name=row[2],
-            problems=row[3] or [],
-            notes=row[4] or [],
-            changed=row[5] or [],
-            person_id=pid,
-        )
+def _write_report(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_ids: list[int | None]) -> None:
+    """The batch's rows' outcomes, as `report.save_rows` stores them, in one statement."""
+    columns = ("roster_import_id", "row_number", "outcome", "name", "problems", "notes", "changed", "person_id")
+    names = ", ".join(
+        connection.ops.quote_name(str(cast("Field[Any, Any]", ImportRow._meta.get_field(c)).column)) for c in columns
+    )
+    table = connection.ops.quote_name(ImportRow._meta.db_table)
+    marks = ", ".join(["%s"] * len(columns))
+
+    field = ImportRow._meta.get_field("problems")
+    empty = field.get_db_prep_save([], connection)
+
+    def listed(items: list[Any] | None) -> Any:
+        return field.get_db_prep_save(items, connection) if items else empty  # as the JSONFields store them
+
+    rows = [
+        (imp.pk, row[0], row[1], row[2], listed(row[3]), listed(row[4]), listed(row[5]), pid)
         for row, pid in zip(batch, person_ids, strict=True)
     ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
