@@ -15,6 +15,7 @@ the rows' report."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import marshal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
@@ -24,6 +25,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people import services as people
 from dangjian.people.crypto import seal
@@ -57,6 +59,10 @@ NEW_PERSON = (
 SEALED = {"id_number", "phone"}
 TEAM = NEW_PERSON.index("team_id")
 DATES = {"birth_date", "hire_date"}
+LEAGUE = NEW_PERSON.index("is_league_member")
+EMPLOYER_AT = NEW_PERSON.index("employer_id")
+NAME_AT = NEW_PERSON.index("name")
+PERSON_LABEL = Person._meta.label
 DATE_AT = [NEW_PERSON.index(a) for a in DATES]
 PERSON_WRITTEN = [f for f in Person._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
 MEMBERSHIP_WRITTEN = [f for f in Membership._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
@@ -67,8 +73,12 @@ THIS_ROWS_PERSON = None  # a new membership of the person the same row creates
 
 
 def pack(person: Person) -> bytes:
-    """A new person's values (NEW_PERSON), sealed, in a few hundred bytes: 100,000 staged rows
-    must fit the import's memory target."""
+    """A new person's values (NEW_PERSON), sealed, and what its creation event will say
+    (`audit.create_draft` of the person as it will be stored, less its id and a team the merge
+    creates), in a few hundred bytes: 100,000 staged rows must fit the import's memory target,
+    and the event is not worked out again while the write lock is held."""
+    # As JSON holds it (what is hashed and stored): choices' enum members become their values.
+    said = json.loads(json.dumps(audit.create_draft(person).changes))
     values = []
     for a in NEW_PERSON:
         value = getattr(person, a)
@@ -77,15 +87,16 @@ def pack(person: Person) -> bytes:
         elif a in DATES and value is not None:
             value = value.toordinal()
         values.append(value)
-    return marshal.dumps(tuple(values))
+    return marshal.dumps((tuple(values), said))
 
 
-def unpack(blob: bytes) -> list[Any]:
-    values = list(marshal.loads(blob))
+def unpack(blob: bytes) -> tuple[list[Any], dict[str, Any]]:
+    packed, said = marshal.loads(blob)
+    values = list(packed)
     for i in DATE_AT:
         if values[i] is not None:
             values[i] = dt.date.fromordinal(values[i])
-    return values
+    return values, said
 
 
 class Stale(Exception):
@@ -251,18 +262,14 @@ def _merge_batch(
 
     # 1. New persons, in row order.
     staged = [op for row in batch for op in row[7] if op[0] == PERSON_NEW]
-    values = [unpack(op[1]) for op in staged]
-    for op, row_values in zip(staged, values, strict=True):
+    unpacked = [unpack(op[1]) for op in staged]
+    values = [v for v, _said in unpacked]
+    for op, (row_values, said) in zip(staged, unpacked, strict=True):
         if op[2] is not None:
             row_values[TEAM] = stage.units[op[2]].pk
+            said["team_id"] = [None, row_values[TEAM]]
     ids = people.insert_people(NEW_PERSON, values)
-    created: list[Person] = []
-    for pk, row_values in zip(ids, values, strict=True):
-        # The stored person as the services would hold it after `save`: what its event says.
-        new = Person(pk=pk, **dict(zip(NEW_PERSON, row_values, strict=True)))
-        if new.employer_id is not None:
-            new.employer = employers[new.employer_id]
-        created.append(new)
+    created = list(zip(ids, unpacked, strict=True))
     fresh = iter(created)
 
     # 2. Every row's operations in order: changes applied, events drafted as the services would.
@@ -275,15 +282,20 @@ def _merge_batch(
     person_ids: list[int | None] = []
     for row in batch:
         person: Person | None = None
+        new_pk: int | None = None
         for op in row[7]:
             kind = op[0]
             if kind == UNIT:
                 drafts.append(audit.create_draft(stage.units[op[1]]))
             elif kind == PERSON_NEW:
-                person = next(fresh)
-                drafts.append(audit.create_draft(person))
-                if person.is_league_member:
-                    derived.add(person.pk)
+                pk, (row_values, said) = next(fresh)
+                drafts.append(_creation(pk, row_values, said, employers))
+                person = None
+                new_pk = pk
+                if row_values[LEAGUE]:
+                    derived.add(pk)
+                if any(o[0] == MEMBERSHIP_NEW and o[1] is THIS_ROWS_PERSON for o in row[7]):
+                    person = _stored(pk, row_values, employers)  # the membership's event names them
             elif kind == PERSON_CHANGE:
                 person = loaded[op[1]]
                 before = audit.snapshot(person)
@@ -326,7 +338,7 @@ def _merge_batch(
                 if draft is not None:
                     drafts.append(draft)
                 derived.add(m.person_id)
-        person_ids.append(row[6] if row[6] is not None else person.pk if person is not None else None)
+        person_ids.append(row[6] if row[6] is not None else new_pk)
 
     if changed_people:
         fields = sorted(set().union(*changed_people.values()) | {"updated_at"})
@@ -343,6 +355,29 @@ def _merge_batch(
     if derived:
         people.refresh_derived_many(derived)
     _write_report(imp, batch, person_ids)
+
+
+def _stored(pk: int, values: list[Any], employers: dict[int, Enterprise]) -> Person:
+    """A new person as the services hold it after `save`."""
+    person = Person(pk=pk, **dict(zip(NEW_PERSON, values, strict=True)))
+    if person.employer_id is not None:
+        person.employer = employers[person.employer_id]
+    return person
+
+
+def _creation(pk: int, values: list[Any], said: dict[str, Any], employers: dict[int, Enterprise]) -> audit.Draft:
+    """The creation event of a new person, as `audit.create_draft` of the stored person says it
+    (prepared outside the transaction; the id is known only now)."""
+    said["id"] = [None, pk]
+    employer = employers.get(values[EMPLOYER_AT]) if values[EMPLOYER_AT] is not None else None
+    return audit.Draft(
+        Action.CREATE,
+        object_type=PERSON_LABEL,
+        object_id=pk,
+        object_repr=values[NAME_AT],
+        changes=dict(sorted(said.items())),  # in the order diff() gives
+        org_path=employer.audit_org_path() if employer is not None else "",
+    )
 
 
 def _write_report(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_ids: list[int | None]) -> None:
