@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.access.scopes import VIEW, can
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.bulk import insert_rows
 from dangjian.choices import PoliticalStatus
 from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
 
@@ -271,9 +272,6 @@ def insert_people(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list
         cast("Field[Any, Any]", Person._meta.get_field(c))
         for c in ("political_status", "party_org", "created_at", "updated_at")
     ]
-    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in [*fields, *extra])
-    marks = ", ".join(["%s"] * (len(fields) + len(extra)))
-    table = connection.ops.quote_name(Person._meta.db_table)
     stamp = connection.ops.adapt_datetimefield_value(now)
     tail = (str(PoliticalStatus.MASSES), None, stamp, stamp)
     dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
@@ -285,15 +283,17 @@ def insert_people(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list
             values[i] = adapt(values[i])
         return (*values, *tail)
 
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", [prepared(row) for row in rows])
+    names = [str(f.column) for f in [*fields, *extra]]
+    ids = insert_rows(Person._meta.db_table, names, [prepared(row) for row in rows], returning="id")
+    if ids:
+        return ids  # PostgreSQL: in the rows' order
     at = columns.index("id_number_index")
     indexes = [row[at] for row in rows]
-    ids: dict[str | None, int] = {}
+    found: dict[str | None, int] = {}
     for start in range(0, len(indexes), 2000):
         chunk = indexes[start : start + 2000]
-        ids.update(Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
-    return [ids[i] for i in indexes]
+        found.update(Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
+    return [found[i] for i in indexes]
 
 
 def refresh_derived_many(person_ids: Iterable[int], today: dt.date | None = None) -> int:

@@ -568,15 +568,22 @@ def import_ours(
 
 
 def write_during_import(data: bytes, county: Organization, user: User) -> tuple[float, str]:
-    """How long an audited write elsewhere (a user changing their language) waits while an import
-    is being applied: the import holds the audit chain's lock for its whole transaction."""
+    """How long an audited write elsewhere (a user changing their language) waits once an import
+    is being merged: the merge holds the audit chain's lock for its one transaction (the second
+    half of the import's progress; the first half prepares the rows outside it). The import runs
+    in a transaction rolled back afterwards, which on SQLite holds the database's one write lock
+    from the upload on: there the write waits for the whole import, as it did before."""
     applying = threading.Event()
     failures: list[BaseException] = []
+
+    def merging(done: int, total: int) -> None:
+        if done * 2 > total:
+            applying.set()
 
     def work() -> None:
         try:
             with rolled_back():
-                import_ours(data, county, on_progress=lambda _done, _total: applying.set())
+                import_ours(data, county, on_progress=merging)
         except BaseException as exc:  # reported below; the thread must not die silently
             failures.append(exc)
         finally:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.bulk import insert_rows
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people import services as people
 from dangjian.people.crypto import seal
@@ -381,14 +382,8 @@ def _creation(pk: int, values: list[Any], said: dict[str, Any], employers: dict[
 
 
 def _write_report(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_ids: list[int | None]) -> None:
-    """The batch's rows' outcomes, as `report.save_rows` stores them, in one statement."""
+    """The batch's rows' outcomes, as `report.save_rows` stores them, in few statements."""
     columns = ("roster_import_id", "row_number", "outcome", "name", "problems", "notes", "changed", "person_id")
-    names = ", ".join(
-        connection.ops.quote_name(str(cast("Field[Any, Any]", ImportRow._meta.get_field(c)).column)) for c in columns
-    )
-    table = connection.ops.quote_name(ImportRow._meta.db_table)
-    marks = ", ".join(["%s"] * len(columns))
-
     field = ImportRow._meta.get_field("problems")
     empty = field.get_db_prep_save([], connection)
 
@@ -399,5 +394,5 @@ def _write_report(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_id
         (imp.pk, row[0], row[1], row[2], listed(row[3]), listed(row[4]), listed(row[5]), pid)
         for row, pid in zip(batch, person_ids, strict=True)
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    names = [str(cast("Field[Any, Any]", ImportRow._meta.get_field(c)).column) for c in columns]
+    insert_rows(ImportRow._meta.db_table, names, rows)
