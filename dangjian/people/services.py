@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.access.scopes import VIEW, can
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.bulk import insert_rows
+from dangjian.bulk import insert_rows, next_ids
 from dangjian.choices import PoliticalStatus
 from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
 
@@ -284,9 +284,13 @@ def insert_people(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list
         return (*values, *tail)
 
     names = [str(f.column) for f in [*fields, *extra]]
-    ids = insert_rows(Person._meta.db_table, names, [prepared(row) for row in rows], returning="id")
-    if ids:
-        return ids  # PostgreSQL: in the rows' order
+    ids = next_ids(Person._meta.db_table, "id", len(rows))
+    if ids is not None:  # PostgreSQL: the ids drawn first, the rows copied in
+        insert_rows(
+            Person._meta.db_table, ["id", *names], [(pk, *prepared(row)) for pk, row in zip(ids, rows, strict=True)]
+        )
+        return ids
+    insert_rows(Person._meta.db_table, names, [prepared(row) for row in rows])
     at = columns.index("id_number_index")
     indexes = [row[at] for row in rows]
     found: dict[str | None, int] = {}

@@ -20,7 +20,6 @@ import marshal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
-from django.db import connection
 from django.db.models import Field
 from django.utils import timezone
 
@@ -384,11 +383,9 @@ def _creation(pk: int, values: list[Any], said: dict[str, Any], employers: dict[
 def _write_report(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_ids: list[int | None]) -> None:
     """The batch's rows' outcomes, as `report.save_rows` stores them, in few statements."""
     columns = ("roster_import_id", "row_number", "outcome", "name", "problems", "notes", "changed", "person_id")
-    field = ImportRow._meta.get_field("problems")
-    empty = field.get_db_prep_save([], connection)
 
-    def listed(items: list[Any] | None) -> Any:
-        return field.get_db_prep_save(items, connection) if items else empty  # as the JSONFields store them
+    def listed(items: list[Any] | None) -> str:
+        return json.dumps(items) if items else "[]"  # as the JSONFields store them
 
     rows = [
         (imp.pk, row[0], row[1], row[2], listed(row[3]), listed(row[4]), listed(row[5]), pid)
