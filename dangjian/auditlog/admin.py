@@ -45,6 +45,7 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
         "ip",
         "prev_hash",
         "hash",
+        "mac",
     )
     readonly_fields = fields
 

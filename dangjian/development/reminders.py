@@ -263,7 +263,7 @@ def send_reminders(
     nothing new. Returns the counts (also recorded in one audit event).
 
     The deadlines are computed outside the transaction and e-mail goes out after it commits:
-    the audit chain's lock is held only while the notifications are written, and a mail server
+    the write transaction is held only while the notifications are written, and a mail server
     that fails cannot take the in-app reminders back with it."""
     today = today or timezone.localdate()
     total, planned = _plan(today, progress)

@@ -67,8 +67,8 @@ def export(
     job_id: int | None = None,
 ) -> ExportFile:
     """Write `queryset` (from selectors, for `actor`) as the `kind` sheet and record the export.
-    The rows are read outside any transaction: a long export must hold neither the audit
-    chain's lock nor SQLite's write lock. With `job_id`, the file is kept on that job."""
+    The rows are read outside any transaction: a long export must not hold SQLite's
+    write lock. With `job_id`, the file is kept on that job."""
     sheet = SHEETS[kind]
     built = build(sheet, queryset, progress)
     name = download_name(str(sheet.stem), timezone.localdate())

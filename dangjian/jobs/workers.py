@@ -21,8 +21,8 @@ what this module adds is what that loop lacks:
   their own: a seal that waits for a busy database holds up neither the heartbeat nor a limit.
 
 The supervisor itself never waits on the database in its loop: what it writes (heartbeat rows,
-a stopped job, the sweep) runs on a thread of its own, so a roster import holding the audit
-chain's lock for minutes cannot keep it from enforcing a time limit.
+a stopped job, the sweep) runs on a thread of its own, so a roster import holding SQLite's
+write lock cannot keep it from enforcing a time limit.
 """
 
 from __future__ import annotations

@@ -99,6 +99,16 @@ def blind_index(normalised: str) -> str:
     return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+class Sealed(str):
+    """A value already encrypted (`seal`), stored as it is: a roster import encrypts its rows
+    while it prepares them, outside its write transaction, not while it inserts them."""
+
+
+def seal(plain: str) -> str:
+    """`plain` encrypted as EncryptedTextField stores it; empty stays empty."""
+    return Sealed(encrypt(plain)) if plain else plain
+
+
 class EncryptedTextField(models.TextField):
     """A text field stored encrypted. Empty stays empty string (never NULL, never ciphertext)."""
 
@@ -108,6 +118,8 @@ class EncryptedTextField(models.TextField):
         return decrypt(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, Sealed):
+            return str(value)
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value

@@ -76,6 +76,9 @@ class RosterImport(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: how long the last `pipeline.apply` prepared and held the write lock (seconds).
+    timings: dict[str, float]
+
     class Meta:
         verbose_name = _("roster import")
         verbose_name_plural = _("roster imports")

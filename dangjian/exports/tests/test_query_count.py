@@ -13,8 +13,7 @@ from dangjian.people import services as people_services
 from dangjian.testing.exports import read_rows
 from dangjian.testing.factories import PersonFactory, UnitFactory
 
-# The export event is appended inside a writing service, which moves the chain head once at its end
-# (one query to find the newest event, one to move the head).
+# The export event is appended inside a writing service: one query for its id, one to insert it.
 PINNED = {"people": 14, "members": 14, "organizations": 14, "enterprises": 15, "units": 15}
 
 

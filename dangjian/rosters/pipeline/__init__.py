@@ -2,14 +2,16 @@
 
 `check` is the dry run: it validates every row with the same functions the services use and
 stores each row's outcome, writing nothing else. `apply` runs the very same row logic with
-`write=True` inside one transaction: the people services create or update each record (each
-leaving its audit event), and if any row fails the whole transaction is rolled back, so the
-database is as it was. The web page, the API and `manage.py import_roster` all call these two.
+`write=True` outside any transaction, planning what each row writes (`stage`: encrypted,
+blind-indexed, compact); if any row fails nothing is written. Then one short write transaction
+re-reads what the preparation read and, if nothing changed, writes every record set-based with
+the same audit events the services record one at a time. The web page, the API and
+`manage.py import_roster` all call these two.
 
 One module a stage: `read` (the file and its header), `parse` (a row's cells), `match` (the
 people registered, a chunk at a time), `validate` (what a row must be before it touches a
 record), `write` (the records, through the people and organisations services), `report` (each
-row's outcome stored); `run` takes the rows through them; `targets` says where a roster goes.
+row's outcome stored), `stage` (the plan and its merge); `run` takes the rows through them; `targets` says where a roster goes.
 """
 
 from .report import fail

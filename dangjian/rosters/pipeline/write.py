@@ -1,6 +1,6 @@
 """Write: a row's person, employer, team and membership — checked by the people services'
-own clean functions in a dry run (`write=False`), created or updated through those services
-(each leaving its audit event) when the import is applied."""
+own clean functions, and when the import is applied (`write=True`) planned in its Stage
+(pipeline.stage), which writes them all at once in the merge."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations import selectors as orgs
-from dangjian.organizations import services as org_services
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit, UnitKind
 from dangjian.people import services as people
 from dangjian.people.models import Membership, Person
@@ -29,6 +28,8 @@ from .targets import kind_for
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
+    from .stage import Stage
+
 PERSON_KEYS = ("name", "gender", "ethnicity", "id_number", "birth_date", "phone", "education", "post", "hire_date")
 MEMBERSHIP_KEYS = ("admitted_on", "converted_on", "joined_org_on")
 
@@ -37,9 +38,17 @@ class Writer:
     """The records of the rows admitted, for one import into one target."""
 
     def __init__(
-        self, *, actor: User | None, target: Enterprise | Organization, roster: Roster, write: bool, create_teams: bool
+        self,
+        *,
+        actor: User | None,
+        target: Enterprise | Organization,
+        roster: Roster,
+        write: bool,
+        create_teams: bool,
+        stage: Stage | None = None,
     ) -> None:
         self.actor = actor
+        self.stage = stage
         self.kind = kind_for(target)
         self.roster = roster
         self.write = write
@@ -91,25 +100,24 @@ class Writer:
                 )
                 return
             result.outcome = RowOutcome.CREATED
-            if self.write:
-                person = people.create_person(actor=self.actor, **fields)
-            else:
-                person = Person(**{k: v for k, v in fields.items() if k != "team"})
-                if "team" in fields and fields["team"].pk:
-                    person.team = fields["team"]
-                people.clean_person(person)
+            person = Person(**{k: v for k, v in fields.items() if k != "team"})
+            if "team" in fields and fields["team"].pk:
+                person.team = fields["team"]
+            # The row's number was looked up with its chunk's (match): no query of its own.
+            people.clean_person(person, number_matched=True)
+            if self.stage is not None:
+                self.stage.new_person(person, fields.get("team"))
         else:
             changes = {k: v for k, v in fields.items() if not _same(getattr(person, k), v)}
             if changes:
                 result.outcome = RowOutcome.UPDATED
                 result.changed.extend(label(self.roster, k) for k in changes)
-                if self.write:
-                    person = people.update_person(actor=self.actor, person=person, **changes)
-                else:
-                    trial = copy.copy(person)
-                    for k, v in changes.items():
-                        setattr(trial, k, v if not (k == "team" and v.pk is None) else None)
-                    people.clean_person(trial)
+                trial = copy.copy(person)
+                for k, v in changes.items():
+                    setattr(trial, k, v if not (k == "team" and v.pk is None) else None)
+                people.clean_person(trial, number_matched=True)
+                if self.stage is not None:
+                    self.stage.update_person(person, trial, changes.get("team"))
         result.person_id = person.pk
         if self.kind == MEMBERS:
             self._membership(values, result, person, open_memberships.get(person.pk) if person.pk else None)
@@ -137,10 +145,9 @@ class Writer:
             if result.outcome == RowOutcome.UNCHANGED:
                 result.outcome = RowOutcome.CREATED
             result.changed.append(str(Membership._meta.verbose_name))
-            if self.write:
-                people.add_membership(actor=self.actor, person=person, organization=self.org, **dates)
-            else:
-                people.clean_membership(Membership(person=person, organization=self.org, **dates))
+            people.clean_membership(Membership(person=person, organization=self.org, **dates))
+            if self.stage is not None and self.org is not None:
+                self.stage.new_membership(person, self.org, dates)
             return
         changes = {k: v for k, v in dates.items() if getattr(current, k) != v}
         if not changes:
@@ -148,13 +155,12 @@ class Writer:
         if result.outcome == RowOutcome.UNCHANGED:
             result.outcome = RowOutcome.UPDATED
         result.changed.extend(label(self.roster, k) for k in changes)
-        if self.write:
-            people.update_membership(actor=self.actor, membership=current, **changes)
-        else:
-            trial = copy.copy(current)
-            for k, v in changes.items():
-                setattr(trial, k, v)
-            people.clean_membership(trial)
+        trial = copy.copy(current)
+        for k, v in changes.items():
+            setattr(trial, k, v)
+        people.clean_membership(trial)
+        if self.stage is not None:
+            self.stage.update_membership(current, trial)
 
     def _employer(self, values: dict[str, Any], person: Person | None, result: RowResult) -> Enterprise | None:
         if self.kind == EMPLOYEES:
@@ -248,16 +254,15 @@ class Writer:
                 if not self.write
                 else _("The team “%(team)s” was created.") % {"team": team_name}
             )
-        if not self.write:
+        if self.stage is None:
             return ProductionUnit(enterprise=employer, kind=UnitKind.TEAM, name=team_name)
+        # Planned, created when the import is merged; later rows find them like existing ones.
         if workshop is None and workshop_name:
-            workshop = org_services.create_unit(
-                actor=self.actor, enterprise=employer, kind=UnitKind.WORKSHOP, name=workshop_name
-            )
+            workshop = ProductionUnit(enterprise=employer, kind=UnitKind.WORKSHOP, name=workshop_name)
+            self.stage.new_unit(workshop)
             self._units_named(employer, UnitKind.WORKSHOP, workshop_name).append(workshop)
-        team = org_services.create_unit(
-            actor=self.actor, enterprise=employer, kind=UnitKind.TEAM, name=team_name, parent=workshop
-        )
+        team = ProductionUnit(enterprise=employer, kind=UnitKind.TEAM, name=team_name, parent=workshop)
+        self.stage.new_unit(team)
         self._units_named(employer, UnitKind.TEAM, team_name).append(team)
         return team
 

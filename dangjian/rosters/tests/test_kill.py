@@ -2,7 +2,9 @@
 
 The import runs in its own `manage.py import_roster` process on a database of its own (a SQLite
 file, or a fresh database on the PostgreSQL server the suite uses); once it has written part
-of the file it gets SIGKILL, and the database is then read back by another process."""
+of the file it gets SIGKILL — while its rows are prepared, outside any transaction, or while they
+are merged inside its one write transaction — and the database is then read back by another
+process, and the import confirmed again."""
 
 from __future__ import annotations
 
@@ -55,9 +57,37 @@ def _prepared(tmp_path: Path, database: str, code: int) -> tuple[dict[str, str],
     return env, uscc, roster
 
 
+CONFIRM_AGAIN = """
+from dangjian.people.models import Person
+from dangjian.rosters import pipeline, services
+from dangjian.rosters.models import RosterImport
+from dangjian.audit.services import verify_chain
+imp = RosterImport.objects.get()
+services.confirm(actor=None, imp=imp, background=False)
+pipeline.apply(imp)
+checked, bad, reason = verify_chain()
+print("RESULT", Person.objects.count(), imp.status, "broken" if reason else "intact")
+"""
+
+
+def _progress(seen: bytes) -> tuple[int, int] | None:
+    """The last "done/total" the import printed after "importing" (its first half is the
+    preparation outside any transaction, its second half the merge inside one)."""
+    after = seen.split(b"importing", 1)[1] if b"importing" in seen else b""
+    marks = [m for m in after.replace(b"\n", b"\r").split(b"\r") if m.count(b"/") == 1]
+    if not marks:
+        return None
+    done, _slash, total = marks[-1].partition(b"/")
+    return (int(done), int(total)) if done.isdigit() and total.strip().isdigit() else None
+
+
 @pytest.mark.django_db
-def test_killing_the_import_midway_writes_nothing(tmp_path, own_database):
-    env, uscc, roster = _prepared(tmp_path, own_database, 4242)
+@pytest.mark.parametrize("phase", ["preparing", "merging"])
+def test_killing_the_import_midway_writes_nothing_and_it_can_be_confirmed_again(tmp_path, own_database, phase):
+    """Killed while its rows are prepared (outside any transaction) or while they are merged
+    (inside the one write transaction): nothing of the file is written, the import is still
+    waiting for confirmation, and confirming it again imports it whole."""
+    env, uscc, roster = _prepared(tmp_path, own_database, 4242 if phase == "preparing" else 4244)
 
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "import_roster", str(roster), "--into", uscc, "-v", "2"],
@@ -70,8 +100,8 @@ def test_killing_the_import_midway_writes_nothing(tmp_path, own_database):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         seen += os.read(proc.stderr.fileno(), 4096)
-        # Killed once it reports rows written inside the import's transaction.
-        if b"importing" in seen and b"/" in seen.split(b"importing", 1)[1]:
+        got = _progress(seen)
+        if got is not None and 0 < got[0] and (got[0] * 2 < got[1] if phase == "preparing" else got[0] * 2 > got[1]):
             break
     else:
         proc.kill()
@@ -82,6 +112,8 @@ def test_killing_the_import_midway_writes_nothing(tmp_path, own_database):
 
     out = _manage(env, "shell", "-c", READ_BACK).stdout
     assert out.split("RESULT", 1)[1].split() == ["0", "checked", "intact"], out
+    out = _manage(env, "shell", "-c", CONFIRM_AGAIN).stdout
+    assert out.split("RESULT", 1)[1].split() == ["3000", "imported", "intact"], out
 
 
 READ_BACK_CHECK = """

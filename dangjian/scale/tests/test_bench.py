@@ -59,8 +59,20 @@ def test_in_process_scenarios_print_ratios_against_their_floors(generated):
     lines: list[str] = []
     result = bench.run_on(bench.find_world_of(TWO_COUNTIES), bench.SHORT, {"lookup", "import"}, say=lines.append)
     names = [f["scenario"] for f in result["figures"]]
-    assert names == ["sql.id_lookup", "lookup.id_number", "floor.import", "import.roster"]
+    assert names == [
+        "sql.id_lookup",
+        "lookup.id_number",
+        "floor.import",
+        "import.roster",
+        "import.check_and_confirm",
+        "import.check",
+        "import.confirm",
+        "import.prepare",
+        "import.exclusive",
+    ]
     ours = {f["scenario"]: f for f in result["figures"]}
+    # The exclusive part (the one write transaction) is a part of the confirmation.
+    assert 0 < ours["import.exclusive"]["median_ms"] <= ours["import.confirm"]["median_ms"]
     assert ours["lookup.id_number"]["floor"] == "sql.id_lookup" and ours["lookup.id_number"]["ratio"] > 0
     assert ours["import.roster"]["runs"] == bench.SHORT.import_runs
     assert any("×" in line for line in lines)
