@@ -46,6 +46,7 @@ NO_SIDES: dict[str, str] = {
     "organizations/tests/test_uscc_validator.py": "credit-code validation: no enterprise's data read",
     "people/tests/test_key_check.py": "a system check of the encryption key over the whole table",
     "rosters/tests/test_kill.py": "the whole instance in another process (backup, restore, kill, workers): every enterprise by design",
+    "audit/tests/test_kill_sealing.py": "the whole instance in another process (kill, seal): every enterprise by design",
     "rosters/tests/test_limits.py": "crafted files refused before any row is matched against people",
     "scale/tests/test_bench.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_concurrency.py": "benchmark datasets: every enterprise by design",
