@@ -53,7 +53,7 @@ MAX_SPANS_IN_SQL = 200
 # --- sealing ------------------------------------------------------------------------------
 
 
-def _allocated() -> int:
+def allocated() -> int:
     """The highest event id given out so far (committed or not)."""
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
@@ -126,7 +126,7 @@ def seal(now: dt.datetime | None = None) -> AuditSeal | None:
                     return None
         last = _latest()
         floor = last.floor if last is not None else 0
-        allocated = _allocated()  # before the horizon: see the module's docstring
+        given = allocated()  # before the horizon: see the module's docstring
         oldest_running, next_xid = _horizon()
         if connection.vendor == "postgresql":
             settled = (
@@ -136,7 +136,7 @@ def seal(now: dt.datetime | None = None) -> AuditSeal | None:
                 .first()
             )
         else:
-            settled = allocated
+            settled = given
         events = [(pk, event_hash) for pk, event_hash, _at in _unsealed(floor)]
         if not events:
             return None
@@ -152,7 +152,7 @@ def seal(now: dt.datetime | None = None) -> AuditSeal | None:
             prev=last.hash if last is not None else GENESIS,
             key_id=hashing.key_id(key),
             floor=max(floor, settled or 0),
-            allocated=allocated,
+            allocated=given,
             next_xid=next_xid,
         )
         new.hash = hashing.seal_hash(new)
@@ -402,7 +402,7 @@ def verify(batch: int = 5000, progress: Callable[[int], Any] | None = None) -> R
                 last_id = event.pk
             if progress is not None:
                 progress(report.checked)
-        top = max(_allocated(), spans[-1][1] if spans else 0)
+        top = max(allocated(), spans[-1][1] if spans else 0)
         if top > last_id and (connection.vendor != "postgresql" or not _others_in_flight()):
             _check_gap(report, spans, starts, max(last_id + 1, begins), top)
         for seal_pk in leaves:

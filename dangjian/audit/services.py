@@ -15,7 +15,7 @@ from django.utils import timezone
 from . import hashing
 from .context import current
 from .models import Action, AuditEvent
-from .sealing import verify
+from .sealing import allocated, verify
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -96,12 +96,7 @@ def allocate_ids(count: int) -> list[int]:
                 [table, count],
             )
             return [int(row[0]) for row in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
-            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-            [table],
-        )
-        last = int(cursor.fetchone()[0])
+    last = allocated()
     return list(range(last + 1, last + 1 + count))
 
 
