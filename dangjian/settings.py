@@ -381,6 +381,9 @@ WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "60"))
 AUDIT_SEAL_INTERVAL_SECONDS = float(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "2"))
 AUDIT_SEAL_MAX_AGE_SECONDS = int(os.environ.get("AUDIT_SEAL_MAX_AGE_SECONDS", "10"))
 AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+# Event ids an import reserved and never wrote (it was killed) stop holding the seals' floor back
+# after this long (audit.models.AuditReservation).
+AUDIT_RESERVATION_TTL_SECONDS = int(os.environ.get("AUDIT_RESERVATION_TTL_SECONDS", "900"))
 AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
 # A load balancer probes /health/ over plain HTTP behind the TLS proxy: no redirect for it.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]

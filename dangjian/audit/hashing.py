@@ -46,11 +46,26 @@ def canonical(event: AuditEvent) -> str:
         payload["prev_hash"] = event.prev_hash
     else:
         payload["id"] = event.pk
+    return dumps(payload)
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """The canonical JSON of an event's payload: sorted keys, no spaces, UTF-8 as is."""
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+    return hash_payload_text(canonical(event))
+
+
+def hash_payload(payload: dict[str, Any]) -> str:
+    """The hash of a new event given as its payload (`canonical`'s keys, with its id): what
+    `compute_hash` gives once it is stored."""
+    return hash_payload_text(dumps(payload))
+
+
+def hash_payload_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def audit_key() -> bytes:

@@ -126,3 +126,22 @@ class AuditSeal(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit seals are append-only.")
+
+
+class AuditReservation(models.Model):
+    """Event ids taken ahead of their events: a roster import builds and keys its events outside
+    its write transaction, then writes them in it (rosters.pipeline.stage). While a reservation
+    stands, no seal's floor passes its first id, so its events are sealed whenever they commit; the
+    merge deletes it in the transaction that writes them. One left behind (a killed import) lapses
+    after AUDIT_RESERVATION_TTL_SECONDS: the sealer deletes it, and its ids become gaps."""
+
+    ids = models.TextField()  # ascending id ranges, as a seal lists them
+    first_id = models.BigIntegerField()
+    made_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("audit id reservation")
+        verbose_name_plural = _("audit id reservations")
+
+    def __str__(self) -> str:
+        return f"reservation #{self.pk}: {self.ids}"

@@ -36,9 +36,11 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.bulk import sqlite_high_water
+
 from . import hashing
 from .hashing import GENESIS
-from .models import AuditEvent, AuditSeal
+from .models import AuditEvent, AuditReservation, AuditSeal
 
 logger = logging.getLogger(__name__)
 
@@ -54,19 +56,14 @@ MAX_SPANS_IN_SQL = 200
 
 
 def allocated() -> int:
-    """The highest event id given out so far (committed or not)."""
+    """The highest event id given out so far (committed, reserved or not)."""
     table = AuditEvent._meta.db_table
+    if connection.vendor != "postgresql":
+        return sqlite_high_water(table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')::regclass), 0)", [table]
-            )
-        else:
-            cursor.execute(
-                f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
-                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-                [table],
-            )
+        cursor.execute(
+            "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')::regclass), 0)", [table]
+        )
         return int(cursor.fetchone()[0])
 
 
@@ -111,6 +108,24 @@ def _unsealed(floor: int) -> Iterator[tuple[int, str, dt.datetime]]:
             yield pk, event_hash, at
 
 
+def _standing_reservations(now: dt.datetime) -> int | None:
+    """The lowest event id reserved by an import still to write its events (None: none). Lapsed
+    reservations (older than AUDIT_RESERVATION_TTL_SECONDS: their import was killed) are deleted
+    here, and their ids become gaps; an import that comes back to one finds it gone and
+    prepares again."""
+    lapse = now - dt.timedelta(seconds=settings.AUDIT_RESERVATION_TTL_SECONDS)
+    lapsed = list(
+        AuditReservation.objects.select_for_update(skip_locked=True)
+        .filter(made_at__lt=lapse)
+        .values_list("pk", flat=True)
+    )
+    if lapsed:
+        AuditReservation.objects.filter(pk__in=lapsed).delete()
+        logger.warning("audit id reservations lapsed (their imports never wrote them): %s", lapsed)
+    lowest: int | None = AuditReservation.objects.aggregate(low=Min("first_id"))["low"]
+    return lowest
+
+
 def _latest() -> AuditSeal | None:
     return AuditSeal.objects.order_by("-pk").first()
 
@@ -126,6 +141,8 @@ def seal(now: dt.datetime | None = None) -> AuditSeal | None:
                     return None
         last = _latest()
         floor = last.floor if last is not None else 0
+        # Before the events are read: a reservation claimed meanwhile has its events committed.
+        reserved_from = _standing_reservations(now or timezone.now())
         given = allocated()  # before the horizon: see the module's docstring
         oldest_running, next_xid = _horizon()
         if connection.vendor == "postgresql":
@@ -151,7 +168,7 @@ def seal(now: dt.datetime | None = None) -> AuditSeal | None:
             root=hashing.merkle_root([hashing.leaf(pk, h) for pk, h in events]),
             prev=last.hash if last is not None else GENESIS,
             key_id=hashing.key_id(key),
-            floor=max(floor, settled or 0),
+            floor=max(floor, settled or 0 if reserved_from is None else min(settled or 0, reserved_from - 1)),
             allocated=given,
             next_xid=next_xid,
         )

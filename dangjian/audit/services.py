@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping
+import json
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from dangjian.bulk import Staging, insert_rows, reserve_ids
+
 from . import hashing
 from .context import current
-from .models import Action, AuditEvent
+from .models import Action, AuditEvent, AuditReservation
 from .sealing import allocated, verify
 
 if TYPE_CHECKING:
@@ -105,22 +108,96 @@ def org_path_of(obj: models.Model | None) -> str:
     return getter() if callable(getter) else ""
 
 
+# The columns an event is written with, in order (`_rows` gives its values).
+EVENT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "source",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "org_path",
+    "ip",
+    "prev_hash",
+    "hash",
+    "mac",
+)
+CHANGES_AT = EVENT_COLUMNS.index("changes")
+
+
+def _rows(
+    actor: User | AnonymousUser | None, drafts: Sequence[Draft], ids: Sequence[int] | None = None
+) -> tuple[dt.datetime, list[tuple[Any, ...]]]:
+    """`drafts` as event rows ready for the database (EVENT_COLUMNS), each with its id, hash and
+    MAC. Written without the ORM's per-value work: an import records 100,000 events inside its
+    one short write transaction. `hashing.canonical` of each stored event gives the same hash
+    (audit/tests hold the two to each other). `ids`: reserved ones (`reserve_event_ids`), else
+    taken now. Returns the events' time and their rows."""
+    ctx, named, at = current(), _named(actor), timezone.now()
+    key = hashing.audit_key()
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    shared = {
+        "at": at.astimezone(dt.UTC).isoformat(),
+        "actor_id": named.pk if named is not None else None,
+        "actor_name": named.get_username() if named is not None else "",
+        "source": ctx.source,
+        "ip": ctx.ip,
+    }
+    rows = []
+    for draft, pk in zip(drafts, ids if ids is not None else allocate_ids(len(drafts)), strict=True):
+        obj = draft.obj
+        object_repr = draft.object_repr if draft.object_repr is not None else str(obj) if obj is not None else ""
+        payload = {
+            **shared,
+            "id": pk,
+            "action": str(draft.action),
+            "object_type": draft.object_type or (obj._meta.label if obj is not None else ""),
+            "object_id": str(obj.pk if obj is not None and not draft.object_id else draft.object_id or ""),
+            "object_repr": object_repr[:200],
+            "changes": draft.changes or {},
+            "org_path": draft.org_path if draft.org_path is not None else org_path_of(obj),
+        }
+        digest = hashing.hash_payload(payload)
+        rows.append(
+            (
+                pk,
+                stamp,
+                payload["actor_id"],
+                payload["actor_name"],
+                payload["source"],
+                payload["action"],
+                payload["object_type"],
+                payload["object_id"],
+                payload["object_repr"],
+                json.dumps(payload["changes"]),  # as JSONField stores it (its look-ups compare this text on SQLite)
+                payload["org_path"],
+                payload["ip"],
+                "",
+                digest,
+                hashing.mac(digest, key),
+            )
+        )
+    return at, rows
+
+
 def _append(actor: User | AnonymousUser | None, drafts: list[Draft]) -> list[AuditEvent]:
-    """Write `drafts` as new events, in order: each with its id, hash and MAC."""
+    """Write `drafts` as new events, in order: each with its id, hash and MAC. Returns them."""
     if not drafts:
         return []
     with transaction.atomic():
-        ctx, named, at = current(), _named(actor), timezone.now()
-        key = hashing.audit_key()
-        events = []
-        for draft, pk in zip(drafts, allocate_ids(len(drafts)), strict=True):
-            event = _event(named, ctx, draft, at)
-            event.pk = pk
-            event.hash = hashing.compute_hash(event)
-            event.mac = hashing.mac(event.hash, key)
-            events.append(event)
-        AuditEvent.objects.bulk_create(events)
-        return events
+        at, rows = _rows(actor, drafts)
+        insert_rows(AuditEvent._meta.db_table, EVENT_COLUMNS, rows)
+    events = []
+    for row in rows:
+        event = AuditEvent(**{name: value for name, value in zip(EVENT_COLUMNS, row, strict=True) if name != "changes"})
+        event.at, event.changes = at, json.loads(row[CHANGES_AT])
+        event._state.adding = False
+        events.append(event)
+    return events
 
 
 @dataclass(frozen=True)
@@ -135,24 +212,6 @@ class Draft:
     object_repr: str | None = None
     changes: dict[str, Any] | None = None
     org_path: str | None = None
-
-
-def _event(named: User | None, ctx: Any, draft: Draft, at: dt.datetime) -> AuditEvent:
-    obj = draft.obj
-    object_repr = draft.object_repr if draft.object_repr is not None else str(obj) if obj is not None else ""
-    return AuditEvent(
-        at=at,
-        actor_id=named.pk if named is not None else None,
-        actor_name=named.get_username() if named is not None else "",
-        source=ctx.source,
-        action=draft.action,
-        object_type=draft.object_type or (obj._meta.label if obj is not None else ""),
-        object_id=str(obj.pk if obj is not None and not draft.object_id else draft.object_id or ""),
-        object_repr=object_repr[:200],
-        changes=draft.changes or {},
-        org_path=draft.org_path if draft.org_path is not None else org_path_of(obj),
-        ip=ctx.ip,
-    )
 
 
 def _named(actor: User | AnonymousUser | None) -> User | None:
@@ -180,15 +239,89 @@ def record_many(*, actor: User | AnonymousUser | None, drafts: Iterable[Draft], 
     the same order, as calling `record` for each draft. Returns how many were written."""
     written = 0
     batch: list[Draft] = []
+    table = AuditEvent._meta.db_table
     with transaction.atomic():
         for draft in drafts:
             batch.append(draft)
             if len(batch) >= batch_size:
-                written += len(_append(actor, batch))
+                insert_rows(table, EVENT_COLUMNS, _rows(actor, batch)[1])
+                written += len(batch)
                 batch = []
         if batch:
-            written += len(_append(actor, batch))
+            insert_rows(table, EVENT_COLUMNS, _rows(actor, batch)[1])
+            written += len(batch)
     return written
+
+
+# --- events built ahead of their write transaction (a roster import's) --------------------------
+
+
+@dataclass(frozen=True)
+class Reservation:
+    pk: int
+    ids: list[int]
+
+
+def reserve_event_ids(count: int) -> Reservation:
+    """`count` event ids taken now, in a short transaction of its own, for events built outside
+    the write transaction that will write them (`stage_events`, then `write_staged_events` or
+    `record_reserved` inside it). Until then no seal's floor passes them (audit.sealing); ids
+    left unused are gaps, as a rolled-back write leaves."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            ids = allocate_ids(count)
+        else:
+            ids = reserve_ids(AuditEvent._meta.db_table, count)
+        if not ids:
+            return Reservation(0, [])
+        made = AuditReservation.objects.create(ids=hashing.to_ranges(ids), first_id=ids[0], made_at=timezone.now())
+    return Reservation(made.pk, ids)
+
+
+def event_staging() -> Staging:
+    """A staging table for events (`stage_events`), to drop once written."""
+    return Staging(AuditEvent._meta.db_table, EVENT_COLUMNS)
+
+
+def stage_events(
+    staging: Staging, actor: User | AnonymousUser | None, drafts: Sequence[Draft], ids: Sequence[int]
+) -> None:
+    """Events built now (ids from a reservation, hashed and keyed, timed now) into `staging`,
+    outside any transaction: nothing is recorded until `write_staged_events`."""
+    if drafts:
+        staging.add(_rows(actor, drafts, ids)[1])
+
+
+def claim(reservation: Reservation) -> bool:
+    """Inside the write transaction that writes the reserved events: whether the reservation
+    still stands (False: it lapsed, and its ids may have become gaps — prepare again)."""
+    if not reservation.pk:
+        return True
+    return AuditReservation.objects.filter(pk=reservation.pk).delete()[0] == 1
+
+
+def release(reservation: Reservation) -> None:
+    """Give up a reservation whose events will not be written (its ids become gaps)."""
+    if reservation.pk:
+        with transaction.atomic():
+            AuditReservation.objects.filter(pk=reservation.pk).delete()
+
+
+def write_staged_events(staging: Staging) -> int:
+    """Write the staged events (inside the write transaction that `claim`ed their reservation)."""
+    with transaction.atomic():
+        return staging.copy_into()
+
+
+def record_reserved(actor: User | AnonymousUser | None, drafts: Sequence[tuple[int, Draft]]) -> int:
+    """Record events with reserved ids (inside the transaction that `claim`ed them)."""
+    if not drafts:
+        return 0
+    with transaction.atomic():
+        insert_rows(
+            AuditEvent._meta.db_table, EVENT_COLUMNS, _rows(actor, [d for _i, d in drafts], [i for i, _d in drafts])[1]
+        )
+    return len(drafts)
 
 
 def create_draft(obj: models.Model) -> Draft:

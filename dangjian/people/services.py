@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from dangjian.access.scopes import VIEW, can
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.bulk import insert_rows, next_ids
+from dangjian.bulk import Staging, reserve_ids
 from dangjian.choices import PoliticalStatus
 from dangjian.organizations.models import PARTY_UNIT_KINDS, OrgKind
 
@@ -257,47 +257,64 @@ def refresh_derived(person: Person, today: dt.date | None = None) -> Person:
     return person
 
 
-def insert_people(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
-    """Insert people already cleaned (a roster import's merge: `clean_person` ran on each while
-    the file was prepared, the sensitive values sealed with crypto.seal), as new people with the
-    default derived status (the masses, no organisation): one statement for all of them, without
-    the ORM's per-value work. Every row has an ID number (its blind index, unique, is how the ids
-    come back). Returns the new ids, in the rows' order. Records no event: the caller records
-    them (audit.record_many) in the same write transaction."""
+def reserve_person_ids(n: int) -> list[int]:
+    """`n` ids for new people staged now and written later (`stage_people`), taken in a short
+    transaction of their own."""
+    with transaction.atomic():
+        return reserve_ids(Person._meta.db_table, n)
+
+
+def people_staging(columns: Sequence[str]) -> Staging:
+    """A staging table for new people given as `columns` (`stage_people`), to drop once written."""
+    return Staging(Person._meta.db_table, ["id", *_person_columns(columns)])
+
+
+def _person_columns(columns: Sequence[str]) -> list[str]:
+    fields = [cast("Field[Any, Any]", Person._meta.get_field(c)) for c in [*columns, *_DEFAULTED]]
+    return [str(f.column) for f in fields]
+
+
+_DEFAULTED = ("political_status", "party_org", "created_at", "updated_at")
+
+
+def stage_people(staging: Staging, columns: Sequence[str], rows: Sequence[Sequence[Any]], ids: Sequence[int]) -> None:
+    """People already cleaned (a roster import's: `clean_person` ran on each while the file was
+    prepared, the sensitive values sealed with crypto.seal), as new people with the default
+    derived status (the masses, no organisation), staged with their reserved ids
+    (`reserve_person_ids`) outside any transaction; `write_staged_people` writes them, in one
+    statement, without the ORM's per-value work. Records no event: the caller stages theirs."""
     if not rows:
-        return []
-    now = timezone.now()
-    fields = [cast("Field[Any, Any]", Person._meta.get_field(c)) for c in columns]
-    extra = [
-        cast("Field[Any, Any]", Person._meta.get_field(c))
-        for c in ("political_status", "party_org", "created_at", "updated_at")
-    ]
-    stamp = connection.ops.adapt_datetimefield_value(now)
+        return
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     tail = (str(PoliticalStatus.MASSES), None, stamp, stamp)
-    dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
+    dates = [i for i, c in enumerate(columns) if Person._meta.get_field(c).get_internal_type() == "DateField"]
     adapt = connection.ops.adapt_datefield_value
 
-    def prepared(row: Sequence[Any]) -> tuple[Any, ...]:
+    def prepared(pk: int, row: Sequence[Any]) -> tuple[Any, ...]:
         values = list(row)
         for i in dates:
             values[i] = adapt(values[i])
-        return (*values, *tail)
+        return (pk, *values, *tail)
 
-    names = [str(f.column) for f in [*fields, *extra]]
-    ids = next_ids(Person._meta.db_table, "id", len(rows))
-    if ids is not None:  # PostgreSQL: the ids drawn first, the rows copied in
-        insert_rows(
-            Person._meta.db_table, ["id", *names], [(pk, *prepared(row)) for pk, row in zip(ids, rows, strict=True)]
+    staging.add([prepared(pk, row) for pk, row in zip(ids, rows, strict=True)])
+
+
+def staged_numbers_taken(staging: Staging) -> bool:
+    """Whether a staged person's ID number has been registered since it was staged."""
+    quote = connection.ops.quote_name
+    column = quote(str(Person._meta.get_field("id_number_index").column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(staging.name)} AS s JOIN {quote(Person._meta.db_table)} AS p "
+            f"ON p.{column} = s.{column} LIMIT 1"
         )
-        return ids
-    insert_rows(Person._meta.db_table, names, [prepared(row) for row in rows])
-    at = columns.index("id_number_index")
-    indexes = [row[at] for row in rows]
-    found: dict[str | None, int] = {}
-    for start in range(0, len(indexes), 2000):
-        chunk = indexes[start : start + 2000]
-        found.update(Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", "pk"))
-    return [found[i] for i in indexes]
+        return cursor.fetchone() is not None
+
+
+def write_staged_people(staging: Staging) -> int:
+    """Write the staged people (inside the caller's write transaction)."""
+    with transaction.atomic():
+        return staging.copy_into()
 
 
 def refresh_derived_many(person_ids: Iterable[int], today: dt.date | None = None) -> int:

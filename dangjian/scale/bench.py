@@ -544,7 +544,8 @@ def import_ours(
 ) -> int:
     """The roster import as the page and `import_roster` run it: upload, check, confirm, apply.
     `parts` collects the seconds of each step: the check, the confirmation (confirm and apply),
-    and of the latter its preparation and its exclusive part (the one write transaction)."""
+    and of the latter its preparation, its staging (both outside any transaction) and its
+    exclusive part (the one write transaction)."""
 
     ent = roster_enterprise(county, "import")
     imp = roster_services.upload(actor=None, target=ent, file_name="bench.xlsx", data=data, background=False)
@@ -561,6 +562,7 @@ def import_ours(
             ("check", t1 - t0),
             ("confirm", t2 - t1),
             ("prepare", imp.timings["prepare"]),
+            ("stage", imp.timings["stage"]),
             ("exclusive", imp.timings["merge"]),
         ):
             parts.setdefault(name, []).append(seconds)
@@ -727,11 +729,11 @@ def run_on(
         note = f"{s.import_rows:,} rows"
         floor = keep(Figure.of("floor.import", floor_times, peak_rss_mb=floor_peak, note=note))
         keep(against(Figure.of("import.roster", our_times, peak_rss_mb=our_peak, note=note), floor))
-        # Its steps: the check, the confirmation (preparing outside any transaction, then the
-        # exclusive part, the one short write transaction).
+        # Its steps: the check, the confirmation (preparing and staging outside any transaction,
+        # then the exclusive part, the one short write transaction).
         check_and_confirm = [c + f for c, f in zip(parts["check"], parts["confirm"], strict=True)]
         keep(against(Figure.of("import.check_and_confirm", check_and_confirm, note=note), floor))
-        for name in ("check", "confirm", "prepare", "exclusive"):
+        for name in ("check", "confirm", "prepare", "stage", "exclusive"):
             keep(against(Figure.of(f"import.{name}", parts[name], note=note), floor))
     if wanted("contention"):
         data = employee_roster(s.import_rows, seed=5)

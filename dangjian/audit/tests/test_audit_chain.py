@@ -474,3 +474,66 @@ def test_an_event_committed_after_a_higher_one_was_sealed_joins_a_later_seal():
     assert third is not None and third.floor >= fast.pk  # every transaction of the first seal has ended
     report = sealing.verify()
     assert report.problem == "" and report.unsealed == 0 and report.gaps == []
+
+
+# --- ids reserved ahead of their events (a roster import's) -------------------------------------
+
+
+def _reserved_drafts(n: int):
+    from dangjian.audit.services import Draft
+
+    return [Draft("create", object_type="people.Person", object_id=str(i), changes={"n": [None, i]}) for i in range(n)]
+
+
+def test_events_written_later_with_reserved_ids_are_sealed_and_hold_the_floor_meanwhile(sealed, world):
+    """An import reserves ids, builds its events outside any transaction, writes them later: the
+    writes in between are sealed on time, the floor stays under the reserved ids until they are
+    written, and then they join a seal like any other."""
+    from dangjian.audit import services
+
+    _events, unsealed = sealed
+    reserved = services.reserve_event_ids(4)
+    assert reserved.ids == list(range(reserved.ids[0], reserved.ids[0] + 4)) and reserved.ids[0] > unsealed[-1].pk
+    staging = services.event_staging()
+    try:
+        drafts = _reserved_drafts(4)
+        services.stage_events(staging, world.a.manager, drafts[:3], reserved.ids[:3])
+        _rename(world, "七")  # another writer meanwhile: after the reserved ids
+        after = AuditEvent.objects.order_by("-pk").first()
+        assert after.pk > reserved.ids[-1]
+        meanwhile = sealing.seal()
+        assert hashing.from_ranges(meanwhile.ids)[-1] == (after.pk, after.pk)
+        assert meanwhile.floor < reserved.ids[0]  # the reserved ids may still commit
+        assert sealing.verify().problem == ""
+        with transaction.atomic():
+            assert services.claim(reserved)
+            assert services.write_staged_events(staging) == 3
+            services.record_reserved(world.a.manager, [(reserved.ids[3], drafts[3])])
+    finally:
+        staging.drop()
+    written = list(AuditEvent.objects.filter(pk__in=reserved.ids).order_by("pk"))
+    assert [e.changes["n"][1] for e in written] == [0, 1, 2, 3]
+    assert all(e.actor_id == world.a.manager.pk and e.hash == hashing.compute_hash(e) for e in written)
+    later = sealing.seal()
+    assert hashing.from_ranges(later.ids) == [(reserved.ids[0], reserved.ids[-1])]
+    report = sealing.verify()
+    assert report.problem == "" and report.unsealed == 0 and report.gaps == []
+    assert not services.claim(reserved)  # claimed once
+
+
+def test_a_reservation_never_written_lapses_and_its_ids_become_gaps(sealed, world, settings):
+    """Side B: an import killed after reserving holds the floor back only until its reservation
+    lapses; coming back later, it finds the reservation gone (and prepares again)."""
+    from dangjian.audit import services
+
+    reserved = services.reserve_event_ids(3)
+    _rename(world, "七")
+    assert sealing.seal().floor < reserved.ids[0]
+    settings.AUDIT_RESERVATION_TTL_SECONDS = -1  # lapsed at once
+    _rename(world, "八")
+    lapsed = sealing.seal()
+    assert lapsed.floor >= reserved.ids[-1]
+    with transaction.atomic():
+        assert not services.claim(reserved)
+    report = sealing.verify()
+    assert report.problem == "" and (reserved.ids[0], reserved.ids[-1]) in report.gaps

@@ -25,7 +25,7 @@ from .match import match_chunk
 from .parse import Parsed, RowResult, parse_row
 from .read import describe_columns, roster_of
 from .report import fail, save_rows
-from .stage import Stage, Stale, merge
+from .stage import Stage, Staged, Stale, merge, stage_out
 from .validate import NEW, Gate
 from .write import Writer
 
@@ -166,7 +166,7 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     if not may_import_into(imp.requested_by, imp.target):
         fail(imp, _("You may no longer import into %(target)s.") % {"target": imp.target})
         return imp
-    imp.timings = {"prepare": 0.0, "merge": 0.0}
+    imp.timings = {"prepare": 0.0, "stage": 0.0, "merge": 0.0}
     try:
         for _attempt in range(PREPARE_ATTEMPTS):
             if RosterImport.objects.filter(pk=imp.pk).values_list("status", flat=True).get() != ImportStatus.CHECKED:
@@ -178,13 +178,19 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
             if stage.counts.get(RowOutcome.REJECTED):
                 raise ImportRejected(stage.counts[RowOutcome.REJECTED])
             t0 = time.perf_counter()
+            staged = stage_out(
+                imp, stage, actor=imp.requested_by, target=imp.target, progress=_share(progress, total, total, 0.8)
+            )
+            imp.timings["stage"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
             try:
-                _merge_in_transaction(imp, stage, total, progress)
+                _merge_in_transaction(imp, stage, staged, total, progress)
                 return imp
             except Stale:
                 continue
             finally:
                 imp.timings["merge"] += time.perf_counter() - t0
+                staged.drop()
         fail(
             imp,
             _(
@@ -234,20 +240,30 @@ def prepare(imp: RosterImport, progress: ProgressFn | None) -> tuple[Stage, int]
     return stage, stage.counts.get("rows", 0)
 
 
+def _share(progress: ProgressFn | None, total: int, start: int, part: float) -> Callable[[int], None] | None:
+    """Progress of a step over the rows, shown as the `part` of the second half it takes."""
+    if progress is None:
+        return None
+
+    def report(done: int) -> None:
+        progress(start + int(done * part), 2 * total)
+
+    return report
+
+
 @audit.write_transaction
-def _merge_in_transaction(imp: RosterImport, stage: Stage, total: int, progress: ProgressFn | None) -> None:
+def _merge_in_transaction(
+    imp: RosterImport, stage: Stage, staged: Staged, total: int, progress: ProgressFn | None
+) -> None:
     # Under the write lock: a second run of the same import (confirmed again after a worker
     # died, or started twice) waits here, then finds the first one's work committed.
     status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
     if status != ImportStatus.CHECKED:
         imp.refresh_from_db()
         return
-
-    def second_half(merged: int) -> None:
-        if progress is not None:
-            progress(total + merged, 2 * total)
-
-    merge(imp, stage, actor=imp.requested_by, target=imp.target, progress=second_half)
+    if progress is not None:
+        progress(total + int(0.9 * total), 2 * total)  # the write transaction has begun
+    merge(imp, stage, staged, actor=imp.requested_by, target=imp.target)
     counts = stage.counts
     imp.counts = counts
     imp.status = ImportStatus.IMPORTED

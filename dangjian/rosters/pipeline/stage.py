@@ -1,31 +1,37 @@
 """Stage and merge: an import prepared outside the write lock, then written in one short step.
 
-`Stage` collects, while the rows are checked once more outside any transaction (parsed,
-validated by the services' own clean functions, ID numbers and phones encrypted and
-blind-indexed), what each row will write, compactly (tuples, not model instances: 100,000 rows
-stay within the memory target), and what the preparation read (each matched person's and
-membership's `updated_at`, the ID numbers found free). `merge` then runs inside the import's one
-write transaction: it re-reads those records in a few queries and refuses (`Stale`) if any
-changed, and otherwise writes everything with set-based statements, a batch of rows at a time —
-the new teams, persons and memberships with `bulk_create`, the changed ones with `bulk_update`,
-their audit events with `audit.record_many` (the same events, in the same order, as the services
-would record one row at a time), the derived political status with `refresh_derived_many`, and
-the rows' report."""
+1. `Stage` collects, while the rows are checked once more outside any transaction (parsed,
+   validated by the services' own clean functions, ID numbers and phones encrypted and
+   blind-indexed), what each row will write, compactly (tuples, not model instances), and what
+   the preparation read (each matched person's and membership's `updated_at`).
+2. `stage_out`, still outside any transaction, reserves the ids of every operation's audit
+   event, of the new people and of the new teams (`audit.reserve_event_ids`: no seal's floor
+   passes them meanwhile), and writes the new people, their and the teams' creation events
+   (hashed and keyed) and the rows' report into staging tables (TEMP tables: writing them locks
+   nothing), a batch at a time.
+3. `merge` runs inside the import's one write transaction: it claims the reservation, re-reads
+   what the preparation read in a few queries and refuses (`Stale`) if anything changed or a new
+   person's ID number was registered meanwhile, and otherwise copies the staging tables in with
+   one INSERT … SELECT each, then works out the changes and memberships (`bulk_update`,
+   `bulk_create`, their events under their reserved ids) and the derived political status
+   (`refresh_derived_many`). The events are those the services would record one row at a time,
+   in the same order (their ids follow the rows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import marshal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
+from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.bulk import insert_rows
+from dangjian.bulk import Staging, reserve_ids
 from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
 from dangjian.people import services as people
 from dangjian.people.crypto import seal
@@ -111,7 +117,6 @@ class Stage:
         self.units: list[ProductionUnit] = []  # planned, workshops before their teams
         self.read_people: dict[int, dt.datetime] = {}  # every matched person: updated_at
         self.read_memberships: dict[int, dt.datetime] = {}
-        self.free_indexes: list[str] = []  # ID numbers of new persons, free when prepared
         self.none_open: list[int] = []  # people given a membership, who had no open one
         self.counts: dict[str, int] = {}
         self.employer_ids: set[int] = set()  # of the new persons
@@ -128,7 +133,6 @@ class Stage:
         self._ops.append((UNIT, len(self.units) - 1))
 
     def new_person(self, person: Person, team: ProductionUnit | None) -> None:
-        self.free_indexes.append(person.id_number_index or "")
         if person.employer_id is not None:
             self.employer_ids.add(person.employer_id)
         self._ops.append((PERSON_NEW, pack(person), self._planned(team)))
@@ -178,8 +182,11 @@ def _chunks(items: list[Any], size: int = LOOKUP) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def still_fresh(stage: Stage) -> bool:
-    """Whether every record the preparation read is as it was (a few queries per 2,000)."""
+def still_fresh(stage: Stage, staged: Staged) -> bool:
+    """Whether every record the preparation read is as it was (a few queries per 2,000), and
+    every new person's ID number still free (one query against the staged people)."""
+    if people.staged_numbers_taken(staged.people):
+        return False
     pks = list(stage.read_people)
     for chunk in _chunks(pks):
         now = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "updated_at"))
@@ -190,41 +197,136 @@ def still_fresh(stage: Stage) -> bool:
         now = dict(Membership.objects.filter(pk__in=chunk).values_list("pk", "updated_at"))
         if len(now) != len(chunk) or any(now[pk] != stage.read_memberships[pk] for pk in chunk):
             return False
-    for chunk in _chunks(stage.free_indexes):
-        if Person.objects.filter(id_number_index__in=chunk).exists():
-            return False
     for chunk in _chunks(stage.none_open):
         if Membership.objects.filter(person_id__in=chunk, ended_on__isnull=True).exists():
             return False
     return True
 
 
-def merge(
+class Staged:
+    """What `stage_out` wrote ahead of the merge: the new people, every new person's and team's
+    creation event, and the rows' report, in staging tables; the ids reserved for them; and the
+    rows whose other operations (changes, memberships) the merge still works out, each with the
+    ids of its events."""
+
+    def __init__(self, reservation: audit.Reservation) -> None:
+        self.reservation = reservation
+        self.people = people.people_staging(NEW_PERSON)
+        self.events = audit.event_staging()
+        self.report = Staging(ImportRow._meta.db_table, REPORT_COLUMNS)
+        self.rest: list[tuple[tuple[Any, ...], list[int], dict[int, list[Any]]]] = []
+        self.derived: set[int] = set()
+        self.employers: dict[int, Enterprise] = {}
+        self.merged = False
+
+    def drop(self) -> None:
+        """The staging tables dropped, and the reservation given up if nothing was merged."""
+        for table in (self.people, self.events, self.report):
+            table.drop()
+        if not self.merged:
+            audit.release(self.reservation)
+
+
+def stage_out(
     imp: RosterImport,
     stage: Stage,
     *,
     actor: Any,
     target: Enterprise | Organization,
     progress: Callable[[int], None] | None = None,
+) -> Staged:
+    """Outside any transaction: ids reserved (each operation's event, each new person and team),
+    then the new people, their and the new teams' creation events (hashed and keyed) and the
+    rows' report written into staging tables, a batch at a time, keeping little in memory."""
+    ops = sum(len(row[7]) for row in stage.rows)
+    new_people = sum(1 for row in stage.rows for op in row[7] if op[0] == PERSON_NEW)
+    staged = Staged(audit.reserve_event_ids(ops))
+    try:
+        person_ids = iter(people.reserve_person_ids(new_people))
+        with transaction.atomic():
+            unit_ids = reserve_ids(ProductionUnit._meta.db_table, len(stage.units))
+        staged.employers = employers = _employers(stage, target)
+        for unit, pk in zip(stage.units, unit_ids, strict=True):
+            unit.pk = pk
+            unit.enterprise = employers.get(unit.enterprise_id, unit.enterprise)
+            if unit.parent is not None:  # a workshop planned before its team: its id is known now
+                unit.parent = unit.parent
+        event_ids = iter(staged.reservation.ids)
+        done = 0
+        for batch in _chunks(stage.rows, BATCH):
+            values: list[list[Any]] = []
+            new_ids: list[int] = []
+            drafts: list[audit.Draft] = []
+            drafted_ids: list[int] = []
+            report: list[tuple[Any, ...]] = []
+            for row in batch:
+                ids = [next(event_ids) for _op in row[7]]
+                new_pk: int | None = None
+                created: dict[int, list[Any]] = {}
+                rest = []
+                for op, event_id in zip(row[7], ids, strict=True):
+                    if op[0] == UNIT:
+                        drafts.append(audit.create_draft(stage.units[op[1]]))
+                        drafted_ids.append(event_id)
+                    elif op[0] == PERSON_NEW:
+                        new_pk = next(person_ids)
+                        row_values, said = unpack(op[1])
+                        if op[2] is not None:
+                            row_values[TEAM] = stage.units[op[2]].pk
+                            said["team_id"] = [None, row_values[TEAM]]
+                        values.append(row_values)
+                        new_ids.append(new_pk)
+                        drafts.append(_creation(new_pk, row_values, said, employers))
+                        drafted_ids.append(event_id)
+                        if row_values[LEAGUE]:
+                            staged.derived.add(new_pk)
+                        created[new_pk] = row_values
+                    else:
+                        rest.append(event_id)
+                if rest:
+                    # Its changes and memberships are worked out in the merge (its new person's
+                    # values kept: a membership's event names them).
+                    staged.rest.append((row, ids, created))
+                report.append(_report_row(imp, row, row[6] if row[6] is not None else new_pk))
+            people.stage_people(staged.people, NEW_PERSON, values, new_ids)
+            audit.stage_events(staged.events, actor, drafts, drafted_ids)
+            staged.report.add(report)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+        return staged
+    except BaseException:
+        staged.drop()
+        raise
+
+
+def merge(
+    imp: RosterImport,
+    stage: Stage,
+    staged: Staged,
+    *,
+    actor: Any,
+    target: Enterprise | Organization,
 ) -> None:
-    """Write what `stage` holds. Runs inside the caller's write transaction; raises Stale (and
-    writes nothing) if a record read while preparing has changed since."""
-    if not still_fresh(stage):
+    """Write what `stage_out` staged, and work out the rest. Runs inside the caller's write
+    transaction; raises Stale (and writes nothing) if a record read while preparing has changed
+    since, or the reserved ids lapsed."""
+    if not audit.claim(staged.reservation) or not still_fresh(stage, staged):
         raise Stale
-    now = timezone.now()
-    employers = _employers(stage, target)
-    org = target if isinstance(target, Organization) else None
     for unit in stage.units:
-        # Workshops come before their teams: the team's parent has its id when it is written.
-        unit.enterprise = employers.get(unit.enterprise_id, unit.enterprise)
         ProductionUnit.objects.bulk_create([unit])
+    people.write_staged_people(staged.people)
+    audit.write_staged_events(staged.events)
     imp.rows.all().delete()
-    done = 0
-    for batch in _chunks(stage.rows, BATCH):
-        _merge_batch(batch, stage, actor=actor, employers=employers, org=org, now=now, imp=imp)
-        done += len(batch)
-        if progress is not None:
-            progress(done)
+    staged.report.copy_into()
+    org = target if isinstance(target, Organization) else None
+    derived = set(staged.derived)
+    for batch in _chunks(staged.rest, BATCH):
+        derived |= _merge_rest(batch, stage, actor=actor, employers=staged.employers, org=org, now=timezone.now())
+    # The derived status last, as the services settle it after their events.
+    if derived:
+        people.refresh_derived_many(derived)
+    staged.merged = True
 
 
 def _employers(stage: Stage, target: Enterprise | Organization) -> dict[int, Enterprise]:
@@ -238,64 +340,43 @@ def _employers(stage: Stage, target: Enterprise | Organization) -> dict[int, Ent
     return {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).select_related("supervising_org")}
 
 
-def _merge_batch(
-    batch: list[tuple[Any, ...]],
+def _merge_rest(
+    batch: list[tuple[tuple[Any, ...], list[int], dict[int, list[Any]]]],
     stage: Stage,
     *,
     actor: Any,
     employers: dict[int, Enterprise],
     org: Organization | None,
     now: dt.datetime,
-    imp: RosterImport,
-) -> None:
+) -> set[int]:
+    """The changes and memberships of a batch of rows, in row order, each event with the id
+    reserved for its operation (one that changes nothing leaves its id unused). Returns the people
+    whose derived status to settle."""
     # The records this batch changes, loaded once (with what their events read).
-    person_pks = {op[1] for row in batch for op in row[7] if op[0] == PERSON_CHANGE}
-    person_pks |= {op[1] for row in batch for op in row[7] if op[0] == MEMBERSHIP_NEW and op[1] is not None}
+    person_pks = {op[1] for row, _i, _c in batch for op in row[7] if op[0] == PERSON_CHANGE}
+    person_pks |= {op[1] for row, _i, _c in batch for op in row[7] if op[0] == MEMBERSHIP_NEW and op[1] is not None}
     loaded = {
         p.pk: p
         for p in Person.objects.filter(pk__in=person_pks).select_related("party_org", "employer__supervising_org")
     }
-    membership_pks = [op[1] for row in batch for op in row[7] if op[0] == MEMBERSHIP_CHANGE]
+    membership_pks = [op[1] for row, _i, _c in batch for op in row[7] if op[0] == MEMBERSHIP_CHANGE]
     memberships = {
         m.pk: m for m in Membership.objects.filter(pk__in=membership_pks).select_related("organization", "person")
     }
-
-    # 1. New persons, in row order.
-    staged = [op for row in batch for op in row[7] if op[0] == PERSON_NEW]
-    unpacked = [unpack(op[1]) for op in staged]
-    values = [v for v, _said in unpacked]
-    for op, (row_values, said) in zip(staged, unpacked, strict=True):
-        if op[2] is not None:
-            row_values[TEAM] = stage.units[op[2]].pk
-            said["team_id"] = [None, row_values[TEAM]]
-    ids = people.insert_people(NEW_PERSON, values)
-    created = list(zip(ids, unpacked, strict=True))
-    fresh = iter(created)
-
-    # 2. Every row's operations in order: changes applied, events drafted as the services would.
-    drafts: list[audit.Draft] = []
+    drafts: list[tuple[int, audit.Draft]] = []
     changed_people: dict[int, set[str]] = {}
     changed_memberships: dict[int, set[str]] = {}
-    new_memberships: list[Membership] = []
-    membership_drafts: list[tuple[int, Membership]] = []  # drafted once the rows have their ids
+    new_memberships: list[tuple[int, Membership]] = []  # drafted once the rows have their ids
     derived: set[int] = set()
-    person_ids: list[int | None] = []
-    for row in batch:
+    for row, ids, created in batch:
         person: Person | None = None
-        new_pk: int | None = None
-        for op in row[7]:
+        for op, event_id in zip(row[7], ids, strict=True):
             kind = op[0]
-            if kind == UNIT:
-                drafts.append(audit.create_draft(stage.units[op[1]]))
-            elif kind == PERSON_NEW:
-                pk, (row_values, said) = next(fresh)
-                drafts.append(_creation(pk, row_values, said, employers))
+            if kind == PERSON_NEW:
+                (pk,) = created
                 person = None
-                new_pk = pk
-                if row_values[LEAGUE]:
-                    derived.add(pk)
                 if any(o[0] == MEMBERSHIP_NEW and o[1] is THIS_ROWS_PERSON for o in row[7]):
-                    person = _stored(pk, row_values, employers)  # the membership's event names them
+                    person = _stored(pk, created[pk], employers)  # the membership's event names them
             elif kind == PERSON_CHANGE:
                 person = loaded[op[1]]
                 before = audit.snapshot(person)
@@ -313,16 +394,13 @@ def _merge_batch(
                     changed_people[person.pk].add("team_id")
                 draft = audit.update_draft(person, before)
                 if draft is not None:
-                    drafts.append(draft)
+                    drafts.append((event_id, draft))
                 derived.add(person.pk)
             elif kind == MEMBERSHIP_NEW:
                 owner = person if op[1] is THIS_ROWS_PERSON else loaded[op[1]]
                 if owner is None:
                     raise RuntimeError("a staged membership without its person")
-                m = Membership(person=owner, organization=org, **op[3])
-                new_memberships.append(m)
-                membership_drafts.append((len(drafts), m))
-                drafts.append(audit.Draft("placeholder"))
+                new_memberships.append((event_id, Membership(person=owner, organization=org, **op[3])))
                 derived.add(owner.pk)
             elif kind == MEMBERSHIP_CHANGE:
                 m = memberships[op[1]]
@@ -336,25 +414,20 @@ def _merge_batch(
                     changed_memberships.setdefault(m.pk, set()).update(op[2])
                 draft = audit.update_draft(m, before)
                 if draft is not None:
-                    drafts.append(draft)
+                    drafts.append((event_id, draft))
                 derived.add(m.person_id)
-        person_ids.append(row[6] if row[6] is not None else new_pk)
 
     if changed_people:
         fields = sorted(set().union(*changed_people.values()) | {"updated_at"})
         Person.objects.bulk_update([loaded[pk] for pk in changed_people], fields)
     if new_memberships:
-        Membership.objects.bulk_create(new_memberships)
-        for at, m in membership_drafts:
-            drafts[at] = audit.create_draft(m)
+        Membership.objects.bulk_create([m for _i, m in new_memberships])
+        drafts.extend((event_id, audit.create_draft(m)) for event_id, m in new_memberships)
     if changed_memberships:
         fields = sorted(set().union(*changed_memberships.values()) | {"updated_at"})
         Membership.objects.bulk_update([memberships[pk] for pk in changed_memberships], fields)
-    audit.record_many(actor=actor, drafts=drafts)
-    # The derived status last, as the services settle it after their events.
-    if derived:
-        people.refresh_derived_many(derived)
-    _write_report(imp, batch, person_ids)
+    audit.record_reserved(actor, sorted(drafts, key=lambda d: d[0]))
+    return derived
 
 
 def _stored(pk: int, values: list[Any], employers: dict[int, Enterprise]) -> Person:
@@ -380,16 +453,16 @@ def _creation(pk: int, values: list[Any], said: dict[str, Any], employers: dict[
     )
 
 
-def _write_report(imp: RosterImport, batch: Iterable[tuple[Any, ...]], person_ids: list[int | None]) -> None:
-    """The batch's rows' outcomes, as `report.save_rows` stores them, in few statements."""
-    columns = ("roster_import_id", "row_number", "outcome", "name", "problems", "notes", "changed", "person_id")
+REPORT_COLUMNS = [
+    str(cast("Field[Any, Any]", ImportRow._meta.get_field(c)).column)
+    for c in ("roster_import", "row_number", "outcome", "name", "problems", "notes", "changed", "person_id")
+]
+
+
+def _report_row(imp: RosterImport, row: tuple[Any, ...], person_id: int | None) -> tuple[Any, ...]:
+    """A row's outcome, as `report.save_rows` stores it."""
 
     def listed(items: list[Any] | None) -> str:
         return json.dumps(items) if items else "[]"  # as the JSONFields store them
 
-    rows = [
-        (imp.pk, row[0], row[1], row[2], listed(row[3]), listed(row[4]), listed(row[5]), pid)
-        for row, pid in zip(batch, person_ids, strict=True)
-    ]
-    names = [str(cast("Field[Any, Any]", ImportRow._meta.get_field(c)).column) for c in columns]
-    insert_rows(ImportRow._meta.db_table, names, rows)
+    return (imp.pk, row[0], row[1], row[2], listed(row[3]), listed(row[4]), listed(row[5]), person_id)
