@@ -68,6 +68,7 @@ def test_in_process_scenarios_print_ratios_against_their_floors(generated):
         "import.check",
         "import.confirm",
         "import.prepare",
+        "import.stage",
         "import.exclusive",
     ]
     ours = {f["scenario"]: f for f in result["figures"]}
