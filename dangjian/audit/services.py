@@ -235,8 +235,9 @@ def record(
 
 
 def record_many(*, actor: User | AnonymousUser | None, drafts: Iterable[Draft], batch_size: int = 2000) -> int:
-    """Record many events in a few statements (a roster import's records): the same events, in
-    the same order, as calling `record` for each draft. Returns how many were written."""
+    """Record many events in a few statements, for a bulk write inside one transaction (an import
+    staged ahead of its transaction uses `reserve_event_ids` and `stage_events` instead): the same
+    events, in the same order, as calling `record` for each draft. Returns how many were written."""
     written = 0
     batch: list[Draft] = []
     table = AuditEvent._meta.db_table
