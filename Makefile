@@ -8,8 +8,9 @@ PYTEST_ARGS ?=
 
 .PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import bench-data bench fuzz clean
 
-$(VENV)/.base: requirements/base.txt
+$(VENV)/.base: requirements/pip.txt requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/pip.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
 	touch $@
 
