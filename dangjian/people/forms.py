@@ -211,5 +211,13 @@ class PersonFilterForm(forms.Form):
         lookups.use(self.fields["organization"], "org", user)
         lookups.use(self.fields["enterprise"], "enterprise", user)
         ent = parse_id(self.data.get("enterprise"))
-        teams = lookups.SOURCES["team"].choices(user)
-        lookups.use(self.fields["team"], "team", user, teams.filter(enterprise_id=ent) if ent else teams)
+        if ent:
+            lookups.use(
+                self.fields["team"],
+                "team",
+                user,
+                narrow=lambda teams: teams.filter(enterprise_id=ent),
+                narrowed=f"enterprise={ent}",
+            )
+        else:
+            lookups.use(self.fields["team"], "team", user)
