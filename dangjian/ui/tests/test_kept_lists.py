@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django import forms as django_forms
 from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -163,3 +164,25 @@ def test_a_form_that_narrows_the_field_afterwards_shows_its_own_choices(world):
     form.fields["org"].queryset = world.b.branch.__class__.objects.filter(pk=world.b.branch.pk)
     html = str(form["org"])
     assert "B公司党支部" in html and "A公司党支部" not in html and "和静县委" not in html
+
+
+def _filter_form(html: str) -> str:
+    start = html.index('<form class="row g-2 mb-3" method="get" id="person-filters"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_filter_form_reads_the_same_kept_as_afresh(world, client):
+    """Kept lists and memoised selects write the HTML Django's own widgets write: the form as
+    the first visit renders it (nothing kept), the second (all kept), and with plain selects."""
+    from dangjian.people.forms import PersonFilterForm
+
+    client.force_login(world.county_admin)
+    query = f"?status=members&enterprise={world.a.enterprise.pk}&ethnicity=01"
+    cold = _filter_form(client.get(reverse("people:list") + query).content.decode())
+    warm = _filter_form(client.get(reverse("people:list") + query).content.decode())
+    assert cold == warm and "A缝纫一组" in warm and "B缝纫一组" not in warm
+    for name in ("status", "ethnicity", "gender"):
+        memo = PersonFilterForm.base_fields[name].widget
+        plain = type("Select", (django_forms.Select,), {})(attrs=memo.attrs)
+        plain.choices = memo.choices
+        assert plain.render(name, "01", {"id": f"id_{name}"}) == memo.render(name, "01", {"id": f"id_{name}"})
