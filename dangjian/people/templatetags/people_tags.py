@@ -7,10 +7,10 @@ people/tests/test_person_list_rows.py holds its HTML to the template it replaces
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 from dangjian.ui.templatetags.dj import id_url
@@ -29,8 +29,9 @@ def _get(obj: Any, name: str) -> Any:
 
 
 def _text(value: Any) -> str:
-    """As `{{ value }}` writes it (None is "None"); a value that could not be read is ""."""
-    return str(conditional_escape(value))
+    """As `{{ value }}` writes it (None is "None"): HTML-safe text as it is, anything else
+    escaped with the standard library's escape, which Django's uses."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
 
 
 @register.simple_tag
