@@ -67,16 +67,19 @@ def track(group: str, tables: Iterable[str]) -> None:
 
 
 def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    # A kept connection (CONN_MAX_AGE) announces each reconnection: one watcher is enough.
+    # A kept connection (CONN_MAX_AGE) announces each reconnection: one watcher is enough. First
+    # in the list, not last: a connection may open inside someone's `execute_wrapper` block, whose
+    # exit pops the list's last wrapper (it would drop the watcher and leave theirs for good).
     if _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch)
+        connection.execute_wrappers.insert(0, _watch)
 
 
 def _watch(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     result = execute(sql, params, many, context)
-    if sql.lstrip()[:6].upper() != "SELECT":
+    text = sql if isinstance(sql, str) else str(sql)  # psycopg's composed SQL is no str
+    if text.lstrip()[:6].upper() != "SELECT":
         for group, tables in _GROUPS.items():
-            if any(table in sql for table in tables):
+            if any(table in text for table in tables):
                 _after_commit(context["connection"], group)
     return result
 
