@@ -171,11 +171,20 @@ class LookupSelect(forms.Select):
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
         """A kept list's select is rendered once per process for each name, value and attributes:
         its HTML depends on nothing else (the key names the source, the form's narrowing, the
-        language, the tables' version and the reach)."""
-        queryset = cast(ModelChoiceIterator, self.choices).queryset
-        if self.kept_key is None or queryset is not self.kept_for:
+        language, the tables' version and the reach) but the field's empty choice, which two
+        forms sharing a source and a name (the person and export filters' enterprise) differ in."""
+        iterator = cast(ModelChoiceIterator, self.choices)
+        if self.kept_key is None or iterator.queryset is not self.kept_for:
             return super().render(name, value, attrs, renderer)
-        key = (self.kept_key, name, repr(self.format_value(value)), repr(self.build_attrs(self.attrs, attrs)), renderer)
+        empty = iterator.field.empty_label
+        key = (
+            self.kept_key,
+            None if empty is None else str(empty),
+            name,
+            repr(self.format_value(value)),
+            repr(self.build_attrs(self.attrs, attrs)),
+            renderer,
+        )
         now = time.monotonic()
         hit = _RENDERED.get(key)
         if hit is not None and hit[0] > now:

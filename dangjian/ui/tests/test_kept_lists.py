@@ -186,3 +186,20 @@ def test_the_filter_form_reads_the_same_kept_as_afresh(world, client):
         plain = type("Select", (django_forms.Select,), {})(attrs=memo.attrs)
         plain.choices = memo.choices
         assert plain.render(name, "01", {"id": f"id_{name}"}) == memo.render(name, "01", {"id": f"id_{name}"})
+
+
+def test_two_forms_sharing_a_kept_list_keep_their_own_empty_choice(world):
+    """The select kept in the process is the field's too: the person filter's enterprise ("Any
+    enterprise") and the export filter's (Django's dashes) read the same kept list, each with
+    its own first option."""
+    from dangjian.exports.forms import UnitFilterForm
+    from dangjian.people.forms import PersonFilterForm
+
+    any_enterprise = f'<option value="" selected>{PersonFilterForm.base_fields["enterprise"].empty_label}</option>'
+    dashes = '<option value="" selected>---------</option>'
+    for _ in range(2):  # afresh, then kept
+        person_filter = str(PersonFilterForm(user=world.county_admin)["enterprise"])
+        export_filter = str(UnitFilterForm(user=world.county_admin)["enterprise"])
+        assert "A公司" in person_filter and "A公司" in export_filter
+        assert any_enterprise in person_filter and dashes not in person_filter
+        assert dashes in export_filter and any_enterprise not in export_filter
