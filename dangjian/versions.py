@@ -74,7 +74,7 @@ def _install(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> Non
         connection.execute_wrappers.insert(0, _watch)
 
 
-def _watch(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+def _watch(execute: Any, sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
     result = execute(sql, params, many, context)
     text = sql if isinstance(sql, str) else str(sql)  # psycopg's composed SQL is no str
     if text.lstrip()[:6].upper() != "SELECT":

@@ -40,7 +40,11 @@ def test_sql_that_is_no_string_still_runs_and_is_watched():
 
     assert versions.current("organizations") is not None
     ran: list[tuple] = []
-    context = {"connection": connection}
-    result = versions._watch(lambda *args: ran.append(args) or "done", _Composed(), None, False, context)
+
+    def execute(*args):
+        ran.append(args)
+        return "done"
+
+    result = versions._watch(execute, _Composed(), None, False, {"connection": connection})
     assert result == "done" and len(ran) == 1
     assert versions.current("organizations") is None  # its bump waits for the (test's) commit
