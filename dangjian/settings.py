@@ -331,6 +331,10 @@ DANGJIAN = {
     "PAGE_SIZE": 50,
     # A choice list longer than this is searched, not listed in full (ui/lookups.py).
     "LOOKUP_LIST_MAX": 100,
+    # The longest a kept choice list is shown (ui/lookups.py, "Kept lists"): any committed write to
+    # the organisation tables through Django replaces it at once; this bounds what it cannot see
+    # (a write made outside Django, a process killed between its commit and the new version).
+    "LOOKUP_KEEP_SECONDS": int(os.environ.get("LOOKUP_KEEP_SECONDS", "600")),
     # How long the home dashboard's figures are kept before they are counted again (pages/selectors.py).
     "DASHBOARD_SECONDS": int(os.environ.get("DASHBOARD_SECONDS", "300")),
 }

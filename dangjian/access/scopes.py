@@ -20,6 +20,7 @@ queryset or object being scoped is made of.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -151,6 +152,18 @@ def grants_for(user: User | AnonymousUser) -> list[Grant]:
 
 def forget_grants(user: User | AnonymousUser) -> None:
     user.__dict__.pop("_dangjian_grants", None)
+
+
+def reach_key(user: User | AnonymousUser) -> str:
+    """A digest of everything `scope_q` and `container_q` read of the user: whether they are
+    unrestricted, and their grants (each role with its anchor's path, enterprise and person, as
+    the database has them now). Two users with the same key are given the same filters, so what
+    is computed from those filters alone (a filter form's choice list, ui.lookups) may be kept
+    under it; the rows the filters read are the tables' business (a version, dangjian.versions)."""
+    if _is_unrestricted(user):
+        return "all"
+    grants = sorted(repr(g) for g in grants_for(user))
+    return hashlib.sha256("\n".join(grants).encode()).hexdigest()[:32]
 
 
 # --- reach: which rows an anchor covers, per kind of object ---------------------------------

@@ -3,11 +3,12 @@ each a function of the user returning the choices already narrowed by the scope 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from dangjian.access.scopes import CHANGE, VIEW, scope
+from dangjian import versions
+from dangjian.access.scopes import CHANGE, VIEW, reach_key, scope
 from dangjian.ui import lookups
 
 from .models import PARTY_UNIT_KINDS, ROOT_KINDS, Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
@@ -49,10 +50,30 @@ def team_label(team: ProductionUnit) -> str:
     return f"{team.enterprise.display_name} · {team.display_name}"
 
 
+# The tables these lists read (organisations, enterprises, teams and other units): any write to
+# them changes the version their kept lists are keyed by (dangjian.versions).
+TABLES = "organizations"
+
+
+def tables() -> list[str]:
+    return [Organization._meta.db_table, Enterprise._meta.db_table, ProductionUnit._meta.db_table]
+
+
+def tables_version() -> str | None:
+    return versions.current(TABLES)
+
+
+def _kept(key: str, choices: Any, search: tuple[str, ...], label: Any = None, columns: tuple[str, ...] = ()) -> None:
+    """A source that is a function of the user's reach alone (access.scopes.reach_key) reading
+    only the tables above: its lists are kept (ui.lookups, "Kept lists")."""
+    lookups.register(key, choices, search, label, columns, reach=reach_key, version=tables_version)
+
+
 def register() -> None:
-    lookups.register("org", orgs_for, ORG_SEARCH, columns=NAME_COLUMNS)
-    lookups.register("org.change", lambda user: orgs_for(user, CHANGE), ORG_SEARCH, columns=NAME_COLUMNS)
-    lookups.register("org.committee", committees_for, ORG_SEARCH, columns=NAME_COLUMNS)
-    lookups.register("org.party_unit", party_units_for, ORG_SEARCH, columns=NAME_COLUMNS)
-    lookups.register("enterprise", enterprises_for, ENTERPRISE_SEARCH, columns=NAME_COLUMNS)
-    lookups.register("team", teams_for, TEAM_SEARCH, team_label, TEAM_COLUMNS)
+    versions.track(TABLES, tables())
+    _kept("org", orgs_for, ORG_SEARCH, columns=NAME_COLUMNS)
+    _kept("org.change", lambda user: orgs_for(user, CHANGE), ORG_SEARCH, columns=NAME_COLUMNS)
+    _kept("org.committee", committees_for, ORG_SEARCH, columns=NAME_COLUMNS)
+    _kept("org.party_unit", party_units_for, ORG_SEARCH, columns=NAME_COLUMNS)
+    _kept("enterprise", enterprises_for, ENTERPRISE_SEARCH, columns=NAME_COLUMNS)
+    _kept("team", teams_for, TEAM_SEARCH, team_label, TEAM_COLUMNS)

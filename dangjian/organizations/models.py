@@ -29,9 +29,14 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return display_name(self.name, self.name_en)
+
+
+def display_name(name: str, name_en: str) -> str:
+    """The name to show in the current language: the English one, if any, in English."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
 
 
 class OrgKind(models.TextChoices):

@@ -13,7 +13,7 @@ from dangjian.choices import PoliticalStatus
 from dangjian.ids import parse_id
 from dangjian.organizations.selectors import enterprises_where, orgs_where, teams_of
 from dangjian.ui import lookups
-from dangjian.ui.forms import DateInput
+from dangjian.ui.forms import DateInput, MemoSelect
 
 from . import services
 from .choices import Ethnicity, Gender
@@ -198,12 +198,19 @@ class PersonFilterForm(forms.Form):
         choices=[("", _("Any political status")), ("members", _("Party members"))] + list(PoliticalStatus.choices),
         required=False,
         label=_("political status"),
+        widget=MemoSelect("people.filter.status"),
     )
     ethnicity = forms.ChoiceField(
-        choices=[("", _("Any ethnicity"))] + list(Ethnicity.choices), required=False, label=_("ethnicity")
+        choices=[("", _("Any ethnicity"))] + list(Ethnicity.choices),
+        required=False,
+        label=_("ethnicity"),
+        widget=MemoSelect("people.filter.ethnicity"),
     )
     gender = forms.ChoiceField(
-        choices=[("", _("Any gender"))] + list(Gender.choices), required=False, label=_("gender")
+        choices=[("", _("Any gender"))] + list(Gender.choices),
+        required=False,
+        label=_("gender"),
+        widget=MemoSelect("people.filter.gender"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -211,5 +218,13 @@ class PersonFilterForm(forms.Form):
         lookups.use(self.fields["organization"], "org", user)
         lookups.use(self.fields["enterprise"], "enterprise", user)
         ent = parse_id(self.data.get("enterprise"))
-        teams = lookups.SOURCES["team"].choices(user)
-        lookups.use(self.fields["team"], "team", user, teams.filter(enterprise_id=ent) if ent else teams)
+        if ent:
+            lookups.use(
+                self.fields["team"],
+                "team",
+                user,
+                narrow=lambda teams: teams.filter(enterprise_id=ent),
+                narrowed=f"enterprise={ent}",
+            )
+        else:
+            lookups.use(self.fields["team"], "team", user)

@@ -11,12 +11,14 @@ from django.db.models import Count, Q, QuerySet
 from dangjian import prepared
 from dangjian.access.scopes import REVEAL, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from dangjian.labels import choice_label
+from dangjian.organizations.models import display_name
 from dangjian.organizations.selectors import enterprises_under, orgs_under
 from dangjian.text import search_text
 
 from .models import Membership, Person
 from .services import id_number_lookup
-from .validators import normalize_id_number
+from .validators import mask_id_number, normalize_id_number
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -61,6 +63,33 @@ PERSON_LIST_COLUMNS = (
 def as_list_rows(qs: QuerySet[Person]) -> QuerySet[Person]:
     """The person list's rows: only PERSON_LIST_COLUMNS, with the employer and team joined."""
     return qs.select_related(None).select_related("employer", "team").only(*PERSON_LIST_COLUMNS)
+
+
+def list_rows(ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The person list's rows for these ids, in their order, as the values its template reads
+    (people/_person_rows.html: the same names a Person has, each computed once): no model
+    instances, and each of the template's look-ups a dict key rather than attribute searches on a
+    record (50 rows 4.9 → 2.5 ms, docs/benchmarks.md). test_person_list_rows holds them to what
+    whole records render. The ids came through the list's scope."""
+    ids = list(ids)
+    fields = {name: Person._meta.get_field(name) for name in ("gender", "political_status", "ethnicity")}
+    by_id = {}
+    for pk, *values in Person.objects.filter(pk__in=ids).values_list("pk", *PERSON_LIST_COLUMNS):
+        name, gender, post, status, ethnicity, birth_date, id_number, emp, emp_en, team, team_en = values
+        by_id[pk] = {
+            "pk": pk,
+            "name": name,
+            "post": post,
+            "political_status": status,
+            "get_gender_display": choice_label(fields["gender"], gender),
+            "get_political_status_display": choice_label(fields["political_status"], status),
+            "get_ethnicity_display": choice_label(fields["ethnicity"], ethnicity),
+            "birth_date": birth_date,
+            "id_number_masked": mask_id_number(id_number),
+            "employer": None if emp is None else {"display_name": display_name(emp, emp_en)},
+            "team": None if team is None else {"display_name": display_name(team, team_en)},
+        }
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def visible_people(user: User, action: str = VIEW) -> QuerySet[Person]:

@@ -32,8 +32,8 @@ def person_list(request):
     qs = selectors.visible_people(request.user)
     if form.is_valid():
         qs = selectors.filter_people(qs, form.cleaned_data, request.user)
-    qs, current_sort = sort(request.GET, selectors.as_list_rows(qs), selectors.PERSON_SORTS, "name")
-    page = paginate(request, qs)
+    qs, current_sort = sort(request.GET, qs, selectors.PERSON_SORTS, "name")
+    page = paginate(request, qs, rows=selectors.list_rows)
     ctx = {
         "form": form,
         "page": page,

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 
 from dangjian.ids import parse_id
 
@@ -23,6 +24,38 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemoSelect(forms.Select):
+    """A select of fixed choices (a model's choices, a list in the code) rendered once per
+    process for each language, name, value and attributes: a filter form's 56 ethnic groups took
+    0.5 ms to write out again on every page of a list. `key` names the choices; they must not
+    change while the process runs (their values are part of the key as a check, not their
+    labels, which are translated: the language is)."""
+
+    MAX_KEPT = 512
+    _rendered: dict[tuple[Any, ...], SafeString] = {}
+
+    def __init__(self, key: str, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.key = key
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
+        key = (
+            self.key,
+            get_language(),
+            tuple(str(v) for v, _label in self.choices),
+            name,
+            repr(self.format_value(value)),
+            repr(self.build_attrs(self.attrs, attrs)),
+            renderer,
+        )
+        html = self._rendered.get(key)
+        if html is None:
+            if len(self._rendered) >= self.MAX_KEPT:
+                self._rendered.clear()
+            html = self._rendered[key] = super().render(name, value, attrs, renderer)
+        return html
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -12,14 +12,17 @@ from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 
 
-def page_rows(qs: QuerySet, start: int, stop: int) -> list:
+def page_rows(qs: QuerySet, start: int, stop: int, make_rows: Callable[[list[Any]], list] | None = None) -> list:
     """qs[start:stop] in two steps: the page's ids in the list's order, then those rows with their
     related rows. One query more, but the database sorts bare rows and joins only the page's
     (on PostgreSQL a prefecture's member list joined all 23,441 members to their employer, team
     and organisation before sorting: 76 ms against 36 + 2, docs/benchmarks.md). The second query
     needs no scope: the ids came through it. Querysets that compute columns (annotations) or
-    collapse rows (distinct, values) are sliced as usual."""
+    collapse rows (distinct, values) are sliced as usual. `make_rows`, if given, makes the page's
+    rows from its ids (in their order) instead of the second query."""
     query = qs.query
+    if make_rows is not None:
+        return make_rows(list(qs.values_list("pk", flat=True)[start:stop]))
     if (
         qs._iterable_class is not ModelIterable
         or query.annotations
@@ -38,6 +41,8 @@ def page_rows(qs: QuerySet, start: int, stop: int) -> list:
 
 
 class IdsFirstPaginator(Paginator):
+    rows: Callable[[list[Any]], list] | None = None
+
     def page(self, number):
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
@@ -46,11 +51,19 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return Page(page_rows(self.object_list, bottom, top), number, self)
+        return Page(page_rows(self.object_list, bottom, top, self.rows), number, self)
 
 
-def paginate(request: HttpRequest, qs: QuerySet | Sequence[Any], per_page: int | None = None):
+def paginate(
+    request: HttpRequest,
+    qs: QuerySet | Sequence[Any],
+    per_page: int | None = None,
+    *,
+    rows: Callable[[list[Any]], list] | None = None,
+):
+    """The requested page of `qs`; `rows`, for a queryset, makes the page's rows from its ids."""
     paginator = IdsFirstPaginator(qs, per_page or settings.DANGJIAN["PAGE_SIZE"])
+    paginator.rows = rows
     return paginator.get_page(request.GET.get("page"))
 
 

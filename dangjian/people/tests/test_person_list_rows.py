@@ -1,17 +1,35 @@
 """The person list loads only the columns its rows show (people.selectors.PERSON_LIST_COLUMNS),
-and its rows read exactly as whole records would render them, in either language."""
+as prepared values (people.selectors.list_rows), and its rows read exactly as whole records
+would render them, in either language."""
 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from dangjian.people.models import Person
+from dangjian.people.selectors import list_rows
 from dangjian.testing.factories import PersonFactory
+
+# A row as the template language wrote it before the rows were written in Python
+# (people_tags.person_row): the tag must write exactly this.
+ROW_TEMPLATE = """
+  <tr>
+    <td><a href="{% id_url 'people:detail' p.pk %}">{{ p.name }}</a><div class="small text-secondary">{{ p.get_gender_display }}{% if p.post %} · {{ p.post }}{% endif %}</div></td>
+    <td><span class="badge {% if p.political_status == 'full' or p.political_status == 'probationary' %}bg-red-lt{% else %}bg-secondary-lt{% endif %}">{{ p.get_political_status_display }}</span></td>
+    <td class="d-none d-md-table-cell">{{ p.get_ethnicity_display }}</td>
+    <td class="d-none d-lg-table-cell">{{ p.birth_date.isoformat }}</td>
+    <td class="d-none d-md-table-cell masked">{{ p.id_number_masked }}</td>
+    <td class="d-none d-lg-table-cell">{{ p.employer.display_name|default:"—" }}</td>
+    <td class="d-none d-sm-table-cell">{{ p.team.display_name|default:"—" }}</td>
+  </tr>
+  """
 
 
 def _rows_html(response, rows) -> str:
@@ -24,8 +42,9 @@ def _rows_html(response, rows) -> str:
 
 
 def _whole(rows) -> list[Person]:
-    full = Person.objects.select_related("employer", "team", "party_org").in_bulk([p.pk for p in rows])
-    return [full[p.pk] for p in rows]
+    ids = [row["pk"] for row in rows]
+    full = Person.objects.select_related("employer", "team", "party_org").in_bulk(ids)
+    return [full[pk] for pk in ids]
 
 
 @pytest.fixture
@@ -40,8 +59,10 @@ def varied(world):
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_rows_read_as_whole_records_render(varied, client, language):
     client.force_login(varied.county_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the page's language (the switch)
     with translation.override(language):
-        response = client.get(reverse("people:list"), headers={"accept-language": language})
+        response = client.get(reverse("people:list"))
+        assert response.headers["Content-Language"] == language
         assert response.status_code == 200
         rows = list(response.context["page"].object_list)
         assert len(rows) == 7
@@ -64,6 +85,20 @@ def test_a_secretary_sees_the_same_rows_of_their_side_only(varied, client):
     client.force_login(varied.a.secretary)
     response = client.get(reverse("people:list"))
     rows = list(response.context["page"].object_list)
-    assert {p.name for p in rows} == {"A党员", "A工人", "A书记", "A无班组"}
+    assert {row["name"] for row in rows} == {"A党员", "A工人", "A书记", "A无班组"}
     assert _rows_html(response, rows) == _rows_html(response, _whole(rows))
     assert "B工人" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_row_tag_writes_what_the_row_template_wrote(varied, language):
+    PersonFactory(name="<b>张&三</b>", employer=varied.b.enterprise, team=varied.b.team, post="\"质检\" & 'QA'")
+    people = list(Person.objects.select_related("employer", "team").order_by("pk"))
+    assert any(p.team is None for p in people) and any(p.post for p in people)
+    template = Template("{% load dj %}{% for p in rows %}" + ROW_TEMPLATE + "{% endfor %}")
+    tag = Template("{% load people_tags %}{% for p in rows %}{% person_row p %}{% endfor %}")
+    with translation.override(language):
+        before = template.render(Context({"rows": people}))
+        assert tag.render(Context({"rows": people})) == before
+        assert tag.render(Context({"rows": list_rows([p.pk for p in people])})) == before
+    assert "&lt;b&gt;张&amp;三&lt;/b&gt;" in before and "&quot;质检&quot; &amp; &#x27;QA&#x27;" in before

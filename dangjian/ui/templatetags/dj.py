@@ -18,7 +18,11 @@ register = template.Library()
 
 @register.filter
 def styled(field):
-    css = "form-select" if field.widget_type in {"select", "selectmultiple", "nullbooleanselect"} else "form-control"
+    css = (
+        "form-select"
+        if field.widget_type in {"select", "memoselect", "selectmultiple", "nullbooleanselect"}
+        else "form-control"
+    )
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
