@@ -245,7 +245,7 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
             n_people=Count("members", distinct=True),
             n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
         )
-        .order_by("parent__name", "kind", "name")
+        .order_by("parent__name_key", "kind", "name_key", "name")
     )
 
 
@@ -272,7 +272,7 @@ def teams_covered(user: User, org: Organization) -> QuerySet[ProductionUnit]:
             n_people=Count("members", distinct=True),
             n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
         )
-        .order_by("enterprise__name", "parent__name", "name")
+        .order_by("enterprise__name", "parent__name_key", "name_key", "name")
     )
 
 

@@ -29,7 +29,7 @@ PERSON_SORTS = {
     "birth_date": "birth_date",
     "status": "political_status",
     "employer": "employer__name",
-    "team": "team__name",
+    "team": "team__name_key",
     "hire_date": "hire_date",
 }
 
