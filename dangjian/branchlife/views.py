@@ -325,6 +325,8 @@ def invitees(request, pk):
         "ui/_lookup_options.html",
         {
             "options": [(p.pk, label(p)) for p in found[: lookups.SEARCH_RESULTS]],
+            # Nobody chosen until the user picks: one tap must not invite the first match.
+            "empty": _("— choose whom to invite —") if found else "",
             "more": len(found) > lookups.SEARCH_RESULTS,
             "shown": lookups.SEARCH_RESULTS,
         },

@@ -69,3 +69,18 @@ def test_side_b_cannot_mark_side_as_meeting_ahead_or_not(world, login):
     answer = client.post(reverse("branchlife:mark", args=[m.pk, _row(m).pk]), {"state": "present"})
     assert answer.status_code == 404
     assert _row(m).state == Attendance.State.ABSENT
+
+
+def test_the_invite_picker_has_nobody_chosen_until_the_user_picks(world, login):
+    m = meeting(world.a)
+    client = login(world.a.secretary)
+    body = client.get(reverse("branchlife:detail", args=[m.pk])).content.decode()
+    picker = body.split('id="id_person"', 1)[1].split("</select>", 1)[0]
+    first = picker.split("<option", 2)[1]
+    assert 'value="" selected' in first  # not the first worker
+    sent = client.post(reverse("branchlife:invite", args=[m.pk]), {"person": ""})
+    assert not m.attendances.filter(invited=True).exists()
+    assert "请先从列表中选择要邀请的人" in sent.content.decode()
+    found = client.get(reverse("branchlife:invitees", args=[m.pk]), {"search": "A工人"}).content.decode()
+    assert found.startswith('<option value="">') and "A工人" in found
+    assert "B工人" not in client.get(reverse("branchlife:invitees", args=[m.pk]), {"search": "工人"}).content.decode()
