@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dangjian.audit.models import AuditEvent
 from dangjian.testing.branchlife import committee, meeting
@@ -196,3 +196,13 @@ def test_an_ordinary_member_reads_meetings_but_not_the_register_or_leave_reasons
     assert client.post(reverse("branchlife:register")).status_code == 403
     secretary = login(world.a.secretary).get(reverse("branchlife:detail", args=[m.pk])).content.decode()
     assert "病假" in secretary
+
+
+def test_a_planned_meeting_is_marked_in_words_not_a_symbol_phones_lack(world, login):
+    on = timezone.localdate() + dt.timedelta(days=3)
+    meeting(world.a, on=on, status="planned")
+    client = login(world.a.secretary)
+    body = client.get(reverse("branchlife:calendar"), {"year": on.year}).content.decode()
+    assert "data-planned>已计划<" in body and "⏲" not in body
+    other = login(world.b.secretary).get(reverse("branchlife:calendar"), {"year": on.year}).content.decode()
+    assert "data-planned" not in other  # B's calendar shows none of A's plans
