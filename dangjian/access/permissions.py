@@ -37,6 +37,7 @@ from .scopes import (
     container_q,
     grants_for,
     has_any,
+    reaches_any,
 )
 
 AnyUser = User | AnonymousUser
@@ -241,6 +242,18 @@ def birthdays_refused() -> Refused:
 
 def may_see_meetings(user: User) -> bool:
     return has_any(user, MEETING, VIEW)
+
+
+def meetings_in_menu(user: User) -> bool:
+    """Whether the menu offers Meetings: to a role that keeps or reads a branch's meetings; to
+    anyone else (an HR manager, a worker) once there is a meeting they were expected at or
+    invited to. Their own record's grant alone would open an empty page."""
+    if getattr(user, "is_superuser", False):
+        return True
+    grants = [g for g in grants_for(user) if g.allows(MEETING, VIEW)]
+    if any(g.role != "self" for g in grants):
+        return True
+    return bool(grants) and reaches_any(user, MEETING, VIEW)
 
 
 def meetings_refused() -> Refused:

@@ -23,7 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": permissions.may_read_global_log(user),
             "imports": permissions.may_import(user),
             "development": permissions.may_see_development(user),
-            "meetings": permissions.may_see_meetings(user),
+            # A query only for someone with no role on meetings (whether they were invited to one).
+            "meetings": lambda: permissions.meetings_in_menu(user),
             "birthdays": permissions.may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
