@@ -283,6 +283,8 @@ def step_details(step: Step, names: dict[int, str], see_review: bool = True) -> 
                 },
             )
         )
+        if d.get("fewer_reason"):
+            out.append((_("Fewer entitled than full members, because"), str(d["fewer_reason"])))
     if d.get("decision"):
         text = str(DECISIONS.get(d["decision"], d["decision"]))
         if d["decision"] == rules.EXTEND and d.get("months"):
