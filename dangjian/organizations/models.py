@@ -199,7 +199,7 @@ class NaturalKeyField(models.TextField):
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def deconstruct(self) -> tuple[str, str, list[object], dict[str, object]]:
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         return name, path, args, kwargs
