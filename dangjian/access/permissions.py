@@ -139,6 +139,8 @@ def may_see_sensitive_in_admin(user: User, person: Model | None) -> bool:
 # A person whose application is in progress (development.models.OPEN_STAGES, which a candidacy's
 # stage writes into the person's political status) may not apply again.
 APPLYING_STATUSES = frozenset({"applicant", "activist", "target"})
+# …and until their conversion a probationary member's candidacy is still open.
+CANDIDATE_STATUSES = APPLYING_STATUSES | {"probationary"}
 
 
 def may_see_development(user: AnyUser) -> bool:

@@ -412,6 +412,13 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
 REMINDED_STAGES = LIVE_STAGES
 
 
+def own_open_candidacy(person: Person | None) -> Candidacy | None:
+    """The person's application in progress, for their menu's "My application"."""
+    if person is None:
+        return None
+    return Candidacy.objects.filter(person=person, stage__in=LIVE_STAGES).order_by("-applied_on", "-pk").first()
+
+
 def open_candidacies() -> QuerySet[Candidacy]:
     return (
         Candidacy.objects.filter(stage__in=REMINDED_STAGES)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from dangjian.access import permissions
 from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
+from dangjian.development import selectors as development
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,5 +29,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "birthdays": permissions.may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
+            # The applicant's own application (to its conversion), one tap away: a query only for
+            # someone whose status says they have one.
+            "my_application": lambda: (
+                development.own_open_candidacy(user.person)
+                if getattr(getattr(user, "person", None), "political_status", None) in permissions.CANDIDATE_STATUSES
+                else None
+            ),
         },
     }
