@@ -206,3 +206,20 @@ def test_a_planned_meeting_is_marked_in_words_not_a_symbol_phones_lack(world, lo
     assert "data-planned>已计划<" in body and "⏲" not in body
     other = login(world.b.secretary).get(reverse("branchlife:calendar"), {"year": on.year}).content.decode()
     assert "data-planned" not in other  # B's calendar shows none of A's plans
+
+
+def test_the_county_home_tile_and_the_roll_up_count_the_same_organisations(world, login):
+    """One definition of a grassroots organisation: the county's home tile and its meetings
+    roll-up count the same units (branches, joint and general branches, enterprise committees)."""
+    from dangjian.organizations.models import OrgKind
+    from dangjian.testing.factories import make_org
+
+    make_org(OrgKind.ENTERPRISE_COMMITTEE, "某公司党委", world.park)  # counted by both, not a "branch"
+    client = login(world.county_admin)
+    home = client.get(reverse("home")).content.decode()
+    tile = int(home.split('data-figure="party_units">', 1)[1].split("<", 1)[0])
+    rollup = client.get(reverse("branchlife:calendar"), {"org": world.county.pk, "year": 2026}).content.decode()
+    total = len(selectors.rollup(world.county, 2026, TODAY))
+    assert tile == total >= 3 and 'data-behind="' in rollup
+    # A's secretary sees neither: the county's figures are not a branch's.
+    assert login(world.a.secretary).get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404
