@@ -22,3 +22,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the user's language and the site's layout (dangjian/pages/errors.py).
+handler400 = "dangjian.pages.errors.bad_request"
+handler403 = "dangjian.pages.errors.permission_denied"
+handler404 = "dangjian.pages.errors.page_not_found"
+handler500 = "dangjian.pages.errors.server_error"

@@ -8,11 +8,14 @@ Views, API endpoints, forms and services ask these; they do not loop over grants
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from .models import Role, User
 from .scopes import (
@@ -26,6 +29,7 @@ from .scopes import (
     PERSON,
     REVEAL,
     ROLE,
+    ROLE_ACTIONS,
     VIEW,
     anchor_orgs_q,
     can,
@@ -33,10 +37,43 @@ from .scopes import (
     container_q,
     grants_for,
     has_any,
+    reaches_any,
 )
 
 AnyUser = User | AnonymousUser
 _M = TypeVar("_M", bound=models.Model)
+
+
+# --- refusals: what the 403 page says would have allowed it ----------------------------------
+
+
+class Refused(PermissionDenied):
+    """A refusal that names the roles that would have allowed what was refused (the 403 page
+    says who may, and whom to ask), or that only a platform administrator may (`admin_only`); a
+    `message` says what else decides it."""
+
+    def __init__(self, message: str = "", roles: Iterable[str] = (), *, admin_only: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.roles: list[Role] = [Role(r) for r in dict.fromkeys(roles) if r in Role.values]
+        self.admin_only = admin_only
+
+
+def roles_allowing(resource: str, action: str) -> list[str]:
+    """The roles that allow `action` on `resource` somewhere (ROLE_ACTIONS), in its order."""
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions.get(resource, set())]
+
+
+def refused(*needs: tuple[str, str], message: str = "") -> Refused:
+    """The refusal of something any of `needs`, (resource, action) pairs, would allow."""
+    return Refused(message, [role for resource, action in needs for role in roles_allowing(resource, action)])
+
+
+def roles_held(user: AnyUser) -> list[Role]:
+    """The roles the user holds (assigned, and those their own record implies), for the 403
+    page's "your roles"."""
+    held = {g.role for g in grants_for(user)}
+    return [role for role in Role if role.value in held]
 
 
 # --- access: logins and roles ----------------------------------------------------------------
@@ -47,6 +84,10 @@ def may_create_logins(user: User | AnonymousUser) -> bool:
     sets a new login's password could sign in as that person and reach wherever their own records
     reach, beyond the granter's subtree: only platform administrators create logins."""
     return bool(user.is_superuser)
+
+
+def logins_refused() -> Refused:
+    return Refused(admin_only=True)
 
 
 def may_assign_roles(user: User | AnonymousUser, anchor: models.Model) -> bool:
@@ -62,6 +103,10 @@ def may_read_global_log(user: User) -> bool:
     """The audit log pages (the log, the chain check) are for superusers and the organisation
     department; everyone else reads an object's history through that object's scope."""
     return user.is_superuser or any(g.role == Role.ORG_DEPARTMENT for g in grants_for(user))
+
+
+def global_log_refused() -> Refused:
+    return Refused(roles=[Role.ORG_DEPARTMENT])
 
 
 def audit_log_reach(user: User) -> list[str] | None:
@@ -94,6 +139,8 @@ def may_see_sensitive_in_admin(user: User, person: Model | None) -> bool:
 # A person whose application is in progress (development.models.OPEN_STAGES, which a candidacy's
 # stage writes into the person's political status) may not apply again.
 APPLYING_STATUSES = frozenset({"applicant", "activist", "target"})
+# …and until their conversion a probationary member's candidacy is still open.
+CANDIDATE_STATUSES = APPLYING_STATUSES | {"probationary"}
 
 
 def may_see_development(user: AnyUser) -> bool:
@@ -102,6 +149,10 @@ def may_see_development(user: AnyUser) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return any(g.allows(CANDIDACY, VIEW) and g.role != "self" for g in grants_for(user))
+
+
+def development_refused() -> Refused:
+    return refused((CANDIDACY, VIEW))
 
 
 def acts_above(user: AnyUser | None, org_path: str) -> bool:
@@ -159,6 +210,19 @@ def may_apply_online(person: models.Model | None) -> bool:
     return type(person)._default_manager.filter(pk=person.pk, employer__party_org__isnull=False).exists()
 
 
+def apply_online_refused(person: models.Model | None) -> Refused:
+    """Why `may_apply_online` said no, in the person's terms."""
+    if person is None:
+        message = _("Applying online needs a login linked to your own employee record. Ask your HR department.")
+    elif getattr(person, "is_party_member", False):
+        message = _("You are already a party member.")
+    elif getattr(person, "political_status", None) in APPLYING_STATUSES:
+        message = _("Your application is already in progress: follow it on your record page.")
+    else:
+        message = _("Applying online is for employees of an enterprise that has a party organisation.")
+    return Refused(message)
+
+
 # --- birthdays ----------------------------------------------------------------------------------
 
 
@@ -171,11 +235,31 @@ def may_see_birthdays(user: AnyUser) -> bool:
     return any(g.allows(MEMBERSHIP, VIEW) and g.role != "self" for g in grants_for(user))
 
 
+def birthdays_refused() -> Refused:
+    return refused((MEMBERSHIP, VIEW))
+
+
 # --- branchlife -----------------------------------------------------------------------------
 
 
 def may_see_meetings(user: User) -> bool:
     return has_any(user, MEETING, VIEW)
+
+
+def meetings_in_menu(user: User) -> bool:
+    """Whether the menu offers Meetings: to a role that keeps or reads a branch's meetings; to
+    anyone else (an HR manager, a worker) once there is a meeting they were expected at or
+    invited to. Their own record's grant alone would open an empty page."""
+    if getattr(user, "is_superuser", False):
+        return True
+    grants = [g for g in grants_for(user) if g.allows(MEETING, VIEW)]
+    if any(g.role != "self" for g in grants):
+        return True
+    return bool(grants) and reaches_any(user, MEETING, VIEW)
+
+
+def meetings_refused() -> Refused:
+    return refused((MEETING, VIEW))
 
 
 def may_keep(user: User, meeting: Model) -> bool:
@@ -187,6 +271,10 @@ def may_export(user: User) -> bool:
     """The meeting register holds everyone's attendance and leave reasons: for those who keep
     meetings."""
     return has_any(user, MEETING, CHANGE)
+
+
+def export_refused() -> Refused:
+    return refused((MEETING, CHANGE))
 
 
 def may_keep_meetings_of(user: AnyUser, org: models.Model) -> bool:
@@ -207,6 +295,10 @@ def may_keep_meetings_of(user: AnyUser, org: models.Model) -> bool:
 def may_import(user: User) -> bool:
     """Whether the user may import a roster anywhere (menus, upload page, templates)."""
     return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
+
+
+def import_refused() -> Refused:
+    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE))
 
 
 def may_import_into(user: User | None, target: Model) -> bool:

@@ -399,6 +399,11 @@ def has_any(user: User | AnonymousUser, resource: str, action: str) -> bool:
     return any(g.allows(resource, action) for g in grants_for(user))
 
 
+def reaches_any(user: User | AnonymousUser, resource: str, action: str) -> bool:
+    """Whether there is at least one `resource` object the user may `action` now (a query)."""
+    return scope(user, _model_of(resource)._default_manager.all(), action).exists()
+
+
 def container_q(user: User | AnonymousUser, resource: str, action: str, container: str) -> Q | None:
     """The filter for containers (`container` = ORG or ENTERPRISE) inside which the user may
     `action` objects of `resource`: where new people, units or sub-organisations may go.

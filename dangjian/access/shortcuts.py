@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from dangjian.ids import parse_id
 
 from .models import User
-from .scopes import CHANGE, VIEW, can, scope
+from .permissions import refused
+from .scopes import CHANGE, VIEW, can, resource_of, scope
 
 M = TypeVar("M", bound=models.Model)
 
@@ -45,7 +46,7 @@ def get_in_scope(user: User | AnonymousUser, queryset: models.QuerySet[M] | type
     except ObjectDoesNotExist:  # the model's DoesNotExist
         raise Http404 from None
     if action != VIEW and not can(user, action, obj):
-        raise PermissionDenied
+        raise refused((resource_of(type(obj)), action))
     return obj
 
 
@@ -80,7 +81,7 @@ def resolve_ref(
 
 def require(user: User | AnonymousUser, action: str, obj: models.Model) -> None:
     if not can(user, action, obj):
-        raise PermissionDenied
+        raise refused((resource_of(type(obj)), action))
 
 
 def create_in_scope(user: User | AnonymousUser, write: Callable[[], M], action: str = CHANGE) -> M:
@@ -92,7 +93,10 @@ def create_in_scope(user: User | AnonymousUser, write: Callable[[], M], action: 
     with transaction.atomic():
         obj = write()
         if not can(user, action, obj):
-            raise PermissionDenied(_("You may not put a record where you would not be allowed to change it."))
+            raise refused(
+                (resource_of(type(obj)), action),
+                message=_("You may not put a record where you would not be allowed to change it."),
+            )
     return obj
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.access import selectors, services
-from dangjian.access.permissions import may_assign_roles, may_create_logins
-from dangjian.access.scopes import CHANGE
+from dangjian.access.permissions import may_assign_roles, may_create_logins, refused
+from dangjian.access.scopes import CHANGE, ROLE
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.selectors import visible_people
@@ -136,7 +136,7 @@ def roles(request, kind, pk):
             del form.fields[name]
     if request.method == "POST":
         if not may_change:
-            raise PermissionDenied
+            raise refused((ROLE, CHANGE))
         if form.is_valid():
             try:
                 _assign(request, form, anchor, is_org)

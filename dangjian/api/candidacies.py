@@ -169,6 +169,12 @@ class StepData(BaseModel):
     written_yes: Omittable[Count] = Field(
         default=None, description="Steps 15 and 23: written yes opinions of absent members."
     )
+    fewer_reason: Omittable[str] = Field(
+        default=None,
+        max_length=200,
+        description="Steps 15 and 23: why `entitled` is below the branch's full members on the day "
+        "(required then; `entitled` may never exceed them).",
+    )
     decision: Omittable[Literal["on_time", "extend", "cancel"]] = Field(default=None, description="Step 24.")
     months: Omittable[Count] = Field(default=None, description="Step 24, an extension: 6 to 12 months.")
 
@@ -180,7 +186,7 @@ class StepIn(Schema):
         default_factory=StepData,
         description="Step details: recommended_by (3), contacts (5), sponsors (9), days/hours (11), "
         "notice_from/notice_to (13), the tally (15, 23: entitled, full_entitled, present, yes, "
-        "written_yes), decision and months (24). Only the details of the step sent are accepted.",
+        "written_yes, fewer_reason), decision and months (24). Only the details of the step sent are accepted.",
     )
     acted_by: Blankable[str] = Field("", max_length=200)
     note: Blankable[str] = Field("", max_length=2000)

@@ -57,7 +57,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet:
         qs = qs.filter(enterprise_id=filters.enterprise_id)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    return qs.order_by("enterprise_id", "kind", "name", "id")
+    return qs.order_by("enterprise_id", "kind", "name_key", "name", "id")
 
 
 @router.get("/units/{id}", response={200: UnitOut, **ERRORS})

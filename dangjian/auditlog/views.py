@@ -6,13 +6,12 @@ import json
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import may_read_global_log
+from dangjian.access.permissions import global_log_refused, may_read_global_log
 from dangjian.access.scopes import AUDIT, resource_of
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.audit import sealing
@@ -37,7 +36,7 @@ HISTORY_MODELS = {
 @login_required
 def log(request):
     if not may_read_global_log(request.user):
-        raise PermissionDenied
+        raise global_log_refused()
     qs = selectors.visible_events(request.user).select_related(None)
     action = request.GET.get("action", "")
     if action in Action.values:
@@ -69,7 +68,7 @@ def checkpoint(request):
     """The newest seal as a checkpoint to keep outside the server (e-mailed to the organisation
     department, printed): `verify_audit --against` compares the database with it later."""
     if not may_read_global_log(request.user):
-        raise PermissionDenied
+        raise global_log_refused()
     latest = sealing.status().last_seal
     if latest is None:
         raise Http404
@@ -91,7 +90,7 @@ def checkpoint(request):
 @require_POST
 def verify(request):
     if not may_read_global_log(request.user):
-        raise PermissionDenied
+        raise global_log_refused()
     job = start_job(actor=request.user, kind="verify_audit", title=_("Audit chain check"), task=verify_chain_task)
     return redirect("jobs:detail", job.pk)
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +35,7 @@ from .tasks import print_cards_task
 
 def _require_birthdays(user: Any) -> None:
     if not permissions.may_see_birthdays(user):
-        raise PermissionDenied
+        raise permissions.birthdays_refused()
 
 
 def _chosen_org(request) -> Organization | None:

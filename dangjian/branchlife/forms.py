@@ -77,7 +77,11 @@ class MeetingForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(label=_("non-member to invite"), queryset=None)
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        label=_("non-member to invite"),
+        queryset=None,
+        error_messages={"required": _("Choose whom to invite from the list first.")},
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

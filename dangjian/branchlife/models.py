@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -86,6 +87,11 @@ class Meeting(FastLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_kind_display()} · {self.topic}"
+
+    @property
+    def is_ahead(self) -> bool:
+        """Whether the meeting's day is still to come (nobody can be present yet)."""
+        return self.held_on > timezone.localdate()
 
     def audit_org_path(self) -> str:
         return self.organization.path

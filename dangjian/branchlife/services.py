@@ -251,6 +251,16 @@ def _refuse_if_cancelled(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting was cancelled: its attendance can no longer be changed."))
 
 
+def _refuse_presence_ahead(meeting: Meeting) -> None:
+    """Nobody is present at a meeting that has not begun: presence is marked from its day on.
+    Leave may be granted ahead (a member asks before the meeting), and undone."""
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError(
+            _("This meeting is on %(day)s: presence is marked from that day on. Leave can be recorded ahead.")
+            % {"day": meeting.held_on.isoformat()}
+        )
+
+
 @audit.write_transaction
 def set_attendance(*, actor: User | None, attendance: Attendance, state: str, reason: str = "") -> Attendance:
     # The row as stored, locked: two taps at once must each audit what they really changed.
@@ -258,6 +268,8 @@ def set_attendance(*, actor: User | None, attendance: Attendance, state: str, re
     _refuse_if_cancelled(attendance.meeting)
     if state not in Attendance.State.values:
         raise ValidationError({"state": [_("Choose present, on leave or absent.")]})
+    if state == Attendance.State.PRESENT:
+        _refuse_presence_ahead(attendance.meeting)
     reason = (reason or "").strip()
     refuse_nul(reason=reason)
     if state == Attendance.State.LEAVE and not reason:
@@ -276,6 +288,7 @@ def mark_all_present(*, actor: User | None, meeting: Meeting) -> int:
     """Everyone expected and not on leave is marked present: the quick start on a phone, then
     the exceptions are marked one by one."""
     _refuse_if_cancelled(meeting)
+    _refuse_presence_ahead(meeting)
     rows = meeting.attendances.filter(invited=False, state=Attendance.State.ABSENT)
     names = list(rows.values_list("person__name", flat=True))
     count = rows.update(state=Attendance.State.PRESENT, reason="", updated_at=timezone.now())

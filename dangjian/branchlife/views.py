@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian import files
-from dangjian.access.permissions import may_export, may_keep, may_see_meetings
+from dangjian.access.permissions import (
+    export_refused,
+    may_export,
+    may_keep,
+    may_see_meetings,
+    meetings_refused,
+    refused,
+)
 from dangjian.access.scopes import CHANGE, MEETING, can
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.exports.selectors import covering_org_path
@@ -47,7 +54,7 @@ if TYPE_CHECKING:
 
 def _require_meetings(user: User) -> None:
     if not may_see_meetings(user):
-        raise PermissionDenied
+        raise meetings_refused()
 
 
 def _year(request) -> int:
@@ -87,7 +94,7 @@ def register_download(request):
     progress (the same threshold as every other export). It holds everyone's attendance and
     leave reasons: for those who keep meetings, not for every member who may read one."""
     if not may_export(request.user):
-        raise PermissionDenied
+        raise export_refused()
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     qs, filters = register.filtered(request.user, request.GET)
@@ -159,7 +166,7 @@ def new(request):
         org = only[0] if len(only) == 1 else None
     if org is None:
         if not only:
-            raise PermissionDenied
+            raise refused((MEETING, CHANGE))
         return render(
             request, "branchlife/choose_org.html", {"form": OrgPickerForm(user=request.user, source="org.meeting")}
         )
@@ -318,6 +325,8 @@ def invitees(request, pk):
         "ui/_lookup_options.html",
         {
             "options": [(p.pk, label(p)) for p in found[: lookups.SEARCH_RESULTS]],
+            # Nobody chosen until the user picks: one tap must not invite the first match.
+            "empty": _("— choose whom to invite —") if found else "",
             "more": len(found) > lookups.SEARCH_RESULTS,
             "shown": lookups.SEARCH_RESULTS,
         },

@@ -153,6 +153,12 @@ class StepForm(forms.Form):
             f["written_yes"] = forms.IntegerField(
                 label=_("written yes opinions of absent members"), min_value=0, required=False
             )
+            f["fewer_reason"] = forms.CharField(
+                label=_("why fewer than the branch's full members are entitled"),
+                required=False,
+                max_length=200,
+                help_text=_("Only when some full members had no vote that day, e.g. voting rights suspended."),
+            )
         elif n == 24:
             f["decision"] = forms.ChoiceField(label=_("decision"), choices=[("", "—"), *DECISIONS.items()])
             f["months"] = forms.IntegerField(
@@ -162,7 +168,7 @@ class StepForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         data: dict[str, Any] = {}
-        for key in ("recommended_by", "notice_from", "notice_to", "decision"):
+        for key in ("recommended_by", "notice_from", "notice_to", "decision", "fewer_reason"):
             if d.get(key):
                 data[key] = d[key]
         for key in ("contacts", "sponsors"):

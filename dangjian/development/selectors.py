@@ -283,6 +283,8 @@ def step_details(step: Step, names: dict[int, str], see_review: bool = True) -> 
                 },
             )
         )
+        if d.get("fewer_reason"):
+            out.append((_("Fewer entitled than full members, because"), str(d["fewer_reason"])))
     if d.get("decision"):
         text = str(DECISIONS.get(d["decision"], d["decision"]))
         if d["decision"] == rules.EXTEND and d.get("months"):
@@ -408,6 +410,13 @@ def ledger_rows(qs: QuerySet[Candidacy]) -> Iterable[list[Any]]:
 
 # Candidacies with deadlines still ahead: closed ones have none (step 25 has no deadline).
 REMINDED_STAGES = LIVE_STAGES
+
+
+def own_open_candidacy(person: Person | None) -> Candidacy | None:
+    """The person's application in progress, for their menu's "My application"."""
+    if person is None:
+        return None
+    return Candidacy.objects.filter(person=person, stage__in=LIVE_STAGES).order_by("-applied_on", "-pk").first()
 
 
 def open_candidacies() -> QuerySet[Candidacy]:

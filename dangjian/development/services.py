@@ -56,16 +56,33 @@ def history(candidacy: Candidacy, steps: Sequence[Step] | None = None) -> list[r
     return [rules.Done(s.number, s.done_on, s.data or {}) for s in recorded]
 
 
-def full_members_of(org: Organization) -> frozenset[int]:
-    """The full members of the organisation (and its party groups), who may sponsor and cultivate."""
-    return people_selectors.full_member_ids_under(org.path)
+def full_members_of(org: Organization, on: dt.date | None = None) -> frozenset[int]:
+    """The full members of the organisation (and its party groups), who may sponsor and cultivate:
+    now, or those who were full party members on the day `on` (a sponsor must be one on the day
+    they are named; a member transferred in since, with a dossier that came with them, counts)."""
+    return people_selectors.full_member_ids_under(org.path, on)
 
 
-def candidate_of(candidacy: Candidacy, full_members: frozenset[int] | None = None) -> rules.Candidate:
+def voters_on(org: Organization, on: dt.date) -> int | None:
+    """How many full members the organisation had on the day `on`, there that day (a vote's
+    entitled may not exceed it); None before the organisation was founded, when the vote was
+    held by the organisation that kept the dossier then, whose members are not counted here."""
+    if org.founded_on is not None and org.founded_on > on:
+        return None
+    return len(people_selectors.full_member_ids_under(org.path, on, there_by_then=True))
+
+
+def candidate_of(
+    candidacy: Candidacy, full_members: frozenset[int] | None = None, on: dt.date | None = None
+) -> rules.Candidate:
+    """What the rules know of the candidate and the branch; the branch's full members as of `on`
+    (the step's day) when given."""
+    voters = None
+    if full_members is None:
+        full_members = full_members_of(candidacy.organization, on)
+        voters = voters_on(candidacy.organization, on or timezone.localdate())
     return rules.Candidate(
-        birth_date=candidacy.person.birth_date,
-        full_members=full_members if full_members is not None else full_members_of(candidacy.organization),
-        person_id=candidacy.person_id,
+        birth_date=candidacy.person.birth_date, full_members=full_members, person_id=candidacy.person_id, voters=voters
     )
 
 
@@ -83,7 +100,7 @@ HIGHER_ACTORS = (rules.HIGHER, rules.DEPARTMENT)
 HIGHER_STEPS = frozenset(n for n, s in rules.STEPS.items() if any(s.actor is a for a in HIGHER_ACTORS))
 
 # The details each step may carry: the keys the rules (and the pages) read, nothing else.
-TALLY_KEYS = frozenset({"entitled", "full_entitled", "present", "yes", "written_yes"})
+TALLY_KEYS = frozenset({"entitled", "full_entitled", "present", "yes", "written_yes", "fewer_reason"})
 DATA_KEYS: dict[int, frozenset[str]] = {
     3: frozenset({"recommended_by"}),
     5: frozenset({"contacts"}),
@@ -205,7 +222,7 @@ def record_step(
         data["conclusion"] = conclusion  # checked here, stored encrypted below, never in `data`
     done = history(candidacy)
     refusals = rules.check(
-        done, number, done_on, data, candidate_of(candidacy), today, config_for(candidacy.organization)
+        done, number, done_on, data, candidate_of(candidacy, on=done_on), today, config_for(candidacy.organization)
     )
     _refuse(refusals)
     if number == 24:

@@ -37,7 +37,7 @@ from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, StepDocu
 
 def _require_development(user: Any) -> None:
     if not permissions.may_see_development(user):
-        raise PermissionDenied
+        raise permissions.development_refused()
 
 
 def _chosen_org(request) -> Organization | None:
@@ -149,7 +149,7 @@ def detail(request, pk):
         return _detail(request, _candidacy(request, pk))
     candidacy = _candidacy(request, pk, CHANGE)
     if candidacy.outcome == Outcome.WITHDRAWN:
-        raise PermissionDenied
+        raise PermissionDenied(_("This application was withdrawn: no further steps can be recorded on it."))
     steps = selectors.steps_of(candidacy)
     form = StepForm(
         request.POST,
@@ -218,7 +218,7 @@ def apply(request):
         return _apply_for_someone(request)
     person = getattr(request.user, "person", None)
     if not permissions.may_apply_online(person):
-        raise PermissionDenied
+        raise permissions.apply_online_refused(person)
     return _apply_online(request, person)
 
 

@@ -7,12 +7,14 @@ a moved subtree in one UPDATE.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.labels import FastLabels
-from dangjian.text import NO_NUL
+from dangjian.text import NO_NUL, natural_key
 
 from .validators import validate_uscc
 
@@ -187,6 +189,27 @@ class UnitKind(models.TextChoices):
     TEAM = "team", pgettext_lazy("production", "Production team")
 
 
+class NaturalKeyField(models.TextField):
+    """The model's `source` text as `dangjian.text.natural_key` orders it (二组 before 十组),
+    worked out whenever the row is saved, bulk-created included (Field.pre_save runs for both)."""
+
+    def __init__(self, *args: object, source: str = "name", **kwargs: object) -> None:
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = natural_key(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class ProductionUnit(FastLabels, BilingualName):
     """A workshop/factory building (车间/厂房) or a production team (班组) of one enterprise."""
 
@@ -203,16 +226,25 @@ class ProductionUnit(FastLabels, BilingualName):
         related_name="teams",
         limit_choices_to={"kind": UnitKind.WORKSHOP},
     )
+    # The name as people read its numbers (一组, 二组 … 十组): what lists sort teams by.
+    name_key = NaturalKeyField(source="name")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("production unit")
         verbose_name_plural = _("production units")
-        ordering = ["enterprise_id", "kind", "name"]
+        ordering = ["enterprise_id", "kind", "name_key", "name"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "parent", "name"], name="unit_unique_name"),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A save of named fields (the services' updates) writes the key with the name it follows.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def audit_org_path(self) -> str:
         return self.enterprise.audit_org_path()

@@ -149,7 +149,10 @@ def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> di
         "members": full + probationary,
         "full_members": full,
         "probationary_members": probationary,
+        # Everyone applying: applicants, activists and development targets (the chart beside
+        # the tile shows each; the tile says so in its sub-line, ui/_applying_figure.html).
         "applicants": sum(statuses.get(s, 0) for s in APPLICANT_STATUSES),
+        "applying": {str(s): statuses.get(s, 0) for s in APPLICANT_STATUSES},
     }
     if org.is_committee:
         groups = prepared.rows(
@@ -229,11 +232,13 @@ def enterprise_figures(ent: Enterprise) -> dict[str, Any]:
             employees=Count("pk"),
             members=Count("pk", filter=Q(political_status__in=PARTY_MEMBER_STATUSES)),
             applicants=Count("pk", filter=Q(political_status__in=APPLICANT_STATUSES)),
+            **{f"applying_{s}": Count("pk", filter=Q(political_status=s)) for s in APPLICANT_STATUSES},
         )
     )
     units = ProductionUnit.objects.filter(enterprise=ent).aggregate(
         workshops=Count("pk", filter=Q(kind=UnitKind.WORKSHOP)), teams=Count("pk", filter=Q(kind=UnitKind.TEAM))
     )
+    people["applying"] = {str(s): people.pop(f"applying_{s}") for s in APPLICANT_STATUSES}
     return {**people, **units}
 
 
@@ -245,7 +250,7 @@ def teams_with_counts(ent: Enterprise) -> QuerySet[ProductionUnit]:
             n_people=Count("members", distinct=True),
             n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
         )
-        .order_by("parent__name", "kind", "name")
+        .order_by("parent__name_key", "kind", "name_key", "name")
     )
 
 
@@ -272,7 +277,7 @@ def teams_covered(user: User, org: Organization) -> QuerySet[ProductionUnit]:
             n_people=Count("members", distinct=True),
             n_members=Count("members", filter=Q(members__political_status__in=PARTY_MEMBER_STATUSES), distinct=True),
         )
-        .order_by("enterprise__name", "parent__name", "name")
+        .order_by("enterprise__name", "parent__name_key", "name_key", "name")
     )
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.access.permissions import refused
 from dangjian.access.scopes import AUDIT, CHANGE, ENTERPRISE, UNIT, can, can_add_to, has_any
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, require_party_links
 from dangjian.text import search_text
@@ -173,7 +173,7 @@ def enterprise_detail(request, pk):
 @login_required
 def enterprise_create(request):
     if not has_any(request.user, ENTERPRISE, CHANGE):
-        raise PermissionDenied
+        raise refused((ENTERPRISE, CHANGE))
 
     def create(data):
         require_party_links(request.user, Enterprise(), data["supervising_org"], data["party_org"])

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from dangjian.access import permissions
 from dangjian.access.scopes import ENTERPRISE, ORG, PERSON, VIEW, has_any
+from dangjian.development import selectors as development
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -23,9 +24,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": permissions.may_read_global_log(user),
             "imports": permissions.may_import(user),
             "development": permissions.may_see_development(user),
-            "meetings": permissions.may_see_meetings(user),
+            # A query only for someone with no role on meetings (whether they were invited to one).
+            "meetings": lambda: permissions.meetings_in_menu(user),
             "birthdays": permissions.may_see_birthdays(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
+            # The applicant's own application (to its conversion), one tap away: a query only for
+            # someone whose status says they have one.
+            "my_application": lambda: (
+                development.own_open_candidacy(user.person)
+                if getattr(getattr(user, "person", None), "political_status", None) in permissions.CANDIDATE_STATUSES
+                else None
+            ),
         },
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.choices import PoliticalStatus
 from dangjian.labels import FastLabels
@@ -25,7 +26,7 @@ class Person(FastLabels, models.Model):
     # viewer's role allows it (access.rules.may_reveal).
     SENSITIVE_FIELDS = ("id_number", "phone")
 
-    name = models.CharField(_("name"), max_length=100, validators=[NO_NUL])
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, validators=[NO_NUL])
     name_latin = models.CharField(_("name in Latin letters"), max_length=100, blank=True, validators=[NO_NUL])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices)

@@ -29,7 +29,7 @@ PERSON_SORTS = {
     "birth_date": "birth_date",
     "status": "political_status",
     "employer": "employer__name",
-    "team": "team__name",
+    "team": "team__name_key",
     "hire_date": "hire_date",
 }
 
@@ -179,13 +179,30 @@ def person_with_pk(pk: int) -> Person | None:
     return Person.objects.filter(pk=pk).first()
 
 
-def full_member_ids_under(path: str) -> frozenset[int]:
-    """The full members of the organisation at `path` and its subtree (its party groups)."""
-    return frozenset(
-        Person.objects.filter(party_org__path__startswith=path, political_status=PoliticalStatus.FULL).values_list(
-            "pk", flat=True
+def full_member_ids_under(path: str, on: dt.date | None = None, *, there_by_then: bool = False) -> frozenset[int]:
+    """The full members of the organisation at `path` and its subtree (its party groups): now,
+    or with `on`, those whose membership record there shows them full party members on that day
+    (admitted and converted by then, not left by then); with `there_by_then`, only those already
+    in the organisation that day (not transferred in since). A record with no conversion date (an
+    older import) counts its member as full from a year after admission, the probation the
+    Constitution sets, if they are full members now."""
+    if on is None:
+        return frozenset(
+            Person.objects.filter(party_org__path__startswith=path, political_status=PoliticalStatus.FULL).values_list(
+                "pk", flat=True
+            )
         )
+    there = Membership.objects.filter(organization__path__startswith=path, admitted_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on)
     )
+    if there_by_then:
+        there = there.filter(Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=on))
+    converted = Q(converted_on__lte=on) | Q(
+        converted_on__isnull=True,
+        admitted_on__lte=on - dt.timedelta(days=365),
+        person__political_status=PoliticalStatus.FULL,
+    )
+    return frozenset(there.filter(converted).values_list("person_id", flat=True))
 
 
 def open_memberships() -> QuerySet[Membership]:

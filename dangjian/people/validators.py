@@ -46,14 +46,15 @@ def parse_id_number(value: str) -> IdNumberFacts:
             code="id_birth_date",
             params={"part": number[6:14]},
         ) from None
-    expected = id_check_digit(number[:17])
-    if number[17] != expected:
+    if number[17] != id_check_digit(number[:17]):
+        # Not "the last character should be …": the last character checks the other 17, so a
+        # typing mistake anywhere shows there, and naming the "right" one invites changing it.
         raise ValidationError(
             _(
-                "The last character of this ID number should be %(expected)s, not %(got)s: please check it for a typing mistake."
+                "This ID number does not add up: one of its 18 characters is mistyped. Compare it with "
+                "the ID card character by character."
             ),
             code="id_check",
-            params={"expected": expected, "got": number[17]},
         )
     return IdNumberFacts(birth_date=birth, gender="M" if int(number[16]) % 2 else "F", division=number[:6])
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import may_change_memberships
+from dangjian.access.permissions import may_change_memberships, refused
 from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, VIEW, can, has_any, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
@@ -90,7 +90,7 @@ def reveal(request, pk, field):
 @login_required
 def person_create(request):
     if not has_any(request.user, PERSON, CHANGE):
-        raise PermissionDenied
+        raise refused((PERSON, CHANGE))
     form = PersonForm(request.POST or None, user=request.user, may_reveal=True)
     return save_form_page(
         request,
@@ -133,7 +133,7 @@ def person_edit(request, pk):
 def membership_add(request, pk):
     person = get_in_scope(request.user, Person, pk, CHANGE)
     if not has_any(request.user, MEMBERSHIP, CHANGE):
-        raise PermissionDenied
+        raise refused((MEMBERSHIP, CHANGE))
     return save_form_page(
         request,
         MembershipForm(request.POST or None, user=request.user),

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import may_import
+from dangjian.access.permissions import import_refused, may_import
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
@@ -29,7 +29,7 @@ def _own(request, pk) -> RosterImport:
 @login_required
 def import_list(request):
     if not may_import(request.user):
-        raise PermissionDenied
+        raise import_refused()
     page = paginate(request, selectors.own_imports(request.user))
     for imp in page:
         imp.phase = selectors.phase(imp)
@@ -39,7 +39,7 @@ def import_list(request):
 @login_required
 def upload(request):
     if not may_import(request.user):
-        raise PermissionDenied
+        raise import_refused()
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]

@@ -82,6 +82,22 @@ def sponsors(world: Any) -> list[int]:
     return [world.a.member.pk, second.pk]
 
 
+def voters(world: Any, n: int = 9) -> None:
+    """Branch A given `n` full members (members converted long ago added as needed), so that the
+    plan's tally of `n` entitled to vote is the branch's (it may not be more, nor fewer without a
+    reason)."""
+    have = len(services.full_members_of(world.a.branch))
+    for k in range(have, n):
+        person = PersonFactory.create(name=f"A投票人{k}", employer=world.a.enterprise)
+        people.add_membership(
+            actor=None,
+            person=person,
+            organization=world.a.branch,
+            admitted_on=dt.date(2009, 7, 1),
+            converted_on=dt.date(2010, 7, 1),
+        )
+
+
 def applicant(world: Any, applied_on: dt.date, organization: Any = None, name: str = "阿比巴汗") -> Any:
     """A new applicant to branch A (or `organization`), employed by enterprise A."""
     person = PersonFactory.create(name=name, employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
@@ -99,6 +115,7 @@ def walked(world: Any, up_to: int) -> tuple[Any, list[tuple[int, dt.date, dict[s
     walk's dates; returns it and the walk's plan."""
     cand = applicant(world, APPLIED)
     steps = plan(APPLIED, sponsors(world), [world.a.member.pk])
+    voters(world)
     for number, on, data in steps:
         if number > up_to:
             break

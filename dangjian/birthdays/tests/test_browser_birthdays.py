@@ -33,6 +33,9 @@ def test_a_secretary_prints_the_cohort_on_a_phone(world, live_server, browser):
         page.wait_for_selector('[data-period="2026-7"]')
         _no_sideways_scroll(page)
         assert page.locator("#cohort tbody tr").count() == 3  # A党员, A书记 and the new member
+        # Each row's download button is on the screen, not beyond the table's sideways scroll.
+        for box in [b.bounding_box() for b in page.locator("[data-card]").all()]:
+            assert box is not None and box["x"] + box["width"] <= PHONE["width"]
         with page.expect_download() as download:
             page.locator("tr", has_text="热依拉·买买提").locator("[data-card]").click()
         assert download.value.suggested_filename.endswith(".pdf")

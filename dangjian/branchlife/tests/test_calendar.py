@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dangjian.audit.models import AuditEvent
 from dangjian.testing.branchlife import committee, meeting
@@ -196,3 +196,30 @@ def test_an_ordinary_member_reads_meetings_but_not_the_register_or_leave_reasons
     assert client.post(reverse("branchlife:register")).status_code == 403
     secretary = login(world.a.secretary).get(reverse("branchlife:detail", args=[m.pk])).content.decode()
     assert "病假" in secretary
+
+
+def test_a_planned_meeting_is_marked_in_words_not_a_symbol_phones_lack(world, login):
+    on = timezone.localdate() + dt.timedelta(days=3)
+    meeting(world.a, on=on, status="planned")
+    client = login(world.a.secretary)
+    body = client.get(reverse("branchlife:calendar"), {"year": on.year}).content.decode()
+    assert "data-planned>已计划<" in body and "⏲" not in body
+    other = login(world.b.secretary).get(reverse("branchlife:calendar"), {"year": on.year}).content.decode()
+    assert "data-planned" not in other  # B's calendar shows none of A's plans
+
+
+def test_the_county_home_tile_and_the_roll_up_count_the_same_organisations(world, login):
+    """One definition of a grassroots organisation: the county's home tile and its meetings
+    roll-up count the same units (branches, joint and general branches, enterprise committees)."""
+    from dangjian.organizations.models import OrgKind
+    from dangjian.testing.factories import make_org
+
+    make_org(OrgKind.ENTERPRISE_COMMITTEE, "某公司党委", world.park)  # counted by both, not a "branch"
+    client = login(world.county_admin)
+    home = client.get(reverse("home")).content.decode()
+    tile = int(home.split('data-figure="party_units">', 1)[1].split("<", 1)[0])
+    rollup = client.get(reverse("branchlife:calendar"), {"org": world.county.pk, "year": 2026}).content.decode()
+    total = len(selectors.rollup(world.county, 2026, TODAY))
+    assert tile == total >= 3 and 'data-behind="' in rollup
+    # A's secretary sees neither: the county's figures are not a branch's.
+    assert login(world.a.secretary).get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404

@@ -155,7 +155,7 @@ def _talk(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal
 
 
 def _full_members_named(
-    key: str, data: dict[str, Any], candidate: Candidate, lo: int, hi: int, what: str
+    key: str, data: dict[str, Any], candidate: Candidate, lo: int, hi: int, what: str, on: dt.date
 ) -> list[Refusal]:
     people = [as_int(p) for p in data.get(key) or []]
     if None in people:
@@ -170,14 +170,18 @@ def _full_members_named(
         return [
             Refusal(
                 key,
-                _("%(what)s must be full members of the branch; a probationary member cannot be one.") % {"what": what},
+                _(
+                    "%(what)s must be full members of the branch who were full party members on the day they "
+                    "are named (%(on)s); someone still probationary then cannot be one."
+                )
+                % {"what": what, "on": on},
             )
         ]
     return []
 
 
-def _contacts(*, data: dict[str, Any], candidate: Candidate, **_rest: Any) -> list[Refusal]:
-    return _full_members_named("contacts", data, candidate, 1, 2, _("cultivation contacts"))
+def _contacts(*, data: dict[str, Any], candidate: Candidate, on: dt.date, **_rest: Any) -> list[Refusal]:
+    return _full_members_named("contacts", data, candidate, 1, 2, _("cultivation contacts"), on)
 
 
 def _target(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal]:
@@ -229,8 +233,8 @@ def _assessment(*, history: Sequence[Done], **_rest: Any) -> list[Refusal]:
     return []
 
 
-def _sponsors(*, data: dict[str, Any], candidate: Candidate, **_rest: Any) -> list[Refusal]:
-    return _full_members_named("sponsors", data, candidate, 2, 2, _("sponsors"))
+def _sponsors(*, data: dict[str, Any], candidate: Candidate, on: dt.date, **_rest: Any) -> list[Refusal]:
+    return _full_members_named("sponsors", data, candidate, 2, 2, _("sponsors"), on)
 
 
 def _review(*, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
@@ -295,8 +299,8 @@ def _form(*, history: Sequence[Done], on: dt.date, **_rest: Any) -> list[Refusal
     )
 
 
-def _admission_vote(*, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
-    return vote_problems(data)
+def _admission_vote(*, data: dict[str, Any], candidate: Candidate, on: dt.date, **_rest: Any) -> list[Refusal]:
+    return vote_problems(data, candidate.voters, on)
 
 
 def _approval(*, history: Sequence[Done], on: dt.date, meeting_step: int = 15, **_rest: Any) -> list[Refusal]:
@@ -333,7 +337,9 @@ def _conversion_application(*, history: Sequence[Done], on: dt.date, **_rest: An
     )
 
 
-def _conversion_vote(*, history: Sequence[Done], on: dt.date, data: dict[str, Any], **_rest: Any) -> list[Refusal]:
+def _conversion_vote(
+    *, history: Sequence[Done], on: dt.date, data: dict[str, Any], candidate: Candidate, **_rest: Any
+) -> list[Refusal]:
     end = probation_running_end(history)
     refusals = []
     if on < end:
@@ -344,7 +350,7 @@ def _conversion_vote(*, history: Sequence[Done], on: dt.date, data: dict[str, An
                 end,
             )
         )
-    return refusals + vote_problems(data)
+    return refusals + vote_problems(data, candidate.voters, on)
 
 
 def _conversion_decision(*, history: Sequence[Done], on: dt.date, data: dict[str, Any], **_rest: Any) -> list[Refusal]:

@@ -115,6 +115,9 @@ class Candidate:
     birth_date: dt.date | None
     full_members: frozenset[int] = frozenset()  # person ids of the branch's full members
     person_id: int | None = None
+    # How many full members the branch had on the step's day, when known (a vote's entitled count
+    # may not exceed it); None where the caller does not count them (the rules' own scenes).
+    voters: int | None = None
 
 
 @dataclass(frozen=True)

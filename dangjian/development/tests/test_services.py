@@ -13,7 +13,7 @@ from dangjian.audit.models import AuditEvent
 from dangjian.development import services
 from dangjian.development.models import Stage, Step
 from dangjian.people import services as people
-from dangjian.testing.development import plan, record, sponsors
+from dangjian.testing.development import plan, record, sponsors, voters
 from dangjian.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def test_a_candidate_walks_all_steps_to_full_membership(world):
     applicant = PersonFactory(name="阿比巴汗", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
     applied = dt.date(2021, 3, 1)
     two = sponsors(world)
+    voters(world)
     today = dt.date(2024, 12, 31)
     cand = services.apply(
         actor=world.a.secretary, person=applicant, organization=world.a.branch, applied_on=applied, today=today
@@ -123,6 +124,7 @@ def _walk(world, up_to: int, applied: dt.date = dt.date(2021, 3, 1)):
     person = PersonFactory(name="阿比巴汗", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
     cand = services.apply(actor=world.a.secretary, person=person, organization=world.a.branch, applied_on=applied)
     two = sponsors(world)
+    voters(world)
     for number, on, data in plan(applied, two, two[:1]):
         if number > up_to:
             break
@@ -260,6 +262,7 @@ def _to_conversion_vote(world, applicant):
     """Walk `applicant` through to the conversion vote (step 23), higher steps by the county."""
     applied = dt.date(2021, 3, 1)
     two = sponsors(world)
+    voters(world)
     today = dt.date(2024, 12, 31)
     cand = services.apply(
         actor=world.a.secretary, person=applicant, organization=world.a.branch, applied_on=applied, today=today

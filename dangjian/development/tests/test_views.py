@@ -21,6 +21,7 @@ from dangjian.audit.models import AuditEvent
 from dangjian.development import rules, services
 from dangjian.development.ledger import LEDGER_COLUMNS
 from dangjian.development.models import Candidacy, DevelopmentConfig, Stage, Step
+from dangjian.testing.development import voters
 from dangjian.testing.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +210,7 @@ def test_contacts_are_chosen_among_the_branchs_full_members(world, login):
 
 
 def test_a_vote_below_the_majority_is_refused_with_the_numbers(world, login):
+    voters(world)  # nine full members: the tally's nine entitled are the branch's
     cand = _apply(world.a)
     for number, on, data in [
         (2, dt.date(2024, 1, 20), {}),

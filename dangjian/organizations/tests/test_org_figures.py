@@ -48,6 +48,7 @@ def _plainly(org: Organization) -> tuple[dict, Counter]:
         "full_members": status[PoliticalStatus.FULL],
         "probationary_members": status[PoliticalStatus.PROBATIONARY],
         "applicants": sum(status[s] for s in selectors.APPLICANT_STATUSES),
+        "applying": {str(s): status[s] for s in selectors.APPLICANT_STATUSES},
     }
     if org.is_committee:
         ents = [e for e in Enterprise.objects.all() if e.supervising_org_id in sub]

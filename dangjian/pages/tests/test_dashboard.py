@@ -75,3 +75,22 @@ def test_a_managers_figures_never_count_the_other_enterprise(world, login):
         PersonFactory(name=f"B新员工{i}", employer=world.b.enterprise)
     assert employees(world.a.manager) == a_before
     assert employees(world.b.manager) == b_before + 4
+
+
+def test_the_applying_tile_adds_up_to_the_chart_beside_it(world, login):
+    from dangjian.development import services as development
+
+    for k, name in enumerate(["申一", "申二", "申三"]):
+        person = PersonFactory(name=name, employer=world.a.enterprise)
+        development.apply(
+            actor=world.a.secretary,
+            person=person,
+            organization=world.a.branch,
+            applied_on=dt.date(2026, 1, 10 + k),
+            today=dt.date(2026, 1, 20),
+        )
+    body = login(world.a.secretary).get(reverse("home")).content.decode()
+    tile = _figure(body, "branch", "applicants")
+    sub = body.split('data-figure="applicants">', 1)[1].split("</div></div>", 1)[0]
+    parts = [int(n) for n in re.findall(r"(\d+)", sub.split("</div>", 1)[1])]
+    assert tile == sum(parts) >= 3  # the tile's sub-line names each status the chart shows

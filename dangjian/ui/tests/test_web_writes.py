@@ -49,7 +49,8 @@ def test_a_mistyped_id_number_is_explained_and_nothing_is_saved(world, login):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert f"该身份证号的校验位应为 {good[-1]}" in body
+    assert "该身份证号码有误：18 位中有一位输错了" in body
+    assert "应为" not in body  # no "right" last character offered: the mistake may be in any digit
     assert Person.objects.count() == before
 
 

@@ -32,17 +32,19 @@
   }
   document.addEventListener("htmx:load", function (event) { setWidths(event.detail.elt); });
 
-  // A write refused by a busy database answers 503 with a page saying to try again
-  // (ui/busy.html). htmx swaps no error answer, so a tap (an attendance mark) would seem to do
-  // nothing: the page's notice is shown at the top of this page instead, replacing an earlier one.
+  // htmx swaps no error answer, so a tap (an attendance mark) that was refused would seem to do
+  // nothing. A busy database's 503 page (ui/busy.html) and the error pages (pages/errors.py:
+  // 403, 404, 500 …) each mark their notice ([data-busy], [data-error]): it is shown at the top
+  // of this page instead, replacing an earlier one.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
-    if (!xhr || xhr.status !== 503) return;
-    var notice = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[data-busy]");
+    if (!xhr || xhr.status < 400) return;
+    var notice = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[data-busy], [data-error]");
     var place = document.querySelector(".page-wrapper .container-xl");
     if (!notice || !place) return;
-    var earlier = place.querySelector("[data-busy]");
+    var earlier = place.querySelector("[data-busy], [data-error]");
     if (earlier) earlier.remove();
+    notice.classList.add("border", "rounded", "mb-3");
     place.insertBefore(document.adoptNode(notice), place.firstChild);
     notice.scrollIntoView({ block: "nearest" });
   });
