@@ -22,6 +22,7 @@ from dangjian.jobs.services import start_job
 from dangjian.ui.paging import paginate, query_without
 
 from . import selectors
+from .reading import readable
 from .tasks import verify_chain_task
 
 # The objects whose history pages exist; each is checked with the scope rule for AUDIT.
@@ -47,11 +48,20 @@ def log(request):
     actor = request.GET.get("actor", "").strip()
     if actor:
         qs = qs.filter(actor_name__iexact=actor)
+    page = paginate(request, qs.order_by("-id"))
+    filtered = [
+        str(label)
+        for value, choices in ((action, Action.choices), (source, Source.choices))
+        for v, label in choices
+        if v == value
+    ] + ([_("by %(user)s") % {"user": actor}] if actor else [])
     return render(
         request,
         "audit/log.html",
         {
-            "page": paginate(request, qs.order_by("-id")),
+            "page": page,
+            "rows": readable(page.object_list, request.user),
+            "filtered": filtered,
             "actions": Action.choices,
             "sources": Source.choices,
             "action": action,
@@ -103,9 +113,15 @@ def history(request, kind, pk):
     model = apps.get_model(label)
     resource_of(model)
     obj = get_in_scope(request.user, model, pk, AUDIT)
-    events = object_history(label, obj.pk)
+    page = paginate(request, object_history(label, obj.pk))
     return render(
         request,
         "audit/history.html",
-        {"obj": obj, "page": paginate(request, events), "kind": kind, "querystring": query_without(request, "page")},
+        {
+            "obj": obj,
+            "page": page,
+            "rows": readable(page.object_list, request.user),
+            "kind": kind,
+            "querystring": query_without(request, "page"),
+        },
     )

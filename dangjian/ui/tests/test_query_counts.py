@@ -40,8 +40,10 @@ PAGES = {
     "dashboard (secretary)": ("a.secretary", "home", [], 12),
     "dashboard (manager)": ("a.manager", "home", [], 8),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
-    # and the seals: newest, those above its floor, what waits
-    "audit log (county)": ("county_admin", "audit:log", [], 10),
+    # and the seals: newest, those above its floor, what waits; and the records the page's
+    # events name, one query per kind of record (people twice: names, and which the reader may
+    # see), however many events name them (auditlog.reading)
+    "audit log (county)": ("county_admin", "audit:log", [], 16),
 }
 
 
