@@ -35,6 +35,7 @@ PSEUDO_OBJECTS: dict[str, Any] = {
     "birthdays.Greetings": gettext_lazy("Political birthday greetings"),
     "birthdays.card": gettext_lazy("Greeting card"),
     "birthdays.cards": gettext_lazy("Greeting cards"),
+    "birthdays.cohort": gettext_lazy("Political birthday list"),
     "branchlife.register": gettext_lazy("Meeting register"),
     "development.ledger": gettext_lazy("Development ledger"),
     "notifications.Reminders": gettext_lazy("Reminders"),

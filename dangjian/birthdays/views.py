@@ -121,6 +121,21 @@ def cohort(request):
 
 
 @login_required
+def cohort_download(request):
+    """The cohort list as Excel (POST: a disclosure of admission dates, recorded)."""
+    _require_birthdays(request.user)
+    pk = request.GET.get("org")
+    if not pk:
+        raise Http404
+    org = get_in_scope(request.user, selectors.cohort_orgs(request.user), pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    period = chosen_period(request.GET, selectors.config_for(org).period, timezone.localdate())
+    data, name, _rows = services.cohort_sheet(actor=request.user, org=org, period=period, label=period_label(period))
+    return attachment(data, name)
+
+
+@login_required
 def cards(request):
     """All the cards of the cohort in one PDF, made by a background job (POST)."""
     pk = request.GET.get("org")

@@ -160,6 +160,7 @@ QUERY_URLS = {
     "development:ledger": lambda w: f"?org={w.b.branch.pk}",
     "birthdays:cohort": lambda w: f"?org={w.b.branch.pk}",
     "birthdays:cards": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
+    "birthdays:cohort_download": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
