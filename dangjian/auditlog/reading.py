@@ -37,6 +37,7 @@ PSEUDO_OBJECTS: dict[str, Any] = {
     "birthdays.cards": gettext_lazy("Greeting cards"),
     "birthdays.cohort": gettext_lazy("Political birthday list"),
     "branchlife.register": gettext_lazy("Meeting register"),
+    "branchlife.rollup": gettext_lazy("Meetings roll-up"),
     "development.ledger": gettext_lazy("Development ledger"),
     "notifications.Reminders": gettext_lazy("Reminders"),
     "dataset": gettext_lazy("Generated dataset"),

@@ -395,6 +395,19 @@ def register_exported(
     )
 
 
+def rollup_exported(*, actor: User, name: str, organizations: int, org: Organization, year: int) -> None:
+    """A committee's meetings roll-up left the platform as a file (no person in it: recorded as
+    the register is, so every download of the branches' record shows in the log)."""
+    record_export(
+        actor=actor,
+        object_type="branchlife.rollup",
+        object_id=org.pk,
+        name=name,
+        changes={"year": year, "rows": organizations},
+        org_path=org.path,
+    )
+
+
 # --- frequency rules -----------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("register/", views.register_download, name="register"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/roll-up.xlsx", views.rollup_download, name="rollup_download"),
     path("frequency/<id:pk>/", views.frequency, name="frequency"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/edit/", views.edit, name="edit"),

@@ -43,7 +43,7 @@ from dangjian.ui.downloads import attachment as download
 from dangjian.ui.forms import OrgPickerForm, apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
-from . import register, rules, selectors, services
+from . import register, rollup, rules, selectors, services
 from .forms import FrequencyForm, InviteForm, MeetingForm
 from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
 from .tasks import register_task
@@ -426,6 +426,21 @@ def calendar(request):
         context["branches"] = len(rows)
         context["may_configure"] = org.kind in selectors.FREQUENCY_RULE_KINDS and can(request.user, CHANGE, org)
     return render(request, "branchlife/calendar.html", context)
+
+
+@login_required
+def rollup_download(request):
+    """A committee's roll-up as Excel (POST), as the calendar page shows it."""
+    _require_meetings(request.user)
+    org_id = parse_id(request.GET.get("org", ""))
+    org = selectors.calendar_orgs(request.user).filter(pk=org_id).first() if org_id else None
+    if org is None or org.kind in rules.CALENDAR_ORG_KINDS:
+        raise Http404  # outside the user's meeting roles, or a branch (its calendar is the page)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    data, name, count = rollup.workbook(org, _year(request), timezone.localdate())
+    services.rollup_exported(actor=request.user, name=name, organizations=count, org=org, year=_year(request))
+    return download(data, name)
 
 
 @login_required

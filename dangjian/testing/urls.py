@@ -161,6 +161,7 @@ QUERY_URLS = {
     "birthdays:cohort": lambda w: f"?org={w.b.branch.pk}",
     "birthdays:cards": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
     "birthdays:cohort_download": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
+    "branchlife:rollup_download": lambda w: f"?org={w.outsider_county.pk}&year=2026",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

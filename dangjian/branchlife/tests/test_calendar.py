@@ -223,3 +223,25 @@ def test_the_county_home_tile_and_the_roll_up_count_the_same_organisations(world
     assert tile == total >= 3 and 'data-behind="' in rollup
     # A's secretary sees neither: the county's figures are not a branch's.
     assert login(world.a.secretary).get(reverse("branchlife:calendar"), {"org": world.county.pk}).status_code == 404
+
+
+def test_the_roll_up_downloads_as_excel_as_the_page_shows_it(world, login):
+    import io
+
+    import openpyxl
+
+    from dangjian.audit.models import Action, AuditEvent
+
+    meeting(world.a, on=dt.date(2026, 3, 10))
+    client = login(world.county_admin)
+    query = f"?org={world.county.pk}&year=2026"
+    assert "data-rollup-download" in client.get(reverse("branchlife:calendar") + query).content.decode()
+    response = client.post(reverse("branchlife:rollup_download") + query)
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    names = [r[0] for r in rows]
+    assert world.a.branch.name in names and world.b.branch.name in names
+    assert len([n for n in names[2:] if n]) == len(selectors.rollup(world.county, 2026))
+    assert AuditEvent.objects.filter(object_type="branchlife.rollup", action=Action.EXPORT).count() == 1
+    # A branch secretary has no roll-up of the county; nor does the other county's department.
+    assert login(world.a.secretary).post(reverse("branchlife:rollup_download") + query).status_code == 404
