@@ -39,6 +39,7 @@ PSEUDO_OBJECTS: dict[str, Any] = {
     "branchlife.register": gettext_lazy("Meeting register"),
     "branchlife.rollup": gettext_lazy("Meetings roll-up"),
     "development.ledger": gettext_lazy("Development ledger"),
+    "development.pipeline": gettext_lazy("Membership development by branch"),
     "notifications.Reminders": gettext_lazy("Reminders"),
     "dataset": gettext_lazy("Generated dataset"),
 }

@@ -52,3 +52,21 @@ def workbook(qs: QuerySet[Candidacy], org: Organization | None) -> tuple[bytes, 
     """The ledger of `qs` as .xlsx: (bytes, file name, rows), titled with the chosen organisation."""
     title = titled(LEDGER_STEM, org.display_name if org else None)
     return one_table(LEDGER_STEM, ledger_columns(), selectors.ledger_rows(qs), title=title, today=timezone.localdate())
+
+
+PIPELINE_STEM = _("Membership development by branch")
+
+
+def pipeline_workbook(rows: list[selectors.PipelineRow], org: Organization) -> tuple[bytes, str, int]:
+    """The pipeline page's table as .xlsx: each organisation's candidates per stage and overdue."""
+    columns = labelled(
+        [
+            (_("party organisation"), 32),
+            (_("kind"), 14),
+            *((selectors.STAGE_LABELS[s], 12) for s in selectors.BOARD_STAGES),
+            (_("Overdue"), 10),
+        ]
+    )
+    body = ([r.org.display_name, r.org.get_kind_display(), *r.counts(), r.overdue] for r in rows)
+    title = titled(PIPELINE_STEM, org.display_name)
+    return one_table(f"{PIPELINE_STEM}-{org.display_name}", columns, body, title=title, today=timezone.localdate())

@@ -376,6 +376,19 @@ def ledger_exported(*, actor: User | None, name: str, rows: int, filters: dict[s
     )
 
 
+def pipeline_exported(*, actor: User, name: str, rows: int, org: Organization) -> None:
+    """The development figures by branch left the platform as a file (counts, no person)."""
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="development.pipeline",
+        object_id=org.pk,
+        object_repr=name,
+        changes={"rows": rows},
+        org_path=org.path,
+    )
+
+
 @audit.write_transaction
 def save_config(*, actor: User | None, organization: Organization, **fields: Any) -> DevelopmentConfig:
     config, created = DevelopmentConfig.objects.get_or_create(organization=organization)

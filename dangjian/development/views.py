@@ -31,6 +31,7 @@ from dangjian.ui.paging import paginate, query_without
 
 from . import selectors, services
 from .forms import ApplicationForm, ConfigForm, OnlineApplicationForm, StepForm, WithdrawForm
+from .ledger import pipeline_workbook
 from .ledger import workbook as ledger_workbook
 from .models import OPEN_STAGES, Candidacy, DevelopmentConfig, Outcome, StepDocument
 
@@ -75,6 +76,12 @@ def pipeline(request):
     _require_development(request.user)
     root = _chosen_org(request)
     rows = selectors.pipeline(request.user, root) if root is not None else []
+    if request.method == "POST":  # the table as Excel
+        if root is None:
+            raise Http404
+        data, name, count = pipeline_workbook(rows, root)
+        services.pipeline_exported(actor=request.user, name=name, rows=count, org=root)
+        return attachment(data, name)
     return render(
         request,
         "development/pipeline.html",

@@ -531,3 +531,18 @@ def test_the_political_reviews_documents_and_note_go_with_its_conclusion(world, 
     assert "政审材料.pdf" in page and "外调函两份" in page
     response = secretary.post(download)
     assert response.status_code == 200 and response.content == b"%PDF-1.4 review"
+
+
+def test_the_pipeline_table_downloads_as_excel_in_scope(world, login):
+    _apply(world.a)
+    client = login(world.county_admin)
+    url = reverse("development:pipeline") + f"?org={world.county.pk}"
+    assert "data-pipeline-download" in _body(client.get(url))
+    response = client.post(url)
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    mine = next(r for r in rows if r[0] == world.a.branch.name)
+    assert sum(n for n in mine[2:-1]) == 1  # the one application, in its stage's column
+    assert AuditEvent.objects.filter(object_type="development.pipeline").count() == 1
+    outsider = login(world.a.secretary).post(reverse("development:pipeline") + f"?org={world.b.branch.pk}")
+    assert outsider.status_code == 404
