@@ -76,6 +76,7 @@ DETAILS: dict[str, tuple[Any, str]] = {
     "locked_until": (gettext_lazy("locked until"), "text"),
     "login_lockout": (gettext_lazy("login lockout"), "text"),
     "hash": (gettext_lazy("fingerprint"), "text"),
+    "printed": (gettext_lazy("printed"), "text"),
     "answer": (gettext_lazy("answer"), "text"),
     "marked_read": (gettext_lazy("marked as read"), "count"),
     "today": (gettext_lazy("day"), "text"),

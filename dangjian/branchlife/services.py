@@ -395,6 +395,18 @@ def register_exported(
     )
 
 
+def meeting_printed(*, actor: User, meeting: Meeting, kind: str, name: str) -> None:
+    """A meeting's sign-in sheet or minutes left the platform as a PDF (names, leave reasons)."""
+    record_export(
+        actor=actor,
+        object_type="branchlife.Meeting",
+        object_id=meeting.pk,
+        name=name,
+        changes={"printed": kind},
+        org_path=meeting.organization.path,
+    )
+
+
 def rollup_exported(*, actor: User, name: str, organizations: int, org: Organization, year: int) -> None:
     """A committee's meetings roll-up left the platform as a file (no person in it: recorded as
     the register is, so every download of the branches' record shows in the log)."""

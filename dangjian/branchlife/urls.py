@@ -12,6 +12,7 @@ urlpatterns = [
     path("frequency/<id:pk>/", views.frequency, name="frequency"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/edit/", views.edit, name="edit"),
+    path("<id:pk>/print/<str:kind>/", views.print_meeting, name="print"),
     path("<id:pk>/attendance/<id:attendance_pk>/", views.mark, name="mark"),
     path("<id:pk>/attendance/<id:attendance_pk>/remove/", views.uninvite, name="uninvite"),
     path("<id:pk>/all-present/", views.all_present, name="all_present"),

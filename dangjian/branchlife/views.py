@@ -43,7 +43,7 @@ from dangjian.ui.downloads import attachment as download
 from dangjian.ui.forms import OrgPickerForm, apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
-from . import register, rollup, rules, selectors, services
+from . import printing, register, rollup, rules, selectors, services
 from .forms import FrequencyForm, InviteForm, MeetingForm
 from .models import Attendance, Meeting, MeetingAttachment, MeetingKind
 from .tasks import register_task
@@ -426,6 +426,19 @@ def calendar(request):
         context["branches"] = len(rows)
         context["may_configure"] = org.kind in selectors.FREQUENCY_RULE_KINDS and can(request.user, CHANGE, org)
     return render(request, "branchlife/calendar.html", context)
+
+
+@login_required
+@require_POST
+def print_meeting(request, pk, kind):
+    """The meeting's sign-in sheet or minutes as PDF, for those who keep it (they hold the leave
+    reasons the minutes print); recorded as an export."""
+    if kind not in printing.KINDS:
+        raise Http404
+    meeting = _meeting(request, pk, CHANGE)
+    data, name = printing.document(meeting, kind)
+    services.meeting_printed(actor=request.user, meeting=meeting, kind=kind, name=name)
+    return download(data, name, "application/pdf")
 
 
 @login_required

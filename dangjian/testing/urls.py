@@ -56,6 +56,7 @@ OBJECT_URLS = {
     "development:settings": lambda w: {"pk": w.outsider_county.pk},
     "branchlife:detail": lambda w: {"pk": meeting_of(w.b).pk},
     "branchlife:edit": lambda w: {"pk": meeting_of(w.b).pk},
+    "branchlife:print": lambda w: {"pk": meeting_of(w.b).pk, "kind": "minutes"},
     "branchlife:mark": lambda w: _attendance_of(w.b),
     "branchlife:uninvite": lambda w: _attendance_of(w.b, invited=True),
     "branchlife:all_present": lambda w: {"pk": meeting_of(w.b).pk},

@@ -15,7 +15,12 @@ from django.urls import reverse
 import dangjian
 
 # Rendered by WeasyPrint into a PDF, never sent to a browser (dangjian/pdf.py fetches nothing).
-PRINT_ONLY = {"birthdays/card.html"}
+PRINT_ONLY = {
+    "birthdays/card.html",
+    "branchlife/print/_head.html",
+    "branchlife/print/sign_in.html",
+    "branchlife/print/minutes.html",
+}
 
 
 TAG = re.compile(r"<[a-zA-Z][^>]*>", re.DOTALL)
