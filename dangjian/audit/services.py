@@ -48,7 +48,13 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """The concrete field values of a row, keyed by attname, JSON-ready."""
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.name in {"created_at", "updated_at"} or field.attname.endswith("_index"):
+        # Timestamps, blind indexes and other values derived from the row's own fields (a field
+        # marked `derived`, e.g. a team's natural sort key) are not what anyone changed.
+        if (
+            field.name in {"created_at", "updated_at"}
+            or field.attname.endswith("_index")
+            or getattr(field, "derived", False)
+        ):
             continue
         data[field.attname] = _jsonable(field.value_from_object(obj))
     return data

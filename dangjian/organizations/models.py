@@ -191,7 +191,10 @@ class UnitKind(models.TextChoices):
 
 class NaturalKeyField(models.TextField):
     """The model's `source` text as `dangjian.text.natural_key` orders it (二组 before 十组),
-    worked out whenever the row is saved, bulk-created included (Field.pre_save runs for both)."""
+    worked out whenever the row is saved, bulk-created included (Field.pre_save runs for both).
+    Derived: audit snapshots leave it out (the name's change is the change)."""
+
+    derived = True
 
     def __init__(self, *args: object, source: str = "name", **kwargs: object) -> None:
         self.source = source

@@ -427,6 +427,7 @@ def committee_figures_sql(path: str) -> dict[str, Any]:
         "full_members": full,
         "probationary_members": prob,
         "applicants": sum(status.get(s, 0) for s in APPLICANT_STATUSES),
+        "applying": {str(s): status.get(s, 0) for s in APPLICANT_STATUSES},
         "enterprises": ent_count(),
         "covered": ent_count(covered=True),
         "state": ent_count({Ownership.STATE}),
