@@ -262,6 +262,13 @@ def meetings_refused() -> Refused:
     return refused((MEETING, VIEW))
 
 
+def own_meeting_org_paths(user: User) -> list[str]:
+    """The organisations whose meetings the user keeps as one of its own officers (a secretary,
+    a committee member), not from a committee above: the calendars on their to-do list."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(MEETING, CHANGE)]
+
+
 def may_keep(user: User, meeting: Model) -> bool:
     """Whether the user keeps the meeting's record (marks attendance, reads the reasons)."""
     return can(user, CHANGE, meeting)

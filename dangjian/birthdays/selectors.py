@@ -19,18 +19,25 @@ from typing import Any
 
 from django.db.models import Case, DateField, F, FilteredRelation, Q, QuerySet, When
 from django.db.models.functions import ExtractDay, ExtractMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from dangjian import calendar
 from dangjian.access.models import User
-from dangjian.access.scopes import MEMBERSHIP, VIEW, home_org, scope
+from dangjian.access.scopes import CHANGE, MEMBERSHIP, VIEW, home_org, scope
 from dangjian.development import services as development
 from dangjian.organizations.models import Organization, OrgKind
 from dangjian.organizations.selectors import nearest_settings, orgs_under, orgs_with_own, orgs_with_pks, visible_orgs
 from dangjian.people.models import Person
 from dangjian.people.selectors import open_memberships, party_members, people_with_pks
+from dangjian.ui.todo import Todo
 
 from . import rules
 from .models import BirthdayConfig
+
+# The organisations whose cohort a keeper is told of: the grassroots ones (branches and the like).
+TODO_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.ENTERPRISE_COMMITTEE]
 
 _BASIS_FIELDS = {rules.ADMISSION: "open_membership__admitted_on", rules.CONVERSION: "open_membership__converted_on"}
 
@@ -214,3 +221,35 @@ def card_settings(orgs: Iterable[Organization]) -> dict[int, CardSettings]:
         en = config.issuer_name_en or (county.name_en if county and county.name_en else "") or zh
         result[org.pk] = CardSettings(config, zh, en)
     return result
+
+
+# --- the to-do list (本月待办) --------------------------------------------------------------------
+
+TODO_ORGS = 5
+
+
+def todo(user: User, today: dt.date | None = None) -> list[Todo]:
+    """For those who keep a branch's records (CHANGE on it): the members celebrating a political
+    birthday in the current period, to greet (cards, the collective celebration)."""
+    today = today or timezone.localdate()
+    items: list[Todo] = []
+    kept = visible_orgs(user, CHANGE).filter(kind__in=TODO_KINDS).order_by("path")[:TODO_ORGS]
+    for org in kept:
+        period = calendar.period_of(today, config_for(org).period)
+        n = len(cohort(user, org, period.year, period.index, period.kind))
+        if n:
+            items.append(
+                Todo(
+                    kind="birthdays",
+                    title=ngettext(
+                        "%(n)d member celebrates a political birthday this period: cards and the celebration",
+                        "%(n)d members celebrate a political birthday this period: cards and the celebration",
+                        n,
+                    )
+                    % {"n": n},
+                    url=reverse("birthdays:cohort") + f"?org={org.pk}&year={period.year}&period={period.index}",
+                    due_by=period.last_day,
+                    detail=org.display_name,
+                )
+            )
+    return items

@@ -34,12 +34,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dangjian.access import permissions
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
 from dangjian.notifications import selectors as notification_selectors
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind, Notification
 from dangjian.organizations.models import Organization
+from dangjian.ui.todo import Todo
 
 from . import rules, selectors, services
 from .models import Candidacy, Step
@@ -279,3 +281,48 @@ def send_reminders(
         "emails_sent": sent,
         "emails_failed": failed,
     }
+
+
+# --- the to-do list (本月待办): the same due steps, for one user ---------------------------------
+
+TODO_CANDIDACIES = 300  # a department above many branches sees the most urgent first, capped
+
+
+def todo(user: User, today: dt.date | None = None) -> list[Todo]:
+    """The development steps this user must record that are due soon or overdue, by the same
+    rules and horizons as the reminders (`horizon`, `past_limit`): a branch's steps for those who
+    keep its candidacies, the higher committee's and the department's for those above it."""
+    if not permissions.may_see_development(user):
+        return []
+    today = today or timezone.localdate()
+    candidacies = list(
+        selectors.visible_candidacies(user, "change")
+        .filter(stage__in=selectors.BOARD_STAGES)
+        .select_related("person", "organization")
+        .prefetch_related("steps")
+        .order_by("pk")[:TODO_CANDIDACIES]
+    )
+    configs = services.configs_for(selectors.organizations_of_list(candidacies))
+    items: list[Todo] = []
+    for candidacy in candidacies:
+        config = configs[candidacy.organization_id]
+        steps = list(candidacy.steps.all())
+        for item in services.due_for(candidacy, today, steps=steps, config=config):
+            which = horizon(item, today, config)
+            if which is None or past_limit(item, steps, today):
+                continue
+            higher = item.number in services.HIGHER_STEPS
+            if not permissions.may_record(user, candidacy.organization.path, higher_step=higher):
+                continue
+            items.append(
+                Todo(
+                    kind="development",
+                    title=_("%(name)s: step %(n)d, %(step)s")
+                    % {"name": candidacy.person.name, "n": item.number, "step": item.step.label},
+                    url=reverse("development:detail", args=[candidacy.pk]),
+                    due_by=item.due_by,
+                    overdue=which == OVERDUE,
+                    detail=candidacy.organization.display_name,
+                )
+            )
+    return items

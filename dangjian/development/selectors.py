@@ -428,6 +428,11 @@ def open_candidacies() -> QuerySet[Candidacy]:
     )
 
 
+def organizations_of_list(candidacies: Sequence[Candidacy]) -> QuerySet[Organization]:
+    """The organisations of candidacies already loaded."""
+    return Organization.objects.filter(pk__in={c.organization_id for c in candidacies})
+
+
 def organizations_of(candidacies: QuerySet[Candidacy]) -> QuerySet[Organization]:
     """The organisations the candidacies belong to, in one query."""
     return orgs_with_pks(candidacies.order_by().values("organization_id"))

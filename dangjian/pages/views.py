@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from . import selectors
+from . import selectors, todo
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -21,10 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for org in selectors.superuser_roots()[:3]:
             panels.append(selectors.committee_panel(org, "org_department"))
         selectors.number_charts(panels)
+    items, total = todo.todos(user)
     return render(
         request,
         "ui/home.html",
         {
+            "todos": items,
+            "todos_total": total,
+            "today": timezone.localdate(),
             "panels": panels,
             "me": getattr(user, "person", None),
             "needs_charts": any(p.charts for p in panels),

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
+from dangjian.ui.todo import Todo
 
 from .models import ImportStatus, Phase, RosterImport
 from .pipeline import alive_key, targets_for
@@ -85,3 +88,22 @@ def running_job(imp: RosterImport) -> Any:
     """The job working on the file, with the progress it last reported (an import reports from
     inside its transaction, so the numbers come from the cache, not the job's row)."""
     return live(current_job(imp)) if is_busy(imp) else None
+
+
+# --- the to-do list (本月待办) --------------------------------------------------------------------
+
+
+def todo(user: User) -> list[Todo]:
+    """The user's checked imports that wait for their confirmation."""
+    waiting = [
+        imp for imp in own_imports(user).filter(status=ImportStatus.CHECKED).order_by("-pk")[:10] if imp.may_confirm
+    ]
+    return [
+        Todo(
+            kind="imports",
+            title=_("%(file)s is checked and waits for your confirmation") % {"file": imp.file_name},
+            url=reverse("rosters:detail", args=[imp.pk]),
+            detail=str(imp.target),
+        )
+        for imp in waiting
+    ]

@@ -85,6 +85,7 @@ def test_object_pages_are_all_exercised():
         "branchlife:attachment",
         "branchlife:frequency",
         "branchlife:checkin_qr",  # the QR partial, on the meeting's day only: branchlife/tests/test_meetings.py
+        "branchlife:print",  # a POST that downloads a PDF: branchlife/tests/test_printing.py
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
