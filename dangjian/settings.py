@@ -356,6 +356,18 @@ ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO"
 # `manage.py run_workers` runs this many worker processes per queue (env: "default=2,rosters=1"),
 # so a long roster import never holds up exports, cards or reminders, and one slow export holds
 # up nothing else either: the default queue keeps a second process (docs/operations.md).
+# The daily tasks the workers' supervisor runs by itself (jobs.schedule): no cron is needed. Each
+# runs once a day, at or after its local time; DAILY_TASKS_AT="reminders=06:30,..." moves one,
+# "reminders=off" turns it off (then run its command from cron instead: docs/operations.md).
+_DAILY_AT = {name: at for name, _sep, at in (i.partition("=") for i in env_list("DAILY_TASKS_AT", "")) if at}
+DAILY_TASKS = {
+    name: {"run": path, "at": _DAILY_AT.get(name, default)}
+    for name, path, default in (
+        ("reminders", "dangjian.development.reminders.send_reminders", "07:00"),
+        ("birthday_greetings", "dangjian.birthdays.services.send_greetings", "07:05"),
+    )
+    if _DAILY_AT.get(name, default) != "off"
+}
 JOB_WORKERS = {
     name: int(count)
     for name, _sep, count in (

@@ -88,3 +88,27 @@ class WorkerBeat(models.Model):
     @property
     def queue_names(self) -> list[str]:
         return [q for q in self.queues.split(",") if q]
+
+
+class DailyRun(models.Model):
+    """One day's run of a scheduled daily task (the reminders, the birthday greetings), claimed
+    by the first supervisor to see it due: the unique (name, day) makes it run once a day however
+    many supervisors run (jobs.schedule)."""
+
+    name = models.CharField(_("task"), max_length=64)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="one_daily_run_a_day")]
+        ordering = ["-day", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"
+
+    def audit_org_path(self) -> str:
+        return ""

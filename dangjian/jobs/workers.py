@@ -18,7 +18,9 @@ what this module adds is what that loop lacks:
 - **the sweep** (`services.sweep`), at start and every minute: jobs whose worker is gone, and
   checks whose process was killed, are marked interrupted;
 - **the audit seals** (`audit.sealing.seal`), every AUDIT_SEAL_INTERVAL_SECONDS, on a thread of
-  their own: a seal that waits for a busy database holds up neither the heartbeat nor a limit.
+  their own: a seal that waits for a busy database holds up neither the heartbeat nor a limit;
+- **the daily tasks** (`schedule.enqueue_due`), at start and every minute: the reminders and the
+  birthday greetings run once a day by themselves, no cron needed.
 
 The supervisor itself never waits on the database in its loop: what it writes (heartbeat rows,
 a stopped job, the sweep) runs on a thread of its own, so a roster import holding SQLite's
@@ -168,6 +170,7 @@ class Supervisor:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         self.chores.put(self._sweep)
+        self.chores.put(self._daily)
         for slot in self.slots:
             self._start(slot)
         last_beat = last_sweep = time.monotonic()
@@ -181,6 +184,7 @@ class Supervisor:
                     last_beat = now
                 if now - last_sweep >= SWEEP_SECONDS:
                     self.chores.put(self._sweep)
+                    self.chores.put(self._daily)
                     last_sweep = now
                 time.sleep(self.interval)
         finally:
@@ -294,6 +298,15 @@ class Supervisor:
             settled = services.sweep()
         if settled:
             self.say(f"marked {settled} stopped jobs and checks as interrupted")
+
+    def _daily(self) -> None:
+        # Not at the top: see _sweep.
+        from . import schedule
+
+        with audit_source("system"):
+            started = schedule.enqueue_due()
+        if started:
+            self.say(f"started the daily tasks: {', '.join(started)}")
 
     def _forget(self) -> None:
         # Not at the top: a spawned worker imports this module before django.setup(), and the
