@@ -120,6 +120,11 @@ def hosted_by_secretary_q(host: str, organization: str) -> Q:
     )
 
 
+def users_of_people(person_ids: Iterable[int]) -> list[User]:
+    """The active logins of these people (those without a login are not told in the app)."""
+    return list(User.objects.filter(person_id__in=list(person_ids), is_active=True))
+
+
 def user_exists(username: str) -> bool:
     return User.objects.filter(username=username).exists()
 

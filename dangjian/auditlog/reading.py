@@ -77,6 +77,8 @@ DETAILS: dict[str, tuple[Any, str]] = {
     "login_lockout": (gettext_lazy("login lockout"), "text"),
     "hash": (gettext_lazy("fingerprint"), "text"),
     "printed": (gettext_lazy("printed"), "text"),
+    "notified": (gettext_lazy("notified of"), "text"),
+    "users": (gettext_lazy("users told"), "howmany"),
     "answer": (gettext_lazy("answer"), "text"),
     "marked_read": (gettext_lazy("marked as read"), "count"),
     "today": (gettext_lazy("day"), "text"),
@@ -202,6 +204,8 @@ def _detail(key: str, value: Any, names: dict[tuple[str, int], str]) -> Line:
         return Line(label, None, _people(value, names))
     if kind == "person":
         return Line(label, None, _people([value], names))
+    if kind == "howmany":
+        return Line(label, None, str(len(value)) if isinstance(value, list) else _shown(None, value, names))
     if kind == "filters":
         if not value:
             return Line(label, None, _("none: everything the reader may see"))

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dangjian.access import selectors as roles
 from dangjian.audit import services as audit
@@ -25,6 +27,8 @@ from dangjian.birthdays.selectors import cohort_people
 from dangjian.choices import PoliticalStatus
 from dangjian.files import store_sealed
 from dangjian.jobs.services import record_export
+from dangjian.notifications import services as notifications
+from dangjian.notifications.models import Kind
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import orgs_under
 from dangjian.people import selectors as people
@@ -203,7 +207,42 @@ def plan_meeting(
     _sync_expected(meeting, actor)
     _settle(meeting)
     store_sealed(MeetingAttachment, attachments, actor, meeting=meeting)
+    if meeting.status == Meeting.Status.PLANNED and meeting.held_on >= timezone.localdate():
+        _tell_attendees(actor, meeting, "planned")
     return meeting
+
+
+# What the expected and invited are told at once: a meeting planned, moved, or called off.
+_TOLD = {
+    "planned": (_lazy("Meeting planned: %(topic)s"), _lazy("%(org)s, %(when)s%(place)s.")),
+    "changed": (_lazy("Meeting changed: %(topic)s"), _lazy("Now %(when)s%(place)s, %(org)s.")),
+    "cancelled": (_lazy("Meeting called off: %(topic)s"), _lazy("%(org)s, %(when)s: it will not take place.")),
+}
+
+
+def _tell_attendees(actor: User | None, meeting: Meeting, what: str) -> None:
+    people_ids = meeting.attendances.values_list("person_id", flat=True)
+    title, body = _TOLD[what]
+    when = meeting.held_on.isoformat() + (f" {meeting.starts_at:%H:%M}" if meeting.starts_at else "")
+
+    def texts() -> tuple[str, str]:
+        values = {
+            "topic": meeting.topic,
+            "org": meeting.organization.display_name,
+            "when": when,
+            "place": f" · {meeting.place}" if meeting.place else "",
+        }
+        return str(title) % values, str(body) % values
+
+    notifications.notify_event(
+        actor=actor,
+        users=roles.users_of_people(people_ids),
+        kind=Kind.MEETING,
+        key=f"meeting:{meeting.pk}:{what}:{when}:{meeting.place}",
+        url=reverse("branchlife:detail", args=[meeting.pk]),
+        texts=texts,
+        about=meeting,
+    )
 
 
 @audit.write_transaction
@@ -239,7 +278,21 @@ def update_meeting(
         _sync_expected(meeting, actor)
     _settle(meeting)
     store_sealed(MeetingAttachment, attachments, actor, meeting=meeting)
+    moved = (
+        meeting.held_on.isoformat() != before["held_on"]
+        or meeting.place != before["place"]
+        or _time(meeting.starts_at) != _time(before["starts_at"])
+    )
+    if meeting.status == Meeting.Status.CANCELLED and before["status"] != Meeting.Status.CANCELLED:
+        _tell_attendees(actor, meeting, "cancelled")
+    elif meeting.status == Meeting.Status.PLANNED and meeting.held_on >= timezone.localdate() and moved:
+        _tell_attendees(actor, meeting, "changed")
     return meeting
+
+
+def _time(value: Any) -> str:
+    """A meeting's time as the audit snapshot keeps it (HH:MM[:SS]) or as set, compared by HH:MM."""
+    return str(value)[:5] if value else ""
 
 
 # --- attendance -----------------------------------------------------------------------------------

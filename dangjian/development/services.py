@@ -18,17 +18,21 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.access import permissions
+from dangjian.access import selectors as access_selectors
 from dangjian.access.models import User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.files import store_sealed
+from dangjian.notifications import services as notifications
+from dangjian.notifications.models import Kind
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
 from dangjian.organizations.selectors import nearest_settings
 from dangjian.people import selectors as people_selectors
@@ -189,7 +193,62 @@ def apply(
     audit.record_create(actor, step)
     store_sealed(StepDocument, documents, actor, step=step)
     people.refresh_derived(person)
+    if actor is not None and getattr(actor, "person_id", None) == person.pk:
+        _tell_officers_of_application(actor, candidacy)
     return candidacy
+
+
+def _tell_officers_of_application(actor: User, candidacy: Candidacy) -> None:
+    """An application made online reaches the branch's secretary and committee at once (their
+    bell, and the to-do list once the talk falls due), not only at the next daily reminders."""
+    org = candidacy.organization
+    officers = access_selectors.nearest_role_holders(reversed(org.path_ids()), access_selectors.BRANCH_OFFICER_ROLES)
+    person = candidacy.person
+
+    def texts() -> tuple[str, str]:
+        return (
+            _("%(name)s has applied to join the Party") % {"name": person.name},
+            _("%(name)s applied online to %(org)s on %(on)s. The talk is due within a month.")
+            % {"name": person.name, "org": org.display_name, "on": candidacy.applied_on},
+        )
+
+    notifications.notify_event(
+        actor=actor,
+        users=officers,
+        kind=Kind.APPLICATION,
+        key=f"application:{candidacy.pk}",
+        url=reverse("development:detail", args=[candidacy.pk]),
+        texts=texts,
+        about=candidacy,
+    )
+
+
+# The steps a candidate is told of at once: where their application moves on, and its end.
+TOLD_STEPS = {3, 7, 15, 17, 23, 24}
+
+
+def _tell_candidate(actor: User | None, candidacy: Candidacy, step: Step) -> None:
+    try:
+        user = candidacy.person.user
+    except ObjectDoesNotExist:
+        return
+    label = rules.STEPS[step.number].label
+
+    def texts() -> tuple[str, str]:
+        return (
+            _("Your application: %(step)s") % {"step": label},
+            _("Recorded on %(on)s by %(org)s.") % {"on": step.done_on, "org": candidacy.organization.display_name},
+        )
+
+    notifications.notify_event(
+        actor=actor,
+        users=[user],
+        kind=Kind.CANDIDACY,
+        key=f"candidacy:{candidacy.pk}:step:{step.pk}",
+        url=reverse("development:detail", args=[candidacy.pk]),
+        texts=texts,
+        about=candidacy,
+    )
 
 
 @audit.write_transaction
@@ -242,6 +301,8 @@ def record_step(
     audit.record_create(actor, step)
     store_sealed(StepDocument, documents, actor, step=step)
     _follow(actor, candidacy, history(candidacy), step)
+    if number in TOLD_STEPS:
+        _tell_candidate(actor, candidacy, step)
     return step
 
 
@@ -331,7 +392,31 @@ def withdraw(*, actor: User | None, candidacy: Candidacy, on: dt.date, reason: s
     audit.record_update(actor, candidacy, before)
     audit.record(actor=actor, action="update", obj=candidacy, changes={"reason": reason[:500]})
     people.refresh_derived(candidacy.person)
+    _tell_candidate_of_end(actor, candidacy, reason)
     return candidacy
+
+
+def _tell_candidate_of_end(actor: User | None, candidacy: Candidacy, reason: str) -> None:
+    try:
+        user = candidacy.person.user
+    except ObjectDoesNotExist:
+        return
+
+    def texts() -> tuple[str, str]:
+        return (
+            _("Your application has ended"),
+            _("Ended on %(on)s: %(reason)s") % {"on": candidacy.closed_on, "reason": reason[:300]},
+        )
+
+    notifications.notify_event(
+        actor=actor,
+        users=[user],
+        kind=Kind.CANDIDACY,
+        key=f"candidacy:{candidacy.pk}:ended",
+        url=reverse("development:detail", args=[candidacy.pk]),
+        texts=texts,
+        about=candidacy,
+    )
 
 
 def due_for(

@@ -13,6 +13,9 @@ class Kind(models.TextChoices):
     DEVELOPMENT_DUE = "dev_due", _("Development step due")
     DEVELOPMENT_OVERDUE = "dev_overdue", _("Development step overdue")
     BIRTHDAY = "birthday", _("Political birthday greeting")
+    APPLICATION = "application", _("New application to join")
+    MEETING = "meeting", _("Meeting planned or changed")
+    CANDIDACY = "candidacy", _("Your application")
 
 
 class Notification(models.Model):

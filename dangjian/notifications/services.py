@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -67,6 +67,36 @@ def notify_many(*, drafts: Sequence[Draft], sent_on: dt.date) -> list[Notificati
             Notification(user=d.user, kind=d.kind, key=d.key, title=title[:300], body=body, url=d.url, sent_on=sent_on)
         )
     Notification.objects.bulk_create(rows)
+    return rows
+
+
+def notify_event(
+    *,
+    actor: User | None,
+    users: Iterable[User],
+    kind: str,
+    key: str,
+    url: str,
+    texts: Callable[[], tuple[str, str]],
+    about: Any,
+) -> list[Notification]:
+    """Tell `users` at once of something that just happened (an application, a meeting planned
+    or changed, a step of someone's application), in the transaction that made it: one
+    notification each in their language, never the same `key` twice to one user, and one audit
+    event on `about` naming who was told. The actor is not told of their own act."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active and u != actor}
+    if not recipients:
+        return []
+    rows = notify_many(
+        drafts=[Draft(u, kind, key, url, texts) for u in recipients.values()], sent_on=timezone.localdate()
+    )
+    if rows:
+        audit.record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=about,
+            changes={"notified": kind, "users": [r.user_id for r in rows]},
+        )
     return rows
 
 
