@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     # createsuperuser/changepassword replace auth's (the first app with a command name wins).
     "dangjian.accounts",
     # --- end accounts
-    "django.contrib.admin",
+    "dangjian.ui.admin.DangjianAdminConfig",  # django.contrib.admin, its pickers labelled (ui/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

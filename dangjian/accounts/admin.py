@@ -33,6 +33,14 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ("username", "person", "is_active", "is_staff", "is_superuser", "last_login")
     list_select_related = ("person",)
     autocomplete_fields = ("person",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "person" and field is not None:
+            # The chosen person as the picker names them: namesakes told apart (people.Person).
+            field.label_from_instance = lambda p: p.picker_label
+        return field
+
     actions = ("unlock",)
 
     @admin.action(description=gettext_lazy("Unlock after failed logins (password and API tokens)"))

@@ -51,7 +51,7 @@ def people_for(user: User) -> QuerySet[Person]:
 
 
 def person_at_work(p: Person) -> str:
-    return f"{p.name} · {p.employer.display_name}" if p.employer is not None else p.name
+    return p.picker_label
 
 
 def register() -> None:

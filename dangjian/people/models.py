@@ -100,6 +100,19 @@ class Person(FastLabels, models.Model):
         return mask_id_number(self.id_number)
 
     @property
+    def picker_label(self) -> str:
+        """How pickers name a person so that namesakes are told apart without revealing their ID
+        number: name · employer · year of birth · masked ID number."""
+        parts = [self.name]
+        if self.employer is not None:
+            parts.append(self.employer.display_name)
+        if self.birth_date:
+            parts.append(str(self.birth_date.year))
+        if self.id_number:
+            parts.append(self.id_number_masked)
+        return " · ".join(parts)
+
+    @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
