@@ -5,6 +5,7 @@ as they would a secretary's)."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from dangjian.calendar import add_months, add_years
 from dangjian.demo.build.base import Builder, Slot
@@ -17,6 +18,14 @@ from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people_selectors
 from dangjian.people import services as people_services
 from dangjian.people.models import Person
+
+
+def _rng(b: Builder, s: Slot) -> random.Random:
+    """The demo's random stream; the probationary members given their development records later
+    ("probation_N") draw from one of their own, so every other name and date stays as it was."""
+    if s.track.startswith("probation_"):
+        return random.Random(f"{b.seed}:{s.track}")
+    return b.rng
 
 
 def plan_development(b: Builder, s: Slot) -> None:
@@ -33,7 +42,7 @@ def plan_development(b: Builder, s: Slot) -> None:
     before its founding and recorded as taken by the joint branch (`acted_by`, and a note on
     the application). DOMAIN.md §2 orders the steps and times them against each other; it
     does not tie them to the founding of the organisation that now keeps the record."""
-    rng, today, founding, d = b.rng, b.today, b.founding, s.dates
+    rng, today, founding, d = _rng(b, s), b.today, b.founding, s.dates
 
     def days(lo: int, hi: int) -> dt.timedelta:
         return dt.timedelta(days=rng.randint(lo, hi))
@@ -52,8 +61,11 @@ def plan_development(b: Builder, s: Slot) -> None:
         elif s.track == "target":  # designated by the new branch after a year as activist
             d["target"] = today - days(30, 60)
             d["activist"] = add_years(d["target"], -1) - days(20, 60)
-        elif s.track == "probation":  # admitted about eleven months ago: conversion falls due
-            d["meeting"] = add_years(today, -1) + days(10, 25)
+        elif s.track.startswith("probation"):
+            # "probation": admitted about eleven months ago, conversion falls due; "probation_N":
+            # admitted N days ago (fixed, drawing nothing, so the demo's other dates stay put).
+            ago = s.track.removeprefix("probation").lstrip("_")
+            d["meeting"] = today - dt.timedelta(days=int(ago)) if ago else add_years(today, -1) + days(10, 25)
             d["target"] = d["meeting"] - dt.timedelta(days=50)
             d["activist"] = add_years(d["target"], -1) - days(10, 40)
         d["applied"] = d["activist"] - days(40, 90)
@@ -62,7 +74,7 @@ def plan_development(b: Builder, s: Slot) -> None:
 
 def development_steps(b: Builder, s: Slot, contacts: list[int], sponsors: list[int]) -> list[tuple]:
     """(step, date, data, conclusion) after the application, in the order they happened."""
-    d, rng = s.dates, b.rng
+    d, rng = s.dates, _rng(b, s)
     week = dt.timedelta(days=7)
     steps: list[tuple] = []
     if "talk" in d:
@@ -111,7 +123,7 @@ def development_steps(b: Builder, s: Slot, contacts: list[int], sponsors: list[i
     return sorted(steps, key=lambda step: (step[1], step[0]))
 
 
-def acted_by(b: Builder, number: int, on: dt.date, person: Person) -> str:
+def acted_by(b: Builder, number: int, on: dt.date, person: Person, rng: random.Random | None = None) -> str:
     """Who took a step: the joint branch before the branch was founded, the branch after."""
     joint = JOINT_BRANCHES["park1"][0]
     before = on < b.founding
@@ -119,7 +131,7 @@ def acted_by(b: Builder, number: int, on: dt.date, person: Person) -> str:
     if who is development_rules.CANDIDATE:
         return person.name
     if who is development_rules.SECRETARY:
-        return f"{joint}书记" if before else b.rng.choice((HE_YANPING.name, HUO_XIUQUAN.name))
+        return f"{joint}书记" if before else (rng or b.rng).choice((HE_YANPING.name, HUO_XIUQUAN.name))
     if who is development_rules.COMMITTEE:
         return f"{joint}委员会" if before else "党支部委员会"
     if who is development_rules.MEETING:
@@ -135,8 +147,9 @@ def build_development(b: Builder, branch: Organization, slots: list[Slot], full_
     b.garment_full = full_members
     founding = b.founding
     for s in sorted(slots, key=lambda s: s.dates["applied"]):
-        contacts = [p.pk for p in b.rng.sample(full_members, b.rng.choice((1, 2)))]
-        sponsors = [p.pk for p in b.rng.sample(full_members, 2)]
+        rng = _rng(b, s)
+        contacts = [p.pk for p in rng.sample(full_members, rng.choice((1, 2)))]
+        sponsors = [p.pk for p in rng.sample(full_members, 2)]
         note = ""
         if s.dates["applied"] < founding:
             note = (
@@ -159,7 +172,7 @@ def build_development(b: Builder, branch: Organization, slots: list[Slot], full_
                 done_on=on,
                 data=data,
                 conclusion=conclusion,
-                acted_by=acted_by(b, number, on, s.filled),
+                acted_by=acted_by(b, number, on, s.filled, rng),
                 today=b.today,
             )
             if number == 17:

@@ -132,6 +132,9 @@ def build_garment(b: Builder) -> None:
     for s in probationary:
         s.member = "probationary"
     probationary[0].track = "probation"  # admitted about 11 months ago: conversion falls due
+    # The other two were admitted 230 and 75 days ago: their development records came with them,
+    # so their conversions are tracked and reminded like the first one's.
+    probationary[1].track, probationary[2].track = "probation_230", "probation_75"
     # Six applicants besides Abibahan, all of them in the first month of the branch.
     # Applicants from across the workforce's nationalities (Abibahan is Uyghur).
     for s, eth, track in zip(
@@ -230,11 +233,7 @@ def build_garment(b: Builder) -> None:
                 admitted_before=admitted_before,
             )
             full_members.append(s.filled)
-    probation_days = iter((230, 75))
-    for s in slots:
-        if s.member == "probationary" and s.track != "probation":
-            admitted = b.today - dt.timedelta(days=next(probation_days))
-            b.membership(s.filled, next(groups), full=False, admitted_on=admitted, joined_on=max(founding, admitted))
+    # Every probationary member's membership is opened by their admission (step 17) below.
 
     # Membership development: the seven applications of the branch's first month and the rest
     # of its board, through the development services and their rules.

@@ -35,7 +35,8 @@ GARMENT_APPLICANTS = 7
 FIRST_MONTH_TRACKS = ("overdue", "talked", "talked", "talked", "activist", "activist")
 FIRST_MONTH_STATES = frozenset(FIRST_MONTH_TRACKS)
 # Since then: two applications in the last weeks, and an activist and a development target whose
-# development began before the branch existed. Besides, one probationary member ("probation").
+# development began before the branch existed. Besides, the three probationary members, each with
+# the development record their status comes from ("probation", "probation_230", "probation_75").
 LATER_TRACKS = ("recent", "recent", "early_activist", "target")
 POLITICAL_REVIEW = "经审查，该同志政治立场坚定，本人及直系亲属无违法违纪问题，政治审查合格。"
 QUALITY_INSPECTORS = 44

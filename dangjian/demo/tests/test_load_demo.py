@@ -170,9 +170,13 @@ def test_the_branch_board_shows_every_state_as_of_today(branch):
     candidacies = list(Candidacy.objects.filter(organization=branch).select_related("person"))
     steps = {c.pk: list(c.steps.all()) for c in candidacies}
     due = {c.pk: development.due_for(c, today, steps=steps[c.pk]) for c in candidacies}
-    assert Counter(c.stage for c in candidacies) == {"applicant": 7, "activist": 3, "target": 1, "admitted": 1}
+    assert Counter(c.stage for c in candidacies) == {"applicant": 7, "activist": 3, "target": 1, "admitted": 3}
     statuses = Counter(c.person.political_status for c in candidacies)
-    assert statuses == {"applicant": 7, "activist": 3, "target": 1, "probationary": 1}
+    assert statuses == {"applicant": 7, "activist": 3, "target": 1, "probationary": 3}
+    # Every probationary member of the branch has the development record their status comes from
+    # (the board and the branch count the same three), so each conversion is tracked and reminded.
+    probationary = Person.objects.filter(party_org__path__startswith=branch.path, political_status="probationary")
+    assert {p.pk for p in probationary} == {c.person_id for c in candidacies if c.stage == Stage.ADMITTED}
 
     applicants = [c for c in candidacies if c.stage == Stage.APPLICANT]
     talked = [c for c in applicants if any(s.number == 2 for s in steps[c.pk])]
@@ -193,7 +197,9 @@ def test_the_branch_board_shows_every_state_as_of_today(branch):
     assert {d.number for d in due[target.pk]} >= {10, 11}
     assert any("联合党支部" in s.acted_by for s in steps[target.pk] if s.done_on < branch.founded_on)
 
-    (admitted,) = [c for c in candidacies if c.stage == Stage.ADMITTED]
+    admitted = min((c for c in candidacies if c.stage == Stage.ADMITTED), key=lambda c: c.probation_ends_on)
+    later = sorted(c.probation_ends_on for c in candidacies if c.stage == Stage.ADMITTED)[1:]
+    assert all(end > today + dt.timedelta(days=31) for end in later)  # admitted 230 and 75 days ago
     assert today < admitted.probation_ends_on <= today + dt.timedelta(days=31)  # conversion due next month
     conversion = next(d for d in due[admitted.pk] if d.number == 22)
     assert conversion.earliest <= today and conversion.due_by == admitted.probation_ends_on
