@@ -88,6 +88,7 @@ class MeetingOut(Schema):
     recorder_id: int | None
     recorder_name: str | None
     quorate: bool = Field(description="A committee meeting needs half of the committee present; others always are.")
+    all_members: bool = Field(description="A collective political birthday for every member, not only the cohort.")
     counts: AttendanceCountsOut
 
     @staticmethod
@@ -173,6 +174,9 @@ class MeetingIn(Schema):
     materials: Blankable[str] = Field("", max_length=10_000, description="What was read or studied.")
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1, description="Length of a lecture or study.")
     note: Blankable[str] = Field("", max_length=300)
+    all_members: bool = Field(
+        False, description="A collective political birthday (kind celebration) for every member, not only the cohort."
+    )
 
 
 class MeetingPatch(Patch):
@@ -188,6 +192,7 @@ class MeetingPatch(Patch):
     materials: Omittable[Blankable[str]] = Field(None, max_length=10_000)
     hours: Decimal | None = Field(None, max_digits=4, decimal_places=1)
     note: Omittable[Blankable[str]] = Field(None, max_length=300)
+    all_members: Omittable[bool] = None
 
 
 class AttendanceIn(Schema):

@@ -39,6 +39,11 @@ class MeetingForm(forms.Form):
     recorder: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
         label=_("recorder"), queryset=None, required=False
     )
+    all_members = forms.BooleanField(
+        label=_("everyone's political birthday together"),
+        required=False,
+        help_text=_("For a collective political birthday: every member is expected, not only this period's cohort."),
+    )
     minutes = forms.CharField(label=_("minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     materials = forms.CharField(
         label=_("materials"),

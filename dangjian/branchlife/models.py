@@ -65,6 +65,13 @@ class Meeting(FastLabels, models.Model):
         _("hours"), max_digits=4, decimal_places=1, null=True, blank=True, help_text=_("Length of a lecture or study.")
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # A collective political birthday for every member (the article's 28 June: all 38 members,
+    # before 1 July), not only the period's cohort.
+    all_members = models.BooleanField(
+        _("everyone's political birthday together"),
+        default=False,
+        help_text=_("For a collective political birthday: every member is expected, not only this period's cohort."),
+    )
     # Derived from the attendance by branchlife.services: a committee meeting needs at least
     # half of the committee present (DOMAIN.md §3); other kinds are always quorate.
     quorate = models.BooleanField(_("quorate"), default=True, editable=False)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 EDITABLE: tuple[str, ...] = ("kind", "status", "held_on", "starts_at", "place", "topic", "host", "recorder")
-EDITABLE += ("minutes", "materials", "hours", "note")
+EDITABLE += ("minutes", "materials", "hours", "note", "all_members")
 
 
 # --- who is expected ------------------------------------------------------------------------------
@@ -65,13 +65,13 @@ def has_committee(org: Organization) -> bool:
     return roles.has_committee(org)
 
 
-def expected_people(org: Organization, kind: str, on: dt.date) -> QuerySet[Person]:
+def expected_people(org: Organization, kind: str, on: dt.date, all_members: bool = False) -> QuerySet[Person]:
     """Who a meeting of `kind` expects: the committee for its meeting, the birthday cohort for a
-    collective political birthday, otherwise every member of the organisation (a party
-    group's meeting: the group's)."""
+    collective political birthday (every member when it is `all_members`', as on 28 June),
+    otherwise every member of the organisation (a party group's meeting: the group's)."""
     if kind == MeetingKind.COMMITTEE:
         return committee_of(org)
-    if kind == MeetingKind.CELEBRATION:
+    if kind == MeetingKind.CELEBRATION and not all_members:
         return cohort_people(org, on)
     return members_under(org, on)
 
@@ -85,7 +85,11 @@ def _sync_expected(meeting: Meeting, actor: User | None) -> None:
     """Bring the expected attendees in line with the organisation, kind and date. Rows someone
     already marked (present, on leave with a reason, checked in) stay. One audit event names
     who was put on the list and who was taken off."""
-    expected = set(expected_people(meeting.organization, meeting.kind, meeting.held_on).values_list("pk", flat=True))
+    expected = set(
+        expected_people(meeting.organization, meeting.kind, meeting.held_on, meeting.all_members).values_list(
+            "pk", flat=True
+        )
+    )
     rows = {a.person_id: a for a in meeting.attendances.all()}
     added = sorted(expected - set(rows))
     Attendance.objects.bulk_create([Attendance(meeting=meeting, person_id=pk) for pk in added], batch_size=500)
@@ -189,6 +193,7 @@ def plan_meeting(
     materials: str = "",
     hours: Decimal | None = None,
     note: str = "",
+    all_members: bool = False,
     attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> Meeting:
     """Create a meeting (planned, or recorded after the fact as held) with its expected attendees."""
@@ -196,6 +201,7 @@ def plan_meeting(
         kind=kind, status=status, held_on=held_on, starts_at=starts_at, place=place, topic=topic.strip()
     )
     fields.update(host=host, recorder=recorder, minutes=minutes, materials=materials, hours=hours, note=note)
+    fields["all_members"] = all_members and kind == MeetingKind.CELEBRATION
     clean_meeting(organization=organization, **fields)
     meeting = Meeting.objects.create(
         organization=organization,
@@ -274,7 +280,7 @@ def update_meeting(
     )
     meeting.save()
     audit.record_update(actor, meeting, before)
-    if new_kind or meeting.held_on.isoformat() != before["held_on"]:
+    if new_kind or meeting.held_on.isoformat() != before["held_on"] or meeting.all_members != before["all_members"]:
         _sync_expected(meeting, actor)
     _settle(meeting)
     store_sealed(MeetingAttachment, attachments, actor, meeting=meeting)

@@ -186,7 +186,8 @@ def new(request):
 @login_required
 def edit(request, pk):
     meeting = _meeting(request, pk, CHANGE)
-    fields = ("kind", "status", "held_on", "starts_at", "place", "topic", "minutes", "materials", "hours", "note")
+    fields: tuple[str, ...] = ("kind", "status", "held_on", "starts_at", "place", "topic", "minutes", "materials")
+    fields += ("hours", "note", "all_members")
     initial = {f: getattr(meeting, f) for f in fields}
     initial.update(host=meeting.host_id, recorder=meeting.recorder_id)
     form = MeetingForm(

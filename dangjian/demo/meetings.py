@@ -74,6 +74,7 @@ class Plan:
     note: str = ""
     status: str = HELD
     attendance: str = "usual"  # usual / full / not_quorate
+    all_members: bool = False  # a collective political birthday for every member (28 June)
     invite: list[tuple[Person, bool]] = field(default_factory=list)  # (person, came)
 
 
@@ -374,6 +375,7 @@ class BranchLife:
                     "四、何艳萍同志讲话，要求党员在生产一线发挥先锋模范作用。",
                     note=f"支部全体党员参加；本月过政治生日的党员{cohort}名。",
                     attendance="full",
+                    all_members=True,
                 )
             )
         sessions = (
@@ -475,6 +477,7 @@ class BranchLife:
             materials=plan.materials,
             hours=plan.hours if plan.status == HELD else None,
             note=plan.note,
+            all_members=plan.all_members,
         )
         if plan.status != HELD:
             return meeting

@@ -413,3 +413,34 @@ def test_an_old_committee_meeting_stays_editable_after_the_committee_changed(wor
     assert response.status_code == 302, response.content.decode()[:1500]
     m.refresh_from_db()
     assert m.minutes == "页面补记"
+
+
+def test_a_celebration_for_everyone_expects_every_member_not_only_the_cohort(world, api_as):
+    from dangjian.testing.members import member
+
+    member(world.a, dt.date(2016, 6, 20), name="六月党员")  # the June cohort: this one only
+    cohort_only = meeting(world.a, kind="celebration", on=dt.date(2026, 6, 28))
+    assert names(cohort_only) == {"六月党员"}
+    everyone = meeting(world.a, kind="celebration", on=dt.date(2026, 6, 28), all_members=True)
+    assert names(everyone) == {"A党员", "A书记", "六月党员"}
+    services.update_meeting(actor=world.a.secretary, meeting=everyone, all_members=False)
+    assert names(everyone) == {"六月党员"}  # back to the cohort: the others, unmarked, leave the list
+    general = meeting(world.a, kind="general", on=dt.date(2026, 6, 28), all_members=True)
+    assert general.all_members is False  # the option is a celebration's only
+    made = api_as(world.a.secretary).post(
+        "/api/v1/meetings",
+        {
+            "organization_id": world.a.branch.pk,
+            "kind": "celebration",
+            "held_on": "2026-06-28",
+            "topic": "集体过政治生日",
+            "status": "held",
+            "all_members": True,
+        },
+    )
+    assert made.status_code == 201 and made.json()["all_members"] is True
+    refused = api_as(world.b.secretary).post(
+        "/api/v1/meetings",
+        {"organization_id": world.a.branch.pk, "kind": "celebration", "held_on": "2026-06-28", "topic": "x"},
+    )
+    assert refused.status_code in (403, 404, 422)
