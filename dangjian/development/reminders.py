@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 # conversion_prompt_days before probation ends instead.
 LEAD_DAYS = {2: 7, 6: 14, 17: 14, 24: 14}
 DEFAULT_LEAD_DAYS = 14
+TALK = 2  # the talk with a new applicant, due within a month of the application
 OVERDUE_REPEAT_DAYS = 7
 SOON, OVERDUE = "soon", "overdue"
 # Compared by identity: lazy texts hash by their translation, which changes with the language.
@@ -309,6 +310,10 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
         steps = list(candidacy.steps.all())
         for item in services.due_for(candidacy, today, steps=steps, config=config):
             which = horizon(item, today, config)
+            # A new application's talk is on the list from the day it arrives, not only in its
+            # reminder's last week: someone is waiting for it.
+            if which is None and item.number == TALK and item.due_by is not None:
+                which = SOON
             if which is None or past_limit(item, steps, today):
                 continue
             higher = item.number in services.HIGHER_STEPS

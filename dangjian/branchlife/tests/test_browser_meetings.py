@@ -73,9 +73,12 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(transactional_db
     # Invite a worker: counted apart from the members.
     page.locator("#invited input[type=search]").fill("A工人")
     page.wait_for_function(
-        "() => document.querySelector('#id_person option') && document.querySelector('#id_person').options.length >= 1"
+        "() => Array.from(document.querySelectorAll('#id_person option')).some(o => o.text.startsWith('A工人'))"
     )
-    page.select_option("#id_person", label="A工人 · A公司")
+    offered = page.locator("#id_person option").all_text_contents()
+    matches = [o.strip() for o in offered if o.strip().startswith("A工人 · A公司")]
+    assert len(matches) == 1, offered
+    page.select_option("#id_person", label=matches[0])
     with page.expect_navigation():
         page.click("#invited button[type=submit]")
     page.wait_for_selector('#invited [data-person="A工人"]')

@@ -70,3 +70,14 @@ def test_a_candidate_is_told_when_their_application_moves_on(world):
     development.withdraw(actor=world.a.secretary, candidacy=cand, on=dt.date(2026, 3, 2), reason="本人撤回")
     assert Notification.objects.filter(user=user).count() == 2
     assert not Notification.objects.filter(user=world.b.secretary).exists()
+
+
+def test_a_new_application_is_on_the_secretarys_to_do_list_at_once(world, login):
+    person = PersonFactory(name="阿比巴汗", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
+    login(UserFactory(username="abibahan_a", person=person)).post(
+        reverse("development:apply"), {"text": "我志愿加入中国共产党。"}
+    )
+    home = login(world.a.secretary).get(reverse("home")).content.decode()
+    todo = home.split('id="todo"', 1)[1].split("</section>", 1)[0]
+    assert "阿比巴汗" in todo and 'data-todo-kind="development"' in todo
+    assert "阿比巴汗" not in login(world.b.secretary).get(reverse("home")).content.decode()
