@@ -15,7 +15,7 @@ rules read (DATA_KEYS).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -227,11 +227,24 @@ def _tell_officers_of_application(actor: User, candidacy: Candidacy) -> None:
 TOLD_STEPS = {3, 7, 15, 17, 23, 24}
 
 
-def _tell_candidate(actor: User | None, candidacy: Candidacy, step: Step) -> None:
+def _tell_candidate(actor: User | None, candidacy: Candidacy, key: str, texts: Callable[[], tuple[str, str]]) -> None:
+    """The candidate's own login is told at once (a step that moves their application on, its end)."""
     try:
         user = candidacy.person.user
     except ObjectDoesNotExist:
         return
+    notifications.notify_event(
+        actor=actor,
+        users=[user],
+        kind=Kind.CANDIDACY,
+        key=f"candidacy:{candidacy.pk}:{key}",
+        url=reverse("development:detail", args=[candidacy.pk]),
+        texts=texts,
+        about=candidacy,
+    )
+
+
+def _tell_candidate_of_step(actor: User | None, candidacy: Candidacy, step: Step) -> None:
     label = rules.STEPS[step.number].label
 
     def texts() -> tuple[str, str]:
@@ -240,15 +253,7 @@ def _tell_candidate(actor: User | None, candidacy: Candidacy, step: Step) -> Non
             _("Recorded on %(on)s by %(org)s.") % {"on": step.done_on, "org": candidacy.organization.display_name},
         )
 
-    notifications.notify_event(
-        actor=actor,
-        users=[user],
-        kind=Kind.CANDIDACY,
-        key=f"candidacy:{candidacy.pk}:step:{step.pk}",
-        url=reverse("development:detail", args=[candidacy.pk]),
-        texts=texts,
-        about=candidacy,
-    )
+    _tell_candidate(actor, candidacy, f"step:{step.pk}", texts)
 
 
 @audit.write_transaction
@@ -302,7 +307,7 @@ def record_step(
     store_sealed(StepDocument, documents, actor, step=step)
     _follow(actor, candidacy, history(candidacy), step)
     if number in TOLD_STEPS:
-        _tell_candidate(actor, candidacy, step)
+        _tell_candidate_of_step(actor, candidacy, step)
     return step
 
 
@@ -397,26 +402,13 @@ def withdraw(*, actor: User | None, candidacy: Candidacy, on: dt.date, reason: s
 
 
 def _tell_candidate_of_end(actor: User | None, candidacy: Candidacy, reason: str) -> None:
-    try:
-        user = candidacy.person.user
-    except ObjectDoesNotExist:
-        return
-
     def texts() -> tuple[str, str]:
         return (
             _("Your application has ended"),
             _("Ended on %(on)s: %(reason)s") % {"on": candidacy.closed_on, "reason": reason[:300]},
         )
 
-    notifications.notify_event(
-        actor=actor,
-        users=[user],
-        kind=Kind.CANDIDACY,
-        key=f"candidacy:{candidacy.pk}:ended",
-        url=reverse("development:detail", args=[candidacy.pk]),
-        texts=texts,
-        about=candidacy,
-    )
+    _tell_candidate(actor, candidacy, "ended", texts)
 
 
 def due_for(

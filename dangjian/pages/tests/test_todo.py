@@ -21,20 +21,25 @@ def _todo(body: str) -> str:
     return body.split('id="todo"', 1)[1].split("</section>", 1)[0] if 'id="todo"' in body else ""
 
 
+def _overdue_applicant(world) -> None:
+    """An application to A's branch of 1 October: its talk, due within a month, is overdue now."""
+    person = PersonFactory(name="申请人甲", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
+    development.apply(
+        actor=world.a.secretary,
+        person=person,
+        organization=world.a.branch,
+        applied_on=dt.date(2026, 10, 1),
+        today=dt.date(2026, 10, 1),
+    )
+
+
 def _links(section: str) -> list[str]:
     return re.findall(r'href="([^"]+)" data-todo-kind', section)
 
 
 def test_a_secretary_sees_the_months_meetings_due_and_an_overdue_talk(world, login):
     with time_machine.travel(NOW, tick=False):
-        person = PersonFactory(name="申请人甲", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
-        development.apply(
-            actor=world.a.secretary,
-            person=person,
-            organization=world.a.branch,
-            applied_on=dt.date(2026, 10, 1),  # the talk was due within a month: overdue now
-            today=dt.date(2026, 10, 1),
-        )
+        _overdue_applicant(world)
         section = _todo(login(world.a.secretary).get(reverse("home")).content.decode())
     assert "申请人甲" in section and "data-overdue" in section
     kinds = re.findall(r'data-todo-kind="(\w+)"', section)
@@ -64,14 +69,7 @@ def test_a_county_department_sees_the_branches_behind_not_each_calendar(world, l
 
 def test_side_b_sees_none_of_side_as_items(world, login):
     with time_machine.travel(NOW, tick=False):
-        person = PersonFactory(name="申请人甲", employer=world.a.enterprise, birth_date=dt.date(1998, 5, 5))
-        development.apply(
-            actor=world.a.secretary,
-            person=person,
-            organization=world.a.branch,
-            applied_on=dt.date(2026, 10, 1),
-            today=dt.date(2026, 10, 1),
-        )
+        _overdue_applicant(world)
         section = _todo(login(world.b.secretary).get(reverse("home")).content.decode())
     assert "申请人甲" not in section and world.a.branch.name not in section
 
