@@ -172,6 +172,14 @@ def acts_above(user: AnyUser | None, org_path: str) -> bool:
     )
 
 
+def keeps_branch_steps(user: AnyUser, org_path: str) -> bool:
+    """Whether the user is an officer (secretary, committee member) of the organisation at
+    `org_path` or of one above it within reach: who the branch's own steps are reminded to,
+    as opposed to a department that may record them but oversees."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    return any(g.role in officers and g.org_path and org_path.startswith(g.org_path) for g in grants_for(user))
+
+
 def may_record(user: AnyUser | None, org_path: str, *, higher_step: bool) -> bool:
     """Whether the step is one the user's place allows them to record on a candidacy of the
     organisation at `org_path` (the scope is checked by the caller: CHANGE on the candidacy): the

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from dangjian import calendar
+from dangjian.access import permissions
 from dangjian.access.models import User
 from dangjian.access.scopes import CHANGE, MEMBERSHIP, VIEW, home_org, scope
 from dangjian.development import services as development
@@ -229,11 +230,12 @@ TODO_ORGS = 5
 
 
 def todo(user: User, today: dt.date | None = None) -> list[Todo]:
-    """For those who keep a branch's records (CHANGE on it): the members celebrating a political
-    birthday in the current period, to greet (cards, the collective celebration)."""
+    """For a branch's own officers (not a department above it): the members celebrating a
+    political birthday in the current period, to greet (cards, the collective celebration)."""
     today = today or timezone.localdate()
     items: list[Todo] = []
-    kept = visible_orgs(user, CHANGE).filter(kind__in=TODO_KINDS).order_by("path")[:TODO_ORGS]
+    own = permissions.own_meeting_org_paths(user)
+    kept = visible_orgs(user, CHANGE).filter(kind__in=TODO_KINDS, path__in=own).order_by("path")[:TODO_ORGS]
     for org in kept:
         period = calendar.period_of(today, config_for(org).period)
         n = len(cohort(user, org, period.year, period.index, period.kind))

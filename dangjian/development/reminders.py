@@ -53,7 +53,6 @@ if TYPE_CHECKING:
 # conversion_prompt_days before probation ends instead.
 LEAD_DAYS = {2: 7, 6: 14, 17: 14, 24: 14}
 DEFAULT_LEAD_DAYS = 14
-TALK = 2  # the talk with a new applicant, due within a month of the application
 OVERDUE_REPEAT_DAYS = 7
 SOON, OVERDUE = "soon", "overdue"
 # Compared by identity: lazy texts hash by their translation, which changes with the language.
@@ -286,6 +285,7 @@ def send_reminders(
 
 # --- the to-do list (本月待办): the same due steps, for one user ---------------------------------
 
+TODO_DAYS = 31  # "this month": steps due within it are listed
 TODO_CANDIDACIES = 300  # a department above many branches sees the most urgent first, capped
 
 
@@ -310,14 +310,19 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
         steps = list(candidacy.steps.all())
         for item in services.due_for(candidacy, today, steps=steps, config=config):
             which = horizon(item, today, config)
-            # A new application's talk is on the list from the day it arrives, not only in its
-            # reminder's last week: someone is waiting for it.
-            if which is None and item.number == TALK and item.due_by is not None:
+            # The to-do list is the month's: a step due within TODO_DAYS is on it before its
+            # reminder's lead time (a new application's talk from the day it arrives).
+            if which is None and item.due_by is not None and item.due_by <= today + dt.timedelta(days=TODO_DAYS):
                 which = SOON
             if which is None or past_limit(item, steps, today):
                 continue
-            higher = item.number in services.HIGHER_STEPS
-            if not permissions.may_record(user, candidacy.organization.path, higher_step=higher):
+            # Whose item it is, as the reminders decide it: the branch's officers for its own steps,
+            # those above it (the department) for the higher committee's.
+            path = candidacy.organization.path
+            if item.number in services.HIGHER_STEPS:
+                if not permissions.acts_above(user, path):
+                    continue
+            elif not permissions.keeps_branch_steps(user, path):
                 continue
             items.append(
                 Todo(

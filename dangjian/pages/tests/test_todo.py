@@ -78,3 +78,17 @@ def test_a_member_without_duties_is_told_nothing_is_due(world, login, member_use
     with time_machine.travel(NOW, tick=False):
         body = login(member_user).get(reverse("home")).content.decode()
     assert 'id="todo"' not in body
+
+
+def test_the_higher_committees_steps_are_the_departments_not_the_branchs(world, login):
+    from dangjian.testing.development import date_of, walked
+
+    _cand, steps = walked(world, 16)  # next: the higher committee's approval (step 17), due in 3 months
+    day = date_of(steps, 16) + dt.timedelta(days=60)
+    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC), tick=False):
+        county = _todo(login(world.county_admin).get(reverse("home")).content.decode())
+        branch = _todo(login(world.a.secretary).get(reverse("home")).content.decode())
+        other = _todo(login(world.b.secretary).get(reverse("home")).content.decode())
+    assert "阿比巴汗" in county and "第 17 步" in county
+    assert "第 17 步" not in branch
+    assert "阿比巴汗" not in other
