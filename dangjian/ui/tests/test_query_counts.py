@@ -39,7 +39,7 @@ PAGES = {
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
     # development steps, the birthday cohort, imports waiting; a department's roll-up count
     # (kept for a few minutes, counted cold here) — a fixed number per capability.
-    "dashboard (county)": ("county_admin", "home", [], 27),
+    "dashboard (county)": ("county_admin", "home", [], 18),
     "dashboard (secretary)": ("a.secretary", "home", [], 27),
     "dashboard (manager)": ("a.manager", "home", [], 9),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
