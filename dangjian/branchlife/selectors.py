@@ -10,8 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
@@ -340,8 +338,8 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
     """The meetings this user must hold or record. For the organisations whose meetings they
     keep as its own officer: what is due in the current month, quarter or year (from the
     calendar), one line for what the year has left overdue, and a meeting of today still to
-    record. For a committee's department: one line per committee saying how many of its
-    grassroots organisations are behind (the roll-up)."""
+    record. (A department's view of its branches is the roll-up page: counting it for every home
+    page would build every branch's calendar.)"""
     today = today or timezone.localdate()
     items: list[Todo] = []
     own = orgs.orgs_of_kinds(sorted(rules.CALENDAR_ORG_KINDS)).filter(path__in=permissions.own_meeting_org_paths(user))
@@ -367,25 +365,6 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
                     detail=org.display_name,
                 )
             )
-    committees = calendar_orgs(user).exclude(kind__in=rules.CALENDAR_ORG_KINDS)
-    for root in _topmost(list(committees[:20])):
-        # A county's or a prefecture's whole roll-up: counted for everyone who opens a home page
-        # below it within the dashboards' few minutes (as their figures are), not each time.
-        behind = cache.get_or_set(
-            f"todo:behind:{root.pk}:{today.isoformat()}",
-            lambda r=root: sum(1 for c in rollup(r, today.year, today) if c.overdue),
-            settings.DANGJIAN.get("DASHBOARD_SECONDS", 300),
-        )
-        if behind:
-            items.append(
-                Todo(
-                    kind="meetings",
-                    title=_n_behind(behind),
-                    url=reverse("branchlife:calendar") + f"?org={root.pk}&year={today.year}",
-                    overdue=True,
-                    detail=root.display_name,
-                )
-            )
     for m in Meeting.objects.filter(
         organization__in=meeting_orgs(user).filter(path__in=permissions.own_meeting_org_paths(user)),
         held_on=today,
@@ -407,18 +386,5 @@ def _n_overdue(n: int) -> str:
     return ngettext(
         "%(n)d required meeting this year was not held: see the calendar",
         "%(n)d required meetings this year were not held: see the calendar",
-        n,
-    ) % {"n": n}
-
-
-def _topmost(orgs_: list[Organization]) -> list[Organization]:
-    """Those not under another in the list (a county's department: the county, not its parks)."""
-    return [o for o in orgs_ if not any(o is not p and o.path.startswith(p.path) for p in orgs_)]
-
-
-def _n_behind(n: int) -> str:
-    return ngettext(
-        "%(n)d grassroots organisation is behind on its meetings",
-        "%(n)d grassroots organisations are behind on their meetings",
         n,
     ) % {"n": n}

@@ -37,10 +37,9 @@ PAGES = {
     "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 6),
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
-    # development steps, the birthday cohort, imports waiting; a department's roll-up count
-    # (kept for a few minutes, counted cold here) — a fixed number per capability.
-    "dashboard (county)": ("county_admin", "home", [], 18),
-    "dashboard (secretary)": ("a.secretary", "home", [], 27),
+    # development steps, the birthday cohort, imports waiting — a fixed number per capability.
+    "dashboard (county)": ("county_admin", "home", [], 12),
+    "dashboard (secretary)": ("a.secretary", "home", [], 26),
     "dashboard (manager)": ("a.manager", "home", [], 9),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
     # and the seals: newest, those above its floor, what waits; and the records the page's
