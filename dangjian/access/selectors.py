@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from dangjian.ids import parse_id
 
@@ -110,13 +110,19 @@ def orgs_with_committee(org_ids: Any) -> set[int]:
     )
 
 
-def hosted_by_secretary_q(host: str, organization: str) -> Q:
-    """Rows whose `host` (a person field) is the secretary of the row's `organization`."""
-    return Q(
-        **{
-            f"{host}__user__role_assignments__role": Role.SECRETARY,
-            f"{host}__user__role_assignments__organization": F(organization),
-        }
+def secretary_pairs(person_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(person id, organisation id) for each of these people who is secretary of that organisation.
+
+    Asked with the people first, so that callers never join meetings to people, users and role
+    assignments in one statement: PostgreSQL without fresh statistics planned that four-way join
+    as nested loops that ran for minutes."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return set()
+    return set(
+        RoleAssignment.objects.filter(role=Role.SECRETARY, user__person_id__in=ids, organization__isnull=False)
+        .values_list("user__person_id", "organization_id")
+        .distinct()
     )
 
 
@@ -136,3 +142,28 @@ def taken_usernames(usernames: Iterable[str]) -> list[str]:
 
 def user_count() -> int:
     return User.objects.count()
+
+
+def users_holding_roles(user_ids: Iterable[int]) -> set[int]:
+    """Those of these users who hold an assigned role (their password is an officer's)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return set()
+    return set(RoleAssignment.objects.filter(user_id__in=ids).values_list("user_id", flat=True).distinct())
+
+
+def user_for_reset(login: str) -> User | None:
+    """The active login, named by its login name or its e-mail address, that signs in with a
+    password and has an e-mail address to send a reset link to; None otherwise (or if the
+    address is shared by several logins)."""
+    login = login.strip()
+    if not login:
+        return None
+    found = list(User.objects.filter(Q(username=login) | Q(email__iexact=login), is_active=True).exclude(email="")[:2])
+    if len(found) != 1 or not found[0].has_usable_password():
+        return None
+    return found[0]
+
+
+def user_by_pk(pk: int) -> User | None:
+    return User.objects.filter(pk=pk, is_active=True).first()

@@ -228,16 +228,18 @@ def _counts(root_path: str | None, org_ids: list[int] | None, year: int) -> tupl
         if r["status"] == Meeting.Status.HELD:
             org_id = r["organization_id"]
             last[org_id] = max(last.get(org_id, r["last"]), r["last"])
-    by_secretary = dict(
-        qs.filter(
-            roles.hosted_by_secretary_q("host", "organization"),
-            status=Meeting.Status.HELD,
-            kind=MeetingKind.LECTURE,
-        )
-        .values("organization_id")
+    lectures = list(
+        qs.filter(status=Meeting.Status.HELD, kind=MeetingKind.LECTURE, host__isnull=False)
+        .values("organization_id", "host_id")
         .annotate(d=Max("held_on"))
-        .values_list("organization_id", "d")
+        .values_list("organization_id", "host_id", "d")
+        .order_by()
     )
+    secretaries = roles.secretary_pairs(host for _, host, _ in lectures)
+    by_secretary: dict[int, dt.date] = {}
+    for org_id, host, day in lectures:
+        if (host, org_id) in secretaries:
+            by_secretary[org_id] = max(by_secretary.get(org_id, day), day)
     return held, planned, {"last": last, "secretary": by_secretary}
 
 
