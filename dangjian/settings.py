@@ -192,6 +192,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Lockout after repeated failed logins (django-axes): per username and address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
+# Wrong login codes or ID endings typed from one address within the cool-off before it waits
+# (accounts.services.use_code); each code also locks after AXES_FAILURE_LIMIT wrong ID endings.
+LOGIN_CODE_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_CODE_FAILURES_PER_ADDRESS", "20"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -266,6 +269,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # The address people open the platform at, for links in e-mails (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# "Forgot your password?" by e-mail (a link to set a new one), for logins with an e-mail address:
+# on when an SMTP server is named (EMAIL_HOST), otherwise people use a reset code from HR.
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", bool(os.environ.get("EMAIL_HOST")))
 # The SMTP server, when EMAIL_BACKEND is the smtp backend (the default with DEBUG off).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

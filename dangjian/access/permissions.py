@@ -37,6 +37,7 @@ from .scopes import (
     container_q,
     grants_for,
     has_any,
+    login_people_q,
     reaches_any,
 )
 
@@ -88,6 +89,37 @@ def may_create_logins(user: User | AnonymousUser) -> bool:
 
 def logins_refused() -> Refused:
     return Refused(admin_only=True)
+
+
+def may_give_logins(user: AnyUser) -> bool:
+    """Whether the user gives logins (activation codes) to people in their reach at all: the
+    organisation department, enterprise managers and platform administrators."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(g.role in LOGIN_GIVERS for g in grants_for(user))
+
+
+LOGIN_GIVERS = (Role.ORG_DEPARTMENT, Role.MANAGER)
+
+
+def login_people(user: AnyUser, people: models.QuerySet[_M]) -> models.QuerySet[_M]:
+    """Those of `people` (a Person queryset) to whom the user may give a login (scopes.login_people_q)."""
+    q = login_people_q(user)
+    if q is None:
+        return people
+    if q == NOTHING:
+        return people.none()
+    return people.filter(q)
+
+
+def logins_give_refused() -> Refused:
+    return Refused(
+        _(
+            "Logins are given by the organisation department for its people, and by an enterprise manager for the "
+            "enterprise's employees who are not party members."
+        ),
+        LOGIN_GIVERS,
+    )
 
 
 def may_assign_roles(user: User | AnonymousUser, anchor: models.Model) -> bool:

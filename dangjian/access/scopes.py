@@ -369,6 +369,29 @@ def scope_q(
     return q
 
 
+def login_people_q(user: User | AnonymousUser) -> Q | None:
+    """The people to whom the user may give a login (an activation code), None for everyone.
+
+    Whoever prints a person's code could, knowing the end of their ID number, sign in as them; so
+    only those who may already see and change that person's records in full give it: the
+    organisation department for the people of its subtree (members by their branch, employees by
+    their employer), an enterprise manager for its employees who are not party members. A party
+    member's login reads the branch's member list, which a manager may not read."""
+    if _is_unrestricted(user):
+        return None
+    model = _model_of(PERSON)
+    q = NOTHING
+    members = Q(political_status__in=_MEMBER_STATUSES)
+    for g in grants_for(user):
+        if g.role == Role.ORG_DEPARTMENT and g.org_path:
+            q |= _under(model, "party_org__", g.org_path, False) | (
+                _enterprise_q(g, model, "employer__", False) & ~members
+            )
+        elif g.role == Role.MANAGER and g.enterprise_id:
+            q |= Q(employer_id=g.enterprise_id) & ~members
+    return q
+
+
 def scope(
     user: User | AnonymousUser, queryset: models.QuerySet[M], action: str = VIEW, *, joins: bool = False
 ) -> models.QuerySet[M]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import may_change_memberships, refused
+from dangjian.access.permissions import login_people, may_change_memberships, may_give_logins, refused
 from dangjian.access.scopes import AUDIT, CHANGE, MEMBERSHIP, PERSON, REVEAL, VIEW, can, has_any, scope
 from dangjian.access.shortcuts import create_in_scope, get_in_scope
 from dangjian.people import rules
@@ -41,6 +41,7 @@ def person_list(request):
         "querystring": query_without(request, "page"),
         "sort_querystring": query_without(request, "page", "sort"),
         "may_create": has_any(request.user, PERSON, CHANGE),
+        "may_give_logins": may_give_logins(request.user),
     }
     template = (
         "people/_person_rows.html"
@@ -70,7 +71,9 @@ def person_detail(request, pk):
             "may_reveal": can(request.user, REVEAL, person),
             "may_change_memberships": may_change_memberships(request.user, person),
             "may_audit": can(request.user, AUDIT, person),
-            "has_login": hasattr(person, "user"),
+            "login": getattr(person, "user", None),
+            "may_give_login": may_give_logins(request.user)
+            and login_people(request.user, Person.objects.filter(pk=person.pk)).exists(),
         },
     )
 

@@ -9,6 +9,7 @@ import datetime as dt
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from dangjian.access import services as access_services
+from dangjian.accounts import services as account_services
 from dangjian.branchlife import services as branchlife_services
 from dangjian.development import services as development_services
 from dangjian.jobs.models import Job
@@ -68,7 +69,14 @@ OBJECT_URLS = {
     "branchlife:frequency": lambda w: {"pk": w.outsider_county.pk},
     "birthdays:card": lambda w: {"pk": w.b.member.pk},
     "birthdays:settings": lambda w: {"pk": w.outsider_county.pk},
+    "access:sheet": lambda w: {"pk": _sheet_of(w.b).pk},
+    "access:code_withdraw": lambda w: {"pk": _sheet_of(w.b).codes.get().pk},
 }
+
+
+def _sheet_of(side):
+    """A sheet of login codes B's manager gave B's worker."""
+    return account_services.give_logins(actor=side.manager, people=[side.worker]).sheet
 
 
 def candidacy_of(side):
@@ -139,6 +147,8 @@ LIST_URLS = {
     "audit:checkpoint",
     "access:password_change",
     "access:tokens",
+    "access:sheets",
+    "access:logins_give",
     "exports:people",
     "exports:members",
     "exports:organizations",
@@ -168,7 +178,18 @@ QUERY_URLS = {
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
 # Public: logging in and out, the language switch, the favicon, and /health/ for load balancers and monitors
 # (anonymous by design; it says only which part is down, never data: ui/tests/test_health.py).
-PUBLIC_URLS = {"login", "logout", "set_language", "favicon", "health"}
+# Activating a login with a card's code and a new password by e-mail are for people not yet
+# signed in (accounts/tests/test_login_codes.py: a code works only with its owner's ID ending).
+PUBLIC_URLS = {
+    "login",
+    "logout",
+    "set_language",
+    "favicon",
+    "health",
+    "activate",
+    "password_forgotten",
+    "password_reset",
+}
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 
 

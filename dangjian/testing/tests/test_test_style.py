@@ -30,6 +30,7 @@ DB_FIXTURES = {
 # reason for each. A new module that touches data gets a side-B test instead of a line here.
 NO_SIDES: dict[str, str] = {
     "access/tests/test_cache_control.py": "response headers, the same whoever asks",
+    "accounts/tests/test_browser_activation.py": "one newcomer's walk; B's people refused: accounts/tests/test_login_codes.py",
     "api/tests/test_docs.py": "the OpenAPI document and its page: nobody's data",
     "api/tests/test_errors.py": "the JSON error shape; B's object per operation: api/tests/test_every_operation.py",
     "api/tests/test_hostile_input.py": "malformed input answered 4xx; B's object per operation: api/tests/test_every_operation.py",

@@ -20,6 +20,7 @@ PRINT_ONLY = {
     "branchlife/print/_head.html",
     "branchlife/print/sign_in.html",
     "branchlife/print/minutes.html",
+    "accounts/print/sheet.html",
 }
 
 

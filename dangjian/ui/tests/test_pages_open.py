@@ -86,6 +86,9 @@ def test_object_pages_are_all_exercised():
         "branchlife:frequency",
         "branchlife:checkin_qr",  # the QR partial, on the meeting's day only: branchlife/tests/test_meetings.py
         "branchlife:print",  # a POST that downloads a PDF: branchlife/tests/test_printing.py
+        # accounts/tests/test_login_codes.py: a sheet of codes is its giver's (a manager's)
+        "access:sheet",
+        "access:code_withdraw",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
@@ -103,6 +106,8 @@ def test_object_pages_are_all_exercised():
             "ping",
         }
         - {"branchlife:register"}  # a POST download: branchlife/tests/test_register.py
+        # a manager's and the department's: accounts/tests/test_login_codes.py
+        - {"access:logins_give", "access:sheets"}
     ),
 )
 def test_secretary_opens_lists(world, login, name):

@@ -1,0 +1,54 @@
+"""Reading sheets of login codes and a person's login state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import Activation, LoginSheet
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+    from dangjian.people.models import Person
+
+
+def sheets_of(user: User) -> QuerySet[LoginSheet]:
+    """The sheets the user gave, newest first, with how many of their codes were used."""
+    return LoginSheet.objects.filter(issued_by=user).annotate(
+        n=Count("codes"), used=Count("codes", filter=Q(codes__used_at__isnull=False))
+    )
+
+
+def sheet_of(user: User, pk: int) -> LoginSheet | None:
+    """A sheet the user gave (a sheet holds codes: nobody else learns it exists)."""
+    return LoginSheet.objects.filter(pk=pk, issued_by=user).first()
+
+
+def codes_on(sheet: LoginSheet) -> list[Activation]:
+    return list(
+        sheet.codes.select_related("user__person__employer").defer("code_sealed").order_by("user__person__name", "pk")
+    )
+
+
+def newest_code(person: Person) -> Activation | None:
+    """The newest code given to the person's login, if any."""
+    return Activation.objects.filter(user__person=person).defer("code_sealed").order_by("-created_at", "-pk").first()
+
+
+def state_of(activation: Activation, limit: int) -> str:
+    """used, withdrawn, expired, locked or open."""
+    if activation.used_at is not None:
+        return "used"
+    if activation.revoked_at is not None:
+        return "withdrawn"
+    if activation.expires_at <= timezone.now():
+        return "expired"
+    if activation.failures >= limit:
+        return "locked"
+    return "open"
+
+
+def code_given_by(user: User, pk: int) -> Activation | None:
+    return Activation.objects.filter(pk=pk, sheet__issued_by=user).defer("code_sealed").first()
