@@ -81,6 +81,20 @@ def create_user(
 
 
 @audit.write_transaction
+def create_users_without_password(*, actor: User | None, people: list[tuple[str, Person]]) -> list[User]:
+    """Logins for these (login name, person) pairs, with no password yet (an activation code lets
+    each person set theirs): one insert and one batch of events, for a whole workforce at once."""
+    users = []
+    for username, person in people:
+        user = User(username=username, person=person)
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=500)
+    audit.record_many(actor=actor, drafts=[audit.create_draft(u) for u in users])
+    return users
+
+
+@audit.write_transaction
 def set_language(*, actor: User | None, user: User, language: str) -> None:
     if user.language == language:
         return

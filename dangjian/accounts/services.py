@@ -46,6 +46,9 @@ CODE_LENGTH = 10  # 31**10 ≈ 2**49.5, guessed at most AXES_FAILURE_LIMIT times
 ID_TAIL = 6
 MAX_PER_SHEET = 2000  # one sheet is given in one transaction
 DAYS_CHOICES = (7, 14, 30)
+# What giving codes reads of each person (their login; where their events are filed): pass
+# people loaded with these, or each costs queries of its own.
+PEOPLE_RELATED = ("user", "party_org", "employer__supervising_org")
 DEFAULT_DAYS = 14
 
 # Why someone gets no code (shown on the confirm page, grouped).
@@ -163,29 +166,32 @@ def give_logins(
     sheet.full_clean()
     sheet.save()
     audit.record_create(actor, sheet)
-    names = iter(_new_usernames(len(todo.new_logins)))
-    users: list[tuple[User, str]] = []
-    for person in todo.new_logins:
-        user = access_services.create_user(actor=actor, username=next(names), password=None, person=person)
+    names = _new_usernames(len(todo.new_logins))
+    made = access_services.create_users_without_password(
+        actor=actor, people=list(zip(names, todo.new_logins, strict=True))
+    )
+    for person, user in zip(todo.new_logins, made, strict=True):
         person.user = user
-        users.append((user, Activation.Purpose.ACTIVATE))
-    users += [(p.user, Activation.Purpose.ACTIVATE) for p in todo.new_codes]
+    users = [(p.user, Activation.Purpose.ACTIVATE) for p in todo.new_logins + todo.new_codes]
     users += [(p.user, Activation.Purpose.RESET) for p in todo.resets]
     _withdraw_open([u.pk for u, _p in users], actor, now)
+    activations = []
     for user, purpose in users:
         code = new_code()
-        activation = Activation(
-            sheet=sheet,
-            user=user,
-            purpose=purpose,
-            code_index=index_of(code),
-            code_sealed=code,
-            hint=code[:5],
-            created_at=now,
-            expires_at=expires,
+        activations.append(
+            Activation(
+                sheet=sheet,
+                user=user,
+                purpose=purpose,
+                code_index=index_of(code),
+                code_sealed=code,
+                hint=code[:5],
+                created_at=now,
+                expires_at=expires,
+            )
         )
-        activation.save()
-        audit.record_create(actor, activation)
+    Activation.objects.bulk_create(activations, batch_size=500)
+    audit.record_many(actor=actor, drafts=[audit.create_draft(a) for a in activations])
     return Given(sheet, len(todo.new_logins), len(todo.new_codes), len(todo.resets))
 
 
@@ -194,12 +200,19 @@ def _withdraw_open(user_ids: list[int], actor: User | None, now: dt.datetime, *,
     open_ = Activation.objects.filter(user_id__in=user_ids, used_at__isnull=True, revoked_at__isnull=True)
     if keep is not None:
         open_ = open_.exclude(pk=keep)
-    for activation in open_.select_related("user__person__party_org", "user__person__employer"):
+    withdrawn = list(open_.select_related("user__person__party_org", "user__person__employer__supervising_org"))
+    if not withdrawn:
+        return
+    drafts = []
+    for activation in withdrawn:
         before = audit.snapshot(activation)
         activation.revoked_at = now
         activation.code_sealed = ""
-        activation.save(update_fields=["revoked_at", "code_sealed"])
-        audit.record_update(actor, activation, before)
+        draft = audit.update_draft(activation, before)
+        if draft is not None:
+            drafts.append(draft)
+    Activation.objects.filter(pk__in=[a.pk for a in withdrawn]).update(revoked_at=now, code_sealed="")
+    audit.record_many(actor=actor, drafts=drafts)
 
 
 @audit.write_transaction

@@ -229,7 +229,9 @@ def _chosen_people(request) -> tuple[list, str, bool, int]:
     one = request.GET.get("person")
     if one:
         person = get_in_scope(request.user, visible_people(request.user), one)
-        people = list(login_people(request.user, people_with_pks([person.pk]).select_related("user", "employer")))
+        people = list(
+            login_people(request.user, people_with_pks([person.pk]).select_related(*account_services.PEOPLE_RELATED))
+        )
         return people, person.name, True, 1
     form = PersonFilterForm(request.GET or None, user=request.user)
     qs = visible_people(request.user)
@@ -239,7 +241,7 @@ def _chosen_people(request) -> tuple[list, str, bool, int]:
     chosen = login_people(request.user, qs)
     if chosen.count() > account_services.MAX_PER_SHEET * 2:
         return [], _describe(form), False, matched
-    people = list(chosen.select_related("user", "employer").order_by("name", "pk"))
+    people = list(chosen.select_related(*account_services.PEOPLE_RELATED).order_by("name", "pk"))
     return people, _describe(form), False, matched
 
 

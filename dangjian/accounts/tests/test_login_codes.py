@@ -276,3 +276,21 @@ def test_the_department_and_a_manager_open_the_pages_of_logins(world, login):
         assert "B工人" not in page if user == world.a.manager else "B工人" in page
         assert "data-give-logins" in client.get(reverse("people:list")).content.decode()
     assert "data-give-logins" not in login(world.a.secretary).get(reverse("people:list")).content.decode()
+
+
+def test_giving_codes_costs_the_same_queries_for_a_workforce_as_for_two(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.people.models import Person
+
+    def queries_for(n: int) -> int:
+        for i in range(n):
+            PersonFactory(name=f"批量{n}-{i}", employer=world.b.enterprise)
+        people = list(Person.objects.filter(name__startswith=f"批量{n}-").select_related(*services.PEOPLE_RELATED))
+        with CaptureQueriesContext(connection) as captured:
+            given = services.give_logins(actor=world.county_admin, people=people)
+        assert given.new_logins == n
+        return len(captured)
+
+    assert queries_for(2) == queries_for(12) <= 24

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -74,6 +75,9 @@ def test_preview_confirm_and_import(world, login, django_capture_on_commit_callb
     assert Person.objects.filter(name__in=["王芳", "阿依古丽"], employer=world.a.enterprise).count() == 2
     page = client.get(reverse("rosters:detail", args=[fixed.pk])).content.decode()
     assert 'data-status="imported"' in page
+    # The people just imported are one tap from their logins.
+    give = re.search(r'data-give-logins href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "王芳" in client.get(give).content.decode()
 
 
 def test_imports_are_their_uploaders(world, login, django_capture_on_commit_callbacks):

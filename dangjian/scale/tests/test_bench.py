@@ -96,3 +96,17 @@ def test_the_sharding_measurement_runs_and_leaves_nothing(generated):
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('scaling_person')")
         assert cursor.fetchone()[0] is None  # rolled back
+
+
+def test_the_logins_scenarios_give_print_and_activate_and_leave_nothing(generated):
+    from dangjian.accounts.models import Activation
+    from dangjian.scale import logins
+
+    world = bench.find_world_of(TWO_COUNTIES)
+    counts = (User.objects.count(), Activation.objects.count(), AuditEvent.objects.count())
+    figures = {f.scenario: f for f in logins.run_on(world, bench.SHORT)}
+    assert set(figures) == {"sql.logins.people", "logins.plan", "logins.give", "logins.sheet", "logins.activate"}
+    employees = Person.objects.filter(employer=logins.largest_enterprise(world)).count()
+    assert employees > 0 and f"{employees:,} people" in figures["logins.plan"].note
+    assert figures["logins.plan"].ratio is not None and figures["logins.activate"].runs >= 1
+    assert (User.objects.count(), Activation.objects.count(), AuditEvent.objects.count()) == counts
