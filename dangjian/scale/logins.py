@@ -24,7 +24,7 @@ from .bench import Figure, Settings, World, measured, peak_mb, reset_peak, rolle
 SHEET_CARDS = 80  # ten pages
 
 
-def largest_enterprise(world: World) -> Enterprise:
+def largest_enterprise(world: World) -> Enterprise | None:
     return (
         Enterprise.objects.filter(pk__in=enterprises_under(world.county.org.path))
         .annotate(n=Count("employees"))
@@ -79,7 +79,9 @@ def run_on(world: World, s: Settings) -> list[Figure]:
         activations = list(sheet.codes.select_related("user__person"))
         used: list[float] = []
         for a in activations[: max(1, min(len(activations), s.min_runs))]:
-            code, tail = a.code_sealed, a.user.person.id_number[-6:]
+            person = a.user.person
+            assert person is not None  # codes are given to people
+            code, tail = a.code_sealed, person.id_number[-6:]
             t0 = time.perf_counter()
             account_services.use_code(
                 code=code, id_tail=tail, password=f"Bench-{uuid.uuid4().hex[:10]}", address=uuid.uuid4().hex
