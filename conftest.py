@@ -19,7 +19,12 @@ from dangjian.people import services as people_services
 from dangjian.people.models import Person
 from dangjian.testing.factories import EnterpriseFactory, PersonFactory, UnitFactory, UserFactory, make_org
 
-pytest_plugins = ["dangjian.testing.browser", "dangjian.testing.fixtures", "dangjian.testing.backups"]
+pytest_plugins = [
+    "dangjian.testing.browser",
+    "dangjian.testing.fixtures",
+    "dangjian.testing.backups",
+    "dangjian.testing.robots",
+]
 
 
 @dataclass

@@ -7,6 +7,7 @@ works on a fresh machine; with DEBUG off both must come from the environment.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 from pathlib import Path
@@ -271,6 +272,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # "Forgot your password?" by e-mail (a link to set a new one), for logins with an e-mail address:
 # on when an SMTP server is named (EMAIL_HOST), otherwise people use a reset code from HR.
+# Group-chat robots are posted to only at their platforms' own hosts (notifications.robots); an
+# intranet that reaches them through a proxy names it here, as JSON: {"wecom": ["proxy:8443"]}.
+NOTIFY_ROBOT_HOSTS = json.loads(os.environ.get("NOTIFY_ROBOT_HOSTS", "{}"))
 PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", bool(os.environ.get("EMAIL_HOST")))
 # The SMTP server, when EMAIL_BACKEND is the smtp backend (the default with DEBUG off).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

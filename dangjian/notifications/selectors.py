@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from dangjian.access.models import User
 
-from .models import Notification
+from .models import Notification, Preference, Robot
 
 
 def inbox(user: User) -> QuerySet[Notification]:
@@ -48,3 +48,23 @@ def unread_in_request(request: Any) -> int:
         request._unread_notifications = unread_count(request.user)
     count: int = request._unread_notifications
     return count
+
+
+def preferences_of(user_ids: Iterable[int]) -> dict[tuple[int, str], tuple[bool, bool]]:
+    """(user id, kind) → (by e-mail, to robots), for the kinds a user changed from the default."""
+    return {(p.user_id, p.kind): (p.email, p.robot) for p in Preference.objects.filter(user_id__in=list(user_ids))}
+
+
+def robots_of(user_ids: Iterable[int]) -> dict[int, list[Robot]]:
+    out: dict[int, list[Robot]] = {}
+    for robot in Robot.objects.filter(user_id__in=list(user_ids)):
+        out.setdefault(robot.user_id, []).append(robot)
+    return out
+
+
+def own_robots(user: User) -> list[Robot]:
+    return list(Robot.objects.filter(user=user))
+
+
+def own_robot(user: User, pk: int) -> Robot | None:
+    return Robot.objects.filter(user=user, pk=pk).first()

@@ -15,27 +15,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 
-from . import selectors
-from .models import Notification
+from . import robots, selectors
+from .delivery import language_of as language_of  # re-exported: the capabilities' ways
+from .delivery import send_emails as send_emails
+from .models import Kind, Notification, Preference, Robot
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
 log = logging.getLogger(__name__)
-
-
-def language_of(user: User) -> str:
-    return user.language or settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,17 @@ def notify_event(
             obj=about,
             changes={"notified": kind, "users": [r.user_id for r in rows]},
         )
+        ids = [r.pk for r in rows]
+        transaction.on_commit(lambda: _deliver_later(ids))
     return rows
+
+
+def _deliver_later(ids: list[int]) -> None:
+    """Copies of event notifications go out in the background (a robot that does not answer must
+    not hold up the page that made the event)."""
+    from .tasks import deliver_task  # loaded with the first event, like the task backend
+
+    deliver_task.enqueue(notification_ids=ids)
 
 
 def record_run(*, actor: User | None, today: dt.date, object_type: str, name: str, figures: dict[str, int]) -> None:
@@ -112,43 +118,6 @@ def record_run(*, actor: User | None, today: dt.date, object_type: str, name: st
         object_repr=f"{name} {day}",
         changes={"today": day, **figures},
     )
-
-
-def send_emails(rows: list[Notification], *, many: Callable[[int], str], footer: str | Promise) -> tuple[int, int]:
-    """Copy notifications just written to their recipients who have an e-mail address: one
-    message per recipient, in their language, titled by the notification when there is one and
-    by `many(n)` otherwise, ending with `footer` (a lazy text). Runs after the notifications
-    committed: a mail server that fails cannot take them back. Returns (sent, failed)."""
-    by_user: dict[int, tuple[User, list[Notification]]] = {}
-    for n in rows:
-        if n.user.email:
-            by_user.setdefault(n.user.pk, (n.user, []))[1].append(n)
-    sent = failed = 0
-    for user, notes in by_user.values():
-        try:
-            _email(user, notes, many, footer)
-        except Exception:  # any transport error: count it, keep mailing the others
-            log.exception("Notification e-mail to user %s failed", user.pk)
-            failed += 1
-        else:
-            sent += 1
-    return sent, failed
-
-
-def _email(user: User, rows: list[Notification], many: Callable[[int], str], footer: str | Promise) -> None:
-    with translation.override(language_of(user)):
-        subject = rows[0].title if len(rows) == 1 else many(len(rows))
-        subject = _("[Dangjian] %(subject)s") % {"subject": subject}
-        text = render_to_string(
-            "notifications/email.txt",
-            {
-                "user": user,
-                "notifications": rows,
-                "footer": str(footer),
-                "site": getattr(settings, "SITE_URL", "").rstrip("/"),
-            },
-        )
-    send_mail(subject, text, None, [user.email], fail_silently=False)
 
 
 @audit.write_transaction
@@ -175,3 +144,76 @@ def mark_all_read(*, actor: User) -> int:
             changes={"marked_read": count},
         )
     return count
+
+
+# --- where a user receives them ------------------------------------------------------------------
+
+
+@audit.write_transaction
+def set_preferences(*, actor: User, choices: dict[str, tuple[bool, bool]]) -> int:
+    """The actor's (e-mail, robot) choice per kind; returns how many kinds changed."""
+    existing = {p.kind: p for p in Preference.objects.filter(user=actor)}
+    changed = 0
+    for kind, (email, robot) in choices.items():
+        if kind not in Kind.values:
+            continue
+        pref = existing.get(kind)
+        if pref is None:
+            if email and robot:
+                continue  # the default: no row
+            pref = Preference(user=actor, kind=kind, email=email, robot=robot)
+            pref.save()
+            audit.record_create(actor, pref)
+            changed += 1
+        elif (pref.email, pref.robot) != (email, robot):
+            before = audit.snapshot(pref)
+            pref.email, pref.robot = email, robot
+            pref.save(update_fields=["email", "robot"])
+            audit.record_update(actor, pref, before)
+            changed += 1
+    return changed
+
+
+@audit.write_transaction
+def add_robot(*, actor: User, platform: str, name: str, url: str, secret: str = "") -> Robot:
+    url, secret = url.strip(), secret.strip()
+    if not robots.host_allowed(platform, url):
+        hosts = ", ".join(robots.allowed_hosts(platform)) or "—"
+        raise ValidationError(
+            {
+                "url": _(
+                    "This is not the webhook address of that platform's robot: it must start with https://%(hosts)s/…"
+                )
+                % {"hosts": hosts}
+            }
+        )
+    robot = Robot(user=actor, platform=platform, name=name.strip(), url=url, secret=secret)
+    robot.full_clean()
+    robot.save()
+    audit.record_create(actor, robot)
+    return robot
+
+
+@audit.write_transaction
+def remove_robot(*, actor: User, robot: Robot) -> None:
+    if robot.user_id != actor.pk:
+        raise PermissionError("A robot is removed by its owner only.")
+    before, pk = audit.snapshot(robot), robot.pk
+    robot.delete()
+    audit.record_delete(actor, robot, before, pk, "")
+
+
+def test_robot(*, actor: User, robot: Robot) -> bool:
+    """Send a test message to the robot; whether it arrived (its error is kept on it)."""
+    with translation.override(language_of(actor)):
+        message = robots.Message(
+            _("[Dangjian] Test message"),
+            [_("Notifications for %(name)s will arrive in this group.") % {"name": actor.get_username()}],
+        )
+    try:
+        robots.send(robot.platform, robot.url, robot.secret, message)
+    except robots.RobotError as exc:
+        Robot.objects.filter(pk=robot.pk).update(last_error=str(exc)[:300])
+        return False
+    Robot.objects.filter(pk=robot.pk).update(last_sent_at=timezone.now(), last_error="")
+    return True

@@ -13,7 +13,7 @@ from dangjian.accounts import services as account_services
 from dangjian.branchlife import services as branchlife_services
 from dangjian.development import services as development_services
 from dangjian.jobs.models import Job
-from dangjian.notifications.models import Notification
+from dangjian.notifications.models import Notification, Robot
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing.rosters import ident, xlsx
@@ -69,9 +69,14 @@ OBJECT_URLS = {
     "branchlife:frequency": lambda w: {"pk": w.outsider_county.pk},
     "birthdays:card": lambda w: {"pk": w.b.member.pk},
     "birthdays:settings": lambda w: {"pk": w.outsider_county.pk},
+    "notifications:robot_action": lambda w: {"pk": _robot_of(w.b.secretary).pk, "action": "test"},
     "access:sheet": lambda w: {"pk": _sheet_of(w.b).pk},
     "access:code_withdraw": lambda w: {"pk": _sheet_of(w.b).codes.get().pk},
 }
+
+
+def _robot_of(user):
+    return Robot.objects.create(user=user, platform="wecom", name="B群", url="https://qyapi.weixin.qq.com/x?key=b")
 
 
 def _sheet_of(side):
@@ -135,6 +140,7 @@ LIST_URLS = {
     "ping",
     "notifications:list",
     "notifications:read_all",
+    "notifications:channels",
     "rosters:list",
     "rosters:upload",
     "organizations:tree",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 
 import pytest
 from django.core import mail
@@ -13,7 +14,6 @@ from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.development import reminders, rules
 from dangjian.development import services as development
-from dangjian.notifications import services
 from dangjian.notifications.models import Kind, Notification
 from dangjian.organizations.models import OrgKind
 from dangjian.testing.development import applicant, date_of, walked
@@ -172,14 +172,12 @@ def test_emails_go_out_in_each_recipients_language(world):
     assert "截止" in _mine(member)[0].title and "Due by" in _mine(world.a.secretary)[0].title
 
 
-def test_a_failing_mail_server_is_counted_and_keeps_the_in_app_reminders(world, monkeypatch):
+def test_a_failing_mail_server_is_counted_and_keeps_the_in_app_reminders(world, settings):
     world.a.secretary.email = "secretary@example.com"
     world.a.secretary.save()
-
-    def refuse(*args, **kwargs):
-        raise OSError("connection refused")
-
-    monkeypatch.setattr(services, "send_mail", refuse)
+    # A real SMTP connection to a port nothing listens on: refused.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     applicant(world, APPLIED)
     result = reminders.send_reminders(today=dt.date(2026, 1, 29))
     assert result["emails_failed"] == 1 and result["emails_sent"] == 0
@@ -241,3 +239,9 @@ def test_an_approval_past_its_six_month_limit_is_no_longer_reminded_but_stays_ov
         assert reminders.send_reminders(today=limit + dt.timedelta(days=day))["notifications"] == 0
     (item,) = [d for d in development.due_for(cand, limit + dt.timedelta(days=40)) if d.number == 17]
     assert item.overdue  # the board still shows it
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -60,6 +60,7 @@ def test_object_pages_are_all_exercised():
         "jobs:progress",
         "jobs:download",  # jobs/tests/test_download.py
         "notifications:read",  # notifications/tests/test_pages.py
+        "notifications:robot_action",  # notifications/tests/test_channels.py
         # rosters/tests/test_views.py opens these for the uploader
         "rosters:detail",
         "rosters:state",
