@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.access.models import Role, RoleAssignment, User
@@ -468,3 +469,40 @@ def test_the_countys_roll_up_has_branches_ahead_and_behind(branch):
     assert len(rows) >= 40 and 0 < len(behind) < len(rows)  # neither all on time nor all behind
     assert len({len(c.overdue) for c in rows}) > 3  # a spread, furthest behind first
     assert all(c.last_held is None or c.last_held < timezone.localdate() + dt.timedelta(days=1) for c in rows)
+
+
+def test_a_new_demo_employee_gets_a_login_activates_it_and_applies(garment, branch, client):
+    """The demo's HR gives one of the garment company's workers a login; the worker activates it
+    with the card's code and their ID ending, applies to join, and the branch secretary has it in
+    the to-do list and the bell."""
+    from dangjian.accounts import services as account_services
+    from dangjian.accounts.models import Activation
+    from dangjian.notifications.models import Notification
+
+    hr = User.objects.get(username="hr")
+    worker = (
+        Person.objects.filter(employer=garment, political_status=PoliticalStatus.MASSES, user__isnull=True)
+        .exclude(id_number="")
+        .order_by("pk")
+        .first()
+    )
+    client.force_login(hr)
+    client.cookies["django_language"] = "en"
+    assert client.post(reverse("access:logins_give") + f"?person={worker.pk}", {"days": 14}).status_code == 302
+    client.logout()
+    activation = Activation.objects.get(user__person=worker)
+    response = client.post(
+        reverse("activate"),
+        {
+            "code": account_services.shown(activation.code_sealed),
+            "id_tail": worker.id_number[-6:],
+            "password1": "Garment-line-2026",
+            "password2": "Garment-line-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert client.post(reverse("development:apply"), {"text": "我志愿加入中国共产党。"}).status_code == 302
+    secretary = User.objects.get(role_assignments__role=Role.SECRETARY, role_assignments__organization=branch)
+    assert Notification.objects.filter(user=secretary, kind="application", title__contains=worker.name).exists()
+    client.force_login(secretary)
+    assert worker.name in client.get(reverse("home")).content.decode()
