@@ -117,13 +117,16 @@ def secretary_pairs(person_ids: Iterable[int]) -> set[tuple[int, int]]:
     assignments in one statement: PostgreSQL without fresh statistics planned that four-way join
     as nested loops that ran for minutes."""
     ids = sorted(set(person_ids))
-    if not ids:
-        return set()
-    return set(
-        RoleAssignment.objects.filter(role=Role.SECRETARY, user__person_id__in=ids, organization__isnull=False)
-        .values_list("user__person_id", "organization_id")
-        .distinct()
-    )
+    pairs: set[tuple[int, int]] = set()
+    for start in range(0, len(ids), 900):  # under SQLite's limit of parameters in a statement
+        pairs |= set(
+            RoleAssignment.objects.filter(
+                role=Role.SECRETARY, user__person_id__in=ids[start : start + 900], organization__isnull=False
+            )
+            .values_list("user__person_id", "organization_id")
+            .distinct()
+        )
+    return pairs
 
 
 def users_of_people(person_ids: Iterable[int]) -> list[User]:
@@ -167,3 +170,11 @@ def user_for_reset(login: str) -> User | None:
 
 def user_by_pk(pk: int) -> User | None:
     return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def client_address(request: Any) -> str:
+    """The client's address as the login lockout sees it (django-axes, with its AXES_IPWARE_*
+    settings for a trusted proxy), so that codes and passwords are limited alike."""
+    from axes.helpers import get_client_ip_address  # axes reads its settings on import
+
+    return get_client_ip_address(request) or ""

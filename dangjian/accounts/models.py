@@ -47,7 +47,8 @@ class Activation(models.Model):
         ACTIVATE = "activate", _("Activate a new login")
         RESET = "reset", _("Set a new password")
 
-    SENSITIVE_FIELDS = ("code_index", "code_sealed")
+    # The hint is half the code: for the giver's page only, never in the audit log.
+    SENSITIVE_FIELDS = ("code_index", "code_sealed", "hint")
 
     sheet = models.ForeignKey(LoginSheet, verbose_name=_("sheet"), on_delete=models.CASCADE, related_name="codes")
     user = models.ForeignKey(

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -45,6 +47,9 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10  # 31**10 ≈ 2**49.5, guessed at most AXES_FAILURE_LIMIT times per code
 ID_TAIL = 6
 MAX_PER_SHEET = 2000  # one sheet is given in one transaction
+RESET_MAILS_PER_LOGIN = 3  # links e-mailed to one login within the cool-off
+
+log = logging.getLogger(__name__)
 DAYS_CHOICES = (7, 14, 30)
 # What giving codes reads of each person (their login; where their events are filed): pass
 # people loaded with these, or each costs queries of its own.
@@ -217,7 +222,7 @@ def _withdraw_open(user_ids: list[int], actor: User | None, now: dt.datetime, *,
 
 @audit.write_transaction
 def withdraw(*, actor: User, activation: Activation) -> None:
-    """Withdraw one unused code (a lost sheet)."""
+    """Withdraw an unused code (a lost card), and with it any other open code of its login."""
     if activation.used_at is not None or activation.revoked_at is not None:
         raise ValidationError(_("This code is no longer open: it was used or withdrawn already."))
     _withdraw_open([activation.user_id], actor, timezone.now())
@@ -238,18 +243,30 @@ def _cool_off_seconds() -> int:
     return int(float(getattr(settings, "AXES_COOLOFF_TIME", 0.5) or 0.5) * 3600)
 
 
+def _count(key: str) -> int:
+    value = cache.get(key)
+    return int(value[0]) if value else 0
+
+
+def _bump(key: str) -> int:
+    """One more in a counter that lives for the cool-off from its first count (set with its
+    lifetime each time: a cache's `incr` may keep a key for its default lifetime instead)."""
+    now = time.time()
+    count, first = cache.get(key) or (0, now)
+    left = _cool_off_seconds() - (now - first)
+    if left <= 0:
+        count, first, left = 0, now, _cool_off_seconds()
+    cache.set(key, (count + 1, first), timeout=max(1, int(left)))
+    return count + 1
+
+
 def address_blocked(address: str) -> bool:
     """Whether this network has typed too many wrong codes or ID endings within the cool-off."""
-    return int(cache.get(_address_key(address), 0)) >= settings.LOGIN_CODE_FAILURES_PER_ADDRESS
+    return _count(_address_key(address)) >= settings.LOGIN_CODE_FAILURES_PER_ADDRESS
 
 
 def _note_address_failure(address: str) -> None:
-    key = _address_key(address)
-    if not cache.add(key, 1, timeout=_cool_off_seconds()):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.add(key, 1, timeout=_cool_off_seconds())
+    _bump(_address_key(address))
 
 
 def _refusal(activation: Activation | None, now: dt.datetime) -> str | None:
@@ -265,8 +282,12 @@ def _refusal(activation: Activation | None, now: dt.datetime) -> str | None:
         }
     if activation.failures >= failure_limit():
         return _("This code is locked after too many wrong ID endings. Ask whoever gave it for a new one.")
-    if not activation.user.is_active:
+    user = activation.user
+    if not user.is_active:
         return _("This login was switched off by a platform administrator.")
+    if user.is_staff or user.is_superuser or access_selectors.users_holding_roles([user.pk]):
+        # Given to a worker who has since become an officer: the giver must not hold a way in.
+        return _("This login now holds a role: a platform administrator resets its password.")
     return None
 
 
@@ -336,7 +357,7 @@ def _record_wrong_tail(activation: Activation, address: str) -> int:
             actor=None,
             action=Action.LOGIN_FAILED,
             obj=activation.user,
-            changes={"via": "login code", "code": activation.hint, "wrong_attempts": failures},
+            changes={"via": "login code", "code": activation.pk, "wrong_attempts": failures},
         )
         return max(0, failure_limit() - failures)
 
@@ -350,7 +371,11 @@ def _consume(activation: Activation, password: str) -> User:
     # The code is taken in the same statement that checks it is still open: two submissions of
     # one code at once cannot both set a password.
     taken = Activation.objects.filter(
-        pk=activation.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        pk=activation.pk,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        failures__lt=failure_limit(),
     ).update(used_at=now, code_sealed="")
     if not taken:
         raise ValidationError(
@@ -397,28 +422,27 @@ def _mail_key(address: str) -> str:
 def send_reset_link(*, login: str, address: str, link: Callable[[User], str]) -> None:
     """E-mail a link to set a new password to the login named (its name or e-mail address), if
     it has an e-mail address and signs in with a password. Says nothing of whether it exists
-    (the page answers the same either way); at most AXES_FAILURE_LIMIT requests per network
-    within the cool-off."""
-    key = _mail_key(address)
-    if not cache.add(key, 1, timeout=_cool_off_seconds()):
-        try:
-            sent = cache.incr(key)
-        except ValueError:
-            sent = 1
-        if sent > failure_limit():
-            raise ValidationError(
-                _("Too many requests from this network. Wait %(minutes)d minutes and try again.")
-                % {"minutes": max(1, _cool_off_seconds() // 60)}
-            )
+    (the page answers the same either way, and a mail server's failure is logged, not shown);
+    at most LOGIN_CODE_FAILURES_PER_ADDRESS requests per network and RESET_MAILS_PER_LOGIN
+    links per login within the cool-off."""
+    if _bump(_mail_key(address)) > settings.LOGIN_CODE_FAILURES_PER_ADDRESS:
+        raise ValidationError(
+            _("Too many requests from this network. Wait %(minutes)d minutes and try again.")
+            % {"minutes": max(1, _cool_off_seconds() // 60)}
+        )
     user = access_selectors.user_for_reset(login)
-    if user is None:
+    if user is None or _bump(f"accounts:reset-mails-to:{user.pk}") > RESET_MAILS_PER_LOGIN:
         return
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = render_to_string("accounts/reset_email.txt", {"user": user, "link": link(user)})
-        send_mail(_("[Dangjian] Set a new password"), text, None, [user.email], fail_silently=False)
+        try:
+            send_mail(_("[Dangjian] Set a new password"), text, None, [user.email], fail_silently=False)
+        except Exception:  # the transport: logged for the operator, the page answers the same
+            log.exception("Password reset e-mail to user %s failed", user.pk)
 
 
+@audit.write_transaction
 def set_password_by_link(*, user: User, password: str) -> None:
-    """The password chosen through an e-mailed link: recorded, and a lockout lifted."""
+    """The password chosen through an e-mailed link: recorded, and a lockout lifted, together."""
     access_services.change_password(actor=user, user=user, password=password)
     access_services.unlock_login(actor=user, user=user)

@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access.permissions import login_people
 from dangjian.jobs.services import Output, record_export
 from dangjian.pdf import render_many
+from dangjian.people.selectors import people_with_pks
 
 from . import services
 from .models import Activation, LoginSheet
@@ -84,6 +86,13 @@ def print_sheet(
     activations = list(
         services.open_codes(sheet).select_related("user__person__employer").order_by("user__person__name", "pk")
     )
+    # Only the people still in the giver's reach (a role taken back narrows the sheet).
+    reach = set(
+        login_people(actor, people_with_pks([a.user.person_id for a in activations if a.user.person_id])).values_list(
+            "pk", flat=True
+        )
+    )
+    activations = [a for a in activations if a.user.person_id in reach]
     if not activations:
         raise ValueError(_("No code on this sheet still works: they were used, withdrawn or have expired."))
     all_cards = cards(activations, base_url)

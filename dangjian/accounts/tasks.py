@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from dangjian.access.permissions import may_give_logins
 from dangjian.jobs.selectors import job_with_requester
 from dangjian.jobs.services import Progress, run_job
 
@@ -29,7 +30,7 @@ def print_sheet_task(job_id: int, sheet_id: int, base_url: str) -> dict[str, Any
 
         def work(progress: Progress) -> dict[str, Any]:
             sheet = selectors.sheet_of(user, sheet_id)
-            if sheet is None or not user.is_active:
+            if sheet is None or not user.is_active or not may_give_logins(user):
                 raise SheetRefused(_("You may no longer print this sheet."))
             _data, _name, cards = sheets.print_sheet(
                 actor=user, sheet=sheet, base_url=base_url, progress=progress, job_id=job_id

@@ -30,6 +30,7 @@ from dangjian.access.permissions import (
     refused,
 )
 from dangjian.access.scopes import CHANGE, ROLE
+from dangjian.access.selectors import client_address
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.jobs.services import start_job
 from dangjian.jobs.views import go_to_job
@@ -359,7 +360,7 @@ def activate(request):
                 code=data["code"],
                 id_tail=data["id_tail"],
                 password=data["password1"],
-                address=request.META.get("REMOTE_ADDR") or "",
+                address=client_address(request),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -390,7 +391,7 @@ def password_forgotten(request):
         try:
             account_services.send_reset_link(
                 login=form.cleaned_data["login"],
-                address=request.META.get("REMOTE_ADDR") or "",
+                address=client_address(request),
                 link=lambda user: request.build_absolute_uri(
                     reverse(
                         "password_reset",

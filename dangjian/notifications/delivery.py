@@ -79,7 +79,7 @@ def _to_robot(robot: Robot, user: User, rows: list[Notification], many: Callable
     """Post to one robot; its last success or error is kept on it (not audited: bookkeeping)."""
     try:
         robots.send(robot.platform, robot.url, robot.secret, _robot_message(user, rows, many))
-    except robots.RobotError as exc:
+    except Exception as exc:  # RobotError, or anything unforeseen: one robot never stops the others
         log.warning("Robot %s of user %s failed: %s", robot.pk, user.pk, exc)
         Robot.objects.filter(pk=robot.pk).update(last_error=str(exc)[:300])
         return False

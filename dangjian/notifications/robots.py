@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import time
 import urllib.error
@@ -33,7 +34,7 @@ from django.conf import settings
 from .models import Platform
 
 TIMEOUT = 10  # seconds
-MAX_TEXT = 3500  # WeCom takes 4,096 bytes of markdown; leave room for the title
+MAX_BYTES = 4000  # WeCom takes 4,096 bytes of markdown
 
 DEFAULT_HOSTS = {
     Platform.WECOM: ["qyapi.weixin.qq.com"],
@@ -50,11 +51,19 @@ def allowed_hosts(platform: str) -> list[str]:
 
 
 def host_allowed(platform: str, url: str) -> bool:
-    parts = urlsplit(url)
+    """Whether `url` is at one of the platform's hosts: over HTTPS at the platform's own, or at a
+    host the operator named (NOTIFY_ROBOT_HOSTS, e.g. a proxy on the intranet)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port out of range, a malformed address
+        return False
     host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return parts.scheme in {"https", "http"} and host in allowed_hosts(platform)
+    if port:
+        host = f"{host}:{port}"
+    configured = (getattr(settings, "NOTIFY_ROBOT_HOSTS", None) or {}).get(platform)
+    schemes = {"https", "http"} if configured else {"https"}
+    return parts.scheme in schemes and not parts.username and host in allowed_hosts(platform)
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,19 @@ class Message:
     lines: list[str]  # each "text — link"
 
 
+def _cut(text: str) -> str:
+    """At most MAX_BYTES of UTF-8 (the platforms count bytes: 4,096 for WeCom's markdown)."""
+    data = text.encode("utf-8")
+    return text if len(data) <= MAX_BYTES else data[:MAX_BYTES].decode("utf-8", "ignore") + "…"
+
+
 def _markdown(message: Message) -> str:
     body = "\n".join(f"- {line}" for line in message.lines)
-    return f"**{message.title}**\n{body}"[:MAX_TEXT]
+    return _cut(f"**{message.title}**\n{body}")
 
 
 def _plain(message: Message) -> str:
-    return (message.title + "\n" + "\n".join(message.lines))[:MAX_TEXT]
+    return _cut(message.title + "\n" + "\n".join(message.lines))
 
 
 def request_for(platform: str, url: str, secret: str, message: Message, now: float | None = None) -> tuple[str, dict]:
@@ -104,10 +119,20 @@ def _answer_ok(platform: str, answer: dict) -> bool:
     return answer.get("errcode") == 0
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A robot's answer is never followed elsewhere: a redirect would leave the allowed hosts."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise urllib.error.HTTPError(req.full_url, code, f"redirect refused: {msg}", headers, fp)
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(url: str, data: bytes) -> bytes:
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json; charset=utf-8"})
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (host checked)
-        return response.read()
+    with _opener.open(request, timeout=TIMEOUT) as response:  # host checked by `send`
+        return response.read(64 * 1024)
 
 
 def send(platform: str, url: str, secret: str, message: Message) -> None:
@@ -119,11 +144,13 @@ def send(platform: str, url: str, secret: str, message: Message) -> None:
         raw = _post(address, json.dumps(body, ensure_ascii=False).encode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise RobotError(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
         raise RobotError(f"not reached: {getattr(exc, 'reason', exc)}") from exc
     try:
         answer = json.loads(raw or b"{}")
     except ValueError as exc:
         raise RobotError("answer is not JSON") from exc
+    if not isinstance(answer, dict):
+        raise RobotError("answer is not a JSON object")
     if not _answer_ok(platform, answer):
         raise RobotError(f"refused: {answer.get('errmsg') or answer.get('msg') or answer}"[:300])

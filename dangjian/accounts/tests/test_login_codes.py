@@ -294,3 +294,30 @@ def test_giving_codes_costs_the_same_queries_for_a_workforce_as_for_two(world):
         return len(captured)
 
     assert queries_for(2) == queries_for(12) <= 24
+
+
+def test_a_code_given_to_a_worker_who_later_becomes_an_officer_no_longer_works(world, login, client):
+    from dangjian.access import services as access_services
+    from dangjian.access.models import Role
+
+    give(login(world.a.manager), f"person={world.a.worker.pk}")
+    user = User.objects.get(person=world.a.worker)
+    code = code_for(user)
+    access_services.assign_role(actor=None, user=user, role=Role.INSTRUCTOR, enterprise=world.a.enterprise)
+    client.logout()
+    assert "now holds a role" in activate(client, code, world.a.worker.id_number[-6:]).content.decode()
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def test_no_part_of_a_code_is_in_the_audit_log(world, login, client):
+    give(login(world.a.manager), f"person={world.a.worker.pk}")
+    activation = Activation.objects.get()
+    client.logout()
+    activate(
+        client,
+        services.shown(activation.code_sealed),
+        "000000" if world.a.worker.id_number[-6:] != "000000" else "111111",
+    )
+    logged = " ".join(str(e.changes) for e in AuditEvent.objects.all())
+    assert activation.code_sealed[:5] not in logged

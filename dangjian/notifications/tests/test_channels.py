@@ -76,10 +76,25 @@ def test_dingtalk_and_feishu_messages_are_signed_as_the_platforms_check(world, l
 
 def test_only_the_platforms_own_hosts_are_posted_to(world, login, settings):
     settings.NOTIFY_ROBOT_HOSTS = {}
-    response = add_robot(login(world.a.secretary), "wecom", "http://127.0.0.1:9/internal")
-    assert response.status_code == 400
-    assert "qyapi.weixin.qq.com" in response.content.decode()
+    secretary = login(world.a.secretary)
+    for url in (
+        "http://127.0.0.1:9/internal",
+        "http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",  # not HTTPS
+        "https://qyapi.weixin.qq.com@127.0.0.1/x",  # a host hidden behind user info
+        "https://qyapi.weixin.qq.com:99999/x",  # no such port
+    ):
+        response = add_robot(secretary, "wecom", url)
+        assert response.status_code == 400, url
+        assert "qyapi.weixin.qq.com" in response.content.decode()
     assert not Robot.objects.exists()
+
+
+def test_a_robot_that_redirects_is_not_followed(world, login, fake_robots):
+    secretary = login(world.a.secretary)
+    add_robot(secretary, "wecom", fake_robots.url("/wecom/moved"))
+    robot = Robot.objects.get()
+    assert "302" in robot.last_error
+    assert [p["path"] for p in fake_robots.posts] == ["/wecom/moved"]
 
 
 def test_each_kind_goes_where_its_user_chose(world, login, fake_robots, mailoutbox, django_capture_on_commit_callbacks):
