@@ -39,7 +39,7 @@ def print_sheet_task(job_id: int, sheet_id: int, base_url: str) -> dict[str, Any
             return {
                 "ok": True,
                 "cards": cards,
-                "summary": ngettext("%(n)d card printed.", "%(n)d cards printed.", cards) % {"n": cards},
+                "summary": ngettext("%(n)d login card printed.", "%(n)d login cards printed.", cards) % {"n": cards},
             }
 
         return run_job(job_id, work)

@@ -222,6 +222,7 @@ def test_the_sheet_prints_open_codes_for_its_giver_only(world, login, django_cap
 
     job = Job.objects.get(kind="login_sheet")
     assert job.status == "done", job.message
+    assert job.result["summary"] == "已打印1张登录卡片。"  # the worker alone: members are the department's
     pdf = manager.get(reverse("jobs:download", args=[job.pk]))
     assert pdf.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="accounts.LoginSheet").exists()
