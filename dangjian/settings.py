@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dangjian.development",
     "dangjian.branchlife",
     "dangjian.birthdays",
+    "dangjian.production",
     "dangjian.notifications",
     "dangjian.jobs",
     "dangjian.rosters",
@@ -375,6 +376,7 @@ DAILY_TASKS = {
     for name, path, default in (
         ("reminders", "dangjian.development.reminders.send_reminders", "07:00"),
         ("birthday_greetings", "dangjian.birthdays.services.send_greetings", "07:05"),
+        ("team_charges", "dangjian.production.services.release_lapsed", "07:10"),
     )
     if _DAILY_AT.get(name, default) != "off"
 }

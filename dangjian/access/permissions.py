@@ -22,14 +22,17 @@ from .scopes import (
     AUDIT,
     CANDIDACY,
     CHANGE,
+    COURSE,
     MEETING,
     MEMBERSHIP,
     NOTHING,
     ORG,
     PERSON,
+    PRODUCTION,
     REVEAL,
     ROLE,
     ROLE_ACTIONS,
+    TEAM_CHARGE,
     VIEW,
     anchor_orgs_q,
     can,
@@ -384,3 +387,83 @@ def visible_reach(user: User, resource: str) -> tuple[list[str], set[int]] | Non
             else:
                 return None
     return paths, enterprise_ids
+
+
+# --- production -----------------------------------------------------------------------------
+
+
+def may_see_production(user: AnyUser, resource: str | None = None) -> bool:
+    """Whether the user holds a role that shows production records (`resource`, or any of them):
+    the menu, the page's sections. Everyone with their own record sees their own (pairings,
+    training, posts) through the "self" grant."""
+    resources = [resource] if resource else list(PRODUCTION)
+    return any(has_any(user, r, VIEW) for r in resources)
+
+
+def production_refused() -> Refused:
+    return refused((TEAM_CHARGE, VIEW))
+
+
+def production_orgs(user: AnyUser, orgs: models.QuerySet[_M]) -> models.QuerySet[_M]:
+    """Those of `orgs` (organisations) where the user keeps production work: takes teams in
+    charge, pairs members, proposes posts, opens courses (their officers and the committees above)."""
+    where = container_q(user, TEAM_CHARGE, CHANGE, ORG)
+    if where is None:
+        return orgs
+    return orgs.filter(where) if where != NOTHING else orgs.none()
+
+
+def may_keep_production(user: AnyUser, org: models.Model) -> bool:
+    return org.pk is not None and production_orgs(user, type(org)._default_manager.filter(pk=org.pk)).exists()
+
+
+def own_production_org_paths(user: AnyUser) -> list[str]:
+    """The organisations whose production work the user keeps as one of its own officers (their
+    to-do list), not from a committee above."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(TEAM_CHARGE, CHANGE)]
+
+
+def recognising_org_paths(user: AnyUser) -> list[str]:
+    """The committees on whose behalf the user recognises posts: the organisation department's."""
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role == Role.ORG_DEPARTMENT]
+
+
+def may_recognise_post(user: AnyUser, post: Any) -> str | None:
+    """The path of the committee above the post's branch in whose name the user recognises,
+    suspends or reinstates it (a county's organisation department); None if they may not.
+    A branch does not recognise its own posts."""
+    org_path = post.organization.path
+    paths = sorted((p for p in recognising_org_paths(user) if org_path.startswith(p) and p != org_path), key=len)
+    if paths:
+        return paths[-1]
+    if getattr(user, "is_superuser", False) and user.is_active:
+        above = [f"/{'/'.join(org_path.strip('/').split('/')[:-1])}/"] if org_path.count("/") > 2 else []
+        return above[0] if above else None
+    return None
+
+
+def may_write_note(user: AnyUser, pairing: Any) -> bool:
+    """A pairing's notes are written by its member and its employees, each as themselves."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return False
+    return bool(pairing.member_id == person_id or pairing.partners.filter(person_id=person_id).exists())
+
+
+def may_see_assessments(user: AnyUser, course: Any) -> bool:
+    """Every trainee's assessment on a course: for its trainer and those who keep or read the
+    course as a body (its organisation's officers and the committees above, the enterprise's
+    managers, an instructor); a member or a trainee reads the course and their own result only."""
+    if getattr(user, "person_id", None) == course.trainer_id:
+        return True
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    for g in grants_for(user):
+        if g.person_id or g.role == Role.MEMBER or not g.allows(COURSE, VIEW):
+            continue
+        if g.org_path and course.organization.path.startswith(g.org_path):
+            return True
+        if g.enterprise_id and course.enterprise_id == g.enterprise_id:
+            return True
+    return False

@@ -49,6 +49,12 @@ ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE, MEETING = (
     "role",
     "meeting",
 )
+# Party building in production (the production app): teams in a branch's charge, pairings,
+# posts and member-led courses. A branch keeps them; an enterprise's managers read its coverage,
+# posts and training but not whom a member is paired with (a party record of individuals).
+TEAM_CHARGE, PAIRING, POST, COURSE = "team_charge", "pairing", "post", "course"
+PRODUCTION = (TEAM_CHARGE, PAIRING, POST, COURSE)
+_KEPT = {VIEW, CHANGE, AUDIT}
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -60,6 +66,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW, CHANGE, AUDIT},
         ROLE: {VIEW, CHANGE, AUDIT},
         MEETING: {VIEW, CHANGE, AUDIT},
+        **dict.fromkeys(PRODUCTION, _KEPT),
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -70,6 +77,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW, CHANGE, AUDIT},
         ROLE: {VIEW},
         MEETING: {VIEW, CHANGE, AUDIT},
+        **dict.fromkeys(PRODUCTION, _KEPT),
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -80,6 +88,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW, CHANGE},
         ROLE: {VIEW},
         MEETING: {VIEW, CHANGE},
+        **dict.fromkeys(PRODUCTION, {VIEW, CHANGE}),
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -89,16 +98,37 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEMBERSHIP: {VIEW},
         CANDIDACY: {VIEW},
         MEETING: {VIEW},
+        **dict.fromkeys(PRODUCTION, {VIEW}),
     },
     Role.MANAGER: {
         ORG: {VIEW},
         ENTERPRISE: {VIEW, CHANGE, AUDIT},
         UNIT: {VIEW, CHANGE, AUDIT},
         PERSON: {VIEW, CHANGE, REVEAL, AUDIT},
+        TEAM_CHARGE: {VIEW},
+        POST: {VIEW},
+        COURSE: {VIEW},
     },
-    Role.MEMBER: {ORG: {VIEW}, ENTERPRISE: {VIEW}, UNIT: {VIEW}, PERSON: {VIEW}, MEMBERSHIP: {VIEW}, MEETING: {VIEW}},
-    Role.EMPLOYEE: {ENTERPRISE: {VIEW}, UNIT: {VIEW}},
-    "self": {PERSON: {VIEW, REVEAL}, MEMBERSHIP: {VIEW}, CANDIDACY: {VIEW}, MEETING: {VIEW}},
+    Role.MEMBER: {
+        ORG: {VIEW},
+        ENTERPRISE: {VIEW},
+        UNIT: {VIEW},
+        PERSON: {VIEW},
+        MEMBERSHIP: {VIEW},
+        MEETING: {VIEW},
+        TEAM_CHARGE: {VIEW},
+        POST: {VIEW},
+        COURSE: {VIEW},
+    },
+    # A post's sign hangs on the shop floor: its employees read the post as the sign shows it.
+    Role.EMPLOYEE: {ENTERPRISE: {VIEW}, UNIT: {VIEW}, POST: {VIEW}},
+    "self": {
+        PERSON: {VIEW, REVEAL},
+        MEMBERSHIP: {VIEW},
+        CANDIDACY: {VIEW},
+        MEETING: {VIEW},
+        **dict.fromkeys(PRODUCTION, {VIEW}),
+    },
 }
 
 
@@ -299,6 +329,35 @@ def _meeting_change_q(g: Grant, model: type[models.Model], p: str = "", joins: b
     return _org_q(g, model, f"{p}organization__", joins) if g.org_path else NOTHING
 
 
+def _kept_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    """A production record (kept by an `organization` about an `enterprise`): its officers' and
+    the committees' above by the organisation, the enterprise's roles by the enterprise, a member
+    by their own organisation (their party group's branch included), and a person the records
+    that name them (the model's SCOPE_SELF: a pairing's member and employees, a course's trainer
+    and trainees, a post's holder, a team's responsible member)."""
+    if g.person_id:
+        rows = _related_model(model, p)
+        q = NOTHING
+        for field in getattr(rows, "SCOPE_SELF", ()):
+            if "__" in field:
+                q |= Q(**{f"{p}pk__in": rows._default_manager.filter(**{field: g.person_id}).values("pk")})
+            else:
+                q |= Q(**{f"{p}{field}": g.person_id})
+        return q
+    if g.role == Role.MEMBER and g.org_path:
+        return Q(**{f"{p}organization_id__in": path_ids(g.org_path)})
+    if g.org_path:
+        return _org_q(g, model, f"{p}organization__", joins) | _enterprise_q(g, model, f"{p}enterprise__", joins)
+    if g.enterprise_id:
+        return Q(**{f"{p}enterprise_id": g.enterprise_id})
+    return NOTHING
+
+
+def _kept_change_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # Kept by the organisation's officers and the committees above, never by an enterprise role.
+    return _org_q(g, model, f"{p}organization__", joins) if g.org_path else NOTHING
+
+
 REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -308,10 +367,12 @@ REACH: dict[str, Reach] = {
     CANDIDACY: _membership_q,
     ROLE: _role_q,
     MEETING: _meeting_q,
+    **dict.fromkeys(PRODUCTION, _kept_q),
 }
 
 
 CHANGE_REACH: dict[str, Reach] = {
+    **dict.fromkeys(PRODUCTION, _kept_change_q),
     MEMBERSHIP: _membership_change_q,
     CANDIDACY: _membership_change_q,
     MEETING: _meeting_change_q,
@@ -334,6 +395,10 @@ _MODEL_RESOURCES = {
     "development.Candidacy": CANDIDACY,
     "access.RoleAssignment": ROLE,
     "branchlife.Meeting": MEETING,
+    "production.TeamCharge": TEAM_CHARGE,
+    "production.Pairing": PAIRING,
+    "production.Post": POST,
+    "production.Course": COURSE,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

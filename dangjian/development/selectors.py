@@ -458,3 +458,19 @@ def applicants_of(org: Organization, *, applied_before: dt.date) -> list[Person]
         .order_by("applied_on", "person_id")
     )
     return [c.person for c in candidacies]
+
+
+# --- for production's 双培养 outcomes (issue 16) ---------------------------------------------------
+
+
+def stages_reached(person_ids: Iterable[int]) -> dict[int, dict[str, dt.date | None]]:
+    """For each of these people with a candidacy, the day of each stage they reached (their
+    latest candidacy): "applicant" (application received), "activist", "target", "admitted"."""
+    reached: dict[int, dict[str, dt.date | None]] = {}
+    rows = Candidacy.objects.filter(person_id__in=list(person_ids)).order_by("person_id", "applied_on")
+    for person_id, applied, activist, target, admitted in rows.values_list(
+        "person_id", "applied_on", "activist_on", "target_on", "admitted_on"
+    ):
+        days = {"applicant": applied, "activist": activist, "target": target, "admitted": admitted}
+        reached[person_id] = {stage: day for stage, day in days.items() if day is not None}
+    return reached

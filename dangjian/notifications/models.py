@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     APPLICATION = "application", _("New application to join")
     MEETING = "meeting", _("Meeting planned or changed")
     CANDIDACY = "candidacy", _("Your application")
+    PRODUCTION = "production", _("Party building in production")
 
 
 class Notification(models.Model):
