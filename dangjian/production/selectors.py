@@ -42,6 +42,8 @@ from .models import (
     PostStatus,
     ProductionConfig,
     Result,
+    Session,
+    SessionAttendance,
     TeamCharge,
     Trainee,
 )
@@ -192,10 +194,12 @@ def _run_start(periods: Sequence[tuple[dt.date, dt.date | None]], today: dt.date
     """The first day of the unbroken stretch of periods that reaches `today` (None if none does)."""
     start: dt.date | None = None
     reach: dt.date | None = None
-    for begin, end in sorted(periods):
+    # An open period (None) sorts last among those beginning the same day; and reach may be
+    # date.max (an open period), so the gap is measured from `begin`, never past `reach`.
+    for begin, end in sorted(periods, key=lambda p: (p[0], p[1] or dt.date.max)):
         if begin > today:
             break
-        if reach is None or begin > reach + dt.timedelta(days=1):
+        if reach is None or begin - dt.timedelta(days=1) > reach:
             start = begin
         reach = max(reach or begin, end or dt.date.max)
     return start if reach is not None and reach >= today else None
@@ -266,10 +270,10 @@ def coverage_counts(enterprise_ids: QuerySet[Any], today: dt.date) -> dict[int, 
     rows = (
         ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise_id__in=enterprise_ids)
         .values("enterprise_id")
-        .annotate(teams=Count("pk"), covered=Count("pk", filter=Exists(effective)))
+        .annotate(n_teams=Count("pk"), n_covered=Count("pk", filter=Exists(effective)))
         .order_by()
     )
-    return {r["enterprise_id"]: (r["teams"], r["covered"]) for r in rows}
+    return {r["enterprise_id"]: (r["n_teams"], r["n_covered"]) for r in rows}
 
 
 def rollup(org: Organization, today: dt.date | None = None) -> tuple[list[RollupRow], RollupRow]:
@@ -287,21 +291,21 @@ def rollup(org: Organization, today: dt.date | None = None) -> tuple[list[Rollup
         .order_by()
     )
     posts: dict[int, tuple[int, int]] = {}
-    for r in (
+    for counted in (
         Post.objects.filter(enterprise_id__in=ent_ids)
         .exclude(status=PostStatus.ENDED)
         .values("enterprise_id")
         .annotate(n=Count("pk"), rec=Count("pk", filter=Q(status=PostStatus.RECOGNISED)))
         .order_by()
     ):
-        posts[r["enterprise_id"]] = (r["n"], r["rec"])
+        posts[counted["enterprise_id"]] = (counted["n"], counted["rec"])
     trained = dict(
         Trainee.objects.filter(course__enterprise_id__in=ent_ids, result__in=PASSING, assessed_on__year=today.year)
         .values_list("course__enterprise_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    per_ent = []
+    per_ent: list[RollupRow] = []
     for e in ents.select_related("supervising_org", "party_org").order_by("name"):
         teams, covered = counts.get(e.pk, (0, 0))
         n_posts, rec = posts.get(e.pk, (0, 0))
@@ -392,6 +396,12 @@ def with_partners(pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:
     ).annotate(last_note_on=Max("notes__written_on"))
 
 
+def last_note_on(pairing: Pairing) -> dt.date | None:
+    """The date of a pairing's latest note, as `with_partners` annotates it."""
+    day: dt.date | None = getattr(pairing, "last_note_on", None)
+    return day
+
+
 def notes_of(pairing: Pairing) -> QuerySet[PairingNote]:
     return pairing.notes.select_related("author")
 
@@ -465,7 +475,7 @@ def sessions_of(course: Course) -> list[Any]:
     return sessions
 
 
-def attendance_sheet(session: Any) -> QuerySet[Any]:
+def attendance_sheet(session: Session) -> QuerySet[SessionAttendance]:
     return session.attendances.select_related("trainee__person").order_by("trainee__person__name")
 
 
@@ -514,7 +524,7 @@ def branch_view(user: User, org: Organization, today: dt.date | None = None) -> 
     )
     days = config_for(org).quiet_days
     since = today - dt.timedelta(days=days)
-    quiet = {p.pk for p in pairings if p.started_on <= since and (p.last_note_on is None or p.last_note_on <= since)}
+    quiet = {p.pk for p in pairings if p.started_on <= since and (last_note_on(p) or since) <= since}
     posts = list(visible_posts(user).filter(under).exclude(status=PostStatus.ENDED).order_by("unit__name", "title"))
     courses = list(
         with_counts(visible_courses(user).filter(under, ends_on__year__gte=today.year - 1)).order_by("-starts_on")
@@ -618,16 +628,16 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
             .count()
         )
         if waiting:
-            org = Organization.objects.filter(path=path).first()
-            if org is None:
+            committee = Organization.objects.filter(path=path).first()
+            if committee is None:
                 continue
             items.append(
                 Todo(
                     kind="production",
                     title=ngettext("%(n)d post awaits recognition", "%(n)d posts await recognition", waiting)
                     % {"n": waiting},
-                    url=reverse("production:posts") + f"?org={org.pk}&status={PostStatus.PROPOSED}",
-                    detail=org.display_name,
+                    url=reverse("production:posts") + f"?org={committee.pk}&status={PostStatus.PROPOSED}",
+                    detail=committee.display_name,
                 )
             )
     person = getattr(user, "person", None)

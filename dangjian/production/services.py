@@ -27,7 +27,7 @@ from dangjian.audit.models import Action
 from dangjian.choices import PoliticalStatus
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind
-from dangjian.organizations.models import Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.people.crypto import seal_bytes
 from dangjian.people.models import Person
 from dangjian.text import refuse_nul
@@ -116,6 +116,22 @@ def _keeping_org(organization: Organization) -> None:
         raise ValidationError(
             _("%(org)s is not a branch: a branch (or an enterprise's committee) keeps this work; choose it instead.")
             % {"org": organization.display_name}
+        )
+
+
+def _refuse_uncovered(organization: Organization, enterprise_id: int, name: str, field: str) -> None:
+    """A branch keeps the work of the enterprises it covers only: a member of it who works
+    elsewhere (their employer changed, their membership not yet transferred) pairs, holds a post
+    or trains there for that enterprise's own organisation, not for this one."""
+    if not selectors.covers_enterprise(organization, enterprise_id):
+        enterprise = Enterprise.objects.get(pk=enterprise_id)
+        raise ValidationError(
+            {
+                field: [
+                    _("%(team)s belongs to %(enterprise)s, which %(org)s does not cover.")
+                    % {"team": name, "enterprise": enterprise.display_name, "org": organization.display_name}
+                ]
+            }
         )
 
 
@@ -259,11 +275,17 @@ _LAPSED = (
 
 @audit.write_transaction
 def release_lapsed(*, today: dt.date, actor: User | None = None) -> dict[str, int]:
-    """The daily run: each charge whose member has left the branch or the enterprise ends today
-    (the team is already shown uncovered, selectors.lapsed), and the branch's officers are told."""
+    """The daily run: each charge whose member has left the branch or the enterprise ends the
+    day before `today` (the team is already shown uncovered, selectors.lapsed, and stays so: a
+    charge ending today would cover it today again), and the branch's officers are told."""
     ended = 0
     for charge in selectors.lapsed_charges():
-        end_charge(actor=actor, charge=charge, ended_on=max(today, charge.started_on), reason=TeamCharge.EndReason.LEFT)
+        end_charge(
+            actor=actor,
+            charge=charge,
+            ended_on=max(today - dt.timedelta(days=1), charge.started_on),
+            reason=TeamCharge.EndReason.LEFT,
+        )
         ended += 1
 
         def texts(charge: TeamCharge = charge) -> tuple[str, str]:
@@ -315,6 +337,7 @@ def pair(
         raise ValidationError(
             {"member": [_("%(name)s has no employer on record: record where they work first.") % {"name": member.name}]}
         )
+    _refuse_uncovered(organization, member.employer_id, member.name, "member")
     chosen = _refuse_purposes(purposes)
     _refuse_period(started_on, ended_on)
     people = list({p.pk: p for p in partners}.values())
@@ -454,6 +477,7 @@ def _clean_post(post: Post) -> None:
         )
     _refuse_not_member(holder, org, "holder")
     _refuse_other_enterprise(holder, post.enterprise_id, post.enterprise.display_name, "holder")
+    _refuse_uncovered(org, post.enterprise_id, holder.name, "holder")
     if post.unit is not None and post.unit.enterprise_id != post.enterprise_id:
         raise ValidationError(
             {"unit": [_("Choose a workshop or team of %(enterprise)s.") % {"enterprise": post.enterprise.display_name}]}
@@ -590,6 +614,7 @@ def _clean_course(course: Course) -> None:
         raise ValidationError(errors)
     _refuse_period(course.starts_on, course.ends_on, "ends_on")
     _refuse_not_member(course.trainer, course.organization, "trainer")
+    _refuse_uncovered(course.organization, course.enterprise_id, course.trainer.name, "trainer")
 
 
 @audit.write_transaction
