@@ -18,6 +18,7 @@ urlpatterns = [
     path("development/", include("dangjian.development.urls")),
     path("meetings/", include("dangjian.branchlife.urls")),
     path("birthdays/", include("dangjian.birthdays.urls")),
+    path("production/", include("dangjian.production.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

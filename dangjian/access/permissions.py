@@ -27,6 +27,7 @@ from .scopes import (
     MEMBERSHIP,
     NOTHING,
     ORG,
+    PAIRING,
     PERSON,
     PRODUCTION,
     REVEAL,
@@ -467,3 +468,14 @@ def may_see_assessments(user: AnyUser, course: Any) -> bool:
         if g.enterprise_id and course.enterprise_id == g.enterprise_id:
             return True
     return False
+
+
+def production_in_menu(user: AnyUser) -> bool:
+    """The menu offers "In production" to a role that reads a branch's production work as a body
+    (officers, committees, instructors, managers, members) and to anyone a production record
+    names (their pairing, their training, their post): a query only for the latter."""
+    if has_any(user, TEAM_CHARGE, VIEW) and any(
+        not g.person_id for g in grants_for(user) if g.allows(TEAM_CHARGE, VIEW)
+    ):
+        return True
+    return reaches_any(user, PAIRING, VIEW) or reaches_any(user, COURSE, VIEW) or reaches_any(user, TEAM_CHARGE, VIEW)

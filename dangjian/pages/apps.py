@@ -15,3 +15,4 @@ class PagesConfig(AppConfig):
         # know all of them.
         from dangjian.branchlife import lookups as branchlife_lookups  # noqa: F401
         from dangjian.development import lookups as development_lookups  # noqa: F401
+        from dangjian.production import lookups as production_lookups  # noqa: F401

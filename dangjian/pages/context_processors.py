@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # A query only for someone with no role on meetings (whether they were invited to one).
             "meetings": lambda: permissions.meetings_in_menu(user),
             "birthdays": permissions.may_see_birthdays(user),
+            "production": lambda: permissions.production_in_menu(user),
             "logins": permissions.may_give_logins(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),

@@ -74,16 +74,22 @@ def own_config(org: Organization) -> ProductionConfig | None:
 # --- the tree ---------------------------------------------------------------------------------------
 
 
+def _kept_q(org: Organization) -> Q:
+    """Enterprises whose party organisation is `org`, below it, or above it (a branch of an
+    enterprise's party committee keeps the production work of that enterprise)."""
+    return Q(party_org__path__startswith=org.path) | Q(party_org_id__in=org.path_ids())
+
+
 def covers_enterprise(org: Organization, enterprise_id: int) -> bool:
-    """Whether `org`'s subtree is the enterprise's party organisation (it keeps its production work)."""
-    return Enterprise.objects.filter(pk=enterprise_id, party_org__path__startswith=org.path).exists()
+    """Whether `org` keeps the enterprise's production work (see _kept_q)."""
+    return Enterprise.objects.filter(_kept_q(org), pk=enterprise_id).exists()
 
 
 def enterprises_kept(org: Organization) -> QuerySet[Enterprise]:
     """The enterprises whose party work `org` keeps (a branch) or oversees (a committee)."""
     if org.kind in COMMITTEE_KINDS:
         return Enterprise.objects.filter(pk__in=orgs.enterprises_under(org.path))
-    return Enterprise.objects.filter(party_org__path__startswith=org.path)
+    return Enterprise.objects.filter(_kept_q(org))
 
 
 def page_orgs(user: User) -> QuerySet[Organization]:
@@ -387,6 +393,17 @@ def busy_partners(
             if purpose in purposes:
                 found.append((p.person_id, p.pairing.member.name, purpose))
     return found
+
+
+def partners_of(member: Person, started_on: dt.date, ended_on: dt.date | None) -> int:
+    """How many employees the member is already paired with over any of these days."""
+    return (
+        Partner.objects.filter(pairing__member=member, pairing__started_on__lte=ended_on or dt.date.max)
+        .filter(Q(pairing__ended_on__isnull=True) | Q(pairing__ended_on__gte=started_on))
+        .values("person_id")
+        .distinct()
+        .count()
+    )
 
 
 def with_partners(pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:

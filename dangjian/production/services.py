@@ -306,7 +306,7 @@ def release_lapsed(*, today: dt.date, actor: User | None = None) -> dict[str, in
             texts=texts,
             about=charge,
         )
-    return {"charges ended": ended}
+    return {"charges_ended": ended}
 
 
 # --- pairing (结对 1+1 / 1+N) ----------------------------------------------------------------------
@@ -344,12 +344,19 @@ def pair(
     limit = selectors.config_for(organization).max_partners
     if not people:
         raise ValidationError({"partners": [_("Choose at least one employee to pair with.")]})
-    if len(people) > limit:
+    already = selectors.partners_of(member, started_on, ended_on)
+    if len(people) + already > limit:
         raise ValidationError(
             {
                 "partners": [
                     _("One member pairs with at most %(n)d employees here (1+%(n)d); %(chosen)d were chosen.")
                     % {"n": limit, "chosen": len(people)}
+                    if not already
+                    else _(
+                        "One member pairs with at most %(n)d employees here (1+%(n)d): %(name)s is already paired "
+                        "with %(already)d, so %(left)d more at most."
+                    )
+                    % {"n": limit, "name": member.name, "already": already, "left": max(limit - already, 0)}
                 ]
             }
         )

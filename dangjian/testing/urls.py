@@ -14,6 +14,7 @@ from dangjian.branchlife import services as branchlife_services
 from dangjian.development import services as development_services
 from dangjian.jobs.models import Job
 from dangjian.notifications.models import Notification, Robot
+from dangjian.testing import production as production_scene
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing.rosters import ident, xlsx
@@ -72,6 +73,20 @@ OBJECT_URLS = {
     "notifications:robot_action": lambda w: {"pk": _robot_of(w.b.secretary).pk, "action": "test"},
     "access:sheet": lambda w: {"pk": _sheet_of(w.b).pk},
     "access:code_withdraw": lambda w: {"pk": _sheet_of(w.b).codes.get().pk},
+    "production:charge_hand_over": lambda w: {"pk": production_scene.charge_of(w.b).pk},
+    "production:charge_end": lambda w: {"pk": production_scene.charge_of(w.b).pk},
+    "production:pairing": lambda w: {"pk": production_scene.pairing_of(w.b).pk},
+    "production:pairing_end": lambda w: {"pk": production_scene.pairing_of(w.b).pk},
+    "production:post": lambda w: {"pk": production_scene.post_of(w.b).pk},
+    "production:post_edit": lambda w: {"pk": production_scene.post_of(w.b).pk},
+    "production:post_status": lambda w: {"pk": production_scene.post_of(w.b).pk},
+    "production:post_photo": lambda w: {"pk": production_scene.post_of(w.b, photo=True).pk},
+    "production:post_sign": lambda w: {"pk": production_scene.post_of(w.b).pk},
+    "production:course": lambda w: {"pk": production_scene.course_of(w.b).pk},
+    "production:course_enrol": lambda w: {"pk": production_scene.course_of(w.b).pk},
+    "production:session_new": lambda w: {"pk": production_scene.course_of(w.b).pk},
+    "production:attendance": lambda w: production_scene.attendance_of(w.b),
+    "production:assess": lambda w: {"pk": production_scene.course_of(w.b).trainees.get().pk},
 }
 
 
@@ -169,6 +184,8 @@ LIST_URLS = {
     "branchlife:new",
     "branchlife:register",
     "branchlife:calendar",
+    "production:page",
+    "production:posts",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -179,6 +196,17 @@ QUERY_URLS = {
     "birthdays:cards": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
     "birthdays:cohort_download": lambda w: f"?org={w.b.branch.pk}&year=2026&period=7",
     "branchlife:rollup_download": lambda w: f"?org={w.outsider_county.pk}&year=2026",
+    "production:page": lambda w: f"?org={w.b.branch.pk}",
+    "production:posts": lambda w: f"?org={w.b.branch.pk}",
+    "production:charge_new": lambda w: f"?org={w.b.branch.pk}",
+    "production:pairing_new": lambda w: f"?org={w.b.branch.pk}",
+    "production:post_new": lambda w: f"?org={w.b.branch.pk}",
+    "production:course_new": lambda w: f"?org={w.b.branch.pk}",
+    "production:config": lambda w: f"?org={w.outsider_county.pk}",
+    "production:download_coverage": lambda w: f"?org={w.b.branch.pk}",
+    "production:download_pairings": lambda w: f"?org={w.b.branch.pk}",
+    "production:download_posts": lambda w: f"?org={w.b.branch.pk}",
+    "production:download_trainees": lambda w: f"?org={w.b.branch.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
@@ -195,6 +223,9 @@ PUBLIC_URLS = {
     "activate",
     "password_forgotten",
     "password_reset",
+    # A post's sign's QR code opens what the sign shows, to anyone (production/tests/test_pages.py).
+    "production:public",
+    "production:public_photo",
 }
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 

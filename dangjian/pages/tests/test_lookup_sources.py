@@ -22,6 +22,7 @@ FORM_SOURCES = {
     "person.applicant",
     "org.meeting",
     "org.calendar",
+    "org.production",
 }
 
 

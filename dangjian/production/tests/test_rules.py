@@ -205,7 +205,7 @@ def test_a_member_who_leaves_uncovers_the_team_at_once_and_the_daily_run_closes_
     assert list(selectors.lapsed_charges()) == [c]
 
     events = AuditEvent.objects.count()
-    assert services.release_lapsed(today=TODAY) == {"charges ended": 1}
+    assert services.release_lapsed(today=TODAY) == {"charges_ended": 1}
     c.refresh_from_db()
     assert c.end_reason == TeamCharge.EndReason.LEFT and c.ended_on is not None
     # The team stays uncovered after the run: the member is gone today.
@@ -219,7 +219,7 @@ def test_a_member_who_leaves_uncovers_the_team_at_once_and_the_daily_run_closes_
     assert AuditEvent.objects.count() >= events + 2  # the charge's end and who was told
     assert AuditEvent.objects.filter(object_type="production.TeamCharge", object_id=str(c.pk), action="update")
     # The run is idempotent.
-    assert services.release_lapsed(today=TODAY) == {"charges ended": 0}
+    assert services.release_lapsed(today=TODAY) == {"charges_ended": 0}
     assert Notification.objects.filter(kind="production").count() == 1
 
 
@@ -593,3 +593,61 @@ def test_b_workers_are_on_no_course_of_a_and_b_sees_no_training_of_a(world):
     b_team = UnitFactory(enterprise=world.b.enterprise, kind="team", name="B缝纫二组", parent=world.b.workshop)
     with refused("B缝纫二组 belongs to B公司"):
         charge(world, team=b_team)
+
+
+def test_n_counts_every_employee_the_member_is_already_paired_with(world):
+    workers = [worker(world.a, f"A员工{i}") for i in range(6)]
+    pair(world, workers[:3], purposes=(Purpose.SKILLS,))
+    with refused("A党员 is already paired with 3, so 2 more at most"):
+        pair(world, workers[3:6], purposes=(Purpose.LIFE,))
+    assert pair(world, workers[3:5], purposes=(Purpose.LIFE,)).partners.count() == 2
+    # B's member is bounded by their own pairings, not A's.
+    b_workers = [worker(world.b, f"B员工{i}") for i in range(5)]
+    assert (
+        services.pair(
+            actor=None,
+            organization=world.b.branch,
+            member=world.b.member,
+            partners=b_workers,
+            purposes=["skills"],
+            started_on=ago(30),
+        ).partners.count()
+        == 5
+    )
+
+
+def test_a_branch_under_the_enterprises_committee_keeps_its_teams(world):
+    """Where an enterprise's party organisation is a committee, its branches take its teams in charge."""
+    from dangjian.organizations.models import OrgKind
+    from dangjian.testing.factories import make_org
+
+    committee = make_org(OrgKind.ENTERPRISE_COMMITTEE, "A公司党委", world.park)
+    world.a.enterprise.party_org = committee
+    world.a.enterprise.save()
+    from dangjian.organizations.services import move_organization
+
+    move_organization(actor=None, org=world.a.branch, new_parent=committee)
+    world.a.branch.refresh_from_db()
+    world.a.member.refresh_from_db()
+    assert charge(world).team == world.a.team
+    assert selectors.coverage(world.a.branch).covered == 1
+    assert selectors.coverage(committee).covered == 1
+    with refused("does not cover"):
+        services.take_charge(
+            actor=None, organization=world.b.branch, team=world.a.team, member=world.b.member, started_on=ago(10)
+        )
+
+
+def test_the_daily_command_closes_lapsed_charges(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    c = charge(world)
+    _left_by_employer(world)
+    out = StringIO()
+    call_command("release_lapsed_charges", stdout=out)
+    assert "1" in out.getvalue()
+    c.refresh_from_db()
+    assert c.end_reason == TeamCharge.EndReason.LEFT
+    assert AuditEvent.objects.filter(object_type="production.TeamCharge", source="command").exists()

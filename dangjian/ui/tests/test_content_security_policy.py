@@ -21,6 +21,7 @@ PRINT_ONLY = {
     "branchlife/print/sign_in.html",
     "branchlife/print/minutes.html",
     "accounts/print/sheet.html",
+    "production/print/sign.html",
 }
 
 

@@ -90,6 +90,22 @@ def test_object_pages_are_all_exercised():
         # accounts/tests/test_login_codes.py: a sheet of codes is its giver's (a manager's)
         "access:sheet",
         "access:code_withdraw",
+        # production/tests/test_pages.py walks these as the branch, the county, the member and
+        # the trainee; the photo and the sign are files, the status and the attendance POSTs
+        "production:charge_hand_over",
+        "production:charge_end",
+        "production:pairing",
+        "production:pairing_end",
+        "production:post",
+        "production:post_edit",
+        "production:post_status",
+        "production:post_photo",
+        "production:post_sign",
+        "production:course",
+        "production:course_enrol",
+        "production:session_new",
+        "production:attendance",
+        "production:assess",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 

@@ -37,9 +37,10 @@ PAGES = {
     "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 6),
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
-    # development steps, the birthday cohort, imports waiting — a fixed number per capability.
-    "dashboard (county)": ("county_admin", "home", [], 12),
-    "dashboard (secretary)": ("a.secretary", "home", [], 26),
+    # development steps, the birthday cohort, imports waiting, the production work (uncovered
+    # teams, quiet pairings, posts awaiting recognition) — a fixed number per capability.
+    "dashboard (county)": ("county_admin", "home", [], 13),
+    "dashboard (secretary)": ("a.secretary", "home", [], 31),
     "dashboard (manager)": ("a.manager", "home", [], 9),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
     # and the seals: newest, those above its floor, what waits; and the records the page's
