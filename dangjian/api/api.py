@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from . import candidacies, enterprises, errors, imports, meetings, organizations, people, tokens, units
+from . import candidacies, enterprises, errors, imports, meetings, organizations, people, production, tokens, units
 from .auth import AUTH
 from .docs import LocalSwagger, signed_in_only
 
@@ -39,6 +39,7 @@ api.add_router("", tokens.router)
 api.add_router("", imports.router)
 api.add_router("", candidacies.router)
 api.add_router("", meetings.router)
+api.add_router("", production.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

@@ -9,7 +9,9 @@ posts and training, never pairings (a party record of individuals: 403). Every f
 as every download that writes an audit event is, and leaves one EXPORT event naming it
 (jobs.services.record_export). The lists are one organisation's, so they are written at once.
 
-The lead wires `URLS` into production/urls.py (app_name "production").
+production/urls.py mounts `URLS` (names download_coverage, download_pairings, download_posts,
+download_trainees in the "production" namespace); each takes ?org=<id>, the posts also ?status
+and ?kind as the registry page.
 """
 
 from __future__ import annotations

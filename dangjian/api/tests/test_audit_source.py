@@ -2,16 +2,18 @@
 A new write operation fails here until a recipe for it is added."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
 
-from dangjian.access.models import ApiToken
+from dangjian.access.models import ApiToken, User
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
+from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing.api import API, operations, token_for
@@ -107,6 +109,68 @@ RECIPES = {
         f"/meetings/{_meeting(w, invite=w.a.worker).pk}/invitations/{w.a.worker.pk}",
         None,
     ),
+    ("post", "/production/team-charges"): lambda w: (
+        "/production/team-charges",
+        {
+            "organization_id": w.a.branch.pk,
+            "team_id": w.a.team.pk,
+            "member_id": w.a.member.pk,
+            "started_on": _LAST_MONTH.isoformat(),
+        },
+    ),
+    ("post", "/production/team-charges/{id}/end"): lambda w: (
+        f"/production/team-charges/{_charge(w).pk}/end",
+        {"reason": "handed_over"},
+    ),
+    ("post", "/production/pairings"): lambda w: (
+        "/production/pairings",
+        {
+            "organization_id": w.a.branch.pk,
+            "member_id": w.a.member.pk,
+            "partner_ids": [w.a.worker.pk],
+            "purposes": ["skills"],
+            "started_on": _LAST_MONTH.isoformat(),
+        },
+    ),
+    ("post", "/production/pairings/{id}/end"): lambda w: (f"/production/pairings/{_pairing(w).pk}/end", {}),
+    ("post", "/production/pairings/{id}/notes"): lambda w: (
+        f"/production/pairings/{_pairing(w, the_admin_is_its_member=True).pk}/notes",
+        {"text": "本月学会了锁边"},
+    ),
+    ("post", "/production/posts"): lambda w: (
+        "/production/posts",
+        {
+            "organization_id": w.a.branch.pk,
+            "title": "质检先锋岗",
+            "holder_id": w.a.member.pk,
+            "commitment": "质量第一",
+            "started_on": _LAST_MONTH.isoformat(),
+        },
+    ),
+    ("post", "/production/posts/{id}/status"): lambda w: (
+        f"/production/posts/{_post(w).pk}/status",
+        {"status": "recognised"},
+    ),
+    ("post", "/production/courses"): lambda w: (
+        "/production/courses",
+        {
+            "organization_id": w.a.branch.pk,
+            "title": "质检培训",
+            "skill": "质检",
+            "trainer_id": w.a.member.pk,
+            "starts_on": _LAST_MONTH.isoformat(),
+            "ends_on": timezone.localdate().isoformat(),
+            "hours": "8",
+        },
+    ),
+    ("post", "/production/courses/{id}/trainees"): lambda w: (
+        f"/production/courses/{_course(w).pk}/trainees",
+        {"person_ids": [w.a.worker.pk]},
+    ),
+    ("post", "/production/trainees/{id}/assessment"): lambda w: (
+        f"/production/trainees/{production.enrol(actor=None, course=_course(w), people=[w.a.worker])[0].pk}/assessment",
+        {"result": "passed", "assessed_on": timezone.localdate().isoformat()},
+    ),
 }
 
 WRITES = [op for op in OPERATIONS if op[0] != "get"]
@@ -153,6 +217,54 @@ def _meeting(world, invite=None):
     if invite is not None:
         meeting_services.invite(actor=None, meeting=meeting, person=invite)
     return meeting
+
+
+_LAST_MONTH = timezone.localdate() - dt.timedelta(days=30)
+
+
+def _charge(world):
+    return production.take_charge(
+        actor=None, organization=world.a.branch, team=world.a.team, member=world.a.member, started_on=_LAST_MONTH
+    )
+
+
+def _pairing(world, the_admin_is_its_member=False):
+    if the_admin_is_its_member:
+        # Notes are written only by a pairing's own people, as themselves.
+        User.objects.filter(pk=world.county_admin.pk).update(person=world.a.member)
+    return production.pair(
+        actor=None,
+        organization=world.a.branch,
+        member=world.a.member,
+        partners=[world.a.worker],
+        purposes=["skills"],
+        started_on=_LAST_MONTH,
+    )
+
+
+def _post(world):
+    return production.propose_post(
+        actor=None,
+        organization=world.a.branch,
+        kind="vanguard",
+        title="质检先锋岗",
+        holder=world.a.member,
+        commitment="质量第一",
+        started_on=_LAST_MONTH,
+    )
+
+
+def _course(world):
+    return production.open_course(
+        actor=None,
+        organization=world.a.branch,
+        title="质检培训",
+        skill="质检",
+        trainer=world.a.member,
+        starts_on=_LAST_MONTH,
+        ends_on=timezone.localdate(),
+        hours=Decimal("8"),
+    )
 
 
 def _roster() -> bytes:
