@@ -4,9 +4,9 @@ breadth.
 
 The parts are built by `dangjian.demo.build` (one module per thing built) from the tables in
 `dangjian.demo.data`, and the garment branch's meetings by `dangjian.demo.meetings`. Everything
-is written through the real services (organizations, people, access, development, branchlife)
-with actor=None, so every row has its audit event and every person their blind index; the caller
-wraps the build in `audit_source("command")` and one transaction. Randomness comes from a seeded
+is written through the real services (organizations, people, access, development, branchlife,
+production) with actor=None, so every row has its audit event and every person their blind
+index; the caller wraps the build in `audit_source("command")` and one transaction. Randomness comes from a seeded
 generator, and dates are placed relative to `today` so deadlines and reminders are live when the
 demo is opened.
 """
@@ -18,6 +18,7 @@ from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_dat
 from dangjian.demo.build.enterprises import build_enterprises
 from dangjian.demo.build.garment import build_garment
 from dangjian.demo.build.logins import build_instructors, build_logins
+from dangjian.demo.build.production import build_production
 from dangjian.demo.build.summary import summarize
 from dangjian.demo.build.tree import build_cadres, build_tree
 from dangjian.demo.data.enterprises import HEJING_ENTERPRISES, HEJING_SPECS, OTHER_SPECS
@@ -60,4 +61,6 @@ class DemoBuilder(Builder):
         build_logins(self)
         self.meetings = meetings.build(self, self.seed)
         meetings.records_elsewhere(self, self.seed)
+        # Party building in production, last: its own random stream, after the people it names.
+        build_production(self)
         return summarize()

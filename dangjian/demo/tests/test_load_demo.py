@@ -33,6 +33,8 @@ from dangjian.organizations.models import Enterprise, Organization, OrgKind, Pro
 from dangjian.organizations.validators import validate_uscc
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import parse_id_number
+from dangjian.production import selectors as production
+from dangjian.production.models import Course, Pairing, Post, Result, TeamCharge, Trainee
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 
@@ -290,6 +292,11 @@ def test_second_run_changes_nothing(demo, db):
         RoleAssignment,
         Meeting,
         Attendance,
+        TeamCharge,
+        Pairing,
+        Post,
+        Course,
+        Trainee,
         AuditEvent,
     )
     before = {m.__name__: m.objects.count() for m in models}
@@ -506,3 +513,83 @@ def test_a_new_demo_employee_gets_a_login_activates_it_and_applies(garment, bran
     assert Notification.objects.filter(user=secretary, kind="application", title__contains=worker.name).exists()
     client.force_login(secretary)
     assert worker.name in client.get(reverse("home")).content.decode()
+
+
+# --- party building in production (demo.build.production) ----------------------------------------
+
+
+def test_every_garment_team_is_in_a_members_charge_since_the_founding(county, branch, garment):
+    coverage = production.coverage(branch)
+    # The article: "all teams and groups of the enterprise have achieved full coverage".
+    assert (coverage.covered, coverage.total, coverage.percent) == (26, 26, 100)
+    assert {r.covered_since for r in coverage.rows} == {branch.founded_on}
+    for row in coverage.rows:
+        assert row.charge is not None
+        member = row.charge.member
+        assert member.employer == garment and member.party_org is not None, row.team.name
+        assert member.party_org.path.startswith(branch.path), row.team.name
+    huo = Person.objects.get(name="霍秀全")
+    qc = next(r for r in coverage.rows if r.team.name == "质检班组")
+    assert qc.charge is not None and qc.charge.member == huo
+    # One team changed hands without a day uncovered.
+    assert TeamCharge.objects.filter(organization=branch, end_reason=TeamCharge.EndReason.HANDED_OVER).count() == 1
+    # In the county's roll-up the garment company is full; a few other teams are not.
+    rows, total = production.rollup(county)
+    ours = next(r for r in rows if r.enterprise == garment)
+    assert (ours.teams, ours.covered) == (26, 26)
+    assert 0.8 * total.teams <= total.covered < total.teams
+
+
+def test_huo_xiuquan_trained_the_44_quality_inspectors(branch):
+    huo = Person.objects.get(name="霍秀全")
+    assert production.trained_by(huo) == {"trainees": 44, "passed": 44}
+    (course,) = Course.objects.filter(trainer=huo)
+    trainees = list(production.trainees_of(course))
+    assert len(trainees) == 44
+    assert all(t.person.post == "质检员" and t.person.team_id == huo.team_id for t in trainees)
+    assert {t.result for t in trainees} == {Result.PASSED, Result.CERTIFIED}
+    certified = [t for t in trainees if t.result == Result.CERTIFIED]
+    numbers = {t.certificate_no for t in certified}
+    assert len(numbers) == len(certified) > 22 and "" not in numbers
+    for t in certified:
+        assert t.certified_on and t.assessed_on and branch.founded_on
+        assert t.certified_on >= t.assessed_on >= course.starts_on >= branch.founded_on
+    # Sessions with their attendance marked, most present.
+    sessions = production.sessions_of(course)
+    assert len(sessions) >= 6 and all(36 <= s.n_present <= 44 for s in sessions)
+    assert course.organization == branch and huo.team is not None and huo.team.parent is not None
+    assert huo.team.parent.name == "6号厂房"
+
+
+def test_the_county_recognised_45_party_pioneer_posts(county, branch):
+    rows, total = production.rollup(county)
+    assert total.recognised == 45 and total.posts > 45  # and some proposed, awaiting the county
+    liu = User.objects.get(username="liuhong")
+    registry = production.post_registry(liu, county)
+    recognised = registry.filter(status="recognised")
+    assert recognised.count() == 45 and registry.filter(status="proposed").count() >= 2
+    assert set(recognised.values_list("recognised_by", flat=True)) == {county.pk}
+    assert recognised.values("enterprise").distinct().count() >= 20  # across the county's enterprises
+    for post in registry.select_related("holder__party_org", "organization"):
+        assert post.holder.political_status == PoliticalStatus.FULL, post.title
+        assert post.holder.employer_id == post.enterprise_id, post.title
+        assert post.holder.party_org is not None and post.holder.party_org.path.startswith(post.organization.path)
+    # The garment company's posts, those of No. 6 factory building among them.
+    garment_posts = registry.filter(organization=branch)
+    assert garment_posts.filter(line="6号厂房").count() >= 3
+    assert garment_posts.filter(holder__name="霍秀全", status="recognised").exists()
+
+
+def test_pairings_and_abibahan_applied_after_her_pairing(branch):
+    view = production.branch_view(User.objects.get(username="heyanping"), branch)
+    assert 12 <= len(view.pairings) <= 15
+    partners = {p.member.name: [x.person.name for x in p.partners.all()] for p in view.pairings}
+    assert partners["何艳萍"] == ["李晓燕"]  # the article: Li Xiaoyan is He Yanping's partner
+    assert any(len(names) > 1 for names in partners.values())  # 1+N as well as 1+1
+    abibahan = Person.objects.get(name="阿比巴汗·买提沙力")
+    (pairing,) = Pairing.objects.filter(partners__person=abibahan)
+    applied = Candidacy.objects.get(person=abibahan).applied_on
+    assert pairing.started_on < applied
+    # 双培养: she is among the paired employees who later applied.
+    assert view.outcomes is not None and abibahan in view.outcomes.applied
+    assert view.quiet and len(view.quiet) < len(view.pairings)  # a few pairings gone quiet
