@@ -10,7 +10,11 @@ Proportions follow DOMAIN.md and the source article: enterprise sizes are long-t
 factories, many small firms); about 5% of employees are party members, more in state-owned firms;
 an enterprise with three or more members has its own branch (a general branch from 50, a
 committee from 100), smaller ones share a joint branch, and the rest are the "coverage" gap;
-teams hold 10–40 people; the ethnic mix varies by county around the region's.
+teams hold 10–40 people; the ethnic mix varies by county around the region's. Where an
+enterprise has members, its party organisation keeps production work (DOMAIN.md §5): about 90%
+of its teams in a member's charge, a pairing for about one member in three (1 to 5 employees),
+a post for about one member in eight (most recognised by the county), a course a year with its
+trainees' assessments.
 
 Rows are written with bulk inserts and primary keys assigned here, one county per transaction,
 so memory stays flat and the prefecture takes minutes. The derived caches on Person
@@ -48,6 +52,18 @@ from dangjian.people.choices import Education
 from dangjian.people.crypto import blind_index
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import id_check_digit
+from dangjian.production.models import (
+    Course,
+    Pairing,
+    Partner,
+    Post,
+    PostKind,
+    PostStatus,
+    Purpose,
+    TeamCharge,
+    Trainee,
+)
+from dangjian.production.models import Result as Assessment
 
 # Dates are fixed, not relative to today, so that a seed always gives the same data.
 AS_OF = dt.date(2026, 1, 1)
@@ -109,6 +125,13 @@ EDUCATION_WEIGHTS = (
 APPLICANT_SHARE, ACTIVIST_SHARE, TARGET_SHARE = 0.012, 0.006, 0.002
 PROBATIONARY_SHARE = 0.08  # of members
 BATCH = 2000
+# Party building in production, per enterprise with members: the share of its teams in a
+# member's charge, members per pairing, members per post, shares of posts by status.
+COVERED_SHARE = 0.9
+MEMBERS_PER_PAIRING = 3
+MEMBERS_PER_POST = 8
+POST_STATUS_WEIGHTS = ((PostStatus.RECOGNISED, 85), (PostStatus.PROPOSED, 10), (PostStatus.SUSPENDED, 5))
+COURSE_YEARS = (AS_OF.year - 2, AS_OF.year - 1)
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,11 @@ class Counts:
     steps: int = 0
     users: int = 0
     roles: int = 0
+    charges: int = 0
+    pairings: int = 0
+    posts: int = 0
+    courses: int = 0
+    trainees: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -456,12 +484,162 @@ class Generator:
         User.objects.bulk_create(users, batch_size=BATCH)
         RoleAssignment.objects.bulk_create(roles, batch_size=BATCH)
         self.counts.roles += len(roles)
+        self._production(random.Random(f"{self.seed}:{c.code}:production"), county, plans)
         self.counts.persons += people.persons
         self.counts.members += people.members
         self.counts.memberships += people.memberships
         self.counts.candidacies += people.candidacies
         self.counts.steps += people.steps
         return self.counts.minus(before)
+
+    def _production(self, rng: random.Random, county: Organization, plans: list[_Plan]) -> None:
+        """Party building in production for every enterprise with members, written in bulk after
+        its people (the rows name them): teams in charge, pairings, posts, courses."""
+        charges: list[TeamCharge] = []
+        pairings: list[Pairing] = []
+        partners: list[Partner] = []
+        posts: list[Post] = []
+        courses: list[Course] = []
+        trainees: list[Trainee] = []
+        earliest = AS_OF - dt.timedelta(days=3 * 365)
+
+        def since(person: Person) -> dt.date:
+            return max(earliest, person.hire_date or earliest)
+
+        def day(lo: dt.date, hi: dt.date) -> dt.date:
+            return lo if hi <= lo else lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+
+        def about(x: float) -> int:
+            """x rounded up or down at random, so small firms get their share on average."""
+            return int(x) + (rng.random() < x - int(x))
+
+        for p in plans:
+            org, ent = p.top, p.enterprise
+            members = p.members_in
+            if org is None or not members:
+                continue
+            full = [m for m in members if m.political_status == PoliticalStatus.FULL]
+            kept = {"organization": org, "enterprise": ent}
+            # Teams in charge: a member on the team where there is one; some teams changed hands.
+            on_team: dict[int, list[Person]] = {}
+            for m in members:
+                if m.team_id is not None:
+                    on_team.setdefault(m.team_id, []).append(m)
+            for i, team in enumerate(p.teams):
+                if rng.random() >= COVERED_SHARE:
+                    continue
+                member = rng.choice(on_team.get(team.pk) or members)
+                start = day(since(member), AS_OF - dt.timedelta(days=1))
+                if start - earliest > dt.timedelta(days=60) and rng.random() < 0.2:
+                    before = members[(i + 1) % len(members)]
+                    first = day(earliest, start - dt.timedelta(days=30))
+                    charges.append(
+                        TeamCharge(
+                            **kept,
+                            team=team,
+                            member=before,
+                            started_on=first,
+                            ended_on=start - dt.timedelta(days=1),
+                            end_reason=TeamCharge.EndReason.HANDED_OVER,
+                        )
+                    )
+                charges.append(TeamCharge(**kept, team=team, member=member, started_on=start))
+            if not full:
+                continue
+            # Pairings: about one member in three, each with 1–5 employees not yet paired.
+            free = list(p.workers)
+            rng.shuffle(free)
+            for member in rng.sample(full, min(len(full), about(len(members) / MEMBERS_PER_PAIRING))):
+                take = min(len(free), rng.choice((1, 1, 2, 2, 3, 4, 5)))
+                if take == 0:
+                    break
+                start = day(since(member), AS_OF - dt.timedelta(days=7))
+                ended = start + dt.timedelta(days=rng.randint(90, 300)) if rng.random() < 0.1 else None
+                pairing = Pairing(
+                    pk=self.ids.take(Pairing),
+                    **kept,
+                    member=member,
+                    purposes=[Purpose.SKILLS, *rng.sample([Purpose.THINKING, Purpose.LIFE, Purpose.POLICY], 1)],
+                    started_on=start,
+                    ended_on=ended if ended is not None and ended < AS_OF else None,
+                )
+                pairings.append(pairing)
+                partners.extend(Partner(pairing=pairing, person=free.pop()) for _ in range(take))
+            # Posts: about one member in eight, most recognised by the county.
+            for holder in rng.sample(full, min(len(full), about(len(members) / MEMBERS_PER_POST))):
+                status = _weighted(rng, POST_STATUS_WEIGHTS)
+                start = day(since(holder), AS_OF - dt.timedelta(days=30))
+                recognised = status != PostStatus.PROPOSED
+                pk = self.ids.take(Post)
+                posts.append(
+                    Post(
+                        pk=pk,
+                        **kept,
+                        kind=rng.choice(PostKind.values),
+                        title="党员先锋岗" if holder.team is None else f"{holder.team.name}党员先锋岗",
+                        unit=holder.team,
+                        holder=holder,
+                        commitment="立足岗位作表率，带头完成生产任务。",
+                        status=status,
+                        status_reason="整改期间暂停" if status == PostStatus.SUSPENDED else "",
+                        started_on=start,
+                        recognised_on=start + dt.timedelta(days=rng.randint(10, 40)) if recognised else None,
+                        recognised_by=county if recognised else None,
+                        public_key=f"{pk:x}-{rng.getrandbits(64):016x}",
+                    )
+                )
+            # A course a year led by a member, for 5–30 employees, with their assessments.
+            for year in COURSE_YEARS:
+                if not p.workers:
+                    break
+                trainer = rng.choice(full)
+                starts = dt.date(year, rng.randint(1, 10), rng.randint(1, 28))
+                ends = starts + dt.timedelta(days=rng.randint(14, 60))
+                course = Course(
+                    pk=self.ids.take(Course),
+                    **kept,
+                    title=f"{year}年{p.post}技能培训",
+                    skill=p.post,
+                    trainer=trainer,
+                    starts_on=starts,
+                    ends_on=ends,
+                    hours=rng.choice((8, 12, 16, 24, 32)),
+                )
+                courses.append(course)
+                assessed = min(ends + dt.timedelta(days=3), AS_OF)
+                for person in rng.sample(p.workers, min(len(p.workers), rng.randint(5, 30))):
+                    result = _weighted(
+                        rng,
+                        (
+                            (Assessment.PASSED, 70),
+                            (Assessment.CERTIFIED, 12),
+                            (Assessment.FAILED, 10),
+                            (Assessment.PENDING, 8),
+                        ),
+                    )
+                    done = result != Assessment.PENDING
+                    certified = result == Assessment.CERTIFIED
+                    trainees.append(
+                        Trainee(
+                            course=course,
+                            person=person,
+                            result=result,
+                            assessed_on=assessed if done else None,
+                            certificate_no=f"PX-{course.pk}-{person.pk}" if certified else "",
+                            certified_on=assessed + dt.timedelta(days=7) if certified else None,
+                        )
+                    )
+        TeamCharge.objects.bulk_create(charges, batch_size=BATCH)
+        Pairing.objects.bulk_create(pairings, batch_size=BATCH)
+        Partner.objects.bulk_create(partners, batch_size=BATCH)
+        Post.objects.bulk_create(posts, batch_size=BATCH)
+        Course.objects.bulk_create(courses, batch_size=BATCH)
+        Trainee.objects.bulk_create(trainees, batch_size=BATCH)
+        self.counts.charges += len(charges)
+        self.counts.pairings += len(pairings)
+        self.counts.posts += len(posts)
+        self.counts.courses += len(courses)
+        self.counts.trainees += len(trainees)
 
     def _plan_enterprise(
         self, rng: random.Random, c: _County, county: Organization, parks: list[Organization], size: int
@@ -628,6 +806,8 @@ class Generator:
             if status == "member":
                 branch = p.branches[out.members % len(p.branches)] if p.branches else None
                 self._member(rng, person, branch, age_days, out)
+                if person.political_status in (PoliticalStatus.FULL, PoliticalStatus.PROBATIONARY):
+                    p.members_in.append(person)
                 if branch is not None and branch.pk not in secretaries:
                     secretaries.add(branch.pk)
                     user = self._user(f"{c.code}-s{branch.pk}", person)
@@ -640,6 +820,8 @@ class Generator:
             elif status and p.party_org is not None:  # candidates are drawn only where there is one
                 self._candidate(rng, person, p.party_org, status, hired, out)
             out.people.append(person)
+            if person.political_status in (PoliticalStatus.MASSES, PoliticalStatus.LEAGUE):
+                p.workers.append(person)
             if not manager_done and status == "":
                 manager_done = True
                 user = self._user(f"{c.code}-m{ent.pk}", person)
@@ -709,6 +891,8 @@ class _Plan:
     party_org: Organization | None = None
     top: Organization | None = None
     branches: list[Organization] = field(default_factory=list)
+    members_in: list[Person] = field(default_factory=list)  # party members employed here, in its branches
+    workers: list[Person] = field(default_factory=list)  # employees not members nor on the way in
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """manage.py generate_dataset --scale county|prefecture|province [--seed N] [--password P]
 
-Writes a generated party tree, enterprises, employees, members and role holders into the
-configured database, for benchmarks and load tests. Use a database of its own (make bench does):
+Writes a generated party tree, enterprises, employees, members and role holders, and their
+production work (teams in charge, pairings, posts, courses), into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
 the rows are synthetic. The same scale and seed give the same data.
 """
 
@@ -47,7 +47,8 @@ class Command(BaseCommand):
                 f"Done in {result.seconds:.1f} s ({c.persons / result.seconds:,.0f} persons/s): "
                 f"{c.organizations:,} organisations, {c.enterprises:,} enterprises, {c.units:,} workshops and teams, "
                 f"{c.persons:,} persons ({c.members:,} members, {c.candidacies:,} on the way in), "
-                f"{c.users:,} users with {c.roles:,} roles."
+                f"{c.users:,} users with {c.roles:,} roles; in production {c.charges:,} teams in charge, "
+                f"{c.pairings:,} pairings, {c.posts:,} posts, {c.courses:,} courses with {c.trainees:,} trainees."
             )
         )
         for role, username in result.logins.items():
