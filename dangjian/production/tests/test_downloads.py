@@ -1,9 +1,7 @@
 """Excel downloads of the production lists: coverage, pairings, the post registry and trainees.
 Each holds what the page lists, through the same scopes (side B never gets A's rows; A's
 secretary is refused B's branch; a manager gets coverage, posts and training but no pairings; a
-member their own pairing and their own assessment), is a POST and leaves one EXPORT event.
-
-The views are mounted by downloads_urls.py until production/urls.py includes downloads.URLS."""
+member their own pairing and their own assessment), is a POST and leaves one EXPORT event."""
 
 import datetime as dt
 from decimal import Decimal
@@ -21,15 +19,13 @@ from dangjian.sheets import XLSX_CONTENT_TYPE
 from dangjian.testing.exports import read_rows
 from dangjian.testing.factories import PersonFactory, UnitFactory
 
-pytestmark = pytest.mark.urls("dangjian.production.tests.downloads_urls")
-
 TODAY = timezone.localdate()
 START = TODAY - dt.timedelta(days=30)
 NAMES = ("coverage", "pairings", "posts", "trainees")
 
 
 def _url(kind, org=None):
-    url = reverse(f"production_downloads:download_{kind}")
+    url = reverse(f"production:download_{kind}")
     return f"{url}?org={org.pk}" if org is not None else url
 
 
