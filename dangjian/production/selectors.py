@@ -27,7 +27,7 @@ from dangjian.access.scopes import NOTHING, PAIRING, TEAM_CHARGE, VIEW, anchor_o
 from dangjian.choices import PoliticalStatus
 from dangjian.development import selectors as development
 from dangjian.organizations import selectors as orgs
-from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind, display_name
 from dangjian.people.models import Person
 from dangjian.ui.todo import Todo
 
@@ -257,7 +257,8 @@ def coverage_history(enterprise: Enterprise) -> dict[int, list[tuple[dt.date, dt
 class RollupRow:
     label: str
     org: Organization | None
-    enterprise: Enterprise | None
+    enterprise_id: int | None  # a county's row: the enterprise, with the organisation keeping it
+    party_org_id: int | None = None
     teams: int = 0
     covered: int = 0
     pairings: int = 0
@@ -312,33 +313,38 @@ def rollup(org: Organization, today: dt.date | None = None) -> tuple[list[Rollup
         .order_by()
     )
     per_ent: list[RollupRow] = []
-    for e in ents.select_related("supervising_org", "party_org").order_by("name"):
-        teams, covered = counts.get(e.pk, (0, 0))
-        n_posts, rec = posts.get(e.pk, (0, 0))
+    # Only what a row shows (its label and link), not whole enterprises: a prefecture has thousands.
+    fields = ("pk", "name", "name_en", "party_org_id", "supervising_org__path")
+    paths: dict[int, str] = {}
+    for pk, name, name_en, party_org_id, path in ents.order_by("name").values_list(*fields):
+        teams, covered = counts.get(pk, (0, 0))
+        n_posts, rec = posts.get(pk, (0, 0))
+        paths[pk] = path
         per_ent.append(
             RollupRow(
-                label=e.display_name,
+                label=display_name(name, name_en),
                 org=None,
-                enterprise=e,
+                enterprise_id=pk,
+                party_org_id=party_org_id,
                 teams=teams,
                 covered=covered,
-                pairings=pairings.get(e.pk, 0),
+                pairings=pairings.get(pk, 0),
                 posts=n_posts,
                 recognised=rec,
-                trained=trained.get(e.pk, 0),
+                trained=trained.get(pk, 0),
             )
         )
-    total = RollupRow(label=_("Total"), org=org, enterprise=None)
+    total = RollupRow(label=_("Total"), org=org, enterprise_id=None)
     for r in per_ent:
         _add(total, r)
     if org.kind != OrgKind.PREFECTURE_COMMITTEE:
         return per_ent, total
     # A prefecture reads its counties: each enterprise counts under the county above it.
     counties = {c.path: c for c in Organization.objects.filter(parent=org).order_by("path")}
-    grouped = {path: RollupRow(label=c.display_name, org=c, enterprise=None) for path, c in counties.items()}
+    grouped = {path: RollupRow(label=c.display_name, org=c, enterprise_id=None) for path, c in counties.items()}
     for r in per_ent:
-        assert r.enterprise is not None
-        path = r.enterprise.supervising_org.path
+        assert r.enterprise_id is not None
+        path = paths[r.enterprise_id]
         county = next((p for p in grouped if path.startswith(p)), None)
         if county is not None:
             _add(grouped[county], r)
@@ -406,10 +412,18 @@ def partners_of(member: Person, started_on: dt.date, ended_on: dt.date | None) -
     )
 
 
+def _SEALED(relation: str) -> list[str]:  # noqa: N802 (reads as the constant it stands for)
+    """A related person's sealed fields, which a list never shows: deferred, not decrypted per row."""
+    return [f"{relation}__{name}" for name in Person.SENSITIVE_FIELDS]
+
+
 def with_partners(pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:
     """Each pairing with its employees and its latest note's date (`last_note_on`)."""
     return pairings.prefetch_related(
-        Prefetch("partners", queryset=Partner.objects.select_related("person").order_by("person__name"))
+        Prefetch(
+            "partners",
+            queryset=Partner.objects.select_related("person").defer(*_SEALED("person")).order_by("person__name"),
+        )
     ).annotate(last_note_on=Max("notes__written_on"))
 
 
@@ -535,16 +549,28 @@ def branch_view(user: User, org: Organization, today: dt.date | None = None) -> 
     under = Q(organization__path__startswith=org.path)
     may_pair = permissions.may_see_production(user, PAIRING)
     pairings = (
-        list(with_partners(visible_pairings(user).filter(under, ended_on__isnull=True)).order_by("member__name", "pk"))
+        list(
+            with_partners(
+                visible_pairings(user).filter(under, ended_on__isnull=True).defer(*_SEALED("member"))
+            ).order_by("member__name", "pk")
+        )
         if may_pair
         else []
     )
     days = config_for(org).quiet_days
     since = today - dt.timedelta(days=days)
     quiet = {p.pk for p in pairings if p.started_on <= since and (last_note_on(p) or since) <= since}
-    posts = list(visible_posts(user).filter(under).exclude(status=PostStatus.ENDED).order_by("unit__name", "title"))
+    posts = list(
+        visible_posts(user)
+        .filter(under)
+        .exclude(status=PostStatus.ENDED)
+        .defer("photo", *_SEALED("holder"))
+        .order_by("unit__name", "title")
+    )
     courses = list(
-        with_counts(visible_courses(user).filter(under, ends_on__year__gte=today.year - 1)).order_by("-starts_on")
+        with_counts(
+            visible_courses(user).filter(under, ends_on__year__gte=today.year - 1).defer(*_SEALED("trainer"))
+        ).order_by("-starts_on")
     )
     pairing_qs = visible_pairings(user).filter(under)
     return BranchView(
@@ -659,12 +685,15 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
             )
     person = getattr(user, "person", None)
     if person is not None:
+        # The days are the person's organisation's setting (a worker's: their employer's branch's).
+        home = person.party_org or (person.employer.party_org if person.employer is not None else None)
+        days = config_for(home).quiet_days if home is not None else ProductionConfig().quiet_days
         mine_quiet = quiet_pairings(
             Pairing.objects.filter(
                 Q(member=person) | Q(pk__in=Partner.objects.filter(person=person).values("pairing_id"))
             ),
             today,
-            60,
+            days,
         ).select_related("member")[:5]
         for p in mine_quiet:
             items.append(

@@ -101,7 +101,7 @@ def rollup_figures(org: Organization, today: dt.date = AS_OF) -> dict[Any, tuple
     rows, total = selectors.rollup(org, today)
     out: dict[Any, tuple[int, ...]] = {}
     for r in rows:
-        key = r.enterprise.pk if r.enterprise is not None else (r.org.pk if r.org is not None else None)
+        key = r.enterprise_id if r.enterprise_id is not None else (r.org.pk if r.org is not None else None)
         out[key] = tuple(getattr(r, f) for f in FIGURES)
     out["total"] = tuple(getattr(total, f) for f in FIGURES)
     return out

@@ -14,9 +14,9 @@ from dangjian.branchlife import services as branchlife_services
 from dangjian.development import services as development_services
 from dangjian.jobs.models import Job
 from dangjian.notifications.models import Notification, Robot
-from dangjian.testing import production as production_scene
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import production as production_scene
 from dangjian.testing.rosters import ident, xlsx
 
 # URL name → how to build its kwargs (and query) from the world's side B.

@@ -535,7 +535,7 @@ def test_every_garment_team_is_in_a_members_charge_since_the_founding(county, br
     assert TeamCharge.objects.filter(organization=branch, end_reason=TeamCharge.EndReason.HANDED_OVER).count() == 1
     # In the county's roll-up the garment company is full; a few other teams are not.
     rows, total = production.rollup(county)
-    ours = next(r for r in rows if r.enterprise == garment)
+    ours = next(r for r in rows if r.enterprise_id == garment.pk)
     assert (ours.teams, ours.covered) == (26, 26)
     assert 0.8 * total.teams <= total.covered < total.teams
 

@@ -52,6 +52,7 @@ NO_SIDES: dict[str, str] = {
     "scale/tests/test_bench.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_concurrency.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_load.py": "benchmark datasets: every enterprise by design",
+    "scale/tests/test_production.py": "benchmark datasets: every enterprise by design",
     "ui/tests/test_content_security_policy.py": "response headers and templates, the same whoever asks",
     "pages/tests/test_health.py": "/health/ is anonymous and names no data",
     "ui/tests/test_ids_out_of_range.py": "ids no row can have: nobody's object",

@@ -40,7 +40,7 @@ PAGES = {
     # development steps, the birthday cohort, imports waiting, the production work (uncovered
     # teams, quiet pairings, posts awaiting recognition) — a fixed number per capability.
     "dashboard (county)": ("county_admin", "home", [], 13),
-    "dashboard (secretary)": ("a.secretary", "home", [], 31),
+    "dashboard (secretary)": ("a.secretary", "home", [], 32),
     "dashboard (manager)": ("a.manager", "home", [], 9),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
     # and the seals: newest, those above its floor, what waits; and the records the page's
