@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import pytest
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +21,13 @@ from dangjian.production.models import Post, PostStatus, SessionAttendance, Team
 from dangjian.testing.factories import PersonFactory, UnitFactory, UserFactory
 
 TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def _in_english(client):
+    """The refusals are read in English here (the site's default is Chinese; the catalogue test
+    proves every message has its Chinese)."""
+    client.cookies["django_language"] = "en"
 START = TODAY - dt.timedelta(days=200)
 
 
