@@ -259,8 +259,8 @@ class Course(Kept):
 
 class Result(models.TextChoices):
     PENDING = "pending", _("Not assessed yet")
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    PASSED = "passed", pgettext_lazy("assessment", "Passed")
+    FAILED = "failed", pgettext_lazy("assessment", "Failed")
     CERTIFIED = "certified", _("Certified")
 
 

@@ -19,7 +19,7 @@ from dangjian.testing.factories import UserFactory
 pytestmark = BROWSER_MARKS
 
 WORDS = {
-    "zh-hans": {"menu": "在生产中", "covered": "1 个班组中 1 个已包联"},
+    "zh-hans": {"menu": "党建促生产", "covered": "1 个班组中 1 个已包联"},
     "en": {"menu": "In production", "covered": "1 of 1 teams covered"},
 }
 
@@ -58,7 +58,7 @@ def test_a_branch_runs_its_production_work_on_a_phone(transactional_db, live_ser
     page.click("#coverage a[href*='team=']")
     page.select_option("select[name=member]", str(a.member.pk))
     page.fill("input[name=started_on]", start)
-    page.click("form button[type=submit]")
+    page.click("[data-form-page] button[type=submit]")
     page.wait_for_url("**/production/?org=*")
     assert WORDS[language]["covered"] in page.locator("[data-coverage-figure]").inner_text()
     assert TeamCharge.objects.filter(team=a.team, member=a.member).exists()
@@ -70,7 +70,7 @@ def test_a_branch_runs_its_production_work_on_a_phone(transactional_db, live_ser
     page.select_option("select[name=partners]", [str(a.worker.pk)])
     page.check("input[name=purposes][value=skills]")
     page.fill("input[name=started_on]", start)
-    page.click("form button[type=submit]")
+    page.click("[data-form-page] button[type=submit]")
     page.wait_for_url("**/production/pairings/*/")
     assert a.worker.name in page.locator("[data-partner]").inner_text()
     _fits(page)
@@ -81,7 +81,7 @@ def test_a_branch_runs_its_production_work_on_a_phone(transactional_db, live_ser
     page.select_option("select[name=holder]", str(a.member.pk))
     page.fill("textarea[name=commitment]", "出厂产品零缺陷")
     page.fill("input[name=started_on]", start)
-    page.click("form button[type=submit]")
+    page.click("[data-form-page] button[type=submit]")
     page.wait_for_url("**/production/posts/*/")
     assert page.locator("[data-sign]").is_visible()
     _fits(page)

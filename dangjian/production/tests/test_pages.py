@@ -353,3 +353,33 @@ def test_the_county_rollup_counts_each_enterprise(world, login):
     access_services.assign_role(actor=None, user=other, role=Role.ORG_DEPARTMENT, organization=world.outsider_county)
     assert login(other).get(reverse("production:page") + f"?org={world.county.pk}").status_code == 404
     assert b.enterprise.name in html
+
+
+def test_a_post_photo_uploads_shows_on_its_page_and_sign_but_not_to_side_b(world, login):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 40), (200, 30, 30)).save(buffer, "PNG")
+    a = world.a
+    client = login(a.secretary)
+    response = client.post(
+        reverse("production:post_new") + f"?org={a.branch.pk}",
+        {
+            "kind": "model",
+            "title": "示范岗",
+            "holder": a.member.pk,
+            "commitment": "带头",
+            "started_on": START.isoformat(),
+            "photo": SimpleUploadedFile("me.png", buffer.getvalue(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    photo = client.get(reverse("production:post_photo", args=[post.pk]))
+    assert photo.status_code == 200 and photo.content == buffer.getvalue()
+    assert bytes(post.photo) != buffer.getvalue()  # kept sealed, not in clear
+    assert client.get(reverse("production:post_sign", args=[post.pk])).content.startswith(b"%PDF")
+    assert login(world.b.secretary).get(reverse("production:post_photo", args=[post.pk])).status_code == 404
