@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 import pytest
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,6 +27,8 @@ def _in_english(client):
     """The refusals are read in English here (the site's default is Chinese; the catalogue test
     proves every message has its Chinese)."""
     client.cookies["django_language"] = "en"
+
+
 START = TODAY - dt.timedelta(days=200)
 
 
