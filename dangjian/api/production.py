@@ -465,7 +465,8 @@ def _pairings(user: User) -> QuerySet[Pairing]:
 
 
 def _posts(user: User) -> QuerySet[Post]:
-    return selectors.visible_posts(user).select_related("recognised_by")
+    # The photo (up to 2 MB a post) is no field of PostOut: never read for a list.
+    return selectors.visible_posts(user).select_related("recognised_by").defer("photo")
 
 
 def _courses(user: User) -> QuerySet[Course]:

@@ -10,20 +10,19 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangjian.choices import PoliticalStatus
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.organizations.models import Organization, OrgKind, ProductionUnit, UnitKind
+from dangjian.organizations.selectors import teams_of
 from dangjian.people.models import Person
-from dangjian.ui.forms import DateInput
+from dangjian.ui.forms import DateInput, ModelMultipleChoiceField
 
 from . import selectors
 from .models import PostKind, Purpose, Result
 
-MEMBERS = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
-
 
 def _members(org: Organization) -> QuerySet[Person]:
     return (
-        Person.objects.filter(party_org__path__startswith=org.path, political_status__in=MEMBERS)
+        Person.objects.filter(party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
         .select_related("employer")
         .order_by("name", "pk")
     )
@@ -39,8 +38,8 @@ def _employees(org: Organization) -> QuerySet[Person]:
 
 def _teams(org: Organization) -> QuerySet[ProductionUnit]:
     return (
-        selectors.teams_of(selectors.enterprises_kept(org))
-        .select_related("parent", "enterprise")
+        teams_of(selectors.enterprises_kept(org))
+        .select_related("parent")
         .order_by("enterprise__name", "parent__name_key", "name_key")
     )
 
@@ -50,7 +49,7 @@ class PersonChoice(forms.ModelChoiceField):
         return str(obj.picker_label)
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
+class PeopleChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.picker_label)
 

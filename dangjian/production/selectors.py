@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from dangjian import prepared
 from dangjian.access import permissions
 from dangjian.access.scopes import NOTHING, PAIRING, TEAM_CHARGE, VIEW, anchor_orgs_q, scope
-from dangjian.choices import PoliticalStatus
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development import selectors as development
 from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind, display_name
@@ -52,7 +52,6 @@ from .models import (
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
-MEMBERS = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 # The organisations a production page opens on: where work is kept (a branch, an enterprise's
 # committee) and the committees that read roll-ups of it.
 BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.ENTERPRISE_COMMITTEE)
@@ -111,9 +110,7 @@ def default_org(user: User) -> Organization | None:
     kept = kept_orgs(user).first()
     if kept is not None:
         return kept
-    visible = page_orgs(user)
-    first: Organization | None = next(iter(sorted(visible, key=lambda o: o.depth)), None) if visible.exists() else None
-    return first
+    return page_orgs(user).order_by("depth", "path").first()
 
 
 # --- what a user sees -------------------------------------------------------------------------------
@@ -142,7 +139,7 @@ def _held() -> Q:
     """An open charge whose member still is what took it: a party member of the keeping
     organisation (or below) and an employee of the team's enterprise."""
     return Q(
-        member__political_status__in=MEMBERS,
+        member__political_status__in=PARTY_MEMBER_STATUSES,
         member__employer_id=F("enterprise_id"),
         member__party_org__path__startswith=F("organization__path"),
     )
@@ -162,10 +159,6 @@ def lapsed_charges() -> QuerySet[TeamCharge]:
         .select_related("team", "member", "enterprise", "organization")
         .order_by("pk")
     )
-
-
-def teams_of(enterprises: QuerySet[Enterprise]) -> QuerySet[ProductionUnit]:
-    return ProductionUnit.objects.filter(kind=UnitKind.TEAM, enterprise__in=enterprises)
 
 
 @dataclass
@@ -217,7 +210,7 @@ def coverage(org: Organization, today: dt.date | None = None) -> Coverage:
     it has been covered without a break (three queries however many teams)."""
     today = today or timezone.localdate()
     teams = list(
-        teams_of(enterprises_kept(org))
+        orgs.teams_of(enterprises_kept(org))
         .select_related("parent", "enterprise")
         .order_by("enterprise__name", "parent__name_key", "name_key", "name")
     )
@@ -376,7 +369,10 @@ def _add(total: RollupRow, r: RollupRow) -> None:
 def post_registry(user: User, org: Organization) -> QuerySet[Post]:
     """The posts of the enterprises a committee oversees (the county's registry)."""
     return (
-        visible_posts(user).filter(enterprise__in=enterprises_kept(org)).order_by("enterprise__name", "kind", "title")
+        visible_posts(user)
+        .filter(enterprise__in=enterprises_kept(org))
+        .defer("photo", *_SEALED("holder"))
+        .order_by("enterprise__name", "kind", "title")
     )
 
 
@@ -534,10 +530,6 @@ def trained_by(person: Person) -> dict[str, int]:
         trainees=Count("pk"), passed=Count("pk", filter=Q(result__in=PASSING))
     )
     return {k: int(v or 0) for k, v in figures.items()}
-
-
-def hours_trained(courses: QuerySet[Course]) -> int:
-    return int(courses.aggregate(h=Sum("hours"))["h"] or 0)
 
 
 # --- the branch page --------------------------------------------------------------------------------
@@ -731,10 +723,6 @@ def public_post(key: str) -> Post | None:
         .select_related("holder", "unit", "enterprise")
         .first()
     )
-
-
-def people_named(ids: Iterable[int]) -> dict[int, Person]:
-    return {p.pk: p for p in Person.objects.filter(pk__in=list(ids))}
 
 
 def result_counts(trainees: QuerySet[Trainee]) -> dict[str, int]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from dangjian.access import selectors as roles
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.choices import PoliticalStatus
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
@@ -52,7 +52,6 @@ from .models import (
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
-MEMBERS = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 PHOTO_TYPES = ("image/jpeg", "image/png")
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
@@ -72,7 +71,7 @@ def _refuse_period(started_on: dt.date, ended_on: dt.date | None, field: str = "
 def _in_org(person: Person, org: Organization) -> bool:
     """Whether `person` is a party member of `org` or of an organisation below it (a party group)."""
     return (
-        person.political_status in MEMBERS
+        person.political_status in PARTY_MEMBER_STATUSES
         and person.party_org is not None
         and person.party_org.path.startswith(org.path)
     )
@@ -107,16 +106,17 @@ def _refuse_other_enterprise(person: Person, enterprise_id: int, enterprise_name
 
 
 def _keeping_org(organization: Organization) -> None:
-    if organization.kind not in {
-        OrgKind.BRANCH,
-        OrgKind.JOINT_BRANCH,
-        OrgKind.GENERAL_BRANCH,
-        OrgKind.ENTERPRISE_COMMITTEE,
-    }:
+    if organization.kind not in selectors.BRANCH_KINDS:
         raise ValidationError(
             _("%(org)s is not a branch: a branch (or an enterprise's committee) keeps this work; choose it instead.")
             % {"org": organization.display_name}
         )
+
+
+def _no_employer(person: Person, field: str) -> ValidationError:
+    return ValidationError(
+        {field: [_("%(name)s has no employer on record: record where they work first.") % {"name": person.name}]}
+    )
 
 
 def _refuse_uncovered(organization: Organization, enterprise_id: int, name: str, field: str) -> None:
@@ -138,19 +138,16 @@ def _refuse_uncovered(organization: Organization, enterprise_id: int, name: str,
 # --- teams in charge (包联) -------------------------------------------------------------------------
 
 
-def _refuse_overlap(team: ProductionUnit, started_on: dt.date, ended_on: dt.date | None, exclude: int | None) -> None:
+def _refuse_overlap(actor: User | None, team: ProductionUnit, started_on: dt.date, ended_on: dt.date | None) -> None:
     """Two members never have one team in charge on the same day. A charge whose member left
     (selectors.lapsed_charges, not yet closed by the daily run) ends the day before."""
     for old in selectors.lapsed_charges().filter(team=team, started_on__lt=started_on):
-        if old.pk != exclude:
-            end_charge(
-                actor=None, charge=old, ended_on=started_on - dt.timedelta(days=1), reason=TeamCharge.EndReason.LEFT
-            )
+        end_charge(
+            actor=actor, charge=old, ended_on=started_on - dt.timedelta(days=1), reason=TeamCharge.EndReason.LEFT
+        )
     overlap = TeamCharge.objects.filter(team=team, started_on__lte=ended_on or dt.date.max).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
     )
-    if exclude is not None:
-        overlap = overlap.exclude(pk=exclude)
     other = overlap.select_related("member").first()
     if other is not None:
         raise ValidationError(
@@ -188,19 +185,7 @@ def take_charge(
         raise ValidationError(
             {"team": [_("%(unit)s is a workshop: choose one of its teams.") % {"unit": team.display_name}]}
         )
-    if not selectors.covers_enterprise(organization, team.enterprise_id):
-        raise ValidationError(
-            {
-                "team": [
-                    _("%(team)s belongs to %(enterprise)s, which %(org)s does not cover.")
-                    % {
-                        "team": team.display_name,
-                        "enterprise": team.enterprise.display_name,
-                        "org": organization.display_name,
-                    }
-                ]
-            }
-        )
+    _refuse_uncovered(organization, team.enterprise_id, team.display_name, "team")
     _refuse_not_member(member, organization, "member")
     _refuse_other_enterprise(member, team.enterprise_id, team.enterprise.display_name, "member")
     if group is not None and (group.kind != OrgKind.PARTY_GROUP or not group.path.startswith(organization.path)):
@@ -215,7 +200,7 @@ def take_charge(
             }
         )
     _refuse_period(started_on, ended_on)
-    _refuse_overlap(team, started_on, ended_on, None)
+    _refuse_overlap(actor, team, started_on, ended_on)
     charge = TeamCharge.objects.create(
         organization=organization,
         enterprise_id=team.enterprise_id,
@@ -334,9 +319,7 @@ def pair(
     _keeping_org(organization)
     _refuse_not_member(member, organization, "member", full_only=True)
     if member.employer_id is None or member.employer is None:
-        raise ValidationError(
-            {"member": [_("%(name)s has no employer on record: record where they work first.") % {"name": member.name}]}
-        )
+        raise _no_employer(member, "member")
     _refuse_uncovered(organization, member.employer_id, member.name, "member")
     chosen = _refuse_purposes(purposes)
     _refuse_period(started_on, ended_on)
@@ -510,9 +493,7 @@ def propose_post(
     """The branch proposes a post; the county recognises it (set_post_status)."""
     _keeping_org(organization)
     if holder.employer_id is None:
-        raise ValidationError(
-            {"holder": [_("%(name)s has no employer on record: record where they work first.") % {"name": holder.name}]}
-        )
+        raise _no_employer(holder, "holder")
     post = Post(
         organization=organization,
         enterprise_id=unit.enterprise_id if unit is not None else holder.employer_id,
@@ -639,13 +620,7 @@ def open_course(
     """A course led by a member of the branch, for employees of the member's enterprise."""
     _keeping_org(organization)
     if trainer.employer_id is None:
-        raise ValidationError(
-            {
-                "trainer": [
-                    _("%(name)s has no employer on record: record where they work first.") % {"name": trainer.name}
-                ]
-            }
-        )
+        raise _no_employer(trainer, "trainer")
     course = Course(
         organization=organization,
         enterprise_id=trainer.employer_id,
@@ -779,7 +754,7 @@ def save_config(
         raise ValidationError({"max_partners": [_("A member pairs with 1 to 20 employees.")]})
     if not 7 <= quiet_days <= 365:
         raise ValidationError({"quiet_days": [_("Give between 7 and 365 days.")]})
-    config = ProductionConfig.objects.filter(organization=organization).first()
+    config = selectors.own_config(organization)
     data = {"max_partners": max_partners, "probationary_holders": probationary_holders, "quiet_days": quiet_days}
     if config is None:
         config = ProductionConfig.objects.create(organization=organization, **data)

@@ -32,6 +32,6 @@ def qr_uri(url: str) -> str:
 def sign_pdf(post: Post, public_url: str) -> bytes:
     html = render_to_string(
         "production/print/sign.html",
-        {"p": post, "photo": photo_uri(post), "qr": qr_uri(public_url), "public_url": public_url},
+        {"p": post, "photo": photo_uri(post), "qr": qr_uri(public_url)},
     )
     return render_pdf(html)

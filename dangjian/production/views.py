@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +25,7 @@ from dangjian.access.shortcuts import get_in_scope
 from dangjian.ids import parse_id
 from dangjian.organizations.models import Organization
 from dangjian.people.crypto import open_bytes
-from dangjian.ui.forms import OrgPickerForm, run_or_say, save_form_page
+from dangjian.ui.forms import OrgPickerForm, apply_errors, run_or_say, save_form_page, uploaded
 from dangjian.ui.paging import paginate, query_without
 
 from . import selectors, services, signs
@@ -84,7 +86,6 @@ def page(request):
         "org": org,
         "mine": mine,
         "org_form": OrgPickerForm(user=user, source="org.production", initial={"org": org}),
-        "today": timezone.localdate(),
     }
     if org is not None and org.kind in selectors.COMMITTEE_KINDS:
         rows, total = selectors.rollup(org)
@@ -194,8 +195,6 @@ def pairing(request, pk):
             try:
                 services.add_note(actor=request.user, pairing=p, author=request.user.person, **note_form.cleaned_data)
             except ValidationError as exc:
-                from dangjian.ui.forms import apply_errors
-
                 apply_errors(note_form, exc)
             else:
                 return redirect("production:pairing", p.pk)
@@ -233,9 +232,10 @@ def pairing_end(request, pk):
 # --- posts --------------------------------------------------------------------------------------------
 
 
-def _photo(form) -> tuple[str, bytes, str] | None:
-    f = form.cleaned_data.pop("photo", None)
-    return (f.name, f.read(), f.content_type or "") if f else None
+def _photo(data: dict[str, Any]) -> tuple[str, bytes, str] | None:
+    """The form's photo, taken out of its cleaned data, in the services' shape (or None)."""
+    f = data.pop("photo", None)
+    return uploaded([f])[0] if f else None
 
 
 @login_required
@@ -244,8 +244,7 @@ def post_new(request):
     form = PostForm(request.POST or None, request.FILES or None, org=org, initial={"started_on": timezone.localdate()})
 
     def save(d: dict[str, Any]) -> Post:
-        photo = _photo(form)
-        d.pop("photo", None)
+        photo = _photo(d)
         return services.propose_post(actor=request.user, organization=org, photo=photo, **d)
 
     return save_form_page(
@@ -267,8 +266,7 @@ def post_edit(request, pk):
     form = PostForm(request.POST or None, request.FILES or None, org=post.organization, initial=initial)
 
     def save(d: dict[str, Any]) -> Post:
-        photo = _photo(form)
-        d.pop("photo", None)
+        photo = _photo(d)
         return services.update_post(actor=request.user, post=post, photo=photo, **d)
 
     return save_form_page(
@@ -321,7 +319,10 @@ def post_status(request, pk):
         ),
         _("The post's status is saved."),
     )
-    return redirect(request.POST.get("next") or reverse("production:post", args=[p.pk]))
+    nxt = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        nxt = reverse("production:post", args=[p.pk])
+    return redirect(nxt)
 
 
 @login_required
@@ -503,15 +504,13 @@ def attendance(request, pk, attendance_pk):
     if request.headers.get("HX-Request"):
         return render(request, "production/_attendance_row.html", {"a": row, "c": c, "error": error})
     if error:
-        from django.contrib import messages
-
         messages.error(request, error)
     return redirect(reverse("production:course", args=[c.pk]) + f"?session={row.session_id}#attendance")
 
 
 @login_required
 def assess(request, pk):
-    t: Trainee = Trainee.objects.select_related("course", "person").filter(pk=pk).first() or _no()
+    t: Trainee = get_object_or_404(Trainee.objects.select_related("course", "person"), pk=pk)
     c = _course(request, t.course_id, CHANGE)
     initial = {
         "result": t.result,
@@ -529,10 +528,6 @@ def assess(request, pk):
         subtitle=c.title,
         cancel_url=reverse("production:course", args=[c.pk]) + "#trainees",
     )
-
-
-def _no() -> Any:
-    raise Http404
 
 
 # --- settings ---------------------------------------------------------------------------------------
