@@ -58,12 +58,14 @@ def fake_robots(settings):
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             parts = urlsplit(self.path)
+            # Each post is recorded before it is answered: the caller reads `posts` as soon as it
+            # has the answer (recorded after, a test could look before the server's thread wrote).
             if parts.path.endswith("/moved"):  # an open redirect on an allowed host
+                robots.posts.append({"path": parts.path, "query": {}, "body": {}, "ok": False})
                 self.send_response(302)
                 self.send_header("Location", "http://127.0.0.1:9/internal")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-                robots.posts.append({"path": parts.path, "query": {}, "body": {}, "ok": False})
                 return
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
             query = parse_qs(parts.query)

@@ -20,7 +20,7 @@ pytestmark = BROWSER_MARKS
 
 WORDS = {
     "zh-hans": {"menu": "党建促生产", "covered": "1 个班组中 1 个已包联"},
-    "en": {"menu": "In production", "covered": "1 of 1 teams covered"},
+    "en": {"menu": "Production", "covered": "1 of 1 teams covered"},
 }
 
 
