@@ -457,6 +457,25 @@ def login_people_q(user: User | AnonymousUser) -> Q | None:
     return q
 
 
+def production_enterprises_q(user: User | AnonymousUser) -> Q | None:
+    """The enterprises whose production work (teams and their coverage) the user reads as a body,
+    None for all: an officer's or a committee's subtree, an enterprise role's own enterprise, a
+    member's branch's. A team with nobody in its charge has no record to scope, so its enterprise
+    decides (a manager of one enterprise of a joint branch never reads the other's teams)."""
+    if _is_unrestricted(user):
+        return None
+    model = _model_of(ENTERPRISE)
+    q = NOTHING
+    for g in grants_for(user):
+        if g.person_id or not g.allows(TEAM_CHARGE, VIEW):
+            continue
+        if g.role == Role.MEMBER and g.org_path:
+            q |= Q(party_org_id__in=path_ids(g.org_path))
+        else:
+            q |= _enterprise_q(g, model)
+    return q
+
+
 def scope(
     user: User | AnonymousUser, queryset: models.QuerySet[M], action: str = VIEW, *, joins: bool = False
 ) -> models.QuerySet[M]:

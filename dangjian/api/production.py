@@ -497,7 +497,7 @@ def coverage(
     if organization is None:
         raise Http404
     today = timezone.localdate()
-    cov = selectors.coverage(organization, today)
+    cov = selectors.coverage(organization, today, user)
     rows = []
     for r in cov.rows:
         c = r.charge

@@ -114,10 +114,11 @@ def _unit_name(unit: Any) -> str:
     return f"{unit.parent.display_name} · {unit.display_name}" if unit.parent is not None else unit.display_name
 
 
-def coverage_workbook(org: Organization, today: Any = None) -> Built:
-    """Every team of the enterprises `org` keeps, covered or not, with its member and since when."""
+def coverage_workbook(org: Organization, today: Any = None, user: Any = None) -> Built:
+    """Every team of the enterprises `org` keeps (of those `user` reads), covered or not, with its
+    member and since when."""
     today = today or timezone.localdate()
-    cov = selectors.coverage(org, today)
+    cov = selectors.coverage(org, today, user)
     columns = labelled(
         [
             (_("enterprise"), 22),
@@ -299,7 +300,7 @@ def coverage_download(request: HttpRequest) -> HttpResponse:
     org = _org_for(request, TEAM_CHARGE)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    return _send(request, "coverage", org, coverage_workbook(org))
+    return _send(request, "coverage", org, coverage_workbook(org, user=request.user))
 
 
 @login_required

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from dangjian import prepared
 from dangjian.access import permissions
-from dangjian.access.scopes import NOTHING, PAIRING, TEAM_CHARGE, VIEW, anchor_orgs_q, scope
+from dangjian.access.scopes import NOTHING, PAIRING, TEAM_CHARGE, VIEW, anchor_orgs_q, production_enterprises_q, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development import selectors as development
 from dangjian.organizations import selectors as orgs
@@ -205,12 +205,17 @@ def _run_start(periods: Sequence[tuple[dt.date, dt.date | None]], today: dt.date
     return start if reach is not None and reach >= today else None
 
 
-def coverage(org: Organization, today: dt.date | None = None) -> Coverage:
-    """Every team of the enterprises `org` keeps, with who has it in charge today and since when
-    it has been covered without a break (three queries however many teams)."""
+def coverage(org: Organization, today: dt.date | None = None, user: User | None = None) -> Coverage:
+    """Every team of the enterprises `org` keeps — of those `user`, if given, reads
+    (access.scopes.production_enterprises_q) — with who has it in charge today and since when it
+    has been covered without a break (three queries however many teams)."""
     today = today or timezone.localdate()
+    enterprises = enterprises_kept(org)
+    where = production_enterprises_q(user) if user is not None else None
+    if where is not None:
+        enterprises = enterprises.filter(where)
     teams = list(
-        orgs.teams_of(enterprises_kept(org))
+        orgs.teams_of(enterprises)
         .select_related("parent", "enterprise")
         .order_by("enterprise__name", "parent__name_key", "name_key", "name")
     )
@@ -580,7 +585,7 @@ def branch_view(user: User, org: Organization, today: dt.date | None = None) -> 
     pairing_qs = visible_pairings(user).filter(under)
     return BranchView(
         org=org,
-        coverage=coverage(org, today),
+        coverage=coverage(org, today, user),
         pairings=pairings,
         quiet=quiet,
         posts=posts,

@@ -15,10 +15,11 @@ from dangjian.access import permissions
 from dangjian.access.models import Role
 from dangjian.access.scopes import AUDIT, CHANGE, VIEW, can, scope
 from dangjian.access.services import assign_role
+from dangjian.people import services as people
 from dangjian.testing.factories import PersonFactory, UserFactory
 from dangjian.testing.members import member
 
-from .. import services
+from .. import selectors, services
 from ..models import Course, Pairing, Post, Purpose, TeamCharge
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,41 @@ def test_every_assessment_on_a_course_is_for_its_trainer_and_those_who_read_it_a
     assert permissions.may_see_assessments(world.county_admin, other)
     assert not permissions.may_see_assessments(world.b.manager, other)
     assert not permissions.may_see_assessments(world.b.secretary, other)
+
+
+def test_a_manager_of_one_enterprise_of_a_joint_branch_reads_only_its_own_teams(world, login):
+    """A joint branch keeps A and a second enterprise C: C's teams and who covers them are not A's
+    manager's to read, on the page, in the API or in the download; the branch's secretary reads both."""
+    from django.urls import reverse
+
+    from dangjian.production import downloads
+    from dangjian.testing.factories import EnterpriseFactory, PersonFactory, UnitFactory
+
+    a = world.a
+    c = EnterpriseFactory(name="C公司", supervising_org=world.park, party_org=a.branch)
+    c_team = UnitFactory(enterprise=c, kind="team", name="C包装组")
+    c_member = PersonFactory(name="C党员", employer=c, team=c_team)
+    people.add_membership(
+        actor=None,
+        person=c_member,
+        organization=a.branch,
+        admitted_on=dt.date(2015, 1, 1),
+        converted_on=dt.date(2016, 1, 1),
+    )
+    c_member.refresh_from_db()
+    services.take_charge(
+        actor=None, organization=a.branch, team=c_team, member=c_member, started_on=dt.date(2026, 1, 5)
+    )
+    assert {r.team.name for r in selectors.coverage(a.branch, user=a.secretary).rows} == {a.team.name, "C包装组"}
+    assert {r.team.name for r in selectors.coverage(a.branch, user=a.manager).rows} == {a.team.name}
+    page = login(a.manager).get(reverse("production:page") + f"?org={a.branch.pk}").content.decode()
+    assert "C包装组" not in page and "C党员" not in page
+    import io
+
+    import openpyxl
+
+    data, _name, _count = downloads.coverage_workbook(a.branch, user=a.manager)
+    cells = {str(c.value) for row in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows() for c in row}
+    assert a.team.name in cells and "C包装组" not in cells
+    # Side B's manager reaches neither.
+    assert selectors.coverage(a.branch, user=world.b.manager).rows == []
