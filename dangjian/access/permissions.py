@@ -29,6 +29,7 @@ from .scopes import (
     ORG,
     PAIRING,
     PERSON,
+    POST,
     PRODUCTION,
     REVEAL,
     ROLE,
@@ -444,12 +445,26 @@ def may_recognise_post(user: AnyUser, post: Any) -> str | None:
     return None
 
 
+def post_status_refusal(user: AnyUser, post: Any, status: str) -> Refused | None:
+    """Why the user may not move `post` to `status`, None if they may: recognising and suspending
+    are the committee's above the branch (may_recognise_post); ending is also the branch's."""
+    committee = may_recognise_post(user, post)
+    if status in {"recognised", "suspended"} and committee is None:
+        return refused(
+            (POST, CHANGE), message=_("Posts are recognised and suspended by the committee above the branch.")
+        )
+    if committee is None and not can(user, CHANGE, post):
+        return refused((POST, CHANGE))
+    return None
+
+
 def may_write_note(user: AnyUser, pairing: Any) -> bool:
     """A pairing's notes are written by its member and its employees, each as themselves."""
     person_id = getattr(user, "person_id", None)
     if person_id is None:
         return False
-    return bool(pairing.member_id == person_id or pairing.partners.filter(person_id=person_id).exists())
+    # Read through .all(): the employees are usually prefetched with the pairing already.
+    return pairing.member_id == person_id or any(x.person_id == person_id for x in pairing.partners.all())
 
 
 def may_see_assessments(user: AnyUser, course: Any) -> bool:

@@ -14,12 +14,13 @@ a person reads their own records; a trainee reads their own assessment only
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from ninja.responses import Status
 
 from dangjian.access import permissions
 from dangjian.access.models import User
-from dangjian.access.scopes import CHANGE, PAIRING, POST, TEAM_CHARGE, can
+from dangjian.access.scopes import CHANGE, PAIRING, TEAM_CHARGE
 from dangjian.access.shortcuts import create_in_scope, get_in_scope, resolve_ref
 from dangjian.organizations.models import Organization, ProductionUnit
 from dangjian.people.models import Person
@@ -442,6 +443,16 @@ def _narrowed(user: User, qs: QuerySet[Any], filters: ProductionFilters) -> Quer
     return qs
 
 
+def _created(user: User, make: Callable[[], Model], rows: QuerySet[Any]) -> Status:
+    """The one create path of this router: `make()` (a service) within the caller's scope
+    (create_in_scope), its refusals naming the ids the client sent; 201 with the row as listed."""
+    try:
+        obj = create_in_scope(user, make)
+    except ValidationError as exc:
+        raise _with_ids(exc) from None
+    return Status(201, rows.get(pk=obj.pk))
+
+
 def _with_ids(exc: ValidationError) -> ValidationError:
     if not hasattr(exc, "error_dict"):
         return exc
@@ -547,22 +558,19 @@ def take_charge(request: HttpRequest, payload: ChargeIn) -> Status:
     team = resolve_ref(user, ProductionUnit, payload.team_id, "team_id")
     member = _person(user, payload.member_id, "member_id")
     group = resolve_ref(user, Organization, payload.group_id, "group_id")
-    try:
-        charge = create_in_scope(
-            user,
-            lambda: services.take_charge(
-                actor=user,
-                organization=org,
-                team=team,
-                member=member,
-                group=group,
-                started_on=payload.started_on,
-                ended_on=payload.ended_on,
-            ),
-        )
-    except ValidationError as exc:
-        raise _with_ids(exc) from None
-    return Status(201, _charges(user).get(pk=charge.pk))
+    return _created(
+        user,
+        lambda: services.take_charge(
+            actor=user,
+            organization=org,
+            team=team,
+            member=member,
+            group=group,
+            started_on=payload.started_on,
+            ended_on=payload.ended_on,
+        ),
+        _charges(user),
+    )
 
 
 @router.post("/production/team-charges/{id}/end", response={200: ChargeOut, **ERRORS})
@@ -593,22 +601,19 @@ def pair(request: HttpRequest, payload: PairingIn) -> Status:
     org = _keeping_org(user, payload.organization_id)
     member = _person(user, payload.member_id, "member_id")
     partners = [_person(user, pk, "partner_ids") for pk in payload.partner_ids]
-    try:
-        pairing = create_in_scope(
-            user,
-            lambda: services.pair(
-                actor=user,
-                organization=org,
-                member=member,
-                partners=partners,
-                purposes=[_plain(p) for p in payload.purposes],
-                started_on=payload.started_on,
-                ended_on=payload.ended_on,
-            ),
-        )
-    except ValidationError as exc:
-        raise _with_ids(exc) from None
-    return Status(201, _pairings(user).get(pk=pairing.pk))
+    return _created(
+        user,
+        lambda: services.pair(
+            actor=user,
+            organization=org,
+            member=member,
+            partners=partners,
+            purposes=[_plain(p) for p in payload.purposes],
+            started_on=payload.started_on,
+            ended_on=payload.ended_on,
+        ),
+        _pairings(user),
+    )
 
 
 @router.post("/production/pairings/{id}/end", response={200: PairingOut, **ERRORS})
@@ -670,25 +675,22 @@ def propose_post(request: HttpRequest, payload: PostIn) -> Status:
     org = _keeping_org(user, payload.organization_id)
     holder = _person(user, payload.holder_id, "holder_id")
     unit = resolve_ref(user, ProductionUnit, payload.unit_id, "unit_id")
-    try:
-        post = create_in_scope(
-            user,
-            lambda: services.propose_post(
-                actor=user,
-                organization=org,
-                kind=payload.kind.value,
-                title=payload.title,
-                holder=holder,
-                commitment=payload.commitment,
-                started_on=payload.started_on,
-                ended_on=payload.ended_on,
-                unit=unit,
-                line=payload.line,
-            ),
-        )
-    except ValidationError as exc:
-        raise _with_ids(exc) from None
-    return Status(201, _posts(user).get(pk=post.pk))
+    return _created(
+        user,
+        lambda: services.propose_post(
+            actor=user,
+            organization=org,
+            kind=payload.kind.value,
+            title=payload.title,
+            holder=holder,
+            commitment=payload.commitment,
+            started_on=payload.started_on,
+            ended_on=payload.ended_on,
+            unit=unit,
+            line=payload.line,
+        ),
+        _posts(user),
+    )
 
 
 @router.post("/production/posts/{id}/status", response={200: PostOut, **ERRORS})
@@ -698,13 +700,10 @@ def set_post_status(request: HttpRequest, id: Id, payload: PostStatusIn) -> Post
     user = actor(request)
     post = get_in_scope(user, _posts(user), id)
     status = payload.status.value
+    refusal = permissions.post_status_refusal(user, post, status)
+    if refusal is not None:
+        raise refusal
     committee_path = permissions.may_recognise_post(user, post)
-    if status in {PostStatus.RECOGNISED, PostStatus.SUSPENDED} and committee_path is None:
-        raise permissions.refused(
-            (POST, CHANGE), message=_("Posts are recognised and suspended by the committee above the branch.")
-        )
-    if committee_path is None and not can(user, CHANGE, post):
-        raise permissions.refused((POST, CHANGE))
     committee = Organization.objects.filter(path=committee_path).first() if committee_path else None
     services.set_post_status(
         actor=user, post=post, status=status, reason=payload.reason, on=payload.on, recognised_by=committee
@@ -735,23 +734,20 @@ def open_course(request: HttpRequest, payload: CourseIn) -> Status:
     user = actor(request)
     org = _keeping_org(user, payload.organization_id)
     trainer = _person(user, payload.trainer_id, "trainer_id")
-    try:
-        course = create_in_scope(
-            user,
-            lambda: services.open_course(
-                actor=user,
-                organization=org,
-                title=payload.title,
-                skill=payload.skill,
-                trainer=trainer,
-                starts_on=payload.starts_on,
-                ends_on=payload.ends_on,
-                hours=payload.hours,
-            ),
-        )
-    except ValidationError as exc:
-        raise _with_ids(exc) from None
-    return Status(201, _courses(user).get(pk=course.pk))
+    return _created(
+        user,
+        lambda: services.open_course(
+            actor=user,
+            organization=org,
+            title=payload.title,
+            skill=payload.skill,
+            trainer=trainer,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            hours=payload.hours,
+        ),
+        _courses(user),
+    )
 
 
 @router.get("/production/courses/{id}/trainees", response={200: list[TraineeOut], **ERRORS})

@@ -184,8 +184,10 @@ def pairing_new(request):
 
 @login_required
 def pairing(request, pk):
-    p: Pairing = get_in_scope(request.user, selectors.visible_pairings(request.user), pk, VIEW)
-    may_write = permissions.may_write_note(request.user, p) and p.ended_on is None
+    # With its employees and latest note, in the one scoped fetch. A note may be dated within an
+    # ended pairing too (a late entry): the service checks the dates, as it does for the API.
+    p: Pairing = get_in_scope(request.user, selectors.with_partners(selectors.visible_pairings(request.user)), pk, VIEW)
+    may_write = permissions.may_write_note(request.user, p)
     may_change = can(request.user, CHANGE, p)
     note_form = NoteForm(request.POST or None, initial={"written_on": timezone.localdate()}, prefix="note")
     if request.method == "POST":
@@ -202,9 +204,7 @@ def pairing(request, pk):
         request,
         "production/pairing.html",
         {
-            "p": selectors.with_partners(
-                Pairing.objects.filter(pk=p.pk).select_related("member", "organization")
-            ).get(),
+            "p": p,
             "notes": selectors.notes_of(p),
             "note_form": note_form,
             "may_write": may_write,
@@ -303,14 +303,10 @@ def post_status(request, pk):
     """Recognise, suspend, reinstate (the county) or end (the branch or the county) a post."""
     p: Post = get_in_scope(request.user, selectors.visible_posts(request.user), pk, VIEW)
     status = request.POST.get("status", "")
+    refusal = permissions.post_status_refusal(request.user, p, status)
+    if refusal is not None:
+        raise refusal
     committee_path = permissions.may_recognise_post(request.user, p)
-    county_move = status in {PostStatus.RECOGNISED, PostStatus.SUSPENDED}
-    if county_move and committee_path is None:
-        raise permissions.refused(
-            ("post", CHANGE), message=_("Posts are recognised and suspended by the county committee.")
-        )
-    if not county_move and committee_path is None and not can(request.user, CHANGE, p):
-        raise permissions.refused(("post", CHANGE))
     committee = Organization.objects.filter(path=committee_path).first() if committee_path else None
     run_or_say(
         request,
