@@ -38,6 +38,10 @@ class Kept(FastLabels, models.Model):
         return self.organization.path
 
 
+# A period's end is on or after its start, or open (the check each dated record's table keeps).
+ENDS_AFTER_START = Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on"))
+
+
 class Period(models.Model):
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
@@ -87,9 +91,7 @@ class TeamCharge(Kept, Period):
         verbose_name_plural = _("teams in charge")
         ordering = ["team_id", "-started_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="charge_ends_after_start"
-            ),
+            models.CheckConstraint(condition=ENDS_AFTER_START, name="charge_ends_after_start"),
             models.UniqueConstraint(
                 fields=["team"], condition=Q(ended_on__isnull=True), name="one_open_charge_per_team"
             ),
@@ -122,9 +124,7 @@ class Pairing(Kept, Period):
         verbose_name_plural = _("pairings")
         ordering = ["-started_on", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="pairing_ends_after_start"
-            ),
+            models.CheckConstraint(condition=ENDS_AFTER_START, name="pairing_ends_after_start"),
         ]
         indexes = [models.Index(fields=["organization", "ended_on"]), models.Index(fields=["enterprise", "ended_on"])]
 
@@ -223,9 +223,7 @@ class Post(Kept, Period):
         verbose_name_plural = _("posts")
         ordering = ["enterprise_id", "title", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="post_ends_after_start"
-            ),
+            models.CheckConstraint(condition=ENDS_AFTER_START, name="post_ends_after_start"),
         ]
         indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["enterprise", "status"])]
 

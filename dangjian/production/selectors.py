@@ -396,14 +396,21 @@ def posts_by_kind(posts: QuerySet[Post]) -> list[tuple[str, int, int]]:
 # --- pairing ----------------------------------------------------------------------------------------
 
 
+def overlapping(started_on: dt.date, ended_on: dt.date | None, via: str = "") -> Q:
+    """Rows (through the relation `via`, e.g. "pairing__") whose period shares a day with
+    `started_on`–`ended_on` (None: open-ended)."""
+    return Q(**{f"{via}started_on__lte": ended_on or dt.date.max}) & (
+        Q(**{f"{via}ended_on__isnull": True}) | Q(**{f"{via}ended_on__gte": started_on})
+    )
+
+
 def busy_partners(
     person_ids: Sequence[int], purposes: Sequence[str], started_on: dt.date, ended_on: dt.date | None
 ) -> list[tuple[int, str, str]]:
     """(person id, member's name, purpose) for each of these people already in another pairing
     for one of `purposes` over the same days."""
     clashes = (
-        Partner.objects.filter(person_id__in=person_ids, pairing__started_on__lte=ended_on or dt.date.max)
-        .filter(Q(pairing__ended_on__isnull=True) | Q(pairing__ended_on__gte=started_on))
+        Partner.objects.filter(overlapping(started_on, ended_on, "pairing__"), person_id__in=person_ids)
         .select_related("pairing__member")
         .order_by("person_id", "pairing_id")
     )
@@ -418,8 +425,7 @@ def busy_partners(
 def partners_of(member: Person, started_on: dt.date, ended_on: dt.date | None) -> int:
     """How many employees the member is already paired with over any of these days."""
     return (
-        Partner.objects.filter(pairing__member=member, pairing__started_on__lte=ended_on or dt.date.max)
-        .filter(Q(pairing__ended_on__isnull=True) | Q(pairing__ended_on__gte=started_on))
+        Partner.objects.filter(overlapping(started_on, ended_on, "pairing__"), pairing__member=member)
         .values("person_id")
         .distinct()
         .count()

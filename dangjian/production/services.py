@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,10 +144,11 @@ def _refuse_overlap(actor: User | None, team: ProductionUnit, started_on: dt.dat
         end_charge(
             actor=actor, charge=old, ended_on=started_on - dt.timedelta(days=1), reason=TeamCharge.EndReason.LEFT
         )
-    overlap = TeamCharge.objects.filter(team=team, started_on__lte=ended_on or dt.date.max).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=started_on)
+    other = (
+        TeamCharge.objects.filter(selectors.overlapping(started_on, ended_on), team=team)
+        .select_related("member")
+        .first()
     )
-    other = overlap.select_related("member").first()
     if other is not None:
         raise ValidationError(
             {

@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from decimal import Decimal
 
-from dangjian.choices import PoliticalStatus
+from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.demo.build.base import Builder
 from dangjian.demo.data.production import (
     GARMENT_PAIRINGS,
@@ -39,7 +39,6 @@ from dangjian.people.models import Membership, Person
 from dangjian.production import services
 from dangjian.production.models import Course, Pairing, Post, PostStatus, Purpose, Result, SessionAttendance
 
-MEMBERS = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 NON_MEMBERS = (PoliticalStatus.MASSES, PoliticalStatus.LEAGUE)
 
 
@@ -358,7 +357,7 @@ class _Production:
             assert ent.party_org is not None  # those without are left out above
             org = ent.party_org
             members = list(
-                Person.objects.filter(employer=ent, party_org__path__startswith=org.path, political_status__in=MEMBERS)
+                Person.objects.filter(employer=ent, party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
                 .select_related("team")
                 .order_by("pk")
             )
