@@ -33,8 +33,17 @@ def county(db) -> Organization:
 
 
 @pytest.fixture
-def prepared(county, tmp_path) -> load.Plan:
-    return load.prepare(county, password=PASSWORD, out=tmp_path, members=6, managers=3, rosters=2, roster_rows=12)
+def today():
+    """One day for a test's every call: a suite that runs over midnight (Beijing time) must not see
+    the second preparation land on a new day and plan a second meeting 'today'."""
+    return timezone.localdate()
+
+
+@pytest.fixture
+def prepared(county, tmp_path, today) -> load.Plan:
+    return load.prepare(
+        county, password=PASSWORD, out=tmp_path, members=6, managers=3, rosters=2, roster_rows=12, today=today
+    )
 
 
 def _logged_in(username: str) -> Client:
@@ -51,8 +60,7 @@ def _logged_in(username: str) -> Client:
 # --- prepare -----------------------------------------------------------------------------------------
 
 
-def test_every_secretary_gets_a_meeting_today_that_expects_the_branchs_members(county, prepared):
-    today = timezone.localdate()
+def test_every_secretary_gets_a_meeting_today_that_expects_the_branchs_members(county, prepared, today):
     assert prepared.secretaries
     for entry in prepared.secretaries:
         meeting = Meeting.objects.get(pk=entry["meeting"])
@@ -88,9 +96,11 @@ def test_members_get_accounts_they_can_log_in_with_and_see_their_meeting(prepare
     assert client.get(f"/people/{member['person']}/").status_code == 200
 
 
-def test_preparing_again_adds_nothing_and_keeps_the_plan(county, prepared, tmp_path):
+def test_preparing_again_adds_nothing_and_keeps_the_plan(county, prepared, tmp_path, today):
     counts = (Meeting.objects.count(), User.objects.count(), AuditEvent.objects.count())
-    again = load.prepare(county, password=PASSWORD, out=tmp_path, members=6, managers=3, rosters=2, roster_rows=12)
+    again = load.prepare(
+        county, password=PASSWORD, out=tmp_path, members=6, managers=3, rosters=2, roster_rows=12, today=today
+    )
     assert (Meeting.objects.count(), User.objects.count(), AuditEvent.objects.count()) == counts
     assert (again.secretaries, again.members, again.managers) == (
         prepared.secretaries,
