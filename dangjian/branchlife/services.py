@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dangjian.access import selectors as roles
 from dangjian.audit import services as audit
@@ -220,9 +220,12 @@ def plan_meeting(
 
 # What the expected and invited are told at once: a meeting planned, moved, or called off.
 _TOLD = {
-    "planned": (_lazy("Meeting planned: %(topic)s"), _lazy("%(org)s, %(when)s%(place)s.")),
-    "changed": (_lazy("Meeting changed: %(topic)s"), _lazy("Now %(when)s%(place)s, %(org)s.")),
-    "cancelled": (_lazy("Meeting called off: %(topic)s"), _lazy("%(org)s, %(when)s: it will not take place.")),
+    "planned": (gettext_lazy("Meeting planned: %(topic)s"), gettext_lazy("%(org)s, %(when)s%(place)s.")),
+    "changed": (gettext_lazy("Meeting changed: %(topic)s"), gettext_lazy("Now %(when)s%(place)s, %(org)s.")),
+    "cancelled": (
+        gettext_lazy("Meeting called off: %(topic)s"),
+        gettext_lazy("%(org)s, %(when)s: it will not take place."),
+    ),
 }
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dangjian.access import selectors as roles
 from dangjian.audit import services as audit
@@ -251,8 +251,8 @@ def hand_over(*, actor: User | None, charge: TeamCharge, member: Person, on: dt.
 
 
 _LAPSED = (
-    _lazy("Team no longer in charge: %(team)s"),
-    _lazy(
+    gettext_lazy("Team no longer in charge: %(team)s"),
+    gettext_lazy(
         "%(name)s left the branch or %(enterprise)s: %(team)s is uncovered from %(day)s. Put it in another member's charge."
     ),
 )

@@ -75,10 +75,14 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(transactional_db
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('#id_person option')).some(o => o.text.startsWith('A工人'))"
     )
+    # The search may still answer a second time (each keystroke asks) and redraw the options,
+    # dropping a choice made in between: choose once it has settled, and check it held.
+    page.wait_for_load_state("networkidle")
     offered = page.locator("#id_person option").all_text_contents()
     matches = [o.strip() for o in offered if o.strip().startswith("A工人 · A公司")]
     assert len(matches) == 1, offered
     page.select_option("#id_person", label=matches[0])
+    assert page.eval_on_selector("#id_person", "e => e.value")
     with page.expect_navigation():
         page.click("#invited button[type=submit]")
     page.wait_for_selector('#invited [data-person="A工人"]')

@@ -35,3 +35,16 @@ def test_every_marked_string_has_its_chinese(tmp_path):
     missing = [e for e in entries if "#, fuzzy" in e or re.search(r'^msgstr(\[\d\])? ""\Z', e.strip(), re.M)]
     assert missing == [], "\n\n".join(missing[:5])
     assert not re.search(r"fuzzy|untranslated", stats), stats
+
+
+def test_no_translation_function_hides_under_a_name_makemessages_does_not_read():
+    # `gettext_lazy as _lazy` kept the meetings' and the production notifications out of the
+    # catalog: they reached zh-Hans users in English. makemessages reads _, gettext, gettext_lazy,
+    # ngettext(_lazy), pgettext(_lazy) and gettext_noop by name; only `_` may stand for another.
+    alias = re.compile(r"import\s+.*\b(?:n|p)?gettext(?:_lazy|_noop)?\s+as\s+(?!_\b)\w+")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in SOURCE.rglob("*.py")
+        if "tests" not in path.parts and alias.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
