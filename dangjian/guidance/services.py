@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.audit import services as audit
@@ -37,7 +37,7 @@ PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 MAX_PHOTOS = 6
 MAX_TOPICS = 30
 
-DECLARATION = _lazy(
+DECLARATION = gettext_lazy(
     "I declare that I have no business tie to %(enterprise)s: I hold no shares in it, am not employed"
     " or paid by it, have no contract with it, and no relative of mine is among its managers."
 )
@@ -209,8 +209,8 @@ def update_visit(
 # --- follow-ups -------------------------------------------------------------------------------------
 
 _ASSIGNED = (
-    _lazy("Follow up after a visit to %(enterprise)s, by %(day)s"),
-    _lazy("%(instructor)s found on a visit to %(enterprise)s: %(problem)s — due by %(day)s."),
+    gettext_lazy("Follow up after a visit to %(enterprise)s, by %(day)s"),
+    gettext_lazy("%(instructor)s found on a visit to %(enterprise)s: %(problem)s — due by %(day)s."),
 )
 
 
