@@ -357,7 +357,9 @@ class _Production:
             assert ent.party_org is not None  # those without are left out above
             org = ent.party_org
             members = list(
-                Person.objects.filter(employer=ent, party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES)
+                Person.objects.filter(
+                    employer=ent, party_org__path__startswith=org.path, political_status__in=PARTY_MEMBER_STATUSES
+                )
                 .select_related("team")
                 .order_by("pk")
             )
