@@ -32,7 +32,7 @@ from dangjian.organizations.models import Enterprise, Organization
 from .auth import actor
 from .common import Page
 from .errors import ERRORS
-from .values import Blankable, Id
+from .values import Blankable, Id, Omittable, Patch
 
 router = Router(tags=["guidance"])
 
@@ -82,13 +82,15 @@ class VisitIn(Schema):
     notes: Blankable = ""
 
 
-class VisitPatch(Schema):
-    visited_on: dt.date | None = None
-    minutes: int | None = Field(None, ge=1, le=24 * 60)
-    met: str | None = Field(None, max_length=300)
-    topics: list[str] | None = Field(None, max_length=30)
-    other_topics: Blankable | None = Field(None, max_length=300)
-    notes: Blankable | None = None
+class VisitPatch(Patch):
+    """Only what is sent changes; none of a visit's fields takes null."""
+
+    visited_on: Omittable[dt.date] = None
+    minutes: Omittable[int] = Field(None, ge=1, le=24 * 60)
+    met: Omittable[str] = Field(None, min_length=1, max_length=300)
+    topics: Omittable[list[str]] = Field(None, max_length=30)
+    other_topics: Omittable[Blankable[str]] = Field(None, max_length=300)
+    notes: Omittable[Blankable[str]] = None
 
 
 class FollowUpOut(Schema):

@@ -47,6 +47,14 @@ def _field(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def _acting(actor: User | None, person: User | None) -> User:
+    """Who does the thing: the person named (a command writing for them, as the demo does) or the actor."""
+    found = person or actor
+    if found is None:
+        raise ValidationError(_("Say who does this: a visit, a problem or a closing has a person behind it."))
+    return found
+
+
 # --- the declaration ------------------------------------------------------------------------------
 
 
@@ -131,7 +139,7 @@ def _photos(photos: Sequence[Upload]) -> Sequence[Upload]:
 @audit.write_transaction
 def record_visit(
     *,
-    actor: User,
+    actor: User | None,
     enterprise: Enterprise,
     visited_on: dt.date,
     minutes: int,
@@ -141,10 +149,13 @@ def record_visit(
     notes: str = "",
     photos: Sequence[Upload] = (),
     today: dt.date | None = None,
+    instructor: User | None = None,
 ) -> Visit:
-    """A visit by `actor`, an instructor assigned to the enterprise who has made their declaration."""
+    """A visit by `instructor` (the actor, unless a command writes it for them), an instructor
+    assigned to the enterprise who has made their declaration."""
     today = today or timezone.localdate()
-    assignment = selectors.assignment_of(actor, enterprise)
+    instructor = _acting(actor, instructor)
+    assignment = selectors.assignment_of(instructor, enterprise)
     if assignment is None:
         raise ValidationError(
             _("You are not an instructor of %(enterprise)s: visits are recorded by its own instructors.")
@@ -169,7 +180,7 @@ def record_visit(
         },
         today,
     )
-    visit = Visit.objects.create(instructor=actor, enterprise=enterprise, **data)
+    visit = Visit.objects.create(instructor=instructor, enterprise=enterprise, **data)
     audit.record_create(actor, visit)
     store_sealed(VisitPhoto, _photos(photos), actor, visit=visit)
     return visit
@@ -216,13 +227,21 @@ _ASSIGNED = (
 
 @audit.write_transaction
 def add_follow_up(
-    *, actor: User, visit: Visit, problem: str, owner: User, due_on: dt.date, today: dt.date | None = None
+    *,
+    actor: User | None,
+    visit: Visit,
+    problem: str,
+    owner: User,
+    due_on: dt.date,
+    today: dt.date | None = None,
+    instructor: User | None = None,
 ) -> FollowUp:
     """A problem found on the visit, put in the hands of the enterprise's secretary or manager,
     or of the instructor, due by a day; its owner is told."""
     today = today or timezone.localdate()
+    instructor = _acting(actor, instructor)
     refuse_nul(problem=problem)
-    if visit.instructor_id != actor.pk or selectors.assignment_of(actor, visit.enterprise) is None:
+    if visit.instructor_id != instructor.pk or selectors.assignment_of(instructor, visit.enterprise) is None:
         raise ValidationError(_("Only the instructor who wrote a visit adds the problems found on it."))
     problem = problem.strip()
     if not problem:
@@ -249,7 +268,7 @@ def add_follow_up(
         values = {
             "enterprise": visit.enterprise.display_name,
             "day": due_on.isoformat(),
-            "instructor": selectors.user_name(actor),
+            "instructor": selectors.user_name(instructor),
             "problem": problem[:200],
         }
         return str(_ASSIGNED[0]) % values, str(_ASSIGNED[1]) % values
@@ -268,10 +287,18 @@ def add_follow_up(
 
 @audit.write_transaction
 def close_follow_up(
-    *, actor: User, item: FollowUp, note: str, closed_on: dt.date | None = None, today: dt.date | None = None
+    *,
+    actor: User | None,
+    item: FollowUp,
+    note: str,
+    closed_on: dt.date | None = None,
+    today: dt.date | None = None,
+    by: User | None = None,
 ) -> FollowUp:
-    """Closed by its owner or the visit's instructor, with a note of how it was resolved."""
+    """Closed by its owner or the visit's instructor (`by`: the actor, unless a command closes it
+    for them), with a note of how it was resolved."""
     today = today or timezone.localdate()
+    by = _acting(actor, by)
     item = FollowUp.objects.select_for_update().select_related("visit").get(pk=item.pk)
     refuse_nul(note=note)
     if item.status == FollowUp.Status.CLOSED:
@@ -294,7 +321,7 @@ def close_follow_up(
     audit.update_model(
         actor=actor,
         instance=item,
-        data={"status": FollowUp.Status.CLOSED, "closed_on": closed_on, "closing_note": note, "closed_by": actor},
+        data={"status": FollowUp.Status.CLOSED, "closed_on": closed_on, "closing_note": note, "closed_by": by},
         clean=False,
     )
     return item

@@ -45,7 +45,7 @@ def build_guidance(b: Builder) -> dict[str, int]:
     counts = {"visits": 0, "follow_ups": 0, "closed": 0}
     for i, ra in enumerate(ras):
         assert ra.enterprise is not None  # an instructor's role is held on an enterprise
-        services.declare(actor=ra.user, assignment=ra, declared_on=ra.started_on)
+        services.declare(actor=None, assignment=ra, declared_on=ra.started_on)
         owners = selectors.owners_for(ra.enterprise)
         garment = ra.enterprise == b.garment
         for q in quarters:
@@ -56,7 +56,8 @@ def build_guidance(b: Builder) -> dict[str, int]:
                 continue  # not yet this quarter: due, not behind
             on = q.first_day + dt.timedelta(days=rng.randint(0, (last - q.first_day).days))
             visit = services.record_visit(
-                actor=ra.user,
+                actor=None,
+                instructor=ra.user,
                 enterprise=ra.enterprise,
                 visited_on=on,
                 minutes=rng.choice((45, 60, 90, 120)),
@@ -73,14 +74,20 @@ def build_guidance(b: Builder) -> dict[str, int]:
                 owner = b.users[b.named["he"].pk]
             due = on + dt.timedelta(days=30)
             item = services.add_follow_up(
-                actor=ra.user, visit=visit, problem=rng.choice(PROBLEMS), owner=owner, due_on=due, today=today
+                actor=None,
+                instructor=ra.user,
+                visit=visit,
+                problem=rng.choice(PROBLEMS),
+                owner=owner,
+                due_on=due,
+                today=today,
             )
             counts["follow_ups"] += 1
             # The garment company's latest problem is overdue; the others are closed when due.
             overdue_here = garment and q == quarters[-2] if len(quarters) > 1 else garment
             if due < today and not overdue_here:
                 services.close_follow_up(
-                    actor=owner, item=item, note=rng.choice(CLOSINGS), closed_on=min(due, today), today=today
+                    actor=None, by=owner, item=item, note=rng.choice(CLOSINGS), closed_on=min(due, today), today=today
                 )
                 counts["closed"] += 1
     return counts
