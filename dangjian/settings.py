@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dangjian.branchlife",
     "dangjian.birthdays",
     "dangjian.production",
+    "dangjian.guidance",
     "dangjian.notifications",
     "dangjian.jobs",
     "dangjian.rosters",

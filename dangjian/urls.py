@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/", include("dangjian.branchlife.urls")),
     path("birthdays/", include("dangjian.birthdays.urls")),
     path("production/", include("dangjian.production.urls")),
+    path("guidance/", include("dangjian.guidance.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

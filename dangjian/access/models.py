@@ -67,6 +67,11 @@ class RoleAssignment(models.Model):
         on_delete=models.CASCADE,
         related_name="role_assignments",
     )
+    started_on = models.DateField(
+        _("held from"),
+        default=timezone.localdate,
+        help_text=_("The day the role was taken up: an instructor's visits are dated from it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -36,6 +36,7 @@ from .scopes import (
     ROLE_ACTIONS,
     TEAM_CHARGE,
     VIEW,
+    VISIT,
     anchor_orgs_q,
     can,
     can_add_to,
@@ -494,3 +495,57 @@ def production_in_menu(user: AnyUser) -> bool:
     ):
         return True
     return reaches_any(user, PAIRING, VIEW) or reaches_any(user, COURSE, VIEW) or reaches_any(user, TEAM_CHARGE, VIEW)
+
+
+# --- guidance -------------------------------------------------------------------------------
+
+
+def may_see_guidance(user: AnyUser) -> bool:
+    """Whether the user holds a role that reads instructors' visits (the menu, the page)."""
+    return has_any(user, VISIT, VIEW)
+
+
+def guidance_refused() -> Refused:
+    return refused((VISIT, VIEW))
+
+
+def instructor_enterprise_ids(user: AnyUser) -> list[int]:
+    """The enterprises the user is assigned to as an instructor: where they record visits."""
+    return [g.enterprise_id for g in grants_for(user) if g.enterprise_id and g.role == Role.INSTRUCTOR]
+
+
+def may_record_visit(user: AnyUser, enterprise: Any) -> bool:
+    """Visits are recorded by an instructor assigned to the enterprise, as themselves."""
+    return enterprise.pk in instructor_enterprise_ids(user)
+
+
+def visit_refused() -> Refused:
+    return refused((VISIT, CHANGE), message=_("Visits are recorded by the enterprise's own instructors."))
+
+
+def may_edit_visit(user: AnyUser, visit: Any) -> bool:
+    """A visit is corrected, and its problems added, by the instructor who wrote it while they
+    are still assigned to the enterprise."""
+    return visit.instructor_id == getattr(user, "pk", None) and can(user, CHANGE, visit)
+
+
+def may_close_follow_up(user: AnyUser, item: Any) -> bool:
+    """A follow-up is closed by the one in whose hands it is, or by the visit's instructor."""
+    if not can(user, VIEW, item):
+        return False
+    uid = getattr(user, "pk", None)
+    return item.owner_id == uid or may_edit_visit(user, item.visit)
+
+
+def guidance_committee_paths(user: AnyUser) -> list[str]:
+    """The committees whose instructors the user oversees: an organisation department's (the
+    county sees who is behind, keeps the topics and the visit frequency)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return ["/"]
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role == Role.ORG_DEPARTMENT]
+
+
+def may_configure_guidance(user: AnyUser, org: Any) -> bool:
+    return org.kind in {"county", "prefecture", "park"} and any(
+        org.path.startswith(p) for p in guidance_committee_paths(user)
+    )

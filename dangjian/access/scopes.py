@@ -55,6 +55,10 @@ ORG, ENTERPRISE, UNIT, PERSON, MEMBERSHIP, CANDIDACY, ROLE, MEETING = (
 TEAM_CHARGE, PAIRING, POST, COURSE = "team_charge", "pairing", "post", "course"
 PRODUCTION = (TEAM_CHARGE, PAIRING, POST, COURSE)
 _KEPT = {VIEW, CHANGE, AUDIT}
+# County guidance (the guidance app): instructors' visits to an enterprise and the follow-up of
+# the problems found, reached through the enterprise. Written by the enterprise's instructors;
+# read by the committees above, its branch and its managers (the follow-ups are theirs too).
+VISIT = "visit"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -67,6 +71,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         ROLE: {VIEW, CHANGE, AUDIT},
         MEETING: {VIEW, CHANGE, AUDIT},
         **dict.fromkeys(PRODUCTION, _KEPT),
+        VISIT: {VIEW, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -78,6 +83,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         ROLE: {VIEW},
         MEETING: {VIEW, CHANGE, AUDIT},
         **dict.fromkeys(PRODUCTION, _KEPT),
+        VISIT: {VIEW},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -89,6 +95,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         ROLE: {VIEW},
         MEETING: {VIEW, CHANGE},
         **dict.fromkeys(PRODUCTION, {VIEW, CHANGE}),
+        VISIT: {VIEW},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -99,6 +106,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW},
         MEETING: {VIEW},
         **dict.fromkeys(PRODUCTION, {VIEW}),
+        VISIT: {VIEW, CHANGE},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -108,6 +116,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         TEAM_CHARGE: {VIEW},
         POST: {VIEW},
         COURSE: {VIEW},
+        VISIT: {VIEW},
     },
     Role.MEMBER: {
         ORG: {VIEW},
@@ -368,6 +377,7 @@ REACH: dict[str, Reach] = {
     ROLE: _role_q,
     MEETING: _meeting_q,
     **dict.fromkeys(PRODUCTION, _kept_q),
+    VISIT: _unit_q,  # by the visit's (or follow-up's) enterprise, as a workshop is reached
 }
 
 
@@ -399,6 +409,7 @@ _MODEL_RESOURCES = {
     "production.Pairing": PAIRING,
     "production.Post": POST,
     "production.Course": COURSE,
+    "guidance.Visit": VISIT,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

@@ -36,6 +36,7 @@ def assign_role(
     role: str,
     organization: Organization | None = None,
     enterprise: Enterprise | None = None,
+    started_on: dt.date | None = None,
 ) -> RoleAssignment:
     if role in ORG_ROLES and organization is None:
         raise ValidationError({"organization": _("This role is held on a party organisation.")})
@@ -46,6 +47,7 @@ def assign_role(
         role=role,
         organization=organization if role in ORG_ROLES else None,
         enterprise=enterprise if role in ENTERPRISE_ROLES else None,
+        started_on=started_on or timezone.localdate(),
     )
     if RoleAssignment.objects.filter(
         user=user, role=role, organization=ra.organization, enterprise=ra.enterprise

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext_lazy
 
 from dangjian.access.models import ENTERPRISE_ROLES, ORG_ROLES, Role
 from dangjian.ui import lookups
+from dangjian.ui.forms import DateInput
 
 
 class TokenForm(forms.Form):
@@ -24,6 +25,7 @@ class RoleForm(forms.Form):
         help_text=_("An existing login (administrators may also create one for a person)."),
     )
     role = forms.ChoiceField(label=_("Role"))
+    started_on = forms.DateField(label=_("Held from"), required=False, widget=DateInput, help_text=_("Today if empty."))
     person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Person (for a new login)")
     )

@@ -205,6 +205,7 @@ def _assign(request, form, anchor, is_org):
         role=data["role"],
         organization=anchor if is_org else None,
         enterprise=None if is_org else anchor,
+        started_on=data.get("started_on"),
     )
 
 

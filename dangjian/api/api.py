@@ -6,7 +6,19 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from . import candidacies, enterprises, errors, imports, meetings, organizations, people, production, tokens, units
+from . import (
+    candidacies,
+    enterprises,
+    errors,
+    guidance,
+    imports,
+    meetings,
+    organizations,
+    people,
+    production,
+    tokens,
+    units,
+)
 from .auth import AUTH
 from .docs import LocalSwagger, signed_in_only
 
@@ -40,6 +52,7 @@ api.add_router("", imports.router)
 api.add_router("", candidacies.router)
 api.add_router("", meetings.router)
 api.add_router("", production.router)
+api.add_router("", guidance.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

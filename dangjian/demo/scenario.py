@@ -17,6 +17,7 @@ from dangjian.demo import meetings
 from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_date
 from dangjian.demo.build.enterprises import build_enterprises
 from dangjian.demo.build.garment import build_garment
+from dangjian.demo.build.guidance import build_guidance
 from dangjian.demo.build.logins import build_instructors, build_logins
 from dangjian.demo.build.production import build_production
 from dangjian.demo.build.summary import summarize
@@ -63,4 +64,6 @@ class DemoBuilder(Builder):
         meetings.records_elsewhere(self, self.seed)
         # Party building in production, last: its own random stream, after the people it names.
         build_production(self)
+        # The instructors' visits and follow-ups: their own stream too.
+        build_guidance(self)
         return summarize()

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     MEETING = "meeting", _("Meeting planned or changed")
     CANDIDACY = "candidacy", _("Your application")
     PRODUCTION = "production", _("Party building in production")
+    GUIDANCE = "guidance", _("Instructors' visits and follow-ups")
 
 
 class Notification(models.Model):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangjian.birthdays import selectors as birthdays
 from dangjian.branchlife import selectors as branchlife
 from dangjian.development import reminders as development
+from dangjian.guidance import selectors as guidance
 from dangjian.production import selectors as production
 from dangjian.rosters import selectors as rosters
 from dangjian.ui.todo import Todo
@@ -31,6 +32,7 @@ def todos(user: User, today: dt.date | None = None) -> tuple[list[Todo], int]:
         *development.todo(user, today),
         *birthdays.todo(user, today),
         *production.todo(user, today),
+        *guidance.todo(user, today),
         *rosters.todo(user),
     ]
     items.sort(key=lambda t: t.order)

@@ -16,6 +16,7 @@ from dangjian.jobs.models import Job
 from dangjian.notifications.models import Notification, Robot
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import production as production_scene
 from dangjian.testing.rosters import ident, xlsx
 
@@ -87,6 +88,10 @@ OBJECT_URLS = {
     "production:session_new": lambda w: {"pk": production_scene.course_of(w.b).pk},
     "production:attendance": lambda w: production_scene.attendance_of(w.b),
     "production:assess": lambda w: {"pk": production_scene.course_of(w.b).trainees.get().pk},
+    "guidance:visit": lambda w: {"pk": guidance_scene.b_visit(w).pk},
+    "guidance:visit_edit": lambda w: {"pk": guidance_scene.b_visit(w).pk},
+    "guidance:visit_photo": lambda w: guidance_scene.b_photo(w),
+    "guidance:follow_up_close": lambda w: {"pk": guidance_scene.b_follow_up(w).pk},
 }
 
 
@@ -186,6 +191,8 @@ LIST_URLS = {
     "branchlife:calendar",
     "production:page",
     "production:posts",
+    "guidance:page",
+    "guidance:visits",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -207,6 +214,11 @@ QUERY_URLS = {
     "production:download_pairings": lambda w: f"?org={w.b.branch.pk}",
     "production:download_posts": lambda w: f"?org={w.b.branch.pk}",
     "production:download_trainees": lambda w: f"?org={w.b.branch.pk}",
+    "guidance:page": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:config": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:visits": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "guidance:declare": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "guidance:visit_new": lambda w: f"?enterprise={w.b.enterprise.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
 
+from dangjian.access import services as access_services
 from dangjian.access.models import ApiToken, User
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
+from dangjian.guidance import services as guidance
 from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
@@ -167,6 +169,30 @@ RECIPES = {
         f"/production/courses/{_course(w).pk}/trainees",
         {"person_ids": [w.a.worker.pk]},
     ),
+    # The county's admin is made an instructor of A for these (recipes run as the admin).
+    ("post", "/guidance/declarations"): lambda w: (
+        "/guidance/declarations",
+        {"enterprise_id": _admin_instructs(w, declared=False).enterprise_id},
+    ),
+    ("post", "/guidance/visits"): lambda w: (
+        "/guidance/visits",
+        {
+            "enterprise_id": _admin_instructs(w).enterprise_id,
+            "visited_on": timezone.localdate().isoformat(),
+            "minutes": 60,
+            "met": "书记",
+            "topics": ["setup"],
+        },
+    ),
+    ("patch", "/guidance/visits/{id}"): lambda w: (f"/guidance/visits/{_admin_visit(w).pk}", {"minutes": 45}),
+    ("post", "/guidance/visits/{id}/follow-ups"): lambda w: (
+        f"/guidance/visits/{_admin_visit(w).pk}/follow-ups",
+        {"problem": "制度未上墙", "owner_id": w.a.secretary.pk, "due_on": timezone.localdate().isoformat()},
+    ),
+    ("post", "/guidance/follow-ups/{id}/close"): lambda w: (
+        f"/guidance/follow-ups/{_admin_follow_up(w).pk}/close",
+        {"note": "已整改"},
+    ),
     ("post", "/production/trainees/{id}/assessment"): lambda w: (
         f"/production/trainees/{production.enrol(actor=None, course=_course(w), people=[w.a.worker])[0].pk}/assessment",
         {"result": "passed", "assessed_on": timezone.localdate().isoformat()},
@@ -264,6 +290,34 @@ def _course(world):
         starts_on=_LAST_MONTH,
         ends_on=timezone.localdate(),
         hours=Decimal("8"),
+    )
+
+
+def _admin_instructs(world, declared: bool = True):
+    ra = access_services.assign_role(
+        actor=None, user=world.county_admin, role="instructor", enterprise=world.a.enterprise, started_on=_LAST_MONTH
+    )
+    if declared:
+        guidance.declare(actor=None, assignment=ra)
+    return ra
+
+
+def _admin_visit(world):
+    _admin_instructs(world)
+    return guidance.record_visit(
+        actor=world.county_admin,
+        enterprise=world.a.enterprise,
+        visited_on=_LAST_MONTH,
+        minutes=30,
+        met="x",
+        topics=["setup"],
+    )
+
+
+def _admin_follow_up(world):
+    visit = _admin_visit(world)
+    return guidance.add_follow_up(
+        actor=world.county_admin, visit=visit, problem="x", owner=world.a.secretary, due_on=timezone.localdate()
     )
 
 

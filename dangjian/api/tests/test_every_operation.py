@@ -14,6 +14,7 @@ from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.production import services as production
 from dangjian.rosters import services as roster_services
+from dangjian.testing import guidance as guidance_scene
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.rosters import ident, xlsx
 
@@ -35,6 +36,11 @@ OBJECT_OF_B = {
     "production/posts": lambda world: _b_post(world),
     "production/courses": lambda world: _b_course(world),
     "production/trainees": lambda world: _b_course(world, trainee=True),
+    # /guidance/<records>, likewise.
+    "guidance/visits": lambda world: guidance_scene.b_visit(world),
+    "guidance/follow-ups": lambda world: guidance_scene.b_follow_up(world),
+    "guidance/declarations": lambda world: None,  # names the enterprise in the body: test_api.py in guidance
+    "guidance/instructors": lambda world: None,  # ?org= names a committee: test_api.py in guidance
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -66,6 +72,13 @@ BODIES = {
     ("post", "/production/posts/{id}/status"): lambda world: {"status": "ended"},
     ("post", "/production/courses/{id}/trainees"): lambda world: {"person_ids": [world.b.worker.pk]},
     ("post", "/production/trainees/{id}/assessment"): lambda world: {"result": "failed"},
+    ("post", "/guidance/visits/{id}/follow-ups"): lambda world: {
+        "problem": "x",
+        "owner_id": world.a.secretary.pk,
+        "due_on": "2026-12-31",
+    },
+    ("post", "/guidance/follow-ups/{id}/close"): lambda world: {"note": "已整改"},
+    ("patch", "/guidance/visits/{id}"): lambda world: {"minutes": 30},
 }
 
 
@@ -152,9 +165,10 @@ OPERATIONS = operations()
 
 
 def _prefix(path: str) -> str:
-    """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production."""
+    """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production
+    and /guidance."""
     parts = path.strip("/").split("/")
-    return "/".join(parts[:2]) if parts[0] == "production" else parts[0]
+    return "/".join(parts[:2]) if parts[0] in {"production", "guidance"} else parts[0]
 
 
 def _call(client, method, path, body):

@@ -19,6 +19,7 @@ from dangjian.branchlife.models import Meeting
 from dangjian.organizations.models import Organization
 from dangjian.testing.api import API, operations
 from dangjian.testing.branchlife import meeting
+from dangjian.testing.guidance import instructor_of, visit_of
 
 OPERATIONS = operations()
 
@@ -182,7 +183,11 @@ def test_a_page_past_the_last_is_empty_however_far(world, api_as, method, path):
 
 
 def _patch_targets(world):
+    """Each PATCH path's object on side A and who may change it (the county's administrator,
+    unless only someone else may: a visit is corrected by its own instructor)."""
+    visit = visit_of(world.a, instructor_of(world.a))
     return {
+        "/guidance/visits/{id}": (visit.pk, visit.instructor),
         "/organizations/{id}": world.a.branch.pk,
         "/enterprises/{id}": world.a.enterprise.pk,
         "/units/{id}": world.a.team.pk,
@@ -198,8 +203,10 @@ PATCHES = [(m, p) for m, p in OPERATIONS if m == "patch"]
 def test_null_is_accepted_exactly_where_the_document_says(world, api_as, method, path):
     """A nullable field takes null (and stores null, or "" where the table keeps no null); any
     other field refuses it with a 422 on that field. Never a server error."""
-    client = api_as(world.county_admin, **EN)
-    url = f"{API}{path.replace('{id}', str(_patch_targets(world)[path]))}"
+    target = _patch_targets(world)[path]
+    pk, user = target if isinstance(target, tuple) else (target, world.county_admin)
+    client = api_as(user, **EN)
+    url = f"{API}{path.replace('{id}', str(pk))}"
     for name, prop in _json_body(method, path)["properties"].items():
         response = client.patch(url, {name: None})
         assert response.status_code < 500, (path, name)

@@ -271,8 +271,10 @@ class Builder:
             self.users[person.pk] = user
         return user
 
-    def role(self, user: User, role: str, *, organization=None, enterprise=None) -> None:
-        access_services.assign_role(actor=None, user=user, role=role, organization=organization, enterprise=enterprise)
+    def role(self, user: User, role: str, *, organization=None, enterprise=None, started_on=None) -> None:
+        access_services.assign_role(
+            actor=None, user=user, role=role, organization=organization, enterprise=enterprise, started_on=started_on
+        )
 
     def staff_branch(self, branch: Organization, full_members: list[Person]) -> None:
         """A secretary for every branch; a branch with 7 or more full members also elects a

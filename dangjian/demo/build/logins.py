@@ -3,9 +3,15 @@ demo logins of the README."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dangjian.access import selectors as access_selectors
 from dangjian.access.models import Role
 from dangjian.demo.build.base import Builder
+
+
+def instructors_assigned(today: dt.date) -> dt.date:
+    return dt.date(today.year - 1, 3, 1)
 
 
 def build_instructors(b: Builder) -> None:
@@ -15,7 +21,8 @@ def build_instructors(b: Builder) -> None:
             user = b.user(cadre, "instructor", password=b.password)
         else:
             user = b.user(cadre, f"instructor{i + 1:02d}")
-        b.role(user, Role.INSTRUCTOR, enterprise=ent)
+        # Assigned in the spring of last year (the county sent its 68 instructors then).
+        b.role(user, Role.INSTRUCTOR, enterprise=ent, started_on=instructors_assigned(b.today))
     # The county organs' office branches get their secretary and committee from the cadres
     # (not Liu Hong, and not the garment company's instructor, whose login stays an instructor's).
     for branch in b.organ_branches:

@@ -92,6 +92,12 @@ def test_object_pages_are_all_exercised():
         "access:code_withdraw",
         # production/tests/test_pages.py walks these as the branch, the county, the member and
         # the trainee; the photo and the sign are files, the status and the attendance POSTs
+        # guidance/tests/test_pages.py walks these as the instructor, the branch, the manager
+        # and the county
+        "guidance:visit",
+        "guidance:visit_edit",
+        "guidance:visit_photo",
+        "guidance:follow_up_close",
         "production:charge_hand_over",
         "production:charge_end",
         "production:pairing",

@@ -38,10 +38,12 @@ PAGES = {
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
     # development steps, the birthday cohort, imports waiting, the production work (uncovered
-    # teams, quiet pairings, posts awaiting recognition) — a fixed number per capability.
-    "dashboard (county)": ("county_admin", "home", [], 13),
-    "dashboard (secretary)": ("a.secretary", "home", [], 32),
-    "dashboard (manager)": ("a.manager", "home", [], 9),
+    # teams, quiet pairings, posts awaiting recognition), guidance (the follow-ups in the
+    # user's hands; for an organisation department, its county's overdue items and the
+    # instructors' table behind "who is behind") — a fixed number per capability.
+    "dashboard (county)": ("county_admin", "home", [], 17),
+    "dashboard (secretary)": ("a.secretary", "home", [], 33),
+    "dashboard (manager)": ("a.manager", "home", [], 10),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
     # and the seals: newest, those above its floor, what waits; and the records the page's
     # events name, one query per kind of record (people twice: names, and which the reader may

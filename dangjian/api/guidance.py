@@ -1,0 +1,360 @@
+"""/guidance: county guidance for integrations — instructors' declarations, their visits to
+enterprises, the follow-up of the problems found, and a committee's table of its instructors
+(who is behind with visits, what is open or overdue).
+
+The same path as the web pages: every write goes through guidance.services (which audit and
+explain a refusal in the user's language: 422 with the message); every visit and follow-up is
+narrowed by access.scopes (the resource "visit", reached through the enterprise): an instructor
+reads their enterprise's, a branch and its managers their enterprise's, a committee its own
+enterprises'. Visits are recorded by an instructor assigned to the enterprise (else 404 for the
+enterprise, as on the page); a follow-up is closed by its owner or the visit's instructor (else 403).
+"""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dangjian.access import permissions
+from dangjian.access.models import User
+from dangjian.access.scopes import VIEW
+from dangjian.access.shortcuts import get_in_scope
+from dangjian.guidance import selectors, services
+from dangjian.guidance.models import FollowUp, OwnerRole, Visit
+from dangjian.organizations.models import Enterprise, Organization
+
+from .auth import actor
+from .common import Page
+from .errors import ERRORS
+from .values import Blankable, Id, Omittable, Patch
+
+router = Router(tags=["guidance"])
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class VisitOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    instructor_id: int
+    instructor_name: str
+    visited_on: dt.date
+    minutes: int
+    met: str
+    topics: list[str] = Field(description="Keys of the built-in topics, or a county's own topics as written.")
+    topic_labels: list[str] = Field(description="The topics in the caller's language.")
+    other_topics: str
+    notes: str
+    photos: int = Field(description="How many photos are kept (sealed); they open on the page.")
+
+    @staticmethod
+    def resolve_enterprise_name(obj: Visit) -> str:
+        return obj.enterprise.display_name
+
+    @staticmethod
+    def resolve_instructor_name(obj: Visit) -> str:
+        return selectors.user_name(obj.instructor)
+
+    @staticmethod
+    def resolve_topic_labels(obj: Visit) -> list[str]:
+        return [selectors.topic_label(t) for t in obj.topics]
+
+    @staticmethod
+    def resolve_photos(obj: Visit) -> int:
+        return int(obj.n_photos)  # type: ignore[attr-defined]  # selectors.with_photo_counts
+
+
+class VisitIn(Schema):
+    enterprise_id: Id
+    visited_on: dt.date
+    minutes: int = Field(ge=1, le=24 * 60)
+    met: str = Field(max_length=300)
+    topics: list[str] = Field(default_factory=list, max_length=30)
+    other_topics: Blankable = Field("", max_length=300)
+    notes: Blankable = ""
+
+
+class VisitPatch(Patch):
+    """Only what is sent changes; none of a visit's fields takes null."""
+
+    visited_on: Omittable[dt.date] = None
+    minutes: Omittable[int] = Field(None, ge=1, le=24 * 60)
+    met: Omittable[str] = Field(None, min_length=1, max_length=300)
+    topics: Omittable[list[str]] = Field(None, max_length=30)
+    other_topics: Omittable[Blankable[str]] = Field(None, max_length=300)
+    notes: Omittable[Blankable[str]] = None
+
+
+class FollowUpOut(Schema):
+    id: int
+    visit_id: int
+    enterprise_id: int
+    enterprise_name: str
+    problem: str
+    owner_id: int
+    owner_name: str
+    owner_role: OwnerRole
+    due_on: dt.date
+    status: FollowUp.Status
+    overdue: bool
+    closed_on: dt.date | None
+    closing_note: str
+
+    @staticmethod
+    def resolve_enterprise_name(obj: FollowUp) -> str:
+        return obj.enterprise.display_name
+
+    @staticmethod
+    def resolve_owner_name(obj: FollowUp) -> str:
+        return selectors.user_name(obj.owner)
+
+    @staticmethod
+    def resolve_overdue(obj: FollowUp) -> bool:
+        return obj.is_overdue(timezone.localdate())
+
+
+class FollowUpIn(Schema):
+    problem: str = Field(min_length=1)
+    owner_id: Id = Field(description="A user who is the enterprise's secretary, a manager or an instructor.")
+    due_on: dt.date
+
+
+class CloseIn(Schema):
+    note: str = Field(description="How the problem was resolved: required.")
+    closed_on: dt.date | None = Field(None, description="Today if left out.")
+
+
+class DeclarationIn(Schema):
+    enterprise_id: Id
+
+
+class DeclarationOut(Schema):
+    enterprise_id: int
+    declared_on: dt.date
+    statement: str
+
+
+class InstructorOut(Schema):
+    instructor_id: int
+    instructor_name: str
+    enterprise_id: int
+    enterprise_name: str
+    assigned_on: dt.date
+    declared_on: dt.date | None
+    visits_this_year: int
+    last_visit: dt.date | None
+    missed_periods: list[str] = Field(description="Ended periods of this year without a visit.")
+    due_by: dt.date | None = Field(description="The current period's last day, when it has no visit yet.")
+    behind: bool
+    open_follow_ups: int
+    overdue_follow_ups: int
+
+
+class VisitFilters(Schema):
+    enterprise_id: Id | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+class FollowUpFilters(Schema):
+    enterprise_id: Id | None = None
+    status: FollowUp.Status | None = None
+    overdue: bool | None = Field(None, description="true: open and past their due day.")
+    mine: bool | None = Field(None, description="true: only those in the caller's hands.")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _visits(user: User) -> QuerySet[Visit]:
+    return selectors.with_photo_counts(selectors.visible_visits(user))
+
+
+def _require(user: User) -> None:
+    if not permissions.may_see_guidance(user):
+        raise permissions.guidance_refused()
+
+
+def _instructor_enterprise(user: User, pk: int) -> Enterprise:
+    ent = selectors.instructor_enterprises(user).filter(pk=pk).first()
+    if ent is None:
+        raise Http404
+    return ent
+
+
+def _refusal(exc: ValidationError) -> ValidationError:
+    """The services name model fields; clients send ids."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({{"owner": "owner_id"}.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+# --- visits ----------------------------------------------------------------------------------
+
+
+@router.get("/guidance/visits", response={200: list[VisitOut], **ERRORS})
+@paginate(Page)
+def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> QuerySet[Visit]:
+    """The visits the caller may see, newest first."""
+    user = actor(request)
+    _require(user)
+    qs = _visits(user)
+    if filters.enterprise_id is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise_id)
+    if filters.since is not None:
+        qs = qs.filter(visited_on__gte=filters.since)
+    if filters.until is not None:
+        qs = qs.filter(visited_on__lte=filters.until)
+    return qs.order_by("-visited_on", "-pk")
+
+
+@router.post("/guidance/visits", response={201: VisitOut, **ERRORS})
+def record_visit(request: HttpRequest, payload: VisitIn) -> Status:
+    """Record a visit to an enterprise the caller is an instructor of (after their declaration)."""
+    user = actor(request)
+    ent = _instructor_enterprise(user, payload.enterprise_id)
+    data = payload.dict(exclude={"enterprise_id"})
+    visit = services.record_visit(actor=user, enterprise=ent, **data)
+    return Status(201, _visits(user).get(pk=visit.pk))
+
+
+@router.get("/guidance/visits/{id}", response={200: VisitOut, **ERRORS})
+def get_visit(request: HttpRequest, id: Id) -> Visit:
+    user = actor(request)
+    return get_in_scope(user, _visits(user), id, VIEW)
+
+
+@router.patch("/guidance/visits/{id}", response={200: VisitOut, **ERRORS})
+def update_visit(request: HttpRequest, id: Id, payload: VisitPatch) -> Visit:
+    """Correct a visit: only the instructor who wrote it."""
+    user = actor(request)
+    visit = get_in_scope(user, _visits(user), id, VIEW)
+    if not permissions.may_edit_visit(user, visit):
+        raise permissions.visit_refused()
+    services.update_visit(actor=user, visit=visit, **payload.dict(exclude_unset=True))
+    return _visits(user).get(pk=visit.pk)
+
+
+@router.post("/guidance/visits/{id}/follow-ups", response={201: FollowUpOut, **ERRORS})
+def add_follow_up(request: HttpRequest, id: Id, payload: FollowUpIn) -> Status:
+    """A problem found on the visit, in the hands of the enterprise's secretary, a manager or an
+    instructor; the owner is told. Only the visit's instructor adds them."""
+    user = actor(request)
+    visit = get_in_scope(user, _visits(user), id, VIEW)
+    if not permissions.may_edit_visit(user, visit):
+        raise permissions.visit_refused()
+    owner = next((u for u, _r in selectors.owners_for(visit.enterprise) if u.pk == payload.owner_id), None)
+    if owner is None:
+        raise ValidationError(
+            {"owner_id": ["Choose the enterprise's secretary, a manager or an instructor (their user id)."]}
+        )
+    try:
+        item = services.add_follow_up(
+            actor=user, visit=visit, problem=payload.problem, owner=owner, due_on=payload.due_on
+        )
+    except ValidationError as exc:
+        raise _refusal(exc) from None
+    return Status(201, selectors.visible_follow_ups(user).get(pk=item.pk))
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+
+@router.get("/guidance/follow-ups", response={200: list[FollowUpOut], **ERRORS})
+@paginate(Page)
+def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilters]) -> QuerySet[FollowUp]:
+    """The follow-ups the caller may see, by due day."""
+    user = actor(request)
+    _require(user)
+    today = timezone.localdate()
+    qs = selectors.visible_follow_ups(user)
+    if filters.enterprise_id is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise_id)
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(status=FollowUp.Status.OPEN, due_on__lt=today)
+    if filters.mine:
+        qs = qs.filter(owner=user)
+    return qs.order_by("due_on", "pk")
+
+
+@router.get("/guidance/follow-ups/{id}", response={200: FollowUpOut, **ERRORS})
+def get_follow_up(request: HttpRequest, id: Id) -> FollowUp:
+    user = actor(request)
+    return get_in_scope(user, selectors.visible_follow_ups(user), id, VIEW)
+
+
+@router.post("/guidance/follow-ups/{id}/close", response={200: FollowUpOut, **ERRORS})
+def close_follow_up(request: HttpRequest, id: Id, payload: CloseIn) -> FollowUp:
+    """Close with a note of how it was resolved: its owner or the visit's instructor."""
+    user = actor(request)
+    item = get_in_scope(user, selectors.visible_follow_ups(user), id, VIEW)
+    if not permissions.may_close_follow_up(user, item):
+        raise permissions.refused(
+            message="A follow-up is closed by the one in whose hands it is, or by the instructor."
+        )
+    services.close_follow_up(actor=user, item=item, note=payload.note, closed_on=payload.closed_on)
+    return selectors.visible_follow_ups(user).get(pk=item.pk)
+
+
+# --- declarations and the committee's table ----------------------------------------------------
+
+
+@router.post("/guidance/declarations", response={201: DeclarationOut, **ERRORS})
+def declare(request: HttpRequest, payload: DeclarationIn) -> Status:
+    """The caller's declaration of no business tie to an enterprise they are an instructor of: once."""
+    user = actor(request)
+    ent = _instructor_enterprise(user, payload.enterprise_id)
+    assignment = selectors.assignment_of(user, ent)
+    if assignment is None:  # never: the enterprise is one of the caller's assignments
+        raise Http404
+    d = services.declare(actor=user, assignment=assignment)
+    return Status(201, {"enterprise_id": ent.pk, "declared_on": d.declared_on, "statement": d.statement})
+
+
+@router.get("/guidance/instructors", response={200: list[InstructorOut], **ERRORS})
+def instructors(
+    request: HttpRequest,
+    org: Annotated[
+        Id | None, Query(description="A committee whose instructors you oversee; without it, your own assignments.")
+    ] = None,
+) -> list[dict[str, Any]]:
+    """Instructors at enterprises with the year's visits against the required frequency: the
+    caller's own assignments, or a committee's (its organisation department). 404 for a
+    committee the caller does not oversee."""
+    user = actor(request)
+    today = timezone.localdate()
+    if org is None:
+        rows = selectors.my_assignments(user, today)
+    else:
+        committee: Organization | None = selectors.committee_orgs(user).filter(pk=org).first()
+        if committee is None:
+            raise Http404
+        rows = selectors.instructors_of(committee, today)
+    return [
+        {
+            "instructor_id": r.instructor.pk,
+            "instructor_name": r.instructor_name,
+            "enterprise_id": r.enterprise.pk,
+            "enterprise_name": r.enterprise.display_name,
+            "assigned_on": r.assignment.started_on,
+            "declared_on": r.declaration.declared_on if r.declaration else None,
+            "visits_this_year": r.visits,
+            "last_visit": r.last_visit,
+            "missed_periods": [p.label for p in r.cadence.missed],
+            "due_by": r.cadence.due_by,
+            "behind": r.cadence.behind,
+            "open_follow_ups": r.open,
+            "overdue_follow_ups": r.overdue,
+        }
+        for r in rows
+    ]

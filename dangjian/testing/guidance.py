@@ -1,0 +1,74 @@
+"""Instructors for a side of the `world`: a cadre assigned to its enterprise from a day, with the
+declaration made, and a visit of theirs with a problem in the side's secretary's hands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dangjian.access import services as access_services
+from dangjian.access.models import Role
+from dangjian.guidance import services
+from dangjian.guidance.models import FollowUp, Visit
+from dangjian.testing.factories import PersonFactory, UserFactory
+
+ASSIGNED = dt.date(2026, 1, 5)
+
+
+def instructor_of(side, *, username: str | None = None, started_on: dt.date = ASSIGNED, declared: bool = True):
+    """A county cadre (a person with a login) assigned to the side's enterprise as its instructor."""
+    label = side.enterprise.name[0]
+    person = PersonFactory(name=f"{label}指导员")
+    user: Any = UserFactory(username=username or f"instructor_{label.lower()}", person=person)
+    ra = access_services.assign_role(
+        actor=None, user=user, role=Role.INSTRUCTOR, enterprise=side.enterprise, started_on=started_on
+    )
+    if declared:
+        services.declare(actor=user, assignment=ra, declared_on=started_on)
+    return user
+
+
+def visit_of(side, instructor, *, on: dt.date = dt.date(2026, 3, 2), today: dt.date | None = None) -> Visit:
+    return services.record_visit(
+        actor=instructor,
+        enterprise=side.enterprise,
+        visited_on=on,
+        minutes=90,
+        met="书记、人事经理、三名工人",
+        topics=["branch_life", "production"],
+        notes="查看了党员活动室和先锋岗。",
+        today=today or max(on, dt.date(2026, 12, 1)),
+    )
+
+
+def follow_up_of(side, visit: Visit, *, due_on: dt.date = dt.date(2026, 4, 1)) -> FollowUp:
+    return services.add_follow_up(
+        actor=visit.instructor, visit=visit, problem="党员活动室制度未上墙", owner=side.secretary, due_on=due_on
+    )
+
+
+# --- side B's records, for the route-by-route scope tests (testing/urls.py) ------------------------
+
+
+def b_visit(world) -> Visit:
+    return visit_of(world.b, instructor_of(world.b))
+
+
+def b_follow_up(world) -> FollowUp:
+    return follow_up_of(world.b, b_visit(world))
+
+
+def b_photo(world) -> dict[str, int]:
+    from dangjian.testing.production import PNG
+
+    visit = services.record_visit(
+        actor=instructor_of(world.b),
+        enterprise=world.b.enterprise,
+        visited_on=dt.date(2026, 3, 2),
+        minutes=30,
+        met="书记",
+        topics=["setup"],
+        photos=[("b.png", PNG, "image/png")],
+        today=dt.date(2026, 12, 1),
+    )
+    return {"pk": visit.pk, "photo_pk": visit.photos.get().pk}
