@@ -31,6 +31,7 @@ from .scopes import (
     PERSON,
     POST,
     PRODUCTION,
+    RATING,
     REVEAL,
     ROLE,
     ROLE_ACTIONS,
@@ -549,3 +550,42 @@ def may_configure_guidance(user: AnyUser, org: Any) -> bool:
     return org.kind in {"county", "prefecture", "park"} and any(
         org.path.startswith(p) for p in guidance_committee_paths(user)
     )
+
+
+# --- branch ratings -------------------------------------------------------------------------------
+
+
+def may_see_ratings(user: AnyUser) -> bool:
+    """Whether the user reads rating rounds: a committee that holds them, or a role that reads a
+    candidate branch (its officers, its enterprise's instructor and managers)."""
+    return bool(guidance_committee_paths(user)) or has_any(user, RATING, VIEW)
+
+
+def ratings_refused() -> Refused:
+    return refused((RATING, VIEW))
+
+
+def may_keep_ratings(user: AnyUser, org: Any) -> bool:
+    """Rating schemes and rounds are kept by a committee's organisation department."""
+    return may_configure_guidance(user, org)
+
+
+def rating_reviewer(user: AnyUser, candidate: Any) -> str | None:
+    """In which capacity the user scores a candidate branch, if any: "county" (the organisation
+    department of the committee holding the round, or above), "instructor" (an instructor of the
+    branch's enterprise) or "self" (the branch's own secretary). The first that applies."""
+    branch_path: str = candidate.organization.path
+    round_path: str = candidate.round.organization.path
+    grants = grants_for(user)
+    if (getattr(user, "is_superuser", False) and user.is_active) or any(
+        g.role == Role.ORG_DEPARTMENT and g.org_path and round_path.startswith(g.org_path) for g in grants
+    ):
+        return "county"
+    if any(
+        g.role == Role.INSTRUCTOR and g.enterprise_org_path and branch_path.startswith(g.enterprise_org_path)
+        for g in grants
+    ):
+        return "instructor"
+    if any(g.role == Role.SECRETARY and g.org_path == branch_path for g in grants):
+        return "self"
+    return None

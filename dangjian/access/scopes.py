@@ -59,6 +59,10 @@ _KEPT = {VIEW, CHANGE, AUDIT}
 # the problems found, reached through the enterprise. Written by the enterprise's instructors;
 # read by the committees above, its branch and its managers (the follow-ups are theirs too).
 VISIT = "visit"
+# Branch ratings (三好 …): a candidate branch in a committee's round, reached through the branch.
+# Scored by the county's organisation department, the branch's secretary (its self-assessment)
+# and its enterprise's instructor; read by the branch's committee and the enterprise's managers.
+RATING = "rating"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -72,6 +76,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEETING: {VIEW, CHANGE, AUDIT},
         **dict.fromkeys(PRODUCTION, _KEPT),
         VISIT: {VIEW, AUDIT},
+        RATING: {VIEW, CHANGE, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -84,6 +89,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEETING: {VIEW, CHANGE, AUDIT},
         **dict.fromkeys(PRODUCTION, _KEPT),
         VISIT: {VIEW},
+        RATING: {VIEW, CHANGE},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -96,6 +102,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEETING: {VIEW, CHANGE},
         **dict.fromkeys(PRODUCTION, {VIEW, CHANGE}),
         VISIT: {VIEW},
+        RATING: {VIEW},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -107,6 +114,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEETING: {VIEW},
         **dict.fromkeys(PRODUCTION, {VIEW}),
         VISIT: {VIEW, CHANGE},
+        RATING: {VIEW, CHANGE},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -117,6 +125,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         POST: {VIEW},
         COURSE: {VIEW},
         VISIT: {VIEW},
+        RATING: {VIEW},
     },
     Role.MEMBER: {
         ORG: {VIEW},
@@ -367,6 +376,12 @@ def _kept_change_q(g: Grant, model: type[models.Model], p: str = "", joins: bool
     return _org_q(g, model, f"{p}organization__", joins) if g.org_path else NOTHING
 
 
+def _rating_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # Through the candidate branch: its subtree's officers and the committees above; an
+    # enterprise's instructor and managers through the enterprise's party organisation.
+    return _org_q(g, model, f"{p}organization__", joins)
+
+
 REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -378,6 +393,7 @@ REACH: dict[str, Reach] = {
     MEETING: _meeting_q,
     **dict.fromkeys(PRODUCTION, _kept_q),
     VISIT: _unit_q,  # by the visit's (or follow-up's) enterprise, as a workshop is reached
+    RATING: _rating_q,
 }
 
 
@@ -410,6 +426,7 @@ _MODEL_RESOURCES = {
     "production.Post": POST,
     "production.Course": COURSE,
     "guidance.Visit": VISIT,
+    "guidance.Candidate": RATING,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

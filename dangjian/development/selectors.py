@@ -474,3 +474,15 @@ def stages_reached(person_ids: Iterable[int]) -> dict[int, dict[str, dt.date | N
         days = {"applicant": applied, "activist": activist, "target": target, "admitted": admitted}
         reached[person_id] = {stage: day for stage, day in days.items() if day is not None}
     return reached
+
+
+MILESTONES = ("applied_on", "activist_on", "target_on", "admitted_on")
+
+
+def milestones(org: Organization, start: dt.date, end: dt.date) -> dict[str, int]:
+    """The development milestones reached in the organisation's subtree between two days, by
+    kind: applications received, activists and development targets designated, members admitted
+    (one query; what a branch rating counts as development progress)."""
+    qs = Candidacy.objects.filter(under(org))
+    found = qs.aggregate(**{m: Count("pk", filter=Q(**{f"{m}__range": (start, end)})) for m in MILESTONES})
+    return {m: int(found[m] or 0) for m in MILESTONES}

@@ -216,3 +216,207 @@ class FollowUp(FastLabels, models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.status == self.Status.OPEN and self.due_on < today
+
+
+# --- branch ratings (三好 and the like) ---------------------------------------------------------------
+
+
+class Method(models.TextChoices):
+    """How a criterion is scored: counted from the records as of the round's date, or by reviewers."""
+
+    COUNTED = "counted", _("Counted from the records")
+    REVIEWED = "reviewed", _("Scored by reviewers")
+
+
+class Measure(models.TextChoices):
+    """What a counted criterion counts, for the branch, in the round's year up to its date."""
+
+    MEETINGS = "meetings", _("Meeting compliance (% of required meetings held)")
+    DEVELOPMENT = "development", _("Development progress (milestones reached by applicants)")
+    COVERAGE = "coverage", _("Team coverage (% of production teams in a member's charge)")
+    POSTS = "posts", _("Pioneer posts recognised")
+    TRAINING = "training", _("Workers trained by members and passed")
+    FOLLOW_UPS = "follow_ups", _("Visit follow-ups closed (% of those due)")
+
+
+PERCENT_MEASURES = (Measure.MEETINGS, Measure.COVERAGE, Measure.FOLLOW_UPS)
+
+
+class Reviewer(models.TextChoices):
+    SELF = "self", _("The branch itself")
+    INSTRUCTOR = "instructor", _("The instructor")
+    COUNTY = "county", _("The county")
+
+
+class RatingScheme(models.Model):
+    """A rating of branches a committee defines as data (三好, 五好, 双强六好 …): its criteria, each
+    with a weight and a way of scoring. A scheme with no organisation is built in and offered to
+    every committee; a committee's own is used under it."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("defined by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rating_schemes",
+    )
+    name = models.CharField(_("name"), max_length=60, validators=[NO_NUL])
+    title = models.CharField(
+        _("title awarded"),
+        max_length=60,
+        validators=[NO_NUL],
+        help_text=_("What a branch that passes is called, e.g. “Three-good branch”."),
+    )
+    description = models.TextField(_("description"), blank=True, validators=[NO_NUL])
+    active = models.BooleanField(_("offered for new rounds"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rating scheme")
+        verbose_name_plural = _("rating schemes")
+        ordering = ["organization_id", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_org_path(self) -> str:
+        return self.organization.path if self.organization_id and self.organization else "/"
+
+
+class Criterion(models.Model):
+    scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    group = models.CharField(
+        _("group"), max_length=40, blank=True, validators=[NO_NUL], help_text=_("e.g. “Good leading team”.")
+    )
+    name = models.CharField(_("criterion"), max_length=120, validators=[NO_NUL])
+    weight = models.PositiveSmallIntegerField(_("weight (points)"))
+    method = models.CharField(_("scored"), max_length=10, choices=Method.choices)
+    measure = models.CharField(_("counts"), max_length=12, choices=Measure.choices, blank=True)
+    target = models.PositiveIntegerField(
+        _("full marks at"),
+        null=True,
+        blank=True,
+        help_text=_("For a counted criterion: the figure that earns the full weight (100 for a percentage)."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["scheme_id", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weighs"),
+            models.CheckConstraint(
+                condition=Q(method="reviewed", measure="") | (Q(method="counted", target__gt=0) & ~Q(measure="")),
+                name="criterion_counted_has_a_measure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatingRound(models.Model):
+    """A committee's yearly round of a scheme: its candidates, their scores and results. Counted
+    criteria are read as of `counted_on` and kept; a closed round's scores no longer change."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open for scoring")
+        CLOSED = "closed", _("Closed")
+
+    scheme = models.ForeignKey(RatingScheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="rounds")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("held by"), on_delete=models.PROTECT, related_name="rating_rounds"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    counted_on = models.DateField(
+        _("figures counted as of"), help_text=_("Counted criteria read the records of the year up to this day.")
+    )
+    pass_mark = models.DecimalField(_("pass mark (points)"), max_digits=5, decimal_places=1, default=85)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating round")
+        verbose_name_plural = _("rating rounds")
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "organization", "year"], name="one_round_per_scheme_year"),
+            models.CheckConstraint(
+                condition=(Q(status="open", closed_on__isnull=True) | Q(status="closed", closed_on__isnull=False)),
+                name="round_closed_has_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} · {self.year}"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class Candidate(FastLabels, models.Model):
+    """A branch in a round: its scores by criterion and reviewer, its total and result."""
+
+    SCOPE_RESOURCE = "rating"
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("Being scored")
+        AWARDED = "awarded", _("Awarded")
+        NOT_AWARDED = "not_awarded", _("Not awarded")
+
+    round = models.ForeignKey(RatingRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="candidates")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="rating_candidacies"
+    )
+    total = models.DecimalField(_("total (points)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    result = models.CharField(_("result"), max_length=12, choices=Result.choices, default=Result.PENDING)
+    certificate_no = models.CharField(_("certificate number"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate branch")
+        verbose_name_plural = _("candidate branches")
+        ordering = ["round_id", "organization__path"]
+        constraints = [models.UniqueConstraint(fields=["round", "organization"], name="candidate_once_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.round}"
+
+    def audit_org_path(self) -> str:
+        return self.organization.path
+
+
+class Score(models.Model):
+    """One criterion's score for a candidate: counted (with the figures it came from, kept as they
+    were on the round's date) or given by a reviewer with a note."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    reviewer = models.CharField(_("by"), max_length=10, choices=Reviewer.choices, blank=True)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    figure = models.DecimalField(_("figure"), max_digits=9, decimal_places=1, null=True, blank=True)
+    basis = models.JSONField(_("computed from"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[NO_NUL])
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["criterion__order", "criterion_id", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "criterion", "reviewer"], name="score_once_per_reviewer"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} · {self.points}"
+
+    def audit_org_path(self) -> str:
+        return self.candidate.organization.path

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .ratings import views as ratings
 
 app_name = "guidance"
 
@@ -14,4 +15,11 @@ urlpatterns = [
     path("visits/<id:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<id:pk>/photos/<id:photo_pk>/", views.visit_photo, name="visit_photo"),
     path("follow-ups/<id:pk>/close/", views.follow_up_close, name="follow_up_close"),
+    path("ratings/", ratings.ratings, name="ratings"),
+    path("ratings/schemes/new/", ratings.scheme_new, name="scheme_new"),
+    path("ratings/schemes/<id:pk>/", ratings.scheme, name="scheme"),
+    path("ratings/rounds/new/", ratings.round_new, name="round_new"),
+    path("ratings/rounds/<id:pk>/", ratings.round_page, name="round"),
+    path("ratings/candidates/<id:pk>/", ratings.candidate, name="candidate"),
+    path("ratings/candidates/<id:pk>/certificate.pdf", ratings.certificate, name="certificate"),
 ]

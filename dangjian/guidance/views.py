@@ -76,6 +76,7 @@ def page(request):
         "today": today,
         "mine": selectors.my_assignments(user, today),
         "owned": list(selectors.owned_follow_ups(user)[:50]),
+        "may_see_ratings": permissions.may_see_ratings(user),
     }
     committee = _committee(request, user)
     show = request.GET.get("show", "")

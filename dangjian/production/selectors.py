@@ -739,3 +739,22 @@ def public_post(key: str) -> Post | None:
 def result_counts(trainees: QuerySet[Trainee]) -> dict[str, int]:
     rows = dict(trainees.order_by().values_list("result").annotate(n=Count("pk")))
     return {r: int(rows.get(r, 0)) for r in Result.values}
+
+
+def rating_figures(org: Organization, day: dt.date) -> dict[str, int]:
+    """What a branch rating counts of the branch's production work as of `day`: the posts it
+    keeps that stood recognised that day, and the workers its members trained who passed in
+    `day`'s year up to that day (two queries)."""
+    year_start = dt.date(day.year, 1, 1)
+    posts = (
+        Post.objects.filter(organization__path__startswith=org.path, recognised_on__lte=day, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .exclude(status=PostStatus.PROPOSED)
+        .count()
+    )
+    trained = Trainee.objects.filter(
+        course__organization__path__startswith=org.path,
+        result__in=PASSING,
+        assessed_on__range=(year_start, day),
+    ).count()
+    return {"posts": posts, "trained": trained}

@@ -72,3 +72,52 @@ def b_photo(world) -> dict[str, int]:
         today=dt.date(2026, 12, 1),
     )
     return {"pk": visit.pk, "photo_pk": visit.photos.get().pk}
+
+
+# --- branch ratings -----------------------------------------------------------------------------
+
+COUNTED_ON = dt.date(2026, 6, 30)
+
+
+def three_good():
+    """The built-in 三好 scheme (created by the guidance migrations)."""
+    from dangjian.guidance.models import RatingScheme
+
+    return RatingScheme.objects.get(organization__isnull=True, name="三好党支部")
+
+
+def round_of(world, *, year: int = 2026, counted_on: dt.date = COUNTED_ON, today: dt.date = dt.date(2026, 12, 1)):
+    from dangjian.guidance.ratings import services as ratings
+
+    return ratings.open_round(
+        actor=None, scheme=three_good(), organization=world.county, year=year, counted_on=counted_on, today=today
+    )
+
+
+def candidate_of(world, side, rnd=None):
+    from dangjian.guidance.ratings import services as ratings
+
+    return ratings.add_candidates(actor=None, round=rnd or round_of(world), branches=[side.branch])[0]
+
+
+def b_candidate(world):
+    return candidate_of(world, world.b)
+
+
+def b_round(world):
+    return b_candidate(world).round
+
+
+def scheme_of(committee):
+    from dangjian.guidance.ratings import services as ratings
+
+    return ratings.save_scheme(
+        actor=None,
+        organization=committee,
+        name="五好党支部",
+        title="五好党支部",
+        criteria=[
+            {"name": "班子", "weight": 60, "method": "reviewed"},
+            {"name": "会议", "weight": 40, "method": "counted", "measure": "meetings"},
+        ],
+    )

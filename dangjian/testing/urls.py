@@ -92,6 +92,10 @@ OBJECT_URLS = {
     "guidance:visit_edit": lambda w: {"pk": guidance_scene.b_visit(w).pk},
     "guidance:visit_photo": lambda w: guidance_scene.b_photo(w),
     "guidance:follow_up_close": lambda w: {"pk": guidance_scene.b_follow_up(w).pk},
+    "guidance:candidate": lambda w: {"pk": guidance_scene.b_candidate(w).pk},
+    "guidance:certificate": lambda w: {"pk": guidance_scene.b_candidate(w).pk},
+    "guidance:round": lambda w: {"pk": guidance_scene.b_round(w).pk},
+    "guidance:scheme": lambda w: {"pk": guidance_scene.scheme_of(w.outsider_county).pk},
 }
 
 
@@ -193,6 +197,7 @@ LIST_URLS = {
     "production:posts",
     "guidance:page",
     "guidance:visits",
+    "guidance:ratings",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -219,6 +224,9 @@ QUERY_URLS = {
     "guidance:visits": lambda w: f"?enterprise={w.b.enterprise.pk}",
     "guidance:declare": lambda w: f"?enterprise={w.b.enterprise.pk}",
     "guidance:visit_new": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "guidance:ratings": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:scheme_new": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:round_new": lambda w: f"?org={w.outsider_county.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

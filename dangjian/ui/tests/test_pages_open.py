@@ -98,6 +98,14 @@ def test_object_pages_are_all_exercised():
         "guidance:visit_edit",
         "guidance:visit_photo",
         "guidance:follow_up_close",
+        # guidance/tests/test_ratings.py walks these as the county, the branch, its instructor
+        # and its manager (the certificate is a PDF of an awarded branch)
+        "guidance:candidate",
+        "guidance:certificate",
+        "guidance:round",
+        "guidance:scheme",
+        "guidance:scheme_new",
+        "guidance:round_new",
         "production:charge_hand_over",
         "production:charge_end",
         "production:pairing",

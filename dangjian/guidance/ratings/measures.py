@@ -1,0 +1,66 @@
+"""What a counted criterion reads for a branch, in the round's year up to its date, and the points
+it earns: the figure compared with the criterion's "full marks at", never more than its weight.
+
+Each reading keeps the numbers it came from (`basis`), which the round stores with the score: a
+counted criterion shows them as they were and is never computed again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from dangjian.branchlife import selectors as branchlife
+from dangjian.development import selectors as development
+from dangjian.organizations.models import Organization
+from dangjian.production import selectors as production
+
+from ..models import FollowUp, Measure
+
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Reading:
+    figure: Decimal | None  # None: nothing fell due to count (the criterion is met)
+    basis: dict[str, Any] = field(default_factory=dict)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    return (Decimal(100 * part) / Decimal(whole)).quantize(TENTH, ROUND_HALF_UP) if whole else None
+
+
+def read(measure: str, org: Organization, day: dt.date) -> Reading:
+    """The branch's figure for `measure` as of `day` (its year's records up to that day)."""
+    year_start = dt.date(day.year, 1, 1)
+    if measure == Measure.MEETINGS:
+        cal = branchlife.calendar(org, day.year, day + dt.timedelta(days=1))
+        return Reading(_percent(cal.met, cal.ended), {"held": cal.met, "due": cal.ended})
+    if measure == Measure.DEVELOPMENT:
+        found = development.milestones(org, year_start, day)
+        return Reading(Decimal(sum(found.values())), found)
+    if measure == Measure.COVERAGE:
+        cov = production.coverage(org, day)
+        return Reading(_percent(cov.covered, cov.total), {"teams": cov.total, "covered": cov.covered})
+    if measure in (Measure.POSTS, Measure.TRAINING):
+        figures = production.rating_figures(org, day)
+        key = "posts" if measure == Measure.POSTS else "trained"
+        return Reading(Decimal(figures[key]), {key: figures[key]})
+    if measure == Measure.FOLLOW_UPS:
+        due = FollowUp.objects.filter(enterprise__in=production.enterprises_kept(org), due_on__range=(year_start, day))
+        n_due = due.count()
+        closed = due.filter(status=FollowUp.Status.CLOSED, closed_on__lte=day).count()
+        return Reading(_percent(closed, n_due), {"due": n_due, "closed": closed})
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+def points(weight: int, target: int | None, reading: Reading) -> Decimal:
+    """The weight in proportion to the figure's share of the target, at most the weight; a
+    criterion with nothing due earns its full weight."""
+    if reading.figure is None:
+        return Decimal(weight).quantize(TENTH)
+    if not target:
+        return Decimal(0).quantize(TENTH)
+    share = min(reading.figure / Decimal(target), Decimal(1))
+    return (Decimal(weight) * share).quantize(TENTH, ROUND_HALF_UP)

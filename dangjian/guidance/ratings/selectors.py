@@ -1,0 +1,157 @@
+"""Reads of branch ratings: the schemes a committee may use, its rounds, a round's candidates
+with their totals, one candidate's criteria with every reviewer's score, a branch's history, and
+the branches a round may add. Lists are narrowed by access.scopes (the resource "rating",
+reached through the candidate branch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from dangjian.access import permissions
+from dangjian.access.scopes import VIEW, scope
+from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization
+
+from .. import selectors as guidance
+from ..models import Candidate, Criterion, Method, RatingRound, RatingScheme, Reviewer, Score
+
+if TYPE_CHECKING:
+    from dangjian.access.models import User
+
+
+def schemes_for(org: Organization) -> QuerySet[RatingScheme]:
+    """The built-in schemes and those of the committee or the committees above it."""
+    ancestors = [org.path[: i + 1] for i, ch in enumerate(org.path) if ch == "/"]
+    return (
+        RatingScheme.objects.filter(Q(organization__isnull=True) | Q(organization__path__in=ancestors))
+        .select_related("organization")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
+        .order_by("organization_id", "name", "pk")
+    )
+
+
+def criteria_of(scheme: RatingScheme) -> list[Criterion]:
+    return list(scheme.criteria.order_by("order", "pk"))
+
+
+def rounds_of(committee: Organization) -> QuerySet[RatingRound]:
+    return (
+        RatingRound.objects.filter(organization=committee)
+        .select_related("scheme", "organization")
+        .order_by("-year", "-pk")
+    )
+
+
+def visible_candidates(user: User, action: str = VIEW) -> QuerySet[Candidate]:
+    return scope(user, Candidate.objects.select_related("organization", "round__scheme", "round__organization"), action)
+
+
+def my_candidacies(user: User) -> QuerySet[Candidate]:
+    """The candidacies the user reads as the branch's, its instructor's or its managers' (not as a
+    committee, whose rounds list them): newest round first."""
+    return visible_candidates(user).order_by("-round__year", "organization__path")[:30]
+
+
+def round_candidates(rnd: RatingRound) -> list[Candidate]:
+    return list(rnd.candidates.select_related("organization").order_by("-total", "organization__path"))
+
+
+def branches_for(rnd: RatingRound) -> QuerySet[Organization]:
+    """The party organisations under the round's committee that may stand, not yet candidates."""
+    return (
+        Organization.objects.filter(path__startswith=rnd.organization.path, kind__in=PARTY_UNIT_KINDS)
+        .exclude(pk__in=rnd.candidates.values("organization_id"))
+        .order_by("path")
+    )
+
+
+def history(branch: Organization) -> QuerySet[Candidate]:
+    """Every round the branch stood in, newest first."""
+    return (
+        Candidate.objects.filter(organization=branch)
+        .select_related("round__scheme", "round__organization")
+        .order_by("-round__year", "-pk")
+    )
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    counted: Score | None = None
+    by: dict[str, Score] = field(default_factory=dict)
+
+    @property
+    def counted_method(self) -> bool:
+        return self.criterion.method == Method.COUNTED
+
+    def of(self, reviewer: str) -> Score | None:
+        return self.by.get(reviewer)
+
+    @property
+    def result(self) -> Decimal | None:
+        """The points the criterion adds to the total: the counted figure's, or the county's."""
+        if self.counted_method:
+            return self.counted.points if self.counted else None
+        county = self.by.get(Reviewer.COUNTY)
+        return county.points if county else None
+
+
+@dataclass
+class Sheet:
+    """One candidate's score sheet: each criterion with its counted score or its reviewers'."""
+
+    candidate: Candidate
+    rows: list[CriterionRow]
+
+    def total(self, reviewer: str | None = None) -> Decimal:
+        """The counted points plus the reviewed points given by `reviewer` (None: the result's)."""
+        out = Decimal(0)
+        for r in self.rows:
+            if r.counted_method:
+                out += r.counted.points if r.counted else 0
+            else:
+                s = r.by.get(reviewer) if reviewer else r.by.get(Reviewer.COUNTY)
+                out += s.points if s else 0
+        return out
+
+    def missing(self, reviewer: str) -> list[Criterion]:
+        return [r.criterion for r in self.rows if not r.counted_method and reviewer not in r.by]
+
+    @property
+    def totals(self) -> list[tuple[str, Decimal, int]]:
+        """Per reviewer: their total and how many reviewed criteria they have yet to score."""
+        return [(rev.value, self.total(rev.value), len(self.missing(rev.value))) for rev in Reviewer]
+
+
+def sheet(candidate: Candidate) -> Sheet:
+    """The candidate's criteria with their scores (two queries)."""
+    rows = {c.pk: CriterionRow(c) for c in criteria_of(candidate.round.scheme)}
+    for s in Score.objects.filter(candidate=candidate).select_related("scored_by__person"):
+        row = rows.get(s.criterion_id)
+        if row is None:
+            continue
+        if s.reviewer:
+            row.by[s.reviewer] = s
+        else:
+            row.counted = s
+    return Sheet(candidate, list(rows.values()))
+
+
+def results_of(rnd: RatingRound) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for result in rnd.candidates.values_list("result", flat=True):
+        counts[result] += 1
+    return dict(counts)
+
+
+def rating_committees(user: User) -> QuerySet[Organization]:
+    """The committees whose rounds the user keeps or reads (their organisation department's)."""
+    return guidance.committee_orgs(user)
+
+
+def reviewer_of(user: User, candidate: Candidate) -> str | None:
+    return permissions.rating_reviewer(user, candidate)
