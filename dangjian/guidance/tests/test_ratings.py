@@ -163,7 +163,9 @@ def test_an_awarded_branch_gets_its_certificate_and_the_print_is_recorded(world,
     rnd = candidate.round
     RatingRound.objects.filter(pk=rnd.pk).update(pass_mark=Decimal("10"))
     rnd.refresh_from_db()
-    services.score(actor=world.county_admin, candidate=candidate, reviewer=Reviewer.COUNTY, scores=_scores(candidate, 1))
+    services.score(
+        actor=world.county_admin, candidate=candidate, reviewer=Reviewer.COUNTY, scores=_scores(candidate, 1)
+    )
     services.close_round(actor=world.county_admin, round=rnd, today=dt.date(2026, 12, 1))
     candidate.refresh_from_db()
     assert candidate.result == Candidate.Result.AWARDED and candidate.certificate_no == f"2026-{rnd.pk:03d}-001"
@@ -196,7 +198,11 @@ def test_a_counted_criterion_is_not_scored_by_hand(world):
     counted = candidate.round.scheme.criteria.filter(method=Method.COUNTED).first()
     with pytest.raises(ValidationError) as exc:
         services.score(
-            actor=None, candidate=candidate, reviewer=Reviewer.COUNTY, scores={counted.pk: (5, "x")}, by=world.county_admin
+            actor=None,
+            candidate=candidate,
+            reviewer=Reviewer.COUNTY,
+            scores={counted.pk: (5, "x")},
+            by=world.county_admin,
         )
     assert "counted from the records" in str(exc.value)
 
@@ -208,7 +214,9 @@ def test_side_b_and_another_county_reach_nothing_of_side_a(world, login):
     for user in (world.b.secretary, world.b.manager, instructor_b):
         assert login(user).get(url).status_code == 404, user
     other_admin = UserFactory(username="yanqi_admin")
-    access_services.assign_role(actor=None, user=other_admin, role=Role.ORG_DEPARTMENT, organization=world.outsider_county)
+    access_services.assign_role(
+        actor=None, user=other_admin, role=Role.ORG_DEPARTMENT, organization=world.outsider_county
+    )
     client = login(other_admin)
     assert client.get(url).status_code == 404
     assert client.get(reverse("guidance:round", args=[candidate.round_id])).status_code == 404
