@@ -16,6 +16,7 @@ from . import (
     organizations,
     people,
     production,
+    ratings,
     tokens,
     units,
 )
@@ -53,6 +54,7 @@ api.add_router("", candidacies.router)
 api.add_router("", meetings.router)
 api.add_router("", production.router)
 api.add_router("", guidance.router)
+api.add_router("", ratings.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

@@ -121,3 +121,20 @@ def scheme_of(committee):
             {"name": "会议", "weight": 40, "method": "counted", "measure": "meetings"},
         ],
     )
+
+
+def reviewed_criterion():
+    from dangjian.guidance.models import Method
+
+    return three_good().criteria.filter(method=Method.REVIEWED).order_by("order").first()
+
+
+def scored_candidate(world, side=None):
+    """A candidate of the county's round with every reviewed criterion scored by the county."""
+    from dangjian.guidance.models import Method, Reviewer
+    from dangjian.guidance.ratings import services as ratings
+
+    candidate = candidate_of(world, side or world.a)
+    scores = {c.pk: (c.weight, "好") for c in three_good().criteria.filter(method=Method.REVIEWED)}
+    ratings.score(actor=None, candidate=candidate, reviewer=Reviewer.COUNTY, scores=scores)
+    return candidate

@@ -18,6 +18,7 @@ from dangjian.guidance import services as guidance
 from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import guidance as guidance_scene
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.factories import make_id_number, make_uscc
 from dangjian.testing.rosters import ident, xlsx
@@ -192,6 +193,39 @@ RECIPES = {
     ("post", "/guidance/follow-ups/{id}/close"): lambda w: (
         f"/guidance/follow-ups/{_admin_follow_up(w).pk}/close",
         {"note": "已整改"},
+    ),
+    ("post", "/guidance/rating-schemes"): lambda w: (
+        "/guidance/rating-schemes",
+        {
+            "org_id": w.county.pk,
+            "name": "双强六好",
+            "title": "双强六好党支部",
+            "criteria": [
+                {"name": "班子强", "weight": 50, "method": "reviewed"},
+                {"name": "会议", "weight": 50, "method": "counted", "measure": "meetings", "target": 100},
+            ],
+        },
+    ),
+    ("post", "/guidance/rating-rounds"): lambda w: (
+        "/guidance/rating-rounds",
+        {
+            "org_id": w.county.pk,
+            "scheme_id": guidance_scene.three_good().pk,
+            "year": timezone.localdate().year,
+            "counted_on": timezone.localdate().isoformat(),
+        },
+    ),
+    ("post", "/guidance/rating-rounds/{id}/candidates"): lambda w: (
+        f"/guidance/rating-rounds/{guidance_scene.round_of(w).pk}/candidates",
+        {"branch_ids": [w.a.branch.pk]},
+    ),
+    ("post", "/guidance/rating-rounds/{id}/close"): lambda w: (
+        f"/guidance/rating-rounds/{guidance_scene.scored_candidate(w).round_id}/close",
+        {},
+    ),
+    ("put", "/guidance/rating-candidates/{id}/scores"): lambda w: (
+        f"/guidance/rating-candidates/{guidance_scene.candidate_of(w, w.a).pk}/scores",
+        {"scores": [{"criterion_id": guidance_scene.reviewed_criterion().pk, "points": 5, "note": "好"}]},
     ),
     ("post", "/production/trainees/{id}/assessment"): lambda w: (
         f"/production/trainees/{production.enrol(actor=None, course=_course(w), people=[w.a.worker])[0].pk}/assessment",

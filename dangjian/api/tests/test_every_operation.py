@@ -41,6 +41,10 @@ OBJECT_OF_B = {
     "guidance/follow-ups": lambda world: guidance_scene.b_follow_up(world),
     "guidance/declarations": lambda world: None,  # names the enterprise in the body: test_api.py in guidance
     "guidance/instructors": lambda world: None,  # ?org= names a committee: test_api.py in guidance
+    # Ratings: B's candidacy is in A's county's round, which A's secretary does not keep either.
+    "guidance/rating-schemes": lambda world: None,  # ?org= / the body names a committee: test_ratings_api.py
+    "guidance/rating-rounds": lambda world: guidance_scene.b_round(world),
+    "guidance/rating-candidates": lambda world: guidance_scene.b_candidate(world),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -79,6 +83,10 @@ BODIES = {
     },
     ("post", "/guidance/follow-ups/{id}/close"): lambda world: {"note": "已整改"},
     ("patch", "/guidance/visits/{id}"): lambda world: {"minutes": 30},
+    ("post", "/guidance/rating-rounds/{id}/candidates"): lambda world: {"branch_ids": [world.a.branch.pk]},
+    ("put", "/guidance/rating-candidates/{id}/scores"): lambda world: {
+        "scores": [{"criterion_id": guidance_scene.reviewed_criterion().pk, "points": 1, "note": "x"}]
+    },
 }
 
 
