@@ -20,6 +20,7 @@ from dangjian.demo.build.garment import build_garment
 from dangjian.demo.build.guidance import build_guidance
 from dangjian.demo.build.logins import build_instructors, build_logins
 from dangjian.demo.build.production import build_production
+from dangjian.demo.build.ratings import build_ratings
 from dangjian.demo.build.summary import summarize
 from dangjian.demo.build.tree import build_cadres, build_tree
 from dangjian.demo.data.enterprises import HEJING_ENTERPRISES, HEJING_SPECS, OTHER_SPECS
@@ -66,4 +67,6 @@ class DemoBuilder(Builder):
         build_production(self)
         # The instructors' visits and follow-ups: their own stream too.
         build_guidance(self)
+        # This year's 三好 round, on the records above: its own stream.
+        build_ratings(self)
         return summarize()

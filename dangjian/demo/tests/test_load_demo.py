@@ -593,3 +593,44 @@ def test_pairings_and_abibahan_applied_after_her_pairing(branch):
     # 双培养: she is among the paired employees who later applied.
     assert view.outcomes is not None and abibahan in view.outcomes.applied
     assert view.quiet and len(view.quiet) < len(view.pairings)  # a few pairings gone quiet
+
+
+def test_the_instructors_visit_and_one_problem_is_overdue_at_the_garment_company(county, garment, client):
+    from dangjian.guidance import selectors as guidance
+    from dangjian.guidance.models import FollowUp
+
+    rows = guidance.instructors_of(county)
+    assert len(rows) == 68 and all(r.declaration is not None for r in rows)
+    summary = guidance.overview(rows)
+    assert 0 < summary.behind < 68 and summary.visits > 68
+    today = timezone.localdate()
+    overdue = FollowUp.objects.filter(status=FollowUp.Status.OPEN, due_on__lt=today)
+    assert [f.enterprise_id for f in overdue] == [garment.pk]
+    assert overdue.get().owner.username == "heyanping"
+    client.force_login(User.objects.get(username="liuhong"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("guidance:page")).content.decode()
+    assert "Instructors&#x27; visits" in page or "Instructors' visits" in page
+
+
+def test_this_years_three_good_round_rated_seven_branches_the_garment_branch_among_them(county, branch, client):
+    from dangjian.guidance.models import Candidate, RatingRound, Reviewer
+
+    rnd = RatingRound.objects.get(organization=county, year=timezone.localdate().year)
+    assert rnd.scheme.name == "三好党支部" and rnd.status == RatingRound.Status.CLOSED
+    awarded = rnd.candidates.filter(result=Candidate.Result.AWARDED)
+    assert awarded.count() == 7 and rnd.candidates.count() > 7
+    garment = rnd.candidates.get(organization=branch)
+    assert garment.result == Candidate.Result.AWARDED and garment.certificate_no
+    assert all(c.total >= rnd.pass_mark for c in awarded)
+    assert all(c.total < rnd.pass_mark for c in rnd.candidates.exclude(result=Candidate.Result.AWARDED))
+    # Every reviewer scored every candidate; the branch scored itself as He Yanping.
+    scores = garment.scores.exclude(reviewer="")
+    assert {s.reviewer for s in scores} == set(Reviewer.values)
+    assert {s.scored_by.username for s in scores if s.reviewer == Reviewer.SELF} == {"heyanping"}
+    client.force_login(User.objects.get(username="heyanping"))
+    page = client.get(reverse("guidance:candidate", args=[garment.pk])).content.decode()
+    assert "data-certificate" in page
+    client.force_login(User.objects.get(username="liuhong"))
+    page = client.get(reverse("guidance:round", args=[rnd.pk])).content.decode()
+    assert page.count('data-result="awarded"') == 7
