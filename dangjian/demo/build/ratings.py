@@ -83,10 +83,10 @@ def build_ratings(b: Builder) -> dict[str, int]:
             Reviewer.INSTRUCTOR: county_points[c.organization_id] / full - Decimal("0.1"),
             Reviewer.SELF: Decimal("0.95"),
         }
-        ent = next((e for e in b.hejing_enterprises if e.party_org_id == c.organization_id), None)
+        kept = next((e for e in b.hejing_enterprises if e.party_org_id == c.organization_id), None)
         people = {
             Reviewer.SELF: _first_user(Role.SECRETARY, organization=c.organization),
-            Reviewer.INSTRUCTOR: _first_user(Role.INSTRUCTOR, enterprise=ent) if ent else None,
+            Reviewer.INSTRUCTOR: _first_user(Role.INSTRUCTOR, enterprise=kept) if kept else None,
             Reviewer.COUNTY: liuhong,
         }
         for reviewer in (Reviewer.SELF, Reviewer.INSTRUCTOR, Reviewer.COUNTY):
