@@ -231,12 +231,12 @@ class Method(models.TextChoices):
 class Measure(models.TextChoices):
     """What a counted criterion counts, for the branch, in the round's year up to its date."""
 
-    MEETINGS = "meetings", _("Meeting compliance (% of required meetings held)")
+    MEETINGS = "meetings", _("Meeting compliance (percent of required meetings held)")
     DEVELOPMENT = "development", _("Development progress (milestones reached by applicants)")
-    COVERAGE = "coverage", _("Team coverage (% of production teams in a member's charge)")
+    COVERAGE = "coverage", _("Team coverage (percent of production teams in a member's charge)")
     POSTS = "posts", _("Pioneer posts recognised")
     TRAINING = "training", _("Workers trained by members and passed")
-    FOLLOW_UPS = "follow_ups", _("Visit follow-ups closed (% of those due)")
+    FOLLOW_UPS = "follow_ups", _("Visit follow-ups closed (percent of those due)")
 
 
 PERCENT_MEASURES = (Measure.MEETINGS, Measure.COVERAGE, Measure.FOLLOW_UPS)

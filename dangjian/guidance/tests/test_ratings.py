@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from dangjian.access import services as access_services
 from dangjian.access.models import Role
@@ -22,6 +23,13 @@ from dangjian.testing.factories import UserFactory
 from dangjian.testing.guidance import COUNTED_ON, candidate_of, instructor_of, round_of, three_good, visit_of
 
 EN = {"django_language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' refusals read in English here (the pages set their language by cookie)."""
+    with translation.override("en"):
+        yield
 
 
 def _scores(candidate, points):

@@ -14,7 +14,7 @@ from dangjian.testing.api import API
 from dangjian.testing.factories import UserFactory
 from dangjian.testing.guidance import candidate_of, instructor_of, round_of, scored_candidate, three_good
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"accept-language": "en"}
 
 
 def _criteria(weights):
@@ -22,7 +22,7 @@ def _criteria(weights):
 
 
 def test_a_county_keeps_its_schemes_and_another_county_reaches_none(world, api_as):
-    client = api_as(world.county_admin)
+    client = api_as(world.county_admin, **EN)
     body = {"org_id": world.county.pk, "name": "五好", "title": "五好党支部", "criteria": _criteria([50, 45])}
     response = client.post(f"{API}/guidance/rating-schemes", body)
     assert response.status_code == 422
