@@ -1,6 +1,6 @@
 """Files people attach to records — a development step's scanned papers, a meeting's minutes and
 photos — kept sealed like the personal data in them, each storing and each opening audited.
-A model of such files has `file_name`, `content_type`, `size` and `sealed_file` fields."""
+A model of such files is a `SealedFile`: `file_name`, `content_type`, `size` and `sealed_file`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
@@ -21,6 +22,23 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 Upload = tuple[str, bytes, str]  # name, bytes, content type: as ui.forms.uploaded gives them
+
+
+class SealedFile(models.Model):
+    """The fields of a file kept sealed at rest (a step's papers, a meeting's minutes, a visit's
+    photos): the record it belongs to is the subclass's foreign key."""
+
+    file_name = models.CharField(gettext_lazy("file name"), max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(gettext_lazy("size"), default=0)
+    sealed_file = models.BinaryField(default=b"", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 def store_sealed(model: type[models.Model], files: Sequence[Upload], actor: User | None, **owner: Any) -> None:

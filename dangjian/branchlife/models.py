@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangjian.calendar import PeriodKind
+from dangjian.files import SealedFile
 from dangjian.labels import FastLabels
 from dangjian.organizations.models import Organization
 from dangjian.people.models import Person
@@ -137,23 +138,15 @@ class Attendance(FastLabels, models.Model):
         return self.meeting.organization.path
 
 
-class MeetingAttachment(models.Model):
+class MeetingAttachment(SealedFile):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(_("size"), default=0)
-    sealed_file = models.BinaryField(default=b"", editable=False)  # minutes may name people: kept sealed
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("meeting attachment")
         verbose_name_plural = _("meeting attachments")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.file_name
 
     def audit_org_path(self) -> str:
         return self.meeting.organization.path

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangjian.files import SealedFile
 from dangjian.labels import FastLabels
 from dangjian.organizations.models import Organization
 from dangjian.people.crypto import EncryptedTextField
@@ -121,22 +122,14 @@ class Step(models.Model):
         return self.candidacy.organization.path
 
 
-class StepDocument(models.Model):
+class StepDocument(SealedFile):
     """A scanned application, thought report or form, kept sealed like the data in it."""
 
     step = models.ForeignKey(Step, verbose_name=_("step"), on_delete=models.CASCADE, related_name="documents")
-    file_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(_("size"), default=0)
-    sealed_file = models.BinaryField(default=b"", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("step document")
         verbose_name_plural = _("step documents")
-
-    def __str__(self) -> str:
-        return self.file_name
 
     def audit_org_path(self) -> str:
         return self.step.candidacy.organization.path

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.access.models import RoleAssignment
 from dangjian.calendar import QUARTER, PeriodKind
+from dangjian.files import SealedFile
 from dangjian.labels import FastLabels
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.text import NO_NUL
@@ -129,23 +130,15 @@ class Visit(FastLabels, models.Model):
         return self.enterprise.audit_org_path()
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(SealedFile):
     """A photo of a visit, sealed at rest like the people in it (dangjian.files)."""
 
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
-    file_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(_("size"), default=0)
-    sealed_file = models.BinaryField(default=b"", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.file_name
 
     def audit_org_path(self) -> str:
         return self.visit.enterprise.audit_org_path()
