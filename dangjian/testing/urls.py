@@ -92,6 +92,8 @@ OBJECT_URLS = {
     "guidance:visit_edit": lambda w: {"pk": guidance_scene.b_visit(w).pk},
     "guidance:visit_photo": lambda w: guidance_scene.b_photo(w),
     "guidance:follow_up_close": lambda w: {"pk": guidance_scene.b_follow_up(w).pk},
+    "guidance:appraisal_history": lambda w: {"pk": guidance_scene.b_appraisal(w).instructor_id},
+    "guidance:appraise": lambda w: {"pk": guidance_scene.b_instructor(w).pk},
 }
 
 
@@ -219,6 +221,10 @@ QUERY_URLS = {
     "guidance:visits": lambda w: f"?enterprise={w.b.enterprise.pk}",
     "guidance:declare": lambda w: f"?enterprise={w.b.enterprise.pk}",
     "guidance:visit_new": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "guidance:appraisals": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:opinion": lambda w: (
+        f"?enterprise={w.b.enterprise.pk}&instructor={guidance_scene.b_instructor(w).pk}&year=2026"
+    ),
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

@@ -41,6 +41,8 @@ OBJECT_OF_B = {
     "guidance/follow-ups": lambda world: guidance_scene.b_follow_up(world),
     "guidance/declarations": lambda world: None,  # names the enterprise in the body: test_api.py in guidance
     "guidance/instructors": lambda world: None,  # ?org= names a committee: test_api.py in guidance
+    "guidance/appraisals": lambda world: guidance_scene.b_appraisal(world),
+    "guidance/opinions": lambda world: guidance_scene.b_opinion(world),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -79,6 +81,8 @@ BODIES = {
     },
     ("post", "/guidance/follow-ups/{id}/close"): lambda world: {"note": "已整改"},
     ("patch", "/guidance/visits/{id}"): lambda world: {"minutes": 30},
+    ("patch", "/guidance/appraisals/{id}"): lambda world: {"grade": "competent"},
+    ("patch", "/guidance/opinions/{id}"): lambda world: {"rating": "satisfied"},
 }
 
 
