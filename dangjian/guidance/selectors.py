@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from dangjian.access.models import User
 
 COMMITTEE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
+APPRAISAL_MONTHS = 3  # last year's appraisals and opinions are on the to-do lists until the end of March
 DUE_SOON_DAYS = 7  # a follow-up due within this many days is on its owner's to-do list
 
 
@@ -304,13 +305,14 @@ def appraisal_committees(user: User) -> QuerySet[Organization]:
 
 
 def default_appraisal_year(today: dt.date) -> int:
-    """A year is appraised after it ends, in the first months of the next."""
-    return today.year - 1
+    """The year a page opens on: last year in the first quarter, when it is appraised (and on the
+    to-do lists), this year after."""
+    return today.year - 1 if today.month <= APPRAISAL_MONTHS else today.year
 
 
 def appraisal_year(raw: str, today: dt.date) -> int:
     """The year a page asks for (?year=): four digits naming a year that can be appraised, or
-    else last year."""
+    else the default year."""
     year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
     return year if rules.appraisal_year_ok(year, today) else default_appraisal_year(today)
 
@@ -598,9 +600,6 @@ def opinion_of(instructor_id: int, enterprise: Enterprise, year: int, role: str)
 
 
 # --- to-do ------------------------------------------------------------------------------------------
-
-
-APPRAISAL_MONTHS = 3  # last year's appraisal and opinions are on the to-do list until the end of March
 
 
 def todo(user: User, today: dt.date | None = None) -> list[Todo]:
