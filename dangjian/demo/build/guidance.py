@@ -156,6 +156,7 @@ def build_appraisals(b: Builder) -> dict[str, int]:
                         actor=None, by=owner, item=item, note=rng.choice(CLOSINGS), closed_on=item.due_on, today=today
                     )
     # The garment company's secretary and HR manager give their opinion of its instructor.
+    assert b.garment is not None  # built before the instructors
     garment_instructor = next(ra.user for ra in ras if ra.enterprise == b.garment)
     for person_key, rating, comment in (
         ("he", Rating.SATISFIED, "每季度都来支部，帮我们把发展党员的记录补齐了。"),
