@@ -589,3 +589,85 @@ def rating_reviewer(user: AnyUser, candidate: Any) -> str | None:
     if any(g.role == Role.SECRETARY and g.org_path == branch_path for g in grants):
         return "self"
     return None
+
+
+# --- guidance: the yearly appraisal of instructors ---------------------------------------------
+
+
+def may_appraise(user: AnyUser, committee: Any) -> bool:
+    """An instructor is appraised by the county committee over their enterprise, through the
+    organisation department of that county or of a committee above it (who oversee its
+    instructors: guidance_committee_paths)."""
+    return committee.kind == "county" and any(committee.path.startswith(p) for p in guidance_committee_paths(user))
+
+
+def appraisal_refused() -> Refused:
+    return Refused(_("Instructors are appraised by the county's organisation department."), [Role.ORG_DEPARTMENT])
+
+
+def appraisals_q(user: AnyUser) -> models.Q:
+    """The appraisals the user reads, as a filter on guidance.Appraisal's fields: those of the
+    committees they oversee, and an instructor their own. Nobody else: not the enterprise."""
+    uid = getattr(user, "pk", None)
+    if not getattr(user, "is_authenticated", False) or uid is None:
+        return models.Q(pk__in=[])
+    q = models.Q(instructor_id=uid)
+    for path in guidance_committee_paths(user):
+        q |= models.Q(committee__path__startswith=path)
+    return q
+
+
+def opinion_roles(user: AnyUser, enterprise: Any) -> list[str]:
+    """The roles in which the user gives the enterprise's opinion of its instructors: "secretary"
+    as the secretary of the party organisation that covers it, "manager" as one of its managers.
+    (The enterprise's party organisation, `party_org`, is best fetched with it.)"""
+    party_path = enterprise.party_org.path if enterprise.party_org_id is not None else None
+    roles: list[str] = []
+    for g in grants_for(user):
+        if g.role == Role.SECRETARY and party_path is not None and g.org_path == party_path:
+            roles.append("secretary")
+        elif g.role == Role.MANAGER and g.enterprise_id == enterprise.pk:
+            roles.append("manager")
+    return sorted(set(roles), key=["secretary", "manager"].index)
+
+
+def gives_opinions(user: AnyUser) -> bool:
+    """Whether the user holds a role in which an enterprise's opinion of its instructors is given."""
+    return any(g.role in (Role.SECRETARY, Role.MANAGER) for g in grants_for(user))
+
+
+def opinion_enterprises_q(user: AnyUser) -> models.Q:
+    """The enterprises whose opinion of their instructors the user gives, as a filter on
+    organizations.Enterprise's fields (opinion_roles, for a list)."""
+    q = models.Q(pk__in=[])
+    for g in grants_for(user):
+        if g.role == Role.SECRETARY and g.org_path:
+            q |= models.Q(party_org__path=g.org_path)
+        elif g.role == Role.MANAGER and g.enterprise_id:
+            q |= models.Q(pk=g.enterprise_id)
+    return q
+
+
+def opinions_q(user: AnyUser) -> models.Q:
+    """The opinions the user reads, as a filter on guidance.Opinion's fields: every opinion on
+    the enterprises of the committees they oversee, and at an enterprise the opinion of the role
+    they give it in (its secretary's, its managers'). Not the instructor's."""
+    q = models.Q(pk__in=[])
+    for path in guidance_committee_paths(user):
+        q |= models.Q(enterprise__supervising_org__path__startswith=path)
+        q |= models.Q(enterprise__party_org__path__startswith=path)
+    for g in grants_for(user):
+        if g.role == Role.SECRETARY and g.org_path:
+            q |= models.Q(enterprise__party_org__path=g.org_path, author_role="secretary")
+        elif g.role == Role.MANAGER and g.enterprise_id:
+            q |= models.Q(enterprise_id=g.enterprise_id, author_role="manager")
+    return q
+
+
+def opinion_refused() -> Refused:
+    return Refused(
+        _(
+            "An instructor's opinion is given by the branch secretary and the managers of the enterprise they are assigned to."
+        ),
+        [Role.SECRETARY, Role.MANAGER],
+    )

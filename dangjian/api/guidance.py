@@ -1,6 +1,7 @@
 """/guidance: county guidance for integrations — instructors' declarations, their visits to
-enterprises, the follow-up of the problems found, and a committee's table of its instructors
-(who is behind with visits, what is open or overdue).
+enterprises, the follow-up of the problems found, a committee's table of its instructors
+(who is behind with visits, what is open or overdue), the county's yearly appraisals of its
+instructors and the enterprises' opinions of them.
 
 The same path as the web pages: every write goes through guidance.services (which audit and
 explain a refusal in the user's language: 422 with the message); every visit and follow-up is
@@ -8,6 +9,12 @@ narrowed by access.scopes (the resource "visit", reached through the enterprise)
 reads their enterprise's, a branch and its managers their enterprise's, a committee its own
 enterprises'. Visits are recorded by an instructor assigned to the enterprise (else 404 for the
 enterprise, as on the page); a follow-up is closed by its owner or the visit's instructor (else 403).
+
+Appraisals are read by the organisation department of the committees that made them (and those
+above) and by the instructor appraised; made and changed by the county's organisation department
+(another county's committee: 404). Opinions are read by the same departments and by the
+secretary or managers who give them; given by the enterprise's branch secretary and managers for
+the instructors assigned to it (another enterprise: 404).
 """
 
 import datetime as dt
@@ -17,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -26,7 +34,7 @@ from dangjian.access.models import User
 from dangjian.access.scopes import VIEW
 from dangjian.access.shortcuts import get_in_scope
 from dangjian.guidance import selectors, services
-from dangjian.guidance.models import FollowUp, OwnerRole, Visit
+from dangjian.guidance.models import Appraisal, FollowUp, Grade, Opinion, OpinionRole, OwnerRole, Rating, Visit
 from dangjian.organizations.models import Enterprise, Organization
 
 from .auth import actor
@@ -169,6 +177,105 @@ class FollowUpFilters(Schema):
     status: FollowUp.Status | None = None
     overdue: bool | None = Field(None, description="true: open and past their due day.")
     mine: bool | None = Field(None, description="true: only those in the caller's hands.")
+
+
+class AppraisalOut(Schema):
+    id: int
+    instructor_id: int
+    instructor_name: str
+    committee_id: int
+    committee_name: str
+    year: int
+    grade: Grade
+    grade_label: str = Field(description="The grade in the caller's language.")
+    visits: int = Field(description="The instructor's visits in the year, as counted when the appraisal was saved.")
+    follow_ups_closed: int = Field(description="Follow-ups of those visits closed, when it was saved.")
+    follow_ups_open: int = Field(description="Follow-ups of those visits still open, when it was saved.")
+    comment: str
+    appraised_by_id: int | None = Field(description="Who saved it last; null: a command.")
+    appraised_at: dt.datetime
+
+    @staticmethod
+    def resolve_instructor_name(obj: Appraisal) -> str:
+        return selectors.user_name(obj.instructor)
+
+    @staticmethod
+    def resolve_committee_name(obj: Appraisal) -> str:
+        return obj.committee.display_name
+
+    @staticmethod
+    def resolve_grade_label(obj: Appraisal) -> str:
+        return str(obj.get_grade_display())
+
+
+class AppraisalIn(Schema):
+    org_id: Id = Field(description="The county committee that appraises.")
+    instructor_id: Id = Field(description="The instructor's user id.")
+    year: int = Field(ge=2000, le=9999)
+    grade: Grade
+    comment: Blankable[str] = Field("", max_length=1000)
+
+
+class AppraisalPatch(Patch):
+    """Only what is sent changes; the year's figures are counted again when it is saved."""
+
+    grade: Omittable[Grade] = None
+    comment: Omittable[Blankable[str]] = Field(None, max_length=1000)
+
+
+class AppraisalFilters(Schema):
+    org: Id | None = Field(None, description="A county committee whose appraisals you read.")
+    year: int | None = None
+    instructor_id: Id | None = None
+
+
+class OpinionOut(Schema):
+    id: int
+    instructor_id: int
+    instructor_name: str
+    enterprise_id: int
+    enterprise_name: str
+    year: int
+    author_role: OpinionRole
+    rating: Rating
+    rating_label: str = Field(description="The rating in the caller's language.")
+    comment: str
+    author_id: int
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_instructor_name(obj: Opinion) -> str:
+        return selectors.user_name(obj.instructor)
+
+    @staticmethod
+    def resolve_enterprise_name(obj: Opinion) -> str:
+        return obj.enterprise.display_name
+
+    @staticmethod
+    def resolve_rating_label(obj: Opinion) -> str:
+        return str(obj.get_rating_display())
+
+
+class OpinionIn(Schema):
+    enterprise_id: Id
+    instructor_id: Id = Field(description="An instructor assigned to the enterprise by the end of the year.")
+    year: int = Field(ge=2000, le=9999)
+    rating: Rating
+    comment: Blankable[str] = Field("", max_length=1000)
+    role: OpinionRole | None = Field(
+        None, description="The role you give it in, if you are both the branch secretary and a manager."
+    )
+
+
+class OpinionPatch(Patch):
+    rating: Omittable[Rating] = None
+    comment: Omittable[Blankable[str]] = Field(None, max_length=1000)
+
+
+class OpinionFilters(Schema):
+    enterprise_id: Id | None = None
+    year: int | None = None
+    instructor_id: Id | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -358,3 +465,156 @@ def instructors(
         }
         for r in rows
     ]
+
+
+# --- appraisals ---------------------------------------------------------------------------------
+
+
+@router.get("/guidance/appraisals", response={200: list[AppraisalOut], **ERRORS})
+@paginate(Page)
+def list_appraisals(request: HttpRequest, filters: Query[AppraisalFilters]) -> QuerySet[Appraisal]:
+    """The appraisals the caller reads (their committees', or their own as an instructor), newest year first."""
+    user = actor(request)
+    qs = selectors.visible_appraisals(user)
+    if filters.org is not None:
+        qs = qs.filter(committee_id=filters.org)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    if filters.instructor_id is not None:
+        qs = qs.filter(instructor_id=filters.instructor_id)
+    return qs.order_by("-year", "committee_id", "instructor_id", "pk")
+
+
+def _appraisal(user: User, pk: int) -> Appraisal:
+    found: Appraisal | None = selectors.visible_appraisals(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/guidance/appraisals/{id}", response={200: AppraisalOut, **ERRORS})
+def get_appraisal(request: HttpRequest, id: Id) -> Appraisal:
+    return _appraisal(actor(request), id)
+
+
+@router.post("/guidance/appraisals", response={200: AppraisalOut, 201: AppraisalOut, **ERRORS})
+def appraise(request: HttpRequest, payload: AppraisalIn) -> Status:
+    """Appraise an instructor for a year (201), or change the appraisal made (200): the county's
+    organisation department. An Excellent past the county's cap is refused (422, saying the limit)."""
+    user = actor(request)
+    committee = selectors.appraisal_committees(user).filter(pk=payload.org_id).first()
+    if committee is None:
+        raise Http404
+    instructor = selectors.appraisable_instructor(committee, payload.year, payload.instructor_id)
+    if instructor is None:
+        raise ValidationError(
+            {"instructor_id": [_("Choose an instructor assigned under the committee in that year (their user id).")]}
+        )
+    existed = selectors.appraisal_rows(committee, payload.year, instructor_id=instructor.pk)[0].appraisal is not None
+    a = services.appraise(
+        actor=user,
+        committee=committee,
+        instructor=instructor,
+        year=payload.year,
+        grade=payload.grade,
+        comment=payload.comment,
+    )
+    return Status(200 if existed else 201, _appraisal(user, a.pk))
+
+
+@router.patch("/guidance/appraisals/{id}", response={200: AppraisalOut, **ERRORS})
+def change_appraisal(request: HttpRequest, id: Id, payload: AppraisalPatch) -> Appraisal:
+    """Change the grade or the comment: the county's organisation department (the audit record keeps the old)."""
+    user = actor(request)
+    a = _appraisal(user, id)
+    if not permissions.may_appraise(user, a.committee):
+        raise permissions.appraisal_refused()
+    changes = payload.dict(exclude_unset=True)
+    services.appraise(
+        actor=user,
+        committee=a.committee,
+        instructor=a.instructor,
+        year=a.year,
+        grade=changes.get("grade", a.grade),
+        comment=changes.get("comment", a.comment),
+    )
+    return _appraisal(user, a.pk)
+
+
+# --- opinions ------------------------------------------------------------------------------------
+
+
+@router.get("/guidance/opinions", response={200: list[OpinionOut], **ERRORS})
+@paginate(Page)
+def list_opinions(request: HttpRequest, filters: Query[OpinionFilters]) -> QuerySet[Opinion]:
+    """The opinions the caller reads: those they give (as secretary or manager) and, for an
+    organisation department, those of its enterprises."""
+    user = actor(request)
+    qs = selectors.visible_opinions(user)
+    if filters.enterprise_id is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise_id)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    if filters.instructor_id is not None:
+        qs = qs.filter(instructor_id=filters.instructor_id)
+    return qs.order_by("-year", "enterprise_id", "instructor_id", "author_role", "pk")
+
+
+def _opinion(user: User, pk: int) -> Opinion:
+    found: Opinion | None = selectors.visible_opinions(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/guidance/opinions/{id}", response={200: OpinionOut, **ERRORS})
+def get_opinion(request: HttpRequest, id: Id) -> Opinion:
+    return _opinion(actor(request), id)
+
+
+@router.post("/guidance/opinions", response={200: OpinionOut, 201: OpinionOut, **ERRORS})
+def give_opinion(request: HttpRequest, payload: OpinionIn) -> Status:
+    """Give the enterprise's opinion of its instructor for a year (201), or change the one given
+    in that role (200): its branch secretary or a manager."""
+    user = actor(request)
+    ent = selectors.opinion_enterprise(user, payload.enterprise_id)
+    if ent is None:
+        raise Http404
+    instructor = selectors.opinion_instructor(user, ent, payload.instructor_id, payload.year)
+    if instructor is None:
+        raise ValidationError(
+            {"instructor_id": [_("Choose an instructor assigned to the enterprise by the end of that year.")]}
+        )
+    roles = permissions.opinion_roles(user, ent)
+    role = payload.role or roles[0]
+    existed = selectors.opinion_of(instructor.pk, ent, payload.year, role) is not None
+    o = services.give_opinion(
+        actor=user,
+        enterprise=ent,
+        instructor=instructor,
+        year=payload.year,
+        rating=payload.rating,
+        comment=payload.comment,
+        role=role,
+    )
+    return Status(200 if existed else 201, _opinion(user, o.pk))
+
+
+@router.patch("/guidance/opinions/{id}", response={200: OpinionOut, **ERRORS})
+def change_opinion(request: HttpRequest, id: Id, payload: OpinionPatch) -> Opinion:
+    """Change the rating or the comment: whoever holds the opinion's role at the enterprise."""
+    user = actor(request)
+    o = _opinion(user, id)
+    if o.author_role not in permissions.opinion_roles(user, o.enterprise):
+        raise permissions.opinion_refused()
+    changes = payload.dict(exclude_unset=True)
+    services.give_opinion(
+        actor=user,
+        enterprise=o.enterprise,
+        instructor=o.instructor,
+        year=o.year,
+        rating=changes.get("rating", o.rating),
+        comment=changes.get("comment", o.comment),
+        role=o.author_role,
+    )
+    return _opinion(user, o.pk)

@@ -17,7 +17,7 @@ from dangjian.demo import meetings
 from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_date
 from dangjian.demo.build.enterprises import build_enterprises
 from dangjian.demo.build.garment import build_garment
-from dangjian.demo.build.guidance import build_guidance
+from dangjian.demo.build.guidance import build_appraisals, build_guidance
 from dangjian.demo.build.logins import build_instructors, build_logins
 from dangjian.demo.build.production import build_production
 from dangjian.demo.build.ratings import build_ratings
@@ -69,4 +69,6 @@ class DemoBuilder(Builder):
         build_guidance(self)
         # This year's 三好 round, on the records above: its own stream.
         build_ratings(self)
+        # Last year's visits and the county's appraisal of it: a stream of their own.
+        build_appraisals(self)
         return summarize()

@@ -1,5 +1,5 @@
 """Forms of county guidance: a visit (on a phone at the enterprise), a problem found on it, its
-closing, a committee's settings. Choices come from the county's settings and the enterprise's
+closing, a committee's settings, an instructor's appraisal and the enterprise's opinion of them. Choices come from the county's settings and the enterprise's
 role holders; the services check them again."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dangjian.calendar import PeriodKind
 from dangjian.ui.forms import DateInput, MultipleFileField, uploaded
 
 from . import selectors
-from .models import GuidanceConfig, OwnerRole, Topic
+from .models import Grade, GuidanceConfig, OwnerRole, Rating, Topic
 
 
 class VisitForm(forms.Form):
@@ -74,10 +74,18 @@ class ConfigForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line."),
     )
+    excellent_cap = forms.IntegerField(
+        label=_("at most this share of instructors rated Excellent (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Of the instructors the county appraises in a year, rounded down; empty: no limit."),
+    )
 
     @staticmethod
     def initial_for(config: GuidanceConfig) -> dict[str, Any]:
         return {
+            "excellent_cap": config.excellent_cap,
             "visit_period": config.visit_period,
             "builtin": [t for t in config.topics if t in Topic.values],
             "own": "\n".join(t for t in config.topics if t not in Topic.values),
@@ -86,3 +94,21 @@ class ConfigForm(forms.Form):
     def topics(self) -> list[str]:
         d = self.cleaned_data
         return [*d.get("builtin", []), *(line for line in d.get("own", "").splitlines() if line.strip())]
+
+
+class AppraisalForm(forms.Form):
+    grade = forms.ChoiceField(label=_("grade"), choices=Grade.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OpinionForm(forms.Form):
+    rating = forms.ChoiceField(label=_("rating"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What they did for the enterprise this year, and what could be better."),
+    )

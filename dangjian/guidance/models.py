@@ -1,6 +1,7 @@
 """County guidance (ROADMAP C8, DOMAIN.md §4): what a county's party-building instructors (党建
 指导员) do at the enterprises they are assigned to — their declaration of no business tie, their
-visits with the problems found, and the follow-up of each problem until it is closed.
+visits with the problems found, and the follow-up of each problem until it is closed — and the
+county's yearly appraisal of each instructor, with the enterprise's own opinion of them.
 
 An instructor is a role held on an enterprise (access.RoleAssignment, from its `started_on`).
 Every record here is about one enterprise (`enterprise`): access.scopes reaches them through it
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,13 @@ class GuidanceConfig(models.Model):
         _("topics of a visit"),
         default=default_topics,
         help_text=_("The list an instructor picks from; the built-in topics by their key, the county's own as text."),
+    )
+    excellent_cap = models.PositiveSmallIntegerField(
+        _("at most this share of instructors rated Excellent (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Of the instructors the county appraises in a year, rounded down; empty: no limit."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -413,3 +422,109 @@ class Score(models.Model):
 
     def audit_org_path(self) -> str:
         return self.candidate.organization.path
+
+
+# --- the yearly appraisal (年度考核) ----------------------------------------------------------------
+
+
+class Grade(models.TextChoices):
+    """The four grades of a cadre's yearly appraisal (优秀 / 称职 / 基本称职 / 不称职)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    COMPETENT = "competent", _("Competent")
+    BASICALLY_COMPETENT = "basically_competent", _("Basically competent")
+    NOT_COMPETENT = "not_competent", _("Not competent")
+
+
+class Appraisal(FastLabels, models.Model):
+    """A county committee's appraisal of an instructor for a year, with the figures it was based
+    on as they stood when it was saved (a later visit or closing does not change them)."""
+
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("instructor"), on_delete=models.PROTECT, related_name="appraisals"
+    )
+    committee = models.ForeignKey(
+        Organization, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="instructor_appraisals"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
+    visits = models.PositiveIntegerField(_("visits in the year"))
+    follow_ups_closed = models.PositiveIntegerField(_("follow-ups closed"))
+    follow_ups_open = models.PositiveIntegerField(_("follow-ups open"))
+    comment = models.TextField(_("comment"), blank=True, validators=[NO_NUL])
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appraised by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    appraised_at = models.DateTimeField(_("appraised at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instructor's appraisal")
+        verbose_name_plural = _("instructors' appraisals")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["instructor", "committee", "year"], name="one_appraisal_a_year"),
+        ]
+        indexes = [models.Index(fields=["committee", "year", "grade"])]
+
+    def __str__(self) -> str:
+        return f"{self.instructor} · {self.year} · {self.get_grade_display()}"
+
+    def audit_org_path(self) -> str:
+        return self.committee.path
+
+
+class Rating(models.TextChoices):
+    """The enterprise's short rating of its instructor (满意 / 基本满意 / 不满意)."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+class OpinionRole(models.TextChoices):
+    SECRETARY = "secretary", _("The branch secretary")
+    MANAGER = "manager", _("The enterprise's manager")
+
+
+class Opinion(FastLabels, models.Model):
+    """The enterprise's own opinion of its instructor for a year: one by its branch secretary and
+    one by its management (any of its managers; the last to write it is its author)."""
+
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("instructor"), on_delete=models.PROTECT, related_name="opinions_of"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="instructor_opinions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    author_role = models.CharField(_("given by"), max_length=12, choices=OpinionRole.choices)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True, validators=[NO_NUL])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("enterprise's opinion of its instructor")
+        verbose_name_plural = _("enterprises' opinions of their instructors")
+        ordering = ["-year", "enterprise_id", "author_role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instructor", "enterprise", "year", "author_role"], name="one_opinion_a_year_by_role"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "instructor"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.year} · {self.get_rating_display()}"
+
+    def audit_org_path(self) -> str:
+        return self.enterprise.audit_org_path()

@@ -48,3 +48,20 @@ def cadence(started_on: dt.date, visits: Iterable[dt.date], today: dt.date, kind
     missed = tuple(q for q, n in rows if n == 0 and q.last_day < today)
     due_by = current.last_day if counts.get(current, 0) == 0 else None
     return Cadence(tuple(rows), missed, due_by)
+
+
+# --- the yearly appraisal ------------------------------------------------------------------------
+
+
+def excellent_limit(instructors: int, cap_percent: int | None) -> int | None:
+    """How many of `instructors` may be rated Excellent under a cap of `cap_percent` % (None: no
+    cap). Rounded down, so the share is never passed: 20 % of 68 is 13 (13.6), of 4 is 0. Whole
+    numbers only, so no float rounding can move the edge (20 % of 10 is exactly 2)."""
+    if cap_percent is None:
+        return None
+    return instructors * cap_percent // 100
+
+
+def appraisal_year_ok(year: int, today: dt.date) -> bool:
+    """A year is appraised once it has begun (a county may appraise in December); never ahead."""
+    return 2000 <= year <= today.year

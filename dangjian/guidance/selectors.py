@@ -1,6 +1,7 @@
 """Reads of county guidance: an instructor's enterprises with their visits and follow-ups, a
 committee's table of its instructors (who is behind, what is open or overdue), one enterprise's
-visits, the people a follow-up may be put in the hands of, and the to-do items.
+visits, the people a follow-up may be put in the hands of, the yearly appraisals with the figures
+and opinions they rest on, and the to-do items.
 
 Lists are narrowed by access.scopes (the resource "visit", reached through the enterprise);
 a committee's table is read for an organisation the user oversees (permissions)."""
@@ -12,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,12 +27,24 @@ from dangjian.organizations.models import Enterprise, Organization, OrgKind
 from dangjian.ui.todo import Todo
 
 from . import rules
-from .models import Declaration, FollowUp, GuidanceConfig, OwnerRole, Topic, Visit
+from .models import (
+    Appraisal,
+    Declaration,
+    FollowUp,
+    Grade,
+    GuidanceConfig,
+    Opinion,
+    OpinionRole,
+    OwnerRole,
+    Topic,
+    Visit,
+)
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
 COMMITTEE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
+APPRAISAL_MONTHS = 3  # last year's appraisals and opinions are on the to-do lists until the end of March
 DUE_SOON_DAYS = 7  # a follow-up due within this many days is on its owner's to-do list
 
 
@@ -283,13 +296,319 @@ def instructor_enterprises(user: User) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(pk__in=permissions.instructor_enterprise_ids(user)).order_by("name")
 
 
+# --- the yearly appraisal ---------------------------------------------------------------------------
+
+
+def appraisal_committees(user: User) -> QuerySet[Organization]:
+    """The county committees whose instructors the user appraises (or reads the appraisals of)."""
+    return committee_orgs(user).filter(kind=OrgKind.COUNTY_COMMITTEE)
+
+
+def default_appraisal_year(today: dt.date) -> int:
+    """The year a page opens on: last year in the first quarter, when it is appraised (and on the
+    to-do lists), this year after."""
+    return today.year - 1 if today.month <= APPRAISAL_MONTHS else today.year
+
+
+def appraisal_year(raw: str, today: dt.date) -> int:
+    """The year a page asks for (?year=): four digits naming a year that can be appraised, or
+    else the default year."""
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
+    return year if rules.appraisal_year_ok(year, today) else default_appraisal_year(today)
+
+
+def oversees_instructor(user: User, instructor_id: int) -> bool:
+    """Whether the user's organisation department oversees an enterprise the instructor is
+    assigned to now."""
+    q = Q()
+    for path in permissions.guidance_committee_paths(user):
+        q |= Q(enterprise__supervising_org__path__startswith=path) | Q(enterprise__party_org__path__startswith=path)
+    if not q:
+        return False
+    return RoleAssignment.objects.filter(q, user_id=instructor_id, role=Role.INSTRUCTOR).exists()
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def visible_appraisals(user: User) -> QuerySet[Appraisal]:
+    return Appraisal.objects.filter(permissions.appraisals_q(user)).select_related(
+        "instructor__person", "committee", "appraised_by__person"
+    )
+
+
+def visible_opinions(user: User) -> QuerySet[Opinion]:
+    return Opinion.objects.filter(permissions.opinions_q(user)).select_related(
+        "instructor__person", "enterprise__party_org", "author__person"
+    )
+
+
+def appraisable_instructor(committee: Organization, year: int, instructor_id: int) -> Any:
+    """The instructor, if the committee appraises them for the year (appraised_instructor_ids)."""
+    rows = appraisal_rows(committee, year, instructor_id=instructor_id)
+    return rows[0].instructor if rows else None
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """An instructor's year at a committee's enterprises: the visits they recorded in it, and the
+    follow-ups of those visits closed and still open."""
+
+    visits: int = 0
+    closed: int = 0
+    open: int = 0
+
+
+def year_figures(instructor_ids: list[int], committee: Organization, year: int) -> dict[int, YearFigures]:
+    """Each instructor's figures for the year at the enterprises under the committee: two queries."""
+    ents = orgs.enterprises_under(committee.path)
+    span = (dt.date(year, 1, 1), _year_end(year))
+    visits = dict(
+        Visit.objects.filter(instructor_id__in=instructor_ids, enterprise_id__in=ents, visited_on__range=span)
+        .values("instructor_id")
+        .annotate(n=Count("pk"))
+        .values_list("instructor_id", "n")
+    )
+    follow = {
+        row["visit__instructor_id"]: (row["closed"], row["open"])
+        for row in FollowUp.objects.filter(
+            visit__instructor_id__in=instructor_ids, enterprise_id__in=ents, visit__visited_on__range=span
+        )
+        .values("visit__instructor_id")
+        .annotate(
+            closed=Count("pk", filter=Q(status=FollowUp.Status.CLOSED)),
+            open=Count("pk", filter=Q(status=FollowUp.Status.OPEN)),
+        )
+    }
+    return {uid: YearFigures(visits.get(uid, 0), *follow.get(uid, (0, 0))) for uid in instructor_ids}
+
+
+def _year_assignments(committee: Organization, year: int) -> QuerySet[RoleAssignment]:
+    """The instructors' assignments under the committee that had begun by the end of the year."""
+    return RoleAssignment.objects.filter(
+        role=Role.INSTRUCTOR,
+        enterprise_id__in=orgs.enterprises_under(committee.path),
+        started_on__lte=_year_end(year),
+    )
+
+
+def appraised_instructor_ids(committee: Organization, year: int) -> set[int]:
+    """Whom the committee appraises for the year: the instructors assigned under it by the end of
+    the year, and any it has appraised already (whose assignment has since ended). Its size is
+    the base of the cap on Excellent."""
+    ids = set(_year_assignments(committee, year).values_list("user_id", flat=True))
+    ids |= set(Appraisal.objects.filter(committee=committee, year=year).values_list("instructor_id", flat=True))
+    return ids
+
+
+@dataclass
+class AppraisalRow:
+    """An instructor on the committee's list for the year: their enterprises, the year's figures,
+    the enterprise's opinions and the appraisal, if made."""
+
+    instructor: Any
+    enterprises: list[Enterprise]
+    figures: YearFigures
+    appraisal: Appraisal | None
+    opinions: list[Opinion]
+
+    @property
+    def instructor_name(self) -> str:
+        return user_name(self.instructor)
+
+
+def appraisal_rows(committee: Organization, year: int, *, instructor_id: int | None = None) -> list[AppraisalRow]:
+    """The committee's instructors for the year (or the one asked for), in five queries however
+    many they are."""
+    ras = _year_assignments(committee, year).select_related("user__person", "enterprise")
+    done = Appraisal.objects.filter(committee=committee, year=year).select_related(
+        "instructor__person", "appraised_by__person"
+    )
+    if instructor_id is not None:
+        ras, done = ras.filter(user_id=instructor_id), done.filter(instructor_id=instructor_id)
+    users: dict[int, Any] = {}
+    enterprises: dict[int, list[Enterprise]] = defaultdict(list)
+    for ra in ras.order_by("enterprise__name", "user__username", "pk"):
+        users.setdefault(ra.user_id, ra.user)
+        if ra.enterprise is not None:
+            enterprises[ra.user_id].append(ra.enterprise)
+    appraisals = {a.instructor_id: a for a in done}
+    for uid, a in appraisals.items():
+        users.setdefault(uid, a.instructor)
+    if not users:
+        return []
+    ids = list(users)
+    figures = year_figures(ids, committee, year)
+    opinions: dict[int, list[Opinion]] = defaultdict(list)
+    for o in (
+        Opinion.objects.filter(
+            instructor_id__in=ids, year=year, enterprise_id__in=orgs.enterprises_under(committee.path)
+        )
+        .select_related("enterprise", "author__person")
+        .order_by("enterprise__name", "author_role")
+    ):
+        opinions[o.instructor_id].append(o)
+    return [
+        AppraisalRow(
+            instructor=users[uid],
+            enterprises=enterprises.get(uid, []),
+            figures=figures[uid],
+            appraisal=appraisals.get(uid),
+            opinions=opinions.get(uid, []),
+        )
+        for uid in ids
+    ]
+
+
+@dataclass(frozen=True)
+class AppraisalSummary:
+    instructors: int
+    appraised: int
+    by_grade: dict[str, int]
+    cap: int | None  # percent
+    limit: int | None  # how many may be rated Excellent
+
+    @property
+    def excellent(self) -> int:
+        return self.by_grade.get(Grade.EXCELLENT, 0)
+
+
+def appraisal_summary(committee: Organization, rows: list[AppraisalRow]) -> AppraisalSummary:
+    cap = config_for(committee).excellent_cap
+    grades = [r.appraisal.grade for r in rows if r.appraisal is not None]
+    return AppraisalSummary(
+        instructors=len(rows),
+        appraised=len(grades),
+        by_grade={g: grades.count(g) for g in Grade.values},
+        cap=cap,
+        limit=rules.excellent_limit(len(rows), cap),
+    )
+
+
+def appraisal_history(user: User, instructor_id: int) -> QuerySet[Appraisal]:
+    """An instructor's appraisals of every year that the user may read, newest first."""
+    return visible_appraisals(user).filter(instructor_id=instructor_id).order_by("-year", "committee__path")
+
+
+def instructor_user(instructor_id: int) -> Any:
+    """The instructor of a history page, if they ever held the role or were appraised."""
+    ra = RoleAssignment.objects.filter(user_id=instructor_id, role=Role.INSTRUCTOR).select_related("user__person")
+    found = ra.first()
+    if found is not None:
+        return found.user
+    a = Appraisal.objects.filter(instructor_id=instructor_id).select_related("instructor__person").first()
+    return a.instructor if a is not None else None
+
+
+# --- the enterprise's opinion --------------------------------------------------------------------
+
+
+@dataclass
+class OpinionRow:
+    """An instructor of an enterprise the user gives its opinion of, in one of the user's roles
+    there, with the opinion given for the year (None: not yet)."""
+
+    instructor: Any
+    enterprise: Enterprise
+    role: str
+    opinion: Opinion | None
+
+    @property
+    def instructor_name(self) -> str:
+        return user_name(self.instructor)
+
+    @property
+    def role_label(self) -> str:
+        return str(OpinionRole(self.role).label)
+
+
+def _opinion_assignments(user: User, year: int) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(
+        role=Role.INSTRUCTOR,
+        enterprise__in=Enterprise.objects.filter(permissions.opinion_enterprises_q(user)),
+        started_on__lte=_year_end(year),
+    ).select_related("user__person", "enterprise__party_org")
+
+
+def opinion_rows(user: User, year: int) -> list[OpinionRow]:
+    """The instructors the user gives their opinion of for the year (two queries)."""
+    if not permissions.gives_opinions(user):
+        return []
+    ras = list(_opinion_assignments(user, year).order_by("enterprise__name", "user__username"))
+    given = {
+        (o.instructor_id, o.enterprise_id, o.author_role): o
+        for o in Opinion.objects.filter(
+            year=year,
+            instructor_id__in={ra.user_id for ra in ras},
+            enterprise_id__in={ra.enterprise_id for ra in ras},
+        )
+    }
+    rows = []
+    for ra in ras:
+        assert ra.enterprise is not None  # an instructor's role is held on an enterprise
+        for role in permissions.opinion_roles(user, ra.enterprise):
+            rows.append(OpinionRow(ra.user, ra.enterprise, role, given.get((ra.user_id, ra.enterprise.pk, role))))
+    return rows
+
+
+def opinions_missing(user: User, year: int) -> list[OpinionRow]:
+    """The instructors the user has not yet given their opinion of for the year: one query."""
+    if not permissions.gives_opinions(user):
+        return []
+
+    def given(role: str) -> Exists:
+        return Exists(
+            Opinion.objects.filter(
+                instructor_id=OuterRef("user_id"), enterprise_id=OuterRef("enterprise_id"), year=year, author_role=role
+            )
+        )
+
+    rows = []
+    for ra in _opinion_assignments(user, year).annotate(
+        by_secretary=given(OpinionRole.SECRETARY), by_manager=given(OpinionRole.MANAGER)
+    ):
+        assert ra.enterprise is not None
+        done = {OpinionRole.SECRETARY: ra.by_secretary, OpinionRole.MANAGER: ra.by_manager}
+        for role in permissions.opinion_roles(user, ra.enterprise):
+            if not done[OpinionRole(role)]:
+                rows.append(OpinionRow(ra.user, ra.enterprise, role, None))
+    return rows
+
+
+def opinion_instructor(user: User, enterprise: Enterprise, instructor_id: int, year: int) -> Any:
+    """The instructor of the enterprise whose opinion the user gives for the year, or None."""
+    ra = _opinion_assignments(user, year).filter(enterprise=enterprise, user_id=instructor_id).first()
+    return ra.user if ra is not None else None
+
+
+def opinion_enterprise(user: User, pk: int | None) -> Enterprise | None:
+    """An enterprise whose opinion of its instructors the user gives."""
+    if pk is None:
+        return None
+    return (
+        Enterprise.objects.filter(permissions.opinion_enterprises_q(user), pk=pk)
+        .select_related("party_org", "supervising_org")
+        .first()
+    )
+
+
+def opinion_of(instructor_id: int, enterprise: Enterprise, year: int, role: str) -> Opinion | None:
+    return Opinion.objects.filter(
+        instructor_id=instructor_id, enterprise=enterprise, year=year, author_role=role
+    ).first()
+
+
 # --- to-do ------------------------------------------------------------------------------------------
 
 
 def todo(user: User, today: dt.date | None = None) -> list[Todo]:
     """For an instructor: an assignment without its declaration, a visit due this period; for
     whoever a follow-up is in the hands of: each overdue or due within a week; for a committee's
-    organisation department: the overdue follow-ups and the instructors behind under it."""
+    organisation department: the overdue follow-ups and the instructors behind under it; in the
+    first quarter, last year's opinions not yet given (a secretary, a manager) and the
+    instructors not yet appraised (a county's organisation department). Those are asked all
+    year, so that a dashboard costs the same queries in every month."""
     today = today or timezone.localdate()
     if not getattr(user, "is_authenticated", False) or not permissions.may_see_guidance(user):
         return []
@@ -338,6 +657,25 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
                 detail=item.enterprise.display_name,
             )
         )
+    last_year = today.year - 1
+    appraising = today.month <= APPRAISAL_MONTHS
+    for missing in opinions_missing(user, last_year):
+        if appraising:
+            items.append(
+                Todo(
+                    kind="guidance",
+                    title=_("Give your opinion of %(instructor)s, instructor of %(enterprise)s, for %(year)d")
+                    % {
+                        "instructor": missing.instructor_name,
+                        "enterprise": missing.enterprise.display_name,
+                        "year": last_year,
+                    },
+                    url=f"{reverse('guidance:opinion')}?enterprise={missing.enterprise.pk}"
+                    f"&instructor={missing.instructor.pk}&year={last_year}",
+                    due_by=dt.date(today.year, APPRAISAL_MONTHS, 31),
+                    detail=missing.role_label,
+                )
+            )
     own = Organization.objects.filter(
         path__in=permissions.guidance_committee_paths(user), kind=OrgKind.COUNTY_COMMITTEE
     ).order_by("path")
@@ -358,7 +696,8 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
                     detail=committee.display_name,
                 )
             )
-        behind = sum(1 for r in instructors_of(committee, today) if r.cadence.behind)
+        rows = instructors_of(committee, today)
+        behind = sum(1 for r in rows if r.cadence.behind)
         if behind:
             items.append(
                 Todo(
@@ -370,6 +709,26 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
                     )
                     % {"n": behind},
                     url=f"{page}?org={committee.pk}&show=behind#instructors",
+                    detail=committee.display_name,
+                )
+            )
+        # Those assigned by the end of last year and not yet appraised for it (one query).
+        due = {r.instructor.pk for r in rows if r.assignment.started_on <= _year_end(last_year)}
+        due -= set(
+            Appraisal.objects.filter(committee=committee, year=last_year).values_list("instructor_id", flat=True)
+        )
+        if due and appraising:
+            items.append(
+                Todo(
+                    kind="guidance",
+                    title=ngettext(
+                        "%(n)d instructor not yet appraised for %(year)d",
+                        "%(n)d instructors not yet appraised for %(year)d",
+                        len(due),
+                    )
+                    % {"n": len(due), "year": last_year},
+                    url=f"{reverse('guidance:appraisals')}?org={committee.pk}&year={last_year}",
+                    due_by=dt.date(today.year, APPRAISAL_MONTHS, 31),
                     detail=committee.display_name,
                 )
             )

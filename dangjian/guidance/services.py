@@ -1,6 +1,7 @@
 """Writes of county guidance: an instructor's declaration of no business tie, their visits with
-photos, the problems found as follow-up items put in someone's hands, their closing, and a
-committee's settings.
+photos, the problems found as follow-up items put in someone's hands, their closing, a
+committee's settings, the county's yearly appraisal of each instructor and the enterprise's
+opinion of them.
 
 Every function is keyword-only, runs in one audited transaction (audit.write_transaction) and
 explains a refusal with a ValidationError in the user's language, naming what to change.
@@ -18,17 +19,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.access import permissions
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.audit import services as audit
 from dangjian.calendar import PeriodKind
 from dangjian.files import Upload, store_sealed
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind
-from dangjian.organizations.models import Enterprise, Organization
+from dangjian.organizations.models import Enterprise, Organization, OrgKind
 from dangjian.text import refuse_nul
 
 from . import rules, selectors
-from .models import Declaration, FollowUp, GuidanceConfig, Visit, VisitPhoto
+from .models import (
+    Appraisal,
+    Declaration,
+    FollowUp,
+    Grade,
+    GuidanceConfig,
+    Opinion,
+    OpinionRole,
+    Rating,
+    Visit,
+    VisitPhoto,
+)
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -36,6 +49,8 @@ if TYPE_CHECKING:
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 MAX_PHOTOS = 6
 MAX_TOPICS = 30
+MAX_COMMENT = 1000
+_UNCHANGED: Any = object()  # a keyword left out: the stored value stays
 
 DECLARATION = gettext_lazy(
     "I declare that I have no business tie to %(enterprise)s: I hold no shares in it, am not employed"
@@ -332,9 +347,16 @@ def close_follow_up(
 
 @audit.write_transaction
 def save_config(
-    *, actor: User | None, organization: Organization, visit_period: str, topics: Sequence[str]
+    *,
+    actor: User | None,
+    organization: Organization,
+    visit_period: str,
+    topics: Sequence[str],
+    excellent_cap: int | None = _UNCHANGED,
 ) -> GuidanceConfig:
-    """A committee's visit frequency and list of topics (the built-in ones by key, its own as text)."""
+    """A committee's visit frequency, list of topics (the built-in ones by key, its own as text)
+    and the share of its instructors that may be rated Excellent in a year (None: no limit; left
+    out: as it was)."""
     if organization.kind not in selectors.COMMITTEE_KINDS:
         raise ValidationError(
             _("%(org)s is not a committee: the county or prefecture keeps these settings.")
@@ -355,10 +377,221 @@ def save_config(
     if len(clean) > MAX_TOPICS:
         raise _field("topics", _("Keep at most %(n)d topics.") % {"n": MAX_TOPICS})
     existing = selectors.own_config(organization)
-    data = {"visit_period": visit_period, "topics": clean}
+    data: dict[str, Any] = {"visit_period": visit_period, "topics": clean}
+    if excellent_cap is not _UNCHANGED:
+        if excellent_cap is not None and not 0 <= excellent_cap <= 100:
+            raise _field("excellent_cap", _("Give the share as a whole percent from 0 to 100, or leave it empty."))
+        data["excellent_cap"] = excellent_cap
     if existing is None:
         config = GuidanceConfig.objects.create(organization=organization, **data)
         audit.record_create(actor, config)
         return config
     audit.update_model(actor=actor, instance=existing, data=data, clean=False)
     return existing
+
+
+# --- the yearly appraisal -------------------------------------------------------------------------
+
+_APPRAISED = (
+    gettext_lazy("Your appraisal for %(year)d: %(grade)s"),
+    gettext_lazy("%(committee)s appraised your work as an instructor in %(year)d: %(grade)s."),
+)
+
+
+def _refuse_year(year: int, today: dt.date) -> None:
+    if not rules.appraisal_year_ok(year, today):
+        raise _field(
+            "year",
+            _("%(year)d is not a year that can be appraised: give a year from 2000 up to this one (%(now)d).")
+            % {"year": year, "now": today.year},
+        )
+
+
+def _comment(comment: str) -> str:
+    refuse_nul(comment=comment)
+    comment = comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise _field("comment", _("Keep the comment within %(n)d characters.") % {"n": MAX_COMMENT})
+    return comment
+
+
+def _refuse_cap(committee: Organization, year: int, instructor: User, grade: str) -> None:
+    """An Excellent that would pass the county's cap is refused, saying the limit and how many
+    have it already. The cap's settings row is locked first, so two appraisals saved at once
+    are counted one after the other."""
+    if grade != Grade.EXCELLENT:
+        return
+    config = selectors.config_for(committee)
+    cap = config.excellent_cap
+    if cap is None:
+        return
+    if config.pk is not None:
+        GuidanceConfig.objects.select_for_update().filter(pk=config.pk).first()
+    n = len(selectors.appraised_instructor_ids(committee, year))
+    limit = rules.excellent_limit(n, cap)
+    assert limit is not None  # a cap is set
+    others = (
+        Appraisal.objects.filter(committee=committee, year=year, grade=Grade.EXCELLENT)
+        .exclude(instructor=instructor)
+        .count()
+    )
+    if others + 1 > limit:
+        raise _field(
+            "grade",
+            _(
+                "At most %(limit)d of the %(n)d instructors appraised for %(year)d may be rated Excellent"
+                " (the county's limit of %(cap)d%%, rounded down), and %(k)d already are."
+                " Choose another grade, or change one of theirs first."
+            )
+            % {"limit": limit, "n": n, "year": year, "cap": cap, "k": others},
+        )
+
+
+@audit.write_transaction
+def appraise(
+    *,
+    actor: User | None,
+    committee: Organization,
+    instructor: User,
+    year: int,
+    grade: str,
+    comment: str = "",
+    today: dt.date | None = None,
+) -> Appraisal:
+    """The county committee's appraisal of an instructor for a year, made or changed (the audit
+    record keeps what it was), with the year's figures as they stand now; the instructor is told
+    of a new grade. The actor is its organisation department (None: a command)."""
+    today = today or timezone.localdate()
+    if committee.kind != OrgKind.COUNTY_COMMITTEE:
+        raise ValidationError(
+            _("%(org)s is not a county committee: instructors are appraised by the county.")
+            % {"org": committee.display_name}
+        )
+    if actor is not None and not permissions.may_appraise(actor, committee):
+        raise ValidationError(_("Instructors are appraised by the county's organisation department."))
+    _refuse_year(year, today)
+    if grade not in Grade.values:
+        raise _field("grade", _("Choose a grade: Excellent, Competent, Basically competent or Not competent."))
+    comment = _comment(comment)
+    current = (
+        Appraisal.objects.select_for_update().filter(committee=committee, instructor=instructor, year=year).first()
+    )
+    if current is None and instructor.pk not in selectors.appraised_instructor_ids(committee, year):
+        raise ValidationError(
+            _(
+                "%(name)s was not an instructor at an enterprise under %(org)s in %(year)d: there is nothing to appraise."
+            )
+            % {"name": selectors.user_name(instructor), "org": committee.display_name, "year": year}
+        )
+    _refuse_cap(committee, year, instructor, grade)
+    figures = selectors.year_figures([instructor.pk], committee, year)[instructor.pk]
+    data: dict[str, Any] = {
+        "grade": grade,
+        "comment": comment,
+        "visits": figures.visits,
+        "follow_ups_closed": figures.closed,
+        "follow_ups_open": figures.open,
+    }
+    if current is None:
+        appraisal = Appraisal.objects.create(
+            committee=committee,
+            instructor=instructor,
+            year=year,
+            appraised_by=actor,
+            appraised_at=timezone.now(),
+            **data,
+        )
+        audit.record_create(actor, appraisal)
+    else:
+        appraisal = current
+        if all(getattr(current, k) == v for k, v in data.items()):
+            return current  # nothing changed: nothing written
+        told = current.grade
+        audit.update_model(
+            actor=actor,
+            instance=current,
+            data={**data, "appraised_by": actor, "appraised_at": timezone.now()},
+            clean=False,
+        )
+        if told == grade:
+            return appraisal
+    _tell_appraised(actor, appraisal)
+    return appraisal
+
+
+def _tell_appraised(actor: User | None, appraisal: Appraisal) -> None:
+    def texts() -> tuple[str, str]:
+        values = {
+            "year": appraisal.year,
+            "grade": str(Grade(appraisal.grade).label),
+            "committee": appraisal.committee.display_name,
+        }
+        return str(_APPRAISED[0]) % values, str(_APPRAISED[1]) % values
+
+    notifications.notify_event(
+        actor=actor,
+        users=[appraisal.instructor],
+        kind=Kind.GUIDANCE,
+        key=f"appraisal:{appraisal.pk}:{appraisal.grade}",
+        url=reverse("guidance:appraisal_history", args=[appraisal.instructor_id]),
+        texts=texts,
+        about=appraisal,
+    )
+
+
+# --- the enterprise's opinion of its instructor ------------------------------------------------------
+
+
+@audit.write_transaction
+def give_opinion(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    instructor: User,
+    year: int,
+    rating: str,
+    comment: str = "",
+    role: str | None = None,
+    author: User | None = None,
+    today: dt.date | None = None,
+) -> Opinion:
+    """The enterprise's opinion of its instructor for a year, given or changed by `author` (the
+    actor, unless a command writes it for them) as its branch secretary or one of its managers
+    (`role`; the first they hold if left out). One opinion per role: a manager's replaces the
+    management's earlier one, and the audit record keeps it."""
+    today = today or timezone.localdate()
+    author = _acting(actor, author)
+    roles = permissions.opinion_roles(author, enterprise)
+    role = role or (roles[0] if roles else None)
+    if role is None or role not in roles:
+        raise ValidationError(
+            _(
+                "Only the branch secretary and the managers of %(enterprise)s give its opinion of its instructors,"
+                " each in their own role."
+            )
+            % {"enterprise": enterprise.display_name}
+        )
+    _refuse_year(year, today)
+    if rating not in Rating.values:
+        raise _field("rating", _("Choose Satisfied, Basically satisfied or Not satisfied."))
+    comment = _comment(comment)
+    assignment = selectors.assignment_of(instructor, enterprise)
+    if assignment is None or assignment.started_on > dt.date(year, 12, 31):
+        raise ValidationError(
+            _("%(name)s was not an instructor of %(enterprise)s in %(year)d.")
+            % {"name": selectors.user_name(instructor), "enterprise": enterprise.display_name, "year": year}
+        )
+    current = (
+        Opinion.objects.select_for_update()
+        .filter(instructor=instructor, enterprise=enterprise, year=year, author_role=role)
+        .first()
+    )
+    data = {"rating": rating, "comment": comment, "author": author}
+    if current is None:
+        opinion = Opinion.objects.create(
+            instructor=instructor, enterprise=enterprise, year=year, author_role=OpinionRole(role), **data
+        )
+        audit.record_create(actor, opinion)
+        return opinion
+    audit.update_model(actor=actor, instance=current, data=data, clean=False)
+    return current

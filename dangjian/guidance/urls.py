@@ -22,4 +22,8 @@ urlpatterns = [
     path("ratings/rounds/<id:pk>/", ratings.round_page, name="round"),
     path("ratings/candidates/<id:pk>/", ratings.candidate, name="candidate"),
     path("ratings/candidates/<id:pk>/certificate.pdf", ratings.certificate, name="certificate"),
+    path("appraisals/", views.appraisals, name="appraisals"),
+    path("appraisals/instructors/<id:pk>/", views.appraisal_history, name="appraisal_history"),
+    path("appraisals/instructors/<id:pk>/appraise/", views.appraise, name="appraise"),
+    path("appraisals/opinion/", views.opinion, name="opinion"),
 ]

@@ -1,7 +1,9 @@
 """Pages of county guidance: the instructor's enterprises with the visit due and the problems in
 their hands; a committee's table of its instructors (who is behind, what is open or overdue);
 one enterprise's visits; a visit with its photos and follow-ups; the declaration, the visit form,
-the closing of a follow-up and a committee's settings. Views are thin: rules speak through the
+the closing of a follow-up and a committee's settings; the county's appraisals of the year, the
+appraisal of one instructor, an instructor's appraisals of every year, and the enterprise's
+opinion of its instructor. Views are thin: rules speak through the
 services, who may see what through access."""
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -28,8 +31,8 @@ from dangjian.ui.forms import apply_errors, save_form_page
 from dangjian.ui.paging import paginate
 
 from . import selectors, services
-from .forms import CloseForm, ConfigForm, FollowUpForm, VisitForm
-from .models import FollowUp, Visit, VisitPhoto
+from .forms import AppraisalForm, CloseForm, ConfigForm, FollowUpForm, OpinionForm, VisitForm
+from .models import FollowUp, Grade, OpinionRole, Visit, VisitPhoto
 
 
 def _require(user: Any) -> None:
@@ -98,6 +101,8 @@ def page(request):
         context["querystring"] = f"org={committee.pk}&show={show}"
     elif not context["mine"]:
         context["visits"] = paginate(request, selectors.visible_visits(user), per_page=30)
+    year = selectors.default_appraisal_year(today)
+    context.update(opinion_year=year, opinions=selectors.opinion_rows(user, year))
     return render(request, "guidance/page.html", context)
 
 
@@ -262,11 +267,148 @@ def config(request):
         request,
         form,
         lambda d: services.save_config(
-            actor=request.user, organization=committee, visit_period=d["visit_period"], topics=form.topics()
+            actor=request.user,
+            organization=committee,
+            visit_period=d["visit_period"],
+            topics=form.topics(),
+            excellent_cap=d["excellent_cap"],
         ),
         done=_("The settings are saved."),
         title=_("Instructors' visits: settings"),
         subtitle=committee.display_name,
         cancel_url=f"{reverse('guidance:page')}?org={committee.pk}",
         note=_("Enterprises under this committee follow these settings unless a committee below keeps its own."),
+    )
+
+
+# --- the yearly appraisal -------------------------------------------------------------------------
+
+
+def _year(request, today: dt.date) -> int:
+    return selectors.appraisal_year(request.GET.get("year", ""), today)
+
+
+def _appraising_committee(request, *, refuse: bool = True) -> Organization:
+    """The county committee of ?org= among those whose instructors the user appraises (404 for
+    another), or their first; when they appraise none, refused (or, for a page about an
+    instructor, `refuse=False`, 404: the instructor is not there for them)."""
+    committees = selectors.appraisal_committees(request.user)
+    pk = parse_id(request.GET.get("org"))
+    if request.GET.get("org") and pk is None:
+        raise Http404
+    committee = committees.filter(pk=pk).first() if pk is not None else committees.first()
+    if committee is None:
+        if pk is not None or not refuse:
+            raise Http404
+        raise permissions.appraisal_refused()
+    if not permissions.may_appraise(request.user, committee):  # never: the list is theirs
+        raise permissions.appraisal_refused()
+    return committee
+
+
+@login_required
+def appraisals(request):
+    """The county's instructors for a year: the year's figures, the enterprise's opinions and the
+    grade given, with the share rated Excellent against the county's cap."""
+    today = timezone.localdate()
+    committee = _appraising_committee(request)
+    year = _year(request, today)
+    rows = selectors.appraisal_rows(committee, year)
+    summary = selectors.appraisal_summary(committee, rows)
+    return render(
+        request,
+        "guidance/appraisals.html",
+        {
+            "committee": committee,
+            "committees": selectors.appraisal_committees(request.user),
+            "year": year,
+            "years": list(range(today.year, today.year - 6, -1)),
+            "rows": rows,
+            "summary": summary,
+            "grades": [(value, label, summary.by_grade[value]) for value, label in Grade.choices],
+            "may_configure": permissions.may_configure_guidance(request.user, committee),
+        },
+    )
+
+
+@login_required
+def appraise(request, pk):
+    """One instructor's year (figures, opinions) and the committee's appraisal of it."""
+    today = timezone.localdate()
+    committee = _appraising_committee(request, refuse=False)
+    year = _year(request, today)
+    rows = selectors.appraisal_rows(committee, year, instructor_id=pk)
+    if not rows:
+        raise Http404
+    row = rows[0]
+    current = row.appraisal
+    initial = {"grade": current.grade, "comment": current.comment} if current else {}
+    form = AppraisalForm(request.POST or None, initial=initial)
+    back = f"{reverse('guidance:appraisals')}?org={committee.pk}&year={year}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appraise(
+                actor=request.user, committee=committee, instructor=row.instructor, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The appraisal is saved."))
+            return redirect(f"{back}#i{row.instructor.pk}")
+    summary = selectors.appraisal_summary(committee, selectors.appraisal_rows(committee, year))
+    return render(
+        request,
+        "guidance/appraise.html",
+        {"committee": committee, "year": year, "row": row, "form": form, "summary": summary, "back": back},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def appraisal_history(request, pk):
+    """An instructor's appraisals of every year: for the instructor, and for the organisation
+    department of the committees that appraised them or oversee them now."""
+    user = request.user
+    instructor = selectors.instructor_user(pk)
+    if instructor is None:
+        raise Http404
+    history = list(selectors.appraisal_history(user, pk))
+    if not history and pk != user.pk and not selectors.oversees_instructor(user, pk):
+        raise Http404
+    return render(
+        request,
+        "guidance/appraisal_history.html",
+        {"instructor": instructor, "name": selectors.user_name(instructor), "history": history, "own": pk == user.pk},
+    )
+
+
+@login_required
+def opinion(request):
+    """The enterprise's opinion of its instructor for a year, by its secretary or a manager."""
+    user = request.user
+    today = timezone.localdate()
+    ent = selectors.opinion_enterprise(user, parse_id(request.GET.get("enterprise")))
+    if ent is None:
+        raise Http404
+    year = _year(request, today)
+    instructor = selectors.opinion_instructor(user, ent, parse_id(request.GET.get("instructor")) or 0, year)
+    if instructor is None:
+        raise Http404
+    roles = permissions.opinion_roles(user, ent)
+    role = request.GET.get("role") if request.GET.get("role") in roles else roles[0]
+    current = selectors.opinion_of(instructor.pk, ent, year, role)
+    form = OpinionForm(
+        request.POST or None, initial={"rating": current.rating, "comment": current.comment} if current else {}
+    )
+    return save_form_page(
+        request,
+        form,
+        lambda d: services.give_opinion(actor=user, enterprise=ent, instructor=instructor, year=year, role=role, **d),
+        done=_("Your opinion is saved."),
+        title=_("Your opinion of the instructor, %(year)d") % {"year": year},
+        subtitle=f"{selectors.user_name(instructor)} · {ent.display_name} · {OpinionRole(role).label}",
+        cancel_url=reverse("guidance:page") + "#opinions",
+        note=_(
+            "The county's organisation department reads it when it appraises the instructor; the instructor does not."
+        ),
     )

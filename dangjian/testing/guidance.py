@@ -9,7 +9,7 @@ from typing import Any
 from dangjian.access import services as access_services
 from dangjian.access.models import Role
 from dangjian.guidance import services
-from dangjian.guidance.models import FollowUp, Visit
+from dangjian.guidance.models import Appraisal, FollowUp, Opinion, Visit
 from dangjian.testing.factories import PersonFactory, UserFactory
 
 ASSIGNED = dt.date(2026, 1, 5)
@@ -138,3 +138,43 @@ def scored_candidate(world, side=None):
     scores = {c.pk: (c.weight, "好") for c in three_good().criteria.filter(method=Method.REVIEWED)}
     ratings.score(actor=None, candidate=candidate, reviewer=Reviewer.COUNTY, scores=scores)
     return candidate
+
+
+def appraisal_of(world, side, instructor, *, year: int = 2026, grade: str = "competent") -> Appraisal:
+    """The county's appraisal of the side's instructor for a year (by its organisation department)."""
+    return services.appraise(
+        actor=world.county_admin,
+        committee=world.county,
+        instructor=instructor,
+        year=year,
+        grade=grade,
+        today=dt.date(year, 12, 31),
+    )
+
+
+def opinion_of(side, instructor, *, by: str = "secretary", year: int = 2026, rating: str = "satisfied") -> Opinion:
+    """The side's secretary's (or manager's) opinion of its instructor for a year."""
+    return services.give_opinion(
+        actor=getattr(side, by),
+        enterprise=side.enterprise,
+        instructor=instructor,
+        year=year,
+        rating=rating,
+        today=dt.date(year, 12, 31),
+    )
+
+
+def b_instructor(world) -> Any:
+    """Side B's instructor, made once however often a test asks (a page's query is built again
+    for each example)."""
+    from dangjian.access.models import User
+
+    return User.objects.filter(username="instructor_b").first() or instructor_of(world.b)
+
+
+def b_appraisal(world) -> Appraisal:
+    return appraisal_of(world, world.b, b_instructor(world))
+
+
+def b_opinion(world) -> Opinion:
+    return opinion_of(world.b, b_instructor(world))

@@ -96,6 +96,8 @@ OBJECT_URLS = {
     "guidance:certificate": lambda w: {"pk": guidance_scene.b_candidate(w).pk},
     "guidance:round": lambda w: {"pk": guidance_scene.b_round(w).pk},
     "guidance:scheme": lambda w: {"pk": guidance_scene.scheme_of(w.outsider_county).pk},
+    "guidance:appraisal_history": lambda w: {"pk": guidance_scene.b_appraisal(w).instructor_id},
+    "guidance:appraise": lambda w: {"pk": guidance_scene.b_instructor(w).pk},
 }
 
 
@@ -227,6 +229,10 @@ QUERY_URLS = {
     "guidance:ratings": lambda w: f"?org={w.outsider_county.pk}",
     "guidance:scheme_new": lambda w: f"?org={w.outsider_county.pk}",
     "guidance:round_new": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:appraisals": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:opinion": lambda w: (
+        f"?enterprise={w.b.enterprise.pk}&instructor={guidance_scene.b_instructor(w).pk}&year=2026"
+    ),
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

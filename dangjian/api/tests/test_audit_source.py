@@ -227,6 +227,28 @@ RECIPES = {
         f"/guidance/rating-candidates/{guidance_scene.candidate_of(w, w.a).pk}/scores",
         {"scores": [{"criterion_id": guidance_scene.reviewed_criterion().pk, "points": 5, "note": "好"}]},
     ),
+    ("post", "/guidance/appraisals"): lambda w: (
+        "/guidance/appraisals",
+        {"org_id": w.county.pk, "instructor_id": _instructor(w).pk, "year": _YEAR, "grade": "competent"},
+    ),
+    ("patch", "/guidance/appraisals/{id}"): lambda w: (
+        f"/guidance/appraisals/{_appraisal(w).pk}",
+        {"grade": "basically_competent", "comment": "走访偏少"},
+    ),
+    # The county's admin is made a manager of A to give the enterprise's opinion.
+    ("post", "/guidance/opinions"): lambda w: (
+        "/guidance/opinions",
+        {
+            "enterprise_id": _admin_manages(w).enterprise_id,
+            "instructor_id": _instructor(w).pk,
+            "year": _YEAR,
+            "rating": "satisfied",
+        },
+    ),
+    ("patch", "/guidance/opinions/{id}"): lambda w: (
+        f"/guidance/opinions/{_admin_opinion(w).pk}",
+        {"rating": "not_satisfied"},
+    ),
     ("post", "/production/trainees/{id}/assessment"): lambda w: (
         f"/production/trainees/{production.enrol(actor=None, course=_course(w), people=[w.a.worker])[0].pk}/assessment",
         {"result": "passed", "assessed_on": timezone.localdate().isoformat()},
@@ -352,6 +374,39 @@ def _admin_follow_up(world):
     visit = _admin_visit(world)
     return guidance.add_follow_up(
         actor=world.county_admin, visit=visit, problem="x", owner=world.a.secretary, due_on=timezone.localdate()
+    )
+
+
+_YEAR = timezone.localdate().year
+
+
+def _instructor(world):
+    from dangjian.testing.guidance import instructor_of
+
+    return instructor_of(world.a, started_on=dt.date(_YEAR, 1, 1))
+
+
+def _appraisal(world):
+    return guidance.appraise(
+        actor=None, committee=world.county, instructor=_instructor(world), year=_YEAR, grade="competent"
+    )
+
+
+def _admin_manages(world):
+    return access_services.assign_role(
+        actor=None, user=world.county_admin, role="manager", enterprise=world.a.enterprise
+    )
+
+
+def _admin_opinion(world):
+    _admin_manages(world)
+    return guidance.give_opinion(
+        actor=None,
+        author=world.county_admin,
+        enterprise=world.a.enterprise,
+        instructor=_instructor(world),
+        year=_YEAR,
+        rating="satisfied",
     )
 
 

@@ -45,6 +45,8 @@ OBJECT_OF_B = {
     "guidance/rating-schemes": lambda world: None,  # ?org= / the body names a committee: test_ratings_api.py
     "guidance/rating-rounds": lambda world: guidance_scene.b_round(world),
     "guidance/rating-candidates": lambda world: guidance_scene.b_candidate(world),
+    "guidance/appraisals": lambda world: guidance_scene.b_appraisal(world),
+    "guidance/opinions": lambda world: guidance_scene.b_opinion(world),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -87,6 +89,8 @@ BODIES = {
     ("put", "/guidance/rating-candidates/{id}/scores"): lambda world: {
         "scores": [{"criterion_id": guidance_scene.reviewed_criterion().pk, "points": 1, "note": "x"}]
     },
+    ("patch", "/guidance/appraisals/{id}"): lambda world: {"grade": "competent"},
+    ("patch", "/guidance/opinions/{id}"): lambda world: {"rating": "satisfied"},
 }
 
 

@@ -19,7 +19,7 @@ from dangjian.branchlife.models import Meeting
 from dangjian.organizations.models import Organization
 from dangjian.testing.api import API, operations
 from dangjian.testing.branchlife import meeting
-from dangjian.testing.guidance import instructor_of, visit_of
+from dangjian.testing.guidance import appraisal_of, instructor_of, opinion_of, visit_of
 
 OPERATIONS = operations()
 
@@ -186,8 +186,12 @@ def _patch_targets(world):
     """Each PATCH path's object on side A and who may change it (the county's administrator,
     unless only someone else may: a visit is corrected by its own instructor)."""
     visit = visit_of(world.a, instructor_of(world.a))
+    appraisal = appraisal_of(world, world.a, visit.instructor)
+    opinion = opinion_of(world.a, visit.instructor)
     return {
         "/guidance/visits/{id}": (visit.pk, visit.instructor),
+        "/guidance/appraisals/{id}": appraisal.pk,
+        "/guidance/opinions/{id}": (opinion.pk, world.a.secretary),
         "/organizations/{id}": world.a.branch.pk,
         "/enterprises/{id}": world.a.enterprise.pk,
         "/units/{id}": world.a.team.pk,

@@ -634,3 +634,26 @@ def test_this_years_three_good_round_rated_seven_branches_the_garment_branch_amo
     client.force_login(User.objects.get(username="liuhong"))
     page = client.get(reverse("guidance:round", args=[rnd.pk])).content.decode()
     assert page.count('data-result="awarded"') == 7
+
+
+def test_last_years_appraisals_within_the_countys_cap_with_the_garment_companys_opinion(county, garment, client):
+    from dangjian.guidance.models import Appraisal, GuidanceConfig, Opinion
+
+    year = timezone.localdate().year - 1
+    appraisals = Appraisal.objects.filter(committee=county, year=year)
+    assert appraisals.count() == 68
+    grades = Counter(appraisals.values_list("grade", flat=True))
+    assert GuidanceConfig.objects.get(organization=county).excellent_cap == 20
+    assert 0 < grades["excellent"] <= 68 * 20 // 100
+    assert grades["competent"] > grades["basically_competent"] > grades["not_competent"] == 1
+    assert not appraisals.filter(appraised_by__isnull=False).exists()  # written by the command
+    assert appraisals.filter(visits__gt=0).count() > 60
+    instructor = User.objects.get(username="instructor")
+    opinions = Opinion.objects.filter(instructor=instructor, enterprise=garment, year=year)
+    assert sorted(opinions.values_list("author__username", flat=True)) == ["heyanping", "hr"]
+    client.force_login(instructor)
+    page = client.get(reverse("guidance:appraisal_history", args=[instructor.pk])).content.decode()
+    assert f'data-year="{year}"' in page
+    client.force_login(User.objects.get(username="liuhong"))
+    listing = client.get(f"{reverse('guidance:appraisals')}?org={county.pk}&year={year}").content.decode()
+    assert 'data-rows="68"' in listing and "每季度都来支部" in listing

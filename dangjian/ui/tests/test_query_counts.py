@@ -40,10 +40,13 @@ PAGES = {
     # development steps, the birthday cohort, imports waiting, the production work (uncovered
     # teams, quiet pairings, posts awaiting recognition), guidance (the follow-ups in the
     # user's hands; for an organisation department, its county's overdue items and the
-    # instructors' table behind "who is behind") — a fixed number per capability.
-    "dashboard (county)": ("county_admin", "home", [], 17),
-    "dashboard (secretary)": ("a.secretary", "home", [], 33),
-    "dashboard (manager)": ("a.manager", "home", [], 10),
+    # instructors' table behind "who is behind"; last year's appraisals: one query for the
+    # department — who is appraised — and one for a secretary or manager — whose opinion is not
+    # given —, asked in every month so that the count does not change with the season, shown
+    # in the first quarter) — a fixed number per capability.
+    "dashboard (county)": ("county_admin", "home", [], 18),
+    "dashboard (secretary)": ("a.secretary", "home", [], 34),
+    "dashboard (manager)": ("a.manager", "home", [], 11),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
     # and the seals: newest, those above its floor, what waits; and the records the page's
     # events name, one query per kind of record (people twice: names, and which the reader may
