@@ -80,10 +80,12 @@ COUNTED_ON = dt.date(2026, 6, 30)
 
 
 def three_good():
-    """The built-in 三好 scheme (created by the guidance migrations)."""
-    from dangjian.guidance.models import RatingScheme
+    """The built-in 三好 scheme (a migration installs it; a transactional test's flush drops it,
+    so it is installed again here when missing)."""
+    from dangjian.guidance.models import Criterion, RatingScheme
+    from dangjian.guidance.ratings import builtin
 
-    return RatingScheme.objects.get(organization__isnull=True, name="三好党支部")
+    return builtin.install(RatingScheme, Criterion)
 
 
 def round_of(world, *, year: int = 2026, counted_on: dt.date = COUNTED_ON, today: dt.date = dt.date(2026, 12, 1)):
