@@ -40,7 +40,7 @@ def test_an_instructor_visits_on_a_phone_and_the_branch_scores_itself(
     transactional_db, live_server, world, browser, language
 ):
     a = world.a
-    instructor_of(a, username="instructor_a", declared=False)
+    instructor = instructor_of(a, username="instructor_a", declared=False)
     phone = browser.new_context(viewport=PHONE)
     page = phone.new_page()
     log_in(page, live_server, "instructor_a")
@@ -77,6 +77,10 @@ def test_an_instructor_visits_on_a_phone_and_the_branch_scores_itself(
         page.click("#follow-ups button[type=submit]")
     assert FollowUp.objects.get().owner == a.secretary
     assert page.locator("[data-follow-up]").count() == 1
+    _fits(page)
+    # Their own appraisals, on the phone too.
+    page.goto(live_server.url + reverse("guidance:appraisal_history", args=[instructor.pk]))
+    assert page.locator("h1").count() == 1
     _fits(page)
     phone.close()
 
