@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rollup
 
 app_name = "guidance"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("visits/<id:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/<id:pk>/photos/<id:photo_pk>/", views.visit_photo, name="visit_photo"),
     path("follow-ups/<id:pk>/close/", views.follow_up_close, name="follow_up_close"),
+    path("rollup/", views_rollup.rollup, name="rollup"),
+    path("screen/", views_rollup.screen, name="screen"),
+    path("screen/figures/", views_rollup.screen_figures, name="screen_figures"),
 ]

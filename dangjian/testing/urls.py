@@ -193,6 +193,9 @@ LIST_URLS = {
     "production:posts",
     "guidance:page",
     "guidance:visits",
+    "guidance:rollup",
+    "guidance:screen",
+    "guidance:screen_figures",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -219,6 +222,9 @@ QUERY_URLS = {
     "guidance:visits": lambda w: f"?enterprise={w.b.enterprise.pk}",
     "guidance:declare": lambda w: f"?enterprise={w.b.enterprise.pk}",
     "guidance:visit_new": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "guidance:rollup": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:screen": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:screen_figures": lambda w: f"?org={w.outsider_county.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}
