@@ -41,6 +41,7 @@ OBJECT_OF_B = {
     "guidance/follow-ups": lambda world: guidance_scene.b_follow_up(world),
     "guidance/declarations": lambda world: None,  # names the enterprise in the body: test_api.py in guidance
     "guidance/instructors": lambda world: None,  # ?org= names a committee: test_api.py in guidance
+    "guidance/rollups": lambda world: world.outsider_county,  # another county's roll-up
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
