@@ -314,8 +314,11 @@ def screen_charts(r: Rollup) -> list[dict[str, Any]]:
             "title": _("Enterprises with a party organisation"),
             "categories": names,
             "series": [
-                {"name": _("covered"), "data": [row.figures.covered for row in r.rows]},
-                {"name": _("without"), "data": [row.figures.enterprises - row.figures.covered for row in r.rows]},
+                {"name": _("with a party organisation"), "data": [row.figures.covered for row in r.rows]},
+                {
+                    "name": _("without a party organisation"),
+                    "data": [row.figures.enterprises - row.figures.covered for row in r.rows],
+                },
             ],
         },
         {
@@ -323,7 +326,7 @@ def screen_charts(r: Rollup) -> list[dict[str, Any]]:
             "type": "percent",
             "title": _("Meetings held as required (%)"),
             "categories": names,
-            "data": [row.figures.compliance_percent or 0 for row in r.rows],
+            "data": [row.figures.compliance_percent for row in r.rows],
         },
         {
             "id": "screen-pipeline",

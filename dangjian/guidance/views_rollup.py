@@ -7,6 +7,7 @@ committee members); another committee than theirs does not exist, for these page
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -179,7 +180,10 @@ def rollup(request):
 
 def _screen_context(org: Organization) -> dict[str, Any]:
     r = rollups.cached(org)
-    return {"org": org, "r": r, "charts": rollups.screen_charts(r), "refresh": SCREEN_REFRESH_SECONDS}
+    # The charts' data rides in an attribute: htmx drops <script> elements from what it swaps in
+    # (allowScriptTags is off, as the CSP wants), json_script's included.
+    charts = [(c, json.dumps(c, ensure_ascii=False)) for c in rollups.screen_charts(r)]
+    return {"org": org, "r": r, "charts": charts, "refresh": SCREEN_REFRESH_SECONDS}
 
 
 @login_required

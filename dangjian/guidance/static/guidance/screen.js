@@ -1,5 +1,5 @@
-// The large screen's charts: each <div data-screen-chart="id"> drawn from the JSON in the matching
-// <script type="application/json" id="id"> (json_script; no inline script, as the CSP requires).
+// The large screen's charts: each <div data-screen-chart="id" data-spec="{…}"> drawn from the JSON
+// in its data-spec (not a json_script: htmx drops <script> elements from what it swaps in).
 // htmx replaces the figures every minute (hx-trigger="every 60s"); the charts are drawn again
 // from the new JSON after each swap. Canvas: a wall display, not a phone.
 (function () {
@@ -43,7 +43,7 @@
     charts.forEach(function (c) { c.dispose(); });
     charts = [];
     document.querySelectorAll("[data-screen-chart]").forEach(function (el) {
-      var spec = JSON.parse(document.getElementById(el.dataset.screenChart).textContent);
+      var spec = JSON.parse(el.dataset.spec);
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.on("finished", function () { el.setAttribute("data-drawn", "true"); });
       chart.setOption(option(spec));
