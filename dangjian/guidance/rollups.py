@@ -271,19 +271,15 @@ def rollup(org: Organization, today: dt.date | None = None) -> Rollup:
         # in the total as production's total has it.
         total.teams, total.teams_covered = _prod_total.teams, _prod_total.covered
         total.posts, total.posts_recognised = _prod_total.posts, _prod_total.recognised
-    # Instructors' visits and the follow-ups still open.
-    assignments = selectors.instructors_of(org, today)
-    follow_seen: set[int] = set()
-    for a in assignments:
-        target = places.enterprise(a.enterprise.pk)
-        for f in _each(total, target):
-            f.assignments += 1
-            f.assignments_behind += bool(a.cadence.behind)
-            f.visits += a.visits
-            if a.enterprise.pk not in follow_seen:  # an enterprise's follow-ups count once
-                f.follow_ups_open += a.open
-                f.follow_ups_overdue += a.overdue
-        follow_seen.add(a.enterprise.pk)
+    # Instructors' visits and the follow-ups still open (per enterprise, as the committee's
+    # table of instructors counts them).
+    for eid, c in selectors.instructor_counts(org, today).items():
+        for f in _each(total, places.enterprise(eid)):
+            f.assignments += c.assignments
+            f.assignments_behind += c.behind
+            f.visits += c.visits
+            f.follow_ups_open += c.open
+            f.follow_ups_overdue += c.overdue
     return Rollup(org.pk, org.display_name, org.kind, today, places.rows, total)
 
 

@@ -49,37 +49,51 @@ def _q(url: str, **params: Any) -> str:
     return url + "?" + "&".join(f"{k}={v}" for k, v in params.items() if v not in (None, ""))
 
 
-def links(row_org_id: int | None, row_org_kind: str | None, enterprise_id: int | None) -> dict[str, str]:
+def bases() -> dict[str, str]:
+    """The list pages the figures open, reversed once per request (not once per row)."""
+    return {
+        "enterprise": reverse("organizations:enterprise_detail", args=[1]).rsplit("1/", 1)[0],
+        "visits": reverse("guidance:visits"),
+        "enterprises": reverse("organizations:enterprise_list"),
+        "people": reverse("people:list"),
+        "meetings": reverse("branchlife:calendar"),
+        "pipeline": reverse("development:pipeline"),
+        "teams": reverse("production:page"),
+        "posts": reverse("production:posts"),
+        "guidance": reverse("guidance:page"),
+    }
+
+
+def links(base: dict[str, str], org_id: int | None, org_kind: str | None, enterprise_id: int | None) -> dict[str, str]:
     """Each figure's list: the existing pages, filtered to the row (its organisation's subtree,
     or its one enterprise)."""
     out: dict[str, str] = {}
     if enterprise_id is not None:
-        out["enterprises"] = reverse("organizations:enterprise_detail", args=[enterprise_id])
-        out["visits"] = _q(reverse("guidance:visits"), enterprise=enterprise_id)
+        out["covered"] = out["enterprises"] = f"{base['enterprise']}{enterprise_id}/"
+        out["behind"] = _q(base["visits"], enterprise=enterprise_id)
         return out
-    if row_org_id is None:
+    if org_id is None:
         return out
-    ents = reverse("organizations:enterprise_list")
-    people = reverse("people:list")
+    ents, people = base["enterprises"], base["people"]
     out.update(
-        enterprises=_q(ents, under=row_org_id),
-        covered=_q(ents, under=row_org_id, covered="yes"),
-        state=_q(ents, under=row_org_id, ownership="state"),
-        non_public=_q(ents, under=row_org_id, ownership="non_public"),
-        members=_q(people, organization=row_org_id, status="members"),
-        applicants=_q(people, organization=row_org_id, status="applying"),
-        meetings=_q(reverse("branchlife:calendar"), org=row_org_id),
-        pipeline=_q(reverse("development:pipeline"), org=row_org_id),
-        teams=_q(reverse("production:page"), org=row_org_id),
-        posts=_q(reverse("production:posts"), org=row_org_id),
+        enterprises=_q(ents, under=org_id),
+        covered=_q(ents, under=org_id, covered="yes"),
+        state=_q(ents, under=org_id, ownership="state"),
+        non_public=_q(ents, under=org_id, ownership="non_public"),
+        members=_q(people, organization=org_id, status="members"),
+        applicants=_q(people, organization=org_id, status="applying"),
+        meetings=_q(base["meetings"], org=org_id),
+        pipeline=_q(base["pipeline"], org=org_id),
+        teams=_q(base["teams"], org=org_id),
+        posts=_q(base["posts"], org=org_id),
     )
-    if row_org_kind in rollups.COMMITTEE_KINDS:
-        page = reverse("guidance:page")
+    if org_kind in rollups.COMMITTEE_KINDS:
+        page = base["guidance"]
         out.update(
-            assignments=_q(page, org=row_org_id) + "#instructors",
-            behind=_q(page, org=row_org_id, show="behind") + "#instructors",
-            follow_ups=_q(page, org=row_org_id) + "#follow-ups",
-            overdue=_q(page, org=row_org_id, show="overdue") + "#follow-ups",
+            assignments=_q(page, org=org_id) + "#instructors",
+            behind=_q(page, org=org_id, show="behind") + "#instructors",
+            follow_ups=_q(page, org=org_id) + "#follow-ups",
+            overdue=_q(page, org=org_id, show="overdue") + "#follow-ups",
         )
     return out
 
@@ -164,7 +178,8 @@ def rollup(request):
         data, name, count = workbook(r)
         services.rollup_exported(actor=request.user, name=name, rows=count, org=org)
         return download(data, name)
-    rows = [(row, links(row.org_id, row.org_kind, row.enterprise_id)) for row in r.rows]
+    base = bases()
+    rows = [(row, links(base, row.org_id, row.org_kind, row.enterprise_id)) for row in r.rows]
     return render(
         request,
         "guidance/rollup.html",
@@ -173,7 +188,7 @@ def rollup(request):
             "orgs": rollups.rollup_orgs(request.user),
             "r": r,
             "rows": rows,
-            "total_links": links(org.pk, org.kind, None),
+            "total_links": links(base, org.pk, org.kind, None),
         },
     )
 

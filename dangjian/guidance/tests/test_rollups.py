@@ -18,7 +18,7 @@ from dangjian.access import services as access_services
 from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.development import services as development_services
-from dangjian.guidance import rollups
+from dangjian.guidance import rollups, selectors
 from dangjian.organizations.models import OrgKind
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_org
 from dangjian.testing.guidance import follow_up_of, instructor_of, visit_of
@@ -187,3 +187,28 @@ def test_the_api_gives_the_same_figures_to_the_same_readers(world, api_as):
     assert body["total"]["enterprises"] == 3 and body["total"]["rated"] is None
     assert api_as(world.county_admin).get(f"/api/v1/guidance/rollups/{world.outsider_county.pk}").status_code == 404
     assert api_as(world.a.secretary).get(f"/api/v1/guidance/rollups/{world.county.pk}").status_code == 404
+
+
+def test_the_instructors_counts_are_the_committee_tables(world):
+    _scene(world)
+    instructor_of(world.b, started_on=dt.date(2025, 12, 1))  # no visit in the first quarter: behind
+    rows = selectors.instructors_of(world.county, TODAY)
+    counts = selectors.instructor_counts(world.county, TODAY)
+    for ent in (world.a.enterprise, world.b.enterprise):
+        mine = [r for r in rows if r.enterprise.pk == ent.pk]
+        c = counts[ent.pk]
+        assert (c.assignments, c.behind, c.visits) == (
+            len(mine),
+            sum(r.cadence.behind for r in mine),
+            sum(r.visits for r in mine),
+        )
+        assert (c.open, c.overdue) == (mine[0].open, mine[0].overdue)
+    assert counts[world.b.enterprise.pk].behind == 1
+
+
+def test_an_enterprise_of_the_countys_own_links_to_its_page(world, login):
+    lone = _scene(world)
+    page = login(world.county_admin).get(reverse("guidance:rollup") + f"?org={world.county.pk}")
+    links = next(links for row, links in page.context["rows"] if row.enterprise_id == lone.pk)
+    assert links["covered"] == reverse("organizations:enterprise_detail", args=[lone.pk])
+    assert login(world.county_admin).get(links["behind"]).status_code == 200
