@@ -158,7 +158,7 @@ class InstructorOut(Schema):
     overdue_follow_ups: int
 
 
-class RollupFiguresOut(Schema):
+class GuidanceRollupFiguresOut(Schema):
     enterprises: int
     covered: int = Field(description="Enterprises with a party organisation.")
     state: int
@@ -187,22 +187,22 @@ class RollupFiguresOut(Schema):
     rated: int | None = Field(None, description="Reserved for the yearly ratings (三好支部); null until they are kept.")
 
 
-class RollupRowOut(Schema):
+class GuidanceRollupRowOut(Schema):
     label: str
     organization_id: int | None = Field(description="The row's organisation; null for an enterprise's own row.")
     enterprise_id: int | None = Field(
         description="An enterprise without a party organisation the committee supervises."
     )
-    figures: RollupFiguresOut
+    figures: GuidanceRollupFiguresOut
 
 
-class RollupOut(Schema):
+class GuidanceRollupOut(Schema):
     organization_id: int
     name: str
     as_of: dt.date
     counted_at: dt.datetime | None
-    rows: list[RollupRowOut]
-    total: RollupFiguresOut
+    rows: list[GuidanceRollupRowOut]
+    total: GuidanceRollupFiguresOut
 
 
 class VisitFilters(Schema):
@@ -407,7 +407,7 @@ def instructors(
     ]
 
 
-@router.get("/guidance/rollups/{id}", response={200: RollupOut, **ERRORS})
+@router.get("/guidance/rollups/{id}", response={200: GuidanceRollupOut, **ERRORS})
 def rollup(request: HttpRequest, id: Id) -> dict[str, Any]:
     """A committee's roll-up, as its page shows it: a row per county (a prefecture) or per park
     committee, party organisation and lone enterprise (a county), with the total. Counted at most
