@@ -671,3 +671,20 @@ def opinion_refused() -> Refused:
         ),
         [Role.SECRETARY, Role.MANAGER],
     )
+
+
+def rollup_paths(user: AnyUser) -> list[str]:
+    """The committees whose roll-ups (and large screen) the user reads: their organisation
+    department, and their committee members, who read the same figures on the home dashboard
+    today. A county reads only its own subtree; a prefecture its counties."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return ["/"]
+    roles = (Role.ORG_DEPARTMENT, Role.COMMITTEE_MEMBER)
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role in roles]
+
+
+def rollup_refused() -> Refused:
+    return Refused(
+        _("A committee's roll-up is read by its organisation department and its committee members."),
+        [Role.ORG_DEPARTMENT, Role.COMMITTEE_MEMBER],
+    )

@@ -33,7 +33,7 @@ from dangjian.access import permissions
 from dangjian.access.models import User
 from dangjian.access.scopes import VIEW
 from dangjian.access.shortcuts import get_in_scope
-from dangjian.guidance import selectors, services
+from dangjian.guidance import rollups, selectors, services
 from dangjian.guidance.models import Appraisal, FollowUp, Grade, Opinion, OpinionRole, OwnerRole, Rating, Visit
 from dangjian.organizations.models import Enterprise, Organization
 
@@ -164,6 +164,53 @@ class InstructorOut(Schema):
     behind: bool
     open_follow_ups: int
     overdue_follow_ups: int
+
+
+class GuidanceRollupFiguresOut(Schema):
+    enterprises: int
+    covered: int = Field(description="Enterprises with a party organisation.")
+    state: int
+    state_covered: int
+    non_public: int
+    non_public_covered: int
+    members: int = Field(description="Full and probationary members held by the organisations of the row.")
+    applicants: int = Field(description="Applicants, activists and development targets.")
+    branches: int = Field(description="Party organisations that keep a meeting calendar.")
+    branches_behind: int = Field(description="Of them, with a required meeting overdue this year.")
+    periods_met: int
+    periods_ended: int
+    pipeline_applicants: int
+    pipeline_activists: int
+    pipeline_targets: int
+    pipeline_probationary: int
+    teams: int
+    teams_covered: int = Field(description="Production teams in a member's charge today.")
+    posts: int = Field(description="Pioneer posts held now.")
+    posts_recognised: int
+    assignments: int = Field(description="Instructors assigned to enterprises.")
+    assignments_behind: int
+    visits: int = Field(description="Instructors' visits this year.")
+    follow_ups_open: int
+    follow_ups_overdue: int
+    rated: int | None = Field(None, description="Reserved for the yearly ratings (三好支部); null until they are kept.")
+
+
+class GuidanceRollupRowOut(Schema):
+    label: str
+    organization_id: int | None = Field(description="The row's organisation; null for an enterprise's own row.")
+    enterprise_id: int | None = Field(
+        description="An enterprise without a party organisation the committee supervises."
+    )
+    figures: GuidanceRollupFiguresOut
+
+
+class GuidanceRollupOut(Schema):
+    organization_id: int
+    name: str
+    as_of: dt.date
+    counted_at: dt.datetime | None
+    rows: list[GuidanceRollupRowOut]
+    total: GuidanceRollupFiguresOut
 
 
 class VisitFilters(Schema):
@@ -618,3 +665,32 @@ def change_opinion(request: HttpRequest, id: Id, payload: OpinionPatch) -> Opini
         role=o.author_role,
     )
     return _opinion(user, o.pk)
+
+
+@router.get("/guidance/rollups/{id}", response={200: GuidanceRollupOut, **ERRORS})
+def rollup(request: HttpRequest, id: Id) -> dict[str, Any]:
+    """A committee's roll-up, as its page shows it: a row per county (a prefecture) or per park
+    committee, party organisation and lone enterprise (a county), with the total. Counted at most
+    every few minutes (`counted_at`). For the committee's organisation department and committee
+    members; 404 for a committee the caller does not read."""
+    user = actor(request)
+    org: Organization | None = rollups.rollup_orgs(user).filter(pk=id).first()
+    if org is None:
+        raise Http404
+    r = rollups.cached(org)
+    return {
+        "organization_id": org.pk,
+        "name": r.label,
+        "as_of": r.today,
+        "counted_at": r.counted_at,
+        "rows": [
+            {
+                "label": row.label,
+                "organization_id": row.org_id,
+                "enterprise_id": row.enterprise_id,
+                "figures": row.figures,
+            }
+            for row in r.rows
+        ],
+        "total": r.total,
+    }

@@ -151,6 +151,18 @@ def under(org: Organization) -> Q:
     return Q(organization__path__startswith=org.path)
 
 
+def open_stages_under(org: Organization) -> list[tuple[str, str, int]]:
+    """(organisation path, stage, candidacies) of the open candidacies on the board's stages
+    under `org`: the committees' roll-ups (guidance.rollups). One grouped count."""
+    rows = (
+        Candidacy.objects.filter(under(org), stage__in=BOARD_STAGES)
+        .order_by()
+        .values_list("organization__path", "stage")
+        .annotate(n=Count("pk"))
+    )
+    return [(p, s, int(n)) for p, s, n in rows]
+
+
 def board(user: User, org: Organization, today: dt.date | None = None) -> Board:
     today = today or timezone.localdate()
     mine = scope(user, Candidacy.objects.filter(under(org)), VIEW)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.access import permissions
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.calendar import PeriodKind
 from dangjian.files import Upload, store_sealed
 from dangjian.notifications import services as notifications
@@ -595,3 +596,17 @@ def give_opinion(
         return opinion
     audit.update_model(actor=actor, instance=current, data=data, clean=False)
     return current
+
+
+def rollup_exported(*, actor: User, name: str, rows: int, org: Organization) -> None:
+    """A committee's roll-up left the platform as a file (counts, no person): recorded as the
+    other roll-ups' downloads are, so it shows in the committee's log."""
+    audit.record(
+        actor=actor,
+        action=Action.EXPORT,
+        object_type="guidance.rollup",
+        object_id=org.pk,
+        object_repr=name,
+        changes={"rows": rows},
+        org_path=org.path,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rollup
 from .ratings import views as ratings
 
 app_name = "guidance"
@@ -26,4 +26,7 @@ urlpatterns = [
     path("appraisals/instructors/<id:pk>/", views.appraisal_history, name="appraisal_history"),
     path("appraisals/instructors/<id:pk>/appraise/", views.appraise, name="appraise"),
     path("appraisals/opinion/", views.opinion, name="opinion"),
+    path("rollup/", views_rollup.rollup, name="rollup"),
+    path("screen/", views_rollup.screen, name="screen"),
+    path("screen/figures/", views_rollup.screen_figures, name="screen_figures"),
 ]

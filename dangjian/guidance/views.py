@@ -92,6 +92,7 @@ def page(request):
             show=show,
             rows=[r for r in rows if r.cadence.behind] if show == "behind" else rows,
             may_configure=permissions.may_configure_guidance(user, committee),
+            may_rollup=bool(permissions.rollup_paths(user)),
             config=selectors.config_for(committee),
         )
         follow = selectors.open_follow_ups(user, committee=committee)

@@ -23,6 +23,7 @@ from dangjian import prepared
 from dangjian.access.models import Role
 from dangjian.access.scopes import NOTHING, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
+from dangjian.ids import parse_id
 from dangjian.text import search_text
 
 from .models import (
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 BRANCH_KINDS = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH]
 APPLICANT_STATUSES = [PoliticalStatus.APPLICANT, PoliticalStatus.ACTIVIST, PoliticalStatus.TARGET]
+NON_PUBLIC = "non_public"  # the enterprise list's filter for every non-public ownership at once
 
 
 def nearest_settings(orgs: Iterable[Organization], model: type[Model]) -> dict[int, Any]:
@@ -78,8 +80,9 @@ def _persons() -> QuerySet[Any]:
 
 
 def filtered_enterprises(user: User, params: Any) -> QuerySet[Enterprise]:
-    """The enterprise list as filtered by ?q=, ?ownership= and ?covered= (unknown values are
-    ignored), with its employee and member counts: the list page and its Excel export."""
+    """The enterprise list as filtered by ?q=, ?ownership= (or "non_public"), ?covered= and
+    ?under= (an organisation's id: the enterprises its subtree supervises or covers; unknown
+    values are ignored), with its employee and member counts: the list page and its Excel export."""
     employees = _persons().filter(employer=OuterRef("pk"))
     qs = visible_enterprises(user).annotate(
         n_employees=count_of(employees),
@@ -90,6 +93,12 @@ def filtered_enterprises(user: User, params: Any) -> QuerySet[Enterprise]:
         qs = qs.filter(Q(name__icontains=q) | Q(name_en__icontains=q) | Q(uscc__iexact=q))
     if params.get("ownership", "") in Ownership.values:
         qs = qs.filter(ownership=params["ownership"])
+    elif params.get("ownership", "") == NON_PUBLIC:
+        qs = qs.filter(ownership__in=NON_PUBLIC_OWNERSHIP)
+    if params.get("under"):  # a committee's roll-up row: what its subtree supervises or covers
+        under = parse_id(params["under"])
+        node = Organization.objects.filter(pk=under).only("path").first() if under is not None else None
+        qs = qs.filter(pk__in=enterprises_under(node.path)) if node is not None else qs.none()
     if params.get("covered", "") in {"yes", "no"}:
         qs = qs.filter(party_org__isnull=params["covered"] == "no")
     return qs
@@ -210,6 +219,44 @@ def org_figures(org: Organization, statuses: dict[str, int] | None = None) -> di
             teams=ProductionUnit.objects.filter(enterprise__in=covered, kind=UnitKind.TEAM).count(),
         )
     return figures
+
+
+def statuses_by_org(org: Organization) -> list[tuple[str, str, int]]:
+    """(organisation path, political status, persons) for every organisation of the subtree that
+    holds anyone as its own: the committees' roll-ups spread the subtree's figures over the rows
+    below them (guidance.rollups). One grouped count, as subtree_statuses."""
+    path = org.path
+    return [
+        (p, s, int(n))
+        for p, s, n in prepared.rows(
+            ("statuses_by_org", path),
+            lambda: (
+                _persons()
+                .filter(party_org__in_ids=orgs_under(path))
+                .order_by()
+                .values_list("party_org__path", "political_status")
+                .annotate(n=Count("*"))
+            ),
+        )
+    ]
+
+
+def enterprise_rows_under(org: Organization) -> list[tuple[int, str, str, str, str, str | None]]:
+    """Every enterprise a subtree supervises or covers, as (id, name, English name, ownership,
+    supervising committee's path, its party organisation's path or None): the roll-ups place
+    each enterprise on a row by these paths."""
+    path = org.path
+    return [
+        (pk, name, name_en, ownership, sup, party)
+        for pk, name, name_en, ownership, sup, party in prepared.rows(
+            ("enterprise_rows_under", path),
+            lambda: (
+                Enterprise.objects.filter(pk__in=enterprises_under(path))
+                .order_by("name", "pk")
+                .values_list("pk", "name", "name_en", "ownership", "supervising_org__path", "party_org__path")
+            ),
+        )
+    ]
 
 
 def status_counts(org: Organization, statuses: dict[str, int] | None = None) -> list[tuple[str, int]]:

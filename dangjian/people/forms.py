@@ -195,7 +195,12 @@ class PersonFilterForm(forms.Form):
         empty_label=_("Any production team"),
     )
     status = forms.ChoiceField(
-        choices=[("", _("Any political status")), ("members", _("Party members"))] + list(PoliticalStatus.choices),
+        choices=[
+            ("", _("Any political status")),
+            ("members", _("Party members")),
+            ("applying", _("Applying for membership")),
+        ]
+        + list(PoliticalStatus.choices),
         required=False,
         label=_("political status"),
         widget=MemoSelect("people.filter.status"),

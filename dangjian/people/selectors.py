@@ -13,7 +13,7 @@ from dangjian.access.scopes import REVEAL, VIEW, scope
 from dangjian.choices import PARTY_MEMBER_STATUSES, PoliticalStatus
 from dangjian.labels import choice_label
 from dangjian.organizations.models import display_name
-from dangjian.organizations.selectors import enterprises_under, orgs_under
+from dangjian.organizations.selectors import APPLICANT_STATUSES, enterprises_under, orgs_under
 from dangjian.text import search_text
 
 from .models import Membership, Person
@@ -132,6 +132,8 @@ def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: User) -> Que
     status = data.get("status")
     if status == "members":
         qs = qs.filter(political_status__in=PARTY_MEMBER_STATUSES)
+    elif status == "applying":  # applicants, activists and development targets (the roll-ups' figure)
+        qs = qs.filter(political_status__in=APPLICANT_STATUSES)
     elif status:
         qs = qs.filter(political_status=status)
     if data.get("ethnicity"):

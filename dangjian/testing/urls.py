@@ -200,6 +200,9 @@ LIST_URLS = {
     "guidance:page",
     "guidance:visits",
     "guidance:ratings",
+    "guidance:rollup",
+    "guidance:screen",
+    "guidance:screen_figures",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -233,6 +236,9 @@ QUERY_URLS = {
     "guidance:opinion": lambda w: (
         f"?enterprise={w.b.enterprise.pk}&instructor={guidance_scene.b_instructor(w).pk}&year=2026"
     ),
+    "guidance:rollup": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:screen": lambda w: f"?org={w.outsider_county.pk}",
+    "guidance:screen_figures": lambda w: f"?org={w.outsider_county.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

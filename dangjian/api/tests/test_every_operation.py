@@ -47,6 +47,7 @@ OBJECT_OF_B = {
     "guidance/rating-candidates": lambda world: guidance_scene.b_candidate(world),
     "guidance/appraisals": lambda world: guidance_scene.b_appraisal(world),
     "guidance/opinions": lambda world: guidance_scene.b_opinion(world),
+    "guidance/rollups": lambda world: world.outsider_county,  # another county's roll-up
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the

@@ -258,7 +258,7 @@ def certificate(request, pk):
     c = get_in_scope(user, selectors.visible_candidates(user), pk, VIEW)
     if c.result != Candidate.Result.AWARDED:
         raise Http404
-    html = render_to_string("guidance/ratings/certificate.html", {"c": c, "r": c.round, "total": c.total or Decimal(0)})
+    html = render_to_string("guidance/print/certificate.html", {"c": c, "r": c.round, "total": c.total or Decimal(0)})
     data = render_pdf(html)
     services.certificate_printed(actor=user, candidate=c)
     response = HttpResponse(data, content_type="application/pdf")

@@ -22,6 +22,7 @@ PRINT_ONLY = {
     "branchlife/print/minutes.html",
     "accounts/print/sheet.html",
     "production/print/sign.html",
+    "guidance/print/certificate.html",
 }
 
 

@@ -143,6 +143,8 @@ def test_object_pages_are_all_exercised():
         - {"branchlife:register"}  # a POST download: branchlife/tests/test_register.py
         # a manager's and the department's: accounts/tests/test_login_codes.py
         - {"access:logins_give", "access:sheets"}
+        # a committee's, refused to a branch secretary: guidance/tests/test_rollups.py
+        - {"guidance:rollup", "guidance:screen", "guidance:screen_figures"}
     ),
 )
 def test_secretary_opens_lists(world, login, name):

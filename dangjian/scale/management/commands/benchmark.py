@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
-from dangjian.scale import bench, concurrency, dataset, guidance, logins, production
+from dangjian.scale import bench, concurrency, dataset, guidance, logins, production, rollups
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance."
+                "logins, production, guidance, rollups."
             ),
         )
         parser.add_argument(
@@ -56,6 +56,7 @@ class Command(BaseCommand):
                         "logins": logins.run_on,
                         "production": production.run_on,
                         "guidance": guidance.run_on,
+                        "rollups": rollups.run_on,
                     },
                 )
         except bench.NoDataset as exc:
