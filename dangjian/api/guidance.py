@@ -192,7 +192,8 @@ class GuidanceRollupFiguresOut(Schema):
     visits: int = Field(description="Instructors' visits this year.")
     follow_ups_open: int
     follow_ups_overdue: int
-    rated: int | None = Field(None, description="Reserved for the yearly ratings (三好支部); null until they are kept.")
+    rating_candidates: int = Field(description="Branches standing in this year's rating rounds (三好 …).")
+    rated: int = Field(description="Of them, awarded.")
 
 
 class GuidanceRollupRowOut(Schema):

@@ -42,6 +42,7 @@ from dangjian.organizations.models import NON_PUBLIC_OWNERSHIP, Organization, Or
 from dangjian.production import selectors as production
 
 from . import selectors
+from .ratings import selectors as ratings
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -54,7 +55,7 @@ PIPELINE_FIELDS = ("pipeline_applicants", "pipeline_activists", "pipeline_target
 
 @dataclass
 class Figures:
-    """What a row counts. `rated` is left for the 三好 rating rounds (issue 17, part 3)."""
+    """What a row counts."""
 
     enterprises: int = 0
     covered: int = 0  # enterprises with a party organisation
@@ -81,12 +82,12 @@ class Figures:
     visits: int = 0  # this year
     follow_ups_open: int = 0
     follow_ups_overdue: int = 0
-    rated: int | None = None
+    rating_candidates: int = 0  # branches standing in this year's rating rounds (三好 …)
+    rated: int = 0  # of them, awarded
 
     def add(self, other: Figures) -> None:
         for f in fields(self):
-            if f.name != "rated":
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @staticmethod
     def percent(part: int, whole: int) -> int | None:
@@ -280,6 +281,11 @@ def rollup(org: Organization, today: dt.date | None = None) -> Rollup:
             f.visits += c.visits
             f.follow_ups_open += c.open
             f.follow_ups_overdue += c.overdue
+    # This year's branch ratings: the candidates and those awarded, by the candidate branch.
+    for path, awarded in ratings.candidates_under(org, today.year):
+        for f in _each(total, places.org(path)):
+            f.rating_candidates += 1
+            f.rated += awarded
     return Rollup(org.pk, org.display_name, org.kind, today, places.rows, total)
 
 

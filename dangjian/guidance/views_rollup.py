@@ -61,6 +61,7 @@ def bases() -> dict[str, str]:
         "teams": reverse("production:page"),
         "posts": reverse("production:posts"),
         "guidance": reverse("guidance:page"),
+        "ratings": reverse("guidance:ratings"),
     }
 
 
@@ -86,6 +87,7 @@ def links(base: dict[str, str], org_id: int | None, org_kind: str | None, enterp
         pipeline=_q(base["pipeline"], org=org_id),
         teams=_q(base["teams"], org=org_id),
         posts=_q(base["posts"], org=org_id),
+        rated=_q(base["ratings"], under=org_id) + "#under",
     )
     if org_kind in rollups.COMMITTEE_KINDS:
         page = base["guidance"]
@@ -124,6 +126,8 @@ COLUMNS = [
     (gettext_lazy("visits this year"), 10),
     (gettext_lazy("follow-ups open"), 10),
     (gettext_lazy("overdue"), 9),
+    (gettext_lazy("branches standing in this year's ratings"), 14),
+    (gettext_lazy("rated (awarded)"), 10),
 ]
 
 
@@ -154,6 +158,8 @@ def _sheet_row(label: str, f: rollups.Figures) -> list[Any]:
         f.visits,
         f.follow_ups_open,
         f.follow_ups_overdue,
+        f.rating_candidates,
+        f.rated,
     ]
 
 

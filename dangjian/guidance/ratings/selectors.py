@@ -155,3 +155,33 @@ def rating_committees(user: User) -> QuerySet[Organization]:
 
 def reviewer_of(user: User, candidate: Candidate) -> str | None:
     return permissions.rating_reviewer(user, candidate)
+
+
+def candidates_under(org: Organization, year: int) -> list[tuple[str, bool]]:
+    """Every candidacy of `year`'s rounds of a branch under `org`: the branch's path and whether
+    it was awarded (one query; the roll-ups count them)."""
+    rows = Candidate.objects.filter(organization__path__startswith=org.path, round__year=year).values_list(
+        "organization__path", "result"
+    )
+    return [(path, result == Candidate.Result.AWARDED) for path, result in rows]
+
+
+def rating_units(user: User) -> QuerySet[Organization]:
+    """The organisations whose candidacies the user may list: those under the committees they
+    oversee."""
+    q = Q()
+    committees = list(rating_committees(user).values_list("path", flat=True))
+    if not committees:
+        return Organization.objects.none()
+    for path in committees:
+        q |= Q(path__startswith=path)
+    return Organization.objects.filter(q)
+
+
+def candidates_of(user: User, under: Organization, year: int) -> list[Candidate]:
+    """A year's candidacies of the branches under `under`, awarded first."""
+    return list(
+        visible_candidates(user)
+        .filter(organization__path__startswith=under.path, round__year=year)
+        .order_by("result", "-total", "organization__path")
+    )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.access import permissions
@@ -67,6 +68,12 @@ def ratings(request):
     _require(user)
     committee = _committee(request, user)
     context: dict[str, Any] = {"mine": list(selectors.my_candidacies(user)) if committee is None else []}
+    under_pk = parse_id(request.GET.get("under"))
+    if under_pk is not None:
+        # The roll-up's drill-down: this year's candidacies of the branches under an organisation.
+        under = get_object_or_404(selectors.rating_units(user), pk=under_pk)
+        year = timezone.localdate().year
+        context.update(under=under, under_year=year, under_candidates=selectors.candidates_of(user, under, year))
     if committee is not None:
         context.update(
             committee=committee,

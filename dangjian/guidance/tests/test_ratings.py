@@ -254,3 +254,31 @@ def test_the_county_opens_a_round_and_adds_branches_on_its_pages(world, login):
     # A secretary cannot open rounds.
     assert login(world.a.secretary).get(f"{reverse('guidance:round_new')}").status_code in (403, 404)
     assert not FollowUp.objects.exists()
+
+
+def test_the_roll_up_counts_this_years_rated_branches_and_opens_the_list_behind(world, login):
+    from dangjian.guidance import rollups
+
+    today = dt.date.today()
+    rnd = services.open_round(
+        actor=None, scheme=three_good(), organization=world.county, year=today.year, counted_on=today, pass_mark=10
+    )
+    a, b = (services.add_candidates(actor=None, round=rnd, branches=[s.branch])[0] for s in (world.a, world.b))
+    services.score(actor=None, candidate=a, reviewer=Reviewer.COUNTY, scores=_scores(a, 1))
+    services.score(actor=None, candidate=b, reviewer=Reviewer.COUNTY, scores=_scores(b, 0))
+    RatingRound.objects.filter(pk=rnd.pk).update(pass_mark=a.__class__.objects.get(pk=a.pk).total)
+    services.close_round(actor=None, round=rnd, today=today)
+    r = rollups.rollup(world.county, today)
+    assert (r.total.rating_candidates, r.total.rated) == (2, 1)
+    (park,) = [row for row in r.rows if row.org_id == world.park.pk]
+    assert (park.figures.rating_candidates, park.figures.rated) == (2, 1)
+    client = login(world.county_admin)
+    page = client.get(reverse("guidance:rollup") + f"?org={world.county.pk}").content.decode()
+    link = reverse("guidance:ratings") + f"?under={world.park.pk}#under"
+    assert link in page
+    listed = client.get(link.split("#")[0]).content.decode()
+    assert listed.count('data-result="awarded"') == 1 and 'data-under="2"' in listed
+    # Another county's organisation department lists nothing under Hejing's park.
+    other = UserFactory(username="yanqi_od2")
+    access_services.assign_role(actor=None, user=other, role=Role.ORG_DEPARTMENT, organization=world.outsider_county)
+    assert login(other).get(link.split("#")[0]).status_code == 404

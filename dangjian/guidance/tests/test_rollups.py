@@ -184,7 +184,7 @@ def test_the_api_gives_the_same_figures_to_the_same_readers(world, api_as):
     body = api_as(world.county_admin).get(f"/api/v1/guidance/rollups/{world.county.pk}").json()
     rows = {row["label"]: row for row in body["rows"]}
     assert rows["工业园区党委"]["figures"]["members"] == 4 and rows["工业园区党委"]["organization_id"] == world.park.pk
-    assert body["total"]["enterprises"] == 3 and body["total"]["rated"] is None
+    assert body["total"]["enterprises"] == 3 and body["total"]["rated"] == 0
     assert api_as(world.county_admin).get(f"/api/v1/guidance/rollups/{world.outsider_county.pk}").status_code == 404
     assert api_as(world.a.secretary).get(f"/api/v1/guidance/rollups/{world.county.pk}").status_code == 404
 
