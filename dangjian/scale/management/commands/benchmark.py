@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
-from dangjian.scale import bench, concurrency, dataset, logins, production
+from dangjian.scale import bench, concurrency, dataset, guidance, logins, production
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--import-rows", type=int, help="Rows in the import scenario (default 100,000).")
         parser.add_argument(
             "--only",
-            help="Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, logins, production.",
+            help="Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, logins, production, guidance.",
         )
         parser.add_argument(
             "--writers", type=int, default=concurrency.WRITERS, help="Concurrent writers in the concurrency group."
@@ -52,6 +52,7 @@ class Command(BaseCommand):
                         "concurrency": lambda world, s: concurrency.run_on(world, s, opts["writers"]),
                         "logins": logins.run_on,
                         "production": production.run_on,
+                        "guidance": guidance.run_on,
                     },
                 )
         except bench.NoDataset as exc:
