@@ -14,6 +14,7 @@ dashboard's kept figures warm, as the served requests find them).
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -147,7 +148,11 @@ def queries_of(user: User, path: str) -> int:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     # Plain static URLs: this process may have no collected manifest, and they cost no query.
     plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=plain):
+    with (
+        override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=plain),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")  # whitenoise: no collected static directory here
         client.get(path, secure=True)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, secure=True)
