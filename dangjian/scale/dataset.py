@@ -724,7 +724,7 @@ class Generator:
             if secretary is not None:
                 owners.append((secretary, OwnerRole.SECRETARY))
             skipped = rng.choice(ended) if ended and i in behind else None
-            for q in _quarters(declared, today):  # the first visit after the declaration
+            for q in _quarters(declared, today):  # visits from the declaration on
                 if q == skipped or (q == current and rng.random() < NOT_YET_SHARE):
                     continue
                 lo, hi = max(q.first_day, declared), min(q.last_day, today - dt.timedelta(days=1))
@@ -745,7 +745,9 @@ class Generator:
                     due = visit.visited_on + dt.timedelta(days=rng.choice((14, 30, 30, 45)))
                     # Closed when due (some late, some early), a share left open past the day.
                     closed = rng.random() < (1 - LEFT_OPEN_SHARE if due < today else 0.4)
-                    closed_on = day(visit.visited_on + dt.timedelta(days=3), min(due + dt.timedelta(days=10), today))
+                    closed_on = day(
+                        min(visit.visited_on + dt.timedelta(days=3), today), min(due + dt.timedelta(days=10), today)
+                    )
                     follow_ups.append(
                         FollowUp(
                             visit=visit,
