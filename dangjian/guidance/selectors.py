@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from dangjian.access import permissions
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.access.scopes import VIEW, scope
+from dangjian.calendar import Period, period_of
 from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Enterprise, Organization, OrgKind
 from dangjian.ui.todo import Todo
@@ -137,49 +138,126 @@ class AssignmentRow:
         return user_name(self.instructor)
 
 
+# What a row shows of the assignment, its instructor and its enterprise: the rest (an
+# enterprise's address and codes, a user's password, a person's sealed ID number and phone, the
+# supervising committee beyond its path) is never loaded, so a prefecture's table of 1,500 rows
+# builds small objects and decrypts nothing.
+ROW_FIELDS = (
+    "role",
+    "started_on",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__person__name",
+    "enterprise__name",
+    "enterprise__name_en",
+    "enterprise__supervising_org_id",
+    "declaration__declared_on",
+)
+
+
+def _visit_periods(supervisors: dict[int, str]) -> dict[int, str]:
+    """The required frequency of visits (GuidanceConfig.visit_period) at the enterprises each
+    supervising committee oversees, by the committee's id and path: one query for any number."""
+    found = orgs.nearest_settings([Organization(pk=pk, path=path) for pk, path in supervisors.items()], GuidanceConfig)
+    default = GuidanceConfig.visit_period.field.get_default()
+    return {pk: found[pk].visit_period if found[pk] is not None else default for pk in supervisors}
+
+
+def _visit_days(
+    assignments: QuerySet[RoleAssignment], today: dt.date, *, last: bool = True
+) -> tuple[dict[tuple[int, int], list[dt.date]], dict[tuple[int, int], dt.date]]:
+    """Per (instructor, enterprise) of the assignments: this year's visit days up to today and,
+    with `last`, the latest visit up to today. One query, which reads this year's visits and one
+    row per pair for the years before (not every visit ever made); the enterprises go in as a
+    subquery, not as a list of ids to bind one by one."""
+    year_start = dt.date(today.year, 1, 1)
+    visits = Visit.objects.filter(enterprise_id__in=assignments.order_by().values("enterprise_id")).order_by()
+    rows = visits.filter(visited_on__gte=year_start, visited_on__lte=today).values_list(
+        "instructor_id", "enterprise_id", "visited_on"
+    )
+    if last:
+        before = (
+            visits.filter(visited_on__lt=year_start)
+            .values("instructor_id", "enterprise_id")
+            .annotate(day=Max("visited_on"))
+            .values_list("instructor_id", "enterprise_id", "day")
+        )
+        rows = rows.union(before, all=True)
+    days: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    latest: dict[tuple[int, int], dt.date] = {}
+    for uid, eid, day in rows:
+        key = (uid, eid)
+        if day >= year_start:
+            days[key].append(day)
+        if key not in latest or day > latest[key]:
+            latest[key] = day
+    return days, latest
+
+
+class _Cadences:
+    """`rules.cadence` of many assignments, worked out once per distinct input: assignments that
+    began on the same day, with the same frequency and as many visits in each period counted,
+    have the same cadence (a frozen value, shared). A committee's table of 1,500 assignments
+    holds a few dozen distinct ones."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.year_start = dt.date(today.year, 1, 1)
+        self.periods: dict[tuple[dt.date, str], Period] = {}
+        self.known: dict[tuple[dt.date, str, tuple[Period, ...]], rules.Cadence] = {}
+
+    def __call__(self, started_on: dt.date, days: list[dt.date], kind: str) -> rules.Cadence:
+        start = max(started_on, self.year_start)
+        counted: list[Period] = []
+        for day in days:
+            if start <= day <= self.today:  # the days rules.cadence counts
+                p = self.periods.get((day, kind))
+                if p is None:
+                    p = self.periods[(day, kind)] = period_of(day, kind)
+                counted.append(p)
+        key = (started_on, kind, tuple(sorted(counted)))
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = rules.cadence(started_on, days, self.today, kind)
+        return found
+
+
 def _assignment_rows(assignments: QuerySet[RoleAssignment], today: dt.date) -> list[AssignmentRow]:
     """The rows of these instructor assignments, in four queries whatever their number."""
     ras = list(
-        assignments.select_related("user__person", "enterprise__supervising_org", "declaration").order_by(
-            "enterprise__name", "user__username", "pk"
-        )
+        assignments.select_related("user__person", "enterprise", "declaration")
+        .only(*ROW_FIELDS)
+        .annotate(supervisor_path=F("enterprise__supervising_org__path"))
+        .order_by("enterprise__name", "user__username", "pk")
     )
     if not ras:
         return []
-    ent_ids = {ra.enterprise_id for ra in ras if ra.enterprise_id is not None}
-    year_start = dt.date(today.year, 1, 1)
-    visits: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
-    last: dict[tuple[int, int], dt.date] = {}
-    for uid, eid, day in (
-        Visit.objects.filter(enterprise_id__in=ent_ids, visited_on__lte=today)
-        .order_by("visited_on")
-        .values_list("instructor_id", "enterprise_id", "visited_on")
-    ):
-        last[(uid, eid)] = day
-        if day >= year_start:
-            visits[(uid, eid)].append(day)
+    visits, last = _visit_days(assignments, today)
     follow: dict[int, tuple[int, int]] = {
         row["enterprise_id"]: (row["open"], row["overdue"])
-        for row in FollowUp.objects.filter(enterprise_id__in=ent_ids, status=FollowUp.Status.OPEN)
+        for row in FollowUp.objects.filter(
+            enterprise_id__in=assignments.order_by().values("enterprise_id"), status=FollowUp.Status.OPEN
+        )
         .values("enterprise_id")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     }
-    enterprises = {ra.enterprise_id: ra.enterprise for ra in ras if ra.enterprise is not None}
-    configs = configs_for(list(enterprises.values()))
+    periods = _visit_periods({ra.enterprise.supervising_org_id: ra.supervisor_path for ra in ras if ra.enterprise})
+    cadence = _Cadences(today)
     rows = []
     for ra in ras:
-        assert ra.enterprise_id is not None  # an instructor's role is held on an enterprise
-        key = (ra.user_id, ra.enterprise_id)
-        kind = configs[ra.enterprise_id].visit_period
+        assert ra.enterprise is not None  # an instructor's role is held on an enterprise
+        key = (ra.user_id, ra.enterprise.pk)
+        kind = periods[ra.enterprise.supervising_org_id]
         days = visits.get(key, [])
-        n_open, n_overdue = follow.get(ra.enterprise_id, (0, 0))
+        n_open, n_overdue = follow.get(ra.enterprise.pk, (0, 0))
         rows.append(
             AssignmentRow(
                 assignment=ra,
-                enterprise=enterprises[ra.enterprise_id],
+                enterprise=ra.enterprise,
                 instructor=ra.user,
                 declaration=getattr(ra, "declaration", None),
-                cadence=rules.cadence(ra.started_on, days, today, kind),
+                cadence=cadence(ra.started_on, days, kind),
                 period=kind,
                 visits=len(days),
                 last_visit=last.get(key),
@@ -188,6 +266,46 @@ def _assignment_rows(assignments: QuerySet[RoleAssignment], today: dt.date) -> l
             )
         )
     return rows
+
+
+def _assignment_values(committee: Organization) -> tuple[QuerySet[RoleAssignment], list[tuple[Any, ...]]]:
+    """The instructor assignments on the enterprises under a committee, as plain values (user,
+    enterprise, held from, supervising committee and its path): one query."""
+    assignments = RoleAssignment.objects.filter(
+        role=Role.INSTRUCTOR, enterprise_id__in=orgs.enterprises_under(committee.path)
+    )
+    ras = list(
+        assignments.order_by().values_list(
+            "user_id",
+            "enterprise_id",
+            "started_on",
+            "enterprise__supervising_org_id",
+            "enterprise__supervising_org__path",
+        )
+    )
+    return assignments, ras
+
+
+def behind_under(
+    committee: Organization,
+    today: dt.date | None = None,
+    values: tuple[QuerySet[RoleAssignment], list[tuple[Any, ...]]] | None = None,
+) -> int:
+    """How many of the instructors on the enterprises under a committee are behind with their
+    visits (what its table marks), without building the table: three queries of plain values
+    (two when the assignments' `values` are given)."""
+    today = today or timezone.localdate()
+    assignments, ras = values if values is not None else _assignment_values(committee)
+    if not ras:
+        return 0
+    periods = _visit_periods({sup: path for _u, _e, _s, sup, path in ras})
+    visits, _last = _visit_days(assignments, today, last=False)
+    cadence = _Cadences(today)
+    return sum(
+        1
+        for uid, eid, started_on, sup, _path in ras
+        if cadence(started_on, visits.get((uid, eid), []), periods[sup]).behind
+    )
 
 
 def my_assignments(user: User, today: dt.date | None = None) -> list[AssignmentRow]:
@@ -752,8 +870,8 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
                     detail=committee.display_name,
                 )
             )
-        rows = instructors_of(committee, today)
-        behind = sum(1 for r in rows if r.cadence.behind)
+        values = _assignment_values(committee)
+        behind = behind_under(committee, today, values)
         if behind:
             items.append(
                 Todo(
@@ -768,8 +886,8 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
                     detail=committee.display_name,
                 )
             )
-        # Those assigned by the end of last year and not yet appraised for it (one query).
-        due = {r.instructor.pk for r in rows if r.assignment.started_on <= _year_end(last_year)}
+        # Those assigned by the end of last year and not yet appraised for it (one query more).
+        due = {uid for uid, _e, started_on, _s, _p in values[1] if started_on <= _year_end(last_year)}
         due -= set(
             Appraisal.objects.filter(committee=committee, year=last_year).values_list("instructor_id", flat=True)
         )

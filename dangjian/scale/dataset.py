@@ -14,7 +14,10 @@ teams hold 10–40 people; the ethnic mix varies by county around the region's. 
 enterprise has members, its party organisation keeps production work (DOMAIN.md §5): about 90%
 of its teams in a member's charge, a pairing for about one member in three (1 to 5 employees),
 a post for about one member in eight (most recognised by the county), a course a year with its
-trainees' assessments.
+trainees' assessments. Each enterprise has its instructor (DOMAIN.md §4), assigned the spring
+before the dataset's last year, with their declaration, their visits from then on (one or two a
+quarter, a share of instructors behind) and the problems the visits found (most closed, a share
+still open, some of those overdue).
 
 Rows are written with bulk inserts and primary keys assigned here, one county per transaction,
 so memory stays flat and the prefecture takes minutes. The derived caches on Person
@@ -43,10 +46,13 @@ from django.db import connection, models, transaction
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action, AuditEvent
+from dangjian.calendar import QUARTER, Period, period_of
 from dangjian.choices import PoliticalStatus
+from dangjian.demo.build.guidance import CLOSINGS, MET, PROBLEMS
 from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
 from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
 from dangjian.development.models import Candidacy, Stage, Step
+from dangjian.guidance.models import Declaration, FollowUp, OwnerRole, Topic, Visit
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
 from dangjian.people.choices import Education
 from dangjian.people.crypto import blind_index
@@ -132,6 +138,17 @@ MEMBERS_PER_PAIRING = 3
 MEMBERS_PER_POST = 8
 POST_STATUS_WEIGHTS = ((PostStatus.RECOGNISED, 85), (PostStatus.PROPOSED, 10), (PostStatus.SUSPENDED, 5))
 COURSE_YEARS = (AS_OF.year - 2, AS_OF.year - 1)
+# County guidance, as of the dataset's last day: instructors assigned the spring before (as the
+# demo's county sent its 68), visits since; shares of instructors and of the problems found.
+GUIDANCE_DAY = AS_OF - dt.timedelta(days=1)
+INSTRUCTORS_ASSIGNED = dt.date(GUIDANCE_DAY.year - 1, 3, 1)
+NEWCOMER_SHARE = 0.03  # instructors assigned in the last month, not yet declared (so no visits)
+BEHIND_SHARE = 0.12  # instructors who missed an ended quarter of the last year
+NOT_YET_SHARE = 0.35  # of the others, no visit yet in the current quarter (due, not behind)
+TWICE_SHARE = 0.3  # quarters with a second visit
+PROBLEM_SHARE = 0.3  # visits that found a problem to follow up
+LEFT_OPEN_SHARE = 0.15  # of the problems due before the last day, still open (overdue)
+DECLARATION = "本人与所联系企业无持股、任职、业务往来及亲属在其管理层任职等利益关系。"
 
 
 @dataclass(frozen=True)
@@ -169,6 +186,10 @@ class Counts:
     posts: int = 0
     courses: int = 0
     trainees: int = 0
+    declarations: int = 0
+    visits: int = 0
+    follow_ups: int = 0
+    open_follow_ups: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -182,6 +203,7 @@ class Result:
     seconds: float
     roots: list[str]  # the root committees' codes
     logins: dict[str, str] = field(default_factory=dict)  # role → a username holding it
+    guidance_seconds: float = 0.0  # of `seconds`, writing the instructors' declarations, visits and follow-ups
 
 
 class AlreadyGenerated(Exception):
@@ -257,6 +279,15 @@ def _phone(i: int) -> str:
     return PHONE_PREFIXES[i % len(PHONE_PREFIXES)] + f"{(i * 7919 + 12_345) % 100_000_000:08d}"
 
 
+def _quarters(first: dt.date, last: dt.date) -> list[Period]:
+    """The quarters from the one holding `first` to the one holding `last`."""
+    q, end, out = period_of(first, QUARTER), period_of(last, QUARTER), []
+    while q <= end:
+        out.append(q)
+        q = q.next()
+    return out
+
+
 def _ethnic_mix(rng: random.Random) -> tuple[tuple[str, int], ...]:
     """The region's mix, shifted county by county (some mostly Han, some mostly Uyghur)."""
     return tuple((code, max(1, round(w * rng.lognormvariate(0, 0.6)))) for code, w in ETHNICITY_WEIGHTS)
@@ -294,6 +325,7 @@ class Generator:
         self.password = make_password(password) if password else make_password(None)
         self.counts = Counts()
         self.logins: dict[str, str] = {}
+        self.guidance_seconds = self.last_guidance = 0.0
 
     # --- the plan --------------------------------------------------------------------------------
 
@@ -372,8 +404,8 @@ class Generator:
             took = time.perf_counter() - t0
             self.progress(
                 f"{county.code} {county.name}: {counts.enterprises} enterprises, {counts.persons} persons, "
-                f"{counts.members} members in {took:.1f} s ({counts.persons / took:,.0f} persons/s); "
-                f"total {self.counts.persons:,} persons"
+                f"{counts.members} members in {took:.1f} s ({counts.persons / took:,.0f} persons/s, "
+                f"{self.last_guidance:.2f} s of it guidance); total {self.counts.persons:,} persons"
             )
         seconds = time.perf_counter() - start
         with transaction.atomic():
@@ -386,7 +418,7 @@ class Generator:
                 changes={"counts": vars(self.counts), "roots": roots},
                 org_path="",
             )
-        return Result(self.scale.name, self.seed, self.counts, seconds, roots, self.logins)
+        return Result(self.scale.name, self.seed, self.counts, seconds, roots, self.logins, self.guidance_seconds)
 
     def _reset_sequences(self) -> None:
         sql = connection.ops.sequence_reset_sql(no_style(), list(self.ids.next))
@@ -470,21 +502,38 @@ class Generator:
         users.append(org_user)
         roles.append(RoleAssignment(user=org_user, role=Role.ORG_DEPARTMENT, organization=county))
         self.logins.setdefault("county_org_department", org_user.username)
-        secretaries: set[int] = set()
+        secretaries: dict[int, User] = {}  # party organisation → its secretary's user
         people = _Buffer()
+        guidance = random.Random(f"{self.seed}:{c.code}:guidance")
         for n, p in enumerate(plans, 1):
             self._people(rng, c, p, mix, people, users, roles, secretaries)
             # An instructor for each enterprise, as the county did (68 instructors for 68 firms).
             instructor = self._user(f"{c.code}-i{n:04d}", None)
             users.append(instructor)
-            roles.append(RoleAssignment(user=instructor, role=Role.INSTRUCTOR, enterprise=p.enterprise))
+            newcomer = guidance.random() < NEWCOMER_SHARE
+            p.instructor = RoleAssignment(
+                user=instructor,
+                role=Role.INSTRUCTOR,
+                enterprise=p.enterprise,
+                started_on=GUIDANCE_DAY - dt.timedelta(days=guidance.randint(1, 30))
+                if newcomer
+                else INSTRUCTORS_ASSIGNED,
+            )
+            roles.append(p.instructor)
             self.logins.setdefault("instructor", instructor.username)
             people.flush_if_full()
         people.flush()
+        # Keys handed out here, so that the instructors' declarations can name their assignment.
+        for ra in roles:
+            ra.pk = self.ids.take(RoleAssignment)
         User.objects.bulk_create(users, batch_size=BATCH)
         RoleAssignment.objects.bulk_create(roles, batch_size=BATCH)
         self.counts.roles += len(roles)
         self._production(random.Random(f"{self.seed}:{c.code}:production"), county, plans)
+        t0 = time.perf_counter()
+        self._guidance(guidance, plans, secretaries)
+        self.last_guidance = time.perf_counter() - t0
+        self.guidance_seconds += self.last_guidance
         self.counts.persons += people.persons
         self.counts.members += people.members
         self.counts.memberships += people.memberships
@@ -641,6 +690,86 @@ class Generator:
         self.counts.courses += len(courses)
         self.counts.trainees += len(trainees)
 
+    def _guidance(self, rng: random.Random, plans: list[_Plan], secretaries: dict[int, User]) -> None:
+        """Each enterprise's instructor with their declaration, their visits since they were
+        assigned (one or two a quarter; a share of instructors missed a quarter of the last year,
+        a share have not yet come this quarter) and the problems found, each in the hands of the
+        secretary, the manager or the instructor: closed with a note, or open (some overdue).
+        Newcomers (assigned in the last month) have not declared yet, so no visits (the services
+        take a visit only after the declaration). As of GUIDANCE_DAY, in bulk."""
+        today = GUIDANCE_DAY
+        declarations: list[Declaration] = []
+        visits: list[Visit] = []
+        follow_ups: list[FollowUp] = []
+        topics = [t.value for t in Topic]
+        current = period_of(today, QUARTER)
+        ended = [q for q in _quarters(dt.date(today.year, 1, 1), today) if q.last_day < today]
+        settled = [i for i, p in enumerate(plans) if p.instructor and p.instructor.started_on <= INSTRUCTORS_ASSIGNED]
+        behind = set(rng.sample(settled, min(len(settled), max(1, round(BEHIND_SHARE * len(settled))))))
+
+        def day(lo: dt.date, hi: dt.date) -> dt.date:
+            return lo if hi <= lo else lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
+
+        for i, p in enumerate(plans):
+            ra, ent = p.instructor, p.enterprise
+            assert ra is not None
+            if ra.started_on > INSTRUCTORS_ASSIGNED:
+                continue  # a newcomer
+            declared = ra.started_on + dt.timedelta(days=rng.randint(0, 14))
+            declarations.append(Declaration(assignment=ra, declared_on=declared, statement=DECLARATION))
+            owners: list[tuple[User, str]] = [(ra.user, OwnerRole.INSTRUCTOR)]
+            if p.manager is not None:
+                owners.append((p.manager, OwnerRole.MANAGER))
+            secretary = secretaries.get(ent.party_org_id) if ent.party_org_id is not None else None
+            if secretary is not None:
+                owners.append((secretary, OwnerRole.SECRETARY))
+            skipped = rng.choice(ended) if ended and i in behind else None
+            for q in _quarters(declared, today):  # visits from the declaration on
+                if q == skipped or (q == current and rng.random() < NOT_YET_SHARE):
+                    continue
+                lo, hi = max(q.first_day, declared), min(q.last_day, today - dt.timedelta(days=1))
+                for _ in range(2 if rng.random() < TWICE_SHARE else 1):
+                    visit = Visit(
+                        pk=self.ids.take(Visit),
+                        instructor=ra.user,
+                        enterprise=ent,
+                        visited_on=day(lo, hi),
+                        minutes=rng.choice((45, 60, 90, 120)),
+                        met="、".join(rng.sample(MET, 2)),
+                        topics=rng.sample(topics, rng.randint(1, 3)),
+                    )
+                    visits.append(visit)
+                    if rng.random() >= PROBLEM_SHARE:
+                        continue
+                    owner, role = rng.choice(owners)
+                    due = visit.visited_on + dt.timedelta(days=rng.choice((14, 30, 30, 45)))
+                    # Closed when due (some late, some early), a share left open past the day.
+                    closed = rng.random() < (1 - LEFT_OPEN_SHARE if due < today else 0.4)
+                    closed_on = day(
+                        min(visit.visited_on + dt.timedelta(days=3), today), min(due + dt.timedelta(days=10), today)
+                    )
+                    follow_ups.append(
+                        FollowUp(
+                            visit=visit,
+                            enterprise=ent,
+                            problem=rng.choice(PROBLEMS),
+                            owner=owner,
+                            owner_role=role,
+                            due_on=due,
+                            status=FollowUp.Status.CLOSED if closed else FollowUp.Status.OPEN,
+                            closed_on=closed_on if closed else None,
+                            closing_note=rng.choice(CLOSINGS) if closed else "",
+                            closed_by=owner if closed else None,
+                        )
+                    )
+        Declaration.objects.bulk_create(declarations, batch_size=BATCH)
+        Visit.objects.bulk_create(visits, batch_size=BATCH)
+        FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+        self.counts.declarations += len(declarations)
+        self.counts.visits += len(visits)
+        self.counts.follow_ups += len(follow_ups)
+        self.counts.open_follow_ups += sum(1 for f in follow_ups if f.status == FollowUp.Status.OPEN)
+
     def _plan_enterprise(
         self, rng: random.Random, c: _County, county: Organization, parks: list[Organization], size: int
     ) -> _Plan:
@@ -760,7 +889,7 @@ class Generator:
         out: _Buffer,
         users: list[User],
         roles: list[RoleAssignment],
-        secretaries: set[int],
+        secretaries: dict[int, User],
     ) -> None:
         ent = p.enterprise
         slots = [team for team, n in zip(p.teams, p.team_sizes, strict=True) for _ in range(n)]
@@ -809,13 +938,13 @@ class Generator:
                 if person.political_status in (PoliticalStatus.FULL, PoliticalStatus.PROBATIONARY):
                     p.members_in.append(person)
                 if branch is not None and branch.pk not in secretaries:
-                    secretaries.add(branch.pk)
                     user = self._user(f"{c.code}-s{branch.pk}", person)
+                    secretaries[branch.pk] = user
                     users.append(user)
                     roles.append(RoleAssignment(user=user, role=Role.SECRETARY, organization=branch))
                     self.logins.setdefault("secretary", user.username)
                     if p.top is not None and p.top is not branch and p.top.pk not in secretaries:
-                        secretaries.add(p.top.pk)
+                        secretaries[p.top.pk] = user
                         roles.append(RoleAssignment(user=user, role=Role.SECRETARY, organization=p.top))
             elif status and p.party_org is not None:  # candidates are drawn only where there is one
                 self._candidate(rng, person, p.party_org, status, hired, out)
@@ -825,6 +954,7 @@ class Generator:
             if not manager_done and status == "":
                 manager_done = True
                 user = self._user(f"{c.code}-m{ent.pk}", person)
+                p.manager = user
                 users.append(user)
                 roles.append(RoleAssignment(user=user, role=Role.MANAGER, enterprise=ent))
                 self.logins.setdefault("manager", user.username)
@@ -893,6 +1023,8 @@ class _Plan:
     branches: list[Organization] = field(default_factory=list)
     members_in: list[Person] = field(default_factory=list)  # party members employed here, in its branches
     workers: list[Person] = field(default_factory=list)  # employees not members nor on the way in
+    manager: User | None = None
+    instructor: RoleAssignment | None = None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from dangjian.access.scopes import scope
 from dangjian.audit.models import AuditEvent
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development.models import Candidacy
+from dangjian.guidance.models import FollowUp, Visit
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.people import services
 from dangjian.people.models import Membership, Person
@@ -38,6 +39,13 @@ def fingerprint() -> list:
         ),
         sorted(Membership.objects.values_list("person__name", "organization__name", "admitted_on", "converted_on")),
         sorted(RoleAssignment.objects.values_list("user__username", "role")),
+        sorted(RoleAssignment.objects.filter(role=Role.INSTRUCTOR).values_list("user__username", "started_on")),
+        sorted(Visit.objects.values_list("instructor__username", "enterprise__uscc", "visited_on", "minutes", "met")),
+        sorted(
+            FollowUp.objects.values_list(
+                "visit__instructor__username", "visit__visited_on", "problem", "owner__username", "due_on", "closed_on"
+            )
+        ),
     ]
 
 

@@ -1,7 +1,8 @@
 """manage.py generate_dataset --scale county|prefecture|province [--seed N] [--password P]
 
 Writes a generated party tree, enterprises, employees, members and role holders, and their
-production work (teams in charge, pairings, posts, courses), into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
+production work (teams in charge, pairings, posts, courses) and their instructors' declarations,
+visits and follow-ups, into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
 the rows are synthetic. The same scale and seed give the same data.
 """
 
@@ -48,7 +49,9 @@ class Command(BaseCommand):
                 f"{c.organizations:,} organisations, {c.enterprises:,} enterprises, {c.units:,} workshops and teams, "
                 f"{c.persons:,} persons ({c.members:,} members, {c.candidacies:,} on the way in), "
                 f"{c.users:,} users with {c.roles:,} roles; in production {c.charges:,} teams in charge, "
-                f"{c.pairings:,} pairings, {c.posts:,} posts, {c.courses:,} courses with {c.trainees:,} trainees."
+                f"{c.pairings:,} pairings, {c.posts:,} posts, {c.courses:,} courses with {c.trainees:,} trainees; "
+                f"in guidance {c.declarations:,} declarations, {c.visits:,} visits, {c.follow_ups:,} follow-ups "
+                f"({c.open_follow_ups:,} open), written in {result.guidance_seconds:.1f} s."
             )
         )
         for role, username in result.logins.items():
