@@ -127,18 +127,33 @@ class Sheet:
         return [(rev.value, self.total(rev.value), len(self.missing(rev.value))) for rev in Reviewer]
 
 
-def sheet(candidate: Candidate) -> Sheet:
-    """The candidate's criteria with their scores (two queries)."""
-    rows = {c.pk: CriterionRow(c) for c in criteria_of(candidate.round.scheme)}
-    for s in Score.objects.filter(candidate=candidate).select_related("scored_by__person"):
-        row = rows.get(s.criterion_id)
+def _sheets(candidates: list[Candidate], criteria: list[Criterion], scores: QuerySet[Score]) -> list[Sheet]:
+    by: dict[int, dict[int, CriterionRow]] = {c.pk: {cr.pk: CriterionRow(cr) for cr in criteria} for c in candidates}
+    for s in scores:
+        row = by.get(s.candidate_id, {}).get(s.criterion_id)
         if row is None:
             continue
         if s.reviewer:
             row.by[s.reviewer] = s
         else:
             row.counted = s
-    return Sheet(candidate, list(rows.values()))
+    return [Sheet(c, list(by[c.pk].values())) for c in candidates]
+
+
+def sheet(candidate: Candidate) -> Sheet:
+    """The candidate's criteria with their scores (two queries)."""
+    scores = Score.objects.filter(candidate=candidate).select_related("scored_by__person")
+    return _sheets([candidate], criteria_of(candidate.round.scheme), scores)[0]
+
+
+def round_sheets(rnd: RatingRound) -> list[Sheet]:
+    """Every candidate of the round with its score sheet, highest total first: three queries
+    however many candidates."""
+    candidates = round_candidates(rnd)
+    scores = Score.objects.filter(candidate__round=rnd).only(
+        "candidate_id", "criterion_id", "reviewer", "points", "figure"
+    )
+    return _sheets(candidates, criteria_of(rnd.scheme), scores)
 
 
 def results_of(rnd: RatingRound) -> dict[str, int]:

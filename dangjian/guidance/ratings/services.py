@@ -372,10 +372,10 @@ def close_round(
             "closed_on",
             _("Close the round between %(start)s and today.") % {"start": rnd.counted_on.isoformat()},
         )
-    candidates = selectors.round_candidates(rnd)
-    if not candidates:
+    sheets = selectors.round_sheets(rnd)
+    if not sheets:
         raise ValidationError(_("The round has no candidates: add the branches that stand in it first."))
-    unscored = [c.organization.display_name for c in candidates if selectors.sheet(c).missing(Reviewer.COUNTY)]
+    unscored = [sh.candidate.organization.display_name for sh in sheets if sh.missing(Reviewer.COUNTY)]
     if unscored:
         raise ValidationError(
             _("The county has yet to score %(n)d candidates: %(names)s.")
@@ -383,8 +383,8 @@ def close_round(
         )
     seq = 0
     awarded = []
-    for c in sorted(candidates, key=lambda c: c.organization.path):
-        total = selectors.sheet(c).total()
+    for sh in sorted(sheets, key=lambda sh: sh.candidate.organization.path):
+        c, total = sh.candidate, sh.total()
         result = Candidate.Result.AWARDED if total >= rnd.pass_mark else Candidate.Result.NOT_AWARDED
         number = ""
         if result == Candidate.Result.AWARDED:

@@ -201,7 +201,7 @@ def round_page(request, pk):
                 ),
             )
         return redirect("guidance:round", rnd.pk)
-    candidates = [(c, selectors.sheet(c)) for c in selectors.round_candidates(rnd)]
+    candidates = [(sh.candidate, sh) for sh in selectors.round_sheets(rnd)]
     return render(
         request,
         "guidance/ratings/round.html",

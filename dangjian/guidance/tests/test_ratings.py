@@ -282,3 +282,22 @@ def test_the_roll_up_counts_this_years_rated_branches_and_opens_the_list_behind(
     other = UserFactory(username="yanqi_od2")
     access_services.assign_role(actor=None, user=other, role=Role.ORG_DEPARTMENT, organization=world.outsider_county)
     assert login(other).get(link.split("#")[0]).status_code == 404
+
+
+def test_a_rounds_page_runs_the_same_queries_however_many_candidates(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rnd = round_of(world)
+    client = login(world.county_admin)
+    url = reverse("guidance:round", args=[rnd.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url).status_code == 200
+        return len(q.captured_queries)
+
+    services.add_candidates(actor=None, round=rnd, branches=[world.a.branch])
+    one = count()
+    services.add_candidates(actor=None, round=rnd, branches=[world.b.branch])
+    assert count() == one
