@@ -37,6 +37,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -52,7 +53,21 @@ from dangjian.demo.build.guidance import CLOSINGS, MET, PROBLEMS
 from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
 from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
 from dangjian.development.models import Candidacy, Stage, Step
-from dangjian.guidance.models import Declaration, FollowUp, OwnerRole, Topic, Visit
+from dangjian.guidance.models import Candidate as RatingCandidate
+from dangjian.guidance.models import (
+    Criterion,
+    Declaration,
+    FollowUp,
+    Method,
+    OwnerRole,
+    RatingRound,
+    RatingScheme,
+    Reviewer,
+    Score,
+    Topic,
+    Visit,
+)
+from dangjian.guidance.ratings import builtin, measures
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
 from dangjian.people.choices import Education
 from dangjian.people.crypto import blind_index
@@ -149,6 +164,10 @@ TWICE_SHARE = 0.3  # quarters with a second visit
 PROBLEM_SHARE = 0.3  # visits that found a problem to follow up
 LEFT_OPEN_SHARE = 0.15  # of the problems due before the last day, still open (overdue)
 DECLARATION = "本人与所联系企业无持股、任职、业务往来及亲属在其管理层任职等利益关系。"
+# Branch ratings: each county's 三好 round of the data's year, counted as of GUIDANCE_DAY and closed.
+RATED_SHARE = 0.1  # of a county's branches standing in it
+RATING_PASS_MARK = Decimal(70)
+RATING_NOTES = ("班子健全，作用明显", "制度落实到位", "材料齐全，现场查看属实")
 
 
 @dataclass(frozen=True)
@@ -190,6 +209,8 @@ class Counts:
     visits: int = 0
     follow_ups: int = 0
     open_follow_ups: int = 0
+    rating_candidates: int = 0
+    rated: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -532,6 +553,7 @@ class Generator:
         self._production(random.Random(f"{self.seed}:{c.code}:production"), county, plans)
         t0 = time.perf_counter()
         self._guidance(guidance, plans, secretaries)
+        self._ratings(random.Random(f"{self.seed}:{c.code}:ratings"), county, plans)
         self.last_guidance = time.perf_counter() - t0
         self.guidance_seconds += self.last_guidance
         self.counts.persons += people.persons
@@ -769,6 +791,83 @@ class Generator:
         self.counts.visits += len(visits)
         self.counts.follow_ups += len(follow_ups)
         self.counts.open_follow_ups += sum(1 for f in follow_ups if f.status == FollowUp.Status.OPEN)
+
+    def _ratings(self, rng: random.Random, county: Organization, plans: list[_Plan]) -> None:
+        """The county's 三好 round of the data's year (the built-in scheme), counted as of
+        GUIDANCE_DAY and closed: a share of its branches stand; their counted criteria are read
+        from the generated records as the round reads them (ratings.measures), the reviewed ones
+        scored by the branch, its instructor and the county with a note; awarded at the pass
+        mark. In bulk, like the rest."""
+        scheme = builtin.install(RatingScheme, Criterion)
+        criteria = list(scheme.criteria.order_by("order", "pk"))
+        units = {
+            o.pk: o
+            for p in plans
+            for o in (p.party_org, *p.branches)
+            if o is not None and o.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.JOINT_BRANCH)
+        }
+        if not units:
+            return
+        chosen = rng.sample(sorted(units), max(1, round(RATED_SHARE * len(units))))
+        day = GUIDANCE_DAY
+        rnd = RatingRound.objects.create(
+            scheme=scheme,
+            organization=county,
+            year=day.year,
+            counted_on=day,
+            pass_mark=RATING_PASS_MARK,
+            status=RatingRound.Status.CLOSED,
+            closed_on=day,
+        )
+        candidates: list[RatingCandidate] = []
+        scores: list[Score] = []
+        seq = 0
+        for pk in sorted(chosen, key=lambda k: units[k].path):
+            org = units[pk]
+            candidate = RatingCandidate(pk=self.ids.take(RatingCandidate), round=rnd, organization=org)
+            total = Decimal(0)
+            quality = rng.uniform(0.5, 1.0)
+            for cr in criteria:
+                if cr.method == Method.COUNTED:
+                    reading = measures.read(cr.measure, org, day)
+                    points = measures.points(cr.weight, cr.target, reading)
+                    scores.append(
+                        Score(
+                            candidate=candidate,
+                            criterion=cr,
+                            reviewer="",
+                            points=points,
+                            figure=reading.figure,
+                            basis={**reading.basis, "as_of": day.isoformat()},
+                        )
+                    )
+                    total += points
+                    continue
+                for reviewer, lift in ((Reviewer.SELF, 0.15), (Reviewer.INSTRUCTOR, 0.05), (Reviewer.COUNTY, 0.0)):
+                    points = (Decimal(cr.weight) * Decimal(str(min(1.0, quality + lift)))).quantize(Decimal("1"))
+                    scores.append(
+                        Score(
+                            candidate=candidate,
+                            criterion=cr,
+                            reviewer=reviewer,
+                            points=points,
+                            note=rng.choice(RATING_NOTES),
+                        )
+                    )
+                    if reviewer == Reviewer.COUNTY:
+                        total += points
+            candidate.total = total
+            if total >= RATING_PASS_MARK:
+                seq += 1
+                candidate.result = RatingCandidate.Result.AWARDED
+                candidate.certificate_no = f"{rnd.year}-{rnd.pk:03d}-{seq:03d}"
+            else:
+                candidate.result = RatingCandidate.Result.NOT_AWARDED
+            candidates.append(candidate)
+        RatingCandidate.objects.bulk_create(candidates, batch_size=BATCH)
+        Score.objects.bulk_create(scores, batch_size=BATCH)
+        self.counts.rating_candidates += len(candidates)
+        self.counts.rated += seq
 
     def _plan_enterprise(
         self, rng: random.Random, c: _County, county: Organization, parks: list[Organization], size: int

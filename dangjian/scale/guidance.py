@@ -29,7 +29,8 @@ from django.urls import reverse
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.calendar import QUARTER, periods_in
 from dangjian.guidance import selectors
-from dangjian.guidance.models import FollowUp, Visit
+from dangjian.guidance.models import FollowUp, RatingRound, Visit
+from dangjian.guidance.ratings import selectors as ratings
 from dangjian.organizations.models import Organization
 from dangjian.organizations.selectors import enterprises_under
 
@@ -213,6 +214,20 @@ def run_on(world: World, s: Settings, http: bool = True) -> Iterator[Figure]:
     )
     fig.detail = {"queries": n, "instructors": len(appraisal_rows)}
     yield fig
+    # The largest county's 三好 round: every candidate's score sheet (three queries).
+    rnd = RatingRound.objects.select_related("scheme").filter(organization=county).order_by("-year").first()
+    if rnd is not None:
+        with CaptureQueriesContext(connection) as queries:
+            sheets = ratings.round_sheets(rnd)
+        n = len(queries.captured_queries)
+        fig = measured(
+            "guidance.rating_round",
+            lambda _i: ratings.round_sheets(rnd),
+            s,
+            note=f"{n} queries; {len(sheets)} candidates",
+        )
+        fig.detail = {"queries": n, "candidates": len(sheets)}
+        yield fig
     if not http:
         return
     assignment = busiest_assignment(world)
@@ -231,6 +246,8 @@ def run_on(world: World, s: Settings, http: bool = True) -> Iterator[Figure]:
         )
         pages.append(("page.guidance.instructor", assignment.user, page, None))
     pages.append(("page.guidance.dashboard.county", world.county.user, "/", None))
+    if rnd is not None:
+        pages.append(("page.guidance.rating_round", world.county.user, reverse("guidance:round", args=[rnd.pk]), None))
     pages.append(
         (
             "page.guidance.appraisals",

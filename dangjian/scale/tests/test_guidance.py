@@ -87,6 +87,7 @@ def test_the_guidance_group_runs_and_its_queries_do_not_grow_with_the_committee(
         "guidance.todo.county",
         "guidance.todo.prefecture",
         "guidance.appraisal_rows",
+        "guidance.rating_round",
     }
     table = figures["guidance.instructors.prefecture"]
     assert table.floor == "sql.guidance.instructors.prefecture" and table.ratio is not None and table.ratio > 0
@@ -102,6 +103,9 @@ def test_the_guidance_group_runs_and_its_queries_do_not_grow_with_the_committee(
         role=Role.INSTRUCTOR, enterprise_id__in=enterprises_under(world.county.org.path)
     ).count()
     assert appraisals == {"queries": 5, "instructors": instructors} and instructors > 0
+    # The largest county's rating round: every candidate's sheet in three queries.
+    assert figures["guidance.rating_round"].detail["queries"] == 3
+    assert figures["guidance.rating_round"].detail["candidates"] >= 1
 
 
 def test_a_page_is_counted_in_queries_as_its_user_sees_it(generated):
@@ -111,3 +115,26 @@ def test_a_page_is_counted_in_queries_as_its_user_sees_it(generated):
     assert guidance.queries_of(assignment.user, "/guidance/") > 0
     with pytest.raises(RuntimeError, match="answered 404"):
         guidance.queries_of(assignment.user, f"/guidance/?org={world.county.org.pk}")
+
+
+def test_generated_ratings_follow_the_rounds_rules(generated):
+    from decimal import Decimal
+
+    from dangjian.guidance.models import Candidate, RatingRound, Score
+    from dangjian.guidance.ratings import measures
+
+    rounds = list(RatingRound.objects.all())
+    assert len(rounds) == 2 and all(r.status == RatingRound.Status.CLOSED and r.counted_on == DAY for r in rounds)
+    c = generated.counts
+    assert Candidate.objects.count() == c.rating_candidates > 0
+    assert Candidate.objects.filter(result=Candidate.Result.AWARDED).count() == c.rated
+    for candidate in Candidate.objects.select_related("round", "organization")[:6]:
+        scores = list(Score.objects.filter(candidate=candidate).select_related("criterion"))
+        counted = [s for s in scores if not s.reviewer]
+        for s in counted:  # what the round kept is what the records say as of its day
+            reading = measures.read(s.criterion.measure, candidate.organization, DAY)
+            assert s.points == measures.points(s.criterion.weight, s.criterion.target, reading)
+        total = sum((s.points for s in scores if s.reviewer in ("", "county")), Decimal(0))
+        assert candidate.total == total
+        awarded = candidate.result == Candidate.Result.AWARDED
+        assert awarded == (total >= candidate.round.pass_mark) and bool(candidate.certificate_no) == awarded
