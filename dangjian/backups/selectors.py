@@ -20,7 +20,7 @@ from dangjian.audit.models import AuditEvent, AuditSeal
 EXCLUDED_TABLE_DATA = (Session._meta.db_table,)
 
 # What `migrate` itself writes into a new database: the migration ledger, content types and
-# permissions, and the default meeting frequencies. A
+# permissions, the default meeting frequencies and the built-in 三好 rating scheme. A
 # target holding rows only in these is still empty (e.g. `make run` migrated it); a county that
 # tightened a frequency rule left audit events, so that instance is not.
 # tests/test_roundtrip.py::test_a_freshly_migrated_database_counts_as_empty keeps this list complete.
@@ -30,6 +30,8 @@ FILLED_BY_MIGRATE = frozenset(
         "django_content_type",
         "auth_permission",
         "branchlife_frequencyrule",
+        "guidance_ratingscheme",
+        "guidance_criterion",
     }
 )
 
