@@ -657,3 +657,24 @@ def test_last_years_appraisals_within_the_countys_cap_with_the_garment_companys_
     client.force_login(User.objects.get(username="liuhong"))
     listing = client.get(f"{reverse('guidance:appraisals')}?org={county.pk}&year={year}").content.decode()
     assert 'data-rows="68"' in listing and "每季度都来支部" in listing
+
+
+def test_the_prefecture_roll_up_and_screen_show_hejing_beside_the_other_counties(county, client):
+    client.force_login(User.objects.get(username="bazhou"))
+    client.cookies["django_language"] = "en"
+    prefecture = county.parent
+    page = client.get(reverse("guidance:rollup") + f"?org={prefecture.pk}").content.decode()
+    counties = Organization.objects.filter(parent=prefecture, kind=OrgKind.COUNTY_COMMITTEE)
+    assert counties.count() >= 3
+    from django.utils import translation
+
+    with translation.override("en"):
+        for c in counties:
+            assert f'data-row="{c.display_name}"' in page
+    screen = client.get(reverse("guidance:screen") + f"?org={prefecture.pk}")
+    assert screen.status_code == 200 and b"data-screen-chart" in screen.content
+    from dangjian.guidance import rollups
+
+    r = rollups.rollup(prefecture)
+    hejing = next(row for row in r.rows if row.org_id == county.pk)
+    assert hejing.figures.enterprises == 68 and hejing.figures.rated == 7 and hejing.figures.posts_recognised == 45
