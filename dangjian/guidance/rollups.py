@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -154,13 +154,7 @@ class Rollup:
 def rollup_orgs(user: User) -> QuerySet[Organization]:
     """The committees whose roll-up the user reads: those their organisation department or
     committee role is held on, and the committees below."""
-    paths = permissions.rollup_paths(user)
-    if not paths:
-        return Organization.objects.none()
-    q = Q()
-    for p in paths:
-        q |= Q(path__startswith=p)
-    return Organization.objects.filter(q, kind__in=COMMITTEE_KINDS).order_by("path")
+    return selectors.under_paths(permissions.rollup_paths(user), COMMITTEE_KINDS)
 
 
 def default_org(user: User) -> Organization | None:

@@ -102,16 +102,21 @@ def user_name(user: Any) -> str:
     return str(person.name if person is not None else (user.get_full_name() or user.username))
 
 
-def committee_orgs(user: User) -> QuerySet[Organization]:
-    """The committees whose instructors the user oversees (their organisation department's
-    subtree), for the organisation picker of the overview."""
-    paths = permissions.guidance_committee_paths(user)
+def under_paths(paths: list[str], kinds: Any = None) -> QuerySet[Organization]:
+    """The organisations in the subtrees at `paths` (of `kinds`, if given), by path."""
     if not paths:
         return Organization.objects.none()
     q = Q()
     for p in paths:
         q |= Q(path__startswith=p)
-    return Organization.objects.filter(q, kind__in=COMMITTEE_KINDS).order_by("path")
+    found = Organization.objects.filter(q)
+    return (found.filter(kind__in=kinds) if kinds is not None else found).order_by("path")
+
+
+def committee_orgs(user: User) -> QuerySet[Organization]:
+    """The committees whose instructors the user oversees (their organisation department's
+    subtree), for the organisation picker of the overview."""
+    return under_paths(permissions.guidance_committee_paths(user), COMMITTEE_KINDS)
 
 
 # --- an instructor's assignments ------------------------------------------------------------------

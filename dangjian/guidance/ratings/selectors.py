@@ -184,13 +184,7 @@ def candidates_under(org: Organization, year: int) -> list[tuple[str, bool]]:
 def rating_units(user: User) -> QuerySet[Organization]:
     """The organisations whose candidacies the user may list: those under the committees they
     oversee."""
-    q = Q()
-    committees = list(rating_committees(user).values_list("path", flat=True))
-    if not committees:
-        return Organization.objects.none()
-    for path in committees:
-        q |= Q(path__startswith=path)
-    return Organization.objects.filter(q)
+    return guidance.under_paths(list(rating_committees(user).values_list("path", flat=True)))
 
 
 def candidates_of(user: User, under: Organization, year: int) -> list[Candidate]:

@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 f"{c.users:,} users with {c.roles:,} roles; in production {c.charges:,} teams in charge, "
                 f"{c.pairings:,} pairings, {c.posts:,} posts, {c.courses:,} courses with {c.trainees:,} trainees; "
                 f"in guidance {c.declarations:,} declarations, {c.visits:,} visits, {c.follow_ups:,} follow-ups "
-                f"({c.open_follow_ups:,} open), written in {result.guidance_seconds:.1f} s."
+                f"({c.open_follow_ups:,} open), {c.rating_candidates:,} branches in the 三好 rounds "
+                f"({c.rated:,} awarded), written in {result.guidance_seconds:.1f} s."
             )
         )
         for role, username in result.logins.items():
