@@ -127,8 +127,9 @@ def cells(
     """A requirement's cells for one year, from the meetings counted per month (1–12)."""
     out = []
     for span in periods.periods_in(year, rule.period):
-        held = sum(held_by_month.get(m, 0) for m in span.months)
-        planned = sum(planned_by_month.get(m, 0) for m in span.months)
+        # Most organisations met in few months: sum only where a month has meetings.
+        held = sum(held_by_month.get(m, 0) for m in span.months) if held_by_month else 0
+        planned = sum(planned_by_month.get(m, 0) for m in span.months) if planned_by_month else 0
         out.append(Cell(span, held, planned, cell_state(span, held, rule.times, today, since)))
     return out
 

@@ -369,12 +369,13 @@ def instructor_counts(committee: Organization, today: dt.date | None = None) -> 
     supervisors = Organization.objects.filter(pk__in={sup for *_, sup in ras}).only("pk", "path")
     configs = orgs.nearest_settings(supervisors, GuidanceConfig)
     default = GuidanceConfig()
+    cadence = _Cadences(today)
     for uid, eid, started_on, sup in ras:
         kind = (configs.get(sup) or default).visit_period
         mine = days.get((uid, eid), [])
         counts = out[eid]
         counts.assignments += 1
-        counts.behind += rules.cadence(started_on, mine, today, kind).behind
+        counts.behind += cadence(started_on, mine, kind).behind
         counts.visits += len(mine)
     for eid, n_open, n_overdue in (
         FollowUp.objects.filter(
