@@ -293,8 +293,8 @@ def score(
     from 0 to the criterion's weight, each with a note saying why. Counted criteria are not
     scored by hand. A closed round's scores no longer change."""
     candidate = Candidate.objects.select_related("round__scheme", "organization").get(pk=candidate.pk)
-    RatingRound.objects.select_for_update().get(pk=candidate.round_id)
-    _refuse_closed(candidate.round)
+    # The round read under its lock: a closing that committed a moment ago is seen.
+    _refuse_closed(RatingRound.objects.select_for_update().get(pk=candidate.round_id))
     if reviewer not in Reviewer.values:
         raise ValidationError(_("Unknown reviewer: %(r)s.") % {"r": reviewer})
     by = by or actor
