@@ -70,7 +70,7 @@ def test_a_scheme_whose_weights_do_not_add_up_is_refused_with_the_sum(world, log
     response = client.post(url, rows)
     scheme = world.county.rating_schemes.get()
     assert response.status_code == 302 and [c.target for c in scheme.criteria.all()] == [None, 100]
-    assert AuditEvent.objects.filter(action=Action.CREATE, object_type__endswith="ratingscheme").exists()
+    assert AuditEvent.objects.filter(action=Action.CREATE, object_type="guidance.RatingScheme").exists()
     # The other county is not offered it; a scheme a round used keeps its criteria.
     assert scheme not in selectors.schemes_for(world.outsider_county)
     services.open_round(actor=None, scheme=scheme, organization=world.county, year=2026, counted_on=COUNTED_ON)
