@@ -5,7 +5,7 @@ by the branch, its instructor and managers, and scored in the caller's capacity.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -28,6 +28,13 @@ from .errors import ERRORS
 from .values import Id
 
 router = Router(tags=["ratings"])
+
+# Literals, not the models' enum classes: those are named "Status" and "Result", which the
+# meetings' and the trainees' documents already use as OpenAPI component names.
+RoundStatus = Literal["open", "closed"]
+CandidateResult = Literal["pending", "awarded", "not_awarded"]
+assert set(get_args(RoundStatus)) == set(RatingRound.Status.values)
+assert set(get_args(CandidateResult)) == set(Candidate.Result.values)
 
 
 class CriterionIO(Schema):
@@ -79,7 +86,7 @@ class RoundOut(Schema):
     year: int
     counted_on: dt.date
     pass_mark: Decimal
-    status: RatingRound.Status
+    status: RoundStatus
     closed_on: dt.date | None
 
     @staticmethod
@@ -115,7 +122,7 @@ class CandidateOut(Schema):
     organization_name: str
     year: int
     total: Decimal | None
-    result: Candidate.Result
+    result: CandidateResult
     certificate_no: str
     scores: list[ScoreOut]
 
