@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
@@ -54,6 +54,11 @@ from .errors import ERRORS
 from .values import Blankable, Id
 
 router = Router(tags=["production"])
+
+# Why a charge ended, as a literal: the enum class is named EndReason, as a membership's is, and
+# the two would share one OpenAPI component (api/tests/test_schema_names.py).
+ChargeEndReason = Literal["handed_over", "left", "ended"]
+assert set(get_args(ChargeEndReason)) == set(TeamCharge.EndReason.values)
 
 # The services name model fields (member, partners); clients send ids (member_id, partner_ids).
 FIELD_IDS = {
@@ -117,7 +122,7 @@ class ChargeOut(Schema):
     group_name: str | None
     started_on: dt.date
     ended_on: dt.date | None
-    end_reason: TeamCharge.EndReason | None
+    end_reason: ChargeEndReason | None
     end_reason_label: str
 
     @staticmethod
@@ -160,7 +165,7 @@ class ChargeIn(Schema):
 
 class ChargeEndIn(Schema):
     ended_on: dt.date | None = Field(None, description="Defaults to today.")
-    reason: TeamCharge.EndReason = TeamCharge.EndReason.ENDED
+    reason: ChargeEndReason = "ended"
 
 
 class PartnerOut(Schema):
@@ -578,7 +583,7 @@ def end_charge(request: HttpRequest, id: Id, payload: ChargeEndIn) -> TeamCharge
     """End a charge: the team is uncovered from the next day until another member takes it."""
     user = actor(request)
     charge = get_in_scope(user, _charges(user), id, CHANGE)
-    services.end_charge(actor=user, charge=charge, ended_on=_today_or(payload.ended_on), reason=payload.reason.value)
+    services.end_charge(actor=user, charge=charge, ended_on=_today_or(payload.ended_on), reason=payload.reason)
     return _charges(user).get(pk=charge.pk)
 
 
