@@ -64,20 +64,9 @@ def own_config(org: Organization) -> GuidanceConfig | None:
     return GuidanceConfig.objects.filter(organization=org).first()
 
 
-def configs_for(enterprises: list[Enterprise]) -> dict[int, GuidanceConfig]:
-    """Each enterprise's settings (its supervising committee's, nearest up the tree): one query."""
-    supervisors = [e.supervising_org for e in enterprises]
-    found = orgs.nearest_settings(supervisors, GuidanceConfig)
-    return {e.pk: found[e.supervising_org_id] or GuidanceConfig() for e in enterprises}
-
-
 def topic_label(topic: str) -> str:
     """A built-in topic by its label in the user's language; a county's own as it wrote it."""
     return str(Topic(topic).label) if topic in Topic.values else topic
-
-
-def topic_choices(config: GuidanceConfig) -> list[tuple[str, str]]:
-    return [(t, topic_label(t)) for t in config.topics]
 
 
 # --- what the user sees ---------------------------------------------------------------------------

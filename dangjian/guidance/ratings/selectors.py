@@ -5,12 +5,11 @@ reached through the candidate branch)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dangjian.access import permissions
 from dangjian.access.scopes import VIEW, scope
@@ -39,9 +38,15 @@ def criteria_of(scheme: RatingScheme) -> list[Criterion]:
 
 
 def rounds_of(committee: Organization) -> QuerySet[RatingRound]:
+    """The committee's rounds, newest first, each with its candidates and those awarded counted
+    (`n_candidates`, `n_awarded`) in the same query."""
     return (
         RatingRound.objects.filter(organization=committee)
         .select_related("scheme", "organization")
+        .annotate(
+            n_candidates=Count("candidates"),
+            n_awarded=Count("candidates", filter=Q(candidates__result=Candidate.Result.AWARDED)),
+        )
         .order_by("-year", "-pk")
     )
 
@@ -154,13 +159,6 @@ def round_sheets(rnd: RatingRound) -> list[Sheet]:
         "candidate_id", "criterion_id", "reviewer", "points", "figure"
     )
     return _sheets(candidates, criteria_of(rnd.scheme), scores)
-
-
-def results_of(rnd: RatingRound) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for result in rnd.candidates.values_list("result", flat=True):
-        counts[result] += 1
-    return dict(counts)
 
 
 def rating_committees(user: User) -> QuerySet[Organization]:

@@ -79,7 +79,7 @@ def ratings(request):
             committee=committee,
             committees=selectors.rating_committees(user),
             schemes=selectors.schemes_for(committee),
-            rounds=[(r, selectors.results_of(r)) for r in selectors.rounds_of(committee)],
+            rounds=selectors.rounds_of(committee),
             may_keep=permissions.may_keep_ratings(user, committee),
         )
     return render(request, "guidance/ratings/page.html", context)
@@ -210,7 +210,6 @@ def round_page(request, pk):
             "rows": candidates,
             "may_keep": may_keep and open_,
             "branches": selectors.branches_for(rnd)[:500] if may_keep and open_ else [],
-            "results": selectors.results_of(rnd),
         },
     )
 

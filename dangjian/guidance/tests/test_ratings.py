@@ -301,3 +301,21 @@ def test_a_rounds_page_runs_the_same_queries_however_many_candidates(world, logi
     one = count()
     services.add_candidates(actor=None, round=rnd, branches=[world.b.branch])
     assert count() == one
+
+
+def test_the_committees_ratings_page_runs_the_same_queries_however_many_rounds(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.county_admin)
+    url = reverse("guidance:ratings") + f"?org={world.county.pk}"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url).status_code == 200
+        return len(q.captured_queries)
+
+    candidate_of(world, world.a, round_of(world, year=2025, counted_on=dt.date(2025, 6, 30)))
+    one = count()
+    candidate_of(world, world.b, round_of(world))
+    assert count() == one
