@@ -515,11 +515,6 @@ def instructor_enterprise_ids(user: AnyUser) -> list[int]:
     return [g.enterprise_id for g in grants_for(user) if g.enterprise_id and g.role == Role.INSTRUCTOR]
 
 
-def may_record_visit(user: AnyUser, enterprise: Any) -> bool:
-    """Visits are recorded by an instructor assigned to the enterprise, as themselves."""
-    return enterprise.pk in instructor_enterprise_ids(user)
-
-
 def visit_refused() -> Refused:
     return refused((VISIT, CHANGE), message=_("Visits are recorded by the enterprise's own instructors."))
 

@@ -558,12 +558,12 @@ def appraise(request: HttpRequest, payload: AppraisalIn) -> Status:
     committee = selectors.appraisal_committees(user).filter(pk=payload.org_id).first()
     if committee is None:
         raise Http404
-    instructor = selectors.appraisable_instructor(committee, payload.year, payload.instructor_id)
-    if instructor is None:
+    rows = selectors.appraisal_rows(committee, payload.year, instructor_id=payload.instructor_id)
+    if not rows:
         raise ValidationError(
             {"instructor_id": [_("Choose an instructor assigned under the committee in that year (their user id).")]}
         )
-    existed = selectors.appraisal_rows(committee, payload.year, instructor_id=instructor.pk)[0].appraisal is not None
+    instructor, existed = rows[0].instructor, rows[0].appraisal is not None
     a = services.appraise(
         actor=user,
         committee=committee,

@@ -98,14 +98,6 @@ class Figures:
         return self.percent(self.covered, self.enterprises)
 
     @property
-    def state_percent(self) -> int | None:
-        return self.percent(self.state_covered, self.state)
-
-    @property
-    def non_public_percent(self) -> int | None:
-        return self.percent(self.non_public_covered, self.non_public)
-
-    @property
     def compliance_percent(self) -> int | None:
         return self.percent(self.periods_met, self.periods_ended)
 

@@ -407,10 +407,6 @@ def overview(rows: list[AssignmentRow]) -> Overview:
 # --- visits and follow-ups ------------------------------------------------------------------------
 
 
-def visits_of(user: User, enterprise: Enterprise, limit: int = 50) -> QuerySet[Visit]:
-    return visible_visits(user).filter(enterprise=enterprise).annotate(n_follow_ups=Count("follow_ups"))[:limit]
-
-
 def follow_ups_of(visit: Visit) -> QuerySet[FollowUp]:
     return visit.follow_ups.select_related("owner__person", "closed_by__person").order_by("status", "due_on", "pk")
 
@@ -511,12 +507,6 @@ def visible_opinions(user: User) -> QuerySet[Opinion]:
     return Opinion.objects.filter(permissions.opinions_q(user)).select_related(
         "instructor__person", "enterprise__party_org", "author__person"
     )
-
-
-def appraisable_instructor(committee: Organization, year: int, instructor_id: int) -> Any:
-    """The instructor, if the committee appraises them for the year (appraised_instructor_ids)."""
-    rows = appraisal_rows(committee, year, instructor_id=instructor_id)
-    return rows[0].instructor if rows else None
 
 
 @dataclass(frozen=True)

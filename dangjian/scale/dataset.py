@@ -827,9 +827,10 @@ class Generator:
             candidate = RatingCandidate(pk=self.ids.take(RatingCandidate), round=rnd, organization=org)
             total = Decimal(0)
             quality = rng.uniform(0.5, 1.0)
+            memo: dict[str, Any] = {}
             for cr in criteria:
                 if cr.method == Method.COUNTED:
-                    reading = measures.read(cr.measure, org, day)
+                    reading = measures.read(cr.measure, org, day, memo)
                     points = measures.points(cr.weight, cr.target, reading)
                     scores.append(
                         Score(

@@ -18,7 +18,7 @@ from decimal import Decimal
 from dangjian.access.models import Role, RoleAssignment
 from dangjian.demo.build.base import Builder
 from dangjian.guidance.models import Method, Reviewer
-from dangjian.guidance.ratings import measures, selectors, services
+from dangjian.guidance.ratings import builtin, measures, selectors, services
 from dangjian.organizations.models import Organization
 
 AWARDED = 7
@@ -40,7 +40,7 @@ def build_ratings(b: Builder) -> dict[str, int]:
     county = b.committees["county"]
     today = b.today
     counted_on = max(dt.date(today.year, 1, 1), today - dt.timedelta(days=1))
-    scheme = next(s for s in selectors.schemes_for(county) if s.organization_id is None and s.name == "三好党支部")
+    scheme = next(s for s in selectors.schemes_for(county) if s.organization_id is None and s.name == builtin.NAME)
     criteria = selectors.criteria_of(scheme)
     reviewed = [c for c in criteria if c.method == Method.REVIEWED]
     branches: list[Organization] = []

@@ -31,8 +31,10 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / Decimal(whole)).quantize(TENTH, ROUND_HALF_UP) if whole else None
 
 
-def read(measure: str, org: Organization, day: dt.date) -> Reading:
-    """The branch's figure for `measure` as of `day` (its year's records up to that day)."""
+def read(measure: str, org: Organization, day: dt.date, memo: dict[str, Any] | None = None) -> Reading:
+    """The branch's figure for `measure` as of `day` (its year's records up to that day). `memo`,
+    kept across the measures of one branch and day, reads production's figures once for both the
+    posts and the training."""
     year_start = dt.date(day.year, 1, 1)
     if measure == Measure.MEETINGS:
         cal = branchlife.calendar(org, day.year, day + dt.timedelta(days=1))
@@ -44,7 +46,10 @@ def read(measure: str, org: Organization, day: dt.date) -> Reading:
         cov = production.coverage(org, day)
         return Reading(_percent(cov.covered, cov.total), {"teams": cov.total, "covered": cov.covered})
     if measure in (Measure.POSTS, Measure.TRAINING):
-        figures = production.rating_figures(org, day)
+        memo = {} if memo is None else memo
+        if "production" not in memo:
+            memo["production"] = production.rating_figures(org, day)
+        figures = memo["production"]
         key = "posts" if measure == Measure.POSTS else "trained"
         return Reading(Decimal(figures[key]), {key: figures[key]})
     if measure == Measure.FOLLOW_UPS:

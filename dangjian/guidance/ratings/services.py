@@ -226,10 +226,11 @@ def _refuse_closed(rnd: RatingRound) -> None:
 def _counted_scores(candidate: Candidate, criteria: list[Criterion]) -> list[Score]:
     day = candidate.round.counted_on
     out = []
+    memo: dict[str, Any] = {}
     for c in criteria:
         if c.method != Method.COUNTED:
             continue
-        reading = measures.read(c.measure, candidate.organization, day)
+        reading = measures.read(c.measure, candidate.organization, day, memo)
         out.append(
             Score(
                 candidate=candidate,
@@ -269,13 +270,16 @@ def add_candidates(*, actor: User | None, round: RatingRound, branches: Sequence
             )
         if Candidate.objects.filter(round=rnd, organization=branch).exists():
             raise _field("branches", _("%(branch)s stands in this round already.") % {"branch": branch.display_name})
-        candidate = Candidate.objects.create(round=rnd, organization=branch)
-        audit.record_create(actor, candidate)
+        candidate = Candidate(round=rnd, organization=branch)
         scores = _counted_scores(candidate, criteria)
+        # A new candidate's total is its counted points: nobody has scored it yet.
+        candidate.total = sum((s.points for s in scores), Decimal(0))
+        candidate.save()
+        audit.record_create(actor, candidate)
         for s in scores:
+            s.candidate = candidate
             s.save()
             audit.record_create(actor, s)
-        _retotal(candidate)
         added.append(candidate)
     return added
 
