@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "dangjian.birthdays",
     "dangjian.production",
     "dangjian.guidance",
+    "dangjian.selections",
+    "dangjian.ballots",
     "dangjian.notifications",
     "dangjian.jobs",
     "dangjian.rosters",
@@ -378,6 +380,7 @@ DAILY_TASKS = {
         ("reminders", "dangjian.development.reminders.send_reminders", "07:00"),
         ("birthday_greetings", "dangjian.birthdays.services.send_greetings", "07:05"),
         ("team_charges", "dangjian.production.services.release_lapsed", "07:10"),
+        ("selection_phases", "dangjian.selections.services.advance_due", "00:10"),
     )
     if _DAILY_AT.get(name, default) != "off"
 }

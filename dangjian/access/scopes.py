@@ -63,6 +63,10 @@ VISIT = "visit"
 # Scored by the county's organisation department, the branch's secretary (its self-assessment)
 # and its enterprise's instructor; read by the branch's committee and the enterprise's managers.
 RATING = "rating"
+# Pacesetter selections (the selections app): a round organised by a branch at an enterprise.
+# Read by everyone at the enterprise (the round is open to all its employees) and the committees
+# above; run by the branch's officers and the enterprise's managers.
+SELECTION = "selection"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -77,6 +81,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         **dict.fromkeys(PRODUCTION, _KEPT),
         VISIT: {VIEW, AUDIT},
         RATING: {VIEW, CHANGE, AUDIT},
+        SELECTION: {VIEW, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -90,6 +95,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         **dict.fromkeys(PRODUCTION, _KEPT),
         VISIT: {VIEW},
         RATING: {VIEW, CHANGE},
+        SELECTION: {VIEW, CHANGE, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -103,6 +109,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         **dict.fromkeys(PRODUCTION, {VIEW, CHANGE}),
         VISIT: {VIEW},
         RATING: {VIEW},
+        SELECTION: {VIEW, CHANGE},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -115,6 +122,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         **dict.fromkeys(PRODUCTION, {VIEW}),
         VISIT: {VIEW, CHANGE},
         RATING: {VIEW, CHANGE},
+        SELECTION: {VIEW},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -126,6 +134,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         COURSE: {VIEW},
         VISIT: {VIEW},
         RATING: {VIEW},
+        SELECTION: {VIEW, CHANGE, AUDIT},
     },
     Role.MEMBER: {
         ORG: {VIEW},
@@ -137,9 +146,11 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         TEAM_CHARGE: {VIEW},
         POST: {VIEW},
         COURSE: {VIEW},
+        SELECTION: {VIEW},
     },
-    # A post's sign hangs on the shop floor: its employees read the post as the sign shows it.
-    Role.EMPLOYEE: {ENTERPRISE: {VIEW}, UNIT: {VIEW}, POST: {VIEW}},
+    # A post's sign hangs on the shop floor: its employees read the post as the sign shows it;
+    # a pacesetter round is open to every employee.
+    Role.EMPLOYEE: {ENTERPRISE: {VIEW}, UNIT: {VIEW}, POST: {VIEW}, SELECTION: {VIEW}},
     "self": {
         PERSON: {VIEW, REVEAL},
         MEMBERSHIP: {VIEW},
@@ -382,6 +393,16 @@ def _rating_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = Fa
     return _org_q(g, model, f"{p}organization__", joins)
 
 
+def _selection_change_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # Run by the organising branch's officers (and the committees above them) and by the
+    # enterprise's managers: "the branch committee, or the enterprise with the branch".
+    if g.org_path:
+        return _org_q(g, model, f"{p}organization__", joins)
+    if g.enterprise_id and g.role == Role.MANAGER:
+        return Q(**{f"{p}enterprise_id": g.enterprise_id})
+    return NOTHING
+
+
 REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -394,6 +415,7 @@ REACH: dict[str, Reach] = {
     **dict.fromkeys(PRODUCTION, _kept_q),
     VISIT: _unit_q,  # by the visit's (or follow-up's) enterprise, as a workshop is reached
     RATING: _rating_q,
+    SELECTION: _kept_q,  # by the branch (its members too) or the enterprise (its roles and employees)
 }
 
 
@@ -402,6 +424,7 @@ CHANGE_REACH: dict[str, Reach] = {
     MEMBERSHIP: _membership_change_q,
     CANDIDACY: _membership_change_q,
     MEETING: _meeting_change_q,
+    SELECTION: _selection_change_q,
 }
 
 
@@ -427,6 +450,7 @@ _MODEL_RESOURCES = {
     "production.Course": COURSE,
     "guidance.Visit": VISIT,
     "guidance.Candidate": RATING,
+    "selections.Round": SELECTION,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

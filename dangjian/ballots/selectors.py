@@ -1,0 +1,155 @@
+"""Reads of the ballot engine: a poll's questions, the roll, the count from the stored ballots
+(the same function counts and recounts), and the receipt check. Nothing here reads who cast
+which ballot: the tables cannot say (models.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from . import rules
+from .models import Ballot, Mark, PaperEntry, Poll, PollState, Question, Voter
+
+
+def question_options(poll: Poll) -> dict[int, set[int]]:
+    """Each question's option ids, read once per poll object."""
+    cached: dict[int, set[int]] | None = poll.__dict__.get("_question_options")
+    if cached is None:
+        cached = {q.pk: set() for q in Question.objects.filter(poll=poll)}
+        for qid, oid in Question.objects.filter(poll=poll).values_list("pk", "options__pk"):
+            if oid is not None:
+                cached[qid].add(oid)
+        poll.__dict__["_question_options"] = cached
+    return cached
+
+
+def question_label(poll: Poll, question_id: int) -> str:
+    return Question.objects.filter(poll=poll, pk=question_id).values_list("label", flat=True).first() or ""
+
+
+def questions(poll: Poll) -> list[Question]:
+    """The ballot as shown: questions with their options, in order."""
+    return list(Question.objects.filter(poll=poll).prefetch_related("options"))
+
+
+def voter_line(poll: Poll, person_id: int) -> Voter | None:
+    return Voter.objects.filter(poll=poll, person_id=person_id).select_related("poll", "person").first()
+
+
+def voter_by_sheet(code: str) -> Voter | None:
+    """The roll line a sheet's one-time code opens, while unused."""
+    digest = rules.digest_code(code)
+    if len(rules.normalise_code(code).replace("-", "")) != rules.SHEET_LENGTH:
+        return None
+    return Voter.objects.filter(sheet_code=digest, voted=False).select_related("poll", "person").first()
+
+
+def paper_agreed(poll: Poll) -> int:
+    return PaperEntry.objects.filter(poll=poll, agreed=True).values("sheet_no").distinct().count()
+
+
+def paper_sheets(poll: Poll) -> list[dict[str, Any]]:
+    """Each entered sheet's state for the tellers' page: number, readings, agreed or not."""
+    sheets: dict[int, dict[str, Any]] = {}
+    for e in PaperEntry.objects.filter(poll=poll).select_related("teller").order_by("sheet_no", "pk"):
+        sheet = sheets.setdefault(e.sheet_no, {"sheet_no": e.sheet_no, "tellers": [], "agreed": e.agreed})
+        sheet["tellers"].append(str(e.teller))
+    for sheet in sheets.values():
+        sheet["differs"] = not sheet["agreed"] and len(sheet["tellers"]) > 1
+    return list(sheets.values())
+
+
+@dataclass
+class Tally:
+    roll: int
+    turnout: int
+    ballots: int
+    votes: dict[int, dict[int | None, int]] = field(default_factory=dict)  # question → option (None: blank) → votes
+    digest: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "roll": self.roll,
+            "turnout": self.turnout,
+            "ballots": self.ballots,
+            "votes": {
+                str(q): {("" if o is None else str(o)): n for o, n in opts.items()} for q, opts in self.votes.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], digest: str) -> Tally:
+        votes = {
+            int(q): {(None if o == "" else int(o)): int(n) for o, n in opts.items()}
+            for q, opts in data.get("votes", {}).items()
+        }
+        return cls(int(data.get("roll", 0)), int(data.get("turnout", 0)), int(data.get("ballots", 0)), votes, digest)
+
+    def option_votes(self, question_id: int) -> dict[int, int]:
+        return {o: n for o, n in self.votes.get(question_id, {}).items() if o is not None}
+
+
+def recount(poll: Poll) -> Tally:
+    """The count from the stored ballots, as anyone with the right may make it again: the roll
+    and turnout from the roll, the votes from the marks, and the digest of every ballot."""
+    roll = Voter.objects.filter(poll=poll).aggregate(n=Count("pk"), voted=Count("pk", filter=_voted()))
+    votes: dict[int, dict[int | None, int]] = defaultdict(dict)
+    for q in Question.objects.filter(poll=poll).prefetch_related("options"):
+        votes[q.pk] = {o.pk: 0 for o in q.options.all()}
+    per_ballot: dict[Any, list[tuple[int, int | None]]] = defaultdict(list)
+    for ballot_id, qid, oid in Mark.objects.filter(ballot__poll=poll).values_list(
+        "ballot_id", "question_id", "option_id"
+    ):
+        per_ballot[ballot_id].append((qid, oid))
+        votes[qid][oid] = votes[qid].get(oid, 0) + 1
+    ballots = Ballot.objects.filter(poll=poll).count()
+    return Tally(
+        roll=roll["n"],
+        turnout=roll["voted"],
+        ballots=ballots,
+        votes=dict(votes),
+        digest=rules.ballots_digest(per_ballot.items()),
+    )
+
+
+def _voted() -> Q:
+    return Q(voted=True)
+
+
+def stored_tally(poll: Poll) -> Tally:
+    return Tally.from_json(poll.tally, poll.digest)
+
+
+def recount_agrees(poll: Poll) -> tuple[bool, Tally, Tally]:
+    """Count again from the ballots and compare with what was stored at the count."""
+    again = recount(poll)
+    stored = stored_tally(poll)
+    same = poll.state == PollState.COUNTED and again.digest == stored.digest and again.as_json() == stored.as_json()
+    return same, stored, again
+
+
+def receipt_counted(poll: Poll, code: str) -> bool:
+    """Whether a ballot with this receipt code is among the poll's counted ballots. It says no
+    more: not the choice, not who."""
+    if poll.state != PollState.COUNTED:
+        return False
+    return Ballot.objects.filter(poll=poll, receipt=rules.digest_code(code)).exists()
+
+
+def roll_size(poll: Poll) -> tuple[int, int]:
+    counts = Voter.objects.filter(poll=poll).aggregate(n=Count("pk"), voted=Count("pk", filter=_voted()))
+    return counts["n"], counts["voted"]
+
+
+def unvoted(poll: Poll) -> list[Voter]:
+    return list(Voter.objects.filter(poll=poll, voted=False).select_related("person").order_by("person__name", "pk"))
+
+
+def open_lines_of(person_id: int) -> list[Voter]:
+    """A person's roll lines in open polls where they have not voted yet (their to-do)."""
+    return list(
+        Voter.objects.filter(person_id=person_id, voted=False, poll__state=PollState.OPEN).select_related("poll")
+    )
