@@ -20,6 +20,7 @@ urlpatterns = [
     path("birthdays/", include("dangjian.birthdays.urls")),
     path("production/", include("dangjian.production.urls")),
     path("guidance/", include("dangjian.guidance.urls")),
+    path("selections/", include("dangjian.selections.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -35,6 +35,7 @@ from .scopes import (
     REVEAL,
     ROLE,
     ROLE_ACTIONS,
+    SELECTION,
     TEAM_CHARGE,
     VIEW,
     VISIT,
@@ -683,3 +684,70 @@ def rollup_refused() -> Refused:
         _("A committee's roll-up is read by its organisation department and its committee members."),
         [Role.ORG_DEPARTMENT, Role.COMMITTEE_MEMBER],
     )
+
+
+# --- pacesetter selections ------------------------------------------------------------------------
+
+
+def may_see_selections(user: AnyUser) -> bool:
+    """Whether the user reads pacesetter rounds: everyone at an enterprise (its rounds are open to
+    all employees), its branch's members and officers, the committees above."""
+    return has_any(user, SELECTION, VIEW)
+
+
+def selections_refused() -> Refused:
+    return refused((SELECTION, VIEW))
+
+
+def may_run_round(user: AnyUser, round: Model) -> bool:
+    """The organiser: the organising branch's officers (and the committees above them with the
+    right) and the enterprise's managers."""
+    return can(user, CHANGE, round)
+
+
+def round_run_refused() -> Refused:
+    return refused(
+        (SELECTION, CHANGE), message=_("A round is run by its branch committee and the enterprise's managers.")
+    )
+
+
+def round_enterprises(user: AnyUser, enterprises: models.QuerySet[_M]) -> models.QuerySet[_M]:
+    """Those of `enterprises` where the user may open a round: an officer's branch covers it (or
+    a committee above with the right), or the user manages it."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return enterprises
+    q = NOTHING
+    for g in grants_for(user):
+        if not g.allows(SELECTION, CHANGE):
+            continue
+        if g.org_path:
+            q |= models.Q(party_org__path__startswith=g.org_path)
+        elif g.enterprise_id and g.role == Role.MANAGER:
+            q |= models.Q(pk=g.enterprise_id)
+    return enterprises.filter(q) if q != NOTHING else enterprises.none()
+
+
+def may_answer_nomination(user: AnyUser, nomination: Any) -> bool:
+    """A nominee declines their own nomination; nobody else does it for them."""
+    return bool(getattr(user, "person_id", None)) and user.person_id == nomination.nominee_id
+
+
+def may_add_evidence(user: AnyUser, nomination: Any) -> bool:
+    """Evidence is added by the nominee, the one who nominated them, or the organiser."""
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id and person_id in (nomination.nominee_id, nomination.nominated_by_id)) or may_run_round(
+        user, nomination.round
+    )
+
+
+def may_take_part(user: AnyUser, round: Model) -> bool:
+    """Nominating a colleague or oneself, raising an objection: a person who reads the round (the
+    round's own rules decide whether they are eligible)."""
+    return bool(getattr(user, "person_id", None)) and can(user, VIEW, round)
+
+
+def may_recount(user: AnyUser, round: Model) -> bool:
+    """Counting a vote again from its stored ballots: the organiser and those who audit the
+    round (the branch's secretary, the enterprise's managers, the committee above)."""
+    return can(user, CHANGE, round) or can(user, AUDIT, round)
+

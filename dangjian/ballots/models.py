@@ -145,6 +145,9 @@ class Mark(models.Model):
         verbose_name = _("mark")
         verbose_name_plural = _("marks")
 
+    def __str__(self) -> str:
+        return str(self.id)
+
 
 class PaperEntry(models.Model):
     """One teller's reading of one paper ballot sheet (by its printed number). Two tellers enter
