@@ -729,7 +729,8 @@ def round_enterprises(user: AnyUser, enterprises: models.QuerySet[_M]) -> models
 
 def may_answer_nomination(user: AnyUser, nomination: Any) -> bool:
     """A nominee declines their own nomination; nobody else does it for them."""
-    return bool(getattr(user, "person_id", None)) and user.person_id == nomination.nominee_id
+    person_id = getattr(user, "person_id", None)
+    return person_id is not None and person_id == nomination.nominee_id
 
 
 def may_add_evidence(user: AnyUser, nomination: Any) -> bool:
