@@ -752,3 +752,34 @@ def may_recount(user: AnyUser, round: Model) -> bool:
     round (the branch's secretary, the enterprise's managers, the committee above)."""
     return can(user, CHANGE, round) or can(user, AUDIT, round)
 
+
+def may_tell(user: AnyUser, round: Model) -> bool:
+    """Being a teller of a round's vote (marking paper ballots handed in, entering them, printing
+    ballot sheets and blank paper ballots): the organiser. Two tellers must agree on each paper
+    ballot, so one organiser alone cannot put a ballot in the count."""
+    return may_run_round(user, round)
+
+
+def running_rounds_q(user: AnyUser) -> models.Q:
+    """The rounds the user runs as one of the organising branch's own officers (a secretary, a
+    committee member) or as a manager of the enterprise, as a filter on selections.Round's
+    fields: whose reviews, objections and held phases are on their to-do list (not a committee's
+    above, which may run them but oversees)."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    q = models.Q(pk__in=[])
+    for g in grants_for(user):
+        if not g.allows(SELECTION, CHANGE):
+            continue
+        if g.org_path and g.role in officers:
+            q |= models.Q(organization__path=g.org_path)
+        elif g.enterprise_id and g.role == Role.MANAGER:
+            q |= models.Q(enterprise_id=g.enterprise_id)
+    return q
+
+
+def recount_refused() -> Refused:
+    return refused(
+        (SELECTION, CHANGE),
+        (SELECTION, AUDIT),
+        message=_("A vote is counted again by the round's organiser and those who audit the round."),
+    )

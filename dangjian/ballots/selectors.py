@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from . import rules
 from .models import Ballot, Mark, PaperEntry, Poll, PollState, Question, Voter
@@ -146,6 +146,35 @@ def roll_size(poll: Poll) -> tuple[int, int]:
 
 def unvoted(poll: Poll) -> list[Voter]:
     return list(Voter.objects.filter(poll=poll, voted=False).select_related("person").order_by("person__name", "pk"))
+
+
+def roll_lines(
+    poll: Poll, *, voted: bool | None = None, search: str = "", team_id: int | None = None
+) -> QuerySet[Voter]:
+    """The roll's lines by name, for the tellers and the organiser's sheets: who has (not) voted,
+    whose name holds `search`, of one production team. A line says whether, never how."""
+    qs = Voter.objects.filter(poll=poll).select_related("person", "person__team")
+    if voted is not None:
+        qs = qs.filter(voted=voted)
+    if search.strip():
+        qs = qs.filter(person__name__icontains=search.strip())
+    if team_id is not None:
+        qs = qs.filter(person__team_id=team_id)
+    return qs.order_by("person__name", "pk")
+
+
+def line_of(poll: Poll, pk: int) -> Voter | None:
+    """One line of the poll's roll by its id (a teller's tap), or None if it is not this poll's."""
+    return Voter.objects.filter(poll=poll, pk=pk).select_related("person").first()
+
+
+def poll_of_receipt(code: str) -> Poll | None:
+    """The poll holding a ballot with this receipt code, for the check of a voter without a login
+    (who knows no poll's page): the code's holder learns only which vote took their ballot."""
+    if len(rules.normalise_code(code).replace("-", "")) != rules.RECEIPT_LENGTH:
+        return None
+    ballot = Ballot.objects.filter(receipt=rules.digest_code(code)).select_related("poll").first()
+    return ballot.poll if ballot is not None else None
 
 
 def open_lines_of(person_id: int) -> list[Voter]:

@@ -16,6 +16,7 @@ from dangjian.development import reminders as development
 from dangjian.guidance import selectors as guidance
 from dangjian.production import selectors as production
 from dangjian.rosters import selectors as rosters
+from dangjian.selections import todo as selections
 from dangjian.ui.todo import Todo
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def todos(user: User, today: dt.date | None = None) -> tuple[list[Todo], int]:
         *birthdays.todo(user, today),
         *production.todo(user, today),
         *guidance.todo(user, today),
+        *selections.todo(user, today),
         *rosters.todo(user),
     ]
     items.sort(key=lambda t: t.order)

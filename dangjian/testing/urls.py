@@ -18,6 +18,7 @@ from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import production as production_scene
+from dangjian.testing import selections as selection_scene
 from dangjian.testing.rosters import ident, xlsx
 
 # URL name → how to build its kwargs (and query) from the world's side B.
@@ -98,6 +99,13 @@ OBJECT_URLS = {
     "guidance:scheme": lambda w: {"pk": guidance_scene.scheme_of(w.outsider_county).pk},
     "guidance:appraisal_history": lambda w: {"pk": guidance_scene.b_appraisal(w).instructor_id},
     "guidance:appraise": lambda w: {"pk": guidance_scene.b_instructor(w).pk},
+    # B's round in its vote: the ballot, the organiser's sheets and tellers, the count, the receipt.
+    "selections:ballot": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
+    "selections:sheets": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
+    "selections:tellers": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
+    "selections:paper_ballots": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
+    "selections:count": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
+    "selections:receipt": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
 }
 
 
@@ -258,6 +266,11 @@ PUBLIC_URLS = {
     # A post's sign's QR code opens what the sign shows, to anyone (production/tests/test_pages.py).
     "production:public",
     "production:public_photo",
+    # A ballot sheet's one-time code opens that voter's ballot, and a receipt code answers whether
+    # its ballot was counted, without a login (selections/tests/test_vote_sheets.py: the code is
+    # the right to the one ballot; nothing of anybody's is shown without it).
+    "selections:sheet",
+    "selections:receipt_check",
 }
 SKIP_PREFIXES = ("admin:", "api-")  # admin is staff-only; the API has its own enumerating test
 
