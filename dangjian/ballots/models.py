@@ -127,7 +127,7 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        indexes = [models.Index(fields=["poll", "receipt"], name="ballots_ballot_receipt")]
+        indexes = [models.Index(fields=["receipt"], name="ballots_ballot_receipt")]
 
     def __str__(self) -> str:
         return str(self.id)

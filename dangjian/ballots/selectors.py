@@ -51,6 +51,11 @@ def paper_agreed(poll: Poll) -> int:
     return PaperEntry.objects.filter(poll=poll, agreed=True).values("sheet_no").distinct().count()
 
 
+def paper_waiting(poll: Poll) -> int:
+    """Paper ballots handed in that two tellers have not yet entered alike (the count waits)."""
+    return max(0, Poll.objects.get(pk=poll.pk).paper_handed - paper_agreed(poll))
+
+
 def paper_sheets(poll: Poll) -> list[dict[str, Any]]:
     """Each entered sheet's state for the tellers' page: number, readings, agreed or not."""
     sheets: dict[int, dict[str, Any]] = {}

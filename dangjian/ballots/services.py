@@ -200,9 +200,12 @@ def enter_paper(*, actor: User, poll: Poll, sheet_no: int, choices: Choices) -> 
     others = [e for e in entries if e.teller_id != actor.pk]
     if mine is None:
         mine = PaperEntry.objects.create(poll=poll, sheet_no=sheet_no, teller=actor, choices=reading)
-        audit.record_create(actor, mine)
+        # The audit records that the teller read the sheet, never what it says.
+        audit.record(actor=actor, action=Action.CREATE, obj=mine, changes={"sheet_no": sheet_no})
     else:
-        audit.update_model(actor=actor, instance=mine, data={"choices": reading}, clean=False)
+        mine.choices = reading
+        mine.save(update_fields=["choices", "entered_at"])
+        audit.record(actor=actor, action=Action.UPDATE, obj=mine, changes={"sheet_no": sheet_no, "read again": True})
     if not others:
         return PaperOutcome("waiting", sheet_no)
     if all(o.choices == reading for o in others):

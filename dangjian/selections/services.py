@@ -286,6 +286,12 @@ def _blocked(r: Round, target: str, today: dt.date) -> str | None:
     """Why the round cannot move to `target` now (None: it can)."""
     if target == Phase.VOTE and not r.nominations.filter(status=NominationStatus.STANDING).exists():
         return _("Nobody stands for election yet: the vote opens once there is at least one standing nomination.")
+    if target == Phase.REVIEW and r.poll is not None:
+        waiting = ballot_selectors.paper_waiting(r.poll)
+        if waiting:
+            return _(
+                "%(n)d paper ballots handed in are not yet entered by two tellers who agree: enter them before the count."
+            ) % {"n": waiting}
     if target == Phase.NOTICE:
         pending = selectors.pending_review(r)
         if pending:
@@ -393,7 +399,11 @@ def advance_due(*, today: dt.date, actor: User | None = None) -> dict[str, int]:
             if _blocked(r, target, today):
                 held += 1
                 break
-            r = advance(actor=actor, round=r, today=today)
+            try:
+                r = advance(actor=actor, round=r, today=today)
+            except ValidationError:  # refused by a rule its state hides (the organiser's page says which)
+                held += 1
+                break
             moved += 1
     return {"moved": moved, "held": held}
 

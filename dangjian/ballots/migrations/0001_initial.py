@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ballot',
-            index=models.Index(fields=['poll', 'receipt'], name='ballots_ballot_receipt'),
+            index=models.Index(fields=['receipt'], name='ballots_ballot_receipt'),
         ),
         migrations.AddIndex(
             model_name='voter',

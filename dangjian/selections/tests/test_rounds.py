@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from dangjian.ballots import selectors as ballot_selectors
 from dangjian.ballots import services as ballots
@@ -132,3 +133,18 @@ def test_a_round_plan_out_of_order_is_refused_field_by_field(world):
             notice_on=dt.date(2026, 3, 5),
         )
     assert "organization" in e.value.message_dict
+
+
+def test_paper_ballots_waiting_for_the_tellers_hold_the_count_and_the_daily_task_goes_on(world):
+    r = in_vote(world.a)
+    line = ballot_selectors.voter_line(r.poll, world.a.worker.pk)
+    ballots.hand_in_paper(actor=world.a.secretary, voter=line)
+    with translation.override("en"):
+        assert "1 paper ballots handed in" in services.blocked(r, r.vote_until + dt.timedelta(days=1))
+        with pytest.raises(ValidationError, match="enter them before the count"):
+            services.advance(actor=None, round=r, today=r.vote_until + dt.timedelta(days=1))
+    other = nominated(world.b)
+    out = services.advance_due(today=r.vote_until + dt.timedelta(days=1))
+    r.refresh_from_db()
+    other.refresh_from_db()
+    assert r.phase == Phase.VOTE and other.phase == Phase.REVIEW and out == {"moved": 3, "held": 1}
