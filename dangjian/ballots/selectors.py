@@ -144,6 +144,10 @@ def receipt_counted(poll: Poll, code: str) -> bool:
     return Ballot.objects.filter(poll=poll, receipt=rules.digest_code(code)).exists()
 
 
+def roll_person_ids(poll: Poll) -> list[int]:
+    return list(Voter.objects.filter(poll=poll).values_list("person_id", flat=True))
+
+
 def roll_size(poll: Poll) -> tuple[int, int]:
     counts = Voter.objects.filter(poll=poll).aggregate(n=Count("pk"), voted=Count("pk", filter=_voted()))
     return counts["n"], counts["voted"]

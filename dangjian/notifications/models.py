@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     CANDIDACY = "candidacy", _("Your application")
     PRODUCTION = "production", _("Party building in production")
     GUIDANCE = "guidance", _("Instructors' visits and follow-ups")
+    SELECTION = "selection", _("Pacesetter selections")
 
 
 class Notification(models.Model):

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access.models import User as UserModel
 from dangjian.audit import services as audit
 from dangjian.ballots import rules as ballot_rules
 from dangjian.ballots import selectors as ballot_selectors
 from dangjian.ballots import services as ballots
 from dangjian.files import Upload, store_sealed
+from dangjian.notifications import services as notifications
+from dangjian.notifications.models import Kind
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.models import Person
 from dangjian.text import refuse_nul
@@ -218,6 +222,24 @@ def nominate(
         round=r, category=category, nominee=nominee, nominated_by=nominated_by, kind=kind, reason=reason[:300]
     )
     audit.record_create(actor, n)
+    if kind != NominationKind.SELF:
+        name = str(category)
+
+        def texts() -> tuple[str, str]:
+            return (
+                _("You are nominated: %(category)s") % {"category": name},
+                _("Add your evidence before the vote, or decline if you do not wish to stand."),
+            )
+
+        notifications.notify_event(
+            actor=actor,
+            users=_users_of([nominee.pk]),
+            kind=Kind.SELECTION,
+            key=f"nomination:{n.pk}",
+            url=reverse("selections:nomination", args=[r.pk, n.pk]),
+            texts=texts,
+            about=n,
+        )
     return n
 
 
@@ -339,7 +361,59 @@ def advance(*, actor: User | None, round: Round, today: dt.date | None = None) -
         data["announced_on"] = today
     audit.update_model(actor=actor, instance=r, data=data, clean=False)
     round.__dict__.update({k: getattr(r, k) for k in ("phase", "poll_id", "noticed_on", "announced_on")})
+    if target == Phase.VOTE:
+        _tell_voters(actor, r)
+    elif target == Phase.ANNOUNCED:
+        _tell_winners(actor, r)
     return r
+
+
+def _users_of(person_ids: Any) -> list[UserModel]:
+    return list(UserModel.objects.filter(person_id__in=person_ids, is_active=True))
+
+
+def _tell_voters(actor: User | None, r: Round) -> None:
+    """Everyone on the roll who has a login is told the vote is open (the to-do shows it too)."""
+    assert r.poll is not None
+    title, until = r.title, r.vote_until
+
+    def texts() -> tuple[str, str]:
+        return (
+            _("Vote open: %(round)s") % {"round": title},
+            _("Cast your ballot by %(day)s: one vote per category, secret.") % {"day": until.isoformat()},
+        )
+
+    notifications.notify_event(
+        actor=actor,
+        users=_users_of(ballot_selectors.roll_person_ids(r.poll)),
+        kind=Kind.SELECTION,
+        key=f"round:{r.pk}:vote",
+        url=reverse("selections:ballot", args=[r.pk]),
+        texts=texts,
+        about=r,
+    )
+
+
+def _tell_winners(actor: User | None, r: Round) -> None:
+    title = r.title
+    for res in selectors.winners(r):
+        category = res.category.name
+
+        def texts(category: str = category) -> tuple[str, str]:
+            return (
+                _("You are named %(category)s") % {"category": category},
+                _("%(round)s is announced: congratulations.") % {"round": title},
+            )
+
+        notifications.notify_event(
+            actor=actor,
+            users=_users_of([res.nomination.nominee_id]),
+            kind=Kind.SELECTION,
+            key=f"round:{r.pk}:won:{res.pk}",
+            url=reverse("selections:round", args=[r.pk]),
+            texts=texts,
+            about=res,
+        )
 
 
 def _open_vote(actor: User | None, r: Round) -> Any:
