@@ -23,6 +23,8 @@ PRINT_ONLY = {
     "accounts/print/sheet.html",
     "production/print/sign.html",
     "guidance/print/certificate.html",
+    "selections/print/notice.html",
+    "selections/print/certificates.html",
 }
 
 
