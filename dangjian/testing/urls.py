@@ -18,8 +18,13 @@ from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import production as production_scene
+<<<<<<< HEAD
 from dangjian.testing import selections as selection_scene
+=======
+from dangjian.testing import selection_pages as selection_scene
+>>>>>>> s-pages
 from dangjian.testing.rosters import ident, xlsx
+from dangjian.testing.selections import nominated, round_of
 
 # URL name → how to build its kwargs (and query) from the world's side B.
 OBJECT_URLS = {
@@ -99,6 +104,7 @@ OBJECT_URLS = {
     "guidance:scheme": lambda w: {"pk": guidance_scene.scheme_of(w.outsider_county).pk},
     "guidance:appraisal_history": lambda w: {"pk": guidance_scene.b_appraisal(w).instructor_id},
     "guidance:appraise": lambda w: {"pk": guidance_scene.b_instructor(w).pk},
+<<<<<<< HEAD
     # B's round in its vote: the ballot, the organiser's sheets and tellers, the count, the receipt.
     "selections:ballot": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
     "selections:sheets": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
@@ -106,7 +112,30 @@ OBJECT_URLS = {
     "selections:paper_ballots": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
     "selections:count": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
     "selections:receipt": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
+=======
+    "selections:round": lambda w: {"pk": round_of(w.b).pk},
+    "selections:nominate": lambda w: {"pk": round_of(w.b).pk},
+    "selections:nomination": lambda w: _nomination_of(w.b),
+    "selections:evidence_file": lambda w: _evidence_file_of(w.b),
+    "selections:notice": lambda w: {"pk": round_of(w.b).pk},
+    "selections:notice_pdf": lambda w: {"pk": round_of(w.b).pk},
+    "selections:certificates": lambda w: {"pk": round_of(w.b).pk},
+    "selections:download_nominations": lambda w: {"pk": round_of(w.b).pk},
+    "selections:download_results": lambda w: {"pk": round_of(w.b).pk},
+>>>>>>> s-pages
 }
+
+
+def _nomination_of(side):
+    r = nominated(side)
+    return {"pk": r.pk, "nid": selection_scene.learning(r).pk}
+
+
+def _evidence_file_of(side):
+    """The file on the evidence of B's learning nomination."""
+    r = selection_scene.with_evidence(side)
+    n = selection_scene.learning(r)
+    return {"pk": r.pk, "nid": n.pk, "fid": n.evidence.get().files.get().pk}
 
 
 def _robot_of(user):
@@ -211,6 +240,8 @@ LIST_URLS = {
     "guidance:rollup",
     "guidance:screen",
     "guidance:screen_figures",
+    "selections:rounds",
+    "selections:round_new",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",

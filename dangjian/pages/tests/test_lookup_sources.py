@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dangjian.ui.lookups import SOURCES
 
-# Every source a form names (organizations, people, development, branchlife `lookups` modules).
+# Every source a form names (organizations, people, development, branchlife, production and
+# selections `lookups` modules).
 FORM_SOURCES = {
     "org",
     "org.change",
@@ -23,6 +24,8 @@ FORM_SOURCES = {
     "org.meeting",
     "org.calendar",
     "org.production",
+    "enterprise.selection",
+    "person.nominee",
 }
 
 

@@ -35,7 +35,9 @@ PAGES = {
     # (user attribute path, url name, args, pinned query count)
     "people list (secretary)": ("a.secretary", "people:list", [], 14),
     "enterprise list (county)": ("county_admin", "organizations:enterprise_list", [], 6),
-    "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 12),
+    # The enterprise's and the branch's pages list their pacesetter rounds (one query, with their
+    # counts: selections' template tags).
+    "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 13),
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
     # development steps, the birthday cohort, imports waiting, the production work (uncovered
     # teams, quiet pairings, posts awaiting recognition), guidance (the follow-ups in the
@@ -50,7 +52,7 @@ PAGES = {
     "dashboard (county)": ("county_admin", "home", [], 18),
     "dashboard (secretary)": ("a.secretary", "home", [], 37),
     "dashboard (manager)": ("a.manager", "home", [], 12),
-    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 16),
+    "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
     # and the seals: newest, those above its floor, what waits; and the records the page's
     # events name, one query per kind of record (people twice: names, and which the reader may
     # see), however many events name them (auditlog.reading)
