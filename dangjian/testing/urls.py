@@ -18,11 +18,8 @@ from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import production as production_scene
-<<<<<<< HEAD
+from dangjian.testing import selection_pages
 from dangjian.testing import selections as selection_scene
-=======
-from dangjian.testing import selection_pages as selection_scene
->>>>>>> s-pages
 from dangjian.testing.rosters import ident, xlsx
 from dangjian.testing.selections import nominated, round_of
 
@@ -104,7 +101,6 @@ OBJECT_URLS = {
     "guidance:scheme": lambda w: {"pk": guidance_scene.scheme_of(w.outsider_county).pk},
     "guidance:appraisal_history": lambda w: {"pk": guidance_scene.b_appraisal(w).instructor_id},
     "guidance:appraise": lambda w: {"pk": guidance_scene.b_instructor(w).pk},
-<<<<<<< HEAD
     # B's round in its vote: the ballot, the organiser's sheets and tellers, the count, the receipt.
     "selections:ballot": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
     "selections:sheets": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
@@ -112,7 +108,6 @@ OBJECT_URLS = {
     "selections:paper_ballots": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
     "selections:count": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
     "selections:receipt": lambda w: {"pk": selection_scene.in_vote(w.b).pk},
-=======
     "selections:round": lambda w: {"pk": round_of(w.b).pk},
     "selections:nominate": lambda w: {"pk": round_of(w.b).pk},
     "selections:nomination": lambda w: _nomination_of(w.b),
@@ -122,19 +117,18 @@ OBJECT_URLS = {
     "selections:certificates": lambda w: {"pk": round_of(w.b).pk},
     "selections:download_nominations": lambda w: {"pk": round_of(w.b).pk},
     "selections:download_results": lambda w: {"pk": round_of(w.b).pk},
->>>>>>> s-pages
 }
 
 
 def _nomination_of(side):
     r = nominated(side)
-    return {"pk": r.pk, "nid": selection_scene.learning(r).pk}
+    return {"pk": r.pk, "nid": selection_pages.learning(r).pk}
 
 
 def _evidence_file_of(side):
     """The file on the evidence of B's learning nomination."""
-    r = selection_scene.with_evidence(side)
-    n = selection_scene.learning(r)
+    r = selection_pages.with_evidence(side)
+    n = selection_pages.learning(r)
     return {"pk": r.pk, "nid": n.pk, "fid": n.evidence.get().files.get().pk}
 
 

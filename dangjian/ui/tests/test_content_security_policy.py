@@ -23,13 +23,10 @@ PRINT_ONLY = {
     "accounts/print/sheet.html",
     "production/print/sign.html",
     "guidance/print/certificate.html",
-<<<<<<< HEAD
     "selections/print/sheet.html",
     "selections/print/teller_ballot.html",
-=======
     "selections/print/notice.html",
     "selections/print/certificates.html",
->>>>>>> s-pages
 }
 
 

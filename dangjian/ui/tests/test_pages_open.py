@@ -124,7 +124,6 @@ def test_object_pages_are_all_exercised():
         "production:session_new",
         "production:attendance",
         "production:assess",
-<<<<<<< HEAD
         # selections/tests/test_vote_pages.py walks these as a voter, the organiser (the branch's
         # secretary and the enterprise's manager), a teller and a reader of the count; the
         # blank paper ballots are a PDF
@@ -134,7 +133,6 @@ def test_object_pages_are_all_exercised():
         "selections:paper_ballots",
         "selections:count",
         "selections:receipt",
-=======
         # selections/tests/test_pages*.py walk these as the organiser, the nominee, a voting
         # employee and side B; the files, the lists and the certificates are POSTs, the notice
         # and its print follow the review
@@ -147,7 +145,6 @@ def test_object_pages_are_all_exercised():
         "selections:certificates",
         "selections:download_nominations",
         "selections:download_results",
->>>>>>> s-pages
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
