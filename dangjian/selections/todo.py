@@ -68,7 +68,7 @@ def _nominations(person_id: int, today: dt.date) -> list[Todo]:
                 kind=KIND,
                 title=_("You are nominated as “%(category)s”: add your evidence, or decline")
                 % {"category": n.category.name},
-                url=links.nomination_url(n.round_id, n.pk) or links.round_url(n.round_id),
+                url=links.nomination_url(n.round_id, n.pk),
                 due_by=last_day,
                 overdue=last_day < today,
                 detail=n.round.title,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from dangjian.access.scopes import VIEW, scope
 
@@ -20,16 +19,6 @@ register = template.Library()
 
 # Rounds a branch's or an enterprise's page lists; the list of rounds has the rest.
 PANEL_ROUNDS = 5
-
-
-@register.simple_tag
-def optional_url(name: str, *args: Any) -> str:
-    """The URL of `name`, or "" where no such page is mounted (a page of the vote that this
-    installation does not serve): the link is then left out."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 @register.inclusion_tag("selections/_honours.html", takes_context=True)

@@ -148,3 +148,29 @@ def test_paper_ballots_waiting_for_the_tellers_hold_the_count_and_the_daily_task
     r.refresh_from_db()
     other.refresh_from_db()
     assert r.phase == Phase.VOTE and other.phase == Phase.REVIEW and out == {"moved": 3, "held": 1}
+
+
+def test_people_are_told_when_named_when_the_vote_opens_and_when_they_win(world):
+    from dangjian.notifications.models import Notification
+    from dangjian.testing.factories import UserFactory
+
+    a = world.a
+    member_login = UserFactory(person=a.member)
+    r = round_of(a)
+    services.nominate(
+        actor=a.secretary, category=category(r), nominee=a.member, kind="organiser", reason="带头学习新工艺"
+    )
+    assert Notification.objects.filter(user=member_login, kind="selection", key__startswith="nomination:").count() == 1
+    services.advance(actor=a.secretary, round=r, today=r.evidence_on)
+    services.advance(actor=a.secretary, round=r, today=r.vote_on)
+    r.refresh_from_db()
+    told = set(Notification.objects.filter(key=f"round:{r.pk}:vote").values_list("user_id", flat=True))
+    assert told == {member_login.pk}  # the secretary opened it; the worker has no login; B's people are not on the roll
+    _vote(r, a.member, {Builtin.LEARNING: r.nominations.get()})
+    services.advance(actor=a.secretary, round=r, today=r.vote_until + dt.timedelta(days=1))
+    services.decide(actor=a.secretary, result=r.results.get(), decision=Decision.CONFIRMED)
+    services.advance(actor=a.secretary, round=r, today=r.notice_on)
+    services.advance(actor=a.secretary, round=r, today=r.notice_on + dt.timedelta(days=r.notice_days))
+    won = Notification.objects.get(user=member_login, key__contains=":won:")
+    assert won.url == f"/selections/{r.pk}/"
+    assert not Notification.objects.filter(user__in=[world.b.secretary, world.b.manager]).exists()
