@@ -491,19 +491,30 @@ def _line_of(user: User, r: Round) -> Voter | None:
 
 
 def _voting(r: Round) -> None:
-    if r.phase != Phase.VOTE or r.poll is None or r.poll.state != PollState.OPEN:
+    """Refused outside the vote, in the words of the ballot's page."""
+    if r.phase == Phase.VOTE and r.poll is not None and r.poll.state == PollState.OPEN:
+        return
+    if r.phase_index < PHASES.index(Phase.VOTE):
         raise ValidationError(
-            _("%(doing)s is not possible now: the round is in its %(phase)s phase.")
-            % {"doing": _("Voting"), "phase": r.get_phase_display()}
+            _("The vote of this round opens on %(day)s: come back then.") % {"day": r.vote_on.isoformat()}
         )
+    raise ValidationError(
+        _("The vote of this round is closed: ballots are taken only during the vote (until %(day)s).")
+        % {"day": r.vote_until.isoformat()}
+    )
 
 
 def _my_line(user: User, r: Round) -> Voter:
+    """The caller's own roll line in an open vote: else 422 (no vote now) or 403 (not on it)."""
     _voting(r)
     line = _line_of(user, r)
     if line is None:
         raise permissions.refused(
-            message=_("Only the people on this vote's roll vote, each for themselves: your account is not on it.")
+            message=_(
+                "You are not on the roll of this vote: it is open to %(who)s of %(enterprise)s. If you think you"
+                " should be, ask the round's organiser, %(org)s."
+            )
+            % {"who": r.get_voters_display(), "enterprise": r.enterprise.display_name, "org": r.organization}
         )
     return line
 
@@ -755,7 +766,12 @@ def get_ballot(request: HttpRequest, id: Id) -> dict[str, Any]:
     r = _round(user, id)
     line = _my_line(user, r)
     if line.voted:
-        raise permissions.refused(message=_("You have voted in this round: one person, one vote."))
+        raise permissions.refused(
+            message=_(
+                "You have voted in this round already: one person, one vote. After the count, check on the"
+                " receipt page that your ballot was counted."
+            )
+        )
     assert r.poll is not None  # _my_line: the vote is open
     return {
         "round_id": r.pk,
@@ -872,7 +888,7 @@ def recount(request: HttpRequest, id: Id) -> dict[str, Any]:
     user = actor(request)
     r = _round(user, id)
     if not permissions.may_recount(user, r):
-        raise permissions.refused(message=_("A vote is counted again by its organiser and those who audit the round."))
+        raise permissions.recount_refused()
     _counted(r)
     assert r.poll is not None
     agrees, stored, again = ballot_selectors.recount_agrees(r.poll)
