@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from dangjian.api.api import api
 from dangjian.audit.models import AuditEvent
@@ -227,7 +232,7 @@ def test_a_second_vote_and_a_vote_outside_the_vote_are_refused_with_a_reason(wor
     url = f"{API}/selections/rounds/{r.pk}/ballot"
     for response in (worker.get(url), worker.post(url, {"choices": []})):
         assert response.status_code == 422, response.content
-        assert response.json()["message"] == "Voting is not possible now: the round is in its nomination phase."
+        assert response.json()["message"] == "The vote of this round opens on 2026-03-16: come back then."
     r = in_vote(world.a, r)
     learning = r.nominations.get(category__builtin=Builtin.LEARNING)
     body = {"choices": [{"category_id": learning.category_id, "nomination_id": learning.pk}]}
@@ -241,7 +246,9 @@ def test_a_second_vote_and_a_vote_outside_the_vote_are_refused_with_a_reason(wor
     b_worker = api_as(UserFactory(username="worker_b", person=world.b.worker), **EN)
     late = b_worker.post(f"{API}/selections/rounds/{counted_round.pk}/ballot", {"choices": []})
     assert late.status_code == 422
-    assert late.json()["message"] == "Voting is not possible now: the round is in its committee review phase."
+    assert late.json()["message"] == (
+        "The vote of this round is closed: ballots are taken only during the vote (until 2026-03-22)."
+    )
 
 
 def test_a_ballot_is_only_the_voters_own(world, api_as):
@@ -255,7 +262,9 @@ def test_a_ballot_is_only_the_voters_own(world, api_as):
         api_as(world.a.manager).post(f"{API}/selections/rounds/{r.pk}/ballot", {"choices": []}),
     ):
         assert response.status_code == 403, response.content
-    assert "not on it" in worker.get(f"{API}/selections/rounds/{r.pk}/ballot").json()["message"]
+    assert (
+        "You are not on the roll of this vote" in worker.get(f"{API}/selections/rounds/{r.pk}/ballot").json()["message"]
+    )
     assert not Ballot.objects.filter(poll=r.poll).exists()
     assert not Voter.objects.filter(poll=r.poll, voted=True).exists()
 
@@ -444,3 +453,91 @@ def test_odd_input_to_every_selections_operation_is_4xx_never_a_server_error(wor
                     for client in clients:
                         response = client.post(url, {prop: value})
                         assert response.status_code < 500, (url, prop, value, response.content)
+
+
+# --- one vote run twice, each voter's choices swapped -----------------------------------------------
+
+TIMES = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
+
+
+class _Undo(Exception):
+    pass
+
+
+@contextmanager
+def _then_undone() -> Iterator[None]:
+    try:
+        with transaction.atomic():
+            yield
+            raise _Undo
+    except _Undo:
+        pass
+
+
+def _same_ids() -> None:
+    """Each table's next id follows its rows again, so a run after a rolled-back one gives its rows
+    the same ids (PostgreSQL's sequences ignore a rollback)."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
+
+
+def _read_everything(r, readers) -> dict[str, str]:
+    """Every GET of the round's API, as each reader, with the times made alike (a count's time
+    differs between runs; dates do not)."""
+    paths = ["/selections/rounds", *(f"/selections/rounds/{r.pk}{p}" for p in ("", "/nominations", "/ballot"))]
+    paths += [f"/selections/rounds/{r.pk}/{p}" for p in ("results", "tally", "recount", "objections")]
+    paths += [f"/selections/nominations/{pk}" for pk in r.nominations.values_list("pk", flat=True)]
+    return {
+        f"{who} {path}": f"{response.status_code} {TIMES.sub('T', response.content.decode())}"
+        for who, client in readers.items()
+        for path in paths
+        for response in [client.get(API + path)]
+    }
+
+
+def test_no_answer_of_the_api_ties_a_ballot_to_its_voter(world, api_as):
+    """The same three ballots cast twice through the API, the second time each voter casting the
+    next one's: every answer the organiser, the enterprise's manager, the committee above and a
+    voter read — after each ballot and after the count — is the same both times. An answer that
+    paired a voter with a choice in any form would differ."""
+    r = in_vote(world.a)
+    learning = r.nominations.get(category__builtin=Builtin.LEARNING)
+    income = r.nominations.get(category__builtin=Builtin.INCOME)
+    voters = [UserFactory(person=p) for p in (world.a.member, world.a.worker)] + [world.a.secretary]
+    clients = {v.pk: api_as(v, **EN) for v in voters}
+    readers = {
+        "organiser": clients[world.a.secretary.pk],
+        "manager": api_as(world.a.manager, **EN),
+        "county": api_as(world.county_admin, **EN),
+        "voter": clients[voters[0].pk],
+    }
+    cast = [
+        [(learning, learning.pk), (income, income.pk)],
+        [(learning, None), (income, income.pk)],
+        [(learning, learning.pk), (income, None)],
+    ]
+    runs = []
+    for shift in (0, 1):
+        with _then_undone():
+            _same_ids()
+            seen: dict[str, str] = {}
+            receipts = []
+            for i, v in enumerate(voters):
+                choices = [{"category_id": n.category_id, "nomination_id": pick} for n, pick in cast[(i + shift) % 3]]
+                response = clients[v.pk].post(f"{API}/selections/rounds/{r.pk}/ballot", {"choices": choices})
+                assert response.status_code == 200, response.content
+                receipts.append(response.json()["receipt"])
+                seen |= {f"after ballot {i}: {k}": text for k, text in _read_everything(r, readers).items()}
+            services.advance(actor=world.a.secretary, round=Round.objects.get(pk=r.pk))
+            seen |= _read_everything(Round.objects.get(pk=r.pk), readers)
+            keys = {str(k) for k in Ballot.objects.filter(poll=r.poll).values_list("pk", flat=True)}
+            keys |= {str(k) for k in Mark.objects.filter(ballot__poll=r.poll).values_list("pk", flat=True)}
+            runs.append((seen, keys | set(receipts)))
+    (first, first_secrets), (second, second_secrets) = runs
+    assert any('"turnout": 3' in text for text in first.values())  # the count was read
+    assert set(first) == set(second)
+    for key in first:
+        for secret in first_secrets | second_secrets:
+            assert secret not in first[key] and secret not in second[key], f"{key} shows a ballot's secret"
+        assert first[key] == second[key], f"{key} tells who chose what"
