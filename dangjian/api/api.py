@@ -17,6 +17,7 @@ from . import (
     people,
     production,
     ratings,
+    selections,
     tokens,
     units,
 )
@@ -55,6 +56,7 @@ api.add_router("", meetings.router)
 api.add_router("", production.router)
 api.add_router("", guidance.router)
 api.add_router("", ratings.router)
+api.add_router("", selections.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

@@ -19,9 +19,11 @@ from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
+from dangjian.testing import selection_phases
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.factories import make_id_number, make_uscc
 from dangjian.testing.rosters import ident, xlsx
+from dangjian.testing.selections import category, in_vote, nominated, round_of
 
 OPERATIONS = operations()
 
@@ -253,9 +255,56 @@ RECIPES = {
         f"/production/trainees/{production.enrol(actor=None, course=_course(w), people=[w.a.worker])[0].pk}/assessment",
         {"result": "passed", "assessed_on": timezone.localdate().isoformat()},
     ),
+    # Pacesetter rounds: the county's admin is made a manager of A to organise A's rounds; where a
+    # person of their own is needed (a nominee declines, a voter votes, an objection is raised),
+    # the admin is made A's member or worker.
+    ("post", "/selections/rounds"): lambda w: (
+        _organising(w, "/selections/rounds"),
+        {
+            "enterprise_id": w.a.enterprise.pk,
+            "title": "四型标兵评选",
+            "opens_on": "2026-03-02",
+            "evidence_on": "2026-03-09",
+            "vote_on": "2026-03-16",
+            "vote_until": "2026-03-20",
+            "notice_on": "2026-03-25",
+        },
+    ),
+    ("post", "/selections/rounds/{id}/advance"): lambda w: (
+        _organising(w, f"/selections/rounds/{round_of(w.a).pk}/advance"),
+        None,
+    ),
+    ("post", "/selections/rounds/{id}/nominations"): lambda w: _nomination_recipe(w),
+    ("post", "/selections/nominations/{id}/decline"): lambda w: (
+        _as_person(w, w.a.member, f"/selections/nominations/{_learning_nomination(w).pk}/decline"),
+        {"note": "让给年轻人"},
+    ),
+    ("post", "/selections/nominations/{id}/evidence"): lambda w: (
+        _organising(w, f"/selections/nominations/{_learning_nomination(w).pk}/evidence"),
+        {"text": "带出10名熟练工", "figures": [{"label": "带徒", "value": "10人"}]},
+    ),
+    ("post", "/selections/rounds/{id}/ballot"): lambda w: _ballot_recipe(w),
+    ("post", "/selections/results/{id}/decide"): lambda w: (
+        _organising(w, f"/selections/results/{selection_phases.result_of(selection_phases.counted(w.a)).pk}/decide"),
+        {"decision": "confirmed"},
+    ),
+    ("post", "/selections/rounds/{id}/objections"): lambda w: (
+        _as_person(w, w.a.worker, f"/selections/rounds/{selection_phases.noticed(w.a).pk}/objections"),
+        {"text": "请核实学习成果"},
+    ),
+    ("post", "/selections/objections/{id}/answer"): lambda w: (
+        _organising(w, f"/selections/objections/{selection_phases.objection_of(w.a).pk}/answer"),
+        {"answer": "已核实"},
+    ),
 }
 
-WRITES = [op for op in OPERATIONS if op[0] != "get"]
+# POSTs that write nothing, each with its reason: they are POSTs to keep what they are sent out of
+# URLs and logs.
+READS = {
+    ("post", "/selections/rounds/{id}/receipt"): "a receipt check reads whether a ballot was counted",
+}
+
+WRITES = [op for op in OPERATIONS if op[0] != "get" and op not in READS]
 
 
 def _own_token(world) -> int:
@@ -408,6 +457,36 @@ def _admin_opinion(world):
         year=_YEAR,
         rating="satisfied",
     )
+
+
+def _organising(world, url: str) -> str:
+    """`url`, once the county's admin manages A: an enterprise's managers run its rounds."""
+    _admin_manages(world)
+    return url
+
+
+def _as_person(world, person, url: str) -> str:
+    """`url`, once the county's admin is `person` (their own user record): for what only a
+    person does."""
+    User.objects.filter(pk=world.county_admin.pk).update(person=person)
+    return url
+
+
+def _learning_nomination(world):
+    return nominated(world.a).nominations.get(category__builtin="learning")
+
+
+def _nomination_recipe(world):
+    r = round_of(world.a)
+    body = {"category_id": category(r).pk, "nominee_id": world.a.member.pk, "kind": "organiser", "reason": "带头学习"}
+    return _organising(world, f"/selections/rounds/{r.pk}/nominations"), body
+
+
+def _ballot_recipe(world):
+    r = in_vote(world.a)
+    learning = r.nominations.get(category__builtin="learning")
+    body = {"choices": [{"category_id": learning.category_id, "nomination_id": learning.pk}]}
+    return _as_person(world, world.a.worker, f"/selections/rounds/{r.pk}/ballot"), body
 
 
 def _roster() -> bytes:

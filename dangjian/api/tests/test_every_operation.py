@@ -15,8 +15,10 @@ from dangjian.development import services as development
 from dangjian.production import services as production
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
+from dangjian.testing import selection_phases
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.rosters import ident, xlsx
+from dangjian.testing.selections import nominated, round_of
 
 # Path prefix → the object of side B that A's secretary must not reach.
 OBJECT_OF_B = {
@@ -48,6 +50,11 @@ OBJECT_OF_B = {
     "guidance/appraisals": lambda world: guidance_scene.b_appraisal(world),
     "guidance/opinions": lambda world: guidance_scene.b_opinion(world),
     "guidance/rollups": lambda world: world.outsider_county,  # another county's roll-up
+    # /selections/<records>, likewise: B's round, its nomination, its result, its objection.
+    "selections/rounds": lambda world: round_of(world.b),
+    "selections/nominations": lambda world: nominated(world.b).nominations.first(),
+    "selections/results": lambda world: selection_phases.result_of(selection_phases.counted(world.b)),
+    "selections/objections": lambda world: selection_phases.objection_of(world.b),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -92,6 +99,18 @@ BODIES = {
     },
     ("patch", "/guidance/appraisals/{id}"): lambda world: {"grade": "competent"},
     ("patch", "/guidance/opinions/{id}"): lambda world: {"rating": "satisfied"},
+    ("post", "/selections/rounds/{id}/nominations"): lambda world: {
+        "category_id": 1,
+        "nominee_id": world.a.member.pk,
+        "kind": "organiser",
+        "reason": "带头学习",
+    },
+    ("post", "/selections/nominations/{id}/evidence"): lambda world: {"text": "带出10名熟练工"},
+    ("post", "/selections/rounds/{id}/ballot"): lambda world: {"choices": []},
+    ("post", "/selections/rounds/{id}/receipt"): lambda world: {"code": "ABCD-EFGH-JKMN"},
+    ("post", "/selections/results/{id}/decide"): lambda world: {"decision": "confirmed"},
+    ("post", "/selections/rounds/{id}/objections"): lambda world: {"text": "请核实"},
+    ("post", "/selections/objections/{id}/answer"): lambda world: {"answer": "已核实"},
 }
 
 
@@ -178,10 +197,10 @@ OPERATIONS = operations()
 
 
 def _prefix(path: str) -> str:
-    """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production
-    and /guidance."""
+    """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production,
+    /guidance and /selections."""
     parts = path.strip("/").split("/")
-    return "/".join(parts[:2]) if parts[0] in {"production", "guidance"} else parts[0]
+    return "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections"} else parts[0]
 
 
 def _call(client, method, path, body):

@@ -34,6 +34,7 @@ NO_SIDES: dict[str, str] = {
     "api/tests/test_docs.py": "the OpenAPI document and its page: nobody's data",
     "api/tests/test_errors.py": "the JSON error shape; B's object per operation: api/tests/test_every_operation.py",
     "api/tests/test_hostile_input.py": "malformed input answered 4xx; B's object per operation: api/tests/test_every_operation.py",
+    "api/tests/test_selections_race.py": "two casts of one voter at once on one side's roll; B's refusals: api/tests/test_selections.py",
     "audit/tests/test_admin_pages_open.py": "the admin is for staff, who see every enterprise by design",
     "audit/tests/test_audit_admin_read_only.py": "the admin is for staff, who see every enterprise by design",
     "backups/tests/test_refusals.py": "the whole instance in another process (backup, restore, kill, workers): every enterprise by design",
