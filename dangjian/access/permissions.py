@@ -783,3 +783,18 @@ def recount_refused() -> Refused:
         (SELECTION, AUDIT),
         message=_("A vote is counted again by the round's organiser and those who audit the round."),
     )
+
+
+def may_see_results(user: AnyUser, round: Model, *, published: bool) -> bool:
+    """A counted vote's figures (votes per nominee, ranks): the organiser and those who audit the
+    round from the count, for the committee's review; everyone who reads the round once they are
+    `published` (the public notice on)."""
+    return (published and can(user, VIEW, round)) or may_recount(user, round)
+
+
+def results_refused() -> Refused:
+    return refused(
+        (SELECTION, CHANGE),
+        (SELECTION, AUDIT),
+        message=_("The votes are published with the public notice; until then the committee reviews them."),
+    )

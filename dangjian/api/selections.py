@@ -527,6 +527,11 @@ def _counted(r: Round) -> None:
         )
 
 
+def _results_seen(user: User, r: Round) -> None:
+    if not permissions.may_see_results(user, r, published=r.published):
+        raise permissions.results_refused()
+
+
 def _nominations(r: Round) -> QuerySet[Nomination]:
     return selectors.nominations(r)
 
@@ -854,6 +859,7 @@ def tally(request: HttpRequest, id: Id) -> dict[str, Any]:
     user = actor(request)
     r = _round(user, id)
     _counted(r)
+    _results_seen(user, r)
     assert r.poll is not None
     stored = ballot_selectors.stored_tally(r.poll)
     categories = []
@@ -911,6 +917,7 @@ def list_results(request: HttpRequest, id: Id) -> list[Result]:
     user = actor(request)
     r = _round(user, id)
     _counted(r)
+    _results_seen(user, r)
     return list(_results(r))
 
 

@@ -98,6 +98,11 @@ class Round(models.Model):
         return PHASES.index(self.phase)
 
     @property
+    def published(self) -> bool:
+        """The results are public: the notice has begun (or the round is announced)."""
+        return self.phase in (Phase.NOTICE, Phase.ANNOUNCED)
+
+    @property
     def notice_until(self) -> dt.date | None:
         """The last day of the public notice, once it has begun."""
         return self.noticed_on + dt.timedelta(days=self.notice_days - 1) if self.noticed_on else None

@@ -218,7 +218,7 @@ def _round_page(request: HttpRequest, r: Round, bound: dict[str, Any] | None = N
     oversees = runs or permissions.may_recount(user, r)
     takes_part = permissions.may_take_part(user, r)
     counted = r.phase_index >= REVIEW_AT
-    with_results = counted and (oversees or r.phase_index >= NOTICE_AT)
+    with_results = counted and permissions.may_see_results(user, r, published=r.published)
     categories = _categories(r, with_results)
     reviewing = runs and r.phase == Phase.REVIEW
     review_forms: dict[int, ReviewForm] = {}

@@ -473,6 +473,10 @@ def count(request: HttpRequest, pk: int) -> HttpResponse:
     if poll is not None and recounter:
         context["roll"], context["voted"] = ballot_selectors.roll_size(poll)
         context["paper_handed"] = poll.paper_handed
+    if counted and not permissions.may_see_results(request.user, r, published=r.published):
+        context["unpublished"] = True
+        counted = False
+        context["counted"] = False
     if counted:
         assert poll is not None
         stored = ballot_selectors.stored_tally(poll)

@@ -167,12 +167,14 @@ def test_a_round_from_its_opening_to_the_public_notice(world, api_as, member_use
 
     # The count: results for the committee's review, the tally, the receipt checks.
     assert organiser.post(f"{API}/selections/rounds/{rid}/advance").json()["phase"] == "review"
-    results = {r["nominee_name"]: r for r in worker.get(f"{API}/selections/rounds/{rid}/results").json()}
+    assert worker.get(f"{API}/selections/rounds/{rid}/results").status_code == 403  # published with the notice
+    results = {r["nominee_name"]: r for r in organiser.get(f"{API}/selections/rounds/{rid}/results").json()}
     assert {name: (r["votes"], r["rank"], r["elected"], r["tied"], r["decision"]) for name, r in results.items()} == {
         "A党员": (2, 1, True, False, "pending"),
         "A工人": (1, 1, True, False, "pending"),
     }
-    tally = worker.get(f"{API}/selections/rounds/{rid}/tally").json()
+    assert worker.get(f"{API}/selections/rounds/{rid}/tally").status_code == 403
+    tally = organiser.get(f"{API}/selections/rounds/{rid}/tally").json()
     assert (tally["roll"], tally["turnout"], tally["ballots"]) == (3, 2, 2) and len(tally["digest"]) == 64
     assert [(c["name"], c["blank"], [n["votes"] for n in c["nominees"]]) for c in tally["categories"]] == [
         ("Learning model", 0, [2]),

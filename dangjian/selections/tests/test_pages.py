@@ -294,10 +294,11 @@ def test_the_round_page_in_its_notice_runs_the_same_queries_for_one_objection_as
     client = login(world.a.secretary)
     services.raise_objection(actor=world.a.manager, round=r, text="请核实")
     # As above, and the results, the objections (with who raised them), the winners for the
-    # objection form's choices, whether the user takes part and the roll's turnout.
-    with django_assert_max_num_queries(14):
+    # objection form's choices, whether the user takes part, whether they see the votes
+    # (access.permissions.may_see_results) and the roll's turnout.
+    with django_assert_max_num_queries(15):
         _page(client, r)
     for i in range(6):
         services.raise_objection(actor=world.a.manager, round=r, text=f"第{i}条异议")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert _page(client, r).count("data-objection=") == 7

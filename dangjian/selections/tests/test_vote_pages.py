@@ -160,9 +160,10 @@ def test_the_count_shows_nothing_before_the_count_then_the_votes_and_a_recount_t
     assert r.poll.digest in page
     recounted = organiser.post(reverse("selections:count", args=[r.pk])).content.decode()
     assert 'data-recount="same"' in recounted
-    # A voter reads the count, but counting again is the organiser's and the auditors'.
+    # A voter reads the votes once the notice publishes them, and counting again is the
+    # organiser's and the auditors'.
     as_voter = worker.get(reverse("selections:count", args=[r.pk])).content.decode()
-    assert 'data-votes="2"' in as_voter and "data-recount-form" not in as_voter
+    assert "data-unpublished" in as_voter and "data-votes" not in as_voter and "data-recount-form" not in as_voter
     assert worker.post(reverse("selections:count", args=[r.pk])).status_code == 403
     # A ballot changed behind the count's back shows.
     Mark.objects.filter(ballot__poll=r.poll, question__label="Learning model").update(option=None)
@@ -217,3 +218,29 @@ def test_recount_round_prints_the_count_and_fails_when_the_ballots_changed(world
     with pytest.raises(CommandError, match="DIFFERS"):
         call_command("recount_round", r.pk)
     assert r.poll.state == PollState.COUNTED and ballot_selectors.recount(r.poll).ballots == 0
+
+
+def test_the_votes_stay_with_the_committee_until_the_notice(world, client):
+    """An employee who reads the round sees no votes during the committee's review, on the count
+    page or through the API, and sees them once the notice is up; the organiser sees them at once."""
+    from dangjian.selections import services as selection_services
+    from dangjian.testing.factories import UserFactory
+    from dangjian.testing.selections import in_vote
+
+    a = world.a
+    r = in_vote(a)
+    selection_services.advance(actor=None, round=r, today=r.vote_until + dt.timedelta(days=1))
+    worker = UserFactory(person=a.worker)
+    client.force_login(worker)
+    page = client.get(f"/selections/{r.pk}/count/", headers={"accept-language": "en"})
+    assert page.status_code == 200 and b"data-unpublished" in page.content and b"data-votes" not in page.content
+    assert client.get(f"/api/v1/selections/rounds/{r.pk}/results").status_code == 403
+    client.force_login(a.secretary)
+    assert b"data-unpublished" not in client.get(f"/selections/{r.pk}/count/").content
+    assert client.get(f"/api/v1/selections/rounds/{r.pk}/results").status_code == 200
+    for res in r.results.filter(elected=True):
+        selection_services.decide(actor=a.secretary, result=res, decision="confirmed")
+    selection_services.advance(actor=None, round=r, today=r.notice_on)
+    client.force_login(worker)
+    assert b"data-unpublished" not in client.get(f"/selections/{r.pk}/count/").content
+    assert client.get(f"/api/v1/selections/rounds/{r.pk}/results").status_code == 200
