@@ -19,6 +19,7 @@ from .models import (
     Decision,
     Eligible,
     Evidence,
+    EvidenceFile,
     Nomination,
     NominationStatus,
     Objection,
@@ -59,7 +60,14 @@ def nomination_detail(r: Round, pk: int) -> Nomination | None:
     return (
         Nomination.objects.filter(round=r, pk=pk)
         .select_related("category", "nominee", "nominated_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.prefetch_related("files")))
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.prefetch_related(
+                    Prefetch("files", queryset=EvidenceFile.objects.defer("sealed_file"))
+                ),
+            )
+        )
         .first()
     )
 
