@@ -18,10 +18,12 @@ def question_options(poll: Poll) -> dict[int, set[int]]:
     """Each question's option ids, read once per poll object."""
     cached: dict[int, set[int]] | None = poll.__dict__.get("_question_options")
     if cached is None:
-        cached = {q.pk: set() for q in Question.objects.filter(poll=poll)}
-        for qid, oid in Question.objects.filter(poll=poll).values_list("pk", "options__pk"):
+        # One query, in the questions' order: the left join lists a question without options too (None).
+        cached = {}
+        for qid, oid in Question.objects.filter(poll=poll).order_by("order", "pk").values_list("pk", "options__pk"):
+            options = cached.setdefault(qid, set())
             if oid is not None:
-                cached[qid].add(oid)
+                options.add(oid)
         poll.__dict__["_question_options"] = cached
     return cached
 

@@ -21,6 +21,7 @@ from dangjian.demo.build.guidance import build_appraisals, build_guidance
 from dangjian.demo.build.logins import build_instructors, build_logins
 from dangjian.demo.build.production import build_production
 from dangjian.demo.build.ratings import build_ratings
+from dangjian.demo.build.selections import build_selections
 from dangjian.demo.build.summary import summarize
 from dangjian.demo.build.tree import build_cadres, build_tree
 from dangjian.demo.data.enterprises import HEJING_ENTERPRISES, HEJING_SPECS, OTHER_SPECS
@@ -71,4 +72,6 @@ class DemoBuilder(Builder):
         build_ratings(self)
         # Last year's visits and the county's appraisal of it: a stream of their own.
         build_appraisals(self)
+        # The garment company's two pacesetter rounds, the second in its vote: a stream of their own.
+        build_selections(self)
         return summarize()

@@ -31,10 +31,13 @@ through each app's services as the demo does (issue 13 keeps this exception; not
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import math
 import random
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,10 +50,14 @@ from django.db import connection, models, transaction
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action, AuditEvent
+from dangjian.ballots import rules as ballot_rules
+from dangjian.ballots.models import Ballot, Mark, Option, Poll, PollState, Question, Voter
+from dangjian.ballots.selectors import Tally
 from dangjian.calendar import QUARTER, Period, period_of
 from dangjian.choices import PoliticalStatus
 from dangjian.demo.build.guidance import CLOSINGS, MET, PROBLEMS
 from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
+from dangjian.demo.data import selections as pacesetters
 from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
 from dangjian.development.models import Candidacy, Stage, Step
 from dangjian.guidance.models import Candidate as RatingCandidate
@@ -85,6 +92,8 @@ from dangjian.production.models import (
     Trainee,
 )
 from dangjian.production.models import Result as Assessment
+from dangjian.selections.models import Category, Decision, Evidence, Nomination, NominationKind, Phase, Round
+from dangjian.selections.models import Result as Standing
 
 # Dates are fixed, not relative to today, so that a seed always gives the same data.
 AS_OF = dt.date(2026, 1, 1)
@@ -168,6 +177,29 @@ DECLARATION = "本人与所联系企业无持股、任职、业务往来及亲�
 RATED_SHARE = 0.1  # of a county's branches standing in it
 RATING_PASS_MARK = Decimal(70)
 RATING_NOTES = ("班子健全，作用明显", "制度落实到位", "材料齐全，现场查看属实")
+# Pacesetter selections (DOMAIN.md §5): a finished "four pacesetters" round of the data's year in a
+# share of the enterprises with a party organisation, at least one per county (2–4 nominees a
+# category, most of the employees voting), and, for the benchmark, a round still in its vote in the first county's
+# largest enterprise and in every enterprise of BENCH_ROLL employees or more, with BENCH_BALLOTS
+# ballots cast (all but BENCH_LEFT of its roll, where the roll is smaller).
+SELECTION_SHARE = 0.06
+SELECTION_TURNOUT = (0.6, 0.95)
+SELECTION_BLANK_SHARE = 0.03
+NOMINATION_KINDS = ((NominationKind.SELF, 30), (NominationKind.PEER, 45), (NominationKind.TEAM_LEADER, 25))
+BENCH_ROLL = 5_000
+BENCH_BALLOTS = 5_000
+BENCH_LEFT = 100  # on the open round's roll, not voted: the benchmark casts their ballots (rolled back)
+TIE_BROKEN = "得票相同，支委会研究决定由其当选"
+TIE_LOST = "得票相同，支委会研究决定由另一位同志当选"
+# The demo's reasons and evidence, less those naming the article's people.
+_GENERIC = [
+    n
+    for n in pacesetters.FIRST_NOMINEES + pacesetters.SECOND_NOMINEES
+    if n.who not in ("li", "abibahan", "husband", "huo")
+]
+NOMINATION_TEXTS = {
+    c.builtin: [(n.reason, n.evidence) for n in _GENERIC if n.category == c.builtin] for c in pacesetters.CATEGORIES
+}
 
 
 @dataclass(frozen=True)
@@ -211,6 +243,10 @@ class Counts:
     open_follow_ups: int = 0
     rating_candidates: int = 0
     rated: int = 0
+    selection_rounds: int = 0
+    open_votes: int = 0
+    nominations: int = 0
+    ballots: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -225,6 +261,7 @@ class Result:
     roots: list[str]  # the root committees' codes
     logins: dict[str, str] = field(default_factory=dict)  # role → a username holding it
     guidance_seconds: float = 0.0  # of `seconds`, writing the instructors' declarations, visits and follow-ups
+    selections_seconds: float = 0.0  # of `seconds`, writing the pacesetter rounds, their rolls and ballots
 
 
 class AlreadyGenerated(Exception):
@@ -347,6 +384,7 @@ class Generator:
         self.counts = Counts()
         self.logins: dict[str, str] = {}
         self.guidance_seconds = self.last_guidance = 0.0
+        self.selections_seconds = self.last_selections = 0.0
 
     # --- the plan --------------------------------------------------------------------------------
 
@@ -426,7 +464,8 @@ class Generator:
             self.progress(
                 f"{county.code} {county.name}: {counts.enterprises} enterprises, {counts.persons} persons, "
                 f"{counts.members} members in {took:.1f} s ({counts.persons / took:,.0f} persons/s, "
-                f"{self.last_guidance:.2f} s of it guidance); total {self.counts.persons:,} persons"
+                f"{self.last_guidance:.2f} s of it guidance, {self.last_selections:.2f} s selections); "
+                f"total {self.counts.persons:,} persons"
             )
         seconds = time.perf_counter() - start
         with transaction.atomic():
@@ -439,7 +478,16 @@ class Generator:
                 changes={"counts": vars(self.counts), "roots": roots},
                 org_path="",
             )
-        return Result(self.scale.name, self.seed, self.counts, seconds, roots, self.logins, self.guidance_seconds)
+        return Result(
+            self.scale.name,
+            self.seed,
+            self.counts,
+            seconds,
+            roots,
+            self.logins,
+            self.guidance_seconds,
+            self.selections_seconds,
+        )
 
     def _reset_sequences(self) -> None:
         sql = connection.ops.sequence_reset_sql(no_style(), list(self.ids.next))
@@ -556,6 +604,10 @@ class Generator:
         self._ratings(random.Random(f"{self.seed}:{c.code}:ratings"), county, plans)
         self.last_guidance = time.perf_counter() - t0
         self.guidance_seconds += self.last_guidance
+        t0 = time.perf_counter()
+        self._selections(random.Random(f"{self.seed}:{c.code}:selections"), plans)
+        self.last_selections = time.perf_counter() - t0
+        self.selections_seconds += self.last_selections
         self.counts.persons += people.persons
         self.counts.members += people.members
         self.counts.memberships += people.memberships
@@ -870,6 +922,197 @@ class Generator:
         self.counts.rating_candidates += len(candidates)
         self.counts.rated += seq
 
+    def _selections(self, rng: random.Random, plans: list[_Plan]) -> None:
+        """Pacesetter rounds (SELECTION_SHARE and BENCH_ROLL above): a finished round of the data's
+        year, announced, in a share of the enterprises with a party organisation, and the
+        benchmark's rounds in their vote. What the services would write, in bulk: the round, its
+        categories, nominations (self, a colleague, someone of the team) with their evidence, the
+        poll with its questions, options, roll, ballots and marks (random keys from the seeded
+        stream, no times, receipt digests) and, for a finished round, the tally and digest the
+        count keeps (the engine's own `Tally` and digest, so a recount agrees) and each nominee's
+        result, those within the places confirmed by the committee."""
+        covered = [p for p in plans if p.party_org is not None and len(p.workers) + len(p.members_in) >= 2]
+        if not covered:
+            return
+        bench = [p for p in covered if p.size >= BENCH_ROLL]
+        if self.counts.open_votes == 0:  # the first county's largest enterprise, at every scale
+            largest = max(covered, key=lambda p: p.size)
+            if all(p is not largest for p in bench):
+                bench.insert(0, largest)
+        rows = _RoundRows()
+        others = [p for p in covered if all(p is not b for b in bench)]
+        finished = [p for p in others if rng.random() < SELECTION_SHARE]
+        if not finished and others:  # every county has a finished round to show
+            finished = [rng.choice(others)]
+        for p in finished:
+            self._round(rng, p, rows, open_vote=False)
+        for p in bench:
+            self._round(rng, p, rows, open_vote=True)
+        rows.write()
+
+    def _round(self, rng: random.Random, p: _Plan, rows: _RoundRows, *, open_vote: bool) -> None:
+        ent, org = p.enterprise, p.party_org
+        assert org is not None
+        day = GUIDANCE_DAY
+        if open_vote:  # in its vote as of the data's last day
+            vote_on = day - dt.timedelta(days=3)
+            opens_on = vote_on - dt.timedelta(days=21)
+            evidence_on, vote_until = opens_on + dt.timedelta(days=10), day + dt.timedelta(days=7)
+        else:
+            opens_on = dt.date(day.year, 3, 1) + dt.timedelta(days=rng.randint(0, 240))
+            evidence_on, vote_on = opens_on + dt.timedelta(days=7), opens_on + dt.timedelta(days=14)
+            vote_until = vote_on + dt.timedelta(days=3)
+        notice_on, notice_days = vote_until + dt.timedelta(days=4), 5
+        reviewed = vote_until + dt.timedelta(days=1)
+        counted_at = dt.datetime.combine(reviewed, dt.time(9), tzinfo=dt.UTC)
+        title = f"{day.year}年“四型标兵”评选"
+        poll = Poll(
+            pk=self.ids.take(Poll),
+            title=title,
+            org_path=org.path,
+            state=PollState.OPEN if open_vote else PollState.COUNTED,
+            closed_at=None if open_vote else counted_at,
+            counted_at=None if open_vote else counted_at,
+        )
+        r = Round(
+            pk=self.ids.take(Round),
+            enterprise=ent,
+            organization=org,
+            title=title,
+            opens_on=opens_on,
+            evidence_on=evidence_on,
+            vote_on=vote_on,
+            vote_until=vote_until,
+            notice_on=notice_on,
+            notice_days=notice_days,
+            phase=Phase.VOTE if open_vote else Phase.ANNOUNCED,
+            noticed_on=None if open_vote else notice_on,
+            announced_on=None if open_vote else notice_on + dt.timedelta(days=notice_days),
+            poll=poll,
+        )
+        rows.polls.append(poll)
+        rows.rounds.append(r)
+        pool = p.workers + p.members_in
+        teams: dict[int, list[Person]] = {}
+        for person in pool:
+            if person.team_id is not None:
+                teams.setdefault(person.team_id, []).append(person)
+        # Per question: the question, its category, and its options with their nomination and weight.
+        questions: list[tuple[Question, Category, list[tuple[int, Nomination, float]]]] = []
+        for order, spec in enumerate(pacesetters.CATEGORIES):
+            category = Category(
+                pk=self.ids.take(Category),
+                round=r,
+                order=order,
+                builtin=spec.builtin,
+                name=spec.name,
+                description=spec.description,
+                quota=spec.quota,
+            )
+            question = Question(
+                pk=self.ids.take(Question), poll=poll, order=order, label=spec.name, ref=str(category.pk)
+            )
+            rows.categories.append(category)
+            rows.questions.append(question)
+            options: list[tuple[int, Nomination, float]] = []
+            for i, nominee in enumerate(rng.sample(pool, min(len(pool), rng.randint(2, 4)))):
+                kind = _weighted(rng, NOMINATION_KINDS)
+                mates = [x for x in teams.get(nominee.team_id or 0, ()) if x is not nominee]
+                by = nominee
+                if kind == NominationKind.TEAM_LEADER and mates:
+                    by = rng.choice(mates)
+                elif kind != NominationKind.SELF:
+                    kind = NominationKind.PEER
+                    while by is nominee:
+                        by = pool[rng.randrange(len(pool))]
+                reason, evidence = rng.choice(NOMINATION_TEXTS[spec.builtin])
+                nomination = Nomination(
+                    pk=self.ids.take(Nomination),
+                    round=r,
+                    category=category,
+                    nominee=nominee,
+                    nominated_by=by,
+                    kind=kind,
+                    reason=reason,
+                )
+                option = Option(
+                    pk=self.ids.take(Option), question=question, order=i, label=nominee.name, ref=str(nomination.pk)
+                )
+                rows.nominations.append(nomination)
+                rows.evidence.append(Evidence(nomination=nomination, text=evidence))
+                rows.options.append(option)
+                options.append((option.pk, nomination, rng.lognormvariate(0, 0.7)))
+            questions.append((question, category, options))
+        # The roll (every employee), who voted, and their ballots.
+        roll = p.staff
+        cast = (
+            min(BENCH_BALLOTS, len(roll) - BENCH_LEFT)
+            if open_vote
+            else round(len(roll) * rng.uniform(*SELECTION_TURNOUT))
+        )
+        voted = set(rng.sample(roll, max(0, cast)))
+        rows.voters.extend(Voter(poll=poll, person_id=pk, voted=pk in voted) for pk in roll)
+        votes: dict[int, dict[int | None, int]] = {q.pk: {o: 0 for o, _n, _w in opts} for q, _c, opts in questions}
+        choices = [
+            (q.pk, [o for o, _n, _w in opts], list(itertools.accumulate(w for _o, _n, w in opts)))
+            for q, _c, opts in questions
+        ]
+        ballots: list[tuple[str, list[tuple[int, int | None]]]] = []
+        for _ in range(len(voted)):
+            ballot = Ballot(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                poll=poll,
+                receipt=ballot_rules.digest_code(f"{rng.getrandbits(60):015X}"),
+            )
+            rows.ballots.append(ballot)
+            marks: list[tuple[int, int | None]] = []
+            for qid, ids, cum in choices:
+                # rng.choices(ids, cum_weights=cum) without its per-call set-up (the same draw).
+                oid = None if rng.random() < SELECTION_BLANK_SHARE else ids[bisect.bisect(cum, rng.random() * cum[-1])]
+                marks.append((qid, oid))
+                votes[qid][oid] = votes[qid].get(oid, 0) + 1
+                rows.marks.append(
+                    Mark(
+                        id=uuid.UUID(int=rng.getrandbits(128), version=4), ballot=ballot, question_id=qid, option_id=oid
+                    )
+                )
+            ballots.append((str(ballot.id), marks))
+        self.counts.selection_rounds += 1
+        self.counts.nominations += sum(len(opts) for _q, _c, opts in questions)
+        self.counts.ballots += len(voted)
+        if open_vote:
+            self.counts.open_votes += 1
+            return
+        tally = Tally(roll=len(roll), turnout=len(voted), ballots=len(voted), votes=votes)
+        poll.tally, poll.digest = tally.as_json(), ballot_rules.ballots_digest(ballots)
+        for question, category, opts in questions:
+            nominations = {n.pk: n for _o, n, _w in opts}
+            confirmed = 0
+            by_nomination = {n.pk: votes[question.pk][o] for o, n, _w in opts}
+            for nid, n, rank, tied in ballot_rules.ranked(by_nomination, category.quota):
+                elected = n > 0 and rank <= category.quota and not tied
+                decision, reason = Decision.PENDING, ""
+                if elected or tied:  # the committee confirms within the places and breaks a tie
+                    if confirmed < category.quota:
+                        decision, confirmed = Decision.CONFIRMED, confirmed + 1
+                        reason = "" if elected else TIE_BROKEN
+                    else:
+                        decision, reason = Decision.SET_ASIDE, TIE_LOST
+                rows.results.append(
+                    Standing(
+                        round=r,
+                        category=category,
+                        nomination=nominations[nid],
+                        votes=n,
+                        rank=rank,
+                        elected=elected,
+                        tied=tied,
+                        decision=decision,
+                        reason=reason,
+                        decided_on=None if decision == Decision.PENDING else reviewed,
+                    )
+                )
+
     def _plan_enterprise(
         self, rng: random.Random, c: _County, county: Organization, parks: list[Organization], size: int
     ) -> _Plan:
@@ -1049,6 +1292,7 @@ class Generator:
             elif status and p.party_org is not None:  # candidates are drawn only where there is one
                 self._candidate(rng, person, p.party_org, status, hired, out)
             out.people.append(person)
+            p.staff.append(person.pk)
             if person.political_status in (PoliticalStatus.MASSES, PoliticalStatus.LEAGUE):
                 p.workers.append(person)
             if not manager_done and status == "":
@@ -1123,8 +1367,39 @@ class _Plan:
     branches: list[Organization] = field(default_factory=list)
     members_in: list[Person] = field(default_factory=list)  # party members employed here, in its branches
     workers: list[Person] = field(default_factory=list)  # employees not members nor on the way in
+    staff: list[int] = field(default_factory=list)  # every employee's key (a round's roll)
     manager: User | None = None
     instructor: RoleAssignment | None = None
+
+
+@dataclass
+class _RoundRows:
+    """A county's pacesetter rounds, written after its people, in the order their keys need."""
+
+    polls: list[Poll] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    nominations: list[Nomination] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    voters: list[Voter] = field(default_factory=list)
+    ballots: list[Ballot] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    results: list[Standing] = field(default_factory=list)
+
+    def write(self) -> None:
+        Poll.objects.bulk_create(self.polls, batch_size=BATCH)
+        Round.objects.bulk_create(self.rounds, batch_size=BATCH)
+        Category.objects.bulk_create(self.categories, batch_size=BATCH)
+        Nomination.objects.bulk_create(self.nominations, batch_size=BATCH)
+        Evidence.objects.bulk_create(self.evidence, batch_size=BATCH)
+        Question.objects.bulk_create(self.questions, batch_size=BATCH)
+        Option.objects.bulk_create(self.options, batch_size=BATCH)
+        Voter.objects.bulk_create(self.voters, batch_size=BATCH)
+        Ballot.objects.bulk_create(self.ballots, batch_size=BATCH)
+        Mark.objects.bulk_create(self.marks, batch_size=BATCH)
+        Standing.objects.bulk_create(self.results, batch_size=BATCH)
 
 
 @dataclass

@@ -486,9 +486,12 @@ def advance_due(*, today: dt.date, actor: User | None = None) -> dict[str, int]:
 
 
 @audit.write_transaction
-def decide(*, actor: User | None, result: Result, decision: str, reason: str = "") -> Result:
+def decide(
+    *, actor: User | None, result: Result, decision: str, reason: str = "", today: dt.date | None = None
+) -> Result:
     """The committee confirms a result or sets it aside; a set-aside, and a confirmation that
-    breaks a tie, give their reason. At most the category's places are confirmed."""
+    breaks a tie, give their reason. At most the category's places are confirmed. `today` is the
+    day of the decision (a record of a past review, as the demo writes, names its day)."""
     _phase_refusal(result.round, [Phase.REVIEW], _("Reviewing a result"))
     refuse_nul(reason=reason)
     reason = reason.strip()
@@ -517,7 +520,12 @@ def decide(*, actor: User | None, result: Result, decision: str, reason: str = "
     audit.update_model(
         actor=actor,
         instance=result,
-        data={"decision": decision, "reason": reason[:300], "decided_by": actor, "decided_on": timezone.localdate()},
+        data={
+            "decision": decision,
+            "reason": reason[:300],
+            "decided_by": actor,
+            "decided_on": today or timezone.localdate(),
+        },
         clean=False,
     )
     return result
@@ -543,7 +551,10 @@ def raise_objection(
 
 
 @audit.write_transaction
-def answer_objection(*, actor: User | None, objection: Objection, answer: str) -> Objection:
+def answer_objection(
+    *, actor: User | None, objection: Objection, answer: str, today: dt.date | None = None
+) -> Objection:
+    """The organiser's answer to an objection, during the notice (`today`: the day it was answered)."""
     _phase_refusal(objection.round, [Phase.NOTICE], _("Answering an objection"))
     refuse_nul(answer=answer)
     answer = answer.strip()
@@ -552,7 +563,7 @@ def answer_objection(*, actor: User | None, objection: Objection, answer: str) -
     audit.update_model(
         actor=actor,
         instance=objection,
-        data={"answer": answer[:2000], "answered_by": actor, "answered_on": timezone.localdate()},
+        data={"answer": answer[:2000], "answered_by": actor, "answered_on": today or timezone.localdate()},
         clean=False,
     )
     return objection

@@ -58,8 +58,16 @@ LOGINS: tuple[Login, ...] = (
     Login("Branch secretary", "heyanping", "何艳萍 He Yanping, secretary of the garment company's party branch"),
     Login("Branch committee member", "huoxiuquan", "霍秀全 Huo Xiuquan, inspection engineer, No. 6 factory building"),
     Login("Enterprise manager (HR)", "hr", "张丽娟 Zhang Lijuan, HR manager of the garment company"),
-    Login("Party member", "member", "阿依古丽·吐尔逊 Aygul Tursun, sewing team leader, full member"),
-    Login("Employee", "abibahan", "阿比巴汗·买提沙力 Abibahan Metisali, sewing worker, applied to join"),
+    Login(
+        "Party member",
+        "member",
+        "阿依古丽·吐尔逊 Aygul Tursun, sewing team leader, full member; a pacesetter ballot to cast",
+    ),
+    Login(
+        "Employee",
+        "abibahan",
+        "阿比巴汗·买提沙力 Abibahan Metisali, sewing worker, applied to join, income model; a pacesetter ballot to cast",
+    ),
     Login("Administrator", "admin", "Django admin superuser"),
 )
 DEMO_USERNAMES = tuple(login.username for login in LOGINS)

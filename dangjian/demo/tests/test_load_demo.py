@@ -19,6 +19,7 @@ from django.utils import timezone
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.services import verify_chain
+from dangjian.ballots.models import Ballot
 from dangjian.birthdays.selectors import cohort_people
 from dangjian.branchlife import rules as branchlife_rules
 from dangjian.branchlife import selectors as branchlife
@@ -35,6 +36,7 @@ from dangjian.people.models import Membership, Person
 from dangjian.people.validators import parse_id_number
 from dangjian.production import selectors as production
 from dangjian.production.models import Course, Pairing, Post, Result, TeamCharge, Trainee
+from dangjian.selections.models import Round
 
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 
@@ -297,6 +299,8 @@ def test_second_run_changes_nothing(demo, db):
         Post,
         Course,
         Trainee,
+        Round,
+        Ballot,
         AuditEvent,
     )
     before = {m.__name__: m.objects.count() for m in models}
@@ -678,3 +682,91 @@ def test_the_prefecture_roll_up_and_screen_show_hejing_beside_the_other_counties
     r = rollups.rollup(prefecture)
     hejing = next(row for row in r.rows if row.org_id == county.pk)
     assert hejing.figures.enterprises == 68 and hejing.figures.rated == 7 and hejing.figures.posts_recognised == 45
+
+
+# --- the four pacesetters (demo.build.selections) -------------------------------------------------
+
+
+def _rounds(garment):
+    first, second = Round.objects.filter(enterprise=garment).order_by("opens_on")
+    return first, second
+
+
+def test_the_first_pacesetter_round_is_announced_li_xiaoyan_learning_model_and_the_income_couple(garment, branch):
+    from dangjian.ballots import selectors as ballot_selectors
+    from dangjian.selections import selectors
+    from dangjian.selections.models import Builtin, Decision, Eligible, Phase
+
+    first, _second = _rounds(garment)
+    assert first.organization == branch and first.phase == Phase.ANNOUNCED
+    assert first.nominees == Eligible.EMPLOYEES and first.voters == Eligible.EMPLOYEES
+    # About a month after the branch's founding; Li Xiaoyan had worked there about a month.
+    assert 20 <= (first.opens_on - branch.founded_on).days <= 40
+    li = Person.objects.get(name="李晓燕")
+    assert 28 <= (first.opens_on - li.hire_date).days <= 45
+    assert first.announced_on is not None and first.announced_on.year == branch.founded_on.year
+    assert [h.category for h in selectors.honours_of(li.pk)] == ["学习型标兵"]
+
+    # The income model's two places went to a couple who both work here and saved 40,000 yuan.
+    income = first.categories.get(builtin=Builtin.INCOME)
+    assert income.quota == 2
+    winners = selectors.winners(first)
+    couple = {r.nomination.nominee.name for r in winners if r.category_id == income.pk}
+    assert couple == {"阿比巴汗·买提沙力", "艾尔肯·买买提"}
+    for nomination in first.nominations.filter(category=income, nominee__name__in=couple):
+        assert nomination.nominee.employer == garment
+        evidence = " ".join(e.text + str(e.figures) for e in nomination.evidence.all())
+        assert "4万" in evidence
+    # One learning, thinking and performance model each, all confirmed by the committee before the notice.
+    assert sorted(r.category.builtin for r in winners) == sorted(
+        [Builtin.LEARNING, Builtin.THINKING, Builtin.PERFORMANCE, Builtin.INCOME, Builtin.INCOME]
+    )
+    assert all(r.decision == Decision.CONFIRMED and r.decided_on < first.noticed_on for r in winners)
+    assert not first.results.filter(decision=Decision.SET_ASIDE).exists()
+
+    # Nominated by themselves, colleagues and team leaders, each with a reason and evidence.
+    nominations = list(selectors.nominations(first))
+    assert {n.kind for n in nominations} == {"self", "peer", "team_leader"}
+    assert all(n.reason and n.evidence_count for n in nominations)
+    assert len({n.nominee_id for n in nominations}) == len(nominations) >= 12
+    # Most of the employees voted, not all; anyone may count again and get the same.
+    roll, voted = ballot_selectors.roll_size(first.poll)
+    assert roll == garment.employees.count() == 816 and 0.7 * roll < voted < roll
+    same, stored, again = ballot_selectors.recount_agrees(first.poll)
+    assert same and stored.ballots == voted
+
+    # One objection during the notice, answered before the announcement.
+    (objection,) = selectors.objections(first)
+    assert first.noticed_on <= objection.raised_on <= objection.answered_on <= first.notice_until
+    assert objection.answer and first.announced_on > first.notice_until
+
+
+def test_the_second_round_is_in_its_vote_and_a_demo_login_has_a_ballot_to_cast(garment):
+    from dangjian.ballots import selectors as ballot_selectors
+    from dangjian.ballots import services as ballots
+    from dangjian.selections import selectors
+    from dangjian.selections.models import NominationStatus, Phase
+
+    first, second = _rounds(garment)
+    today = timezone.localdate()
+    assert second.phase == Phase.VOTE and second.vote_on <= today <= second.vote_until
+    assert second.opens_on > first.announced_on
+    assert second.nominations.filter(status=NominationStatus.DECLINED).count() == 1
+    assert all(c.standing for c in selectors.categories(second))  # someone stands in every category
+    roll, voted = ballot_selectors.roll_size(second.poll)
+    assert roll == 816 and 0 < voted < roll / 2
+
+    # The secretary and Huo Xiuquan have voted; the member, Abibahan and HR have it on their to-do.
+    for username in ("heyanping", "huoxiuquan"):
+        assert selectors.open_ballots(User.objects.get(username=username).person_id) == []
+    for username in ("member", "abibahan", "hr"):
+        [(found, _line)] = selectors.open_ballots(User.objects.get(username=username).person_id)
+        assert found == second
+
+    # The member votes: one ballot, a receipt, and the ballot leaves her to-do.
+    member = User.objects.get(username="member").person
+    line = ballot_selectors.voter_line(second.poll, member.pk)
+    choices = {q.pk: q.options.all()[0].pk for q in ballot_selectors.questions(second.poll)}
+    assert ballots.cast(actor=None, voter=line, choices=choices)
+    assert selectors.open_ballots(member.pk) == []
+    assert ballot_selectors.roll_size(second.poll) == (roll, voted + 1)

@@ -16,6 +16,7 @@ from django.db.models import Count
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.access.scopes import scope
 from dangjian.audit.models import AuditEvent
+from dangjian.ballots.models import Mark, Voter
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development.models import Candidacy
 from dangjian.guidance.models import FollowUp, Visit
@@ -24,6 +25,7 @@ from dangjian.people import services
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import parse_id_number
 from dangjian.scale import dataset
+from dangjian.selections.models import Nomination
 from dangjian.testing.scale import TWO_COUNTIES
 
 
@@ -46,6 +48,13 @@ def fingerprint() -> list:
                 "visit__instructor__username", "visit__visited_on", "problem", "owner__username", "due_on", "closed_on"
             )
         ),
+        sorted(
+            Nomination.objects.values_list(
+                "round__enterprise__uscc", "round__phase", "category__name", "nominee__name", "kind", "reason"
+            )
+        ),
+        sorted(Mark.objects.values_list("ballot_id", "question__label", "option__label")),
+        sorted(Voter.objects.values_list("poll__round__enterprise__uscc", "person__name", "voted")),
     ]
 
 
@@ -59,6 +68,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
     assert runs[0][3] != runs[2][3]
+    assert runs[0][-2] and runs[0][-2] != runs[2][-2]  # the ballots too
     assert len(runs[0][3]) == 1_600
 
 

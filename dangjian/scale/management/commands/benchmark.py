@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
-from dangjian.scale import bench, concurrency, dataset, guidance, logins, production, rollups
+from dangjian.scale import bench, concurrency, dataset, guidance, logins, production, rollups, selections
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance, rollups."
+                "logins, production, guidance, rollups, selections."
             ),
         )
         parser.add_argument(
@@ -57,6 +57,7 @@ class Command(BaseCommand):
                         "production": production.run_on,
                         "guidance": guidance.run_on,
                         "rollups": rollups.run_on,
+                        "selections": selections.run_on,
                     },
                 )
         except bench.NoDataset as exc:

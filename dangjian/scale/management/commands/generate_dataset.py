@@ -1,8 +1,8 @@
 """manage.py generate_dataset --scale county|prefecture|province [--seed N] [--password P]
 
 Writes a generated party tree, enterprises, employees, members and role holders, and their
-production work (teams in charge, pairings, posts, courses) and their instructors' declarations,
-visits and follow-ups, into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
+production work (teams in charge, pairings, posts, courses), their instructors' declarations,
+visits and follow-ups, and pacesetter rounds with their rolls and ballots, into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
 the rows are synthetic. The same scale and seed give the same data.
 """
 
@@ -52,7 +52,9 @@ class Command(BaseCommand):
                 f"{c.pairings:,} pairings, {c.posts:,} posts, {c.courses:,} courses with {c.trainees:,} trainees; "
                 f"in guidance {c.declarations:,} declarations, {c.visits:,} visits, {c.follow_ups:,} follow-ups "
                 f"({c.open_follow_ups:,} open), {c.rating_candidates:,} branches in the 三好 rounds "
-                f"({c.rated:,} awarded), written in {result.guidance_seconds:.1f} s."
+                f"({c.rated:,} awarded), written in {result.guidance_seconds:.1f} s; "
+                f"{c.selection_rounds:,} pacesetter rounds ({c.open_votes:,} in their vote) with "
+                f"{c.nominations:,} nominations and {c.ballots:,} ballots, written in {result.selections_seconds:.1f} s."
             )
         )
         for role, username in result.logins.items():
