@@ -13,10 +13,17 @@ from django.db.models import Count, Q, QuerySet
 from . import rules
 from .models import Ballot, Mark, PaperEntry, Poll, PollState, Question, Voter
 
+# A poll's questions and options are written with it and never change, so each process keeps
+# them once read (a cast checks its choices against them): keyed by the poll's id and opening
+# time, as an id alone may be reused after a rolled-back transaction.
+_OPTIONS: dict[tuple[int, str], dict[int, set[int]]] = {}
+_OPTIONS_KEPT = 256
+
 
 def question_options(poll: Poll) -> dict[int, set[int]]:
-    """Each question's option ids, read once per poll object."""
-    cached: dict[int, set[int]] | None = poll.__dict__.get("_question_options")
+    """Each question's option ids."""
+    key = (poll.pk, poll.opened_at.isoformat() if poll.opened_at else "")
+    cached = _OPTIONS.get(key)
     if cached is None:
         # One query, in the questions' order: the left join lists a question without options too (None).
         cached = {}
@@ -24,7 +31,9 @@ def question_options(poll: Poll) -> dict[int, set[int]]:
             options = cached.setdefault(qid, set())
             if oid is not None:
                 options.add(oid)
-        poll.__dict__["_question_options"] = cached
+        if len(_OPTIONS) >= _OPTIONS_KEPT:
+            _OPTIONS.pop(next(iter(_OPTIONS)))
+        _OPTIONS[key] = cached
     return cached
 
 

@@ -105,13 +105,23 @@ def _claim(voter: Voter) -> None:
     voter.voted = True
 
 
+def _claim_while_open(voter: Voter) -> None:
+    """`_claim` and the poll's state in the same statement (a cast's one read of the poll): the
+    line is claimed only while the poll is open; when nothing is claimed, say which it was."""
+    if not Voter.objects.filter(pk=voter.pk, voted=False, poll__state=PollState.OPEN).update(voted=True):
+        _refuse_unless_open(Poll.objects.get(pk=voter.poll_id))
+        raise ValidationError(
+            _("%(name)s has voted already in this vote: one person, one vote.") % {"name": voter.person}
+        )
+    voter.voted = True
+
+
 @audit.write_transaction
 def cast(*, actor: User | None, voter: Voter, choices: Choices) -> str:
     """The voter's ballot; the receipt code to show them once (only its digest is kept)."""
-    poll = Poll.objects.get(pk=voter.poll_id)
-    _refuse_unless_open(poll)
+    poll = voter.poll
     marks = _checked(poll, choices)
-    _claim(voter)
+    _claim_while_open(voter)
     receipt = rules.new_code(rules.RECEIPT_LENGTH)
     _store(poll, marks, receipt)
     audit.record(actor=actor, action=Action.UPDATE, obj=voter, changes={"voted": [False, True]})
@@ -145,12 +155,13 @@ def cast_by_sheet(*, code: str, choices: Choices) -> str:
                 "This ballot code is not valid or has been used: each code votes once. Ask the organiser for a new sheet."
             )
         )
-    poll = Poll.objects.get(pk=voter.poll_id)
-    _refuse_unless_open(poll)
+    poll = voter.poll
     marks = _checked(poll, choices)
-    if not Voter.objects.filter(pk=voter.pk, voted=False, sheet_code=voter.sheet_code).update(
-        voted=True, sheet_code=""
-    ):
+    claimed = Voter.objects.filter(
+        pk=voter.pk, voted=False, sheet_code=voter.sheet_code, poll__state=PollState.OPEN
+    ).update(voted=True, sheet_code="")
+    if not claimed:
+        _refuse_unless_open(Poll.objects.get(pk=poll.pk))
         raise ValidationError(_("This ballot code has been used: each code votes once."))
     receipt = rules.new_code(rules.RECEIPT_LENGTH)
     _store(poll, marks, receipt)

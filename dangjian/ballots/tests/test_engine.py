@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
 from dangjian.ballots import rules, selectors, services
@@ -12,6 +13,13 @@ from dangjian.ballots.models import Ballot, Mark, PollState, Voter
 from dangjian.testing.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English (the services speak the active language)."""
+    with translation.override("en"):
+        yield
 
 
 def _poll(voters):

@@ -17,6 +17,8 @@ from dangjian.testing.factories import PersonFactory, UserFactory
 from dangjian.testing.selection_pages import counted, learning, member_user_of, noticed, vote, worker_user
 from dangjian.testing.selections import category, in_vote, nominated, round_of
 
+EN = {"accept-language": "en"}  # the browser asks for English (a page's language is the request's)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -108,11 +110,11 @@ def test_a_round_plan_out_of_order_is_refused_field_by_field(world, login):
     world.a.manager.save(update_fields=["language"])
     client = login(world.a.manager)
     today = timezone.localdate()
-    with translation.override("en"):
-        response = client.post(
-            reverse("selections:round_new"),
-            _plan(world, vote_until=today + dt.timedelta(days=10), extra_name_0="Learning model", extra_quota_1=2),
-        )
+    response = client.post(
+        reverse("selections:round_new"),
+        _plan(world, vote_until=today + dt.timedelta(days=10), extra_name_0="Learning model", extra_quota_1=2),
+        headers=EN,
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert "The vote closes on or after the day it opens" in form.errors["vote_until"][0]

@@ -17,6 +17,8 @@ from dangjian.selections.models import Builtin, EvidenceFile, Nomination, Nomina
 from dangjian.testing.selection_pages import learning, member_user_of, with_evidence, worker_user
 from dangjian.testing.selections import category, in_vote, nominated, round_of
 
+EN = {"accept-language": "en"}  # the browser asks for English (a page's language is the request's)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -148,8 +150,7 @@ def test_the_nominee_declines_and_nobody_else_may(world, login):
     r = nominated(world.a)
     n = learning(r)
     url = reverse("selections:nomination", args=[r.pk, n.pk])
-    with translation.override("en"):
-        refused = login(world.a.secretary).post(url, {"action": "decline"})
+    refused = login(world.a.secretary).post(url, {"action": "decline"}, headers=EN)
     assert refused.status_code == 403 and "Only the nominee declines" in refused.content.decode()
     login(member_user_of(world.a)).post(url, {"action": "decline", "note": "让给年轻人"})
     n.refresh_from_db()

@@ -19,6 +19,13 @@ from dangjian.testing.selections import category, in_vote, nominated, round_of
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English (the services speak the active language)."""
+    with translation.override("en"):
+        yield
+
+
 def _vote(r, person, choices_by_builtin):
     questions = {q.ref: q for q in ballot_selectors.questions(r.poll)}
     choices = {}
