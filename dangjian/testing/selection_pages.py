@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+
 from dangjian.ballots import selectors as ballot_selectors
 from dangjian.ballots import services as ballots
 from dangjian.selections import services
@@ -85,3 +87,10 @@ def announced(side) -> Round:
     r.refresh_from_db()
     assert r.phase == Phase.ANNOUNCED
     return r
+
+
+def in_english(client):
+    """A client whose pages are in English, the redirects it follows too: the language cookie
+    (a page speaks the request's language, whatever translation is active in the test)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

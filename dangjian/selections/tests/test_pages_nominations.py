@@ -14,10 +14,8 @@ from django.utils import translation
 
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.selections.models import Builtin, EvidenceFile, Nomination, NominationStatus
-from dangjian.testing.selection_pages import learning, member_user_of, with_evidence, worker_user
+from dangjian.testing.selection_pages import in_english, learning, member_user_of, with_evidence, worker_user
 from dangjian.testing.selections import category, in_vote, nominated, round_of
-
-EN = {"accept-language": "en"}  # the browser asks for English (a page's language is the request's)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +148,7 @@ def test_the_nominee_declines_and_nobody_else_may(world, login):
     r = nominated(world.a)
     n = learning(r)
     url = reverse("selections:nomination", args=[r.pk, n.pk])
-    refused = login(world.a.secretary).post(url, {"action": "decline"}, headers=EN)
+    refused = in_english(login(world.a.secretary)).post(url, {"action": "decline"})
     assert refused.status_code == 403 and "Only the nominee declines" in refused.content.decode()
     login(member_user_of(world.a)).post(url, {"action": "decline", "note": "让给年轻人"})
     n.refresh_from_db()

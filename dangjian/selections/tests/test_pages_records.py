@@ -9,22 +9,14 @@ import shutil
 import subprocess
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.sheets import XLSX_CONTENT_TYPE
 from dangjian.testing.exports import read_rows
-from dangjian.testing.selection_pages import announced, counted, learning, noticed, worker_user
+from dangjian.testing.selection_pages import announced, counted, in_english, learning, noticed, worker_user
 from dangjian.testing.selections import nominated, round_of
-
-
-def _english(client):
-    """A client whose pages are in English, the redirects it follows too (the language cookie)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
 
 # the browser asks for English (a page's language is the request's)
 
@@ -92,7 +84,7 @@ def test_the_organiser_prints_a_certificate_for_each_winner_in_the_enterprises_a
 
 def test_certificates_wait_for_the_announcement_and_are_the_organisers(world, login):
     r = noticed(world.a)
-    early = _english(login(world.a.secretary)).post(reverse("selections:certificates", args=[r.pk]), follow=True)
+    early = in_english(login(world.a.secretary)).post(reverse("selections:certificates", args=[r.pk]), follow=True)
     assert "once the round is announced" in early.content.decode()
     refused = login(worker_user(world.a)).post(reverse("selections:certificates", args=[r.pk]))
     assert refused.status_code == 403
@@ -130,7 +122,7 @@ def test_the_organiser_downloads_the_nominations_and_after_the_count_the_results
 
 def test_results_are_not_downloaded_before_the_count_nor_by_an_employee(world, login):
     r = nominated(world.a)
-    early = _english(login(world.a.secretary)).post(reverse("selections:download_results", args=[r.pk]), follow=True)
+    early = in_english(login(world.a.secretary)).post(reverse("selections:download_results", args=[r.pk]), follow=True)
     assert "once the vote is counted" in early.content.decode()
     with translation.override("en"):
         refused = login(worker_user(world.a, language="en")).post(
