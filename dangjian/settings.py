@@ -380,7 +380,7 @@ DAILY_TASKS = {
         ("reminders", "dangjian.development.reminders.send_reminders", "07:00"),
         ("birthday_greetings", "dangjian.birthdays.services.send_greetings", "07:05"),
         ("team_charges", "dangjian.production.services.release_lapsed", "07:10"),
-        ("selection_phases", "dangjian.selections.services.advance_due", "00:10"),
+        ("selection_phases", "dangjian.selections.services.advance_due", "07:15"),
     )
     if _DAILY_AT.get(name, default) != "off"
 }

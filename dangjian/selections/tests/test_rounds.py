@@ -181,3 +181,20 @@ def test_people_are_told_when_named_when_the_vote_opens_and_when_they_win(world)
     won = Notification.objects.get(user=member_login, key__contains=":won:")
     assert won.url == f"/selections/{r.pk}/"
     assert not Notification.objects.filter(user__in=[world.b.secretary, world.b.manager]).exists()
+
+
+def test_the_daily_command_moves_rounds_for_cron(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dangjian.audit.models import AuditEvent
+
+    r = nominated(world.a)
+    out = StringIO()
+    call_command("advance_rounds", "--today", r.vote_on.isoformat(), stdout=out)
+    r.refresh_from_db()
+    assert r.phase == Phase.VOTE
+    assert out.getvalue().strip() == f"Pacesetter rounds on {r.vote_on.isoformat()}: 2 phases begun, 0 rounds held."
+    moved = AuditEvent.objects.filter(object_type="selections.Round", object_id=str(r.pk), action="update")
+    assert {e.source for e in moved} == {"command"}
