@@ -46,6 +46,7 @@ from dangjian.ballots.models import Ballot, Mark, PaperEntry, Voter
 from dangjian.people.models import Person
 from dangjian.selections import services
 from dangjian.selections.models import Builtin
+from dangjian.testing.exports import read_rows
 from dangjian.testing.factories import UserFactory
 from dangjian.testing.selections import in_vote
 from dangjian.testing.voting import ballot_fields, vote
@@ -244,6 +245,12 @@ def _run(world, r, voters, picks_by_voter) -> tuple[dict[str, str], set[str]]:
             response = client.get(reverse("audit:history", kwargs={"kind": "person", "pk": person.pk}))
             if response.status_code == 200:
                 pages[f"{who} history of {person.name}"] = _text(response)
+    # The organiser's downloads (POSTs, so not among the pages above): every cell of each workbook.
+    organiser = _client(world.a.secretary)
+    for name in ("download_nominations", "download_results"):
+        response = organiser.post(reverse(f"selections:{name}", args=[r.pk]))
+        assert response.status_code == 200, name
+        pages[f"secretary {name}"] = "\n".join(str(row) for row in read_rows(response.content))
     root = _client(User.objects.get(username="secrecy_root"))
     for model in admin.site._registry:
         info = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
