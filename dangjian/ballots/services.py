@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,42 +117,42 @@ def _store(poll: Poll, marks: Sequence[tuple[int, int | None]], receipt: str) ->
             )
 
 
-def _claim(voter: Voter) -> None:
-    """Mark the voter as having voted, or refuse: one conditional update, so of two casts at the
-    same moment exactly one finds the line not yet voted (the other waits for its commit on
-    PostgreSQL, for the write lock on SQLite, and then finds nothing to update)."""
-    if not Voter.objects.filter(pk=voter.pk, voted=False).update(voted=True):
-        raise ValidationError(
-            _("%(name)s has voted already in this vote: one person, one vote.") % {"name": voter.person}
-        )
-    voter.voted = True
+def _claim_while_open(voter: Voter, *, sheet_code: str | None = None) -> bool:
+    """Mark the voter's roll line voted, only while its poll is open (and, for a sheet, only while
+    the line still holds that sheet's code, which it then drops): one statement, so of two
+    casts at the same moment exactly one finds the line not yet voted — the other waits for its
+    commit on PostgreSQL, for the write lock on SQLite, and then finds nothing to update.
 
-
-# The roll line's poll is open: a subquery, not a join, so that the claim stays one UPDATE on
-# every engine (a join makes Django select the rows first where the engine cannot update a join).
-_OPEN = Exists(Poll.objects.filter(pk=OuterRef("poll_id"), state=PollState.OPEN))
-
-
-def _claim_while_open(voter: Voter) -> None:
-    """`_claim` and the poll's state in one statement (a cast's one read of the poll): the line
-    is claimed only while the poll is open; when nothing is claimed, say which it was. Written
-    here, as `_store` is, for a cast's cost; it is `Voter.objects.filter(_OPEN, pk=…,
-    voted=False).update(voted=True)`."""
+    On PostgreSQL the poll row is read `FOR SHARE`: a close (`close`, which locks it `FOR
+    UPDATE`) waits for the casts in flight to commit, and a cast that comes after the close sees
+    it closed, so a count never misses a ballot whose voter it counts as having voted (SQLite
+    runs one writer at a time). Written here rather than by the ORM for a cast's cost
+    (docs/benchmarks.md, "Pacesetter selections"). False when nothing was claimed."""
     quote = connection.ops.quote_name
+    voters, polls = quote(Voter._meta.db_table), quote(Poll._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    sets, where = "voted = %s", ""
+    params: list[Any] = [True]
+    if sheet_code is not None:
+        sets, where = "voted = %s, sheet_code = %s", " AND sheet_code = %s"
+        params.append("")
+    params += [voter.pk, False, *([sheet_code] if sheet_code is not None else []), PollState.OPEN.value]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {quote(Voter._meta.db_table)} SET voted = %s WHERE id = %s AND voted = %s AND EXISTS"
-            f" (SELECT 1 FROM {quote(Poll._meta.db_table)} p WHERE p.id = {quote(Voter._meta.db_table)}.poll_id"
-            " AND p.state = %s)",
-            [True, voter.pk, False, PollState.OPEN.value],
+            f"UPDATE {voters} SET {sets} WHERE id = %s AND voted = %s{where} AND EXISTS"
+            f" (SELECT 1 FROM {polls} p WHERE p.id = {voters}.poll_id AND p.state = %s{lock})",
+            params,
         )
-        claimed = cursor.rowcount
-    if not claimed:
-        _refuse_unless_open(Poll.objects.get(pk=voter.poll_id))
-        raise ValidationError(
-            _("%(name)s has voted already in this vote: one person, one vote.") % {"name": voter.person}
-        )
-    voter.voted = True
+        claimed: bool = cursor.rowcount == 1
+    if claimed:
+        voter.voted = True
+    return claimed
+
+
+def _refuse_claim(voter: Voter) -> None:
+    """Why a roll line was not claimed: the vote is closed, or the person has voted already."""
+    _refuse_unless_open(Poll.objects.get(pk=voter.poll_id))
+    raise ValidationError(_("%(name)s has voted already in this vote: one person, one vote.") % {"name": voter.person})
 
 
 @audit.write_transaction
@@ -160,7 +160,8 @@ def cast(*, actor: User | None, voter: Voter, choices: Choices) -> str:
     """The voter's ballot; the receipt code to show them once (only its digest is kept)."""
     poll = voter.poll
     marks = _checked(poll, choices)
-    _claim_while_open(voter)
+    if not _claim_while_open(voter):
+        _refuse_claim(voter)
     receipt = rules.new_code(rules.RECEIPT_LENGTH)
     _store(poll, marks, receipt)
     audit.record(actor=actor, action=Action.UPDATE, obj=voter, changes={"voted": [False, True]})
@@ -196,10 +197,7 @@ def cast_by_sheet(*, code: str, choices: Choices) -> str:
         )
     poll = voter.poll
     marks = _checked(poll, choices)
-    claimed = Voter.objects.filter(_OPEN, pk=voter.pk, voted=False, sheet_code=voter.sheet_code).update(
-        voted=True, sheet_code=""
-    )
-    if not claimed:
+    if not _claim_while_open(voter, sheet_code=voter.sheet_code):
         _refuse_unless_open(Poll.objects.get(pk=poll.pk))
         raise ValidationError(_("This ballot code has been used: each code votes once."))
     receipt = rules.new_code(rules.RECEIPT_LENGTH)
@@ -211,11 +209,10 @@ def cast_by_sheet(*, code: str, choices: Choices) -> str:
 @audit.write_transaction
 def hand_in_paper(*, actor: User | None, voter: Voter) -> None:
     """A teller marks on the roll that the voter put a paper ballot in the box."""
-    poll = Poll.objects.get(pk=voter.poll_id)
-    _refuse_unless_open(poll)
-    _claim(voter)
-    Voter.objects.filter(pk=voter.pk).update(sheet_code="")
-    Poll.objects.filter(pk=poll.pk).update(paper_handed=F("paper_handed") + 1)
+    if not _claim_while_open(voter):
+        _refuse_claim(voter)
+    Voter.objects.filter(pk=voter.pk).update(sheet_code="")  # a sheet printed for them no longer votes
+    Poll.objects.filter(pk=voter.poll_id).update(paper_handed=F("paper_handed") + 1)
     audit.record(actor=actor, action=Action.UPDATE, obj=voter, changes={"voted": [False, True]})
 
 
@@ -276,7 +273,10 @@ def enter_paper(*, actor: User, poll: Poll, sheet_no: int, choices: Choices) -> 
 
 @audit.write_transaction
 def close(*, actor: User | None, poll: Poll) -> Poll:
-    """No more ballots (paper ones already handed in may still be entered)."""
+    """No more ballots (paper ones already handed in may still be entered). The poll row is locked
+    first, so the close waits for the casts in flight (`_claim_while_open`)."""
+    locked = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll.state = locked.state
     if poll.state != PollState.OPEN:
         return poll
     audit.update_model(
