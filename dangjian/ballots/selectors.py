@@ -111,10 +111,10 @@ class Tally:
 def recount(poll: Poll) -> Tally:
     """The count from the stored ballots, as anyone with the right may make it again: the roll
     and turnout from the roll, the votes from the marks, and the digest of every ballot."""
-    roll = Voter.objects.filter(poll=poll).aggregate(n=Count("pk"), voted=Count("pk", filter=_voted()))
-    votes: dict[int, dict[int | None, int]] = defaultdict(dict)
-    for q in Question.objects.filter(poll=poll).prefetch_related("options"):
-        votes[q.pk] = {o.pk: 0 for o in q.options.all()}
+    roll, turnout = roll_size(poll)
+    votes: dict[int, dict[int | None, int]] = {
+        q: dict.fromkeys(options, 0) for q, options in question_options(poll).items()
+    }
     per_ballot: dict[Any, list[tuple[int, int | None]]] = defaultdict(list)
     for ballot_id, qid, oid in Mark.objects.filter(ballot__poll=poll).values_list(
         "ballot_id", "question_id", "option_id"
@@ -123,10 +123,10 @@ def recount(poll: Poll) -> Tally:
         votes[qid][oid] = votes[qid].get(oid, 0) + 1
     ballots = Ballot.objects.filter(poll=poll).count()
     return Tally(
-        roll=roll["n"],
-        turnout=roll["voted"],
+        roll=roll,
+        turnout=turnout,
         ballots=ballots,
-        votes=dict(votes),
+        votes=votes,
         digest=rules.ballots_digest(per_ballot.items()),
     )
 
@@ -155,8 +155,9 @@ def receipt_counted(poll: Poll, code: str) -> bool:
     return Ballot.objects.filter(poll=poll, receipt=rules.digest_code(code)).exists()
 
 
-def roll_person_ids(poll: Poll) -> list[int]:
-    return list(Voter.objects.filter(poll=poll).values_list("person_id", flat=True))
+def roll_people(poll: Poll) -> QuerySet[Voter, int]:
+    """The roll's person ids, as a subquery (a vote's roll runs to thousands)."""
+    return Voter.objects.filter(poll=poll).values_list("person_id", flat=True)
 
 
 def roll_size(poll: Poll) -> tuple[int, int]:

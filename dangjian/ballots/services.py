@@ -211,7 +211,6 @@ def hand_in_paper(*, actor: User | None, voter: Voter) -> None:
     """A teller marks on the roll that the voter put a paper ballot in the box."""
     if not _claim_while_open(voter):
         _refuse_claim(voter)
-    Voter.objects.filter(pk=voter.pk).update(sheet_code="")  # a sheet printed for them no longer votes
     Poll.objects.filter(pk=voter.poll_id).update(paper_handed=F("paper_handed") + 1)
     audit.record(actor=actor, action=Action.UPDATE, obj=voter, changes={"voted": [False, True]})
 

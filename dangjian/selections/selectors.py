@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dangjian.ballots import selectors as ballot_selectors
-from dangjian.ballots.models import Poll
+from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.people.models import Person
 
 from .models import (
@@ -28,14 +28,12 @@ from .models import (
     Round,
 )
 
-_MEMBER_STATUSES = ("probationary", "full")
-
 
 def eligible(r: Round, which: str) -> QuerySet[Person]:
     """The people a round's nominee or voter rule (`Eligible`) names, as of now: the enterprise's
     employees, the members of the organising organisation's subtree, or both."""
     employees = Q(employer_id=r.enterprise_id)
-    members = Q(party_org__path__startswith=r.organization.path, political_status__in=_MEMBER_STATUSES)
+    members = Q(party_org__path__startswith=r.organization.path, political_status__in=PARTY_MEMBER_STATUSES)
     rules: dict[str, Q] = {Eligible.EMPLOYEES: employees, Eligible.MEMBERS: members}
     q = rules.get(which, employees | members)
     return Person.objects.filter(q)
@@ -151,7 +149,3 @@ def nominations_to_answer(person_id: int) -> list[Nomination]:
             evidence__isnull=True,
         ).select_related("round", "category")
     )
-
-
-def poll_of(r: Round) -> Poll | None:
-    return r.poll

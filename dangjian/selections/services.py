@@ -385,7 +385,7 @@ def _tell_voters(actor: User | None, r: Round) -> None:
 
     notifications.notify_event(
         actor=actor,
-        users=_users_of(ballot_selectors.roll_person_ids(r.poll)),
+        users=_users_of(ballot_selectors.roll_people(r.poll)),
         kind=Kind.SELECTION,
         key=f"round:{r.pk}:vote",
         url=reverse("selections:ballot", args=[r.pk]),
@@ -470,12 +470,9 @@ def advance_due(*, today: dt.date, actor: User | None = None) -> dict[str, int]:
             due = rules.due_on(r, target)
             if due is None or due > today:
                 break
-            if _blocked(r, target, today):
-                held += 1
-                break
             try:
                 r = advance(actor=actor, round=r, today=today)
-            except ValidationError:  # refused by a rule its state hides (the organiser's page says which)
+            except ValidationError:  # held: the organiser's page and to-do say why (`blocked`)
                 held += 1
                 break
             moved += 1
