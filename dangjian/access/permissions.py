@@ -747,10 +747,26 @@ def may_take_part(user: AnyUser, round: Model) -> bool:
     return bool(getattr(user, "person_id", None)) and can(user, VIEW, round)
 
 
-def may_recount(user: AnyUser, round: Model) -> bool:
-    """Counting a vote again from its stored ballots: the organiser and those who audit the
-    round (the branch's secretary, the enterprise's managers, the committee above)."""
+def may_oversee_round(user: AnyUser, round: Model) -> bool:
+    """The organiser and those who audit the round (the branch's secretary, the enterprise's
+    managers, the committee above) read all of it: every result while the committee reviews,
+    every objection and who raised it, the lists as Excel; and they may count the vote again
+    from its stored ballots."""
     return can(user, CHANGE, round) or can(user, AUDIT, round)
+
+
+may_recount = may_oversee_round
+
+
+def nominators_shown(user: AnyUser, round: Model, nominations: Iterable[Any]) -> set[int]:
+    """The nominations (ids) whose nominator the user is shown: those they may add evidence to
+    (`may_add_evidence`: their own, the ones they made, all of them for the organiser). Others
+    read who stands and why, not who put them forward."""
+    rows = list(nominations)
+    if rows and may_run_round(user, round):
+        return {n.pk for n in rows}
+    person_id = getattr(user, "person_id", None)
+    return {n.pk for n in rows if person_id and person_id in (n.nominee_id, n.nominated_by_id)}
 
 
 def may_tell(user: AnyUser, round: Model) -> bool:

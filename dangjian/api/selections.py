@@ -214,7 +214,10 @@ class NominationOut(Schema):
 
     @staticmethod
     def resolve_nominated_by_name(obj: Nomination) -> str | None:
-        return obj.nominated_by.name if obj.nominated_by else None
+        """Shown to those who may see it (access.permissions.nominators_shown, marked by `_shown`)."""
+        if not obj.__dict__.get("show_nominator") or obj.nominated_by is None:
+            return None
+        return obj.nominated_by.name
 
     @staticmethod
     def resolve_kind_label(obj: Nomination) -> str:
@@ -551,9 +554,19 @@ def _results(r: Round) -> QuerySet[Result]:
     )
 
 
+def _shown(user: User, r: Round, rows: Any) -> Any:
+    """The nominations, each marked with whether the user is shown its nominator."""
+    rows = list(rows)
+    shown = permissions.nominators_shown(user, r, rows)
+    for n in rows:
+        n.__dict__["show_nominator"] = n.pk in shown
+    return rows
+
+
 def _objections(user: User, r: Round) -> list[Objection]:
-    """The organiser reads every objection and who raised it; anyone else their own."""
-    runs = permissions.may_run_round(user, r)
+    """The organiser and the round's auditors read every objection and who raised it; anyone
+    else their own."""
+    runs = permissions.may_oversee_round(user, r)
     qs = selectors.objections(r)
     if not runs:
         qs = qs.filter(raised_by=user)
@@ -673,10 +686,11 @@ def list_nominations(
 ) -> list[Nomination]:
     """The round's nominations, standing and declined, by category."""
     user = actor(request)
-    qs = _nominations(_round(user, id))
+    r = _round(user, id)
+    qs = _nominations(r)
     if category is not None:
         qs = qs.filter(category_id=category)
-    return list(qs)
+    return _shown(user, r, qs)
 
 
 @router.post("/selections/rounds/{id}/nominations", response={201: NominationOut, **ERRORS})
@@ -700,12 +714,7 @@ def nominate(request: HttpRequest, id: Id, payload: NominationIn) -> Status:
     if category is None:
         raise _no_such(str(Category._meta.verbose_name), payload.category_id, "category_id")
     nominee = _nominee(user, r, payload.nominee_id)
-    person_id = getattr(user, "person_id", None)
-    if payload.kind == NominationKind.SELF and nominee.pk != person_id:
-        raise ValidationError(
-            {"nominee_id": [_("A self-nomination names yourself: for someone else, nominate them as a colleague.")]}
-        )
-    nominated_by = Person.objects.filter(pk=person_id).first() if person_id else None
+    nominated_by = getattr(user, "person", None)  # read with the user's grants
     try:
         n = services.nominate(
             actor=user,
@@ -717,7 +726,7 @@ def nominate(request: HttpRequest, id: Id, payload: NominationIn) -> Status:
         )
     except ValidationError as exc:
         raise _with_ids(exc) from None
-    return Status(201, _nominations(r).get(pk=n.pk))
+    return Status(201, _shown(user, r, [_nominations(r).get(pk=n.pk)])[0])
 
 
 def _nomination_qs() -> QuerySet[Nomination]:
@@ -734,7 +743,8 @@ def _nomination_qs() -> QuerySet[Nomination]:
 def get_nomination(request: HttpRequest, id: Id) -> Nomination:
     """A nomination with its evidence: text, figures and the names of its files."""
     user = actor(request)
-    return _in_round(user, _nomination_qs(), id)
+    n = _in_round(user, _nomination_qs(), id)
+    return _shown(user, n.round, [n])[0]
 
 
 @router.post("/selections/nominations/{id}/decline", response={200: NominationOut, **ERRORS})
@@ -745,7 +755,7 @@ def decline(request: HttpRequest, id: Id, payload: DeclineIn) -> Nomination:
     if not permissions.may_answer_nomination(user, n):
         raise permissions.refused(message=_("Only the nominee declines a nomination."))
     services.decline(actor=user, nomination=n, note=payload.note)
-    return _nominations(n.round).get(pk=n.pk)
+    return _shown(user, n.round, [_nominations(n.round).get(pk=n.pk)])[0]
 
 
 @router.post("/selections/nominations/{id}/evidence", response={201: NominationDetailOut, **ERRORS})
@@ -757,7 +767,7 @@ def add_evidence(request: HttpRequest, id: Id, payload: EvidenceIn) -> Status:
     if not permissions.may_add_evidence(user, n):
         raise permissions.refused(message=_("Evidence is added by the nominee, their nominator or the organiser."))
     services.add_evidence(actor=user, nomination=n, text=payload.text, figures=[f.dict() for f in payload.figures])
-    return Status(201, _nomination_qs().get(pk=n.pk))
+    return Status(201, _shown(user, n.round, [_nomination_qs().get(pk=n.pk)])[0])
 
 
 # --- the ballot ------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def _round_for(request: HttpRequest, pk: int) -> Round:
     audits it."""
     user = cast("User", request.user)
     r = get_in_scope(user, Round.objects.select_related("enterprise", "organization", "poll"), pk, VIEW)
-    if not (permissions.may_run_round(user, r) or permissions.may_recount(user, r)):
+    if not permissions.may_oversee_round(user, r):
         raise permissions.refused(
             (SELECTION, CHANGE),
             (SELECTION, AUDIT),

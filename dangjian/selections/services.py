@@ -200,6 +200,10 @@ def nominate(
             % {"name": nominee.name, "who": r.get_nominees_display()},
         )
     if kind == NominationKind.SELF:
+        if nominated_by is not None and nominated_by.pk != nominee.pk:
+            raise _field(
+                "nominee", _("A self-nomination names yourself: for someone else, nominate them as a colleague.")
+            )
         nominated_by = nominee
     elif kind in (NominationKind.PEER, NominationKind.TEAM_LEADER):
         if nominated_by is None or nominated_by.pk == nominee.pk:
@@ -538,8 +542,8 @@ def raise_objection(
     text = text.strip()
     if not text:
         raise _field("text", _("Write the objection: whom it concerns and what is wrong."))
-    if result is not None and result.round_id != round.pk:
-        raise _field("result", _("Choose a result of this round."))
+    if result is not None and (result.round_id != round.pk or result.decision != Decision.CONFIRMED):
+        raise _field("result", _("Choose one of the winners on the notice, or none."))
     o = Objection.objects.create(
         round=round, result=result, raised_by=actor, raised_on=today or timezone.localdate(), text=text[:2000]
     )

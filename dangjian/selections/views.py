@@ -76,12 +76,6 @@ def _run(request: HttpRequest, r: Round) -> None:
         raise permissions.round_run_refused()
 
 
-def _oversees(user: Any, r: Round) -> bool:
-    """The organiser and those who audit the round read all of it: every result while the
-    committee reviews, every objection and who raised it, the lists as Excel."""
-    return permissions.may_run_round(user, r) or permissions.may_recount(user, r)
-
-
 def _round_url(r: Round, anchor: str = "") -> str:
     return reverse("selections:round", args=[r.pk]) + anchor
 
@@ -215,7 +209,7 @@ def _round_page(request: HttpRequest, r: Round, bound: dict[str, Any] | None = N
     user = _user(request)
     bound = bound or {}
     runs = permissions.may_run_round(user, r)
-    oversees = runs or permissions.may_recount(user, r)
+    oversees = runs or permissions.may_oversee_round(user, r)  # the organiser oversees: no second check
     takes_part = permissions.may_take_part(user, r)
     counted = r.phase_index >= REVIEW_AT
     with_results = counted and permissions.may_see_results(user, r, published=r.published)

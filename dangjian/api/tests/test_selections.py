@@ -23,7 +23,7 @@ from dangjian.ballots.models import Ballot, Mark, Voter
 from dangjian.selections import services
 from dangjian.selections.models import Builtin, Phase, Round
 from dangjian.testing.api import API
-from dangjian.testing.factories import UserFactory
+from dangjian.testing.factories import PersonFactory, UserFactory
 from dangjian.testing.selection_phases import counted, objection_of, result_of, vote
 from dangjian.testing.selections import category, in_vote, nominated, round_of
 
@@ -543,3 +543,17 @@ def test_no_answer_of_the_api_ties_a_ballot_to_its_voter(world, api_as):
         for secret in first_secrets | second_secrets:
             assert secret not in first[key] and secret not in second[key], f"{key} shows a ballot's secret"
         assert first[key] == second[key], f"{key} tells who chose what"
+
+
+def test_who_nominated_whom_is_the_nominees_the_nominators_and_the_organisers_to_read(world, api_as):
+    """A reader of the round sees who stands and why, not who put them forward (as on the page)."""
+    a = world.a
+    r = round_of(a)
+    services.nominate(
+        actor=None, category=category(r), nominee=a.member, kind="peer", reason="带头学习", nominated_by=a.worker
+    )
+    url = f"{API}/selections/rounds/{r.pk}/nominations"
+    stranger = UserFactory(person=PersonFactory(employer=a.enterprise))
+    assert [n["nominated_by_name"] for n in api_as(stranger, **EN).get(url).json()] == [None]
+    for reader in (a.secretary, UserFactory(person=a.member), UserFactory(person=a.worker)):
+        assert [n["nominated_by_name"] for n in api_as(reader, **EN).get(url).json()] == [a.worker.name]

@@ -198,3 +198,32 @@ def test_the_daily_command_moves_rounds_for_cron(world):
     assert out.getvalue().strip() == f"Pacesetter rounds on {r.vote_on.isoformat()}: 2 phases begun, 0 rounds held."
     moved = AuditEvent.objects.filter(object_type="selections.Round", object_id=str(r.pk), action="update")
     assert {e.source for e in moved} == {"command"}
+
+
+def test_an_objection_names_a_winner_on_the_notice_or_none(world):
+    a = world.a
+    r = in_vote(a)
+    learning = r.nominations.get(category__builtin=Builtin.LEARNING)
+    _vote(r, a.member, {Builtin.LEARNING: learning})
+    services.advance(actor=None, round=r, today=r.vote_until + dt.timedelta(days=1))
+    won = r.results.get(nomination=learning)
+    services.decide(actor=a.secretary, result=won, decision=Decision.CONFIRMED)
+    services.advance(actor=None, round=r, today=r.notice_on)
+    no_votes = r.results.exclude(pk=won.pk).get()  # the income model's nominee, not on the notice
+    with pytest.raises(ValidationError, match="one of the winners on the notice"):
+        services.raise_objection(actor=a.manager, round=r, text="请核实", result=no_votes)
+    assert services.raise_objection(actor=a.manager, round=r, text="请核实", result=won).result == won
+
+
+def test_a_self_nomination_names_oneself(world):
+    r = round_of(world.a)
+    with pytest.raises(ValidationError, match="names yourself"):
+        services.nominate(
+            actor=None,
+            category=category(r),
+            nominee=world.a.member,
+            kind="self",
+            reason="x",
+            nominated_by=world.a.worker,
+        )
+    assert not r.nominations.exists()
