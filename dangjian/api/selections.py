@@ -431,8 +431,9 @@ def _rounds() -> QuerySet[Round]:
 
 
 def _round(user: User, pk: int) -> Round:
-    """A round the user reads (else 404)."""
-    return get_in_scope(user, _rounds(), pk)
+    """A round the user reads (else 404), without the list's counts: every endpoint of a round
+    starts here, a ballot's cast too (the detail adds the counts, `_detail`)."""
+    return get_in_scope(user, Round.objects.select_related("enterprise", "organization", "poll"), pk)
 
 
 def _run(user: User, r: Round) -> None:

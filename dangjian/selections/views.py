@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -34,7 +33,7 @@ from dangjian.ballots.models import PollState
 from dangjian.ids import parse_id
 from dangjian.jobs.services import record_export
 from dangjian.organizations.models import Organization
-from dangjian.pdf import render_pdf
+from dangjian.pdf import render_template_pdf
 from dangjian.ui.downloads import attachment as download
 from dangjian.ui.forms import apply_errors, form_page, run_or_say
 from dangjian.ui.paging import paginate
@@ -495,9 +494,9 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice to post on the wall: what the notice page shows, to whoever reads the round (it
     is public by nature, so printing it is not recorded)."""
     r = _round(request, pk)
-    if r.phase_index < NOTICE_AT:
+    if not r.published:
         raise Http404
-    data = render_pdf(render_to_string("selections/print/notice.html", _notice_context(r)))
+    data = render_template_pdf("selections/print/notice.html", _notice_context(r))
     return download(data, _("Public notice %(title)s.pdf") % {"title": r.title}, "application/pdf")
 
 
@@ -513,8 +512,8 @@ def certificates(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Certificates are printed once the round is announced."))
         return redirect(_round_url(r))
     winners = _confirmed(r)
-    data = render_pdf(
-        render_to_string("selections/print/certificates.html", {"r": r, "winners": winners, "lang": get_language()})
+    data = render_template_pdf(
+        "selections/print/certificates.html", {"r": r, "winners": winners, "lang": get_language()}
     )
     name = _("Certificates %(title)s.pdf") % {"title": r.title}
     record_export(

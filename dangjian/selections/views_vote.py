@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -376,7 +377,7 @@ def tellers(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(name)s handed in a paper ballot: it is marked on the roll.") % {"name": name},
             )
         back = request.POST.get("q", "")[:50]
-        return redirect(f"{here}?q={back}" if back else here)
+        return redirect(f"{here}?{urlencode({'q': back})}" if back else here)
     if action == "enter":
         if form.is_valid():
             sheet_no = form.cleaned_data["sheet_no"]

@@ -250,10 +250,12 @@ def test_objections_during_the_notice_are_raised_read_by_the_organiser_and_answe
     assert 'data-answered="yes"' in _page(login(worker), r)
 
 
-def test_no_round_page_names_how_anyone_voted(world, login):
+def test_the_round_page_shows_totals_and_turnout_never_the_roll(world, login):
+    """Who chose whom is test_secrecy's (a vote run twice with the choices swapped); here: the
+    page gives the turnout and each nominee's total, and does not list the roll (the secretary
+    is on it, did not vote, and is not named)."""
     r = counted(world.a)
     page = _page(login(world.a.manager), r)  # a login with no person of its own: no name in the menu
-    # Totals and turnout; the roll's names appear only as nominees, never beside a choice.
     assert 'data-turnout="2/3"' in page and "A书记" not in page
     assert "data-votes>2<" in page and "data-votes>1<" in page
 
