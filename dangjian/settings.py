@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dangjian.production",
     "dangjian.guidance",
     "dangjian.selections",
+    "dangjian.indicators",
     "dangjian.ballots",
     "dangjian.notifications",
     "dangjian.jobs",

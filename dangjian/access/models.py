@@ -36,13 +36,15 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee", _("Committee member")
     INSTRUCTOR = "instructor", _("Party-building instructor")
     MANAGER = "manager", _("Enterprise manager")
+    # The enterprise's HR or statistics staff: enters its production indicators (issue 19).
+    STATISTICIAN = "statistician", _("Enterprise statistician")
     # Derived from the user's own Person record, never assigned by hand:
     MEMBER = "member", _("Party member")
     EMPLOYEE = "employee", _("Employee")
 
 
 ORG_ROLES = {Role.ORG_DEPARTMENT, Role.SECRETARY, Role.COMMITTEE_MEMBER}
-ENTERPRISE_ROLES = {Role.INSTRUCTOR, Role.MANAGER}
+ENTERPRISE_ROLES = {Role.INSTRUCTOR, Role.MANAGER, Role.STATISTICIAN}
 ASSIGNABLE_ROLES = ORG_ROLES | ENTERPRISE_ROLES
 
 

@@ -23,6 +23,8 @@ from .scopes import (
     CANDIDACY,
     CHANGE,
     COURSE,
+    ENTERPRISE,
+    INDICATOR,
     MEETING,
     MEMBERSHIP,
     NOTHING,
@@ -814,3 +816,41 @@ def results_refused() -> Refused:
         (SELECTION, AUDIT),
         message=_("The votes are published with the public notice; until then the committee reviews them."),
     )
+
+
+# --- production indicators -------------------------------------------------------------------
+
+
+def may_see_indicators(user: AnyUser) -> bool:
+    """Whether the user reads some enterprise's production indicators: its managers and
+    statisticians, its branch's officers and instructor, the committees above."""
+    return has_any(user, INDICATOR, VIEW)
+
+
+def indicators_refused() -> Refused:
+    return refused((INDICATOR, VIEW))
+
+
+def indicator_enterprises_q(user: AnyUser, action: str = VIEW) -> models.Q | None:
+    """The enterprises whose figures the user reads (VIEW) or enters (CHANGE), as a filter on
+    organizations.Enterprise; None for all."""
+    return container_q(user, INDICATOR, action, ENTERPRISE)
+
+
+def may_enter_indicators(user: AnyUser, enterprise: Model) -> bool:
+    """Whether the user enters and corrects the enterprise's figures and defines its own
+    indicators: its managers and statisticians (its HR)."""
+    return can_add_to(user, INDICATOR, enterprise)
+
+
+def entry_refused() -> Refused:
+    return refused(
+        (INDICATOR, CHANGE), message=_("An enterprise's figures are entered by its managers and statisticians.")
+    )
+
+
+def may_see_pay_of_few(user: AnyUser, enterprise: Model) -> bool:
+    """Whether the user reads the average income of a team too small for an average to hide one
+    person's pay (indicators.models.INCOME_MIN_HEADCOUNT): only the enterprise's own HR, who hold
+    the payroll anyway."""
+    return may_enter_indicators(user, enterprise)

@@ -67,6 +67,11 @@ RATING = "rating"
 # Read by everyone at the enterprise (the round is open to all its employees) and the committees
 # above; run by the branch's officers and the enterprise's managers.
 SELECTION = "selection"
+# Production indicators (the indicators app): a team's or an enterprise's monthly figures,
+# reached through the enterprise. Entered by its managers and statisticians (its HR); read by the
+# committees above, its branch's officers and its instructor. Not by members or employees: a
+# team's figures are the enterprise's business records.
+INDICATOR = "indicator"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -82,6 +87,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         VISIT: {VIEW, AUDIT},
         RATING: {VIEW, CHANGE, AUDIT},
         SELECTION: {VIEW, AUDIT},
+        INDICATOR: {VIEW, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -96,6 +102,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         VISIT: {VIEW},
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW, CHANGE, AUDIT},
+        INDICATOR: {VIEW},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -110,6 +117,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         VISIT: {VIEW},
         RATING: {VIEW},
         SELECTION: {VIEW, CHANGE},
+        INDICATOR: {VIEW},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -123,6 +131,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         VISIT: {VIEW, CHANGE},
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW},
+        INDICATOR: {VIEW},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -135,6 +144,12 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         VISIT: {VIEW},
         RATING: {VIEW},
         SELECTION: {VIEW, CHANGE, AUDIT},
+        INDICATOR: {VIEW, CHANGE, AUDIT},
+    },
+    Role.STATISTICIAN: {
+        ENTERPRISE: {VIEW},
+        UNIT: {VIEW},
+        INDICATOR: {VIEW, CHANGE, AUDIT},
     },
     Role.MEMBER: {
         ORG: {VIEW},
@@ -416,6 +431,7 @@ REACH: dict[str, Reach] = {
     VISIT: _unit_q,  # by the visit's (or follow-up's) enterprise, as a workshop is reached
     RATING: _rating_q,
     SELECTION: _kept_q,  # by the branch (its members too) or the enterprise (its roles and employees)
+    INDICATOR: _unit_q,  # by the figure's enterprise, as a workshop is reached
 }
 
 
@@ -451,6 +467,7 @@ _MODEL_RESOURCES = {
     "guidance.Visit": VISIT,
     "guidance.Candidate": RATING,
     "selections.Round": SELECTION,
+    "indicators.Value": INDICATOR,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

@@ -32,6 +32,7 @@ FILLED_BY_MIGRATE = frozenset(
         "branchlife_frequencyrule",
         "guidance_ratingscheme",
         "guidance_criterion",
+        "indicators_indicator",
     }
 )
 

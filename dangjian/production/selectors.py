@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,6 +250,22 @@ def coverage_history(enterprise: Enterprise) -> dict[int, list[tuple[dt.date, dt
     for c in TeamCharge.objects.filter(enterprise=enterprise).order_by("team_id", "started_on"):
         spans[c.team_id].append((c.started_on, today if c.pk in lapsed else c.ended_on))
     return dict(spans)
+
+
+COVERAGE_VERSION = "team_coverage"  # versions group of the charges (apps.ready)
+
+
+def coverage_starts(enterprise_ids: QuerySet[Any] | Iterable[int]) -> dict[int, dt.date]:
+    """The day each team of these enterprises first came into a member's charge, in one statement:
+    where a comparison of indicators before and after coverage (indicators.analysis) counts a team
+    as covered from. A team never in anyone's charge is not in it."""
+    rows = (
+        TeamCharge.objects.filter(enterprise_id__in=enterprise_ids)
+        .values("team_id")
+        .annotate(first=Min("started_on"))
+        .values_list("team_id", "first")
+    )
+    return dict(rows)
 
 
 @dataclass
