@@ -21,6 +21,7 @@ urlpatterns = [
     path("production/", include("dangjian.production.urls")),
     path("guidance/", include("dangjian.guidance.urls")),
     path("selections/", include("dangjian.selections.urls")),
+    path("indicators/", include("dangjian.indicators.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
