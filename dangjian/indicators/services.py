@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from dangjian.access.models import User
 
 MAX_DIGITS = 10  # before the point (the field keeps 14 digits, 4 after it)
+PLACES = Decimal("0.0001")  # what the field keeps
 HARD_PERCENT = (Decimal(0), Decimal(100))
 CODE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
@@ -313,6 +314,7 @@ def record_values(
     changed: list[tuple[Value, dict[str, Any], Decimal | None]] = []
     for entry in entries:
         team_id = entry.team.pk if entry.team is not None else None
+        figure = None if entry.value is None else entry.value.quantize(PLACES)
         plausible = entry.value is None or entry.indicator.plausible(entry.value)
         current = stored.get(_key(entry.indicator.pk, team_id, entry.month))
         if current is None:
@@ -325,7 +327,7 @@ def record_values(
                     enterprise=enterprise,
                     team=entry.team,
                     month=entry.month,
-                    value=entry.value,
+                    value=figure,
                     confirmed=not plausible,
                     entered_by=actor,
                 )
@@ -333,16 +335,16 @@ def record_values(
             outcome.created += 1
             outcome.confirmed += not plausible
             continue
-        if current.value == entry.value:
+        if current.value == figure:
             outcome.unchanged += 1
             outcome.values.append(current)
             continue
         before = audit.snapshot(current)
         old = current.value
-        current.value, current.confirmed, current.entered_by = entry.value, not plausible, actor
+        current.value, current.confirmed, current.entered_by = figure, not plausible, actor
         current.updated_at = timezone.now()
         changed.append((current, before, old))
-        if entry.value is None:
+        if figure is None:
             outcome.withdrawn += 1
         else:
             outcome.corrected += 1
