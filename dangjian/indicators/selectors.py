@@ -184,8 +184,8 @@ def monthly_totals(enterprise_ids: QuerySet[Any] | Iterable[int], indicator: Ind
 def _combine(indicator: Indicator, total: Any, n: int, hv: Any, hsum: Any, hn: int) -> float | None:
     if not n:
         return None
-    if indicator.aggregation == Aggregation.SUM:
-        return float(total)
+    if indicator.aggregation == Aggregation.SUM or indicator.code == HEADCOUNT:
+        return float(total)  # the teams' output, or their people, add up (a quarter's headcount is a mean)
     if indicator.aggregation == Aggregation.WEIGHTED and hn == n and hsum:
         return float(hv) / float(hsum)
     return float(total) / n
@@ -194,8 +194,9 @@ def _combine(indicator: Indicator, total: Any, n: int, hv: Any, hsum: Any, hn: i
 def series(
     enterprise_ids: QuerySet[Any] | Iterable[int], indicator: Indicator, *, may_see_few: bool = False
 ) -> list[Point]:
-    """The indicator's months over these enterprises' teams: summed for a sum, otherwise the mean
-    weighted by the teams' headcount (a plain mean where a team's headcount is missing)."""
+    """The indicator's months over these enterprises' teams: summed for a sum (and the headcount),
+    otherwise the mean weighted by the teams' headcount (a plain mean where a team's headcount is
+    missing)."""
     points = []
     for row in monthly_totals(enterprise_ids, indicator):
         value = _combine(indicator, row["total"], row["n"], row["hv"], row["hsum"], row["hn"])
