@@ -12,6 +12,7 @@ from . import (
     errors,
     guidance,
     imports,
+    indicators,
     meetings,
     organizations,
     people,
@@ -57,6 +58,7 @@ api.add_router("", production.router)
 api.add_router("", guidance.router)
 api.add_router("", ratings.router)
 api.add_router("", selections.router)
+api.add_router("", indicators.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

@@ -25,7 +25,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -171,6 +171,32 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         return _("The request body is not valid JSON.")
     if kind == "local_time":
         return _("Enter a time of day as HH:MM or HH:MM:SS, Beijing time, without a time zone.")
+    if kind == "month":
+        return _("Enter a month as YYYY-MM, for example 2026-03.")
+    if kind in {"decimal_parsing", "decimal_type"}:
+        return _("Enter a number.")
+    # Django's own wording of a DecimalField's limits (shipped in zh-Hans with Django).
+    if kind == "decimal_max_digits":
+        limit = int(ctx.get("max_digits", 0))
+        return ngettext(
+            "Ensure that there are no more than %(max)s digit in total.",
+            "Ensure that there are no more than %(max)s digits in total.",
+            limit,
+        ) % {"max": limit}
+    if kind == "decimal_max_places":
+        limit = int(ctx.get("decimal_places", 0))
+        return ngettext(
+            "Ensure that there are no more than %(max)s decimal place.",
+            "Ensure that there are no more than %(max)s decimal places.",
+            limit,
+        ) % {"max": limit}
+    if kind == "decimal_whole_digits":
+        limit = int(ctx.get("whole_digits", 0))
+        return ngettext(
+            "Ensure that there are no more than %(max)s digit before the decimal point.",
+            "Ensure that there are no more than %(max)s digits before the decimal point.",
+            limit,
+        ) % {"max": limit}
     if kind in {"string_type", "model_attributes_type", "dict_type"}:
         return _("Enter a valid value.")
     return str(error.get("msg", _("Enter a valid value.")))

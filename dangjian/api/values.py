@@ -9,6 +9,7 @@ and the API accepts what the document says (scripts/fuzz-api holds it to that).
 - `LocalTime`: a wall-clock time in Beijing time (Asia/Shanghai), "HH:MM" or "HH:MM:SS". A time
   with a zone ("10:00Z", "10:00+05:00") is refused: moving it to Beijing time can change its day,
   which a time of day cannot carry.
+- `Month`: a calendar month, "YYYY-MM" (a figure is kept per month); read as its first day.
 - `Patch`: the base of PATCH bodies. A field left out is left as it is; a field typed without
   None holds a required value and may not be sent as null (422).
 """
@@ -77,6 +78,24 @@ LocalTime = Annotated[
             "description": "Beijing time (Asia/Shanghai), HH:MM or HH:MM:SS, without a time zone.",
         }
     ),
+]
+
+
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+
+
+def _month(value: Any) -> Any:
+    if isinstance(value, str) and _MONTH.match(value):
+        return dt.date(int(value[:4]), int(value[5:]), 1)
+    # errors.py words it in the user's language.
+    raise PydanticCustomError("month", "Enter a month as YYYY-MM.")
+
+
+Month = Annotated[
+    dt.date,
+    BeforeValidator(_month),
+    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2026-03"], "description": "YYYY-MM."}),
 ]
 
 

@@ -230,7 +230,8 @@ def _entry_errors(entry: Entry, enterprise: Enterprise, this_month: dt.date) -> 
     if value is not None:
         sign, digits, exponent = value.as_tuple()
         places = -int(exponent) if isinstance(exponent, int) and exponent < 0 else 0
-        if len(digits) - places > MAX_DIGITS:
+        # Digits before the point, from the exponent too: 1E+30 is one digit written, 31 kept.
+        if value.adjusted() + 1 > MAX_DIGITS:
             errors.append(_("%(value)s is too large a figure.") % {"value": value})
         if places > 4:
             errors.append(_("A figure keeps at most 4 decimals: round %(value)s.") % {"value": value})

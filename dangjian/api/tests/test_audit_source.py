@@ -19,7 +19,7 @@ from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
-from dangjian.testing import selection_phases
+from dangjian.testing import indicator_figures, selection_phases
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.factories import make_id_number, make_uscc
 from dangjian.testing.rosters import ident, xlsx
@@ -295,6 +295,36 @@ RECIPES = {
     ("post", "/selections/objections/{id}/answer"): lambda w: (
         _organising(w, f"/selections/objections/{selection_phases.objection_of(w.a).pk}/answer"),
         {"answer": "已核实"},
+    ),
+    # Indicators: the county's admin is made a manager of A, who enters A's figures.
+    ("post", "/indicators/definitions"): lambda w: (
+        _organising(w, "/indicators/definitions"),
+        {"enterprise_id": w.a.enterprise.pk, "name": "返工率", "unit": "%", "direction": "lower"},
+    ),
+    ("patch", "/indicators/definitions/{id}"): lambda w: (
+        _organising(w, f"/indicators/definitions/{indicator_figures.own_indicator(w.a).pk}"),
+        {"name": "返修率", "archived": True},
+    ),
+    ("put", "/indicators/values"): lambda w: (
+        _organising(w, "/indicators/values"),
+        {
+            "enterprise_id": w.a.enterprise.pk,
+            "reason": "月报更正",
+            "entries": [
+                {
+                    "team_id": w.a.team.pk,
+                    "indicator": "output",
+                    "month": f"{indicator_figures.last_month():%Y-%m}",
+                    "value": 5200,
+                },
+                {
+                    "team_id": w.a.team.pk,
+                    "indicator": "pass_rate",
+                    "month": f"{indicator_figures.figure(w.a).month:%Y-%m}",
+                    "value": "97.1%",
+                },
+            ],
+        },
     ),
 }
 

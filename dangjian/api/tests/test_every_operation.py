@@ -15,7 +15,7 @@ from dangjian.development import services as development
 from dangjian.production import services as production
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
-from dangjian.testing import selection_phases
+from dangjian.testing import indicator_figures, selection_phases
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.rosters import ident, xlsx
 from dangjian.testing.selections import nominated, round_of
@@ -55,6 +55,11 @@ OBJECT_OF_B = {
     "selections/nominations": lambda world: nominated(world.b).nominations.first(),
     "selections/results": lambda world: selection_phases.result_of(selection_phases.counted(world.b)),
     "selections/objections": lambda world: selection_phases.objection_of(world.b),
+    # /indicators/<records>, likewise: B's own indicator, B's figure.
+    "indicators/definitions": lambda world: indicator_figures.own_indicator(world.b),
+    "indicators/values": lambda world: indicator_figures.figure(world.b),
+    "indicators/series": lambda world: None,  # ?enterprise= / ?org= name the place: test_indicators_api.py
+    "indicators/analysis": lambda world: None,  # likewise
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -111,6 +116,7 @@ BODIES = {
     ("post", "/selections/results/{id}/decide"): lambda world: {"decision": "confirmed"},
     ("post", "/selections/rounds/{id}/objections"): lambda world: {"text": "请核实"},
     ("post", "/selections/objections/{id}/answer"): lambda world: {"answer": "已核实"},
+    ("patch", "/indicators/definitions/{id}"): lambda world: {"name": "返修率"},
 }
 
 
@@ -198,9 +204,9 @@ OPERATIONS = operations()
 
 def _prefix(path: str) -> str:
     """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production,
-    /guidance and /selections."""
+    /guidance, /selections and /indicators."""
     parts = path.strip("/").split("/")
-    return "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections"} else parts[0]
+    return "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators"} else parts[0]
 
 
 def _call(client, method, path, body):

@@ -20,6 +20,7 @@ from dangjian.organizations.models import Organization
 from dangjian.testing.api import API, operations
 from dangjian.testing.branchlife import meeting
 from dangjian.testing.guidance import appraisal_of, instructor_of, opinion_of, visit_of
+from dangjian.testing.indicator_figures import own_indicator
 
 OPERATIONS = operations()
 
@@ -197,6 +198,8 @@ def _patch_targets(world):
         "/units/{id}": world.a.team.pk,
         "/people/{id}": world.a.worker.pk,
         "/meetings/{id}": meeting(world.a, on=LAST_WEEK).pk,
+        # An indicator of A's own, changed by A's manager (the county enters no figures).
+        "/indicators/definitions/{id}": (own_indicator(world.a).pk, world.a.manager),
     }
 
 
