@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -39,7 +39,6 @@ from dangjian.access.shortcuts import get_in_scope, resolve_ref
 from dangjian.ids import parse_id
 from dangjian.indicators import analysis, effects, selectors, services, wording
 from dangjian.indicators.models import (
-    INCOME_MIN_HEADCOUNT,
     Aggregation,
     Direction,
     Indicator,
@@ -370,52 +369,10 @@ def _definition(user: User, pk: int) -> Indicator:
     return found
 
 
-def _pay_readers(user: User) -> list[int] | None:
-    """The enterprises whose small teams' pay the caller reads (None: every enterprise's). Only
-    an enterprise's HR may (permissions.may_see_pay_of_few); they are among those who enter its
-    figures, so only those enterprises are asked about."""
-    if permissions.indicator_enterprises_q(user, CHANGE) is None:
-        return None
-    return [e.pk for e in selectors.visible_enterprises(user, CHANGE) if permissions.may_see_pay_of_few(user, e)]
-
-
-def _pay_of_few_hidden(user: User, qs: QuerySet[Value]) -> QuerySet[Value]:
-    """`qs` without the pay figures an average cannot hide one person's pay in: a team's of a
-    month when its headcount that month is below INCOME_MIN_HEADCOUNT or not known (the
-    enterprise's own: when its teams' headcounts add up to less) — unless the caller is the
-    enterprise's HR."""
-    readers = _pay_readers(user)
-    if readers is None:
-        return qs
-    head = selectors.headcount_indicator()
-    if head is None:
-        return qs.filter(Q(indicator__income=False) | Q(enterprise_id__in=readers))
-    team_head = Value.objects.filter(
-        indicator=head, team_id=OuterRef("team_id"), month=OuterRef("month"), value__isnull=False
-    ).values("value")[:1]
-    enterprise_head = (
-        Value.objects.filter(
-            indicator=head,
-            enterprise_id=OuterRef("enterprise_id"),
-            month=OuterRef("month"),
-            team__isnull=False,
-            value__isnull=False,
-        )
-        .values("enterprise_id")
-        .annotate(people=Sum("value"))
-        .values("people")[:1]
-    )
-    return qs.annotate(
-        people=Case(When(team__isnull=True, then=Subquery(enterprise_head)), default=Subquery(team_head))
-    ).filter(
-        Q(indicator__income=False) | Q(enterprise_id__in=readers) | Q(people__gte=INCOME_MIN_HEADCOUNT),
-    )
-
-
 def _figures(user: User) -> QuerySet[Value]:
     """Every stored figure the caller reads, in a stable order for paging."""
     qs = selectors.values_of(selectors.visible_enterprises(user).values("pk"))
-    return _pay_of_few_hidden(user, qs).order_by(
+    return selectors.without_pay_of_few(user, qs).order_by(
         "enterprise_id", "team_id", "indicator__order", "indicator_id", "month", "pk"
     )
 
@@ -717,7 +674,7 @@ def series(
     _reader(user)
     ids, one, _name = _where(user, org, enterprise)
     ind = _indicator_for(one, indicator)
-    readers = _pay_readers(user)
+    readers = selectors.pay_readers(user)
     may_see_few = readers is None or set(ids) <= set(readers)
     points = selectors.series(ids, ind, may_see_few=may_see_few)
     return {

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from linearmodels.panel import PanelOLS
+from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats
 
 PRE = 6  # months before the start in each cohort's window (the leads: −6 … −2; −1 is the reference)
@@ -47,6 +48,7 @@ FEW_SIDE = 5  # below this many covered (or comparison) teams, one team can swin
 OK = "ok"
 NO_COVERED = "no_covered"  # no team became covered within the months there are figures for
 NO_COMPARISON = "no_comparison"  # every team was covered at once: nobody to compare with
+TOO_LITTLE = "too_little"  # a comparison exists but its figures cannot carry an estimate (too few, or all alike)
 # Warnings
 W_FEW_TEAMS = "few_teams"
 W_FEW_COVERED = "few_covered"
@@ -148,6 +150,11 @@ def _stack(frame: pd.DataFrame, starts: pd.Series) -> tuple[pd.DataFrame, int]:
     return pd.concat(parts, ignore_index=True), len(parts)
 
 
+# What the estimator raises on data that cannot carry a model: a singular design (figures that
+# never vary), nothing left once the effects are absorbed, too few observations.
+UNFITTABLE = (np.linalg.LinAlgError, ValueError, ZeroDivisionError, AbsorbingEffectError)
+
+
 def _fit(stacked: pd.DataFrame, columns: list[str]) -> object:
     index = pd.MultiIndex.from_arrays(
         [stacked.cohort * 10**7 + stacked.team, stacked.cohort * 10**5 + stacked.period - stacked.period.min()]
@@ -190,14 +197,27 @@ def estimate(observations: Iterable[Observation], starts: Mapping[int, int]) -> 
             covered_before_data=before_data,
         )
     stacked["after"] = (stacked.covered & (stacked.rel >= 0)).astype("float64")
-    result = _fit(stacked, ["after"])
     n_teams = int(stacked.team.nunique())
-    est = float(result.params["after"])  # type: ignore[attr-defined]
-    se = float(result.std_errors["after"])  # type: ignore[attr-defined]
-    low, high = _interval(est, se, n_teams)
-    p = float(2 * stats.t.sf(abs(est / se), max(n_teams - 1, 1))) if se > 0 else 0.0
     covered = int(stacked.loc[stacked.covered, "team"].nunique())
     comparison = int(stacked.loc[~stacked.covered, "team"].nunique())
+    try:
+        result = _fit(stacked, ["after"])
+        est = float(result.params["after"])  # type: ignore[attr-defined]
+        se = float(result.std_errors["after"])  # type: ignore[attr-defined]
+    except UNFITTABLE:
+        est = se = math.nan
+    if n_teams < 3 or not (math.isfinite(est) and math.isfinite(se)) or se <= 0:
+        # Too few teams or months, or figures that never vary: no interval can be drawn.
+        return Effect(
+            TOO_LITTLE,
+            covered_teams=covered,
+            comparison_teams=comparison,
+            teams=n_teams,
+            observations=len(stacked),
+            covered_before_data=before_data,
+        )
+    low, high = _interval(est, se, n_teams)
+    p = float(2 * stats.t.sf(abs(est / se), n_teams - 1))
     effect = Effect(
         OK,
         estimate=est,
@@ -235,7 +255,11 @@ def _event_study(stacked: pd.DataFrame, effect: Effect, n_teams: int) -> None:
     if not columns:
         effect.warnings.append(W_NO_PRETREND_CHECK)
         return
-    result = _fit(stacked, columns)
+    try:
+        result = _fit(stacked, columns)
+    except UNFITTABLE:
+        effect.warnings.append(W_NO_PRETREND_CHECK)
+        return
     params, errors = result.params, result.std_errors  # type: ignore[attr-defined]
     for r, name in zip(rels, columns, strict=True):
         if math.isfinite(float(errors[name])):
@@ -251,8 +275,14 @@ def _event_study(stacked: pd.DataFrame, effect: Effect, n_teams: int) -> None:
     # freedom). A joint test of every month before over-rejects with tens of teams: of 60 clean
     # panels of 40 teams (the property tests' recipe) it flagged 13% at 5%, the slope 3%.
     stacked["drift"] = np.where(stacked.covered & (stacked.rel < 0), stacked.rel, 0).astype("float64")
-    slope = _fit(stacked, ["after", "drift"])
-    b, se = float(slope.params["drift"]), float(slope.std_errors["drift"])  # type: ignore[attr-defined]
-    effect.pretrend_p = float(2 * stats.t.sf(abs(b / se), max(n_teams - 1, 1))) if se > 0 else 1.0
+    try:
+        slope = _fit(stacked, ["after", "drift"])
+        b, se = float(slope.params["drift"]), float(slope.std_errors["drift"])  # type: ignore[attr-defined]
+    except UNFITTABLE:
+        b = se = math.nan
+    if not (math.isfinite(b) and math.isfinite(se)) or se <= 0:
+        effect.warnings.append(W_NO_PRETREND_CHECK)
+        return
+    effect.pretrend_p = float(2 * stats.t.sf(abs(b / se), max(n_teams - 1, 1)))
     if effect.pretrend_p < PRETREND_ALPHA:
         effect.warnings.append(W_PRETREND)

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.utils import timezone
 
 from dangjian import versions
 from dangjian.access import permissions
-from dangjian.access.scopes import VIEW
+from dangjian.access.scopes import CHANGE, VIEW
 from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
 from dangjian.production import selectors as production
@@ -125,6 +125,48 @@ def values_of(
         qs = qs.filter(team=team)
     return qs.select_related("indicator", "team", "enterprise").order_by(
         "enterprise_id", "team_id", "indicator__order", "month"
+    )
+
+
+def pay_readers(user: User) -> list[int] | None:
+    """The enterprises whose small teams' pay the caller reads (None: every enterprise's). Only
+    an enterprise's HR may (permissions.may_see_pay_of_few); they are among those who enter its
+    figures, so only those enterprises are asked about."""
+    if permissions.indicator_enterprises_q(user, CHANGE) is None:
+        return None
+    return [e.pk for e in visible_enterprises(user, CHANGE) if permissions.may_see_pay_of_few(user, e)]
+
+
+def without_pay_of_few(user: User, qs: QuerySet[Value]) -> QuerySet[Value]:
+    """`qs` without the pay figures an average cannot hide one person's pay in: a team's of a
+    month when its headcount that month is below INCOME_MIN_HEADCOUNT or not known (the
+    enterprise's own: when its teams' headcounts add up to less) — unless the caller is the
+    enterprise's HR."""
+    readers = pay_readers(user)
+    if readers is None:
+        return qs
+    head = headcount_indicator()
+    if head is None:
+        return qs.filter(Q(indicator__income=False) | Q(enterprise_id__in=readers))
+    team_head = Value.objects.filter(
+        indicator=head, team_id=OuterRef("team_id"), month=OuterRef("month"), value__isnull=False
+    ).values("value")[:1]
+    enterprise_head = (
+        Value.objects.filter(
+            indicator=head,
+            enterprise_id=OuterRef("enterprise_id"),
+            month=OuterRef("month"),
+            team__isnull=False,
+            value__isnull=False,
+        )
+        .values("enterprise_id")
+        .annotate(people=Sum("value"))
+        .values("people")[:1]
+    )
+    return qs.annotate(
+        people=Case(When(team__isnull=True, then=Subquery(enterprise_head)), default=Subquery(team_head))
+    ).filter(
+        Q(indicator__income=False) | Q(enterprise_id__in=readers) | Q(people__gte=INCOME_MIN_HEADCOUNT),
     )
 
 

@@ -40,7 +40,11 @@ def headline(indicator: Indicator, effect: Effect) -> str:
             "the same time, so no team is left to show how the figures would have moved otherwise. No estimate "
             "is shown, because a before-and-after alone mixes party work with everything else that changed."
         ) % {"indicator": name}
-    assert effect.estimate is not None and effect.low is not None and effect.high is not None
+    if effect.status == analysis.TOO_LITTLE or effect.estimate is None or effect.low is None or effect.high is None:
+        return _(
+            "Too few %(indicator)s figures to compare: there are teams to compare with, but too few teams or months "
+            "(or figures that never change) to put a range on the difference. No estimate is shown."
+        ) % {"indicator": name}
     values = {
         "indicator": name,
         "amount": amount(indicator, effect.estimate),

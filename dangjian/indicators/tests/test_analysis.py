@@ -105,3 +105,14 @@ def test_any_panel_gives_a_consistent_answer(seed, n_teams, n_months):
     assert reference == [(-1, 0.0, 0.0, 0.0)]
     restored = analysis.Effect.from_dict(effect.as_dict())
     assert restored == effect
+
+
+def test_too_few_or_unvarying_figures_give_no_number_rather_than_an_error():
+    two_teams = [analysis.Observation(t, p, 90.0 + t + (p >= 2 and t == 0)) for t in (0, 1) for p in range(3)]
+    assert analysis.estimate(two_teams, {0: 2}).status == analysis.TOO_LITTLE
+    flat, starts = simulate.panel(20, 12, effect=0.0, seed=1)
+    flat = [analysis.Observation(o.team, o.period, 95.0) for o in flat]
+    effect = analysis.estimate(flat, starts)
+    assert effect.status == analysis.TOO_LITTLE and effect.estimate is None
+    single = [analysis.Observation(t, 100 + t, 90.0) for t in range(6)]
+    assert analysis.estimate(single, {0: 100, 1: 103}).status in {analysis.TOO_LITTLE, analysis.NO_COMPARISON}
