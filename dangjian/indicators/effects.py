@@ -25,9 +25,10 @@ from .models import Indicator, Value
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
-# Above this many team-months the analysis goes to the background: measured at 0.4 s for
-# 10,000 and 1.1 s for 40,000 on these machines (docs/benchmarks.md "Indicators").
-INLINE_OBSERVATIONS = 40_000
+# Above this many team-months the analysis goes to the background, so that no page waits more
+# than about 2 s: 10,000 team-months (420 teams × 24 months) took 1.2–2.5 s on these machines,
+# 40,000 took 4–5 s (docs/benchmarks.md "Production indicators").
+INLINE_OBSERVATIONS = 8_000
 KEEP_SECONDS = 7 * 24 * 3600
 JOB_KIND = "indicator_analysis"
 
