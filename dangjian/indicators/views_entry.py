@@ -205,7 +205,8 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "action": enter_url(enterprise.pk, month, team.pk if team is not None else None),
     }
-    status = 400 if request.method == "POST" or month_error or team_error else 200
+    # A figure awaiting its confirmation is a question (200); a refusal is 400.
+    status = 400 if form.errors or month_error or team_error else 200
     return render(request, "indicators/enter.html", context, status=status)
 
 
