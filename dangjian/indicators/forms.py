@@ -148,7 +148,7 @@ class IndicatorForm(forms.Form):
         label=Indicator._meta.get_field("unit").verbose_name,
         max_length=30,
         required=False,
-        help_text=gettext_lazy("As the figures are counted: 件, %, 元, 小时 … (“%” makes it a percentage)."),
+        help_text=gettext_lazy("As the figures are counted: 件, 元, 小时 …; a percent sign makes it a percentage."),
     )
     level = forms.ChoiceField(
         label=gettext_lazy("kept for"),

@@ -10,12 +10,15 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from dangjian.access import services as access_services
 from dangjian.access.models import Role
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.indicators.models import Revision, Value
+from dangjian.organizations.models import ProductionUnit
 from dangjian.testing.factories import UnitFactory, UserFactory
 from dangjian.testing.indicators_entry import default, figure, last_month
 
@@ -281,3 +284,19 @@ def test_the_menu_offers_the_indicators_to_their_readers_only(world, login, memb
         body = login(user).get(reverse("home")).content.decode()
         assert f'href="{home}" data-nav-indicators' in body
     assert "data-nav-indicators" not in login(member_user).get(reverse("home")).content.decode()
+
+
+def test_the_form_reads_a_fixed_number_of_queries_however_many_teams(world, login, django_assert_max_num_queries):
+    client = login(world.a.manager)
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(world.a, team=world.a.team))
+    ProductionUnit.objects.bulk_create(
+        [
+            ProductionUnit(enterprise=world.a.enterprise, kind="team", name=f"批量班组{i}", parent=world.a.workshop)
+            for i in range(300)
+        ]
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(_url(world.a, team=world.a.team)).content.decode()
+    teams = body.split('id="pick-team"', 1)[1].split("</select>", 1)[0]
+    assert teams.count("<option") == 301 and "B缝纫一组" not in body
