@@ -14,6 +14,7 @@ from dangjian.birthdays import selectors as birthdays
 from dangjian.branchlife import selectors as branchlife
 from dangjian.development import reminders as development
 from dangjian.guidance import selectors as guidance
+from dangjian.indicators import todo as indicators
 from dangjian.production import selectors as production
 from dangjian.rosters import selectors as rosters
 from dangjian.selections import todo as selections
@@ -35,6 +36,7 @@ def todos(user: User, today: dt.date | None = None) -> tuple[list[Todo], int]:
         *production.todo(user, today),
         *guidance.todo(user, today),
         *selections.todo(user, today),
+        *indicators.todo(user, today),
         *rosters.todo(user),
     ]
     items.sort(key=lambda t: t.order)

@@ -17,6 +17,7 @@ from dangjian.notifications.models import Notification, Robot
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
+from dangjian.testing import indicators_entry as indicator_scene
 from dangjian.testing import production as production_scene
 from dangjian.testing import selection_pages
 from dangjian.testing import selections as selection_scene
@@ -117,6 +118,15 @@ OBJECT_URLS = {
     "selections:certificates": lambda w: {"pk": round_of(w.b).pk},
     "selections:download_nominations": lambda w: {"pk": round_of(w.b).pk},
     "selections:download_results": lambda w: {"pk": round_of(w.b).pk},
+    # B's figures: its monthly form, the month, its indicators, a figure, the download.
+    "indicators:enter": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:month": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:definitions": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:define": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:values_xlsx": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:edit_definition": lambda w: {"pk": indicator_scene.own_indicator(w.b).pk},
+    "indicators:archive_definition": lambda w: {"pk": indicator_scene.own_indicator(w.b).pk},
+    "indicators:value": lambda w: {"pk": indicator_scene.figure(w.b).pk},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from dangjian.testing.indicators_entry import figure
 from dangjian.testing.urls import LIST_URLS, OBJECT_URLS, candidacy_of, meeting_of
 
 # Pages A's secretary may open, with A's objects, and text each must show.
@@ -23,6 +24,10 @@ SECRETARY_PAGES = {
     "branchlife:detail": (meeting_of, "A工人"),  # the invited worker, among the attendance
     "branchlife:edit": (meeting_of, "A公司党支部党员大会"),
     "branchlife:checkin": (meeting_of, "A公司党支部党员大会"),
+    # A branch's secretary reads the enterprise's figures (not enters them)
+    "indicators:month": ("enterprise", "A缝纫一组"),
+    "indicators:definitions": ("enterprise", "A公司"),
+    "indicators:value": (figure, "A缝纫一组"),
 }
 
 
@@ -145,6 +150,13 @@ def test_object_pages_are_all_exercised():
         "selections:certificates",
         "selections:download_nominations",
         "selections:download_results",
+        # indicators/tests/test_entry_pages.py walks these as the enterprise's HR (the form, the
+        # definitions' changes) and refuses them to the secretary; the download is a POST
+        "indicators:enter",
+        "indicators:define",
+        "indicators:edit_definition",
+        "indicators:archive_definition",
+        "indicators:values_xlsx",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
