@@ -177,7 +177,7 @@ def pay_hidden(value: Value, *, may_see_few: bool) -> bool:
         .values_list("value", flat=True)
         .first()
     )
-    return selectors._pay_hidden(value.indicator, head, may_see_few)
+    return selectors.pay_hidden(value.indicator, head, may_see_few)
 
 
 def headcounts(

@@ -180,7 +180,7 @@ class Point:
     masked: bool = False  # withheld: a pay figure of too few people
 
 
-def _pay_hidden(indicator: Indicator, headcount: Decimal | float | None, may_see_few: bool) -> bool:
+def pay_hidden(indicator: Indicator, headcount: Decimal | float | None, may_see_few: bool) -> bool:
     return indicator.income and not may_see_few and (headcount is None or headcount < INCOME_MIN_HEADCOUNT)
 
 
@@ -197,7 +197,7 @@ def team_series(team: ProductionUnit, indicators: Sequence[Indicator], *, may_se
     series: dict[int, list[Point]] = {}
     for ind in indicators:
         series[ind.pk] = [
-            Point(m, None, masked=True) if _pay_hidden(ind, heads.get(m), may_see_few) else Point(m, float(v))
+            Point(m, None, masked=True) if pay_hidden(ind, heads.get(m), may_see_few) else Point(m, float(v))
             for m, v in sorted(by.get(ind.pk, {}).items())
         ]
     return series
@@ -243,7 +243,7 @@ def series(
     for row in monthly_totals(enterprise_ids, indicator):
         value = _combine(indicator, row["total"], row["n"], row["hv"], row["hsum"], row["hn"])
         people = float(row["hsum"]) if row["hn"] else None
-        masked = _pay_hidden(indicator, people, may_see_few)
+        masked = pay_hidden(indicator, people, may_see_few)
         points.append(Point(row["month"], None if masked else value, teams=row["n"], masked=masked))
     return points
 

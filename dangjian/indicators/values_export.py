@@ -82,7 +82,7 @@ def workbook(
     def rows() -> Iterator[list[Any]]:
         nonlocal withheld
         for v in figures(enterprise, period).iterator(chunk_size=2000):
-            if v.team_id is not None and selectors._pay_hidden(
+            if v.team_id is not None and selectors.pay_hidden(
                 v.indicator, heads.get((v.team_id, v.month)), may_see_few
             ):
                 withheld += 1

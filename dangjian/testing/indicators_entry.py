@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from importlib import import_module
 
-from django.apps import apps
-
-from dangjian.indicators import selectors, services
+from dangjian.indicators import builtin, selectors, services
 from dangjian.indicators.models import Indicator, Value
+from dangjian.testing.indicators import indicator
 
 
 def last_month() -> dt.date:
@@ -17,14 +15,13 @@ def last_month() -> dt.date:
 
 
 def ensure_defaults() -> None:
-    """The six defaults, seeded again where a transactional test's flush removed the migration's."""
-    if not selectors.defaults().exists():
-        import_module("dangjian.indicators.migrations.0002_defaults").seed(apps, None)
+    """The six defaults, installed again where a transactional test's flush removed the migration's."""
+    builtin.install(Indicator)
 
 
 def default(code: str) -> Indicator:
     ensure_defaults()
-    return selectors.defaults().get(code=code)
+    return indicator(code)
 
 
 def figure(side, code: str = "output", value: str = "1200", month: dt.date | None = None, team=None) -> Value:
