@@ -211,7 +211,16 @@ INDICATOR_MONTHS = 24
 INDICATOR_PERIODS = tuple(
     range(AS_OF.year * 12 + AS_OF.month - 1 - INDICATOR_MONTHS, AS_OF.year * 12 + AS_OF.month - 1)
 )
-VALUE_COLUMNS = ("indicator", "enterprise", "team", "month", "value", "confirmed", "entered_by", "updated_at")
+VALUE_COLUMNS = (
+    "indicator_id",
+    "enterprise_id",
+    "team_id",
+    "month",
+    "value",
+    "confirmed",
+    "entered_by_id",
+    "updated_at",
+)
 NOMINATION_TEXTS = {
     c.builtin: [(n.reason, n.evidence) for n in _GENERIC if n.category == c.builtin] for c in pacesetters.CATEGORIES
 }
@@ -796,7 +805,7 @@ class Generator:
         indicators.simulate (a season, noise, a moderate effect from the month the team's first
         charge began, as the analysis counts it: selectors.coverage_period). Inserted at the floor
         (dangjian.bulk.insert_rows: one executemany on SQLite, COPY on PostgreSQL), one indicator
-        at a time: a prefecture is 2.6 million figures, too many to build as models."""
+        at a time: a prefecture is 1.5 million figures, too many to build as models."""
         if not self.indicator_ids:
             self.indicator_ids = dict(
                 Indicator.objects.filter(enterprise__isnull=True, code__in=simulate.CODES).values_list("code", "pk")
@@ -816,11 +825,10 @@ class Generator:
         ops = connection.ops
         month = {p: ops.adapt_datefield_value(dt.date(p // 12, p % 12 + 1, 1)) for p in INDICATOR_PERIODS}
         stamp = ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(AS_OF, dt.time())))
-        columns = [Value._meta.get_field(name).column for name in VALUE_COLUMNS]
         for code, values in figures.items():
             pk = self.indicator_ids[code]
             rows = [(pk, enterprise_of[t], t, month[p], v, False, None, stamp) for t, p, v in values]
-            insert_rows(Value._meta.db_table, columns, rows)
+            insert_rows(Value._meta.db_table, VALUE_COLUMNS, rows)
             self.counts.indicator_values += len(rows)
 
     def _guidance(self, rng: random.Random, plans: list[_Plan], secretaries: dict[int, User]) -> None:
