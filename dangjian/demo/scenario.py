@@ -5,7 +5,7 @@ breadth.
 The parts are built by `dangjian.demo.build` (one module per thing built) from the tables in
 `dangjian.demo.data`, and the garment branch's meetings by `dangjian.demo.meetings`. Everything
 is written through the real services (organizations, people, access, development, branchlife,
-production) with actor=None, so every row has its audit event and every person their blind
+production, indicators) with actor=None, so every row has its audit event and every person their blind
 index; the caller wraps the build in `audit_source("command")` and one transaction. Randomness comes from a seeded
 generator, and dates are placed relative to `today` so deadlines and reminders are live when the
 demo is opened.
@@ -18,6 +18,7 @@ from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_dat
 from dangjian.demo.build.enterprises import build_enterprises
 from dangjian.demo.build.garment import build_garment
 from dangjian.demo.build.guidance import build_appraisals, build_guidance
+from dangjian.demo.build.indicators import build_indicators
 from dangjian.demo.build.logins import build_instructors, build_logins
 from dangjian.demo.build.production import build_production
 from dangjian.demo.build.ratings import build_ratings
@@ -74,4 +75,6 @@ class DemoBuilder(Builder):
         build_appraisals(self)
         # The garment company's two pacesetter rounds, the second in its vote: a stream of their own.
         build_selections(self)
+        # Two years of the teams' monthly production figures, on the charges above: their own stream.
+        build_indicators(self)
         return summarize()

@@ -17,7 +17,10 @@ a post for about one member in eight (most recognised by the county), a course a
 trainees' assessments. Each enterprise has its instructor (DOMAIN.md §4), assigned the spring
 before the dataset's last year, with their declaration, their visits from then on (one or two a
 quarter, a share of instructors behind) and the problems the visits found (most closed, a share
-still open, some of those overdue).
+still open, some of those overdue). Every team has two years of monthly production figures
+(the six default indicators) ending with the data's last complete month, from the same
+simulator as the demo (indicators.simulate): a season, noise and a moderate effect of coverage
+from the month its first charge began.
 
 Rows are written with bulk inserts and primary keys assigned here, one county per transaction,
 so memory stays flat and the prefecture takes minutes. The derived caches on Person
@@ -46,6 +49,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.audit import services as audit
@@ -53,6 +57,7 @@ from dangjian.audit.models import Action, AuditEvent
 from dangjian.ballots import rules as ballot_rules
 from dangjian.ballots.models import Ballot, Mark, Option, Poll, PollState, Question, Voter
 from dangjian.ballots.selectors import Tally
+from dangjian.bulk import insert_rows
 from dangjian.calendar import QUARTER, Period, period_of
 from dangjian.choices import PoliticalStatus
 from dangjian.demo.build.guidance import CLOSINGS, MET, PROBLEMS
@@ -75,6 +80,9 @@ from dangjian.guidance.models import (
     Visit,
 )
 from dangjian.guidance.ratings import builtin, measures
+from dangjian.indicators import selectors as indicator_selectors
+from dangjian.indicators import simulate
+from dangjian.indicators.models import Indicator, Value
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
 from dangjian.people.choices import Education
 from dangjian.people.crypto import blind_index
@@ -197,6 +205,22 @@ _GENERIC = [
     for n in pacesetters.FIRST_NOMINEES + pacesetters.SECOND_NOMINEES
     if n.who not in ("li", "abibahan", "husband", "huo")
 ]
+# Production indicators: months of figures for every team, ending with the data's last complete
+# month (2025-12), as periods (year * 12 + month − 1, indicators.analysis.period_of).
+INDICATOR_MONTHS = 24
+INDICATOR_PERIODS = tuple(
+    range(AS_OF.year * 12 + AS_OF.month - 1 - INDICATOR_MONTHS, AS_OF.year * 12 + AS_OF.month - 1)
+)
+VALUE_COLUMNS = (
+    "indicator_id",
+    "enterprise_id",
+    "team_id",
+    "month",
+    "value",
+    "confirmed",
+    "entered_by_id",
+    "updated_at",
+)
 NOMINATION_TEXTS = {
     c.builtin: [(n.reason, n.evidence) for n in _GENERIC if n.category == c.builtin] for c in pacesetters.CATEGORIES
 }
@@ -247,6 +271,7 @@ class Counts:
     open_votes: int = 0
     nominations: int = 0
     ballots: int = 0
+    indicator_values: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -262,6 +287,7 @@ class Result:
     logins: dict[str, str] = field(default_factory=dict)  # role → a username holding it
     guidance_seconds: float = 0.0  # of `seconds`, writing the instructors' declarations, visits and follow-ups
     selections_seconds: float = 0.0  # of `seconds`, writing the pacesetter rounds, their rolls and ballots
+    indicators_seconds: float = 0.0  # of `seconds`, simulating and writing the teams' monthly figures
 
 
 class AlreadyGenerated(Exception):
@@ -385,6 +411,8 @@ class Generator:
         self.logins: dict[str, str] = {}
         self.guidance_seconds = self.last_guidance = 0.0
         self.selections_seconds = self.last_selections = 0.0
+        self.indicators_seconds = self.last_indicators = 0.0
+        self.indicator_ids: dict[str, int] = {}  # the default indicators' keys, by code
 
     # --- the plan --------------------------------------------------------------------------------
 
@@ -464,7 +492,8 @@ class Generator:
             self.progress(
                 f"{county.code} {county.name}: {counts.enterprises} enterprises, {counts.persons} persons, "
                 f"{counts.members} members in {took:.1f} s ({counts.persons / took:,.0f} persons/s, "
-                f"{self.last_guidance:.2f} s of it guidance, {self.last_selections:.2f} s selections); "
+                f"{self.last_guidance:.2f} s of it guidance, {self.last_selections:.2f} s selections, "
+                f"{self.last_indicators:.2f} s indicators); "
                 f"total {self.counts.persons:,} persons"
             )
         seconds = time.perf_counter() - start
@@ -487,6 +516,7 @@ class Generator:
             self.logins,
             self.guidance_seconds,
             self.selections_seconds,
+            self.indicators_seconds,
         )
 
     def _reset_sequences(self) -> None:
@@ -598,7 +628,7 @@ class Generator:
         User.objects.bulk_create(users, batch_size=BATCH)
         RoleAssignment.objects.bulk_create(roles, batch_size=BATCH)
         self.counts.roles += len(roles)
-        self._production(random.Random(f"{self.seed}:{c.code}:production"), county, plans)
+        charges = self._production(random.Random(f"{self.seed}:{c.code}:production"), county, plans)
         t0 = time.perf_counter()
         self._guidance(guidance, plans, secretaries)
         self._ratings(random.Random(f"{self.seed}:{c.code}:ratings"), county, plans)
@@ -608,6 +638,10 @@ class Generator:
         self._selections(random.Random(f"{self.seed}:{c.code}:selections"), plans)
         self.last_selections = time.perf_counter() - t0
         self.selections_seconds += self.last_selections
+        t0 = time.perf_counter()
+        self._indicators(random.Random(f"{self.seed}:{c.code}:indicators"), plans, charges)
+        self.last_indicators = time.perf_counter() - t0
+        self.indicators_seconds += self.last_indicators
         self.counts.persons += people.persons
         self.counts.members += people.members
         self.counts.memberships += people.memberships
@@ -615,9 +649,10 @@ class Generator:
         self.counts.steps += people.steps
         return self.counts.minus(before)
 
-    def _production(self, rng: random.Random, county: Organization, plans: list[_Plan]) -> None:
+    def _production(self, rng: random.Random, county: Organization, plans: list[_Plan]) -> list[TeamCharge]:
         """Party building in production for every enterprise with members, written in bulk after
-        its people (the rows name them): teams in charge, pairings, posts, courses."""
+        its people (the rows name them): teams in charge, pairings, posts, courses. Returns the
+        charges (the indicators' coverage)."""
         charges: list[TeamCharge] = []
         pairings: list[Pairing] = []
         partners: list[Partner] = []
@@ -763,6 +798,38 @@ class Generator:
         self.counts.posts += len(posts)
         self.counts.courses += len(courses)
         self.counts.trainees += len(trainees)
+        return charges
+
+    def _indicators(self, rng: random.Random, plans: list[_Plan], charges: list[TeamCharge]) -> None:
+        """Every team's monthly figures of the six default indicators over INDICATOR_PERIODS, from
+        indicators.simulate (a season, noise, a moderate effect from the month the team's first
+        charge began, as the analysis counts it: selectors.coverage_period). Inserted at the floor
+        (dangjian.bulk.insert_rows: one executemany on SQLite, COPY on PostgreSQL), one indicator
+        at a time: a prefecture is 1.5 million figures, too many to build as models."""
+        if not self.indicator_ids:
+            self.indicator_ids = dict(
+                Indicator.objects.filter(enterprise__isnull=True, code__in=simulate.CODES).values_list("code", "pk")
+            )
+        first: dict[int, dt.date] = {}
+        for charge in charges:
+            if charge.team_id not in first or charge.started_on < first[charge.team_id]:
+                first[charge.team_id] = charge.started_on
+        starts = {team: indicator_selectors.coverage_period(day) for team, day in first.items()}
+        enterprise_of: dict[int, int] = {}
+        teams: list[simulate.Team] = []
+        for p in plans:
+            for team, size in zip(p.teams, p.team_sizes, strict=True):
+                enterprise_of[team.pk] = p.enterprise.pk
+                teams.append(simulate.Team(team.pk, size))
+        figures = simulate.figures(teams, INDICATOR_PERIODS, starts, seed=rng.randrange(2**31))
+        ops = connection.ops
+        month = {p: ops.adapt_datefield_value(dt.date(p // 12, p % 12 + 1, 1)) for p in INDICATOR_PERIODS}
+        stamp = ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(AS_OF, dt.time())))
+        for code, values in figures.items():
+            pk = self.indicator_ids[code]
+            rows = [(pk, enterprise_of[t], t, month[p], v, False, None, stamp) for t, p, v in values]
+            insert_rows(Value._meta.db_table, VALUE_COLUMNS, rows)
+            self.counts.indicator_values += len(rows)
 
     def _guidance(self, rng: random.Random, plans: list[_Plan], secretaries: dict[int, User]) -> None:
         """Each enterprise's instructor with their declaration, their visits since they were

@@ -1,5 +1,5 @@
 """Roles and logins: the instructors of Hejing's enterprises, the organs' branch staff, and the
-demo logins of the README."""
+demo logins of the README (among them the garment company's statistician)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import datetime as dt
 from dangjian.access import selectors as access_selectors
 from dangjian.access.models import Role
 from dangjian.demo.build.base import Builder
+from dangjian.demo.data.garment import STATISTICIAN_POST
+from dangjian.people.models import Person
 
 
 def instructors_assigned(today: dt.date) -> dt.date:
@@ -37,6 +39,10 @@ def build_logins(b: Builder) -> None:
     b.role(bazhou, Role.ORG_DEPARTMENT, organization=b.committees["prefecture"])
     hr = b.user(b.named["hr"], "hr", password=b.password)
     b.role(hr, Role.MANAGER, enterprise=b.garment)
+    # The garment company's statistician enters the teams' monthly figures (indicators); HR stays
+    # a manager. Not one of `b.named`: the pacesetter rounds draw their nominees from the others.
+    statistician = Person.objects.get(employer=b.garment, post=STATISTICIAN_POST)
+    b.role(b.user(statistician, "statistician", password=b.password), Role.STATISTICIAN, enterprise=b.garment)
     b.user(b.named["member"], "member", password=b.password)
     b.user(b.named["abibahan"], "abibahan", password=b.password)
     if not access_selectors.user_exists("admin"):

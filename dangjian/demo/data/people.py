@@ -59,6 +59,11 @@ LOGINS: tuple[Login, ...] = (
     Login("Branch committee member", "huoxiuquan", "霍秀全 Huo Xiuquan, inspection engineer, No. 6 factory building"),
     Login("Enterprise manager (HR)", "hr", "张丽娟 Zhang Lijuan, HR manager of the garment company"),
     Login(
+        "Enterprise statistician",
+        "statistician",
+        "顾丽 Gu Li, statistician of the garment company: enters the teams' monthly production figures",
+    ),
+    Login(
         "Party member",
         "member",
         "阿依古丽·吐尔逊 Aygul Tursun, sewing team leader, full member; a pacesetter ballot to cast",

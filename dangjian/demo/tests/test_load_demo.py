@@ -30,6 +30,7 @@ from dangjian.demo import meetings, scenario
 from dangjian.development import rules as development_rules
 from dangjian.development import services as development
 from dangjian.development.models import Candidacy, Stage, Step
+from dangjian.indicators.models import Value
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
 from dangjian.organizations.validators import validate_uscc
 from dangjian.people.models import Membership, Person
@@ -265,6 +266,15 @@ def test_logins(demo, db):
     assert RoleAssignment.objects.filter(
         user__username="hr", role=Role.MANAGER, enterprise__name=scenario.GARMENT_NAME
     ).exists()
+    assert not RoleAssignment.objects.filter(user__username="hr", role=Role.STATISTICIAN).exists()
+    # The statistician is a person on the garment company's staff, named as the logins print her.
+    statistician = User.objects.get(username="statistician")
+    assert [(ra.role, ra.enterprise.name) for ra in statistician.role_assignments.select_related("enterprise")] == [
+        (Role.STATISTICIAN, scenario.GARMENT_NAME)
+    ]
+    assert statistician.person.employer.name == scenario.GARMENT_NAME and statistician.person.post == "统计员"
+    login = next(login for login in scenario.LOGINS if login.username == "statistician")
+    assert login.who.startswith(f"{statistician.person.name} {statistician.person.name_latin},")
     member = User.objects.get(username="member")
     assert member.person.political_status == PoliticalStatus.FULL and not member.role_assignments.exists()
     employee = User.objects.get(username="abibahan")
@@ -301,6 +311,7 @@ def test_second_run_changes_nothing(demo, db):
         Trainee,
         Round,
         Ballot,
+        Value,
         AuditEvent,
     )
     before = {m.__name__: m.objects.count() for m in models}
@@ -770,3 +781,82 @@ def test_the_second_round_is_in_its_vote_and_a_demo_login_has_a_ballot_to_cast(g
     assert ballots.cast(actor=None, voter=line, choices=choices)
     assert selectors.open_ballots(member.pk) == []
     assert ballot_selectors.roll_size(second.poll) == (roll, voted + 1)
+
+
+# --- production indicators (demo.build.indicators) -------------------------------------------------
+
+
+def test_two_years_of_figures_for_the_garment_companys_26_teams_and_the_countys_others(county, garment):
+    from dangjian.demo.build.indicators import demo_months
+    from dangjian.indicators import selectors as indicators
+    from dangjian.organizations import selectors as org_selectors
+
+    months = demo_months(timezone.localdate())
+    last_complete = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert len(months) == 24 and months[-1] == last_complete
+    codes = set(indicators.defaults().values_list("code", flat=True))
+    assert len(codes) == 6
+    stored = Value.objects.filter(enterprise=garment, value__isnull=False)
+    assert stored.count() == 26 * 24 * 6
+    assert stored.values("team").distinct().count() == 26
+    assert sorted(stored.values_list("month", flat=True).distinct()) == months
+    assert set(stored.values_list("indicator__code", flat=True).distinct()) == codes
+    # Every team of the county's other enterprises has its figures too: the comparison.
+    hejing = org_selectors.enterprises_supervised_under(county)
+    teams = ProductionUnit.objects.filter(enterprise__in=hejing, kind="team")
+    assert Value.objects.filter(team__in=teams).values("team").distinct().count() == teams.count() > 26
+    # "In the second quarter, various production and operation indicators improved steadily."
+    founded = Organization.objects.get(name=scenario.GARMENT_BRANCH_NAME).founded_on
+    for code in ("pass_rate", "on_time", "efficiency"):
+        indicator = indicators.defaults().get(code=code)
+        by_quarter = {q: v for q, v, _n in indicators.quarters(indicator, indicators.series([garment.pk], indicator))}
+        assert by_quarter[(founded.year, 2)] > by_quarter[(founded.year, 1)], code
+
+
+def test_the_countys_pass_rate_comparison_finds_a_moderate_difference_with_an_honest_range(county, garment):
+    from django.utils import translation
+
+    from dangjian.indicators import effects, wording
+    from dangjian.indicators import selectors as indicators
+    from dangjian.indicators.analysis import NO_COMPARISON, OK
+
+    liu = User.objects.get(username="liuhong")
+    pass_rate = indicators.defaults().get(code="pass_rate")
+    county_ids = list(indicators.visible_enterprises(liu).values_list("pk", flat=True))
+    assert garment.pk in county_ids and len(county_ids) == 68
+    effect = effects.compute(county_ids, pass_rate)
+    assert effect.status == OK
+    assert effect.covered_teams >= 26 and effect.comparison_teams >= 10
+    # The simulated difference is 1.2 points: found, within a range that is neither nothing nor huge.
+    assert effect.low is not None and effect.high is not None and effect.estimate is not None
+    assert 0.5 < effect.estimate < 2 and 0 < effect.low < 1.2 < effect.high < 2.5
+    assert not effect.pretrend_flagged  # demo.data.indicators.SIMULATION_SEED
+    with translation.override("en"):
+        assert wording.headline(pass_rate, effect).startswith(
+            "After a member took charge of them, covered teams' Quality pass rate rose"
+        )
+    # The garment company alone, every team covered on the same day, has nobody to compare with.
+    assert effects.compute([garment.pk], pass_rate).status == NO_COMPARISON
+
+
+def test_a_few_figures_were_corrected_and_one_confirmed_outside_its_range(garment):
+    from dangjian.indicators.models import Revision
+
+    revisions = Revision.objects.filter(value__enterprise=garment).select_related("value__indicator")
+    assert revisions.count() == 3
+    assert all(r.reason and r.old != r.new and r.value.value == r.new for r in revisions)
+    (confirmed,) = Value.objects.filter(confirmed=True).select_related("indicator", "team")
+    assert confirmed.enterprise == garment and confirmed.indicator.code == "pass_rate"
+    assert not confirmed.indicator.plausible(confirmed.value)
+
+
+def test_the_income_couples_40000_yuan_is_pacesetter_evidence_not_a_figure(garment):
+    from dangjian.selections.models import Evidence
+
+    assert any("4万" in e.text + str(e.figures) for e in Evidence.objects.filter(nomination__round__enterprise=garment))
+    # Income is a team's average monthly pay; a household's yearly saving is no indicator value.
+    assert not Value.objects.filter(value=40000).exists()
+    pay = Value.objects.filter(indicator__code="income").values_list("value", flat=True)
+    assert pay and max(pay) < 10000
+    abibahan = Person.objects.get(name="阿比巴汗·买提沙力")
+    assert not Value.objects.filter(indicator__code="income", team=abibahan.team, value__gte=10000).exists()

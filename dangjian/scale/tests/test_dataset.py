@@ -4,6 +4,7 @@ role holders see what their role reaches."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 
@@ -20,6 +21,9 @@ from dangjian.ballots.models import Mark, Voter
 from dangjian.choices import PARTY_MEMBER_STATUSES
 from dangjian.development.models import Candidacy
 from dangjian.guidance.models import FollowUp, Visit
+from dangjian.indicators import effects, simulate
+from dangjian.indicators.analysis import OK
+from dangjian.indicators.models import PASS_RATE, Indicator, Value
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit, UnitKind
 from dangjian.people import services
 from dangjian.people.models import Membership, Person
@@ -55,6 +59,7 @@ def fingerprint() -> list:
         ),
         sorted(Mark.objects.values_list("ballot_id", "question__label", "option__label")),
         sorted(Voter.objects.values_list("poll__round__enterprise__uscc", "person__name", "voted")),
+        sorted(Value.objects.values_list("enterprise__uscc", "team__name", "indicator__code", "month", "value")),
     ]
 
 
@@ -68,7 +73,8 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
     assert runs[0][3] != runs[2][3]
-    assert runs[0][-2] and runs[0][-2] != runs[2][-2]  # the ballots too
+    assert runs[0][-3] and runs[0][-3] != runs[2][-3]  # the ballots too
+    assert runs[0][-1] and runs[0][-1] != runs[2][-1]  # and the indicators' figures
     assert len(runs[0][3]) == 1_600
 
 
@@ -159,3 +165,26 @@ def test_another_scale_whose_committees_are_already_there_is_refused_before_writ
         dataset.generate("prefecture", 1)
     assert Person.objects.count() == persons
     assert not Organization.objects.filter(code="652900").exists()
+
+
+@pytest.mark.django_db
+def test_every_team_has_two_years_of_plausible_monthly_figures_and_the_comparison_runs_on_them():
+    result = dataset.generate(TWO_COUNTIES, 6)
+    teams = ProductionUnit.objects.filter(kind=UnitKind.TEAM)
+    assert result.counts.indicator_values == Value.objects.count() == teams.count() * 24 * 6 > 0
+    months = sorted(Value.objects.values_list("month", flat=True).distinct())
+    assert len(months) == 24 and months[0] == dt.date(2024, 1, 1) and months[-1] == dt.date(2025, 12, 1)
+    per_team = Value.objects.values("team", "enterprise").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_team} == {24 * 6} and len(per_team) == teams.count()
+    assert all(t.enterprise_id == row["enterprise"] for row in per_team for t in teams if t.pk == row["team"])
+    defaults = Indicator.objects.filter(enterprise__isnull=True)
+    assert set(defaults.values_list("code", flat=True)) == set(simulate.CODES)
+    for indicator in defaults:  # as record_values would store them: none needs a confirmation
+        stored = Value.objects.filter(indicator=indicator)
+        assert not stored.filter(value__lt=indicator.plausible_min).exists(), indicator.code
+        assert not stored.filter(value__gt=indicator.plausible_max).exists(), indicator.code
+    # Coverage comes from the generated charges: covered teams beside teams not yet covered.
+    pass_rate = defaults.get(code=PASS_RATE)
+    effect = effects.compute(list(Enterprise.objects.values_list("pk", flat=True)), pass_rate)
+    assert effect.status == OK and effect.covered_teams and effect.comparison_teams
+    assert effect.estimate is not None and effect.estimate > 0

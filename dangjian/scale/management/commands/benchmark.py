@@ -15,7 +15,17 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
-from dangjian.scale import bench, concurrency, dataset, guidance, logins, production, rollups, selections
+from dangjian.scale import (
+    bench,
+    concurrency,
+    dataset,
+    guidance,
+    indicators,
+    logins,
+    production,
+    rollups,
+    selections,
+)
 
 
 class Command(BaseCommand):
@@ -30,7 +40,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance, rollups, selections."
+                "logins, production, guidance, rollups, selections, indicators."
             ),
         )
         parser.add_argument(
@@ -58,6 +68,7 @@ class Command(BaseCommand):
                         "guidance": guidance.run_on,
                         "rollups": rollups.run_on,
                         "selections": selections.run_on,
+                        "indicators": indicators.run_on,
                     },
                 )
         except bench.NoDataset as exc:

@@ -2,7 +2,8 @@
 
 Writes a generated party tree, enterprises, employees, members and role holders, and their
 production work (teams in charge, pairings, posts, courses), their instructors' declarations,
-visits and follow-ups, and pacesetter rounds with their rolls and ballots, into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
+visits and follow-ups, pacesetter rounds with their rolls and ballots, and two years of every
+team's monthly production figures, into the configured database, for benchmarks and load tests. Use a database of its own (make bench does):
 the rows are synthetic. The same scale and seed give the same data.
 """
 
@@ -54,7 +55,9 @@ class Command(BaseCommand):
                 f"({c.open_follow_ups:,} open), {c.rating_candidates:,} branches in the 三好 rounds "
                 f"({c.rated:,} awarded), written in {result.guidance_seconds:.1f} s; "
                 f"{c.selection_rounds:,} pacesetter rounds ({c.open_votes:,} in their vote) with "
-                f"{c.nominations:,} nominations and {c.ballots:,} ballots, written in {result.selections_seconds:.1f} s."
+                f"{c.nominations:,} nominations and {c.ballots:,} ballots, written in {result.selections_seconds:.1f} s; "
+                f"{c.indicator_values:,} monthly indicator figures, simulated and written in "
+                f"{result.indicators_seconds:.1f} s."
             )
         )
         for role, username in result.logins.items():
