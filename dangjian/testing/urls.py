@@ -117,6 +117,10 @@ OBJECT_URLS = {
     "selections:certificates": lambda w: {"pk": round_of(w.b).pk},
     "selections:download_nominations": lambda w: {"pk": round_of(w.b).pk},
     "selections:download_results": lambda w: {"pk": round_of(w.b).pk},
+    # B's production figures: its enterprise's and its team's charts; another county's roll-up.
+    "indicators:enterprise": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:team": lambda w: {"pk": w.b.team.pk},
+    "indicators:rollup": lambda w: {"pk": w.outsider_county.pk},
 }
 
 
@@ -236,6 +240,7 @@ LIST_URLS = {
     "guidance:screen_figures",
     "selections:rounds",
     "selections:round_new",
+    "indicators:home",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -272,6 +277,8 @@ QUERY_URLS = {
     "guidance:rollup": lambda w: f"?org={w.outsider_county.pk}",
     "guidance:screen": lambda w: f"?org={w.outsider_county.pk}",
     "guidance:screen_figures": lambda w: f"?org={w.outsider_county.pk}",
+    "indicators:analysis": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "indicators:analysis_xlsx": lambda w: f"?enterprise={w.b.enterprise.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

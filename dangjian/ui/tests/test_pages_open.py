@@ -23,6 +23,8 @@ SECRETARY_PAGES = {
     "branchlife:detail": (meeting_of, "A工人"),  # the invited worker, among the attendance
     "branchlife:edit": (meeting_of, "A公司党支部党员大会"),
     "branchlife:checkin": (meeting_of, "A公司党支部党员大会"),
+    "indicators:enterprise": ("enterprise", "A缝纫一组"),  # its teams, each opening its figures
+    "indicators:team": ("team", "A缝纫一组"),
 }
 
 
@@ -145,6 +147,9 @@ def test_object_pages_are_all_exercised():
         "selections:certificates",
         "selections:download_nominations",
         "selections:download_results",
+        # indicators/tests/test_chart_pages.py opens a committee's roll-up as its organisation
+        # department (a secretary reads no committee's figures)
+        "indicators:rollup",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
@@ -166,6 +171,8 @@ def test_object_pages_are_all_exercised():
         - {"access:logins_give", "access:sheets"}
         # a committee's, refused to a branch secretary: guidance/tests/test_rollups.py
         - {"guidance:rollup", "guidance:screen", "guidance:screen_figures"}
+        # sends the reader of one enterprise on to its figures: indicators/tests/test_chart_pages.py
+        - {"indicators:home"}
     ),
 )
 def test_secretary_opens_lists(world, login, name):
