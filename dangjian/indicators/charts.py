@@ -90,6 +90,7 @@ def lines(
         "quarters": quarter_bands(months),
         "marks": [{"at": month_label(m), "label": label} for m, label in marks if m in shown],
     }
+    spec["empty"] = all(v is None for v in spec["series"][0]["data"])
     if share is not None:
         spec["share"] = {
             "name": _("Teams in a member's charge (%)"),
@@ -111,14 +112,14 @@ def event(chart_id: str, indicator: Indicator, effect: Effect) -> dict[str, Any]
     return {
         "id": chart_id,
         "type": "event",
-        "title": _("The difference, month by month from the start of coverage"),
+        "title": "",  # the page's heading says it: a long title does not fit a phone's chart
         "categories": [str(r).replace("-", "−") for r in rels],
         "estimate": column(0),
         "low": column(1),
         "high": column(2),
         "start": "0",
         "reference": "−1",
-        "unit": _("points") if indicator.is_percent else indicator.unit_label,
+        "unit": _("percentage points") if indicator.is_percent else indicator.unit_label,
         "decimals": decimals,
         "labels": {
             "estimate": _("difference from teams not yet covered"),

@@ -86,7 +86,7 @@ def workbook(indicator: Indicator, scope: str, effect: Effect, *, today: dt.date
         effect.pretrend_p,
         " ".join(wording.cautions(effect)),
     ]
-    unit = _("points") if indicator.is_percent else indicator.unit_label
+    unit = _("percentage points") if indicator.is_percent else indicator.unit_label
     title = titled(stem, unit, today.isoformat())
     book.table(_("Figures"), columns, [row], title=title)
     book.table(

@@ -50,6 +50,7 @@ class Cell:
     before: float | None
     masked: bool = False
     months: int = 0  # months with figures behind `figure` (3 for a full quarter)
+    before_months: int = 0
 
     @property
     def change(self) -> float | None:
@@ -131,8 +132,8 @@ def _cell(indicator: Indicator, row: Row, quarter: list[dt.date], before: list[d
         return value, any(p.masked for p in points), len(points)
 
     value, masked, months = figure(quarter)
-    earlier, _masked, _months = figure(before)
-    return Cell(value, earlier, masked=masked, months=months)
+    earlier, _masked, before_months = figure(before)
+    return Cell(value, earlier, masked=masked, months=months, before_months=before_months)
 
 
 EnterpriseRow = tuple[int, str, str, str | None, str | None]

@@ -31,7 +31,7 @@ from dangjian.ui.downloads import attachment as download
 
 from . import charts, effects, reports, rollups, selectors, wording
 from .analysis import NO_COMPARISON, OK
-from .models import INCOME_MIN_HEADCOUNT, PASS_RATE, Direction, Indicator, Level
+from .models import INCOME_MIN_HEADCOUNT, PASS_RATE, Aggregation, Direction, Indicator, Level
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -64,6 +64,12 @@ def _highest_committee(user: User) -> Organization | None:
 
 def _number(indicator: Indicator, value: float | None) -> str:
     return "—" if value is None else wording.number(indicator, value)
+
+
+def _comparable(indicator: Indicator, months: int, before_months: int) -> bool:
+    """Whether two quarters' figures may be compared: a sum of two months is not less than a sum
+    of three (a mean of fewer months still is a month's figure)."""
+    return indicator.aggregation != Aggregation.SUM or (months >= 3 and before_months >= 3)
 
 
 def _change(indicator: Indicator, change: float | None) -> tuple[str, str]:
@@ -132,7 +138,8 @@ def rollup(request: HttpRequest, pk: int) -> HttpResponse:
         out = []
         for ind in indicators:
             cell = row.cells[ind.pk]
-            change, css = _change(ind, cell.change)
+            comparable = _comparable(ind, cell.months, cell.before_months)
+            change, css = _change(ind, cell.change if comparable else None)
             out.append(
                 {"figure": _number(ind, cell.figure), "masked": cell.masked, "months": cell.months}
                 | {"change": change, "css": css}
@@ -201,7 +208,13 @@ def _quarter_rows(indicator: Indicator, points: list[selectors.Point]) -> list[d
     for i, (quarter, figure, months) in enumerate(quarters):
         previous = quarters[i - 1] if i else None
         change = None
-        if previous is not None and figure is not None and previous[1] is not None and previous[0] == _before(quarter):
+        if (
+            previous is not None
+            and figure is not None
+            and previous[1] is not None
+            and previous[0] == _before(quarter)
+            and _comparable(indicator, months, previous[2])
+        ):
             change = figure - previous[1]
         text, css = _change(indicator, change)
         rows.append(

@@ -49,8 +49,8 @@
     var unit = spec.unit ? " " + spec.unit : "";
     tooltip.trigger = "axis";
     base.legend = { bottom: 0, type: "scroll" };
-    base.grid = { left: 10, right: 10, top: 50, bottom: 40, containLabel: true };
-    base.xAxis = { type: "category", data: spec.categories };
+    base.grid = { left: 24, right: 24, top: 64, bottom: 40, containLabel: true };
+    base.xAxis = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true } };
     base.yAxis = [{ type: "value", scale: true, axisLabel: { formatter: function (v) { return fixed(v, 0); } } }];
     var bands = (spec.quarters || []).map(function (q, i) {
       return [{ xAxis: q.from, name: q.label, itemStyle: { color: i % 2 ? "rgba(0, 0, 0, 0)" : "rgba(32, 107, 196, 0.07)" } },
@@ -65,7 +65,7 @@
     if (spec.marks && spec.marks.length) {
       first.markLine = {
         silent: true, symbol: "none", lineStyle: { color: "#c8102e", type: "dashed" },
-        label: { formatter: "{b}", position: "insideEndTop", fontSize: 11 },
+        label: { formatter: "{b}", position: "end", fontSize: 11, color: "#c8102e" },
         data: spec.marks.map(function (m) { return { xAxis: m.at, name: m.label }; }),
       };
     }
@@ -92,9 +92,9 @@
         fixed(spec.low[i], spec.decimals) + " … " + fixed(spec.high[i], spec.decimals);
     };
     base.legend = { bottom: 0, data: [spec.labels.estimate, spec.labels.range] };
-    base.grid = { left: 10, right: 20, top: 50, bottom: 60, containLabel: true };
+    base.grid = { left: 10, right: 24, top: spec.title ? 50 : 30, bottom: 60, containLabel: true };
     base.xAxis = { type: "category", data: spec.categories, name: spec.labels.axis, nameLocation: "middle", nameGap: 26 };
-    base.yAxis = { type: "value", scale: true };
+    base.yAxis = { type: "value", scale: true, name: spec.unit, nameTextStyle: { align: "left" } };
     var width = spec.high.map(function (h, i) { return h === null || spec.low[i] === null ? null : h - spec.low[i]; });
     base.series = [
       { name: "low", type: "line", data: spec.low, stack: "range", stackStrategy: "all", symbol: "none",
