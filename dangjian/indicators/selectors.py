@@ -331,36 +331,55 @@ def figure_of(indicator: Indicator, parts: Parts | None, month: dt.date, *, may_
     return Point(month, None if masked else value, teams=parts.n, masked=masked)
 
 
+def _weighs(indicator: Indicator) -> bool:
+    """Whether a month's figure needs its teams' headcounts: a headcount-weighted mean, or pay
+    (withheld for too few people)."""
+    return indicator.level == Level.TEAM and (indicator.aggregation == Aggregation.WEIGHTED or indicator.income)
+
+
 def parts_by_enterprise(
     enterprise_ids: QuerySet[Any] | Iterable[int], indicators: Sequence[Indicator], first: dt.date, last: dt.date
 ) -> dict[tuple[int, int, dt.date], Parts]:
-    """(indicator, enterprise, month) → the month's parts, for every indicator at once: one grouped
-    statement over the figures of these enterprises' teams (each team's headcount of the month
-    looked up through the unique index), whatever the number of enterprises."""
-    if not indicators:
-        return {}
-    head = headcount_indicator()
-    heads = Value.objects.filter(
-        indicator_id=head.pk if head else 0, team_id=OuterRef("team_id"), month=OuterRef("month")
-    ).values("value")[:1]
-    rows = (
-        Value.objects.filter(
+    """(indicator, enterprise, month) → the month's parts, for many indicators at once, whatever
+    the number of enterprises: one grouped statement for the sums and plain means, one for the
+    figures weighed by headcount (each team's headcount of the month looked up through the unique
+    index: the cost of a row, so only where it is needed). Grouped by enterprise as the index
+    runs (enterprise, indicator, month); a caller wanting months sums the enterprises' parts."""
+    out: dict[tuple[int, int, dt.date], Parts] = {}
+    plain = [i.pk for i in indicators if not _weighs(i)]
+    weighed = [i.pk for i in indicators if _weighs(i)]
+    for wanted, weigh in ((plain, False), (weighed, True)):
+        if not wanted:
+            continue
+        qs = Value.objects.filter(
             enterprise_id__in=enterprise_ids,
-            indicator__in=[i.pk for i in indicators],
+            indicator__in=wanted,
             value__isnull=False,
             month__gte=first,
             month__lte=last,
-        )
-        .annotate(h=Subquery(heads))
-        .order_by()
-        .values("indicator_id", "enterprise_id", "month")
-        .annotate(total=Sum("value"), n=Count("pk"), hv=Sum(F("h") * F("value")), hsum=Sum("h"), hn=Count("h"))
-        .values_list("indicator_id", "enterprise_id", "month", "total", "n", "hv", "hsum", "hn")
-    )
-    return {
-        (ind, ent, month): Parts(float(total or 0), n, float(hv or 0), float(hsum or 0), hn)
-        for ind, ent, month, total, n, hv, hsum, hn in rows
-    }
+        ).order_by()
+        if weigh:
+            head = headcount_indicator()
+            heads = Value.objects.filter(
+                indicator_id=head.pk if head else 0, team_id=OuterRef("team_id"), month=OuterRef("month")
+            ).values("value")[:1]
+            rows = (
+                qs.annotate(h=Subquery(heads))
+                .values("indicator_id", "enterprise_id", "month")
+                .annotate(total=Sum("value"), n=Count("pk"), hv=Sum(F("h") * F("value")), hsum=Sum("h"), hn=Count("h"))
+                .values_list("indicator_id", "enterprise_id", "month", "total", "n", "hv", "hsum", "hn")
+            )
+            for ind, ent, month, total, n, hv, hsum, hn in rows:
+                out[(ind, ent, month)] = Parts(float(total or 0), n, float(hv or 0), float(hsum or 0), hn)
+        else:
+            sums = (
+                qs.values("indicator_id", "enterprise_id", "month")
+                .annotate(total=Sum("value"), n=Count("pk"))
+                .values_list("indicator_id", "enterprise_id", "month", "total", "n")
+            )
+            for ind, ent, month, total, n in sums:
+                out[(ind, ent, month)] = Parts(float(total or 0), n)
+    return out
 
 
 def teams_and_coverage(

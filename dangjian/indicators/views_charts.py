@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -161,7 +162,7 @@ def rollup(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(indicator)s, %(org)s") % {"indicator": chosen.label, "org": org.display_name},
             chosen,
             r.months,
-            r.lines.get(chosen.pk, []),
+            rollups.line(user, org, r, chosen),
             share=r.share,
         )
     parent = (
@@ -186,6 +187,7 @@ def rollup(request: HttpRequest, pk: int) -> HttpResponse:
             "masked": any(c.masked for row in [*r.rows, r.total] for c in row.cells.values()),
             "analysis_url": reverse("indicators:analysis") + "?" + urlencode({"org": org.pk}),
             "few": INCOME_MIN_HEADCOUNT,
+            "minutes": max(1, settings.DANGJIAN.get("DASHBOARD_SECONDS", 300) // 60),
         },
     )
 

@@ -283,8 +283,12 @@ def test_the_roll_up_takes_the_same_queries_for_many_enterprises(world, login, d
         actor=None, user=prefecture_admin, role=Role.ORG_DEPARTMENT, organization=world.prefecture
     )
     client = login(prefecture_admin)
+    # The session, the user and their roles; the committee, the indicators, its enterprises and
+    # the committees below; the figures (sums and means, then those weighed by headcount: the
+    # headcount indicator and the figures), the teams, their coverage, the teams reporting; the
+    # chart's line; the committee above; the bell.
     for org in (world.park, world.county, world.prefecture):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(16):
             response = client.get(reverse("indicators:rollup", args=[org.pk]))
         assert response.status_code == 200
         total = response.content.decode().split('data-row="total"', 1)[1].split("</tr>", 1)[0]
