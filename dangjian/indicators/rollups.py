@@ -155,7 +155,8 @@ def _enterprises(user: User, org: Organization) -> list[EnterpriseRow]:
 
 
 def rollup(user: User, org: Organization, indicators: Sequence[Indicator], this_month: dt.date) -> Rollup:
-    """The committee's roll-up over the enterprises under it that the user reads."""
+    """The committee's roll-up over the enterprises under it that the user reads, counted now
+    (the pages read `cached`; a benchmark times this)."""
     return _count(user, org, indicators, this_month, _enterprises(user, org))
 
 
@@ -275,8 +276,3 @@ def line(user: User, org: Organization, r: Rollup, indicator: Indicator) -> list
         hit = [selectors.figure_of(indicator, by_month[m], m, may_see_few=False) for m in r.months if m in by_month]
         cache.set(key, hit, _keep_seconds())
     return hit
-
-
-def quarter_points(indicator: Indicator, points: Sequence[Point]) -> list[tuple[tuple[int, int], float | None, int]]:
-    """A series' quarters, newest first (for the quarter tables)."""
-    return list(reversed(selectors.quarters(indicator, points)))

@@ -9,6 +9,7 @@ a pay figure of very few people is shown only to the enterprise's own HR
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -27,7 +28,7 @@ from dangjian.access import permissions
 from dangjian.access.scopes import path_ids
 from dangjian.ids import parse_id
 from dangjian.jobs.services import record_export
-from dangjian.organizations.models import Enterprise, Organization, OrgKind
+from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
 from dangjian.ui.downloads import attachment as download
 
 from . import charts, effects, reports, rollups, selectors, wording
@@ -132,8 +133,9 @@ def rollup(request: HttpRequest, pk: int) -> HttpResponse:
     indicators = list(selectors.defaults().filter(archived=False))
     r = rollups.cached(user, org, indicators, selectors.this_month())
     chosen = _pick(indicators, request.GET.get("indicator"))
-    base = reverse("indicators:rollup", args=[0]).rsplit("0/", 1)[0]
-    enterprise_base = reverse("indicators:enterprise", args=[0]).rsplit("0/", 1)[0]
+    # Reversed once, not once per row (a county may oversee hundreds of enterprises directly).
+    base = reverse("indicators:rollup", args=[1]).rsplit("1/", 1)[0]
+    enterprise_base = reverse("indicators:enterprise", args=[1]).rsplit("1/", 1)[0]
 
     def cells(row: rollups.Row) -> list[dict[str, Any]]:
         out = []
@@ -142,8 +144,13 @@ def rollup(request: HttpRequest, pk: int) -> HttpResponse:
             comparable = _comparable(ind, cell.months, cell.before_months)
             change, css = _change(ind, cell.change if comparable else None)
             out.append(
-                {"figure": _number(ind, cell.figure), "masked": cell.masked, "months": cell.months}
-                | {"change": change, "css": css}
+                {
+                    "figure": _number(ind, cell.figure),
+                    "masked": cell.masked,
+                    "months": cell.months,
+                    "change": change,
+                    "css": css,
+                }
             )
         return out
 
@@ -236,6 +243,36 @@ def _before(quarter: tuple[int, int]) -> tuple[int, int]:
     return (quarter[0], quarter[1] - 1) if quarter[1] > 1 else (quarter[0] - 1, 4)
 
 
+def _team_rows(
+    ent: Enterprise,
+    chosen: Indicator | None,
+    units: list[ProductionUnit],
+    coverage: dict[int, dt.date],
+    latest: dt.date | None,
+    *,
+    may_see_few: bool,
+) -> list[dict[str, Any]]:
+    """The enterprise's teams, each with its figure of the latest month and its first day in a
+    member's charge, linking to its own page on the same indicator."""
+    figures = (
+        selectors.team_figures(ent, chosen, latest, may_see_few=may_see_few)
+        if chosen is not None and latest is not None and chosen.level == Level.TEAM
+        else {}
+    )
+    base = reverse("indicators:team", args=[1]).rsplit("1/", 1)[0]
+    query = f"?indicator={chosen.pk}" if chosen is not None else ""
+    return [
+        {
+            "team": t,
+            "url": f"{base}{t.pk}/{query}",
+            "figure": figures.get(t.pk),
+            "text": _number(chosen, figures[t.pk].value) if chosen is not None and t.pk in figures else "",
+            "covered": coverage.get(t.pk),
+        }
+        for t in units
+    ]
+
+
 @login_required
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -271,23 +308,6 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
             marks=marks,
         )
     latest = max((p.month for p in points if p.value is not None or p.masked), default=None)
-    figures = (
-        selectors.team_figures(ent, chosen, latest, may_see_few=may_few)
-        if chosen is not None and latest is not None and chosen.level == Level.TEAM
-        else {}
-    )
-    team_base = reverse("indicators:team", args=[0]).rsplit("0/", 1)[0]
-    query = f"?indicator={chosen.pk}" if chosen is not None else ""
-    teams = [
-        {
-            "team": t,
-            "url": f"{team_base}{t.pk}/{query}",
-            "figure": figures.get(t.pk),
-            "text": _number(chosen, figures[t.pk].value) if chosen is not None and t.pk in figures else "",
-            "covered": coverage.get(t.pk),
-        }
-        for t in units
-    ]
     may_enter = permissions.may_enter_indicators(user, ent)
     return render(
         request,
@@ -299,7 +319,7 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
             "spec": spec,
             "quarters": _quarter_rows(chosen, shown) if chosen is not None else [],
             "masked": any(p.masked for p in shown),
-            "teams": teams,
+            "teams": _team_rows(ent, chosen, units, coverage, latest, may_see_few=may_few),
             "latest": latest,
             "first_covered": first_covered,
             "enter_url": _maybe_url("indicators:enter", ent.pk) if may_enter else None,
