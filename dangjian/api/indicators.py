@@ -736,7 +736,10 @@ def effect_analysis(
     _reader(user)
     ids, one, name = _where(user, org, enterprise)
     ind = _indicator_for(one, indicator)
-    title = _("Covered and not-yet-covered teams compared, %(indicator)s: %(place)s") % {"indicator": ind.label, "place": name}
+    title = _("Covered and not-yet-covered teams compared, %(indicator)s: %(place)s") % {
+        "indicator": ind.label,
+        "place": name,
+    }
     answer = effects.answer(user, ind, ids, title[:200])
     if answer.effect is not None:
         return Status(200, _analysis_body(ind, answer.effect, len(ids)))

@@ -20,10 +20,10 @@ from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Su
 from django.utils import timezone
 
 from dangjian import versions
-from dangjian.access import permissions
+from dangjian.access import permissions, scopes
 from dangjian.access.scopes import CHANGE, VIEW
 from dangjian.organizations import selectors as orgs
-from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
+from dangjian.organizations.models import Enterprise, Organization, ProductionUnit, UnitKind
 from dangjian.production import selectors as production
 
 from .analysis import Observation, period_of
@@ -316,3 +316,174 @@ def data_version() -> str | None:
     nothing now)."""
     figures, coverage = versions.current("indicators"), versions.current(production.COVERAGE_VERSION)
     return None if figures is None or coverage is None else f"{figures}.{coverage}"
+
+
+# --- the charts' and the committees' roll-up's reads (views_charts, rollups) ---------------------
+
+
+def readable_orgs(user: User) -> QuerySet[Organization]:
+    """The organisations whose enterprises' figures the user reads as a body (a committee's
+    roll-up, an analysis over an organisation): their organisation department's or committee's
+    subtree, an enterprise role's party organisation. The enterprises read under one are still
+    only those of `visible_enterprises`."""
+    q = scopes.anchor_orgs_q(user, scopes.INDICATOR, VIEW)
+    return orgs.all_orgs() if q is None else orgs.orgs_where(q)
+
+
+def visible_under(user: User, org: Organization) -> QuerySet[Enterprise]:
+    """The enterprises under `org` (supervised or covered by its subtree) whose figures the user reads."""
+    return visible_enterprises(user).filter(pk__in=orgs.enterprises_under(org.path))
+
+
+def team_in_scope(user: User, pk: int) -> ProductionUnit | None:
+    """A production team of an enterprise whose figures the user reads, with its enterprise."""
+    return (
+        ProductionUnit.objects.filter(pk=pk, kind=UnitKind.TEAM, enterprise__in=visible_enterprises(user))
+        .select_related("enterprise", "parent")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A month's figure of some teams in parts that add up across teams and enterprises: Σ value,
+    how many, Σ headcount × value, Σ headcount and how many had a headcount (monthly_totals' columns)."""
+
+    total: float = 0.0
+    n: int = 0
+    hv: float = 0.0
+    hsum: float = 0.0
+    hn: int = 0
+
+    def __add__(self, other: Parts) -> Parts:
+        return Parts(
+            self.total + other.total,
+            self.n + other.n,
+            self.hv + other.hv,
+            self.hsum + other.hsum,
+            self.hn + other.hn,
+        )
+
+
+def figure_of(indicator: Indicator, parts: Parts | None, month: dt.date, *, may_see_few: bool) -> Point:
+    """The month's figure made of its parts, as `series` makes it (masked as it masks)."""
+    if parts is None or not parts.n:
+        return Point(month, None, teams=0)
+    value = _combine(indicator, parts.total, parts.n, parts.hv, parts.hsum, parts.hn)
+    masked = pay_hidden(indicator, parts.hsum if parts.hn else None, may_see_few)
+    return Point(month, None if masked else value, teams=parts.n, masked=masked)
+
+
+def _weighs(indicator: Indicator) -> bool:
+    """Whether a month's figure needs its teams' headcounts: a headcount-weighted mean, or pay
+    (withheld for too few people)."""
+    return indicator.level == Level.TEAM and (indicator.aggregation == Aggregation.WEIGHTED or indicator.income)
+
+
+def parts_by_enterprise(
+    enterprise_ids: QuerySet[Any] | Iterable[int], indicators: Sequence[Indicator], first: dt.date, last: dt.date
+) -> dict[tuple[int, int, dt.date], Parts]:
+    """(indicator, enterprise, month) → the month's parts, for many indicators at once, whatever
+    the number of enterprises: one grouped statement for the sums and plain means, one for the
+    figures weighed by headcount (each team's headcount of the month looked up through the unique
+    index: the cost of a row, so only where it is needed). Grouped by enterprise as the index
+    runs (enterprise, indicator, month); a caller wanting months sums the enterprises' parts."""
+    out: dict[tuple[int, int, dt.date], Parts] = {}
+    plain = [i.pk for i in indicators if not _weighs(i)]
+    weighed = [i.pk for i in indicators if _weighs(i)]
+    for wanted, weigh in ((plain, False), (weighed, True)):
+        if not wanted:
+            continue
+        qs = Value.objects.filter(
+            enterprise_id__in=enterprise_ids,
+            indicator__in=wanted,
+            value__isnull=False,
+            month__gte=first,
+            month__lte=last,
+        ).order_by()
+        if weigh:
+            head = headcount_indicator()
+            heads = Value.objects.filter(
+                indicator_id=head.pk if head else 0, team_id=OuterRef("team_id"), month=OuterRef("month")
+            ).values("value")[:1]
+            rows = (
+                qs.annotate(h=Subquery(heads))
+                .values("indicator_id", "enterprise_id", "month")
+                .annotate(total=Sum("value"), n=Count("pk"), hv=Sum(F("h") * F("value")), hsum=Sum("h"), hn=Count("h"))
+                .values_list("indicator_id", "enterprise_id", "month", "total", "n", "hv", "hsum", "hn")
+            )
+            for ind, ent, month, total, n, hv, hsum, hn in rows:
+                out[(ind, ent, month)] = Parts(float(total or 0), n, float(hv or 0), float(hsum or 0), hn)
+        else:
+            sums = (
+                qs.values("indicator_id", "enterprise_id", "month")
+                .annotate(total=Sum("value"), n=Count("pk"))
+                .values_list("indicator_id", "enterprise_id", "month", "total", "n")
+            )
+            for ind, ent, month, total, n in sums:
+                out[(ind, ent, month)] = Parts(float(total or 0), n)
+    return out
+
+
+def teams_and_coverage(
+    enterprise_ids: QuerySet[Any] | Iterable[int],
+) -> tuple[dict[int, int], dict[int, list[dt.date]]]:
+    """How many production teams each enterprise has, and its teams' first days in a member's
+    charge in order: two statements (the teams with their enterprise, the coverage starts)."""
+    owners = dict(
+        ProductionUnit.objects.filter(enterprise_id__in=enterprise_ids, kind=UnitKind.TEAM).values_list(
+            "pk", "enterprise_id"
+        )
+    )
+    teams: dict[int, int] = defaultdict(int)
+    for enterprise in owners.values():
+        teams[enterprise] += 1
+    starts: dict[int, list[dt.date]] = defaultdict(list)
+    for team, day in production.coverage_starts(enterprise_ids).items():
+        if team in owners:
+            starts[owners[team]].append(day)
+    for days in starts.values():
+        days.sort()
+    return dict(teams), dict(starts)
+
+
+def reporting_by_enterprise(
+    enterprise_ids: QuerySet[Any] | Iterable[int], first: dt.date, last: dt.date
+) -> dict[int, int]:
+    """How many of each enterprise's teams have any figure in these months (one grouped count)."""
+    rows = (
+        Value.objects.filter(
+            enterprise_id__in=enterprise_ids, team__isnull=False, value__isnull=False, month__gte=first, month__lte=last
+        )
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("team_id", distinct=True))
+        .values_list("enterprise_id", "n")
+    )
+    return dict(rows)
+
+
+def team_figures(
+    enterprise: Enterprise, indicator: Indicator, month: dt.date, *, may_see_few: bool
+) -> dict[int, Point]:
+    """Each team's figure of one month (a pay figure of too few people masked): one statement."""
+    head = headcount_indicator()
+    wanted = [indicator.pk, head.pk if head else 0]
+    rows = Value.objects.filter(
+        enterprise=enterprise, indicator_id__in=wanted, month=month, team__isnull=False, value__isnull=False
+    ).values_list("indicator_id", "team_id", "value")
+    values: dict[int, Decimal] = {}
+    heads: dict[int, Decimal] = {}
+    for ind, team, value in rows:
+        if value is None:
+            continue
+        if ind == indicator.pk:
+            values[team] = value
+        if head is not None and ind == head.pk:
+            heads[team] = value
+    return {
+        team: Point(month, None, masked=True)
+        if pay_hidden(indicator, heads.get(team), may_see_few)
+        else Point(month, float(value))
+        for team, value in values.items()
+    }

@@ -11,25 +11,11 @@ from decimal import Decimal
 
 from dangjian.indicators import selectors, services, simulate
 from dangjian.indicators.analysis import period_of
-from dangjian.indicators.models import HEADCOUNT, PASS_RATE, Indicator, Value
+from dangjian.indicators.models import HEADCOUNT, PASS_RATE, Value
 from dangjian.organizations.models import ProductionUnit
 from dangjian.production import services as production
 from dangjian.testing.factories import UnitFactory
-
-
-def last_month(back: int = 1) -> dt.date:
-    return selectors.add_months(selectors.this_month(), -back)
-
-
-def default(code: str) -> Indicator:
-    return Indicator.objects.get(enterprise__isnull=True, code=code)
-
-
-def own_indicator(side, name: str = "返工率", **spec) -> Indicator:
-    """An indicator of the side's enterprise's own."""
-    return services.define_indicator(
-        actor=None, enterprise=side.enterprise, spec=services.IndicatorSpec(name=name, **spec)
-    )
+from dangjian.testing.indicators import indicator, last_month
 
 
 def figure(side, code: str = PASS_RATE, value: str = "95.5", month: dt.date | None = None, team=None) -> Value:
@@ -37,7 +23,7 @@ def figure(side, code: str = PASS_RATE, value: str = "95.5", month: dt.date | No
     outcome = services.record_values(
         actor=None,
         enterprise=side.enterprise,
-        entries=[services.Entry(default(code), team or side.team, month or last_month(), Decimal(value))],
+        entries=[services.Entry(indicator(code), team or side.team, month or last_month(), Decimal(value))],
     )
     return outcome.values[0]
 
@@ -68,7 +54,7 @@ def scene(side, starts: Sequence[int | None], *, months: int = 18, effect: float
     )
     by_pk = {u.pk: u for u in units}
     entries = [
-        services.Entry(default(code), by_pk[team], by_period[period], Decimal(str(value)))
+        services.Entry(indicator(code), by_pk[team], by_period[period], Decimal(str(value)))
         for code in (PASS_RATE, HEADCOUNT)
         for team, period, value in sims[code]
     ]

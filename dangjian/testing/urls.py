@@ -21,6 +21,7 @@ from dangjian.testing import indicators_entry as indicator_scene
 from dangjian.testing import production as production_scene
 from dangjian.testing import selection_pages
 from dangjian.testing import selections as selection_scene
+from dangjian.testing.indicators import own_indicator
 from dangjian.testing.rosters import ident, xlsx
 from dangjian.testing.selections import nominated, round_of
 
@@ -124,9 +125,13 @@ OBJECT_URLS = {
     "indicators:definitions": lambda w: {"pk": w.b.enterprise.pk},
     "indicators:define": lambda w: {"pk": w.b.enterprise.pk},
     "indicators:values_xlsx": lambda w: {"pk": w.b.enterprise.pk},
-    "indicators:edit_definition": lambda w: {"pk": indicator_scene.own_indicator(w.b).pk},
-    "indicators:archive_definition": lambda w: {"pk": indicator_scene.own_indicator(w.b).pk},
+    "indicators:edit_definition": lambda w: {"pk": own_indicator(w.b).pk},
+    "indicators:archive_definition": lambda w: {"pk": own_indicator(w.b).pk},
     "indicators:value": lambda w: {"pk": indicator_scene.figure(w.b).pk},
+    # B's production figures: its enterprise's and its team's charts; another county's roll-up.
+    "indicators:enterprise": lambda w: {"pk": w.b.enterprise.pk},
+    "indicators:team": lambda w: {"pk": w.b.team.pk},
+    "indicators:rollup": lambda w: {"pk": w.outsider_county.pk},
 }
 
 
@@ -246,6 +251,7 @@ LIST_URLS = {
     "guidance:screen_figures",
     "selections:rounds",
     "selections:round_new",
+    "indicators:home",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
@@ -282,6 +288,8 @@ QUERY_URLS = {
     "guidance:rollup": lambda w: f"?org={w.outsider_county.pk}",
     "guidance:screen": lambda w: f"?org={w.outsider_county.pk}",
     "guidance:screen_figures": lambda w: f"?org={w.outsider_county.pk}",
+    "indicators:analysis": lambda w: f"?enterprise={w.b.enterprise.pk}",
+    "indicators:analysis_xlsx": lambda w: f"?enterprise={w.b.enterprise.pk}",
 }
 # Searches: they answer 200 with what matches; B's names must never be among the matches.
 SEARCH_URLS = {"lookup": lambda w: "?source=person&search=工人"}

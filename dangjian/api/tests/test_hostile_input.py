@@ -20,7 +20,7 @@ from dangjian.organizations.models import Organization
 from dangjian.testing.api import API, operations
 from dangjian.testing.branchlife import meeting
 from dangjian.testing.guidance import appraisal_of, instructor_of, opinion_of, visit_of
-from dangjian.testing.indicator_figures import own_indicator
+from dangjian.testing.indicators import own_indicator
 
 OPERATIONS = operations()
 

@@ -17,7 +17,8 @@ from dangjian.indicators.models import HEADCOUNT, INCOME, OUTPUT, PASS_RATE, Ind
 from dangjian.jobs.models import Job
 from dangjian.testing.api import API
 from dangjian.testing.factories import UserFactory
-from dangjian.testing.indicator_figures import default, figure, last_month, own_indicator, scene
+from dangjian.testing.indicator_figures import figure, scene
+from dangjian.testing.indicators import indicator, last_month, own_indicator
 
 EN = {"accept-language": "en"}
 DEFAULT_CODES = ["output", "pass_rate", "on_time", "efficiency", "income", "headcount"]
@@ -140,7 +141,7 @@ def test_a_manager_adds_renames_and_archives_an_indicator_of_the_enterprises_own
 
 
 def test_the_defaults_stay_as_they_are_with_the_services_reason(world, api_as):
-    output = default(OUTPUT)
+    output = indicator(OUTPUT)
     for body in ({"name": "产值"}, {"archived": True}):
         response = api_as(world.a.manager, **EN).patch(f"{API}/indicators/definitions/{output.pk}", body)
         assert response.status_code == 422, response.content
@@ -155,7 +156,7 @@ def test_definitions_are_kept_by_the_enterprises_managers_and_statisticians_only
     for response in (
         secretary.post(f"{API}/indicators/definitions", body),
         secretary.patch(f"{API}/indicators/definitions/{own.pk}", {"name": "x"}),
-        secretary.patch(f"{API}/indicators/definitions/{default(OUTPUT).pk}", {"name": "x"}),
+        secretary.patch(f"{API}/indicators/definitions/{indicator(OUTPUT).pk}", {"name": "x"}),
     ):
         assert response.status_code == 403, response.content
         assert "entered by its managers and statisticians" in response.json()["message"]
@@ -196,7 +197,7 @@ def test_a_batch_is_stored_and_the_same_batch_again_changes_nothing(world, api_a
     entries = [
         _entry(world.a.team, OUTPUT, 5200),
         _entry(world.a.team, PASS_RATE, "97.5%"),
-        _entry(world.a.team, default(HEADCOUNT).pk, 12),
+        _entry(world.a.team, indicator(HEADCOUNT).pk, 12),
         _entry(world.a.team, OUTPUT, 4800, back=2),
     ]
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -246,7 +247,7 @@ def test_figures_out_of_range_are_stored_only_once_confirmed(world, api_as):
 
     response = _put(client, world.a.enterprise, entries, confirm=True)
     assert response.json() == {"created": 2, "corrected": 0, "withdrawn": 0, "unchanged": 0, "confirmed": 1}
-    stored = Value.objects.get(indicator=default(INCOME))
+    stored = Value.objects.get(indicator=indicator(INCOME))
     assert stored.confirmed and client.get(f"{API}/indicators/values/{stored.pk}").json()["confirmed"] is True
 
 
@@ -342,7 +343,7 @@ def test_the_list_holds_the_enterprises_the_caller_reads_and_narrows_by_its_filt
         return {r["id"] for r in client.get(f"{API}/indicators/values", query).json()["items"]}
 
     assert ids(indicator="output") == {a_output.pk, a_early.pk}
-    assert ids(indicator=str(default(PASS_RATE).pk)) == {a_rate.pk}
+    assert ids(indicator=str(indicator(PASS_RATE).pk)) == {a_rate.pk}
     assert ids(first=_month(2)) == {a_output.pk, a_rate.pk}
     assert ids(last=_month(2)) == {a_early.pk}
     assert ids(team=world.a.team.pk, indicator="output", first=_month(3), last=_month(3)) == {a_early.pk}
@@ -430,7 +431,7 @@ def test_the_analysis_compares_covered_teams_with_teams_not_yet_covered(world, a
     scene(world.a, [6, 8, 10, 12, None, None, None, None])
     client = api_as(world.a.secretary, **EN)
     response = client.get(
-        f"{API}/indicators/analysis", {"enterprise": world.a.enterprise.pk, "indicator": str(default(PASS_RATE).pk)}
+        f"{API}/indicators/analysis", {"enterprise": world.a.enterprise.pk, "indicator": str(indicator(PASS_RATE).pk)}
     )
     assert response.status_code == 200, response.content
     body = response.json()

@@ -11,7 +11,8 @@ from django.urls import reverse
 from dangjian.indicators.models import Value
 from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
 from dangjian.testing.factories import UnitFactory
-from dangjian.testing.indicators_entry import default, figure
+from dangjian.testing.indicators import indicator
+from dangjian.testing.indicators_entry import figure
 
 pytestmark = BROWSER_MARKS
 
@@ -38,8 +39,8 @@ def test_the_form_on_a_phone(transactional_db, live_server, world, browser, lang
     page.select_option("select[name=team]", str(second.pk))
     page.wait_for_url(f"**team={second.pk}")
     _fits(page)
-    page.fill(f"input[name=t{default('output').pk}]", "1,200")
-    page.fill(f"input[name=t{default('pass_rate').pk}]", "30")
+    page.fill(f"input[name=t{indicator('output').pk}]", "1,200")
+    page.fill(f"input[name=t{indicator('pass_rate').pk}]", "30")
     assert page.locator("[data-save-next]").count() == 0  # the last team of the list
     page.click("[data-save]")
     assert page.locator("[data-unconfirmed]").is_visible()
@@ -49,7 +50,7 @@ def test_the_form_on_a_phone(transactional_db, live_server, world, browser, lang
     page.click("[data-save]")
     page.wait_for_load_state()
     assert page.locator("[data-confirmed]").count() == 1
-    assert Value.objects.get(team=second, indicator=default("pass_rate")).confirmed
+    assert Value.objects.get(team=second, indicator=indicator("pass_rate")).confirmed
     _fits(page)
 
     page.goto(live_server.url + reverse("indicators:month", args=[a.enterprise.pk]))

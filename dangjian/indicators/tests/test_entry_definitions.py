@@ -10,7 +10,8 @@ from django.urls import reverse
 from dangjian.audit.models import Action, AuditEvent
 from dangjian.indicators import services
 from dangjian.indicators.models import Indicator, Level
-from dangjian.testing.indicators_entry import default, figure, last_month, own_indicator
+from dangjian.testing.indicators import indicator, last_month, own_indicator
+from dangjian.testing.indicators_entry import figure
 
 
 def _english(client):
@@ -101,7 +102,7 @@ def test_the_level_stays_once_figures_are_stored(world, login):
 
 def test_the_defaults_are_nobodys_to_change(world, login):
     client = login(world.a.manager)
-    output = default("output")
+    output = indicator("output")
     assert client.get(reverse("indicators:edit_definition", args=[output.pk])).status_code == 404
     assert client.post(reverse("indicators:archive_definition", args=[output.pk]), {"archived": "1"}).status_code == 404
     output.refresh_from_db()

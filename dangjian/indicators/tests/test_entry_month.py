@@ -18,7 +18,8 @@ from dangjian.indicators import services
 from dangjian.indicators.todo import todo
 from dangjian.organizations.models import ProductionUnit
 from dangjian.testing.factories import UnitFactory
-from dangjian.testing.indicators_entry import default, figure, last_month, own_indicator
+from dangjian.testing.indicators import indicator, last_month, own_indicator
+from dangjian.testing.indicators_entry import figure
 
 CODES = ("output", "pass_rate", "on_time", "efficiency", "income", "headcount")
 
@@ -41,7 +42,7 @@ def _complete(side, team, month=None):
         actor=side.manager,
         enterprise=side.enterprise,
         entries=[
-            services.Entry(default(c), team, month or last_month(), services.parse_figure(values[c])) for c in CODES
+            services.Entry(indicator(c), team, month or last_month(), services.parse_figure(values[c])) for c in CODES
         ],
     )
 

@@ -20,7 +20,8 @@ from dangjian.audit.models import Action, AuditEvent
 from dangjian.indicators.models import Revision, Value
 from dangjian.organizations.models import ProductionUnit
 from dangjian.testing.factories import UnitFactory, UserFactory
-from dangjian.testing.indicators_entry import default, figure, last_month
+from dangjian.testing.indicators import indicator, last_month
+from dangjian.testing.indicators_entry import figure
 
 
 def _url(side, month=None, team=None, **query):
@@ -32,7 +33,7 @@ def _url(side, month=None, team=None, **query):
 
 
 def _field(code: str) -> str:
-    return f"t{default(code).pk}"
+    return f"t{indicator(code).pk}"
 
 
 def _english(client):
@@ -41,7 +42,7 @@ def _english(client):
 
 
 def _stored(side, code="output"):
-    return Value.objects.filter(enterprise=side.enterprise, indicator=default(code)).first()
+    return Value.objects.filter(enterprise=side.enterprise, indicator=indicator(code)).first()
 
 
 def test_the_form_stores_figures_and_shows_them_back(world, login):
@@ -202,7 +203,7 @@ def test_save_and_next_team_walks_the_teams_by_workshop(world, login):
     assert response["Location"] == _url(world.a, team=second)
     last = client.post(_url(world.a, team=second), {_field("output"): "90", "then": "next"})
     assert last["Location"].startswith(reverse("indicators:month", args=[world.a.enterprise.pk]))
-    assert Value.objects.filter(indicator=default("output")).count() == 2
+    assert Value.objects.filter(indicator=indicator("output")).count() == 2
 
 
 def test_a_statistician_enters_the_figures_too(world, login):

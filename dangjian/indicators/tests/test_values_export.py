@@ -16,7 +16,8 @@ from dangjian.indicators import selectors
 from dangjian.indicators.columns import SHEET_COLUMNS
 from dangjian.jobs.models import Job
 from dangjian.testing.exports import read_rows
-from dangjian.testing.indicators_entry import figure, last_month
+from dangjian.testing.indicators import last_month
+from dangjian.testing.indicators_entry import figure
 
 
 def _url(side, **query):

@@ -28,6 +28,8 @@ SECRETARY_PAGES = {
     "indicators:month": ("enterprise", "A缝纫一组"),
     "indicators:definitions": ("enterprise", "A公司"),
     "indicators:value": (figure, "A缝纫一组"),
+    "indicators:enterprise": ("enterprise", "A缝纫一组"),  # its teams, each opening its figures
+    "indicators:team": ("team", "A缝纫一组"),
 }
 
 
@@ -157,6 +159,9 @@ def test_object_pages_are_all_exercised():
         "indicators:edit_definition",
         "indicators:archive_definition",
         "indicators:values_xlsx",
+        # indicators/tests/test_chart_pages.py opens a committee's roll-up as its organisation
+        # department (a secretary reads no committee's figures)
+        "indicators:rollup",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
@@ -178,6 +183,8 @@ def test_object_pages_are_all_exercised():
         - {"access:logins_give", "access:sheets"}
         # a committee's, refused to a branch secretary: guidance/tests/test_rollups.py
         - {"guidance:rollup", "guidance:screen", "guidance:screen_figures"}
+        # sends the reader of one enterprise on to its figures: indicators/tests/test_chart_pages.py
+        - {"indicators:home"}
     ),
 )
 def test_secretary_opens_lists(world, login, name):
