@@ -62,11 +62,11 @@ router = Router(tags=["indicators"])
 IndicatorDirection = Literal["higher", "lower"]
 IndicatorLevel = Literal["team", "enterprise"]
 IndicatorAggregation = Literal["sum", "mean", "weighted"]
-AnalysisStatus = Literal["ok", "no_covered", "no_comparison"]
+AnalysisStatus = Literal["ok", "no_covered", "no_comparison", "too_little"]
 assert set(get_args(IndicatorDirection)) == set(Direction.values)
 assert set(get_args(IndicatorLevel)) == set(Level.values)
 assert set(get_args(IndicatorAggregation)) == set(Aggregation.values)
-assert set(get_args(AnalysisStatus)) == {analysis.OK, analysis.NO_COVERED, analysis.NO_COMPARISON}
+assert set(get_args(AnalysisStatus)) == {analysis.OK, analysis.NO_COVERED, analysis.NO_COMPARISON, analysis.TOO_LITTLE}
 
 MAX_ENTRIES = 5000
 REF_DESCRIPTION = "An indicator's id, or its code (output, pass_rate, on_time, efficiency, income, headcount, …)."

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from dangjian import versions
@@ -140,35 +140,20 @@ def pay_readers(user: User) -> list[int] | None:
 
 def without_pay_of_few(user: User, qs: QuerySet[Value]) -> QuerySet[Value]:
     """`qs` without the pay figures an average cannot hide one person's pay in: a team's of a
-    month when its headcount that month is below INCOME_MIN_HEADCOUNT or not known (the
-    enterprise's own: when its teams' headcounts add up to less) — unless the caller is the
-    enterprise's HR."""
+    month when its headcount that month is below INCOME_MIN_HEADCOUNT or not known — unless the
+    caller is the enterprise's HR (an enterprise's own figure averages the whole enterprise and
+    stays, as pay_hidden says)."""
     readers = pay_readers(user)
     if readers is None:
         return qs
     head = headcount_indicator()
+    shown = Q(indicator__income=False) | Q(enterprise_id__in=readers) | Q(team__isnull=True)
     if head is None:
-        return qs.filter(Q(indicator__income=False) | Q(enterprise_id__in=readers))
+        return qs.filter(shown)
     team_head = Value.objects.filter(
         indicator=head, team_id=OuterRef("team_id"), month=OuterRef("month"), value__isnull=False
     ).values("value")[:1]
-    enterprise_head = (
-        Value.objects.filter(
-            indicator=head,
-            enterprise_id=OuterRef("enterprise_id"),
-            month=OuterRef("month"),
-            team__isnull=False,
-            value__isnull=False,
-        )
-        .values("enterprise_id")
-        .annotate(people=Sum("value"))
-        .values("people")[:1]
-    )
-    return qs.annotate(
-        people=Case(When(team__isnull=True, then=Subquery(enterprise_head)), default=Subquery(team_head))
-    ).filter(
-        Q(indicator__income=False) | Q(enterprise_id__in=readers) | Q(people__gte=INCOME_MIN_HEADCOUNT),
-    )
+    return qs.annotate(people=Subquery(team_head)).filter(shown | Q(people__gte=INCOME_MIN_HEADCOUNT))
 
 
 @dataclass(frozen=True)
@@ -181,8 +166,20 @@ class Point:
     masked: bool = False  # withheld: a pay figure of too few people
 
 
+def _pay_floor(indicator: Indicator, may_see_few: bool) -> int | None:
+    """The fewest people a team must have had for its pay to count in an average shown to this
+    reader (None: every team's)."""
+    return INCOME_MIN_HEADCOUNT if indicator.income and indicator.level == Level.TEAM and not may_see_few else None
+
+
 def pay_hidden(indicator: Indicator, headcount: Decimal | float | None, may_see_few: bool) -> bool:
-    return indicator.income and not may_see_few and (headcount is None or headcount < INCOME_MIN_HEADCOUNT)
+    # An enterprise's own figure (not a team's) averages the whole enterprise: never one person's.
+    return (
+        indicator.income
+        and indicator.level == Level.TEAM
+        and not may_see_few
+        and (headcount is None or headcount < INCOME_MIN_HEADCOUNT)
+    )
 
 
 def team_series(team: ProductionUnit, indicators: Sequence[Indicator], *, may_see_few: bool) -> dict[int, list[Point]]:
@@ -204,11 +201,14 @@ def team_series(team: ProductionUnit, indicators: Sequence[Indicator], *, may_se
     return series
 
 
-def monthly_totals(enterprise_ids: QuerySet[Any] | Iterable[int], indicator: Indicator) -> list[dict[str, Any]]:
+def monthly_totals(
+    enterprise_ids: QuerySet[Any] | Iterable[int], indicator: Indicator, *, may_see_few: bool = False
+) -> list[dict[str, Any]]:
     """Per month, over the teams of these enterprises (or the enterprises' own figures, for an
     enterprise-level indicator): Σ value, the count, and the headcount-weighted sums — one
-    aggregate statement."""
-    rows = _with_headcounts(enterprise_ids, [indicator.pk], ["month"])
+    aggregate statement. A team-level pay average leaves out, unless `may_see_few`, the teams of
+    fewer than INCOME_MIN_HEADCOUNT people (or of no known headcount) that month."""
+    rows = _with_headcounts(enterprise_ids, [indicator.pk], ["month"], min_people=_pay_floor(indicator, may_see_few))
     keys = ("month", "total", "n", "hv", "hsum", "hn")
     out = [dict(zip(keys, row, strict=True)) for row in rows]
     for row in out:
@@ -226,13 +226,18 @@ def _with_headcounts(
     *,
     first: dt.date | None = None,
     last: dt.date | None = None,
+    min_people: int | None = None,
+    head: Indicator | None = None,
 ) -> list[tuple[Any, ...]]:
     """Grouped by `group` (columns of the figures), the figures' Σ value, count, Σ headcount ×
     value, Σ headcount and how many had a headcount — each team's headcount of the month joined
     once through the figures' unique index (the ORM's subquery annotation repeats the look-up for
     each aggregate that uses it: three times, 10.6 ms against 4.6 ms for an enterprise's month).
-    Every value is passed as a parameter."""
-    head = headcount_indicator()
+    With `min_people`, the sums count only the figures of teams that had at least that many people
+    that month (a pay average over all teams would otherwise give away a small team's pay beside
+    the others'); a month of none keeps its row with nothing counted.
+    Every value is passed as a parameter. `head`: the headcount indicator, if the caller has it."""
+    head = head or headcount_indicator()
     if isinstance(enterprise_ids, QuerySet):
         ents_sql, ents_params = enterprise_ids.values("pk").query.sql_with_params()
     else:
@@ -249,8 +254,17 @@ def _with_headcounts(
         where.append("v.month <= %s")
         params.append(last)
     table = connection.ops.quote_name(Value._meta.db_table)
+    if min_people is None:
+        sums = "SUM(v.value), COUNT(*), SUM(v.value * h.value), SUM(h.value), COUNT(h.value)"
+    else:  # the month stays, counted only over the teams large enough (none: withheld)
+        big = f"h.value >= {int(min_people)}"
+        sums = (
+            f"SUM(CASE WHEN {big} THEN v.value END), COUNT(CASE WHEN {big} THEN 1 END), "
+            f"SUM(CASE WHEN {big} THEN v.value * h.value END), SUM(CASE WHEN {big} THEN h.value END), "
+            f"COUNT(CASE WHEN {big} THEN h.value END)"
+        )
     sql = (
-        f"SELECT {columns}, SUM(v.value), COUNT(*), SUM(v.value * h.value), SUM(h.value), COUNT(h.value) "
+        f"SELECT {columns}, {sums} "
         f"FROM {table} v LEFT JOIN {table} h ON h.indicator_id = %s AND h.team_id = v.team_id "
         f"AND h.month = v.month AND h.value IS NOT NULL "
         f"WHERE {' AND '.join(where)} GROUP BY {columns} ORDER BY {columns}"
@@ -277,7 +291,7 @@ def series(
     otherwise the mean weighted by the teams' headcount (a plain mean where a team's headcount is
     missing)."""
     points = []
-    for row in monthly_totals(enterprise_ids, indicator):
+    for row in monthly_totals(enterprise_ids, indicator, may_see_few=may_see_few):
         value = _combine(indicator, row["total"], row["n"], row["hv"], row["hsum"], row["hn"])
         people = float(row["hsum"]) if row["hn"] else None
         masked = pay_hidden(indicator, people, may_see_few)
@@ -439,9 +453,24 @@ def parts_by_enterprise(
             month__lte=last,
         ).order_by()
         if weigh:
-            rows = _with_headcounts(
-                enterprise_ids, wanted, ["indicator_id", "enterprise_id", "month"], first=first, last=last
-            )
+            # A committee's roll-up: pay averages leave out the teams too small to average (as
+            # monthly_totals does for a reader outside the enterprise's HR).
+            pay = {i.pk for i in indicators if i.income}
+            head = headcount_indicator()
+            rows = [
+                row
+                for ids, floor in ((sorted(set(wanted) - pay), None), (sorted(set(wanted) & pay), INCOME_MIN_HEADCOUNT))
+                if ids
+                for row in _with_headcounts(
+                    enterprise_ids,
+                    ids,
+                    ["indicator_id", "enterprise_id", "month"],
+                    first=first,
+                    last=last,
+                    min_people=floor,
+                    head=head,
+                )
+            ]
             for ind, ent, month, total, n, hv, hsum, hn in rows:
                 if isinstance(month, str):
                     month = dt.date.fromisoformat(month)

@@ -129,17 +129,21 @@ def test_the_analysis_is_kept_until_a_figure_or_a_charge_changes(world, django_a
     assert effects.answer(world.a.manager, ind, ids, "t").effect.covered_teams == 4
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_large_analysis_runs_in_the_background_with_progress(world, monkeypatch, django_capture_on_commit_callbacks):
     _scene(world.a, 6, covered_from={0: dt.date(2025, 7, 1), 1: dt.date(2025, 8, 1)})
     monkeypatch.setattr(effects, "INLINE_OBSERVATIONS", 10)
     ind, ids = indicator("pass_rate"), [world.a.enterprise.pk]
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         started = effects.answer(world.a.manager, ind, ids, "Pass rate, A")
+        again = effects.answer(world.a.manager, ind, ids, "Pass rate, A")
     assert started.effect is None and started.job is not None
+    assert again.job == started.job  # asked again while it runs: the same job, not a second
+    for run in queued:
+        run()
     started.job.refresh_from_db()
     assert started.job.status == "done" and started.job.result["status"] == analysis.OK
-    assert effects.answer(world.a.manager, ind, ids, "Pass rate, A").effect is not None
+    shown = effects.answer(world.a.manager, ind, ids, "Pass rate, A")
+    assert shown.effect is not None and shown.effect.status == analysis.OK
     # B's manager asking for B's teams gets B's answer, not A's
     assert effects.answer(world.b.manager, ind, [world.b.enterprise.pk], "B").effect.status == analysis.NO_COVERED
 
