@@ -101,6 +101,22 @@ def stored(enterprise: Enterprise, month: dt.date) -> dict[tuple[int, int | None
     return {(v.indicator_id, v.team_id): v for v in rows}
 
 
+def stored_figures(
+    enterprise: Enterprise,
+    *,
+    indicator_ids: Iterable[int],
+    months: Iterable[dt.date],
+    team_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int | None, dt.date], Decimal | None]:
+    """The enterprise's stored figures (None: withdrawn) of these indicators and months, by
+    (indicator, team or None, month), in one statement: what an import compares its rows with.
+    `team_ids` narrows it to those teams and the enterprise's own figures."""
+    rows = Value.objects.filter(enterprise=enterprise, indicator_id__in=list(indicator_ids), month__in=list(months))
+    if team_ids is not None:
+        rows = rows.filter(Q(team_id__in=list(team_ids)) | Q(team__isnull=True))
+    return {(i, t, m): v for i, t, m, v in rows.values_list("indicator_id", "team_id", "month", "value")}
+
+
 def revisions_of(value: Value) -> QuerySet[Revision]:
     return value.revisions.select_related("changed_by")
 
