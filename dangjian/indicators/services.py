@@ -14,16 +14,19 @@ enforce the figures' own rules.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
+from dangjian.bulk import Staging, reserve_ids
 from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
 from dangjian.text import refuse_nul
 
@@ -147,7 +150,7 @@ def archive_indicator(*, actor: User | None, indicator: Indicator, archived: boo
 # --- figures -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # an import holds 100,000
 class Entry:
     """One figure to store: for a team (None: the enterprise) and a month; value None withdraws it."""
 
@@ -283,6 +286,20 @@ def _stored(enterprise: Enterprise, entries: Sequence[Entry]) -> dict[tuple[int,
     return {_key(v.indicator_id, v.team_id, v.month): v for v in rows}
 
 
+def _refuse(enterprise: Enterprise, entries: Sequence[Entry], reason: str) -> str:
+    """Raise ValidationError listing every entry's problem (nothing is written); else the reason,
+    as it is kept."""
+    refuse_nul(reason=reason)
+    problems = [
+        f"{entry.where}: {message}" if entry.where else message
+        for entry, errors in check_entries(enterprise, entries)
+        for message in errors
+    ]
+    if problems:
+        raise ValidationError(problems[:50])
+    return reason.strip()[:200]
+
+
 @audit.write_transaction
 def record_values(
     *,
@@ -295,22 +312,14 @@ def record_values(
     """Store the figures, all or none. A refusal (ValidationError) lists every entry's problem; an
     `Unconfirmed` lists the figures that need `confirm`. A changed figure keeps a Revision with
     `reason`."""
-    refuse_nul(reason=reason)
-    reason = reason.strip()[:200]
-    problems = [
-        f"{entry.where}: {message}" if entry.where else message
-        for entry, errors in check_entries(enterprise, entries)
-        for message in errors
-    ]
-    if problems:
-        raise ValidationError(problems[:50])
+    reason = _refuse(enterprise, entries, reason)
     unconfirmed = [m for m in (out_of_range(e) for e in entries) if m]
     if unconfirmed and not confirm:
         raise Unconfirmed(unconfirmed[:50])
     stored = _stored(enterprise, entries)
     outcome = Outcome()
     created: list[Value] = []
-    changed: list[tuple[Value, dict[str, Any], Decimal | None]] = []
+    changed: list[tuple[Value, Entry]] = []
     for entry in entries:
         team_id = entry.team.pk if entry.team is not None else None
         plausible = entry.value is None or entry.indicator.plausible(entry.value)
@@ -319,17 +328,7 @@ def record_values(
             if entry.value is None:
                 outcome.unchanged += 1
                 continue
-            created.append(
-                Value(
-                    indicator=entry.indicator,
-                    enterprise=enterprise,
-                    team=entry.team,
-                    month=entry.month,
-                    value=entry.value,
-                    confirmed=not plausible,
-                    entered_by=actor,
-                )
-            )
+            created.append(_new_value(entry, enterprise, actor))
             outcome.created += 1
             outcome.confirmed += not plausible
             continue
@@ -337,28 +336,228 @@ def record_values(
             outcome.unchanged += 1
             outcome.values.append(current)
             continue
-        before = audit.snapshot(current)
-        old = current.value
-        current.value, current.confirmed, current.entered_by = entry.value, not plausible, actor
-        current.updated_at = timezone.now()
-        changed.append((current, before, old))
+        changed.append((current, entry))
         if entry.value is None:
             outcome.withdrawn += 1
         else:
             outcome.corrected += 1
             outcome.confirmed += not plausible
     Value.objects.bulk_create(created, batch_size=1000)
+    drafts: list[audit.Draft] = [audit.create_draft(v) for v in created]
+    outcome.values.extend(created)
+    outcome.values.extend(_correct(changed, actor=actor, reason=reason, drafts=drafts))
+    return outcome
+
+
+def _new_value(entry: Entry, enterprise: Enterprise, actor: User | None) -> Value:
+    return Value(
+        indicator=entry.indicator,
+        enterprise=enterprise,
+        team=entry.team,
+        month=entry.month,
+        value=entry.value,
+        confirmed=entry.value is not None and not entry.indicator.plausible(entry.value),
+        entered_by=actor,
+    )
+
+
+def _correct(
+    changed: Sequence[tuple[Value, Entry]], *, actor: User | None, reason: str, drafts: list[audit.Draft]
+) -> list[Value]:
+    """Correct (or withdraw) stored figures, each keeping a Revision, and record `drafts` and
+    their update events (inside the caller's transaction). Returns the figures changed."""
+    now = timezone.now()
+    revised: list[tuple[Value, dict[str, Any], Decimal | None]] = []
+    for current, entry in changed:
+        before, old = audit.snapshot(current), current.value
+        plausible = entry.value is None or entry.indicator.plausible(entry.value)
+        current.value, current.confirmed, current.entered_by = entry.value, not plausible, actor
+        current.updated_at = now
+        revised.append((current, before, old))
     Value.objects.bulk_update(
-        [v for v, _b, _o in changed], ["value", "confirmed", "entered_by", "updated_at"], batch_size=1000
+        [v for v, _b, _o in revised], ["value", "confirmed", "entered_by", "updated_at"], batch_size=1000
     )
     Revision.objects.bulk_create(
-        [Revision(value=v, old=old, new=v.value, reason=reason, changed_by=actor) for v, _b, old in changed],
+        [Revision(value=v, old=old, new=v.value, reason=reason, changed_by=actor) for v, _b, old in revised],
         batch_size=1000,
     )
-    drafts: Iterable[audit.Draft] = [audit.create_draft(v) for v in created] + [
-        d for v, before, _o in changed if (d := audit.update_draft(v, before)) is not None
-    ]
+    drafts.extend(d for v, before, _o in revised if (d := audit.update_draft(v, before)) is not None)
     audit.record_many(actor=actor, drafts=drafts)
-    outcome.values.extend(created)
-    outcome.values.extend(v for v, _b, _o in changed)
+    return [v for v, _b, _o in revised]
+
+
+# --- many figures at once (an import): planned and staged ahead of the write transaction -------
+#
+# The same figures, refusals, events and Revisions as record_values, for a file of 100,000: what
+# can be done before the write transaction is (the refusals, the stored figures read, the new
+# figures and their creation events built, hashed and staged with reserved ids: `plan_values`,
+# `stage_values`); the transaction only makes sure nothing it read has changed and copies them in
+# (`write_staged`), so others' writes wait seconds, not the whole import.
+
+Key = tuple[int, int | None, dt.date]
+CREATED, CORRECTED, WITHDRAWN, UNCHANGED = "created", "corrected", "withdrawn", "unchanged"
+STAGE_BATCH = 2000
+STAGED_COLUMNS = ("id", "indicator", "enterprise", "team", "month", "value", "confirmed", "entered_by", "updated_at")
+
+
+def _staged_fields() -> list[Field[Any, Any]]:
+    return [cast("Field[Any, Any]", Value._meta.get_field(f)) for f in STAGED_COLUMNS]
+
+
+class Stale(Exception):
+    """A figure the plan read changed before the write (or the reserved ids lapsed): plan again.
+    Nothing was written."""
+
+
+def _entry_key(entry: Entry) -> Key:
+    return (entry.indicator.pk, entry.team.pk if entry.team is not None else None, entry.month)
+
+
+def _read(enterprise: Enterprise, entries: Sequence[Entry]) -> dict[Key, tuple[int, Decimal | None, dt.datetime]]:
+    """The stored figures the entries name: (id, figure, last written), by key; one statement."""
+    if not entries:
+        return {}
+    rows = Value.objects.filter(
+        enterprise=enterprise,
+        indicator_id__in={e.indicator.pk for e in entries},
+        month__in={e.month for e in entries},
+    ).values_list("indicator_id", "team_id", "month", "pk", "value", "updated_at")
+    found = {(i, t, m): (pk, v, at) for i, t, m, pk, v, at in rows.iterator(chunk_size=5000)}
+    return {k: found[k] for k in map(_entry_key, entries) if k in found}
+
+
+@dataclass
+class Plan:
+    """What storing `entries` would do, read now and nothing written: each entry's outcome
+    (CREATED, CORRECTED, WITHDRAWN, UNCHANGED) and the figure stored before it, and what was
+    read, so that the write can tell whether anything changed since."""
+
+    enterprise: Enterprise
+    entries: Sequence[Entry]
+    outcomes: list[str]
+    read: dict[Key, tuple[int, Decimal | None, dt.datetime]]
+    reason: str = ""
+
+    def before(self, i: int) -> Decimal | None:
+        found = self.read.get(_entry_key(self.entries[i]))
+        return found[1] if found is not None else None
+
+    def writes(self, i: int) -> bool:
+        return self.outcomes[i] != UNCHANGED
+
+    def outside(self) -> list[str]:
+        """The confirmations the figures it writes need (out_of_range)."""
+        return [m for i, e in enumerate(self.entries) if self.writes(i) and (m := out_of_range(e))]
+
+
+def plan_values(*, enterprise: Enterprise, entries: Sequence[Entry], reason: str = "") -> Plan:
+    """record_values' refusals (ValidationError: nothing planned) and each entry's outcome against
+    the figures stored now, outside any transaction. A figure stored already, outside its range,
+    is not asked to be confirmed again: it is not written."""
+    reason = _refuse(enterprise, entries, reason)
+    read = _read(enterprise, entries)
+    outcomes = []
+    for entry in entries:
+        found = read.get(_entry_key(entry))
+        if found is None:
+            outcomes.append(UNCHANGED if entry.value is None else CREATED)
+        elif found[1] == entry.value:
+            outcomes.append(UNCHANGED)
+        else:
+            outcomes.append(WITHDRAWN if entry.value is None else CORRECTED)
+    return Plan(enterprise, entries, outcomes, read, reason)
+
+
+@dataclass
+class Staged:
+    """A plan's new figures and their creation events, staged with reserved ids (`stage_values`);
+    `write_staged` writes them, `drop` gives them up."""
+
+    plan: Plan
+    actor: User | None
+    reservation: audit.Reservation
+    values: Staging
+    events: Staging
+    written: bool = False
+
+    def drop(self) -> None:
+        for table in (self.values, self.events):
+            table.drop()
+        if not self.written:
+            audit.release(self.reservation)
+
+
+def stage_values(*, actor: User | None, plan: Plan, confirm: bool = False) -> Staged:
+    """Outside any transaction: the plan's new figures (ids reserved) and their creation events
+    (ids reserved, hashed and keyed, as record_values records them) into staging tables. Nothing
+    is recorded until `write_staged`. Raises Unconfirmed when a figure it writes is outside its
+    plausible range and not `confirm`ed."""
+    unconfirmed = plan.outside()
+    if unconfirmed and not confirm:
+        raise Unconfirmed(unconfirmed[:50])
+    created = [i for i, outcome in enumerate(plan.outcomes) if outcome == CREATED]
+    with transaction.atomic():
+        ids = reserve_ids(Value._meta.db_table, len(created))
+    staged = Staged(
+        plan,
+        actor,
+        audit.reserve_event_ids(len(created)),
+        Staging(Value._meta.db_table, [str(f.column) for f in _staged_fields()]),
+        audit.event_staging(),
+    )
+    try:
+        fields = _staged_fields()
+        now = timezone.now()
+        for start in range(0, len(created), STAGE_BATCH):
+            batch = created[start : start + STAGE_BATCH]
+            values = []
+            for i, pk in zip(batch, ids[start : start + STAGE_BATCH], strict=True):
+                value = _new_value(plan.entries[i], plan.enterprise, actor)
+                value.pk, value.updated_at = pk, now
+                values.append(value)
+            staged.values.add(
+                [tuple(f.get_db_prep_save(f.value_from_object(v), connection) for f in fields) for v in values]
+            )
+            audit.stage_events(
+                staged.events,
+                actor,
+                [audit.create_draft(v) for v in values],
+                staged.reservation.ids[start : start + STAGE_BATCH],
+            )
+    except BaseException:
+        staged.drop()
+        raise
+    return staged
+
+
+def write_staged(staged: Staged) -> Outcome:
+    """Inside the write transaction: the staged figures and events copied in, and the plan's
+    corrections made as record_values makes them (a Revision each, their events). Raises Stale,
+    writing nothing, when a figure the plan read has changed since or the reservation lapsed."""
+    plan = staged.plan
+    if not audit.claim(staged.reservation) or _read(plan.enterprise, plan.entries) != plan.read:
+        raise Stale
+    staged.values.copy_into()
+    audit.write_staged_events(staged.events)
+    staged.written = True
+    outcome = Outcome()
+    for i, kind in enumerate(plan.outcomes):
+        entry = plan.entries[i]
+        if kind == CREATED:
+            outcome.created += 1
+        elif kind == UNCHANGED:
+            outcome.unchanged += 1
+        elif kind == WITHDRAWN:
+            outcome.withdrawn += 1
+        else:
+            outcome.corrected += 1
+        outcome.confirmed += entry.value is not None and not entry.indicator.plausible(entry.value)
+    fixes = [i for i, kind in enumerate(plan.outcomes) if kind in (CORRECTED, WITHDRAWN)]
+    for start in range(0, len(fixes), STAGE_BATCH):
+        batch = fixes[start : start + STAGE_BATCH]
+        pks = {plan.read[_entry_key(plan.entries[i])][0]: i for i in batch}
+        current = Value.objects.in_bulk(list(pks))
+        _correct(
+            [(current[pk], plan.entries[i]) for pk, i in pks.items()], actor=staged.actor, reason=plan.reason, drafts=[]
+        )
     return outcome
