@@ -1,14 +1,16 @@
 """Figures: an indicator sheet's rows (team × month × indicator → value) through the same stages
 as the people rosters — read, parse, match (the team and the indicator, within the enterprise),
 validate (the figures' own rules: indicators.services.check_entries), report — and written
-through the figures' one write path, indicators.services.record_values, in the import's one
-transaction: one audit event per figure created or corrected, a Revision per correction.
+through the figures' one write path (indicators.services: record_values' refusals, events and
+Revisions, planned and staged ahead of the import's one short write transaction, as a roster's
+people are: plan_values, stage_values, write_staged).
 
 No team is created here: teams come from the employee roster. A new or changed figure outside
 its indicator's plausible range is reported as needing confirmation (RowOutcome.OUTSIDE); the
 import writes it only when the uploader confirmed as many (RosterImport.confirmed_outside).
-The check compares the rows with the stored figures a chunk at a time; the import does it once
-more for the whole file inside its transaction, so what it reports is what it wrote.
+The check compares the rows with the stored figures a chunk at a time; the import compares them
+again when it stages them, and its transaction makes sure none has changed since, so what it
+reports is what it wrote.
 """
 
 from __future__ import annotations
@@ -28,7 +30,17 @@ from django.utils.translation import gettext as _
 
 from dangjian.indicators import selectors as indicators
 from dangjian.indicators.columns import INDICATOR, MONTH, TEAM, VALUE, WORKSHOP
-from dangjian.indicators.services import Entry, check_entries, out_of_range, parse_figure, record_values
+from dangjian.indicators.services import (
+    Entry,
+    Staged,
+    Stale,
+    check_entries,
+    out_of_range,
+    parse_figure,
+    plan_values,
+    stage_values,
+    write_staged,
+)
 
 from ..columns import fold_header
 from ..models import RosterImport, RowOutcome
@@ -43,22 +55,21 @@ if TYPE_CHECKING:
     from dangjian.organizations.models import Enterprise, ProductionUnit
 
 CHUNK = 500
+__all__ = ["NeedsConfirmation", "Planned", "Ready", "Sheet", "Stale", "merge", "prepare", "stage"]
 Key = tuple[int, int | None, dt.date]
 ProgressFn = Any  # (done, total) -> None
-WRITES = (RowOutcome.CREATED, RowOutcome.UPDATED)
 
 
 class NeedsConfirmation(Exception):
     """More figures outside their plausible range would be written than the uploader confirmed
-    (the stored figures or the ranges changed since the check). Raised in the import's
-    transaction: nothing is written."""
+    (the stored figures or the ranges changed since the check): nothing is written."""
 
     def __init__(self, n: int) -> None:
         super().__init__(n)
         self.n = n
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """A row of the sheet: its outcome, and the figure it stores (None: nothing to store — a
     blank value, a repeat, a rejected row)."""
@@ -377,28 +388,61 @@ def reason(imp: RosterImport) -> str:
     return _("import: %(file)s") % {"file": imp.file_name}
 
 
-def write(imp: RosterImport, plan: list[Planned], *, actor: User | None) -> dict[str, int]:
-    """Inside the import's transaction: every row compared with the figures stored now, the new
-    and changed ones stored through record_values (all or none), the report replaced by what
-    was written. Raises NeedsConfirmation (writing nothing) when more figures outside their
-    range would be written than the uploader confirmed. Returns the counts."""
-    enterprise = enterprise_of(imp)
-    entries = [p.entry for p in plan if p.entry is not None]
-    stored = (
-        indicators.stored_figures(
-            enterprise, indicator_ids={e.indicator.pk for e in entries}, months={e.month for e in entries}
-        )
-        if entries
-        else {}
+@dataclass
+class Ready:
+    """An indicator sheet ready to merge: its figures and events staged (indicators.services),
+    the report rows that differ from the check's, the counts."""
+
+    staged: Staged
+    report: list[RowResult]
+    counts: dict[str, int]
+
+
+def stage(imp: RosterImport, rows: list[Planned], *, actor: User | None) -> Ready:
+    """Outside any transaction: the rows compared with the figures stored now, through the
+    figures' own write path (plan_values: its refusals and its read; stage_values: the new figures
+    and their events staged with reserved ids). Raises NeedsConfirmation, staging nothing, when
+    more figures outside their range would be written than the uploader confirmed."""
+    admitted = [p for p in rows if p.entry is not None]
+    plan = plan_values(
+        enterprise=enterprise_of(imp), entries=[p.entry for p in admitted if p.entry is not None], reason=reason(imp)
     )
-    outside = sum(classify(p, stored, confirmed=True) for p in plan)
+    stored = {key: found[1] for key, found in plan.read.items()}
+    outside = sum(classify(p, stored, confirmed=True) for p in admitted)
     if outside > imp.confirmed_outside:
         raise NeedsConfirmation(outside)
-    writing = [p.entry for p in plan if p.entry is not None and p.result.outcome in WRITES]
-    record_values(actor=actor, enterprise=enterprise, entries=writing, confirm=outside > 0, reason=reason(imp))
-    imp.rows.all().delete()
     counts: dict[str, int] = {}
-    save_rows(imp, (p.result for p in plan), counts)
+    for p in rows:
+        counts[str(p.result.outcome)] = counts.get(str(p.result.outcome), 0) + 1
+    counts["rows"] = len(rows)
     if outside:
         counts["confirmed"] = outside
-    return counts
+    return Ready(stage_values(actor=actor, plan=plan, confirm=outside > 0), _changed_rows(imp, rows), counts)
+
+
+def _changed_rows(imp: RosterImport, rows: list[Planned]) -> list[RowResult]:
+    """The rows whose outcome differs from what the check reported (a figure confirmed, one
+    stored meanwhile): only those are written again. Both go in row order, read as a stream."""
+    checked = imp.rows.order_by("row_number").values_list("row_number", "outcome", "problems", "notes", "changed")
+    stream = checked.iterator(chunk_size=2000)
+    current = next(stream, None)
+    changed = []
+    for p in sorted(rows, key=lambda p: p.result.row):
+        r = p.result
+        while current is not None and current[0] < r.row:
+            current = next(stream, None)
+        if current is None or current[0] != r.row or current[1:] != (r.outcome, r.problems, r.notes, r.changed):
+            changed.append(r)
+    return changed
+
+
+def merge(imp: RosterImport, ready: Ready) -> dict[str, int]:
+    """Inside the import's write transaction: the staged figures and events written (Stale when a
+    stored figure changed since they were staged: nothing is written), and the report rows that
+    differ from the check's replaced. Returns the counts."""
+    write_staged(ready.staged)
+    numbers = [r.row for r in ready.report]
+    for start in range(0, len(numbers), 2000):
+        imp.rows.filter(row_number__in=numbers[start : start + 2000]).delete()
+    save_rows(imp, ready.report, {})
+    return ready.counts

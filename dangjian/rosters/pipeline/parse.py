@@ -16,7 +16,7 @@ from ..reading import Roster
 SENSITIVE = {"id_number": mask_id_number, "phone": mask_phone}
 
 
-@dataclass
+@dataclass(slots=True)  # a 100,000-row file holds one a row
 class RowResult:
     row: int
     outcome: str = RowOutcome.UNCHANGED

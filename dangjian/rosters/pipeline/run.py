@@ -229,52 +229,75 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
 
 
 def _apply_figures(imp: RosterImport, progress: ProgressFn | None) -> None:
-    """An indicator sheet: its rows prepared outside any transaction (parsed, resolved,
-    validated), then compared with the stored figures and written in one transaction through
-    the figures' own write path (figures.write). No staging: a figure is a small row, and
-    `record_values` writes them set-based."""
-    if RosterImport.objects.filter(pk=imp.pk).values_list("status", flat=True).get() != ImportStatus.CHECKED:
-        imp.refresh_from_db()  # imported (or discarded) meanwhile: nothing to do
-        return
-    t0 = time.perf_counter()
-    plan = figures.prepare(imp, progress)
-    imp.timings["prepare"] += time.perf_counter() - t0
-    rejected = sum(1 for p in plan if p.result.outcome == RowOutcome.REJECTED)
-    if rejected:
-        raise ImportRejected(rejected)
-    t0 = time.perf_counter()
-    try:
-        _write_figures_in_transaction(imp, plan, progress)
-    except figures.NeedsConfirmation as exc:
-        # Nothing was written. Check again, so the report marks the figures to confirm now.
-        check(imp)
-        imp.confirmed_outside = 0
-        imp.message = ngettext(
-            "Nothing was imported: since the check, %(n)d figure to be written is outside its indicator's "
-            "plausible range. The report below marks it; confirm the import again if it is right.",
-            "Nothing was imported: since the check, %(n)d figures to be written are outside their indicators' "
-            "plausible ranges. The report below marks them; confirm the import again if they are right.",
-            exc.n,
-        ) % {"n": exc.n}
-        RosterImport.objects.filter(pk=imp.pk).update(confirmed_outside=0, message=imp.message)
-    finally:
-        imp.timings["merge"] += time.perf_counter() - t0
+    """An indicator sheet, as a roster: its rows prepared outside any transaction (parsed,
+    resolved, validated), compared with the stored figures and staged through the figures' own
+    write path (figures.stage), then merged in one short transaction — or, when a stored figure
+    changed meanwhile, prepared again (a few times at most)."""
+    for _attempt in range(PREPARE_ATTEMPTS):
+        status, imp.confirmed_outside = (
+            RosterImport.objects.filter(pk=imp.pk).values_list("status", "confirmed_outside").get()
+        )
+        if status != ImportStatus.CHECKED:
+            imp.refresh_from_db()  # imported (or discarded) meanwhile: nothing to do
+            return
+        t0 = time.perf_counter()
+        rows = figures.prepare(imp, progress)
+        imp.timings["prepare"] += time.perf_counter() - t0
+        rejected = sum(1 for p in rows if p.result.outcome == RowOutcome.REJECTED)
+        if rejected:
+            raise ImportRejected(rejected)
+        t0 = time.perf_counter()
+        try:
+            ready = figures.stage(imp, rows, actor=imp.requested_by)
+        except figures.NeedsConfirmation as exc:
+            _ask_again(imp, exc.n)
+            return
+        finally:
+            imp.timings["stage"] += time.perf_counter() - t0
+        if progress is not None:
+            progress(len(rows) + int(0.9 * len(rows)), 2 * len(rows))  # the write transaction begins
+        t0 = time.perf_counter()
+        try:
+            _merge_figures_in_transaction(imp, ready)
+            return
+        except figures.Stale:
+            continue
+        finally:
+            imp.timings["merge"] += time.perf_counter() - t0
+            ready.staged.drop()
+    fail(
+        imp,
+        _(
+            "Nothing was imported: the records this file changes kept changing while it was being imported. "
+            "Confirm the import again."
+        ),
+    )
+
+
+def _ask_again(imp: RosterImport, n: int) -> None:
+    """Nothing was written: more figures outside their range than were confirmed would have been.
+    Check again, so the report marks the figures to confirm now."""
+    check(imp)
+    imp.confirmed_outside = 0
+    imp.message = ngettext(
+        "Nothing was imported: since the check, %(n)d figure to be written is outside its indicator's "
+        "plausible range. The report below marks it; confirm the import again if it is right.",
+        "Nothing was imported: since the check, %(n)d figures to be written are outside their indicators' "
+        "plausible ranges. The report below marks them; confirm the import again if they are right.",
+        n,
+    ) % {"n": n}
+    RosterImport.objects.filter(pk=imp.pk).update(confirmed_outside=0, message=imp.message)
 
 
 @audit.write_transaction
-def _write_figures_in_transaction(imp: RosterImport, plan: list[figures.Planned], progress: ProgressFn | None) -> None:
+def _merge_figures_in_transaction(imp: RosterImport, ready: figures.Ready) -> None:
     # Under the import's lock, as _merge_in_transaction: a second run of the same import waits
     # here, then finds the first one's work committed.
-    status, imp.confirmed_outside = (
-        RosterImport.objects.select_for_update().values_list("status", "confirmed_outside").get(pk=imp.pk)
-    )
+    status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
     if status != ImportStatus.CHECKED:
         imp.refresh_from_db()
         return
-    total = len(plan)
-    if progress is not None:
-        progress(total + int(0.5 * total), 2 * total)  # the write transaction has begun
-    counts = figures.write(imp, plan, actor=imp.requested_by)
+    counts = figures.merge(imp, ready)
     imp.counts = counts
     imp.status = ImportStatus.IMPORTED
     imp.imported_at = timezone.now()

@@ -10,8 +10,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -383,3 +384,73 @@ def test_the_template_downloads_with_the_columns_in_the_users_language(world, lo
     )
     imp = pipeline.check(imp)
     assert imp.status == ImportStatus.CHECKED and imp.counts == {}
+
+
+def test_the_staged_write_records_what_record_values_records(world):
+    """The import's path (planned, staged, written in a short transaction) and the monthly form's
+    (record_values) store the same figures with the same events and Revisions: A by one, B by
+    the other."""
+    output = indicators.defaults().get(code="output")
+    pass_rate = indicators.defaults().get(code="pass_rate")
+
+    def entries(team, first, second):
+        return [
+            figures.Entry(output, team, months_ago(1), Decimal(first)),
+            figures.Entry(pass_rate, team, months_ago(1), Decimal(second)),
+        ]
+
+    def staged(side, items):
+        plan = figures.plan_values(enterprise=side.enterprise, entries=items, reason="fix")
+        ready = figures.stage_values(actor=side.manager, plan=plan, confirm=True)
+        try:
+            with transaction.atomic():
+                return figures.write_staged(ready)
+        finally:
+            ready.drop()
+
+    def events(side):
+        found = AuditEvent.objects.filter(object_type="indicators.Value", actor_id=side.manager.pk).order_by("pk")
+        return [
+            (
+                e.action,
+                {k: v for k, v in e.changes.items() if k not in {"id", "team_id", "enterprise_id", "entered_by_id"}},
+            )
+            for e in found
+        ]
+
+    a = figures.record_values(
+        actor=world.a.manager, enterprise=world.a.enterprise, entries=entries(world.a.team, 1200, 40), confirm=True
+    )
+    b = staged(world.b, entries(world.b.team, 1200, 40))
+    assert (a.created, a.confirmed) == (b.created, b.confirmed) == (2, 1)
+    a = figures.record_values(
+        actor=world.a.manager,
+        enterprise=world.a.enterprise,
+        entries=entries(world.a.team, 1300, 40),
+        reason="fix",
+        confirm=True,
+    )
+    b = staged(world.b, entries(world.b.team, 1300, 40))
+    assert (a.corrected, a.unchanged) == (b.corrected, b.unchanged) == (1, 1)
+    assert events(world.a) == events(world.b) and len(events(world.a)) == 3
+    revisions = Revision.objects.order_by("value__enterprise_id").values_list("old", "new", "reason")
+    assert list(revisions) == [(Decimal(1200), Decimal(1300), "fix")] * 2
+    assert sorted(Value.objects.values_list("enterprise_id", "value", "confirmed")) == sorted(
+        [(s.enterprise.pk, v, c) for s in (world.a, world.b) for v, c in ((Decimal(1300), False), (Decimal(40), True))]
+    )
+
+
+def test_a_figure_changed_after_staging_stops_the_write(world):
+    output = indicators.defaults().get(code="output")
+    items = [figures.Entry(output, world.a.team, months_ago(1), Decimal(1200))]
+    plan = figures.plan_values(enterprise=world.a.enterprise, entries=items)
+    ready = figures.stage_values(actor=world.a.manager, plan=plan)
+    # Meanwhile the monthly form stores the same figure.
+    stored = figures.Entry(output, world.a.team, months_ago(1), Decimal(900))
+    figures.record_values(actor=world.a.manager, enterprise=world.a.enterprise, entries=[stored])
+    try:
+        with pytest.raises(figures.Stale), transaction.atomic():
+            figures.write_staged(ready)
+    finally:
+        ready.drop()
+    assert list(Value.objects.values_list("value", flat=True)) == [Decimal(900)]
