@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from decimal import Decimal
 
 import openpyxl
@@ -24,7 +29,9 @@ from dangjian.organizations.models import UnitKind
 from dangjian.rosters import pipeline, services
 from dangjian.rosters.columns import INDICATORS
 from dangjian.rosters.models import ImportStatus, RosterImport
-from dangjian.testing.factories import UnitFactory
+from dangjian.testing.factories import UnitFactory, make_uscc
+from dangjian.testing.processes import ROOT
+from dangjian.testing.processes import manage as run_manage
 from dangjian.testing.rosters import read_back, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -454,3 +461,90 @@ def test_a_figure_changed_after_staging_stops_the_write(world):
     finally:
         ready.drop()
     assert list(Value.objects.values_list("value", flat=True)) == [Decimal(900)]
+
+
+KILL_SETUP = """
+from dangjian.organizations import services as o
+p = o.create_organization(actor=None, kind="prefecture", name="州委", parent=None)
+c = o.create_organization(actor=None, kind="county", name="县委", parent=p)
+e = o.create_enterprise(actor=None, name="服装公司", uscc="{uscc}", ownership="private", supervising_org=c)
+for i in range(1, 51):
+    o.create_unit(actor=None, enterprise=e, kind="team", name=f"第{{i}}班组")
+"""
+KILL_READ_BACK = """
+from dangjian.indicators.models import Value
+from dangjian.rosters.models import RosterImport
+from dangjian.audit.services import verify_chain
+checked, bad, reason = verify_chain()
+print("RESULT", Value.objects.count(), RosterImport.objects.get().status, "broken" if reason else "intact")
+"""
+KILL_CONFIRM_AGAIN = """
+from dangjian.indicators.models import Value
+from dangjian.rosters import pipeline, services
+from dangjian.rosters.models import RosterImport
+from dangjian.audit.services import verify_chain
+imp = RosterImport.objects.get()
+services.confirm(actor=None, imp=imp, background=False)
+pipeline.apply(imp)
+checked, bad, reason = verify_chain()
+print("RESULT", Value.objects.count(), imp.status, "broken" if reason else "intact")
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phase", ["preparing", "merging"])
+def test_killing_a_sheets_import_midway_writes_nothing_and_it_can_be_confirmed_again(tmp_path, own_database, phase):
+    """As a roster's (test_kill.py): a `manage.py import_roster --kind indicators` killed while
+    its 6,000 figures are prepared (outside any transaction) or merged (inside its one write
+    transaction) leaves none of them, the log verifies, and confirming again imports them all."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+        "DATABASE_URL": own_database,
+        "DEBUG": "1",
+        "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
+    }
+    uscc = make_uscc({"preparing": 4251, "merging": 4252}[phase])
+    run_manage(env, "migrate", "--no-input", "-v", "0")
+    run_manage(env, "shell", "-c", KILL_SETUP.format(uscc=uscc))
+    codes = ["产量", "质量合格率", "按期交货率", "人均工时产出", "人均月收入", "人数"]
+    figures_of = [1200, 95, 90, 2.5, 4000, 20]
+    rows = [
+        ["", f"第{t}班组", f"{months_ago(m):%Y-%m}", code, figure]
+        for t in range(1, 51)
+        for m in range(1, 21)
+        for code, figure in zip(codes, figures_of, strict=True)
+    ]
+    path = tmp_path / "指标.xlsx"
+    path.write_bytes(sheet(rows))
+
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "import_roster", str(path), "--into", uscc, "--kind", "indicators", "-v", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        seen += os.read(proc.stderr.fileno(), 4096)
+        after = seen.split(b"importing", 1)[1] if b"importing" in seen else b""
+        marks = [m for m in after.replace(b"\n", b"\r").split(b"\r") if m.count(b"/") == 1]
+        done, _slash, total = marks[-1].partition(b"/") if marks else (b"", b"", b"")
+        if done.isdigit() and total.strip().isdigit():
+            d, t = int(done), int(total)
+            if (phase == "preparing" and 0 < d * 2 < t) or (phase == "merging" and d * 20 >= t * 18):
+                break
+    else:
+        proc.kill()
+        pytest.fail(f"the import never got going: {seen[-500:]!r}")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    found = run_manage(env, "shell", "-c", KILL_READ_BACK).stdout.split("RESULT", 1)[1].split()
+    if phase == "merging" and found == ["6000", "imported", "intact"]:
+        return  # committed before the kill: whole
+    assert found == ["0", "checked", "intact"]
+    out = run_manage(env, "shell", "-c", KILL_CONFIRM_AGAIN).stdout
+    assert out.split("RESULT", 1)[1].split() == ["6000", "imported", "intact"], out
