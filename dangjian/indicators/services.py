@@ -20,12 +20,13 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.bulk import Staging, reserve_ids
 from dangjian.organizations.models import Enterprise, ProductionUnit, UnitKind
 from dangjian.text import refuse_nul
@@ -397,11 +398,9 @@ def _correct(
 Key = tuple[int, int | None, dt.date]
 CREATED, CORRECTED, WITHDRAWN, UNCHANGED = "created", "corrected", "withdrawn", "unchanged"
 STAGE_BATCH = 2000
-STAGED_COLUMNS = ("id", "indicator", "enterprise", "team", "month", "value", "confirmed", "entered_by", "updated_at")
-
-
-def _staged_fields() -> list[Field[Any, Any]]:
-    return [cast("Field[Any, Any]", Value._meta.get_field(f)) for f in STAGED_COLUMNS]
+NEW_COLUMNS = ("id", "indicator", "enterprise", "team", "month", "value", "confirmed", "entered_by", "updated_at")
+CHANGED_COLUMNS = ("id", "value", "confirmed", "entered_by", "updated_at")
+REVISION_COLUMNS = ("id", "value", "old", "new", "reason", "changed_by", "changed_at")
 
 
 class Stale(Exception):
@@ -470,60 +469,94 @@ def plan_values(*, enterprise: Enterprise, entries: Sequence[Entry], reason: str
 
 @dataclass
 class Staged:
-    """A plan's new figures and their creation events, staged with reserved ids (`stage_values`);
-    `write_staged` writes them, `drop` gives them up."""
+    """A plan's writes staged with reserved ids (`stage_values`): its new figures, its corrected
+    ones and their Revisions, and their events; `write_staged` writes them, `drop` gives them up."""
 
     plan: Plan
     actor: User | None
     reservation: audit.Reservation
     values: Staging
+    changes: Staging
+    revisions: Staging
     events: Staging
     written: bool = False
 
     def drop(self) -> None:
-        for table in (self.values, self.events):
+        for table in (self.values, self.changes, self.revisions, self.events):
             table.drop()
         if not self.written:
             audit.release(self.reservation)
 
 
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[Field[Any, Any]]:
+    return [cast("Field[Any, Any]", model._meta.get_field(n)) for n in names]
+
+
+def _staging(model: type[models.Model], names: Sequence[str]) -> Staging:
+    return Staging(model._meta.db_table, [str(f.column) for f in _fields(model, names)])
+
+
+def _prepared(obj: models.Model, fields: Sequence[Field[Any, Any]]) -> tuple[Any, ...]:
+    return tuple(f.get_db_prep_save(f.value_from_object(obj), connection) for f in fields)
+
+
 def stage_values(*, actor: User | None, plan: Plan, confirm: bool = False) -> Staged:
-    """Outside any transaction: the plan's new figures (ids reserved) and their creation events
-    (ids reserved, hashed and keyed, as record_values records them) into staging tables. Nothing
-    is recorded until `write_staged`. Raises Unconfirmed when a figure it writes is outside its
+    """Outside any transaction: what record_values would write for the plan, with reserved ids,
+    into staging tables — the new figures, the corrected ones with their Revisions, and their
+    events (hashed and keyed, creations first, as record_values records them). Nothing is
+    recorded until `write_staged`. Raises Unconfirmed when a figure it writes is outside its
     plausible range and not `confirm`ed."""
     unconfirmed = plan.outside()
     if unconfirmed and not confirm:
         raise Unconfirmed(unconfirmed[:50])
     created = [i for i, outcome in enumerate(plan.outcomes) if outcome == CREATED]
+    fixes = [i for i, outcome in enumerate(plan.outcomes) if outcome in (CORRECTED, WITHDRAWN)]
     with transaction.atomic():
-        ids = reserve_ids(Value._meta.db_table, len(created))
+        value_ids = reserve_ids(Value._meta.db_table, len(created))
+        revision_ids = reserve_ids(Revision._meta.db_table, len(fixes))
     staged = Staged(
         plan,
         actor,
-        audit.reserve_event_ids(len(created)),
-        Staging(Value._meta.db_table, [str(f.column) for f in _staged_fields()]),
+        audit.reserve_event_ids(len(created) + len(fixes)),
+        _staging(Value, NEW_COLUMNS),
+        _staging(Value, CHANGED_COLUMNS),
+        _staging(Revision, REVISION_COLUMNS),
         audit.event_staging(),
     )
     try:
-        fields = _staged_fields()
+        event_ids = iter(staged.reservation.ids)
         now = timezone.now()
+        new_fields = _fields(Value, NEW_COLUMNS)
         for start in range(0, len(created), STAGE_BATCH):
-            batch = created[start : start + STAGE_BATCH]
             values = []
-            for i, pk in zip(batch, ids[start : start + STAGE_BATCH], strict=True):
+            for i, pk in zip(created[start : start + STAGE_BATCH], value_ids[start : start + STAGE_BATCH], strict=True):
                 value = _new_value(plan.entries[i], plan.enterprise, actor)
                 value.pk, value.updated_at = pk, now
                 values.append(value)
-            staged.values.add(
-                [tuple(f.get_db_prep_save(f.value_from_object(v), connection) for f in fields) for v in values]
-            )
-            audit.stage_events(
-                staged.events,
-                actor,
-                [audit.create_draft(v) for v in values],
-                staged.reservation.ids[start : start + STAGE_BATCH],
-            )
+            staged.values.add([_prepared(v, new_fields) for v in values])
+            drafts = [audit.create_draft(v) for v in values]
+            audit.stage_events(staged.events, actor, drafts, [next(event_ids) for _d in drafts])
+        changed_fields, revision_fields = _fields(Value, CHANGED_COLUMNS), _fields(Revision, REVISION_COLUMNS)
+        for start in range(0, len(fixes), STAGE_BATCH):
+            batch = fixes[start : start + STAGE_BATCH]
+            current = Value.objects.in_bulk([plan.read[_entry_key(plan.entries[i])][0] for i in batch])
+            changes, revisions, drafts = [], [], []
+            for i, rid in zip(batch, revision_ids[start : start + STAGE_BATCH], strict=True):
+                entry = plan.entries[i]
+                value = current[plan.read[_entry_key(entry)][0]]
+                before, old = audit.snapshot(value), value.value
+                value.value, value.entered_by, value.updated_at = entry.value, actor, now
+                value.confirmed = entry.value is not None and not entry.indicator.plausible(entry.value)
+                changes.append(_prepared(value, changed_fields))
+                revision = Revision(
+                    pk=rid, value=value, old=old, new=entry.value, reason=plan.reason, changed_by=actor, changed_at=now
+                )
+                revisions.append(_prepared(revision, revision_fields))
+                # A correction changes the figure, so it always has an event (and its reserved id).
+                drafts.append(audit.update_draft(value, before) or audit.Draft(Action.UPDATE, value, changes={}))
+            staged.changes.add(changes)
+            staged.revisions.add(revisions)
+            audit.stage_events(staged.events, actor, drafts, [next(event_ids) for _d in drafts])
     except BaseException:
         staged.drop()
         raise
@@ -531,18 +564,19 @@ def stage_values(*, actor: User | None, plan: Plan, confirm: bool = False) -> St
 
 
 def write_staged(staged: Staged) -> Outcome:
-    """Inside the write transaction: the staged figures and events copied in, and the plan's
-    corrections made as record_values makes them (a Revision each, their events). Raises Stale,
-    writing nothing, when a figure the plan read has changed since or the reservation lapsed."""
+    """Inside the write transaction: what stage_values staged, copied in (new figures, corrected
+    ones, Revisions, events) in a few statements. Raises Stale, writing nothing, when a figure the
+    plan read has changed since or the reservation lapsed."""
     plan = staged.plan
     if not audit.claim(staged.reservation) or _read(plan.enterprise, plan.entries) != plan.read:
         raise Stale
     staged.values.copy_into()
+    staged.changes.update_into()
+    staged.revisions.copy_into()
     audit.write_staged_events(staged.events)
     staged.written = True
     outcome = Outcome()
-    for i, kind in enumerate(plan.outcomes):
-        entry = plan.entries[i]
+    for entry, kind in zip(plan.entries, plan.outcomes, strict=True):
         if kind == CREATED:
             outcome.created += 1
         elif kind == UNCHANGED:
@@ -551,13 +585,6 @@ def write_staged(staged: Staged) -> Outcome:
             outcome.withdrawn += 1
         else:
             outcome.corrected += 1
-        outcome.confirmed += entry.value is not None and not entry.indicator.plausible(entry.value)
-    fixes = [i for i, kind in enumerate(plan.outcomes) if kind in (CORRECTED, WITHDRAWN)]
-    for start in range(0, len(fixes), STAGE_BATCH):
-        batch = fixes[start : start + STAGE_BATCH]
-        pks = {plan.read[_entry_key(plan.entries[i])][0]: i for i in batch}
-        current = Value.objects.in_bulk(list(pks))
-        _correct(
-            [(current[pk], plan.entries[i]) for pk, i in pks.items()], actor=staged.actor, reason=plan.reason, drafts=[]
-        )
+        if kind in (CREATED, CORRECTED) and entry.value is not None:
+            outcome.confirmed += not entry.indicator.plausible(entry.value)
     return outcome

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dangjian.audit.models import AuditEvent
+from dangjian.audit.services import verify_chain
 from dangjian.indicators import selectors as indicators
 from dangjian.indicators import services as figures
 from dangjian.indicators.models import Level, Revision, Value
@@ -440,6 +441,7 @@ def test_the_staged_write_records_what_record_values_records(world):
     b = staged(world.b, entries(world.b.team, 1300, 40))
     assert (a.corrected, a.unchanged) == (b.corrected, b.unchanged) == (1, 1)
     assert events(world.a) == events(world.b) and len(events(world.a)) == 3
+    assert not verify_chain()[2]  # the staged events are hashed into the log like the others
     revisions = Revision.objects.order_by("value__enterprise_id").values_list("old", "new", "reason")
     assert list(revisions) == [(Decimal(1200), Decimal(1300), "fix")] * 2
     assert sorted(Value.objects.values_list("enterprise_id", "value", "confirmed")) == sorted(
