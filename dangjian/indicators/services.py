@@ -284,7 +284,11 @@ def _stored(enterprise: Enterprise, entries: Sequence[Entry]) -> dict[tuple[int,
     months = {e.month for e in entries}
     indicators = {e.indicator.pk for e in entries}
     rows = Value.objects.filter(enterprise=enterprise, indicator_id__in=indicators, month__in=months)
-    return {_key(v.indicator_id, v.team_id, v.month): v for v in rows}
+    found = {}
+    for v in rows:
+        v.enterprise = enterprise  # the events of its correction are filed under it: no query a figure
+        found[_key(v.indicator_id, v.team_id, v.month)] = v
+    return found
 
 
 def _refuse(enterprise: Enterprise, entries: Sequence[Entry], reason: str) -> str:
@@ -544,6 +548,7 @@ def stage_values(*, actor: User | None, plan: Plan, confirm: bool = False) -> St
             for i, rid in zip(batch, revision_ids[start : start + STAGE_BATCH], strict=True):
                 entry = plan.entries[i]
                 value = current[plan.read[_entry_key(entry)][0]]
+                value.enterprise = plan.enterprise  # its event is filed under it: no query a figure
                 before, old = audit.snapshot(value), value.value
                 value.value, value.entered_by, value.updated_at = entry.value, actor, now
                 value.confirmed = entry.value is not None and not entry.indicator.plausible(entry.value)
