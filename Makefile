@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import bench-data bench fuzz clean
+.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import bench-import-indicators bench-data bench fuzz clean
 
 $(VENV)/.base: requirements/pip.txt requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ assets: frontend/node_modules/.installed
 # --- Demo and benchmark apps (issue 13): `dangjian.demo` and `dangjian.scale` are installed only
 # when DANGJIAN_DEMO=1 (dangjian/settings.py), so the targets that load the demo or a benchmark
 # dataset set it for their commands.
-run demo bench-import bench-data bench load: export DANGJIAN_DEMO = 1
+run demo bench-import bench-import-indicators bench-data bench load: export DANGJIAN_DEMO = 1
 
 # The background jobs run under `manage.py run_workers`: one worker process per queue
 # (JOB_WORKERS), time limits, heartbeats (docs/operations.md). `make load` starts the same.
@@ -84,6 +84,13 @@ bench-import: install
 	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py migrate --no-input -v 0
 	$(BENCH_ENV) $(PY) manage.py bench_import --rows $(or $(ROWS),100000) --generate var/bench-roster.xlsx
 	$(BENCH_ENV) $(PY) manage.py bench_import --file var/bench-roster.xlsx
+
+# The same for a production indicator sheet: TEAMS × MONTHS × 6 figures (100,800 by default),
+# imported, then imported again (every figure unchanged).
+bench-import-indicators: install
+	rm -f var/bench.sqlite3
+	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py bench_import --kind indicators --teams $(or $(TEAMS),700) --months $(or $(MONTHS),24)
 
 # Generated datasets and benchmarks against their floors (docs/benchmarks.md). Each scale lives
 # in a database of its own, var/bench/SCALE.sqlite3 unless BENCH_DB names another (PostgreSQL:

@@ -129,6 +129,18 @@ class Staging:
                     cursor.execute(f"PRAGMA cache_size = {int(was)}")
         return self.count
 
+    def update_into(self, key: str = "id") -> int:
+        """Update the table's rows from the staged ones with the same `key` (every staged column
+        but the key set), in one UPDATE … FROM (in the caller's transaction)."""
+        if not self.count:
+            return 0
+        quote = connection.ops.quote_name
+        table, staged = quote(self.table), quote(self.name)
+        sets = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in self.columns if c != key)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {sets} FROM {staged} AS s WHERE {table}.{quote(key)} = s.{quote(key)}")
+        return self.count
+
     def drop(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(self.name)}")

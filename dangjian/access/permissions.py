@@ -350,18 +350,27 @@ def may_keep_meetings_of(user: AnyUser, org: models.Model) -> bool:
 
 
 def may_import(user: User) -> bool:
-    """Whether the user may import a roster anywhere (menus, upload page, templates)."""
-    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE)
+    """Whether the user may import a roster or an indicator sheet anywhere (menus, upload page)."""
+    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE) or may_import_figures(user)
+
+
+def may_import_figures(user: User) -> bool:
+    """Whether the user may import production figures anywhere (the sheet's template, the choice
+    on the upload page): an enterprise's managers and statisticians."""
+    return has_any(user, INDICATOR, CHANGE)
 
 
 def import_refused() -> Refused:
-    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE))
+    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE), (INDICATOR, CHANGE))
 
 
-def may_import_into(user: User | None, target: Model) -> bool:
+def may_import_into(user: User | None, target: Model, *, figures: bool = False) -> bool:
     """An employee roster goes into an enterprise (adding people to it), a member roster into a
-    party unit (adding memberships). `user` None is the system itself (`manage.py import_roster`
-    without --user)."""
+    party unit (adding memberships), an indicator sheet (`figures`) into an enterprise, by those
+    who enter its figures (a branch secretary who may import its people may not). `user` None is
+    the system itself (`manage.py import_roster` without --user)."""
+    if figures:
+        return target._meta.label == "organizations.Enterprise" and (user is None or may_enter_indicators(user, target))
     if target._meta.label == "organizations.Enterprise":
         return user is None or can_add_to(user, PERSON, target)
     return bool(getattr(target, "is_party_unit", False)) and (user is None or can_add_to(user, MEMBERSHIP, target))

@@ -102,6 +102,32 @@ def stored(enterprise: Enterprise, month: dt.date) -> dict[tuple[int, int | None
     return {(v.indicator_id, v.team_id): v for v in rows}
 
 
+def stored_figures(
+    enterprise: Enterprise,
+    *,
+    indicator_ids: Iterable[int],
+    months: Iterable[dt.date],
+    team_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int | None, dt.date], Decimal | None]:
+    """The enterprise's stored figures (None: withdrawn) of these indicators and months, by
+    (indicator, team or None, month): what an import's check compares its rows with. `team_ids`
+    narrows it to those teams (through the figures' unique index, not every team's figures of
+    those months) and the enterprise's own figures: two statements."""
+    wanted = {"indicator_id__in": list(indicator_ids), "month__in": list(months)}
+    if team_ids is None:
+        queries = [Value.objects.filter(enterprise=enterprise, **wanted)]
+    else:
+        queries = [
+            Value.objects.filter(team_id__in=list(team_ids), team__enterprise=enterprise, **wanted),
+            Value.objects.filter(enterprise=enterprise, team__isnull=True, **wanted),
+        ]
+    return {
+        (i, t, m): v
+        for qs in queries
+        for i, t, m, v in qs.values_list("indicator_id", "team_id", "month", "value").iterator(chunk_size=5000)
+    }
+
+
 def revisions_of(value: Value) -> QuerySet[Revision]:
     return value.revisions.select_related("changed_by")
 

@@ -18,9 +18,15 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.indicators.columns import SHEET_COLUMNS
+
 EMPLOYEES = "employees"
 MEMBERS = "members"
-ROSTER_KINDS = (EMPLOYEES, MEMBERS)
+ROSTER_KINDS = (EMPLOYEES, MEMBERS)  # the rosters of people
+# A production indicator sheet (indicators.columns): one figure a row, for a team (or the
+# enterprise), a month and an indicator; imported into an enterprise through the same pipeline.
+INDICATORS = "indicators"
+IMPORT_KINDS = (*ROSTER_KINDS, INDICATORS)
 
 
 @dataclass(frozen=True)
@@ -214,10 +220,23 @@ def fold_header(text: object) -> str:
     return s.lower()
 
 
+def label_of(kind: str, key: str) -> str:
+    """A column's label in the user's language ('' for a key the kind does not have)."""
+    if kind == INDICATORS:
+        return next((str(c.label) for c in SHEET_COLUMNS if c.key == key), "")
+    return str(BY_KEY[key].label) if key in BY_KEY else ""
+
+
+def anchors(kind: str) -> set[str]:
+    """The columns of which a header row names at least one (and one more column besides)."""
+    return {"indicator", "value"} if kind == INDICATORS else {"name", "id_number"}
+
+
 @lru_cache(maxsize=4)
 def _header_map(kind: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    for col in columns_for(kind):
+    named = SHEET_COLUMNS if kind == INDICATORS else columns_for(kind)
+    for col in named:
         names = list(col.synonyms) + [col.key]
         for code, _name in settings.LANGUAGES:
             with translation.override(code):

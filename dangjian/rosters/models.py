@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Enterprise, Organization
 
-from .columns import EMPLOYEES, MEMBERS
+from .columns import EMPLOYEES, INDICATORS, MEMBERS
 
 
 class Phase(models.TextChoices):
@@ -39,6 +39,7 @@ class RosterImport(models.Model):
     class Kind(models.TextChoices):
         EMPLOYEES = EMPLOYEES, _("Employee roster")
         MEMBERS = MEMBERS, _("Party member roster")
+        INDICATORS = INDICATORS, _("Production indicators")
 
     kind = models.CharField(_("roster"), max_length=10, choices=Kind.choices)
     enterprise = models.ForeignKey(
@@ -65,6 +66,9 @@ class RosterImport(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     sealed_file = models.BinaryField(default=b"", editable=False)
     create_teams = models.BooleanField(_("create missing teams"), default=False)
+    # An indicator sheet: how many figures outside their plausible range the uploader confirmed
+    # along with the import (the check's count at the time); the import writes no more than that.
+    confirmed_outside = models.PositiveIntegerField(_("figures confirmed outside the plausible range"), default=0)
     status = models.CharField(_("status"), max_length=12, choices=STORED_STATUSES, default=Phase.CHECKING)
     header_row = models.PositiveIntegerField(null=True, blank=True)
     columns = models.JSONField(default=list, blank=True)  # [{letter, text, key}]
@@ -120,7 +124,7 @@ class RosterImport(models.Model):
             self.status == ImportStatus.CHECKED
             and self.has_file
             and not self.counts.get("rejected")
-            and (self.counts.get("created", 0) + self.counts.get("updated", 0)) > 0
+            and sum(self.counts.get(k, 0) for k in ("created", "updated", "outside")) > 0
         )
 
     def audit_org_path(self) -> str:
@@ -135,6 +139,9 @@ class RowOutcome(models.TextChoices):
     UNCHANGED = "unchanged", _("Unchanged")
     DUPLICATE = "duplicate", _("Repeated in the file")
     REJECTED = "rejected", _("Rejected")
+    # An indicator sheet's figure, new or changed, outside its indicator's plausible range: it is
+    # imported only once the uploader confirms it (and then reported as new or changed).
+    OUTSIDE = "outside", _("Needs confirmation")
 
 
 class ImportRow(models.Model):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from python_calamine import CalamineWorkbook
 
-from .columns import match_header
+from .columns import INDICATORS, anchors, match_header
 from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts, column_name
 from .shape import ods_shape, shared_strings, xls_shape, xlsx_shape
 
@@ -53,6 +53,7 @@ class Roster:
     rows: Iterator[tuple[int, list[Any]]]  # (row number, cell values)
     total_rows: int  # for progress: the sheet's last filled row
     columns: dict[str, int] = field(default_factory=dict)  # key → cell index
+    kind: str = ""  # what the sheet holds (columns.IMPORT_KINDS)
 
     def letter(self, key: str) -> str:
         return self.header[self.columns[key]].letter if key in self.columns else ""
@@ -102,13 +103,22 @@ def read_roster(data: bytes, file_name: str, kind: str, limits: Limits | None = 
 def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -> Roster:
     seen: list[tuple[int, list[Any]]] = []
     best: tuple[int, int] | None = None  # (score, position in seen)
+    anchored = anchors(kind)
     for number, cells in rows:
         seen.append((number, cells))
         keys = {match_header(kind, c) for c in cells} - {None}
-        if ("name" in keys or "id_number" in keys) and len(keys) >= 2 and (best is None or len(keys) > best[0]):
+        if keys & anchored and len(keys) >= 2 and (best is None or len(keys) > best[0]):
             best = (len(keys), len(seen) - 1)
         if len(seen) >= HEADER_SEARCH_ROWS:
             break
+    if best is None and kind == INDICATORS:
+        raise RosterFileError(
+            _(
+                "No header row was found in the first %(n)d rows. The sheet needs a row of column names "
+                "such as 班组, 月份, 指标 and 数值 above the figures."
+            )
+            % {"n": HEADER_SEARCH_ROWS}
+        )
     if best is None:
         raise RosterFileError(
             _(
@@ -147,6 +157,7 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -
         rows=_chain(rest, rows),
         total_rows=max(total - header_number, 0),
         columns=columns,
+        kind=kind,
     )
 
 

@@ -11,11 +11,13 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
+from dangjian.indicators import selectors as indicators
+from dangjian.indicators.columns import SHEET_COLUMNS
 from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.crypto import open_bytes
 from dangjian.sheets import Col, Workbook, download_name
 
-from .columns import BY_KEY, MEMBERS, columns_for
+from .columns import BY_KEY, INDICATORS, MEMBERS, columns_for
 from .models import ImportRow, RosterImport
 from .reading import RosterFileError, read_roster
 
@@ -44,9 +46,10 @@ def report_bytes(imp: RosterImport) -> bytes:
         )
         return book.close()
     width = max((h.index for h in roster.header), default=-1) + 1
-    keyed = {h.index: BY_KEY.get(h.key) if h.key else None for h in roster.header}
+    known: dict[str, Any] = {c.key: c for c in SHEET_COLUMNS} if imp.kind == INDICATORS else BY_KEY
+    keyed = {h.index: known.get(h.key) if h.key else None for h in roster.header}
     cols = [
-        Col(h.text or h.letter, column.width if column else 10, bool(column and column.text))
+        Col(h.text or h.letter, column.width if column else 10, bool(getattr(column, "text", False)))
         for h in roster.header
         for column in [keyed[h.index]]
     ] + outcome_cols
@@ -68,6 +71,8 @@ def report_bytes(imp: RosterImport) -> bytes:
 
 def template_bytes(kind: str) -> bytes:
     """A blank roster with the accepted columns, choice lists and an instructions sheet."""
+    if kind == INDICATORS:
+        return sheet_template_bytes()
     book = Workbook()
     columns = columns_for(kind)
     sheet = book.sheet(_("Party member roster") if kind == MEMBERS else _("Employee roster"))
@@ -112,8 +117,63 @@ def template_bytes(kind: str) -> bytes:
     return book.close()
 
 
+def sheet_template_bytes() -> bytes:
+    """A blank indicator sheet (indicators.columns: one figure a row), its notes, and the
+    default indicators every enterprise has with their codes, units and plausible ranges."""
+    book = Workbook()
+    sheet = book.sheet(_("Production indicators"))
+    defaults = list(indicators.indicators_of(None))
+    names = [d.label for d in defaults]
+    lists = book.sheet("lists")  # the indicators behind the drop-down, hidden
+    lists.hide()
+    for r, name in enumerate(names):
+        lists.write_string(r, 0, name)
+    for i, col in enumerate(SHEET_COLUMNS):
+        sheet.set_column(i, i, col.width, book.text_format if col.key == "month" else None)
+        sheet.write_string(0, i, str(col.label), book.header_format)
+        if col.key == "indicator" and names:
+            # A warning, not a refusal: the enterprise's own indicators and the codes are accepted too.
+            source = f"=lists!$A$1:$A${len(names)}"
+            sheet.data_validation(1, i, 5000, i, {"validate": "list", "source": source, "error_type": "warning"})
+    sheet.freeze_panes(1, 0)
+    book.table(
+        _("Instructions"),
+        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
+        (
+            [str(col.label), _("required") if col.required else "", " / ".join(col.synonyms[:4]), str(col.help)]
+            for col in SHEET_COLUMNS
+        ),
+        title=_(
+            "Fill one row per figure: a team (blank for an enterprise's own figure), a month, an indicator and "
+            "its value. Type a percentage as a number (98.5), not in Excel's percent format. A figure already "
+            "stored is corrected, and the old one kept; importing the same file twice changes nothing."
+        ),
+        freeze=False,
+    )
+    book.table(
+        _("Indicators"),
+        [Col(_("Indicator"), 22), Col(_("Code"), 14), Col(_("Unit"), 18), Col(_("Plausible range"), 20)],
+        ([d.label, d.code, d.unit_label, _plausible(d)] for d in defaults),
+        title=_(
+            "The indicators every enterprise has; an enterprise's own are accepted by their name or code too. A "
+            "figure outside its plausible range is imported only once you confirm it."
+        ),
+        freeze=False,
+    )
+    return book.close()
+
+
+def _plausible(indicator: Any) -> str:
+    low, high = indicator.plausible_min, indicator.plausible_max
+    if low is None and high is None:
+        return ""
+    return f"{'—' if low is None else f'{low.normalize():f}'} – {'—' if high is None else f'{high.normalize():f}'}"
+
+
 def template_name(kind: str) -> str:
     """The blank roster's file name, in the user's language (the page and the API give the same)."""
+    if kind == INDICATORS:
+        return _("production indicators template") + ".xlsx"
     stem = _("party member roster template") if kind == MEMBERS else _("employee roster template")
     return f"{stem}.xlsx"
 

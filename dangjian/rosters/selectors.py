@@ -15,19 +15,22 @@ from django.utils.translation import gettext as _
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 from dangjian.ui.todo import Todo
 
+from .columns import INDICATORS
 from .models import ImportStatus, Phase, RosterImport
-from .pipeline import alive_key, targets_for
+from .pipeline import alive_key, figure_targets, targets_for
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
 
 def own_imports(user: User) -> QuerySet[RosterImport]:
-    """The user's imports into places they may still import into."""
+    """The user's imports into places they may still import into (what the file holds)."""
     enterprises, orgs = targets_for(user)
+    people = Q(enterprise__in=enterprises.values("pk")) | Q(organization__in=orgs.values("pk"))
+    figures = Q(kind=INDICATORS, enterprise__in=figure_targets(user).values("pk"))
     return (
         RosterImport.objects.filter(requested_by=user)
-        .filter(Q(enterprise__in=enterprises.values("pk")) | Q(organization__in=orgs.values("pk")))
+        .filter((~Q(kind=INDICATORS) & people) | figures)
         .select_related("enterprise", "organization", "check_job", "import_job")
         .defer("sealed_file")
         .annotate(file_kept=ExpressionWrapper(~Q(sealed_file=b""), output_field=BooleanField()))

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dangjian.access.permissions import may_import_into
 from dangjian.audit import services as audit
@@ -18,8 +19,9 @@ from dangjian.jobs.services import INTERRUPTED, TIME_LIMIT, start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
+from .columns import INDICATORS, ROSTER_KINDS
 from .limits import RosterFileError, check_archive
-from .models import ImportStatus, RosterImport
+from .models import ImportStatus, RosterImport, RowOutcome
 from .pipeline import checksum, kind_for
 from .reading import FORMATS, extension
 from .selectors import is_busy, last_alive
@@ -50,13 +52,25 @@ def upload(
     file_name: str,
     data: bytes,
     create_teams: bool = False,
+    kind: str | None = None,
     source: str = "web",
     background: bool = True,
 ) -> RosterImport:
-    """Keep the file (sealed) and start its check. Raises PermissionDenied outside the user's
-    part of the tree and ValidationError for a file that is not a roster."""
+    """Keep the file (sealed) and start its check. `kind` is what the file holds: the roster its
+    target takes (None), or an indicator sheet (INDICATORS) into an enterprise. Raises
+    PermissionDenied outside the user's part of the tree and ValidationError for a file that is
+    not a roster."""
     owner = _job_owner(actor) if background else None
-    if not may_import_into(actor, target):
+    kind = kind or kind_for(target)
+    if kind == INDICATORS and not isinstance(target, Enterprise):
+        raise ValidationError({"target": _("Production indicators are imported into an enterprise.")})
+    if kind in ROSTER_KINDS and kind != kind_for(target):
+        raise ValidationError(
+            {"target": _("An employee roster goes into an enterprise, a member roster into a party organisation.")}
+        )
+    if kind not in (*ROSTER_KINDS, INDICATORS):
+        raise ValidationError({"target": _("Choose what the file holds.")})
+    if not may_import_into(actor, target, figures=kind == INDICATORS):
         raise PermissionDenied
     file_name = (file_name or "roster.xlsx").replace("\x00", "")[-255:]
     if extension(file_name) not in FORMATS:
@@ -76,7 +90,7 @@ def upload(
     except RosterFileError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     imp = RosterImport.objects.create(
-        kind=kind_for(target),
+        kind=kind,
         enterprise=target if isinstance(target, Enterprise) else None,
         organization=target if isinstance(target, Organization) else None,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -84,7 +98,7 @@ def upload(
         sha256=checksum(data),
         size=len(data),
         sealed_file=seal_bytes(data),
-        create_teams=create_teams,
+        create_teams=create_teams and kind != INDICATORS,  # figures never create teams
     )
     audit.record(actor=actor, action=Action.CREATE, obj=imp, changes=imp.audit_facts(size=imp.size))
     if owner is not None:
@@ -102,19 +116,50 @@ def _start(imp: RosterImport, field: str, kind: str, task: Any, title: str, *, o
     imp.save(update_fields=[field])
 
 
+def outside_confirmation(n: int) -> str:
+    """What the uploader of an indicator sheet ticks to import its figures outside their
+    indicators' plausible ranges (the page's checkbox, and its refusal)."""
+    return ngettext(
+        "I confirm the %(n)d figure outside the plausible range",
+        "I confirm the %(n)d figures outside the plausible range",
+        n,
+    ) % {"n": n}
+
+
 @audit.write_transaction
-def confirm(*, actor: User | None, imp: RosterImport, source: str = "web", background: bool = True) -> RosterImport:
+def confirm(
+    *,
+    actor: User | None,
+    imp: RosterImport,
+    confirm_outside: bool = False,
+    source: str = "web",
+    background: bool = True,
+) -> RosterImport:
+    """Start the import of a checked file. An indicator sheet with figures outside their
+    plausible range is imported only with `confirm_outside` (the uploader ticked
+    `outside_confirmation`)."""
     owner = _job_owner(actor) if background else None
     imp = RosterImport.objects.select_for_update(of=("self",)).select_related("import_job").get(pk=imp.pk)
     if not imp.may_confirm or is_busy(imp):
         raise ValidationError(
             _("This file cannot be imported: it has rejected rows, nothing to change, or it was imported already.")
         )
-    if not may_import_into(actor, imp.target):
+    if not may_import_into(actor, imp.target, figures=imp.kind == INDICATORS):
         raise PermissionDenied
+    outside = imp.counts.get(RowOutcome.OUTSIDE, 0)
+    if outside and not confirm_outside:
+        raise ValidationError(
+            _("Nothing was imported: tick “%(confirmation)s” once you have checked them in the report.")
+            % {"confirmation": outside_confirmation(outside)}
+        )
+    imp.confirmed_outside = outside
+    imp.save(update_fields=["confirmed_outside"])
     # The status stays "checked" until the import's own transaction commits: a worker killed
     # midway leaves a file that was checked and not imported, and it can be confirmed again.
-    audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes={"confirmed": True})
+    changes: dict[str, Any] = {"confirmed": True}
+    if outside:
+        changes["outside_range_confirmed"] = outside
+    audit.record(actor=actor, action=Action.UPDATE, obj=imp, changes=changes)
     if owner is not None:
         _start(
             imp, "import_job", "roster_import", import_roster_task, _("Importing %(file)s"), owner=owner, source=source

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from dangjian.audit.context import audit_source
@@ -21,10 +22,17 @@ def summary(imp: RosterImport) -> str:
     if imp.status == ImportStatus.FAILED:
         return imp.message
     c = imp.counts
-    return _(
+    said = _(
         "%(rows)d rows: %(created)d new, %(updated)d changed, %(unchanged)d unchanged, "
         "%(duplicate)d repeated, %(rejected)d rejected."
     ) % {k: c.get(k, 0) for k in ("rows", "created", "updated", "unchanged", "duplicate", "rejected")}
+    if c.get("outside"):
+        said += " " + ngettext(
+            "%(n)d figure outside its plausible range needs confirmation.",
+            "%(n)d figures outside their plausible range need confirmation.",
+            c["outside"],
+        ) % {"n": c["outside"]}
+    return said
 
 
 def _run(job_id: int, import_id: int, source: str, step: Any) -> dict[str, Any]:

@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import import_refused, may_import
+from dangjian.access.permissions import import_refused, may_import, may_import_figures
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
 from . import report as reports
 from . import selectors, services
-from .columns import ROSTER_KINDS
+from .columns import INDICATORS, ROSTER_KINDS
 from .forms import UploadForm
 from .models import RosterImport, RowOutcome
 
@@ -50,18 +50,23 @@ def upload(request):
                 file_name=f.name,
                 data=f.read(services.max_upload_bytes() + 1),  # the service refuses what is larger
                 create_teams=form.cleaned_data["create_teams"],
+                kind=form.cleaned_data["kind"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             return redirect("rosters:detail", pk=imp.pk)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "rosters/upload.html", {"form": form, "kinds": ROSTER_KINDS}, status=status)
+    ctx = {"form": form, "kinds": ROSTER_KINDS, "sheets": may_import_figures(request.user)}
+    return render(request, "rosters/upload.html", ctx, status=status)
 
 
 @login_required
 def template(request, kind):
-    if kind not in ROSTER_KINDS or not may_import(request.user):
+    if kind == INDICATORS:
+        if not may_import_figures(request.user):
+            raise Http404
+    elif kind not in ROSTER_KINDS or not may_import(request.user):
         raise Http404
     return attachment(reports.template_bytes(kind), reports.template_name(kind))
 
@@ -78,8 +83,11 @@ def _context(request, imp: RosterImport) -> dict:
     tabs = [("", _("All rows"), counts.get("rows", 0))] + [
         (value, label, counts.get(value, 0)) for value, label in RowOutcome.choices if counts.get(value)
     ]
+    outside = counts.get(RowOutcome.OUTSIDE, 0)
     return {
         "imp": imp,
+        "sheet": imp.kind == INDICATORS,
+        "outside_confirmation": services.outside_confirmation(outside) if outside else "",
         "busy": selectors.is_busy(imp),
         "phase": selectors.phase(imp),
         "interrupted": selectors.interrupted(imp),
@@ -115,7 +123,8 @@ def state(request, pk):
 @require_POST
 def confirm(request, pk):
     imp = _own(request, pk)
-    run_or_say(request, lambda: services.confirm(actor=request.user, imp=imp))
+    outside = request.POST.get("confirm_outside") == "on"
+    run_or_say(request, lambda: services.confirm(actor=request.user, imp=imp, confirm_outside=outside))
     return redirect("rosters:detail", pk=imp.pk)
 
 

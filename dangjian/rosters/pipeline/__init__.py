@@ -12,10 +12,25 @@ One module a stage: `read` (the file and its header), `parse` (a row's cells), `
 people registered, a chunk at a time), `validate` (what a row must be before it touches a
 record), `write` (the records, through the people and organisations services), `report` (each
 row's outcome stored), `stage` (the plan and its merge); `run` takes the rows through them; `targets` says where a roster goes.
+
+An indicator sheet (kind INDICATORS: a figure a row, for a team, a month and an indicator) goes
+through the same stages, limits, report and guarantees with its own row logic, `figures`: its
+rows are resolved within the enterprise and checked and written by the indicators' own services.
 """
 
 from .report import fail
 from .run import ALIVE_TTL, alive_key, apply, check
-from .targets import checksum, find_target, kind_for, targets_for
+from .targets import checksum, figure_targets, find_target, kind_for, targets_for
 
-__all__ = ["ALIVE_TTL", "alive_key", "apply", "check", "checksum", "fail", "find_target", "kind_for", "targets_for"]
+__all__ = [
+    "ALIVE_TTL",
+    "alive_key",
+    "apply",
+    "check",
+    "checksum",
+    "fail",
+    "figure_targets",
+    "find_target",
+    "kind_for",
+    "targets_for",
+]

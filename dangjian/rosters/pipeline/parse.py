@@ -8,7 +8,7 @@ from typing import Any
 
 from dangjian.people.validators import mask_id_number, mask_phone
 
-from ..columns import BY_KEY
+from ..columns import BY_KEY, label_of
 from ..models import RowOutcome
 from ..parsing import PARSERS, CellError, shown
 from ..reading import Roster
@@ -16,7 +16,7 @@ from ..reading import Roster
 SENSITIVE = {"id_number": mask_id_number, "phone": mask_phone}
 
 
-@dataclass
+@dataclass(slots=True)  # a 100,000-row file holds one a row
 class RowResult:
     row: int
     outcome: str = RowOutcome.UNCHANGED
@@ -38,12 +38,12 @@ def column(roster: Roster, key: str) -> str:
     """How messages name a column: its letter and header in the file, else its label."""
     if key in roster.columns:
         return f"{roster.letter(key)} {roster.label(key)}".strip()
-    return str(BY_KEY[key].label) if key in BY_KEY else ""
+    return label_of(roster.kind, key)
 
 
 def label(roster: Roster, key: str) -> str:
     """How notes name a changed field: the file's header, else the column's label."""
-    return roster.label(key) or (str(BY_KEY[key].label) if key in BY_KEY else key)
+    return roster.label(key) or label_of(roster.kind, key) or key
 
 
 def shown_value(key: str, value: Any) -> str:

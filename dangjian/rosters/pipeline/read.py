@@ -6,16 +6,21 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
+from dangjian.indicators.columns import SHEET_COLUMNS
 from dangjian.people.crypto import open_bytes
 
-from ..columns import BY_KEY, MEMBERS
+from ..columns import BY_KEY, INDICATORS, MEMBERS, label_of
 from ..models import RosterImport
 from ..reading import Roster, RosterFileError, read_roster
 
 
 def roster_of(imp: RosterImport) -> Roster:
     roster = read_roster(open_bytes(cast(bytes, imp.sealed_file)), imp.file_name, imp.kind)
-    missing = [BY_KEY[k] for k in ("name", "id_number") if k not in roster.columns]
+    missing: list[Any]
+    if imp.kind == INDICATORS:
+        missing = [c for c in SHEET_COLUMNS if c.required and c.key not in roster.columns]
+    else:
+        missing = [BY_KEY[k] for k in ("name", "id_number") if k not in roster.columns]
     if imp.kind == MEMBERS and "admitted_on" not in roster.columns:
         missing.append(BY_KEY["admitted_on"])
     if missing:
@@ -31,7 +36,7 @@ def roster_of(imp: RosterImport) -> Roster:
 
 def describe_columns(roster: Roster) -> list[dict[str, Any]]:
     return [
-        {"letter": h.letter, "text": h.text, "key": h.key, "label": str(BY_KEY[h.key].label) if h.key else ""}
+        {"letter": h.letter, "text": h.text, "key": h.key, "label": label_of(roster.kind, h.key) if h.key else ""}
         for h in roster.header
         if h.text or h.key
     ]

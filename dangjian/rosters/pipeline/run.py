@@ -12,15 +12,17 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dangjian.access.permissions import may_import_into
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations.models import Enterprise, Organization
 
-from ..columns import EMPLOYEES
+from ..columns import EMPLOYEES, INDICATORS
 from ..models import ImportStatus, RosterImport, RowOutcome
 from ..reading import Roster, RosterFileError
+from . import figures
 from .match import match_chunk
 from .parse import Parsed, RowResult, parse_row
 from .read import describe_columns, roster_of
@@ -140,11 +142,16 @@ def check(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     except RosterFileError as exc:
         fail(imp, str(exc))
         return imp
-    importer = Importer(
-        actor=imp.requested_by, target=imp.target, roster=roster, write=False, create_teams=imp.create_teams
-    )
     counts: dict[str, int] = {}
-    save_rows(imp, importer.run(roster.rows, progress), counts)
+    results: Iterable[RowResult]
+    if imp.kind == INDICATORS:
+        results = figures.Sheet(enterprise=figures.enterprise_of(imp), roster=roster).checked(roster.rows, progress)
+    else:
+        importer = Importer(
+            actor=imp.requested_by, target=imp.target, roster=roster, write=False, create_teams=imp.create_teams
+        )
+        results = importer.run(roster.rows, progress)
+    save_rows(imp, results, counts)
     imp.columns = describe_columns(roster)
     imp.header_row = roster.header_row
     imp.counts = counts
@@ -163,11 +170,14 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     lock, makes sure nothing the preparation read has changed, and writes it all set-based. If
     something changed meanwhile, the file is prepared again (a few times at most). The time the
     lock was held is kept in `imp.timings` (seconds: prepare, merge) for the benchmark."""
-    if not may_import_into(imp.requested_by, imp.target):
+    if not may_import_into(imp.requested_by, imp.target, figures=imp.kind == INDICATORS):
         fail(imp, _("You may no longer import into %(target)s.") % {"target": imp.target})
         return imp
     imp.timings = {"prepare": 0.0, "stage": 0.0, "merge": 0.0}
     try:
+        if imp.kind == INDICATORS:
+            _apply_figures(imp, progress)
+            return imp
         for _attempt in range(PREPARE_ATTEMPTS):
             if RosterImport.objects.filter(pk=imp.pk).values_list("status", flat=True).get() != ImportStatus.CHECKED:
                 imp.refresh_from_db()  # imported (or discarded) meanwhile: nothing to do
@@ -216,6 +226,84 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
         fail(imp, _("Nothing was imported: the import stopped on an unexpected error. The database is unchanged."))
         raise
     return imp
+
+
+def _apply_figures(imp: RosterImport, progress: ProgressFn | None) -> None:
+    """An indicator sheet, as a roster: its rows prepared outside any transaction (parsed,
+    resolved, validated), compared with the stored figures and staged through the figures' own
+    write path (figures.stage), then merged in one short transaction — or, when a stored figure
+    changed meanwhile, prepared again (a few times at most)."""
+    for _attempt in range(PREPARE_ATTEMPTS):
+        status, imp.confirmed_outside = (
+            RosterImport.objects.filter(pk=imp.pk).values_list("status", "confirmed_outside").get()
+        )
+        if status != ImportStatus.CHECKED:
+            imp.refresh_from_db()  # imported (or discarded) meanwhile: nothing to do
+            return
+        t0 = time.perf_counter()
+        rows = figures.prepare(imp, progress)
+        imp.timings["prepare"] += time.perf_counter() - t0
+        rejected = sum(1 for p in rows if p.result.outcome == RowOutcome.REJECTED)
+        if rejected:
+            raise ImportRejected(rejected)
+        t0 = time.perf_counter()
+        try:
+            ready = figures.stage(imp, rows, actor=imp.requested_by)
+        except figures.NeedsConfirmation as exc:
+            _ask_again(imp, exc.n)
+            return
+        finally:
+            imp.timings["stage"] += time.perf_counter() - t0
+        if progress is not None:
+            progress(len(rows) + int(0.9 * len(rows)), 2 * len(rows))  # the write transaction begins
+        t0 = time.perf_counter()
+        try:
+            _merge_figures_in_transaction(imp, ready)
+            return
+        except figures.Stale:
+            continue
+        finally:
+            imp.timings["merge"] += time.perf_counter() - t0
+            ready.staged.drop()
+    fail(
+        imp,
+        _(
+            "Nothing was imported: the records this file changes kept changing while it was being imported. "
+            "Confirm the import again."
+        ),
+    )
+
+
+def _ask_again(imp: RosterImport, n: int) -> None:
+    """Nothing was written: more figures outside their range than were confirmed would have been.
+    Check again, so the report marks the figures to confirm now."""
+    check(imp)
+    imp.confirmed_outside = 0
+    imp.message = ngettext(
+        "Nothing was imported: since the check, %(n)d figure to be written is outside its indicator's "
+        "plausible range. The report below marks it; confirm the import again if it is right.",
+        "Nothing was imported: since the check, %(n)d figures to be written are outside their indicators' "
+        "plausible ranges. The report below marks them; confirm the import again if they are right.",
+        n,
+    ) % {"n": n}
+    RosterImport.objects.filter(pk=imp.pk).update(confirmed_outside=0, message=imp.message)
+
+
+@audit.write_transaction
+def _merge_figures_in_transaction(imp: RosterImport, ready: figures.Ready) -> None:
+    # Under the import's lock, as _merge_in_transaction: a second run of the same import waits
+    # here, then finds the first one's work committed.
+    status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
+    if status != ImportStatus.CHECKED:
+        imp.refresh_from_db()
+        return
+    counts = figures.merge(imp, ready)
+    imp.counts = counts
+    imp.status = ImportStatus.IMPORTED
+    imp.imported_at = timezone.now()
+    imp.message = ""
+    imp.save(update_fields=["counts", "status", "imported_at", "message"])
+    audit.record(actor=imp.requested_by, action=Action.IMPORT, obj=imp, changes=imp.audit_facts(**counts))
 
 
 def prepare(imp: RosterImport, progress: ProgressFn | None) -> tuple[Stage, int]:

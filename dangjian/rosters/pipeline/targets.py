@@ -1,5 +1,5 @@
-"""Where a roster goes: the enterprise (employee roster) or party organisation (member roster)
-named by a code, and the places a user may import into."""
+"""Where a roster goes: the enterprise (employee roster, indicator sheet) or party organisation
+(member roster) named by a code, and the places a user may import into."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, container_q
+from dangjian.indicators import selectors as indicators
 from dangjian.organizations import selectors as orgs
 from dangjian.organizations.models import Enterprise, Organization
 
@@ -35,6 +36,11 @@ def targets_for(user: User) -> tuple[QuerySet[Enterprise], QuerySet[Organization
     return orgs.import_targets(
         container_q(user, PERSON, CHANGE, ENTERPRISE), container_q(user, MEMBERSHIP, CHANGE, ORG)
     )
+
+
+def figure_targets(user: User) -> QuerySet[Enterprise]:
+    """The enterprises whose production figures this user may import: those they enter figures of."""
+    return indicators.visible_enterprises(user, CHANGE).order_by("name")
 
 
 def checksum(data: bytes) -> str:

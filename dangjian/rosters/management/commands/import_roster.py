@@ -1,5 +1,5 @@
-"""manage.py import_roster FILE --into CODE [--dry-run]: the same pipeline as the web page and
-the API, run in this process, with the same report."""
+"""manage.py import_roster FILE --into CODE [--kind indicators] [--dry-run]: the same pipeline
+as the web page and the API, run in this process, with the same report."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
 from dangjian.rosters import pipeline, services
+from dangjian.rosters.columns import IMPORT_KINDS
 from dangjian.rosters.models import ImportStatus, RowOutcome
 from dangjian.rosters.report import report_bytes
 from dangjian.rosters.tasks import summary
@@ -26,6 +27,18 @@ class Command(BaseCommand):
             "--into",
             required=True,
             help="The enterprise's unified social credit code (employee roster) or the party organisation's code (member roster).",
+        )
+        parser.add_argument(
+            "--kind",
+            choices=IMPORT_KINDS,
+            help="What the file holds: by default the roster its target takes (employees for an enterprise, "
+            "members for a party organisation); 'indicators' for production figures into an enterprise.",
+        )
+        parser.add_argument(
+            "--confirm-outside-range",
+            action="store_true",
+            help="Import figures outside their indicator's plausible range (listed by the check); without it an "
+            "indicator sheet with such figures is not imported.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
         parser.add_argument(
@@ -57,6 +70,7 @@ class Command(BaseCommand):
                     file_name=path.name,
                     data=path.read_bytes(),
                     create_teams=opts["create_teams"],
+                    kind=opts["kind"],
                     source="command",
                     background=False,
                 )
@@ -78,7 +92,23 @@ class Command(BaseCommand):
             if not imp.may_confirm:
                 self.stdout.write("Nothing to import: every row matches what is registered.")
                 return
-            services.confirm(actor=actor, imp=imp, source="command", background=False)
+            outside = imp.counts.get(RowOutcome.OUTSIDE, 0)
+            if outside and not opts["confirm_outside_range"]:
+                self.stderr.write(
+                    f"{outside} figures are outside their plausible range (listed above): check them, and pass "
+                    "--confirm-outside-range to import them. Nothing was imported."
+                )
+                sys.exit(1)
+            try:
+                services.confirm(
+                    actor=actor,
+                    imp=imp,
+                    confirm_outside=opts["confirm_outside_range"],
+                    source="command",
+                    background=False,
+                )
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
             if self.verbosity > 1:
                 self.stderr.write("\nimporting")
             pipeline.apply(imp, progress=self._progress)
@@ -95,4 +125,6 @@ class Command(BaseCommand):
             for p in row.problems:
                 where = f"{p['column']}: " if p.get("column") else ""
                 self.stdout.write(f"row {row.row_number} {row.name}: {where}{p['message']}")
+        for row in imp.rows.filter(outcome=RowOutcome.OUTSIDE).order_by("row_number"):
+            self.stdout.write(f"row {row.row_number} {row.name}: needs confirmation: {' '.join(row.notes)}")
         self.stdout.write(f"{imp.file_name}: {imp.get_status_display()}. {summary(imp)}")
