@@ -166,12 +166,10 @@ class Entry:
         # Kept as the field keeps it (4 places), so a stored and a sent figure compare and audit
         # alike; a figure of more places is left as sent, for its refusal.
         value = self.value
-        if (
-            value is not None
-            and value.is_finite()
-            and value.as_tuple().exponent >= -4
-            and value.adjusted() < MAX_DIGITS
-        ):  # type: ignore[operator]
+        if value is None or not value.is_finite():
+            return
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -4 and value.adjusted() < MAX_DIGITS:
             object.__setattr__(self, "value", value.quantize(PLACES))
 
 
