@@ -20,6 +20,7 @@ from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
+from dangjian.testing import indicators as indicators_builders
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.factories import make_id_number, make_uscc
 from dangjian.testing.rosters import ident, xlsx
@@ -302,7 +303,7 @@ RECIPES = {
         {"enterprise_id": w.a.enterprise.pk, "name": "返工率", "unit": "%", "direction": "lower"},
     ),
     ("patch", "/indicators/definitions/{id}"): lambda w: (
-        _organising(w, f"/indicators/definitions/{indicator_figures.own_indicator(w.a).pk}"),
+        _organising(w, f"/indicators/definitions/{indicators_builders.own_indicator(w.a).pk}"),
         {"name": "返修率", "archived": True},
     ),
     ("put", "/indicators/values"): lambda w: (
@@ -314,7 +315,7 @@ RECIPES = {
                 {
                     "team_id": w.a.team.pk,
                     "indicator": "output",
-                    "month": f"{indicator_figures.last_month():%Y-%m}",
+                    "month": f"{indicators_builders.last_month():%Y-%m}",
                     "value": 5200,
                 },
                 {

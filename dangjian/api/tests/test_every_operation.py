@@ -16,6 +16,7 @@ from dangjian.production import services as production
 from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
+from dangjian.testing import indicators as indicators_builders
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.rosters import ident, xlsx
 from dangjian.testing.selections import nominated, round_of
@@ -56,7 +57,7 @@ OBJECT_OF_B = {
     "selections/results": lambda world: selection_phases.result_of(selection_phases.counted(world.b)),
     "selections/objections": lambda world: selection_phases.objection_of(world.b),
     # /indicators/<records>, likewise: B's own indicator, B's figure.
-    "indicators/definitions": lambda world: indicator_figures.own_indicator(world.b),
+    "indicators/definitions": lambda world: indicators_builders.own_indicator(world.b),
     "indicators/values": lambda world: indicator_figures.figure(world.b),
     "indicators/series": lambda world: None,  # ?enterprise= / ?org= name the place: test_indicators_api.py
     "indicators/analysis": lambda world: None,  # likewise

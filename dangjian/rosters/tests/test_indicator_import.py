@@ -252,6 +252,14 @@ def test_a_correction_by_import_keeps_a_revision(world, sheet_upload, confirm):
     assert AuditEvent.objects.filter(object_type="indicators.Value", action="update").count() == 1
 
 
+@pytest.fixture
+def _english():
+    """Rows' notes are written in the language of whoever runs the import: English here."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.usefixtures("_english")
 def test_figures_outside_the_plausible_range_need_the_uploaders_confirmation(world, sheet_upload, confirm):
     m = f"{months_ago(1):%Y-%m}"
     rows = [["", "A缝纫一组", m, "产量", 1200], ["", "A缝纫一组", m, "质量合格率", 0.965]]  # an Excel percent cell
@@ -276,6 +284,7 @@ def test_figures_outside_the_plausible_range_need_the_uploaders_confirmation(wor
     assert AuditEvent.objects.filter(action="update", changes__outside_range_confirmed=1).exists()
 
 
+@pytest.mark.usefixtures("_english")
 def test_a_range_narrowed_after_the_confirmation_asks_again(world, sheet_upload):
     own = figures.define_indicator(
         actor=world.a.manager,
