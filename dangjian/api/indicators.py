@@ -47,8 +47,7 @@ from dangjian.indicators.models import (
     Value,
 )
 from dangjian.jobs import selectors as jobs
-from dangjian.organizations import selectors as orgs
-from dangjian.organizations.models import Enterprise, Organization, ProductionUnit
+from dangjian.organizations.models import Enterprise, ProductionUnit
 
 from .auth import actor
 from .common import Page
@@ -415,12 +414,12 @@ def _where(user: User, org: int | None, enterprise: int | None) -> tuple[list[in
     if enterprise is not None:
         one = _enterprise(user, enterprise)
         return [one.pk], one, one.display_name
-    organization = get_in_scope(user, Organization, org)
-    ids = list(
-        selectors.visible_enterprises(user)
-        .filter(pk__in=orgs.enterprises_under(organization.path))
-        .values_list("pk", flat=True)
-    )
+    # The organisations the pages read figures under (an enterprise role's party organisation
+    # included), not those whose records the caller keeps.
+    organization = selectors.readable_orgs(user).filter(pk=org or 0).first()
+    if organization is None:
+        raise Http404
+    ids = list(selectors.visible_under(user, organization).values_list("pk", flat=True))
     return ids, None, organization.display_name
 
 
@@ -711,7 +710,7 @@ def _analysis_body(indicator: Indicator, effect: analysis.Effect, enterprises: i
         enterprises=enterprises,
         headline=wording.headline(indicator, effect),
         verdict=wording.verdict(indicator, effect),
-        basis=wording.basis(effect),
+        basis=wording.basis(effect) if effect.status == analysis.OK else "",
         cautions=wording.cautions(effect),
         methods=wording.methods_note(),
     )

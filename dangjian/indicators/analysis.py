@@ -190,8 +190,11 @@ def estimate(observations: Iterable[Observation], starts: Mapping[int, int]) -> 
         return Effect(NO_COVERED, teams=len(teams), covered_before_data=before_data)
     stacked, cohorts = _stack(frame, start_of)
     if stacked.empty:
+        # Nobody to compare with — or there was, but the covered teams have no month with figures
+        # before (or after) their start: too little, not "covered all at once".
+        never_or_later = [t for t in teams if t not in start_of.index or start_of[t] > covered_within.min()]
         return Effect(
-            NO_COMPARISON,
+            TOO_LITTLE if never_or_later else NO_COMPARISON,
             covered_teams=int(covered_within.size),
             teams=len(teams),
             covered_before_data=before_data,

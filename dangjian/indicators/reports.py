@@ -67,6 +67,7 @@ def workbook(indicator: Indicator, scope: str, effect: Effect, *, today: dt.date
         analysis.OK: _("estimated"),
         analysis.NO_COVERED: _("no team came into a member's charge"),
         analysis.NO_COMPARISON: _("no comparison group"),
+        analysis.TOO_LITTLE: _("too few figures to compare"),
     }.get(effect.status, effect.status)
     row = [
         indicator.label,

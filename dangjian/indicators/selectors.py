@@ -96,12 +96,6 @@ def teams_of(enterprise: Enterprise) -> QuerySet[ProductionUnit]:
 # --- figures ---------------------------------------------------------------------------------
 
 
-def stored(enterprise: Enterprise, month: dt.date) -> dict[tuple[int, int | None], Value]:
-    """The enterprise's stored figures of a month, by (indicator, team or None)."""
-    rows = Value.objects.filter(enterprise=enterprise, month=month)
-    return {(v.indicator_id, v.team_id): v for v in rows}
-
-
 def stored_figures(
     enterprise: Enterprise,
     *,
@@ -345,25 +339,6 @@ def quarters(indicator: Indicator, points: Sequence[Point]) -> list[tuple[tuple[
 def coverage_of(enterprise: Enterprise) -> dict[int, dt.date]:
     """When each team of the enterprise was first in a member's charge (production)."""
     return production.coverage_starts([enterprise.pk])
-
-
-def covered_share(enterprise_ids: QuerySet[Any] | Iterable[int], months: Sequence[dt.date]) -> dict[dt.date, float]:
-    """The share of the enterprises' teams covered by each month's end (first coverage)."""
-    ids = list(enterprise_ids) if not isinstance(enterprise_ids, QuerySet) else enterprise_ids
-    teams = ProductionUnit.objects.filter(enterprise_id__in=ids, kind=UnitKind.TEAM).count()
-    if not teams:
-        return {}
-    starts = sorted(production.coverage_starts(ids).values())
-    share, i = {}, 0
-    for m in months:
-        end = add_months(m, 1)
-        while i < len(starts) and starts[i] < end:
-            i += 1
-        share[m] = i / teams
-    return share
-
-
-# --- the analysis's data -----------------------------------------------------------------------
 
 
 def coverage_period(start: dt.date) -> int:

@@ -458,6 +458,24 @@ def test_with_every_team_covered_at_once_there_is_no_comparison_and_no_estimate(
     assert body["verdict"] == ""
 
 
+def test_too_few_figures_to_compare_are_said_so_without_a_number(world, api_as):
+    scene(world.a, [1, None], months=3)  # two teams, three months
+    response = api_as(world.a.manager, **EN).get(
+        f"{API}/indicators/analysis", {"enterprise": world.a.enterprise.pk, "indicator": "pass_rate"}
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "too_little" and body["estimate"] is None and body["basis"] == ""
+    assert body["headline"].startswith("Too few Quality pass rate figures to compare")
+    # and B's manager cannot ask for A's
+    assert (
+        api_as(world.b.manager, **EN)
+        .get(f"{API}/indicators/analysis", {"enterprise": world.a.enterprise.pk, "indicator": "pass_rate"})
+        .status_code
+        == 404
+    )
+
+
 def test_the_analysis_is_refused_outside_the_callers_reach(world, api_as):
     client = api_as(world.a.secretary, **EN)
     for query in (
