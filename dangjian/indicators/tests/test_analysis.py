@@ -32,28 +32,24 @@ def test_an_injected_effect_lies_in_the_interval():
     # and the estimates centre on the truth, not merely inside wide intervals
     mean = sum(r.estimate for r in runs) / len(runs)
     assert abs(mean - TRUE_PASS_RATE_EFFECT) < 0.25, mean
+    # and the moderate effect is told apart from none, not lost in a wide interval
+    assert sum(r.conclusive and r.estimate > 0 for r in runs) >= 30
 
 
 def test_with_no_effect_the_interval_covers_zero_about_95_percent_of_the_time():
     # Between 34 and 40 of 40: P(≤ 33 | 95%) ≈ 0.014; an interval that always covers (too wide to
-    # say anything) is caught by the power test below.
+    # say anything) is caught by the power check above.
     runs = [analysis.estimate(*simulate.panel(40, 24, effect=0.0, seed=1000 + seed)) for seed in range(40)]
     covered = sum(_covers(r, 0.0) for r in runs)
     assert 34 <= covered <= 40, covered
     assert sum(r.conclusive for r in runs) == 40 - covered
-
-
-def test_a_moderate_effect_is_usually_told_apart_from_none():
-    runs = [analysis.estimate(*simulate.panel(60, 24, effect=1.0, seed=2000 + seed)) for seed in range(12)]
-    assert sum(r.conclusive and r.estimate > 0 for r in runs) >= 10
+    # a clean panel is rarely flagged for a pre-trend (P(≥ 6 of 40 | 5%) ≈ 0.014)
+    assert sum(r.pretrend_flagged for r in runs) <= 5
 
 
 def test_a_pre_trend_is_flagged():
     runs = [analysis.estimate(*simulate.panel(40, 24, effect=0.0, seed=3000 + s, pretrend=0.5)) for s in range(10)]
     assert sum(r.pretrend_flagged for r in runs) >= 9
-    # and a clean panel is rarely flagged (P(≥ 4 of 20 | 5%) ≈ 0.016)
-    clean = [analysis.estimate(*simulate.panel(40, 24, effect=1.0, seed=4000 + s)) for s in range(20)]
-    assert sum(r.pretrend_flagged for r in clean) <= 3
 
 
 def test_all_teams_covered_at_once_gives_no_comparison_and_no_number():
