@@ -21,6 +21,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from dangjian.access import services as access_services
+from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.audit.services import verify_chain
 from dangjian.indicators import selectors as indicators
@@ -30,7 +32,7 @@ from dangjian.organizations.models import UnitKind
 from dangjian.rosters import pipeline, services
 from dangjian.rosters.columns import INDICATORS
 from dangjian.rosters.models import ImportStatus, RosterImport
-from dangjian.testing.factories import UnitFactory, make_uscc
+from dangjian.testing.factories import UnitFactory, UserFactory, make_uscc
 from dangjian.testing.processes import ROOT
 from dangjian.testing.processes import manage as run_manage
 from dangjian.testing.rosters import read_back, xlsx
@@ -364,6 +366,27 @@ def test_side_b_and_a_secretary_cannot_import_figures_into_a(world, login):
         {"target": f"i{world.a.enterprise.pk}", "file": SimpleUploadedFile("x.xlsx", data)},
     )
     assert response.status_code == 400 and not RosterImport.objects.exists()
+
+
+def test_a_statistician_imports_figures_not_people(world, login, sheet_upload, confirm):
+    statistician = UserFactory(username="statistician_a")
+    access_services.assign_role(actor=None, user=statistician, role=Role.STATISTICIAN, enterprise=world.a.enterprise)
+    page = login(statistician).get(reverse("rosters:upload")).content.decode()
+    assert f'value="i{world.a.enterprise.pk}"' in page and f'value="e{world.a.enterprise.pk}"' not in page
+    assert f'value="i{world.b.enterprise.pk}"' not in page
+    imp = confirm(statistician, sheet_upload(statistician, world.a.enterprise, sheet(good_rows(world))))
+    assert imp.status == ImportStatus.IMPORTED and Value.objects.count() == 4
+    with pytest.raises(PermissionDenied):
+        services.upload(actor=statistician, target=world.a.enterprise, file_name="x.xlsx", data=b"x", background=False)
+    with pytest.raises(PermissionDenied):
+        services.upload(
+            actor=statistician,
+            target=world.b.enterprise,
+            file_name="x.xlsx",
+            data=b"x",
+            kind=INDICATORS,
+            background=False,
+        )
 
 
 def test_an_import_is_its_uploaders_only(world, sheet_upload, login):
