@@ -30,10 +30,6 @@ def short_quarter(quarter: tuple[int, int]) -> str:
     return _("Q%(quarter)s") % {"quarter": quarter[1]}
 
 
-def decimals_of(indicator: Indicator) -> int:
-    return max(indicator.decimals, 1) if indicator.is_percent else indicator.decimals
-
-
 def quarter_bands(months: Sequence[dt.date]) -> list[dict[str, str]]:
     """Each quarter the months touch: its first and last month shown, and its short name."""
     bands: list[dict[str, str]] = []
@@ -72,7 +68,7 @@ def lines(
 ) -> dict[str, Any]:
     """A figure by month over `months` (gaps where there is none or it is withheld)."""
     by_month = {p.month: p for p in points}
-    decimals = decimals_of(indicator)
+    decimals = indicator.shown_decimals
     shown = set(months)
     spec: dict[str, Any] = {
         "id": chart_id,
@@ -104,7 +100,7 @@ def event(chart_id: str, indicator: Indicator, effect: Effect) -> dict[str, Any]
     reference (zero by construction), with each month's 95% range as a band."""
     rows = {rel: (est, low, high) for rel, est, low, high in effect.event}
     rels = list(range(min(rows), max(rows) + 1)) if rows else []
-    decimals = decimals_of(indicator)
+    decimals = indicator.shown_decimals
 
     def column(i: int) -> list[float | None]:
         return [_round(rows[r][i], decimals) if r in rows else None for r in rels]

@@ -152,6 +152,11 @@ class Indicator(models.Model):
     def is_percent(self) -> bool:
         return self.unit_label == "%"
 
+    @property
+    def shown_decimals(self) -> int:
+        """The decimals a figure or a difference is shown with: at least one for a percentage."""
+        return max(self.decimals, 1) if self.is_percent else self.decimals
+
     def plausible(self, value: Decimal) -> bool:
         low, high = self.plausible_min, self.plausible_max
         return (low is None or value >= low) and (high is None or value <= high)

@@ -78,7 +78,7 @@ def _change(indicator: Indicator, change: float | None) -> tuple[str, str]:
     """The change as shown (signed, in the indicator's unit) and its colour's class."""
     if change is None:
         return "", ""
-    decimals = charts.decimals_of(indicator)
+    decimals = indicator.shown_decimals
     text = f"{change:+,.{decimals}f}".replace("-", "−")
     if round(change, decimals) == 0:
         return text, "text-secondary"

@@ -14,7 +14,7 @@ from .models import Direction, Indicator
 
 def amount(indicator: Indicator, value: float, *, signed: bool = False) -> str:
     """A difference in the indicator's unit: percentage points for a percentage."""
-    decimals = max(indicator.decimals, 1) if indicator.is_percent else indicator.decimals
+    decimals = indicator.shown_decimals
     text = f"{value:+,.{decimals}f}" if signed else f"{abs(value):,.{decimals}f}"
     if indicator.is_percent:
         return _("%(number)s points") % {"number": text}
@@ -23,7 +23,7 @@ def amount(indicator: Indicator, value: float, *, signed: bool = False) -> str:
 
 
 def number(indicator: Indicator, value: float) -> str:
-    decimals = max(indicator.decimals, 1) if indicator.is_percent else indicator.decimals
+    decimals = indicator.shown_decimals
     return f"{value:,.{decimals}f}".replace("-", "−")
 
 
