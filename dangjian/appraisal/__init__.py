@@ -1,0 +1,1 @@
+"""Democratic appraisal (ROADMAP C3, issue 20)."""

@@ -1,0 +1,1 @@
+"""Party dues (ROADMAP C3, issue 20)."""

@@ -1,0 +1,1 @@
+"""Membership transfers (ROADMAP C3, issue 20)."""
