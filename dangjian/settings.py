@@ -370,6 +370,11 @@ ROSTER_MAX_MERGED_CELLS = int(os.environ.get("ROSTER_MAX_MERGED_CELLS", "1000000
 ROSTER_MAX_INFLATED_BYTES = int(os.environ.get("ROSTER_MAX_INFLATED_MB", "256")) * 1024 * 1024
 ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO", "100"))
 
+# --- Membership transfers (issue 20) ------------------------------------------------------
+# The stubs (存根) of letters to organisations outside the platform are kept this many years,
+# then the daily task `transfer_stubs` removes their personal detail (docs/transfers.md).
+TRANSFER_STUB_RETENTION_YEARS = int(os.environ.get("TRANSFER_STUB_RETENTION_YEARS", "10"))
+
 # --- Background workers, time limits and health (issue 12) ------------------------------
 # `manage.py run_workers` runs this many worker processes per queue (env: "default=2,rosters=1"),
 # so a long roster import never holds up exports, cards or reminders, and one slow export holds
@@ -385,6 +390,8 @@ DAILY_TASKS = {
         ("birthday_greetings", "dangjian.birthdays.services.send_greetings", "07:05"),
         ("team_charges", "dangjian.production.services.release_lapsed", "07:10"),
         ("selection_phases", "dangjian.selections.services.advance_due", "07:15"),
+        ("transfer_expiry", "dangjian.transfers.services.flag_expired", "07:20"),
+        ("transfer_stubs", "dangjian.transfers.services.purge_old_stubs", "07:25"),
     )
     if _DAILY_AT.get(name, default) != "off"
 }

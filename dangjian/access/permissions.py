@@ -39,6 +39,7 @@ from .scopes import (
     ROLE_ACTIONS,
     SELECTION,
     TEAM_CHARGE,
+    TRANSFER,
     VIEW,
     VISIT,
     anchor_orgs_q,
@@ -863,3 +864,82 @@ def may_see_pay_of_few(user: AnyUser, enterprise: Model) -> bool:
     person's pay (indicators.models.INCOME_MIN_HEADCOUNT): only the enterprise's own HR, who hold
     the payroll anyway."""
     return may_enter_indicators(user, enterprise)
+
+
+# --- membership transfers ----------------------------------------------------------------------
+
+
+def may_see_transfers(user: AnyUser) -> bool:
+    """Whether the user reads transfers beyond their own (menus, the list): the officers of a
+    branch and the committees' organisation departments."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(g.allows(TRANSFER, VIEW) and g.role != "self" for g in grants_for(user))
+
+
+def transfers_refused() -> Refused:
+    return refused((TRANSFER, VIEW))
+
+
+def transfer_orgs(user: AnyUser, orgs: models.QuerySet[_M]) -> models.QuerySet[_M]:
+    """Those of `orgs` for which the user issues letters and registers incoming ones: the
+    organisations they are an officer of, and those under a department's committee."""
+    q = container_q(user, TRANSFER, CHANGE, ORG)
+    if q is None:
+        return orgs
+    return orgs.filter(q) if q != NOTHING else orgs.none()
+
+
+def may_issue_from(user: AnyUser, org: Model) -> bool:
+    """Whether the user issues a letter for a member of `org` (and cancels one issued by
+    mistake): its officers (secretary, committee members) and the organisation departments
+    above."""
+    return can_add_to(user, TRANSFER, org)
+
+
+def _acts_for(user: AnyUser, org: Any) -> bool:
+    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
+        return True
+    if org is None:
+        return False
+    return any(g.org_path and g.allows(TRANSFER, CHANGE) and org.path.startswith(g.org_path) for g in grants_for(user))
+
+
+def may_act_as_sender(user: AnyUser, transfer: Any) -> bool:
+    """Cancelling a letter, printing it, recording its receipt: the sending organisation's
+    officers and the organisation departments above it."""
+    return _acts_for(user, transfer.from_org)
+
+
+def may_act_as_receiver(user: AnyUser, transfer: Any) -> bool:
+    """Accepting or returning a letter, verifying and placing an incoming one: the receiving
+    organisation's officers and the organisation departments above it, in whichever county."""
+    return _acts_for(user, transfer.to_org)
+
+
+def sender_refused() -> Refused:
+    return refused(
+        (TRANSFER, CHANGE),
+        message=_("This is done by the sending branch's officers or the organisation department above it."),
+    )
+
+
+def receiver_refused() -> Refused:
+    return refused(
+        (TRANSFER, CHANGE),
+        message=_("This is done by the receiving branch's officers or the organisation department above it."),
+    )
+
+
+def may_print_letter(user: AnyUser, transfer: Any, person: Model | None) -> bool:
+    """The paper letter states the member's ID number in clear: the sender's officers who may
+    reveal it (each print is an audited reveal)."""
+    return may_act_as_sender(user, transfer) and person is not None and can(user, REVEAL, person)
+
+
+def transfer_officer_paths(user: AnyUser) -> list[str]:
+    """The organisations whose letters are on the user's to-do list: those they are an officer
+    (secretary, committee member) of, with what is below them. A department oversees, and finds
+    its county's letters on the list page."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(TRANSFER, CHANGE)]

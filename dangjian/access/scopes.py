@@ -72,6 +72,11 @@ SELECTION = "selection"
 # committees above, its branch's officers and its instructor. Not by members or employees: a
 # team's figures are the enterprise's business records.
 INDICATOR = "indicator"
+# Membership transfers (the transfers app): a letter reached through both its organisations, the
+# sending one and the receiving one (a receiving branch in another county reads the letter
+# addressed to it, nothing else of the sender). Issued and accepted by the branches' officers and
+# the committees above; the person reads their own.
+TRANSFER = "transfer"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -88,6 +93,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE, AUDIT},
         SELECTION: {VIEW, AUDIT},
         INDICATOR: {VIEW, AUDIT},
+        TRANSFER: {VIEW, CHANGE, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -103,6 +109,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW, CHANGE, AUDIT},
         INDICATOR: {VIEW},
+        TRANSFER: {VIEW, CHANGE, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -118,6 +125,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW},
         SELECTION: {VIEW, CHANGE},
         INDICATOR: {VIEW},
+        TRANSFER: {VIEW, CHANGE},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -172,6 +180,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW},
         MEETING: {VIEW},
         **dict.fromkeys(PRODUCTION, {VIEW}),
+        TRANSFER: {VIEW},
     },
 }
 
@@ -418,6 +427,16 @@ def _selection_change_q(g: Grant, model: type[models.Model], p: str = "", joins:
     return NOTHING
 
 
+def _transfer_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # A letter is its sending and its receiving organisation's (either may be outside the
+    # platform, then null); the person reads their own moves.
+    if g.person_id:
+        return Q(**{f"{p}person_id": g.person_id})
+    if not g.org_path:
+        return NOTHING
+    return _org_q(g, model, f"{p}from_org__", joins) | _org_q(g, model, f"{p}to_org__", joins)
+
+
 REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -432,6 +451,7 @@ REACH: dict[str, Reach] = {
     RATING: _rating_q,
     SELECTION: _kept_q,  # by the branch (its members too) or the enterprise (its roles and employees)
     INDICATOR: _unit_q,  # by the figure's enterprise, as a workshop is reached
+    TRANSFER: _transfer_q,
 }
 
 
@@ -468,6 +488,7 @@ _MODEL_RESOURCES = {
     "guidance.Candidate": RATING,
     "selections.Round": SELECTION,
     "indicators.Value": INDICATOR,
+    "transfers.Transfer": TRANSFER,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

@@ -17,3 +17,4 @@ class PagesConfig(AppConfig):
         from dangjian.development import lookups as development_lookups  # noqa: F401
         from dangjian.production import lookups as production_lookups  # noqa: F401
         from dangjian.selections import lookups as selections_lookups  # noqa: F401
+        from dangjian.transfers import lookups as transfers_lookups  # noqa: F401
