@@ -18,6 +18,7 @@ from dangjian.indicators import todo as indicators
 from dangjian.production import selectors as production
 from dangjian.rosters import selectors as rosters
 from dangjian.selections import todo as selections
+from dangjian.transfers import todo as transfers
 from dangjian.ui.todo import Todo
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ def todos(user: User, today: dt.date | None = None) -> tuple[list[Todo], int]:
         *guidance.todo(user, today),
         *selections.todo(user, today),
         *indicators.todo(user, today),
+        *transfers.todo(user, today),
         *rosters.todo(user),
     ]
     items.sort(key=lambda t: t.order)

@@ -24,6 +24,7 @@ from dangjian.testing import selections as selection_scene
 from dangjian.testing.indicators import own_indicator
 from dangjian.testing.rosters import ident, xlsx
 from dangjian.testing.selections import nominated, round_of
+from dangjian.testing.transfers import b_letter, b_outgoing, incoming
 
 # URL name → how to build its kwargs (and query) from the world's side B.
 OBJECT_URLS = {
@@ -132,6 +133,17 @@ OBJECT_URLS = {
     "indicators:enterprise": lambda w: {"pk": w.b.enterprise.pk},
     "indicators:team": lambda w: {"pk": w.b.team.pk},
     "indicators:rollup": lambda w: {"pk": w.outsider_county.pk},
+    # B's letters: its member's to the other county, to outside the platform, one from outside.
+    "transfers:person": lambda w: {"pk": w.b.member.pk},
+    "transfers:issue": lambda w: {"pk": w.b.member.pk},
+    "transfers:detail": lambda w: {"pk": b_letter(w).pk},
+    "transfers:accept": lambda w: {"pk": b_letter(w).pk},
+    "transfers:return": lambda w: {"pk": b_letter(w).pk},
+    "transfers:cancel": lambda w: {"pk": b_letter(w).pk},
+    "transfers:receipt": lambda w: {"pk": b_outgoing(w).pk},
+    "transfers:letter": lambda w: {"pk": b_outgoing(w).pk},
+    "transfers:verify": lambda w: {"pk": incoming(w, "b").pk},
+    "transfers:place": lambda w: {"pk": incoming(w, "b", verified=True).pk},
 }
 
 
@@ -252,6 +264,9 @@ LIST_URLS = {
     "selections:rounds",
     "selections:round_new",
     "indicators:home",
+    "transfers:list",
+    "transfers:export",
+    "transfers:register",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",

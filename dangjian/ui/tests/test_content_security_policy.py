@@ -26,6 +26,7 @@ PRINT_ONLY = {
     "selections/print/sheet.html",
     "selections/print/teller_ballot.html",
     "selections/print/notice.html",
+    "transfers/print/letter.html",
     "selections/print/certificates.html",
 }
 

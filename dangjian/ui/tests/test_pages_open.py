@@ -162,6 +162,18 @@ def test_object_pages_are_all_exercised():
         # indicators/tests/test_chart_pages.py opens a committee's roll-up as its organisation
         # department (a secretary reads no committee's figures)
         "indicators:rollup",
+        # transfers/tests/test_pages.py walks these as the sending and the receiving branch and
+        # side B; the letter is a POST that downloads a PDF
+        "transfers:person",
+        "transfers:issue",
+        "transfers:detail",
+        "transfers:accept",
+        "transfers:return",
+        "transfers:cancel",
+        "transfers:receipt",
+        "transfers:letter",
+        "transfers:verify",
+        "transfers:place",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
@@ -185,6 +197,7 @@ def test_object_pages_are_all_exercised():
         - {"guidance:rollup", "guidance:screen", "guidance:screen_figures"}
         # sends the reader of one enterprise on to its figures: indicators/tests/test_chart_pages.py
         - {"indicators:home"}
+        - {"transfers:export"}  # a POST download: transfers/tests/test_pages.py
     ),
 )
 def test_secretary_opens_lists(world, login, name):

@@ -49,15 +49,20 @@ PAGES = {
     # answer, one query each; the rounds the user runs as the branch's officer or the
     # enterprise's manager, one query; none for a committee above), production indicators
     # (last month's figures still missing: three queries for an enterprise's HR, none for
+    # anyone else), transfers (the letters waiting on a branch's officers: one query, none for
     # anyone else) — a fixed number per capability.
     "dashboard (county)": ("county_admin", "home", [], 18),
-    "dashboard (secretary)": ("a.secretary", "home", [], 37),
+    "dashboard (secretary)": ("a.secretary", "home", [], 38),
     "dashboard (manager)": ("a.manager", "home", [], 15),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
     # and the seals: newest, those above its floor, what waits; and the records the page's
     # events name, one query per kind of record (people twice: names, and which the reader may
     # see), however many events name them (auditlog.reading)
     "audit log (county)": ("county_admin", "audit:log", [], 16),
+    # The transfers' list: its ids, then its rows with both organisations (flat as letters grow:
+    # transfers/tests/test_pages.py), and whether the user registers letters from outside.
+    "transfers list (secretary)": ("a.secretary", "transfers:list", [], 7),
+    "transfers list (county)": ("county_admin", "transfers:list", [], 6),
 }
 
 
