@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,9 @@ class IssueForm(forms.Form):
         initial="internal",
         widget=forms.RadioSelect,
     )
-    to_org = forms.ModelChoiceField(label=_("receiving branch"), queryset=None, required=False)  # type: ignore[arg-type]
+    to_org: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("receiving branch"), queryset=None, required=False
+    )
     outside_org_name = forms.CharField(
         label=_("receiving organisation outside the platform"), max_length=200, required=False
     )
@@ -94,7 +96,7 @@ class ReceiptForm(forms.Form):
 
 
 class IncomingForm(forms.Form):
-    to_org = forms.ModelChoiceField(label=_("receiving branch"), queryset=None)  # type: ignore[arg-type]
+    to_org: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("receiving branch"), queryset=None)
     outside_org_name = forms.CharField(label=_("issuing organisation"), max_length=200)
     number = forms.CharField(label=_("letter number"), max_length=40)
     issued_on = forms.DateField(label=_("letter dated"), widget=DateInput)
@@ -130,5 +132,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("all kinds")), *Kind.choices]
-        self.fields["status"].choices = [("", _("all")), ("open", _("awaiting the other side")), *Status.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("all kinds")), *Kind.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("all")),
+            ("open", _("awaiting the other side")),
+            *Status.choices,
+        ]

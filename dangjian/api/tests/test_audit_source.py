@@ -21,6 +21,7 @@ from dangjian.rosters import services as roster_services
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
 from dangjian.testing import indicators as indicators_builders
+from dangjian.testing import transfers as transfer_builders
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.factories import make_id_number, make_uscc
 from dangjian.testing.rosters import ident, xlsx
@@ -326,6 +327,46 @@ RECIPES = {
                 },
             ],
         },
+    ),
+    # Transfers: the county's organisation department acts for the branches under it.
+    ("post", "/transfers"): lambda w: (
+        "/transfers",
+        {"person_id": w.a.member.pk, "to_org_id": w.b.branch.pk, "dues_paid_to": f"{dt.date.today():%Y-%m}"},
+    ),
+    ("post", "/transfers/{id}/accept"): lambda w: (f"/transfers/{transfer_builders.issued(w).pk}/accept", {}),
+    ("post", "/transfers/{id}/return"): lambda w: (
+        f"/transfers/{transfer_builders.issued(w).pk}/return",
+        {"reason": "本人未到岗"},
+    ),
+    ("post", "/transfers/{id}/cancel"): lambda w: (
+        f"/transfers/{transfer_builders.issued(w).pk}/cancel",
+        {"reason": "开错了"},
+    ),
+    ("post", "/transfers/{id}/receipt"): lambda w: (
+        f"/transfers/{transfer_builders.issued(w, outside='乌鲁木齐市某党支部').pk}/receipt",
+        {"received_on": dt.date.today().isoformat(), "receipt_org_name": "乌鲁木齐市某党支部"},
+    ),
+    ("post", "/transfers/incoming"): lambda w: (
+        "/transfers/incoming",
+        {
+            "to_org_id": w.a.branch.pk,
+            "outside_org_name": "库尔勒市某党支部",
+            "number": "库组转15号",
+            "issued_on": dt.date.today().isoformat(),
+            "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+            "dues_paid_to": f"{dt.date.today():%Y-%m}",
+            "person_name": "吐尔洪",
+            "gender": "M",
+            "ethnicity": "05",
+            "birth_date": "1990-05-04",
+            "member_status": "probationary",
+            "admitted_on": "2025-06-01",
+        },
+    ),
+    ("post", "/transfers/{id}/verify"): lambda w: (f"/transfers/{transfer_builders.incoming(w).pk}/verify", None),
+    ("post", "/transfers/{id}/place"): lambda w: (
+        f"/transfers/{transfer_builders.incoming(w, verified=True).pk}/place",
+        {"id_number": make_id_number(dt.date(1990, 5, 4), "M", 4242)},
     ),
 }
 

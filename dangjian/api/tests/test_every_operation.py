@@ -20,6 +20,7 @@ from dangjian.testing import indicators as indicators_builders
 from dangjian.testing.api import API, operations, token_for
 from dangjian.testing.rosters import ident, xlsx
 from dangjian.testing.selections import nominated, round_of
+from dangjian.testing.transfers import b_letter
 
 # Path prefix → the object of side B that A's secretary must not reach.
 OBJECT_OF_B = {
@@ -61,6 +62,8 @@ OBJECT_OF_B = {
     "indicators/values": lambda world: indicator_figures.figure(world.b),
     "indicators/series": lambda world: None,  # ?enterprise= / ?org= name the place: test_indicators_api.py
     "indicators/analysis": lambda world: None,  # likewise
+    # B's member's letter to a branch of the other county: neither side is A's.
+    "transfers": lambda world: b_letter(world),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -118,6 +121,10 @@ BODIES = {
     ("post", "/selections/rounds/{id}/objections"): lambda world: {"text": "请核实"},
     ("post", "/selections/objections/{id}/answer"): lambda world: {"answer": "已核实"},
     ("patch", "/indicators/definitions/{id}"): lambda world: {"name": "返修率"},
+    ("post", "/transfers/{id}/return"): lambda world: {"reason": "本人未到岗"},
+    ("post", "/transfers/{id}/cancel"): lambda world: {"reason": "开错了"},
+    ("post", "/transfers/{id}/receipt"): lambda world: {"received_on": "2026-01-05", "receipt_org_name": "某党委"},
+    ("post", "/transfers/{id}/place"): lambda world: {"id_number": world.a.worker.id_number},
 }
 
 
