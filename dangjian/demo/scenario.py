@@ -24,6 +24,7 @@ from dangjian.demo.build.production import build_production
 from dangjian.demo.build.ratings import build_ratings
 from dangjian.demo.build.selections import build_selections
 from dangjian.demo.build.summary import summarize
+from dangjian.demo.build.transfers import build_transfers
 from dangjian.demo.build.tree import build_cadres, build_tree
 from dangjian.demo.data.enterprises import HEJING_ENTERPRISES, HEJING_SPECS, OTHER_SPECS
 from dangjian.demo.data.garment import GARMENT_BRANCH_NAME, GARMENT_NAME, GARMENT_NAME_EN
@@ -77,4 +78,7 @@ class DemoBuilder(Builder):
         build_selections(self)
         # Two years of the teams' monthly production figures, on the charges above: their own stream.
         build_indicators(self)
+        # The founding members' transfers from the park's joint branch, and one member moving to
+        # another county this month: a stream of their own.
+        build_transfers(self)
         return summarize()

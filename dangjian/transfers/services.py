@@ -366,6 +366,82 @@ def record_receipt(
     return transfer
 
 
+@audit.write_transaction
+def record_past_transfer(
+    *,
+    actor: User | None,
+    membership: Membership,
+    from_org: Organization,
+    issued_on: dt.date,
+    valid_until: dt.date,
+    dues_paid_to: dt.date,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Transfer:
+    """A transfer made on paper before the platform kept it, entered as history: `membership`
+    (the record at the receiving organisation, joined on the day of acceptance) came from
+    `from_org` by a letter of `issued_on`. The letter is kept as accepted, numbered as the
+    sending organisation's, and the member's record there (from admission to the acceptance,
+    reason transferred) is added if the history lacks it, so that the person page and the
+    figures as of any past day follow the records."""
+    today = _today(today)
+    accepted_on = membership.joined_org_on
+    errors: dict[str, list[str]] = {}
+    if accepted_on is None or accepted_on <= membership.admitted_on:
+        errors["membership"] = [_("The record does not say it was joined by a transfer (no later joining date).")]
+    elif rules.acceptance_error(issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=today):
+        errors["valid_until"] = [
+            rules.acceptance_error(issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=today) or ""
+        ]
+    if from_org.pk == membership.organization_id:
+        errors["from_org"] = [_("A transfer comes from another organisation.")]
+    _check_letter_dates(errors, issued_on=issued_on, valid_until=valid_until, today=today)
+    if errors:
+        raise ValidationError(errors)
+    assert accepted_on is not None  # refused above
+    person = membership.person
+    earlier = people_selectors.memberships_of(person).filter(organization=from_org, ended_on=accepted_on).exists()
+    if not earlier:
+        people_services.add_membership(
+            actor=actor,
+            person=person,
+            organization=from_org,
+            admitted_on=membership.admitted_on,
+            converted_on=membership.converted_on
+            if membership.converted_on and membership.converted_on <= accepted_on
+            else None,
+            ended_on=accepted_on,
+            end_reason=Membership.EndReason.TRANSFERRED,
+        )
+    sequence = _next_sequence(from_org, issued_on.year)
+    full = membership.converted_on is not None and membership.converted_on <= issued_on
+    transfer = Transfer(
+        kind=Kind.INTERNAL,
+        status=Status.ACCEPTED,
+        number=rules.letter_number(from_org.pk, issued_on.year, sequence),
+        year=issued_on.year,
+        sequence=sequence,
+        person=person,
+        from_org=from_org,
+        to_org=membership.organization,
+        person_name=person.name,
+        gender=person.gender,
+        ethnicity=person.ethnicity,
+        birth_date=person.birth_date,
+        member_status=MemberStatus.FULL if full else MemberStatus.PROBATIONARY,
+        admitted_on=membership.admitted_on,
+        converted_on=membership.converted_on if full else None,
+        reason=reason,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        dues_paid_to=rules.month_start(dues_paid_to),
+        done_on=accepted_on,
+    )
+    transfer.save()
+    audit.record_create(actor, transfer)
+    return transfer
+
+
 # --- in from outside ---------------------------------------------------------------------------
 
 INCOMING_FIELDS = (

@@ -860,3 +860,32 @@ def test_the_income_couples_40000_yuan_is_pacesetter_evidence_not_a_figure(garme
     assert pay and max(pay) < 10000
     abibahan = Person.objects.get(name="阿比巴汗·买提沙力")
     assert not Value.objects.filter(indicator__code="income", team=abibahan.team, value__gte=10000).exists()
+
+
+def test_the_founding_members_came_by_transfer_and_one_member_is_leaving_for_another_county(county, branch, client):
+    from dangjian.transfers.models import Transfer
+    from dangjian.transfers.todo import todo
+
+    founding = branch.founded_on
+    founders = Membership.objects.filter(
+        organization__path__startswith=branch.path, joined_org_on=founding, admitted_on__lt=founding
+    )
+    letters = Transfer.objects.filter(to_org__path__startswith=branch.path, status="accepted")
+    assert letters.count() == founders.count() >= 30
+    joint = {t.from_org for t in letters}
+    assert len(joint) == 1 and next(iter(joint)).kind == OrgKind.JOINT_BRANCH
+    assert {t.done_on for t in letters} == {founding}
+    # Each founder's history shows where they came from: their record at the joint branch.
+    one = letters.order_by("pk").first()
+    came_from = Membership.objects.get(person=one.person, organization=one.from_org)
+    assert (came_from.ended_on, came_from.end_reason) == (founding, "transferred")
+    he = User.objects.get(username="heyanping")
+    client.force_login(he)
+    assert one.number in client.get(reverse("transfers:person", args=[one.person_id])).content.decode()
+    # This month's letter: issued to a branch in another county, not yet accepted.
+    leaving = Transfer.objects.get(from_org__path__startswith=branch.path, status="issued")
+    today = timezone.localdate()
+    assert (leaving.issued_on.year, leaving.issued_on.month) == (today.year, today.month)
+    assert not leaving.to_org.path.startswith(county.path)
+    assert leaving.person.party_org.path.startswith(branch.path)  # still the branch's member
+    assert any(t.detail == leaving.number for t in todo(he)) is False  # the sender waits

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 
 from dangjian.audit.models import AuditEvent
 from dangjian.notifications.models import Notification
+from dangjian.people import services as people_services
 from dangjian.people.models import Membership
+from dangjian.testing.factories import PersonFactory
 from dangjian.testing.transfers import issued, other_county_branch
 from dangjian.transfers import services
 from dangjian.transfers.models import Status, Transfer
@@ -168,3 +170,40 @@ def test_expiry_is_flagged_once_to_both_sides(world):
     users = {n.user for n in Notification.objects.filter(key=f"transfer:{t.pk}:expired")}
     assert users == {world.a.secretary, world.b.secretary}
     assert services.flag_expired(today=TODAY + dt.timedelta(days=1)) == {"expired": 0, "notifications": 0}
+
+
+def test_a_paper_transfer_of_the_past_is_kept_with_the_members_earlier_record(world):
+    newcomer = PersonFactory(name="A新党员", employer=world.a.enterprise)
+    joined = dt.date(2026, 3, 1)
+    m = people_services.add_membership(
+        actor=None,
+        person=newcomer,
+        organization=world.a.branch,
+        admitted_on=dt.date(2018, 6, 1),
+        converted_on=dt.date(2019, 6, 1),
+        joined_org_on=joined,
+    )
+    t = services.record_past_transfer(
+        actor=None,
+        membership=m,
+        from_org=world.b.branch,
+        issued_on=dt.date(2026, 2, 20),
+        valid_until=dt.date(2026, 3, 20),
+        dues_paid_to=dt.date(2026, 1, 1),
+        today=TODAY,
+    )
+    assert (t.status, t.done_on, t.from_org, t.to_org) == (Status.ACCEPTED, joined, world.b.branch, world.a.branch)
+    before = Membership.objects.get(person=newcomer, organization=world.b.branch)
+    assert (before.ended_on, before.end_reason, before.admitted_on) == (joined, "transferred", dt.date(2018, 6, 1))
+    newcomer.refresh_from_db()
+    assert newcomer.party_org == world.a.branch
+    with pytest.raises(ValidationError):  # the letter had expired before the day it was joined
+        services.record_past_transfer(
+            actor=None,
+            membership=m,
+            from_org=world.b.branch,
+            issued_on=dt.date(2026, 1, 1),
+            valid_until=dt.date(2026, 1, 31),
+            dues_paid_to=dt.date(2026, 1, 1),
+            today=TODAY,
+        )
