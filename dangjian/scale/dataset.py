@@ -102,6 +102,7 @@ from dangjian.production.models import (
 from dangjian.production.models import Result as Assessment
 from dangjian.selections.models import Category, Decision, Evidence, Nomination, NominationKind, Phase, Round
 from dangjian.selections.models import Result as Standing
+from dangjian.transfers.models import Transfer
 
 # Dates are fixed, not relative to today, so that a seed always gives the same data.
 AS_OF = dt.date(2026, 1, 1)
@@ -191,6 +192,11 @@ RATING_NOTES = ("班子健全，作用明显", "制度落实到位", "材料齐�
 # largest enterprise and in every enterprise of BENCH_ROLL employees or more, with BENCH_BALLOTS
 # ballots cast (all but BENCH_LEFT of its roll, where the roll is smaller).
 SELECTION_SHARE = 0.06
+# Membership transfers (the transfers app): about 2% of members move branch in a year. The year
+# before AS_OF is kept as accepted letters (with the member's earlier record at the sender), and
+# a month's worth is on its way at AS_OF; a tenth of those past their validity.
+TRANSFER_SHARE = 0.02
+TRANSFER_EXPIRED_SHARE = 0.1
 SELECTION_TURNOUT = (0.6, 0.95)
 SELECTION_BLANK_SHARE = 0.03
 NOMINATION_KINDS = ((NominationKind.SELF, 30), (NominationKind.PEER, 45), (NominationKind.TEAM_LEADER, 25))
@@ -272,6 +278,8 @@ class Counts:
     nominations: int = 0
     ballots: int = 0
     indicator_values: int = 0
+    transfers: int = 0
+    open_transfers: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -642,12 +650,112 @@ class Generator:
         self._indicators(random.Random(f"{self.seed}:{c.code}:indicators"), plans, charges)
         self.last_indicators = time.perf_counter() - t0
         self.indicators_seconds += self.last_indicators
+        self._transfers(random.Random(f"{self.seed}:{c.code}:transfers"), plans)
         self.counts.persons += people.persons
         self.counts.members += people.members
         self.counts.memberships += people.memberships
         self.counts.candidacies += people.candidacies
         self.counts.steps += people.steps
         return self.counts.minus(before)
+
+    def _transfers(self, rng: random.Random, plans: list[_Plan]) -> None:
+        """Letters between the county's branches, what transfers.services would write, in bulk:
+        TRANSFER_SHARE of the members moved in the year before AS_OF (accepted: their record at
+        the sender ended that day, reason transferred, and the receiver's joined then), and a
+        month's worth issued and not yet accepted, some of them past their validity."""
+        members = [m for p in plans if p.party_org is not None for m in p.members_in]
+        branches = sorted({m.party_org_id for m in members if m.party_org_id is not None})
+        if len(branches) < 2:
+            return
+        moved = rng.sample(members, k=min(len(members), round(len(members) * TRANSFER_SHARE)))
+        in_flight = rng.sample(members, k=min(len(members), max(1, round(len(members) * TRANSFER_SHARE / 12))))
+        memberships = {
+            m.person_id: m
+            for m in Membership.objects.filter(person_id__in=[p.pk for p in moved], ended_on__isnull=True)
+        }
+        counters: dict[tuple[int, int], int] = {}
+        letters: list[Transfer] = []
+        earlier: list[Membership] = []
+        joined: list[Membership] = []
+        seen: set[int] = set()
+
+        def letter(person: Person, sender: int, receiver: int, issued: dt.date, **kw: Any) -> Transfer:
+            seq = counters[(sender, issued.year)] = counters.get((sender, issued.year), 0) + 1
+            return Transfer(
+                kind="internal",
+                number=f"{issued.year}-{sender:04d}-{seq:03d}",
+                year=issued.year,
+                sequence=seq,
+                person=person,
+                from_org_id=sender,
+                to_org_id=receiver,
+                person_name=person.name,
+                gender=person.gender,
+                ethnicity=person.ethnicity,
+                birth_date=person.birth_date,
+                member_status="full" if person.political_status == PoliticalStatus.FULL else "probationary",
+                issued_on=issued,
+                dues_paid_to=(issued.replace(day=1) - dt.timedelta(days=1)).replace(day=1),
+                **kw,
+            )
+
+        for person in moved:
+            m = memberships.get(person.pk)
+            accepted = AS_OF - dt.timedelta(days=rng.randint(5, 360))
+            if m is None or accepted <= m.admitted_on + dt.timedelta(days=30):
+                continue
+            sender = rng.choice([b for b in branches if b != m.organization_id])
+            issued = accepted - dt.timedelta(days=rng.randint(2, 20))
+            converted = m.converted_on if m.converted_on and m.converted_on <= accepted else None
+            earlier.append(
+                Membership(
+                    person=person,
+                    organization_id=sender,
+                    admitted_on=m.admitted_on,
+                    converted_on=converted,
+                    joined_org_on=max(m.admitted_on, accepted - dt.timedelta(days=rng.randint(200, 2000))),
+                    ended_on=accepted,
+                    end_reason=Membership.EndReason.TRANSFERRED,
+                )
+            )
+            m.joined_org_on = accepted
+            joined.append(m)
+            seen.add(person.pk)
+            letters.append(
+                letter(
+                    person,
+                    sender,
+                    m.organization_id,
+                    issued,
+                    status="accepted",
+                    valid_until=issued + dt.timedelta(days=30),
+                    done_on=accepted,
+                    admitted_on=m.admitted_on,
+                    converted_on=converted,
+                )
+            )
+        for person in in_flight:
+            if person.pk in seen or person.party_org_id is None:
+                continue
+            expired = rng.random() < TRANSFER_EXPIRED_SHARE
+            issued = AS_OF - dt.timedelta(days=rng.randint(35, 80) if expired else rng.randint(0, 25))
+            receiver = rng.choice([b for b in branches if b != person.party_org_id])
+            letters.append(
+                letter(
+                    person,
+                    person.party_org_id,
+                    receiver,
+                    issued,
+                    status="issued",
+                    valid_until=issued + dt.timedelta(days=30),
+                )
+            )
+            self.counts.open_transfers += 1
+        Membership.objects.bulk_create(earlier, batch_size=BATCH)
+        Membership.objects.bulk_update(joined, ["joined_org_on"], batch_size=BATCH)
+        Transfer.objects.bulk_create(letters, batch_size=BATCH)
+        self.counts.memberships += len(earlier)
+        self.counts.transfers += len(letters)
 
     def _production(self, rng: random.Random, county: Organization, plans: list[_Plan]) -> list[TeamCharge]:
         """Party building in production for every enterprise with members, written in bulk after

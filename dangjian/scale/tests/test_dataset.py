@@ -109,7 +109,12 @@ def test_records_agree_with_what_the_services_derive():
     for p in people:
         services.refresh_derived(p)
     assert [(p.political_status, p.party_org_id) for p in people] == before
+    # A member's open record is at their employer's party organisation; an ended one is the record
+    # at the branch they were transferred from (a generated transfer), wherever that was.
     for m in Membership.objects.select_related("person__employer", "organization"):
+        if m.ended_on is not None:
+            assert m.end_reason == "transferred"
+            continue
         covering = m.person.employer.party_org
         assert covering is not None and m.organization.path.startswith(covering.path)
     for cand in Candidacy.objects.prefetch_related("steps"):

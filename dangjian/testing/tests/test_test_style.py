@@ -56,6 +56,7 @@ NO_SIDES: dict[str, str] = {
     "scale/tests/test_production.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_guidance.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_selections.py": "benchmark datasets: every enterprise by design",
+    "scale/tests/test_transfers.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_rollups.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_indicators.py": "benchmark datasets: every enterprise by design",
     "ballots/tests/test_close_race.py": "the engine knows no organisation: a poll is reached only through its owner",

@@ -25,6 +25,7 @@ from dangjian.scale import (
     production,
     rollups,
     selections,
+    transfers,
 )
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance, rollups, selections, indicators."
+                "logins, production, guidance, rollups, selections, indicators, transfers."
             ),
         )
         parser.add_argument(
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                         "rollups": rollups.run_on,
                         "selections": selections.run_on,
                         "indicators": indicators.run_on,
+                        "transfers": transfers.run_on,
                     },
                 )
         except bench.NoDataset as exc:
