@@ -12,7 +12,7 @@ from dangjian.people.choices import Ethnicity, Gender
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
 
-from . import rules
+from . import rules, selectors
 from .models import Kind, MemberStatus, Status
 
 
@@ -49,8 +49,17 @@ class IssueForm(forms.Form):
         initial="internal",
         widget=forms.RadioSelect,
     )
-    to_org: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("receiving branch"), queryset=None, required=False
+    to_org_name = forms.CharField(
+        label=_("receiving branch"),
+        max_length=200,
+        required=False,
+        help_text=_("Its full name as the receiving branch gives it, e.g. 某某有限公司党支部."),
+    )
+    to_county: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("in the county of"),
+        queryset=None,
+        required=False,
+        help_text=_("Needed only when branches of several counties have that name."),
     )
     outside_org_name = forms.CharField(
         label=_("receiving organisation outside the platform"), max_length=200, required=False
@@ -67,7 +76,35 @@ class IssueForm(forms.Form):
     def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"issued_on": today, "valid_until": rules.default_valid_until(today)})
         super().__init__(*args, **kwargs)
-        lookups.use(self.fields["to_org"], "org.transfer_to", user)
+        cast(forms.ModelChoiceField, self.fields["to_county"]).queryset = selectors.counties()
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        d["to_org"] = None
+        if d.get("where") != "internal":
+            return d
+        name = d.get("to_org_name") or ""
+        if not name.strip():
+            self.add_error("to_org_name", _("Type the receiving branch's full name."))
+            return d
+        found = selectors.receiving_named(name, d.get("to_county"))
+        if not found:
+            self.add_error(
+                "to_org_name",
+                _(
+                    "No branch in the platform is named %(name)s. Check the full name with the receiving branch, "
+                    "or choose an organisation outside the platform."
+                )
+                % {"name": name.strip()},
+            )
+        elif len(found) > 1:
+            self.add_error(
+                "to_county",
+                _("Branches in several counties are named %(name)s: choose the county too.") % {"name": name.strip()},
+            )
+        else:
+            d["to_org"] = found[0]
+        return d
 
     def plan(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -94,5 +94,23 @@ def receiving_units() -> QuerySet[Organization]:
     return org_selectors.party_units_and_groups().exclude(kind=OrgKind.PARTY_GROUP).order_by("path")
 
 
+def receiving_named(name: str, county: Organization | None = None) -> list[Organization]:
+    """The party units of the platform named exactly `name` (or so in English), under `county`
+    if given: a letter is addressed to a branch by its full name, as on paper, and the platform
+    lists no other county's branches to pick from."""
+    name = " ".join(name.split())
+    if not name:
+        return []
+    qs = receiving_units().filter(Q(name=name) | Q(name_en__iexact=name))
+    if county is not None:
+        qs = qs.filter(path__startswith=county.path)
+    return list(qs[:20])
+
+
+def counties() -> QuerySet[Organization]:
+    """Every county committee of the platform (where a receiving branch may be)."""
+    return org_selectors.orgs_of_kinds([OrgKind.COUNTY_COMMITTEE]).order_by("path")
+
+
 def county_list(qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
     return qs.order_by("-issued_on", "-pk")

@@ -39,7 +39,7 @@ def test_the_secretary_issues_from_the_person_page_and_the_receiver_accepts(worl
         reverse("transfers:issue", args=[world.a.member.pk]),
         {
             "where": "internal",
-            "to_org": world.b.branch.pk,
+            "to_org_name": world.b.branch.name,
             "issued_on": today.isoformat(),
             "valid_until": (today + dt.timedelta(days=30)).isoformat(),
             "dues_paid_to": f"{today:%Y-%m}",
@@ -66,7 +66,7 @@ def test_a_refusal_is_explained_on_the_form_and_nothing_is_stored(world, login):
         reverse("transfers:issue", args=[world.a.member.pk]),
         {
             "where": "internal",
-            "to_org": world.a.branch.pk,
+            "to_org_name": world.a.branch.name,
             "issued_on": today.isoformat(),
             "valid_until": (today + dt.timedelta(days=120)).isoformat(),
             "dues_paid_to": f"{today:%Y-%m}",
@@ -151,3 +151,20 @@ def test_the_list_asks_as_many_queries_for_many_letters_as_for_one(world, login)
         p.refresh_from_db()
         services.issue(actor=world.a.secretary, person=p, to_org=world.b.branch, dues_paid_to=dt.date.today())
     assert _queries(client, url) == one
+
+
+def test_the_receiving_branch_is_typed_by_its_full_name_and_an_unknown_one_is_explained(world, login):
+    today = dt.date.today()
+    other_county_branch(world)
+    form = {
+        "where": "internal",
+        "to_org_name": "B公司",  # part of a name: no branch is picked from a partial name
+        "issued_on": today.isoformat(),
+        "valid_until": (today + dt.timedelta(days=30)).isoformat(),
+        "dues_paid_to": f"{today:%Y-%m}",
+    }
+    response = login(world.a.secretary).post(reverse("transfers:issue", args=[world.a.member.pk]), form)
+    assert response.status_code == 400 and "B公司" in response.content.decode()
+    assert not world.a.member.transfers.exists()
+    page = login(world.a.secretary).get(reverse("transfers:issue", args=[world.a.member.pk])).content.decode()
+    assert "B公司党支部" not in page  # no list of other enterprises' branches to pick from
