@@ -7,7 +7,7 @@ from __future__ import annotations
 from dangjian.ui.lookups import SOURCES
 
 # Every source a form names (organizations, people, development, branchlife, production and
-# selections `lookups` modules).
+# selections and transfers `lookups` modules).
 FORM_SOURCES = {
     "org",
     "org.change",
@@ -26,6 +26,7 @@ FORM_SOURCES = {
     "org.production",
     "enterprise.selection",
     "person.nominee",
+    "org.transfer_own",
 }
 
 
