@@ -93,7 +93,7 @@ class TransferOut(Schema):
         return f"{obj.dues_paid_to:%Y-%m}"
 
 
-class IssueIn(Schema):
+class TransferIssueIn(Schema):
     person_id: Id = Field(description="A party member of a branch whose letters you issue.")
     to_org_id: Id | None = Field(None, description="The receiving branch in the platform (any county).")
     outside_org_name: Blankable[str] = Field(
@@ -105,20 +105,20 @@ class IssueIn(Schema):
     reason: Blankable[str] = Field("", max_length=300)
 
 
-class OnIn(Schema):
+class TransferOnIn(Schema):
     on: dt.date | None = Field(None, description="Default: today.")
 
 
-class ReasonIn(Schema):
+class TransferReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=300)
 
 
-class ReceiptIn(Schema):
+class TransferReceiptIn(Schema):
     received_on: dt.date
     receipt_org_name: str = Field(min_length=1, max_length=200)
 
 
-class IncomingIn(Schema):
+class TransferIncomingIn(Schema):
     to_org_id: Id = Field(description="The branch the letter is addressed to (one whose letters you keep).")
     outside_org_name: str = Field(min_length=1, max_length=200)
     number: str = Field(min_length=1, max_length=40)
@@ -135,7 +135,7 @@ class IncomingIn(Schema):
     reason: Blankable[str] = Field("", max_length=300)
 
 
-class PlaceIn(Schema):
+class TransferPlaceIn(Schema):
     id_number: str = Field(min_length=15, max_length=18)
     on: dt.date | None = None
 
@@ -181,7 +181,7 @@ def list_transfers(
 
 # Before /transfers/{id}: its path would take "incoming" for an id.
 @router.post("/transfers/incoming", response={201: TransferOut, **ERRORS})
-def register_incoming(request: HttpRequest, payload: IncomingIn) -> Status:
+def register_incoming(request: HttpRequest, payload: TransferIncomingIn) -> Status:
     """Register a letter received from an organisation outside the platform."""
     user = actor(request)
     to_org = permissions.transfer_orgs(user, selectors.receiving_units()).filter(pk=payload.to_org_id).first()
@@ -198,7 +198,7 @@ def get_transfer(request: HttpRequest, id: Id) -> Transfer:
 
 
 @router.post("/transfers", response={201: TransferOut, **ERRORS})
-def issue(request: HttpRequest, payload: IssueIn) -> Status:
+def issue(request: HttpRequest, payload: TransferIssueIn) -> Status:
     """Issue a letter for a member: to a branch in the platform (to_org_id) or an organisation
     outside it (outside_org_name). The member stays with the sender until it is accepted."""
     user = actor(request)
@@ -225,28 +225,28 @@ def issue(request: HttpRequest, payload: IssueIn) -> Status:
 
 
 @router.post("/transfers/{id}/accept", response={200: TransferOut, **ERRORS})
-def accept(request: HttpRequest, id: Id, payload: OnIn) -> Transfer:
+def accept(request: HttpRequest, id: Id, payload: TransferOnIn) -> Transfer:
     """The receiving branch accepts: the membership moves, joined on the day of acceptance."""
     user = actor(request)
     return services.accept(actor=user, transfer=_as_receiver(user, id), on=payload.on)
 
 
 @router.post("/transfers/{id}/return", response={200: TransferOut, **ERRORS})
-def return_letter(request: HttpRequest, id: Id, payload: ReasonIn) -> Transfer:
+def return_letter(request: HttpRequest, id: Id, payload: TransferReasonIn) -> Transfer:
     """The receiving branch returns the letter with its reason; the member stays."""
     user = actor(request)
     return services.return_letter(actor=user, transfer=_as_receiver(user, id), reason=payload.reason)
 
 
 @router.post("/transfers/{id}/cancel", response={200: TransferOut, **ERRORS})
-def cancel(request: HttpRequest, id: Id, payload: ReasonIn) -> Transfer:
+def cancel(request: HttpRequest, id: Id, payload: TransferReasonIn) -> Transfer:
     """The sending branch cancels a letter issued by mistake; the member stays."""
     user = actor(request)
     return services.cancel(actor=user, transfer=_as_sender(user, id), reason=payload.reason)
 
 
 @router.post("/transfers/{id}/receipt", response={200: TransferOut, **ERRORS})
-def receipt(request: HttpRequest, id: Id, payload: ReceiptIn) -> Transfer:
+def receipt(request: HttpRequest, id: Id, payload: TransferReceiptIn) -> Transfer:
     """The receipt of a letter out of the platform came back: the membership here ends."""
     user = actor(request)
     return services.record_receipt(
@@ -264,7 +264,7 @@ def verify(request: HttpRequest, id: Id) -> Transfer:
 
 
 @router.post("/transfers/{id}/place", response={200: TransferOut, **ERRORS})
-def place(request: HttpRequest, id: Id, payload: PlaceIn) -> Transfer:
+def place(request: HttpRequest, id: Id, payload: TransferPlaceIn) -> Transfer:
     """Place the member of a verified incoming letter: their record found by ID number among the
     people you may see, or created."""
     user = actor(request)
