@@ -131,10 +131,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "receiver": receiver,
             "person_visible": person_visible,
             "may_print": t.kind == Kind.OUTGOING and permissions.may_print_letter(user, t, t.person),
-            "accept_form": AcceptForm(initial={"on": min(today, t.valid_until)}),
-            "reason_form": ReasonForm(),
-            "receipt_form": ReceiptForm(initial={"received_on": today, "receipt_org_name": t.outside_org_name}),
-            "place_form": PlaceForm(initial={"on": today}),
             "age": rules.age_on(t.birth_date, t.issued_on) if t.birth_date else None,
         },
     )
@@ -150,7 +146,9 @@ def _post_form(
 ) -> HttpResponse:
     """A letter's action behind a small form: on success back to the letter with `done`; the
     service's refusal lands on the form, nothing saved."""
-    form = form_class(request.POST or None, initial={"on": timezone.localdate()})
+    today = timezone.localdate()
+    initial = {"on": today, "received_on": today, "receipt_org_name": t.outside_org_name}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             write(form.cleaned_data)
