@@ -4,9 +4,11 @@ meets (validity, same branch, one open letter, expiry) and where the member belo
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from dangjian.audit.models import AuditEvent
 from dangjian.notifications.models import Notification
@@ -207,3 +209,13 @@ def test_a_paper_transfer_of_the_past_is_kept_with_the_members_earlier_record(wo
             dues_paid_to=dt.date(2026, 1, 1),
             today=TODAY,
         )
+
+
+def test_the_daily_commands_run_from_cron_say_what_they_did(world):
+    issued(world, on=TODAY - dt.timedelta(days=31), today=TODAY)
+    out = StringIO()
+    call_command("flag_expired_transfers", "--today", TODAY.isoformat(), stdout=out)
+    assert "1 expired, 2 notifications" in out.getvalue()
+    out = StringIO()
+    call_command("purge_transfer_stubs", "--today", TODAY.isoformat(), stdout=out)
+    assert "0 emptied" in out.getvalue()

@@ -168,3 +168,9 @@ def test_the_receiving_branch_is_typed_by_its_full_name_and_an_unknown_one_is_ex
     assert not world.a.member.transfers.exists()
     page = login(world.a.secretary).get(reverse("transfers:issue", args=[world.a.member.pk])).content.decode()
     assert "B公司党支部" not in page  # no list of other enterprises' branches to pick from
+
+
+def test_the_panel_is_left_out_for_someone_never_moved_and_never_to_be_moved_by_the_reader(world, login):
+    response = login(world.a.manager).get(reverse("transfers:person", args=[world.a.worker.pk]))
+    assert response.status_code == 200 and "data-transfers-panel" not in response.content.decode()
+    assert login(world.b.manager).get(reverse("transfers:person", args=[world.a.worker.pk])).status_code == 404
