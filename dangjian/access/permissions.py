@@ -23,6 +23,7 @@ from .scopes import (
     CANDIDACY,
     CHANGE,
     COURSE,
+    DUES,
     ENTERPRISE,
     INDICATOR,
     MEETING,
@@ -863,3 +864,68 @@ def may_see_pay_of_few(user: AnyUser, enterprise: Model) -> bool:
     person's pay (indicators.models.INCOME_MIN_HEADCOUNT): only the enterprise's own HR, who hold
     the payroll anyway."""
     return may_enter_indicators(user, enterprise)
+
+
+# --- party dues -----------------------------------------------------------------------------
+
+
+def may_see_dues(user: AnyUser) -> bool:
+    """Whether the user reads some dues: a branch's officers, the organisation departments above,
+    a member their own."""
+    return has_any(user, DUES, VIEW)
+
+
+def dues_refused() -> Refused:
+    return refused((DUES, VIEW))
+
+
+def dues_keep_refused() -> Refused:
+    return refused(
+        (DUES, CHANGE),
+        message=_("A branch's dues are kept by its officers and the organisation departments above it."),
+    )
+
+
+def dues_orgs(user: AnyUser, orgs: models.QuerySet[_M], action: str = VIEW) -> models.QuerySet[_M]:
+    """Those of `orgs` whose dues the user reads (VIEW) or keeps (CHANGE) as a body: an officer's
+    subtree, an organisation department's. A member's own record gives no organisation."""
+    where = anchor_orgs_q(user, DUES, action)
+    if where is None:
+        return orgs
+    if where == NOTHING:
+        return orgs.none()
+    return orgs.filter(where)
+
+
+def may_keep_dues_of(user: AnyUser, org: models.Model) -> bool:
+    """Whether the user enters payments, bases and reliefs, and closes months, for `org`."""
+    return org.pk is not None and dues_orgs(user, type(org)._default_manager.filter(pk=org.pk), CHANGE).exists()
+
+
+def may_see_dues_of(user: AnyUser, org: models.Model) -> bool:
+    return org.pk is not None and dues_orgs(user, type(org)._default_manager.filter(pk=org.pk)).exists()
+
+
+def may_see_base_pay(user: AnyUser, row: Model) -> bool:
+    """A base is individual income: its keepers and the member themself, never a manager."""
+    return can(user, REVEAL, row)
+
+
+def may_set_bands(user: AnyUser) -> bool:
+    """The rate bands are the regulations' and apply everywhere: a new band set is added by the
+    organisation department at the top of the tree."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(g.role == Role.ORG_DEPARTMENT and g.org_path and g.org_path.count("/") == 2 for g in grants_for(user))
+
+
+def bands_refused() -> Refused:
+    return Refused(
+        _("A new band set is added by the organisation department at the top of the tree."), [Role.ORG_DEPARTMENT]
+    )
+
+
+def own_dues_org_paths(user: AnyUser) -> list[str]:
+    """The organisations whose dues the user keeps as one of its own officers (their to-do list)."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(DUES, CHANGE)]

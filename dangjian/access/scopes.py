@@ -72,6 +72,11 @@ SELECTION = "selection"
 # committees above, its branch's officers and its instructor. Not by members or employees: a
 # team's figures are the enterprise's business records.
 INDICATOR = "indicator"
+# Party dues (the dues app): a member's bases, monthly charges, payments, reliefs, and a branch's
+# closed months and money handed upward, reached through the branch. Kept by the branch's
+# officers and the organisation departments above; a member reads their own. Never managers or
+# instructors: the base is the member's individual income (PIPL), shown only with REVEAL.
+DUES = "dues"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -88,6 +93,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE, AUDIT},
         SELECTION: {VIEW, AUDIT},
         INDICATOR: {VIEW, AUDIT},
+        DUES: {VIEW, CHANGE, REVEAL, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -103,6 +109,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW, CHANGE, AUDIT},
         INDICATOR: {VIEW},
+        DUES: {VIEW, CHANGE, REVEAL, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -118,6 +125,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW},
         SELECTION: {VIEW, CHANGE},
         INDICATOR: {VIEW},
+        DUES: {VIEW, CHANGE, REVEAL},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -172,6 +180,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW},
         MEETING: {VIEW},
         **dict.fromkeys(PRODUCTION, {VIEW}),
+        DUES: {VIEW, REVEAL},
     },
 }
 
@@ -418,6 +427,20 @@ def _selection_change_q(g: Grant, model: type[models.Model], p: str = "", joins:
     return NOTHING
 
 
+def _dues_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # A member's own rows (the model's SCOPE_SELF: the member they are about); otherwise through
+    # the branch, for its officers and the committees above. A member's grant on their
+    # organisation reaches nobody else's dues.
+    if g.person_id:
+        q = NOTHING
+        for field in getattr(_related_model(model, p), "SCOPE_SELF", ()):
+            q |= Q(**{f"{p}{field}": g.person_id})
+        return q
+    if g.role == Role.MEMBER or not g.org_path:
+        return NOTHING
+    return _org_q(g, model, f"{p}organization__", joins)
+
+
 REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -432,6 +455,7 @@ REACH: dict[str, Reach] = {
     RATING: _rating_q,
     SELECTION: _kept_q,  # by the branch (its members too) or the enterprise (its roles and employees)
     INDICATOR: _unit_q,  # by the figure's enterprise, as a workshop is reached
+    DUES: _dues_q,
 }
 
 
@@ -468,6 +492,12 @@ _MODEL_RESOURCES = {
     "guidance.Candidate": RATING,
     "selections.Round": SELECTION,
     "indicators.Value": INDICATOR,
+    "dues.Charge": DUES,
+    "dues.DuesBase": DUES,
+    "dues.Relief": DUES,
+    "dues.Payment": DUES,
+    "dues.ClosedMonth": DUES,
+    "dues.Handover": DUES,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.
