@@ -71,6 +71,11 @@ class RateBand(models.Model):
     def __str__(self) -> str:
         return f"{self.category} {self.effective_from} ≤{self.up_to}"
 
+    @property
+    def percent(self) -> str:
+        """The rate as a percentage, as people say it: "0.5", "1.5"."""
+        return "" if self.rate is None else f"{(self.rate * 100).normalize():f}"
+
     def audit_org_path(self) -> str:
         return ""
 

@@ -295,14 +295,14 @@ def statement(org: Organization, first: dt.date, last: dt.date) -> list[Statemen
         .values("organization_id", "organization__name")
         .annotate(
             members=Count("person_id", distinct=True),
-            due=Sum("due"),
-            paid=Sum("paid"),
+            total_due=Sum("due"),
+            total_paid=Sum("paid"),
             unpaid=Count("person_id", filter=Q(paid__lt=F("due")), distinct=True),
         )
     )
     for g in charged:
         r = row(g["organization_id"], g["organization__name"])
-        r.members, r.due, r.paid, r.unpaid_members = g["members"], g["due"], g["paid"], g["unpaid"]
+        r.members, r.due, r.paid, r.unpaid_members = g["members"], g["total_due"], g["total_paid"], g["unpaid"]
     voluntary = (
         Payment.objects.filter(under, kind=Payment.Kind.VOLUNTARY, paid_on__gte=first, paid_on__lte=end)
         .values("organization_id", "organization__name")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import services as audit
 from dangjian.calendar import add_months
+from dangjian.jobs.services import Output, record_export
 from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
@@ -601,3 +602,28 @@ def add_band_set(
         row.save()
         audit.record_create(actor, row)
     return rows
+
+
+# --- downloads ----------------------------------------------------------------------------------------
+
+
+def statement_exported(
+    *,
+    actor: User | None,
+    organization: Organization,
+    name: str,
+    rows: int,
+    job_id: int | None = None,
+    output: Output | None = None,
+) -> None:
+    """A statement left the platform: its audit event (and, from a job, the file kept for it)."""
+    record_export(
+        actor=actor,
+        object_type="dues.Statement",
+        name=name,
+        changes={"rows": rows},
+        org_path=organization.path,
+        object_id=organization.pk,
+        job_id=job_id,
+        output=output,
+    )

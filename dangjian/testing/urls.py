@@ -132,6 +132,26 @@ OBJECT_URLS = {
     "indicators:enterprise": lambda w: {"pk": w.b.enterprise.pk},
     "indicators:team": lambda w: {"pk": w.b.team.pk},
     "indicators:rollup": lambda w: {"pk": w.outsider_county.pk},
+    # B's dues: its ledger and what is done on it, its lists and statements, its member's dues.
+    **{
+        f"dues:{n}": lambda w: {"pk": w.b.branch.pk}
+        for n in (
+            "ledger",
+            "pay",
+            "charge",
+            "close",
+            "reopen",
+            "unpaid",
+            "reliefs",
+            "statement",
+            "statement_xlsx",
+            "handover",
+        )
+    },
+    **{
+        f"dues:{n}": lambda w: {"pk": w.b.member.pk}
+        for n in ("member", "person", "base", "payment", "voluntary", "relief")
+    },
 }
 
 
@@ -252,6 +272,10 @@ LIST_URLS = {
     "selections:rounds",
     "selections:round_new",
     "indicators:home",
+    "dues:home",
+    "dues:mine",
+    "dues:bands",
+    "dues:band_new",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
