@@ -370,6 +370,11 @@ ROSTER_MAX_MERGED_CELLS = int(os.environ.get("ROSTER_MAX_MERGED_CELLS", "1000000
 ROSTER_MAX_INFLATED_BYTES = int(os.environ.get("ROSTER_MAX_INFLATED_MB", "256")) * 1024 * 1024
 ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO", "100"))
 
+# --- Party dues (issue 20) ----------------------------------------------------------------
+# The day of the month members with dues unpaid are reminded (the daily task "dues_month"
+# charges the month every day it finds members uncharged, and reminds on this day).
+DUES_REMINDER_DAY = int(os.environ.get("DUES_REMINDER_DAY", "10"))
+
 # --- Background workers, time limits and health (issue 12) ------------------------------
 # `manage.py run_workers` runs this many worker processes per queue (env: "default=2,rosters=1"),
 # so a long roster import never holds up exports, cards or reminders, and one slow export holds
@@ -385,6 +390,7 @@ DAILY_TASKS = {
         ("birthday_greetings", "dangjian.birthdays.services.send_greetings", "07:05"),
         ("team_charges", "dangjian.production.services.release_lapsed", "07:10"),
         ("selection_phases", "dangjian.selections.services.advance_due", "07:15"),
+        ("dues_month", "dangjian.dues.services.daily", "07:20"),
     )
     if _DAILY_AT.get(name, default) != "off"
 }

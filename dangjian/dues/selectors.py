@@ -366,3 +366,7 @@ def branches_with_members_in(month: dt.date) -> list[int]:
         .values_list("organization_id", flat=True)
         .distinct()
     )
+
+
+def ledger_has_charges(org: Organization, month: dt.date) -> bool:
+    return Charge.objects.filter(organization__path__startswith=org.path, month=rules.month_of(month)).exists()

@@ -6,18 +6,24 @@ nothing (the transaction). Months are first days; money is Decimal yuan to the f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
 from dangjian.calendar import add_months
 from dangjian.jobs.services import Output, record_export
+from dangjian.notifications import services as notifications
+from dangjian.notifications.models import Kind
 from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
@@ -627,3 +633,72 @@ def statement_exported(
         job_id=job_id,
         output=output,
     )
+
+
+# --- the daily task: charging the month, the monthly reminder -------------------------------------------
+
+
+def daily(*, today: dt.date | None = None, actor: User | None = None) -> dict[str, int]:
+    """Charge this month to every member with a base not yet charged (closed months are left),
+    and on the configured day (settings.DUES_REMINDER_DAY) remind everyone with dues unpaid."""
+    today = today or timezone.localdate()
+    month = rules.month_of(today)
+    charged = 0
+    orgs = Organization.objects.filter(pk__in=_orgs_with_members(month)).order_by("path")
+    for org in orgs:
+        try:
+            charged += charge_month(actor=actor, organization=org, month=month)
+        except ValidationError:  # a closed month: its keepers reopen it to charge anyone late
+            continue
+    reminded = send_reminders(today=today, actor=actor) if today.day == settings.DUES_REMINDER_DAY else 0
+    return {"charged": charged, "reminded": reminded}
+
+
+def _orgs_with_members(month: dt.date) -> list[int]:
+    end = add_months(month, 1) - dt.timedelta(days=1)
+    return list(
+        people.memberships_where(Q(admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month)))
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+
+
+def _reminder_texts(months: list[dt.date], owed: Decimal) -> tuple[str, str]:
+    title = _("Party dues unpaid: %(months)s") % {"months": ", ".join(f"{m:%Y-%m}" for m in months[:6])}
+    body = _("¥%(owed)s is still to pay. Hand it to your branch's dues keeper, or ask them about a reduction.") % {
+        "owed": f"{owed:,.2f}"
+    }
+    return title, body
+
+
+@audit.write_transaction
+def send_reminders(*, today: dt.date, actor: User | None = None) -> int:
+    """Remind every member with dues unpaid up to this month, once a month (through the one
+    notification path, in each member's language)."""
+    month = rules.month_of(today)
+    unpaid: dict[int, list[Charge]] = {}
+    for c in Charge.objects.filter(month__lte=month, paid__lt=F("due")).order_by("month"):
+        unpaid.setdefault(c.person_id, []).append(c)
+    users = access_selectors.users_of_people(unpaid)
+    drafts = []
+    for user in users:
+        charges = unpaid[user.person_id]  # type: ignore[index]  # the query chose users with a person
+        owed = sum((c.due - c.paid for c in charges), Decimal("0.00"))
+        drafts.append(
+            notifications.Draft(
+                user=user,
+                kind=Kind.DUES,
+                key=f"dues:{month:%Y-%m}",
+                url=reverse("dues:member", args=[user.person_id]),
+                texts=functools.partial(_reminder_texts, [c.month for c in charges], owed),
+            )
+        )
+    rows = notifications.notify_many(drafts=drafts, sent_on=today)
+    notifications.record_run(
+        actor=actor,
+        today=today,
+        object_type="dues.Reminders",
+        name="party dues reminders",
+        figures={"members": len(unpaid), "notifications": len(rows)},
+    )
+    return len(rows)

@@ -71,7 +71,7 @@ def test_jobs_past_their_limit_are_stopped_and_nothing_waits_behind_them(tmp_pat
         "AUDIT_SEAL_INTERVAL_SECONDS": "0.5",
         # The daily tasks would join the queue at their hour; this test counts its own jobs
         # (jobs/tests/test_schedule.py covers them).
-        "DAILY_TASKS_AT": "reminders=off,birthday_greetings=off,team_charges=off,selection_phases=off",
+        "DAILY_TASKS_AT": "reminders=off,birthday_greetings=off,team_charges=off,selection_phases=off,dues_month=off",
     }
     _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "shell", "-c", SETUP)
