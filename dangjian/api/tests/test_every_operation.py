@@ -61,6 +61,13 @@ OBJECT_OF_B = {
     "indicators/values": lambda world: indicator_figures.figure(world.b),
     "indicators/series": lambda world: None,  # ?enterprise= / ?org= name the place: test_indicators_api.py
     "indicators/analysis": lambda world: None,  # likewise
+    # /dues/<records>: B's member's dues, B's branch's months; the lists name the place by ?org=
+    # (dues/tests/test_api.py refuses A's secretary B's branch there).
+    "dues/members": lambda world: world.b.member,
+    "dues/organizations": lambda world: world.b.branch,
+    "dues/ledger": lambda world: None,
+    "dues/unpaid": lambda world: None,
+    "dues/bands": lambda world: None,
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -118,6 +125,19 @@ BODIES = {
     ("post", "/selections/rounds/{id}/objections"): lambda world: {"text": "请核实"},
     ("post", "/selections/objections/{id}/answer"): lambda world: {"answer": "已核实"},
     ("patch", "/indicators/definitions/{id}"): lambda world: {"name": "返修率"},
+    ("post", "/dues/members/{id}/payments"): lambda world: {"first_month": "2026-01"},
+    ("post", "/dues/members/{id}/voluntary"): lambda world: {"amount": "100.00"},
+    ("put", "/dues/members/{id}/base"): lambda world: {"month": "2026-01", "base_pay": "3000.00"},
+    ("post", "/dues/members/{id}/reliefs"): lambda world: {
+        "kind": "exempt",
+        "first_month": "2026-01",
+        "last_month": "2026-01",
+        "reason": "困难",
+        "approved_by": "committee",
+        "approved_on": "2026-01-05",
+    },
+    ("post", "/dues/organizations/{id}/close"): lambda world: {"month": "2026-01"},
+    ("post", "/dues/organizations/{id}/reopen"): lambda world: {"month": "2026-01", "reason": "更正"},
 }
 
 
@@ -205,9 +225,11 @@ OPERATIONS = operations()
 
 def _prefix(path: str) -> str:
     """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production,
-    /guidance, /selections and /indicators."""
+    /guidance, /selections, /indicators and /dues."""
     parts = path.strip("/").split("/")
-    return "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators"} else parts[0]
+    return (
+        "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators", "dues"} else parts[0]
+    )
 
 
 def _call(client, method, path, body):
