@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dangjian.demo import meetings
 from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_date
+from dangjian.demo.build.dues import build_dues
 from dangjian.demo.build.enterprises import build_enterprises
 from dangjian.demo.build.garment import build_garment
 from dangjian.demo.build.guidance import build_appraisals, build_guidance
@@ -77,4 +78,6 @@ class DemoBuilder(Builder):
         build_selections(self)
         # Two years of the teams' monthly production figures, on the charges above: their own stream.
         build_indicators(self)
+        # The garment branch's party dues since May: their own stream.
+        build_dues(self)
         return summarize()
