@@ -19,6 +19,7 @@ from dangjian.scale import (
     bench,
     concurrency,
     dataset,
+    dues,
     guidance,
     indicators,
     logins,
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                         "rollups": rollups.run_on,
                         "selections": selections.run_on,
                         "indicators": indicators.run_on,
+                        "dues": dues.run_on,
                     },
                 )
         except bench.NoDataset as exc:
