@@ -58,10 +58,10 @@ class RateBand(models.Model):
         verbose_name_plural = _("rate bands")
         ordering = ["category", "-effective_from", models.F("up_to").asc(nulls_last=True)]
         constraints = [
+            models.UniqueConstraint(fields=["category", "effective_from", "up_to"], name="dues_band_once"),
+            # One open-ended band per set (NULLs are distinct in the constraint above).
             models.UniqueConstraint(
-                fields=["category", "effective_from", "up_to"],
-                name="dues_band_once",
-                nulls_distinct=False,
+                fields=["category", "effective_from"], condition=models.Q(up_to__isnull=True), name="dues_band_one_top"
             ),
             models.CheckConstraint(
                 condition=models.Q(rate__isnull=False) | models.Q(fixed__isnull=False), name="dues_band_rate_or_fixed"
