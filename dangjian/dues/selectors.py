@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dangjian.access import permissions
@@ -57,57 +57,103 @@ def default_org(user: User) -> Organization | None:
 # --- the monthly ledger -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class LedgerRow:
-    person: Person
+    """One member's line of the month, read as plain values (the ledger is the page a branch's
+    keeper opens every day: docs/benchmarks.md holds it to twice its SQL)."""
+
+    person_id: int
+    name: str
+    probationary: bool
     organization_id: int
-    charge: Charge | None
-    base: DuesBase | None
     admitted: dt.date
+    charged: bool = False
+    due: Decimal | None = None
+    paid: Decimal | None = None
+    relief: str | None = None  # a Relief.Kind
+    paid_by_id: int | None = None
+    paid_by_name: str = ""
+    has_base: bool = True
+
+    @property
+    def settled(self) -> bool:
+        return self.charged and (self.paid or ZERO) >= (self.due or ZERO)
 
     @property
     def status(self) -> str:
-        if self.charge is None:
-            return "no_base" if self.base is None else "uncharged"
-        if self.charge.due == 0:
+        if not self.charged:
+            return "uncharged" if self.has_base else "no_base"
+        if self.due == 0:
             return "exempt"
-        return "paid" if self.charge.settled else "unpaid"
+        return "paid" if self.settled else "unpaid"
+
+    @property
+    def relief_label(self) -> str:
+        return str(Relief.Kind(self.relief).label) if self.relief else ""
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+def _in_month(org: Organization, month: dt.date) -> Q:
+    return Q(organization__path__startswith=org.path, admitted_on__lte=_month_end(month)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=month)
+    )
 
 
 def members_in(org: Organization, month: dt.date) -> dict[int, tuple[int, dt.date]]:
     """Each member of `org`'s subtree during `month` (admitted by its end): (organisation, the
     first day of the month they were admitted)."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
-    rows = people.memberships_where(
-        Q(organization__path__startswith=org.path, admitted_on__lte=end)
-        & (Q(ended_on__isnull=True) | Q(ended_on__gte=month))
-    ).values_list("person_id", "organization_id", "admitted_on")
+    rows = people.memberships_where(_in_month(org, month)).values_list("person_id", "organization_id", "admitted_on")
     return {p: (o, rules.month_of(a)) for p, o, a in rows}
 
 
 def ledger(org: Organization, month: dt.date) -> list[LedgerRow]:
-    """One row per member of the organisation's subtree in `month`: their charge (if charged) and
-    their base in effect (for who may see it). Five queries, whatever the branch's size."""
+    """One row per member of the organisation's subtree in `month`, with their charge if charged:
+    one query of plain values, the month's charge joined to each membership (a second, whether
+    the uncharged have a base, when any is not charged)."""
     month = rules.month_of(month)
-    members = members_in(org, month)
-    ids = list(members)
-    persons = {p.pk: p for p in people.people_with_pks(ids).only("pk", "name", "political_status")}
-    charges = {
-        c.person_id: c
-        for c in Charge.objects.filter(person_id__in=ids, month=month).select_related(
-            "band", "relief", "payment__paid_by"
+    members = (
+        people.memberships_where(_in_month(org, month))
+        .alias(charge=FilteredRelation("person__dues_charges", condition=Q(person__dues_charges__month=month)))
+        .values_list(
+            "person_id",
+            "organization_id",
+            "admitted_on",
+            "person__name",
+            "person__political_status",
+            "charge__id",
+            "charge__due",
+            "charge__paid",
+            "charge__relief__kind",
+            "charge__payment__paid_by_id",
+            "charge__payment__paid_by__name",
         )
-    }
-    bases: dict[int, DuesBase] = {}
-    for b in DuesBase.objects.filter(person_id__in=ids, month__lte=month).order_by("person_id", "-month"):
-        bases.setdefault(b.person_id, b)
-    rows = [
-        LedgerRow(persons[p], o, charges.get(p), bases.get(p), admitted)
-        for p, (o, admitted) in members.items()
-        if p in persons
-    ]
-    rows.sort(key=lambda r: (r.person.name, r.person.pk))
-    return rows
+    )
+    rows: dict[int, LedgerRow] = {}
+    for p, o, a, name, status, charge, due, paid, relief, by, by_name in members:
+        rows[p] = LedgerRow(
+            p,
+            name,
+            status == "probationary",
+            o,
+            rules.month_of(a),
+            charge is not None,
+            due,
+            paid,
+            relief,
+            by,
+            by_name or "",
+        )
+    uncharged = [p for p, r in rows.items() if not r.charged]
+    if uncharged:
+        based = set(
+            DuesBase.objects.filter(person_id__in=uncharged, month__lte=month).values_list("person_id", flat=True)
+        )
+        for p in uncharged:
+            rows[p].has_base = p in based
+    return sorted(rows.values(), key=lambda r: (r.name, r.person_id))
 
 
 @dataclass
@@ -122,10 +168,10 @@ def totals(rows: Iterable[LedgerRow]) -> Totals:
     t = Totals()
     for r in rows:
         t.members += 1
-        if r.charge is not None:
-            t.due += r.charge.due
-            t.paid += r.charge.paid
-            t.unpaid += 0 if r.charge.settled else 1
+        if r.charged:
+            t.due += r.due or ZERO
+            t.paid += r.paid or ZERO
+            t.unpaid += 0 if r.settled else 1
     return t
 
 

@@ -152,7 +152,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
         if error:
             messages.error(request, error)
         return redirect(ledger_url(org.pk, month))
-    row = next(r for r in selectors.ledger(org, month) if r.person.pk == person.pk)
+    row = next(r for r in selectors.ledger(org, month) if r.person_id == person.pk)
     return render(
         request,
         "dues/_ledger_row.html",
