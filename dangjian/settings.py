@@ -374,6 +374,8 @@ ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO"
 # The day of the month members with dues unpaid are reminded (the daily task "dues_month"
 # charges the month every day it finds members uncharged, and reminds on this day).
 DUES_REMINDER_DAY = int(os.environ.get("DUES_REMINDER_DAY", "10"))
+# Above this many monthly charges a dues statement is written in the background, with progress.
+DUES_STATEMENT_SYNC_CHARGES = int(os.environ.get("DUES_STATEMENT_SYNC_CHARGES", "20000"))
 
 # --- Background workers, time limits and health (issue 12) ------------------------------
 # `manage.py run_workers` runs this many worker processes per queue (env: "default=2,rosters=1"),

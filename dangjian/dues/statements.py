@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,8 +20,11 @@ from . import selectors
 from .models import Charge
 
 STEM = gettext_lazy("Dues statement")
-# Above this many monthly charges a statement is written in the background, with progress.
-SYNC_CHARGES = 20000
+
+
+def sync_charges() -> int:
+    """Above this many monthly charges a statement is written in the background, with progress."""
+    return int(settings.DUES_STATEMENT_SYNC_CHARGES)
 
 
 def period(year: int, month: int | None) -> tuple[dt.date, dt.date]:

@@ -283,7 +283,7 @@ def statement_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     year, m = _year(request), _statement_month(request)
     first, last = statements.period(year, m)
-    if statements.size(org, first, last) > statements.SYNC_CHARGES:
+    if statements.size(org, first, last) > statements.sync_charges():
         job = start_job(
             actor=user,
             kind="export",

@@ -104,7 +104,7 @@ def run_on(world: World, s: Settings) -> Iterator[Figure]:
         lambda _i: statements.workbook(place, month.year, None), Settings(seconds=0.0, min_runs=1, max_runs=1), warmup=0
     )
     fig = Figure.of("dues.statement.year", times, peak_rss_mb=peak_mb())
-    job = charges > statements.SYNC_CHARGES
+    job = charges > statements.sync_charges()
     fig.note = f"{charges:,} charges → " + ("a background job" if job else "at once")
     fig.detail = {"charges": charges, "background": job}
     yield fig

@@ -133,3 +133,26 @@ def test_only_the_top_organisation_department_adds_a_band_set(world, login):
     access_services.assign_role(actor=None, user=top, role=Role.ORG_DEPARTMENT, organization=world.prefecture)
     assert login(top).get(reverse("dues:band_new")).status_code == 200
     assert "0.5%" in login(top).get(reverse("dues:bands")).content.decode()
+
+
+def test_a_large_statement_is_written_by_a_job_with_progress(
+    world, login, settings, django_capture_on_commit_callbacks
+):
+    from dangjian.jobs.models import Job
+
+    settings.DUES_STATEMENT_SYNC_CHARGES = 1
+    for side in (world.a, world.b):
+        base(side.member, this_month(), "3000.00")
+        base(side.secretary.person, this_month(), "3000.00")
+        charge(side.branch, this_month())
+    client = login(world.county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dues:statement_xlsx", args=[world.county.pk]) + f"?year={this_month().year}")
+    job = Job.objects.get(requested_by=world.county_admin)
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "done" and job.done == job.total == 4
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download.status_code == 200
+    # The branch's secretary may not start one for the county (not theirs to read).
+    assert login(world.a.secretary).post(reverse("dues:statement_xlsx", args=[world.county.pk])).status_code == 404
