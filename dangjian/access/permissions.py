@@ -351,8 +351,14 @@ def may_keep_meetings_of(user: AnyUser, org: models.Model) -> bool:
 
 
 def may_import(user: User) -> bool:
-    """Whether the user may import a roster or an indicator sheet anywhere (menus, upload page)."""
-    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE) or may_import_figures(user)
+    """Whether the user may import a roster, an indicator sheet or a payroll of dues bases
+    anywhere (menus, upload page)."""
+    return (
+        has_any(user, PERSON, CHANGE)
+        or has_any(user, MEMBERSHIP, CHANGE)
+        or may_import_figures(user)
+        or has_any(user, DUES, CHANGE)
+    )
 
 
 def may_import_figures(user: User) -> bool:
@@ -361,17 +367,24 @@ def may_import_figures(user: User) -> bool:
     return has_any(user, INDICATOR, CHANGE)
 
 
+def may_import_dues(user: User) -> bool:
+    """Whether the user may import a payroll of dues bases anywhere: a keeper of some dues."""
+    return has_any(user, DUES, CHANGE)
+
+
 def import_refused() -> Refused:
-    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE), (INDICATOR, CHANGE))
+    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE), (INDICATOR, CHANGE), (DUES, CHANGE))
 
 
-def may_import_into(user: User | None, target: Model, *, figures: bool = False) -> bool:
+def may_import_into(user: User | None, target: Model, *, figures: bool = False, dues: bool = False) -> bool:
     """An employee roster goes into an enterprise (adding people to it), a member roster into a
     party unit (adding memberships), an indicator sheet (`figures`) into an enterprise, by those
     who enter its figures (a branch secretary who may import its people may not). `user` None is
     the system itself (`manage.py import_roster` without --user)."""
     if figures:
         return target._meta.label == "organizations.Enterprise" and (user is None or may_enter_indicators(user, target))
+    if dues:  # a payroll of dues bases, by those who keep the organisation's dues
+        return target._meta.label == "organizations.Organization" and (user is None or may_keep_dues_of(user, target))
     if target._meta.label == "organizations.Enterprise":
         return user is None or can_add_to(user, PERSON, target)
     return bool(getattr(target, "is_party_unit", False)) and (user is None or can_add_to(user, MEMBERSHIP, target))

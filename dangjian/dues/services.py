@@ -138,6 +138,34 @@ def _member_org(person: Person, month: dt.date) -> Organization | None:
 # --- bases ------------------------------------------------------------------------------------
 
 
+def validated_base(
+    *, person: Person, month: dt.date, category: str, base_pay: Any = None, chosen_amount: Any = None
+) -> tuple[Organization, Decimal | None, Decimal | None]:
+    """A base as `set_base` would store it — (the member's organisation that month, the pay, the
+    chosen amount) — or the ValidationError it would raise (the payroll import's check)."""
+    month = rules.month_of(month)
+    if category not in Category.values:
+        raise ValidationError(_("Choose a category."))
+    _refuse_before_admission(person, month)
+    org = _member_org(person, month)
+    if org is None:
+        raise ValidationError(
+            _("%(name)s was not a member in %(month)s.") % {"name": person.name, "month": f"{month:%Y-%m}"}
+        )
+    _refuse_closed(org, month)
+    pay: Decimal | None = None
+    if category not in rules.FIXED_CATEGORIES:
+        if base_pay in (None, ""):
+            raise ValidationError(_("Enter the monthly base pay (after tax)."))
+        pay = _money(base_pay, _("The base pay"))
+        if pay < 0 or pay > MAX_BASE:
+            raise ValidationError(_("The base pay cannot be negative or above ten million yuan."))
+    chosen = _money(chosen_amount, _("The chosen amount")) if chosen_amount not in (None, "") else None
+    if chosen is not None and chosen <= 0:
+        raise ValidationError(_("The chosen amount must be more than nothing."))
+    return org, pay, chosen
+
+
 @audit.write_transaction
 def set_base(
     *,
@@ -152,27 +180,9 @@ def set_base(
     """A member's base from `month` on (a new wage applies from its month). Charges of open
     months from then on that are still unpaid are charged again with it."""
     month = rules.month_of(month)
-    if category not in Category.values:
-        raise ValidationError(_("Choose a category."))
-    _refuse_before_admission(person, month)
-    org = _member_org(person, month)
-    if org is None:
-        raise ValidationError(
-            _("%(name)s was not a member in %(month)s.") % {"name": person.name, "month": f"{month:%Y-%m}"}
-        )
-    _refuse_closed(org, month)
-    pay: Decimal | None = None
-    if category in rules.FIXED_CATEGORIES:
-        pay = None
-    else:
-        if base_pay in (None, ""):
-            raise ValidationError(_("Enter the monthly base pay (after tax)."))
-        pay = _money(base_pay, _("The base pay"))
-        if pay < 0 or pay > MAX_BASE:
-            raise ValidationError(_("The base pay cannot be negative or above ten million yuan."))
-    chosen = _money(chosen_amount, _("The chosen amount")) if chosen_amount not in (None, "") else None
-    if chosen is not None and chosen <= 0:
-        raise ValidationError(_("The chosen amount must be more than nothing."))
+    org, pay, chosen = validated_base(
+        person=person, month=month, category=category, base_pay=base_pay, chosen_amount=chosen_amount
+    )
     text = f"{pay:.2f}" if pay is not None else ""
     base = DuesBase.objects.filter(person=person, month=month).first()
     if base is None:
