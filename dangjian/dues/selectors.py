@@ -241,12 +241,11 @@ def flags(org: Organization, today: dt.date | None = None) -> list[Flag]:
     last = add_months(this_month(today), -1)
     since = add_months(last, -(rules.FLAG_MONTHS - 1))
     members = members_in(org, last)
-    ids = list(members)
     states: dict[int, list[rules.MonthState]] = defaultdict(list)
-    for p, m, due, paid in Charge.objects.filter(person_id__in=ids, month__gte=since, month__lte=last).values_list(
-        "person_id", "month", "due", "paid"
-    ):
-        states[p].append(rules.MonthState(m, due, paid))
+    charged = Charge.objects.filter(organization__path__startswith=org.path, month__gte=since, month__lte=last)
+    for p, m, due, paid in charged.values_list("person_id", "month", "due", "paid"):
+        if p in members:  # still a member here
+            states[p].append(rules.MonthState(m, due, paid))
     unpaid = {p: rules.unpaid_run(s, last) for p, s in states.items()}
     # Only members there the whole six months are asked about their attendance.
     long_enough = [p for p, (_o, admitted) in members.items() if admitted <= since]
