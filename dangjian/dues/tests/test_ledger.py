@@ -216,3 +216,23 @@ def test_side_b_charges_nobody_of_side_a(world):
     assert services.charge_month(actor=None, organization=world.b.branch, month=JAN) == 0
     assert not Charge.objects.exists()
     assert DuesBase.objects.get().organization == world.a.branch
+
+
+def test_an_exempt_month_counts_as_paid_up(world):
+    newcomer = PersonFactory(name="困难党员", employer=world.a.enterprise)
+    people_services.add_membership(actor=None, person=newcomer, organization=world.a.branch, admitted_on=JAN)
+    base(newcomer, JAN, "2000.00")
+    services.record_payment(actor=None, person=newcomer, first_month=JAN)
+    services.grant_relief(
+        actor=None,
+        person=newcomer,
+        kind="exempt",
+        first_month=FEB,
+        last_month=FEB,
+        reason="大病住院",
+        approved_by="committee",
+        approved_on=dt.date(2026, 2, 3),
+    )
+    charge(world.a.branch, FEB)
+    assert selectors.paid_up_to([newcomer.pk], today=dt.date(2026, 3, 5)) == {newcomer.pk: FEB}
+    assert selectors.paid_up_to([world.b.member.pk], today=dt.date(2026, 3, 5)) == {world.b.member.pk: None}
