@@ -14,6 +14,8 @@ import pytest
 
 from dangjian.access import services as access_services
 from dangjian.access.models import Role
+from dangjian.dues import builtin as dues_builtin
+from dangjian.dues.models import RateBand
 from dangjian.indicators import builtin as indicators_builtin
 from dangjian.indicators.models import Indicator
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, ProductionUnit
@@ -91,6 +93,7 @@ def _side(park: Organization, label: str) -> Side:
 def world(db) -> World:
     # Rows a migration installs, which a transactional test's flush drops (one query when present).
     indicators_builtin.install(Indicator)
+    dues_builtin.install(RateBand)
     prefecture = make_org(OrgKind.PREFECTURE_COMMITTEE, "巴音郭楞州委", None, code="652800")
     county = make_org(OrgKind.COUNTY_COMMITTEE, "和静县委", prefecture, code="652827")
     other = make_org(OrgKind.COUNTY_COMMITTEE, "焉耆县委", prefecture, code="652826")

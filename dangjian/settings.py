@@ -374,6 +374,12 @@ ROSTER_MAX_COMPRESSION_RATIO = int(os.environ.get("ROSTER_MAX_COMPRESSION_RATIO"
 # The stubs (存根) of letters to organisations outside the platform are kept this many years,
 # then the daily task `transfer_stubs` removes their personal detail (docs/transfers.md).
 TRANSFER_STUB_RETENTION_YEARS = int(os.environ.get("TRANSFER_STUB_RETENTION_YEARS", "10"))
+# --- Party dues (issue 20) ----------------------------------------------------------------
+# The day of the month members with dues unpaid are reminded (the daily task "dues_month"
+# charges the month every day it finds members uncharged, and reminds on this day).
+DUES_REMINDER_DAY = int(os.environ.get("DUES_REMINDER_DAY", "10"))
+# Above this many monthly charges a dues statement is written in the background, with progress.
+DUES_STATEMENT_SYNC_CHARGES = int(os.environ.get("DUES_STATEMENT_SYNC_CHARGES", "20000"))
 
 # --- Background workers, time limits and health (issue 12) ------------------------------
 # `manage.py run_workers` runs this many worker processes per queue (env: "default=2,rosters=1"),
@@ -392,6 +398,7 @@ DAILY_TASKS = {
         ("selection_phases", "dangjian.selections.services.advance_due", "07:15"),
         ("transfer_expiry", "dangjian.transfers.services.flag_expired", "07:20"),
         ("transfer_stubs", "dangjian.transfers.services.purge_old_stubs", "07:25"),
+        ("dues_month", "dangjian.dues.services.daily", "07:20"),
     )
     if _DAILY_AT.get(name, default) != "off"
 }

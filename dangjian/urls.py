@@ -23,6 +23,7 @@ urlpatterns = [
     path("selections/", include("dangjian.selections.urls")),
     path("indicators/", include("dangjian.indicators.urls")),
     path("transfers/", include("dangjian.transfers.urls")),
+    path("dues/", include("dangjian.dues.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -23,6 +23,7 @@ from .scopes import (
     CANDIDACY,
     CHANGE,
     COURSE,
+    DUES,
     ENTERPRISE,
     INDICATOR,
     MEETING,
@@ -351,8 +352,14 @@ def may_keep_meetings_of(user: AnyUser, org: models.Model) -> bool:
 
 
 def may_import(user: User) -> bool:
-    """Whether the user may import a roster or an indicator sheet anywhere (menus, upload page)."""
-    return has_any(user, PERSON, CHANGE) or has_any(user, MEMBERSHIP, CHANGE) or may_import_figures(user)
+    """Whether the user may import a roster, an indicator sheet or a payroll of dues bases
+    anywhere (menus, upload page)."""
+    return (
+        has_any(user, PERSON, CHANGE)
+        or has_any(user, MEMBERSHIP, CHANGE)
+        or may_import_figures(user)
+        or has_any(user, DUES, CHANGE)
+    )
 
 
 def may_import_figures(user: User) -> bool:
@@ -361,17 +368,24 @@ def may_import_figures(user: User) -> bool:
     return has_any(user, INDICATOR, CHANGE)
 
 
+def may_import_dues(user: User) -> bool:
+    """Whether the user may import a payroll of dues bases anywhere: a keeper of some dues."""
+    return has_any(user, DUES, CHANGE)
+
+
 def import_refused() -> Refused:
-    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE), (INDICATOR, CHANGE))
+    return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE), (INDICATOR, CHANGE), (DUES, CHANGE))
 
 
-def may_import_into(user: User | None, target: Model, *, figures: bool = False) -> bool:
+def may_import_into(user: User | None, target: Model, *, figures: bool = False, dues: bool = False) -> bool:
     """An employee roster goes into an enterprise (adding people to it), a member roster into a
     party unit (adding memberships), an indicator sheet (`figures`) into an enterprise, by those
     who enter its figures (a branch secretary who may import its people may not). `user` None is
     the system itself (`manage.py import_roster` without --user)."""
     if figures:
         return target._meta.label == "organizations.Enterprise" and (user is None or may_enter_indicators(user, target))
+    if dues:  # a payroll of dues bases, by those who keep the organisation's dues
+        return target._meta.label == "organizations.Organization" and (user is None or may_keep_dues_of(user, target))
     if target._meta.label == "organizations.Enterprise":
         return user is None or can_add_to(user, PERSON, target)
     return bool(getattr(target, "is_party_unit", False)) and (user is None or can_add_to(user, MEMBERSHIP, target))
@@ -943,3 +957,66 @@ def transfer_officer_paths(user: AnyUser) -> list[str]:
     its county's letters on the list page."""
     officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
     return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(TRANSFER, CHANGE)]
+# --- party dues -----------------------------------------------------------------------------
+
+
+def may_see_dues(user: AnyUser) -> bool:
+    """Whether the user reads some dues: a branch's officers, the organisation departments above,
+    a member their own."""
+    return has_any(user, DUES, VIEW)
+
+
+def dues_refused() -> Refused:
+    return refused((DUES, VIEW))
+
+
+def dues_keep_refused() -> Refused:
+    return refused(
+        (DUES, CHANGE),
+        message=_("A branch's dues are kept by its officers and the organisation departments above it."),
+    )
+
+
+def dues_orgs(user: AnyUser, orgs: models.QuerySet[_M], action: str = VIEW) -> models.QuerySet[_M]:
+    """Those of `orgs` whose dues the user reads (VIEW) or keeps (CHANGE) as a body: an officer's
+    subtree, an organisation department's. A member's own record gives no organisation."""
+    where = anchor_orgs_q(user, DUES, action)
+    if where is None:
+        return orgs
+    if where == NOTHING:
+        return orgs.none()
+    return orgs.filter(where)
+
+
+def may_keep_dues_of(user: AnyUser, org: models.Model) -> bool:
+    """Whether the user enters payments, bases and reliefs, and closes months, for `org`."""
+    return org.pk is not None and dues_orgs(user, type(org)._default_manager.filter(pk=org.pk), CHANGE).exists()
+
+
+def may_see_dues_of(user: AnyUser, org: models.Model) -> bool:
+    return org.pk is not None and dues_orgs(user, type(org)._default_manager.filter(pk=org.pk)).exists()
+
+
+def may_see_base_pay(user: AnyUser, row: Model) -> bool:
+    """A base is individual income: its keepers and the member themself, never a manager."""
+    return can(user, REVEAL, row)
+
+
+def may_set_bands(user: AnyUser) -> bool:
+    """The rate bands are the regulations' and apply everywhere: a new band set is added by the
+    organisation department at the top of the tree."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(g.role == Role.ORG_DEPARTMENT and g.org_path and g.org_path.count("/") == 2 for g in grants_for(user))
+
+
+def bands_refused() -> Refused:
+    return Refused(
+        _("A new band set is added by the organisation department at the top of the tree."), [Role.ORG_DEPARTMENT]
+    )
+
+
+def own_dues_org_paths(user: AnyUser) -> list[str]:
+    """The organisations whose dues the user keeps as one of its own officers (their to-do list)."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(DUES, CHANGE)]

@@ -77,6 +77,11 @@ INDICATOR = "indicator"
 # addressed to it, nothing else of the sender). Issued and accepted by the branches' officers and
 # the committees above; the person reads their own.
 TRANSFER = "transfer"
+# Party dues (the dues app): a member's bases, monthly charges, payments, reliefs, and a branch's
+# closed months and money handed upward, reached through the branch. Kept by the branch's
+# officers and the organisation departments above; a member reads their own. Never managers or
+# instructors: the base is the member's individual income (PIPL), shown only with REVEAL.
+DUES = "dues"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -94,6 +99,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         SELECTION: {VIEW, AUDIT},
         INDICATOR: {VIEW, AUDIT},
         TRANSFER: {VIEW, CHANGE, AUDIT},
+        DUES: {VIEW, CHANGE, REVEAL, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -110,6 +116,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         SELECTION: {VIEW, CHANGE, AUDIT},
         INDICATOR: {VIEW},
         TRANSFER: {VIEW, CHANGE, AUDIT},
+        DUES: {VIEW, CHANGE, REVEAL, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -126,6 +133,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         SELECTION: {VIEW, CHANGE},
         INDICATOR: {VIEW},
         TRANSFER: {VIEW, CHANGE},
+        DUES: {VIEW, CHANGE, REVEAL},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -181,6 +189,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         MEETING: {VIEW},
         **dict.fromkeys(PRODUCTION, {VIEW}),
         TRANSFER: {VIEW},
+        DUES: {VIEW, REVEAL},
     },
 }
 
@@ -435,6 +444,18 @@ def _transfer_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = 
     if not g.org_path:
         return NOTHING
     return _org_q(g, model, f"{p}from_org__", joins) | _org_q(g, model, f"{p}to_org__", joins)
+def _dues_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # A member's own rows (the model's SCOPE_SELF: the member they are about); otherwise through
+    # the branch, for its officers and the committees above. A member's grant on their
+    # organisation reaches nobody else's dues.
+    if g.person_id:
+        q = NOTHING
+        for field in getattr(_related_model(model, p), "SCOPE_SELF", ()):
+            q |= Q(**{f"{p}{field}": g.person_id})
+        return q
+    if g.role == Role.MEMBER or not g.org_path:
+        return NOTHING
+    return _org_q(g, model, f"{p}organization__", joins)
 
 
 REACH: dict[str, Reach] = {
@@ -452,6 +473,7 @@ REACH: dict[str, Reach] = {
     SELECTION: _kept_q,  # by the branch (its members too) or the enterprise (its roles and employees)
     INDICATOR: _unit_q,  # by the figure's enterprise, as a workshop is reached
     TRANSFER: _transfer_q,
+    DUES: _dues_q,
 }
 
 
@@ -489,6 +511,12 @@ _MODEL_RESOURCES = {
     "selections.Round": SELECTION,
     "indicators.Value": INDICATOR,
     "transfers.Transfer": TRANSFER,
+    "dues.Charge": DUES,
+    "dues.DuesBase": DUES,
+    "dues.Relief": DUES,
+    "dues.Payment": DUES,
+    "dues.ClosedMonth": DUES,
+    "dues.Handover": DUES,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Router
 
 from . import (
     candidacies,
+    dues,
     enterprises,
     errors,
     guidance,
@@ -61,6 +62,7 @@ api.add_router("", ratings.router)
 api.add_router("", selections.router)
 api.add_router("", indicators.router)
 api.add_router("", transfers.router)
+api.add_router("", dues.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

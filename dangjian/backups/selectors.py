@@ -33,6 +33,7 @@ FILLED_BY_MIGRATE = frozenset(
         "guidance_ratingscheme",
         "guidance_criterion",
         "indicators_indicator",
+        "dues_rateband",
     }
 )
 

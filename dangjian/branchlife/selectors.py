@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -402,3 +403,24 @@ def _n_overdue(n: int) -> str:
         "%(n)d required meetings this year were not held: see the calendar",
         n,
     ) % {"n": n}
+
+
+# --- for dues: the six-month flag (added for issue 20) ------------------------------------------
+
+
+def absent_without_reason(person_ids: Iterable[int], first: dt.date, last: dt.date) -> set[int]:
+    """Those of `person_ids` expected at meetings held between `first` and `last` who came to
+    none of them and asked leave for none (a member absent from organisational life without a
+    reason, DOMAIN.md §3). Nobody is counted where no meeting was held."""
+    rows = (
+        Attendance.objects.filter(
+            person_id__in=list(person_ids),
+            invited=False,
+            meeting__status=Meeting.Status.HELD,
+            meeting__held_on__gte=first,
+            meeting__held_on__lte=last,
+        )
+        .values("person_id")
+        .annotate(expected=Count("pk"), excused=Count("pk", filter=~Q(state=Attendance.State.ABSENT)))
+    )
+    return {r["person_id"] for r in rows if r["expected"] and not r["excused"]}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dangjian.demo import meetings
 from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_date
+from dangjian.demo.build.dues import build_dues
 from dangjian.demo.build.enterprises import build_enterprises
 from dangjian.demo.build.garment import build_garment
 from dangjian.demo.build.guidance import build_appraisals, build_guidance
@@ -81,4 +82,6 @@ class DemoBuilder(Builder):
         # The founding members' transfers from the park's joint branch, and one member moving to
         # another county this month: a stream of their own.
         build_transfers(self)
+        # The garment branch's party dues since May: their own stream.
+        build_dues(self)
         return summarize()

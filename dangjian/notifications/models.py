@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     PRODUCTION = "production", _("Party building in production")
     GUIDANCE = "guidance", _("Instructors' visits and follow-ups")
     SELECTION = "selection", _("Pacesetter selections")
+    DUES = "dues", _("Party dues")
 
 
 class Notification(models.Model):

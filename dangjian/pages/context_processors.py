@@ -32,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "selections": permissions.may_see_selections(user),
             "indicators": permissions.may_see_indicators(user),
             "transfers": permissions.may_see_transfers(user),
+            "dues": permissions.may_see_dues(user),
             "logins": permissions.may_give_logins(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),

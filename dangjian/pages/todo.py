@@ -13,6 +13,7 @@ from django.utils import timezone
 from dangjian.birthdays import selectors as birthdays
 from dangjian.branchlife import selectors as branchlife
 from dangjian.development import reminders as development
+from dangjian.dues import todo as dues
 from dangjian.guidance import selectors as guidance
 from dangjian.indicators import todo as indicators
 from dangjian.production import selectors as production
@@ -39,6 +40,7 @@ def todos(user: User, today: dt.date | None = None) -> tuple[list[Todo], int]:
         *selections.todo(user, today),
         *indicators.todo(user, today),
         *transfers.todo(user, today),
+        *dues.todo(user, today),
         *rosters.todo(user),
     ]
     items.sort(key=lambda t: t.order)

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.dues.columns import SHEET_COLUMNS as DUES_COLUMNS
 from dangjian.indicators.columns import SHEET_COLUMNS
 
 EMPLOYEES = "employees"
@@ -26,7 +27,10 @@ ROSTER_KINDS = (EMPLOYEES, MEMBERS)  # the rosters of people
 # A production indicator sheet (indicators.columns): one figure a row, for a team (or the
 # enterprise), a month and an indicator; imported into an enterprise through the same pipeline.
 INDICATORS = "indicators"
-IMPORT_KINDS = (*ROSTER_KINDS, INDICATORS)
+# A payroll sheet of dues bases (dues.columns): one base a row, for a member (by ID number) and a
+# month; imported into a party organisation by those who keep its dues.
+DUES_BASES = "dues_bases"
+IMPORT_KINDS = (*ROSTER_KINDS, INDICATORS, DUES_BASES)
 
 
 @dataclass(frozen=True)
@@ -224,18 +228,22 @@ def label_of(kind: str, key: str) -> str:
     """A column's label in the user's language ('' for a key the kind does not have)."""
     if kind == INDICATORS:
         return next((str(c.label) for c in SHEET_COLUMNS if c.key == key), "")
+    if kind == DUES_BASES:
+        return next((str(c.label) for c in DUES_COLUMNS if c.key == key), "")
     return str(BY_KEY[key].label) if key in BY_KEY else ""
 
 
 def anchors(kind: str) -> set[str]:
     """The columns of which a header row names at least one (and one more column besides)."""
+    if kind == DUES_BASES:
+        return {"id_number", "base_pay"}
     return {"indicator", "value"} if kind == INDICATORS else {"name", "id_number"}
 
 
 @lru_cache(maxsize=4)
 def _header_map(kind: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    named = SHEET_COLUMNS if kind == INDICATORS else columns_for(kind)
+    named = SHEET_COLUMNS if kind == INDICATORS else DUES_COLUMNS if kind == DUES_BASES else columns_for(kind)
     for col in named:
         names = list(col.synonyms) + [col.key]
         for code, _name in settings.LANGUAGES:

@@ -5,8 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .columns import EMPLOYEES, INDICATORS, MEMBERS
-from .pipeline import figure_targets, targets_for
+from .columns import DUES_BASES, EMPLOYEES, INDICATORS, MEMBERS
+from .pipeline import dues_targets, figure_targets, targets_for
 
 
 class UploadForm(forms.Form):
@@ -28,16 +28,20 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         enterprises, orgs = targets_for(user)
         sheets = figure_targets(user)
-        # What the file holds and where it goes, in one choice: e (employees), o (members), i (indicators).
+        payrolls = dues_targets(user)
+        # What the file holds and where it goes, in one choice: e (employees), o (members), i
+        # (indicators), d (dues bases).
         self._targets: dict[str, tuple[str, Any]] = (
             {f"e{e.pk}": (EMPLOYEES, e) for e in enterprises}
             | {f"o{o.pk}": (MEMBERS, o) for o in orgs}
             | {f"i{e.pk}": (INDICATORS, e) for e in sheets}
+            | {f"d{o.pk}": (DUES_BASES, o) for o in payrolls}
         )
         groups = [
             (_("Employee roster into an enterprise"), [(f"e{e.pk}", str(e)) for e in enterprises]),
             (_("Member roster into a party organisation"), [(f"o{o.pk}", str(o)) for o in orgs]),
             (_("Production indicators into an enterprise"), [(f"i{e.pk}", str(e)) for e in sheets]),
+            (_("Dues bases (payroll) into a party organisation"), [(f"d{o.pk}", str(o)) for o in payrolls]),
         ]
         cast(forms.ChoiceField, self.fields["target"]).choices = [("", "—")] + [g for g in groups if g[1]]
 

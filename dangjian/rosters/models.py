@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Enterprise, Organization
 
-from .columns import EMPLOYEES, INDICATORS, MEMBERS
+from .columns import DUES_BASES, EMPLOYEES, INDICATORS, MEMBERS
 
 
 class Phase(models.TextChoices):
@@ -40,6 +40,7 @@ class RosterImport(models.Model):
         EMPLOYEES = EMPLOYEES, _("Employee roster")
         MEMBERS = MEMBERS, _("Party member roster")
         INDICATORS = INDICATORS, _("Production indicators")
+        DUES_BASES = DUES_BASES, _("Dues bases (payroll)")
 
     kind = models.CharField(_("roster"), max_length=10, choices=Kind.choices)
     enterprise = models.ForeignKey(

@@ -11,13 +11,14 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
+from dangjian.dues.columns import SHEET_COLUMNS as DUES_COLUMNS
 from dangjian.indicators import selectors as indicators
 from dangjian.indicators.columns import SHEET_COLUMNS
 from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.crypto import open_bytes
 from dangjian.sheets import Col, Workbook, download_name
 
-from .columns import BY_KEY, INDICATORS, MEMBERS, columns_for
+from .columns import BY_KEY, DUES_BASES, INDICATORS, MEMBERS, columns_for
 from .models import ImportRow, RosterImport
 from .reading import RosterFileError, read_roster
 
@@ -46,7 +47,13 @@ def report_bytes(imp: RosterImport) -> bytes:
         )
         return book.close()
     width = max((h.index for h in roster.header), default=-1) + 1
-    known: dict[str, Any] = {c.key: c for c in SHEET_COLUMNS} if imp.kind == INDICATORS else BY_KEY
+    known: dict[str, Any] = (
+        {c.key: c for c in SHEET_COLUMNS}
+        if imp.kind == INDICATORS
+        else {c.key: c for c in DUES_COLUMNS}
+        if imp.kind == DUES_BASES
+        else BY_KEY
+    )
     keyed = {h.index: known.get(h.key) if h.key else None for h in roster.header}
     cols = [
         Col(h.text or h.letter, column.width if column else 10, bool(getattr(column, "text", False)))
@@ -73,6 +80,8 @@ def template_bytes(kind: str) -> bytes:
     """A blank roster with the accepted columns, choice lists and an instructions sheet."""
     if kind == INDICATORS:
         return sheet_template_bytes()
+    if kind == DUES_BASES:
+        return payroll_template_bytes()
     book = Workbook()
     columns = columns_for(kind)
     sheet = book.sheet(_("Party member roster") if kind == MEMBERS else _("Employee roster"))
@@ -170,10 +179,35 @@ def _plausible(indicator: Any) -> str:
     return f"{'—' if low is None else f'{low.normalize():f}'} – {'—' if high is None else f'{high.normalize():f}'}"
 
 
+def payroll_template_bytes() -> bytes:
+    """A blank payroll of dues bases (dues.columns: one member and month a row) and its notes."""
+    book = Workbook()
+    sheet = book.sheet(_("Dues bases"))
+    for i, col in enumerate(DUES_COLUMNS):
+        sheet.set_column(i, i, col.width, book.text_format if col.text or col.key == "month" else None)
+        sheet.write_string(0, i, str(col.label), book.header_format)
+    sheet.freeze_panes(1, 0)
+    book.table(
+        _("Instructions"),
+        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
+        (
+            [str(col.label), _("required") if col.required else "", " / ".join(col.synonyms[:4]), str(col.help)]
+            for col in DUES_COLUMNS
+        ),
+        title=_(
+            "Fill one row per member and month: the base applies from that month on. A month already closed "
+            "is refused until the branch reopens it; importing the same file twice changes nothing."
+        ),
+    )
+    return book.close()
+
+
 def template_name(kind: str) -> str:
     """The blank roster's file name, in the user's language (the page and the API give the same)."""
     if kind == INDICATORS:
         return _("production indicators template") + ".xlsx"
+    if kind == DUES_BASES:
+        return _("dues bases template") + ".xlsx"
     stem = _("party member roster template") if kind == MEMBERS else _("employee roster template")
     return f"{stem}.xlsx"
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 from dangjian.ui.todo import Todo
 
-from .columns import INDICATORS
+from .columns import DUES_BASES, INDICATORS
 from .models import ImportStatus, Phase, RosterImport
-from .pipeline import alive_key, figure_targets, targets_for
+from .pipeline import alive_key, dues_targets, figure_targets, targets_for
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -28,9 +28,10 @@ def own_imports(user: User) -> QuerySet[RosterImport]:
     enterprises, orgs = targets_for(user)
     people = Q(enterprise__in=enterprises.values("pk")) | Q(organization__in=orgs.values("pk"))
     figures = Q(kind=INDICATORS, enterprise__in=figure_targets(user).values("pk"))
+    payrolls = Q(kind=DUES_BASES, organization__in=dues_targets(user).values("pk"))
     return (
         RosterImport.objects.filter(requested_by=user)
-        .filter((~Q(kind=INDICATORS) & people) | figures)
+        .filter((~Q(kind__in=[INDICATORS, DUES_BASES]) & people) | figures | payrolls)
         .select_related("enterprise", "organization", "check_job", "import_job")
         .defer("sealed_file")
         .annotate(file_kept=ExpressionWrapper(~Q(sealed_file=b""), output_field=BooleanField()))

@@ -19,7 +19,7 @@ from dangjian.jobs.services import INTERRUPTED, TIME_LIMIT, start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
-from .columns import INDICATORS, ROSTER_KINDS
+from .columns import DUES_BASES, INDICATORS, ROSTER_KINDS
 from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport, RowOutcome
 from .pipeline import checksum, kind_for
@@ -64,13 +64,15 @@ def upload(
     kind = kind or kind_for(target)
     if kind == INDICATORS and not isinstance(target, Enterprise):
         raise ValidationError({"target": _("Production indicators are imported into an enterprise.")})
+    if kind == DUES_BASES and not isinstance(target, Organization):
+        raise ValidationError({"target": _("Dues bases are imported into a party organisation.")})
     if kind in ROSTER_KINDS and kind != kind_for(target):
         raise ValidationError(
             {"target": _("An employee roster goes into an enterprise, a member roster into a party organisation.")}
         )
-    if kind not in (*ROSTER_KINDS, INDICATORS):
+    if kind not in (*ROSTER_KINDS, INDICATORS, DUES_BASES):
         raise ValidationError({"target": _("Choose what the file holds.")})
-    if not may_import_into(actor, target, figures=kind == INDICATORS):
+    if not may_import_into(actor, target, figures=kind == INDICATORS, dues=kind == DUES_BASES):
         raise PermissionDenied
     file_name = (file_name or "roster.xlsx").replace("\x00", "")[-255:]
     if extension(file_name) not in FORMATS:
@@ -98,7 +100,7 @@ def upload(
         sha256=checksum(data),
         size=len(data),
         sealed_file=seal_bytes(data),
-        create_teams=create_teams and kind != INDICATORS,  # figures never create teams
+        create_teams=create_teams and kind in ROSTER_KINDS,  # figures and payrolls never create teams
     )
     audit.record(actor=actor, action=Action.CREATE, obj=imp, changes=imp.audit_facts(size=imp.size))
     if owner is not None:
@@ -144,7 +146,7 @@ def confirm(
         raise ValidationError(
             _("This file cannot be imported: it has rejected rows, nothing to change, or it was imported already.")
         )
-    if not may_import_into(actor, imp.target, figures=imp.kind == INDICATORS):
+    if not may_import_into(actor, imp.target, figures=imp.kind == INDICATORS, dues=imp.kind == DUES_BASES):
         raise PermissionDenied
     outside = imp.counts.get(RowOutcome.OUTSIDE, 0)
     if outside and not confirm_outside:

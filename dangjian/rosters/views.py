@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import import_refused, may_import, may_import_figures
+from dangjian.access.permissions import import_refused, may_import, may_import_dues, may_import_figures
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
 from . import report as reports
 from . import selectors, services
-from .columns import INDICATORS, ROSTER_KINDS
+from .columns import DUES_BASES, INDICATORS, ROSTER_KINDS
 from .forms import UploadForm
 from .models import RosterImport, RowOutcome
 
@@ -57,7 +57,12 @@ def upload(request):
         else:
             return redirect("rosters:detail", pk=imp.pk)
     status = 400 if form.is_bound and form.errors else 200
-    ctx = {"form": form, "kinds": ROSTER_KINDS, "sheets": may_import_figures(request.user)}
+    ctx = {
+        "form": form,
+        "kinds": ROSTER_KINDS,
+        "sheets": may_import_figures(request.user),
+        "payrolls": may_import_dues(request.user),
+    }
     return render(request, "rosters/upload.html", ctx, status=status)
 
 
@@ -65,6 +70,9 @@ def upload(request):
 def template(request, kind):
     if kind == INDICATORS:
         if not may_import_figures(request.user):
+            raise Http404
+    elif kind == DUES_BASES:
+        if not may_import_dues(request.user):
             raise Http404
     elif kind not in ROSTER_KINDS or not may_import(request.user):
         raise Http404

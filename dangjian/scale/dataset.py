@@ -65,6 +65,11 @@ from dangjian.demo.codes import PHONE_PREFIXES, CodeFactory
 from dangjian.demo.data import selections as pacesetters
 from dangjian.demo.names import ETHNICITY_WEIGHTS, NamePool
 from dangjian.development.models import Candidacy, Stage, Step
+from dangjian.dues import builtin as dues_builtin
+from dangjian.dues import rules as dues_rules
+from dangjian.dues.models import Charge as DuesCharge
+from dangjian.dues.models import DuesBase, RateBand
+from dangjian.dues.models import Payment as DuesPayment
 from dangjian.guidance.models import Candidate as RatingCandidate
 from dangjian.guidance.models import (
     Criterion,
@@ -85,7 +90,7 @@ from dangjian.indicators import simulate
 from dangjian.indicators.models import Indicator, Value
 from dangjian.organizations.models import Enterprise, Organization, OrgKind, Ownership, ProductionUnit, UnitKind
 from dangjian.people.choices import Education
-from dangjian.people.crypto import blind_index
+from dangjian.people.crypto import Sealed, blind_index, encrypt
 from dangjian.people.models import Membership, Person
 from dangjian.people.validators import id_check_digit
 from dangjian.production.models import (
@@ -227,6 +232,35 @@ VALUE_COLUMNS = (
     "entered_by_id",
     "updated_at",
 )
+# Party dues: a year of monthly charges for every member (2025), ending with the data's last
+# complete month; most paid quarterly in advance, a few behind, a few six months behind (flagged).
+DUES_MONTHS = tuple(dues_rules.months_between(dt.date(AS_OF.year - 1, AS_OF.month, 1), dt.date(AS_OF.year - 1, 12, 1)))
+DUES_BEHIND_SHARE = 0.05  # stopped paying some months before the end
+DUES_FLAGGED_SHARE = 0.02  # nothing paid for the last six months
+CHARGE_COLUMNS = (
+    "person_id",
+    "organization_id",
+    "month",
+    "category",
+    "band_id",
+    "regular",
+    "due",
+    "paid",
+    "payment_id",
+)
+PAYMENT_COLUMNS = (
+    "id",
+    "person_id",
+    "organization_id",
+    "kind",
+    "amount",
+    "paid_on",
+    "first_month",
+    "months",
+    "to_centre",
+    "note",
+    "created_at",
+)
 NOMINATION_TEXTS = {
     c.builtin: [(n.reason, n.evidence) for n in _GENERIC if n.category == c.builtin] for c in pacesetters.CATEGORIES
 }
@@ -280,6 +314,8 @@ class Counts:
     indicator_values: int = 0
     transfers: int = 0
     open_transfers: int = 0
+    dues_charges: int = 0
+    dues_payments: int = 0
 
     def minus(self, other: Counts) -> Counts:
         return Counts(**{name: getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__})
@@ -296,6 +332,7 @@ class Result:
     guidance_seconds: float = 0.0  # of `seconds`, writing the instructors' declarations, visits and follow-ups
     selections_seconds: float = 0.0  # of `seconds`, writing the pacesetter rounds, their rolls and ballots
     indicators_seconds: float = 0.0  # of `seconds`, simulating and writing the teams' monthly figures
+    dues_seconds: float = 0.0  # of `seconds`, writing the members' dues bases, charges and payments
 
 
 class AlreadyGenerated(Exception):
@@ -420,6 +457,7 @@ class Generator:
         self.guidance_seconds = self.last_guidance = 0.0
         self.selections_seconds = self.last_selections = 0.0
         self.indicators_seconds = self.last_indicators = 0.0
+        self.dues_seconds = self.last_dues = 0.0
         self.indicator_ids: dict[str, int] = {}  # the default indicators' keys, by code
 
     # --- the plan --------------------------------------------------------------------------------
@@ -525,6 +563,7 @@ class Generator:
             self.guidance_seconds,
             self.selections_seconds,
             self.indicators_seconds,
+            self.dues_seconds,
         )
 
     def _reset_sequences(self) -> None:
@@ -651,6 +690,10 @@ class Generator:
         self.last_indicators = time.perf_counter() - t0
         self.indicators_seconds += self.last_indicators
         self._transfers(random.Random(f"{self.seed}:{c.code}:transfers"), plans)
+        t0 = time.perf_counter()
+        self._dues(random.Random(f"{self.seed}:{c.code}:dues"), county)
+        self.last_dues = time.perf_counter() - t0
+        self.dues_seconds += self.last_dues
         self.counts.persons += people.persons
         self.counts.members += people.members
         self.counts.memberships += people.memberships
@@ -938,6 +981,106 @@ class Generator:
             rows = [(pk, enterprise_of[t], t, month[p], v, False, None, stamp) for t, p, v in values]
             insert_rows(Value._meta.db_table, VALUE_COLUMNS, rows)
             self.counts.indicator_values += len(rows)
+
+    def _dues(self, rng: random.Random, county: Organization) -> None:
+        """A year of party dues for every member of the county (DUES_MONTHS, from their month of
+        admission): a base each (an employed member's pay, encrypted as the app stores it), every
+        month charged with the band in effect, paid a quarter at a time in advance — a share
+        stopped some months before the end, a share paid nothing for the last six months (the
+        six-month flag). Charges and payments inserted at the floor (dangjian.bulk.insert_rows)."""
+        dues_builtin.install(RateBand)
+        bands = list(RateBand.objects.filter(category="employed"))
+        members = (
+            Membership.objects.filter(organization__path__startswith=county.path, ended_on__isnull=True)
+            .order_by("person_id")
+            .values_list("person_id", "organization_id", "admitted_on")
+        )
+        ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(timezone.make_aware(dt.datetime.combine(AS_OF, dt.time())))
+        first = DUES_MONTHS[0]
+        bases: list[DuesBase] = []
+        charges: list[tuple[Any, ...]] = []
+        payments: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            DuesBase.objects.bulk_create(bases, batch_size=BATCH)
+            insert_rows(DuesPayment._meta.db_table, PAYMENT_COLUMNS, payments)
+            insert_rows(DuesCharge._meta.db_table, CHARGE_COLUMNS, charges)
+            self.counts.dues_charges += len(charges)
+            self.counts.dues_payments += len(payments)
+            bases.clear()
+            charges.clear()
+            payments.clear()
+
+        for person_id, org_id, admitted in members.iterator(chunk_size=5000):
+            since = max(first, dues_rules.month_of(admitted))
+            months = [m for m in DUES_MONTHS if m >= since]
+            if not months:
+                continue
+            pay = Decimal(rng.randrange(2200, 12000, 10))
+            bases.append(
+                DuesBase(
+                    person_id=person_id,
+                    organization_id=org_id,
+                    month=since,
+                    category="employed",
+                    base_pay=Sealed(encrypt(f"{pay:.2f}")),
+                    source="generator",
+                )
+            )
+            band = dues_rules.band_for(bands, "employed", since, pay)
+            assert isinstance(band, RateBand)  # one of the rows handed in
+            due = dues_rules.amount_due(band, pay)
+            draw = rng.random()
+            if draw < DUES_FLAGGED_SHARE:
+                paid_until = len(months) - 6
+            elif draw < DUES_FLAGGED_SHARE + DUES_BEHIND_SHARE:
+                paid_until = len(months) - rng.randint(1, 5)
+            else:
+                paid_until = len(months)
+            payment_of: dict[int, int] = {}
+            i = 0
+            while i < max(paid_until, 0):
+                n = min(3, paid_until - i)
+                pk = self.ids.take(DuesPayment)
+                month = months[i]
+                paid_on = ops.adapt_datefield_value(month + dt.timedelta(days=rng.randint(2, 25)))
+                payments.append(
+                    (
+                        pk,
+                        person_id,
+                        org_id,
+                        "dues",
+                        due * n,
+                        paid_on,
+                        ops.adapt_datefield_value(month),
+                        n,
+                        False,
+                        "",
+                        stamp,
+                    )
+                )
+                for k in range(i, i + n):
+                    payment_of[k] = pk
+                i += n
+            for k, month in enumerate(months):
+                paid = payment_of.get(k)
+                charges.append(
+                    (
+                        person_id,
+                        org_id,
+                        ops.adapt_datefield_value(month),
+                        "employed",
+                        band.pk,
+                        due,
+                        due,
+                        due if paid else Decimal("0.00"),
+                        paid,
+                    )
+                )
+            if len(charges) >= 20 * BATCH:
+                flush()
+        flush()
 
     def _guidance(self, rng: random.Random, plans: list[_Plan], secretaries: dict[int, User]) -> None:
         """Each enterprise's instructor with their declaration, their visits since they were

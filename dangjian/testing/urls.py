@@ -144,6 +144,26 @@ OBJECT_URLS = {
     "transfers:letter": lambda w: {"pk": b_outgoing(w).pk},
     "transfers:verify": lambda w: {"pk": incoming(w, "b").pk},
     "transfers:place": lambda w: {"pk": incoming(w, "b", verified=True).pk},
+    # B's dues: its ledger and what is done on it, its lists and statements, its member's dues.
+    **{
+        f"dues:{n}": lambda w: {"pk": w.b.branch.pk}
+        for n in (
+            "ledger",
+            "pay",
+            "charge",
+            "close",
+            "reopen",
+            "unpaid",
+            "reliefs",
+            "statement",
+            "statement_xlsx",
+            "handover",
+        )
+    },
+    **{
+        f"dues:{n}": lambda w: {"pk": w.b.member.pk}
+        for n in ("member", "person", "base", "payment", "voluntary", "relief")
+    },
 }
 
 
@@ -267,6 +287,10 @@ LIST_URLS = {
     "transfers:list",
     "transfers:export",
     "transfers:register",
+    "dues:home",
+    "dues:mine",
+    "dues:bands",
+    "dues:band_new",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",

@@ -14,10 +14,12 @@ from dangjian.access.models import ApiToken, User
 from dangjian.audit.models import AuditEvent
 from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
+from dangjian.dues import services as dues_services
 from dangjian.guidance import services as guidance
 from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import dues as dues_scene
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
 from dangjian.testing import indicators as indicators_builders
@@ -367,6 +369,38 @@ RECIPES = {
     ("post", "/transfers/{id}/place"): lambda w: (
         f"/transfers/{transfer_builders.incoming(w, verified=True).pk}/place",
         {"id_number": make_id_number(dt.date(1990, 5, 4), "M", 4242)},
+    # Dues: the county's organisation department keeps A's branch's dues.
+    ("post", "/dues/members/{id}/payments"): lambda w: (
+        _with_base(w, f"/dues/members/{w.a.member.pk}/payments"),
+        {"first_month": "2026-01", "months": 2, "paid_by_id": w.a.secretary.person_id},
+    ),
+    ("post", "/dues/members/{id}/voluntary"): lambda w: (
+        f"/dues/members/{w.a.member.pk}/voluntary",
+        {"amount": "1000.00"},
+    ),
+    ("put", "/dues/members/{id}/base"): lambda w: (
+        f"/dues/members/{w.a.member.pk}/base",
+        {"month": "2026-01", "category": "employed", "base_pay": "3000.01"},
+    ),
+    ("post", "/dues/members/{id}/reliefs"): lambda w: (
+        _with_base(w, f"/dues/members/{w.a.member.pk}/reliefs"),
+        {
+            "kind": "reduced",
+            "amount": "5.00",
+            "first_month": "2026-01",
+            "last_month": "2026-03",
+            "reason": "家庭困难",
+            "approved_by": "committee",
+            "approved_on": "2026-01-05",
+        },
+    ),
+    ("post", "/dues/organizations/{id}/close"): lambda w: (
+        f"/dues/organizations/{w.a.branch.pk}/close",
+        {"month": "2026-01"},
+    ),
+    ("post", "/dues/organizations/{id}/reopen"): lambda w: (
+        _closed(w, f"/dues/organizations/{w.a.branch.pk}/reopen"),
+        {"month": "2026-01", "reason": "工资表更正"},
     ),
 }
 
@@ -541,6 +575,16 @@ def _as_person(world, person, url: str) -> str:
     """`url`, once the county's admin is `person` (their own user record): for what only a
     person does."""
     User.objects.filter(pk=world.county_admin.pk).update(person=person)
+    return url
+
+
+def _with_base(world, url: str) -> str:
+    dues_scene.base(world.a.member, dues_scene.month(2026, 1), "3000.00")
+    return url
+
+
+def _closed(world, url: str) -> str:
+    dues_services.close_month(actor=None, organization=world.a.branch, month=dues_scene.month(2026, 1))
     return url
 
 

@@ -64,6 +64,13 @@ OBJECT_OF_B = {
     "indicators/analysis": lambda world: None,  # likewise
     # B's member's letter to a branch of the other county: neither side is A's.
     "transfers": lambda world: b_letter(world),
+    # /dues/<records>: B's member's dues, B's branch's months; the lists name the place by ?org=
+    # (dues/tests/test_api.py refuses A's secretary B's branch there).
+    "dues/members": lambda world: world.b.member,
+    "dues/organizations": lambda world: world.b.branch,
+    "dues/ledger": lambda world: None,
+    "dues/unpaid": lambda world: None,
+    "dues/bands": lambda world: None,
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -125,6 +132,19 @@ BODIES = {
     ("post", "/transfers/{id}/cancel"): lambda world: {"reason": "开错了"},
     ("post", "/transfers/{id}/receipt"): lambda world: {"received_on": "2026-01-05", "receipt_org_name": "某党委"},
     ("post", "/transfers/{id}/place"): lambda world: {"id_number": world.a.worker.id_number},
+    ("post", "/dues/members/{id}/payments"): lambda world: {"first_month": "2026-01"},
+    ("post", "/dues/members/{id}/voluntary"): lambda world: {"amount": "100.00"},
+    ("put", "/dues/members/{id}/base"): lambda world: {"month": "2026-01", "base_pay": "3000.00"},
+    ("post", "/dues/members/{id}/reliefs"): lambda world: {
+        "kind": "exempt",
+        "first_month": "2026-01",
+        "last_month": "2026-01",
+        "reason": "困难",
+        "approved_by": "committee",
+        "approved_on": "2026-01-05",
+    },
+    ("post", "/dues/organizations/{id}/close"): lambda world: {"month": "2026-01"},
+    ("post", "/dues/organizations/{id}/reopen"): lambda world: {"month": "2026-01", "reason": "更正"},
 }
 
 
@@ -212,9 +232,11 @@ OPERATIONS = operations()
 
 def _prefix(path: str) -> str:
     """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production,
-    /guidance, /selections and /indicators."""
+    /guidance, /selections, /indicators and /dues."""
     parts = path.strip("/").split("/")
-    return "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators"} else parts[0]
+    return (
+        "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators", "dues"} else parts[0]
+    )
 
 
 def _call(client, method, path, body):

@@ -888,3 +888,18 @@ def test_the_founding_members_came_by_transfer_and_one_member_is_leaving_for_ano
     assert not leaving.to_org.path.startswith(county.path)
     assert leaving.person.party_org.path.startswith(branch.path)  # still the branch's member
     assert leaving.number not in {t.detail for t in transfers_todo(he)}  # the sender waits
+def test_the_garment_branchs_dues_since_may_with_a_few_paid_on_behalf_and_two_members_behind(branch):
+    from dangjian.calendar import add_months
+    from dangjian.dues import selectors as dues
+    from dangjian.dues.models import Charge, ClosedMonth, Payment
+
+    this = dues.this_month()
+    first = Charge.objects.filter(organization__path__startswith=branch.path).order_by("month").first()
+    assert first is not None and first.month.month == 5
+    behind = [u for u in dues.unpaid_list(branch, add_months(this, -1)) if u.months >= 3]
+    assert len(behind) == 2
+    assert Payment.objects.filter(organization__path__startswith=branch.path, paid_by__isnull=False).exists()
+    closed = set(
+        ClosedMonth.objects.filter(organization=branch, reopened_at__isnull=True).values_list("month", flat=True)
+    )
+    assert add_months(this, -1) in closed and this not in closed

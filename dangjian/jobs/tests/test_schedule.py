@@ -28,6 +28,7 @@ def test_nothing_runs_before_its_hour_then_each_task_once_a_day(world, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert sorted(schedule.enqueue_due(_at(7, 30))) == [
             "birthday_greetings",
+            "dues_month",
             "reminders",
             "selection_phases",
             "team_charges",
@@ -42,7 +43,7 @@ def test_nothing_runs_before_its_hour_then_each_task_once_a_day(world, django_ca
     runs = {r.name: r for r in DailyRun.objects.all()}
     assert runs["reminders"].day == dt.date(2026, 1, 29) and runs["reminders"].finished_at is not None
     assert "notifications 1" in runs["reminders"].outcome
-    assert AuditEvent.objects.filter(object_type="jobs.DailyRun").count() == 12  # six claimed, six finished
+    assert AuditEvent.objects.filter(object_type="jobs.DailyRun").count() == 14  # seven claimed, seven finished
 
 
 def test_the_next_day_runs_again_and_a_task_turned_off_never_runs(world, settings, django_capture_on_commit_callbacks):

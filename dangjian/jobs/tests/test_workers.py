@@ -73,7 +73,7 @@ def test_jobs_past_their_limit_are_stopped_and_nothing_waits_behind_them(tmp_pat
         # (jobs/tests/test_schedule.py covers them).
         "DAILY_TASKS_AT": (
             "reminders=off,birthday_greetings=off,team_charges=off,selection_phases=off,"
-            "transfer_expiry=off,transfer_stubs=off"
+            "transfer_expiry=off,transfer_stubs=off,dues_month=off"
         ),
     }
     _manage(env, "migrate", "--no-input", "-v", "0")

@@ -20,7 +20,7 @@ rows are resolved within the enterprise and checked and written by the indicator
 
 from .report import fail
 from .run import ALIVE_TTL, alive_key, apply, check
-from .targets import checksum, figure_targets, find_target, kind_for, targets_for
+from .targets import checksum, dues_targets, figure_targets, find_target, kind_for, targets_for
 
 __all__ = [
     "ALIVE_TTL",
@@ -29,6 +29,7 @@ __all__ = [
     "check",
     "checksum",
     "fail",
+    "dues_targets",
     "figure_targets",
     "find_target",
     "kind_for",

@@ -6,10 +6,11 @@ from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
+from dangjian.dues.columns import SHEET_COLUMNS as DUES_COLUMNS
 from dangjian.indicators.columns import SHEET_COLUMNS
 from dangjian.people.crypto import open_bytes
 
-from ..columns import BY_KEY, INDICATORS, MEMBERS, label_of
+from ..columns import BY_KEY, DUES_BASES, INDICATORS, MEMBERS, label_of
 from ..models import RosterImport
 from ..reading import Roster, RosterFileError, read_roster
 
@@ -19,6 +20,8 @@ def roster_of(imp: RosterImport) -> Roster:
     missing: list[Any]
     if imp.kind == INDICATORS:
         missing = [c for c in SHEET_COLUMNS if c.required and c.key not in roster.columns]
+    elif imp.kind == DUES_BASES:
+        missing = [c for c in DUES_COLUMNS if c.required and c.key not in roster.columns]
     else:
         missing = [BY_KEY[k] for k in ("name", "id_number") if k not in roster.columns]
     if imp.kind == MEMBERS and "admitted_on" not in roster.columns:

@@ -19,10 +19,10 @@ from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations.models import Enterprise, Organization
 
-from ..columns import EMPLOYEES, INDICATORS
+from ..columns import DUES_BASES, EMPLOYEES, INDICATORS
 from ..models import ImportStatus, RosterImport, RowOutcome
 from ..reading import Roster, RosterFileError
-from . import figures
+from . import figures, payroll
 from .match import match_chunk
 from .parse import Parsed, RowResult, parse_row
 from .read import describe_columns, roster_of
@@ -146,6 +146,8 @@ def check(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     results: Iterable[RowResult]
     if imp.kind == INDICATORS:
         results = figures.Sheet(enterprise=figures.enterprise_of(imp), roster=roster).checked(roster.rows, progress)
+    elif imp.kind == DUES_BASES:
+        results = payroll.checked(imp, roster, progress)
     else:
         importer = Importer(
             actor=imp.requested_by, target=imp.target, roster=roster, write=False, create_teams=imp.create_teams
@@ -170,13 +172,18 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     lock, makes sure nothing the preparation read has changed, and writes it all set-based. If
     something changed meanwhile, the file is prepared again (a few times at most). The time the
     lock was held is kept in `imp.timings` (seconds: prepare, merge) for the benchmark."""
-    if not may_import_into(imp.requested_by, imp.target, figures=imp.kind == INDICATORS):
+    if not may_import_into(imp.requested_by, imp.target, figures=imp.kind == INDICATORS, dues=imp.kind == DUES_BASES):
         fail(imp, _("You may no longer import into %(target)s.") % {"target": imp.target})
         return imp
     imp.timings = {"prepare": 0.0, "stage": 0.0, "merge": 0.0}
     try:
         if imp.kind == INDICATORS:
             _apply_figures(imp, progress)
+            return imp
+        if imp.kind == DUES_BASES:
+            t0 = time.perf_counter()
+            _merge_payroll_in_transaction(imp)
+            imp.timings["merge"] += time.perf_counter() - t0
             return imp
         for _attempt in range(PREPARE_ATTEMPTS):
             if RosterImport.objects.filter(pk=imp.pk).values_list("status", flat=True).get() != ImportStatus.CHECKED:
@@ -298,6 +305,28 @@ def _merge_figures_in_transaction(imp: RosterImport, ready: figures.Ready) -> No
         imp.refresh_from_db()
         return
     counts = figures.merge(imp, ready)
+    imp.counts = counts
+    imp.status = ImportStatus.IMPORTED
+    imp.imported_at = timezone.now()
+    imp.message = ""
+    imp.save(update_fields=["counts", "status", "imported_at", "message"])
+    audit.record(actor=imp.requested_by, action=Action.IMPORT, obj=imp, changes=imp.audit_facts(**counts))
+
+
+@audit.write_transaction
+def _merge_payroll_in_transaction(imp: RosterImport) -> None:
+    """A payroll of dues bases: every row checked again and written through the dues' services
+    in this one transaction (ImportRejected, rolling all of it back, when a row fails now)."""
+    status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
+    if status != ImportStatus.CHECKED:
+        imp.refresh_from_db()
+        return
+    results, rejected = payroll.write(imp, roster_of(imp), actor=imp.requested_by)
+    if rejected:
+        raise ImportRejected(rejected)
+    imp.rows.all().delete()
+    counts: dict[str, int] = {}
+    save_rows(imp, results, counts)
     imp.counts = counts
     imp.status = ImportStatus.IMPORTED
     imp.imported_at = timezone.now()

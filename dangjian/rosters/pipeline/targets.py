@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from dangjian.access import permissions
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, container_q
 from dangjian.indicators import selectors as indicators
 from dangjian.organizations import selectors as orgs
@@ -41,6 +42,11 @@ def targets_for(user: User) -> tuple[QuerySet[Enterprise], QuerySet[Organization
 def figure_targets(user: User) -> QuerySet[Enterprise]:
     """The enterprises whose production figures this user may import: those they enter figures of."""
     return indicators.visible_enterprises(user, CHANGE).order_by("name")
+
+
+def dues_targets(user: User) -> QuerySet[Organization]:
+    """The party organisations whose dues bases this user may import: those whose dues they keep."""
+    return permissions.dues_orgs(user, orgs.party_units_and_groups(), CHANGE).order_by("path")
 
 
 def checksum(data: bytes) -> str:

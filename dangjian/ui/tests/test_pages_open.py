@@ -30,6 +30,19 @@ SECRETARY_PAGES = {
     "indicators:value": (figure, "A缝纫一组"),
     "indicators:enterprise": ("enterprise", "A缝纫一组"),  # its teams, each opening its figures
     "indicators:team": ("team", "A缝纫一组"),
+    # A branch's secretary keeps its dues (dues/tests/test_pages.py pays, refuses and downloads)
+    "dues:ledger": ("branch", "A党员"),
+    "dues:unpaid": ("branch", "A公司党支部"),
+    "dues:reliefs": ("branch", "A公司党支部"),
+    "dues:statement": ("branch", "A公司党支部"),
+    "dues:handover": ("branch", "A公司党支部"),
+    "dues:reopen": ("branch", "A公司党支部"),
+    "dues:member": ("member", "A党员"),
+    "dues:person": ("member", "data-dues-panel"),
+    "dues:base": ("member", "A党员"),
+    "dues:payment": ("member", "A党员"),
+    "dues:voluntary": ("member", "A党员"),
+    "dues:relief": ("member", "A党员"),
 }
 
 
@@ -174,6 +187,11 @@ def test_object_pages_are_all_exercised():
         "transfers:letter",
         "transfers:verify",
         "transfers:place",
+        # dues/tests/test_pages.py: the one-tap payment, charging and closing a month, the download
+        "dues:pay",
+        "dues:charge",
+        "dues:close",
+        "dues:statement_xlsx",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
@@ -198,6 +216,10 @@ def test_object_pages_are_all_exercised():
         # sends the reader of one enterprise on to its figures: indicators/tests/test_chart_pages.py
         - {"indicators:home"}
         - {"transfers:export"}  # a POST download: transfers/tests/test_pages.py
+        # the band set is the top organisation department's: dues/tests/test_pages.py
+        - {"dues:band_new"}
+        # send their reader on to their branch's ledger or their own dues: dues/tests/test_pages.py
+        - {"dues:home", "dues:mine"}
     ),
 )
 def test_secretary_opens_lists(world, login, name):

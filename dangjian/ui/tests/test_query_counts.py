@@ -50,9 +50,12 @@ PAGES = {
     # enterprise's manager, one query; none for a committee above), production indicators
     # (last month's figures still missing: three queries for an enterprise's HR, none for
     # anyone else), transfers (the letters waiting on a branch's officers: one query, none for
-    # anyone else) — a fixed number per capability.
+    # anyone else), party dues (a member's own unpaid months, one query; for a branch's own
+    # officer, their branch, its members unpaid this month, the six-month flags — members,
+    # charges, attendance —, last month's closing and whether it was charged: seven) — a fixed
+    # number per capability.
     "dashboard (county)": ("county_admin", "home", [], 18),
-    "dashboard (secretary)": ("a.secretary", "home", [], 38),
+    "dashboard (secretary)": ("a.secretary", "home", [], 46),
     "dashboard (manager)": ("a.manager", "home", [], 15),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
     # and the seals: newest, those above its floor, what waits; and the records the page's
@@ -104,3 +107,41 @@ def test_the_other_sides_rows_cost_no_query_and_never_show(world, client, page):
         PersonFactory(employer=world.b.enterprise, team=team, name=f"B新员工{i}")
     assert _count(client, url) == before == pinned
     assert "B新员工" not in client.get(url).content.decode()
+
+
+# The dues pages: the ledger reads the month's members with their names and charges (one query),
+# whether the uncharged have a base, the closing of the month (twice: closed above, its own row);
+# the unpaid list one grouped query and the six-month flags (members, charges, attendance).
+DUES_PAGES = {
+    "dues ledger (secretary)": ("a.secretary", "dues:ledger", ["a.branch"], 11),
+    "dues unpaid list (county)": ("county_admin", "dues:unpaid", ["county"], 10),
+}
+
+
+def _grow_dues(world, n: int) -> None:
+    """Add n members to A's branch, each with a base and this month charged (half of them paid)."""
+    from dangjian.dues import selectors as dues_selectors
+    from dangjian.dues import services as dues_services
+    from dangjian.people import services as people_services
+
+    month = dues_selectors.this_month()
+    for i in range(n):
+        person = PersonFactory(employer=world.a.enterprise, name=f"新党员{i}")
+        people_services.add_membership(actor=None, person=person, organization=world.a.branch, admitted_on=month)
+        dues_services.set_base(actor=None, person=person, month=month, category="employed", base_pay="4000.00")
+        if i % 2:
+            dues_services.record_payment(actor=None, person=person, first_month=month)
+    dues_services.charge_month(actor=None, organization=world.a.branch, month=month)
+
+
+@pytest.mark.parametrize("page", sorted(DUES_PAGES))
+def test_dues_pages_query_count_is_pinned_and_flat(world, client, page):
+    user_path, name, args, pinned = DUES_PAGES[page]
+    client.force_login(_resolve(world, user_path))
+    url = reverse(name, args=[_resolve(world, a).pk for a in args])
+    _grow_dues(world, 2)
+    small = _count(client, url)
+    _grow_dues(world, 12)
+    large = _count(client, url)
+    assert large == small, f"{page}: {small} queries with few rows, {large} with more"
+    assert large == pinned, f"{page}: {large} queries; pinned {pinned}"

@@ -19,6 +19,7 @@ from dangjian.scale import (
     bench,
     concurrency,
     dataset,
+    dues,
     guidance,
     indicators,
     logins,
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                         "selections": selections.run_on,
                         "indicators": indicators.run_on,
                         "transfers": transfers.run_on,
+                        "dues": dues.run_on,
                     },
                 )
         except bench.NoDataset as exc:

@@ -57,7 +57,8 @@ class Command(BaseCommand):
                 f"{c.selection_rounds:,} pacesetter rounds ({c.open_votes:,} in their vote) with "
                 f"{c.nominations:,} nominations and {c.ballots:,} ballots, written in {result.selections_seconds:.1f} s; "
                 f"{c.indicator_values:,} monthly indicator figures, simulated and written in "
-                f"{result.indicators_seconds:.1f} s."
+                f"{result.indicators_seconds:.1f} s; {c.dues_charges:,} monthly dues charges and "
+                f"{c.dues_payments:,} payments, written in {result.dues_seconds:.1f} s."
             )
         )
         for role, username in result.logins.items():
