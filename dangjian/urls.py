@@ -22,6 +22,7 @@ urlpatterns = [
     path("guidance/", include("dangjian.guidance.urls")),
     path("selections/", include("dangjian.selections.urls")),
     path("indicators/", include("dangjian.indicators.urls")),
+    path("appraisal/", include("dangjian.appraisal.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

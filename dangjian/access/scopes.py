@@ -72,6 +72,13 @@ SELECTION = "selection"
 # committees above, its branch's officers and its instructor. Not by members or employees: a
 # team's figures are the enterprise's business records.
 INDICATOR = "indicator"
+# Democratic appraisal of members (the appraisal app): a branch's round of a year, reached through
+# the branch. Run by the branch's secretary and committee members and the organisation
+# departments above; read by its members and the enterprise's instructor, and by the workers'
+# representatives it invites (the rounds that name them). Not by an enterprise's managers: the
+# grades are a party record of individuals. What of a round each may read (self-assessments,
+# comments, the tally, grades) is permissions.py's, "democratic appraisal".
+APPRAISAL = "appraisal"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -88,6 +95,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE, AUDIT},
         SELECTION: {VIEW, AUDIT},
         INDICATOR: {VIEW, AUDIT},
+        APPRAISAL: {VIEW, CHANGE, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -103,6 +111,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW, CHANGE, AUDIT},
         INDICATOR: {VIEW},
+        APPRAISAL: {VIEW, CHANGE, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -118,6 +127,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW},
         SELECTION: {VIEW, CHANGE},
         INDICATOR: {VIEW},
+        APPRAISAL: {VIEW, CHANGE},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -132,6 +142,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW},
         INDICATOR: {VIEW},
+        APPRAISAL: {VIEW},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -162,6 +173,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         POST: {VIEW},
         COURSE: {VIEW},
         SELECTION: {VIEW},
+        APPRAISAL: {VIEW},
     },
     # A post's sign hangs on the shop floor: its employees read the post as the sign shows it;
     # a pacesetter round is open to every employee.
@@ -172,6 +184,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         CANDIDACY: {VIEW},
         MEETING: {VIEW},
         **dict.fromkeys(PRODUCTION, {VIEW}),
+        APPRAISAL: {VIEW},
     },
 }
 
@@ -418,6 +431,19 @@ def _selection_change_q(g: Grant, model: type[models.Model], p: str = "", joins:
     return NOTHING
 
 
+def _appraisal_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # Through the branch: its officers and the committees above, the enterprise's instructor
+    # (through the enterprise's party organisation); a member the rounds of their own branch;
+    # a person the rounds whose roll names them (an invited representative).
+    if g.person_id:
+        rows = _related_model(model, p)
+        named = rows._default_manager.filter(participants__person_id=g.person_id).values("pk")
+        return Q(**{f"{p}pk__in": named})
+    if g.role == Role.MEMBER and g.org_path:
+        return Q(**{f"{p}organization_id__in": path_ids(g.org_path)})
+    return _org_q(g, model, f"{p}organization__", joins)
+
+
 REACH: dict[str, Reach] = {
     ORG: _org_q,
     ENTERPRISE: _enterprise_q,
@@ -432,6 +458,7 @@ REACH: dict[str, Reach] = {
     RATING: _rating_q,
     SELECTION: _kept_q,  # by the branch (its members too) or the enterprise (its roles and employees)
     INDICATOR: _unit_q,  # by the figure's enterprise, as a workshop is reached
+    APPRAISAL: _appraisal_q,
 }
 
 
@@ -441,6 +468,7 @@ CHANGE_REACH: dict[str, Reach] = {
     CANDIDACY: _membership_change_q,
     MEETING: _meeting_change_q,
     SELECTION: _selection_change_q,
+    APPRAISAL: _kept_change_q,  # by the branch's officers and the committees above, never an enterprise role
 }
 
 
@@ -468,6 +496,7 @@ _MODEL_RESOURCES = {
     "guidance.Candidate": RATING,
     "selections.Round": SELECTION,
     "indicators.Value": INDICATOR,
+    "appraisal.Round": APPRAISAL,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.
