@@ -16,6 +16,7 @@ from dangjian.jobs.models import Job
 from dangjian.notifications.models import Notification, Robot
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import appraisal as appraisal_scene
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicators_entry as indicator_scene
 from dangjian.testing import production as production_scene
@@ -132,7 +133,20 @@ OBJECT_URLS = {
     "indicators:enterprise": lambda w: {"pk": w.b.enterprise.pk},
     "indicators:team": lambda w: {"pk": w.b.team.pk},
     "indicators:rollup": lambda w: {"pk": w.outsider_county.pk},
+    # B's democratic appraisal: its round, a member's self-assessment and page, the rating's
+    # ballot, the results; B's member's panel on the person page.
+    "appraisal:round": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
+    "appraisal:self": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
+    "appraisal:member": lambda w: _appraisal_member_of(w.b),
+    "appraisal:ballot": lambda w: {"pk": appraisal_scene.at_step(appraisal_scene.round_of(w.b), "vote").pk},
+    "appraisal:download": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
+    "appraisal:person": lambda w: {"pk": w.b.member.pk},
 }
+
+
+def _appraisal_member_of(side):
+    r = appraisal_scene.round_of(side)
+    return {"pk": r.pk, "pid": r.participants.get(person=side.member).pk}
 
 
 def _nomination_of(side):
@@ -252,6 +266,8 @@ LIST_URLS = {
     "selections:rounds",
     "selections:round_new",
     "indicators:home",
+    "appraisal:rounds",
+    "appraisal:round_new",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",

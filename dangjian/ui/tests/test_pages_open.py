@@ -162,6 +162,14 @@ def test_object_pages_are_all_exercised():
         # indicators/tests/test_chart_pages.py opens a committee's roll-up as its organisation
         # department (a secretary reads no committee's figures)
         "indicators:rollup",
+        # appraisal/tests/test_pages.py walks these as the branch's secretary, a member, a
+        # representative and side B; the results are a POST download, the panel an htmx part
+        "appraisal:round",
+        "appraisal:self",
+        "appraisal:member",
+        "appraisal:ballot",
+        "appraisal:download",
+        "appraisal:person",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 
