@@ -939,7 +939,7 @@ def running_appraisals_q(user: AnyUser) -> models.Q:
     """The rounds the user runs as one of the branch's own officers (a secretary, a committee
     member), as a filter on appraisal.Round's fields: whose next step is on their to-do list."""
     officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
-    q = models.Q(pk__in=[])
+    q = NOTHING
     for g in grants_for(user):
         if g.allows(APPRAISAL, CHANGE) and g.org_path and g.role in officers:
             q |= models.Q(organization__path=g.org_path)

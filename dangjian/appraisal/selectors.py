@@ -178,20 +178,13 @@ def rounds_of_year(qs: QuerySet[Round], year: int) -> QuerySet[Round]:
     return with_counts(qs.filter(year=year).select_related("organization")).order_by("organization__path", "pk")
 
 
-def open_self_assessments(person_id: int) -> QuerySet[Participant]:
-    """The person's member lines in rounds taking self-assessments, not written yet (to-do)."""
+def open_parts(person_id: int) -> QuerySet[Participant]:
+    """The person's member lines in rounds taking self-assessments or in their mutual assessment
+    (to-do: a self-assessment not written yet, peers to comment on)."""
     return Participant.objects.filter(
         person_id=person_id,
         part__in=[Part.MEMBER, Part.PROBATIONARY],
-        self_written_on__isnull=True,
         round__step__in=[Step.SELF, Step.MUTUAL],
-    ).select_related("round__organization")
-
-
-def mutual_open(person_id: int) -> QuerySet[Participant]:
-    """The person's member lines in rounds in their mutual assessment (to-do)."""
-    return Participant.objects.filter(
-        person_id=person_id, part__in=[Part.MEMBER, Part.PROBATIONARY], round__step=Step.MUTUAL
     ).select_related("round__organization")
 
 

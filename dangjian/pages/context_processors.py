@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "guidance": permissions.may_see_guidance(user),
             "selections": permissions.may_see_selections(user),
             "indicators": permissions.may_see_indicators(user),
+            "appraisal": permissions.may_see_member_appraisals(user),
             "logins": permissions.may_give_logins(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),

@@ -49,9 +49,11 @@ PAGES = {
     # answer, one query each; the rounds the user runs as the branch's officer or the
     # enterprise's manager, one query; none for a committee above), production indicators
     # (last month's figures still missing: three queries for an enterprise's HR, none for
-    # anyone else) — a fixed number per capability.
+    # anyone else), the democratic appraisal (a member's open self- and mutual assessments and
+    # open ballots, one query each; the rounds the user runs as the branch's officer, one query;
+    # none for anyone who is no branch's officer) — a fixed number per capability.
     "dashboard (county)": ("county_admin", "home", [], 18),
-    "dashboard (secretary)": ("a.secretary", "home", [], 37),
+    "dashboard (secretary)": ("a.secretary", "home", [], 40),
     "dashboard (manager)": ("a.manager", "home", [], 15),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
     # and the seals: newest, those above its floor, what waits; and the records the page's
@@ -99,3 +101,25 @@ def test_the_other_sides_rows_cost_no_query_and_never_show(world, client, page):
         PersonFactory(employer=world.b.enterprise, team=team, name=f"B新员工{i}")
     assert _count(client, url) == before == pinned
     assert "B新员工" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(("step", "pinned"), [("mutual", 13), ("proposal", 17)])
+def test_an_appraisal_round_page_is_pinned_and_flat(world, client, step, pinned):
+    """The round page as the branch's secretary reads it while members comment on each other and
+    while the committee proposes (the count, the cap, the proposal form): the same queries for a
+    roll of 2 as of 14 (appraisal.views._round_page)."""
+    from dangjian.appraisal.models import Step
+    from dangjian.testing import appraisal as scene
+
+    client.force_login(world.a.secretary)
+    small = scene.round_of(world.a, year=2025)
+    scene.members(world.a, full=9, probationary=3)
+    large = scene.round_of(world.a, year=2026)
+    counts = []
+    for r in (small, large):
+        if step == "mutual":
+            scene.at_step(r, Step.MUTUAL)
+        else:
+            scene.counted(r)
+        counts.append(_count(client, reverse("appraisal:round", args=[r.pk])))
+    assert counts == [pinned, pinned], counts
