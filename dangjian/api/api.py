@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
 from . import (
+    appraisal,
     candidacies,
     enterprises,
     errors,
@@ -59,6 +60,7 @@ api.add_router("", guidance.router)
 api.add_router("", ratings.router)
 api.add_router("", selections.router)
 api.add_router("", indicators.router)
+api.add_router("", appraisal.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

@@ -14,6 +14,7 @@ from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.production import services as production
 from dangjian.rosters import services as roster_services
+from dangjian.testing import appraisal as appraisal_scene
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
 from dangjian.testing import indicators as indicators_builders
@@ -61,6 +62,9 @@ OBJECT_OF_B = {
     "indicators/values": lambda world: indicator_figures.figure(world.b),
     "indicators/series": lambda world: None,  # ?enterprise= / ?org= name the place: test_indicators_api.py
     "indicators/analysis": lambda world: None,  # likewise
+    # /appraisal/<records>, likewise: B's round, a line of its roll.
+    "appraisal/rounds": lambda world: appraisal_scene.round_of(world.b),
+    "appraisal/participants": lambda world: appraisal_scene.round_of(world.b).participants.first(),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -118,6 +122,12 @@ BODIES = {
     ("post", "/selections/rounds/{id}/objections"): lambda world: {"text": "请核实"},
     ("post", "/selections/objections/{id}/answer"): lambda world: {"answer": "已核实"},
     ("patch", "/indicators/definitions/{id}"): lambda world: {"name": "返修率"},
+    ("post", "/appraisal/rounds/{id}/representatives"): lambda world: {"person_id": world.a.worker.pk},
+    ("put", "/appraisal/rounds/{id}/self-assessment"): lambda world: {"text": "自评"},
+    ("post", "/appraisal/rounds/{id}/comments"): lambda world: {"subject_id": 1, "text": "工作认真"},
+    ("post", "/appraisal/rounds/{id}/ballot"): lambda world: {"choices": []},
+    ("post", "/appraisal/rounds/{id}/proposal"): lambda world: {"grades": []},
+    ("post", "/appraisal/participants/{id}/follow-up"): lambda world: {"text": "限期改正"},
 }
 
 
@@ -205,9 +215,13 @@ OPERATIONS = operations()
 
 def _prefix(path: str) -> str:
     """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production,
-    /guidance, /selections and /indicators."""
+    /guidance, /selections, /indicators and /appraisal."""
     parts = path.strip("/").split("/")
-    return "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators"} else parts[0]
+    return (
+        "/".join(parts[:2])
+        if parts[0] in {"production", "guidance", "selections", "indicators", "appraisal"}
+        else parts[0]
+    )
 
 
 def _call(client, method, path, body):
