@@ -860,3 +860,24 @@ def test_the_income_couples_40000_yuan_is_pacesetter_evidence_not_a_figure(garme
     assert pay and max(pay) < 10000
     abibahan = Person.objects.get(name="阿比巴汗·买提沙力")
     assert not Value.objects.filter(indicator__code="income", team=abibahan.team, value__gte=10000).exists()
+
+
+def test_last_years_appraisal_is_confirmed_and_this_years_is_in_its_mutual_assessment(branch, db):
+    from dangjian.appraisal import rules as appraisal_rules
+    from dangjian.appraisal.models import Grade, Part, Participant
+    from dangjian.appraisal.models import Round as Appraisal
+
+    today = timezone.localdate()
+    done = Appraisal.objects.get(year=today.year - 1)
+    assert done.organization.kind == OrgKind.JOINT_BRANCH and done.step == "confirmed"
+    graded = Participant.objects.filter(round=done, part=Part.MEMBER)
+    excellent = graded.filter(grade=Grade.EXCELLENT).count()
+    assert 0 < excellent <= appraisal_rules.excellent_cap(graded.count())
+    assert not graded.filter(grade="").exists()
+    assert done.poll.tally["turnout"] == done.participants.count()
+    now = Appraisal.objects.get(year=today.year)
+    assert now.organization == branch and now.step == "mutual"
+    written = now.participants.exclude(self_written_on=None).count()
+    assert 0 < written < now.participants.count()
+    member = User.objects.get(username="member")
+    assert not now.participants.get(person_id=member.person_id).self_written_on
