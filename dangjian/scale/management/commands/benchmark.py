@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
 from dangjian.scale import (
+    appraisals,
     bench,
     concurrency,
     dataset,
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance, rollups, selections, indicators."
+                "logins, production, guidance, rollups, selections, indicators, appraisal."
             ),
         )
         parser.add_argument(
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                         "rollups": rollups.run_on,
                         "selections": selections.run_on,
                         "indicators": indicators.run_on,
+                        "appraisal": appraisals.run_on,
                     },
                 )
         except bench.NoDataset as exc:

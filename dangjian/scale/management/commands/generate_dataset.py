@@ -55,7 +55,9 @@ class Command(BaseCommand):
                 f"({c.open_follow_ups:,} open), {c.rating_candidates:,} branches in the 三好 rounds "
                 f"({c.rated:,} awarded), written in {result.guidance_seconds:.1f} s; "
                 f"{c.selection_rounds:,} pacesetter rounds ({c.open_votes:,} in their vote) with "
-                f"{c.nominations:,} nominations and {c.ballots:,} ballots, written in {result.selections_seconds:.1f} s; "
+                f"{c.nominations:,} nominations and {c.ballots:,} ballots, and last year's democratic appraisal in "
+                f"{c.appraisals:,} branches with {c.appraisal_ballots:,} rating ballots, written in "
+                f"{result.selections_seconds:.1f} s; "
                 f"{c.indicator_values:,} monthly indicator figures, simulated and written in "
                 f"{result.indicators_seconds:.1f} s."
             )
