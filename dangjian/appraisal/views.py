@@ -68,6 +68,8 @@ def rounds(request: HttpRequest) -> HttpResponse:
         raise permissions.member_appraisals_refused()
     qs = scope(user, Round.objects.all())
     year = parse_id(request.GET.get("year"))
+    if year is not None and not 2000 <= year <= 2100:
+        year = None  # no year the appraisal can hold (a smallint column): every year
     if year is not None:
         qs = qs.filter(year=year)
     rows = selectors.with_counts(qs.select_related("organization")).order_by("-year", "organization__path", "pk")

@@ -30,6 +30,7 @@ def test_a_member_rates_on_a_phone_and_the_secretary_proposes(transactional_db, 
     page.click('[data-todo-kind="appraisal"]')
     page.wait_for_selector("[data-ballot-form]")
     assert page.url.endswith(reverse("appraisal:ballot", args=[r.pk]))
+    assert "A书记" in page.content() and "B书记" not in page.content()  # A's members only
     _fits(page)
     for group in page.locator("[data-question]").all():
         group.locator(".form-selectgroup-label").nth(1).click()  # qualified

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dangjian.ui.lookups import SOURCES
 
-# Every source a form names (organizations, people, development, branchlife, production and
-# selections `lookups` modules).
+# Every source a form names (organizations, people, development, branchlife, production,
+# selections and appraisal `lookups` modules).
 FORM_SOURCES = {
     "org",
     "org.change",
@@ -26,6 +26,8 @@ FORM_SOURCES = {
     "org.production",
     "enterprise.selection",
     "person.nominee",
+    "org.appraisal",
+    "person.representative",
 }
 
 
