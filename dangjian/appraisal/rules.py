@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import STEPS, Grade, Part
 
@@ -41,9 +42,12 @@ def excellent_refusal(grades: Mapping[int, str], graded: int) -> str | None:
     cap = excellent_cap(graded)
     if excellent <= cap:
         return None
-    return _(
+    return ngettext(
+        "%(n)d member is graded excellent, but at most %(cap)d of the %(graded)d graded members may be"
+        " (one third, rounded down): grade %(over)d of them otherwise.",
         "%(n)d members are graded excellent, but at most %(cap)d of the %(graded)d graded members may be"
-        " (one third, rounded down): grade %(over)d of them otherwise."
+        " (one third, rounded down): grade %(over)d of them otherwise.",
+        excellent,
     ) % {"n": excellent, "cap": cap, "graded": graded, "over": excellent - cap}
 
 
