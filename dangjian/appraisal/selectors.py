@@ -38,9 +38,15 @@ def with_counts(qs: QuerySet[Round]) -> QuerySet[Round]:
 
 
 def roll(r: Round) -> list[Participant]:
-    """The round's roll by name: graded members, probationary members, representatives."""
+    """The round's roll by name: graded members, probationary members, representatives; each line
+    with the number of comments it received in the mutual assessment (`n_comments`)."""
     order = {Part.MEMBER: 0, Part.PROBATIONARY: 1, Part.REPRESENTATIVE: 2}
-    lines = list(Participant.objects.filter(round=r).select_related("person").order_by("person__name", "pk"))
+    lines = list(
+        Participant.objects.filter(round=r)
+        .select_related("person")
+        .annotate(n_comments=Count("comments_received"))
+        .order_by("person__name", "pk")
+    )
     return sorted(lines, key=lambda p: order.get(Part(p.part), 3))
 
 
@@ -66,12 +72,6 @@ def comments_by(author: Participant) -> dict[int, PeerComment]:
 
 def comments_about(subject: Participant) -> list[PeerComment]:
     return list(PeerComment.objects.filter(subject=subject).select_related("author__person"))
-
-
-def comment_counts(r: Round) -> dict[int, int]:
-    """Comments received, by the subject's line."""
-    rows = PeerComment.objects.filter(round=r).values("subject_id").annotate(n=Count("pk"))
-    return {row["subject_id"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,6 @@ def _round_page(request: HttpRequest, r: Round, forms: dict[str, Any] | None = N
         "own": own,
         "roll": roll,
         "graded_count": sum(1 for p in roll if p.part == Part.MEMBER),
-        "comment_counts": selectors.comment_counts(r) if runs else {},
         "sees_grades": sees_grades,
         "tally": selectors.tally(r) if sees_grades else None,
         "cap": selectors.excellent_cap(r) if sees_grades and r.reached(Step.PROPOSAL) else None,

@@ -3,7 +3,7 @@ generator writes in every branch (scale/appraisal_rows.py):
 
 - `appraisal.round`: what the round page reads for its officers, for the round with the largest
   roll (appraisal.views._round_page: the roll, the tally per member and grade, the cap's count,
-  the comment counts, the rating's roll size).
+  the rating's roll size).
 - `appraisal.overview`: the county organisation department's rounds of last year with their
   figures (graded, written, excellent), the list page's query (selectors.with_counts).
 """
@@ -56,7 +56,6 @@ def run_on(world: World, s: Settings) -> Iterator[Figure]:
             roll,
             selectors.tally(r),
             selectors.excellent_cap(r),
-            selectors.comment_counts(r),
             ballot_selectors.roll_size(r.poll),
         )
 

@@ -87,6 +87,9 @@ def test_a_member_writes_and_reads_others_only_from_the_mutual_assessment(world,
     # The secretary (the subject and an officer) reads it with the author's name.
     page = login(world.a.secretary).get(reverse("appraisal:member", args=[r.pk, secretary_line.pk])).content.decode()
     assert "工作认真" in page and "A党员" in page
+    # The round page tells the officers how far the mutual assessment has come.
+    page = login(world.a.secretary).get(reverse("appraisal:round", args=[r.pk])).content.decode()
+    assert 'data-comments-received="1"' in page
 
 
 def test_nobody_writes_anothers_self_assessment(world, login):

@@ -34,6 +34,6 @@ def test_generated_appraisals_follow_the_rules_and_the_benchmark_runs(generated)
     world = bench.find_world_of(TWO_COUNTIES)
     figures = {f.scenario: f for f in appraisals.run_on(world, bench.SHORT)}
     assert set(figures) == {"appraisal.round", "appraisal.overview"}
-    assert figures["appraisal.round"].detail["queries"] == 7
+    assert figures["appraisal.round"].detail["queries"] == 6
     county = Round.objects.filter(organization__path__startswith=world.county.org.path).count()
     assert figures["appraisal.overview"].detail == {"queries": 2, "rounds": county} and county >= 1

@@ -103,7 +103,7 @@ def test_the_other_sides_rows_cost_no_query_and_never_show(world, client, page):
     assert "B新员工" not in client.get(url).content.decode()
 
 
-@pytest.mark.parametrize(("step", "pinned"), [("mutual", 13), ("proposal", 17)])
+@pytest.mark.parametrize(("step", "pinned"), [("mutual", 12), ("proposal", 16)])
 def test_an_appraisal_round_page_is_pinned_and_flat(world, client, step, pinned):
     """The round page as the branch's secretary reads it while members comment on each other and
     while the committee proposes (the count, the cap, the proposal form): the same queries for a
