@@ -148,3 +148,20 @@ class BallotForm(forms.Form):
 
     def hidden_values(self) -> list[tuple[str, str]]:
         return [(f"q{q.pk}", self.cleaned_data[f"q{q.pk}"]) for q in self.questions]
+
+
+class PaperForm(BallotForm):
+    """A teller's reading of one paper rating sheet: the number the tellers wrote on it and the
+    grade it marks for each member (unmarked or spoilt: "No choice")."""
+
+    def __init__(self, questions: Sequence[Question], *args: Any, **kwargs: Any) -> None:
+        super().__init__(questions, *args, **kwargs)
+        self.fields = {
+            "sheet_no": forms.IntegerField(
+                label=gettext_lazy("sheet number"),
+                min_value=1,
+                max_value=99999,
+                help_text=gettext_lazy("The number the tellers wrote on the paper sheet when the box was opened."),
+            ),
+            **self.fields,
+        }

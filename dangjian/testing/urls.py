@@ -139,6 +139,7 @@ OBJECT_URLS = {
     "appraisal:self": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
     "appraisal:member": lambda w: _appraisal_member_of(w.b),
     "appraisal:ballot": lambda w: {"pk": appraisal_scene.at_step(appraisal_scene.round_of(w.b), "vote").pk},
+    "appraisal:tellers": lambda w: {"pk": appraisal_scene.at_step(appraisal_scene.round_of(w.b), "vote").pk},
     "appraisal:download": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
     "appraisal:person": lambda w: {"pk": w.b.member.pk},
 }

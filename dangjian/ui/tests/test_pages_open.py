@@ -168,6 +168,7 @@ def test_object_pages_are_all_exercised():
         "appraisal:self",
         "appraisal:member",
         "appraisal:ballot",
+        "appraisal:tellers",
         "appraisal:download",
         "appraisal:person",
     }
