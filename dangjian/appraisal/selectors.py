@@ -7,6 +7,7 @@ Nothing here reads who voted how: the ballot engine's tables cannot say (ballots
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -160,9 +161,13 @@ class BranchResult:
         return (self.excellent + self.qualified) / self.graded if self.graded else 0.0
 
 
-def branch_result(org_id: int, year: int) -> BranchResult:
-    """The branch's appraisal of `year`: whether its general meeting confirmed it, and its grades."""
+def branch_result(org_id: int, year: int, on: dt.date | None = None) -> BranchResult:
+    """The branch's appraisal of `year`: whether its general meeting confirmed it (by `on`, when
+    given: a rating as of a day counts what was confirmed by then), and its grades. The 三好
+    rating (guidance.ratings.measures) may count it."""
     held = Round.objects.filter(organization_id=org_id, year=year, step=Step.CONFIRMED)
+    if on is not None:
+        held = held.filter(confirmed_on__lte=on)
     if not held.exists():
         return BranchResult(False, 0, 0, 0)
     counts = Participant.objects.filter(round__in=held, part=Part.MEMBER).aggregate(

@@ -115,3 +115,13 @@ def test_one_round_a_year(world):
     scene.round_of(world.a)
     with pytest.raises(ValidationError, match="one a year"):
         scene.round_of(world.a)
+
+
+def test_a_branchs_result_is_what_its_meeting_confirmed_by_the_day(world):
+    import datetime as dt
+
+    r = scene.confirmed(scene.round_of(world.a), **{world.a.member.name: Grade.BASIC})
+    result = selectors.branch_result(world.a.branch.pk, r.year)
+    assert (result.held, result.graded, result.qualified) == (True, 2, 1) and result.good_share == 0.5
+    assert not selectors.branch_result(world.a.branch.pk, r.year, on=r.confirmed_on - dt.timedelta(days=1)).held
+    assert not selectors.branch_result(world.b.branch.pk, r.year).held
