@@ -24,6 +24,7 @@ urlpatterns = [
     path("indicators/", include("dangjian.indicators.urls")),
     path("transfers/", include("dangjian.transfers.urls")),
     path("dues/", include("dangjian.dues.urls")),
+    path("appraisal/", include("dangjian.appraisal.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

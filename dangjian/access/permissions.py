@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from .models import Role, User
 from .scopes import (
+    APPRAISAL,
     AUDIT,
     CANDIDACY,
     CHANGE,
@@ -957,6 +958,8 @@ def transfer_officer_paths(user: AnyUser) -> list[str]:
     its county's letters on the list page."""
     officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
     return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(TRANSFER, CHANGE)]
+
+
 # --- party dues -----------------------------------------------------------------------------
 
 
@@ -1020,3 +1023,83 @@ def own_dues_org_paths(user: AnyUser) -> list[str]:
     """The organisations whose dues the user keeps as one of its own officers (their to-do list)."""
     officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
     return [g.org_path for g in grants_for(user) if g.org_path and g.role in officers and g.allows(DUES, CHANGE)]
+
+
+# --- democratic appraisal of members -------------------------------------------------------------
+# A round is run by the branch's secretary and committee members and the organisation departments
+# above (CHANGE on the round); its members take part (they write, comment, vote) and its invited
+# representatives vote. What a person of the roll reads (docs/appraisal.md, "Who reads what"):
+# their own self-assessment always, the other members' from the mutual assessment on (they
+# comment on them); comments they wrote and comments about themselves; their own grade. The tally
+# and everyone's grades are the officers'. Nobody reads how anyone voted: the tables cannot say.
+
+
+def may_see_member_appraisals(user: AnyUser) -> bool:
+    """Whether the user reads some branch's democratic appraisal (menus)."""
+    return has_any(user, APPRAISAL, VIEW)
+
+
+def member_appraisals_refused() -> Refused:
+    return refused((APPRAISAL, VIEW))
+
+
+def may_run_member_appraisal(user: AnyUser, round: Model) -> bool:
+    """Moving the round on, inviting representatives, proposing and confirming grades, recording
+    a follow-up: the branch's officers and the organisation departments above."""
+    return can(user, CHANGE, round)
+
+
+def member_appraisal_run_refused() -> Refused:
+    return refused(
+        (APPRAISAL, CHANGE),
+        message=_("The democratic appraisal is run by the branch's secretary and committee members."),
+    )
+
+
+def member_appraisal_orgs(user: AnyUser, orgs: models.QuerySet[_M]) -> models.QuerySet[_M]:
+    """Those of `orgs` where the user may open a round (an officer's subtree)."""
+    q = container_q(user, APPRAISAL, CHANGE, ORG)
+    return orgs if q is None else orgs.filter(q)
+
+
+def may_write_self_assessment(user: AnyUser, participant: Any) -> bool:
+    """A member writes their own self-assessment; nobody writes it for them."""
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id) and participant is not None and participant.person_id == person_id and participant.member
+
+
+def may_read_self_assessment(user: AnyUser, round: Any, participant: Any, own: Any) -> bool:
+    """The writer, the officers, and (from the mutual assessment on, when members comment on each
+    other) the round's other members; `own` is the reader's own line of the roll, if any."""
+    if may_write_self_assessment(user, participant) or may_run_member_appraisal(user, round):
+        return True
+    return own is not None and own.member and round.reached("mutual")
+
+
+def may_read_comments_about(user: AnyUser, round: Any, subject: Any) -> bool:
+    """The comments on a member: the member and the officers (each author reads their own)."""
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id and subject.person_id == person_id) or may_run_member_appraisal(user, round)
+
+
+def may_see_member_grades(user: AnyUser, round: Any) -> bool:
+    """The rating's tally, the proposal and everyone's grades: the officers (a member reads their
+    own grade on their own line and their person page)."""
+    return may_run_member_appraisal(user, round)
+
+
+def may_see_grade_of(user: AnyUser, participant: Any) -> bool:
+    """One person's grade: the person and the officers of the round."""
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id and participant.person_id == person_id) or may_run_member_appraisal(user, participant.round)
+
+
+def running_appraisals_q(user: AnyUser) -> models.Q:
+    """The rounds the user runs as one of the branch's own officers (a secretary, a committee
+    member), as a filter on appraisal.Round's fields: whose next step is on their to-do list."""
+    officers = (Role.SECRETARY, Role.COMMITTEE_MEMBER)
+    q = NOTHING
+    for g in grants_for(user):
+        if g.allows(APPRAISAL, CHANGE) and g.org_path and g.role in officers:
+            q |= models.Q(organization__path=g.org_path)
+    return q

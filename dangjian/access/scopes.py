@@ -82,6 +82,13 @@ TRANSFER = "transfer"
 # officers and the organisation departments above; a member reads their own. Never managers or
 # instructors: the base is the member's individual income (PIPL), shown only with REVEAL.
 DUES = "dues"
+# Democratic appraisal of members (the appraisal app): a branch's round of a year, reached through
+# the branch. Run by the branch's secretary and committee members and the organisation
+# departments above; read by its members and the enterprise's instructor, and by the workers'
+# representatives it invites (the rounds that name them). Not by an enterprise's managers: the
+# grades are a party record of individuals. What of a round each may read (self-assessments,
+# comments, the tally, grades) is permissions.py's, "democratic appraisal".
+APPRAISAL = "appraisal"
 
 ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     Role.ORG_DEPARTMENT: {
@@ -100,6 +107,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         INDICATOR: {VIEW, AUDIT},
         TRANSFER: {VIEW, CHANGE, AUDIT},
         DUES: {VIEW, CHANGE, REVEAL, AUDIT},
+        APPRAISAL: {VIEW, CHANGE, AUDIT},
     },
     Role.SECRETARY: {
         ORG: {VIEW, CHANGE, AUDIT},
@@ -117,6 +125,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         INDICATOR: {VIEW},
         TRANSFER: {VIEW, CHANGE, AUDIT},
         DUES: {VIEW, CHANGE, REVEAL, AUDIT},
+        APPRAISAL: {VIEW, CHANGE, AUDIT},
     },
     Role.COMMITTEE_MEMBER: {
         ORG: {VIEW},
@@ -134,6 +143,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         INDICATOR: {VIEW},
         TRANSFER: {VIEW, CHANGE},
         DUES: {VIEW, CHANGE, REVEAL},
+        APPRAISAL: {VIEW, CHANGE},
     },
     Role.INSTRUCTOR: {
         ORG: {VIEW},
@@ -148,6 +158,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         RATING: {VIEW, CHANGE},
         SELECTION: {VIEW},
         INDICATOR: {VIEW},
+        APPRAISAL: {VIEW},
     },
     Role.MANAGER: {
         ORG: {VIEW},
@@ -178,6 +189,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         POST: {VIEW},
         COURSE: {VIEW},
         SELECTION: {VIEW},
+        APPRAISAL: {VIEW},
     },
     # A post's sign hangs on the shop floor: its employees read the post as the sign shows it;
     # a pacesetter round is open to every employee.
@@ -190,6 +202,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         **dict.fromkeys(PRODUCTION, {VIEW}),
         TRANSFER: {VIEW},
         DUES: {VIEW, REVEAL},
+        APPRAISAL: {VIEW},
     },
 }
 
@@ -444,6 +457,8 @@ def _transfer_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = 
     if not g.org_path:
         return NOTHING
     return _org_q(g, model, f"{p}from_org__", joins) | _org_q(g, model, f"{p}to_org__", joins)
+
+
 def _dues_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
     # A member's own rows (the model's SCOPE_SELF: the member they are about); otherwise through
     # the branch, for its officers and the committees above. A member's grant on their
@@ -455,6 +470,19 @@ def _dues_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = Fals
         return q
     if g.role == Role.MEMBER or not g.org_path:
         return NOTHING
+    return _org_q(g, model, f"{p}organization__", joins)
+
+
+def _appraisal_q(g: Grant, model: type[models.Model], p: str = "", joins: bool = False) -> Q:
+    # Through the branch: its officers and the committees above, the enterprise's instructor
+    # (through the enterprise's party organisation); a member the rounds of their own branch;
+    # a person the rounds whose roll names them (an invited representative).
+    if g.person_id:
+        rows = _related_model(model, p)
+        named = rows._default_manager.filter(participants__person_id=g.person_id).values("pk")
+        return Q(**{f"{p}pk__in": named})
+    if g.role == Role.MEMBER and g.org_path:
+        return Q(**{f"{p}organization_id__in": path_ids(g.org_path)})
     return _org_q(g, model, f"{p}organization__", joins)
 
 
@@ -474,6 +502,7 @@ REACH: dict[str, Reach] = {
     INDICATOR: _unit_q,  # by the figure's enterprise, as a workshop is reached
     TRANSFER: _transfer_q,
     DUES: _dues_q,
+    APPRAISAL: _appraisal_q,
 }
 
 
@@ -483,6 +512,7 @@ CHANGE_REACH: dict[str, Reach] = {
     CANDIDACY: _membership_change_q,
     MEETING: _meeting_change_q,
     SELECTION: _selection_change_q,
+    APPRAISAL: _kept_change_q,  # by the branch's officers and the committees above, never an enterprise role
 }
 
 
@@ -517,6 +547,7 @@ _MODEL_RESOURCES = {
     "dues.Payment": DUES,
     "dues.ClosedMonth": DUES,
     "dues.Handover": DUES,
+    "appraisal.Round": APPRAISAL,
 }
 # The model a resource's filter is written for when the caller names only the resource
 # (scope_q, container_q): membership and candidacy filters read the same on both models.

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
 from . import (
+    appraisal,
     candidacies,
     dues,
     enterprises,
@@ -63,6 +64,7 @@ api.add_router("", selections.router)
 api.add_router("", indicators.router)
 api.add_router("", transfers.router)
 api.add_router("", dues.router)
+api.add_router("", appraisal.router)
 
 # Unknown paths under /api/v1/ answer in JSON too, not with the HTML error page. Added last so
 # that it only catches what no other route does.

@@ -101,7 +101,9 @@ class TransferIssueIn(Schema):
     )
     issued_on: dt.date | None = Field(None, description="Default: today.")
     valid_until: dt.date | None = Field(None, description="Default: 30 days on; at least one day, at most 3 months.")
-    dues_paid_to: Month
+    dues_paid_to: Month | None = Field(
+        None, description="YYYY-MM. Default: the month the dues ledger has them paid up to."
+    )
     reason: Blankable[str] = Field("", max_length=300)
 
 

@@ -14,6 +14,7 @@ demo is opened.
 from __future__ import annotations
 
 from dangjian.demo import meetings
+from dangjian.demo.build.appraisal import build_appraisal
 from dangjian.demo.build.base import SEED, Builder, Summary, branch_founding_date
 from dangjian.demo.build.dues import build_dues
 from dangjian.demo.build.enterprises import build_enterprises
@@ -77,6 +78,9 @@ class DemoBuilder(Builder):
         build_appraisals(self)
         # The garment company's two pacesetter rounds, the second in its vote: a stream of their own.
         build_selections(self)
+        # The democratic appraisal: last year's at the park's joint branch, this year's at the
+        # garment branch in progress: a stream of its own.
+        build_appraisal(self)
         # Two years of the teams' monthly production figures, on the charges above: their own stream.
         build_indicators(self)
         # The founding members' transfers from the park's joint branch, and one member moving to

@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     GUIDANCE = "guidance", _("Instructors' visits and follow-ups")
     SELECTION = "selection", _("Pacesetter selections")
     DUES = "dues", _("Party dues")
+    TRANSFER = "transfer", _("Membership transfers")
+    APPRAISAL = "appraisal", _("Democratic appraisal")
 
 
 class Notification(models.Model):

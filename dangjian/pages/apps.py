@@ -13,6 +13,7 @@ class PagesConfig(AppConfig):
         # modules register theirs on import (people and organizations register from their own
         # ready()). Imported here, once the apps are loaded, because this is the one layer that may
         # know all of them.
+        from dangjian.appraisal import lookups as appraisal_lookups  # noqa: F401
         from dangjian.branchlife import lookups as branchlife_lookups  # noqa: F401
         from dangjian.development import lookups as development_lookups  # noqa: F401
         from dangjian.production import lookups as production_lookups  # noqa: F401

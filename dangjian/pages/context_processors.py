@@ -33,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "indicators": permissions.may_see_indicators(user),
             "transfers": permissions.may_see_transfers(user),
             "dues": permissions.may_see_dues(user),
+            "appraisal": permissions.may_see_member_appraisals(user),
             "logins": permissions.may_give_logins(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from dangjian.appraisal import todo as appraisal
 from dangjian.birthdays import selectors as birthdays
 from dangjian.branchlife import selectors as branchlife
 from dangjian.development import reminders as development
@@ -41,6 +42,7 @@ def todos(user: User, today: dt.date | None = None) -> tuple[list[Todo], int]:
         *indicators.todo(user, today),
         *transfers.todo(user, today),
         *dues.todo(user, today),
+        *appraisal.todo(user, today),
         *rosters.todo(user),
     ]
     items.sort(key=lambda t: t.order)

@@ -109,6 +109,8 @@ from dangjian.selections.models import Category, Decision, Evidence, Nomination,
 from dangjian.selections.models import Result as Standing
 from dangjian.transfers.models import Transfer
 
+from . import appraisal_rows
+
 # Dates are fixed, not relative to today, so that a seed always gives the same data.
 AS_OF = dt.date(2026, 1, 1)
 
@@ -311,6 +313,8 @@ class Counts:
     open_votes: int = 0
     nominations: int = 0
     ballots: int = 0
+    appraisals: int = 0
+    appraisal_ballots: int = 0
     indicator_values: int = 0
     transfers: int = 0
     open_transfers: int = 0
@@ -330,7 +334,9 @@ class Result:
     roots: list[str]  # the root committees' codes
     logins: dict[str, str] = field(default_factory=dict)  # role → a username holding it
     guidance_seconds: float = 0.0  # of `seconds`, writing the instructors' declarations, visits and follow-ups
-    selections_seconds: float = 0.0  # of `seconds`, writing the pacesetter rounds, their rolls and ballots
+    selections_seconds: float = (
+        0.0  # of `seconds`, writing the pacesetter rounds and last year's appraisals, their rolls and ballots
+    )
     indicators_seconds: float = 0.0  # of `seconds`, simulating and writing the teams' monthly figures
     dues_seconds: float = 0.0  # of `seconds`, writing the members' dues bases, charges and payments
 
@@ -683,6 +689,15 @@ class Generator:
         self.guidance_seconds += self.last_guidance
         t0 = time.perf_counter()
         self._selections(random.Random(f"{self.seed}:{c.code}:selections"), plans)
+        # Last year's democratic appraisal in every branch with members (appraisal_rows).
+        rounds, ballots = appraisal_rows.write(
+            self.ids,
+            random.Random(f"{self.seed}:{c.code}:appraisal"),
+            [m for p in plans for m in p.members_in],
+            GUIDANCE_DAY.year - 1,
+        )
+        self.counts.appraisals += rounds
+        self.counts.appraisal_ballots += ballots
         self.last_selections = time.perf_counter() - t0
         self.selections_seconds += self.last_selections
         t0 = time.perf_counter()

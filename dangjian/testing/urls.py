@@ -16,6 +16,7 @@ from dangjian.jobs.models import Job
 from dangjian.notifications.models import Notification, Robot
 from dangjian.rosters import pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import appraisal as appraisal_scene
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicators_entry as indicator_scene
 from dangjian.testing import production as production_scene
@@ -164,7 +165,21 @@ OBJECT_URLS = {
         f"dues:{n}": lambda w: {"pk": w.b.member.pk}
         for n in ("member", "person", "base", "payment", "voluntary", "relief")
     },
+    # B's democratic appraisal: its round, a member's self-assessment and page, the rating's
+    # ballot, the results; B's member's panel on the person page.
+    "appraisal:round": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
+    "appraisal:self": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
+    "appraisal:member": lambda w: _appraisal_member_of(w.b),
+    "appraisal:ballot": lambda w: {"pk": appraisal_scene.at_step(appraisal_scene.round_of(w.b), "vote").pk},
+    "appraisal:tellers": lambda w: {"pk": appraisal_scene.at_step(appraisal_scene.round_of(w.b), "vote").pk},
+    "appraisal:download": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
+    "appraisal:person": lambda w: {"pk": w.b.member.pk},
 }
+
+
+def _appraisal_member_of(side):
+    r = appraisal_scene.round_of(side)
+    return {"pk": r.pk, "pid": r.participants.get(person=side.member).pk}
 
 
 def _nomination_of(side):
@@ -291,6 +306,8 @@ LIST_URLS = {
     "dues:mine",
     "dues:bands",
     "dues:band_new",
+    "appraisal:rounds",
+    "appraisal:round_new",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",

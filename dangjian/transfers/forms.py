@@ -73,8 +73,13 @@ class IssueForm(forms.Form):
     dues_paid_to = _month_field()
     reason = forms.CharField(label=_("reason for the transfer"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"issued_on": today, "valid_until": rules.default_valid_until(today)})
+    def __init__(self, *args: Any, user: Any, today: dt.date, paid_up_to: dt.date | None = None, **kwargs: Any) -> None:
+        # The dues month defaults to what the dues ledger has; the issuer corrects it if the
+        # member paid outside it.
+        kwargs.setdefault(
+            "initial",
+            {"issued_on": today, "valid_until": rules.default_valid_until(today), "dues_paid_to": paid_up_to},
+        )
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["to_county"]).queryset = selectors.counties()
 

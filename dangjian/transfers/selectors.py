@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from dangjian.access.scopes import VIEW, scope
+from dangjian.dues import selectors as dues_selectors
 from dangjian.organizations import selectors as org_selectors
 from dangjian.organizations.models import Organization, OrgKind
 
@@ -114,3 +115,9 @@ def counties() -> QuerySet[Organization]:
 
 def county_list(qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
     return qs.order_by("-issued_on", "-pk")
+
+
+def dues_paid_up_to(person_id: int) -> dt.date | None:
+    """The month the member's dues are paid up to, as the dues ledger has it (the letter's
+    default): None when the ledger has no month of theirs settled."""
+    return dues_selectors.paid_up_to([person_id]).get(person_id)

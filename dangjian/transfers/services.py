@@ -18,6 +18,7 @@ from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
 from dangjian.choices import PoliticalStatus
 from dangjian.notifications import services as notifications
+from dangjian.notifications.models import Kind as NotificationKind
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Organization, OrgKind
 from dangjian.people import selectors as people_selectors
 from dangjian.people import services as people_services
@@ -27,13 +28,12 @@ from dangjian.text import refuse_nul
 
 from . import rules
 from .models import OPEN_STATUSES, Kind, MemberStatus, Status, Transfer
+from .selectors import dues_paid_up_to
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
 
-# The notifications' kind (notifications.models.Kind has no entry for transfers yet: the lead
-# adds one with its migration, docs/transfers.md).
-NOTIFY_KIND = "transfer"
+NOTIFY_KIND = NotificationKind.TRANSFER
 _RECEIVING_KINDS = PARTY_UNIT_KINDS | {OrgKind.PARTY_GROUP}
 
 
@@ -96,7 +96,7 @@ def issue(
     *,
     actor: User | None,
     person: Person,
-    dues_paid_to: dt.date | None,
+    dues_paid_to: dt.date | None = None,
     to_org: Organization | None = None,
     outside_org_name: str = "",
     issued_on: dt.date | None = None,
@@ -149,7 +149,12 @@ def issue(
             _("Choose the receiving branch, or name the receiving organisation if it is outside the platform.")
         )
     if dues_paid_to is None:
-        errors.setdefault("dues_paid_to", []).append(_("Say up to which month the member's dues are paid."))
+        # Unsaid, the letter states what the dues ledger has (selectors.dues_paid_up_to).
+        dues_paid_to = dues_paid_up_to(person.pk)
+    if dues_paid_to is None:
+        errors.setdefault("dues_paid_to", []).append(
+            _("The dues ledger has no month of this member's paid: say up to which month their dues are paid.")
+        )
     _check_letter_dates(errors, issued_on=issued_on, valid_until=valid_until, today=today)
     if errors:
         raise ValidationError(errors)

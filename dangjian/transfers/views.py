@@ -290,7 +290,12 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     membership = people_selectors.open_membership_of(person)
     if membership is None or not permissions.may_issue_from(user, membership.organization):
         raise permissions.sender_refused()
-    form = IssueForm(request.POST or None, user=user, today=timezone.localdate())
+    form = IssueForm(
+        request.POST or None,
+        user=user,
+        today=timezone.localdate(),
+        paid_up_to=selectors.dues_paid_up_to(person.pk),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             t = services.issue(actor=user, person=person, **form.plan())

@@ -19,6 +19,7 @@ from dangjian.guidance import services as guidance
 from dangjian.production import services as production
 from dangjian.rosters import pipeline as roster_pipeline
 from dangjian.rosters import services as roster_services
+from dangjian.testing import appraisal as appraisal_scene
 from dangjian.testing import dues as dues_scene
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
@@ -369,6 +370,7 @@ RECIPES = {
     ("post", "/transfers/{id}/place"): lambda w: (
         f"/transfers/{transfer_builders.incoming(w, verified=True).pk}/place",
         {"id_number": make_id_number(dt.date(1990, 5, 4), "M", 4242)},
+    ),
     # Dues: the county's organisation department keeps A's branch's dues.
     ("post", "/dues/members/{id}/payments"): lambda w: (
         _with_base(w, f"/dues/members/{w.a.member.pk}/payments"),
@@ -403,6 +405,76 @@ RECIPES = {
         {"month": "2026-01", "reason": "工资表更正"},
     ),
 }
+
+RECIPES.update(
+    {
+        # The democratic appraisal: the county's organisation department runs A's round; what
+        # only a member does (a self-assessment, a comment, a ballot) it does as A's member.
+        ("post", "/appraisal/rounds"): lambda w: (
+            "/appraisal/rounds",
+            {
+                "organization_id": w.a.branch.pk,
+                "year": 2026,
+                "self_until": "2026-12-10",
+                "mutual_until": "2026-12-15",
+                "vote_until": "2026-12-18",
+                "meeting_on": "2026-12-22",
+            },
+        ),
+        ("post", "/appraisal/rounds/{id}/advance"): lambda w: (
+            f"/appraisal/rounds/{appraisal_scene.round_of(w.a).pk}/advance",
+            None,
+        ),
+        ("post", "/appraisal/rounds/{id}/representatives"): lambda w: (
+            f"/appraisal/rounds/{appraisal_scene.round_of(w.a).pk}/representatives",
+            {"person_id": w.a.worker.pk},
+        ),
+        ("put", "/appraisal/rounds/{id}/self-assessment"): lambda w: (
+            _as_person(w, w.a.member, f"/appraisal/rounds/{_appraisal_at(w, 'self').pk}/self-assessment"),
+            {"text": "完成生产任务，带头学习"},
+        ),
+        ("post", "/appraisal/rounds/{id}/comments"): lambda w: _appraisal_comment_recipe(w),
+        ("post", "/appraisal/rounds/{id}/ballot"): lambda w: (
+            _as_person(w, w.a.member, f"/appraisal/rounds/{_appraisal_at(w, 'vote').pk}/ballot"),
+            {"choices": []},
+        ),
+        ("post", "/appraisal/rounds/{id}/proposal"): lambda w: _appraisal_proposal_recipe(w),
+        ("post", "/appraisal/rounds/{id}/confirm"): lambda w: _appraisal_confirm_recipe(w),
+        ("post", "/appraisal/participants/{id}/follow-up"): lambda w: _appraisal_follow_up_recipe(w),
+    }
+)
+
+
+def _appraisal_at(world, step):
+    return appraisal_scene.at_step(appraisal_scene.round_of(world.a), step)
+
+
+def _appraisal_comment_recipe(world):
+    r = _appraisal_at(world, "mutual")
+    subject = r.participants.get(person=world.a.secretary.person)
+    url = _as_person(world, world.a.member, f"/appraisal/rounds/{r.pk}/comments")
+    return url, {"subject_id": subject.pk, "text": "工作认真"}
+
+
+def _appraisal_proposal_recipe(world):
+    r = appraisal_scene.counted(appraisal_scene.round_of(world.a))
+    grades = [{"participant_id": pk, "grade": g} for pk, g in appraisal_scene.all_grades(r).items()]
+    return f"/appraisal/rounds/{r.pk}/proposal", {"grades": grades}
+
+
+def _appraisal_confirm_recipe(world):
+    from dangjian.appraisal import services as appraisal_services
+
+    r = appraisal_scene.counted(appraisal_scene.round_of(world.a))
+    appraisal_services.propose_grades(actor=None, round=r, grades=appraisal_scene.all_grades(r))
+    return f"/appraisal/rounds/{r.pk}/confirm", None
+
+
+def _appraisal_follow_up_recipe(world):
+    r = appraisal_scene.confirmed(appraisal_scene.round_of(world.a), **{world.a.member.name: "unqualified"})
+    line = r.participants.get(person=world.a.member)
+    return f"/appraisal/participants/{line.pk}/follow-up", {"text": "限期改正六个月"}
+
 
 # POSTs that write nothing, each with its reason: they are POSTs to keep what they are sent out of
 # URLs and logs.

@@ -14,6 +14,7 @@ from dangjian.branchlife import services as meeting_services
 from dangjian.development import services as development
 from dangjian.production import services as production
 from dangjian.rosters import services as roster_services
+from dangjian.testing import appraisal as appraisal_scene
 from dangjian.testing import guidance as guidance_scene
 from dangjian.testing import indicator_figures, selection_phases
 from dangjian.testing import indicators as indicators_builders
@@ -71,6 +72,9 @@ OBJECT_OF_B = {
     "dues/ledger": lambda world: None,
     "dues/unpaid": lambda world: None,
     "dues/bands": lambda world: None,
+    # /appraisal/<records>, likewise: B's round, a line of its roll.
+    "appraisal/rounds": lambda world: appraisal_scene.round_of(world.b),
+    "appraisal/participants": lambda world: appraisal_scene.round_of(world.b).participants.first(),
 }
 
 # Operations whose path parameters name no object (so there is no object of B to refuse): the
@@ -145,6 +149,12 @@ BODIES = {
     },
     ("post", "/dues/organizations/{id}/close"): lambda world: {"month": "2026-01"},
     ("post", "/dues/organizations/{id}/reopen"): lambda world: {"month": "2026-01", "reason": "更正"},
+    ("post", "/appraisal/rounds/{id}/representatives"): lambda world: {"person_id": world.a.worker.pk},
+    ("put", "/appraisal/rounds/{id}/self-assessment"): lambda world: {"text": "自评"},
+    ("post", "/appraisal/rounds/{id}/comments"): lambda world: {"subject_id": 1, "text": "工作认真"},
+    ("post", "/appraisal/rounds/{id}/ballot"): lambda world: {"choices": []},
+    ("post", "/appraisal/rounds/{id}/proposal"): lambda world: {"grades": []},
+    ("post", "/appraisal/participants/{id}/follow-up"): lambda world: {"text": "限期改正"},
 }
 
 
@@ -232,11 +242,10 @@ OPERATIONS = operations()
 
 def _prefix(path: str) -> str:
     """The key of OBJECT_OF_B for a path: its first segment, or its first two under /production,
-    /guidance, /selections, /indicators and /dues."""
+    /guidance, /selections, /indicators, /dues and /appraisal."""
     parts = path.strip("/").split("/")
-    return (
-        "/".join(parts[:2]) if parts[0] in {"production", "guidance", "selections", "indicators", "dues"} else parts[0]
-    )
+    nested = {"production", "guidance", "selections", "indicators", "dues", "appraisal"}
+    return "/".join(parts[:2]) if parts[0] in nested else parts[0]
 
 
 def _call(client, method, path, body):

@@ -888,6 +888,8 @@ def test_the_founding_members_came_by_transfer_and_one_member_is_leaving_for_ano
     assert not leaving.to_org.path.startswith(county.path)
     assert leaving.person.party_org.path.startswith(branch.path)  # still the branch's member
     assert leaving.number not in {t.detail for t in transfers_todo(he)}  # the sender waits
+
+
 def test_the_garment_branchs_dues_since_may_with_a_few_paid_on_behalf_and_two_members_behind(branch):
     from dangjian.calendar import add_months
     from dangjian.dues import selectors as dues
@@ -903,3 +905,24 @@ def test_the_garment_branchs_dues_since_may_with_a_few_paid_on_behalf_and_two_me
         ClosedMonth.objects.filter(organization=branch, reopened_at__isnull=True).values_list("month", flat=True)
     )
     assert add_months(this, -1) in closed and this not in closed
+
+
+def test_last_years_appraisal_is_confirmed_and_this_years_is_in_its_mutual_assessment(branch, db):
+    from dangjian.appraisal import rules as appraisal_rules
+    from dangjian.appraisal.models import Grade, Part, Participant
+    from dangjian.appraisal.models import Round as Appraisal
+
+    today = timezone.localdate()
+    done = Appraisal.objects.get(year=today.year - 1)
+    assert done.organization.kind == OrgKind.JOINT_BRANCH and done.step == "confirmed"
+    graded = Participant.objects.filter(round=done, part=Part.MEMBER)
+    excellent = graded.filter(grade=Grade.EXCELLENT).count()
+    assert 0 < excellent <= appraisal_rules.excellent_cap(graded.count())
+    assert not graded.filter(grade="").exists()
+    assert done.poll.tally["turnout"] == done.participants.count()
+    now = Appraisal.objects.get(year=today.year)
+    assert now.organization == branch and now.step == "mutual"
+    written = now.participants.exclude(self_written_on=None).count()
+    assert 0 < written < now.participants.count()
+    member = User.objects.get(username="member")
+    assert not now.participants.get(person_id=member.person_id).self_written_on

@@ -8,6 +8,8 @@ from dangjian.ui.lookups import SOURCES
 
 # Every source a form names (organizations, people, development, branchlife, production and
 # selections and transfers `lookups` modules).
+# Every source a form names (organizations, people, development, branchlife, production,
+# selections and appraisal `lookups` modules).
 FORM_SOURCES = {
     "org",
     "org.change",
@@ -27,6 +29,8 @@ FORM_SOURCES = {
     "enterprise.selection",
     "person.nominee",
     "org.transfer_own",
+    "org.appraisal",
+    "person.representative",
 }
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count
 
 from dangjian.access.models import Role, RoleAssignment, User
 from dangjian.access.scopes import scope
+from dangjian.appraisal.models import Participant as AppraisalLine
 from dangjian.audit.models import AuditEvent
 from dangjian.ballots.models import Mark, Voter
 from dangjian.choices import PARTY_MEMBER_STATUSES
@@ -58,7 +59,15 @@ def fingerprint() -> list:
             )
         ),
         sorted(Mark.objects.values_list("ballot_id", "question__label", "option__label")),
-        sorted(Voter.objects.values_list("poll__round__enterprise__uscc", "person__name", "voted")),
+        sorted(
+            Voter.objects.filter(poll__round__isnull=False).values_list(
+                "poll__round__enterprise__uscc", "person__name", "voted"
+            )
+        ),
+        # Last year's appraisals: each branch's roll with its grades (their ballots are in the marks).
+        sorted(
+            AppraisalLine.objects.values_list("round__organization__name", "person__name", "part", "grade", "follow_up")
+        ),
         sorted(Value.objects.values_list("enterprise__uscc", "team__name", "indicator__code", "month", "value")),
     ]
 

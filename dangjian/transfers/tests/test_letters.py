@@ -93,10 +93,25 @@ def test_a_second_letter_while_one_is_on_its_way_is_refused(world):
     assert Transfer.objects.count() == 1
 
 
-def test_the_dues_month_is_required_and_a_non_member_has_no_letter(world):
+def test_the_dues_month_comes_from_the_ledger_and_is_asked_for_when_it_has_none(world):
+    from dangjian.dues import services as dues_services
+    from dangjian.testing import dues as dues_scene
+
+    # Nothing in the ledger: the issuer must say.
     with pytest.raises(ValidationError) as exc:
         _issue(world, dues_paid_to=None)
     assert "dues_paid_to" in exc.value.message_dict
+    assert not Transfer.objects.exists()
+    # Paid January to March in the ledger: the letter states March, and the form offers it.
+    jan = dt.date(2026, 1, 1)
+    newcomer = PersonFactory(name="新党员", employer=world.a.enterprise)
+    people_services.add_membership(actor=None, person=newcomer, organization=world.a.branch, admitted_on=jan)
+    dues_scene.base(newcomer, jan, "3000.00")
+    dues_services.record_payment(actor=None, person=newcomer, first_month=jan, months=3)
+    assert _issue(world, person=newcomer, dues_paid_to=None).dues_paid_to == dt.date(2026, 3, 1)
+
+
+def test_a_non_member_has_no_letter(world):
     with pytest.raises(ValidationError) as exc:
         _issue(world, person=world.a.worker)
     assert "person" in exc.value.message_dict

@@ -192,6 +192,15 @@ def test_object_pages_are_all_exercised():
         "dues:charge",
         "dues:close",
         "dues:statement_xlsx",
+        # appraisal/tests/test_pages.py walks these as the branch's secretary, a member, a
+        # representative and side B; the results are a POST download, the panel an htmx part
+        "appraisal:round",
+        "appraisal:self",
+        "appraisal:member",
+        "appraisal:ballot",
+        "appraisal:tellers",
+        "appraisal:download",
+        "appraisal:person",
     }
     assert set(OBJECT_URLS) - set(SECRETARY_PAGES) - post_only == set()
 

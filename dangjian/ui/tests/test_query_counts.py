@@ -52,10 +52,12 @@ PAGES = {
     # anyone else), transfers (the letters waiting on a branch's officers: one query, none for
     # anyone else), party dues (a member's own unpaid months, one query; for a branch's own
     # officer, their branch, its members unpaid this month, the six-month flags — members,
-    # charges, attendance —, last month's closing and whether it was charged: seven) — a fixed
-    # number per capability.
+    # charges, attendance —, last month's closing and whether it was charged: seven), the
+    # democratic appraisal (a member's open self- and mutual assessments and
+    # open ballots, one query each; the rounds the user runs as the branch's officer, one query;
+    # none for anyone who is no branch's officer) — a fixed number per capability.
     "dashboard (county)": ("county_admin", "home", [], 18),
-    "dashboard (secretary)": ("a.secretary", "home", [], 46),
+    "dashboard (secretary)": ("a.secretary", "home", [], 49),
     "dashboard (manager)": ("a.manager", "home", [], 15),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
     # and the seals: newest, those above its floor, what waits; and the records the page's
@@ -145,3 +147,25 @@ def test_dues_pages_query_count_is_pinned_and_flat(world, client, page):
     large = _count(client, url)
     assert large == small, f"{page}: {small} queries with few rows, {large} with more"
     assert large == pinned, f"{page}: {large} queries; pinned {pinned}"
+
+
+@pytest.mark.parametrize(("step", "pinned"), [("mutual", 12), ("proposal", 16)])
+def test_an_appraisal_round_page_is_pinned_and_flat(world, client, step, pinned):
+    """The round page as the branch's secretary reads it while members comment on each other and
+    while the committee proposes (the count, the cap, the proposal form): the same queries for a
+    roll of 2 as of 14 (appraisal.views._round_page)."""
+    from dangjian.appraisal.models import Step
+    from dangjian.testing import appraisal as scene
+
+    client.force_login(world.a.secretary)
+    small = scene.round_of(world.a, year=2025)
+    scene.members(world.a, full=9, probationary=3)
+    large = scene.round_of(world.a, year=2026)
+    counts = []
+    for r in (small, large):
+        if step == "mutual":
+            scene.at_step(r, Step.MUTUAL)
+        else:
+            scene.counted(r)
+        counts.append(_count(client, reverse("appraisal:round", args=[r.pk])))
+    assert counts == [pinned, pinned], counts

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
 from dangjian.scale import (
+    appraisals,
     bench,
     concurrency,
     dataset,
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance, rollups, selections, indicators, transfers."
+                "logins, production, guidance, rollups, selections, indicators, transfers, dues, appraisal."
             ),
         )
         parser.add_argument(
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                         "indicators": indicators.run_on,
                         "transfers": transfers.run_on,
                         "dues": dues.run_on,
+                        "appraisal": appraisals.run_on,
                     },
                 )
         except bench.NoDataset as exc:
