@@ -239,9 +239,10 @@ class Measure(models.TextChoices):
     POSTS = "posts", _("Pioneer posts recognised")
     TRAINING = "training", _("Workers trained by members and passed")
     FOLLOW_UPS = "follow_ups", _("Visit follow-ups closed (percent of those due)")
+    APPRAISAL = "appraisal", _("Democratic appraisal held (percent of graded members excellent or qualified)")
 
 
-PERCENT_MEASURES = (Measure.MEETINGS, Measure.COVERAGE, Measure.FOLLOW_UPS)
+PERCENT_MEASURES = (Measure.MEETINGS, Measure.COVERAGE, Measure.FOLLOW_UPS, Measure.APPRAISAL)
 
 
 class Reviewer(models.TextChoices):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from dangjian.appraisal import selectors as appraisal
 from dangjian.branchlife import selectors as branchlife
 from dangjian.development import selectors as development
 from dangjian.organizations.models import Organization
@@ -57,6 +58,16 @@ def read(measure: str, org: Organization, day: dt.date, memo: dict[str, Any] | N
         n_due = due.count()
         closed = due.filter(status=FollowUp.Status.CLOSED, closed_on__lte=day).count()
         return Reading(_percent(closed, n_due), {"due": n_due, "closed": closed})
+    if measure == Measure.APPRAISAL:
+        # The year's appraisal, or the last year's when it is held in the first months of the
+        # next (with the organisational life meeting); one not held and confirmed counts 0.
+        result = appraisal.branch_result(org.pk, day.year, on=day)
+        if not result.held:
+            result = appraisal.branch_result(org.pk, day.year - 1, on=day)
+        if not result.held:
+            return Reading(Decimal(0), {"held": False})
+        good = result.excellent + result.qualified
+        return Reading(_percent(good, result.graded), {"held": True, "graded": result.graded, "good": good})
     raise ValueError(f"unknown measure {measure!r}")
 
 

@@ -319,3 +319,30 @@ def test_the_committees_ratings_page_runs_the_same_queries_however_many_rounds(w
     one = count()
     candidate_of(world, world.b, round_of(world))
     assert count() == one
+
+
+def test_the_appraisal_criterion_counts_the_share_of_good_grades_and_zero_when_none_was_held(world):
+    """A committee may count a branch's democratic appraisal (the year's, or last year's held in
+    the first months of this one): the share of graded members excellent or qualified; a branch
+    that held none, or whose general meeting has not confirmed it yet, scores nothing."""
+    from django.utils import timezone
+
+    from dangjian.appraisal import services as appraisal_services
+    from dangjian.guidance.models import Measure
+    from dangjian.guidance.ratings import measures
+    from dangjian.testing import appraisal as appraisal_scene
+
+    today = timezone.localdate()
+    assert measures.read(Measure.APPRAISAL, world.a.branch, today).figure == Decimal(0)
+    appraisal_scene.members(world.a, full=2)
+    last_year = appraisal_scene.round_of(world.a, year=today.year - 1)
+    appraisal_scene.counted(last_year)
+    assert measures.read(Measure.APPRAISAL, world.a.branch, today).basis == {"held": False}  # proposed only
+    graded = appraisal_scene.all_grades(last_year)
+    graded[next(iter(graded))] = "basic"
+    appraisal_services.propose_grades(actor=None, round=last_year, grades=graded)
+    appraisal_services.confirm(actor=None, round=last_year)
+    reading = measures.read(Measure.APPRAISAL, world.a.branch, today)
+    assert reading.basis == {"held": True, "graded": 4, "good": 3}
+    assert reading.figure == Decimal("75.0")
+    assert measures.read(Measure.APPRAISAL, world.b.branch, today).figure == Decimal(0)  # side B held none
