@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangjian.organizations.models import Organization
 from dangjian.people.crypto import EncryptedTextField
@@ -224,7 +225,7 @@ class Charge(models.Model):
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     band = models.ForeignKey(RateBand, verbose_name=_("rate band"), on_delete=models.PROTECT, related_name="+")
     regular = models.DecimalField(_("regular amount"), max_digits=12, decimal_places=2)
-    due = models.DecimalField(_("due"), max_digits=12, decimal_places=2)
+    due = models.DecimalField(pgettext_lazy("dues", "due"), max_digits=12, decimal_places=2)
     relief = models.ForeignKey(Relief, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges")
     paid = models.DecimalField(_("paid"), default=Decimal("0.00"), max_digits=12, decimal_places=2)
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL, related_name="charges")

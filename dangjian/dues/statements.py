@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from dangjian.calendar import add_months
 from dangjian.organizations.models import Organization
@@ -57,7 +57,7 @@ def workbook(
         [
             (_("party organisation"), 28),
             (_("members charged"), 10),
-            (_("due"), 12),
+            (pgettext("dues", "due"), 12),
             (_("paid"), 12),
             (_("members with dues unpaid"), 12),
             (_("voluntary payments"), 12),
@@ -91,7 +91,7 @@ def workbook(
                 (_("name"), 14),
                 (_("party organisation"), 24),
                 (_("category"), 14),
-                (_("due"), 10),
+                (pgettext("dues", "due"), 10),
                 (_("paid"), 10),
                 (_("paid on"), 12),
                 (_("paid on the member's behalf by"), 14),
