@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dangjian.ballots import selectors as ballot_selectors
 from dangjian.ballots.models import PollState
+from dangjian.organizations.models import Organization
 
 from . import rules
 from .models import GRADES, Grade, Part, Participant, PeerComment, Round, Step
@@ -164,13 +165,24 @@ class BranchResult:
 def branch_result(org_id: int, year: int, on: dt.date | None = None) -> BranchResult:
     """The branch's appraisal of `year`: whether its general meeting confirmed it (by `on`, when
     given: a rating as of a day counts what was confirmed by then), and its grades. The 三好
-    rating (guidance.ratings.measures) may count it."""
-    held = Round.objects.filter(organization_id=org_id, year=year, step=Step.CONFIRMED)
+    rating (guidance.ratings.measures) may count it.
+
+    A branch under a general branch that held the year's appraisal for everyone under it (a
+    branch and one above it never both hold one: services.open_round) reads that round: its
+    members were appraised there. The figures are the whole round's, as its roll does not say
+    which branch each member was in."""
+    path = Organization.objects.filter(pk=org_id).values_list("path", flat=True).first()
+    if path is None:
+        return BranchResult(False, 0, 0, 0)
+    along_path = [int(part) for part in path.strip("/").split("/") if part]
+    held = Round.objects.filter(organization_id__in=along_path, year=year, step=Step.CONFIRMED)
     if on is not None:
         held = held.filter(confirmed_on__lte=on)
-    if not held.exists():
+    # The branch's own round first, else the nearest above it.
+    found = held.order_by("-organization__path").values_list("pk", flat=True).first()
+    if found is None:
         return BranchResult(False, 0, 0, 0)
-    counts = Participant.objects.filter(round__in=held, part=Part.MEMBER).aggregate(
+    counts = Participant.objects.filter(round_id=found, part=Part.MEMBER).aggregate(
         graded=Count("pk"),
         excellent=Count("pk", filter=Q(grade=Grade.EXCELLENT)),
         qualified=Count("pk", filter=Q(grade=Grade.QUALIFIED)),

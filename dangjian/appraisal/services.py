@@ -92,6 +92,7 @@ def open_round(
             "year",
             _("%(org)s has an appraisal for %(year)d already: one a year.") % {"org": organization, "year": year},
         )
+    _refuse_overlap(organization, year)
     problems = rules.plan_problems(self_until, mutual_until, vote_until, meeting_on)
     if problems:
         raise ValidationError({k: [v] for k, v in problems.items()})
@@ -119,6 +120,45 @@ def open_round(
     Participant.objects.bulk_create(Participant(round=r, person_id=pk, part=part) for pk, part in lines if part)
     audit.record(actor=actor, action=Action.UPDATE, obj=r, changes={"roll": len(lines)})
     return r
+
+
+def _refuse_overlap(organization: Organization, year: int) -> None:
+    """A round's roll takes everyone under its branch, so a general branch and a branch under it
+    cannot both appraise the same year: its members would be on two rolls, graded twice and
+    counted twice. The organisations along the path are locked first, so that two branches, one
+    under the other, opening at once wait for each other (the upper one is on both paths)."""
+    list(Organization.objects.select_for_update().filter(pk__in=organization.path_ids()).values_list("pk"))
+    above = (
+        Round.objects.filter(year=year, organization_id__in=organization.ancestor_ids())
+        .select_related("organization")
+        .first()
+    )
+    if above is not None:
+        raise _field(
+            "organization",
+            _(
+                "%(other)s, which %(org)s belongs to, has an appraisal for %(year)d already, and its roll"
+                " takes in the members of %(org)s: they are appraised there, once a year."
+            )
+            % {"other": above.organization, "org": organization, "year": year},
+        )
+    below = (
+        Round.objects.filter(year=year, organization__path__startswith=organization.path)
+        .exclude(organization=organization)
+        .select_related("organization")
+        .order_by("organization__path")
+        .first()
+    )
+    if below is not None:
+        raise _field(
+            "organization",
+            _(
+                "%(other)s, under %(org)s, has an appraisal for %(year)d already: a round of %(org)s would"
+                " appraise its members a second time. Open the year's appraisal in each branch under"
+                " %(org)s instead."
+            )
+            % {"other": below.organization, "org": organization, "year": year},
+        )
 
 
 @audit.write_transaction
