@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 
 # The kinds of organisation that hold a democratic appraisal of their members.
 BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH, OrgKind.GENERAL_BRANCH)
-# Notifications of the appraisal are branch life (it is held with the organisational life
-# meeting), so they go under the kind people already choose for their branch's meetings.
+# Notifications of the appraisal go under a kind of their own (notifications 0009), which people
+# may choose apart from their branch's meetings.
 NOTIFY_KIND = Kind.APPRAISAL
 
 
