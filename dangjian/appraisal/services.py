@@ -60,6 +60,13 @@ def _step_refusal(r: Round, allowed: Iterable[str], doing: str) -> None:
         )
 
 
+def _locked(round_id: int) -> Round:
+    """The round as stored, its row locked until the write commits: a step is checked against
+    this, not against a copy loaded earlier, so nothing lands in a step the round has left (a
+    representative invited as the rating opens would be on the roll but not on the ballot's)."""
+    return Round.objects.select_for_update().get(pk=round_id)
+
+
 def _users_of(person_ids: Any) -> list[UserModel]:
     return list(UserModel.objects.filter(person_id__in=person_ids, is_active=True))
 
@@ -165,7 +172,7 @@ def _refuse_overlap(organization: Organization, year: int) -> None:
 def invite_representative(*, actor: User | None, round: Round, person: Person) -> Participant:
     """A representative of the workers (群众代表) invited to the rating: they vote, nothing else.
     Invited before the rating opens; a party member takes part as a member, not as one."""
-    _step_refusal(round, [Step.PREPARATION, Step.SELF, Step.MUTUAL], _("Inviting a representative"))
+    _step_refusal(_locked(round.pk), [Step.PREPARATION, Step.SELF, Step.MUTUAL], _("Inviting a representative"))
     if person.political_status in PARTY_MEMBER_STATUSES:
         raise _field(
             "person",
@@ -182,7 +189,9 @@ def invite_representative(*, actor: User | None, round: Round, person: Person) -
 @audit.write_transaction
 def withdraw_invitation(*, actor: User | None, participant: Participant) -> None:
     """A representative's invitation withdrawn, before the rating opens."""
-    _step_refusal(participant.round, [Step.PREPARATION, Step.SELF, Step.MUTUAL], _("Withdrawing an invitation"))
+    _step_refusal(
+        _locked(participant.round_id), [Step.PREPARATION, Step.SELF, Step.MUTUAL], _("Withdrawing an invitation")
+    )
     if participant.part != Part.REPRESENTATIVE:
         raise ValidationError(_("Only an invited representative is withdrawn: the branch's members all take part."))
     pk, path = participant.pk, participant.audit_org_path()
@@ -202,7 +211,7 @@ def write_self_assessment(
     and the mutual assessment steps."""
     if not participant.member:
         raise ValidationError(_("Representatives vote in the rating only: a self-assessment is a member's."))
-    _step_refusal(participant.round, [Step.SELF, Step.MUTUAL], _("Writing a self-assessment"))
+    _step_refusal(_locked(participant.round_id), [Step.SELF, Step.MUTUAL], _("Writing a self-assessment"))
     refuse_nul(self_assessment=text)
     text = text.strip()
     if not text:
@@ -230,7 +239,7 @@ def comment_on_peer(*, actor: User | None, author: Participant, subject: Partici
         raise _field("subject", _("The mutual assessment is among the branch's members."))
     if author.pk == subject.pk:
         raise _field("subject", _("Your own assessment is your self-assessment: comment on the other members."))
-    _step_refusal(r, [Step.MUTUAL], _("Commenting on a member"))
+    _step_refusal(_locked(r.pk), [Step.MUTUAL], _("Commenting on a member"))
     refuse_nul(text=text)
     text = text.strip()
     if not text:
