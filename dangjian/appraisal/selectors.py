@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from dangjian.ballots import selectors as ballot_selectors
 from dangjian.ballots.models import PollState
@@ -171,11 +171,9 @@ def branch_result(org_id: int, year: int, on: dt.date | None = None) -> BranchRe
     branch and one above it never both hold one: services.open_round) reads that round: its
     members were appraised there. The figures are the whole round's, as its roll does not say
     which branch each member was in."""
-    path = Organization.objects.filter(pk=org_id).values_list("path", flat=True).first()
-    if path is None:
-        return BranchResult(False, 0, 0, 0)
-    along_path = [int(part) for part in path.strip("/").split("/") if part]
-    held = Round.objects.filter(organization_id__in=along_path, year=year, step=Step.CONFIRMED)
+    # The branch and those above it: the organisations whose path begins the branch's.
+    along_path = Organization.objects.filter(pk=org_id, path__startswith=OuterRef("organization__path"))
+    held = Round.objects.filter(Exists(along_path), year=year, step=Step.CONFIRMED)
     if on is not None:
         held = held.filter(confirmed_on__lte=on)
     # The branch's own round first, else the nearest above it.

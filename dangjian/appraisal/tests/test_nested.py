@@ -91,3 +91,12 @@ def test_a_general_branch_does_not_read_a_branchs_round_below_it(nested):
     scene.confirmed(scene.round_of(nested.branch))
     assert selectors.branch_result(nested.branch.branch.pk, 2026).held
     assert not selectors.branch_result(nested.general.branch.pk, 2026).held
+
+
+def test_a_branchs_result_is_read_in_two_queries(nested, django_assert_num_queries):
+    """The round (the branch's own or the nearest above it) and its grades: what the 三好 rating
+    reads per candidate branch."""
+    scene.confirmed(scene.round_of(nested.general))
+    assert nested.branch.branch.path.startswith(nested.general.branch.path) and nested.branch.branch.path.endswith("/")
+    with django_assert_num_queries(2):
+        assert selectors.branch_result(nested.branch.branch.pk, 2026).held
