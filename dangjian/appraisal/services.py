@@ -181,6 +181,16 @@ def invite_representative(*, actor: User | None, round: Round, person: Person) -
         )
     if Participant.objects.filter(round=round, person=person).exists():
         raise _field("person", _("%(name)s is invited already.") % {"name": person.name})
+    org = round.organization
+    if not org_selectors.enterprises_under(org.path).filter(pk=person.employer_id).exists():
+        raise _field(
+            "person",
+            _(
+                "%(name)s does not work in an enterprise whose party work %(org)s covers: the representatives"
+                " are workers of the branch's own enterprises."
+            )
+            % {"name": person.name, "org": org},
+        )
     p = Participant.objects.create(round=round, person=person, part=Part.REPRESENTATIVE)
     audit.record_create(actor, p)
     return p

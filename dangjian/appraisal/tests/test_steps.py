@@ -52,3 +52,12 @@ def test_an_invitation_is_not_withdrawn_once_the_rating_has_opened(world):
     with pytest.raises(ValidationError, match="democratic rating"):
         services.withdraw_invitation(actor=None, participant=line)
     assert Participant.objects.filter(pk=line.pk).exists()
+
+
+def test_a_representative_is_a_worker_of_the_branchs_own_enterprises(world):
+    """The page offers only those; the API takes any person the caller reads, so the service checks."""
+    r = scene.round_of(world.a)
+    with pytest.raises(ValidationError, match="does not work in an enterprise whose party work"):
+        services.invite_representative(actor=None, round=r, person=world.b.worker)
+    assert not Participant.objects.filter(round=r, part=Part.REPRESENTATIVE).exists()
+    services.invite_representative(actor=None, round=r, person=world.a.worker)
