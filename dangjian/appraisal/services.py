@@ -182,7 +182,8 @@ def invite_representative(*, actor: User | None, round: Round, person: Person) -
     if Participant.objects.filter(round=round, person=person).exists():
         raise _field("person", _("%(name)s is invited already.") % {"name": person.name})
     org = round.organization
-    if not org_selectors.enterprises_under(org.path).filter(pk=person.employer_id).exists():
+    employer = person.employer_id
+    if employer is None or not org_selectors.enterprises_under(org.path).filter(pk=employer).exists():
         raise _field(
             "person",
             _(
