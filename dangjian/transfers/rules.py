@@ -61,7 +61,14 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 
 def acceptance_error(*, issued_on: dt.date, valid_until: dt.date, on: dt.date, today: dt.date) -> str | None:
-    """Why a letter cannot be accepted (or its receipt recorded) on `on`, or None."""
+    """Why a letter cannot be accepted (or its member placed) today with the acceptance dated `on`,
+    or None. A letter past its validity is refused whatever day the acceptance is dated: typing a
+    day within the validity does not revive it (nor end the sender's record retroactively)."""
+    if today > valid_until:
+        return _(
+            "This letter was valid until %(date)s and has expired, so it can no longer be accepted. Return it "
+            "and ask the sending branch to issue a new one."
+        ) % {"date": valid_until.isoformat()}
     if on > today:
         return _("The date %(date)s is in the future. Record the acceptance on the day it happens.") % {
             "date": on.isoformat()
@@ -70,9 +77,4 @@ def acceptance_error(*, issued_on: dt.date, valid_until: dt.date, on: dt.date, t
         return _("The letter is dated %(issued)s; it cannot be accepted before that.") % {
             "issued": issued_on.isoformat()
         }
-    if on > valid_until:
-        return _(
-            "This letter was valid until %(date)s and has expired, so it can no longer be accepted. Return it "
-            "and ask the sending branch to issue a new one."
-        ) % {"date": valid_until.isoformat()}
     return None

@@ -394,10 +394,11 @@ def record_past_transfer(
     errors: dict[str, list[str]] = {}
     if accepted_on is None or accepted_on <= membership.admitted_on:
         errors["membership"] = [_("The record does not say it was joined by a transfer (no later joining date).")]
-    elif rules.acceptance_error(issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=today):
-        errors["valid_until"] = [
-            rules.acceptance_error(issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=today) or ""
-        ]
+    # The letter as it stood on the day it was accepted (and that day not in the future).
+    elif problem := rules.acceptance_error(
+        issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=min(today, accepted_on)
+    ):
+        errors["valid_until"] = [problem]
     if from_org.pk == membership.organization_id:
         errors["from_org"] = [_("A transfer comes from another organisation.")]
     _check_letter_dates(errors, issued_on=issued_on, valid_until=valid_until, today=today)

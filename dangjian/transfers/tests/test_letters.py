@@ -148,8 +148,30 @@ def test_accepting_an_expired_letter_is_refused_with_its_date(world):
     assert t.status == Status.ISSUED
     assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
     # On its last valid day it is still accepted.
-    services.accept(actor=world.b.secretary, transfer=t, on=t.valid_until, today=TODAY)
+    services.accept(actor=world.b.secretary, transfer=t, on=t.valid_until, today=t.valid_until)
     assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.b.branch
+
+
+def test_an_expired_letter_cannot_be_accepted_by_backdating_the_acceptance(world):
+    # Valid until 30 November; on 15 December the receiver types 30 November as the day.
+    t = _issue(world, issued_on=dt.date(2026, 11, 1), valid_until=dt.date(2026, 11, 30))
+    with pytest.raises(ValidationError) as exc:
+        services.accept(actor=world.b.secretary, transfer=t, on=dt.date(2026, 11, 30), today=dt.date(2026, 12, 15))
+    message = exc.value.message_dict["on"][0]
+    assert "2026-11-30" in message and "new one" in message
+    t.refresh_from_db()
+    assert t.status == Status.ISSUED
+    # The sender's membership is not ended retroactively.
+    assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
+
+
+def test_acceptance_is_dated_between_the_letters_date_and_today(world):
+    t = _issue(world, issued_on=dt.date(2026, 11, 20), valid_until=dt.date(2026, 12, 20))
+    for on in (dt.date(2026, 11, 19), dt.date(2026, 12, 8)):
+        with pytest.raises(ValidationError) as exc:
+            services.accept(actor=world.b.secretary, transfer=t, on=on, today=TODAY)
+        assert on.isoformat() in exc.value.message_dict["on"][0] or "2026-11-20" in exc.value.message_dict["on"][0]
+    assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
 
 
 def test_a_returned_letter_leaves_the_member_and_tells_the_sender_why(world):

@@ -144,3 +144,14 @@ def test_placing_an_expired_incoming_letter_is_refused_with_its_date(world):
             actor=world.a.secretary, transfer=t, id_number=make_id_number(dt.date(1990, 5, 4), "M", 772), today=TODAY
         )
     assert (TODAY - dt.timedelta(days=1)).isoformat() in exc.value.message_dict["on"][0]
+    # Backdating the placement into the validity does not help either.
+    with pytest.raises(ValidationError) as exc:
+        services.place_incoming(
+            actor=world.a.secretary,
+            transfer=t,
+            id_number=make_id_number(dt.date(1990, 5, 4), "M", 772),
+            on=TODAY - dt.timedelta(days=1),
+            today=TODAY,
+        )
+    assert (TODAY - dt.timedelta(days=1)).isoformat() in exc.value.message_dict["on"][0]
+    assert not Person.objects.filter(name="吐尔洪").exists()
