@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.choices import PoliticalStatus
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind as NotificationKind
@@ -649,6 +650,19 @@ def _flag(*, actor: User | None, today: dt.date, expired: list[Transfer]) -> int
     return len(rows)
 
 
+# What a stub loses after its retention: the person's detail and the link to their record.
+STUB_PERSONAL_FIELDS = (
+    "person",
+    "person_name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "admitted_on",
+    "converted_on",
+    "reason",
+)
+
+
 def stub_retention_years() -> int:
     return int(settings.TRANSFER_STUB_RETENTION_YEARS)
 
@@ -666,21 +680,22 @@ def purge_stub(*, actor: User | None, transfer: Transfer, today: dt.date | None 
             _("This stub is kept until %(date)s (%(years)d years from the letter's date); it cannot be removed before.")
             % {"date": kept_until.isoformat(), "years": stub_retention_years()}
         )
-    audit.update_model(
+    # Saved and recorded by hand: the event names what was removed, never its values (an
+    # update event would hold them as its "before").
+    removed = [
+        name
+        for name in STUB_PERSONAL_FIELDS
+        if getattr(transfer, Transfer._meta.get_field(name).attname) not in (None, "")
+    ]
+    for name in STUB_PERSONAL_FIELDS:
+        setattr(transfer, name, Transfer._meta.get_field(name).get_default())
+    transfer.purged_on = today
+    transfer.save(update_fields=[*STUB_PERSONAL_FIELDS, "purged_on", "updated_at"])
+    audit.record(
         actor=actor,
-        instance=transfer,
-        data={
-            "person": None,
-            "person_name": "",
-            "gender": "",
-            "ethnicity": "",
-            "birth_date": None,
-            "admitted_on": None,
-            "converted_on": None,
-            "reason": "",
-            "purged_on": today,
-        },
-        clean=False,
+        action=Action.UPDATE,
+        obj=transfer,
+        changes={"personal_detail_removed": removed, "purged_on": [None, today.isoformat()]},
     )
     return transfer
 

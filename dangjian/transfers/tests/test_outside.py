@@ -4,6 +4,7 @@ from outside (registered, verified, placed: the person and their record created)
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -69,7 +70,24 @@ def test_a_stub_keeps_its_detail_for_the_retention_and_loses_it_after(world):
         .order_by("pk")
         .last()
     )
-    assert "person_name" in event.changes
+    # The removal is recorded by the names of what was removed, not their values.
+    assert "person_name" in event.changes["personal_detail_removed"]
+    assert "birth_date" in event.changes["personal_detail_removed"]
+
+
+@override_settings(TRANSFER_STUB_RETENTION_YEARS=10)
+def test_the_audit_log_never_holds_the_letters_personal_detail(world):
+    name, birth = world.a.member.name, world.a.member.birth_date.isoformat()
+    t = _outgoing(world, on=dt.date(2016, 3, 1))
+    services.record_receipt(
+        actor=world.a.secretary, transfer=t, received_on=dt.date(2016, 3, 20), receipt_org_name="某党委", today=TODAY
+    )
+    services.purge_stub(actor=None, transfer=t, today=dt.date(2026, 3, 1))
+    events = AuditEvent.objects.filter(object_type="transfers.Transfer", object_id=str(t.pk))
+    assert {e.action for e in events} >= {"create", "update"}
+    for event in events:
+        held = json.dumps(event.changes, ensure_ascii=False) + event.object_repr
+        assert name not in held and birth not in held, event.changes
 
 
 def _register(world, **kw):
