@@ -88,6 +88,10 @@ def _tell(*, actor: User | None, transfer: Transfer, org: Organization | None, w
 
 
 def _next_sequence(org: Organization, year: int) -> int:
+    """The organisation's next count of letters in `year`. Its row is locked for the rest of the
+    transaction, so two letters issued at once by the same organisation take turns instead of
+    both taking the same number (and one failing on the unique constraint)."""
+    Organization.objects.select_for_update().filter(pk=org.pk).values_list("pk", flat=True).first()
     last = Transfer.objects.filter(from_org=org, year=year).aggregate(m=Max("sequence"))["m"]
     return (last or 0) + 1
 
@@ -205,6 +209,11 @@ def issue(
 
 
 def _require(transfer: Transfer, kinds: Iterable[str], statuses: Iterable[str], doing: str) -> None:
+    """Refuse unless the letter is of one of `kinds` and in one of `statuses` as it is now: its row
+    is locked for the rest of the transaction and read afresh first, so that two people acting on
+    the same letter at once (an acceptance and a cancellation) cannot both succeed; the second is
+    told what the letter has become."""
+    transfer.refresh_from_db(from_queryset=Transfer.objects.select_for_update())
     if transfer.kind not in kinds or transfer.status not in statuses:
         raise ValidationError(
             _("%(doing)s is not possible: the letter %(number)s is %(status)s.")
@@ -650,17 +659,18 @@ def _flag(*, actor: User | None, today: dt.date, expired: list[Transfer]) -> int
     return len(rows)
 
 
-# What a stub loses after its retention: the person's detail and the link to their record.
-STUB_PERSONAL_FIELDS = (
-    "person",
-    "person_name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "admitted_on",
-    "converted_on",
-    "reason",
-)
+# What a stub loses after its retention: the person's detail and the link to their record, each
+# with the value it is left with.
+STUB_PERSONAL_FIELDS: dict[str, Any] = {
+    "person": None,
+    "person_name": "",
+    "gender": "",
+    "ethnicity": "",
+    "birth_date": None,
+    "admitted_on": None,
+    "converted_on": None,
+    "reason": "",
+}
 
 
 def stub_retention_years() -> int:
@@ -672,6 +682,9 @@ def purge_stub(*, actor: User | None, transfer: Transfer, today: dt.date | None 
     """Remove the personal detail of an outgoing letter's stub once its retention has passed
     (TRANSFER_STUB_RETENTION_YEARS from the letter's date); refused before."""
     today = _today(today)
+    transfer.refresh_from_db(from_queryset=Transfer.objects.select_for_update())
+    if transfer.purged_on is not None:
+        return transfer
     if transfer.kind != Kind.OUTGOING or transfer.status == Status.ISSUED:
         raise ValidationError(_("Only the stub of a letter out of the platform that is closed is removed."))
     kept_until = rules.stub_kept_until(transfer.issued_on, stub_retention_years())
@@ -682,13 +695,11 @@ def purge_stub(*, actor: User | None, transfer: Transfer, today: dt.date | None 
         )
     # Saved and recorded by hand: the event names what was removed, never its values (an
     # update event would hold them as its "before").
-    removed = [
-        name
-        for name in STUB_PERSONAL_FIELDS
-        if getattr(transfer, Transfer._meta.get_field(name).attname) not in (None, "")
-    ]
-    for name in STUB_PERSONAL_FIELDS:
-        setattr(transfer, name, Transfer._meta.get_field(name).get_default())
+    held = {name: getattr(transfer, name) for name in STUB_PERSONAL_FIELDS if name != "person"}
+    held["person"] = transfer.person_id
+    removed = [name for name in STUB_PERSONAL_FIELDS if held[name] not in (None, "")]
+    for name, empty in STUB_PERSONAL_FIELDS.items():
+        setattr(transfer, name, empty)
     transfer.purged_on = today
     transfer.save(update_fields=[*STUB_PERSONAL_FIELDS, "purged_on", "updated_at"])
     audit.record(

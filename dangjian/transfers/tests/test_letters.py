@@ -256,3 +256,20 @@ def test_the_daily_commands_run_from_cron_say_what_they_did(world):
     out = StringIO()
     call_command("purge_transfer_stubs", "--today", TODAY.isoformat(), stdout=out)
     assert "0 emptied" in out.getvalue()
+
+
+def test_a_letter_cancelled_meanwhile_is_not_accepted_from_a_page_read_before(world):
+    t = _issue(world)
+    # The pages opened before the sender cancelled it: the receiver's (twice) and another sender's.
+    to_accept, to_return, to_cancel = (Transfer.objects.get(pk=t.pk) for _ in range(3))
+    services.cancel(actor=world.a.secretary, transfer=t, reason="写错了", today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        services.accept(actor=world.b.secretary, transfer=to_accept, today=TODAY)
+    assert "Cancelled" in exc.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.return_letter(actor=world.b.secretary, transfer=to_return, reason="本人未到岗", today=TODAY)
+    with pytest.raises(ValidationError):
+        services.cancel(actor=world.a.secretary, transfer=to_cancel, reason="又写错了", today=TODAY)
+    t.refresh_from_db()
+    assert (t.status, t.cancelled_reason) == (Status.CANCELLED, "写错了")
+    assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
