@@ -39,11 +39,6 @@ def validity_error(issued_on: dt.date, valid_until: dt.date) -> str | None:
     return None
 
 
-def month_start(day: dt.date) -> dt.date:
-    """Dues are paid by the month: the month is stored as its first day."""
-    return day.replace(day=1)
-
-
 def letter_number(org_id: int, year: int, sequence: int) -> str:
     """Our letter numbers: year, issuing organisation, and the organisation's count of letters
     that year — readable on paper and on the phone, unique (the organisation's id is), and

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
+from dangjian.calendar import period_of
 from dangjian.choices import PoliticalStatus
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind as NotificationKind
@@ -187,7 +188,7 @@ def issue(
         reason=reason,
         issued_on=issued_on,
         valid_until=valid_until,
-        dues_paid_to=rules.month_start(dues_paid_to),
+        dues_paid_to=period_of(dues_paid_to).first_day,
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
     transfer.full_clean(exclude=["person", "from_org", "to_org", "issued_by"])
@@ -450,7 +451,7 @@ def record_past_transfer(
         reason=reason,
         issued_on=issued_on,
         valid_until=valid_until,
-        dues_paid_to=rules.month_start(dues_paid_to),
+        dues_paid_to=period_of(dues_paid_to).first_day,
         done_on=accepted_on,
     )
     transfer.save()
@@ -505,7 +506,7 @@ def register_incoming(
     if transfer.dues_paid_to is None:
         errors.setdefault("dues_paid_to", []).append(_("Say up to which month the member's dues are paid."))
     else:
-        transfer.dues_paid_to = rules.month_start(transfer.dues_paid_to)
+        transfer.dues_paid_to = period_of(transfer.dues_paid_to).first_day
     if transfer.issued_on is None or transfer.valid_until is None:
         errors.setdefault("issued_on", []).append(_("Enter the letter's date and the date it is valid until."))
     else:
