@@ -503,6 +503,30 @@ def register_incoming(
     ):
         if not getattr(transfer, name):
             errors.setdefault(name, []).append(message)
+    if transfer.number and transfer.outside_org_name:
+        # The same letter registered twice (it names no person until it is placed, so the
+        # one-open-letter constraint cannot see it): the letter is its organisation and number,
+        # looked for among the letters to this branch only (whose letters the user reads).
+        twin = Transfer.objects.filter(
+            kind=Kind.INCOMING,
+            to_org=to_org,
+            status__in=OPEN_STATUSES,
+            outside_org_name=transfer.outside_org_name,
+            number=transfer.number,
+        ).first()
+        if twin is not None:
+            errors.setdefault("number", []).append(
+                _(
+                    "The letter %(number)s of %(org)s is already registered (%(status)s, for %(name)s). "
+                    "Open it from the list of transfers instead of registering it again."
+                )
+                % {
+                    "number": twin.number,
+                    "org": twin.outside_org_name,
+                    "status": twin.get_status_display(),
+                    "name": twin.person_name,
+                }
+            )
     if transfer.dues_paid_to is None:
         errors.setdefault("dues_paid_to", []).append(_("Say up to which month the member's dues are paid."))
     else:

@@ -14,7 +14,7 @@ from dangjian.audit.models import AuditEvent
 from dangjian.people.models import Membership, Person
 from dangjian.testing.factories import make_id_number
 from dangjian.transfers import services
-from dangjian.transfers.models import Status
+from dangjian.transfers.models import Status, Transfer
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 7)
@@ -107,6 +107,20 @@ def _register(world, **kw):
     }
     fields.update(kw)
     return services.register_incoming(actor=world.a.secretary, to_org=world.a.branch, today=TODAY, **fields)
+
+
+def test_the_same_letter_from_outside_is_not_registered_twice(world):
+    first = _register(world)
+    with pytest.raises(ValidationError) as exc:
+        _register(world, number=" 库组转〔2026〕15号 ")
+    assert "already registered" in exc.value.message_dict["number"][0]
+    assert Transfer.objects.filter(kind="incoming").count() == 1
+    # Once it is placed, a letter of the same number is another matter (another year's, say).
+    services.verify_incoming(actor=world.a.secretary, transfer=first, today=TODAY)
+    services.place_incoming(
+        actor=world.a.secretary, transfer=first, id_number=make_id_number(dt.date(1990, 5, 4), "M", 771), today=TODAY
+    )
+    assert _register(world).status == Status.REGISTERED
 
 
 def test_a_letter_from_outside_is_registered_verified_and_its_member_placed(world):
