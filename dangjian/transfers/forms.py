@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.calendar import period_of
 from dangjian.people.choices import Ethnicity, Gender
 from dangjian.ui import lookups
 from dangjian.ui.forms import DateInput
@@ -23,7 +24,7 @@ class MonthField(forms.DateField):
 
     def to_python(self, value: Any) -> dt.date | None:
         day = super().to_python(value)
-        return rules.month_start(day) if day is not None else None
+        return period_of(day).first_day if day is not None else None
 
 
 class MonthInput(forms.DateInput):

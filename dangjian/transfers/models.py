@@ -67,6 +67,21 @@ class MemberStatus(models.TextChoices):
 
 
 class Transfer(models.Model):
+    # The person's detail as the letter states it never enters the audit log in clear (its events
+    # say a value changed, "***", not what it was): the log is sealed and kept for good, while a
+    # stub's detail is removed after its retention (services.purge_stub). The letter is named
+    # in the log by its number alone (__str__).
+    SENSITIVE_FIELDS = (
+        "person_name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "member_status",
+        "admitted_on",
+        "converted_on",
+        "reason",
+    )
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     # The letter's number: ours for the letters we issue (rules.letter_number, unique), the
@@ -162,7 +177,8 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.person_name}"
+        # The number alone: this is the audit events' name of the letter (SENSITIVE_FIELDS).
+        return self.number
 
     def audit_org_path(self) -> str:
         org = self.from_org if self.from_org_id else self.to_org

@@ -39,11 +39,6 @@ def validity_error(issued_on: dt.date, valid_until: dt.date) -> str | None:
     return None
 
 
-def month_start(day: dt.date) -> dt.date:
-    """Dues are paid by the month: the month is stored as its first day."""
-    return day.replace(day=1)
-
-
 def letter_number(org_id: int, year: int, sequence: int) -> str:
     """Our letter numbers: year, issuing organisation, and the organisation's count of letters
     that year — readable on paper and on the phone, unique (the organisation's id is), and
@@ -61,7 +56,14 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 
 def acceptance_error(*, issued_on: dt.date, valid_until: dt.date, on: dt.date, today: dt.date) -> str | None:
-    """Why a letter cannot be accepted (or its receipt recorded) on `on`, or None."""
+    """Why a letter cannot be accepted (or its member placed) today with the acceptance dated `on`,
+    or None. A letter past its validity is refused whatever day the acceptance is dated: typing a
+    day within the validity does not revive it (nor end the sender's record retroactively)."""
+    if today > valid_until:
+        return _(
+            "This letter was valid until %(date)s and has expired, so it can no longer be accepted. Return it "
+            "and ask the sending branch to issue a new one."
+        ) % {"date": valid_until.isoformat()}
     if on > today:
         return _("The date %(date)s is in the future. Record the acceptance on the day it happens.") % {
             "date": on.isoformat()
@@ -70,9 +72,4 @@ def acceptance_error(*, issued_on: dt.date, valid_until: dt.date, on: dt.date, t
         return _("The letter is dated %(issued)s; it cannot be accepted before that.") % {
             "issued": issued_on.isoformat()
         }
-    if on > valid_until:
-        return _(
-            "This letter was valid until %(date)s and has expired, so it can no longer be accepted. Return it "
-            "and ask the sending branch to issue a new one."
-        ) % {"date": valid_until.isoformat()}
     return None

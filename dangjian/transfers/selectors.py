@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Iterable
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -52,14 +51,6 @@ def open_transfer_of(person_id: int) -> Transfer | None:
     receipted; or an incoming one not yet placed), unscoped: for other apps' checks (a member
     being transferred should not, say, be moved by hand meanwhile)."""
     return Transfer.objects.filter(person_id=person_id, status__in=OPEN_STATUSES).select_related(*LIST_RELATED).first()
-
-
-def open_transfers_of(person_ids: Iterable[int]) -> dict[int, Transfer]:
-    """`open_transfer_of` for many people at once: person id → their open letter."""
-    rows = Transfer.objects.filter(person_id__in=list(person_ids), status__in=OPEN_STATUSES).select_related(
-        *LIST_RELATED
-    )
-    return {t.person_id: t for t in rows if t.person_id is not None}
 
 
 def moves_of(user: User, person_id: int) -> QuerySet[Transfer]:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
+from dangjian.calendar import period_of
 from dangjian.choices import PoliticalStatus
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind as NotificationKind
@@ -87,6 +89,10 @@ def _tell(*, actor: User | None, transfer: Transfer, org: Organization | None, w
 
 
 def _next_sequence(org: Organization, year: int) -> int:
+    """The organisation's next count of letters in `year`. Its row is locked for the rest of the
+    transaction, so two letters issued at once by the same organisation take turns instead of
+    both taking the same number (and one failing on the unique constraint)."""
+    Organization.objects.select_for_update().filter(pk=org.pk).values_list("pk", flat=True).first()
     last = Transfer.objects.filter(from_org=org, year=year).aggregate(m=Max("sequence"))["m"]
     return (last or 0) + 1
 
@@ -182,7 +188,7 @@ def issue(
         reason=reason,
         issued_on=issued_on,
         valid_until=valid_until,
-        dues_paid_to=rules.month_start(dues_paid_to),
+        dues_paid_to=period_of(dues_paid_to).first_day,
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
     transfer.full_clean(exclude=["person", "from_org", "to_org", "issued_by"])
@@ -204,6 +210,11 @@ def issue(
 
 
 def _require(transfer: Transfer, kinds: Iterable[str], statuses: Iterable[str], doing: str) -> None:
+    """Refuse unless the letter is of one of `kinds` and in one of `statuses` as it is now: its row
+    is locked for the rest of the transaction and read afresh first, so that two people acting on
+    the same letter at once (an acceptance and a cancellation) cannot both succeed; the second is
+    told what the letter has become."""
+    transfer.refresh_from_db(from_queryset=Transfer.objects.select_for_update())
     if transfer.kind not in kinds or transfer.status not in statuses:
         raise ValidationError(
             _("%(doing)s is not possible: the letter %(number)s is %(status)s.")
@@ -394,10 +405,11 @@ def record_past_transfer(
     errors: dict[str, list[str]] = {}
     if accepted_on is None or accepted_on <= membership.admitted_on:
         errors["membership"] = [_("The record does not say it was joined by a transfer (no later joining date).")]
-    elif rules.acceptance_error(issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=today):
-        errors["valid_until"] = [
-            rules.acceptance_error(issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=today) or ""
-        ]
+    # The letter as it stood on the day it was accepted (and that day not in the future).
+    elif problem := rules.acceptance_error(
+        issued_on=issued_on, valid_until=valid_until, on=accepted_on, today=min(today, accepted_on)
+    ):
+        errors["valid_until"] = [problem]
     if from_org.pk == membership.organization_id:
         errors["from_org"] = [_("A transfer comes from another organisation.")]
     _check_letter_dates(errors, issued_on=issued_on, valid_until=valid_until, today=today)
@@ -439,7 +451,7 @@ def record_past_transfer(
         reason=reason,
         issued_on=issued_on,
         valid_until=valid_until,
-        dues_paid_to=rules.month_start(dues_paid_to),
+        dues_paid_to=period_of(dues_paid_to).first_day,
         done_on=accepted_on,
     )
     transfer.save()
@@ -491,10 +503,34 @@ def register_incoming(
     ):
         if not getattr(transfer, name):
             errors.setdefault(name, []).append(message)
+    if transfer.number and transfer.outside_org_name:
+        # The same letter registered twice (it names no person until it is placed, so the
+        # one-open-letter constraint cannot see it): the letter is its organisation and number,
+        # looked for among the letters to this branch only (whose letters the user reads).
+        twin = Transfer.objects.filter(
+            kind=Kind.INCOMING,
+            to_org=to_org,
+            status__in=OPEN_STATUSES,
+            outside_org_name=transfer.outside_org_name,
+            number=transfer.number,
+        ).first()
+        if twin is not None:
+            errors.setdefault("number", []).append(
+                _(
+                    "The letter %(number)s of %(org)s is already registered (%(status)s, for %(name)s). "
+                    "Open it from the list of transfers instead of registering it again."
+                )
+                % {
+                    "number": twin.number,
+                    "org": twin.outside_org_name,
+                    "status": twin.get_status_display(),
+                    "name": twin.person_name,
+                }
+            )
     if transfer.dues_paid_to is None:
         errors.setdefault("dues_paid_to", []).append(_("Say up to which month the member's dues are paid."))
     else:
-        transfer.dues_paid_to = rules.month_start(transfer.dues_paid_to)
+        transfer.dues_paid_to = period_of(transfer.dues_paid_to).first_day
     if transfer.issued_on is None or transfer.valid_until is None:
         errors.setdefault("issued_on", []).append(_("Enter the letter's date and the date it is valid until."))
     else:
@@ -648,6 +684,20 @@ def _flag(*, actor: User | None, today: dt.date, expired: list[Transfer]) -> int
     return len(rows)
 
 
+# What a stub loses after its retention: the person's detail and the link to their record, each
+# with the value it is left with.
+STUB_PERSONAL_FIELDS: dict[str, Any] = {
+    "person": None,
+    "person_name": "",
+    "gender": "",
+    "ethnicity": "",
+    "birth_date": None,
+    "admitted_on": None,
+    "converted_on": None,
+    "reason": "",
+}
+
+
 def stub_retention_years() -> int:
     return int(settings.TRANSFER_STUB_RETENTION_YEARS)
 
@@ -657,6 +707,9 @@ def purge_stub(*, actor: User | None, transfer: Transfer, today: dt.date | None 
     """Remove the personal detail of an outgoing letter's stub once its retention has passed
     (TRANSFER_STUB_RETENTION_YEARS from the letter's date); refused before."""
     today = _today(today)
+    transfer.refresh_from_db(from_queryset=Transfer.objects.select_for_update())
+    if transfer.purged_on is not None:
+        return transfer
     if transfer.kind != Kind.OUTGOING or transfer.status == Status.ISSUED:
         raise ValidationError(_("Only the stub of a letter out of the platform that is closed is removed."))
     kept_until = rules.stub_kept_until(transfer.issued_on, stub_retention_years())
@@ -665,21 +718,20 @@ def purge_stub(*, actor: User | None, transfer: Transfer, today: dt.date | None 
             _("This stub is kept until %(date)s (%(years)d years from the letter's date); it cannot be removed before.")
             % {"date": kept_until.isoformat(), "years": stub_retention_years()}
         )
-    audit.update_model(
+    # Saved and recorded by hand: the event names what was removed, never its values (an
+    # update event would hold them as its "before").
+    held = {name: getattr(transfer, name) for name in STUB_PERSONAL_FIELDS if name != "person"}
+    held["person"] = transfer.person_id
+    removed = [name for name in STUB_PERSONAL_FIELDS if held[name] not in (None, "")]
+    for name, empty in STUB_PERSONAL_FIELDS.items():
+        setattr(transfer, name, empty)
+    transfer.purged_on = today
+    transfer.save(update_fields=[*STUB_PERSONAL_FIELDS, "purged_on", "updated_at"])
+    audit.record(
         actor=actor,
-        instance=transfer,
-        data={
-            "person": None,
-            "person_name": "",
-            "gender": "",
-            "ethnicity": "",
-            "birth_date": None,
-            "admitted_on": None,
-            "converted_on": None,
-            "reason": "",
-            "purged_on": today,
-        },
-        clean=False,
+        action=Action.UPDATE,
+        obj=transfer,
+        changes={"personal_detail_removed": removed, "purged_on": [None, today.isoformat()]},
     )
     return transfer
 

@@ -148,8 +148,30 @@ def test_accepting_an_expired_letter_is_refused_with_its_date(world):
     assert t.status == Status.ISSUED
     assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
     # On its last valid day it is still accepted.
-    services.accept(actor=world.b.secretary, transfer=t, on=t.valid_until, today=TODAY)
+    services.accept(actor=world.b.secretary, transfer=t, on=t.valid_until, today=t.valid_until)
     assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.b.branch
+
+
+def test_an_expired_letter_cannot_be_accepted_by_backdating_the_acceptance(world):
+    # Valid until 30 November; on 15 December the receiver types 30 November as the day.
+    t = _issue(world, issued_on=dt.date(2026, 11, 1), valid_until=dt.date(2026, 11, 30))
+    with pytest.raises(ValidationError) as exc:
+        services.accept(actor=world.b.secretary, transfer=t, on=dt.date(2026, 11, 30), today=dt.date(2026, 12, 15))
+    message = exc.value.message_dict["on"][0]
+    assert "2026-11-30" in message and "new one" in message
+    t.refresh_from_db()
+    assert t.status == Status.ISSUED
+    # The sender's membership is not ended retroactively.
+    assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
+
+
+def test_acceptance_is_dated_between_the_letters_date_and_today(world):
+    t = _issue(world, issued_on=dt.date(2026, 11, 20), valid_until=dt.date(2026, 12, 20))
+    for on in (dt.date(2026, 11, 19), dt.date(2026, 12, 8)):
+        with pytest.raises(ValidationError) as exc:
+            services.accept(actor=world.b.secretary, transfer=t, on=on, today=TODAY)
+        assert on.isoformat() in exc.value.message_dict["on"][0] or "2026-11-20" in exc.value.message_dict["on"][0]
+    assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch
 
 
 def test_a_returned_letter_leaves_the_member_and_tells_the_sender_why(world):
@@ -234,3 +256,20 @@ def test_the_daily_commands_run_from_cron_say_what_they_did(world):
     out = StringIO()
     call_command("purge_transfer_stubs", "--today", TODAY.isoformat(), stdout=out)
     assert "0 emptied" in out.getvalue()
+
+
+def test_a_letter_cancelled_meanwhile_is_not_accepted_from_a_page_read_before(world):
+    t = _issue(world)
+    # The pages opened before the sender cancelled it: the receiver's (twice) and another sender's.
+    to_accept, to_return, to_cancel = (Transfer.objects.get(pk=t.pk) for _ in range(3))
+    services.cancel(actor=world.a.secretary, transfer=t, reason="写错了", today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        services.accept(actor=world.b.secretary, transfer=to_accept, today=TODAY)
+    assert "Cancelled" in exc.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.return_letter(actor=world.b.secretary, transfer=to_return, reason="本人未到岗", today=TODAY)
+    with pytest.raises(ValidationError):
+        services.cancel(actor=world.a.secretary, transfer=to_cancel, reason="又写错了", today=TODAY)
+    t.refresh_from_db()
+    assert (t.status, t.cancelled_reason) == (Status.CANCELLED, "写错了")
+    assert Membership.objects.get(person=world.a.member, ended_on__isnull=True).organization == world.a.branch

@@ -4,6 +4,7 @@ from outside (registered, verified, placed: the person and their record created)
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from dangjian.audit.models import AuditEvent
 from dangjian.people.models import Membership, Person
 from dangjian.testing.factories import make_id_number
 from dangjian.transfers import services
-from dangjian.transfers.models import Status
+from dangjian.transfers.models import Status, Transfer
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 7)
@@ -69,7 +70,24 @@ def test_a_stub_keeps_its_detail_for_the_retention_and_loses_it_after(world):
         .order_by("pk")
         .last()
     )
-    assert "person_name" in event.changes
+    # The removal is recorded by the names of what was removed, not their values.
+    assert "person_name" in event.changes["personal_detail_removed"]
+    assert "birth_date" in event.changes["personal_detail_removed"]
+
+
+@override_settings(TRANSFER_STUB_RETENTION_YEARS=10)
+def test_the_audit_log_never_holds_the_letters_personal_detail(world):
+    name, birth = world.a.member.name, world.a.member.birth_date.isoformat()
+    t = _outgoing(world, on=dt.date(2016, 3, 1))
+    services.record_receipt(
+        actor=world.a.secretary, transfer=t, received_on=dt.date(2016, 3, 20), receipt_org_name="某党委", today=TODAY
+    )
+    services.purge_stub(actor=None, transfer=t, today=dt.date(2026, 3, 1))
+    events = AuditEvent.objects.filter(object_type="transfers.Transfer", object_id=str(t.pk))
+    assert {e.action for e in events} >= {"create", "update"}
+    for event in events:
+        held = json.dumps(event.changes, ensure_ascii=False) + event.object_repr
+        assert name not in held and birth not in held, event.changes
 
 
 def _register(world, **kw):
@@ -89,6 +107,20 @@ def _register(world, **kw):
     }
     fields.update(kw)
     return services.register_incoming(actor=world.a.secretary, to_org=world.a.branch, today=TODAY, **fields)
+
+
+def test_the_same_letter_from_outside_is_not_registered_twice(world):
+    first = _register(world)
+    with pytest.raises(ValidationError) as exc:
+        _register(world, number=" 库组转〔2026〕15号 ")
+    assert "already registered" in exc.value.message_dict["number"][0]
+    assert Transfer.objects.filter(kind="incoming").count() == 1
+    # Once it is placed, a letter of the same number is another matter (another year's, say).
+    services.verify_incoming(actor=world.a.secretary, transfer=first, today=TODAY)
+    services.place_incoming(
+        actor=world.a.secretary, transfer=first, id_number=make_id_number(dt.date(1990, 5, 4), "M", 771), today=TODAY
+    )
+    assert _register(world).status == Status.REGISTERED
 
 
 def test_a_letter_from_outside_is_registered_verified_and_its_member_placed(world):
@@ -144,3 +176,14 @@ def test_placing_an_expired_incoming_letter_is_refused_with_its_date(world):
             actor=world.a.secretary, transfer=t, id_number=make_id_number(dt.date(1990, 5, 4), "M", 772), today=TODAY
         )
     assert (TODAY - dt.timedelta(days=1)).isoformat() in exc.value.message_dict["on"][0]
+    # Backdating the placement into the validity does not help either.
+    with pytest.raises(ValidationError) as exc:
+        services.place_incoming(
+            actor=world.a.secretary,
+            transfer=t,
+            id_number=make_id_number(dt.date(1990, 5, 4), "M", 772),
+            on=TODAY - dt.timedelta(days=1),
+            today=TODAY,
+        )
+    assert (TODAY - dt.timedelta(days=1)).isoformat() in exc.value.message_dict["on"][0]
+    assert not Person.objects.filter(name="吐尔洪").exists()
