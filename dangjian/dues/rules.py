@@ -135,14 +135,16 @@ class MonthState:
         return self.paid >= self.due
 
 
-def paid_up_to(admitted: dt.date | None, months: Sequence[MonthState], today: dt.date) -> dt.date | None:
-    """The first day of the last month paid (or exempt) with every earlier month since admission
-    paid or exempt too; None when the month of admission is not. Months in advance count; a month
-    never charged breaks the run (nothing says it was paid)."""
-    if admitted is None:
+def paid_up_to(months: Sequence[MonthState], today: dt.date) -> dt.date | None:
+    """The first day of the last month paid (or exempt) with every earlier month since the first
+    month the ledger charged paid or exempt too; None when that first month is not (or nothing was
+    ever charged). The months before the platform kept the member's dues are not the platform's to
+    judge. Months in advance count; a month never charged after the first breaks the run (nothing
+    says it was paid)."""
+    if not months:
         return None
     by_month = {m.month: m for m in months}
-    month = month_of(admitted)
+    month = min(by_month)
     last: dt.date | None = None
     limit = add_months(month_of(today), MAX_ADVANCE_MONTHS)
     while month <= limit:

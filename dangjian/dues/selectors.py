@@ -292,19 +292,16 @@ def handovers_under(org: Organization) -> QuerySet[Handover]:
 
 
 def paid_up_to(person_ids: Iterable[int], today: dt.date | None = None) -> dict[int, dt.date | None]:
-    """For each person, the first day of the last month paid (or exempt) with every earlier
-    month since their admission paid or exempt too; None when not even their first month is.
-    Two queries, whatever the number of people (the transfer letter's default)."""
+    """For each person, the first day of the last month paid (or exempt) with every earlier month
+    since the first the ledger charged them paid or exempt too; None when not even that first month
+    is (or they were never charged). One query, whatever the number of people (the transfer
+    letter's default)."""
     ids = list(dict.fromkeys(person_ids))
     today = today or timezone.localdate()
-    admitted: dict[int, dt.date] = {}
-    for p, a in people.memberships_where(Q(person_id__in=ids)).values_list("person_id", "admitted_on"):
-        if p not in admitted or a < admitted[p]:
-            admitted[p] = a
     states: dict[int, list[rules.MonthState]] = defaultdict(list)
     for p, m, due, paid in Charge.objects.filter(person_id__in=ids).values_list("person_id", "month", "due", "paid"):
         states[p].append(rules.MonthState(m, due, paid))
-    return {p: rules.paid_up_to(admitted.get(p), states.get(p, []), today) for p in ids}
+    return {p: rules.paid_up_to(states.get(p, []), today) for p in ids}
 
 
 # --- statements and money handed upward --------------------------------------------------------------
