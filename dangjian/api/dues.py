@@ -181,7 +181,7 @@ def _member(user: User, pk: int, *, keep: bool = False) -> tuple[Person, bool]:
 
 
 def _member_out(user: User, person: Person) -> MemberDuesOut:
-    base = selectors.member_bases(person).first()
+    base = selectors.member_bases(person, user).first()
     shown = base is not None and permissions.may_see_base_pay(user, base)
     return MemberDuesOut(
         person_id=person.pk,
@@ -199,7 +199,7 @@ def _member_out(user: User, person: Person) -> MemberDuesOut:
                 paid_on=c.payment.paid_on if c.payment else None,
                 paid_by_id=c.payment.paid_by_id if c.payment else None,
             )
-            for c in selectors.member_charges(person)[:120]
+            for c in selectors.member_charges(person, user)[:120]
         ],
     )
 

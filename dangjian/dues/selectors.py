@@ -15,6 +15,7 @@ from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dangjian.access import permissions
+from dangjian.access.scopes import scope
 from dangjian.branchlife import selectors as branchlife
 from dangjian.calendar import add_months
 from dangjian.organizations.models import Organization
@@ -264,20 +265,27 @@ def flags(org: Organization, today: dt.date | None = None) -> list[Flag]:
 # --- a member's own dues -------------------------------------------------------------------------
 
 
-def member_charges(person: Person) -> QuerySet[Charge]:
-    return Charge.objects.filter(person=person).select_related("band", "relief", "payment__paid_by").order_by("-month")
+def member_charges(person: Person, user: User | None = None) -> QuerySet[Charge]:
+    """The person's charges; with `user`, only those in the books of organisations the user reads
+    (a member moved to another branch: their new keepers read the months there, not the old
+    branch's), and the member's own always."""
+    rows = Charge.objects.filter(person=person).select_related("band", "relief", "payment__paid_by").order_by("-month")
+    return scope(user, rows) if user is not None else rows
 
 
-def member_payments(person: Person) -> QuerySet[Payment]:
-    return Payment.objects.filter(person=person).select_related("paid_by").order_by("-paid_on", "-pk")
+def member_payments(person: Person, user: User | None = None) -> QuerySet[Payment]:
+    rows = Payment.objects.filter(person=person).select_related("paid_by").order_by("-paid_on", "-pk")
+    return scope(user, rows) if user is not None else rows
 
 
-def member_bases(person: Person) -> QuerySet[DuesBase]:
-    return DuesBase.objects.filter(person=person).order_by("-month")
+def member_bases(person: Person, user: User | None = None) -> QuerySet[DuesBase]:
+    rows = DuesBase.objects.filter(person=person).order_by("-month")
+    return scope(user, rows) if user is not None else rows
 
 
-def member_reliefs(person: Person) -> QuerySet[Relief]:
-    return Relief.objects.filter(person=person).order_by("-first_month")
+def member_reliefs(person: Person, user: User | None = None) -> QuerySet[Relief]:
+    rows = Relief.objects.filter(person=person).order_by("-first_month")
+    return scope(user, rows) if user is not None else rows
 
 
 def reliefs_under(org: Organization) -> QuerySet[Relief]:

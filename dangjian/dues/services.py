@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access import permissions
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
 from dangjian.calendar import add_months
@@ -72,6 +74,20 @@ def _refuse_closed(org: Organization, month: dt.date) -> None:
         )
 
 
+def _refuse_not_kept(actor: User | None, org: Organization, month: dt.date) -> None:
+    """A month is written in the books of the organisation the member belonged to then: only those
+    who keep that organisation's dues change it (a member who moved on is not their new branch's
+    to rewrite for the months before). The system (no actor) writes anywhere."""
+    if actor is not None and not permissions.may_keep_dues_of(actor, org):
+        raise ValidationError(
+            _(
+                "%(month)s belongs to the books of %(org)s, where the member was then: ask that "
+                "organisation's dues keepers to change it."
+            )
+            % {"month": f"{month:%Y-%m}", "org": org.name}
+        )
+
+
 def admission_month(person_id: int) -> dt.date | None:
     """The month the person was admitted as a probationary member (their first membership)."""
     first = (
@@ -121,18 +137,34 @@ def _price(
     return band, regular, due
 
 
+def _in_org_during(person: Person, first: dt.date, last: dt.date) -> Q:
+    """The person's membership records open during the months `first`..`last`: from the day they
+    joined that organisation (a transfer's record keeps the admission date) to the day it ended."""
+    end = add_months(last, 1) - dt.timedelta(days=1)
+    return (
+        Q(person_id=person.pk, admitted_on__lte=end)
+        & (Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=end))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    )
+
+
 def _member_org(person: Person, month: dt.date) -> Organization | None:
-    """The organisation the person was a member of in `month` (their record there)."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
+    """The organisation the person was a member of in `month` (their record there; in the month
+    they moved, the one they moved to)."""
     m = (
-        people.memberships_where(
-            Q(person_id=person.pk, admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month))
-        )
+        people.memberships_where(_in_org_during(person, month, month))
         .select_related("organization")
-        .order_by("-admitted_on")
+        .order_by(Coalesce("joined_org_on", "admitted_on").desc(), "-pk")
         .first()
     )
     return m.organization if m is not None else None
+
+
+def _orgs_during(person: Person, first: dt.date, last: dt.date) -> list[tuple[dt.date, Organization]]:
+    """Each organisation the person was a member of during the months `first`..`last`, with the
+    first of those months they were there (one query)."""
+    rows = people.memberships_where(_in_org_during(person, first, last)).select_related("organization")
+    return [(max(first, rules.month_of(m.joined_org_on or m.admitted_on)), m.organization) for m in rows]
 
 
 # --- bases ------------------------------------------------------------------------------------
@@ -183,6 +215,7 @@ def set_base(
     org, pay, chosen = validated_base(
         person=person, month=month, category=category, base_pay=base_pay, chosen_amount=chosen_amount
     )
+    _refuse_not_kept(actor, org, month)
     text = f"{pay:.2f}" if pay is not None else ""
     base = DuesBase.objects.filter(person=person, month=month).first()
     if base is None:
@@ -357,6 +390,7 @@ def record_payment(
     charges: list[Charge] = []
     for month in [add_months(first_month, i) for i in range(months)]:
         charge = _charge_one(actor, person, month)
+        _refuse_not_kept(actor, charge.organization, month)
         _refuse_closed(charge.organization, month)
         if charge.paid > 0:
             raise ValidationError(
@@ -412,6 +446,7 @@ def record_voluntary(
     org = _member_org(person, rules.month_of(paid_on))
     if org is None:
         raise ValidationError(_("%(name)s is not a member now.") % {"name": person.name})
+    _refuse_not_kept(actor, org, rules.month_of(paid_on))
     _refuse_closed(org, paid_on)
     payment = Payment(
         person=person,
@@ -468,6 +503,8 @@ def grant_relief(
         raise ValidationError(
             _("%(name)s was not a member in %(month)s.") % {"name": person.name, "month": f"{first_month:%Y-%m}"}
         )
+    for month, kept_by in _orgs_during(person, first_month, last_month):
+        _refuse_not_kept(actor, kept_by, month)
     _refuse_closed(org, first_month)
     overlap = Relief.objects.filter(person=person, first_month__lte=last_month, last_month__gte=first_month)
     if overlap.exists():

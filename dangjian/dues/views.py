@@ -333,16 +333,16 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _member_context(request: HttpRequest, person: Person, keeper: bool) -> dict[str, Any]:
     user = _user(request)
-    bases = list(selectors.member_bases(person)[:24])
+    bases = list(selectors.member_bases(person, user)[:24])
     show_base = bool(bases) and permissions.may_see_base_pay(user, bases[0])
-    charges = list(selectors.member_charges(person)[:36])
+    charges = list(selectors.member_charges(person, user)[:36])
     return {
         "person": person,
         "keeper": keeper,
         "charges": charges,
-        "payments": list(selectors.member_payments(person)[:36]),
+        "payments": list(selectors.member_payments(person, user)[:36]),
         "bases": bases if show_base else [],
-        "reliefs": list(selectors.member_reliefs(person)[:12]),
+        "reliefs": list(selectors.member_reliefs(person, user)[:12]),
         "paid_up_to": selectors.paid_up_to([person.pk]).get(person.pk),
         "owed": sum((c.due - c.paid for c in charges if not c.settled), rules.FEN * 0),
         "unpaid_months": sum(1 for c in charges if not c.settled),
