@@ -182,9 +182,8 @@ def closure(org: Organization, month: dt.date) -> ClosedMonth | None:
 
 
 def is_closed(org: Organization, month: dt.date) -> bool:
-    ids = [int(p) for p in org.path.strip("/").split("/") if p]
     return ClosedMonth.objects.filter(
-        organization_id__in=ids, month=rules.month_of(month), reopened_at__isnull=True
+        organization_id__in=org.path_ids(), month=rules.month_of(month), reopened_at__isnull=True
     ).exists()
 
 

@@ -57,9 +57,10 @@ def _money(value: Any, label: str) -> Decimal:
 def closed_month_of(org: Organization, month: dt.date) -> ClosedMonth | None:
     """The closure covering `org` in `month`: its own, or of an organisation above it (a branch
     closes its party groups' months too)."""
-    ids = [int(p) for p in org.path.strip("/").split("/") if p]
     return (
-        ClosedMonth.objects.filter(organization_id__in=ids, month=rules.month_of(month), reopened_at__isnull=True)
+        ClosedMonth.objects.filter(
+            organization_id__in=org.path_ids(), month=rules.month_of(month), reopened_at__isnull=True
+        )
         .select_related("organization")
         .first()
     )
@@ -275,22 +276,48 @@ def _members_in(org: Organization, month: dt.date) -> list[tuple[int, int]]:
     return list(dict(rows).items())
 
 
+class Charged(int):
+    """How many members `charge_month` charged; `skipped`: the members left uncharged because
+    their own organisation's month is closed (its keepers reopen it to charge them)."""
+
+    skipped: int = 0
+
+    @classmethod
+    def of(cls, charged: int, skipped: int) -> Charged:
+        out = cls(charged)
+        out.skipped = skipped
+        return out
+
+
+def _closed_orgs(org_ids: Iterable[int], month: dt.date) -> set[int]:
+    """Those of the organisations whose `month` is closed, by themselves or by one above them."""
+    closed = set(
+        ClosedMonth.objects.filter(month=month, reopened_at__isnull=True).values_list("organization_id", flat=True)
+    )
+    if not closed:
+        return set()
+    return {o.pk for o in Organization.objects.filter(pk__in=set(org_ids)) if closed & set(o.path_ids())}
+
+
 @audit.write_transaction
-def charge_month(*, actor: User | None, organization: Organization, month: dt.date) -> int:
+def charge_month(*, actor: User | None, organization: Organization, month: dt.date) -> Charged:
     """Charge `month` to every member of the organisation's subtree who has a base and is not yet
     charged: the amount due with the band in effect that month, stored with the band (a later
     band never rewrites it). Probationary members pay from their month of admission. Returns how
-    many were charged; members without a base are left for the ledger to show."""
+    many were charged; members without a base are left for the ledger to show, and members whose
+    own organisation's month is closed are skipped (`Charged.skipped`)."""
     month = rules.month_of(month)
     _refuse_closed(organization, month)
     members = _members_in(organization, month)
     if not members:
-        return 0
+        return Charged.of(0, 0)
     ids = [p for p, _o in members]
     charged = set(Charge.objects.filter(person_id__in=ids, month=month).values_list("person_id", flat=True))
     todo = [(p, o) for p, o in members if p not in charged]
     if not todo:
-        return 0
+        return Charged.of(0, 0)
+    closed = _closed_orgs({o for _p, o in todo}, month)
+    skipped = 0
     bands = all_bands()
     bases: dict[int, list[DuesBase]] = {}
     for b in DuesBase.objects.filter(person_id__in=[p for p, _o in todo], month__lte=month).order_by("-month"):
@@ -304,6 +331,9 @@ def charge_month(*, actor: User | None, organization: Organization, month: dt.da
     for person_id, org_id in todo:
         base = _base_for(bases.get(person_id, []), month)
         if base is None:
+            continue
+        if org_id in closed:
+            skipped += 1
             continue
         relief = _reliefs_for(reliefs.get(person_id, []), month)
         band, regular, due = _price(bands, base, relief, month)
@@ -324,7 +354,7 @@ def charge_month(*, actor: User | None, organization: Organization, month: dt.da
     for c in created:
         c.organization = orgs[c.organization_id]
     audit.record_many(actor=actor, drafts=[audit.create_draft(c) for c in created])
-    return len(created)
+    return Charged.of(len(created), skipped)
 
 
 def _charge_one(actor: User | None, person: Person, month: dt.date) -> Charge:

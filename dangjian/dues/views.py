@@ -169,7 +169,18 @@ def charge(request: HttpRequest, pk: int) -> HttpResponse:
     run_or_say(
         request,
         lambda: services.charge_month(actor=_user(request), organization=org, month=month),
-        lambda n: _("%(n)d members charged for %(month)s.") % {"n": n, "month": f"{month:%Y-%m}"},
+        lambda n: (
+            (_("%(n)d members charged for %(month)s.") % {"n": n, "month": f"{month:%Y-%m}"})
+            + (
+                " "
+                + _(
+                    "%(n)d members of organisations whose month is closed were skipped: reopen their month to charge them."
+                )
+                % {"n": n.skipped}
+                if n.skipped
+                else ""
+            )
+        ),
     )
     return redirect(ledger_url(org.pk, month))
 

@@ -245,3 +245,26 @@ def test_paid_up_to_starts_at_the_first_month_the_ledger_charged(world):
     base(veteran, JAN, "3000.00")
     services.record_payment(actor=None, person=veteran, first_month=JAN, months=2)
     assert selectors.paid_up_to([veteran.pk], today=dt.date(2026, 3, 5)) == {veteran.pk: FEB}
+
+
+def test_a_county_charging_its_ledger_skips_a_branch_whose_month_is_closed(world, login):
+    base(world.a.member, JAN, "3000.00")
+    base(world.b.member, JAN, "3000.00")
+    services.close_month(actor=None, organization=world.a.branch, month=JAN)
+    result = services.charge_month(actor=world.county_admin, organization=world.county, month=JAN)
+    assert (result, result.skipped) == (1, 1)
+    assert list(Charge.objects.values_list("person__name", flat=True)) == ["B党员"]
+    # The daily task leaves it too.
+    services.daily(today=dt.date(2026, 1, 5))
+    assert not Charge.objects.filter(person=world.a.member).exists()
+
+
+def test_the_ledger_says_how_many_were_skipped_for_a_closed_month(world, login):
+    from django.urls import reverse
+
+    base(world.a.member, JAN, "3000.00")
+    services.close_month(actor=None, organization=world.a.branch, month=JAN)
+    page = login(world.county_admin).post(
+        reverse("dues:charge", args=[world.county.pk]), {"month": "2026-01"}, follow=True
+    )
+    assert "1 members of organisations whose month is closed were skipped" in page.content.decode()
