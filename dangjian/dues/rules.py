@@ -62,6 +62,19 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def rate_of_percent(text: str) -> Decimal:
+    """The rate a percent written as the bands page shows it stands for: "0.5" or "0.5%" → 0.005.
+    ValueError when it is not a number."""
+    cleaned = text.strip().removesuffix("%").removesuffix("％").strip()
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value / 100
+
+
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     """The months from `first` to `last`, both included (first days)."""
     out: list[dt.date] = []

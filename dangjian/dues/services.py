@@ -637,6 +637,20 @@ def record_handover(
 # --- rate bands -----------------------------------------------------------------------------------
 
 
+def _rate(value: Any) -> Decimal:
+    """A band's rate as a fraction (0.005); anything not a number is refused, not a server error."""
+    try:
+        rate = Decimal(str(value).strip())
+    except ArithmeticError:
+        rate = Decimal("NaN")
+    if not rate.is_finite():
+        raise ValidationError(
+            _("“%(rate)s” is not a rate: write the percent as a number, e.g. 0.5 or 0.5%% for half a percent.")
+            % {"rate": str(value)[:20]}
+        )
+    return rate
+
+
 @audit.write_transaction
 def add_band_set(
     *,
@@ -663,7 +677,7 @@ def add_band_set(
             category=category,
             effective_from=effective_from,
             up_to=_money(up_to, _("The upper limit")) if up_to not in (None, "") else None,
-            rate=Decimal(str(rate)) if rate not in (None, "") else None,
+            rate=_rate(rate) if rate not in (None, "") else None,
             fixed=_money(fixed, _("The fixed amount")) if fixed not in (None, "") else None,
             fixed_max=_money(fixed_max, _("The highest fixed amount")) if fixed_max not in (None, "") else None,
         )
@@ -673,7 +687,7 @@ def add_band_set(
             row.fixed is not None and row.fixed < 0
         ):
             raise ValidationError(
-                _("A rate lies between 0 and 1 (0.005 is half a percent); an amount is not negative.")
+                _("A rate lies between 0% and 100% (0.5 is half a percent); an amount is not negative.")
             )
         rows.append(row)
     if not rows or rows[-1].up_to is not None:

@@ -156,3 +156,36 @@ def test_a_large_statement_is_written_by_a_job_with_progress(
     assert download.status_code == 200
     # The branch's secretary may not start one for the county (not theirs to read).
     assert login(world.a.secretary).post(reverse("dues:statement_xlsx", args=[world.county.pk])).status_code == 404
+
+
+def _top(world):
+    from dangjian.access import services as access_services
+    from dangjian.access.models import Role
+
+    top = UserFactory(username="prefecture_admin")
+    access_services.assign_role(actor=None, user=top, role=Role.ORG_DEPARTMENT, organization=world.prefecture)
+    return top
+
+
+def test_a_band_rate_is_typed_in_percent_as_the_page_shows_it(world, login):
+    from dangjian.calendar import add_months
+    from dangjian.dues.models import RateBand
+
+    client = login(_top(world))
+    later = add_months(this_month(), 2)
+    data = {"category": "student", "effective_from": f"{later:%Y-%m}", "bands": "3000, 0.5%\n, 1"}
+    client.post(reverse("dues:band_new"), data)
+    assert list(RateBand.objects.filter(effective_from=later).order_by("rate").values_list("rate", flat=True)) == [
+        Decimal("0.005"),
+        Decimal("0.01"),
+    ]
+    page = client.post(reverse("dues:band_new"), {**data, "category": "retired", "bands": "3000, abc\n, 1"})
+    assert page.status_code == 400
+    assert "“abc” is not a rate: write the percent as a number" in page.content.decode()
+    assert not RateBand.objects.filter(category="retired", effective_from=later).exists()
+
+
+def test_a_month_out_of_range_is_explained_not_a_server_error(world, login):
+    page = login(world.a.secretary).get(reverse("dues:ledger", args=[world.a.branch.pk]) + "?month=9999-12")
+    assert page.status_code == 200
+    assert "“9999-12” is not a month" in page.content.decode()
