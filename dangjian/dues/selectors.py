@@ -282,6 +282,10 @@ def member_bases(person: Person, user: User | None = None) -> QuerySet[DuesBase]
     return scope(user, rows) if user is not None else rows
 
 
+def bases_of_people() -> QuerySet[DuesBase]:
+    return DuesBase.objects.all()
+
+
 def member_reliefs(person: Person, user: User | None = None) -> QuerySet[Relief]:
     rows = Relief.objects.filter(person=person).order_by("-first_month")
     return scope(user, rows) if user is not None else rows

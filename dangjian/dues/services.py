@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from dangjian.access import permissions
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
+from dangjian.audit.models import Action
 from dangjian.calendar import add_months
 from dangjian.jobs.services import Output, record_export
 from dangjian.notifications import services as notifications
@@ -197,6 +198,13 @@ def validated_base(
     if chosen is not None and chosen <= 0:
         raise ValidationError(_("The chosen amount must be more than nothing."))
     return org, pay, chosen
+
+
+def reveal_base(*, actor: User, base: DuesBase) -> Decimal | None:
+    """A base's pay in clear, and the audit event that this user saw it (the caller checks
+    REVEAL: access.permissions.may_see_base_pay)."""
+    audit.record(actor=actor, action=Action.REVEAL, obj=base, changes={"field": "base_pay"})
+    return base.pay
 
 
 @audit.write_transaction

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from dangjian.access import permissions
@@ -364,6 +365,20 @@ def _member_context(request: HttpRequest, person: Person, keeper: bool) -> dict[
 def member(request: HttpRequest, pk: int) -> HttpResponse:
     person, keeper = _person(request, pk)
     return render(request, "dues/member.html", _member_context(request, person, keeper))
+
+
+@login_required
+def base_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Show" beside a masked base pay (htmx POST): the pay in clear, the viewing audited."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    user = _user(request)
+    row = get_in_scope(user, selectors.bases_of_people(), pk)
+    if not permissions.may_see_base_pay(user, row):
+        raise permissions.dues_refused()
+    pay = services.reveal_base(actor=user, base=row)
+    shown = "—" if pay is None else f"¥{pay:,.2f}"
+    return HttpResponse(format_html('<span data-revealed="base_pay">{}</span>', shown))
 
 
 @login_required

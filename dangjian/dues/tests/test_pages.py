@@ -75,7 +75,11 @@ def test_a_member_reads_their_own_dues_and_base_but_not_a_colleagues(world, logi
     user = UserFactory(username="member_a", person=world.a.member)
     client = login(user)
     own = client.get(reverse("dues:member", args=[world.a.member.pk]))
-    assert own.status_code == 200 and "¥7,777.00" in own.content.decode()
+    assert own.status_code == 200 and "¥••••" in own.content.decode()
+    from dangjian.dues.models import DuesBase
+
+    mine = DuesBase.objects.get(person=world.a.member)
+    assert "¥7,777.00" in client.post(reverse("dues:base_reveal", args=[mine.pk])).content.decode()
     assert client.get(reverse("dues:member", args=[world.a.secretary.person.pk])).status_code == 403
     assert client.get(reverse("dues:ledger", args=[world.a.branch.pk])).status_code == 404
     assert client.get(reverse("dues:home")).url == reverse("dues:member", args=[world.a.member.pk])
@@ -189,3 +193,20 @@ def test_a_month_out_of_range_is_explained_not_a_server_error(world, login):
     page = login(world.a.secretary).get(reverse("dues:ledger", args=[world.a.branch.pk]) + "?month=9999-12")
     assert page.status_code == 200
     assert "“9999-12” is not a month" in page.content.decode()
+
+
+def test_the_base_pay_is_masked_until_shown_and_the_viewing_is_audited(world, login):
+    from dangjian.audit.models import AuditEvent
+    from dangjian.dues.models import DuesBase
+
+    base(world.a.member, this_month(), "4321.09")
+    row = DuesBase.objects.get()
+    client = login(world.a.secretary)
+    page = client.get(reverse("dues:member", args=[world.a.member.pk])).content.decode()
+    assert "4,321.09" not in page and "¥••••" in page
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+    shown = client.post(reverse("dues:base_reveal", args=[row.pk]), HTTP_HX_REQUEST="true")
+    assert "¥4,321.09" in shown.content.decode()
+    assert AuditEvent.objects.filter(action="reveal", object_type="dues.DuesBase", object_id=str(row.pk)).exists()
+    # Side B reaches nothing of A's.
+    assert login(world.b.secretary).post(reverse("dues:base_reveal", args=[row.pk])).status_code == 404
