@@ -17,7 +17,7 @@ from django.utils import timezone
 from dangjian.access import permissions
 from dangjian.access.scopes import scope
 from dangjian.branchlife import selectors as branchlife
-from dangjian.calendar import add_months
+from dangjian.calendar import add_months, period_of
 from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
@@ -93,12 +93,8 @@ class LedgerRow:
         return str(Relief.Kind(self.relief).label) if self.relief else ""
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return add_months(month, 1) - dt.timedelta(days=1)
-
-
 def _in_month(org: Organization, month: dt.date) -> Q:
-    return Q(organization__path__startswith=org.path, admitted_on__lte=_month_end(month)) & (
+    return Q(organization__path__startswith=org.path, admitted_on__lte=period_of(month).last_day) & (
         Q(ended_on__isnull=True) | Q(ended_on__gte=month)
     )
 
@@ -249,7 +245,7 @@ def flags(org: Organization, today: dt.date | None = None) -> list[Flag]:
     unpaid = {p: rules.unpaid_run(s, last) for p, s in states.items()}
     # Only members there the whole six months are asked about their attendance.
     long_enough = [p for p, (_o, admitted) in members.items() if admitted <= since]
-    absent = branchlife.absent_without_reason(long_enough, since, add_months(last, 1) - dt.timedelta(days=1))
+    absent = branchlife.absent_without_reason(long_enough, since, period_of(last).last_day)
     flagged = {p for p, n in unpaid.items() if n >= rules.FLAG_MONTHS} | set(absent)
     if not flagged:
         return []
@@ -336,7 +332,7 @@ def statement(org: Organization, first: dt.date, last: dt.date) -> list[Statemen
     charged, due, paid, members with something unpaid, voluntary payments (and what of them goes
     to the Centre), and what was handed upward. Four grouped queries."""
     first, last = rules.month_of(first), rules.month_of(last)
-    end = add_months(last, 1) - dt.timedelta(days=1)
+    end = period_of(last).last_day
     under = Q(organization__path__startswith=org.path)
     rows: dict[int, StatementRow] = {}
 
@@ -402,23 +398,12 @@ def unpaid_count(org: Organization, month: dt.date) -> int:
     return unpaid_charges(org, month).filter(month=rules.month_of(month)).values("person_id").distinct().count()
 
 
-def persons_with_unpaid(month: dt.date) -> list[int]:
-    """Everyone with a charge unpaid in `month` or before (for the monthly reminder)."""
-    return list(
-        Charge.objects.filter(month__lte=rules.month_of(month), paid__lt=F("due"))
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-
-
-def branches_with_members_in(month: dt.date) -> list[int]:
-    """The organisations with an open membership record that month (what the daily task charges)."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
-    return list(
-        people.memberships_where(Q(admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month)))
-        .values_list("organization_id", flat=True)
-        .distinct()
-    )
+def unpaid_by_person(through: dt.date) -> dict[int, list[Charge]]:
+    """Everyone's charges unpaid in month `through` or before, oldest first (the monthly reminder)."""
+    unpaid: dict[int, list[Charge]] = {}
+    for c in Charge.objects.filter(month__lte=rules.month_of(through), paid__lt=F("due")).order_by("month"):
+        unpaid.setdefault(c.person_id, []).append(c)
+    return unpaid
 
 
 def ledger_has_charges(org: Organization, month: dt.date) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from dangjian.access import permissions
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
-from dangjian.calendar import add_months
+from dangjian.calendar import add_months, period_of
 from dangjian.jobs.services import Output, record_export
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind
@@ -32,6 +32,7 @@ from dangjian.people import selectors as people
 from dangjian.people.models import Person
 
 from . import rules
+from . import selectors as dues_selectors
 from .models import Category, Charge, ClosedMonth, DuesBase, Handover, Payment, RateBand, Relief
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def _price(
 def _in_org_during(person: Person, first: dt.date, last: dt.date) -> Q:
     """The person's membership records open during the months `first`..`last`: from the day they
     joined that organisation (a transfer's record keeps the admission date) to the day it ended."""
-    end = add_months(last, 1) - dt.timedelta(days=1)
+    end = period_of(last).last_day
     return (
         Q(person_id=person.pk, admitted_on__lte=end)
         & (Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=end))
@@ -276,7 +277,7 @@ def _recharge(actor: User | None, person: Person, since: dt.date) -> None:
 
 def _members_in(org: Organization, month: dt.date) -> list[tuple[int, int]]:
     """(person, organisation) of the members of `org`'s subtree during `month`, admitted by its end."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
+    end = period_of(month).last_day
     rows = people.memberships_where(
         Q(organization__path__startswith=org.path, admitted_on__lte=end)
         & (Q(ended_on__isnull=True) | Q(ended_on__gte=month))
@@ -754,7 +755,7 @@ def daily(*, today: dt.date | None = None, actor: User | None = None) -> dict[st
 
 
 def _orgs_with_members(month: dt.date) -> list[int]:
-    end = add_months(month, 1) - dt.timedelta(days=1)
+    end = period_of(month).last_day
     return list(
         people.memberships_where(Q(admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month)))
         .values_list("organization_id", flat=True)
@@ -775,9 +776,7 @@ def send_reminders(*, today: dt.date, actor: User | None = None) -> int:
     """Remind every member with dues unpaid up to this month, once a month (through the one
     notification path, in each member's language)."""
     month = rules.month_of(today)
-    unpaid: dict[int, list[Charge]] = {}
-    for c in Charge.objects.filter(month__lte=month, paid__lt=F("due")).order_by("month"):
-        unpaid.setdefault(c.person_id, []).append(c)
+    unpaid = dues_selectors.unpaid_by_person(month)
     users = access_selectors.users_of_people(unpaid)
     drafts = []
     for user in users:
