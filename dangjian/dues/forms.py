@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -11,29 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.ui.forms import read_month
+
 from . import rules
 from .models import Category, Relief
-
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-# The years a page may ask for: wide enough for any ledger, narrow enough that month arithmetic
-# never leaves the calendar (9999-12 plus a month was a server error).
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-def read_month(raw: str | None, default: dt.date) -> tuple[dt.date, str]:
-    """The month a page asks for ("2026-05"), or `default` with what was wrong with it."""
-    text = (raw or "").strip()
-    if not text:
-        return default, ""
-    match = MONTH.match(text) if text.isascii() else None
-    if match is None or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
-        return default, _("“%(text)s” is not a month: write it as YYYY-MM, e.g. %(example)s.") % {
-            "text": text[:20],
-            "example": f"{default:%Y-%m}",
-        }
-    return dt.date(int(match[1]), int(match[2]), 1), ""
 
 
 class MonthField(forms.CharField):

@@ -31,10 +31,10 @@ from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
 from dangjian.ui.downloads import attachment
-from dangjian.ui.forms import run_or_say, save_form_page
+from dangjian.ui.forms import read_month, run_or_say, save_form_page
 
 from . import rules, selectors, services, statements
-from .forms import BandSetForm, BaseForm, HandoverForm, PaymentForm, ReliefForm, ReopenForm, VoluntaryForm, read_month
+from .forms import BandSetForm, BaseForm, HandoverForm, PaymentForm, ReliefForm, ReopenForm, VoluntaryForm
 from .models import DuesBase
 from .tasks import statement_task
 
