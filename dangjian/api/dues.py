@@ -180,9 +180,11 @@ def _member(user: User, pk: int, *, keep: bool = False) -> tuple[Person, bool]:
     return person, keeper
 
 
-def _member_out(user: User, person: Person) -> MemberDuesOut:
-    base = selectors.member_bases(person).first()
-    shown = base is not None and permissions.may_see_base_pay(user, base)
+def _member_out(user: User, person: Person, reveal: bool = False) -> MemberDuesOut:
+    base = selectors.member_bases(person, user).first()
+    shown = reveal and base is not None and permissions.may_see_base_pay(user, base)
+    if shown and base is not None:
+        services.reveal_base(actor=user, base=base)
     return MemberDuesOut(
         person_id=person.pk,
         name=person.name,
@@ -199,7 +201,7 @@ def _member_out(user: User, person: Person) -> MemberDuesOut:
                 paid_on=c.payment.paid_on if c.payment else None,
                 paid_by_id=c.payment.paid_by_id if c.payment else None,
             )
-            for c in selectors.member_charges(person)[:120]
+            for c in selectors.member_charges(person, user)[:120]
         ],
     )
 
@@ -275,11 +277,19 @@ def bands(request: HttpRequest) -> list[DuesBandOut]:
 
 
 @router.get("/dues/members/{id}", response={200: MemberDuesOut, **ERRORS})
-def member(request: HttpRequest, id: Id) -> MemberDuesOut:
-    """A member's dues month by month and the month they are paid up to."""
+def member(
+    request: HttpRequest,
+    id: Id,
+    reveal: Annotated[
+        Literal["base_pay"] | None,
+        Query(description="`base_pay`: include the base pay in clear (to the member and their keepers); audited."),
+    ] = None,
+) -> MemberDuesOut:
+    """A member's dues month by month and the month they are paid up to; the base pay only when
+    asked for with `?reveal=base_pay` (the viewing is in the audit log)."""
     user = actor(request)
     person, _keeper = _member(user, id)
-    return _member_out(user, person)
+    return _member_out(user, person, reveal=reveal == "base_pay")
 
 
 # --- writes ----------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -11,24 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.ui.forms import read_month
+
 from . import rules
 from .models import Category, Relief
-
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def read_month(raw: str | None, default: dt.date) -> tuple[dt.date, str]:
-    """The month a page asks for ("2026-05"), or `default` with what was wrong with it."""
-    text = (raw or "").strip()
-    if not text:
-        return default, ""
-    match = MONTH.match(text) if text.isascii() else None
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
-        return default, _("“%(text)s” is not a month: write it as YYYY-MM, e.g. %(example)s.") % {
-            "text": text[:20],
-            "example": f"{default:%Y-%m}",
-        }
-    return dt.date(int(match[1]), int(match[2]), 1), ""
 
 
 class MonthField(forms.CharField):
@@ -136,8 +121,9 @@ class BandSetForm(forms.Form):
         label=gettext_lazy("bands, one a line"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy(
-            "Each line: the upper limit of the base (empty for the last band), the rate (0.005 is half a percent) "
-            "or a fixed amount, separated by commas. E.g. “3000, 0.005” … “, 0.02”; “, , 0.20, 1.00” for a fixed range."
+            "Each line: the upper limit of the base (empty for the last band), the rate in percent (0.5 is half a "
+            "percent) or a fixed amount, separated by commas. E.g. “3000, 0.5%” … “, 2%”; “, , 0.20, 1.00” for a "
+            "fixed range."
         ),
     )
 
@@ -152,7 +138,18 @@ class BandSetForm(forms.Form):
                 raise forms.ValidationError(
                     _("A line has at most four values: upper limit, rate, fixed, highest fixed.")
                 )
-            rows.append((parts[0], parts[1], parts[2], parts[3]))
+            rate = parts[1]
+            if rate:
+                try:
+                    rate = str(rules.rate_of_percent(rate))
+                except ValueError:
+                    raise forms.ValidationError(
+                        _(
+                            "“%(rate)s” is not a rate: write the percent as a number, e.g. 0.5 or 0.5%% for half a percent."
+                        )
+                        % {"rate": parts[1][:20]}
+                    ) from None
+            rows.append((parts[0], rate, parts[2], parts[3]))
         if not rows:
             raise forms.ValidationError(_("Enter at least one band."))
         return rows

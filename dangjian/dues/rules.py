@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from dangjian.calendar import add_months
+from dangjian.calendar import add_months, period_of
 
 FEN = Decimal("0.01")
 # A voluntary payment of this much or more goes wholly to the Central Committee (全额上缴中央).
@@ -59,7 +59,20 @@ class NoBand(LookupError):
 
 def month_of(day: dt.date) -> dt.date:
     """The first day of the day's month: how every month is stored."""
-    return day.replace(day=1)
+    return period_of(day).first_day
+
+
+def rate_of_percent(text: str) -> Decimal:
+    """The rate a percent written as the bands page shows it stands for: "0.5" or "0.5%" → 0.005.
+    ValueError when it is not a number."""
+    cleaned = text.strip().removesuffix("%").removesuffix("％").strip()
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value / 100
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -135,14 +148,16 @@ class MonthState:
         return self.paid >= self.due
 
 
-def paid_up_to(admitted: dt.date | None, months: Sequence[MonthState], today: dt.date) -> dt.date | None:
-    """The first day of the last month paid (or exempt) with every earlier month since admission
-    paid or exempt too; None when the month of admission is not. Months in advance count; a month
-    never charged breaks the run (nothing says it was paid)."""
-    if admitted is None:
+def paid_up_to(months: Sequence[MonthState], today: dt.date) -> dt.date | None:
+    """The first day of the last month paid (or exempt) with every earlier month since the first
+    month the ledger charged paid or exempt too; None when that first month is not (or nothing was
+    ever charged). The months before the platform kept the member's dues are not the platform's to
+    judge. Months in advance count; a month never charged after the first breaks the run (nothing
+    says it was paid)."""
+    if not months:
         return None
     by_month = {m.month: m for m in months}
-    month = month_of(admitted)
+    month = min(by_month)
     last: dt.date | None = None
     limit = add_months(month_of(today), MAX_ADVANCE_MONTHS)
     while month <= limit:

@@ -15,8 +15,9 @@ from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dangjian.access import permissions
+from dangjian.access.scopes import scope
 from dangjian.branchlife import selectors as branchlife
-from dangjian.calendar import add_months
+from dangjian.calendar import add_months, period_of
 from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
@@ -92,12 +93,8 @@ class LedgerRow:
         return str(Relief.Kind(self.relief).label) if self.relief else ""
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return add_months(month, 1) - dt.timedelta(days=1)
-
-
 def _in_month(org: Organization, month: dt.date) -> Q:
-    return Q(organization__path__startswith=org.path, admitted_on__lte=_month_end(month)) & (
+    return Q(organization__path__startswith=org.path, admitted_on__lte=period_of(month).last_day) & (
         Q(ended_on__isnull=True) | Q(ended_on__gte=month)
     )
 
@@ -181,9 +178,8 @@ def closure(org: Organization, month: dt.date) -> ClosedMonth | None:
 
 
 def is_closed(org: Organization, month: dt.date) -> bool:
-    ids = [int(p) for p in org.path.strip("/").split("/") if p]
     return ClosedMonth.objects.filter(
-        organization_id__in=ids, month=rules.month_of(month), reopened_at__isnull=True
+        organization_id__in=org.path_ids(), month=rules.month_of(month), reopened_at__isnull=True
     ).exists()
 
 
@@ -249,7 +245,7 @@ def flags(org: Organization, today: dt.date | None = None) -> list[Flag]:
     unpaid = {p: rules.unpaid_run(s, last) for p, s in states.items()}
     # Only members there the whole six months are asked about their attendance.
     long_enough = [p for p, (_o, admitted) in members.items() if admitted <= since]
-    absent = branchlife.absent_without_reason(long_enough, since, add_months(last, 1) - dt.timedelta(days=1))
+    absent = branchlife.absent_without_reason(long_enough, since, period_of(last).last_day)
     flagged = {p for p, n in unpaid.items() if n >= rules.FLAG_MONTHS} | set(absent)
     if not flagged:
         return []
@@ -264,20 +260,31 @@ def flags(org: Organization, today: dt.date | None = None) -> list[Flag]:
 # --- a member's own dues -------------------------------------------------------------------------
 
 
-def member_charges(person: Person) -> QuerySet[Charge]:
-    return Charge.objects.filter(person=person).select_related("band", "relief", "payment__paid_by").order_by("-month")
+def member_charges(person: Person, user: User | None = None) -> QuerySet[Charge]:
+    """The person's charges; with `user`, only those in the books of organisations the user reads
+    (a member moved to another branch: their new keepers read the months there, not the old
+    branch's), and the member's own always."""
+    rows = Charge.objects.filter(person=person).select_related("band", "relief", "payment__paid_by").order_by("-month")
+    return scope(user, rows) if user is not None else rows
 
 
-def member_payments(person: Person) -> QuerySet[Payment]:
-    return Payment.objects.filter(person=person).select_related("paid_by").order_by("-paid_on", "-pk")
+def member_payments(person: Person, user: User | None = None) -> QuerySet[Payment]:
+    rows = Payment.objects.filter(person=person).select_related("paid_by").order_by("-paid_on", "-pk")
+    return scope(user, rows) if user is not None else rows
 
 
-def member_bases(person: Person) -> QuerySet[DuesBase]:
-    return DuesBase.objects.filter(person=person).order_by("-month")
+def member_bases(person: Person, user: User | None = None) -> QuerySet[DuesBase]:
+    rows = DuesBase.objects.filter(person=person).order_by("-month")
+    return scope(user, rows) if user is not None else rows
 
 
-def member_reliefs(person: Person) -> QuerySet[Relief]:
-    return Relief.objects.filter(person=person).order_by("-first_month")
+def bases_of_people() -> QuerySet[DuesBase]:
+    return DuesBase.objects.all()
+
+
+def member_reliefs(person: Person, user: User | None = None) -> QuerySet[Relief]:
+    rows = Relief.objects.filter(person=person).order_by("-first_month")
+    return scope(user, rows) if user is not None else rows
 
 
 def reliefs_under(org: Organization) -> QuerySet[Relief]:
@@ -292,19 +299,16 @@ def handovers_under(org: Organization) -> QuerySet[Handover]:
 
 
 def paid_up_to(person_ids: Iterable[int], today: dt.date | None = None) -> dict[int, dt.date | None]:
-    """For each person, the first day of the last month paid (or exempt) with every earlier
-    month since their admission paid or exempt too; None when not even their first month is.
-    Two queries, whatever the number of people (the transfer letter's default)."""
+    """For each person, the first day of the last month paid (or exempt) with every earlier month
+    since the first the ledger charged them paid or exempt too; None when not even that first month
+    is (or they were never charged). One query, whatever the number of people (the transfer
+    letter's default)."""
     ids = list(dict.fromkeys(person_ids))
     today = today or timezone.localdate()
-    admitted: dict[int, dt.date] = {}
-    for p, a in people.memberships_where(Q(person_id__in=ids)).values_list("person_id", "admitted_on"):
-        if p not in admitted or a < admitted[p]:
-            admitted[p] = a
     states: dict[int, list[rules.MonthState]] = defaultdict(list)
     for p, m, due, paid in Charge.objects.filter(person_id__in=ids).values_list("person_id", "month", "due", "paid"):
         states[p].append(rules.MonthState(m, due, paid))
-    return {p: rules.paid_up_to(admitted.get(p), states.get(p, []), today) for p in ids}
+    return {p: rules.paid_up_to(states.get(p, []), today) for p in ids}
 
 
 # --- statements and money handed upward --------------------------------------------------------------
@@ -328,7 +332,7 @@ def statement(org: Organization, first: dt.date, last: dt.date) -> list[Statemen
     charged, due, paid, members with something unpaid, voluntary payments (and what of them goes
     to the Centre), and what was handed upward. Four grouped queries."""
     first, last = rules.month_of(first), rules.month_of(last)
-    end = add_months(last, 1) - dt.timedelta(days=1)
+    end = period_of(last).last_day
     under = Q(organization__path__startswith=org.path)
     rows: dict[int, StatementRow] = {}
 
@@ -394,23 +398,12 @@ def unpaid_count(org: Organization, month: dt.date) -> int:
     return unpaid_charges(org, month).filter(month=rules.month_of(month)).values("person_id").distinct().count()
 
 
-def persons_with_unpaid(month: dt.date) -> list[int]:
-    """Everyone with a charge unpaid in `month` or before (for the monthly reminder)."""
-    return list(
-        Charge.objects.filter(month__lte=rules.month_of(month), paid__lt=F("due"))
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-
-
-def branches_with_members_in(month: dt.date) -> list[int]:
-    """The organisations with an open membership record that month (what the daily task charges)."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
-    return list(
-        people.memberships_where(Q(admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month)))
-        .values_list("organization_id", flat=True)
-        .distinct()
-    )
+def unpaid_by_person(through: dt.date) -> dict[int, list[Charge]]:
+    """Everyone's charges unpaid in month `through` or before, oldest first (the monthly reminder)."""
+    unpaid: dict[int, list[Charge]] = {}
+    for c in Charge.objects.filter(month__lte=rules.month_of(through), paid__lt=F("due")).order_by("month"):
+        unpaid.setdefault(c.person_id, []).append(c)
+    return unpaid
 
 
 def ledger_has_charges(org: Organization, month: dt.date) -> bool:

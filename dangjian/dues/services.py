@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access import permissions
 from dangjian.access import selectors as access_selectors
 from dangjian.audit import services as audit
-from dangjian.calendar import add_months
+from dangjian.audit.models import Action
+from dangjian.calendar import add_months, period_of
 from dangjian.jobs.services import Output, record_export
 from dangjian.notifications import services as notifications
 from dangjian.notifications.models import Kind
@@ -29,6 +32,7 @@ from dangjian.people import selectors as people
 from dangjian.people.models import Person
 
 from . import rules
+from . import selectors as dues_selectors
 from .models import Category, Charge, ClosedMonth, DuesBase, Handover, Payment, RateBand, Relief
 
 if TYPE_CHECKING:
@@ -55,9 +59,10 @@ def _money(value: Any, label: str) -> Decimal:
 def closed_month_of(org: Organization, month: dt.date) -> ClosedMonth | None:
     """The closure covering `org` in `month`: its own, or of an organisation above it (a branch
     closes its party groups' months too)."""
-    ids = [int(p) for p in org.path.strip("/").split("/") if p]
     return (
-        ClosedMonth.objects.filter(organization_id__in=ids, month=rules.month_of(month), reopened_at__isnull=True)
+        ClosedMonth.objects.filter(
+            organization_id__in=org.path_ids(), month=rules.month_of(month), reopened_at__isnull=True
+        )
         .select_related("organization")
         .first()
     )
@@ -69,6 +74,20 @@ def _refuse_closed(org: Organization, month: dt.date) -> None:
         raise ValidationError(
             _("%(month)s is closed for %(org)s: reopen the month, with a reason, before changing it.")
             % {"month": f"{closed.month:%Y-%m}", "org": closed.organization.name}
+        )
+
+
+def _refuse_not_kept(actor: User | None, org: Organization, month: dt.date) -> None:
+    """A month is written in the books of the organisation the member belonged to then: only those
+    who keep that organisation's dues change it (a member who moved on is not their new branch's
+    to rewrite for the months before). The system (no actor) writes anywhere."""
+    if actor is not None and not permissions.may_keep_dues_of(actor, org):
+        raise ValidationError(
+            _(
+                "%(month)s belongs to the books of %(org)s, where the member was then: ask that "
+                "organisation's dues keepers to change it."
+            )
+            % {"month": f"{month:%Y-%m}", "org": org.name}
         )
 
 
@@ -121,18 +140,34 @@ def _price(
     return band, regular, due
 
 
+def _in_org_during(person: Person, first: dt.date, last: dt.date) -> Q:
+    """The person's membership records open during the months `first`..`last`: from the day they
+    joined that organisation (a transfer's record keeps the admission date) to the day it ended."""
+    end = period_of(last).last_day
+    return (
+        Q(person_id=person.pk, admitted_on__lte=end)
+        & (Q(joined_org_on__isnull=True) | Q(joined_org_on__lte=end))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    )
+
+
 def _member_org(person: Person, month: dt.date) -> Organization | None:
-    """The organisation the person was a member of in `month` (their record there)."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
+    """The organisation the person was a member of in `month` (their record there; in the month
+    they moved, the one they moved to)."""
     m = (
-        people.memberships_where(
-            Q(person_id=person.pk, admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month))
-        )
+        people.memberships_where(_in_org_during(person, month, month))
         .select_related("organization")
-        .order_by("-admitted_on")
+        .order_by(Coalesce("joined_org_on", "admitted_on").desc(), "-pk")
         .first()
     )
     return m.organization if m is not None else None
+
+
+def _orgs_during(person: Person, first: dt.date, last: dt.date) -> list[tuple[dt.date, Organization]]:
+    """Each organisation the person was a member of during the months `first`..`last`, with the
+    first of those months they were there (one query)."""
+    rows = people.memberships_where(_in_org_during(person, first, last)).select_related("organization")
+    return [(max(first, rules.month_of(m.joined_org_on or m.admitted_on)), m.organization) for m in rows]
 
 
 # --- bases ------------------------------------------------------------------------------------
@@ -166,6 +201,13 @@ def validated_base(
     return org, pay, chosen
 
 
+def reveal_base(*, actor: User, base: DuesBase) -> Decimal | None:
+    """A base's pay in clear, and the audit event that this user saw it (the caller checks
+    REVEAL: access.permissions.may_see_base_pay)."""
+    audit.record(actor=actor, action=Action.REVEAL, obj=base, changes={"field": "base_pay"})
+    return base.pay
+
+
 @audit.write_transaction
 def set_base(
     *,
@@ -183,6 +225,7 @@ def set_base(
     org, pay, chosen = validated_base(
         person=person, month=month, category=category, base_pay=base_pay, chosen_amount=chosen_amount
     )
+    _refuse_not_kept(actor, org, month)
     text = f"{pay:.2f}" if pay is not None else ""
     base = DuesBase.objects.filter(person=person, month=month).first()
     if base is None:
@@ -234,7 +277,7 @@ def _recharge(actor: User | None, person: Person, since: dt.date) -> None:
 
 def _members_in(org: Organization, month: dt.date) -> list[tuple[int, int]]:
     """(person, organisation) of the members of `org`'s subtree during `month`, admitted by its end."""
-    end = add_months(month, 1) - dt.timedelta(days=1)
+    end = period_of(month).last_day
     rows = people.memberships_where(
         Q(organization__path__startswith=org.path, admitted_on__lte=end)
         & (Q(ended_on__isnull=True) | Q(ended_on__gte=month))
@@ -242,22 +285,48 @@ def _members_in(org: Organization, month: dt.date) -> list[tuple[int, int]]:
     return list(dict(rows).items())
 
 
+class Charged(int):
+    """How many members `charge_month` charged; `skipped`: the members left uncharged because
+    their own organisation's month is closed (its keepers reopen it to charge them)."""
+
+    skipped: int = 0
+
+    @classmethod
+    def of(cls, charged: int, skipped: int) -> Charged:
+        out = cls(charged)
+        out.skipped = skipped
+        return out
+
+
+def _closed_orgs(org_ids: Iterable[int], month: dt.date) -> set[int]:
+    """Those of the organisations whose `month` is closed, by themselves or by one above them."""
+    closed = set(
+        ClosedMonth.objects.filter(month=month, reopened_at__isnull=True).values_list("organization_id", flat=True)
+    )
+    if not closed:
+        return set()
+    return {o.pk for o in Organization.objects.filter(pk__in=set(org_ids)) if closed & set(o.path_ids())}
+
+
 @audit.write_transaction
-def charge_month(*, actor: User | None, organization: Organization, month: dt.date) -> int:
+def charge_month(*, actor: User | None, organization: Organization, month: dt.date) -> Charged:
     """Charge `month` to every member of the organisation's subtree who has a base and is not yet
     charged: the amount due with the band in effect that month, stored with the band (a later
     band never rewrites it). Probationary members pay from their month of admission. Returns how
-    many were charged; members without a base are left for the ledger to show."""
+    many were charged; members without a base are left for the ledger to show, and members whose
+    own organisation's month is closed are skipped (`Charged.skipped`)."""
     month = rules.month_of(month)
     _refuse_closed(organization, month)
     members = _members_in(organization, month)
     if not members:
-        return 0
+        return Charged.of(0, 0)
     ids = [p for p, _o in members]
     charged = set(Charge.objects.filter(person_id__in=ids, month=month).values_list("person_id", flat=True))
     todo = [(p, o) for p, o in members if p not in charged]
     if not todo:
-        return 0
+        return Charged.of(0, 0)
+    closed = _closed_orgs({o for _p, o in todo}, month)
+    skipped = 0
     bands = all_bands()
     bases: dict[int, list[DuesBase]] = {}
     for b in DuesBase.objects.filter(person_id__in=[p for p, _o in todo], month__lte=month).order_by("-month"):
@@ -271,6 +340,9 @@ def charge_month(*, actor: User | None, organization: Organization, month: dt.da
     for person_id, org_id in todo:
         base = _base_for(bases.get(person_id, []), month)
         if base is None:
+            continue
+        if org_id in closed:
+            skipped += 1
             continue
         relief = _reliefs_for(reliefs.get(person_id, []), month)
         band, regular, due = _price(bands, base, relief, month)
@@ -291,7 +363,7 @@ def charge_month(*, actor: User | None, organization: Organization, month: dt.da
     for c in created:
         c.organization = orgs[c.organization_id]
     audit.record_many(actor=actor, drafts=[audit.create_draft(c) for c in created])
-    return len(created)
+    return Charged.of(len(created), skipped)
 
 
 def _charge_one(actor: User | None, person: Person, month: dt.date) -> Charge:
@@ -357,6 +429,7 @@ def record_payment(
     charges: list[Charge] = []
     for month in [add_months(first_month, i) for i in range(months)]:
         charge = _charge_one(actor, person, month)
+        _refuse_not_kept(actor, charge.organization, month)
         _refuse_closed(charge.organization, month)
         if charge.paid > 0:
             raise ValidationError(
@@ -412,6 +485,7 @@ def record_voluntary(
     org = _member_org(person, rules.month_of(paid_on))
     if org is None:
         raise ValidationError(_("%(name)s is not a member now.") % {"name": person.name})
+    _refuse_not_kept(actor, org, rules.month_of(paid_on))
     _refuse_closed(org, paid_on)
     payment = Payment(
         person=person,
@@ -468,6 +542,8 @@ def grant_relief(
         raise ValidationError(
             _("%(name)s was not a member in %(month)s.") % {"name": person.name, "month": f"{first_month:%Y-%m}"}
         )
+    for month, kept_by in _orgs_during(person, first_month, last_month):
+        _refuse_not_kept(actor, kept_by, month)
     _refuse_closed(org, first_month)
     overlap = Relief.objects.filter(person=person, first_month__lte=last_month, last_month__gte=first_month)
     if overlap.exists():
@@ -570,6 +646,20 @@ def record_handover(
 # --- rate bands -----------------------------------------------------------------------------------
 
 
+def _rate(value: Any) -> Decimal:
+    """A band's rate as a fraction (0.005); anything not a number is refused, not a server error."""
+    try:
+        rate = Decimal(str(value).strip())
+    except ArithmeticError:
+        rate = Decimal("NaN")
+    if not rate.is_finite():
+        raise ValidationError(
+            _("“%(rate)s” is not a rate: write the percent as a number, e.g. 0.5 or 0.5%% for half a percent.")
+            % {"rate": str(value)[:20]}
+        )
+    return rate
+
+
 @audit.write_transaction
 def add_band_set(
     *,
@@ -596,7 +686,7 @@ def add_band_set(
             category=category,
             effective_from=effective_from,
             up_to=_money(up_to, _("The upper limit")) if up_to not in (None, "") else None,
-            rate=Decimal(str(rate)) if rate not in (None, "") else None,
+            rate=_rate(rate) if rate not in (None, "") else None,
             fixed=_money(fixed, _("The fixed amount")) if fixed not in (None, "") else None,
             fixed_max=_money(fixed_max, _("The highest fixed amount")) if fixed_max not in (None, "") else None,
         )
@@ -606,7 +696,7 @@ def add_band_set(
             row.fixed is not None and row.fixed < 0
         ):
             raise ValidationError(
-                _("A rate lies between 0 and 1 (0.005 is half a percent); an amount is not negative.")
+                _("A rate lies between 0% and 100% (0.5 is half a percent); an amount is not negative.")
             )
         rows.append(row)
     if not rows or rows[-1].up_to is not None:
@@ -665,7 +755,7 @@ def daily(*, today: dt.date | None = None, actor: User | None = None) -> dict[st
 
 
 def _orgs_with_members(month: dt.date) -> list[int]:
-    end = add_months(month, 1) - dt.timedelta(days=1)
+    end = period_of(month).last_day
     return list(
         people.memberships_where(Q(admitted_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=month)))
         .values_list("organization_id", flat=True)
@@ -686,9 +776,7 @@ def send_reminders(*, today: dt.date, actor: User | None = None) -> int:
     """Remind every member with dues unpaid up to this month, once a month (through the one
     notification path, in each member's language)."""
     month = rules.month_of(today)
-    unpaid: dict[int, list[Charge]] = {}
-    for c in Charge.objects.filter(month__lte=month, paid__lt=F("due")).order_by("month"):
-        unpaid.setdefault(c.person_id, []).append(c)
+    unpaid = dues_selectors.unpaid_by_person(month)
     users = access_selectors.users_of_people(unpaid)
     drafts = []
     for user in users:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dangjian.access import permissions
-from dangjian.calendar import add_months
+from dangjian.calendar import add_months, period_of
 from dangjian.organizations.models import Organization
 from dangjian.ui.todo import Todo
 
@@ -41,10 +41,6 @@ def todo(user: User, today: dt.date | None = None) -> list[Todo]:
     return items
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return add_months(month, 1) - dt.timedelta(days=1)
-
-
 def _own(person_id: int, today: dt.date) -> list[Todo]:
     unpaid = selectors.own_unpaid(person_id, today)
     if not unpaid:
@@ -61,7 +57,7 @@ def _own(person_id: int, today: dt.date) -> list[Todo]:
             )
             % {"n": len(unpaid), "owed": f"{owed:,.2f}"},
             url=reverse("dues:member", args=[person_id]),
-            due_by=_month_end(first),
+            due_by=period_of(first).last_day,
             overdue=first < rules.month_of(today),
         )
     ]
@@ -82,7 +78,7 @@ def _keeper(org: Organization, today: dt.date) -> list[Todo]:
                 )
                 % {"n": n},
                 url=f"{reverse('dues:ledger', args=[org.pk])}?month={month:%Y-%m}",
-                due_by=_month_end(month),
+                due_by=period_of(month).last_day,
                 detail=org.name,
             )
         )
@@ -109,7 +105,7 @@ def _keeper(org: Organization, today: dt.date) -> list[Todo]:
                 kind=KIND,
                 title=_("Close the dues of %(month)s once the money is handed upward") % {"month": f"{last:%Y-%m}"},
                 url=f"{reverse('dues:ledger', args=[org.pk])}?month={last:%Y-%m}",
-                due_by=_month_end(month),
+                due_by=period_of(month).last_day,
                 detail=org.name,
             )
         )

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern] = [
     path("person/<id:pk>/", views.member, name="member"),
     path("person/<id:pk>/panel/", views.person_panel, name="person"),
     path("person/<id:pk>/base/", views.set_base, name="base"),
+    path("base/<id:pk>/reveal/", views.base_reveal, name="base_reveal"),
     path("person/<id:pk>/payment/", views.payment, name="payment"),
     path("person/<id:pk>/voluntary/", views.voluntary, name="voluntary"),
     path("person/<id:pk>/relief/", views.relief, name="relief"),

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from dangjian.access import permissions
@@ -30,10 +31,10 @@ from dangjian.organizations.models import Organization
 from dangjian.people import selectors as people
 from dangjian.people.models import Person
 from dangjian.ui.downloads import attachment
-from dangjian.ui.forms import run_or_say, save_form_page
+from dangjian.ui.forms import read_month, run_or_say, save_form_page
 
 from . import rules, selectors, services, statements
-from .forms import BandSetForm, BaseForm, HandoverForm, PaymentForm, ReliefForm, ReopenForm, VoluntaryForm, read_month
+from .forms import BandSetForm, BaseForm, HandoverForm, PaymentForm, ReliefForm, ReopenForm, VoluntaryForm
 from .models import DuesBase
 from .tasks import statement_task
 
@@ -169,7 +170,18 @@ def charge(request: HttpRequest, pk: int) -> HttpResponse:
     run_or_say(
         request,
         lambda: services.charge_month(actor=_user(request), organization=org, month=month),
-        lambda n: _("%(n)d members charged for %(month)s.") % {"n": n, "month": f"{month:%Y-%m}"},
+        lambda n: (
+            (_("%(n)d members charged for %(month)s.") % {"n": n, "month": f"{month:%Y-%m}"})
+            + (
+                " "
+                + _(
+                    "%(n)d members of organisations whose month is closed were skipped: reopen their month to charge them."
+                )
+                % {"n": n.skipped}
+                if n.skipped
+                else ""
+            )
+        ),
     )
     return redirect(ledger_url(org.pk, month))
 
@@ -333,16 +345,16 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _member_context(request: HttpRequest, person: Person, keeper: bool) -> dict[str, Any]:
     user = _user(request)
-    bases = list(selectors.member_bases(person)[:24])
+    bases = list(selectors.member_bases(person, user)[:24])
     show_base = bool(bases) and permissions.may_see_base_pay(user, bases[0])
-    charges = list(selectors.member_charges(person)[:36])
+    charges = list(selectors.member_charges(person, user)[:36])
     return {
         "person": person,
         "keeper": keeper,
         "charges": charges,
-        "payments": list(selectors.member_payments(person)[:36]),
+        "payments": list(selectors.member_payments(person, user)[:36]),
         "bases": bases if show_base else [],
-        "reliefs": list(selectors.member_reliefs(person)[:12]),
+        "reliefs": list(selectors.member_reliefs(person, user)[:12]),
         "paid_up_to": selectors.paid_up_to([person.pk]).get(person.pk),
         "owed": sum((c.due - c.paid for c in charges if not c.settled), rules.FEN * 0),
         "unpaid_months": sum(1 for c in charges if not c.settled),
@@ -353,6 +365,20 @@ def _member_context(request: HttpRequest, person: Person, keeper: bool) -> dict[
 def member(request: HttpRequest, pk: int) -> HttpResponse:
     person, keeper = _person(request, pk)
     return render(request, "dues/member.html", _member_context(request, person, keeper))
+
+
+@login_required
+def base_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Show" beside a masked base pay (htmx POST): the pay in clear, the viewing audited."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    user = _user(request)
+    row = get_in_scope(user, selectors.bases_of_people(), pk)
+    if not permissions.may_see_base_pay(user, row):
+        raise permissions.dues_refused()
+    pay = services.reveal_base(actor=user, base=row)
+    shown = "—" if pay is None else f"¥{pay:,.2f}"
+    return HttpResponse(format_html('<span data-revealed="base_pay">{}</span>', shown))
 
 
 @login_required

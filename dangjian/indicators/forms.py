@@ -4,7 +4,6 @@ per indicator, read with services.parse_figure), and an enterprise's own indicat
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,36 +11,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.organizations.models import ProductionUnit
 
 from . import services
 from .models import Aggregation, Direction, Indicator, Level, Value
-
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def read_month(raw: str | None, *, default: dt.date, latest: dt.date) -> tuple[dt.date, str]:
-    """The month a page is asked for ("2026-05"), or `default` with what was wrong with it: not a
-    month, or one that has not come yet (figures are entered once a month has begun)."""
-    text = (raw or "").strip()
-    if not text:
-        return default, ""
-    match = MONTH.match(text) if text.isascii() else None
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
-        return default, _("“%(text)s” is not a month: write it as YYYY-MM, e.g. %(example)s.") % {
-            "text": text[:20],
-            "example": f"{default:%Y-%m}",
-        }
-    month = dt.date(int(match[1]), int(match[2]), 1)
-    if month > latest:
-        return default, _("%(month)s has not come yet: choose %(latest)s or an earlier month.") % {
-            "month": f"{month:%Y-%m}",
-            "latest": f"{latest:%Y-%m}",
-        }
-    return month, ""
 
 
 def figure_text(value: Decimal | None) -> str:

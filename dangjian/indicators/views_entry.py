@@ -28,11 +28,11 @@ from dangjian.jobs.services import start_job
 from dangjian.jobs.views import go_to_job
 from dangjian.organizations.models import Enterprise, ProductionUnit
 from dangjian.ui.downloads import attachment
-from dangjian.ui.forms import apply_errors, run_or_say, save_form_page
+from dangjian.ui.forms import apply_errors, read_month, run_or_say, save_form_page
 from dangjian.ui.paging import paginate
 
 from . import completeness, selectors, services, values_export
-from .forms import FiguresForm, IndicatorForm, figure_text, plausible_text, read_month
+from .forms import FiguresForm, IndicatorForm, figure_text, plausible_text
 from .models import Indicator, Value
 
 if TYPE_CHECKING:

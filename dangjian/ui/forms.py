@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from dangjian.ids import parse_id
 
@@ -182,3 +185,30 @@ def save_form_page(
             messages.success(request, done)
             return redirect(next_url(obj) if next_url is not None else cancel_url)
     return form_page(request, form, title, subtitle, cancel_url, note)
+
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# The years a page may ask for: wide enough for any record, narrow enough that month arithmetic
+# never leaves the calendar (9999-12 plus a month was a server error).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def read_month(raw: str | None, default: dt.date, latest: dt.date | None = None) -> tuple[dt.date, str]:
+    """The month a page is asked for ("2026-05"), or `default` with what was wrong with it: not a
+    month (or a year outside 1900–2100), or, with `latest`, one after it (one that has not come yet)."""
+    text = (raw or "").strip()
+    if not text:
+        return default, ""
+    match = MONTH.match(text) if text.isascii() else None
+    if match is None or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        return default, _("“%(text)s” is not a month: write it as YYYY-MM, e.g. %(example)s.") % {
+            "text": text[:20],
+            "example": f"{default:%Y-%m}",
+        }
+    month = dt.date(int(match[1]), int(match[2]), 1)
+    if latest is not None and month > latest:
+        return default, _("%(month)s has not come yet: choose %(latest)s or an earlier month.") % {
+            "month": f"{month:%Y-%m}",
+            "latest": f"{latest:%Y-%m}",
+        }
+    return month, ""

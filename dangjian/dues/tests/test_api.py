@@ -32,7 +32,9 @@ def test_a_negative_amount_is_refused_in_the_users_words(world, api_as):
 
 def test_a_member_reads_their_own_base_and_a_manager_reads_nothing(world, api_as):
     base(world.a.member, JAN, "5000.00")
-    own = api_as(UserFactory(username="member_a", person=world.a.member)).get(f"{API}/dues/members/{world.a.member.pk}")
+    own = api_as(UserFactory(username="member_a", person=world.a.member)).get(
+        f"{API}/dues/members/{world.a.member.pk}", {"reveal": "base_pay"}
+    )
     assert own.status_code == 200 and own.json()["base_pay"] == "5000.00"
     assert api_as(world.a.manager).get(f"{API}/dues/members/{world.a.member.pk}").status_code == 403
     assert api_as(world.a.manager).get(f"{API}/dues/ledger", {"org": world.a.branch.pk}).status_code == 404
@@ -47,3 +49,15 @@ def test_side_a_never_reads_side_bs_lists(world, api_as):
     assert client.get(f"{API}/dues/unpaid", {"org": world.a.branch.pk, "month": "2026-01"}).json() == []
     bands = api_as(world.b.secretary).get(f"{API}/dues/bands").json()
     assert any(b["category"] == "employed" and b["up_to"] == "3000.00" and b["rate"] == "0.005" for b in bands)
+
+
+def test_the_base_pay_comes_only_when_asked_for_and_is_audited(world, api_as):
+    from dangjian.audit.models import AuditEvent
+
+    base(world.a.member, month(2026, 1), "4321.09")
+    client = api_as(world.a.secretary)
+    assert client.get(f"{API}/dues/members/{world.a.member.pk}").json()["base_pay"] is None
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+    body = client.get(f"{API}/dues/members/{world.a.member.pk}", {"reveal": "base_pay"}).json()
+    assert body["base_pay"] == "4321.09"
+    assert AuditEvent.objects.filter(action="reveal", object_type="dues.DuesBase").count() == 1

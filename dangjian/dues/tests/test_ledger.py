@@ -195,7 +195,7 @@ def test_paid_up_to_is_the_last_month_of_an_unbroken_run_since_admission(world):
     services.record_payment(actor=None, person=newcomer, first_month=month(2026, 4))
     result = selectors.paid_up_to([newcomer.pk, world.a.member.pk], today=dt.date(2026, 4, 10))
     # March is unpaid: the run stops at February; April in advance does not count past a gap.
-    assert result == {newcomer.pk: FEB, world.a.member.pk: None}
+    assert result == {newcomer.pk: FEB, world.a.member.pk: None}  # A's member was never charged
     services.record_payment(actor=None, person=newcomer, first_month=MAR)
     assert selectors.paid_up_to([newcomer.pk], today=dt.date(2026, 4, 10)) == {newcomer.pk: month(2026, 4)}
 
@@ -235,4 +235,36 @@ def test_an_exempt_month_counts_as_paid_up(world):
     )
     charge(world.a.branch, FEB)
     assert selectors.paid_up_to([newcomer.pk], today=dt.date(2026, 3, 5)) == {newcomer.pk: FEB}
-    assert selectors.paid_up_to([world.b.member.pk], today=dt.date(2026, 3, 5)) == {world.b.member.pk: None}
+
+
+def test_paid_up_to_starts_at_the_first_month_the_ledger_charged(world):
+    # B's member was admitted in 2015; the platform keeps their dues from January 2026. Every month
+    # charged is paid: that is paid up, not "never paid".
+    veteran = world.b.member
+    assert selectors.paid_up_to([veteran.pk], today=dt.date(2026, 3, 5)) == {veteran.pk: None}  # never charged
+    base(veteran, JAN, "3000.00")
+    services.record_payment(actor=None, person=veteran, first_month=JAN, months=2)
+    assert selectors.paid_up_to([veteran.pk], today=dt.date(2026, 3, 5)) == {veteran.pk: FEB}
+
+
+def test_a_county_charging_its_ledger_skips_a_branch_whose_month_is_closed(world, login):
+    base(world.a.member, JAN, "3000.00")
+    base(world.b.member, JAN, "3000.00")
+    services.close_month(actor=None, organization=world.a.branch, month=JAN)
+    result = services.charge_month(actor=world.county_admin, organization=world.county, month=JAN)
+    assert (result, result.skipped) == (1, 1)
+    assert list(Charge.objects.values_list("person__name", flat=True)) == ["B党员"]
+    # The daily task leaves it too.
+    services.daily(today=dt.date(2026, 1, 5))
+    assert not Charge.objects.filter(person=world.a.member).exists()
+
+
+def test_the_ledger_says_how_many_were_skipped_for_a_closed_month(world, login):
+    from django.urls import reverse
+
+    base(world.a.member, JAN, "3000.00")
+    services.close_month(actor=None, organization=world.a.branch, month=JAN)
+    page = login(world.county_admin).post(
+        reverse("dues:charge", args=[world.county.pk]), {"month": "2026-01"}, follow=True
+    )
+    assert "1 members of organisations whose month is closed were skipped" in page.content.decode()

@@ -75,7 +75,11 @@ def test_a_member_reads_their_own_dues_and_base_but_not_a_colleagues(world, logi
     user = UserFactory(username="member_a", person=world.a.member)
     client = login(user)
     own = client.get(reverse("dues:member", args=[world.a.member.pk]))
-    assert own.status_code == 200 and "¥7,777.00" in own.content.decode()
+    assert own.status_code == 200 and "¥••••" in own.content.decode()
+    from dangjian.dues.models import DuesBase
+
+    mine = DuesBase.objects.get(person=world.a.member)
+    assert "¥7,777.00" in client.post(reverse("dues:base_reveal", args=[mine.pk])).content.decode()
     assert client.get(reverse("dues:member", args=[world.a.secretary.person.pk])).status_code == 403
     assert client.get(reverse("dues:ledger", args=[world.a.branch.pk])).status_code == 404
     assert client.get(reverse("dues:home")).url == reverse("dues:member", args=[world.a.member.pk])
@@ -156,3 +160,53 @@ def test_a_large_statement_is_written_by_a_job_with_progress(
     assert download.status_code == 200
     # The branch's secretary may not start one for the county (not theirs to read).
     assert login(world.a.secretary).post(reverse("dues:statement_xlsx", args=[world.county.pk])).status_code == 404
+
+
+def _top(world):
+    from dangjian.access import services as access_services
+    from dangjian.access.models import Role
+
+    top = UserFactory(username="prefecture_admin")
+    access_services.assign_role(actor=None, user=top, role=Role.ORG_DEPARTMENT, organization=world.prefecture)
+    return top
+
+
+def test_a_band_rate_is_typed_in_percent_as_the_page_shows_it(world, login):
+    from dangjian.calendar import add_months
+    from dangjian.dues.models import RateBand
+
+    client = login(_top(world))
+    later = add_months(this_month(), 2)
+    data = {"category": "student", "effective_from": f"{later:%Y-%m}", "bands": "3000, 0.5%\n, 1"}
+    client.post(reverse("dues:band_new"), data)
+    assert list(RateBand.objects.filter(effective_from=later).order_by("rate").values_list("rate", flat=True)) == [
+        Decimal("0.005"),
+        Decimal("0.01"),
+    ]
+    page = client.post(reverse("dues:band_new"), {**data, "category": "retired", "bands": "3000, abc\n, 1"})
+    assert page.status_code == 400
+    assert "“abc” is not a rate: write the percent as a number" in page.content.decode()
+    assert not RateBand.objects.filter(category="retired", effective_from=later).exists()
+
+
+def test_a_month_out_of_range_is_explained_not_a_server_error(world, login):
+    page = login(world.a.secretary).get(reverse("dues:ledger", args=[world.a.branch.pk]) + "?month=9999-12")
+    assert page.status_code == 200
+    assert "“9999-12” is not a month" in page.content.decode()
+
+
+def test_the_base_pay_is_masked_until_shown_and_the_viewing_is_audited(world, login):
+    from dangjian.audit.models import AuditEvent
+    from dangjian.dues.models import DuesBase
+
+    base(world.a.member, this_month(), "4321.09")
+    row = DuesBase.objects.get()
+    client = login(world.a.secretary)
+    page = client.get(reverse("dues:member", args=[world.a.member.pk])).content.decode()
+    assert "4,321.09" not in page and "¥••••" in page
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+    shown = client.post(reverse("dues:base_reveal", args=[row.pk]), HTTP_HX_REQUEST="true")
+    assert "¥4,321.09" in shown.content.decode()
+    assert AuditEvent.objects.filter(action="reveal", object_type="dues.DuesBase", object_id=str(row.pk)).exists()
+    # Side B reaches nothing of A's.
+    assert login(world.b.secretary).post(reverse("dues:base_reveal", args=[row.pk])).status_code == 404

@@ -43,7 +43,10 @@ def test_the_secretary_marks_a_member_paid_on_a_phone(transactional_db, live_ser
     assert Charge.objects.get(person=world.a.member).paid == Decimal("30.00")
     page.click(f"tr[data-person='{world.a.member.pk}'] a")
     page.wait_for_url("**/dues/person/*/")
-    assert "¥3,000.01" in page.content()  # the base, to the branch's keeper
+    assert "¥3,000.01" not in page.content() and "¥••••" in page.content()  # masked until shown
+    page.locator("[data-bases] button").first.click()
+    page.wait_for_selector("[data-revealed='base_pay']")
+    assert "¥3,000.01" in page.content()  # the base, to the branch's keeper, the viewing audited
     _fits(page)
     assert errors == []
     context.close()

@@ -53,6 +53,20 @@ def test_refused_rows_are_explained_and_nothing_is_imported(world, upload):
     assert DuesBase.objects.count() == 1
 
 
+def test_a_refused_rows_stored_problems_never_hold_the_pay(world, upload):
+    a = world.a
+    services.close_month(actor=None, organization=a.branch, month=JAN)
+    rows = [
+        [a.member.id_number, a.member.name, "2026-01", "4321.09", ""],  # a closed month
+        [a.member.id_number, a.member.name, "2026-02", "8765.4x", ""],  # not an amount
+    ]
+    imp = upload(a.secretary, a.branch, xlsx(rows, header=HEADER, text_columns=[0]), kind="dues_bases")
+    assert imp.counts.get(RowOutcome.REJECTED) == 2
+    stored = str([r.problems for r in imp.rows.all()])
+    assert "4321" not in stored and "8765" not in stored
+    assert "税后工资" in stored  # the column is named
+
+
 def test_side_b_may_not_import_bases_into_side_a(world):
     with pytest.raises(PermissionDenied):
         roster_services.upload(

@@ -67,9 +67,9 @@ def _pay(cell: Any) -> Decimal | None:
     try:
         value = Decimal(str(cell).replace(",", "").replace("¥", "").replace("元", "").strip())
     except InvalidOperation:
-        raise CellError(_("“%(value)s” is not an amount of money.") % {"value": shown(cell)}) from None
+        raise CellError(_("The base pay is not an amount of money: write it as 4500.00.")) from None
     if not value.is_finite():
-        raise CellError(_("“%(value)s” is not an amount of money.") % {"value": shown(cell)})
+        raise CellError(_("The base pay is not an amount of money: write it as 4500.00."))
     return value.quantize(Decimal("0.01"))
 
 
@@ -121,7 +121,7 @@ def rows_of(
         try:
             pay = _pay(raw.get(BASE_PAY))
         except CellError as exc:
-            result.reject(column(roster, BASE_PAY), shown(raw.get(BASE_PAY)), str(exc))
+            result.reject(column(roster, BASE_PAY), "", str(exc))  # never the pay: problems are stored in clear
             pay = None
         if result.outcome == RowOutcome.REJECTED or month is None or category is None:
             yield result, None
@@ -135,7 +135,7 @@ def rows_of(
         try:
             dues_services.validated_base(person=person, month=month, category=category, base_pay=pay)
         except ValidationError as exc:
-            result.reject(column(roster, BASE_PAY), shown(raw.get(BASE_PAY)), " ".join(exc.messages))
+            result.reject(column(roster, BASE_PAY), "", " ".join(exc.messages))  # never the pay
             yield result, None
             continue
         stored = dues.member_bases(person).filter(month=month).first()
