@@ -9,7 +9,8 @@ and the API accepts what the document says (scripts/fuzz-api holds it to that).
 - `LocalTime`: a wall-clock time in Beijing time (Asia/Shanghai), "HH:MM" or "HH:MM:SS". A time
   with a zone ("10:00Z", "10:00+05:00") is refused: moving it to Beijing time can change its day,
   which a time of day cannot carry.
-- `Month`: a calendar month, "YYYY-MM" (a figure is kept per month); read as its first day.
+- `Month`: a calendar month, "YYYY-MM" of the years 1900–2100 (a figure is kept per month); read
+  as its first day.
 - `Patch`: the base of PATCH bodies. A field left out is left as it is; a field typed without
   None holds a required value and may not be sent as null (422).
 """
@@ -81,7 +82,9 @@ LocalTime = Annotated[
 ]
 
 
-MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+# The years the pages read too (ui.forms.FIRST_YEAR … LAST_YEAR): a month past 2100 is refused,
+# not carried into date arithmetic that ends at year 9999.
+MONTH_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
 
 

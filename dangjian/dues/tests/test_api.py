@@ -61,3 +61,14 @@ def test_the_base_pay_comes_only_when_asked_for_and_is_audited(world, api_as):
     body = client.get(f"{API}/dues/members/{world.a.member.pk}", {"reveal": "base_pay"}).json()
     assert body["base_pay"] == "4321.09"
     assert AuditEvent.objects.filter(action="reveal", object_type="dues.DuesBase").count() == 1
+
+
+def test_a_month_past_2100_is_refused_in_words_not_a_server_error(world, api_as):
+    """A month is read as YYYY-MM of 1900–2100 everywhere in the API (as on the pages): 9999-12
+    was carried into date arithmetic that ends at year 9999."""
+    client = api_as(world.a.secretary)
+    for odd in ("9999-12", "2101-01", "1899-12"):
+        r = client.get(f"{API}/dues/ledger", {"org": world.a.branch.pk, "month": odd})
+        assert r.status_code == 422, (odd, r.status_code)
+        assert "YYYY-MM" in r.content.decode()
+    assert client.get(f"{API}/dues/ledger", {"org": world.a.branch.pk, "month": "2100-12"}).status_code == 200
