@@ -165,6 +165,8 @@ OBJECT_URLS = {
         f"dues:{n}": lambda w: {"pk": w.b.member.pk}
         for n in ("member", "person", "base", "payment", "voluntary", "relief")
     },
+    # B's member's base pay, shown in clear only on "Show" (a POST).
+    "dues:base_reveal": lambda w: {"pk": _dues_base_of(w.b.member).pk},
     # B's democratic appraisal: its round, a member's self-assessment and page, the rating's
     # ballot, the results; B's member's panel on the person page.
     "appraisal:round": lambda w: {"pk": appraisal_scene.round_of(w.b).pk},
@@ -391,3 +393,12 @@ def all_url_names() -> set[str]:
 
 # Files that hold no data of anybody's: any signed-in user with the right role gets the same.
 BLANK_DOWNLOADS = {"rosters:template": {"kind": "members"}}
+
+
+def _dues_base_of(person):
+    from dangjian.dues import selectors as dues_selectors
+    from dangjian.dues import services as dues_services
+
+    return dues_services.set_base(
+        actor=None, person=person, month=dues_selectors.this_month(), category="employed", base_pay="4000.00"
+    )

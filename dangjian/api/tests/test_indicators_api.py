@@ -261,7 +261,7 @@ def test_every_problem_of_a_batch_is_listed_and_nothing_is_stored(world, api_as)
         _entry(world.a.team, PASS_RATE, "abc"),
         _entry(world.a.team, PASS_RATE, 120),
         _entry(None, OUTPUT, 10),
-        {**_entry(world.a.team, OUTPUT, 1), "month": "2999-01"},
+        {**_entry(world.a.team, OUTPUT, 1), "month": "2099-01"},
         _entry(world.a.team, OUTPUT, 5001),
     ]
     response = _put(client, world.a.enterprise, entries)
@@ -283,7 +283,7 @@ def test_every_problem_of_a_batch_is_listed_and_nothing_is_stored(world, api_as)
     problems = response.json()["errors"]["entries"]
     assert any("Quality pass rate is a percentage: between 0 and 100." in p for p in problems)
     assert any("Output is kept per production team: name the team." in p for p in problems)
-    assert any("2999-01 has not come yet" in p for p in problems)
+    assert any("2099-01 has not come yet" in p for p in problems)
     assert any(p.startswith("Entry 5 (") and "The same figure is given twice" in p for p in problems)
     assert not Value.objects.exists()
 

@@ -62,6 +62,7 @@ NO_SIDES: dict[str, str] = {
     "scale/tests/test_dues.py": "benchmark datasets: every enterprise by design",
     "dues/tests/test_bands.py": "the rate bands are the regulations', the same for every branch: no side to see",
     "scale/tests/test_appraisals.py": "benchmark datasets: every enterprise by design",
+    "appraisal/tests/test_nested.py": "a general branch and a branch under it, both in one side's tree: side B is proved in the appraisal's other modules",
     "ballots/tests/test_close_race.py": "the engine knows no organisation: a poll is reached only through its owner",
     "ballots/tests/test_engine.py": "the engine knows no organisation: a poll is reached only through its owner (a round: selections/tests)",
     "guidance/tests/test_browser_guidance.py": "a browser walk through one side's pages; what B reaches through the same pages: ui/tests/test_every_url_is_scoped.py",
