@@ -187,8 +187,10 @@ def test_object_pages_are_all_exercised():
         "transfers:letter",
         "transfers:verify",
         "transfers:place",
-        # dues/tests/test_pages.py: the one-tap payment, charging and closing a month, the download
+        # dues/tests/test_pages.py: the one-tap payment, showing a base pay (a POST, audited),
+        # charging and closing a month, the download
         "dues:pay",
+        "dues:base_reveal",
         "dues:charge",
         "dues:close",
         "dues:statement_xlsx",
