@@ -9,11 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from dangjian import prepared
 from dangjian.access import permissions
 from dangjian.access.scopes import scope
 from dangjian.branchlife import selectors as branchlife
@@ -111,23 +112,28 @@ def ledger(org: Organization, month: dt.date) -> list[LedgerRow]:
     one query of plain values, the month's charge joined to each membership (a second, whether
     the uncharged have a base, when any is not charged)."""
     month = rules.month_of(month)
-    members = (
-        people.memberships_where(_in_month(org, month))
-        .alias(charge=FilteredRelation("person__dues_charges", condition=Q(person__dues_charges__month=month)))
-        .values_list(
-            "person_id",
-            "organization_id",
-            "admitted_on",
-            "person__name",
-            "person__political_status",
-            "charge__id",
-            "charge__due",
-            "charge__paid",
-            "charge__relief__kind",
-            "charge__payment__paid_by_id",
-            "charge__payment__paid_by__name",
+
+    def query() -> QuerySet[Any, Any]:
+        return (
+            people.memberships_where(_in_month(org, month))
+            .alias(charge=FilteredRelation("person__dues_charges", condition=Q(person__dues_charges__month=month)))
+            .values_list(
+                "person_id",
+                "organization_id",
+                "admitted_on",
+                "person__name",
+                "person__political_status",
+                "charge__id",
+                "charge__due",
+                "charge__paid",
+                "charge__relief__kind",
+                "charge__payment__paid_by_id",
+                "charge__payment__paid_by__name",
+            )
         )
-    )
+
+    # Built once per branch and month, then only run (its query cost more to build than to run).
+    members = prepared.rows(("dues.ledger", org.path, month), query)
     rows: dict[int, LedgerRow] = {}
     for p, o, a, name, status, charge, due, paid, relief, by, by_name in members:
         rows[p] = LedgerRow(
@@ -135,10 +141,10 @@ def ledger(org: Organization, month: dt.date) -> list[LedgerRow]:
             name,
             status == "probationary",
             o,
-            rules.month_of(a),
+            rules.month_of(prepared.as_date(a) or month),
             charge is not None,
-            due,
-            paid,
+            prepared.as_money(due),
+            prepared.as_money(paid),
             relief,
             by,
             by_name or "",
