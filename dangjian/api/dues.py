@@ -101,8 +101,8 @@ class MemberDuesOut(Schema):
 class DuesBandOut(Schema):
     category: DuesCategory
     effective_from: dt.date
-    up_to: str | None
-    rate: str | None
+    up_to: str | None = Field(description="The band's top pay in yuan (inclusive); null for the top band.")
+    rate: str | None = Field(description="A fraction of the base pay: 0.005 is the pages' 0.5%.")
     fixed: str | None
     fixed_max: str | None
 

@@ -30,12 +30,13 @@ import math
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-from linearmodels.panel import PanelOLS
-from linearmodels.panel.utility import AbsorbingEffectError
-from scipy import stats
+# numpy, pandas, scipy and linearmodels take 2–3 s to import: every process that loads the
+# indicators (each manage.py command, each web worker) would pay it at start. They are imported
+# where an estimate is made.
+if TYPE_CHECKING:
+    import pandas as pd
 
 PRE = 6  # months before the start in each cohort's window (the leads: −6 … −2; −1 is the reference)
 POST = 6  # months from the start (0 … 5)
@@ -128,6 +129,8 @@ def period_of(year: int, month: int) -> int:
 def _stack(frame: pd.DataFrame, starts: pd.Series) -> tuple[pd.DataFrame, int]:
     """Every cohort's window with its covered teams and its not-yet-covered ones, stacked.
     Returns the stack and the number of cohorts that had a comparison."""
+    import pandas as pd
+
     first, last = int(frame.period.min()), int(frame.period.max())
     start = frame.team.map(starts)  # NaN: never covered
     parts = []
@@ -152,10 +155,17 @@ def _stack(frame: pd.DataFrame, starts: pd.Series) -> tuple[pd.DataFrame, int]:
 
 # What the estimator raises on data that cannot carry a model: a singular design (figures that
 # never vary), nothing left once the effects are absorbed, too few observations.
-UNFITTABLE = (np.linalg.LinAlgError, ValueError, ZeroDivisionError, AbsorbingEffectError)
+def _unfittable() -> tuple[type[BaseException], ...]:
+    import numpy as np
+    from linearmodels.panel.utility import AbsorbingEffectError
+
+    return (np.linalg.LinAlgError, ValueError, ZeroDivisionError, AbsorbingEffectError)
 
 
 def _fit(stacked: pd.DataFrame, columns: list[str]) -> object:
+    import pandas as pd
+    from linearmodels.panel import PanelOLS
+
     index = pd.MultiIndex.from_arrays(
         [stacked.cohort * 10**7 + stacked.team, stacked.cohort * 10**5 + stacked.period - stacked.period.min()]
     )
@@ -168,6 +178,8 @@ def _fit(stacked: pd.DataFrame, columns: list[str]) -> object:
 
 
 def _interval(estimate: float, se: float, teams: int) -> tuple[float, float]:
+    from scipy import stats
+
     t = float(stats.t.ppf(0.5 + LEVEL / 2, max(teams - 1, 1)))
     return estimate - t * se, estimate + t * se
 
@@ -175,6 +187,10 @@ def _interval(estimate: float, se: float, teams: int) -> tuple[float, float]:
 def estimate(observations: Iterable[Observation], starts: Mapping[int, int]) -> Effect:
     """The effect of coverage on the indicator whose `observations` are given, teams covered from
     the period in `starts` (a team not in it was never covered)."""
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
     frame = pd.DataFrame(
         [(o.team, o.period, o.value) for o in observations], columns=["team", "period", "value"]
     ).astype({"team": "int64", "period": "int64", "value": "float64"})
@@ -207,7 +223,7 @@ def estimate(observations: Iterable[Observation], starts: Mapping[int, int]) -> 
         result = _fit(stacked, ["after"])
         est = float(result.params["after"])  # type: ignore[attr-defined]
         se = float(result.std_errors["after"])  # type: ignore[attr-defined]
-    except UNFITTABLE:
+    except _unfittable():
         est = se = math.nan
     if n_teams < 3 or not (math.isfinite(est) and math.isfinite(se)) or se <= 0:
         # Too few teams or months, or figures that never vary: no interval can be drawn.
@@ -249,6 +265,9 @@ def estimate(observations: Iterable[Observation], starts: Mapping[int, int]) -> 
 
 def _event_study(stacked: pd.DataFrame, effect: Effect, n_teams: int) -> None:
     """One term per month from the start (−1 the reference), and the check of the months before."""
+    import numpy as np
+    from scipy import stats
+
     rels = sorted(int(r) for r in stacked.loc[stacked.covered, "rel"].unique() if r != -1)
     columns = []
     for r in rels:
@@ -260,7 +279,7 @@ def _event_study(stacked: pd.DataFrame, effect: Effect, n_teams: int) -> None:
         return
     try:
         result = _fit(stacked, columns)
-    except UNFITTABLE:
+    except _unfittable():
         effect.warnings.append(W_NO_PRETREND_CHECK)
         return
     params, errors = result.params, result.std_errors  # type: ignore[attr-defined]
@@ -281,7 +300,7 @@ def _event_study(stacked: pd.DataFrame, effect: Effect, n_teams: int) -> None:
     try:
         slope = _fit(stacked, ["after", "drift"])
         b, se = float(slope.params["drift"]), float(slope.std_errors["drift"])  # type: ignore[attr-defined]
-    except UNFITTABLE:
+    except _unfittable():
         b = se = math.nan
     if not (math.isfinite(b) and math.isfinite(se)) or se <= 0:
         effect.warnings.append(W_NO_PRETREND_CHECK)

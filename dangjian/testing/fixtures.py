@@ -4,7 +4,11 @@ of a test's own for `manage.py` processes."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sqlite3
 import uuid
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,6 +20,7 @@ from dangjian.sheets import XLSX_CONTENT_TYPE
 from dangjian.testing.api import JsonClient, token_for
 from dangjian.testing.exports import read_rows
 from dangjian.testing.factories import UserFactory
+from dangjian.testing.processes import manage
 
 # --- the API ----------------------------------------------------------------------------------
 
@@ -99,19 +104,61 @@ def export(login):
 # --- a database of a test's own -------------------------------------------------------------
 
 
-@pytest.fixture
-def own_database(tmp_path):
-    """A DATABASE_URL no other test uses, dropped afterwards."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'kill.sqlite3'}"
-        return
-    name = f"dangjian_kill_{uuid.uuid4().hex[:8]}"
+def _process_env(database: str, var_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+        "DATABASE_URL": database,
+        "DEBUG": "1",
+        "DANGJIAN_VAR_DIR": str(var_dir),
+    }
+
+
+def _server_url(name: str) -> str:
     settings = connection.settings_dict
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
     user = settings["USER"] or "postgres"
     auth = f"{user}:{settings['PASSWORD']}@" if settings["PASSWORD"] else f"{user}@"
-    yield f"postgres://{auth}{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{name}"
+    return f"postgres://{auth}{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{name}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory, django_db_blocker):
+    """One database migrated by `manage.py migrate` once in the run (20 s of migrations), with
+    the var folder (keys) the migrating process made, for `own_database` to copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    with django_db_blocker.unblock():
+        postgres = connection.vendor == "postgresql"
+        if postgres:
+            name = f"dangjian_template_{uuid.uuid4().hex[:8]}"
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+            url = _server_url(name)
+        else:
+            name, url = "", f"sqlite:///{folder / 'template.sqlite3'}"
+    manage(_process_env(url, folder / "var"), "migrate", "--no-input", "-v", "0")
+    yield name or folder / "template.sqlite3", folder / "var"
+    if postgres:
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def own_database(tmp_path, _migrated_template):
+    """A migrated database no other test uses (a copy of one migrated once in the run), dropped
+    afterwards, for `manage.py` processes run with `DANGJIAN_VAR_DIR` = `tmp_path / "var"` (the
+    keys it was migrated with are copied there)."""
+    template, var = _migrated_template
+    shutil.copytree(var, tmp_path / "var")
+    if connection.vendor != "postgresql":
+        path = tmp_path / "kill.sqlite3"
+        with sqlite3.connect(template) as source, sqlite3.connect(path) as copy:
+            source.backup(copy)
+        yield f"sqlite:///{path}"
+        return
+    name = f"dangjian_kill_{uuid.uuid4().hex[:8]}"
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield _server_url(name)
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

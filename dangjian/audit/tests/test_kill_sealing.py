@@ -75,7 +75,6 @@ def test_killed_writers_and_a_killed_sealer_leave_a_log_that_verifies(tmp_path: 
         "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
         "AUDIT_CHECKPOINT_FILE": str(checkpoints),
     }
-    _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "shell", "-c", COMMITTED.format(n=400))
     before = _read(env)
     assert before["problem"] == "" and before["unsealed"] == before["checked"] >= 400

@@ -76,7 +76,6 @@ def test_jobs_past_their_limit_are_stopped_and_nothing_waits_behind_them(tmp_pat
             "transfer_expiry=off,transfer_stubs=off,dues_month=off"
         ),
     }
-    _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "shell", "-c", SETUP)
     supervisor = subprocess.Popen(
         [sys.executable, "manage.py", "run_workers", "--interval", "0.2"],

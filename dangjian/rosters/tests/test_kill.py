@@ -37,7 +37,7 @@ print("RESULT", Person.objects.count(), RosterImport.objects.get().status, "brok
 
 
 def _prepared(tmp_path: Path, database: str, code: int) -> tuple[dict[str, str], str, Path]:
-    """A migrated database with an enterprise (USCC made of `code`) and a 3,000-row roster for it,
+    """A (migrated) database with an enterprise (USCC made of `code`) and a 3,000-row roster for it,
     and the environment of a `manage.py` process on it."""
     from dangjian.testing.factories import make_uscc
 
@@ -49,7 +49,6 @@ def _prepared(tmp_path: Path, database: str, code: int) -> tuple[dict[str, str],
         "DANGJIAN_VAR_DIR": str(tmp_path / "var"),
     }
     uscc = make_uscc(code)
-    _manage(env, "migrate", "--no-input", "-v", "0")
     _manage(env, "shell", "-c", SETUP.format(uscc=uscc))
     rows = [[i, f"员工{i}", "女", "汉族", ident(i), "", "", "", "", ""] for i in range(1, 3001)]
     roster = tmp_path / "roster.xlsx"

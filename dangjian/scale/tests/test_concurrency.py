@@ -43,7 +43,6 @@ def _snapshot(env: dict[str, str]) -> str:
 @pytest.mark.django_db
 def test_writers_at_once_quiet_and_during_an_import_lose_no_event(tmp_path, own_database):
     env = _env(tmp_path, own_database)
-    manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "generate_dataset", "--scale", "tiny")
     posts_before = _snapshot(env).split()[1]
     figures = tmp_path / "figures.json"
