@@ -118,13 +118,17 @@ class Instance:
 
 
 @pytest.fixture(scope="session")
-def make_instance(tmp_path_factory, django_db_blocker) -> Iterator[Callable[[str], Instance]]:
-    """A factory of empty instances: a SQLite file not yet created, or a new PostgreSQL database."""
+def make_instance(tmp_path_factory, django_db_blocker, _migrated_template) -> Iterator[Callable[..., Instance]]:
+    """A factory of instances: empty (a SQLite file not yet created, or a new PostgreSQL
+    database), or `migrated=True` (a copy of the database `manage.py migrate` made once in the
+    run, as `migrate` would leave it)."""
     made: list[str] = []
     postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     db = settings.DATABASES["default"]
 
-    def make(name: str) -> Instance:
+    template, _var = _migrated_template
+
+    def make(name: str, migrated: bool = False) -> Instance:
         folder = tmp_path_factory.mktemp(name)
         env = {
             **os.environ,
@@ -136,10 +140,13 @@ def make_instance(tmp_path_factory, django_db_blocker) -> Iterator[Callable[[str
         }
         if not postgres:
             path = folder / f"{name}.sqlite3"
+            if migrated:
+                with sqlite3.connect(template) as original, sqlite3.connect(path) as copy:
+                    original.backup(copy)
             return Instance(name, f"sqlite:///{path}", {**env, "DATABASE_URL": f"sqlite:///{path}"}, sqlite_path=path)
         dbname = f"dangjian_{name}_{uuid.uuid4().hex[:8]}"
         with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{dbname}"')
+            cursor.execute(f'CREATE DATABASE "{dbname}"' + (f' TEMPLATE "{template}"' if migrated else ""))
         made.append(dbname)
         user, password = db["USER"] or "postgres", db["PASSWORD"]
         host, port = db["HOST"] or "localhost", db["PORT"] or 5432
@@ -164,8 +171,7 @@ class Source:
 @pytest.fixture(scope="session")
 def source(make_instance) -> Source:
     """The Hejing demo with one sealed attachment and one live session."""
-    instance = make_instance("source")
-    instance.manage("migrate", "--no-input", "-v", "0")
+    instance = make_instance("source", migrated=True)
     instance.manage("load_demo")
     out = instance.manage("shell", "-c", SETUP_SOURCE).stdout
     return Source(instance, out.split("SESSION", 1)[1].split()[0])

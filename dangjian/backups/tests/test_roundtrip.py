@@ -108,8 +108,7 @@ def test_the_archive_holds_no_key_no_secret_and_no_live_login(source, demo_backu
 
 def test_a_freshly_migrated_database_counts_as_empty(demo_backup, make_instance):
     # `make run` migrates before anything else: its database is still a place to restore into.
-    target = make_instance("migrated")
-    target.manage("migrate", "--no-input", "-v", "0")
+    target = make_instance("migrated", migrated=True)
     target.manage("restore", str(demo_backup.path))
     assert target.counts() == expected_after_restore(demo_backup.counts_before)
 
