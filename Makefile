@@ -44,16 +44,20 @@ run: install
 
 # The whole suite: unit, page, API and browser tests. Browser tests need Debian's chromium;
 # scripts/system-deps installs it (and the CJK fonts) when we are root, as on CI.
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process). Tests that
+# share an expensive fixture are kept on one worker by their xdist_group mark.
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadgroup
 test: install-dev
 	./scripts/system-deps
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install-dev
-	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install-dev
 	./scripts/system-deps
-	$(PY) -m pytest -q -m browser $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) -m browser $(PYTEST_ARGS)
 
 # Lint: style (ruff), the layering contracts in pyproject.toml (import-linter) and the types of
 # services, selectors, rules and access (mypy with django-stubs; docs/architecture.md).

@@ -184,9 +184,16 @@ def closure(org: Organization, month: dt.date) -> ClosedMonth | None:
 
 
 def is_closed(org: Organization, month: dt.date) -> bool:
-    return ClosedMonth.objects.filter(
-        organization_id__in=org.path_ids(), month=rules.month_of(month), reopened_at__isnull=True
-    ).exists()
+    """Whether the month is closed in the organisation or above it (read with every ledger)."""
+    month = rules.month_of(month)
+    return bool(
+        prepared.rows(
+            ("dues.closed", org.path, month),
+            lambda: ClosedMonth.objects.filter(
+                organization_id__in=org.path_ids(), month=month, reopened_at__isnull=True
+            ).values_list("pk")[:1],
+        )
+    )
 
 
 # --- unpaid, and the six-month flag -----------------------------------------------------------------

@@ -9,11 +9,16 @@ import pytest
 
 from dangjian.testing.backups import read_manifest
 
+# Under pytest-xdist (`make test`) these tests run on one worker, so that the demo instance
+# (`source`, a session fixture: load_demo in a process) is built once.
+pytestmark = pytest.mark.xdist_group("demo_source")
+
 WRITER = """
 import pathlib
 from dangjian.audit.context import audit_source
 from dangjian.branchlife import services
 from dangjian.branchlife.models import Meeting
+
 stop, started = pathlib.Path({stop!r}), pathlib.Path({started!r})
 meeting = Meeting.objects.order_by("-pk").first()
 written = 0

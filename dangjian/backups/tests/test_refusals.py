@@ -22,6 +22,9 @@ from dangjian.backups.engines import find_pg_tool
 from dangjian.people.models import Person
 from dangjian.testing.backups import rewrite_archive
 
+# Under pytest-xdist (`make test`) these tests run on one worker, so that the demo instance (`source`, a session fixture: load_demo in a process) is built once.
+pytestmark = pytest.mark.xdist_group("demo_source")
+
 
 @pytest.fixture(autouse=True)
 def english():

@@ -17,10 +17,15 @@ from django.conf import settings
 from dangjian.backups.engines import find_pg_tool
 from dangjian.testing.backups import MINUTES
 
+# Under pytest-xdist (`make test`) these tests run on one worker, so that the demo instance
+# (`source`, a session fixture: load_demo in a process) is built once.
+pytestmark = pytest.mark.xdist_group("demo_source")
+
 OPEN_MINUTES = """
 import hashlib
 from dangjian.branchlife.models import MeetingAttachment
 from dangjian.people.crypto import open_bytes
+
 print("SHA", hashlib.sha256(open_bytes(MeetingAttachment.objects.get(file_name="minutes.txt").sealed_file)).hexdigest())
 """
 

@@ -41,6 +41,9 @@ from dangjian.selections.models import Round
 from dangjian.transfers.models import Transfer
 from dangjian.transfers.todo import todo as transfers_todo
 
+# Under pytest-xdist (`make test`) these tests run on one worker, so that the demo (a module fixture, 50 s) is loaded once.
+pytestmark = pytest.mark.xdist_group("load_demo")
+
 MEMBER_STATUSES = (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL)
 
 

@@ -15,6 +15,9 @@ from django.test import override_settings
 
 from dangjian.ui.staticfiles import VendorFinder
 
+# Under pytest-xdist (`make test`) these tests run on one worker, so that collectstatic (a module fixture) runs once.
+pytestmark = pytest.mark.xdist_group("collectstatic")
+
 PRODUCTION_STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "dangjian.ui.staticfiles.ManifestStorage"}}
 TEMPLATE_DIRS = Path(settings.BASE_DIR, "dangjian")
 STATIC_TAG = re.compile(r"""{%\s*static\s+['"]([^'"]+)['"]\s*%}""")
