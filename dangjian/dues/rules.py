@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from dangjian.calendar import add_months, period_of
+from dangjian.calendar import add_months
 
 FEN = Decimal("0.01")
 # A voluntary payment of this much or more goes wholly to the Central Committee (全额上缴中央).
@@ -59,7 +59,7 @@ class NoBand(LookupError):
 
 def month_of(day: dt.date) -> dt.date:
     """The first day of the day's month: how every month is stored."""
-    return period_of(day).first_day
+    return dt.date(day.year, day.month, 1)
 
 
 def rate_of_percent(text: str) -> Decimal:

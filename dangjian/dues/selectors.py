@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dangjian import prepared
@@ -109,14 +109,15 @@ def members_in(org: Organization, month: dt.date) -> dict[int, tuple[int, dt.dat
 
 def ledger(org: Organization, month: dt.date) -> list[LedgerRow]:
     """One row per member of the organisation's subtree in `month`, with their charge if charged:
-    one query of plain values, the month's charge joined to each membership (a second, whether
-    the uncharged have a base, when any is not charged)."""
+    one query of plain values, the month's charge joined to each membership, and whether the
+    member has a base by then."""
     month = rules.month_of(month)
 
     def query() -> QuerySet[Any, Any]:
         return (
             people.memberships_where(_in_month(org, month))
             .alias(charge=FilteredRelation("person__dues_charges", condition=Q(person__dues_charges__month=month)))
+            .annotate(has_base=Exists(DuesBase.objects.filter(person_id=OuterRef("person_id"), month__lte=month)))
             .values_list(
                 "person_id",
                 "organization_id",
@@ -129,13 +130,14 @@ def ledger(org: Organization, month: dt.date) -> list[LedgerRow]:
                 "charge__relief__kind",
                 "charge__payment__paid_by_id",
                 "charge__payment__paid_by__name",
+                "has_base",
             )
         )
 
     # Built once per branch and month, then only run (its query cost more to build than to run).
     members = prepared.rows(("dues.ledger", org.path, month), query)
     rows: dict[int, LedgerRow] = {}
-    for p, o, a, name, status, charge, due, paid, relief, by, by_name in members:
+    for p, o, a, name, status, charge, due, paid, relief, by, by_name, based in members:
         rows[p] = LedgerRow(
             p,
             name,
@@ -148,14 +150,8 @@ def ledger(org: Organization, month: dt.date) -> list[LedgerRow]:
             relief,
             by,
             by_name or "",
+            bool(based),
         )
-    uncharged = [p for p, r in rows.items() if not r.charged]
-    if uncharged:
-        based = set(
-            DuesBase.objects.filter(person_id__in=uncharged, month__lte=month).values_list("person_id", flat=True)
-        )
-        for p in uncharged:
-            rows[p].has_base = p in based
     return sorted(rows.values(), key=lambda r: (r.name, r.person_id))
 
 

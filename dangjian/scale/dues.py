@@ -34,17 +34,21 @@ def busiest_branch(path: str, month: dt.date) -> Organization | None:
 
 
 def ledger_sql(path: str, month: dt.date) -> int:
-    """The ledger's rows read by hand: the month's members of the subtree with their names and
-    their charge for the month. Returns how many."""
+    """The ledger's rows read by hand: the month's members of the subtree with their names, their
+    charge for the month, its relief and who paid it (代缴): what a ledger line shows. Returns how
+    many."""
     end = month.replace(day=28) + dt.timedelta(days=4)
     end = end - dt.timedelta(days=end.day)
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT m.person_id, p.name, c.due, c.paid, c.payment_id
+            """SELECT m.person_id, p.name, c.due, c.paid, r.kind, y.paid_by_id, b.name
                  FROM people_membership m
                  JOIN organizations_organization o ON o.id = m.organization_id
                  JOIN people_person p ON p.id = m.person_id
                  LEFT JOIN dues_charge c ON c.person_id = m.person_id AND c.month = %s
+                 LEFT JOIN dues_relief r ON r.id = c.relief_id
+                 LEFT JOIN dues_payment y ON y.id = c.payment_id
+                 LEFT JOIN people_person b ON b.id = y.paid_by_id
                 WHERE o.path LIKE %s AND m.admitted_on <= %s AND (m.ended_on IS NULL OR m.ended_on >= %s)""",
             [month, path + "%", end, month],
         )
