@@ -6,10 +6,10 @@ Fixtures (pytest, by name in a test's arguments):
   group, a workshop and team, a member, a worker, a secretary and a manager; a county admin; a
   county outside), `login`, and the cache emptied around every test. It registers the plugins:
 - fixtures.py: API clients (`api_as`, `anonymous`, `session_client`, `member_user`), `upload`
-  and `confirm` of a roster as the page does, `export` of a list, `own_database` for a
-  `manage.py` process, `a_in_english`;
-- backups.py: instances of the platform in other processes (`make_instance`, `source`,
-  `demo_backup`) and archive helpers;
+  and `confirm` of a roster as the page does, `export` of a list, `own_database` (a migrated
+  database for `manage.py` processes: a copy of one migrated once in the run), `a_in_english`;
+- backups.py: instances of the platform in other processes (`make_instance`, empty or migrated;
+  `source`, `demo_backup`) and archive helpers;
 - browser.py: one Chromium per session (`browser`), `log_in`, the browser marks.
 
 Builders (plain functions and constants):
