@@ -31,7 +31,11 @@ def test_the_secretary_marks_a_member_paid_on_a_phone(transactional_db, live_ser
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     log_in(page, live_server, "secretary_a")
     page.click(".navbar-toggler")
+    # The menu slides open: "More" is pressed once it has (pressed while it still slid, its
+    # dropdown opened and closed again on a loaded machine), and its items are waited for.
+    page.wait_for_selector(".navbar-collapse.show")
     page.click("[data-nav-more] > a")
+    page.locator("[data-nav-dues]").wait_for(state="visible")
     page.click("[data-nav-dues]")
     page.wait_for_url("**/dues/org/*/**")
     row = page.locator(f"tr[data-person='{world.a.member.pk}']")
