@@ -286,7 +286,7 @@ def blocked(r: Round) -> str | None:
 def advance(*, actor: User | None, round: Round) -> Round:
     """The round's next step, never back: opening the rating builds its ballot (one question per
     graded member) and its roll, closing it counts."""
-    r = Round.objects.select_for_update().select_related("organization", "poll").get(pk=round.pk)
+    r = Round.objects.select_for_update(of=("self",)).select_related("organization", "poll").get(pk=round.pk)
     reason = blocked(r)
     if reason:
         raise ValidationError(reason)
@@ -403,7 +403,7 @@ def propose_grades(
 def confirm(*, actor: User | None, round: Round, today: dt.date | None = None) -> Round:
     """The general meeting (党员大会) confirms the committee's proposal: each graded member's grade
     is recorded and they are told it."""
-    r = Round.objects.select_for_update().select_related("organization").get(pk=round.pk)
+    r = Round.objects.select_for_update(of=("self",)).select_related("organization").get(pk=round.pk)
     if r.step == Step.PROPOSAL and r.proposed_on is None:
         raise ValidationError(
             _("The committee has not proposed the grades yet: the general meeting confirms a proposal.")
