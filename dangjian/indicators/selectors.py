@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from dangjian import versions
+from dangjian import prepared, versions
 from dangjian.access import permissions, scopes
 from dangjian.access.scopes import CHANGE, VIEW
 from dangjian.organizations import selectors as orgs
@@ -232,8 +232,7 @@ def monthly_totals(
     keys = ("month", "total", "n", "hv", "hsum", "hn")
     out = [dict(zip(keys, row, strict=True)) for row in rows]
     for row in out:
-        if isinstance(row["month"], str):  # SQLite hands a grouped date back as text
-            row["month"] = dt.date.fromisoformat(row["month"])
+        row["month"] = prepared.as_date(row["month"])  # SQLite hands a grouped date back as text
         if indicator.level != Level.TEAM:
             row["hv"], row["hsum"], row["hn"] = 0, 0, 0
     return out
@@ -473,8 +472,9 @@ def parts_by_enterprise(
                 )
             ]
             for ind, ent, month, total, n, hv, hsum, hn in rows:
-                if isinstance(month, str):
-                    month = dt.date.fromisoformat(month)
+                day = prepared.as_date(month)  # SQLite hands a grouped date back as text
+                assert day is not None  # a figure's month is never empty
+                month = day
                 out[(ind, ent, month)] = Parts(float(total or 0), n, float(hv or 0), float(hsum or 0), hn)
         else:
             sums = (
