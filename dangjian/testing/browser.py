@@ -45,3 +45,13 @@ def log_in(page, live_server, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def open_menu(page) -> None:
+    """Opens the folded menu (below 1200 px) and waits until it has slid open: an item pressed
+    mid-slide can miss, or open a dropdown that closes again, on a loaded machine. On a wide
+    window the menu is already open and nothing is pressed."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.wait_for_selector(".navbar-collapse.show")

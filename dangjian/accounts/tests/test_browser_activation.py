@@ -11,7 +11,7 @@ from django.urls import reverse
 from dangjian.access.models import User
 from dangjian.accounts import services
 from dangjian.accounts.models import Activation
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 from dangjian.testing.factories import PersonFactory
 
 pytestmark = BROWSER_MARKS
@@ -69,14 +69,15 @@ def test_a_new_employee_activates_on_a_phone_applies_and_the_secretary_is_told(
     assert user.username in page.locator(".alert").first.inner_text()
 
     # Applies to join, from the menu, and follows the application.
-    page.click(".navbar-toggler")
+    open_menu(page)
     page.click("[data-apply]")
+    page.wait_for_url("**/development/apply/**")
     page.fill("textarea[name=text]", "我志愿加入中国共产党，在车间里带头干。")
     page.click("#apply-form button[type=submit]")
     page.wait_for_url("**/development/*/")
     assert words["applied"] in page.locator(".alert").first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.click(".navbar-toggler")
+    open_menu(page)
     assert page.locator("[data-my-application]").is_visible()
     phone.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 from dangjian.testing.members import member
 
 pytestmark = BROWSER_MARKS
@@ -22,9 +22,7 @@ def test_a_secretary_prints_the_cohort_on_a_phone(world, live_server, browser):
     page = context.new_page()
     try:
         log_in(page, live_server, "secretary_a")
-        toggler = page.locator(".navbar-toggler")
-        if toggler.is_visible():
-            toggler.click()
+        open_menu(page)
         page.click("a.nav-link[href='/birthdays/']")
         page.wait_for_selector("[data-period]")
         _no_sideways_scroll(page)

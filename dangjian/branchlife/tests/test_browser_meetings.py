@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from dangjian.branchlife.models import Attendance, Meeting
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 from dangjian.testing.factories import UserFactory
 
 pytestmark = BROWSER_MARKS
@@ -31,9 +31,7 @@ def test_secretary_records_a_meeting_with_attendance_on_a_phone(transactional_db
     page = context.new_page()
     log_in(page, live_server, "secretary_a")
 
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    open_menu(page)
     with page.expect_navigation():
         page.click('.navbar a[href="/meetings/"]')
     with page.expect_navigation():

@@ -10,15 +10,9 @@ from django.utils import timezone, translation
 
 from dangjian.development import rules, services
 from dangjian.development.models import Candidacy, Stage
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 
 pytestmark = BROWSER_MARKS
-
-
-def _open_menu_if_collapsed(page) -> None:
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
 
 
 def _no_sideways_scroll(page) -> None:
@@ -53,7 +47,7 @@ def test_secretary_records_the_first_steps_and_is_told_the_target_comes_too_earl
     page = context.new_page()
     log_in(page, live_server, "secretary_a")
 
-    _open_menu_if_collapsed(page)
+    open_menu(page)
     with page.expect_navigation():
         page.click('.navbar a[href="/development/"]')
     _no_sideways_scroll(page)

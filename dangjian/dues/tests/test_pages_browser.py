@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from dangjian.dues import selectors
 from dangjian.dues.models import Charge
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 from dangjian.testing.dues import base, charge
 
 pytestmark = BROWSER_MARKS
@@ -30,10 +30,7 @@ def test_the_secretary_marks_a_member_paid_on_a_phone(transactional_db, live_ser
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     log_in(page, live_server, "secretary_a")
-    page.click(".navbar-toggler")
-    # The menu slides open: "More" is pressed once it has (pressed while it still slid, its
-    # dropdown opened and closed again on a loaded machine), and its items are waited for.
-    page.wait_for_selector(".navbar-collapse.show")
+    open_menu(page)  # "More" is pressed once the menu has slid open, and its items are waited for
     page.click("[data-nav-more] > a")
     page.locator("[data-nav-dues]").wait_for(state="visible")
     page.click("[data-nav-dues]")

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dangjian.production import services
 from dangjian.production.models import PairingNote, Post, PostStatus, SessionAttendance, TeamCharge
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 from dangjian.testing.factories import UserFactory
 
 pytestmark = BROWSER_MARKS
@@ -46,7 +46,7 @@ def test_a_branch_runs_its_production_work_on_a_phone(transactional_db, live_ser
     log_in(page, live_server, "secretary_a")
     _language(phone, live_server, language)
     page.goto(live_server.url + "/")
-    page.click(".navbar-toggler")
+    open_menu(page)
     menu = page.locator("[data-nav-production]")
     assert menu.inner_text().strip() == WORDS[language]["menu"]
     menu.click()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from dangjian.selections import services
 from dangjian.selections.models import Builtin, Decision, Nomination, Objection, Phase, Round
-from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in
+from dangjian.testing.browser import BROWSER_MARKS, PHONE, log_in, open_menu
 from dangjian.testing.selection_pages import member_user_of, vote, worker_user
 from dangjian.testing.selections import round_of
 
@@ -42,7 +42,7 @@ def test_a_round_from_its_form_to_its_notice_on_a_phone(transactional_db, live_s
 
     # The secretary opens a round from the menu.
     context, page, errors = _phone(browser, live_server, "secretary_a")
-    page.click(".navbar-toggler")
+    open_menu(page)
     page.click("[data-nav-selections]")
     page.wait_for_url("**/selections/")
     page.click("[data-new-round]")

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian.testing.browser import BROWSER_MARKS, VIEWPORTS
+from dangjian.testing.browser import BROWSER_MARKS, VIEWPORTS, open_menu
 
 pytestmark = BROWSER_MARKS
-
-
-def _open_menu_if_collapsed(page):
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
@@ -35,7 +29,7 @@ def test_secretary_logs_in_switches_language_and_opens_a_member(
         page.select_option("#language-form select", "en")
     assert "Welcome" in page.locator("h1").inner_text()
 
-    _open_menu_if_collapsed(page)
+    open_menu(page)
     page.click("text=People")
     page.wait_for_url("**/people/")
     rows = page.locator("#person-table tbody tr")
