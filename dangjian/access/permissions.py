@@ -374,15 +374,46 @@ def may_import_dues(user: User) -> bool:
     return has_any(user, DUES, CHANGE)
 
 
+def may_set_up(user: User | AnonymousUser | None, org: Model) -> bool:
+    """Whether the user sets up the county (or prefecture, park) of committee `org`: imports its
+    party tree, enterprises and role holders, gives everyone logins, keeps its settings — its
+    organisation department (or one above it), or a platform administrator. `user` None is the
+    system itself (a command)."""
+    if not getattr(org, "is_committee", False):
+        return False
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    path = str(getattr(org, "path", ""))
+    return any(g.role == Role.ORG_DEPARTMENT and g.org_path and path.startswith(g.org_path) for g in grants_for(user))
+
+
+def may_set_up_any(user: User | AnonymousUser) -> bool:
+    """Whether the county set-up page is in the user's menu."""
+    return getattr(user, "is_superuser", False) or any(g.role == Role.ORG_DEPARTMENT for g in grants_for(user))
+
+
+def set_up_refused() -> Refused:
+    return Refused(
+        _("A county is set up by its organisation department, or by a platform administrator."),
+        [Role.ORG_DEPARTMENT],
+    )
+
+
 def import_refused() -> Refused:
     return refused((PERSON, CHANGE), (MEMBERSHIP, CHANGE), (INDICATOR, CHANGE), (DUES, CHANGE))
 
 
-def may_import_into(user: User | None, target: Model, *, figures: bool = False, dues: bool = False) -> bool:
+def may_import_into(
+    user: User | None, target: Model, *, figures: bool = False, dues: bool = False, county: bool = False
+) -> bool:
     """An employee roster goes into an enterprise (adding people to it), a member roster into a
     party unit (adding memberships), an indicator sheet (`figures`) into an enterprise, by those
-    who enter its figures (a branch secretary who may import its people may not). `user` None is
-    the system itself (`manage.py import_roster` without --user)."""
+    who enter its figures (a branch secretary who may import its people may not); a county's
+    set-up file (`county`: its tree, enterprises, role holders) into its committee, by those who
+    set the county up (may_set_up). `user` None is the system itself (`manage.py import_roster`
+    without --user)."""
+    if county:
+        return target._meta.label == "organizations.Organization" and may_set_up(user, target)
     if figures:
         return target._meta.label == "organizations.Enterprise" and (user is None or may_enter_indicators(user, target))
     if dues:  # a payroll of dues bases, by those who keep the organisation's dues

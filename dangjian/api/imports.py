@@ -23,7 +23,7 @@ from dangjian.jobs.selectors import live
 from dangjian.organizations.models import Enterprise
 from dangjian.rosters import report as reports
 from dangjian.rosters import selectors, services
-from dangjian.rosters.columns import EMPLOYEES, MEMBERS
+from dangjian.rosters.columns import COUNTY_KINDS, DUES_BASES, EMPLOYEES, INDICATORS, MEMBERS
 from dangjian.rosters.models import ImportRow, Phase, RosterImport, RowOutcome
 from dangjian.rosters.pipeline import find_target
 from dangjian.sheets import XLSX_CONTENT_TYPE
@@ -197,13 +197,24 @@ def upload(
         "code (member roster).",
     ),
     create_teams: bool = Form(False, description="Add the teams named in the file that the enterprise lacks."),
+    kind: str | None = Form(
+        None,
+        description="What the file holds; by default the roster its target takes. A county's set-up files "
+        "(org_tree, enterprises, role_holders) go into its committee's code; indicators into an enterprise; "
+        "dues_bases into a party organisation.",
+    ),
 ) -> Status:
     """Keep the file and start its check (a background job). Confirm it once `may_confirm`."""
     user = actor(request)
     code = into.replace("\x00", "").strip()
     target = find_target(code)
+    flags = {
+        "figures": kind == INDICATORS,
+        "dues": kind == DUES_BASES,
+        "county": kind in COUNTY_KINDS,
+    }
     # Out of scope answers as unknown: the API is no oracle for which codes exist.
-    if target is None or not may_import_into(user, target):
+    if target is None or not may_import_into(user, target, **flags):
         message = _(
             "There is no enterprise or party organisation with the code “%(code)s” that you may import into."
         ) % {"code": code}
@@ -212,7 +223,13 @@ def upload(
     data = file.read(services.max_upload_bytes() + 1)
     # Typed str | None, but Django makes no file of a part without a file name, so `or ""` never applies.
     imp = services.upload(
-        actor=user, target=target, file_name=file.name or "", data=data, create_teams=create_teams, source="api"
+        actor=user,
+        target=target,
+        file_name=file.name or "",
+        data=data,
+        create_teams=create_teams,
+        kind=kind,
+        source="api",
     )
     return Status(201, selectors.own_import(user, imp.pk))
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -20,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.dues.columns import SHEET_COLUMNS as DUES_COLUMNS
 from dangjian.indicators.columns import SHEET_COLUMNS
+
+from .county_columns import ANCHORS, COLUMNS_OF, COUNTY_KINDS, ENTERPRISES, ORG_TREE, ROLE_HOLDERS
 
 EMPLOYEES = "employees"
 MEMBERS = "members"
@@ -30,7 +34,10 @@ INDICATORS = "indicators"
 # A payroll sheet of dues bases (dues.columns): one base a row, for a member (by ID number) and a
 # month; imported into a party organisation by those who keep its dues.
 DUES_BASES = "dues_bases"
-IMPORT_KINDS = (*ROSTER_KINDS, INDICATORS, DUES_BASES)
+# A county's own set-up (county_columns): its enterprises, its party organisation tree and the
+# holders of its roles, imported into the county's committee.
+IMPORT_KINDS = (*ROSTER_KINDS, INDICATORS, DUES_BASES, *COUNTY_KINDS)
+__all__ = ["COUNTY_KINDS", "ENTERPRISES", "ORG_TREE", "ROLE_HOLDERS"]
 
 
 @dataclass(frozen=True)
@@ -230,6 +237,8 @@ def label_of(kind: str, key: str) -> str:
         return next((str(c.label) for c in SHEET_COLUMNS if c.key == key), "")
     if kind == DUES_BASES:
         return next((str(c.label) for c in DUES_COLUMNS if c.key == key), "")
+    if kind in COLUMNS_OF:
+        return next((str(c.label) for c in COLUMNS_OF[kind] if c.key == key), "")
     return str(BY_KEY[key].label) if key in BY_KEY else ""
 
 
@@ -237,13 +246,23 @@ def anchors(kind: str) -> set[str]:
     """The columns of which a header row names at least one (and one more column besides)."""
     if kind == DUES_BASES:
         return {"id_number", "base_pay"}
+    if kind in ANCHORS:
+        return ANCHORS[kind]
     return {"indicator", "value"} if kind == INDICATORS else {"name", "id_number"}
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _header_map(kind: str) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    named = SHEET_COLUMNS if kind == INDICATORS else DUES_COLUMNS if kind == DUES_BASES else columns_for(kind)
+    named: Sequence[Any] = (
+        SHEET_COLUMNS
+        if kind == INDICATORS
+        else DUES_COLUMNS
+        if kind == DUES_BASES
+        else COLUMNS_OF[kind]
+        if kind in COLUMNS_OF
+        else columns_for(kind)
+    )
     for col in named:
         names = list(col.synonyms) + [col.key]
         for code, _name in settings.LANGUAGES:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.organizations.models import Enterprise, Organization
 
-from .columns import DUES_BASES, EMPLOYEES, INDICATORS, MEMBERS
+from .columns import DUES_BASES, EMPLOYEES, ENTERPRISES, INDICATORS, MEMBERS, ORG_TREE, ROLE_HOLDERS
 
 
 class Phase(models.TextChoices):
@@ -41,8 +41,11 @@ class RosterImport(models.Model):
         MEMBERS = MEMBERS, _("Party member roster")
         INDICATORS = INDICATORS, _("Production indicators")
         DUES_BASES = DUES_BASES, _("Dues bases (payroll)")
+        ORG_TREE = ORG_TREE, _("Party organisation tree")
+        ENTERPRISES = ENTERPRISES, _("Enterprises")
+        ROLE_HOLDERS = ROLE_HOLDERS, _("Role holders")
 
-    kind = models.CharField(_("roster"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("roster"), max_length=12, choices=Kind.choices)
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

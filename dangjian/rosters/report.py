@@ -18,8 +18,9 @@ from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.crypto import open_bytes
 from dangjian.sheets import Col, Workbook, download_name
 
-from .columns import BY_KEY, DUES_BASES, INDICATORS, MEMBERS, columns_for
+from .columns import BY_KEY, COUNTY_KINDS, DUES_BASES, INDICATORS, MEMBERS, columns_for
 from .models import ImportRow, RosterImport
+from .pipeline import county
 from .reading import RosterFileError, read_roster
 
 
@@ -82,6 +83,8 @@ def template_bytes(kind: str) -> bytes:
         return sheet_template_bytes()
     if kind == DUES_BASES:
         return payroll_template_bytes()
+    if kind in COUNTY_KINDS:
+        return county.template_bytes(kind)
     book = Workbook()
     columns = columns_for(kind)
     sheet = book.sheet(_("Party member roster") if kind == MEMBERS else _("Employee roster"))
@@ -208,6 +211,8 @@ def template_name(kind: str) -> str:
         return _("production indicators template") + ".xlsx"
     if kind == DUES_BASES:
         return _("dues bases template") + ".xlsx"
+    if kind in COUNTY_KINDS:
+        return county.template_name(kind)
     stem = _("party member roster template") if kind == MEMBERS else _("employee roster template")
     return f"{stem}.xlsx"
 

@@ -19,7 +19,7 @@ from dangjian.jobs.services import INTERRUPTED, TIME_LIMIT, start_job
 from dangjian.organizations.models import Enterprise, Organization
 from dangjian.people.crypto import seal_bytes
 
-from .columns import DUES_BASES, INDICATORS, ROSTER_KINDS
+from .columns import COUNTY_KINDS, DUES_BASES, INDICATORS, ROSTER_KINDS
 from .limits import RosterFileError, check_archive
 from .models import ImportStatus, RosterImport, RowOutcome
 from .pipeline import checksum, kind_for
@@ -70,9 +70,15 @@ def upload(
         raise ValidationError(
             {"target": _("An employee roster goes into an enterprise, a member roster into a party organisation.")}
         )
-    if kind not in (*ROSTER_KINDS, INDICATORS, DUES_BASES):
+    if kind in COUNTY_KINDS and not (isinstance(target, Organization) and target.is_committee):
+        raise ValidationError(
+            {"target": _("A county's organisations, enterprises and role holders are imported into its committee.")}
+        )
+    if kind not in (*ROSTER_KINDS, INDICATORS, DUES_BASES, *COUNTY_KINDS):
         raise ValidationError({"target": _("Choose what the file holds.")})
-    if not may_import_into(actor, target, figures=kind == INDICATORS, dues=kind == DUES_BASES):
+    if not may_import_into(
+        actor, target, figures=kind == INDICATORS, dues=kind == DUES_BASES, county=kind in COUNTY_KINDS
+    ):
         raise PermissionDenied
     file_name = (file_name or "roster.xlsx").replace("\x00", "")[-255:]
     if extension(file_name) not in FORMATS:
@@ -146,7 +152,13 @@ def confirm(
         raise ValidationError(
             _("This file cannot be imported: it has rejected rows, nothing to change, or it was imported already.")
         )
-    if not may_import_into(actor, imp.target, figures=imp.kind == INDICATORS, dues=imp.kind == DUES_BASES):
+    if not may_import_into(
+        actor,
+        imp.target,
+        figures=imp.kind == INDICATORS,
+        dues=imp.kind == DUES_BASES,
+        county=imp.kind in COUNTY_KINDS,
+    ):
         raise PermissionDenied
     outside = imp.counts.get(RowOutcome.OUTSIDE, 0)
     if outside and not confirm_outside:

@@ -11,6 +11,7 @@ from dangjian.indicators.columns import SHEET_COLUMNS
 from dangjian.people.crypto import open_bytes
 
 from ..columns import BY_KEY, DUES_BASES, INDICATORS, MEMBERS, label_of
+from ..county_columns import COLUMNS_OF
 from ..models import RosterImport
 from ..reading import Roster, RosterFileError, read_roster
 
@@ -22,6 +23,8 @@ def roster_of(imp: RosterImport) -> Roster:
         missing = [c for c in SHEET_COLUMNS if c.required and c.key not in roster.columns]
     elif imp.kind == DUES_BASES:
         missing = [c for c in DUES_COLUMNS if c.required and c.key not in roster.columns]
+    elif imp.kind in COLUMNS_OF:
+        missing = [c for c in COLUMNS_OF[imp.kind] if c.required and c.key not in roster.columns]
     else:
         missing = [BY_KEY[k] for k in ("name", "id_number") if k not in roster.columns]
     if imp.kind == MEMBERS and "admitted_on" not in roster.columns:

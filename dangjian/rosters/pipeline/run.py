@@ -19,10 +19,10 @@ from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.organizations.models import Enterprise, Organization
 
-from ..columns import DUES_BASES, EMPLOYEES, INDICATORS
+from ..columns import COUNTY_KINDS, DUES_BASES, EMPLOYEES, INDICATORS
 from ..models import ImportStatus, RosterImport, RowOutcome
 from ..reading import Roster, RosterFileError
-from . import figures, payroll
+from . import county, figures, payroll
 from .match import match_chunk
 from .parse import Parsed, RowResult, parse_row
 from .read import describe_columns, roster_of
@@ -148,6 +148,8 @@ def check(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
         results = figures.Sheet(enterprise=figures.enterprise_of(imp), roster=roster).checked(roster.rows, progress)
     elif imp.kind == DUES_BASES:
         results = payroll.checked(imp, roster, progress)
+    elif imp.kind in COUNTY_KINDS:
+        results = county.checked(imp, roster, progress)
     else:
         importer = Importer(
             actor=imp.requested_by, target=imp.target, roster=roster, write=False, create_teams=imp.create_teams
@@ -172,7 +174,13 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
     lock, makes sure nothing the preparation read has changed, and writes it all set-based. If
     something changed meanwhile, the file is prepared again (a few times at most). The time the
     lock was held is kept in `imp.timings` (seconds: prepare, merge) for the benchmark."""
-    if not may_import_into(imp.requested_by, imp.target, figures=imp.kind == INDICATORS, dues=imp.kind == DUES_BASES):
+    if not may_import_into(
+        imp.requested_by,
+        imp.target,
+        figures=imp.kind == INDICATORS,
+        dues=imp.kind == DUES_BASES,
+        county=imp.kind in COUNTY_KINDS,
+    ):
         fail(imp, _("You may no longer import into %(target)s.") % {"target": imp.target})
         return imp
     imp.timings = {"prepare": 0.0, "stage": 0.0, "merge": 0.0}
@@ -180,7 +188,7 @@ def apply(imp: RosterImport, progress: ProgressFn | None = None) -> RosterImport
         if imp.kind == INDICATORS:
             _apply_figures(imp, progress)
             return imp
-        if imp.kind == DUES_BASES:
+        if imp.kind in (DUES_BASES, *COUNTY_KINDS):
             t0 = time.perf_counter()
             _merge_payroll_in_transaction(imp)
             imp.timings["merge"] += time.perf_counter() - t0
@@ -315,13 +323,15 @@ def _merge_figures_in_transaction(imp: RosterImport, ready: figures.Ready) -> No
 
 @audit.write_transaction
 def _merge_payroll_in_transaction(imp: RosterImport) -> None:
-    """A payroll of dues bases: every row checked again and written through the dues' services
-    in this one transaction (ImportRejected, rolling all of it back, when a row fails now)."""
+    """A payroll of dues bases, or a county's set-up file (pipeline.county): every row checked
+    again and written through the services in this one transaction (ImportRejected, rolling all
+    of it back, when a row fails now)."""
     status = RosterImport.objects.select_for_update().values_list("status", flat=True).get(pk=imp.pk)
     if status != ImportStatus.CHECKED:
         imp.refresh_from_db()
         return
-    results, rejected = payroll.write(imp, roster_of(imp), actor=imp.requested_by)
+    write = county.write if imp.kind in COUNTY_KINDS else payroll.write
+    results, rejected = write(imp, roster_of(imp), actor=imp.requested_by)
     if rejected:
         raise ImportRejected(rejected)
     imp.rows.all().delete()
