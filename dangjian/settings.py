@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "dangjian.notifications",
     "dangjian.jobs",
     "dangjian.rosters",
+    "dangjian.onboarding",
     "dangjian.exports",
     "dangjian.api",
     "dangjian.backups",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("appraisal/", include("dangjian.appraisal.urls")),
+    path("setup/", include("dangjian.onboarding.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

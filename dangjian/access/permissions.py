@@ -392,6 +392,12 @@ def may_set_up_any(user: User | AnonymousUser) -> bool:
     return getattr(user, "is_superuser", False) or any(g.role == Role.ORG_DEPARTMENT for g in grants_for(user))
 
 
+def may_create_county(user: User | AnonymousUser) -> bool:
+    """Whether the user registers a new county committee (the set-up page's step 0, on an
+    installation without one): a platform administrator."""
+    return bool(getattr(user, "is_superuser", False))
+
+
 def set_up_refused() -> Refused:
     return Refused(
         _("A county is set up by its organisation department, or by a platform administrator."),

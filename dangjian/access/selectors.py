@@ -55,6 +55,33 @@ def roles_on(user: User | AnonymousUser, anchor: Model) -> QuerySet[RoleAssignme
     )
 
 
+# --- the county set-up page (onboarding) -----------------------------------------------------
+
+
+def _held_under(path: str) -> QuerySet[RoleAssignment]:
+    """Roles held on an organisation at or under `path`, or on an enterprise its subtree
+    supervises or covers."""
+    return RoleAssignment.objects.filter(
+        Q(organization__path__startswith=path)
+        | Q(enterprise__supervising_org__path__startswith=path)
+        | Q(enterprise__party_org__path__startswith=path)
+    )
+
+
+def role_holder_person_ids_under(path: str) -> list[int]:
+    """The people (by id) who hold a role under `path` (see `_held_under`), once each."""
+    return sorted(set(_held_under(path).filter(user__person__isnull=False).values_list("user__person_id", flat=True)))
+
+
+def role_holder_counts_under(path: str) -> tuple[int, int]:
+    """(how many hold a role under `path`, how many of them have never chosen a password); the
+    organisation department of the organisation at `path` itself, who sets it up, not counted."""
+    users = _held_under(path).exclude(role=Role.ORG_DEPARTMENT, organization__path=path).values("user_id")
+    holders = User.objects.filter(pk__in=users)
+    # A login made without a password holds an unusable one (Django marks it with "!").
+    return holders.count(), holders.filter(password__startswith="!").count()
+
+
 # --- who is reminded (development's reminders) ---------------------------------------------------
 
 BRANCH_OFFICER_ROLES = (Role.SECRETARY, Role.COMMITTEE_MEMBER)

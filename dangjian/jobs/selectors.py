@@ -99,6 +99,11 @@ def requester_language_of(job_id: int) -> str:
     return language or settings.LANGUAGE_CODE
 
 
+def latest_jobs(user: Any, kind: str, limit: int = 20) -> list[Job]:
+    """The user's own latest jobs of `kind`, newest first (their files left out)."""
+    return list(Job.objects.filter(requested_by=user, kind=kind).defer("output").order_by("-created_at", "-pk")[:limit])
+
+
 # --- a job for its task -----------------------------------------------------------------------
 
 

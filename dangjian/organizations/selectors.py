@@ -405,6 +405,39 @@ def enterprises_under(path: str) -> QuerySet[Enterprise, PkRow]:
     ).values("pk")
 
 
+# --- the county set-up page (onboarding) -----------------------------------------------------
+
+
+def kind_counts_under(org: Organization) -> dict[str, int]:
+    """How many organisations of each kind stand below `org` (not counting it)."""
+    rows = (
+        Organization.objects.filter(path__startswith=org.path)
+        .exclude(pk=org.pk)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def committees_of_kinds(kinds: Iterable[str]) -> list[Organization]:
+    """Every organisation of these kinds (the committees a county's set-up is about), by path."""
+    return list(Organization.objects.filter(kind__in=sorted(kinds)).order_by("path"))
+
+
+def own_settings(org: Organization, relations: Iterable[str]) -> set[str]:
+    """Which of these one-to-one settings relations (e.g. "development_config") `org` has a row
+    of its own in, in one query."""
+    names = list(relations)
+    row = Organization.objects.filter(pk=org.pk).values(*(f"{r}__pk" for r in names)).first() or {}
+    return {r for r in names if row.get(f"{r}__pk") is not None}
+
+
+def any_org() -> bool:
+    """Whether the installation has any organisation at all."""
+    return Organization.objects.exists()
+
+
 # --- organisations by key (development's reminders) ---------------------------------------------
 
 

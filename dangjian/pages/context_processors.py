@@ -35,6 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "dues": permissions.may_see_dues(user),
             "appraisal": permissions.may_see_member_appraisals(user),
             "logins": permissions.may_give_logins(user),
+            "setup": permissions.may_set_up_any(user),
             # Asked only when the menu is drawn, and only a non-member employee costs a query.
             "apply": lambda: permissions.may_apply_online(getattr(user, "person", None)),
             # The applicant's own application (to its conversion), one tap away: a query only for

@@ -114,6 +114,29 @@ def under_org_q(org: Any) -> Q:
     return Q(party_org__in=orgs_under(org.path)) | Q(employer__in=enterprises_under(org.path))
 
 
+def count_under(org: Any) -> int:
+    """How many people an organisation has (`under_org_q`): its members and the employees of the
+    enterprises its subtree supervises or covers."""
+    return Person.objects.filter(under_org_q(org)).count()
+
+
+def login_groups_under(org: Any) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The people of an organisation by where their login sheets go: (employer id, person id)
+    of the employees of the enterprises under it, and (party organisation id, person id) of its
+    members employed elsewhere or nowhere — each ordered by the group, then the person."""
+    enterprises = enterprises_under(org.path)
+    employees = Person.objects.filter(employer__in=enterprises).order_by("employer_id", "pk")
+    members = (
+        Person.objects.filter(party_org__in=orgs_under(org.path))
+        .exclude(employer__in=enterprises)
+        .order_by("party_org_id", "pk")
+    )
+    return (
+        [(e, p) for e, p in employees.values_list("employer_id", "pk") if e is not None],
+        [(o, p) for o, p in members.values_list("party_org_id", "pk") if o is not None],
+    )
+
+
 def filter_people(qs: QuerySet[Person], data: dict[str, Any], user: User) -> QuerySet[Person]:
     q = search_text(data.get("q"))
     if q:

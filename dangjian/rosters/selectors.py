@@ -15,12 +15,17 @@ from django.utils.translation import gettext as _
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 from dangjian.ui.todo import Todo
 
-from .columns import DUES_BASES, INDICATORS
+from dangjian.access.permissions import may_set_up_any
+
+from .columns import COUNTY_KINDS, DUES_BASES, EMPLOYEES, INDICATORS, MEMBERS
 from .models import ImportStatus, Phase, RosterImport
-from .pipeline import alive_key, dues_targets, figure_targets, targets_for
+from .pipeline import alive_key, county_targets, dues_targets, figure_targets, targets_for
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from dangjian.access.models import User
+    from dangjian.organizations.models import Organization
 
 
 def own_imports(user: User) -> QuerySet[RosterImport]:
@@ -29,9 +34,12 @@ def own_imports(user: User) -> QuerySet[RosterImport]:
     people = Q(enterprise__in=enterprises.values("pk")) | Q(organization__in=orgs.values("pk"))
     figures = Q(kind=INDICATORS, enterprise__in=figure_targets(user).values("pk"))
     payrolls = Q(kind=DUES_BASES, organization__in=dues_targets(user).values("pk"))
+    # A county's set-up files, into the committees the user sets up (one query, only for those
+    # who set up any).
+    county = Q(kind__in=COUNTY_KINDS, organization__in=county_targets(user)) if may_set_up_any(user) else Q(pk__in=[])
     return (
         RosterImport.objects.filter(requested_by=user)
-        .filter((~Q(kind__in=[INDICATORS, DUES_BASES]) & people) | figures | payrolls)
+        .filter((~Q(kind__in=[INDICATORS, DUES_BASES, *COUNTY_KINDS]) & people) | figures | payrolls | county)
         .select_related("enterprise", "organization", "check_job", "import_job")
         .defer("sealed_file")
         .annotate(file_kept=ExpressionWrapper(~Q(sealed_file=b""), output_field=BooleanField()))
@@ -92,6 +100,45 @@ def running_job(imp: RosterImport) -> Any:
     """The job working on the file, with the progress it last reported (an import reports from
     inside its transaction, so the numbers come from the cache, not the job's row)."""
     return live(current_job(imp)) if is_busy(imp) else None
+
+
+# --- the county set-up page (onboarding) -------------------------------------------------------
+
+
+def county_imports(org: Organization) -> dict[str, RosterImport]:
+    """The latest file of each of a county's own kinds (its tree, enterprises, role holders)
+    uploaded into committee `org`, whoever uploaded it."""
+    latest: dict[str, RosterImport] = {}
+    files = (
+        RosterImport.objects.filter(organization=org, kind__in=COUNTY_KINDS)
+        .select_related("check_job", "import_job")
+        .defer("sealed_file")
+        .order_by("-created_at", "-pk")
+    )
+    for imp in files:
+        latest.setdefault(imp.kind, imp)
+        if len(latest) == len(COUNTY_KINDS):
+            break
+    return latest
+
+
+def rosters_imported(
+    enterprise_ids: Iterable[int], org_ids: Iterable[int]
+) -> tuple[dict[int, RosterImport], dict[int, RosterImport]]:
+    """The latest imported employee roster of each of these enterprises, and member roster of
+    each of these party organisations (those with none are missing), whoever imported them."""
+    done = RosterImport.objects.filter(status=ImportStatus.IMPORTED).only(
+        "pk", "kind", "enterprise_id", "organization_id", "counts", "imported_at", "file_name"
+    )
+    employees: dict[int, RosterImport] = {}
+    for imp in done.filter(kind=EMPLOYEES, enterprise_id__in=list(enterprise_ids)).order_by("imported_at", "pk"):
+        if imp.enterprise_id is not None:
+            employees[imp.enterprise_id] = imp
+    members: dict[int, RosterImport] = {}
+    for imp in done.filter(kind=MEMBERS, organization_id__in=list(org_ids)).order_by("imported_at", "pk"):
+        if imp.organization_id is not None:
+            members[imp.organization_id] = imp
+    return employees, members
 
 
 # --- the to-do list (本月待办) --------------------------------------------------------------------

@@ -7,14 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.access.permissions import import_refused, may_import, may_import_dues, may_import_figures
+from dangjian.access.permissions import (
+    import_refused,
+    may_import,
+    may_import_dues,
+    may_import_figures,
+    may_set_up_any,
+)
 from dangjian.ui.downloads import attachment
 from dangjian.ui.forms import apply_errors, run_or_say
 from dangjian.ui.paging import paginate, query_without
 
 from . import report as reports
 from . import selectors, services
-from .columns import DUES_BASES, INDICATORS, ROSTER_KINDS
+from .columns import COUNTY_KINDS, DUES_BASES, INDICATORS, ROSTER_KINDS
 from .forms import UploadForm
 from .models import RosterImport, RowOutcome
 
@@ -40,7 +46,10 @@ def import_list(request):
 def upload(request):
     if not may_import(request.user):
         raise import_refused()
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    # ?target=e<pk> or o<pk> chooses the place beforehand (the county set-up page's links); the
+    # form offers only the places the user may import into, whatever is asked.
+    initial = {"target": request.GET.get("target", "")[:24]}
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
@@ -73,6 +82,9 @@ def template(request, kind):
             raise Http404
     elif kind == DUES_BASES:
         if not may_import_dues(request.user):
+            raise Http404
+    elif kind in COUNTY_KINDS:  # a county's own files, for those who set a county up
+        if not may_set_up_any(request.user):
             raise Http404
     elif kind not in ROSTER_KINDS or not may_import(request.user):
         raise Http404

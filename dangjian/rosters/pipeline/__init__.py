@@ -20,7 +20,7 @@ rows are resolved within the enterprise and checked and written by the indicator
 
 from .report import fail
 from .run import ALIVE_TTL, alive_key, apply, check
-from .targets import checksum, dues_targets, figure_targets, find_target, kind_for, targets_for
+from .targets import checksum, county_targets, dues_targets, figure_targets, find_target, kind_for, targets_for
 
 __all__ = [
     "ALIVE_TTL",
@@ -28,6 +28,7 @@ __all__ = [
     "apply",
     "check",
     "checksum",
+    "county_targets",
     "fail",
     "dues_targets",
     "figure_targets",

@@ -12,12 +12,15 @@ from dangjian.access import permissions
 from dangjian.access.scopes import CHANGE, ENTERPRISE, MEMBERSHIP, ORG, PERSON, container_q
 from dangjian.indicators import selectors as indicators
 from dangjian.organizations import selectors as orgs
-from dangjian.organizations.models import Enterprise, Organization
+from dangjian.organizations.models import Enterprise, Organization, OrgKind
 
 from ..columns import EMPLOYEES, MEMBERS
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
+
+# The committees a county's set-up files go into (Organization.is_committee).
+COMMITTEE_KINDS = (OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE)
 
 
 def kind_for(target: Enterprise | Organization) -> str:
@@ -47,6 +50,12 @@ def figure_targets(user: User) -> QuerySet[Enterprise]:
 def dues_targets(user: User) -> QuerySet[Organization]:
     """The party organisations whose dues bases this user may import: those whose dues they keep."""
     return permissions.dues_orgs(user, orgs.party_units_and_groups(), CHANGE).order_by("path")
+
+
+def county_targets(user: User) -> list[int]:
+    """The committees (by id) whose set-up files this user may import: those they set up."""
+    committees = orgs.committees_of_kinds(COMMITTEE_KINDS)
+    return [o.pk for o in committees if permissions.may_set_up(user, o)]
 
 
 def checksum(data: bytes) -> str:
