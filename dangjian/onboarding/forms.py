@@ -54,6 +54,15 @@ class NoticeForm(DevelopmentConfigForm):
     class Meta(DevelopmentConfigForm.Meta):
         fields = ["notice_min_days", "notice_max_days", "birthday_basis"]
 
+    def clean(self) -> dict[str, Any]:
+        # Said on the field, as the service says it, before the table's constraint would say it
+        # by its name.
+        d = super().clean()
+        low, high = d.get("notice_min_days"), d.get("notice_max_days")
+        if low is not None and high is not None and low > high:
+            self.add_error("notice_max_days", _("The longest notice cannot be shorter than the shortest."))
+        return d
+
 
 class GreetingForm(BirthdayConfigForm):
     class Meta(BirthdayConfigForm.Meta):

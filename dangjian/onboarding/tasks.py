@@ -33,7 +33,7 @@ def county_logins_task(job_id: int, county_id: int, everyone: bool = False) -> d
             if county is None or not user.is_active or not may_set_up(user, county):
                 raise LoginsRefused(_("You may no longer give this county's logins."))
             return give_county_logins(
-                actor=user, county=county, everyone=everyone, progress=lambda d, t: progress(d, t)
+                actor=user, county=county, everyone=everyone, progress=lambda d, t: progress(d, t, force=d == t)
             )
 
         return run_job(job_id, work)

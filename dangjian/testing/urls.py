@@ -78,6 +78,11 @@ OBJECT_URLS = {
     "branchlife:frequency": lambda w: {"pk": w.outsider_county.pk},
     "birthdays:card": lambda w: {"pk": w.b.member.pk},
     "birthdays:settings": lambda w: {"pk": w.outsider_county.pk},
+    # Another county's set-up page, its files, its logins and its settings.
+    "onboarding:county": lambda w: {"pk": w.outsider_county.pk},
+    "onboarding:upload": lambda w: {"pk": w.outsider_county.pk, "kind": "org_tree"},
+    "onboarding:logins": lambda w: {"pk": w.outsider_county.pk},
+    "onboarding:settings": lambda w: {"pk": w.outsider_county.pk, "group": "visits"},
     "notifications:robot_action": lambda w: {"pk": _robot_of(w.b.secretary).pk, "action": "test"},
     "access:sheet": lambda w: {"pk": _sheet_of(w.b).pk},
     "access:code_withdraw": lambda w: {"pk": _sheet_of(w.b).codes.get().pk},
@@ -310,6 +315,7 @@ LIST_URLS = {
     "dues:band_new",
     "appraisal:rounds",
     "appraisal:round_new",
+    "onboarding:start",
 }
 QUERY_URLS = {
     "organizations:create": lambda w: f"?parent={w.b.branch.pk}",
