@@ -65,6 +65,7 @@ NO_SIDES: dict[str, str] = {
     "appraisal/tests/test_nested.py": "a general branch and a branch under it, both in one side's tree: side B is proved in the appraisal's other modules",
     "ballots/tests/test_close_race.py": "the engine knows no organisation: a poll is reached only through its owner",
     "ballots/tests/test_engine.py": "the engine knows no organisation: a poll is reached only through its owner (a round: selections/tests)",
+    "onboarding/tests/test_browser_setup.py": "one county's set-up page in a browser; another county's: onboarding/tests/test_pages.py",
     "guidance/tests/test_browser_guidance.py": "a browser walk through one side's pages; what B reaches through the same pages: ui/tests/test_every_url_is_scoped.py",
     "guidance/tests/test_browser_screen.py": "the large screen of one county in a browser; another county's: guidance/tests/test_rollups.py",
     "ui/tests/test_content_security_policy.py": "response headers and templates, the same whoever asks",

@@ -237,6 +237,8 @@ def test_object_pages_are_all_exercised():
         - {"dues:band_new"}
         # send their reader on to their branch's ledger or their own dues: dues/tests/test_pages.py
         - {"dues:home", "dues:mine"}
+        # the county set-up page is an organisation department's: onboarding/tests/test_pages.py
+        - {"onboarding:start"}
     ),
 )
 def test_secretary_opens_lists(world, login, name):

@@ -39,7 +39,8 @@ PAGES = {
     # counts: selections' template tags).
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 13),
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
-    # development steps, the birthday cohort, imports waiting, the production work (uncovered
+    # development steps, the birthday cohort, imports waiting (for an organisation department,
+    # its county's set-up files too: one query, the committees it sets up), the production work (uncovered
     # teams, quiet pairings, posts awaiting recognition), guidance (the follow-ups in the
     # user's hands; for an organisation department, its county's overdue items and the
     # instructors' table behind "who is behind"; last year's appraisals: one query for the
@@ -56,7 +57,7 @@ PAGES = {
     # democratic appraisal (a member's open self- and mutual assessments and
     # open ballots, one query each; the rounds the user runs as the branch's officer, one query;
     # none for anyone who is no branch's officer) — a fixed number per capability.
-    "dashboard (county)": ("county_admin", "home", [], 18),
+    "dashboard (county)": ("county_admin", "home", [], 19),
     "dashboard (secretary)": ("a.secretary", "home", [], 49),
     "dashboard (manager)": ("a.manager", "home", [], 15),
     "branch page (secretary)": ("a.secretary", "organizations:detail", ["a.branch"], 17),
@@ -68,6 +69,11 @@ PAGES = {
     # transfers/tests/test_pages.py), and whether the user registers letters from outside.
     "transfers list (secretary)": ("a.secretary", "transfers:list", [], 7),
     "transfers list (county)": ("county_admin", "transfers:list", [], 6),
+    # The county set-up page: the county, whether the user sets up other committees, the last
+    # file of each kind, the tree's kinds, the enterprises,
+    # the people and the role holders counted, the rosters step's enterprises and organisations
+    # with their imported rosters, the last logins job, and each settings group's values in force.
+    "county set-up (county)": ("county_admin", "onboarding:county", ["county"], 23),
 }
 
 
