@@ -28,7 +28,9 @@ class CountyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._prefectures = {str(p.pk): p for p in prefectures}
         field = cast(forms.ChoiceField, self.fields["parent"])
-        field.choices = [("", _("None: the county stands on its own"))] + [(k, str(p)) for k, p in self._prefectures.items()]
+        field.choices = [("", _("None: the county stands on its own"))] + [
+            (k, str(p)) for k, p in self._prefectures.items()
+        ]
         if not prefectures:
             field.widget = forms.HiddenInput()
 
@@ -57,7 +59,7 @@ class NoticeForm(DevelopmentConfigForm):
     def clean(self) -> dict[str, Any]:
         # Said on the field, as the service says it, before the table's constraint would say it
         # by its name.
-        d = super().clean()
+        d = super().clean() or {}
         low, high = d.get("notice_min_days"), d.get("notice_max_days")
         if low is not None and high is not None and low > high:
             self.add_error("notice_max_days", _("The longest notice cannot be shorter than the shortest."))

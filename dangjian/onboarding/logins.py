@@ -74,7 +74,9 @@ def give_county_logins(
         ids = [pk for pk in group.person_ids if pk not in seen]
         seen.update(ids)
         found = list(
-            login_people(actor, people.people_with_pks(ids)).select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk")
+            login_people(actor, people.people_with_pks(ids))
+            .select_related(*accounts.PEOPLE_RELATED)
+            .order_by("name", "pk")
         )
         given = accounts.plan(found).given
         parts = list(_parts(given))

@@ -85,9 +85,13 @@ def steps(county: Organization) -> list[Step]:
     enterprises = orgs.enterprises_supervised_under(county).count()
     persons = people.count_under(county)
     holders, without_password = access_selectors.role_holder_counts_under(county.path)
-    tree_counts = [(str(OrgKind(k).label), n) for k, n in sorted(kinds.items(), key=lambda kv: list(OrgKind).index(kv[0]))]
+    tree_counts = [
+        (str(OrgKind(k).label), n) for k, n in sorted(kinds.items(), key=lambda kv: OrgKind.values.index(kv[0]))
+    ]
     result = [
-        Step("tree", 1, _("Party organisation tree"), ORG_TREE, sum(kinds.values()) > 0, tree_counts, last.get(ORG_TREE)),
+        Step(
+            "tree", 1, _("Party organisation tree"), ORG_TREE, sum(kinds.values()) > 0, tree_counts, last.get(ORG_TREE)
+        ),
         Step(
             "enterprises",
             2,
@@ -99,7 +103,13 @@ def steps(county: Organization) -> list[Step]:
         ),
         Step("rosters", 3, _("Rosters (people)"), "", persons > 0, [(_("people"), persons)]),
         Step(
-            "roles", 4, _("Role holders"), ROLE_HOLDERS, holders > 0, [(_("role holders"), holders)], last.get(ROLE_HOLDERS)
+            "roles",
+            4,
+            _("Role holders"),
+            ROLE_HOLDERS,
+            holders > 0,
+            [(_("role holders"), holders)],
+            last.get(ROLE_HOLDERS),
         ),
         Step(
             "logins",

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,10 +42,10 @@ SETTING_GROUPS = ("frequency", "development", "greeting", "visits")
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request) -> HttpResponse:
     """Step 0 for a platform administrator on an installation without a county (or asking to add
     one); else the one committee the user sets up, or a choice of them."""
-    user: Any = request.user
+    user = request.user
     if not may_set_up_any(user):
         raise set_up_refused()
     if may_create_county(user) and (selectors.needs_county() or request.GET.get("new")):
@@ -72,12 +72,10 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("onboarding:county", pk=chosen.pk)
     if len(committees) == 1:
         return redirect("onboarding:county", pk=committees[0].pk)
-    return render(
-        request, "onboarding/choose.html", {"committees": committees, "may_create": may_create_county(user)}
-    )
+    return render(request, "onboarding/choose.html", {"committees": committees, "may_create": may_create_county(user)})
 
 
-def _county(request: HttpRequest, pk: int) -> Organization:
+def _county(request, pk: int) -> Organization:
     """The county (or prefecture) committee `pk`, if the user sets it up; else not found."""
     org = orgs.org_with_pk(pk)
     if org is None or org.kind not in selectors.SETUP_KINDS or not may_set_up(request.user, org):
@@ -134,13 +132,13 @@ def _settings(county: Organization, bound: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _page(request: HttpRequest, county: Organization, bound: dict[str, Any] | None = None, status: int = 200):
+def _page(request, county: Organization, bound: dict[str, Any] | None = None, status: int = 200):
     bound = bound or {}
     steps = selectors.steps(county)
     for step in steps:
         step.extra["form"] = bound.get(f"upload:{step.kind}") or FileForm(auto_id=f"id_{step.key}_%s")
     enterprises, units, n_enterprises, n_units = selectors.roster_rows(county)
-    job = selectors.last_logins_job(request.user, county)  # type: ignore[arg-type]
+    job = selectors.last_logins_job(request.user, county)
     ctx = {
         "county": county,
         "steps": steps,
@@ -152,19 +150,19 @@ def _page(request: HttpRequest, county: Organization, bound: dict[str, Any] | No
         "job": job,
         "sheets": (job.result or {}).get("sheets", []) if job is not None else [],
         "settings": _settings(county, bound),
-        "others": len(selectors.committees_of(request.user)) > 1,  # type: ignore[arg-type]
+        "others": len(selectors.committees_of(request.user)) > 1,
     }
     return render(request, "onboarding/county.html", ctx, status=status)
 
 
 @login_required
-def county(request: HttpRequest, pk: int) -> HttpResponse:
+def county(request, pk: int) -> HttpResponse:
     return _page(request, _county(request, pk))
 
 
 @login_required
 @require_POST
-def upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def upload(request, pk: int, kind: str) -> HttpResponse:
     """A file of the step's kind into this county: kept and checked, then its import page."""
     county = _county(request, pk)
     if kind not in COUNTY_KINDS:
@@ -175,7 +173,7 @@ def upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         f = form.cleaned_data["file"]
         try:
             imp = roster_services.upload(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 target=county,
                 file_name=f.name,
                 data=f.read(roster_services.max_upload_bytes() + 1),  # the service refuses what is larger
@@ -190,13 +188,13 @@ def upload(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def logins(request: HttpRequest, pk: int) -> HttpResponse:
+def logins(request, pk: int) -> HttpResponse:
     """Start the job giving the county's logins; its page shows the progress."""
     county = _county(request, pk)
     form = LoginsForm(request.POST)
     form.is_valid()  # one optional checkbox: always valid
     job = services.start_logins(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         county=county,
         everyone=bool(form.cleaned_data.get("everyone")),
     )
@@ -206,7 +204,7 @@ def logins(request: HttpRequest, pk: int) -> HttpResponse:
 # --- saving a group of settings ---------------------------------------------------------------
 
 
-def _save_frequency(request: HttpRequest, county: Organization) -> dict[str, Any] | None:
+def _save_frequency(request, county: Organization) -> dict[str, Any] | None:
     rows = _frequency_forms(county, request.POST)
     if not all(r["form"].is_valid() for r in rows):
         return {"frequency": rows}
@@ -224,7 +222,7 @@ def _save_frequency(request: HttpRequest, county: Organization) -> dict[str, Any
                         branchlife_services.reset_rule(actor=request.user, organization=county, kind=r["kind"])
                     else:
                         branchlife_services.save_rule(
-                            actor=request.user,  # type: ignore[arg-type]
+                            actor=request.user,
                             organization=county,
                             kind=r["kind"],
                             period=d["period"],
@@ -239,12 +237,12 @@ def _save_frequency(request: HttpRequest, county: Organization) -> dict[str, Any
     return None
 
 
-def _save_development(request: HttpRequest, county: Organization) -> dict[str, Any] | None:
+def _save_development(request, county: Organization) -> dict[str, Any] | None:
     form = NoticeForm(request.POST)
     if form.is_valid():
         fields = {**dataclasses.asdict(development_services.config_for(county)), **form.cleaned_data}
         try:
-            development_services.save_config(actor=request.user, organization=county, **fields)  # type: ignore[arg-type]
+            development_services.save_config(actor=request.user, organization=county, **fields)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -252,12 +250,12 @@ def _save_development(request: HttpRequest, county: Organization) -> dict[str, A
     return {"development": form}
 
 
-def _save_greeting(request: HttpRequest, county: Organization) -> dict[str, Any] | None:
+def _save_greeting(request, county: Organization) -> dict[str, Any] | None:
     form = GreetingForm(request.POST)
     if form.is_valid():
         fields = {**dataclasses.asdict(birthday_selectors.config_for(county)), **form.cleaned_data}
         try:
-            birthday_services.save_config(actor=request.user, organization=county, **fields)  # type: ignore[arg-type]
+            birthday_services.save_config(actor=request.user, organization=county, **fields)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -265,13 +263,13 @@ def _save_greeting(request: HttpRequest, county: Organization) -> dict[str, Any]
     return {"greeting": form}
 
 
-def _save_visits(request: HttpRequest, county: Organization) -> dict[str, Any] | None:
+def _save_visits(request, county: Organization) -> dict[str, Any] | None:
     form = VisitForm(request.POST)
     if form.is_valid():
         current = guidance_selectors.config_for(county)
         try:
             guidance_services.save_config(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organization=county,
                 visit_period=form.cleaned_data["visit_period"],
                 topics=current.topics,  # kept as they are
@@ -294,7 +292,7 @@ SAVERS = {
 
 @login_required
 @require_POST
-def save_settings(request: HttpRequest, pk: int, group: str) -> HttpResponse:
+def save_settings(request, pk: int, group: str) -> HttpResponse:
     county = _county(request, pk)
     saver = SAVERS.get(group)
     if saver is None:

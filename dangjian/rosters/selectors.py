@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.access.permissions import may_set_up_any
 from dangjian.jobs.selectors import is_stalled, live, stall_seconds
 from dangjian.ui.todo import Todo
-
-from dangjian.access.permissions import may_set_up_any
 
 from .columns import COUNTY_KINDS, DUES_BASES, EMPLOYEES, INDICATORS, MEMBERS
 from .models import ImportStatus, Phase, RosterImport

@@ -98,5 +98,7 @@ def test_a_group_larger_than_a_sheet_is_split(world, monkeypatch, django_capture
 def test_another_countys_department_cannot_give_this_countys_logins(world, login):
     other = UserFactory(username="yanqi")
     access_services.assign_role(actor=None, user=other, role=Role.ORG_DEPARTMENT, organization=world.outsider_county)
-    assert login(other).post(reverse("onboarding:logins", args=[world.county.pk]), {"everyone": "on"}).status_code == 404
+    assert (
+        login(other).post(reverse("onboarding:logins", args=[world.county.pk]), {"everyone": "on"}).status_code == 404
+    )
     assert not Job.objects.exists() and not LoginSheet.objects.exists()

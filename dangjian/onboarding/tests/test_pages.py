@@ -79,9 +79,7 @@ def test_a_branch_secretary_is_refused_and_another_countys_department_finds_noth
     assert response.status_code == 404
     assert not RosterImport.objects.exists()
     assert other.post(reverse("onboarding:logins", args=[world.county.pk])).status_code == 404
-    response = other.post(
-        reverse("onboarding:settings", args=[world.county.pk, "visits"]), {"visit_period": "month"}
-    )
+    response = other.post(reverse("onboarding:settings", args=[world.county.pk, "visits"]), {"visit_period": "month"})
     assert response.status_code == 404
     # Its own county it does reach.
     assert other.get(reverse("onboarding:start")).status_code == 302
@@ -138,9 +136,7 @@ def test_the_county_templates_are_the_departments_not_a_secretarys(world, login)
 
 def test_the_roster_upload_page_takes_the_target_from_the_link(world, login):
     body = (
-        login(world.county_admin)
-        .get(reverse("rosters:upload") + f"?target=e{world.a.enterprise.pk}")
-        .content.decode()
+        login(world.county_admin).get(reverse("rosters:upload") + f"?target=e{world.a.enterprise.pk}").content.decode()
     )
     assert re.search(rf'<option value="e{world.a.enterprise.pk}"[^>]*selected', body)
 
