@@ -179,3 +179,21 @@ def test_a_county_registers_under_a_prefecture_and_its_code_is_unique(world, log
     # Only a platform administrator registers a county: the department is sent to its own.
     assert login(world.county_admin).post(url, {"name": "另县委"}).status_code == 302
     assert not Organization.objects.filter(name="另县委").exists()
+
+
+def test_the_step_shows_its_checked_files_rows_and_problems(world, login, django_capture_on_commit_callbacks):
+    """The tree's row logic checks the file (rosters.pipeline.tree); the page says how it went."""
+    client = login(world.county_admin)
+    data = xlsx(
+        [["新园区党委", "园区党委", "和静县委"], ["孤儿支部", "党支部", "不存在的党委"]],
+        header=["党组织名称", "类型", "上级党组织"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("onboarding:upload", args=[world.county.pk, "org_tree"]), {"file": _upload(data)})
+    imp = RosterImport.objects.get()
+    assert imp.counts.get("rows") == 2, (imp.status, imp.message)
+    assert imp.counts.get("rejected", 0) >= 1  # a parent nobody knows
+    body = client.get(reverse("onboarding:county", args=[world.county.pk])).content.decode()
+    step = body[body.index('id="step-tree"') : body.index('id="step-enterprises"')]
+    assert "2 rows" in step and f"{imp.counts['rejected']} problem" in step
+    assert reverse("rosters:detail", args=[imp.pk]) in step
