@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from dangjian.people.models import Person
 
 
+# People are read a chunk at a time: under SQLite's limit of parameters in a statement, and an
+# enterprise of tens of thousands is never one query.
+CHUNK = 900
+
+
 @dataclass(frozen=True)
 class Group:
     label: str
@@ -73,12 +78,10 @@ def give_county_logins(
     for group in todo:
         ids = [pk for pk in group.person_ids if pk not in seen]
         seen.update(ids)
-        found = list(
-            login_people(actor, people.people_with_pks(ids))
-            .select_related(*accounts.PEOPLE_RELATED)
-            .order_by("name", "pk")
-        )
-        given = accounts.plan(found).given
+        given: list[Person] = []
+        for start in range(0, len(ids), CHUNK):
+            found = login_people(actor, people.people_with_pks(ids[start : start + CHUNK]))
+            given += accounts.plan(list(found.select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk"))).given
         parts = list(_parts(given))
         for n, part in enumerate(parts, start=1):
             label = group.label if len(parts) == 1 else f"{group.label} ({n}/{len(parts)})"
