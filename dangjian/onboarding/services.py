@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from dangjian.access.permissions import may_create_county, may_set_up
@@ -15,7 +15,7 @@ from dangjian.jobs.services import start_job
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import OrgKind
 
-from .selectors import logins_job_kind
+from .selectors import last_logins_job, logins_job_kind
 from .tasks import county_logins_task
 
 if TYPE_CHECKING:
@@ -43,6 +43,10 @@ def start_logins(*, actor: User, county: Organization, everyone: bool = False) -
     who do not sign in yet a login code on printed sheets."""
     if not may_set_up(actor, county):
         raise PermissionDenied
+    running = last_logins_job(actor, county)
+    if running is not None and not running.finished:
+        # A second run would withdraw the codes the first is printing on its sheets.
+        raise ValidationError(_("This county's logins are being given already: wait until that has finished."))
     return start_job(
         actor=actor,
         kind=logins_job_kind(county),

@@ -193,11 +193,11 @@ def logins(request, pk: int) -> HttpResponse:
     county = _county(request, pk)
     form = LoginsForm(request.POST)
     form.is_valid()  # one optional checkbox: always valid
-    job = services.start_logins(
-        actor=request.user,
-        county=county,
-        everyone=bool(form.cleaned_data.get("everyone")),
-    )
+    try:
+        job = services.start_logins(actor=request.user, county=county, everyone=bool(form.cleaned_data.get("everyone")))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("onboarding:county", args=[county.pk]) + "#step-logins")
     return redirect("jobs:detail", pk=job.pk)
 
 

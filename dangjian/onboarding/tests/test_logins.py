@@ -102,3 +102,15 @@ def test_another_countys_department_cannot_give_this_countys_logins(world, login
         login(other).post(reverse("onboarding:logins", args=[world.county.pk]), {"everyone": "on"}).status_code == 404
     )
     assert not Job.objects.exists() and not LoginSheet.objects.exists()
+
+
+def test_the_logins_are_not_given_twice_at_once(world, login):
+    client = login(world.county_admin)
+    url = reverse("onboarding:logins", args=[world.county.pk])
+    first = client.post(url, {"everyone": "on"})  # queued: its task runs once the request commits
+    assert first.status_code == 302 and Job.objects.count() == 1
+    second = client.post(url, {"everyone": "on"}, follow=True)
+    assert Job.objects.count() == 1
+    assert "being given already" in second.content.decode()
+    # The page shows the job under way, with its progress.
+    assert 'id="job-progress"' in second.content.decode()

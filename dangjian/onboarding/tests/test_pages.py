@@ -197,3 +197,9 @@ def test_the_step_shows_its_checked_files_rows_and_problems(world, login, django
     step = body[body.index('id="step-tree"') : body.index('id="step-enterprises"')]
     assert "2 rows" in step and f"{imp.counts['rejected']} problem" in step
     assert reverse("rosters:detail", args=[imp.pk]) in step
+
+
+def test_the_menu_offers_the_set_up_page_to_the_department_only(world, login):
+    assert "data-nav-setup" in login(world.county_admin).get(reverse("home")).content.decode()
+    assert "data-nav-setup" not in login(world.a.secretary).get(reverse("home")).content.decode()
+    assert "data-nav-setup" not in login(world.b.manager).get(reverse("home")).content.decode()
