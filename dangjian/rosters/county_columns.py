@@ -66,6 +66,17 @@ ENTERPRISE_COLUMNS: tuple[SheetColumn, ...] = (
         24,
         _("The county, park or township committee, by name or code; blank: the one you import into."),
     ),
+    SheetColumn(
+        "party_org",
+        _("Party organisation"),
+        ("所在党组织", "党组织", "覆盖党组织", "党组织名称", "party organisation covering it"),
+        False,
+        28,
+        _(
+            "The party organisation that covers the enterprise (its own, or a joint branch), by name or code, "
+            "under the committee you import into; import the party organisation tree first. Blank: none yet."
+        ),
+    ),
     SheetColumn("name_en", _("English name"), ("英文名称", "name in english"), False, 24),
 )
 

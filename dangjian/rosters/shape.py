@@ -153,11 +153,14 @@ _ODS_ROW = "table-row"
 _ODS_CELLS = {"table-cell", "covered-table-cell"}
 
 
-def ods_shape(archive: zipfile.ZipFile) -> Shape:
-    """The filled part of an .ods file's first sheet, counting repeated rows and cells
-    (`table:number-rows-repeated="1000000"` is a few bytes: calamine would expand it)."""
+def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
+    """The filled part of an .ods file's first sheet (or the one named `sheet`), counting
+    repeated rows and cells (`table:number-rows-repeated="1000000"` is a few bytes: calamine
+    would expand it)."""
     shape = Shape()
     state: dict[str, Any] = {
+        "tables": 0,
+        "active": False,
         "depth": 0,
         "row": 0,
         "repeat": 1,
@@ -171,8 +174,12 @@ def ods_shape(archive: zipfile.ZipFile) -> Shape:
         tag = _local(name)
         if tag == _ODS_TABLE:
             state["depth"] += 1
+            if state["depth"] == 1:
+                name = next((v for k, v in attrs.items() if _local(k) == "name"), None)
+                state["active"] = name == sheet if sheet is not None else state["tables"] == 0
+                state["tables"] += 1
             return
-        if state["depth"] != 1:
+        if state["depth"] != 1 or not state["active"]:
             return
         if tag == _ODS_ROW:
             state["repeat"] = _count(attrs, "number-rows-repeated")
@@ -189,10 +196,10 @@ def ods_shape(archive: zipfile.ZipFile) -> Shape:
         tag = _local(name)
         if tag == _ODS_TABLE:
             state["depth"] -= 1
-            if state["depth"] == 0:
-                raise _Stop  # calamine reads the first sheet only
+            if state["depth"] == 0 and state["active"]:
+                raise _Stop  # the one sheet to be read
             return
-        if state["depth"] != 1:
+        if state["depth"] != 1 or not state["active"]:
             return
         if tag in _ODS_CELLS and state["cell"] is not None:
             col, repeat, filled = state["cell"]
@@ -280,8 +287,18 @@ def _workbook_stream(data: bytes) -> bytes:
         raise _damaged() from exc
 
 
-def xls_shape(data: bytes) -> Shape:
-    """The filled part and merged ranges of an .xls file's first sheet."""
+def _xls_sheet_name(body: memoryview) -> str:
+    """The name in a BOUNDSHEET record (BIFF8: a length, a flag for two-byte characters, the
+    characters)."""
+    if len(body) < 8:
+        return ""
+    count, wide = body[6], body[7] & 1
+    raw = bytes(body[8 : 8 + count * (2 if wide else 1)])
+    return raw.decode("utf-16-le" if wide else "latin-1", errors="replace")
+
+
+def xls_shape(data: bytes, sheet: str | None = None) -> Shape:
+    """The filled part and merged ranges of an .xls file's first sheet (or the one named `sheet`)."""
     stream = memoryview(_workbook_stream(data))
     end = len(stream)
 
@@ -291,7 +308,14 @@ def xls_shape(data: bytes) -> Shape:
             yield at, kind, stream[at + 4 : at + 4 + length]
             at += 4 + length
 
-    first_sheet = next((_u32(body, 0) for _at, kind, body in records(0) if kind == _XLS_SHEET and len(body) >= 6), None)
+    first_sheet = next(
+        (
+            _u32(body, 0)
+            for _at, kind, body in records(0)
+            if kind == _XLS_SHEET and len(body) >= 6 and (sheet is None or _xls_sheet_name(body) == sheet)
+        ),
+        None,
+    )
     if first_sheet is None or first_sheet >= end:
         raise _damaged()
     shape = Shape()
