@@ -175,8 +175,8 @@ def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
         if tag == _ODS_TABLE:
             state["depth"] += 1
             if state["depth"] == 1:
-                name = next((v for k, v in attrs.items() if _local(k) == "name"), None)
-                state["active"] = name == sheet if sheet is not None else state["tables"] == 0
+                title = next((v for k, v in attrs.items() if _local(k) == "name"), None)
+                state["active"] = title == sheet if sheet is not None else state["tables"] == 0
                 state["tables"] += 1
             return
         if state["depth"] != 1 or not state["active"]:

@@ -7,6 +7,7 @@ organisation department."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -19,11 +20,18 @@ from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.organizations.models import Enterprise, OrgKind, ProductionUnit
 from dangjian.rosters import services
+from dangjian.rosters.county_columns import UNITS
+from dangjian.rosters.limits import RosterFileError, RosterTooLarge
 from dangjian.rosters.models import ImportStatus, RowOutcome
 from dangjian.rosters.pipeline import enterprises
 from dangjian.rosters.pipeline.enterprises import UNIT_ROWS, parse_ownership
-from dangjian.rosters.report import template_bytes, template_name
+from dangjian.rosters.reading import read_other_sheet
+from dangjian.rosters.report import report_bytes, template_bytes, template_name
+from dangjian.rosters.shape import ods_shape, xls_shape
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_org, make_uscc
+from dangjian.testing.rosters import ods_cell, ods_raw, ods_row, read_back
+from dangjian.testing.rosters import xls as xls_bytes_97
+from dangjian.testing.rosters import xlsx as xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +158,15 @@ def test_an_import_writes_every_enterprise_and_team_through_the_services_and_twi
     assert team_rows[0].notes == ["Sheet “车间班组”, row 2", "New workshop: 一车间"]
     assert "Row 2 of this sheet names the same team" in team_rows[5].notes[1]
     assert not Enterprise.objects.filter(uscc=NEW1).exists()  # the check wrote nothing
+    with translation.override("en"):
+        report = read_back(report_bytes(imp))  # the file with each row's outcome, the teams' after it
+    assert report[2][:2] == ["甲纺织有限公司", NEW1] and report[2][-3] == "New"
+    assert report[-1][-3:] == [
+        "Repeated in the file",
+        None,
+        "Sheet “车间班组”, row 7\nRow 2 of this sheet names the same team.",
+    ]
+    assert len(report) == 2 + 3 + 6  # a title, the header, 3 enterprises, 6 teams
 
     imp = confirm(world.county_admin, imp)
     assert imp.status == ImportStatus.IMPORTED, imp.message
@@ -341,3 +358,35 @@ def test_a_second_sheet_without_an_enterprise_column_is_explained(world, upload)
     assert not imp.may_confirm
     with translation.override("en"):
         assert enterprises.template_name() == "enterprises template.xlsx"
+
+
+def _two_sheet_ods(second_rows: str) -> bytes:
+    first = ods_row([ods_cell(v) for v in ["企业名称", "统一社会信用代码", "企业性质"]]) + ods_row(
+        [ods_cell(v) for v in ["甲纺织有限公司", NEW1, "民营"]]
+    )
+    return ods_raw(first + '</table:table><table:table table:name="车间班组">' + second_rows)
+
+
+def test_the_second_sheet_of_an_ods_is_read_within_the_limits(world, upload):
+    rows = ods_row([ods_cell(v) for v in UNIT_HEADER]) + ods_row([ods_cell(v) for v in ["甲纺织有限公司", "", "一组"]])
+    imp = upload(world.county_admin, world.county, _two_sheet_ods(rows), name="企业.ods", kind="enterprises")
+    assert imp.counts == {"rows": 2, "created": 2}, [r.problems for r in imp.rows.all()]
+    assert read_other_sheet(xlsx_bytes([["一组"]], header=["班组"]), "x.xlsx", UNITS) is None  # one sheet only
+    assert read_other_sheet(b"a,b\n", "x.csv", UNITS) is None
+    # A second sheet of a few bytes that repeats a row a million times is refused before it is read.
+    endless = ods_row([ods_cell(v) for v in UNIT_HEADER]) + ods_row(
+        [ods_cell("甲纺织有限公司"), ods_cell(""), ods_cell("一组")], repeat=1_000_000
+    )
+    with pytest.raises(RosterTooLarge):
+        read_other_sheet(_two_sheet_ods(endless), "企业.ods", UNITS)
+
+
+def test_the_survey_measures_the_sheet_that_is_read():
+    endless = ods_row([ods_cell(v) for v in UNIT_HEADER]) + ods_row([ods_cell("x")], repeat=1_000_000)
+    with zipfile.ZipFile(io.BytesIO(_two_sheet_ods(endless))) as archive:
+        assert ods_shape(archive).last_row == 2
+        assert ods_shape(archive, "车间班组").last_row == 1_000_001
+    data = xls_bytes_97([(0, 0, "班组"), (40, 2, "一组")])
+    assert xls_shape(data, "花名册").last_row == xls_shape(data).last_row == 41
+    with pytest.raises(RosterFileError):
+        xls_shape(data, "车间班组")
