@@ -28,7 +28,7 @@ from python_calamine import CalamineWorkbook
 
 from .columns import INDICATORS, anchors, match_header
 from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts, column_name
-from .shape import ods_shape, shared_strings, xls_shape, xlsx_shape
+from .shape import ods_shapes, shared_strings, xls_shapes, xlsx_shape
 
 HEADER_SEARCH_ROWS = 15
 # No roster row is a megabyte long; a longer line would only make the CSV reader build a huge
@@ -111,7 +111,7 @@ def read_other_sheet(data: bytes, file_name: str, kind: str, limits: Limits | No
     if fmt not in ("xlsx", "calamine"):
         return None
     try:
-        for name in _other_sheet_names(data, fmt):
+        for name in _other_sheet_names(data, fmt, limits):
             rows, total = _xlsx_rows(data, limits, name) if fmt == "xlsx" else _calamine_rows(data, limits, name)
             try:
                 roster = _find_header(rows, total, kind)
@@ -133,15 +133,19 @@ def read_other_sheet(data: bytes, file_name: str, kind: str, limits: Limits | No
     return None
 
 
-def _other_sheet_names(data: bytes, fmt: str) -> list[str]:
+def _other_sheet_names(data: bytes, fmt: str, limits: Limits) -> list[str]:
     """The worksheets of the file other than the one read_roster reads, in their order."""
     if fmt == "xlsx":
+        check_archive(data, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_texts(shared_strings(archive), limits)
         book = _load_unsized(io.BytesIO(data))
         try:
             first = book.active if book.active is not None else book.worksheets[0]
             return [s.title for s in book.worksheets if s is not first]
         finally:
             book.close()
+    _survey_calamine(data, limits)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         kinds = {m.name: str(getattr(m, "typ", "")).lower() for m in book.sheets_metadata}
@@ -286,13 +290,7 @@ def _calamine_rows(data: bytes, limits: Limits, name: str | None = None) -> tupl
     """The rows of the first sheet (or the sheet called `name`)."""
     # Surveyed before calamine, which builds the sheet as one dense block (a few bytes of .ods
     # repeating a row, or one .xls cell at IV65536, cost gigabytes).
-    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
-        check_archive(data, limits)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            found = ods_shape(archive, name)
-    else:  # .xls
-        found = xls_shape(data, name)
-    check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
+    _survey_calamine(data, limits)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheet = book.get_sheet_by_index(0) if name is None else book.get_sheet_by_name(name)
     # What calamine found is checked too (a cell record the survey does not know).
@@ -307,6 +305,19 @@ def _calamine_rows(data: bytes, limits: Limits, name: str | None = None) -> tupl
             yield i, [None] * start_col + [None if c == "" else c for c in cells]
 
     return _fill_merged(rows(), merges), last_row
+
+
+def _survey_calamine(data: bytes, limits: Limits) -> None:
+    """calamine builds every sheet as it opens the file: each is surveyed first and held to the
+    limits."""
+    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
+        check_archive(data, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            shapes = ods_shapes(archive)
+    else:  # .xls
+        shapes = xls_shapes(data)
+    for found in shapes.values():
+        check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
 
 
 def _csv_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:

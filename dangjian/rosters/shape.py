@@ -157,10 +157,18 @@ def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
     """The filled part of an .ods file's first sheet (or the one named `sheet`), counting
     repeated rows and cells (`table:number-rows-repeated="1000000"` is a few bytes: calamine
     would expand it)."""
-    shape = Shape()
+    shapes = ods_shapes(archive)
+    if sheet is None:
+        return next(iter(shapes.values()), Shape())
+    return shapes.get(sheet, Shape())
+
+
+def ods_shapes(archive: zipfile.ZipFile) -> dict[str, Shape]:
+    """The filled part of every sheet of an .ods file, by name, in the file's order: calamine
+    builds every sheet as it opens the file, so each is measured before it does."""
+    shapes: dict[str, Shape] = {}
     state: dict[str, Any] = {
-        "tables": 0,
-        "active": False,
+        "shape": Shape(),
         "depth": 0,
         "row": 0,
         "repeat": 1,
@@ -175,11 +183,11 @@ def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
         if tag == _ODS_TABLE:
             state["depth"] += 1
             if state["depth"] == 1:
-                title = next((v for k, v in attrs.items() if _local(k) == "name"), None)
-                state["active"] = title == sheet if sheet is not None else state["tables"] == 0
-                state["tables"] += 1
+                title = next((v for k, v in attrs.items() if _local(k) == "name"), None) or f"#{len(shapes) + 1}"
+                state["shape"] = shapes.setdefault(title, Shape())
+                state["row"] = 0
             return
-        if state["depth"] != 1 or not state["active"]:
+        if state["depth"] != 1:
             return
         if tag == _ODS_ROW:
             state["repeat"] = _count(attrs, "number-rows-repeated")
@@ -196,11 +204,10 @@ def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
         tag = _local(name)
         if tag == _ODS_TABLE:
             state["depth"] -= 1
-            if state["depth"] == 0 and state["active"]:
-                raise _Stop  # the one sheet to be read
             return
-        if state["depth"] != 1 or not state["active"]:
+        if state["depth"] != 1:
             return
+        shape = state["shape"]
         if tag in _ODS_CELLS and state["cell"] is not None:
             col, repeat, filled = state["cell"]
             if filled:
@@ -220,7 +227,7 @@ def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
 
     with archive.open("content.xml") as stream:
         _parse(stream, start, end, text)
-    return shape
+    return shapes
 
 
 def _count(attrs: dict[str, str], local: str) -> int:
@@ -295,6 +302,24 @@ def _xls_sheet_name(body: memoryview) -> str:
     count, wide = body[6], body[7] & 1
     raw = bytes(body[8 : 8 + count * (2 if wide else 1)])
     return raw.decode("utf-16-le" if wide else "latin-1", errors="replace")
+
+
+def xls_shapes(data: bytes) -> dict[str, Shape]:
+    """The filled part and merged ranges of every sheet of an .xls file, by name, in the file's
+    order: calamine builds every sheet as it opens the file, so each is measured before it does."""
+    stream = memoryview(_workbook_stream(data))
+    names: list[str] = []
+    at, end = 0, len(stream)
+    while at + 4 <= end:  # the workbook's globals, up to their EOF: a BOUNDSHEET for each sheet
+        kind, length = _u16(stream, at), _u16(stream, at + 2)
+        if kind == _XLS_EOF:
+            break
+        if kind == _XLS_SHEET and length >= 6:
+            names.append(_xls_sheet_name(stream[at + 4 : at + 4 + length]))
+        at += 4 + length
+    if not names:
+        raise _damaged()
+    return {name: xls_shape(data, name) for name in dict.fromkeys(names)}
 
 
 def xls_shape(data: bytes, sheet: str | None = None) -> Shape:

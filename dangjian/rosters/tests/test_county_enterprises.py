@@ -20,14 +20,14 @@ from dangjian.access.models import Role
 from dangjian.audit.models import AuditEvent
 from dangjian.organizations.models import Enterprise, OrgKind, ProductionUnit
 from dangjian.rosters import services
-from dangjian.rosters.county_columns import UNITS
+from dangjian.rosters.county_columns import ENTERPRISES, UNITS
 from dangjian.rosters.limits import RosterFileError, RosterTooLarge
 from dangjian.rosters.models import ImportStatus, RowOutcome
 from dangjian.rosters.pipeline import enterprises
 from dangjian.rosters.pipeline.enterprises import UNIT_ROWS, parse_ownership
-from dangjian.rosters.reading import read_other_sheet
+from dangjian.rosters.reading import read_other_sheet, read_roster
 from dangjian.rosters.report import report_bytes, template_bytes, template_name
-from dangjian.rosters.shape import ods_shape, xls_shape
+from dangjian.rosters.shape import ods_shape, xls_shape, xls_shapes
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_org, make_uscc
 from dangjian.testing.rosters import ods_cell, ods_raw, ods_row, read_back
 from dangjian.testing.rosters import xls as xls_bytes_97
@@ -379,6 +379,8 @@ def test_the_second_sheet_of_an_ods_is_read_within_the_limits(world, upload):
     )
     with pytest.raises(RosterTooLarge):
         read_other_sheet(_two_sheet_ods(endless), "企业.ods", UNITS)
+    with pytest.raises(RosterTooLarge):  # calamine would build it as it opens the file for the first sheet too
+        read_roster(_two_sheet_ods(endless), "企业.ods", ENTERPRISES)
 
 
 def test_the_survey_measures_the_sheet_that_is_read():
@@ -388,5 +390,6 @@ def test_the_survey_measures_the_sheet_that_is_read():
         assert ods_shape(archive, "车间班组").last_row == 1_000_001
     data = xls_bytes_97([(0, 0, "班组"), (40, 2, "一组")])
     assert xls_shape(data, "花名册").last_row == xls_shape(data).last_row == 41
+    assert list(xls_shapes(data)) == ["花名册"]
     with pytest.raises(RosterFileError):
         xls_shape(data, "车间班组")
