@@ -29,7 +29,7 @@ from dangjian.rosters.reading import read_other_sheet, read_roster
 from dangjian.rosters.report import report_bytes, template_bytes, template_name
 from dangjian.rosters.shape import ods_shape, xls_shape, xls_shapes
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_org, make_uscc
-from dangjian.testing.rosters import ods_cell, ods_raw, ods_row, read_back
+from dangjian.testing.rosters import csv_bytes, ods_cell, ods_raw, ods_row, read_back
 from dangjian.testing.rosters import xls as xls_bytes_97
 from dangjian.testing.rosters import xlsx as xlsx_bytes
 
@@ -224,27 +224,37 @@ def test_one_row_refused_at_the_write_means_nothing_is_written(world, upload, co
     assert refused.outcome == RowOutcome.REJECTED and "not yours to change" in messages(refused)
 
 
-def test_the_supervising_committee_is_named_within_the_county_only(world, upload):
+def test_the_supervising_committee_is_named_within_the_county_only(world, upload, confirm):
     english(world.county_admin)
     other_park = make_org(OrgKind.PARK_COMMITTEE, "焉耆工业园区党委", world.outsider_county, code="652826-01")
     town = make_org(OrgKind.PARK_COMMITTEE, "和静镇党委", world.county, code="652827-02")
     make_org(OrgKind.PARK_COMMITTEE, "工业园区党委", world.outsider_county)  # same name, other county
     foreign = EnterpriseFactory(name="焉耆公司", supervising_org=other_park)
-    rows = [
+    good = [
         ["一公司", make_uscc(9101), "民营", "", "", "", "652827", ""],  # the county by its code
         ["二公司", make_uscc(9102), "民营", "", "", "", "652827-02", ""],  # the town by its code
         ["三公司", make_uscc(9103), "民营", "", "", "", "工业园区党委", ""],  # this county's park by name
+    ]
+    imp = confirm(
+        world.county_admin,
+        upload(world.county_admin, world.county, book(good), name="企业.xlsx", kind="enterprises"),
+    )
+    assert imp.status == ImportStatus.IMPORTED, imp.message
+    supervising = dict(
+        Enterprise.objects.filter(name__in=["一公司", "二公司", "三公司"]).values_list("name", "supervising_org")
+    )
+    assert supervising == {"一公司": world.county.pk, "二公司": town.pk, "三公司": world.park.pk}
+    bad = [
         ["四公司", make_uscc(9104), "民营", "", "", "", "652826-01", ""],  # another county's park
         ["五公司", make_uscc(9105), "民营", "", "", "", "A公司党支部", ""],  # a branch
         ["焉耆公司", foreign.uscc, "民营", "", "", "", "", ""],  # the other county's enterprise
     ]
-    imp = upload(world.county_admin, world.county, book(rows), name="企业.xlsx", kind="enterprises")
+    imp = upload(world.county_admin, world.county, book(bad), name="企业.xlsx", kind="enterprises")
     got = outcomes(imp)
-    assert [got[n].outcome for n in (2, 3, 4)] == ["created", "created", "created"]
-    assert "No organisation under 和静县委" in messages(got[5])
-    assert "A公司党支部 is a Party branch" in messages(got[6])
-    assert "not yours to change" in messages(got[7]) and "焉耆" not in messages(got[7])
-    assert str(town) == "和静镇党委"
+    assert "No organisation under 和静县委 is called “652826-01”" in messages(got[2])
+    assert "A公司党支部 is a Party branch" in messages(got[3])
+    assert "not yours to change" in messages(got[4]) and "焉耆" not in messages(got[4])
+    assert imp.counts == {"rows": 3, "rejected": 3}
 
 
 def test_side_b_and_a_branch_secretary_may_not_import_a_countys_enterprises(world):
@@ -343,7 +353,8 @@ def test_import_roster_takes_an_enterprises_file_into_a_county(world, tmp_path, 
     assert made.supervising_org == world.county
     assert ProductionUnit.objects.filter(enterprise=made, name="织布一组").exists()
     assert AuditEvent.objects.filter(action="import", source="command", actor_id=None).count() == 1
-    assert "Imported" in capsys.readouterr().out or True
+    out = capsys.readouterr().out
+    assert "Dry run: nothing was written." in out and out.count("新增 2") == 3  # checked, checked, imported
 
 
 def test_a_second_sheet_without_an_enterprise_column_is_explained(world, upload):
@@ -393,3 +404,12 @@ def test_the_survey_measures_the_sheet_that_is_read():
     assert list(xls_shapes(data)) == ["花名册"]
     with pytest.raises(RosterFileError):
         xls_shape(data, "车间班组")
+
+
+def test_a_csv_has_no_second_sheet_and_its_nul_characters_are_dropped(world, upload, confirm):
+    english(world.county_admin)
+    data = csv_bytes([["甲纺织\x00有限公司", NEW1, "私营", "", "", "", "", ""]], header=HEADER)
+    imp = upload(world.county_admin, world.county, data, name="企业.csv", kind="enterprises")
+    assert imp.counts == {"rows": 1, "created": 1}, [r.problems for r in imp.rows.all()]
+    imp = confirm(world.county_admin, imp)
+    assert Enterprise.objects.get(uscc=NEW1).name == "甲纺织有限公司"
