@@ -27,6 +27,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from python_calamine import CalamineWorkbook
 
 from .columns import INDICATORS, anchors, match_header
+from .county_columns import COLUMNS_OF
 from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts, column_name
 from .shape import ods_shapes, shared_strings, xls_shapes, xlsx_shape
 
@@ -172,6 +173,15 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -
                 "such as 班组, 月份, 指标 and 数值 above the figures."
             )
             % {"n": HEADER_SEARCH_ROWS}
+        )
+    if best is None and kind in COLUMNS_OF:
+        named = [c.synonyms[0] for c in COLUMNS_OF[kind] if c.synonyms][:3]
+        raise RosterFileError(
+            _(
+                "No header row was found in the first %(n)d rows. The sheet needs a row of column names "
+                "such as %(names)s above the data."
+            )
+            % {"n": HEADER_SEARCH_ROWS, "names": ", ".join(named)}
         )
     if best is None:
         raise RosterFileError(

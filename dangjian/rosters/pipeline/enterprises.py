@@ -339,6 +339,8 @@ def _enterprise_row(run: Run, roster: Roster, number: int, raw: dict[str, Any]) 
         org_services.validated_enterprise(enterprise=existing, **fields)
     except ValidationError as exc:
         _rejected_by(exc, roster, result)
+        if code:  # (always: a row without one was rejected above)
+            run.in_file[code].rejected = True
         return result, None
     if existing is None:
         result.outcome = RowOutcome.CREATED

@@ -413,3 +413,11 @@ def test_a_csv_has_no_second_sheet_and_its_nul_characters_are_dropped(world, upl
     assert imp.counts == {"rows": 1, "created": 1}, [r.problems for r in imp.rows.all()]
     imp = confirm(world.county_admin, imp)
     assert Enterprise.objects.get(uscc=NEW1).name == "甲纺织有限公司"
+
+
+def test_a_file_without_the_enterprises_header_says_which_columns_it_needs(world, upload):
+    english(world.county_admin)
+    data = book([["甲纺织有限公司", "", "一组"]], header=UNIT_HEADER)
+    imp = upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises")
+    assert imp.status == ImportStatus.FAILED
+    assert "such as 企业名称, 统一社会信用代码, 所有制 above the data" in imp.message
