@@ -32,6 +32,8 @@ from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, chec
 from .shape import ods_shapes, shared_strings, xls_shapes, xlsx_shape
 
 HEADER_SEARCH_ROWS = 15
+# read_other_sheet looks for its header in this many sheets after the first at most.
+OTHER_SHEETS = 8
 # No roster row is a megabyte long; a longer line would only make the CSV reader build a huge
 # list of empty fields.
 CSV_MAX_LINE = 1 << 20
@@ -112,7 +114,7 @@ def read_other_sheet(data: bytes, file_name: str, kind: str, limits: Limits | No
     if fmt not in ("xlsx", "calamine"):
         return None
     try:
-        for name in _other_sheet_names(data, fmt, limits):
+        for name in _other_sheet_names(data, fmt, limits)[:OTHER_SHEETS]:
             rows, total = _xlsx_rows(data, limits, name) if fmt == "xlsx" else _calamine_rows(data, limits, name)
             try:
                 roster = _find_header(rows, total, kind)

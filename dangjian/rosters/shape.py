@@ -40,10 +40,6 @@ class Shape:
         self.last_column = max(self.last_column, column)
 
 
-class _Stop(Exception):
-    """The part of the document that matters has been read."""
-
-
 def _col_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():
@@ -76,12 +72,9 @@ def _parse(stream: IO[bytes], start: Any, end: Any, text: Any) -> None:
         parser.EndElementHandler = end
     if text is not None:
         parser.CharacterDataHandler = text
-    try:
-        while chunk := stream.read(CHUNK):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except _Stop:
-        pass
+    while chunk := stream.read(CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def xlsx_shape(archive: zipfile.ZipFile, sheet_path: str) -> Shape:
@@ -308,46 +301,47 @@ def xls_shapes(data: bytes) -> dict[str, Shape]:
     """The filled part and merged ranges of every sheet of an .xls file, by name, in the file's
     order: calamine builds every sheet as it opens the file, so each is measured before it does."""
     stream = memoryview(_workbook_stream(data))
-    names: list[str] = []
-    at, end = 0, len(stream)
-    while at + 4 <= end:  # the workbook's globals, up to their EOF: a BOUNDSHEET for each sheet
-        kind, length = _u16(stream, at), _u16(stream, at + 2)
-        if kind == _XLS_EOF:
-            break
-        if kind == _XLS_SHEET and length >= 6:
-            names.append(_xls_sheet_name(stream[at + 4 : at + 4 + length]))
-        at += 4 + length
-    if not names:
-        raise _damaged()
-    return {name: xls_shape(data, name) for name in dict.fromkeys(names)}
+    return {name: _xls_sheet_shape(stream, offset) for name, offset in _xls_sheets(stream).items()}
 
 
 def xls_shape(data: bytes, sheet: str | None = None) -> Shape:
     """The filled part and merged ranges of an .xls file's first sheet (or the one named `sheet`)."""
     stream = memoryview(_workbook_stream(data))
-    end = len(stream)
-
-    def records(at: int) -> Iterator[tuple[int, int, memoryview]]:
-        while at + 4 <= end:
-            kind, length = _u16(stream, at), _u16(stream, at + 2)
-            yield at, kind, stream[at + 4 : at + 4 + length]
-            at += 4 + length
-
-    first_sheet = next(
-        (
-            _u32(body, 0)
-            for _at, kind, body in records(0)
-            if kind == _XLS_SHEET and len(body) >= 6 and (sheet is None or _xls_sheet_name(body) == sheet)
-        ),
-        None,
-    )
-    if first_sheet is None or first_sheet >= end:
+    sheets = _xls_sheets(stream)
+    offset = next(iter(sheets.values())) if sheet is None else sheets.get(sheet)
+    if offset is None:
         raise _damaged()
-    shape = Shape()
-    for at, kind, body in records(first_sheet):
+    return _xls_sheet_shape(stream, offset)
+
+
+def _xls_records(stream: memoryview, at: int) -> Iterator[tuple[int, int, memoryview]]:
+    end = len(stream)
+    while at + 4 <= end:
+        kind, length = _u16(stream, at), _u16(stream, at + 2)
+        yield at, kind, stream[at + 4 : at + 4 + length]
+        at += 4 + length
+
+
+def _xls_sheets(stream: memoryview) -> dict[str, int]:
+    """Where each sheet's records start, by its name: the BOUNDSHEET records of the workbook's
+    globals (up to their EOF)."""
+    sheets: dict[str, int] = {}
+    for _at, kind, body in _xls_records(stream, 0):
         if kind == _XLS_EOF:
             break
-        if kind == _XLS_BOF and at != first_sheet:
+        if kind == _XLS_SHEET and len(body) >= 6:
+            sheets.setdefault(_xls_sheet_name(body) or f"#{len(sheets) + 1}", _u32(body, 0))
+    if not sheets or any(offset >= len(stream) for offset in sheets.values()):
+        raise _damaged()
+    return sheets
+
+
+def _xls_sheet_shape(stream: memoryview, first: int) -> Shape:
+    shape = Shape()
+    for at, kind, body in _xls_records(stream, first):
+        if kind == _XLS_EOF:
+            break
+        if kind == _XLS_BOF and at != first:
             break
         if kind in _XLS_CELLS and len(body) >= 4:
             shape.fill(_u16(body, 0) + 1, _u16(body, 2))
