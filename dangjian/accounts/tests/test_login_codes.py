@@ -237,7 +237,9 @@ def test_a_reset_code_never_opens_an_officers_login(world, login, client):
     code = code_for(user)
     access_services.assign_role(actor=None, user=user, role=Role.INSTRUCTOR, enterprise=world.a.enterprise)
     client.logout()
-    assert "now holds a role" in activate(client, code, world.a.worker.id_number[-6:], "Other-pass-2027").content.decode()
+    assert (
+        "now holds a role" in activate(client, code, world.a.worker.id_number[-6:], "Other-pass-2027").content.decode()
+    )
     with pytest.raises(ValidationError):  # and no sheet resets it now
         services.give_logins(actor=world.county_admin, people=[world.a.worker], reset=True)
 

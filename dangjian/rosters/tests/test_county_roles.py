@@ -110,7 +110,11 @@ def test_an_import_registers_cadres_makes_logins_and_gives_roles_audited(world, 
     assert can(member_user, VIEW, a.branch) and can(member_user, VIEW, a.secretary.person)
     assert not can(member_user, VIEW, world.b.branch) and not can(member_user, VIEW, world.b.member)
     # Every write is the county's department's, recorded.
-    for model, pk in (("people.Person", cadre.pk), ("access.User", worker.pk), ("access.RoleAssignment", instructor.pk)):
+    for model, pk in (
+        ("people.Person", cadre.pk),
+        ("access.User", worker.pk),
+        ("access.RoleAssignment", instructor.pk),
+    ):
         event = AuditEvent.objects.get(object_type=model, object_id=str(pk), action="create")
         assert event.actor_id == world.county_admin.pk
 
