@@ -237,7 +237,7 @@ def rows_of(
                 )
                 yield result, None
                 continue
-        yield result, _outcome(roster, result, holding)
+        yield result, _outcome(result, holding)
 
 
 def _row(
@@ -309,16 +309,12 @@ def _anchor(
     text = parse_text(raw.get(key))
     if not text:
         where = column(roster, key)
-        result.reject(
-            where,
-            "",
-            _("%(role)s is a role held on %(needs)s: fill in the column %(column)s.")
-            % {
-                "role": Role(role).label,
-                "needs": _("a party organisation") if on_org else _("an enterprise"),
-                "column": where,
-            },
+        message = (
+            _("%(role)s is a role held on a party organisation: fill in the column %(column)s.")
+            if on_org
+            else _("%(role)s is a role held on an enterprise: fill in the column %(column)s.")
         )
+        result.reject(where, "", message % {"role": Role(role).label, "column": where})
         return None, None
     try:
         return (places.organization(text), None) if on_org else (None, places.enterprise(text))
@@ -382,7 +378,7 @@ def _new_person(
     return holding
 
 
-def _outcome(roster: Roster, result: RowResult, holding: Holding) -> Holding | None:
+def _outcome(result: RowResult, holding: Holding) -> Holding | None:
     """The row's outcome against the roles held now; the holding when something is to be written."""
     label = str(Role(holding.role).label)
     place = holding.organization or holding.enterprise
