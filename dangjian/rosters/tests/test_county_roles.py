@@ -249,3 +249,23 @@ def test_the_command_imports_role_holders_into_a_county(world, tmp_path):
     assert RoleAssignment.objects.filter(user__person__name="王建国", role=Role.INSTRUCTOR).exists()
     call_command("import_roster", str(path), "--into", world.county.code, "--kind", "role_holders")
     assert RoleAssignment.objects.filter(user__person__name="王建国").count() == 1
+
+
+def test_an_offices_own_list_with_a_title_and_its_own_headers_imports(world, roles_upload, confirm):
+    """As a county office keeps it: a title row, its own headers in its own order, dates as dates."""
+    english(world.county_admin)
+    b = world.b
+    header = ["姓名", "身份证号码", "民族", "职务", "党组织", "企业", "任职时间"]
+    start = dt.date(2024, 3, 1)
+    rows = [
+        ["组织部干部1", CADRE_ID, "汉族", "组织部", "和静县委", "", start],
+        [b.worker.name, b.worker.id_number, "汉族", "企业负责人", "", "B公司", start],
+        [b.member.name, b.member.id_number, "汉族", "党支部书记", "B公司党支部", "", start],
+    ]
+    data = xlsx(rows, header=header, titles=["党建工作人员名单"], text_columns=[2])
+    imp = confirm(world.county_admin, roles_upload(world.county_admin, data, world.county))
+    assert imp.status == ImportStatus.IMPORTED and imp.counts.get(RowOutcome.CREATED) == 3, imp.message
+    cadre = User.objects.get(person__name="组织部干部1")
+    assert RoleAssignment.objects.get(user=cadre).organization == world.county
+    assert RoleAssignment.objects.get(user__person=b.member).started_on == start
+    assert can(cadre, VIEW, b.member)  # the new organisation department reads the county's people
