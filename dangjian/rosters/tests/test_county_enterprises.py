@@ -28,6 +28,7 @@ from dangjian.rosters.pipeline.enterprises import UNIT_ROWS, parse_ownership
 from dangjian.rosters.reading import read_other_sheet, read_roster
 from dangjian.rosters.report import report_bytes, template_bytes, template_name
 from dangjian.rosters.shape import ods_shape, xls_shape, xls_shapes
+from dangjian.scale.county_files import county_files
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_org, make_uscc
 from dangjian.testing.rosters import csv_bytes, ods_cell, ods_raw, ods_row, read_back
 from dangjian.testing.rosters import xls as xls_bytes_97
@@ -421,3 +422,25 @@ def test_a_file_without_the_enterprises_header_says_which_columns_it_needs(world
     imp = upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises")
     assert imp.status == ImportStatus.FAILED
     assert "such as 企业名称, 统一社会信用代码, 所有制 above the data" in imp.message
+
+
+def test_the_enterprises_file_a_county_office_wrote_imports_whole(world, upload, confirm):
+    """scale.county_files writes the file as a county office would (its own title, headers and
+    sheet names); the tree it names is built here as the tree's own import would."""
+    files = county_files(county="和静县委", division="652827", enterprises=8, people=60, seed=3)
+    parks = {p: make_org(OrgKind.PARK_COMMITTEE, p, world.county) for p in files.parks}
+    for branch, covered in files.branches.items():
+        park = next(e.park for e in files.enterprises if e.name == covered[0])
+        make_org(OrgKind.JOINT_BRANCH if len(covered) > 1 else OrgKind.BRANCH, branch, parks[park])
+    english(world.county_admin)
+    imp = upload(world.county_admin, world.county, files.enterprise_file, name="企业名录.xlsx", kind="enterprises")
+    assert imp.status == ImportStatus.CHECKED, imp.message
+    rejected = [(r.row_number, r.problems) for r in imp.rows.filter(outcome=RowOutcome.REJECTED)]
+    assert not rejected
+    assert imp.counts == {"rows": 8 + files.teams, "created": 8 + files.teams}
+    imp = confirm(world.county_admin, imp)
+    assert imp.status == ImportStatus.IMPORTED, imp.message
+    for e in files.enterprises:
+        made = Enterprise.objects.select_related("supervising_org", "party_org").get(uscc=e.uscc)
+        assert (made.name, made.supervising_org.name, made.party_org.name) == (e.name, e.park, e.branch)
+        assert ProductionUnit.objects.filter(enterprise=made, kind="team").count() == len(e.teams)
