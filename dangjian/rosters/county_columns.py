@@ -86,7 +86,11 @@ ORG_COLUMNS: tuple[SheetColumn, ...] = (
         ("类型", "组织类型", "党组织类别", "类别", "organisation kind"),
         True,
         16,
-        _("Party committee, general branch, party branch, joint party branch, party group, park committee."),
+        _(
+            "Choose from the list: a park or township committee, an enterprise's party committee, a general branch, "
+            "a party branch, a joint party branch or a party group. 党委, 总支, 支部, 联合支部 and 党小组 are "
+            "understood too."
+        ),
     ),
     SheetColumn(
         "parent",
@@ -105,14 +109,24 @@ ORG_COLUMNS: tuple[SheetColumn, ...] = (
         _("Blank: one is given. Names the organisation in member rosters, the API and import_roster --into."),
         True,
     ),
-    SheetColumn("founded_on", _("Founded on"), ("成立时间", "成立日期", "建立时间", "date founded"), False, 12),
+    SheetColumn(
+        "founded_on",
+        _("Founded on"),
+        ("成立时间", "成立日期", "建立时间", "date founded"),
+        False,
+        12,
+        _("YYYY-MM-DD; blank: left as registered."),
+    ),
     SheetColumn(
         "enterprises",
         _("Enterprises covered"),
         ("覆盖企业", "所在企业", "单位", "联建企业", "enterprises"),
         False,
         36,
-        _("Names or credit codes, separated by 、 or ;. A joint branch covers several."),
+        _(
+            "Names or credit codes, separated by 、 or ;. A joint branch covers several. An enterprise not "
+            "registered yet is linked when the enterprises are imported."
+        ),
     ),
     SheetColumn("name_en", _("English name"), ("英文名称", "name in english"), False, 24),
 )
