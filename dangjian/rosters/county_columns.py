@@ -106,7 +106,11 @@ ORG_COLUMNS: tuple[SheetColumn, ...] = (
         ("组织代码", "党组织代码", "编码", "代码", "organisation code"),
         False,
         16,
-        _("Blank: one is given. Names the organisation in member rosters, the API and import_roster --into."),
+        _(
+            "Blank: one is given (shown in the report). Names the organisation in member rosters, the API and "
+            "import_roster --into. A registered organisation is found by its code, or by its name under the same "
+            "parent: to move one to another parent, give its code."
+        ),
         True,
     ),
     SheetColumn(

@@ -556,8 +556,9 @@ class Tree:
             parent = self._up(org)
             if parent is not None:
                 under.setdefault(key(parent), {}).setdefault(fold(org.name), org)
+        name_column = column(self.roster, "name")
         for node in sorted(self.nodes, key=lambda n: n.row):
-            if node.parent is None or not node.name:
+            if node.parent is None or not node.name or any(p["column"] == name_column for p in node.result.problems):
                 continue
             siblings = under.setdefault(key(node.parent), {})
             other = siblings.get(fold(node.name))

@@ -20,8 +20,9 @@ from dangjian.people.models import Person
 from dangjian.rosters import services as roster_services
 from dangjian.rosters.models import ImportStatus, RowOutcome
 from dangjian.rosters.pipeline import tree
+from dangjian.rosters.report import report_bytes
 from dangjian.testing.factories import EnterpriseFactory, UserFactory, make_org
-from dangjian.testing.rosters import MEMBER_HEADER, ident, xlsx
+from dangjian.testing.rosters import MEMBER_HEADER, ident, read_back, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,11 @@ def test_a_tree_in_any_order_is_checked_and_nothing_written(world, upload, c_com
     assert any("未登记公司" in n and "not registered" in n for n in got[4].notes)
     assert Organization.objects.count() == before
     assert Enterprise.objects.get(pk=c_company.pk).party_org is None
+    # The report, the file with its outcomes, shows the codes too.
+    with translation.override("en"):
+        lines = read_back(report_bytes(imp))[1:]  # under the title line
+    assert lines[0][:2] == ["党组织名称", "类型"] and lines[0][-1] == "Notes"
+    assert "652827-01-01-01" in lines[1][-1] and "652827-01 " in lines[3][-1]
 
 
 def test_the_import_writes_the_tree_through_the_services_and_is_idempotent(world, upload, confirm, c_company):
