@@ -211,12 +211,14 @@ class Tree:
         self.file_code: dict[str, Node] = {}
         self.file_name: dict[str, list[Node]] = {}
         self.file_name_en: dict[str, list[Node]] = {}
+        self._codes()
         for node in self.nodes:
+            if node.kind in ROOT_KINDS or (node.existing is not None and node.existing.pk == self.target.pk):
+                continue  # refused, and most likely the target itself: a parent named so is the target
             if node.name:
                 self.file_name.setdefault(fold(node.name), []).append(node)
             if node.name_en:
                 self.file_name_en.setdefault(fold(node.name_en), []).append(node)
-        self._codes()
         self._place()
         self._check()
         self._give_codes()
@@ -312,8 +314,9 @@ class Tree:
                     _("Row %(row)d has the same code: each organisation has its own.") % {"row": first.row},
                 )
                 continue
-            self.file_code[key] = node
             registered = self.by_code.get(key)
+            if registered is None or registered.pk != self.target.pk:
+                self.file_code[key] = node
             if registered is None:
                 elsewhere.append(node)
             elif registered.pk == self.target.pk:

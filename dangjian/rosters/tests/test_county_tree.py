@@ -345,7 +345,9 @@ def test_the_command_imports_a_tree_and_then_a_member_roster_into_a_given_code(w
     path.write_bytes(xlsx(TREE, header=HEADER))
     call_command("import_roster", str(path), "--into", "652827", "--kind", "org_tree", "--dry-run")
     assert not Organization.objects.filter(name="某公司党委").exists()
-    call_command("import_roster", str(path), "--into", "652827", "--kind", "org_tree")
+    with translation.override("en"):
+        call_command("import_roster", str(path), "--into", "652827", "--kind", "org_tree")
+    assert "row 3 第一党支部: Its code is 652827-01-01" in capsys.readouterr().out
     branch = Organization.objects.get(code="652827-01-01")
     assert branch.name == "第一党支部"
     assert AuditEvent.objects.filter(
@@ -357,5 +359,4 @@ def test_the_command_imports_a_tree_and_then_a_member_roster_into_a_given_code(w
     )
     call_command("import_roster", str(roster), "--into", "652827-01-01")
     assert Person.objects.get(name="树上党员").party_org == branch
-    out = capsys.readouterr().out
-    assert "组织树.xlsx" in out
+    assert "党员花名册.xlsx" in capsys.readouterr().out
