@@ -139,6 +139,15 @@ def parse_kind(value: Any) -> str | None:
     return found
 
 
+def plain_text(value: Any) -> str:
+    """A name as written (full-width brackets kept: “某公司（集团）党委”), spaces tidied."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(shown(value).replace("\x00", "").split())
+
+
 def code_key(text: str) -> str:
     """Codes compared as people type them: full-width, spaces and case do not count."""
     return fold(text)
@@ -234,7 +243,7 @@ class Tree:
                 continue
             node = Node(RowResult(row=number))
             result = node.result
-            node.name = parse_text(raw.get("name")) or ""
+            node.name = plain_text(raw.get("name"))
             result.name = node.name[:100]
             if not node.name:
                 result.reject(column(roster, "name"), "", _("The organisation's name is missing."))
@@ -285,7 +294,7 @@ class Tree:
                 for part in ENTERPRISE_SEPARATORS.split(parse_text(raw.get("enterprises")) or "")
                 if part.strip()
             ]
-            node.name_en = parse_text(raw.get("name_en")) or ""
+            node.name_en = plain_text(raw.get("name_en"))
             if len(node.name_en) > NAME_MAX:
                 result.reject(
                     column(roster, "name_en"),
@@ -729,9 +738,10 @@ class Tree:
                 result.outcome = RowOutcome.CREATED
                 continue
             changed = result.changed
-            if node.name != existing.name:
+            # Only a change people would see: not full-width against half-width, nor case.
+            if fold(node.name) != fold(existing.name):
                 changed.append(label(roster, "name"))
-            if node.name_en and node.name_en != existing.name_en:
+            if node.name_en and fold(node.name_en) != fold(existing.name_en):
                 changed.append(label(roster, "name_en"))
             if node.kind != existing.kind:
                 changed.append(label(roster, "kind"))
@@ -782,6 +792,10 @@ class Tree:
             node.org = org_services.create_organization(actor=actor, kind=node.kind, parent=parent_org, **fields)
         else:
             org = node.existing
+            if fold(node.name) == fold(org.name):  # kept as registered (see _outcomes)
+                fields.pop("name")
+            if fold(node.name_en) == fold(org.name_en):
+                fields.pop("name_en", None)
             org.refresh_from_db()  # a move above it has rewritten its path
             if self._moves(node):
                 org = org_services.move_organization(actor=actor, org=org, new_parent=parent_org)

@@ -160,6 +160,15 @@ def test_given_codes_are_unique_among_those_registered_and_in_the_file(world, up
     assert "652827-02" in notes[2] and "652827-04" in notes[4]
 
 
+def test_names_are_kept_as_written_and_matched_as_people_write_them(world, upload, confirm):
+    rows = [["戊公司（集团）党委", "党委", "", "", "", "", ""]]
+    assert confirm(world.county_admin, check(upload, world, rows)).status == ImportStatus.IMPORTED
+    assert Organization.objects.filter(name="戊公司（集团）党委").exists()
+    # Half-width brackets and spaces are the same name: nothing to change.
+    again = check(upload, world, [["戊公司 (集团) 党委", "企业党委", "", "", "", "", ""]])
+    assert [r.outcome for r in again.rows.all()] == [RowOutcome.UNCHANGED]
+
+
 def test_a_loop_is_refused_every_row_of_it(world, upload):
     english(world.county_admin)
     rows = [
