@@ -83,7 +83,7 @@ ORG_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn(
         "kind",
         _("Kind"),
-        ("类型", "组织类型", "党组织类别", "类别", "organisation kind"),
+        ("类型", "组织类型", "组织类别", "党组织类别", "党组织类型", "类别", "organisation kind"),
         True,
         16,
         _(

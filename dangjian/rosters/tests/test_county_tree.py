@@ -169,6 +169,20 @@ def test_names_are_kept_as_written_and_matched_as_people_write_them(world, uploa
     assert [r.outcome for r in again.rows.all()] == [RowOutcome.UNCHANGED]
 
 
+def test_a_tree_as_a_county_office_writes_it_imports(world, upload, confirm):
+    """A title line, the office's own headers (序号, 组织类别 …), rows in no order, no codes, dates
+    as Excel dates, the county named as the parks' parent (scale.county_files)."""
+    from dangjian.scale.county_files import county_files
+
+    files = county_files(county=world.county.name, division="652827", enterprises=12, people=400)
+    imp = upload(world.county_admin, world.county, files.tree, name="组织设置.xlsx", kind="org_tree")
+    assert imp.status == ImportStatus.CHECKED, imp.message
+    assert imp.counts.get(RowOutcome.CREATED) == files.organisations, [r.problems for r in imp.rows.all()]
+    assert confirm(world.county_admin, imp).status == ImportStatus.IMPORTED
+    for branch in files.branches:
+        assert Organization.objects.get(name=branch).code.startswith("652827-0")
+
+
 def test_a_loop_is_refused_every_row_of_it(world, upload):
     english(world.county_admin)
     rows = [
@@ -369,3 +383,43 @@ def test_the_command_imports_a_tree_and_then_a_member_roster_into_a_given_code(w
     call_command("import_roster", str(roster), "--into", "652827-01-01")
     assert Person.objects.get(name="树上党员").party_org == branch
     assert "党员花名册.xlsx" in capsys.readouterr().out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rosters.selectors.own_imports does not see a county's files yet (s-setup adds county_targets): "
+    "remove this mark once that is merged",
+)
+def test_the_api_takes_a_tree_into_the_county_and_lists_the_codes(world, api_as, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import MULTIPART_CONTENT
+
+    from dangjian.testing.api import API
+
+    english(world.county_admin)
+    client = api_as(world.county_admin)
+
+    def post(client):
+        body = {
+            "file": SimpleUploadedFile("组织树.xlsx", xlsx(TREE, header=HEADER)),
+            "into": "652827",
+            "kind": "org_tree",
+        }
+        return client.post(f"{API}/imports", body, content_type=MULTIPART_CONTENT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client)
+    assert response.status_code == 201, response.content
+    imp = client.get(f"{API}/imports/{response.json()['id']}").json()
+    assert imp["status"] == "checked" and imp["kind"] == "org_tree" and imp["counts"]["created"] == 3, imp
+    items = client.get(f"{API}/imports/{imp['id']}/rows").json()["items"]
+    assert any("652827-01-01" in " ".join(r["notes"]) for r in items if r["name"] == "第一党支部")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{API}/imports/{imp['id']}/confirm").status_code == 202
+    assert Organization.objects.get(code="652827-01-01").name == "第一党支部"
+    assert (
+        AuditEvent.objects.filter(object_type="organizations.Organization", action="create", source="api").count() == 3
+    )
+    # Side B's secretary may not, and learns nothing of the county's code.
+    response = post(api_as(world.b.secretary))
+    assert response.status_code == 404, response.content
