@@ -192,7 +192,9 @@ def organization_of(imp: RosterImport) -> Organization:
     return imp.organization
 
 
-def _name_of(entity: Entity) -> str:
+def _name_of(entity: Entity | None) -> str:
+    if entity is None:
+        return "—"
     return entity.name if isinstance(entity, Node) else str(entity)
 
 
@@ -753,7 +755,7 @@ class Tree:
                 changed.append(label(roster, "parent"))
                 result.notes.append(
                     _("It moves from %(old)s to %(new)s, with everything under it.")
-                    % {"old": self.by_pk.get(existing.parent_id or 0, "—"), "new": _name_of(node.parent)}  # type: ignore[arg-type]
+                    % {"old": str(self.by_pk.get(existing.parent_id or 0, "—")), "new": _name_of(node.parent)}
                 )
             if node.links:
                 changed.append(label(roster, "enterprises"))
