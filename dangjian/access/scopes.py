@@ -30,7 +30,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 
-from .models import Role, User
+from .models import Role, RoleAssignment, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -589,8 +589,9 @@ def login_people_q(user: User | AnonymousUser) -> Q | None:
     Whoever prints a person's code could, knowing the end of their ID number, sign in as them; so
     only those who may already see and change that person's records in full give it: the
     organisation department for the people of its subtree (members by their branch, employees by
-    their employer), an enterprise manager for its employees who are not party members. A party
-    member's login reads the branch's member list, which a manager may not read."""
+    their employer, and the county cadres on no roster who hold a role in it: an instructor, its own
+    staff), an enterprise manager for its employees who are not party members. A party member's
+    login reads the branch's member list, which a manager may not read."""
     if _is_unrestricted(user):
         return None
     model = _model_of(PERSON)
@@ -598,12 +599,21 @@ def login_people_q(user: User | AnonymousUser) -> Q | None:
     members = Q(political_status__in=_MEMBER_STATUSES)
     for g in grants_for(user):
         if g.role == Role.ORG_DEPARTMENT and g.org_path:
-            q |= _under(model, "party_org__", g.org_path, False) | (
-                _enterprise_q(g, model, "employer__", False) & ~members
+            q |= (
+                _under(model, "party_org__", g.org_path, False)
+                | (_enterprise_q(g, model, "employer__", False) & ~members)
+                | (Q(party_org__isnull=True, employer__isnull=True) & _holds_role_under(g.org_path))
             )
         elif g.role == Role.MANAGER and g.enterprise_id:
             q |= Q(employer_id=g.enterprise_id) & ~members
     return q
+
+
+def _holds_role_under(path: str) -> Q:
+    """A person whose login holds a role anchored in the subtree at `path` (an organisation there,
+    or an enterprise supervised there)."""
+    anchored = Q(organization__path__startswith=path) | Q(enterprise__supervising_org__path__startswith=path)
+    return Q(models.Exists(RoleAssignment.objects.filter(anchored, user__person=models.OuterRef("pk"))))
 
 
 def production_enterprises_q(user: User | AnonymousUser) -> Q | None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -174,12 +175,16 @@ def user_count() -> int:
     return User.objects.count()
 
 
-def users_holding_roles(user_ids: Iterable[int]) -> set[int]:
-    """Those of these users who hold an assigned role (their password is an officer's)."""
+def users_holding_roles(user_ids: Iterable[int], *, since: dt.datetime | None = None) -> set[int]:
+    """Those of these users who hold an assigned role (their password is an officer's); with
+    `since`, only a role given after that moment counts."""
     ids = sorted(set(user_ids))
     if not ids:
         return set()
-    return set(RoleAssignment.objects.filter(user_id__in=ids).values_list("user_id", flat=True).distinct())
+    held = RoleAssignment.objects.filter(user_id__in=ids)
+    if since is not None:
+        held = held.filter(created_at__gt=since)
+    return set(held.values_list("user_id", flat=True).distinct())
 
 
 def user_for_reset(login: str) -> User | None:

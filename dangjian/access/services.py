@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -80,6 +81,16 @@ def create_user(
     user.save()
     audit.record_create(actor, user)
     return user
+
+
+def new_usernames(n: int) -> list[str]:
+    """`n` login names nobody has: "dj" and six digits, easy to read out and type."""
+    names: list[str] = []
+    while len(names) < n:
+        wanted = {f"dj{secrets.randbelow(900000) + 100000}" for _ in range(n - len(names) + 8)} - set(names)
+        taken = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+        names.extend(sorted(wanted - taken)[: n - len(names)])
+    return names
 
 
 @audit.write_transaction

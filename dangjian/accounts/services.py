@@ -58,7 +58,9 @@ DEFAULT_DAYS = 14
 
 # Why someone gets no code (shown on the confirm page, grouped).
 NO_ID = gettext_lazy("no ID number on record: the code is confirmed with its last six characters")
-OFFICER = gettext_lazy("holds a role or runs the platform: a platform administrator resets their password")
+OFFICER = gettext_lazy(
+    "an officer who already signs in, or a platform administrator: a platform administrator resets their password"
+)
 ACTIVE = gettext_lazy("already signs in with their own password")
 SWITCHED_OFF = gettext_lazy("their login was switched off by a platform administrator")
 
@@ -104,7 +106,12 @@ class Plan:
 
 def plan(people: Sequence[Person], *, reset: bool = False) -> Plan:
     """Sort `people` (in the giver's reach already) by what they would get. With `reset`, someone
-    who already signs in gets a password-reset code (asked for one person at a time)."""
+    who already signs in gets a password-reset code (asked for one person at a time).
+
+    A role holder whose login was never activated (a county's secretaries and instructors, their
+    logins made by the role holders' import) gets a code like anyone; an officer who already signs
+    in gets no reset from a sheet, nor does a platform administrator: whoever printed it could
+    take over an officer's login."""
     result = Plan()
     with_roles = access_selectors.users_holding_roles(p.user.pk for p in people if getattr(p, "user", None) is not None)
     for person in people:
@@ -112,7 +119,9 @@ def plan(people: Sequence[Person], *, reset: bool = False) -> Plan:
         reason = None
         if not person.id_number:
             reason = NO_ID
-        elif user is not None and (user.is_staff or user.is_superuser or user.pk in with_roles):
+        elif user is not None and (
+            user.is_staff or user.is_superuser or (user.pk in with_roles and user.has_usable_password())
+        ):
             reason = OFFICER
         elif user is not None and not user.is_active:
             reason = SWITCHED_OFF
@@ -127,16 +136,6 @@ def plan(people: Sequence[Person], *, reset: bool = False) -> Plan:
         else:
             result.new_codes.append(person)
     return result
-
-
-def _new_usernames(n: int) -> list[str]:
-    """`n` login names nobody has: "dj" and six digits, easy to read out and type."""
-    names: list[str] = []
-    while len(names) < n:
-        wanted = {f"dj{secrets.randbelow(900000) + 100000}" for _ in range(n - len(names) + 8)} - set(names)
-        taken = set(access_selectors.taken_usernames(wanted))
-        names.extend(sorted(wanted - taken)[: n - len(names)])
-    return names
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ def give_logins(
     sheet.full_clean()
     sheet.save()
     audit.record_create(actor, sheet)
-    names = _new_usernames(len(todo.new_logins))
+    names = access_services.new_usernames(len(todo.new_logins))
     made = access_services.create_users_without_password(
         actor=actor, people=list(zip(names, todo.new_logins, strict=True))
     )
@@ -285,8 +284,18 @@ def _refusal(activation: Activation | None, now: dt.datetime) -> str | None:
     user = activation.user
     if not user.is_active:
         return _("This login was switched off by a platform administrator.")
-    if user.is_staff or user.is_superuser or access_selectors.users_holding_roles([user.pk]):
-        # Given to a worker who has since become an officer: the giver must not hold a way in.
+    if (
+        user.is_staff
+        or user.is_superuser
+        or access_selectors.users_holding_roles([user.pk], since=activation.created_at)
+        or (
+            (activation.purpose == Activation.Purpose.RESET or user.has_usable_password())
+            and access_selectors.users_holding_roles([user.pk])
+        )
+    ):
+        # Given to a worker who has since become an officer, or a reset of an officer's password:
+        # the giver must not hold a way in. A code given to a role holder who never signed in
+        # (plan) activates their login.
         return _("This login now holds a role: a platform administrator resets its password.")
     return None
 

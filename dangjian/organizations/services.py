@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -139,6 +140,19 @@ def _validate_enterprise(ent: Enterprise) -> None:
     party_org = ent.party_org if ent.party_org_id else None
     if party_org is not None and party_org.kind not in PARTY_UNIT_KINDS:
         raise ValidationError({"party_org": _("Choose the enterprise's own party organisation or its joint branch.")})
+
+
+def validated_enterprise(*, enterprise: Enterprise | None = None, **fields: Any) -> Enterprise:
+    """The enterprise as create_enterprise (`enterprise` None) or update_enterprise would write
+    it with `fields`, validated by the same rules but not saved: an import's dry run reports
+    what the write would refuse. Raises ValidationError keyed by field; `enterprise` is left
+    as it was."""
+    ent = copy.copy(enterprise) if enterprise is not None else Enterprise()
+    for name, value in fields.items():
+        if name in ENTERPRISE_FIELDS:
+            setattr(ent, name, value)
+    _validate_enterprise(ent)
+    return ent
 
 
 @audit.write_transaction

@@ -66,6 +66,17 @@ ENTERPRISE_COLUMNS: tuple[SheetColumn, ...] = (
         24,
         _("The county, park or township committee, by name or code; blank: the one you import into."),
     ),
+    SheetColumn(
+        "party_org",
+        _("Party organisation"),
+        ("所在党组织", "党组织", "覆盖党组织", "党组织名称", "party organisation covering it"),
+        False,
+        28,
+        _(
+            "The party organisation that covers the enterprise (its own, or a joint branch), by name or code, "
+            "under the committee you import into; import the party organisation tree first. Blank: none yet."
+        ),
+    ),
     SheetColumn("name_en", _("English name"), ("英文名称", "name in english"), False, 24),
 )
 
@@ -83,10 +94,14 @@ ORG_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn(
         "kind",
         _("Kind"),
-        ("类型", "组织类型", "党组织类别", "类别", "organisation kind"),
+        ("类型", "组织类型", "组织类别", "党组织类别", "党组织类型", "类别", "organisation kind"),
         True,
         16,
-        _("Party committee, general branch, party branch, joint party branch, party group, park committee."),
+        _(
+            "Choose from the list: a park or township committee, an enterprise's party committee, a general branch, "
+            "a party branch, a joint party branch or a party group. 党委, 总支, 支部, 联合支部 and 党小组 are "
+            "understood too."
+        ),
     ),
     SheetColumn(
         "parent",
@@ -102,17 +117,31 @@ ORG_COLUMNS: tuple[SheetColumn, ...] = (
         ("组织代码", "党组织代码", "编码", "代码", "organisation code"),
         False,
         16,
-        _("Blank: one is given. Names the organisation in member rosters, the API and import_roster --into."),
+        _(
+            "Blank: one is given (shown in the report). Names the organisation in member rosters, the API and "
+            "import_roster --into. A registered organisation is found by its code, or by its name under the same "
+            "parent: to move one to another parent, give its code."
+        ),
         True,
     ),
-    SheetColumn("founded_on", _("Founded on"), ("成立时间", "成立日期", "建立时间", "date founded"), False, 12),
+    SheetColumn(
+        "founded_on",
+        _("Founded on"),
+        ("成立时间", "成立日期", "建立时间", "date founded"),
+        False,
+        12,
+        _("YYYY-MM-DD; blank: left as registered."),
+    ),
     SheetColumn(
         "enterprises",
         _("Enterprises covered"),
         ("覆盖企业", "所在企业", "单位", "联建企业", "enterprises"),
         False,
         36,
-        _("Names or credit codes, separated by 、 or ;. A joint branch covers several."),
+        _(
+            "Names or credit codes, separated by 、 or ;. A joint branch covers several. An enterprise not "
+            "registered yet is linked when the enterprises are imported."
+        ),
     ),
     SheetColumn("name_en", _("English name"), ("英文名称", "name in english"), False, 24),
 )

@@ -27,10 +27,13 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from python_calamine import CalamineWorkbook
 
 from .columns import INDICATORS, anchors, match_header
+from .county_columns import COLUMNS_OF
 from .limits import Limits, RosterFileError, RosterTooLarge, check_archive, check_shape, check_texts, column_name
-from .shape import ods_shape, shared_strings, xls_shape, xlsx_shape
+from .shape import ods_shapes, shared_strings, xls_shapes, xlsx_shape
 
 HEADER_SEARCH_ROWS = 15
+# read_other_sheet looks for its header in this many sheets after the first at most.
+OTHER_SHEETS = 8
 # No roster row is a megabyte long; a longer line would only make the CSV reader build a huge
 # list of empty fields.
 CSV_MAX_LINE = 1 << 20
@@ -54,6 +57,7 @@ class Roster:
     total_rows: int  # for progress: the sheet's last filled row
     columns: dict[str, int] = field(default_factory=dict)  # key → cell index
     kind: str = ""  # what the sheet holds (columns.IMPORT_KINDS)
+    sheet: str = ""  # the sheet's name, when it is not the file's first (read_other_sheet)
 
     def letter(self, key: str) -> str:
         return self.header[self.columns[key]].letter if key in self.columns else ""
@@ -100,6 +104,59 @@ def read_roster(data: bytes, file_name: str, kind: str, limits: Limits | None = 
     return _find_header(rows, total, kind)
 
 
+def read_other_sheet(data: bytes, file_name: str, kind: str, limits: Limits | None = None) -> Roster | None:
+    """Another sheet of the same file, headed for `kind` (an enterprises file's workshops and
+    teams, rosters.county_columns.UNITS): the first sheet after the one `read_roster` reads whose
+    header row is found, read within the same limits; None when there is none (a CSV has one
+    sheet). The roster's `sheet` names it, for the report."""
+    limits = limits or Limits.current()
+    fmt = FORMATS.get(extension(file_name))
+    if fmt not in ("xlsx", "calamine"):
+        return None
+    try:
+        for name in _other_sheet_names(data, fmt, limits)[:OTHER_SHEETS]:
+            rows, total = _xlsx_rows(data, limits, name) if fmt == "xlsx" else _calamine_rows(data, limits, name)
+            try:
+                roster = _find_header(rows, total, kind)
+            except RosterTooLarge:
+                raise
+            except RosterFileError:
+                continue  # not the sheet: no header of `kind` in its first rows
+            roster.sheet = name
+            return roster
+    except RosterFileError:
+        raise
+    except Exception as exc:  # the readers raise many kinds of errors for a damaged file
+        raise RosterFileError(
+            _(
+                "“%(name)s” cannot be opened as a spreadsheet (%(error)s). Open it in Excel, save it again as .xlsx and upload that."
+            )
+            % {"name": file_name, "error": type(exc).__name__}
+        ) from exc
+    return None
+
+
+def _other_sheet_names(data: bytes, fmt: str, limits: Limits) -> list[str]:
+    """The worksheets of the file other than the one read_roster reads, in their order."""
+    if fmt == "xlsx":
+        check_archive(data, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_texts(shared_strings(archive), limits)
+        book = _load_unsized(io.BytesIO(data))
+        try:
+            first = book.active if book.active is not None else book.worksheets[0]
+            return [s.title for s in book.worksheets if s is not first]
+        finally:
+            book.close()
+    _survey_calamine(data, limits)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        kinds = {m.name: str(getattr(m, "typ", "")).lower() for m in book.sheets_metadata}
+        return [n for n in book.sheet_names[1:] if "chart" not in kinds.get(n, "") and "vba" not in kinds.get(n, "")]
+    finally:
+        book.close()
+
+
 def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -> Roster:
     seen: list[tuple[int, list[Any]]] = []
     best: tuple[int, int] | None = None  # (score, position in seen)
@@ -118,6 +175,15 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -
                 "such as 班组, 月份, 指标 and 数值 above the figures."
             )
             % {"n": HEADER_SEARCH_ROWS}
+        )
+    if best is None and kind in COLUMNS_OF:
+        named = [c.synonyms[0] for c in COLUMNS_OF[kind] if c.synonyms][:3]
+        raise RosterFileError(
+            _(
+                "No header row was found in the first %(n)d rows. The sheet needs a row of column names "
+                "such as %(names)s above the data."
+            )
+            % {"n": HEADER_SEARCH_ROWS, "names": ", ".join(named)}
         )
     if best is None:
         raise RosterFileError(
@@ -197,12 +263,16 @@ def _load_unsized(source: IO[bytes]) -> Any:
             ReadOnlyWorksheet._get_size = sizing
 
 
-def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+def _xlsx_rows(data: bytes, limits: Limits, name: str | None = None) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+    """The rows of the active sheet (or the sheet called `name`)."""
     check_archive(data, limits)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         check_texts(shared_strings(archive), limits)
         book = _load_unsized(io.BytesIO(data))
-        sheet = book.active if book.active is not None else book.worksheets[0]
+        if name is not None:
+            sheet = book[name]
+        else:
+            sheet = book.active if book.active is not None else book.worksheets[0]
         try:
             found = xlsx_shape(archive, sheet._worksheet_path.lstrip("/"))
             merges = check_shape(
@@ -228,18 +298,13 @@ def _xlsx_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[An
     return _fill_merged(rows(), merges), last_row
 
 
-def _calamine_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+def _calamine_rows(data: bytes, limits: Limits, name: str | None = None) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+    """The rows of the first sheet (or the sheet called `name`)."""
     # Surveyed before calamine, which builds the sheet as one dense block (a few bytes of .ods
     # repeating a row, or one .xls cell at IV65536, cost gigabytes).
-    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
-        check_archive(data, limits)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            found = ods_shape(archive)
-    else:  # .xls
-        found = xls_shape(data)
-    check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
+    _survey_calamine(data, limits)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet = book.get_sheet_by_index(0)
+    sheet = book.get_sheet_by_index(0) if name is None else book.get_sheet_by_name(name)
     # What calamine found is checked too (a cell record the survey does not know).
     start_row, start_col = sheet.start or (0, 0)
     last_row = start_row + sheet.height if sheet.height else 0
@@ -252,6 +317,19 @@ def _calamine_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, lis
             yield i, [None] * start_col + [None if c == "" else c for c in cells]
 
     return _fill_merged(rows(), merges), last_row
+
+
+def _survey_calamine(data: bytes, limits: Limits) -> None:
+    """calamine builds every sheet as it opens the file: each is surveyed first and held to the
+    limits."""
+    if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
+        check_archive(data, limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            shapes = ods_shapes(archive)
+    else:  # .xls
+        shapes = xls_shapes(data)
+    for found in shapes.values():
+        check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
 
 
 def _csv_rows(data: bytes, limits: Limits) -> tuple[Iterator[tuple[int, list[Any]]], int]:

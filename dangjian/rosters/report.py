@@ -19,6 +19,7 @@ from dangjian.people.crypto import open_bytes
 from dangjian.sheets import Col, Workbook, download_name
 
 from .columns import BY_KEY, COUNTY_KINDS, DUES_BASES, INDICATORS, MEMBERS, columns_for
+from .county_columns import COLUMNS_OF
 from .models import ImportRow, RosterImport
 from .pipeline import county
 from .reading import RosterFileError, read_roster
@@ -53,6 +54,8 @@ def report_bytes(imp: RosterImport) -> bytes:
         if imp.kind == INDICATORS
         else {c.key: c for c in DUES_COLUMNS}
         if imp.kind == DUES_BASES
+        else {c.key: c for c in COLUMNS_OF[imp.kind]}
+        if imp.kind in COLUMNS_OF
         else BY_KEY
     )
     keyed = {h.index: known.get(h.key) if h.key else None for h in roster.header}
@@ -72,6 +75,12 @@ def report_bytes(imp: RosterImport) -> bytes:
                 continue  # blank rows were not part of the import
             cells = (list(cells) + [None] * width)[:width]
             yield cells + [current.get_outcome_display(), _problems(current), "\n".join(current.notes)]
+            current = next(outcomes, None)
+        # Rows of another sheet (an enterprises file's workshops and teams), numbered after the
+        # first sheet's: their notes say where they are.
+        while current is not None:
+            yield [None] * width + [current.get_outcome_display(), _problems(current), "\n".join(current.notes)]
+            current = next(outcomes, None)
 
     book.table(_("Report"), cols, lines(), title=_("%(file)s, checked row by row") % {"file": imp.file_name})
     return book.close()

@@ -40,10 +40,6 @@ class Shape:
         self.last_column = max(self.last_column, column)
 
 
-class _Stop(Exception):
-    """The part of the document that matters has been read."""
-
-
 def _col_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():
@@ -76,12 +72,9 @@ def _parse(stream: IO[bytes], start: Any, end: Any, text: Any) -> None:
         parser.EndElementHandler = end
     if text is not None:
         parser.CharacterDataHandler = text
-    try:
-        while chunk := stream.read(CHUNK):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except _Stop:
-        pass
+    while chunk := stream.read(CHUNK):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
 
 
 def xlsx_shape(archive: zipfile.ZipFile, sheet_path: str) -> Shape:
@@ -153,11 +146,22 @@ _ODS_ROW = "table-row"
 _ODS_CELLS = {"table-cell", "covered-table-cell"}
 
 
-def ods_shape(archive: zipfile.ZipFile) -> Shape:
-    """The filled part of an .ods file's first sheet, counting repeated rows and cells
-    (`table:number-rows-repeated="1000000"` is a few bytes: calamine would expand it)."""
-    shape = Shape()
+def ods_shape(archive: zipfile.ZipFile, sheet: str | None = None) -> Shape:
+    """The filled part of an .ods file's first sheet (or the one named `sheet`), counting
+    repeated rows and cells (`table:number-rows-repeated="1000000"` is a few bytes: calamine
+    would expand it)."""
+    shapes = ods_shapes(archive)
+    if sheet is None:
+        return next(iter(shapes.values()), Shape())
+    return shapes.get(sheet, Shape())
+
+
+def ods_shapes(archive: zipfile.ZipFile) -> dict[str, Shape]:
+    """The filled part of every sheet of an .ods file, by name, in the file's order: calamine
+    builds every sheet as it opens the file, so each is measured before it does."""
+    shapes: dict[str, Shape] = {}
     state: dict[str, Any] = {
+        "shape": Shape(),
         "depth": 0,
         "row": 0,
         "repeat": 1,
@@ -171,6 +175,10 @@ def ods_shape(archive: zipfile.ZipFile) -> Shape:
         tag = _local(name)
         if tag == _ODS_TABLE:
             state["depth"] += 1
+            if state["depth"] == 1:
+                title = next((v for k, v in attrs.items() if _local(k) == "name"), None) or f"#{len(shapes) + 1}"
+                state["shape"] = shapes.setdefault(title, Shape())
+                state["row"] = 0
             return
         if state["depth"] != 1:
             return
@@ -189,11 +197,10 @@ def ods_shape(archive: zipfile.ZipFile) -> Shape:
         tag = _local(name)
         if tag == _ODS_TABLE:
             state["depth"] -= 1
-            if state["depth"] == 0:
-                raise _Stop  # calamine reads the first sheet only
             return
         if state["depth"] != 1:
             return
+        shape = state["shape"]
         if tag in _ODS_CELLS and state["cell"] is not None:
             col, repeat, filled = state["cell"]
             if filled:
@@ -213,7 +220,7 @@ def ods_shape(archive: zipfile.ZipFile) -> Shape:
 
     with archive.open("content.xml") as stream:
         _parse(stream, start, end, text)
-    return shape
+    return shapes
 
 
 def _count(attrs: dict[str, str], local: str) -> int:
@@ -280,25 +287,61 @@ def _workbook_stream(data: bytes) -> bytes:
         raise _damaged() from exc
 
 
-def xls_shape(data: bytes) -> Shape:
-    """The filled part and merged ranges of an .xls file's first sheet."""
+def _xls_sheet_name(body: memoryview) -> str:
+    """The name in a BOUNDSHEET record (BIFF8: a length, a flag for two-byte characters, the
+    characters)."""
+    if len(body) < 8:
+        return ""
+    count, wide = body[6], body[7] & 1
+    raw = bytes(body[8 : 8 + count * (2 if wide else 1)])
+    return raw.decode("utf-16-le" if wide else "latin-1", errors="replace")
+
+
+def xls_shapes(data: bytes) -> dict[str, Shape]:
+    """The filled part and merged ranges of every sheet of an .xls file, by name, in the file's
+    order: calamine builds every sheet as it opens the file, so each is measured before it does."""
     stream = memoryview(_workbook_stream(data))
-    end = len(stream)
+    return {name: _xls_sheet_shape(stream, offset) for name, offset in _xls_sheets(stream).items()}
 
-    def records(at: int) -> Iterator[tuple[int, int, memoryview]]:
-        while at + 4 <= end:
-            kind, length = _u16(stream, at), _u16(stream, at + 2)
-            yield at, kind, stream[at + 4 : at + 4 + length]
-            at += 4 + length
 
-    first_sheet = next((_u32(body, 0) for _at, kind, body in records(0) if kind == _XLS_SHEET and len(body) >= 6), None)
-    if first_sheet is None or first_sheet >= end:
+def xls_shape(data: bytes, sheet: str | None = None) -> Shape:
+    """The filled part and merged ranges of an .xls file's first sheet (or the one named `sheet`)."""
+    stream = memoryview(_workbook_stream(data))
+    sheets = _xls_sheets(stream)
+    offset = next(iter(sheets.values())) if sheet is None else sheets.get(sheet)
+    if offset is None:
         raise _damaged()
-    shape = Shape()
-    for at, kind, body in records(first_sheet):
+    return _xls_sheet_shape(stream, offset)
+
+
+def _xls_records(stream: memoryview, at: int) -> Iterator[tuple[int, int, memoryview]]:
+    end = len(stream)
+    while at + 4 <= end:
+        kind, length = _u16(stream, at), _u16(stream, at + 2)
+        yield at, kind, stream[at + 4 : at + 4 + length]
+        at += 4 + length
+
+
+def _xls_sheets(stream: memoryview) -> dict[str, int]:
+    """Where each sheet's records start, by its name: the BOUNDSHEET records of the workbook's
+    globals (up to their EOF)."""
+    sheets: dict[str, int] = {}
+    for _at, kind, body in _xls_records(stream, 0):
         if kind == _XLS_EOF:
             break
-        if kind == _XLS_BOF and at != first_sheet:
+        if kind == _XLS_SHEET and len(body) >= 6:
+            sheets.setdefault(_xls_sheet_name(body) or f"#{len(sheets) + 1}", _u32(body, 0))
+    if not sheets or any(offset >= len(stream) for offset in sheets.values()):
+        raise _damaged()
+    return sheets
+
+
+def _xls_sheet_shape(stream: memoryview, first: int) -> Shape:
+    shape = Shape()
+    for at, kind, body in _xls_records(stream, first):
+        if kind == _XLS_EOF:
+            break
+        if kind == _XLS_BOF and at != first:
             break
         if kind in _XLS_CELLS and len(body) >= 4:
             shape.fill(_u16(body, 0) + 1, _u16(body, 2))

@@ -8,10 +8,11 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.access.models import User
+from dangjian.access.models import Role, User
 from dangjian.accounts import services
 from dangjian.accounts.models import Activation
 from dangjian.audit.models import Action, AuditEvent
@@ -199,12 +200,48 @@ def test_officers_and_people_without_an_id_number_get_no_code(world, login):
     client = login(world.county_admin)
     page = client.get(reverse("access:logins_give") + f"?enterprise={world.a.enterprise.pk}").content.decode()
     assert "no ID number on record" in page and nobody.name in page
-    assert "holds a role" in page  # the secretary
+    assert "an officer who already signs in" in page  # the secretary
     give(client, f"enterprise={world.a.enterprise.pk}")
     assert not User.objects.filter(person=nobody).exists()
     secretary = User.objects.get(pk=world.a.secretary.pk)
     assert not Activation.objects.filter(user=secretary).exists()
     assert Activation.objects.filter(user__person__in=[world.a.member, world.a.worker]).count() == 2
+
+
+def test_a_role_holder_who_never_signed_in_gets_a_code_and_activates_with_it(world, login, client):
+    """A county's role holders, their logins made without a password by the role holders' import,
+    get codes like anyone; an officer who already signs in does not (above)."""
+    from dangjian.access import services as access_services
+
+    user = access_services.create_users_without_password(actor=None, people=[("dj123456", world.a.member)])[0]
+    access_services.assign_role(actor=None, user=user, role=Role.SECRETARY, organization=world.a.group)
+    given = services.give_logins(actor=world.county_admin, people=[world.a.member, world.a.secretary.person])
+    assert (given.new_logins, given.new_codes, given.resets) == (0, 1, 0)
+    assert not Activation.objects.filter(user=world.a.secretary).exists()  # signs in already: no reset
+    client.logout()
+    response = activate(client, code_for(user), world.a.member.id_number[-6:])
+    assert response.status_code == 302, response.content.decode()
+    user.refresh_from_db()
+    assert user.has_usable_password()
+
+
+def test_a_reset_code_never_opens_an_officers_login(world, login, client):
+    """A worker's reset code, made before they became an officer, stops working then."""
+    from dangjian.access import services as access_services
+
+    give(login(world.a.manager), f"person={world.a.worker.pk}")
+    user = User.objects.get(person=world.a.worker)
+    client.logout()
+    assert activate(client, code_for(user), world.a.worker.id_number[-6:]).status_code == 302
+    services.give_logins(actor=world.a.manager, people=[world.a.worker], reset=True)
+    code = code_for(user)
+    access_services.assign_role(actor=None, user=user, role=Role.INSTRUCTOR, enterprise=world.a.enterprise)
+    client.logout()
+    assert (
+        "now holds a role" in activate(client, code, world.a.worker.id_number[-6:], "Other-pass-2027").content.decode()
+    )
+    with pytest.raises(ValidationError):  # and no sheet resets it now
+        services.give_logins(actor=world.county_admin, people=[world.a.worker], reset=True)
 
 
 def test_the_sheet_prints_open_codes_for_its_giver_only(world, login, django_capture_on_commit_callbacks):

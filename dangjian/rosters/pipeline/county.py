@@ -34,16 +34,16 @@ def _module(kind: str) -> ModuleType:
 
 
 def checked(imp: RosterImport, roster: Roster, progress: Any = None) -> Iterator[RowResult]:
-    return _module(imp.kind).checked(imp, roster, progress)  # type: ignore[no-any-return]
+    return _module(imp.kind).checked(imp, roster, progress)
 
 
 def write(imp: RosterImport, roster: Roster, *, actor: User | None) -> tuple[list[RowResult], int]:
-    return _module(imp.kind).write(imp, roster, actor=actor)  # type: ignore[no-any-return]
+    return _module(imp.kind).write(imp, roster, actor=actor)
 
 
 def template_bytes(kind: str) -> bytes:
-    return _module(kind).template_bytes()  # type: ignore[no-any-return]
+    return _module(kind).template_bytes()
 
 
 def template_name(kind: str) -> str:
-    return _module(kind).template_name()  # type: ignore[no-any-return]
+    return _module(kind).template_name()

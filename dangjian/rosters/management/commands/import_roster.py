@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.audit.context import audit_source
 from dangjian.rosters import pipeline, services
-from dangjian.rosters.columns import IMPORT_KINDS
+from dangjian.rosters.columns import IMPORT_KINDS, ORG_TREE
 from dangjian.rosters.models import ImportStatus, RowOutcome
 from dangjian.rosters.report import report_bytes
 from dangjian.rosters.tasks import summary
@@ -127,4 +127,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"row {row.row_number} {row.name}: {where}{p['message']}")
         for row in imp.rows.filter(outcome=RowOutcome.OUTSIDE).order_by("row_number"):
             self.stdout.write(f"row {row.row_number} {row.name}: needs confirmation: {' '.join(row.notes)}")
+        if imp.kind == ORG_TREE:  # the codes given, which rosters and --into name the organisations by
+            for row in imp.rows.exclude(outcome=RowOutcome.REJECTED).order_by("row_number"):
+                if row.notes:
+                    self.stdout.write(f"row {row.row_number} {row.name}: {' '.join(row.notes)}")
         self.stdout.write(f"{imp.file_name}: {imp.get_status_display()}. {summary(imp)}")
