@@ -385,11 +385,6 @@ def test_the_command_imports_a_tree_and_then_a_member_roster_into_a_given_code(w
     assert "党员花名册.xlsx" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rosters.selectors.own_imports does not see a county's files yet (s-setup adds county_targets): "
-    "remove this mark once that is merged",
-)
 def test_the_api_takes_a_tree_into_the_county_and_lists_the_codes(world, api_as, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test.client import MULTIPART_CONTENT
