@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
@@ -35,6 +36,20 @@ def codes_on(sheet: LoginSheet) -> list[Activation]:
 def newest_code(person: Person) -> Activation | None:
     """The newest code given to the person's login, if any."""
     return Activation.objects.filter(user__person=person).defer("code_sealed").order_by("-created_at", "-pk").first()
+
+
+def people_with_open_codes(person_ids: Iterable[int], limit: int) -> set[int]:
+    """Those of these people whose login holds a code that still works (not used, withdrawn,
+    expired or locked after `limit` wrong tries): a sheet handed out and not yet used."""
+    return set(
+        Activation.objects.filter(
+            user__person_id__in=list(person_ids),
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            failures__lt=limit,
+        ).values_list("user__person_id", flat=True)
+    )
 
 
 def state_of(activation: Activation, limit: int) -> str:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.access import selectors as access_selectors
 from dangjian.access.permissions import login_people
+from dangjian.accounts import selectors as account_selectors
 from dangjian.accounts import services as accounts
 from dangjian.organizations import selectors as orgs
 from dangjian.people import selectors as people
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from dangjian.people.models import Person
 
 
+PENDING = gettext_lazy("holds a code from an earlier sheet, not used yet")
 # People are read a chunk at a time: under SQLite's limit of parameters in a statement, and an
 # enterprise of tens of thousands is never one query.
 CHUNK = 900
@@ -68,11 +70,13 @@ def give_county_logins(
 ) -> dict[str, Any]:
     """Give the sheets (each in its own transaction, through accounts.services.give_logins);
     someone on two groups (a role holder who is an employee) is on the first only. Returns the
-    job's result: the sheets given, with their labels and how many codes each holds."""
+    job's result: the sheets given, with their labels and how many codes each holds, and how
+    many got none, by the reason."""
     todo = groups(county, everyone=everyone)
     total = sum(len(g.person_ids) for g in todo)
     seen: set[int] = set()
     sheets: list[dict[str, Any]] = []
+    skipped: dict[str, int] = {}  # why someone got no code → how many
     done = 0
     progress(0, total)
     for group in todo:
@@ -80,8 +84,17 @@ def give_county_logins(
         seen.update(ids)
         given: list[Person] = []
         for start in range(0, len(ids), CHUNK):
-            found = login_people(actor, people.people_with_pks(ids[start : start + CHUNK]))
-            given += accounts.plan(list(found.select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk"))).given
+            chunk = ids[start : start + CHUNK]
+            # A code handed out on an earlier sheet and not used yet stays valid: a new one would
+            # withdraw it from the paper in someone's hands.
+            pending = account_selectors.people_with_open_codes(chunk, accounts.failure_limit())
+            if pending:
+                skipped[str(PENDING)] = skipped.get(str(PENDING), 0) + len(pending)
+            found = login_people(actor, people.people_with_pks([pk for pk in chunk if pk not in pending]))
+            todo = accounts.plan(list(found.select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk")))
+            given += todo.given
+            for reason, who in todo.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + len(who)
         parts = list(_parts(given))
         for n, part in enumerate(parts, start=1):
             label = group.label if len(parts) == 1 else f"{group.label} ({n}/{len(parts)})"
@@ -101,4 +114,11 @@ def give_county_logins(
     ) % {"codes": codes, "sheets": len(sheets)}
     if not sheets:
         summary = _("Nobody needed a login code: everyone already has one, or has no ID number on record.")
-    return {"ok": True, "county": county.pk, "sheets": sheets, "codes": codes, "summary": summary}
+    return {
+        "ok": True,
+        "county": county.pk,
+        "sheets": sheets,
+        "codes": codes,
+        "skipped": sorted(skipped.items()),
+        "summary": summary,
+    }

@@ -127,6 +127,12 @@ def steps(county: Organization) -> list[Step]:
     return result
 
 
+def tree_codes(county: Organization) -> list[Organization]:
+    """The organisations under the county in tree order, at most LISTED, each with the code
+    member rosters, `import_roster --into` and the API name it by."""
+    return [o for o in orgs.subtree(county)[: LISTED + 1] if o.pk != county.pk][:LISTED]
+
+
 def roster_rows(county: Organization) -> tuple[list[RosterRow], list[RosterRow], int, int]:
     """The rosters step's lists: the county's enterprises (by name) and party organisations (by
     tree order), at most LISTED each, with their last imported roster; and how many of each

@@ -146,6 +146,7 @@ def _page(request, county: Organization, bound: dict[str, Any] | None = None, st
         "units": units,
         "n_enterprises": n_enterprises,
         "n_units": n_units,
+        "tree": selectors.tree_codes(county),
         "logins_form": bound.get("logins") or LoginsForm(),
         "job": job,
         "sheets": (job.result or {}).get("sheets", []) if job is not None else [],

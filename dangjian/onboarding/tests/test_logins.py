@@ -19,8 +19,11 @@ from dangjian.testing.factories import PersonFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _in_english(client):
+def _in_english(client, world):
+    """The pages and the job (in its requester's language) speak English here."""
     client.cookies["django_language"] = "en"
+    world.county_admin.language = "en"
+    world.county_admin.save(update_fields=["language"])
 
 
 def _give(client, county, django_capture_on_commit_callbacks, **data):
@@ -50,13 +53,25 @@ def test_every_member_and_employee_gets_a_code_on_their_enterprises_sheet(
     body = client.get(reverse("onboarding:county", args=[world.county.pk])).content.decode()
     for s in job.result["sheets"]:
         assert reverse("access:sheet", args=[s["pk"]]) in body
-    # Given again, those who signed in in between get no code.
-    worker_user = world.a.worker.user
-    worker_user.set_password("Tianshan-2026-garden")
-    worker_user.save()
+    # Given again (a week later, for people imported since), the codes on the sheets handed out
+    # stay valid: nobody who holds one unused gets another, and the page says why.
+    newcomer = PersonFactory(name="新来工人", employer=world.a.enterprise)
+    open_before = set(
+        Activation.objects.filter(used_at__isnull=True, revoked_at__isnull=True).values_list("pk", flat=True)
+    )
     again = _give(client, world.county, django_capture_on_commit_callbacks, everyone="on")
     assert again.status == "done"
-    assert not Activation.objects.filter(sheet__pk__in=[s["pk"] for s in again.result["sheets"]], user=worker_user)
+    assert list(
+        Activation.objects.filter(sheet__pk__in=[s["pk"] for s in again.result["sheets"]]).values_list(
+            "user__person__name", flat=True
+        )
+    ) == [newcomer.name]
+    assert set(Activation.objects.filter(revoked_at__isnull=True).values_list("pk", flat=True)) >= open_before
+    assert dict(again.result["skipped"])["holds a code from an earlier sheet, not used yet"] == 4
+    assert (
+        "4 people got no code: holds a code from an earlier sheet"
+        in client.get(reverse("onboarding:county", args=[world.county.pk])).content.decode()
+    )
 
 
 def test_members_without_an_employer_get_their_organisations_sheet(world, login, django_capture_on_commit_callbacks):

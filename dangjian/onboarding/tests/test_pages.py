@@ -45,6 +45,12 @@ def test_the_county_department_is_sent_to_its_county_and_sees_every_step(world, 
         assert f'href="{reverse("rosters:upload")}?target=e{ent.pk}"' in body
     assert f"?target=o{world.a.branch.pk}" in body
     assert "No employee roster yet" in body
+    # Step 1 lists the organisations with the codes their rosters are imported by.
+    assert f"<code>{world.county.code}</code>" not in body.split('id="step-tree"')[1].split('id="step-enterprises"')[0]
+    world.a.branch.code = "652827-01-01"
+    world.a.branch.save()
+    body = client.get(response["Location"]).content.decode()
+    assert "<code>652827-01-01</code>" in body
     # The templates of the county's own kinds.
     for kind in ("org_tree", "enterprises", "role_holders"):
         assert reverse("rosters:template", args=[kind]) in body

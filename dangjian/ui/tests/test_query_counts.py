@@ -40,8 +40,8 @@ PAGES = {
     "enterprise page (manager)": ("a.manager", "organizations:enterprise_detail", ["a.enterprise"], 13),
     # Dashboards also gather the to-do list (pages.todo): a secretary's own calendar, due
     # development steps, the birthday cohort, imports waiting (for an organisation department,
-    # its county's set-up files too: one query, the committees it sets up), the production work (uncovered
-    # teams, quiet pairings, posts awaiting recognition), guidance (the follow-ups in the
+    # its county's set-up files too: one query, the committees it sets up), the production
+    # work (uncovered teams, quiet pairings, posts awaiting recognition), guidance (the follow-ups in the
     # user's hands; for an organisation department, its county's overdue items and the
     # instructors' table behind "who is behind"; last year's appraisals: one query for the
     # department — who is appraised — and one for a secretary or manager — whose opinion is not
@@ -70,10 +70,10 @@ PAGES = {
     "transfers list (secretary)": ("a.secretary", "transfers:list", [], 7),
     "transfers list (county)": ("county_admin", "transfers:list", [], 6),
     # The county set-up page: the county, whether the user sets up other committees, the last
-    # file of each kind, the tree's kinds, the enterprises,
-    # the people and the role holders counted, the rosters step's enterprises and organisations
-    # with their imported rosters, the last logins job, and each settings group's values in force.
-    "county set-up (county)": ("county_admin", "onboarding:county", ["county"], 23),
+    # file of each kind, the tree's kinds, the enterprises, the people and the role holders
+    # counted, the tree with its codes, the rosters step's enterprises and organisations with
+    # their imported rosters, the last logins job, and each settings group's values in force.
+    "county set-up (county)": ("county_admin", "onboarding:county", ["county"], 24),
 }
 
 
