@@ -91,9 +91,9 @@ def give_county_logins(
             if pending:
                 skipped[str(PENDING)] = skipped.get(str(PENDING), 0) + len(pending)
             found = login_people(actor, people.people_with_pks([pk for pk in chunk if pk not in pending]))
-            todo = accounts.plan(list(found.select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk")))
-            given += todo.given
-            for reason, who in todo.skipped.items():
+            planned = accounts.plan(list(found.select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk")))
+            given += planned.given
+            for reason, who in planned.skipped.items():
                 skipped[reason] = skipped.get(reason, 0) + len(who)
         parts = list(_parts(given))
         for n, part in enumerate(parts, start=1):
