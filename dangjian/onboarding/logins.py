@@ -112,7 +112,9 @@ def give_county_logins(
         "%(codes)d login codes given on %(sheets)d sheet(s).",
         codes,
     ) % {"codes": codes, "sheets": len(sheets)}
-    if not sheets:
+    if sheets:
+        summary += " " + _("The sheets are listed on the county's set-up page and under Login codes given.")
+    else:
         summary = _("Nobody needed a login code: everyone already has one, or has no ID number on record.")
     return {
         "ok": True,
