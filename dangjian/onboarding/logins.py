@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -123,4 +124,7 @@ def give_county_logins(
         "codes": codes,
         "skipped": sorted(skipped.items()),
         "summary": summary,
+        # The job's page links back to where the sheets are listed (jobs/_progress.html).
+        "link_url": reverse("onboarding:county", args=[county.pk]) + "#step-logins",
+        "link_label": _("Back to the county set-up"),
     }
