@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import bench-import-indicators bench-data bench fuzz clean
+.PHONY: run test test-fast test-browser install install-dev assets lint format messages demo bench-import bench-import-indicators bench-onboard onboard-walk bench-data bench fuzz clean
 
 $(VENV)/.base: requirements/pip.txt requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ assets: frontend/node_modules/.installed
 # --- Demo and benchmark apps (issue 13): `dangjian.demo` and `dangjian.scale` are installed only
 # when DANGJIAN_DEMO=1 (dangjian/settings.py), so the targets that load the demo or a benchmark
 # dataset set it for their commands.
-run demo bench-import bench-import-indicators bench-data bench load: export DANGJIAN_DEMO = 1
+run demo bench-import bench-import-indicators bench-onboard bench-data bench load: export DANGJIAN_DEMO = 1
 
 # The background jobs run under `manage.py run_workers`: one worker process per queue
 # (JOB_WORKERS), time limits, heartbeats (docs/operations.md). `make load` starts the same.
@@ -91,6 +91,19 @@ bench-import: install
 
 # The same for a production indicator sheet: TEAMS × MONTHS × 6 figures (100,800 by default),
 # imported, then imported again (every figure unchanged).
+# A county's onboarding from its own staff's files through import_roster, step by step, and its
+# login sheets (docs/onboarding.md): ENTERPRISES=1500 PEOPLE=400000 COUNTIES=8 for a prefecture.
+bench-onboard: install
+	rm -f var/bench.sqlite3
+	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py migrate --no-input -v 0
+	$(BENCH_ENV) $(PY) manage.py bench_onboard --counties $(or $(COUNTIES),1) --enterprises $(or $(ENTERPRISES),68) --people $(or $(PEOPLE),2400)
+
+# The article's county (68 enterprises, 2,400 people) onboarded through the pages in Chromium,
+# on a phone in Chinese and a wide screen in English, with the time each walk took.
+onboard-walk: install-dev
+	./scripts/system-deps
+	DANGJIAN_WALK=1 $(PY) -m pytest -q -p no:randomly -s -m browser dangjian/onboarding/tests/test_browser_walk.py -k articles
+
 bench-import-indicators: install
 	rm -f var/bench.sqlite3
 	DEBUG=1 DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py migrate --no-input -v 0

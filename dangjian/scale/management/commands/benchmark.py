@@ -24,6 +24,7 @@ from dangjian.scale import (
     guidance,
     indicators,
     logins,
+    onboarding,
     production,
     rollups,
     selections,
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             "--only",
             help=(
                 "Comma-separated scenario groups: page, api, dashboard, lookup, import, contention, concurrency, "
-                "logins, production, guidance, rollups, selections, indicators, transfers, dues, appraisal."
+                "logins, production, guidance, rollups, selections, indicators, transfers, dues, appraisal, onboarding."
             ),
         )
         parser.add_argument(
@@ -75,6 +76,7 @@ class Command(BaseCommand):
                         "transfers": transfers.run_on,
                         "dues": dues.run_on,
                         "appraisal": appraisals.run_on,
+                        "onboarding": onboarding.run_on,
                     },
                 )
         except bench.NoDataset as exc:

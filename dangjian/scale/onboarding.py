@@ -1,0 +1,95 @@
+"""The county set-up page at scale (issue 21): its five steps' states and the rosters step's lists,
+for the largest county and (at prefecture scale) the prefecture, against the floor of the same
+counts read by hand-written SQL; and the whole page as its organisation department gets it, with
+its query count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangjian.onboarding import selectors
+from dangjian.organizations.models import Organization
+
+from .bench import Figure, Settings, World, measured
+
+
+def counts_sql(org: Organization) -> tuple[Any, ...]:
+    """What the steps count, by hand: the organisations below by kind, the enterprises
+    supervised, the people (members of the subtree and employees of its enterprises), the role
+    holders and those without a password; one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH sub AS (SELECT id, kind FROM organizations_organization WHERE path LIKE %s),
+            ents AS (
+                SELECT id FROM organizations_enterprise
+                 WHERE supervising_org_id IN (SELECT id FROM sub) OR party_org_id IN (SELECT id FROM sub)
+            ),
+            holders AS (
+                SELECT DISTINCT r.user_id FROM access_roleassignment r
+                  LEFT JOIN organizations_enterprise e ON e.id = r.enterprise_id
+                 WHERE (r.organization_id IN (SELECT id FROM sub) OR e.supervising_org_id IN (SELECT id FROM sub))
+                   AND NOT (r.role = 'org_department' AND r.organization_id = %s)
+            )
+            SELECT (SELECT COUNT(*) FROM sub WHERE id <> %s),
+                   (SELECT COUNT(*) FROM organizations_enterprise
+                     WHERE supervising_org_id IN (SELECT id FROM sub)),
+                   (SELECT COUNT(*) FROM people_person
+                     WHERE party_org_id IN (SELECT id FROM sub) OR employer_id IN (SELECT id FROM ents)),
+                   (SELECT COUNT(*) FROM holders),
+                   (SELECT COUNT(*) FROM access_user u JOIN holders h ON h.user_id = u.id
+                     WHERE u.password LIKE '!%%')
+            """,
+            [org.path + "%", org.pk, org.pk],
+        )
+        return tuple(cursor.fetchone())
+
+
+def run_on(world: World, s: Settings) -> Iterator[Figure]:
+    places = [("county", world.county)]
+    if world.prefecture is not None:
+        places.append(("prefecture", world.prefecture))
+    for label, place in places:
+        org = place.org
+        floor = measured(f"sql.onboarding.steps.{label}", lambda _i, o=org: counts_sql(o), s)
+        yield floor
+        with CaptureQueriesContext(connection) as queries:
+            selectors.steps(org)
+        fig = measured(f"onboarding.steps.{label}", lambda _i, o=org: selectors.steps(o), s)
+        fig.floor, fig.ratio = floor.scenario, fig.median_ms / floor.median_ms if floor.median_ms else None
+        fig.note = f"{len(queries.captured_queries)} queries"
+        fig.detail = {"queries": len(queries.captured_queries)}
+        yield fig
+        rows = measured(f"onboarding.roster_rows.{label}", lambda _i, o=org: selectors.roster_rows(o), s)
+        ents, units, n_ents, n_units = selectors.roster_rows(org)
+        rows.note = f"{len(ents)} of {n_ents:,} enterprises, {len(units)} of {n_units:,} organisations listed"
+        yield rows
+        # The page as served to the place's organisation department (in process, no server).
+        client = Client(SERVER_NAME="localhost")  # a host the settings allow
+        client.force_login(place.user, backend="django.contrib.auth.backends.ModelBackend")
+        path = reverse("onboarding:county", args=[org.pk])
+
+        def page(_i: int, c: Client = client, p: str = path) -> int:
+            response = c.get(p)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {p} answered {response.status_code}")
+            return len(response.content)
+
+        counted: list[str] = []
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any, seen: list[str] = counted) -> Any:
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            size = page(0)
+        fig = measured(f"onboarding.page.{label}", page, s)
+        fig.note = f"{len(counted)} queries; {size:,} bytes"
+        fig.detail = {"queries": len(counted), "bytes": size}
+        yield fig
