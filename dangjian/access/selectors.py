@@ -187,6 +187,18 @@ def users_holding_roles(user_ids: Iterable[int], *, since: dt.datetime | None = 
     return set(held.values_list("user_id", flat=True).distinct())
 
 
+def role_anchors(user_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Where each of these users holds their roles: the organisations and enterprises (with what
+    a scope check reads of them), by user."""
+    anchors: dict[int, list[Any]] = {}
+    held = RoleAssignment.objects.filter(user_id__in=sorted(set(user_ids))).select_related(
+        "organization", "enterprise__supervising_org", "enterprise__party_org"
+    )
+    for ra in held:
+        anchors.setdefault(ra.user_id, []).append(ra.organization or ra.enterprise)
+    return anchors
+
+
 def user_for_reset(login: str) -> User | None:
     """The active login, named by its login name or its e-mail address, that signs in with a
     password and has an e-mail address to send a reset link to; None otherwise (or if the

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from dangjian.access.models import RoleAssignment
 
 from .models import Activation, LoginSheet
 
@@ -40,7 +42,9 @@ def newest_code(person: Person) -> Activation | None:
 
 def people_with_open_codes(person_ids: Iterable[int], limit: int) -> set[int]:
     """Those of these people whose login holds a code that still works (not used, withdrawn,
-    expired or locked after `limit` wrong tries): a sheet handed out and not yet used."""
+    expired or locked after `limit` wrong tries, nor refused because its login has taken up a
+    role since: services._refusal): a sheet handed out and not yet used."""
+    role_since = RoleAssignment.objects.filter(user=OuterRef("user"), created_at__gt=OuterRef("created_at"))
     return set(
         Activation.objects.filter(
             user__person_id__in=list(person_ids),
@@ -48,7 +52,11 @@ def people_with_open_codes(person_ids: Iterable[int], limit: int) -> set[int]:
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),
             failures__lt=limit,
-        ).values_list("user__person_id", flat=True)
+            user__is_staff=False,
+            user__is_superuser=False,
+        )
+        .exclude(Exists(role_since))
+        .values_list("user__person_id", flat=True)
     )
 
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dangjian.access import selectors as access_selectors
 from dangjian.access import services as access_services
+from dangjian.access.permissions import may_assign_roles
 from dangjian.audit import services as audit
 from dangjian.audit.models import Action
 from dangjian.people.crypto import blind_index
@@ -59,7 +60,8 @@ DEFAULT_DAYS = 14
 # Why someone gets no code (shown on the confirm page, grouped).
 NO_ID = gettext_lazy("no ID number on record: the code is confirmed with its last six characters")
 OFFICER = gettext_lazy(
-    "an officer who already signs in, or a platform administrator: a platform administrator resets their password"
+    "an officer who already signs in, holds a role you may not give, or runs the platform: their own "
+    "organisation department or a platform administrator sees to their login"
 )
 ACTIVE = gettext_lazy("already signs in with their own password")
 SWITCHED_OFF = gettext_lazy("their login was switched off by a platform administrator")
@@ -104,24 +106,34 @@ class Plan:
         return sum(len(p) for p in self.skipped.values())
 
 
-def plan(people: Sequence[Person], *, reset: bool = False) -> Plan:
+def plan(people: Sequence[Person], *, reset: bool = False, giver: User | None = None) -> Plan:
     """Sort `people` (in the giver's reach already) by what they would get. With `reset`, someone
     who already signs in gets a password-reset code (asked for one person at a time).
 
     A role holder whose login was never activated (a county's secretaries and instructors, their
-    logins made by the role holders' import) gets a code like anyone; an officer who already signs
-    in gets no reset from a sheet, nor does a platform administrator: whoever printed it could
-    take over an officer's login."""
+    logins made by the role holders' import) gets a code from a `giver` who may give every role
+    that login holds (access.permissions.may_assign_roles; None: the system) — the county's
+    organisation department for its own officers, never a manager for another enterprise's, nor a
+    county for a prefecture's. An officer who already signs in gets no reset from a sheet, nor
+    does a platform administrator: whoever printed it could take over an officer's login."""
     result = Plan()
-    with_roles = access_selectors.users_holding_roles(p.user.pk for p in people if getattr(p, "user", None) is not None)
+    with_users = [p.user.pk for p in people if getattr(p, "user", None) is not None]
+    with_roles = access_selectors.users_holding_roles(with_users)
+    anchors = access_selectors.role_anchors(with_roles) if giver is not None and with_roles else {}
+
+    def may_give(user: User) -> bool:
+        if user.pk not in with_roles:
+            return True
+        if user.has_usable_password():
+            return False
+        return giver is None or all(may_assign_roles(giver, a) for a in anchors.get(user.pk, []))
+
     for person in people:
         user = getattr(person, "user", None)
         reason = None
         if not person.id_number:
             reason = NO_ID
-        elif user is not None and (
-            user.is_staff or user.is_superuser or (user.pk in with_roles and user.has_usable_password())
-        ):
+        elif user is not None and (user.is_staff or user.is_superuser or not may_give(user)):
             reason = OFFICER
         elif user is not None and not user.is_active:
             reason = SWITCHED_OFF
@@ -155,7 +167,7 @@ def give_logins(
     reach (access.permissions.login_people). All or nothing."""
     if days not in DAYS_CHOICES:
         raise ValidationError({"days": _("Choose how long the codes stay valid: 7, 14 or 30 days.")})
-    todo = plan(people, reset=reset)
+    todo = plan(people, reset=reset, giver=actor)
     given = todo.given
     if not given:
         raise ValidationError(_("None of these people can be given a code: see the reasons listed."))

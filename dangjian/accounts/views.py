@@ -270,7 +270,7 @@ def logins_give(request):
     people, label, one, matched = _chosen_people(request)
     if one and not people:
         raise logins_give_refused()
-    todo = account_services.plan(people, reset=one)
+    todo = account_services.plan(people, reset=one, giver=request.user)
     form = GiveLoginsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

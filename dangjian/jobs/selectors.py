@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .models import Job, WorkerBeat
+from .models import Job, JobStatus, WorkerBeat
 
 
 def progress_key(job_id: int) -> str:
@@ -102,6 +102,16 @@ def requester_language_of(job_id: int) -> str:
 def latest_jobs(user: Any, kind: str, limit: int = 20) -> list[Job]:
     """The user's own latest jobs of `kind`, newest first (their files left out)."""
     return list(Job.objects.filter(requested_by=user, kind=kind).defer("output").order_by("-created_at", "-pk")[:limit])
+
+
+def unfinished_of_kind(kind: str) -> Job | None:
+    """Anyone's job of `kind` still waiting or running (the newest), if there is one."""
+    return (
+        Job.objects.filter(kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .defer("output")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 # --- a job for its task -----------------------------------------------------------------------

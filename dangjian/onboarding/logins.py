@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 
 PENDING = gettext_lazy("holds a code from an earlier sheet, not used yet")
+OUTSIDE = gettext_lazy("outside your reach: their own organisation department gives their login")
 # People are read a chunk at a time: under SQLite's limit of parameters in a statement, and an
 # enterprise of tens of thousands is never one query.
 CHUNK = 900
@@ -91,8 +92,14 @@ def give_county_logins(
             pending = account_selectors.people_with_open_codes(chunk, accounts.failure_limit())
             if pending:
                 skipped[str(PENDING)] = skipped.get(str(PENDING), 0) + len(pending)
-            found = login_people(actor, people.people_with_pks([pk for pk in chunk if pk not in pending]))
-            planned = accounts.plan(list(found.select_related(*accounts.PEOPLE_RELATED).order_by("name", "pk")))
+            found = list(
+                login_people(actor, people.people_with_pks([pk for pk in chunk if pk not in pending]))
+                .select_related(*accounts.PEOPLE_RELATED)
+                .order_by("name", "pk")
+            )
+            if len(chunk) - len(pending) > len(found):  # said, never dropped in silence
+                skipped[str(OUTSIDE)] = skipped.get(str(OUTSIDE), 0) + len(chunk) - len(pending) - len(found)
+            planned = accounts.plan(found, giver=actor)
             given += planned.given
             for reason, who in planned.skipped.items():
                 skipped[reason] = skipped.get(reason, 0) + len(who)

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.access.permissions import may_create_county, may_set_up
 from dangjian.audit import services as audit
+from dangjian.jobs import selectors as job_selectors
 from dangjian.jobs.services import start_job
 from dangjian.organizations import services as org_services
 from dangjian.organizations.models import OrgKind
 
-from .selectors import last_logins_job, logins_job_kind
+from .selectors import logins_job_kind
 from .tasks import county_logins_task
 
 if TYPE_CHECKING:
@@ -43,9 +44,8 @@ def start_logins(*, actor: User, county: Organization, everyone: bool = False) -
     who do not sign in yet a login code on printed sheets."""
     if not may_set_up(actor, county):
         raise PermissionDenied
-    running = last_logins_job(actor, county)
-    if running is not None and not running.finished:
-        # A second run would withdraw the codes the first is printing on its sheets.
+    if job_selectors.unfinished_of_kind(logins_job_kind(county)) is not None:
+        # A second run, anyone's, would withdraw the codes the first is printing on its sheets.
         raise ValidationError(_("This county's logins are being given already: wait until that has finished."))
     return start_job(
         actor=actor,

@@ -359,3 +359,25 @@ def test_no_part_of_a_code_is_in_the_audit_log(world, login, client):
     )
     logged = " ".join(str(e.changes) for e in AuditEvent.objects.all())
     assert activation.code_sealed[:5] not in logged
+
+
+def test_only_who_may_give_a_role_gives_its_unactivated_holder_a_code(world, login):
+    """A never-activated login holding a role elsewhere is no way in for a manager, nor for
+    another county: their code comes from who may give that role (county A's department)."""
+    from dangjian.access import services as access_services
+
+    worker = world.a.worker  # A's non-member employee: within A's manager's reach
+    user = access_services.create_users_without_password(actor=None, people=[("dj654321", worker)])[0]
+    access_services.assign_role(actor=None, user=user, role=Role.MANAGER, enterprise=world.b.enterprise)
+    with pytest.raises(ValidationError):
+        services.give_logins(actor=world.a.manager, people=[worker])
+    page = login(world.a.manager).get(reverse("access:logins_give") + f"?person={worker.pk}").content.decode()
+    assert "holds a role you may not give" in page
+    assert not Activation.objects.filter(user=user).exists()
+    # The county's department gives roles at A and B: it gives the code.
+    given = services.give_logins(actor=world.county_admin, people=[worker])
+    assert given.new_codes == 1
+    # A role in another county is beyond it: no code.
+    access_services.assign_role(actor=None, user=user, role=Role.ORG_DEPARTMENT, organization=world.outsider_county)
+    with pytest.raises(ValidationError):
+        services.give_logins(actor=world.county_admin, people=[worker])

@@ -129,3 +129,30 @@ def test_the_logins_are_not_given_twice_at_once(world, login):
     assert "being given already" in second.content.decode()
     # The page shows the job under way, with its progress.
     assert 'id="job-progress"' in second.content.decode()
+
+
+def test_nor_by_two_people_at_once(world, login):
+    """The prefecture's department cannot start a second run while the county's is under way:
+    it would withdraw the codes the first is printing."""
+    client = login(world.county_admin)
+    url = reverse("onboarding:logins", args=[world.county.pk])
+    assert client.post(url, {"everyone": "on"}).status_code == 302
+    above = UserFactory(username="bazhou_dept", language="en")
+    access_services.assign_role(actor=None, user=above, role=Role.ORG_DEPARTMENT, organization=world.prefecture)
+    other = login(above)
+    other.cookies["django_language"] = "en"
+    response = other.post(url, {"everyone": "on"}, follow=True)
+    assert Job.objects.count() == 1
+    assert "being given already" in response.content.decode()
+
+
+def test_who_is_beyond_the_giver_is_counted_not_dropped(world):
+    """Those on the county's lists whom the giver may not give a login are said, with the reason,
+    never dropped in silence: here a giver who reaches the non-members of one enterprise."""
+    found = logins.give_county_logins(
+        actor=world.a.manager, county=world.county, everyone=True, progress=lambda done, total: None
+    )
+    reasons = dict(found["skipped"])
+    # B's three people and A's member and secretary are beyond A's manager: five, each counted.
+    assert reasons.get(str(logins.OUTSIDE), 0) == 5
+    assert found["codes"] == 1  # A's worker

@@ -66,6 +66,7 @@ NO_SIDES: dict[str, str] = {
     "ballots/tests/test_close_race.py": "the engine knows no organisation: a poll is reached only through its owner",
     "ballots/tests/test_engine.py": "the engine knows no organisation: a poll is reached only through its owner (a round: selections/tests)",
     "onboarding/tests/test_browser_setup.py": "one county's set-up page in a browser; another county's: onboarding/tests/test_pages.py",
+    "onboarding/tests/test_browser_walk.py": "an empty installation with one county in it; another county's org department is refused the page, uploads and logins in onboarding/tests/test_pages.py and test_logins.py",
     "guidance/tests/test_browser_guidance.py": "a browser walk through one side's pages; what B reaches through the same pages: ui/tests/test_every_url_is_scoped.py",
     "guidance/tests/test_browser_screen.py": "the large screen of one county in a browser; another county's: guidance/tests/test_rollups.py",
     "ui/tests/test_content_security_policy.py": "response headers and templates, the same whoever asks",
