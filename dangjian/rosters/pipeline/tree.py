@@ -497,18 +497,42 @@ class Tree:
                     },
                 )
             if node.kind != existing.kind:
-                for child in self.children.get(existing.pk, []):
-                    if child.pk in self.bound:
-                        continue  # a row of the file: its own kind is checked against this one
-                    error = rules.parent_kind_error(child.kind, node.kind)
-                    if error:
-                        node.result.reject(
-                            column(roster, "kind"),
-                            str(OrgKind(node.kind).label),
-                            _("%(child)s stays under it: %(error)s") % {"child": child, "error": error},
-                        )
+                self._children_keep_kind(node, existing)
         self._repeated_names()
         self._enterprises()
+
+    def _children_keep_kind(self, node: Node, existing: Organization) -> None:
+        """A registered organisation whose kind changes: update_organization checks every child it
+        has at that moment at the child's kind as registered, and parents are written first, so a
+        child's own change of kind in the same file comes too late. Only a child the file moves
+        away before this row is written is no longer there."""
+        assert node.kind is not None
+        blocking: list[tuple[Organization, str]] = []
+        for child in self.children.get(existing.pk, []):
+            row = self.bound.get(child.pk)
+            if row is not None and self._moves(row) and (row.depth, row.row) < (node.depth, node.row):
+                continue  # moved elsewhere before this row is written
+            error = rules.parent_kind_error(child.kind, node.kind)
+            if error:
+                blocking.append((child, error))
+        if not blocking:
+            return
+        names = pgettext("list separator", ", ").join(
+            _("%(child)s (a %(kind)s)") % {"child": child, "kind": OrgKind(child.kind).label}
+            for child, _error in blocking[:10]
+        )
+        if len(blocking) > 10:
+            names += " …"
+        node.result.reject(
+            column(self.roster, "kind"),
+            str(OrgKind(node.kind).label),
+            _(
+                "%(name)s cannot become a %(kind)s while %(children)s sit under it with the kinds they are "
+                "registered with: %(error)s An organisation is changed before the ones under it, so first import "
+                "a file that changes the kinds of those sub-organisations or moves them elsewhere, then this one."
+            )
+            % {"name": existing, "kind": OrgKind(node.kind).label, "children": names, "error": blocking[0][1]},
+        )
 
     def _loops(self) -> None:
         """Rows that would sit under themselves (A under B under A) are refused, every one of the

@@ -418,3 +418,30 @@ def test_the_api_takes_a_tree_into_the_county_and_lists_the_codes(world, api_as,
     # Side B's secretary may not, and learns nothing of the county's code.
     response = post(api_as(world.b.secretary))
     assert response.status_code == 404, response.content
+
+
+def test_a_change_of_kind_its_registered_children_cannot_sit_under_is_refused_in_the_dry_run(world, upload, confirm):
+    """The service checks the children an organisation has when its kind changes, at their kinds as
+    registered, and parents are written first: the dry run refuses what the import would."""
+    english(world.county_admin)
+    committee = make_org(OrgKind.ENTERPRISE_COMMITTEE, "庚公司党委", world.park, code="GENG")
+    make_org(OrgKind.GENERAL_BRANCH, "庚公司党总支", committee, code="GENG-1")
+    rows = [
+        ["庚公司党委", "党支部", "工业园区党委", "GENG", "", "", ""],
+        ["庚公司党总支", "党小组", "GENG", "GENG-1", "", "", ""],  # would fit the branch, but only afterwards
+    ]
+    imp = check(upload, world, rows)
+    got = outcomes(imp)
+    assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
+    assert "庚公司党总支" in messages(got[2]) and "first import a file" in messages(got[2])
+    assert not imp.may_confirm
+    assert Organization.objects.get(code="GENG").kind == OrgKind.ENTERPRISE_COMMITTEE
+    # Moved away first (under the park, on an earlier row at the same depth), the child no longer stands in the way.
+    rows = [
+        ["庚公司党总支", "党总支", "工业园区党委", "GENG-1", "", "", ""],
+        ["庚公司党委", "党支部", "工业园区党委", "GENG", "", "", ""],
+    ]
+    imp = check(upload, world, rows)
+    assert imp.may_confirm, [r.problems for r in imp.rows.all()]
+    assert confirm(world.county_admin, imp).status == ImportStatus.IMPORTED
+    assert Organization.objects.get(code="GENG").kind == OrgKind.BRANCH
