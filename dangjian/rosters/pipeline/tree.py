@@ -345,11 +345,8 @@ class Tree:
                 node.existing = registered
                 self.bound[registered.pk] = node
         if elsewhere:
-            variants = sorted({v for n in elsewhere for v in (n.code, n.code.upper(), n.code.lower())})
-            taken: set[str] = set()
-            for i in range(0, len(variants), 900):
-                found = orgs.orgs_where(Q(code__in=variants[i : i + 900])).values_list("code", flat=True)
-                taken |= {code_key(c) for c in found if c}
+            # Case aside, as codes are looked up everywhere else (code__iexact).
+            taken = {code_key(c) for c in orgs.codes_registered(n.code for n in elsewhere) if c}
             for node in elsewhere:
                 if code_key(node.code) in taken:
                     # Not named: the organisation is outside what the uploader sets up.

@@ -445,3 +445,12 @@ def test_a_change_of_kind_its_registered_children_cannot_sit_under_is_refused_in
     assert imp.may_confirm, [r.problems for r in imp.rows.all()]
     assert confirm(world.county_admin, imp).status == ImportStatus.IMPORTED
     assert Organization.objects.get(code="GENG").kind == OrgKind.BRANCH
+
+
+def test_a_code_registered_outside_the_county_in_another_case_is_refused_without_naming_whose(world, upload):
+    english(world.county_admin)
+    make_org(OrgKind.ENTERPRISE_COMMITTEE, "焉耆某企业党委", world.outsider_county, code="Ab-01")
+    got = outcomes(check(upload, world, [["辛公司党委", "党委", "", "aB-01", "", "", ""]]))
+    assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
+    assert "aB-01" in messages(got[2]) and "outside 和静县委" in messages(got[2])
+    assert "焉耆" not in messages(got[2])
