@@ -674,10 +674,18 @@ class Tree:
                 current = ent.party_org if ent.party_org_id else None
                 if current is not None and node.existing is not None and current.pk == node.existing.pk:
                     continue
-                if current is not None:
+                if current is not None and current.pk in self.by_pk:
                     node.result.notes.append(
                         _("%(enterprise)s is covered by %(org)s now; it will be covered by this organisation.")
                         % {"enterprise": ent, "org": current}
+                    )
+                elif current is not None:  # not named: it is outside what the uploader sets up
+                    node.result.notes.append(
+                        _(
+                            "%(enterprise)s is covered by an organisation outside %(target)s now; it will be covered "
+                            "by this organisation."
+                        )
+                        % {"enterprise": ent, "target": self.target}
                     )
                 node.links.append(ent)
 

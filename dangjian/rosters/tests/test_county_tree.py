@@ -454,3 +454,14 @@ def test_a_code_registered_outside_the_county_in_another_case_is_refused_without
     assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
     assert "aB-01" in messages(got[2]) and "outside 和静县委" in messages(got[2])
     assert "焉耆" not in messages(got[2])
+
+
+def test_an_enterprise_covered_outside_the_county_is_noted_without_naming_the_organisation(world, upload):
+    english(world.county_admin)
+    outside = make_org(OrgKind.BRANCH, "焉耆某党支部", world.outsider_county, code="652826-09")
+    EnterpriseFactory(name="壬公司", supervising_org=world.park, party_org=outside)
+    got = outcomes(check(upload, world, [["壬公司党支部", "党支部", "工业园区党委", "", "", "壬公司", ""]]))
+    assert got[2].outcome == RowOutcome.CREATED, got[2].problems
+    notes = " ".join(got[2].notes)
+    assert "壬公司 is covered by an organisation outside 和静县委 now" in notes
+    assert "焉耆" not in notes and "652826-09" not in notes
