@@ -446,6 +446,9 @@ def _unit_rows(run: Run, roster: Roster) -> Iterator[tuple[RowResult, UnitPlan |
         stored_workshop, stored_team = _stored_units(run, enterprise, workshop, team)
         new_workshop = bool(workshop) and stored_workshop is None and (code, fold(workshop or ""), "") not in planned
         new_team = stored_team is None and key not in planned
+        if not _units_valid(roster, result, enterprise, workshop, team, stored_workshop, new_workshop, new_team):
+            yield result, None
+            continue
         if new_workshop:
             planned.add((code, fold(workshop or ""), ""))
             result.notes.append(_("New workshop: %(name)s") % {"name": workshop})
@@ -453,6 +456,37 @@ def _unit_rows(run: Run, roster: Roster) -> Iterator[tuple[RowResult, UnitPlan |
             planned.add(key)
         result.outcome = RowOutcome.CREATED if new_team or new_workshop else RowOutcome.UNCHANGED
         yield result, UnitPlan(code, workshop, team) if result.outcome == RowOutcome.CREATED else None
+
+
+def _units_valid(
+    roster: Roster,
+    result: RowResult,
+    enterprise: Enterprise | None,
+    workshop: str | None,
+    team: str,
+    stored_workshop: ProductionUnit | None,
+    new_workshop: bool,
+    new_team: bool,
+) -> bool:
+    """The workshop and team a row creates, validated as create_unit validates them (a name too
+    long is refused here, not at the import)."""
+    unit_workshop = stored_workshop
+    try:
+        if new_workshop and workshop:
+            unit_workshop = org_services.validated_unit(enterprise=enterprise, kind=UnitKind.WORKSHOP, name=workshop)
+        if new_team:
+            org_services.validated_unit(enterprise=enterprise, kind=UnitKind.TEAM, name=team, parent=unit_workshop)
+    except ValidationError as exc:
+        where = "workshop" if new_workshop and unit_workshop is None else "team"
+        if hasattr(exc, "error_dict"):
+            for key, messages in exc.message_dict.items():
+                at = "workshop" if key == "parent" else where if key in ("name", "name_en") else ""
+                value = (workshop if at == "workshop" else team if at == "team" else "") or ""
+                result.reject(_unit_column(roster, at) if at else "", value[:40], " ".join(messages))
+        else:
+            result.reject("", "", " ".join(exc.messages))
+        return False
+    return True
 
 
 def _unit_enterprise(run: Run, text: str) -> str:

@@ -444,3 +444,25 @@ def test_the_enterprises_file_a_county_office_wrote_imports_whole(world, upload,
         made = Enterprise.objects.select_related("supervising_org", "party_org").get(uscc=e.uscc)
         assert (made.name, made.supervising_org.name, made.party_org.name) == (e.name, e.park, e.branch)
         assert ProductionUnit.objects.filter(enterprise=made, kind="team").count() == len(e.teams)
+
+
+def test_workshops_and_teams_the_write_would_refuse_are_refused_in_the_dry_run(world, upload):
+    """create_unit validates the unit (a name of 200 characters at most): the check says so, rather
+    than reporting it new and failing at the import."""
+    english(world.county_admin)
+    long_name = "长" * 201
+    rows = [["甲纺织有限公司", NEW1, "民营", "", "", "", "", ""]]
+    units = [
+        ["甲纺织有限公司", "", long_name],  # a new enterprise's team
+        ["A公司", long_name, "A缝纫九组"],  # a registered enterprise's new workshop
+        ["A公司", "A一车间", "A缝纫八组"],  # fine
+    ]
+    imp = upload(world.county_admin, world.county, book(rows, units=units), name="企业.xlsx", kind="enterprises")
+    got = outcomes(imp)
+    team, workshop, fine = got[UNIT_ROWS + 2], got[UNIT_ROWS + 3], got[UNIT_ROWS + 4]
+    assert team.outcome == RowOutcome.REJECTED and "200 characters" in messages(team), team.problems
+    assert team.problems[0]["column"].endswith("班组")
+    assert workshop.outcome == RowOutcome.REJECTED and "200 characters" in messages(workshop), workshop.problems
+    assert workshop.problems[0]["column"].endswith("车间")
+    assert fine.outcome == RowOutcome.CREATED
+    assert not imp.may_confirm
