@@ -28,6 +28,7 @@ organisation too); one covered by another organisation now moves to this one, no
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -687,7 +688,23 @@ class Tree:
                         )
                         % {"enterprise": ent, "target": self.target}
                     )
+                try:  # as update_enterprise will validate it (the organisation as this row makes it)
+                    org_services.validated_enterprise(enterprise=ent, party_org=self._stand_in(node))
+                except ValidationError as exc:
+                    node.result.reject(
+                        column(roster, "enterprises"),
+                        ref,
+                        _("%(enterprise)s cannot be covered by this organisation as registered now: %(why)s")
+                        % {"enterprise": ent, "why": " ".join(exc.messages)},
+                    )
+                    continue
                 node.links.append(ent)
+
+    def _stand_in(self, node: Node) -> Organization:
+        """The organisation a row will be when its enterprises are linked (not saved)."""
+        org = copy.copy(node.existing) if node.existing is not None else Organization(name=node.name)
+        org.kind = node.kind or org.kind
+        return org
 
     # --- codes for every organisation ------------------------------------------------------------
 

@@ -465,3 +465,17 @@ def test_an_enterprise_covered_outside_the_county_is_noted_without_naming_the_or
     notes = " ".join(got[2].notes)
     assert "壬公司 is covered by an organisation outside 和静县委 now" in notes
     assert "焉耆" not in notes and "652826-09" not in notes
+
+
+def test_an_enterprise_the_link_would_fail_to_validate_is_refused_in_the_dry_run(world, upload, confirm):
+    """update_enterprise validates the whole enterprise when it is linked: one registered with a
+    branch as its supervising organisation (before that rule) cannot be, and the check says so."""
+    english(world.county_admin)
+    EnterpriseFactory(name="癸公司", supervising_org=world.a.branch)
+    rows = [["癸公司党支部", "党支部", "工业园区党委", "", "", "癸公司", ""]]
+    imp = check(upload, world, rows)
+    got = outcomes(imp)
+    assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
+    assert "癸公司 cannot be covered" in messages(got[2]) and "supervising organisation must be" in messages(got[2])
+    assert got[2].problems[0]["column"] == "F 覆盖企业"
+    assert not imp.may_confirm
