@@ -52,7 +52,7 @@ from dangjian.sheets import Workbook
 
 from ..county_columns import ORG_COLUMNS
 from ..models import RosterImport, RowOutcome
-from ..parsing import CellError, fold, parse_date, parse_text, shown
+from ..parsing import CellError, fold, parse_date, parse_text, plain_text, shown
 from ..reading import Roster
 from .parse import RowResult, column, label
 
@@ -138,15 +138,6 @@ def parse_kind(value: Any) -> str | None:
             % {"value": text, "kinds": pgettext("list separator", ", ").join(kind_labels())}
         )
     return found
-
-
-def plain_text(value: Any) -> str:
-    """A name as written (full-width brackets kept: “某公司（集团）党委”), spaces tidied."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(shown(value).replace("\x00", "").split())
 
 
 def code_key(text: str) -> str:

@@ -466,3 +466,34 @@ def test_workshops_and_teams_the_write_would_refuse_are_refused_in_the_dry_run(w
     assert workshop.problems[0]["column"].endswith("车间")
     assert fine.outcome == RowOutcome.CREATED
     assert not imp.may_confirm
+
+
+def test_names_industry_and_address_are_kept_as_written_and_compared_as_people_write_them(world, upload, confirm):
+    english(world.county_admin)
+    rows = [["某公司（集团）", NEW3, "民营", "食品（加工）", "工业园区（东区）1号", "", "", ""]]
+    units = [["某公司（集团）", "一车间（东）", "包装（一）组"]]
+    imp = confirm(
+        world.county_admin,
+        upload(world.county_admin, world.county, book(rows, units=units), name="企业.xlsx", kind="enterprises"),
+    )
+    assert imp.status == ImportStatus.IMPORTED, imp.message
+    made = Enterprise.objects.get(uscc=NEW3)
+    assert (made.name, made.industry, made.address) == ("某公司（集团）", "食品（加工）", "工业园区（东区）1号")
+    assert ProductionUnit.objects.filter(enterprise=made, name="包装（一）组", parent__name="一车间（东）").exists()
+    # The same text again, or only half-width brackets and spaces: nothing to change.
+    half = [["某公司 (集团)", NEW3, "民营", "食品(加工)", "工业园区(东区)1号", "", "", ""]]
+    for again in (rows, half):
+        data = book(again, units=[[again[0][0], "一车间(东)", "包装(一)组"]])
+        got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
+        assert got[2].outcome == RowOutcome.UNCHANGED, (got[2].changed, got[2].problems)
+        assert got[UNIT_ROWS + 2].outcome == RowOutcome.UNCHANGED, got[UNIT_ROWS + 2].problems
+    # One registered by hand with full-width brackets is not renamed by a file that says the same.
+    by_hand = EnterpriseFactory(name="乙公司（集团）", uscc=NEW2, supervising_org=world.park)
+    data = book([["乙公司（集团）", NEW2, "", "", "", "", "", ""]])
+    got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
+    assert got[2].outcome == RowOutcome.UNCHANGED, (got[2].changed, got[2].problems)
+    assert Enterprise.objects.get(pk=by_hand.pk).name == "乙公司（集团）"
+    # A team row may name the registered enterprise as people write it, the file not listing it.
+    data = book([], units=[["某公司(集团)", "一车间（东）", "包装（二）组"]])
+    got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
+    assert got[UNIT_ROWS + 2].outcome == RowOutcome.CREATED, got[UNIT_ROWS + 2].problems
