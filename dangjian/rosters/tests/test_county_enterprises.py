@@ -402,7 +402,7 @@ def test_the_survey_measures_the_sheet_that_is_read():
         assert ods_shape(archive, "车间班组").last_row == 1_000_001
     data = xls_bytes_97([(0, 0, "班组"), (40, 2, "一组")])
     assert xls_shape(data, "花名册").last_row == xls_shape(data).last_row == 41
-    assert list(xls_shapes(data)) == ["花名册"]
+    assert [name for name, _shape in xls_shapes(data)] == ["花名册"]
     with pytest.raises(RosterFileError):
         xls_shape(data, "车间班组")
 
@@ -497,3 +497,16 @@ def test_names_industry_and_address_are_kept_as_written_and_compared_as_people_w
     data = book([], units=[["某公司(集团)", "一车间（东）", "包装（二）组"]])
     got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
     assert got[UNIT_ROWS + 2].outcome == RowOutcome.CREATED, got[UNIT_ROWS + 2].problems
+
+
+def test_every_sheet_of_an_xls_is_surveyed_a_repeated_name_too(settings):
+    """calamine builds every BOUNDSHEET of an .xls, whatever its name: a third sheet named like the
+    second is held to the limits before calamine opens the file, as every other is."""
+    settings.ROSTER_MAX_COLUMNS = 20
+    data = xls_bytes_97(
+        [(0, 0, "企业名称")], more_sheets=[("车间班组", [(0, 0, "x")]), ("车间班组", [(0, 0, "x"), (0, 30, "far")])]
+    )
+    shapes = [(name, shape.last_column) for name, shape in xls_shapes(data)]
+    assert shapes == [("花名册", 0), ("车间班组", 0), ("车间班组", 30)]
+    with pytest.raises(RosterTooLarge):
+        read_roster(data, "企业.xls", ENTERPRISES)
