@@ -384,11 +384,12 @@ def codes_registered(codes: Iterable[str]) -> list[str]:
     wanted = sorted({c.upper() for c in codes if c})
     found: list[str] = []
     for i in range(0, len(wanted), 900):
-        found += (
+        rows = (
             Organization.objects.annotate(code_upper=Upper("code"))
             .filter(code_upper__in=wanted[i : i + 900])
             .values_list("code", flat=True)
         )
+        found += [code for code in rows if code]
     return found
 
 
