@@ -516,9 +516,10 @@ class Tree:
             column(self.roster, "kind"),
             str(OrgKind(node.kind).label),
             _(
-                "%(name)s cannot become a %(kind)s while %(children)s sit under it with the kinds they are "
-                "registered with: %(error)s An organisation is changed before the ones under it, so first import "
-                "a file that changes the kinds of those sub-organisations or moves them elsewhere, then this one."
+                "%(name)s cannot become a %(kind)s while these sub-organisations are under it with the kinds they "
+                "are registered with: %(children)s. %(error)s An organisation is changed before the ones under it, "
+                "so first import a file that changes the kinds of those sub-organisations or moves them elsewhere, "
+                "then this one."
             )
             % {"name": existing, "kind": OrgKind(node.kind).label, "children": names, "error": blocking[0][1]},
         )
