@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Upper
 
 from dangjian import prepared
 from dangjian.access.models import Role
@@ -376,6 +377,20 @@ def enterprises_where(q: Q | None) -> QuerySet[Enterprise]:
 
 def orgs_where(q: Q) -> QuerySet[Organization]:
     return Organization.objects.filter(q)
+
+
+def codes_registered(codes: Iterable[str]) -> list[str]:
+    """The registered codes equal to any of `codes`, case aside (as code__iexact finds them)."""
+    wanted = sorted({c.upper() for c in codes if c})
+    found: list[str] = []
+    for i in range(0, len(wanted), 900):
+        rows = (
+            Organization.objects.annotate(code_upper=Upper("code"))
+            .filter(code_upper__in=wanted[i : i + 900])
+            .values_list("code", flat=True)
+        )
+        found += [code for code in rows if code]
+    return found
 
 
 def party_units_and_groups() -> QuerySet[Organization]:

@@ -172,13 +172,35 @@ def update_enterprise(*, actor: User | None, enterprise: Enterprise, **fields: A
     return enterprise
 
 
-def _validate_unit(unit: ProductionUnit) -> None:
+def _validate_unit(unit: ProductionUnit, exclude: list[str] | None = None) -> None:
     if unit.kind == UnitKind.WORKSHOP and unit.parent_id:
         raise ValidationError({"parent": _("A workshop does not sit under another unit.")})
     parent = unit.parent if unit.parent_id else None
     if parent is not None and (parent.enterprise_id != unit.enterprise_id or parent.kind != UnitKind.WORKSHOP):
         raise ValidationError({"parent": _("A team sits under a workshop of the same enterprise.")})
-    unit.full_clean()
+    unit.full_clean(exclude=exclude)
+
+
+def validated_unit(
+    *,
+    enterprise: Enterprise | None,
+    kind: str,
+    name: str,
+    parent: ProductionUnit | None = None,
+    name_en: str = "",
+) -> ProductionUnit:
+    """The unit as create_unit would write it, validated by the same rules but not saved: an
+    import's dry run reports what the write would refuse. `enterprise` (None) or `parent` may be
+    ones not written yet (the same file creates them first): what depends on their being saved is
+    left to the write. Raises ValidationError keyed by field."""
+    unit = ProductionUnit(enterprise=enterprise, kind=kind, name=name, name_en=name_en, parent=parent)
+    exclude = []
+    if enterprise is None or enterprise.pk is None:
+        exclude.append("enterprise")
+    if parent is not None and parent.pk is None:
+        exclude.append("parent")
+    _validate_unit(unit, exclude=exclude)
+    return unit
 
 
 @audit.write_transaction

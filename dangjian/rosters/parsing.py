@@ -43,6 +43,17 @@ def parse_text(value: Any) -> str | None:
     return text or None
 
 
+def plain_text(value: Any) -> str:
+    """A name, address … as written (full-width brackets kept: “某公司（集团）党委”, where
+    parse_text's NFKC would make them half-width), spaces tidied; "" for a blank cell. Compare
+    such text with `fold`."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(shown(value).replace("\x00", "").split())
+
+
 def parse_name(value: Any) -> str | None:
     text = parse_text(value)
     if text and re.fullmatch(r"[\u3400-\u9fff·• ]+", text):

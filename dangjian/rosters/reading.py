@@ -325,10 +325,10 @@ def _survey_calamine(data: bytes, limits: Limits) -> None:
     if zipfile.is_zipfile(io.BytesIO(data)):  # .ods
         check_archive(data, limits)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            shapes = ods_shapes(archive)
-    else:  # .xls
-        shapes = xls_shapes(data)
-    for found in shapes.values():
+            shapes = list(ods_shapes(archive).values())
+    else:  # .xls: every sheet, two of one name too
+        shapes = [shape for _name, shape in xls_shapes(data)]
+    for found in shapes:
         check_shape(last_row=found.last_row, last_column=found.last_column, merged=found.merged, limits=limits)
 
 

@@ -297,18 +297,19 @@ def _xls_sheet_name(body: memoryview) -> str:
     return raw.decode("utf-16-le" if wide else "latin-1", errors="replace")
 
 
-def xls_shapes(data: bytes) -> dict[str, Shape]:
-    """The filled part and merged ranges of every sheet of an .xls file, by name, in the file's
-    order: calamine builds every sheet as it opens the file, so each is measured before it does."""
+def xls_shapes(data: bytes) -> list[tuple[str, Shape]]:
+    """The filled part and merged ranges of every sheet of an .xls file, with its name, in the
+    file's order: calamine builds every sheet as it opens the file, so each is measured before it
+    does (two sheets of one name too: a list, not a dict, so none is left out)."""
     stream = memoryview(_workbook_stream(data))
-    return {name: _xls_sheet_shape(stream, offset) for name, offset in _xls_sheets(stream).items()}
+    return [(name, _xls_sheet_shape(stream, offset)) for name, offset in _xls_sheets(stream)]
 
 
 def xls_shape(data: bytes, sheet: str | None = None) -> Shape:
     """The filled part and merged ranges of an .xls file's first sheet (or the one named `sheet`)."""
     stream = memoryview(_workbook_stream(data))
     sheets = _xls_sheets(stream)
-    offset = next(iter(sheets.values())) if sheet is None else sheets.get(sheet)
+    offset = sheets[0][1] if sheet is None else next((at for name, at in sheets if name == sheet), None)
     if offset is None:
         raise _damaged()
     return _xls_sheet_shape(stream, offset)
@@ -322,16 +323,17 @@ def _xls_records(stream: memoryview, at: int) -> Iterator[tuple[int, int, memory
         at += 4 + length
 
 
-def _xls_sheets(stream: memoryview) -> dict[str, int]:
-    """Where each sheet's records start, by its name: the BOUNDSHEET records of the workbook's
-    globals (up to their EOF)."""
-    sheets: dict[str, int] = {}
+def _xls_sheets(stream: memoryview) -> list[tuple[str, int]]:
+    """Every sheet's name and where its records start, in the file's order: the BOUNDSHEET
+    records of the workbook's globals (up to their EOF). Every one is kept, a repeated name too:
+    calamine builds each."""
+    sheets: list[tuple[str, int]] = []
     for _at, kind, body in _xls_records(stream, 0):
         if kind == _XLS_EOF:
             break
         if kind == _XLS_SHEET and len(body) >= 6:
-            sheets.setdefault(_xls_sheet_name(body) or f"#{len(sheets) + 1}", _u32(body, 0))
-    if not sheets or any(offset >= len(stream) for offset in sheets.values()):
+            sheets.append((_xls_sheet_name(body) or f"#{len(sheets) + 1}", _u32(body, 0)))
+    if not sheets or any(offset >= len(stream) for _name, offset in sheets):
         raise _damaged()
     return sheets
 

@@ -224,32 +224,45 @@ def _record(kind: int, payload: bytes = b"") -> bytes:
     return struct.pack("<HH", kind, len(payload)) + payload
 
 
-def xls(cells: Sequence[tuple[int, int, Any]], *, merges: Sequence[tuple[int, int, int, int]] = ()) -> bytes:
+def xls(
+    cells: Sequence[tuple[int, int, Any]],
+    *,
+    merges: Sequence[tuple[int, int, int, int]] = (),
+    more_sheets: Sequence[tuple[str, Sequence[tuple[int, int, Any]]]] = (),
+) -> bytes:
     """An Excel 97–2003 .xls (BIFF8 records in a compound file) written by hand: `cells` are
-    (row, column, value), 0-based; `merges` (first row, last row, first col, last col). A
-    workbook stream under 4,096 bytes goes in the compound file's mini stream, as Excel puts it."""
+    (row, column, value), 0-based, of the first sheet, “花名册”; `merges` (first row, last row,
+    first col, last col); `more_sheets` (name, cells) after it. A workbook stream under 4,096
+    bytes goes in the compound file's mini stream, as Excel puts it."""
 
     def bof(kind: int) -> bytes:
         return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))
 
-    sheet = [bof(0x0010)]
-    for r, c, v in cells:
-        if isinstance(v, int | float):
-            sheet.append(_record(0x0203, struct.pack("<HHHd", r, c, 15, v)))
-        else:
-            text = str(v)
-            sheet.append(_record(0x0204, struct.pack("<HHHHB", r, c, 15, len(text), 1) + text.encode("utf-16-le")))
-    if merges:
-        body = struct.pack("<H", len(merges)) + b"".join(struct.pack("<HHHH", *m) for m in merges)
-        sheet.append(_record(0x00E5, body))
-    sheet.append(_record(0x000A))
-    name = "花名册".encode("utf-16-le")
+    def sheet_of(cells: Sequence[tuple[int, int, Any]], merges: Sequence[tuple[int, int, int, int]]) -> bytes:
+        sheet = [bof(0x0010)]
+        for r, c, v in cells:
+            if isinstance(v, int | float):
+                sheet.append(_record(0x0203, struct.pack("<HHHd", r, c, 15, v)))
+            else:
+                text = str(v)
+                sheet.append(_record(0x0204, struct.pack("<HHHHB", r, c, 15, len(text), 1) + text.encode("utf-16-le")))
+        if merges:
+            body = struct.pack("<H", len(merges)) + b"".join(struct.pack("<HHHH", *m) for m in merges)
+            sheet.append(_record(0x00E5, body))
+        sheet.append(_record(0x000A))
+        return b"".join(sheet)
 
-    def book(offset: int) -> bytes:
-        bound = _record(0x0085, struct.pack("<IBBBB", offset, 0, 0, 3, 1) + name)
-        return bof(0x0005) + bound + _record(0x000A)
+    sheets = [("花名册", sheet_of(cells, merges))] + [(n, sheet_of(c, ())) for n, c in more_sheets]
 
-    stream = book(len(book(0))) + b"".join(sheet)
+    def book(start: int) -> bytes:
+        bounds, offset = [], start
+        for name, body in sheets:
+            encoded = name.encode("utf-16-le")
+            bounds.append(_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + encoded))
+            offset += len(body)
+        return bof(0x0005) + b"".join(bounds) + _record(0x000A)
+
+    stream = book(len(book(0))) + b"".join(body for _n, body in sheets)
     return _compound_file(stream)
 
 

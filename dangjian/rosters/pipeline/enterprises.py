@@ -36,7 +36,7 @@ from dangjian.sheets import Col, Workbook
 
 from ..county_columns import ENTERPRISE_COLUMNS, UNIT_COLUMNS, UNITS
 from ..models import RosterImport, RowOutcome
-from ..parsing import CellError, fold, parse_date, parse_text, shown
+from ..parsing import CellError, fold, parse_date, parse_text, plain_text, shown
 from ..reading import Roster, RosterFileError, read_other_sheet
 from .parse import RowResult, column, label
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 # enterprises' (no sheet has this many rows: Excel stops at 1,048,576).
 UNIT_ROWS = 2_000_000
 
+TEXT_FIELDS = ("industry", "address", "name_en")
 COMMITTEE_KINDS = {OrgKind.PREFECTURE_COMMITTEE, OrgKind.COUNTY_COMMITTEE, OrgKind.PARK_COMMITTEE}
 # What the model's validation calls a field → the file's column.
 FIELD_COLUMNS = {"supervising_org": "supervising", "party_org": "party_org"}
@@ -208,11 +209,22 @@ class Run:
     names: dict[str, list[str]] = field(default_factory=dict)  # folded name → credit codes in the file
     written: dict[str, Enterprise] = field(default_factory=dict)  # by credit code
     units: dict[int, list[ProductionUnit]] = field(default_factory=dict)  # by enterprise id
+    by_name: dict[str, list[Enterprise]] | None = None  # registered under the committee, by folded name
 
     @classmethod
     def of(cls, imp: RosterImport) -> Run:
         committee = committee_of(imp)
         return cls(imp=imp, committee=committee, tree=Tree(committee))
+
+    def named(self, text: str) -> list[Enterprise]:
+        """The enterprises supervised under the committee called `text` (or so in English), as
+        people write names (full-width, spaces and case aside)."""
+        if self.by_name is None:
+            self.by_name = {}
+            for ent in orgs.enterprises_supervised_under(self.committee).select_related("supervising_org"):
+                for key in {fold(ent.name), fold(ent.name_en or "")} - {""}:
+                    self.by_name.setdefault(key, []).append(ent)
+        return self.by_name.get(fold(text), [])
 
     def inside(self, enterprise: Enterprise) -> bool:
         return enterprise.supervising_org.path.startswith(self.committee.path)
@@ -249,7 +261,8 @@ def _enterprise_rows(
 
 def _enterprise_row(run: Run, roster: Roster, number: int, raw: dict[str, Any]) -> tuple[RowResult, Plan | None]:
     result = RowResult(row=number)
-    name = parse_text(raw.get("name"))
+    # Names, industry and address as written (full-width brackets kept), compared folded.
+    name = plain_text(raw.get("name"))
     result.name = (name or "")[:100]
     if not name:
         result.reject(column(roster, "name"), "", _("The enterprise's name is missing."))
@@ -284,8 +297,8 @@ def _enterprise_row(run: Run, roster: Roster, number: int, raw: dict[str, Any]) 
     fields: dict[str, Any] = {}
     if name:
         fields["name"] = name
-    for key in ("industry", "address", "name_en"):
-        value = parse_text(raw.get(key))
+    for key in TEXT_FIELDS:
+        value = plain_text(raw.get(key))
         if value:
             fields[key] = value
     try:
@@ -353,6 +366,8 @@ def _enterprise_row(run: Run, roster: Roster, number: int, raw: dict[str, Any]) 
 def _differs(existing: Enterprise, key: str, value: Any) -> bool:
     if key in ("supervising_org", "party_org"):
         return getattr(existing, f"{key}_id") != value.pk
+    if key in ("name", *TEXT_FIELDS):  # not full-width against half-width, nor spaces or case
+        return fold(value) != fold(getattr(existing, key) or "")
     return bool(getattr(existing, key) != value)
 
 
@@ -417,12 +432,12 @@ def _unit_rows(run: Run, roster: Roster) -> Iterator[tuple[RowResult, UnitPlan |
         if raw is None:
             continue
         result = _unit_result(roster, number)
-        team = parse_text(raw.get("team"))
-        workshop = parse_text(raw.get("workshop"))
+        team = plain_text(raw.get("team"))
+        workshop = plain_text(raw.get("workshop"))
         result.name = (team or workshop or "")[:100]
         if not team:
             result.reject(_unit_column(roster, "team"), "", _("The team's name is missing."))
-        enterprise_text = parse_text(raw.get("enterprise"))
+        enterprise_text = plain_text(raw.get("enterprise"))
         code: str | None = None
         if not enterprise_text:
             result.reject(_unit_column(roster, "enterprise"), "", _("Name the enterprise, or write its credit code."))
@@ -446,6 +461,9 @@ def _unit_rows(run: Run, roster: Roster) -> Iterator[tuple[RowResult, UnitPlan |
         stored_workshop, stored_team = _stored_units(run, enterprise, workshop, team)
         new_workshop = bool(workshop) and stored_workshop is None and (code, fold(workshop or ""), "") not in planned
         new_team = stored_team is None and key not in planned
+        if not _units_valid(roster, result, enterprise, workshop, team, stored_workshop, new_workshop, new_team):
+            yield result, None
+            continue
         if new_workshop:
             planned.add((code, fold(workshop or ""), ""))
             result.notes.append(_("New workshop: %(name)s") % {"name": workshop})
@@ -453,6 +471,37 @@ def _unit_rows(run: Run, roster: Roster) -> Iterator[tuple[RowResult, UnitPlan |
             planned.add(key)
         result.outcome = RowOutcome.CREATED if new_team or new_workshop else RowOutcome.UNCHANGED
         yield result, UnitPlan(code, workshop, team) if result.outcome == RowOutcome.CREATED else None
+
+
+def _units_valid(
+    roster: Roster,
+    result: RowResult,
+    enterprise: Enterprise | None,
+    workshop: str | None,
+    team: str,
+    stored_workshop: ProductionUnit | None,
+    new_workshop: bool,
+    new_team: bool,
+) -> bool:
+    """The workshop and team a row creates, validated as create_unit validates them (a name too
+    long is refused here, not at the import)."""
+    unit_workshop = stored_workshop
+    try:
+        if new_workshop and workshop:
+            unit_workshop = org_services.validated_unit(enterprise=enterprise, kind=UnitKind.WORKSHOP, name=workshop)
+        if new_team:
+            org_services.validated_unit(enterprise=enterprise, kind=UnitKind.TEAM, name=team, parent=unit_workshop)
+    except ValidationError as exc:
+        where = "workshop" if new_workshop and unit_workshop is None else "team"
+        if hasattr(exc, "error_dict"):
+            for key, messages in exc.message_dict.items():
+                at = "workshop" if key == "parent" else where if key in ("name", "name_en") else ""
+                value = (workshop if at == "workshop" else team if at == "team" else "") or ""
+                result.reject(_unit_column(roster, at) if at else "", value[:40], " ".join(messages))
+        else:
+            result.reject("", "", " ".join(exc.messages))
+        return False
+    return True
 
 
 def _unit_enterprise(run: Run, text: str) -> str:
@@ -487,11 +536,7 @@ def _unit_enterprise(run: Run, text: str) -> str:
                 % {"name": text}
             )
         if not codes:
-            found_all = list(
-                orgs.enterprises_supervised_under(run.committee)
-                .filter(Q(name=text) | Q(name_en=text))
-                .select_related("supervising_org")[:2]
-            )
+            found_all = run.named(text)[:2]
             if len(found_all) > 1:
                 raise CellError(
                     _("Several enterprises under %(committee)s are called “%(name)s”: write the credit code instead.")

@@ -28,6 +28,7 @@ organisation too); one covered by another organisation now moves to this one, no
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -51,7 +52,7 @@ from dangjian.sheets import Workbook
 
 from ..county_columns import ORG_COLUMNS
 from ..models import RosterImport, RowOutcome
-from ..parsing import CellError, fold, parse_date, parse_text, shown
+from ..parsing import CellError, fold, parse_date, parse_text, plain_text, shown
 from ..reading import Roster
 from .parse import RowResult, column, label
 
@@ -137,15 +138,6 @@ def parse_kind(value: Any) -> str | None:
             % {"value": text, "kinds": pgettext("list separator", ", ").join(kind_labels())}
         )
     return found
-
-
-def plain_text(value: Any) -> str:
-    """A name as written (full-width brackets kept: “某公司（集团）党委”), spaces tidied."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(shown(value).replace("\x00", "").split())
 
 
 def code_key(text: str) -> str:
@@ -345,11 +337,8 @@ class Tree:
                 node.existing = registered
                 self.bound[registered.pk] = node
         if elsewhere:
-            variants = sorted({v for n in elsewhere for v in (n.code, n.code.upper(), n.code.lower())})
-            taken: set[str] = set()
-            for i in range(0, len(variants), 900):
-                found = orgs.orgs_where(Q(code__in=variants[i : i + 900])).values_list("code", flat=True)
-                taken |= {code_key(c) for c in found if c}
+            # Case aside, as codes are looked up everywhere else (code__iexact).
+            taken = {code_key(c) for c in orgs.codes_registered(n.code for n in elsewhere) if c}
             for node in elsewhere:
                 if code_key(node.code) in taken:
                     # Not named: the organisation is outside what the uploader sets up.
@@ -497,18 +486,43 @@ class Tree:
                     },
                 )
             if node.kind != existing.kind:
-                for child in self.children.get(existing.pk, []):
-                    if child.pk in self.bound:
-                        continue  # a row of the file: its own kind is checked against this one
-                    error = rules.parent_kind_error(child.kind, node.kind)
-                    if error:
-                        node.result.reject(
-                            column(roster, "kind"),
-                            str(OrgKind(node.kind).label),
-                            _("%(child)s stays under it: %(error)s") % {"child": child, "error": error},
-                        )
+                self._children_keep_kind(node, existing)
         self._repeated_names()
         self._enterprises()
+
+    def _children_keep_kind(self, node: Node, existing: Organization) -> None:
+        """A registered organisation whose kind changes: update_organization checks every child it
+        has at that moment at the child's kind as registered, and parents are written first, so a
+        child's own change of kind in the same file comes too late. Only a child the file moves
+        away before this row is written is no longer there."""
+        assert node.kind is not None
+        blocking: list[tuple[Organization, str]] = []
+        for child in self.children.get(existing.pk, []):
+            row = self.bound.get(child.pk)
+            if row is not None and self._moves(row) and (row.depth, row.row) < (node.depth, node.row):
+                continue  # moved elsewhere before this row is written
+            error = rules.parent_kind_error(child.kind, node.kind)
+            if error:
+                blocking.append((child, error))
+        if not blocking:
+            return
+        names = pgettext("list separator", ", ").join(
+            _("%(child)s (a %(kind)s)") % {"child": child, "kind": OrgKind(child.kind).label}
+            for child, _error in blocking[:10]
+        )
+        if len(blocking) > 10:
+            names += " …"
+        node.result.reject(
+            column(self.roster, "kind"),
+            str(OrgKind(node.kind).label),
+            _(
+                "%(name)s cannot become a %(kind)s while these sub-organisations are under it with the kinds they "
+                "are registered with: %(children)s. %(error)s An organisation is changed before the ones under it, "
+                "so first import a file that changes the kinds of those sub-organisations or moves them elsewhere, "
+                "then this one."
+            )
+            % {"name": existing, "kind": OrgKind(node.kind).label, "children": names, "error": blocking[0][1]},
+        )
 
     def _loops(self) -> None:
         """Rows that would sit under themselves (A under B under A) are refused, every one of the
@@ -653,12 +667,36 @@ class Tree:
                 current = ent.party_org if ent.party_org_id else None
                 if current is not None and node.existing is not None and current.pk == node.existing.pk:
                     continue
-                if current is not None:
+                if current is not None and current.pk in self.by_pk:
                     node.result.notes.append(
                         _("%(enterprise)s is covered by %(org)s now; it will be covered by this organisation.")
                         % {"enterprise": ent, "org": current}
                     )
+                elif current is not None:  # not named: it is outside what the uploader sets up
+                    node.result.notes.append(
+                        _(
+                            "%(enterprise)s is covered by an organisation outside %(target)s now; it will be covered "
+                            "by this organisation."
+                        )
+                        % {"enterprise": ent, "target": self.target}
+                    )
+                try:  # as update_enterprise will validate it (the organisation as this row makes it)
+                    org_services.validated_enterprise(enterprise=ent, party_org=self._stand_in(node))
+                except ValidationError as exc:
+                    node.result.reject(
+                        column(roster, "enterprises"),
+                        ref,
+                        _("%(enterprise)s cannot be covered by this organisation as registered now: %(why)s")
+                        % {"enterprise": ent, "why": " ".join(exc.messages)},
+                    )
+                    continue
                 node.links.append(ent)
+
+    def _stand_in(self, node: Node) -> Organization:
+        """The organisation a row will be when its enterprises are linked (not saved)."""
+        org = copy.copy(node.existing) if node.existing is not None else Organization(name=node.name)
+        org.kind = node.kind or org.kind
+        return org
 
     # --- codes for every organisation ------------------------------------------------------------
 

@@ -402,7 +402,7 @@ def test_the_survey_measures_the_sheet_that_is_read():
         assert ods_shape(archive, "车间班组").last_row == 1_000_001
     data = xls_bytes_97([(0, 0, "班组"), (40, 2, "一组")])
     assert xls_shape(data, "花名册").last_row == xls_shape(data).last_row == 41
-    assert list(xls_shapes(data)) == ["花名册"]
+    assert [name for name, _shape in xls_shapes(data)] == ["花名册"]
     with pytest.raises(RosterFileError):
         xls_shape(data, "车间班组")
 
@@ -444,3 +444,69 @@ def test_the_enterprises_file_a_county_office_wrote_imports_whole(world, upload,
         made = Enterprise.objects.select_related("supervising_org", "party_org").get(uscc=e.uscc)
         assert (made.name, made.supervising_org.name, made.party_org.name) == (e.name, e.park, e.branch)
         assert ProductionUnit.objects.filter(enterprise=made, kind="team").count() == len(e.teams)
+
+
+def test_workshops_and_teams_the_write_would_refuse_are_refused_in_the_dry_run(world, upload):
+    """create_unit validates the unit (a name of 200 characters at most): the check says so, rather
+    than reporting it new and failing at the import."""
+    english(world.county_admin)
+    long_name = "长" * 201
+    rows = [["甲纺织有限公司", NEW1, "民营", "", "", "", "", ""]]
+    units = [
+        ["甲纺织有限公司", "", long_name],  # a new enterprise's team
+        ["A公司", long_name, "A缝纫九组"],  # a registered enterprise's new workshop
+        ["A公司", "A一车间", "A缝纫八组"],  # fine
+    ]
+    imp = upload(world.county_admin, world.county, book(rows, units=units), name="企业.xlsx", kind="enterprises")
+    got = outcomes(imp)
+    team, workshop, fine = got[UNIT_ROWS + 2], got[UNIT_ROWS + 3], got[UNIT_ROWS + 4]
+    assert team.outcome == RowOutcome.REJECTED and "200 characters" in messages(team), team.problems
+    assert team.problems[0]["column"].endswith("班组")
+    assert workshop.outcome == RowOutcome.REJECTED and "200 characters" in messages(workshop), workshop.problems
+    assert workshop.problems[0]["column"].endswith("车间")
+    assert fine.outcome == RowOutcome.CREATED
+    assert not imp.may_confirm
+
+
+def test_names_industry_and_address_are_kept_as_written_and_compared_as_people_write_them(world, upload, confirm):
+    english(world.county_admin)
+    rows = [["某公司（集团）", NEW3, "民营", "食品（加工）", "工业园区（东区）1号", "", "", ""]]
+    units = [["某公司（集团）", "一车间（东）", "包装（一）组"]]
+    imp = confirm(
+        world.county_admin,
+        upload(world.county_admin, world.county, book(rows, units=units), name="企业.xlsx", kind="enterprises"),
+    )
+    assert imp.status == ImportStatus.IMPORTED, imp.message
+    made = Enterprise.objects.get(uscc=NEW3)
+    assert (made.name, made.industry, made.address) == ("某公司（集团）", "食品（加工）", "工业园区（东区）1号")
+    assert ProductionUnit.objects.filter(enterprise=made, name="包装（一）组", parent__name="一车间（东）").exists()
+    # The same text again, or only half-width brackets and spaces: nothing to change.
+    half = [["某公司 (集团)", NEW3, "民营", "食品(加工)", "工业园区(东区)1号", "", "", ""]]
+    for again in (rows, half):
+        data = book(again, units=[[again[0][0], "一车间(东)", "包装(一)组"]])
+        got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
+        assert got[2].outcome == RowOutcome.UNCHANGED, (got[2].changed, got[2].problems)
+        assert got[UNIT_ROWS + 2].outcome == RowOutcome.UNCHANGED, got[UNIT_ROWS + 2].problems
+    # One registered by hand with full-width brackets is not renamed by a file that says the same.
+    by_hand = EnterpriseFactory(name="乙公司（集团）", uscc=NEW2, supervising_org=world.park)
+    data = book([["乙公司（集团）", NEW2, "", "", "", "", "", ""]])
+    got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
+    assert got[2].outcome == RowOutcome.UNCHANGED, (got[2].changed, got[2].problems)
+    assert Enterprise.objects.get(pk=by_hand.pk).name == "乙公司（集团）"
+    # A team row may name the registered enterprise as people write it, the file not listing it.
+    data = book([], units=[["某公司(集团)", "一车间（东）", "包装（二）组"]])
+    got = outcomes(upload(world.county_admin, world.county, data, name="企业.xlsx", kind="enterprises"))
+    assert got[UNIT_ROWS + 2].outcome == RowOutcome.CREATED, got[UNIT_ROWS + 2].problems
+
+
+def test_every_sheet_of_an_xls_is_surveyed_a_repeated_name_too(settings):
+    """calamine builds every BOUNDSHEET of an .xls, whatever its name: a third sheet named like the
+    second is held to the limits before calamine opens the file, as every other is."""
+    settings.ROSTER_MAX_COLUMNS = 20
+    data = xls_bytes_97(
+        [(0, 0, "企业名称")], more_sheets=[("车间班组", [(0, 0, "x")]), ("车间班组", [(0, 0, "x"), (0, 30, "far")])]
+    )
+    shapes = [(name, shape.last_column) for name, shape in xls_shapes(data)]
+    assert shapes == [("花名册", 0), ("车间班组", 0), ("车间班组", 30)]
+    with pytest.raises(RosterTooLarge):
+        read_roster(data, "企业.xls", ENTERPRISES)

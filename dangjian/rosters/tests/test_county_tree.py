@@ -418,3 +418,64 @@ def test_the_api_takes_a_tree_into_the_county_and_lists_the_codes(world, api_as,
     # Side B's secretary may not, and learns nothing of the county's code.
     response = post(api_as(world.b.secretary))
     assert response.status_code == 404, response.content
+
+
+def test_a_change_of_kind_its_registered_children_cannot_sit_under_is_refused_in_the_dry_run(world, upload, confirm):
+    """The service checks the children an organisation has when its kind changes, at their kinds as
+    registered, and parents are written first: the dry run refuses what the import would."""
+    english(world.county_admin)
+    committee = make_org(OrgKind.ENTERPRISE_COMMITTEE, "庚公司党委", world.park, code="GENG")
+    make_org(OrgKind.GENERAL_BRANCH, "庚公司党总支", committee, code="GENG-1")
+    rows = [
+        ["庚公司党委", "党支部", "工业园区党委", "GENG", "", "", ""],
+        ["庚公司党总支", "党小组", "GENG", "GENG-1", "", "", ""],  # would fit the branch, but only afterwards
+    ]
+    imp = check(upload, world, rows)
+    got = outcomes(imp)
+    assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
+    assert "庚公司党总支" in messages(got[2]) and "first import a file" in messages(got[2])
+    assert not imp.may_confirm
+    assert Organization.objects.get(code="GENG").kind == OrgKind.ENTERPRISE_COMMITTEE
+    # Moved away first (under the park, on an earlier row at the same depth), the child no longer stands in the way.
+    rows = [
+        ["庚公司党总支", "党总支", "工业园区党委", "GENG-1", "", "", ""],
+        ["庚公司党委", "党支部", "工业园区党委", "GENG", "", "", ""],
+    ]
+    imp = check(upload, world, rows)
+    assert imp.may_confirm, [r.problems for r in imp.rows.all()]
+    assert confirm(world.county_admin, imp).status == ImportStatus.IMPORTED
+    assert Organization.objects.get(code="GENG").kind == OrgKind.BRANCH
+
+
+def test_a_code_registered_outside_the_county_in_another_case_is_refused_without_naming_whose(world, upload):
+    english(world.county_admin)
+    make_org(OrgKind.ENTERPRISE_COMMITTEE, "焉耆某企业党委", world.outsider_county, code="Ab-01")
+    got = outcomes(check(upload, world, [["辛公司党委", "党委", "", "aB-01", "", "", ""]]))
+    assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
+    assert "aB-01" in messages(got[2]) and "outside 和静县委" in messages(got[2])
+    assert "焉耆" not in messages(got[2])
+
+
+def test_an_enterprise_covered_outside_the_county_is_noted_without_naming_the_organisation(world, upload):
+    english(world.county_admin)
+    outside = make_org(OrgKind.BRANCH, "焉耆某党支部", world.outsider_county, code="652826-09")
+    EnterpriseFactory(name="壬公司", supervising_org=world.park, party_org=outside)
+    got = outcomes(check(upload, world, [["壬公司党支部", "党支部", "工业园区党委", "", "", "壬公司", ""]]))
+    assert got[2].outcome == RowOutcome.CREATED, got[2].problems
+    notes = " ".join(got[2].notes)
+    assert "壬公司 is covered by an organisation outside 和静县委 now" in notes
+    assert "焉耆" not in notes and "652826-09" not in notes
+
+
+def test_an_enterprise_the_link_would_fail_to_validate_is_refused_in_the_dry_run(world, upload, confirm):
+    """update_enterprise validates the whole enterprise when it is linked: one registered with a
+    branch as its supervising organisation (before that rule) cannot be, and the check says so."""
+    english(world.county_admin)
+    EnterpriseFactory(name="癸公司", supervising_org=world.a.branch)
+    rows = [["癸公司党支部", "党支部", "工业园区党委", "", "", "癸公司", ""]]
+    imp = check(upload, world, rows)
+    got = outcomes(imp)
+    assert got[2].outcome == RowOutcome.REJECTED, got[2].problems
+    assert "癸公司 cannot be covered" in messages(got[2]) and "supervising organisation must be" in messages(got[2])
+    assert got[2].problems[0]["column"] == "F 覆盖企业"
+    assert not imp.may_confirm
