@@ -57,16 +57,26 @@ def run_on(world: World, s: Settings) -> Iterator[Figure]:
         places.append(("prefecture", world.prefecture))
     for label, place in places:
         org = place.org
-        floor = measured(f"sql.onboarding.steps.{label}", lambda _i, o=org: counts_sql(o), s)
+
+        def floor_sql(_i: int, o: Organization = org) -> Any:
+            return counts_sql(o)
+
+        def steps(_i: int, o: Organization = org) -> Any:
+            return selectors.steps(o)
+
+        def roster_rows(_i: int, o: Organization = org) -> Any:
+            return selectors.roster_rows(o)
+
+        floor = measured(f"sql.onboarding.steps.{label}", floor_sql, s)
         yield floor
         with CaptureQueriesContext(connection) as queries:
             selectors.steps(org)
-        fig = measured(f"onboarding.steps.{label}", lambda _i, o=org: selectors.steps(o), s)
+        fig = measured(f"onboarding.steps.{label}", steps, s)
         fig.floor, fig.ratio = floor.scenario, fig.median_ms / floor.median_ms if floor.median_ms else None
         fig.note = f"{len(queries.captured_queries)} queries"
         fig.detail = {"queries": len(queries.captured_queries)}
         yield fig
-        rows = measured(f"onboarding.roster_rows.{label}", lambda _i, o=org: selectors.roster_rows(o), s)
+        rows = measured(f"onboarding.roster_rows.{label}", roster_rows, s)
         ents, units, n_ents, n_units = selectors.roster_rows(org)
         rows.note = f"{len(ents)} of {n_ents:,} enterprises, {len(units)} of {n_units:,} organisations listed"
         yield rows
