@@ -18,6 +18,7 @@ from dangjian.people.choices import Education, Ethnicity, Gender
 from dangjian.people.crypto import open_bytes
 from dangjian.sheets import Col, Workbook, download_name
 
+from . import instructions
 from .columns import BY_KEY, COUNTY_KINDS, DUES_BASES, INDICATORS, MEMBERS, columns_for
 from .county_columns import COLUMNS_OF
 from .models import ImportRow, RosterImport
@@ -116,24 +117,13 @@ def template_bytes(kind: str) -> bytes:
             source = f"=lists!${letter}$1:${letter}${len(choices[col.key])}"
             sheet.data_validation(1, i, 5000, i, {"validate": "list", "source": source, "error_type": "warning"})
     sheet.freeze_panes(1, 0)
-    help_rows = [
-        [
-            str(col.label),
-            _("required") if kind in col.required else "",
-            " / ".join(col.synonyms[:4]),
-            str(col.help),
-        ]
-        for col in columns
-    ]
-    book.table(
-        _("Instructions"),
-        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
-        help_rows,
-        title=_(
+    instructions.add_sheet(
+        book,
+        [instructions.line(col.label, kind in col.required, col.synonyms, col.help) for col in columns],
+        _(
             "Fill one row per person under the header. Rows are matched to the people already registered by ID "
             "number, so importing the same file twice changes nothing."
         ),
-        freeze=False,
     )
     return book.close()
 
@@ -157,19 +147,14 @@ def sheet_template_bytes() -> bytes:
             source = f"=lists!$A$1:$A${len(names)}"
             sheet.data_validation(1, i, 5000, i, {"validate": "list", "source": source, "error_type": "warning"})
     sheet.freeze_panes(1, 0)
-    book.table(
-        _("Instructions"),
-        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
-        (
-            [str(col.label), _("required") if col.required else "", " / ".join(col.synonyms[:4]), str(col.help)]
-            for col in SHEET_COLUMNS
-        ),
-        title=_(
+    instructions.add_sheet(
+        book,
+        (instructions.line(col.label, col.required, col.synonyms, col.help) for col in SHEET_COLUMNS),
+        _(
             "Fill one row per figure: a team (blank for an enterprise's own figure), a month, an indicator and "
             "its value. Type a percentage as a number (98.5), not in Excel's percent format. A figure already "
             "stored is corrected, and the old one kept; importing the same file twice changes nothing."
         ),
-        freeze=False,
     )
     book.table(
         _("Indicators"),
@@ -199,14 +184,10 @@ def payroll_template_bytes() -> bytes:
         sheet.set_column(i, i, col.width, book.text_format if col.text or col.key == "month" else None)
         sheet.write_string(0, i, str(col.label), book.header_format)
     sheet.freeze_panes(1, 0)
-    book.table(
-        _("Instructions"),
-        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
-        (
-            [str(col.label), _("required") if col.required else "", " / ".join(col.synonyms[:4]), str(col.help)]
-            for col in DUES_COLUMNS
-        ),
-        title=_(
+    instructions.add_sheet(
+        book,
+        (instructions.line(col.label, col.required, col.synonyms, col.help) for col in DUES_COLUMNS),
+        _(
             "Fill one row per member and month: the base applies from that month on. A month already closed "
             "is refused until the branch reopens it; importing the same file twice changes nothing."
         ),

@@ -32,8 +32,9 @@ from dangjian.organizations import services as org_services
 from dangjian.organizations.models import PARTY_UNIT_KINDS, Enterprise, OrgKind, Ownership, UnitKind
 from dangjian.organizations.validators import normalize_uscc, validate_uscc
 from dangjian.people.crypto import open_bytes
-from dangjian.sheets import Col, Workbook
+from dangjian.sheets import Workbook
 
+from .. import instructions
 from ..county_columns import ENTERPRISE_COLUMNS, UNIT_COLUMNS, UNITS
 from ..models import RosterImport, RowOutcome
 from ..parsing import CellError, fold, parse_date, parse_text, plain_text, shown
@@ -696,29 +697,23 @@ def template_bytes() -> bytes:
         units.set_column(i, i, col.width)
         units.write_string(0, i, str(col.label), book.header_format)
     units.freeze_panes(1, 0)
-    book.table(
-        _("Instructions"),
-        [Col(_("Column"), 22), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
+    instructions.add_sheet(
+        book,
         (
-            [
-                f"{sheet_name}: {col.label}",
-                _("required") if col.required else "",
-                " / ".join(col.synonyms[:4]),
-                str(col.help),
-            ]
+            instructions.line(f"{sheet_name}: {col.label}", col.required, col.synonyms, col.help)
             for sheet_name, columns in (
                 (_("Enterprises"), ENTERPRISE_COLUMNS),
                 (_("Workshops and teams"), UNIT_COLUMNS),
             )
             for col in columns
         ),
-        title=_(
+        _(
             "Fill one row per enterprise: enterprises are matched by their credit code, so importing the same "
             "file twice changes nothing. Import the party organisation tree first, so the party organisation "
             "column can name it. The sheet of workshops and teams is optional: one team a row, its enterprise "
             "by name or credit code."
         ),
-        freeze=False,
+        name_width=22,
     )
     return book.close()
 

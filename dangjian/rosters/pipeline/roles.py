@@ -36,6 +36,7 @@ from dangjian.people.models import Person
 from dangjian.people.services import ELSEWHERE, IdNumberAnswer, answer_out_of_scope
 from dangjian.sheets import Col, Workbook
 
+from .. import instructions
 from ..county_columns import ROLE_COLUMNS
 from ..models import RosterImport, RowOutcome
 from ..parsing import (
@@ -500,21 +501,16 @@ def template_bytes() -> bytes:
             source = f"=lists!$A$1:$A${len(labels)}"
             sheet.data_validation(1, i, 5000, i, {"validate": "list", "source": source, "error_type": "warning"})
     sheet.freeze_panes(1, 0)
-    book.table(
-        _("Instructions"),
-        [Col(_("Column"), 18), Col(_("Required"), 10), Col(_("Also recognised as"), 36), Col(_("Notes"), 70)],
-        (
-            [str(col.label), _("required") if col.required else "", " / ".join(col.synonyms[:4]), str(col.help)]
-            for col in ROLE_COLUMNS
-        ),
-        title=_(
+    instructions.add_sheet(
+        book,
+        (instructions.line(col.label, col.required, col.synonyms, col.help) for col in ROLE_COLUMNS),
+        _(
             "Fill one row per person and role. A secretary, committee member or the organisation department "
             "is held on a party organisation; an instructor, manager or statistician on an enterprise. Someone "
             "not registered yet is registered from the row (their ethnicity is needed then). Each gets a login "
             "without a password: give them activation codes once the file is imported. Importing the same file "
             "twice changes nothing."
         ),
-        freeze=False,
     )
     book.table(
         _("Roles"),
