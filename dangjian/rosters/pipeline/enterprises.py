@@ -40,6 +40,7 @@ from ..models import RosterImport, RowOutcome
 from ..parsing import CellError, fold, parse_date, parse_text, plain_text, shown
 from ..reading import Roster, RosterFileError, read_other_sheet
 from .parse import RowResult, column, label
+from .report import outcomes
 
 if TYPE_CHECKING:
     from dangjian.access.models import User
@@ -598,21 +599,12 @@ def checked(imp: RosterImport, roster: Roster, progress: Any = None) -> Iterator
     """The dry run: every row's outcome, both sheets; nothing written."""
     run = Run.of(imp)
     rows = list(roster.rows)
-    done = 0
-    for result, _plan in _enterprise_rows(run, roster, rows):
-        done += 1
-        if progress is not None and done % 100 == 0:
-            progress(done, max(roster.total_rows, done))
-        yield result
+    yield from outcomes(_enterprise_rows(run, roster, rows), roster.total_rows, progress)
     units, problem = _units_or_problem(imp)
     if problem is not None:
         yield problem
     if units is not None:
-        for result, _unit in _unit_rows(run, units):
-            done += 1
-            yield result
-    if progress is not None:
-        progress(done, done)
+        yield from outcomes(_unit_rows(run, units), 0, None)
 
 
 def write(imp: RosterImport, roster: Roster, *, actor: User | None) -> tuple[list[RowResult], int]:

@@ -29,6 +29,7 @@ from ..parsing import CellError, parse_id_number, parse_text, shown
 from ..reading import Roster
 from .figures import parse_month
 from .parse import RowResult, column
+from .report import outcomes
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -153,14 +154,7 @@ def rows_of(
 
 def checked(imp: RosterImport, roster: Roster, progress: Any = None) -> Iterator[RowResult]:
     """The dry run: every row's outcome; nothing written."""
-    done = 0
-    for result, _base in rows_of(imp, roster, roster.rows):
-        done += 1
-        if progress is not None and done % 100 == 0:
-            progress(done, max(roster.total_rows, done))
-        yield result
-    if progress is not None:
-        progress(done, done)
+    return outcomes(rows_of(imp, roster, roster.rows), roster.total_rows, progress)
 
 
 def write(imp: RosterImport, roster: Roster, *, actor: User | None) -> tuple[list[RowResult], int]:

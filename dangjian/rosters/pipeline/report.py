@@ -3,10 +3,26 @@ with a message saying why."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..models import ImportRow, ImportStatus, RosterImport
 from .parse import RowResult
+
+
+def outcomes(
+    rows: Iterable[tuple[RowResult, Any]], total: int, progress: Callable[[int, int], None] | None
+) -> Iterator[RowResult]:
+    """A dry run's outcomes of `rows` ((outcome, what it would write) pairs, the plans dropped),
+    telling `progress` every hundred rows of about `total`, and once more at the end of these."""
+    done = 0
+    for result, _plan in rows:
+        done += 1
+        if progress is not None and done % 100 == 0:
+            progress(done, max(total, done))
+        yield result
+    if progress is not None:
+        progress(done, max(total, done))
 
 
 def save_rows(imp: RosterImport, results: Iterable[RowResult], counts: dict[str, int]) -> None:

@@ -52,6 +52,7 @@ from ..parsing import (
 )
 from ..reading import Roster
 from .parse import RowResult, column, shown_value
+from .report import outcomes
 
 if TYPE_CHECKING:
     from dangjian.access.models import RoleAssignment, User
@@ -425,14 +426,7 @@ def _outcome(result: RowResult, holding: Holding) -> Holding | None:
 
 def checked(imp: RosterImport, roster: Roster, progress: Any = None) -> Iterator[RowResult]:
     """The dry run: every row's outcome; nothing written."""
-    done = 0
-    for result, _holding in rows_of(imp, roster, roster.rows):
-        done += 1
-        if progress is not None and done % 100 == 0:
-            progress(done, max(roster.total_rows, done))
-        yield result
-    if progress is not None:
-        progress(done, done)
+    return outcomes(rows_of(imp, roster, roster.rows), roster.total_rows, progress)
 
 
 def write(imp: RosterImport, roster: Roster, *, actor: User | None) -> tuple[list[RowResult], int]:
