@@ -43,7 +43,7 @@ def test_the_form_on_a_phone(transactional_db, live_server, world, browser, lang
     page.fill(f"input[name=t{indicator('pass_rate').pk}]", "30")
     assert page.locator("[data-save-next]").count() == 0  # the last team of the list
     page.click("[data-save]")
-    assert page.locator("[data-unconfirmed]").is_visible()
+    page.locator("[data-unconfirmed]").wait_for(state="visible")  # the form comes back, asking
     _fits(page)
     assert not Value.objects.filter(team=second).exists()
     page.check("[data-confirm-figures]")

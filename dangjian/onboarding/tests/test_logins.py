@@ -77,7 +77,7 @@ def test_every_member_and_employee_gets_a_code_on_their_enterprises_sheet(
 def test_members_without_an_employer_get_their_organisations_sheet(world, login, django_capture_on_commit_callbacks):
     retired = PersonFactory(name="退休党员")
     people_services.add_membership(
-        actor=None, person=retired, organization=world.a.branch, admitted_on=dt.date(1990, 7, 1)
+        actor=None, person=retired, organization=world.a.branch, admitted_on=dt.date(2010, 7, 1)
     )
     job = _give(login(world.county_admin), world.county, django_capture_on_commit_callbacks, everyone="on")
     sheet = LoginSheet.objects.get(label=str(world.a.branch))
