@@ -50,10 +50,12 @@ TEST_WORKERS ?= auto
 XDIST = -n $(TEST_WORKERS) --dist loadgroup
 test: install-dev
 	./scripts/system-deps
-	$(PY) -m pytest -q $(XDIST) $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) -m "not alone" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: nothing "alone" among the tests asked for
 
 test-fast: install-dev
-	$(PY) -m pytest -q $(XDIST) -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(XDIST) -m "not browser and not alone" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: nothing "alone" among the tests asked for
 
 test-browser: install-dev
 	./scripts/system-deps
