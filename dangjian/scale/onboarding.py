@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.onboarding import selectors
 from dangjian.organizations.models import Organization
 
-from .bench import Figure, Settings, World, measured
+from .bench import Figure, Server, Settings, World, measured, session_headers
+from .guidance import queries_of
 
 
 def counts_sql(org: Organization) -> tuple[Any, ...]:
@@ -80,26 +80,13 @@ def run_on(world: World, s: Settings) -> Iterator[Figure]:
         ents, units, n_ents, n_units = selectors.roster_rows(org)
         rows.note = f"{len(ents)} of {n_ents:,} enterprises, {len(units)} of {n_units:,} organisations listed"
         yield rows
-        # The page as served to the place's organisation department (in process, no server).
-        client = Client(SERVER_NAME="localhost")  # a host the settings allow
-        client.force_login(place.user, backend="django.contrib.auth.backends.ModelBackend")
-        path = reverse("onboarding:county", args=[org.pk])
-
-        def page(_i: int, c: Client = client, p: str = path) -> int:
-            response = c.get(p)
-            if response.status_code != 200:
-                raise RuntimeError(f"GET {p} answered {response.status_code}")
-            return len(response.content)
-
-        counted: list[str] = []
-
-        def count(execute: Any, sql: str, params: Any, many: bool, context: Any, seen: list[str] = counted) -> Any:
-            seen.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            size = page(0)
-        fig = measured(f"onboarding.page.{label}", page, s)
-        fig.note = f"{len(counted)} queries; {size:,} bytes"
-        fig.detail = {"queries": len(counted), "bytes": size}
-        yield fig
+    # The page as served (gunicorn, DEBUG off) to each place's organisation department, with the
+    # queries it makes (counted in this process).
+    pages = [(label, place.user, reverse("onboarding:county", args=[place.org.pk])) for label, place in places]
+    counted = [(label, user, path, queries_of(user, path)) for label, user, path in pages]
+    with Server(s.workers) as server:
+        for label, user, path, n in counted:
+            times, peak, size = server.get(path, session_headers(user), s)
+            fig = Figure.of(f"onboarding.page.{label}", times, peak_rss_mb=peak, note=f"{n} queries; {size:,} bytes")
+            fig.detail = {"queries": n, "bytes": size}
+            yield fig
