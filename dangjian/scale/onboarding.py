@@ -51,7 +51,9 @@ def counts_sql(org: Organization) -> tuple[Any, ...]:
         return tuple(cursor.fetchone())
 
 
-def run_on(world: World, s: Settings) -> Iterator[Figure]:
+def run_on(world: World, s: Settings, http: bool = True) -> Iterator[Figure]:
+    """The steps against their floor and the rosters lists, for the county and the prefecture;
+    with `http`, the page as served."""
     places = [("county", world.county)]
     if world.prefecture is not None:
         places.append(("prefecture", world.prefecture))
@@ -80,6 +82,8 @@ def run_on(world: World, s: Settings) -> Iterator[Figure]:
         ents, units, n_ents, n_units = selectors.roster_rows(org)
         rows.note = f"{len(ents)} of {n_ents:,} enterprises, {len(units)} of {n_units:,} organisations listed"
         yield rows
+    if not http:
+        return
     # The page as served (gunicorn, DEBUG off) to each place's organisation department, with the
     # queries it makes (counted in this process).
     pages = [(label, place.user, reverse("onboarding:county", args=[place.org.pk])) for label, place in places]

@@ -53,6 +53,7 @@ NO_SIDES: dict[str, str] = {
     "scale/tests/test_bench.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_concurrency.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_load.py": "benchmark datasets: every enterprise by design",
+    "scale/tests/test_onboarding.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_production.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_guidance.py": "benchmark datasets: every enterprise by design",
     "scale/tests/test_selections.py": "benchmark datasets: every enterprise by design",
