@@ -37,9 +37,9 @@ from dangjian.sheets import Workbook
 from .. import instructions
 from ..county_columns import ENTERPRISE_COLUMNS, UNIT_COLUMNS, UNITS
 from ..models import RosterImport, RowOutcome
-from ..parsing import CellError, fold, parse_date, parse_text, plain_text, shown
+from ..parsing import CellError, fold, parse_date, parse_text, plain_text
 from ..reading import Roster, RosterFileError, read_other_sheet
-from .parse import RowResult, column, label
+from .parse import RowResult, column, label, read_cell
 from .report import outcomes
 
 if TYPE_CHECKING:
@@ -268,14 +268,9 @@ def _enterprise_row(run: Run, roster: Roster, number: int, raw: dict[str, Any]) 
     result.name = (name or "")[:100]
     if not name:
         result.reject(column(roster, "name"), "", _("The enterprise's name is missing."))
-    try:
-        code = parse_uscc(raw.get("uscc"))
-    except CellError as exc:
-        result.reject(column(roster, "uscc"), shown(raw.get("uscc")), str(exc))
-        code = None
-    else:
-        if code is None:
-            result.reject(column(roster, "uscc"), "", _("The unified social credit code is missing."))
+    code, read = read_cell(result, roster, raw, "uscc", parse_uscc)
+    if read and code is None:
+        result.reject(column(roster, "uscc"), "", _("The unified social credit code is missing."))
     if code is not None and code in run.in_file:
         first = run.in_file[code]
         result.reject(
@@ -303,27 +298,19 @@ def _enterprise_row(run: Run, roster: Roster, number: int, raw: dict[str, Any]) 
         value = plain_text(raw.get(key))
         if value:
             fields[key] = value
-    try:
-        ownership = parse_ownership(raw.get("ownership"))
-    except CellError as exc:
-        result.reject(column(roster, "ownership"), shown(raw.get("ownership")), str(exc))
-    else:
-        if ownership:
-            fields["ownership"] = ownership
-        elif existing is None:
-            result.reject(
-                column(roster, "ownership"),
-                "",
-                _("The ownership is missing. Write one of: %(choices)s.")
-                % {"choices": ", ".join(str(label) for _v, label in Ownership.choices)},
-            )
-    try:
-        settled = parse_date(raw.get("settled_on"))
-    except CellError as exc:
-        result.reject(column(roster, "settled_on"), shown(raw.get("settled_on")), str(exc))
-    else:
-        if settled:
-            fields["settled_on"] = settled
+    ownership, read = read_cell(result, roster, raw, "ownership", parse_ownership)
+    if ownership:
+        fields["ownership"] = ownership
+    elif read and existing is None:
+        result.reject(
+            column(roster, "ownership"),
+            "",
+            _("The ownership is missing. Write one of: %(choices)s.")
+            % {"choices": ", ".join(str(label) for _v, label in Ownership.choices)},
+        )
+    settled, _read = read_cell(result, roster, raw, "settled_on", parse_date)
+    if settled:
+        fields["settled_on"] = settled
     supervising = parse_text(raw.get("supervising"))
     if supervising:
         try:

@@ -3,6 +3,7 @@ row named by its column ("E 身份证号码"), sensitive values masked in what i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,3 +67,16 @@ def parse_row(roster: Roster, number: int, cells: list[Any]) -> Parsed | None:
             result.reject(column(roster, key), shown_value(key, value), str(exc))
     result.name = (values.get("name") or "")[:100]
     return number, values, result
+
+
+def read_cell(
+    result: RowResult, roster: Roster, raw: dict[str, Any], key: str, parse: Callable[[Any], Any]
+) -> tuple[Any, bool]:
+    """The cell `key` of a row read with `parse`: (its value, True); or, when `parse` cannot read
+    it, the row rejected with the cell (masked if sensitive) and the parser's message, and (None,
+    False). A blank cell is (None, True): whether it may be blank is the caller's to say."""
+    try:
+        return parse(raw.get(key)), True
+    except CellError as exc:
+        result.reject(column(roster, key), shown_value(key, raw.get(key)), str(exc))
+        return None, False

@@ -51,7 +51,7 @@ from ..parsing import (
     shown,
 )
 from ..reading import Roster
-from .parse import RowResult, column, shown_value
+from .parse import RowResult, column, read_cell, shown_value
 from .report import outcomes
 
 if TYPE_CHECKING:
@@ -250,27 +250,16 @@ def _row(
         result.name = (parse_name(raw.get("name")) or "")[:100]
     except CellError as exc:
         result.reject(column(roster, "name"), shown(raw.get("name")), str(exc))
-    try:
-        number = parse_id_number(raw.get("id_number"))
-    except CellError as exc:
-        result.reject(column(roster, "id_number"), shown_value("id_number", raw.get("id_number")), str(exc))
-        number = None
-    else:
-        if number is None:
-            result.reject(column(roster, "id_number"), "", _("The ID number is missing."))
-    try:
-        role = parse_role(raw.get("role"))
-    except CellError as exc:
-        result.reject(column(roster, "role"), shown(raw.get("role")), str(exc))
-        role = None
-    else:
-        if role is None:
-            result.reject(
-                column(roster, "role"),
-                "",
-                _("The role is missing. Write one of: %(roles)s.")
-                % {"roles": ", ".join(str(r.label) for r in ROLE_ORDER)},
-            )
+    number, read = read_cell(result, roster, raw, "id_number", parse_id_number)
+    if read and number is None:
+        result.reject(column(roster, "id_number"), "", _("The ID number is missing."))
+    role, read = read_cell(result, roster, raw, "role", parse_role)
+    if read and role is None:
+        result.reject(
+            column(roster, "role"),
+            "",
+            _("The role is missing. Write one of: %(roles)s.") % {"roles": ", ".join(str(r.label) for r in ROLE_ORDER)},
+        )
     organization, enterprise = _anchor(roster, raw, result, places, role)
     try:
         started_on = parse_date(raw.get("started_on"))
