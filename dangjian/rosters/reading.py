@@ -95,12 +95,7 @@ def read_roster(data: bytes, file_name: str, kind: str, limits: Limits | None = 
     except RosterFileError:
         raise
     except Exception as exc:  # the readers raise many kinds of errors for a damaged file
-        raise RosterFileError(
-            _(
-                "“%(name)s” cannot be opened as a spreadsheet (%(error)s). Open it in Excel, save it again as .xlsx and upload that."
-            )
-            % {"name": file_name, "error": type(exc).__name__}
-        ) from exc
+        raise _unreadable(file_name, exc) from exc
     return _find_header(rows, total, kind)
 
 
@@ -127,12 +122,7 @@ def read_other_sheet(data: bytes, file_name: str, kind: str, limits: Limits | No
     except RosterFileError:
         raise
     except Exception as exc:  # the readers raise many kinds of errors for a damaged file
-        raise RosterFileError(
-            _(
-                "“%(name)s” cannot be opened as a spreadsheet (%(error)s). Open it in Excel, save it again as .xlsx and upload that."
-            )
-            % {"name": file_name, "error": type(exc).__name__}
-        ) from exc
+        raise _unreadable(file_name, exc) from exc
     return None
 
 
@@ -155,6 +145,15 @@ def _other_sheet_names(data: bytes, fmt: str, limits: Limits) -> list[str]:
         return [n for n in book.sheet_names[1:] if "chart" not in kinds.get(n, "") and "vba" not in kinds.get(n, "")]
     finally:
         book.close()
+
+
+def _unreadable(file_name: str, exc: Exception) -> RosterFileError:
+    return RosterFileError(
+        _(
+            "“%(name)s” cannot be opened as a spreadsheet (%(error)s). Open it in Excel, save it again as .xlsx and upload that."
+        )
+        % {"name": file_name, "error": type(exc).__name__}
+    )
 
 
 def _find_header(rows: Iterator[tuple[int, list[Any]]], total: int, kind: str) -> Roster:
